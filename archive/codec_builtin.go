@@ -1,0 +1,109 @@
+package archive
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/klauspost/compress/zstd"
+)
+
+func init() {
+	RegisterCodec(format.CodecStore, "store", storeCodec{})
+	RegisterCodec(format.CodecZstd, "zstd", &zstdCodec{})
+}
+
+// storeCodec keeps bytes as they are.
+type storeCodec struct{}
+
+func (storeCodec) Compress(dst, src []byte, _ int, _ []byte) ([]byte, error) {
+	return append(dst, src...), nil
+}
+
+func (storeCodec) Decompress(dst, src []byte, rawLen int, _ []byte) ([]byte, error) {
+	if len(src) != rawLen {
+		return dst, fmt.Errorf("%w: stored block of %d bytes, expected %d", format.ErrCorrupt, len(src), rawLen)
+	}
+	return append(dst, src...), nil
+}
+
+// zstdCodec codes each block as one zstd frame without its own checksum
+// (every block is covered by the record CRC and the entry's SHA-256).
+type zstdCodec struct {
+	mu   sync.Mutex
+	encs map[zstd.EncoderLevel]*zstd.Encoder
+	dec  *zstd.Decoder
+}
+
+// zstdLevel maps a zstd command-line level (1..22) onto the encoder
+// levels of klauspost/compress.
+func zstdLevel(level int) zstd.EncoderLevel {
+	return zstd.EncoderLevelFromZstd(level)
+}
+
+func (z *zstdCodec) encoder(level int) (*zstd.Encoder, error) {
+	l := zstdLevel(level)
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if e, ok := z.encs[l]; ok {
+		return e, nil
+	}
+	// The window never needs to exceed a block; a fixed window keeps the
+	// output independent of anything but the input and level.
+	e, err := zstd.NewWriter(nil,
+		zstd.WithEncoderLevel(l),
+		zstd.WithEncoderCRC(false),
+		zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(format.MaxBlockSize),
+		zstd.WithZeroFrames(true),
+		zstd.WithSingleSegment(true))
+	if err != nil {
+		return nil, err
+	}
+	if z.encs == nil {
+		z.encs = map[zstd.EncoderLevel]*zstd.Encoder{}
+	}
+	z.encs[l] = e
+	return e, nil
+}
+
+func (z *zstdCodec) Compress(dst, src []byte, level int, _ []byte) ([]byte, error) {
+	e, err := z.encoder(level)
+	if err != nil {
+		return dst, err
+	}
+	return e.EncodeAll(src, dst), nil
+}
+
+func (z *zstdCodec) decoder() (*zstd.Decoder, error) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.dec != nil {
+		return z.dec, nil
+	}
+	d, err := zstd.NewReader(nil,
+		zstd.WithDecoderConcurrency(0),
+		zstd.WithDecoderMaxMemory(format.MaxBlockSize),
+		zstd.WithDecoderMaxWindow(format.MaxBlockSize))
+	if err != nil {
+		return nil, err
+	}
+	z.dec = d
+	return d, nil
+}
+
+func (z *zstdCodec) Decompress(dst, src []byte, rawLen int, _ []byte) ([]byte, error) {
+	d, err := z.decoder()
+	if err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	out, err := d.DecodeAll(src, dst)
+	if err != nil {
+		return dst, fmt.Errorf("%w: zstd: %v", format.ErrCorrupt, err)
+	}
+	if len(out)-start != rawLen {
+		return dst, fmt.Errorf("%w: zstd block decoded to %d bytes, expected %d", format.ErrCorrupt, len(out)-start, rawLen)
+	}
+	return out, nil
+}

@@ -1,0 +1,245 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// ErrExists is returned when extraction would replace an existing file.
+var ErrExists = errors.New("dcar: refusing to overwrite an existing file (use --overwrite)")
+
+// ExtractOptions control Extract.
+type ExtractOptions struct {
+	Jobs      int
+	Overwrite bool     // replace existing files, symlinks and empty dirs' metadata
+	SameOwner bool     // restore uid/gid (needs privileges)
+	Only      []string // extract only these entries and what is below them
+	Verbose   func(h *format.Header)
+	Progress  func(done int64)
+}
+
+// Extract reads an archive from r and recreates its entries below dir.
+// Nothing outside dir is created or modified: all file system access goes
+// through an os.Root, which refuses paths and symlinks that leave it.
+// A file whose content fails its checks is removed, and Extract fails.
+func Extract(r io.Reader, dir string, opts ExtractOptions) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs})
+	if err != nil {
+		return err
+	}
+	defer ar.Close()
+	x := &extractor{root: root, opts: opts, files: map[string]bool{}}
+	matched := make([]bool, len(opts.Only))
+	for {
+		h, err := ar.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if !selected(h.Path, opts.Only, matched) {
+			continue
+		}
+		if opts.Verbose != nil {
+			opts.Verbose(h)
+		}
+		if err := x.entry(h, ar); err != nil {
+			return err
+		}
+	}
+	if err := x.finishDirs(); err != nil {
+		return err
+	}
+	for i, ok := range matched {
+		if !ok {
+			return fmt.Errorf("%w: %s", ErrNotFound, opts.Only[i])
+		}
+	}
+	return nil
+}
+
+// ErrNotFound is returned when a path asked for is not in the archive.
+var ErrNotFound = errors.New("dcar: not found in archive")
+
+func selected(name string, only []string, matched []bool) bool {
+	if len(only) == 0 {
+		return true
+	}
+	ok := false
+	for i, o := range only {
+		o = EntryName(o)
+		if name == o || strings.HasPrefix(name, o+"/") {
+			matched[i], ok = true, true
+		}
+	}
+	return ok
+}
+
+type extractor struct {
+	root  *os.Root
+	opts  ExtractOptions
+	files map[string]bool // regular files extracted, valid hard link targets
+	dirs  []*format.Header
+	done  int64
+}
+
+func fileMode(m uint32) fs.FileMode {
+	fm := fs.FileMode(m & 0o777)
+	if m&0o4000 != 0 {
+		fm |= fs.ModeSetuid
+	}
+	if m&0o2000 != 0 {
+		fm |= fs.ModeSetgid
+	}
+	if m&0o1000 != 0 {
+		fm |= fs.ModeSticky
+	}
+	return fm
+}
+
+func (x *extractor) fail(h *format.Header, err error) error {
+	var fe *format.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", h.Path, err)
+}
+
+// clear makes room for a new non-directory entry at name.
+func (x *extractor) clear(h *format.Header) error {
+	fi, err := x.root.Lstat(h.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !x.opts.Overwrite || fi.IsDir() {
+		return ErrExists
+	}
+	return x.root.Remove(h.Path)
+}
+
+func (x *extractor) entry(h *format.Header, content io.Reader) error {
+	if dir := path.Dir(h.Path); dir != "." {
+		if err := x.root.MkdirAll(dir, 0o755); err != nil {
+			return x.fail(h, err)
+		}
+	}
+	switch h.Type {
+	case format.TypeDir:
+		if err := x.root.Mkdir(h.Path, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return x.fail(h, err)
+		}
+		if fi, err := x.root.Lstat(h.Path); err != nil || !fi.IsDir() {
+			return x.fail(h, fmt.Errorf("%w: not a directory", ErrExists))
+		}
+		x.dirs = append(x.dirs, h)
+		return nil
+	case format.TypeSymlink:
+		if err := x.clear(h); err != nil {
+			return x.fail(h, err)
+		}
+		if err := x.root.Symlink(h.Link, h.Path); err != nil {
+			return x.fail(h, err)
+		}
+		return x.owner(h, true)
+	case format.TypeHardlink:
+		if !x.files[h.Link] {
+			return x.fail(h, fmt.Errorf("%w: hard link to %q, which is not an earlier file of the archive", format.ErrCorrupt, h.Link))
+		}
+		if err := x.clear(h); err != nil {
+			return x.fail(h, err)
+		}
+		if err := x.root.Link(h.Link, h.Path); err != nil {
+			return x.fail(h, err)
+		}
+		return nil
+	case format.TypeRegular:
+		if err := x.clear(h); err != nil {
+			return x.fail(h, err)
+		}
+		f, err := x.root.OpenFile(h.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return x.fail(h, err)
+		}
+		var src io.Reader = content
+		if x.opts.Progress != nil {
+			src = &countingReader{r: content, n: &x.done, f: x.opts.Progress}
+		}
+		_, err = io.Copy(f, src)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			// Never leave wrong or partial content behind.
+			x.root.Remove(h.Path)
+			return x.fail(h, err)
+		}
+		x.files[h.Path] = true
+		if err := x.owner(h, false); err != nil {
+			return err
+		}
+		if err := x.root.Chmod(h.Path, fileMode(h.Mode)); err != nil {
+			return x.fail(h, err)
+		}
+		return x.fail2(h, x.root.Chtimes(h.Path, time.Time{}, h.ModTime))
+	}
+	return x.fail(h, fmt.Errorf("%w: entry type %d", format.ErrCorrupt, h.Type))
+}
+
+func (x *extractor) fail2(h *format.Header, err error) error {
+	if err != nil {
+		return x.fail(h, err)
+	}
+	return nil
+}
+
+func (x *extractor) owner(h *format.Header, link bool) error {
+	if !x.opts.SameOwner {
+		return nil
+	}
+	var err error
+	if link {
+		err = x.root.Lchown(h.Path, int(h.UID), int(h.GID))
+	} else {
+		err = x.root.Chown(h.Path, int(h.UID), int(h.GID))
+	}
+	return x.fail2(h, err)
+}
+
+// finishDirs sets directory modes and times last, deepest first, so that
+// creating their contents does not change them afterwards.
+func (x *extractor) finishDirs() error {
+	sort.SliceStable(x.dirs, func(i, j int) bool { return x.dirs[i].Path > x.dirs[j].Path })
+	for _, h := range x.dirs {
+		if err := x.owner(h, false); err != nil {
+			return err
+		}
+		if err := x.root.Chmod(h.Path, fileMode(h.Mode)); err != nil {
+			return x.fail(h, err)
+		}
+		if err := x.root.Chtimes(h.Path, time.Time{}, h.ModTime); err != nil {
+			return x.fail(h, err)
+		}
+	}
+	return nil
+}

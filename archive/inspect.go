@@ -1,0 +1,163 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// ReadIndex reads the index of a seekable archive of the given size
+// through its footer, without reading the entries.
+func ReadIndex(r io.ReaderAt, size int64) ([]format.IndexEntry, error) {
+	if size < format.FileHeaderSize+format.FooterSize {
+		return nil, &format.Error{Op: "read footer", Err: format.ErrTruncated}
+	}
+	var fh [format.FileHeaderSize]byte
+	if _, err := r.ReadAt(fh[:], 0); err != nil {
+		return nil, &format.Error{Op: "read file header", Err: err}
+	}
+	if err := format.ParseFileHeader(fh[:]); err != nil {
+		return nil, err
+	}
+	var fb [format.FooterSize]byte
+	at := size - format.FooterSize
+	if _, err := r.ReadAt(fb[:], at); err != nil {
+		return nil, &format.Error{Offset: at, Op: "read footer", Err: err}
+	}
+	f, err := format.ParseFooter(fb[:])
+	if err != nil {
+		return nil, &format.Error{Offset: at, Op: "read footer", Err: err}
+	}
+	if f.IndexOffset+f.IndexSize != at {
+		return nil, &format.Error{Offset: at, Op: "read footer", Err: fmt.Errorf("%w: index does not end at the footer", format.ErrCorrupt)}
+	}
+	s, err := format.NewScanner(io.MultiReader(io.NewSectionReader(r, 0, format.FileHeaderSize), io.NewSectionReader(r, f.IndexOffset, f.IndexSize)))
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.Next()
+	if err != nil {
+		if fe := (*format.Error)(nil); errors.As(err, &fe) {
+			fe.Offset += f.IndexOffset - format.FileHeaderSize
+		}
+		return nil, err
+	}
+	if rec.Tag != format.TagIndex {
+		return nil, &format.Error{Offset: f.IndexOffset, Op: "read index", Err: fmt.Errorf("%w: footer does not point at the index", format.ErrCorrupt)}
+	}
+	idx, err := format.UnmarshalIndex(rec.Body)
+	if err != nil {
+		return nil, &format.Error{Offset: f.IndexOffset, Op: "read index", Err: err}
+	}
+	return idx, nil
+}
+
+// ScanIndex rebuilds the index by reading every record of a stream
+// (for pipes, or when the footer is damaged). Payloads are checked by
+// their CRCs but not decoded.
+func ScanIndex(r io.Reader) ([]format.IndexEntry, error) {
+	s, err := format.NewScanner(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []format.IndexEntry
+	for {
+		rec, err := s.Next()
+		if err == io.EOF {
+			return out, &format.Error{Offset: s.Offset(), Op: "read record", Err: fmt.Errorf("%w: no index and footer", format.ErrTruncated)}
+		}
+		if err != nil {
+			if len(out) > 0 {
+				if fe := (*format.Error)(nil); errors.As(err, &fe) && fe.Entry == "" {
+					fe.Entry = out[len(out)-1].Header.Path
+				}
+			}
+			return out, err
+		}
+		switch rec.Tag {
+		case format.TagEntry:
+			var h format.Header
+			if err := h.UnmarshalBody(rec.Body); err != nil {
+				return out, &format.Error{Offset: rec.Offset, Op: "read entry header", Err: err}
+			}
+			out = append(out, format.IndexEntry{Offset: rec.Offset, Stored: rec.Size, Header: h})
+		case format.TagBlock, format.TagEnd:
+			if len(out) == 0 {
+				return out, &format.Error{Offset: rec.Offset, Op: "read record", Err: fmt.Errorf("%w: record before any entry", format.ErrCorrupt)}
+			}
+			out[len(out)-1].Stored += rec.Size
+		case format.TagIndex:
+			if _, err := s.ReadFooter(); err != nil {
+				return out, err
+			}
+			return out, nil
+		}
+	}
+}
+
+// Damage is one problem found by Verify.
+type Damage struct {
+	Entry  string // "" when the damage is not inside a known entry
+	Offset int64
+	Err    error
+}
+
+// VerifyReport summarises Verify.
+type VerifyReport struct {
+	Entries int      // entries whose headers were read
+	Bytes   int64    // content bytes decoded and checked
+	Damaged []Damage // every problem found, in archive order
+}
+
+// Verify decodes every entry and checks every checksum without writing
+// anything. It goes on after damage and reports every damaged entry.
+func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) {
+	ar, err := NewReader(r, ReaderOptions{Jobs: jobs, Continue: true})
+	if err != nil {
+		return nil, err
+	}
+	defer ar.Close()
+	rep := &VerifyReport{}
+	add := func(err error) {
+		d := Damage{Err: err}
+		var fe *format.Error
+		if errors.As(err, &fe) {
+			d.Entry, d.Offset = fe.Entry, fe.Offset
+		}
+		rep.Damaged = append(rep.Damaged, d)
+	}
+	buf := make([]byte, 256<<10)
+	for {
+		h, err := ar.Next()
+		if err == io.EOF {
+			return rep, nil
+		}
+		if err != nil {
+			add(err)
+			if errors.Is(err, format.ErrTruncated) || ar.fatal != nil {
+				return rep, nil
+			}
+			continue
+		}
+		rep.Entries++
+		if h.Type != format.TypeRegular {
+			continue
+		}
+		for {
+			n, err := ar.Read(buf)
+			rep.Bytes += int64(n)
+			if progress != nil {
+				progress(rep.Bytes)
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				add(err)
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// A Codec turns one block of an entry into payload bytes and back.
+//
+// Compress must be deterministic: the same input, params and level give
+// the same bytes on every machine, so archives are reproducible for any
+// number of jobs. Both methods must be safe for concurrent use.
+type Codec interface {
+	// Compress appends the coded form of src to dst.
+	Compress(dst, src []byte, level int, params []byte) ([]byte, error)
+	// Decompress appends exactly rawLen decoded bytes to dst, or fails.
+	// It must not use more than O(rawLen) memory whatever src holds.
+	Decompress(dst, src []byte, rawLen int, params []byte) ([]byte, error)
+}
+
+// ErrUnknownCodec is returned for an archive that names a codec this
+// binary does not have.
+var ErrUnknownCodec = errors.New("dcar: unknown codec")
+
+var (
+	codecMu sync.RWMutex
+	codecs  = map[uint64]codecEntry{}
+)
+
+type codecEntry struct {
+	name  string
+	codec Codec
+}
+
+// RegisterCodec makes a codec available under id. It panics if id is
+// already taken: ids are part of the format and assigned in package format.
+func RegisterCodec(id uint64, name string, c Codec) {
+	codecMu.Lock()
+	defer codecMu.Unlock()
+	if _, dup := codecs[id]; dup {
+		panic(fmt.Sprintf("archive: codec %d registered twice", id))
+	}
+	codecs[id] = codecEntry{name, c}
+}
+
+// CodecName returns the name of codec id, or a description of an
+// unregistered or reserved id.
+func CodecName(id uint64) string {
+	codecMu.RLock()
+	e, ok := codecs[id]
+	codecMu.RUnlock()
+	if ok {
+		return e.name
+	}
+	switch id {
+	case format.CodecModelImage:
+		return "model-image"
+	case format.CodecModelText:
+		return "model-text"
+	case format.CodecModelPNG:
+		return "model-png"
+	}
+	return fmt.Sprintf("codec-%d", id)
+}
+
+func lookupCodec(id uint64) (Codec, error) {
+	codecMu.RLock()
+	e, ok := codecs[id]
+	codecMu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w %d (%s): this dcar binary cannot decode it", ErrUnknownCodec, id, CodecName(id))
+	}
+	return e.codec, nil
+}

@@ -1,0 +1,112 @@
+package archive
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/h2non/filetype"
+)
+
+// SniffLen is how many leading bytes Sniff looks at.
+const SniffLen = 64 << 10
+
+// Kind is what sniffing found out about a file's content.
+type Kind struct {
+	Modality   format.Modality
+	MIME       string // "" when unknown
+	Compressed bool   // already compressed: not worth more than a fast pass
+}
+
+// compressedMIME lists types whose content is already entropy coded.
+var compressedMIME = map[string]bool{
+	"image/jpeg": true, "image/gif": true, "image/webp": true, "image/heif": true,
+	"image/avif": true, "image/jxl": true, "image/jp2": true,
+	"application/zip": true, "application/gzip": true, "application/x-bzip2": true,
+	"application/x-xz": true, "application/zstd": true, "application/x-7z-compressed": true,
+	"application/vnd.rar": true, "application/x-rar-compressed": true, "application/x-lzip": true,
+	"application/x-compress": true, "application/epub+zip": true, "application/pdf": false,
+	"video/mp4": true, "video/webm": true, "video/x-matroska": true, "video/quicktime": true,
+	"video/x-msvideo": false, "audio/mpeg": true, "audio/ogg": true, "audio/x-flac": true,
+	"audio/aac": true, "audio/mp4": true, "application/font-woff": true, "application/x-dcar": true,
+}
+
+// Sniff classifies content from its first bytes (up to SniffLen).
+func Sniff(head []byte) Kind {
+	if len(head) > SniffLen {
+		head = head[:SniffLen]
+	}
+	if bytes.HasPrefix(head, format.Magic[:]) {
+		return Kind{Modality: format.ModalityOther, MIME: "application/x-dcar", Compressed: true}
+	}
+	if m := netpbmMIME(head); m != "" {
+		return Kind{Modality: format.ModalityImage, MIME: m}
+	}
+	if t, err := filetype.Match(head); err == nil && t != filetype.Unknown {
+		mime := t.MIME.Value
+		k := Kind{MIME: mime, Compressed: compressedMIME[mime]}
+		if t.MIME.Type == "image" {
+			k.Modality = format.ModalityImage
+		}
+		return k
+	}
+	if isText(head) {
+		return Kind{Modality: format.ModalityText, MIME: "text/plain"}
+	}
+	return Kind{Modality: format.ModalityOther}
+}
+
+// netpbmMIME recognises binary PGM/PPM/PAM headers (P5, P6, P7).
+func netpbmMIME(b []byte) string {
+	if len(b) < 3 || b[0] != 'P' {
+		return ""
+	}
+	switch b[2] {
+	case ' ', '\t', '\n', '\r', '#':
+	default:
+		return ""
+	}
+	switch b[1] {
+	case '5':
+		return "image/x-portable-graymap"
+	case '6':
+		return "image/x-portable-pixmap"
+	case '7':
+		return "image/x-portable-arbitrarymap"
+	}
+	return ""
+}
+
+// isText reports whether b looks like UTF-8 text: valid UTF-8 (a rune cut
+// by the sample's end is allowed), no NUL, and at most 1 in 64 bytes
+// being control characters other than the usual layout ones.
+func isText(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	ctl := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == 0:
+				return false
+			case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b && c != '\b':
+				ctl++
+			case c == 0x7f:
+				ctl++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			if len(b)-i < utf8.UTFMax && !utf8.FullRune(b[i:]) {
+				break // rune cut by the end of the sample
+			}
+			return false
+		}
+		i += n
+	}
+	return ctl*64 <= len(b)
+}

@@ -1,0 +1,274 @@
+package archive
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// DefaultBlockSize is the raw size of payload blocks: large enough that
+// zstd loses little context, small enough to keep all cores busy and
+// memory bounded.
+const DefaultBlockSize = 4 << 20
+
+// ErrFileChanged reports a file whose size changed while it was read.
+var ErrFileChanged = errors.New("dcar: file changed size while being read")
+
+// WriterOptions tune a Writer. The archive bytes depend on Level and
+// BlockSize, never on Jobs.
+type WriterOptions struct {
+	Jobs      int // parallel block coders; 0 means all cores
+	Level     int // zstd level 1..22; 0 means 3
+	BlockSize int // 0 means DefaultBlockSize
+}
+
+// Writer writes a dcar archive as a stream. Entries are written in the
+// order of the calls to WriteEntry; their blocks are coded in parallel and
+// written in order, so the output is identical for any number of jobs.
+type Writer struct {
+	opts  WriterOptions
+	work  chan *blockJob
+	order chan *pending
+	done  chan struct{}
+	wg    sync.WaitGroup
+	pool  sync.Pool
+
+	mu     sync.Mutex
+	err    error // first error of the output goroutine
+	index  []format.IndexEntry
+	closed bool
+}
+
+// pending is one record in output order: either ready bytes or a block
+// being coded.
+type pending struct {
+	rec    []byte
+	job    *blockJob
+	header *format.Header // set for an entry header record
+}
+
+type blockJob struct {
+	raw    []byte
+	buf    *[]byte // pool buffer behind raw
+	codec  uint64
+	level  int
+	params []byte
+	rec    []byte
+	err    error
+	done   chan struct{}
+	path   string
+}
+
+// NewWriter starts a Writer on w and writes the file header.
+func NewWriter(w io.Writer, opts WriterOptions) *Writer {
+	if opts.Jobs <= 0 {
+		opts.Jobs = runtime.GOMAXPROCS(0)
+	}
+	if opts.Level <= 0 {
+		opts.Level = 3
+	}
+	if opts.BlockSize <= 0 || opts.BlockSize > format.MaxBlockSize {
+		opts.BlockSize = DefaultBlockSize
+	}
+	aw := &Writer{
+		opts:  opts,
+		work:  make(chan *blockJob, opts.Jobs),
+		order: make(chan *pending, 2*opts.Jobs+2),
+		done:  make(chan struct{}),
+	}
+	aw.pool.New = func() any { b := make([]byte, opts.BlockSize); return &b }
+	for i := 0; i < opts.Jobs; i++ {
+		aw.wg.Add(1)
+		go aw.coder()
+	}
+	go aw.output(w)
+	aw.order <- &pending{rec: format.AppendFileHeader(nil)}
+	return aw
+}
+
+// coder codes blocks. A block whose coded form is not smaller than the raw
+// bytes is stored instead, so no block ever expands beyond its framing.
+func (aw *Writer) coder() {
+	defer aw.wg.Done()
+	for j := range aw.work {
+		j.rec, j.err = aw.codeBlock(j)
+		aw.pool.Put(j.buf)
+		j.raw, j.buf = nil, nil
+		close(j.done)
+	}
+}
+
+func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
+	body := make([]byte, 0, len(j.raw)/2+32)
+	codec := j.codec
+	if codec != format.CodecStore {
+		c, err := lookupCodec(codec)
+		if err != nil {
+			return nil, err
+		}
+		hdr := (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(nil)
+		body = append(body, hdr...)
+		body, err = c.Compress(body, j.raw, j.level, j.params)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", j.path, CodecName(codec), err)
+		}
+		if len(body)-len(hdr) >= len(j.raw) {
+			codec, body = format.CodecStore, body[:0]
+		}
+	}
+	if codec == format.CodecStore {
+		body = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(body)
+		body = append(body, j.raw...)
+	}
+	return format.AppendRecord(nil, format.TagBlock, body), nil
+}
+
+// output writes records in order and keeps the index; when the queue is
+// closed it appends the index record and the footer.
+func (aw *Writer) output(w io.Writer) {
+	defer close(aw.done)
+	var off int64
+	write := func(rec []byte) {
+		n, err := w.Write(rec)
+		off += int64(n)
+		if err != nil {
+			aw.setErr(err)
+		}
+	}
+	for p := range aw.order {
+		rec := p.rec
+		if p.job != nil {
+			<-p.job.done
+			rec = p.job.rec
+			if p.job.err != nil {
+				aw.setErr(p.job.err)
+			}
+		}
+		if aw.failed() {
+			continue // drain the queue so producers never block
+		}
+		if p.header != nil {
+			aw.index = append(aw.index, format.IndexEntry{Offset: off, Header: *p.header})
+		}
+		if n := len(aw.index); n > 0 {
+			aw.index[n-1].Stored += int64(len(rec))
+		}
+		write(rec)
+	}
+	if aw.failed() || !aw.closed {
+		return
+	}
+	at := off
+	rec := format.AppendRecord(nil, format.TagIndex, format.MarshalIndex(nil, aw.index))
+	write(rec)
+	write(format.AppendFooter(nil, format.Footer{IndexOffset: at, IndexSize: int64(len(rec))}))
+}
+
+func (aw *Writer) setErr(err error) {
+	aw.mu.Lock()
+	if aw.err == nil {
+		aw.err = err
+	}
+	aw.mu.Unlock()
+}
+
+func (aw *Writer) failed() bool {
+	aw.mu.Lock()
+	defer aw.mu.Unlock()
+	return aw.err != nil
+}
+
+func (aw *Writer) firstErr() error {
+	aw.mu.Lock()
+	defer aw.mu.Unlock()
+	return aw.err
+}
+
+// WriteEntry writes one entry. For a regular file, r supplies exactly
+// h.Size bytes; h.BlockSize is set by the Writer. If r yields fewer or
+// more bytes, WriteEntry fails with ErrFileChanged and the archive is
+// unusable (the caller must discard it).
+func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
+	if aw.closed {
+		return errors.New("dcar: write to closed archive writer")
+	}
+	if err := aw.firstErr(); err != nil {
+		return err
+	}
+	if !format.ValidPath(h.Path) {
+		return fmt.Errorf("%w %q", format.ErrInvalidPath, h.Path)
+	}
+	hc := *h
+	hc.BlockSize = 0
+	if hc.Type == format.TypeRegular && hc.Size > 0 {
+		hc.BlockSize = uint32(aw.opts.BlockSize)
+	}
+	body := hc.MarshalBody(nil)
+	if len(body) > format.MaxEntryBody {
+		return fmt.Errorf("%s: %w: entry header too large", h.Path, format.ErrLimit)
+	}
+	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEntry, body), header: &hc}
+	if hc.Type != format.TypeRegular {
+		return nil
+	}
+	sum := sha256.New()
+	var read int64
+	var blocks uint64
+	level := aw.opts.Level
+	if compressedMIME[hc.MIME] {
+		level = 1 // already compressed: a fast pass, stored if it does not pay
+	}
+	for read < hc.Size {
+		bp := aw.pool.Get().(*[]byte)
+		want := min(int64(aw.opts.BlockSize), hc.Size-read)
+		buf := (*bp)[:want]
+		n, err := io.ReadFull(r, buf)
+		read += int64(n)
+		if err != nil {
+			aw.pool.Put(bp)
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return fmt.Errorf("%s: %w (expected %d bytes, got %d)", h.Path, ErrFileChanged, hc.Size, read)
+			}
+			return fmt.Errorf("%s: %w", h.Path, err)
+		}
+		sum.Write(buf)
+		j := &blockJob{raw: buf, buf: bp, codec: hc.Codec, level: level, params: hc.Params, done: make(chan struct{}), path: h.Path}
+		aw.order <- &pending{job: j}
+		aw.work <- j
+		blocks++
+	}
+	var probe [1]byte
+	if n, _ := r.Read(probe[:]); n > 0 {
+		return fmt.Errorf("%s: %w (grew beyond %d bytes)", h.Path, ErrFileChanged, hc.Size)
+	}
+	end := format.End{Blocks: blocks, Size: uint64(read)}
+	sum.Sum(end.SHA256[:0])
+	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEnd, end.MarshalBody(nil))}
+	return aw.firstErr()
+}
+
+// Close writes the index and the footer and waits for all output. It does
+// not close the underlying writer. After a failed WriteEntry, Close only
+// releases resources and returns the first error.
+func (aw *Writer) Close() error {
+	if aw.closed {
+		return aw.firstErr()
+	}
+	aw.closed = true
+	close(aw.work)
+	close(aw.order)
+	aw.wg.Wait()
+	<-aw.done
+	return aw.firstErr()
+}
+
+// Abort stops the Writer after a failure without writing the index.
+func (aw *Writer) Abort(err error) {
+	aw.setErr(err)
+	aw.Close()
+}

@@ -1,0 +1,321 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/urfave/cli/v2"
+)
+
+var (
+	jobsFlag    = &cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "parallel coders (the archive bytes are the same for any value)"}
+	verboseFlag = &cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print each entry's path on stderr"}
+	quietFlag   = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"}
+)
+
+func createCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "create",
+		Aliases:   []string{"c"},
+		Usage:     "create an archive from files and directories",
+		ArgsUsage: "ARCHIVE PATH...",
+		Flags: []cli.Flag{
+			jobsFlag, verboseFlag, quietFlag,
+			&cli.IntFlag{Name: "level", Value: 3, Usage: "zstd level 1..22 for the zstd-coded entries"},
+			&cli.StringSliceFlag{Name: "exclude", Usage: "skip entries whose path or base name matches `GLOB` (repeatable)"},
+			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() < 2 {
+				return usageErr("create needs an ARCHIVE and at least one PATH")
+			}
+			if l := c.Int("level"); l < 1 || l > 22 {
+				return usageErr("--level %d is outside 1..22", l)
+			}
+			if bs := c.Int("block-size"); bs < 4096 || bs > format.MaxBlockSize {
+				return usageErr("--block-size %d is outside 4096..%d", bs, format.MaxBlockSize)
+			}
+			name, roots := c.Args().First(), c.Args().Tail()
+			for _, r := range roots {
+				if _, err := os.Lstat(r); err != nil {
+					return err
+				}
+			}
+			excludes := c.StringSlice("exclude")
+			_, total, err := archive.Plan(roots, excludes)
+			if err != nil {
+				return err
+			}
+			bar := newProgress(total, "create", c.Bool("quiet"))
+			opts := archive.CreateOptions{
+				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size")},
+				Exclude:       excludes,
+				Progress:      bar.fn(),
+			}
+			if c.Bool("verbose") {
+				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }
+			}
+			defer bar.finish()
+			if name == "-" {
+				return archive.Create(os.Stdout, roots, opts)
+			}
+			return createFile(name, roots, opts)
+		},
+	}
+}
+
+// createFile writes the archive to a temporary file beside name and
+// renames it into place only once it is complete, so that a crash or an
+// interrupt never leaves a half archive under the target name.
+func createFile(name string, roots []string, opts archive.CreateOptions) error {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return err
+	}
+	for _, r := range roots {
+		if ra, err := filepath.Abs(r); err == nil && ra == abs {
+			return usageErr("the archive %s would be inside its own input", name)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
+	go func() {
+		if _, ok := <-sig; ok {
+			os.Remove(tmp.Name())
+			fmt.Fprintln(os.Stderr, "dcar: interrupted; no archive written")
+			os.Exit(130)
+		}
+	}()
+	// Exclude the temporary file and the target from the walk in case
+	// they lie inside an input directory.
+	opts.Exclude = append(opts.Exclude, filepath.Base(tmp.Name()))
+	err = archive.Create(tmp, roots, opts)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), abs)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%w; no archive written", err)
+	}
+	return nil
+}
+
+func openArchive(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	return os.Open(name)
+}
+
+func extractCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "extract",
+		Aliases:   []string{"x"},
+		Usage:     "extract an archive (all entries, or the PATHs given and what is below them)",
+		ArgsUsage: "ARCHIVE [PATH...]",
+		Flags: []cli.Flag{
+			jobsFlag, verboseFlag, quietFlag,
+			&cli.StringFlag{Name: "directory", Aliases: []string{"C"}, Value: ".", Usage: "extract into `DIR` (created if missing)"},
+			&cli.BoolFlag{Name: "overwrite", Usage: "replace existing files"},
+			&cli.BoolFlag{Name: "same-owner", Usage: "restore owner and group ids (needs privileges)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() < 1 {
+				return usageErr("extract needs an ARCHIVE")
+			}
+			f, err := openArchive(c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			var total int64
+			if fi, err := os.Stat(c.Args().First()); err == nil && c.Args().First() != "-" {
+				total = fi.Size()
+			}
+			bar := newProgress(total, "extract", c.Bool("quiet") || total == 0)
+			defer bar.finish()
+			opts := archive.ExtractOptions{
+				Jobs: c.Int("jobs"), Overwrite: c.Bool("overwrite"), SameOwner: c.Bool("same-owner"),
+				Only: c.Args().Tail(), Progress: bar.fn(),
+			}
+			if c.Bool("verbose") {
+				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }
+			}
+			return archive.Extract(f, c.String("directory"), opts)
+		},
+	}
+}
+
+type listRow struct {
+	Path     string    `json:"path"`
+	Type     string    `json:"type"`
+	Size     int64     `json:"size"`
+	Stored   int64     `json:"stored"`
+	Modality string    `json:"modality"`
+	MIME     string    `json:"mime,omitempty"`
+	Codec    string    `json:"codec"`
+	Mode     string    `json:"mode"`
+	ModTime  time.Time `json:"mtime"`
+	Owner    string    `json:"owner"`
+	Link     string    `json:"link,omitempty"`
+}
+
+func listCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "list",
+		Aliases:   []string{"t"},
+		Usage:     "list the entries of an archive",
+		ArgsUsage: "ARCHIVE",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, modality, codec, time"},
+			&cli.BoolFlag{Name: "json", Usage: "one JSON array of entries"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageErr("list needs exactly one ARCHIVE")
+			}
+			idx, err := readIndex(c.Args().First())
+			if err != nil {
+				return err
+			}
+			rows := make([]listRow, len(idx))
+			for i, e := range idx {
+				h := &e.Header
+				owner := h.Uname
+				if owner == "" {
+					owner = fmt.Sprint(h.UID)
+				}
+				group := h.Gname
+				if group == "" {
+					group = fmt.Sprint(h.GID)
+				}
+				rows[i] = listRow{Path: h.Path, Type: h.Type.String(), Size: h.Size, Stored: e.Stored,
+					Modality: h.Modality.String(), MIME: h.MIME, Codec: archive.CodecName(h.Codec),
+					Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
+				if h.Type != format.TypeRegular {
+					rows[i].Codec = "-"
+				}
+			}
+			out := os.Stdout
+			if c.Bool("json") {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			}
+			if !c.Bool("long") {
+				for _, r := range rows {
+					fmt.Fprintln(out, r.Path)
+				}
+				return nil
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 1, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "type\tmode\towner\tsize\tstored\tbits/byte\tmodality\tcodec\tmodified\t path\t")
+			for _, r := range rows {
+				bpb := "-"
+				if r.Size > 0 {
+					bpb = fmt.Sprintf("%.3f", 8*float64(r.Stored)/float64(r.Size))
+				}
+				name := r.Path
+				if r.Link != "" {
+					arrow := " -> "
+					if r.Type == "hardlink" {
+						arrow = " link to "
+					}
+					name += arrow + r.Link
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
+					r.Modality, r.Codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+// readIndex reads the index through the footer when the archive is a
+// seekable file, and by scanning every record otherwise.
+func readIndex(name string) ([]format.IndexEntry, error) {
+	f, err := openArchive(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if osf, ok := f.(*os.File); ok && name != "-" {
+		if fi, err := osf.Stat(); err == nil && fi.Mode().IsRegular() {
+			idx, err := archive.ReadIndex(osf, fi.Size())
+			if err == nil {
+				return idx, nil
+			}
+			fmt.Fprintf(os.Stderr, "dcar: %s: %v; scanning the whole archive\n", name, trimPrefix(err.Error()))
+			if _, serr := osf.Seek(0, io.SeekStart); serr != nil {
+				return nil, err
+			}
+		}
+	}
+	return archive.ScanIndex(f)
+}
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "decode every entry and check every checksum; writes nothing",
+		ArgsUsage: "ARCHIVE",
+		Flags:     []cli.Flag{jobsFlag, quietFlag},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageErr("verify needs exactly one ARCHIVE")
+			}
+			name := c.Args().First()
+			f, err := openArchive(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			var total int64
+			if name != "-" {
+				if idx, err := readIndex(name); err == nil {
+					for _, e := range idx {
+						total += e.Header.Size
+					}
+				}
+			}
+			bar := newProgress(total, "verify", c.Bool("quiet") || total == 0)
+			rep, err := archive.Verify(f, c.Int("jobs"), bar.fn())
+			bar.finish()
+			if err != nil {
+				return err
+			}
+			for _, d := range rep.Damaged {
+				fmt.Fprintf(os.Stderr, "dcar: %s: %s\n", name, trimPrefix(d.Err.Error()))
+			}
+			if len(rep.Damaged) > 0 {
+				return cli.Exit(fmt.Sprintf("%s: %d problem(s) found in %d entries read", name, len(rep.Damaged), rep.Entries), exitDamaged)
+			}
+			fmt.Fprintf(os.Stderr, "%s: OK, %d entries, %d bytes of content verified\n", name, rep.Entries, rep.Bytes)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,99 @@
+// Command dcar is a tar-like archiver for mixed image and text data.
+package main
+
+import (
+	"strings"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitError   = 1 // I/O errors, unreadable or changed input files, refused overwrites
+	exitUsage   = 2 // bad command line
+	exitDamaged = 3 // the archive is damaged, truncated or not a dcar archive
+)
+
+const exitHelp = `EXIT CODES:
+   0  success
+   1  error: I/O, unreadable or changed input file, refused overwrite, unknown codec
+   2  usage error
+   3  the archive is damaged, truncated or not a dcar archive (verify found damage)
+`
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+func run(args []string) int {
+	app := newApp()
+	err := app.Run(permuteArgs(app, args))
+	if err == nil {
+		return exitOK
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(os.Stderr, "dcar:", trimPrefix(msg))
+		}
+		return ec.ExitCode()
+	}
+	fmt.Fprintln(os.Stderr, "dcar:", trimPrefix(err.Error()))
+	return exitCode(err)
+}
+
+// trimPrefix drops the "dcar: " prefixes of wrapped sentinel errors; the
+// CLI prints one of its own.
+func trimPrefix(s string) string {
+	s = strings.ReplaceAll(s, ": dcar: ", ": ")
+	for strings.HasPrefix(s, "dcar: ") {
+		s = s[6:]
+	}
+	return s
+}
+
+func exitCode(err error) int {
+	for _, e := range []error{format.ErrMagic, format.ErrVersion, format.ErrChecksum, format.ErrTruncated,
+		format.ErrCorrupt, format.ErrLimit, format.ErrUnknownTag, format.ErrInvalidPath} {
+		if errors.Is(err, e) {
+			return exitDamaged
+		}
+	}
+	if errors.Is(err, errUsage) {
+		return exitUsage
+	}
+	return exitError
+}
+
+var errUsage = errors.New("usage")
+
+func usageErr(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
+}
+
+func newApp() *cli.App {
+	cli.AppHelpTemplate += "\n" + exitHelp
+	return &cli.App{
+		Name:      "dcar",
+		Usage:     "archive directories of images and text, compressed by a learned model",
+		UsageText: "dcar create ARCHIVE PATH...\n   dcar extract ARCHIVE [PATH...] [-C DIR]\n   dcar list ARCHIVE [-l] [--json]\n   dcar verify ARCHIVE\n\n   ARCHIVE may be - for standard input or output.",
+		Version:   version,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return cli.Exit(err.Error(), exitUsage)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			createCommand(),
+			extractCommand(),
+			listCommand(),
+			verifyCommand(),
+		},
+	}
+}
+
+const version = "0.1.0 (archive format 1)"

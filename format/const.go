@@ -1,0 +1,98 @@
+package format
+
+// Version is the archive format version this package writes and reads.
+const Version = 1
+
+// Magic opens every archive. The high first byte and the CR LF / SUB
+// sequence catch 7-bit and newline-translating transports, as in PNG.
+var Magic = [8]byte{0x89, 'D', 'C', 'A', 'R', '\r', '\n', 0x1a}
+
+// FooterMagic closes every archive.
+var FooterMagic = [4]byte{'D', 'C', 'A', 'E'}
+
+// Sizes of the fixed structures.
+const (
+	FileHeaderSize = 16
+	FooterSize     = 24
+)
+
+// Record tags. Any other value is an error in version 1.
+const (
+	TagEntry byte = 0x01 // entry header
+	TagBlock byte = 0x02 // one independently decodable payload block
+	TagEnd   byte = 0x03 // end of a regular file's payload: size, block count, SHA-256
+	TagIndex byte = 0x04 // the trailing index; followed by the footer
+)
+
+// Limits. A reader rejects anything beyond them before allocating, so
+// the memory a damaged or hostile archive can make a reader use is bounded.
+const (
+	MaxPathLen       = 4096
+	MaxNameLen       = 256 // user and group names
+	MaxMIMELen       = 128
+	MaxParamsLen     = 4096       // codec parameters per entry
+	MaxEntryBody     = 64 << 10   // entry header record body
+	MaxBlockSize     = 16 << 20   // raw bytes per block
+	MaxBlockBody     = MaxBlockSize + MaxBlockSize/8 + 4096
+	MaxEndBody       = 64
+	MaxIndexBody     = 256 << 20
+	MaxEntries       = 1 << 24 // entries in one index
+	MaxFileSize      = 1 << 50 // bytes in one regular file
+	recordHeaderMax  = 1 + 10
+	recordTrailerLen = 4
+)
+
+// Type is the kind of an entry.
+type Type uint8
+
+const (
+	TypeRegular  Type = 0
+	TypeDir      Type = 1
+	TypeSymlink  Type = 2
+	TypeHardlink Type = 3 // Link names an earlier regular entry of the archive
+)
+
+func (t Type) String() string {
+	switch t {
+	case TypeRegular:
+		return "file"
+	case TypeDir:
+		return "dir"
+	case TypeSymlink:
+		return "symlink"
+	case TypeHardlink:
+		return "hardlink"
+	}
+	return "unknown"
+}
+
+// Modality is what the sniffer decided an entry's content is.
+type Modality uint8
+
+const (
+	ModalityOther Modality = 0
+	ModalityText  Modality = 1
+	ModalityImage Modality = 2
+)
+
+func (m Modality) String() string {
+	switch m {
+	case ModalityOther:
+		return "other"
+	case ModalityText:
+		return "text"
+	case ModalityImage:
+		return "image"
+	}
+	return "unknown"
+}
+
+// Codec identifiers. Ids are assigned forever: a retired codec's id is
+// never reused.
+const (
+	CodecStore      uint64 = 0
+	CodecZstd       uint64 = 1
+	CodecModelImage uint64 = 16 // reserved: learned model, pixel containers
+	CodecModelText  uint64 = 17 // reserved: learned model, text
+	CodecModelPNG   uint64 = 18 // reserved: PNG via pixels + deflate reconstruction
+)

@@ -1,0 +1,308 @@
+package format
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// CRC returns the CRC-32C of b, the checksum used by every framed structure.
+func CRC(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+
+// AppendFileHeader appends the 16-byte file header.
+func AppendFileHeader(dst []byte) []byte {
+	start := len(dst)
+	dst = append(dst, Magic[:]...)
+	dst = append(dst, Version, 0, 0, 0)
+	return binary.LittleEndian.AppendUint32(dst, CRC(dst[start:]))
+}
+
+// ParseFileHeader checks the 16-byte file header.
+func ParseFileHeader(b []byte) error {
+	if len(b) < FileHeaderSize {
+		return &Error{Op: "read file header", Err: ErrTruncated}
+	}
+	if [8]byte(b[:8]) != Magic {
+		return &Error{Op: "read file header", Err: ErrMagic}
+	}
+	if binary.LittleEndian.Uint32(b[12:16]) != CRC(b[:12]) {
+		return &Error{Op: "read file header", Err: ErrChecksum}
+	}
+	if b[8] != Version {
+		return &Error{Op: "read file header", Err: fmt.Errorf("%w %d (this dcar reads version %d)", ErrVersion, b[8], Version)}
+	}
+	if b[9] != 0 || b[10] != 0 || b[11] != 0 {
+		return &Error{Op: "read file header", Err: fmt.Errorf("%w: reserved header bytes are not zero", ErrCorrupt)}
+	}
+	return nil
+}
+
+// Header describes one entry: its metadata and how its content is coded.
+type Header struct {
+	Path     string // relative, slash-separated, clean; see ValidPath
+	Type     Type
+	Mode     uint32 // permission bits incl. setuid, setgid, sticky (0o7777)
+	ModTime  time.Time
+	UID, GID uint64
+	Uname    string
+	Gname    string
+	Link     string // symlink target, or the earlier entry a hard link names
+	Size     int64  // original content size of a regular file
+	Modality Modality
+	MIME     string // sniffed content type, informational
+	Codec    uint64 // primary codec of the payload blocks
+	Params   []byte // codec parameters (e.g. a model fingerprint)
+	// BlockSize is the raw size of every block but the last. Zero when the
+	// entry has no content.
+	BlockSize uint32
+}
+
+// ValidPath reports whether p is acceptable as an entry path: non-empty,
+// relative, slash-separated, in clean form (no "." or ".." elements, no
+// empty elements), valid UTF-8 and free of NUL bytes.
+func ValidPath(p string) bool {
+	if p == "" || len(p) > MaxPathLen || !utf8.ValidString(p) || strings.ContainsRune(p, 0) {
+		return false
+	}
+	if p[0] == '/' || strings.Contains(p, `\`) || path.Clean(p) != p {
+		return false
+	}
+	for _, el := range strings.Split(p, "/") {
+		if el == ".." || el == "." || el == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// MarshalBody appends the entry header record body.
+func (h *Header) MarshalBody(dst []byte) []byte {
+	dst = appendString(dst, h.Path)
+	dst = append(dst, byte(h.Type))
+	dst = binary.AppendUvarint(dst, uint64(h.Mode))
+	dst = binary.AppendVarint(dst, h.ModTime.Unix())
+	dst = binary.AppendUvarint(dst, uint64(h.ModTime.Nanosecond()))
+	dst = binary.AppendUvarint(dst, h.UID)
+	dst = binary.AppendUvarint(dst, h.GID)
+	dst = appendString(dst, h.Uname)
+	dst = appendString(dst, h.Gname)
+	dst = appendString(dst, h.Link)
+	dst = binary.AppendUvarint(dst, uint64(h.Size))
+	dst = append(dst, byte(h.Modality))
+	dst = appendString(dst, h.MIME)
+	dst = binary.AppendUvarint(dst, h.Codec)
+	dst = appendString(dst, string(h.Params))
+	dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
+	dst = binary.AppendUvarint(dst, 0) // flags, reserved
+	return dst
+}
+
+// UnmarshalBody parses an entry header record body and validates every
+// field against the version 1 rules.
+func (h *Header) UnmarshalBody(b []byte) error {
+	d := decoder{b: b}
+	h.Path = d.str(MaxPathLen, "path")
+	h.Type = Type(d.byte("type"))
+	mode := d.uvarint("mode")
+	sec := d.varint("mtime")
+	nsec := d.uvarint("mtime nanoseconds")
+	h.UID = d.uvarint("uid")
+	h.GID = d.uvarint("gid")
+	h.Uname = d.str(MaxNameLen, "user name")
+	h.Gname = d.str(MaxNameLen, "group name")
+	h.Link = d.str(MaxPathLen, "link")
+	size := d.uvarint("size")
+	h.Modality = Modality(d.byte("modality"))
+	h.MIME = d.str(MaxMIMELen, "mime type")
+	h.Codec = d.uvarint("codec")
+	h.Params = []byte(d.str(MaxParamsLen, "codec parameters"))
+	bs := d.uvarint("block size")
+	flags := d.uvarint("flags")
+	if d.err != nil {
+		return d.err
+	}
+	if len(d.b) != 0 {
+		return fmt.Errorf("%w: %d trailing bytes in entry header", ErrCorrupt, len(d.b))
+	}
+	switch {
+	case !ValidPath(h.Path):
+		return fmt.Errorf("%w %q", ErrInvalidPath, h.Path)
+	case h.Type > TypeHardlink:
+		return fmt.Errorf("%w: entry type %d", ErrCorrupt, h.Type)
+	case mode&^0o7777 != 0:
+		return fmt.Errorf("%w: mode %#o has reserved bits set", ErrCorrupt, mode)
+	case nsec >= 1e9:
+		return fmt.Errorf("%w: mtime nanoseconds %d", ErrCorrupt, nsec)
+	case size > MaxFileSize:
+		return fmt.Errorf("%w: size %d", ErrLimit, size)
+	case h.Type != TypeRegular && size != 0:
+		return fmt.Errorf("%w: %s entry with size %d", ErrCorrupt, h.Type, size)
+	case (h.Type == TypeSymlink || h.Type == TypeHardlink) && h.Link == "":
+		return fmt.Errorf("%w: %s without a target", ErrCorrupt, h.Type)
+	case h.Type != TypeSymlink && h.Type != TypeHardlink && h.Link != "":
+		return fmt.Errorf("%w: %s entry with a link target", ErrCorrupt, h.Type)
+	case h.Type == TypeHardlink && !ValidPath(h.Link):
+		return fmt.Errorf("%w: hard link target %q", ErrInvalidPath, h.Link)
+	case h.Modality > ModalityImage:
+		return fmt.Errorf("%w: modality %d", ErrCorrupt, h.Modality)
+	case bs > MaxBlockSize:
+		return fmt.Errorf("%w: block size %d", ErrLimit, bs)
+	case (size == 0) != (bs == 0):
+		return fmt.Errorf("%w: block size %d for size %d", ErrCorrupt, bs, size)
+	case flags != 0:
+		return fmt.Errorf("%w: reserved flags %#x set", ErrCorrupt, flags)
+	}
+	h.Mode = uint32(mode)
+	h.ModTime = time.Unix(sec, int64(nsec))
+	h.Size = int64(size)
+	h.BlockSize = uint32(bs)
+	return nil
+}
+
+// Blocks returns how many blocks a regular file of h.Size bytes is cut into.
+func (h *Header) Blocks() int64 {
+	if h.Size == 0 || h.BlockSize == 0 {
+		return 0
+	}
+	return (h.Size + int64(h.BlockSize) - 1) / int64(h.BlockSize)
+}
+
+// End is the body of the record that closes a regular file's payload.
+type End struct {
+	Blocks uint64
+	Size   uint64
+	SHA256 [32]byte
+}
+
+func (e *End) MarshalBody(dst []byte) []byte {
+	dst = binary.AppendUvarint(dst, e.Blocks)
+	dst = binary.AppendUvarint(dst, e.Size)
+	return append(dst, e.SHA256[:]...)
+}
+
+func (e *End) UnmarshalBody(b []byte) error {
+	d := decoder{b: b}
+	e.Blocks = d.uvarint("block count")
+	e.Size = d.uvarint("size")
+	sum := d.bytes(32, "sha256")
+	if d.err != nil {
+		return d.err
+	}
+	if len(d.b) != 0 {
+		return fmt.Errorf("%w: %d trailing bytes in entry end", ErrCorrupt, len(d.b))
+	}
+	copy(e.SHA256[:], sum)
+	return nil
+}
+
+// BlockHeader is the start of a block record body; the payload follows.
+type BlockHeader struct {
+	Codec  uint64 // codec of this block (may differ from the entry's, e.g. a stored fallback)
+	RawLen uint32 // decoded length
+}
+
+func (bh *BlockHeader) Marshal(dst []byte) []byte {
+	dst = binary.AppendUvarint(dst, bh.Codec)
+	return binary.AppendUvarint(dst, uint64(bh.RawLen))
+}
+
+// ParseBlock splits a block record body into its header and payload.
+func ParseBlock(b []byte) (BlockHeader, []byte, error) {
+	d := decoder{b: b}
+	c := d.uvarint("block codec")
+	n := d.uvarint("block length")
+	if d.err != nil {
+		return BlockHeader{}, nil, d.err
+	}
+	if n == 0 || n > MaxBlockSize {
+		return BlockHeader{}, nil, fmt.Errorf("%w: block length %d", ErrLimit, n)
+	}
+	return BlockHeader{Codec: c, RawLen: uint32(n)}, d.b, nil
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// decoder reads fields from a record body, remembering the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(field string, err error) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: field %s", err, field)
+	}
+}
+
+func (d *decoder) uvarint(field string) uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail(field, ErrCorrupt)
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint(field string) int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail(field, ErrCorrupt)
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) byte(field string) byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) == 0 {
+		d.fail(field, ErrCorrupt)
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) bytes(n int, field string) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if len(d.b) < n {
+		d.fail(field, ErrCorrupt)
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str(max int, field string) string {
+	n := d.uvarint(field)
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(max) {
+		d.fail(field, ErrLimit)
+		return ""
+	}
+	return string(d.bytes(int(n), field))
+}

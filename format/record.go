@@ -1,0 +1,240 @@
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// AppendRecord appends a framed record: tag, uvarint body length, body and
+// the CRC-32C of everything before it.
+func AppendRecord(dst []byte, tag byte, body []byte) []byte {
+	start := len(dst)
+	dst = append(dst, tag)
+	dst = binary.AppendUvarint(dst, uint64(len(body)))
+	dst = append(dst, body...)
+	return binary.LittleEndian.AppendUint32(dst, CRC(dst[start:]))
+}
+
+// maxBody is the largest body length a version 1 reader accepts for tag.
+func maxBody(tag byte) (int, bool) {
+	switch tag {
+	case TagEntry:
+		return MaxEntryBody, true
+	case TagBlock:
+		return MaxBlockBody, true
+	case TagEnd:
+		return MaxEndBody, true
+	case TagIndex:
+		return MaxIndexBody, true
+	}
+	return 0, false
+}
+
+// Record is one framed record as read by a Scanner.
+type Record struct {
+	Tag    byte
+	Offset int64  // offset of the tag byte in the archive
+	Size   int64  // total framed size: tag, length, body and CRC
+	Body   []byte // valid until the next call to Next
+}
+
+// Scanner reads the records of an archive in order from a stream. It
+// verifies each record's CRC before returning it. After an error it can
+// Resync to the next intact entry header.
+type Scanner struct {
+	br     *bufio.Reader
+	src    io.Reader
+	off    int64 // offset of the next unread byte
+	buf    []byte
+	last   []byte // raw bytes of the last record read, for Resync
+	lastAt int64
+}
+
+// NewScanner reads and checks the file header from r.
+func NewScanner(r io.Reader) (*Scanner, error) {
+	s := &Scanner{br: bufio.NewReaderSize(r, 256<<10), src: r}
+	var fh [FileHeaderSize]byte
+	if _, err := io.ReadFull(s.br, fh[:]); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, &Error{Op: "read file header", Err: ErrTruncated}
+		}
+		return nil, &Error{Op: "read file header", Err: err}
+	}
+	if err := ParseFileHeader(fh[:]); err != nil {
+		return nil, err
+	}
+	s.off = FileHeaderSize
+	return s, nil
+}
+
+// Offset returns the offset of the next record.
+func (s *Scanner) Offset() int64 { return s.off }
+
+// Next reads the next record. It returns an *Error wrapping ErrTruncated at
+// an unexpected end, ErrChecksum for a damaged record, ErrUnknownTag or
+// ErrLimit for a malformed frame. Reaching the end of the stream exactly
+// at a record boundary yields io.EOF (callers decide whether that is
+// premature: a complete archive ends with the footer).
+func (s *Scanner) Next() (Record, error) {
+	at := s.off
+	s.last, s.lastAt = s.last[:0], at
+	hdr, err := s.br.Peek(recordHeaderMax)
+	if len(hdr) == 0 {
+		if err == io.EOF {
+			return Record{}, io.EOF
+		}
+		return Record{}, &Error{Offset: at, Op: "read record", Err: err}
+	}
+	limit, ok := maxBody(hdr[0])
+	if !ok {
+		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w %#02x", ErrUnknownTag, hdr[0])}
+	}
+	n, k := binary.Uvarint(hdr[1:])
+	if k <= 0 {
+		if len(hdr) < recordHeaderMax {
+			return Record{}, &Error{Offset: at, Op: "read record", Err: ErrTruncated}
+		}
+		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w: bad record length", ErrCorrupt)}
+	}
+	if n > uint64(limit) {
+		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w: record body of %d bytes (limit %d)", ErrLimit, n, limit)}
+	}
+	total := 1 + k + int(n) + recordTrailerLen
+	if cap(s.buf) < total {
+		s.buf = make([]byte, total)
+	}
+	raw := s.buf[:total]
+	got, err := io.ReadFull(s.br, raw)
+	s.off += int64(got)
+	s.last = raw[:got]
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return Record{}, &Error{Offset: at, Op: "read record", Err: ErrTruncated}
+		}
+		return Record{}, &Error{Offset: at, Op: "read record", Err: err}
+	}
+	body := raw[1+k : 1+k+int(n)]
+	if binary.LittleEndian.Uint32(raw[total-4:]) != CRC(raw[:total-4]) {
+		return Record{Tag: hdr[0], Offset: at, Size: int64(total)}, &Error{Offset: at, Op: "read record", Err: ErrChecksum}
+	}
+	return Record{Tag: raw[0], Offset: at, Size: int64(total), Body: body}, nil
+}
+
+// ReadFooter reads the fixed footer that must follow the index record and
+// checks that nothing follows it.
+func (s *Scanner) ReadFooter() (Footer, error) {
+	at := s.off
+	var b [FooterSize]byte
+	if _, err := io.ReadFull(s.br, b[:]); err != nil {
+		return Footer{}, &Error{Offset: at, Op: "read footer", Err: ErrTruncated}
+	}
+	s.off += FooterSize
+	f, err := ParseFooter(b[:])
+	if err != nil {
+		return Footer{}, &Error{Offset: at, Op: "read footer", Err: err}
+	}
+	if _, err := s.br.ReadByte(); err != io.EOF {
+		return Footer{}, &Error{Offset: s.off, Op: "read footer", Err: fmt.Errorf("%w: data after the footer", ErrCorrupt)}
+	}
+	return f, nil
+}
+
+// Resync searches forward from one byte past the start of the last record
+// read for the next intact entry header or index record, so that a reader
+// can report damage and go on with the following entries. It returns the
+// offset where scanning resumes, or io.EOF if no intact record follows.
+func (s *Scanner) Resync() (int64, error) {
+	// Put back the bytes of the failed record after its first byte, ahead
+	// of what is still buffered, then scan candidate positions.
+	rest := append([]byte(nil), s.last...)
+	if len(rest) > 0 {
+		rest = rest[1:]
+	}
+	start := s.lastAt + 1
+	if len(s.last) == 0 { // the failure was before any byte was consumed
+		if _, err := s.br.Discard(1); err != nil {
+			return s.off, io.EOF
+		}
+		start = s.off + 1
+	}
+	buffered, _ := s.br.Peek(s.br.Buffered())
+	rest = append(rest, buffered...)
+	s.br.Reset(io.MultiReader(bytes.NewReader(rest), s.src))
+	s.off = start
+	s.last = s.last[:0]
+	for {
+		p, err := s.br.Peek(recordHeaderMax)
+		if len(p) == 0 {
+			return s.off, io.EOF
+		}
+		if (p[0] == TagEntry || p[0] == TagIndex) && s.intactAt() {
+			return s.off, nil
+		}
+		_ = err
+		if _, err := s.br.Discard(1); err != nil {
+			return s.off, io.EOF
+		}
+		s.off++
+	}
+}
+
+// intactAt reports whether an intact entry header or index record starts
+// at the current position, without consuming it. Index records larger
+// than the read buffer are accepted on their frame alone; the CRC check
+// happens when they are read.
+func (s *Scanner) intactAt() bool {
+	p, _ := s.br.Peek(recordHeaderMax)
+	limit, _ := maxBody(p[0])
+	n, k := binary.Uvarint(p[1:])
+	if k <= 0 || n > uint64(limit) {
+		return false
+	}
+	total := 1 + k + int(n) + recordTrailerLen
+	if total > s.br.Size() {
+		return p[0] == TagIndex
+	}
+	raw, err := s.br.Peek(total)
+	if err != nil {
+		return false
+	}
+	return binary.LittleEndian.Uint32(raw[total-4:]) == CRC(raw[:total-4])
+}
+
+// Footer is the fixed structure at the very end of an archive. It lets a
+// reader of a seekable archive find the index without scanning.
+type Footer struct {
+	IndexOffset int64 // offset of the index record
+	IndexSize   int64 // framed size of the index record
+}
+
+func AppendFooter(dst []byte, f Footer) []byte {
+	start := len(dst)
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(f.IndexOffset))
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(f.IndexSize))
+	dst = binary.LittleEndian.AppendUint32(dst, CRC(dst[start:]))
+	return append(dst, FooterMagic[:]...)
+}
+
+func ParseFooter(b []byte) (Footer, error) {
+	if len(b) != FooterSize {
+		return Footer{}, ErrTruncated
+	}
+	if [4]byte(b[20:24]) != FooterMagic {
+		return Footer{}, fmt.Errorf("%w: bad footer magic", ErrCorrupt)
+	}
+	if binary.LittleEndian.Uint32(b[16:20]) != CRC(b[:16]) {
+		return Footer{}, fmt.Errorf("%w in footer", ErrChecksum)
+	}
+	f := Footer{
+		IndexOffset: int64(binary.LittleEndian.Uint64(b[0:8])),
+		IndexSize:   int64(binary.LittleEndian.Uint64(b[8:16])),
+	}
+	if f.IndexOffset < FileHeaderSize || f.IndexSize < 6 || f.IndexSize > MaxIndexBody+16 || f.IndexOffset > 1<<62 {
+		return Footer{}, fmt.Errorf("%w: footer points outside the archive", ErrCorrupt)
+	}
+	return f, nil
+}
