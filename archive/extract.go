@@ -45,7 +45,7 @@ func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 		return err
 	}
 	defer ar.Close()
-	x := &extractor{root: root, opts: opts, files: map[string]bool{}}
+	x := &extractor{root: root, opts: opts, files: map[string]bool{}, skipped: map[string]bool{}}
 	matched := make([]bool, len(opts.Only))
 	for {
 		h, err := ar.Next()
@@ -56,6 +56,9 @@ func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 			return err
 		}
 		if !selected(h.Path, opts.Only, matched) {
+			if h.Type == format.TypeRegular {
+				x.skipped[h.Path] = true
+			}
 			continue
 		}
 		if opts.Verbose != nil {
@@ -94,11 +97,12 @@ func selected(name string, only []string, matched []bool) bool {
 }
 
 type extractor struct {
-	root  *os.Root
-	opts  ExtractOptions
-	files map[string]bool // regular files extracted, valid hard link targets
-	dirs  []*format.Header
-	done  int64
+	root    *os.Root
+	opts    ExtractOptions
+	files   map[string]bool // regular files extracted, valid hard link targets
+	skipped map[string]bool // regular files not selected
+	dirs    []*format.Header
+	done    int64
 }
 
 func fileMode(m uint32) fs.FileMode {
@@ -163,6 +167,9 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		}
 		return x.owner(h, true)
 	case format.TypeHardlink:
+		if x.skipped[h.Link] {
+			return x.fail(h, fmt.Errorf("hard link to %q, which was not selected for extraction: select it too", h.Link))
+		}
 		if !x.files[h.Link] {
 			return x.fail(h, fmt.Errorf("%w: hard link to %q, which is not an earlier file of the archive", format.ErrCorrupt, h.Link))
 		}

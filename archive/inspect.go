@@ -131,14 +131,22 @@ func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) 
 	buf := make([]byte, 256<<10)
 	for {
 		h, err := ar.Next()
-		if err == io.EOF {
+		if err == io.EOF || (err != nil && ar.fatal != nil) {
+			if err != io.EOF && (len(rep.Damaged) == 0 || rep.Damaged[len(rep.Damaged)-1].Err != err) {
+				add(err)
+			}
+			for i := range rep.Damaged {
+				d := &rep.Damaged[i]
+				d.Err = Locate(d.Err, ar.rawIndex)
+				var fe *format.Error
+				if errors.As(d.Err, &fe) {
+					d.Entry = fe.Entry
+				}
+			}
 			return rep, nil
 		}
 		if err != nil {
 			add(err)
-			if errors.Is(err, format.ErrTruncated) || ar.fatal != nil {
-				return rep, nil
-			}
 			continue
 		}
 		rep.Entries++
@@ -160,4 +168,22 @@ func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) 
 			}
 		}
 	}
+}
+
+// Locate names the entry an error's offset falls in, using an index read
+// from the archive's tail: a damaged entry header cannot name itself.
+// Errors that already name an entry, or offsets outside every entry,
+// are returned as they are.
+func Locate(err error, idx []format.IndexEntry) error {
+	var fe *format.Error
+	if !errors.As(err, &fe) || fe.Entry != "" || fe.Offset < format.FileHeaderSize {
+		return err
+	}
+	for _, e := range idx {
+		if fe.Offset >= e.Offset && fe.Offset < e.Offset+e.Stored {
+			fe.Entry = e.Header.Path
+			break
+		}
+	}
+	return err
 }

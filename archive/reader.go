@@ -31,17 +31,18 @@ type Reader struct {
 	stop   chan struct{}
 	once   sync.Once
 
-	cur     *format.Header
-	curOff  int64
-	data    []byte // decoded bytes not yet returned by Read
-	sum     hash.Hash
-	got     int64
-	nblocks uint64
-	curErr  error // sticky error of the current entry
-	fatal   error // sticky error of the archive
-	index   []format.IndexEntry
-	peeked  *event
-	entries []format.IndexEntry // entries seen, to check the index against
+	cur      *format.Header
+	curOff   int64
+	data     []byte // decoded bytes not yet returned by Read
+	sum      hash.Hash
+	got      int64
+	nblocks  uint64
+	curErr   error // sticky error of the current entry
+	fatal    error // sticky error of the archive
+	index    []format.IndexEntry
+	peeked   *event
+	rawIndex []format.IndexEntry // the index as read, even if it did not match
+	entries  []format.IndexEntry // entries seen, to check the index against
 }
 
 type eventKind int
@@ -55,16 +56,16 @@ const (
 )
 
 type event struct {
-	kind   eventKind
-	off    int64
-	size   int64
-	hdr    *format.Header
-	blk    *decodeJob
-	end    format.End
-	index  []format.IndexEntry
-	err    error
-	fatal  bool
-	entry  string
+	kind  eventKind
+	off   int64
+	size  int64
+	hdr   *format.Header
+	blk   *decodeJob
+	end   format.End
+	index []format.IndexEntry
+	err   error
+	fatal bool
+	entry string
 }
 
 type decodeJob struct {
@@ -127,9 +128,15 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 	}
 	// fail reports err; in Continue mode it resynchronises and returns
 	// true to go on.
+	// Errors in a record's frame (checksum, tag, length) cannot be
+	// attributed: the record may be the next entry's header. Locate
+	// names them from the index where it is readable.
 	fail := func(off int64, err error) bool {
 		name := ""
-		if cur != nil {
+		var fe0 *format.Error
+		if cur != nil && errors.As(err, &fe0) && (fe0.Op != "read record" || errors.Is(err, format.ErrTruncated)) {
+			// A truncation inside an entry (before its end record) is
+			// that entry's loss, whatever record was cut.
 			name = cur.Path
 		}
 		var fe *format.Error
@@ -303,6 +310,7 @@ func (ar *Reader) Next() (*format.Header, error) {
 			}
 			return nil, e.err
 		case evIndex:
+			ar.rawIndex = e.index
 			if err := ar.checkIndex(e.index); err != nil {
 				ar.fatal = err
 				return nil, err

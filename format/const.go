@@ -30,9 +30,9 @@ const (
 	MaxPathLen       = 4096
 	MaxNameLen       = 256 // user and group names
 	MaxMIMELen       = 128
-	MaxParamsLen     = 4096       // codec parameters per entry
-	MaxEntryBody     = 64 << 10   // entry header record body
-	MaxBlockSize     = 16 << 20   // raw bytes per block
+	MaxParamsLen     = 4096     // codec parameters per entry
+	MaxEntryBody     = 64 << 10 // entry header record body
+	MaxBlockSize     = 16 << 20 // raw bytes per block
 	MaxBlockBody     = MaxBlockSize + MaxBlockSize/8 + 4096
 	MaxEndBody       = 64
 	MaxIndexBody     = 256 << 20

@@ -183,9 +183,10 @@ func (s *Scanner) Resync() (int64, error) {
 }
 
 // intactAt reports whether an intact entry header or index record starts
-// at the current position, without consuming it. Index records larger
-// than the read buffer are accepted on their frame alone; the CRC check
-// happens when they are read.
+// at the current position, without consuming it. Only records whose CRC
+// checks out qualify, so random data is accepted with odds of 2^-32.
+// (An index record larger than the read buffer cannot be checked and is
+// not found by Resync; the reader then reports the index as missing.)
 func (s *Scanner) intactAt() bool {
 	p, _ := s.br.Peek(recordHeaderMax)
 	limit, _ := maxBody(p[0])
@@ -195,7 +196,7 @@ func (s *Scanner) intactAt() bool {
 	}
 	total := 1 + k + int(n) + recordTrailerLen
 	if total > s.br.Size() {
-		return p[0] == TagIndex
+		return false
 	}
 	raw, err := s.br.Peek(total)
 	if err != nil {

@@ -165,7 +165,15 @@ func extractCommand() *cli.Command {
 			if c.Bool("verbose") {
 				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }
 			}
-			return archive.Extract(f, c.String("directory"), opts)
+			err = archive.Extract(f, c.String("directory"), opts)
+			if err != nil && c.Args().First() != "-" {
+				// Name the entry a damaged record belongs to, if the
+				// index at the tail is readable.
+				if idx, ierr := readIndexQuiet(c.Args().First()); ierr == nil {
+					err = archive.Locate(err, idx)
+				}
+			}
+			return err
 		},
 	}
 }
@@ -278,6 +286,19 @@ func readIndex(name string) ([]format.IndexEntry, error) {
 	return archive.ScanIndex(f)
 }
 
+func readIndexQuiet(name string) ([]format.IndexEntry, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return archive.ReadIndex(f, fi.Size())
+}
+
 func verifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
@@ -296,7 +317,7 @@ func verifyCommand() *cli.Command {
 			defer f.Close()
 			var total int64
 			if name != "-" {
-				if idx, err := readIndex(name); err == nil {
+				if idx, err := readIndexQuiet(name); err == nil {
 					for _, e := range idx {
 						total += e.Header.Size
 					}

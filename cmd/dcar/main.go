@@ -2,10 +2,10 @@
 package main
 
 import (
-	"strings"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"

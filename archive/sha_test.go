@@ -1,0 +1,8 @@
+package archive
+
+import (
+	"crypto/sha256"
+	"hash"
+)
+
+func newSHA() hash.Hash { return sha256.New() }
