@@ -189,10 +189,12 @@ func (r *rawArchive) bytes() []byte {
 	return format.AppendFooter(b, format.Footer{IndexOffset: int64(at), IndexSize: int64(len(b) - at)})
 }
 
+func format_file(p string) format.Header {
+	return format.Header{Path: p, Type: format.TypeRegular, Mode: 0o644}
+}
+
 func TestEvilArchives(t *testing.T) {
-	file := func(p string, data string) format.Header {
-		return format.Header{Path: p, Type: format.TypeRegular, Mode: 0o644}
-	}
+	file := func(p string, _ string) format.Header { return format_file(p) }
 	tests := []struct {
 		name string
 		arc  []byte

@@ -1,0 +1,154 @@
+package format
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestValidPath(t *testing.T) {
+	good := []string{"a", "a/b", "dir/file.txt", "ünï/文", "a..b", ".hidden", "a/.b"}
+	bad := []string{"", "/a", "a/", "a//b", "./a", "a/.", "..", "../a", "a/../b", "a/..", "a\x00b", "a\\b", "\xff"}
+	for _, p := range good {
+		if !ValidPath(p) {
+			t.Errorf("ValidPath(%q) = false", p)
+		}
+	}
+	for _, p := range bad {
+		if ValidPath(p) {
+			t.Errorf("ValidPath(%q) = true", p)
+		}
+	}
+}
+
+func TestHeaderRoundTrip(t *testing.T) {
+	hs := []Header{
+		{Path: "a/b.txt", Type: TypeRegular, Mode: 0o4755, ModTime: time.Unix(-5, 999999999), UID: 1 << 40, GID: 7,
+			Uname: "me", Gname: "us", Size: 1 << 33, Modality: ModalityText, MIME: "text/plain", Codec: CodecZstd,
+			Params: []byte{1, 2, 3}, BlockSize: MaxBlockSize},
+		{Path: "d", Type: TypeDir, Mode: 0o700, ModTime: time.Unix(0, 0)},
+		{Path: "l", Type: TypeSymlink, Mode: 0o777, ModTime: time.Unix(1e9, 1), Link: "/abs/target"},
+		{Path: "h", Type: TypeHardlink, ModTime: time.Unix(1e9, 1), Link: "a/b.txt"},
+	}
+	for _, h := range hs {
+		var got Header
+		if err := got.UnmarshalBody(h.MarshalBody(nil)); err != nil {
+			t.Fatalf("%s: %v", h.Path, err)
+		}
+		if !got.ModTime.Equal(h.ModTime) {
+			t.Errorf("%s: mtime %v, want %v", h.Path, got.ModTime, h.ModTime)
+		}
+		got.ModTime, h.ModTime = time.Time{}, time.Time{}
+		if len(h.Params) == 0 {
+			h.Params = []byte{}
+		}
+		if !reflect.DeepEqual(got, h) {
+			t.Errorf("got %+v, want %+v", got, h)
+		}
+	}
+}
+
+func TestHeaderRejects(t *testing.T) {
+	base := Header{Path: "f", Type: TypeRegular, Size: 10, BlockSize: 4096}
+	cases := map[string]func(h *Header){
+		"bad path":        func(h *Header) { h.Path = "../x" },
+		"type":            func(h *Header) { h.Type = 9 },
+		"mode":            func(h *Header) { h.Mode = 0o17777 },
+		"dir with size":   func(h *Header) { h.Type = TypeDir },
+		"link on file":    func(h *Header) { h.Link = "x" },
+		"symlink no link": func(h *Header) { h.Type, h.Size, h.BlockSize = TypeSymlink, 0, 0 },
+		"block size":      func(h *Header) { h.BlockSize = MaxBlockSize + 1 },
+		"no block size":   func(h *Header) { h.BlockSize = 0 },
+		"modality":        func(h *Header) { h.Modality = 7 },
+		"hardlink escape": func(h *Header) { h.Type, h.Size, h.BlockSize, h.Link = TypeHardlink, 0, 0, "../x" },
+	}
+	for name, mod := range cases {
+		h := base
+		mod(&h)
+		var got Header
+		if err := got.UnmarshalBody(h.MarshalBody(nil)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// Every proper prefix of a valid body is rejected.
+	b := base.MarshalBody(nil)
+	for i := range b {
+		var got Header
+		if err := got.UnmarshalBody(b[:i]); err == nil {
+			t.Errorf("prefix of %d bytes accepted", i)
+		}
+	}
+}
+
+func TestScannerRecords(t *testing.T) {
+	b := AppendFileHeader(nil)
+	b = AppendRecord(b, TagEntry, []byte("hello"))
+	b = AppendRecord(b, TagEnd, nil)
+	s, err := NewScanner(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Next()
+	if err != nil || r.Tag != TagEntry || string(r.Body) != "hello" || r.Offset != FileHeaderSize {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if r, err = s.Next(); err != nil || r.Tag != TagEnd {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if _, err := s.Next(); err == nil {
+		t.Fatal("no EOF")
+	}
+	bad := bytes.Clone(b)
+	bad[len(bad)-9] ^= 1
+	s, _ = NewScanner(bytes.NewReader(bad))
+	if _, err := s.Next(); !errors.Is(err, ErrChecksum) {
+		t.Fatalf("damaged record: %v", err)
+	}
+	// Oversized lengths fail before allocation.
+	huge := AppendFileHeader(nil)
+	huge = append(huge, TagEnd, 0xff, 0xff, 0xff, 0xff, 0x0f)
+	s, _ = NewScanner(bytes.NewReader(huge))
+	if _, err := s.Next(); !errors.Is(err, ErrLimit) {
+		t.Fatalf("huge record: %v", err)
+	}
+}
+
+func TestFooter(t *testing.T) {
+	f := Footer{IndexOffset: 1234, IndexSize: 99}
+	b := AppendFooter(nil, f)
+	if len(b) != FooterSize {
+		t.Fatal(len(b))
+	}
+	got, err := ParseFooter(b)
+	if err != nil || got != f {
+		t.Fatalf("%+v %v", got, err)
+	}
+	b[3] ^= 1
+	if _, err := ParseFooter(b); err == nil {
+		t.Fatal("damaged footer accepted")
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	h := Header{Path: "a/b", Type: TypeRegular, Size: 3, BlockSize: 3, Codec: 1}
+	f.Add(h.MarshalBody(nil))
+	f.Add(MarshalIndex(nil, []IndexEntry{{Offset: 16, Stored: 40, Header: h}}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var h Header
+		if h.UnmarshalBody(b) == nil {
+			var h2 Header
+			if err := h2.UnmarshalBody(h.MarshalBody(nil)); err != nil {
+				t.Fatalf("re-encoded header rejected: %v", err)
+			}
+		}
+		UnmarshalIndex(b)
+		ParseBlock(b)
+		var e End
+		e.UnmarshalBody(b)
+		if len(b) >= FooterSize {
+			ParseFooter(b[:FooterSize])
+		}
+	})
+}
