@@ -2,6 +2,7 @@ package archive
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/dcar-archiver/dcar/format"
@@ -49,11 +50,13 @@ func (z *zstdCodec) encoder(level int) (*zstd.Encoder, error) {
 		return e, nil
 	}
 	// The window never needs to exceed a block; a fixed window keeps the
-	// output independent of anything but the input and level.
+	// output independent of anything but the input and level. Concurrency
+	// only sets how many EncodeAll calls may run at once (each is single
+	// threaded), so it does not change the output.
 	e, err := zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(l),
 		zstd.WithEncoderCRC(false),
-		zstd.WithEncoderConcurrency(1),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
 		zstd.WithWindowSize(format.MaxBlockSize),
 		zstd.WithZeroFrames(true),
 		zstd.WithSingleSegment(true))

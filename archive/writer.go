@@ -104,28 +104,31 @@ func (aw *Writer) coder() {
 }
 
 func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
-	body := make([]byte, 0, len(j.raw)/2+32)
+	// The record is built in place: room for its frame, the block header,
+	// then the payload. The capacity covers zstd's worst case, so the
+	// buffer does not grow.
+	buf := make([]byte, format.RecordReserve, format.RecordReserve+32+len(j.raw)+len(j.raw)/64+64)
 	codec := j.codec
 	if codec != format.CodecStore {
 		c, err := lookupCodec(codec)
 		if err != nil {
 			return nil, err
 		}
-		hdr := (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(nil)
-		body = append(body, hdr...)
-		body, err = c.Compress(body, j.raw, j.level, j.params)
+		buf = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(buf)
+		hdrEnd := len(buf)
+		buf, err = c.Compress(buf, j.raw, j.level, j.params)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", j.path, CodecName(codec), err)
 		}
-		if len(body)-len(hdr) >= len(j.raw) {
-			codec, body = format.CodecStore, body[:0]
+		if len(buf)-hdrEnd >= len(j.raw) {
+			codec, buf = format.CodecStore, buf[:format.RecordReserve]
 		}
 	}
 	if codec == format.CodecStore {
-		body = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(body)
-		body = append(body, j.raw...)
+		buf = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(buf)
+		buf = append(buf, j.raw...)
 	}
-	return format.AppendRecord(nil, format.TagBlock, body), nil
+	return format.FrameRecord(buf, format.TagBlock), nil
 }
 
 // output writes records in order and keeps the index; when the queue is

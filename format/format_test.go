@@ -152,3 +152,13 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestFrameRecord(t *testing.T) {
+	for _, n := range []int{0, 1, 127, 128, 70000} {
+		body := bytes.Repeat([]byte{7}, n)
+		buf := append(make([]byte, RecordReserve), body...)
+		if got, want := FrameRecord(buf, TagBlock), AppendRecord(nil, TagBlock, body); !bytes.Equal(got, want) {
+			t.Errorf("body of %d bytes: FrameRecord differs from AppendRecord", n)
+		}
+	}
+}

@@ -19,6 +19,23 @@ func AppendRecord(dst []byte, tag byte, body []byte) []byte {
 	return binary.LittleEndian.AppendUint32(dst, CRC(dst[start:]))
 }
 
+// RecordReserve is the room FrameRecord needs before a body.
+const RecordReserve = recordHeaderMax
+
+// FrameRecord frames, without copying it, a body that was built in
+// buf[RecordReserve:]: it writes the tag and length just before the body
+// and appends the CRC. It returns the record, a subslice of buf.
+func FrameRecord(buf []byte, tag byte) []byte {
+	body := buf[RecordReserve:]
+	var hdr [recordHeaderMax]byte
+	hdr[0] = tag
+	n := 1 + binary.PutUvarint(hdr[1:], uint64(len(body)))
+	start := RecordReserve - n
+	copy(buf[start:], hdr[:n])
+	rec := buf[start:]
+	return binary.LittleEndian.AppendUint32(rec, CRC(rec))
+}
+
 // maxBody is the largest body length a version 1 reader accepts for tag.
 func maxBody(tag byte) (int, bool) {
 	switch tag {
