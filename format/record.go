@@ -75,8 +75,11 @@ type Scanner struct {
 func NewScanner(r io.Reader) (*Scanner, error) {
 	s := &Scanner{br: bufio.NewReaderSize(r, 256<<10), src: r}
 	var fh [FileHeaderSize]byte
-	if _, err := io.ReadFull(s.br, fh[:]); err != nil {
+	if n, err := io.ReadFull(s.br, fh[:]); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			if !bytes.HasPrefix(Magic[:], fh[:min(n, len(Magic))]) {
+				return nil, &Error{Op: "read file header", Err: ErrMagic}
+			}
 			return nil, &Error{Op: "read file header", Err: ErrTruncated}
 		}
 		return nil, &Error{Op: "read file header", Err: err}

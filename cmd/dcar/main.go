@@ -87,6 +87,12 @@ func newApp() *cli.App {
 			return cli.Exit(err.Error(), exitUsage)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErr("unknown command %q (try dcar --help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands: []*cli.Command{
 			createCommand(),
 			extractCommand(),
