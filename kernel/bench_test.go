@@ -1,0 +1,160 @@
+package kernel
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Benchmarks report GOPS (2·multiply-adds per second; integer) or GFLOP/s
+// (float32) and set bytes to the weight bytes touched per op. Run e.g.
+//
+//	go test -run XXX -bench . -benchtime 200ms ./kernel/
+
+func reportOps(b *testing.B, ops float64, unit string) {
+	b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, unit)
+}
+
+var benchSizes = []int{128, 256, 512}
+
+func BenchmarkMatVecU8S8(b *testing.B) {
+	for _, im := range impls {
+		for _, d := range benchSizes {
+			b.Run(fmt.Sprintf("%s/%dx%d", im.name, d, d), func(b *testing.B) {
+				r := rng(1)
+				w := make([]int8, d*d)
+				x := make([]uint8, d)
+				y := make([]int32, d)
+				r.fillS8(w)
+				r.fillU8(x)
+				b.SetBytes(int64(d * d))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					im.matVecU8S8(y, w, x, d, d)
+				}
+				reportOps(b, 2*float64(d*d), "GOPS")
+			})
+		}
+	}
+}
+
+func BenchmarkMatVecS16(b *testing.B) {
+	for _, im := range impls {
+		for _, d := range benchSizes {
+			b.Run(fmt.Sprintf("%s/%dx%d", im.name, d, d), func(b *testing.B) {
+				r := rng(1)
+				w := make([]int16, d*d)
+				x := make([]int16, d)
+				y := make([]int32, d)
+				r.fillS16(w)
+				r.fillS16(x)
+				b.SetBytes(int64(2 * d * d))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					im.matVecS16(y, w, x, d, d)
+				}
+				reportOps(b, 2*float64(d*d), "GOPS")
+			})
+		}
+	}
+}
+
+func BenchmarkGemmU8S8(b *testing.B) {
+	for _, im := range impls {
+		for _, d := range benchSizes {
+			for _, batch := range []int{1, 16, 64} {
+				if im == generic && batch > 16 && d > 256 {
+					continue // slow and uninformative
+				}
+				b.Run(fmt.Sprintf("%s/%dx%d/B%d", im.name, d, d, batch), func(b *testing.B) {
+					r := rng(1)
+					w := make([]int8, d*d)
+					x := make([]uint8, batch*d)
+					y := make([]int32, batch*d)
+					r.fillS8(w)
+					r.fillU8(x)
+					p := PackInt8(w, d, d)
+					b.SetBytes(int64(d * d))
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						im.gemmU8S8(y, x, batch, p)
+					}
+					reportOps(b, 2*float64(d*d*batch), "GOPS")
+				})
+			}
+		}
+	}
+}
+
+func BenchmarkSgemm(b *testing.B) {
+	type op struct {
+		name string
+		run  func(im *implementation, batch, d int, x, w, y []float32)
+	}
+	ops := []op{
+		{"NT", func(im *implementation, batch, d int, x, w, y []float32) { // Y = X·Wᵀ
+			im.sgemm(batch, d, d, x, d, 1, w, 1, d, y, d, false)
+		}},
+		{"NN", func(im *implementation, batch, d int, dy, w, dx []float32) { // dX = dY·W
+			im.sgemm(batch, d, d, dy, d, 1, w, d, 1, dx, d, false)
+		}},
+		{"TN", func(im *implementation, batch, d int, dy, x, dw []float32) { // dW += dYᵀ·X
+			im.sgemm(d, d, batch, dy, 1, d, x, d, 1, dw, d, true)
+		}},
+	}
+	for _, im := range impls {
+		for _, o := range ops {
+			for _, d := range []int{256, 512} {
+				for _, batch := range []int{16, 64} {
+					b.Run(fmt.Sprintf("%s/%s/%dx%d/B%d", im.name, o.name, d, d, batch), func(b *testing.B) {
+						r := rng(1)
+						a := make([]float32, batch*d)
+						w := make([]float32, d*d)
+						out := make([]float32, d*d)
+						for i := range a {
+							a[i] = float32(int8(r.next())) / 64
+						}
+						for i := range w {
+							w[i] = float32(int8(r.next())) / 64
+						}
+						b.SetBytes(int64(4 * d * d))
+						b.ReportAllocs()
+						b.ResetTimer()
+						for i := 0; i < b.N; i++ {
+							o.run(im, batch, d, a, w, out)
+						}
+						reportOps(b, 2*float64(d*d*batch), "GFLOP/s")
+					})
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkMatVecF32(b *testing.B) {
+	for _, im := range impls {
+		for _, d := range benchSizes {
+			b.Run(fmt.Sprintf("%s/%dx%d", im.name, d, d), func(b *testing.B) {
+				r := rng(1)
+				w := make([]float32, d*d)
+				x := make([]float32, d)
+				y := make([]float32, d)
+				for i := range w {
+					w[i] = float32(int8(r.next())) / 64
+				}
+				for i := range x {
+					x[i] = float32(int8(r.next())) / 64
+				}
+				b.SetBytes(int64(4 * d * d))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					im.matVecF32(y, w, x, d, d)
+				}
+				reportOps(b, 2*float64(d*d), "GFLOP/s")
+			})
+		}
+	}
+}

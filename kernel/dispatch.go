@@ -1,0 +1,84 @@
+package kernel
+
+// implementation is one complete set of kernels. Every field is filled; an
+// implementation that has no special code for a kernel uses the generic one.
+//
+// The functions here receive already validated arguments (see the exported
+// wrappers), so they do no bounds checking of their own beyond what Go does.
+type implementation struct {
+	name string
+
+	// y[i] = Σ_j w[i*cols+j]·x[j], int32 wrap-around.
+	matVecU8S8 func(y []int32, w []int8, x []uint8, rows, cols int)
+	matVecS16  func(y []int32, w []int16, x []int16, rows, cols int)
+
+	// Y[b][n] = Σ_k X[b][k]·W[n][k] for b < batch; X is batch×K, Y is batch×N.
+	gemmU8S8 func(y []int32, x []uint8, batch int, p *PackedInt8)
+
+	// C(i,j) (+)= Σ_p A(i,p)·B(p,j) with A(i,p) = a[i*ars+p*acs] and
+	// B(p,j) = b[p*brs+j*bcs]; one of brs, bcs is 1.
+	sgemm func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
+
+	// y[i] = Σ_j w[i*cols+j]·x[j] in float32.
+	matVecF32 func(y, w, x []float32, rows, cols int)
+}
+
+// generic is the portable reference implementation. It defines the exact
+// results of every integer kernel.
+var generic = &implementation{
+	name:       "generic",
+	matVecU8S8: matVecU8S8Generic,
+	matVecS16:  matVecS16Generic,
+	gemmU8S8:   gemmU8S8Generic,
+	sgemm:      sgemmGeneric,
+	matVecF32:  matVecF32Generic,
+}
+
+// impls lists the implementations usable on this machine, best first; the
+// generic one is always last. Tests iterate over it. Architecture files append
+// to it from init (see dispatch_amd64.go).
+var impls []*implementation
+
+// active is the implementation the exported functions use.
+var active *implementation
+
+// Package-level kernel function variables used by the exported wrappers,
+// set by use.
+var (
+	matVecU8S8Impl func(y []int32, w []int8, x []uint8, rows, cols int)
+	matVecS16Impl  func(y []int32, w []int16, x []int16, rows, cols int)
+	gemmU8S8Impl   func(y []int32, x []uint8, batch int, p *PackedInt8)
+	sgemmImpl      func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
+	matVecF32Impl  func(y, w, x []float32, rows, cols int)
+)
+
+func init() {
+	impls = append(archImpls(), generic)
+	use(impls[0])
+}
+
+// use makes im the implementation behind the exported functions. It is not
+// safe to call concurrently with kernel calls; tests use it to force a path.
+func use(im *implementation) {
+	active = im
+	matVecU8S8Impl = im.matVecU8S8
+	matVecS16Impl = im.matVecS16
+	gemmU8S8Impl = im.gemmU8S8
+	sgemmImpl = im.sgemm
+	matVecF32Impl = im.matVecF32
+}
+
+// Impl returns the name of the implementation in use: "avx512" (AVX-512 F/BW/VL
+// + VNNI), "avx2" (AVX2 + FMA) or "generic" (portable Go; always used with the
+// purego build tag and on architectures other than amd64).
+func Impl() string { return active.name }
+
+// Impls returns the names of all implementations available on this machine,
+// best first; the last one is always "generic".
+func Impls() []string {
+	s := make([]string, len(impls))
+	for i, im := range impls {
+		s[i] = im.name
+	}
+	return s
+}

@@ -1,0 +1,42 @@
+//go:build !purego
+
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// hasAVX2 and hasAVX512 report whether the CPU and OS support the respective
+// kernels (x/sys/cpu checks that the OS saves the YMM/ZMM state).
+var (
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
+		cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VNNI
+)
+
+var avx2Impl = &implementation{
+	name:       "avx2",
+	matVecU8S8: matVecU8S8AVX2,
+	matVecS16:  matVecS16AVX2,
+	gemmU8S8:   gemmU8S8AVX2,
+	sgemm:      sgemmAVX2,
+	matVecF32:  matVecF32AVX2,
+}
+
+var avx512Impl = &implementation{
+	name:       "avx512",
+	matVecU8S8: matVecU8S8VNNI,
+	matVecS16:  matVecS16VNNI,
+	gemmU8S8:   gemmU8S8VNNI,
+	sgemm:      sgemmAVX512,
+	matVecF32:  matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
+}
+
+func archImpls() []*implementation {
+	var l []*implementation
+	if hasAVX512 {
+		l = append(l, avx512Impl)
+	}
+	if hasAVX2 {
+		l = append(l, avx2Impl)
+	}
+	return l
+}

@@ -1,0 +1,135 @@
+package kernel
+
+// Float32 kernels for training. These are accurate (float32 products summed
+// in float32; the SIMD paths use FMA and a different summation order) but NOT
+// bit-exact across implementations or architectures: never feed their results
+// to the arithmetic coder.
+//
+// For a linear layer Y = X·Wᵀ with X batch×in, W out×in, Y batch×out:
+//
+//	forward:       SgemmNT(batch, out, in, X, in, W, in, Y, out, false)
+//	input grad:    SgemmNN(batch, in, out, dY, out, W, in, dX, in, false)
+//	weight grad:   SgemmTN(out, in, batch, dY, out, X, in, dW, in, true)
+
+// SgemmNT computes C = A·Bᵀ, or C += A·Bᵀ if accumulate:
+// C[i][j] (+)= Σ_p A[i][p]·B[j][p] for i < m, j < n, with A m×k (row
+// stride lda), B n×k (row stride ldb), C m×n (row stride ldc), all row-major.
+func SgemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
+	checkGemm(m, k, lda, len(a))
+	checkGemm(n, k, ldb, len(b))
+	checkGemm(m, n, ldc, len(c))
+	if m == 0 || n == 0 {
+		return
+	}
+	sgemmImpl(m, n, k, a, lda, 1, b, 1, ldb, c, ldc, accumulate)
+}
+
+// SgemmNN computes C (+)= A·B: C[i][j] (+)= Σ_p A[i][p]·B[p][j], with A m×k
+// (row stride lda), B k×n (row stride ldb), C m×n (row stride ldc).
+func SgemmNN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
+	checkGemm(m, k, lda, len(a))
+	checkGemm(k, n, ldb, len(b))
+	checkGemm(m, n, ldc, len(c))
+	if m == 0 || n == 0 {
+		return
+	}
+	sgemmImpl(m, n, k, a, lda, 1, b, ldb, 1, c, ldc, accumulate)
+}
+
+// SgemmTN computes C (+)= Aᵀ·B: C[i][j] (+)= Σ_p A[p][i]·B[p][j], with A k×m
+// (row stride lda), B k×n (row stride ldb), C m×n (row stride ldc).
+func SgemmTN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
+	checkGemm(k, m, lda, len(a))
+	checkGemm(k, n, ldb, len(b))
+	checkGemm(m, n, ldc, len(c))
+	if m == 0 || n == 0 {
+		return
+	}
+	sgemmImpl(m, n, k, a, 1, lda, b, ldb, 1, c, ldc, accumulate)
+}
+
+// checkGemm panics unless a rows×cols matrix with row stride ld fits in l
+// elements.
+func checkGemm(rows, cols, ld, l int) {
+	if rows < 0 || cols < 0 {
+		panic("kernel: negative matrix dimension")
+	}
+	if ld < cols && rows > 1 {
+		panic("kernel: row stride smaller than row length")
+	}
+	if rows > 0 && cols > 0 && (rows-1)*ld+cols > l {
+		panic("kernel: matrix slice too short")
+	}
+}
+
+// MatVecF32 computes y[i] = Σ_j w[i*cols+j]·x[j] for i < rows (float32).
+func MatVecF32(y, w, x []float32, rows, cols int) {
+	checkMatVec(len(y), len(w), len(x), rows, cols)
+	if rows == 0 {
+		return
+	}
+	matVecF32Impl(y[:rows], w[:rows*cols], x[:cols], rows, cols)
+}
+
+// sgemmGeneric is the portable float32 GEMM: row by row, as AXPYs over the
+// rows of B when they are contiguous (bcs == 1), else as dot products with
+// the contiguous columns of B (brs == 1).
+func sgemmGeneric(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		if !accumulate {
+			clear(crow)
+		}
+		if bcs == 1 {
+			for p := 0; p < k; p++ {
+				av := a[i*ars+p*acs]
+				if av == 0 {
+					continue
+				}
+				brow := b[p*brs : p*brs+n]
+				for j, bv := range brow {
+					crow[j] += av * bv
+				}
+			}
+			continue
+		}
+		if acs == 1 {
+			arow := a[i*ars : i*ars+k]
+			for j := range crow {
+				crow[j] += dotF32(arow, b[j*bcs:j*bcs+k])
+			}
+			continue
+		}
+		for j := range crow {
+			col := b[j*bcs : j*bcs+k]
+			var s float32
+			for p, bv := range col {
+				s += a[i*ars+p*acs] * bv
+			}
+			crow[j] += s
+		}
+	}
+}
+
+// dotF32 returns Σ a[j]·b[j] over len(a) <= len(b), with 4 accumulators.
+func dotF32(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	j := 0
+	for ; j+4 <= len(a); j += 4 {
+		s0 += a[j] * b[j]
+		s1 += a[j+1] * b[j+1]
+		s2 += a[j+2] * b[j+2]
+		s3 += a[j+3] * b[j+3]
+	}
+	for ; j < len(a); j++ {
+		s0 += a[j] * b[j]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func matVecF32Generic(y, w, x []float32, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		y[i] = dotF32(w[i*cols:i*cols+cols], x)
+	}
+}
