@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dcar-archiver/dcar/format"
 )
@@ -33,10 +34,12 @@ type WriterOptions struct {
 type Writer struct {
 	opts  WriterOptions
 	work  chan *blockJob
+	hashq chan hashItem
 	order chan *pending
 	done  chan struct{}
 	wg    sync.WaitGroup
-	pool  sync.Pool
+	pool  sync.Pool // raw block buffers
+	outs  sync.Pool // coded record buffers
 
 	mu     sync.Mutex
 	err    error // first error of the output goroutine
@@ -54,7 +57,9 @@ type pending struct {
 
 type blockJob struct {
 	raw    []byte
-	buf    *[]byte // pool buffer behind raw
+	buf    *[]byte      // pool buffer behind raw
+	refs   atomic.Int32 // users of raw: the coder and the hasher
+	out    *[]byte      // pool buffer behind rec
 	codec  uint64
 	level  int
 	params []byte
@@ -78,6 +83,7 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	aw := &Writer{
 		opts:  opts,
 		work:  make(chan *blockJob, opts.Jobs),
+		hashq: make(chan hashItem, 2*opts.Jobs+2),
 		order: make(chan *pending, 2*opts.Jobs+2),
 		done:  make(chan struct{}),
 	}
@@ -86,6 +92,8 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 		aw.wg.Add(1)
 		go aw.coder()
 	}
+	aw.wg.Add(1)
+	go aw.hasher()
 	go aw.output(w)
 	aw.order <- &pending{rec: format.AppendFileHeader(nil)}
 	return aw
@@ -97,9 +105,42 @@ func (aw *Writer) coder() {
 	defer aw.wg.Done()
 	for j := range aw.work {
 		j.rec, j.err = aw.codeBlock(j)
-		aw.pool.Put(j.buf)
-		j.raw, j.buf = nil, nil
+		aw.release(j)
 		close(j.done)
+	}
+}
+
+// release drops one user of a block's raw buffer; the last returns it.
+func (aw *Writer) release(j *blockJob) {
+	if j.refs.Add(-1) == 0 {
+		aw.pool.Put(j.buf)
+	}
+}
+
+// hashItem is a block to hash, or (end != nil) the end of an entry.
+type hashItem struct {
+	job    *blockJob
+	end    *blockJob
+	blocks uint64
+	size   int64
+}
+
+// hasher computes each entry's SHA-256 over its blocks in order, beside
+// the reading and the coding, and produces the entry end records.
+func (aw *Writer) hasher() {
+	defer aw.wg.Done()
+	sum := sha256.New()
+	for it := range aw.hashq {
+		if it.job != nil {
+			sum.Write(it.job.raw)
+			aw.release(it.job)
+			continue
+		}
+		e := format.End{Blocks: it.blocks, Size: uint64(it.size)}
+		sum.Sum(e.SHA256[:0])
+		sum.Reset()
+		it.end.rec = format.AppendRecord(nil, format.TagEnd, e.MarshalBody(nil))
+		close(it.end.done)
 	}
 }
 
@@ -107,7 +148,14 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 	// The record is built in place: room for its frame, the block header,
 	// then the payload. The capacity covers zstd's worst case, so the
 	// buffer does not grow.
-	buf := make([]byte, format.RecordReserve, format.RecordReserve+32+len(j.raw)+len(j.raw)/64+64)
+	need := format.RecordReserve + 32 + len(j.raw) + len(j.raw)/64 + 64
+	bp, _ := aw.outs.Get().(*[]byte)
+	if bp == nil || cap(*bp) < need {
+		b := make([]byte, 0, max(need, aw.opts.BlockSize+aw.opts.BlockSize/64+128))
+		bp = &b
+	}
+	j.out = bp
+	buf := (*bp)[:format.RecordReserve]
 	codec := j.codec
 	if codec != format.CodecStore {
 		c, err := lookupCodec(codec)
@@ -153,6 +201,7 @@ func (aw *Writer) output(w io.Writer) {
 			}
 		}
 		if aw.failed() {
+			aw.recycle(p)
 			continue // drain the queue so producers never block
 		}
 		if p.header != nil {
@@ -162,6 +211,7 @@ func (aw *Writer) output(w io.Writer) {
 			aw.index[n-1].Stored += int64(len(rec))
 		}
 		write(rec)
+		aw.recycle(p)
 	}
 	if aw.failed() || !aw.closed {
 		return
@@ -170,6 +220,14 @@ func (aw *Writer) output(w io.Writer) {
 	rec := format.AppendRecord(nil, format.TagIndex, format.MarshalIndex(nil, aw.index))
 	write(rec)
 	write(format.AppendFooter(nil, format.Footer{IndexOffset: at, IndexSize: int64(len(rec))}))
+}
+
+// recycle returns a written block record's buffer to the pool.
+func (aw *Writer) recycle(p *pending) {
+	if p.job != nil && p.job.out != nil {
+		aw.outs.Put(p.job.out)
+		p.job.out, p.job.rec = nil, nil
+	}
 }
 
 func (aw *Writer) setErr(err error) {
@@ -219,7 +277,6 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	if hc.Type != format.TypeRegular {
 		return nil
 	}
-	sum := sha256.New()
 	var read int64
 	var blocks uint64
 	level := aw.opts.Level
@@ -239,9 +296,10 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 			}
 			return fmt.Errorf("%s: %w", h.Path, err)
 		}
-		sum.Write(buf)
 		j := &blockJob{raw: buf, buf: bp, codec: hc.Codec, level: level, params: hc.Params, done: make(chan struct{}), path: h.Path}
+		j.refs.Store(2)
 		aw.order <- &pending{job: j}
+		aw.hashq <- hashItem{job: j}
 		aw.work <- j
 		blocks++
 	}
@@ -249,9 +307,9 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	if n, _ := r.Read(probe[:]); n > 0 {
 		return fmt.Errorf("%s: %w (grew beyond %d bytes)", h.Path, ErrFileChanged, hc.Size)
 	}
-	end := format.End{Blocks: blocks, Size: uint64(read)}
-	sum.Sum(end.SHA256[:0])
-	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEnd, end.MarshalBody(nil))}
+	end := &blockJob{done: make(chan struct{})}
+	aw.order <- &pending{job: end}
+	aw.hashq <- hashItem{end: end, blocks: blocks, size: read}
 	return aw.firstErr()
 }
 
@@ -264,6 +322,7 @@ func (aw *Writer) Close() error {
 	}
 	aw.closed = true
 	close(aw.work)
+	close(aw.hashq)
 	close(aw.order)
 	aw.wg.Wait()
 	<-aw.done

@@ -46,15 +46,19 @@ func createCommand() *cli.Command {
 				return usageErr("--block-size %d is outside 4096..%d", bs, format.MaxBlockSize)
 			}
 			name, roots := c.Args().First(), c.Args().Tail()
+			var err error
 			for _, r := range roots {
 				if _, err := os.Lstat(r); err != nil {
 					return err
 				}
 			}
 			excludes := c.StringSlice("exclude")
-			_, total, err := archive.Plan(roots, excludes)
-			if err != nil {
-				return err
+			var total int64
+			if showProgress(c.Bool("quiet")) {
+				// Walk once more up front only to size the progress bar.
+				if _, total, err = archive.Plan(roots, excludes); err != nil {
+					return err
+				}
 			}
 			bar := newProgress(total, "create", c.Bool("quiet"))
 			opts := archive.CreateOptions{

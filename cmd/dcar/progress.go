@@ -18,7 +18,7 @@ type progress struct {
 
 func newProgress(total int64, what string, quiet bool) *progress {
 	p := &progress{}
-	if quiet || !term.IsTerminal(int(os.Stderr.Fd())) {
+	if !showProgress(quiet) {
 		return p
 	}
 	p.bar = progressbar.NewOptions64(total,
@@ -56,4 +56,10 @@ func (p *progress) finish() {
 	if p != nil && p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// showProgress reports whether a progress bar is wanted: stderr is a
+// terminal and -q was not given.
+func showProgress(quiet bool) bool {
+	return !quiet && term.IsTerminal(int(os.Stderr.Fd()))
 }
