@@ -5,13 +5,13 @@ import (
 	"testing"
 )
 
-func benchTrainSeq(b *testing.B, d int) {
+func benchTrainSeq(b *testing.B, d int, mm MatMul) {
 	cfg := DefaultConfig(d, 2)
 	m, _ := New(cfg)
 	rng := rand.New(rand.NewPCG(1, 1))
 	randomize(m, rng)
 	seqs := testSeqs(rng, m.Vocab, 768)
-	ws := m.NewWorkspace(&GoMatMul{})
+	ws := m.NewWorkspace(mm)
 	g := m.NewGrads()
 	b.ResetTimer()
 	for i := range b.N {
@@ -21,5 +21,7 @@ func benchTrainSeq(b *testing.B, d int) {
 	b.ReportMetric(float64(768*b.N)/b.Elapsed().Seconds(), "tok/s")
 }
 
-func BenchmarkTrainSeqD64(b *testing.B) { benchTrainSeq(b, 64) }
-func BenchmarkTrainSeqD96(b *testing.B) { benchTrainSeq(b, 96) }
+func BenchmarkTrainSeqD64(b *testing.B)        { benchTrainSeq(b, 64, &GoMatMul{}) }
+func BenchmarkTrainSeqD96(b *testing.B)        { benchTrainSeq(b, 96, &GoMatMul{}) }
+func BenchmarkTrainSeqD96Kernel(b *testing.B)  { benchTrainSeq(b, 96, KernelMatMul{}) }
+func BenchmarkTrainSeqD192Kernel(b *testing.B) { benchTrainSeq(b, 192, KernelMatMul{}) }

@@ -48,7 +48,7 @@ func (m *Model) bindP(p *Params, buf []float32) {
 func (m *Model) Init(seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	initParams(m.Cfg, &m.P, rng)
-	m.Prepare(NaiveMatMul{})
+	m.Prepare(&GoMatMul{})
 }
 
 // Prepare recomputes the merged HiRA weights W + B·A from the parameters.

@@ -58,18 +58,18 @@ func (s *tmStatic) compute(b *BlockParams, set *TMSet, D int) {
 
 // tmActs stores the activations of one time-mix over a sequence.
 type tmActs struct {
-	xl, h                     []float32 // [T×D]
-	ln1                       NormCache
-	xrg, xk, xv               []float32
-	r, kr, vr, v, g, kk, k    []float32
-	knorm                     []float32 // [T×H]
-	states                    []float32 // [(T+1)×H×N×N], states[0] = 0
-	sa                        []float32 // [T×D]
-	y, y2                     []float32
-	gn                        NormCache
-	bonus                     []float32 // [T×H]
-	z                         []float32
-	st                        tmStatic
+	xl, h                  []float32 // [T×D]
+	ln1                    NormCache
+	xrg, xk, xv            []float32
+	r, kr, vr, v, g, kk, k []float32
+	knorm                  []float32 // [T×H]
+	states                 []float32 // [(T+1)×H×N×N], states[0] = 0
+	sa                     []float32 // [T×D]
+	y, y2                  []float32
+	gn                     NormCache
+	bonus                  []float32 // [T×H]
+	z                      []float32
+	st                     tmStatic
 }
 
 func (a *tmActs) ensure(T, D, H, N int) {
@@ -84,8 +84,8 @@ func (a *tmActs) ensure(T, D, H, N int) {
 // tmScratch holds backward temporaries (shared across layers).
 type tmScratch struct {
 	dxl, dh, dxrg, dxk, dxv, dr, dkr, dvr, dv, dg, dkk, dk, dy, dy2, dz, da, db []float32
-	dS, dsa                                                                   []float32
-	ddecay, dck, dalpha, dsv, dwl                                             []float32
+	dS, dsa                                                                     []float32
+	ddecay, dck, dalpha, dsv, dwl                                               []float32
 }
 
 func (s *tmScratch) ensure(T, D, N int) {
@@ -175,26 +175,13 @@ func timeMixForward(mm MatMul, layer int, b *BlockParams, set *TMSet, eff *EffSe
 			S := a.states[((t+1)*H+h)*NN : ((t+1)*H+h+1)*NN]
 			kk, k, v, r := a.kk[o:o+N], a.k[o:o+N], a.v[o:o+N], a.r[o:o+N]
 			dec, al := st.decay[h*N:h*N+N], st.alpha[h*N:h*N+N]
-			sa := a.sa[o : o+N]
-			for i := 0; i < N; i++ {
-				row := Sp[i*N : i*N+N]
-				var s float32
-				for j := 0; j < N; j++ {
-					s -= row[j] * kk[j]
-				}
-				sa[i] = s
-			}
-			y := a.y[o : o+N]
-			for i := 0; i < N; i++ {
-				row, nrow := Sp[i*N:i*N+N], S[i*N:i*N+N]
-				sai, vi := sa[i], v[i]
-				var yi float32
-				for j := 0; j < N; j++ {
-					s := row[j]*dec[j] + sai*(kk[j]*al[j]) + vi*k[j]
-					nrow[j] = s
-					yi += s * r[j]
-				}
-				y[i] = yi
+			sa, y := a.sa[o:o+N], a.y[o:o+N]
+			if N == 16 {
+				wkvForward16((*[256]float32)(Sp), (*[256]float32)(S), (*[16]float32)(kk), (*[16]float32)(k),
+					(*[16]float32)(v), (*[16]float32)(r), (*[16]float32)(dec), (*[16]float32)(al),
+					(*[16]float32)(sa), (*[16]float32)(y))
+			} else {
+				wkvForward(N, Sp, S, kk, k, v, r, dec, al, sa, y)
 			}
 		}
 	}
@@ -269,32 +256,13 @@ func timeMixBackward(mm MatMul, layer int, b *BlockParams, set *TMSet, eff *EffS
 			kk, k, v, r, sa := a.kk[o:o+N], a.k[o:o+N], a.v[o:o+N], a.r[o:o+N], a.sa[o:o+N]
 			dy, dr, dk, dv := s.dy[o:o+N], s.dr[o:o+N], s.dk[o:o+N], s.dv[o:o+N]
 			da, db := s.da[o:o+N], s.db[o:o+N]
-			dsa := s.dsa
-			for i := 0; i < N; i++ {
-				row, drow := S[i*N:i*N+N], dS[i*N:i*N+N]
-				dyi := dy[i]
-				var dvi, dsai float32
-				for j := 0; j < N; j++ {
-					dr[j] += row[j] * dyi
-					d := drow[j] + dyi*r[j]
-					drow[j] = d
-					dvi += d * k[j]
-					dsai += d * kk[j] * al[j]
-				}
-				dv[i] += dvi
-				dsa[i] = dsai
-			}
-			for i := 0; i < N; i++ {
-				prow, drow := Sp[i*N:i*N+N], dS[i*N:i*N+N]
-				vi, sai, dsai := v[i], sa[i], dsa[i]
-				for j := 0; j < N; j++ {
-					d := drow[j]
-					dk[j] += d * vi
-					db[j] += d * sai
-					ddec[j] += d * prow[j]
-					da[j] += dsai * prow[j]
-					drow[j] = d*dec[j] - dsai*kk[j] // a = -kk
-				}
+			if N == 16 {
+				wkvBackward16((*[256]float32)(Sp), (*[256]float32)(S), (*[256]float32)(dS),
+					(*[16]float32)(kk), (*[16]float32)(k), (*[16]float32)(v), (*[16]float32)(r), (*[16]float32)(sa),
+					(*[16]float32)(dec), (*[16]float32)(al), (*[16]float32)(dy), (*[16]float32)(dr), (*[16]float32)(dk),
+					(*[16]float32)(dv), (*[16]float32)(da), (*[16]float32)(db), (*[16]float32)(ddec))
+			} else {
+				wkvBackward(N, Sp, S, dS, s.dsa, kk, k, v, r, sa, dec, al, dy, dr, dk, dv, da, db, ddec)
 			}
 		}
 	}
@@ -394,5 +362,121 @@ func timeMixBackward(mm MatMul, layer int, b *BlockParams, set *TMSet, eff *EffS
 		}
 		// wl = -softplus(-w0) - 0.5
 		gset.W0[c] += dwl * sigmoid(-set.W0[c])
+	}
+}
+
+// wkvForward is one token of one head: sa = S·(-kk); S' = S·diag(dec) +
+// sa⊗(kk⊙α) + v⊗k; y = S'·r. Generic head size (reference for wkvForward16).
+func wkvForward(N int, Sp, S, kk, k, v, r, dec, al, sa, y []float32) {
+	for i := 0; i < N; i++ {
+		row := Sp[i*N : i*N+N]
+		var s float32
+		for j := 0; j < N; j++ {
+			s -= row[j] * kk[j]
+		}
+		sa[i] = s
+	}
+	for i := 0; i < N; i++ {
+		row, nrow := Sp[i*N:i*N+N], S[i*N:i*N+N]
+		sai, vi := sa[i], v[i]
+		var yi float32
+		for j := 0; j < N; j++ {
+			s := row[j]*dec[j] + sai*(kk[j]*al[j]) + vi*k[j]
+			nrow[j] = s
+			yi += s * r[j]
+		}
+		y[i] = yi
+	}
+}
+
+// wkvForward16 is wkvForward for N = 16 (same operation order).
+func wkvForward16(Sp, S *[256]float32, kk, k, v, r, dec, al, sa, y *[16]float32) {
+	var b [16]float32
+	for j := range b {
+		b[j] = kk[j] * al[j]
+	}
+	for i := 0; i < 16; i++ {
+		row := (*[16]float32)(Sp[i*16 : i*16+16])
+		var s float32
+		for j := range 16 {
+			s -= row[j] * kk[j]
+		}
+		sa[i] = s
+	}
+	for i := 0; i < 16; i++ {
+		row, nrow := (*[16]float32)(Sp[i*16:i*16+16]), (*[16]float32)(S[i*16:i*16+16])
+		sai, vi := sa[i], v[i]
+		var yi float32
+		for j := range 16 {
+			s := row[j]*dec[j] + sai*b[j] + vi*k[j]
+			nrow[j] = s
+			yi += s * r[j]
+		}
+		y[i] = yi
+	}
+}
+
+// wkvBackward is the reverse of wkvForward for one token of one head; dS
+// holds the gradient of S' on entry and of S on exit. Generic head size.
+func wkvBackward(N int, Sp, S, dS, dsa, kk, k, v, r, sa, dec, al, dy, dr, dk, dv, da, db, ddec []float32) {
+	for i := 0; i < N; i++ {
+		row, drow := S[i*N:i*N+N], dS[i*N:i*N+N]
+		dyi := dy[i]
+		var dvi, dsai float32
+		for j := 0; j < N; j++ {
+			dr[j] += row[j] * dyi
+			d := drow[j] + dyi*r[j]
+			drow[j] = d
+			dvi += d * k[j]
+			dsai += d * (kk[j] * al[j])
+		}
+		dv[i] += dvi
+		dsa[i] = dsai
+	}
+	for i := 0; i < N; i++ {
+		prow, drow := Sp[i*N:i*N+N], dS[i*N:i*N+N]
+		vi, sai, dsai := v[i], sa[i], dsa[i]
+		for j := 0; j < N; j++ {
+			d := drow[j]
+			dk[j] += d * vi
+			db[j] += d * sai
+			ddec[j] += d * prow[j]
+			da[j] += dsai * prow[j]
+			drow[j] = d*dec[j] - dsai*kk[j] // a = -kk
+		}
+	}
+}
+
+// wkvBackward16 is wkvBackward for N = 16 (same operation order).
+func wkvBackward16(Sp, S, dS *[256]float32, kk, k, v, r, sa, dec, al, dy, dr, dk, dv, da, db, ddec *[16]float32) {
+	var b, dsa [16]float32
+	for j := range b {
+		b[j] = kk[j] * al[j]
+	}
+	for i := 0; i < 16; i++ {
+		row, drow := (*[16]float32)(S[i*16:i*16+16]), (*[16]float32)(dS[i*16:i*16+16])
+		dyi := dy[i]
+		var dvi, dsai float32
+		for j := range 16 {
+			dr[j] += row[j] * dyi
+			d := drow[j] + dyi*r[j]
+			drow[j] = d
+			dvi += d * k[j]
+			dsai += d * b[j]
+		}
+		dv[i] += dvi
+		dsa[i] = dsai
+	}
+	for i := 0; i < 16; i++ {
+		prow, drow := (*[16]float32)(Sp[i*16:i*16+16]), (*[16]float32)(dS[i*16:i*16+16])
+		vi, sai, dsai := v[i], sa[i], dsa[i]
+		for j := range 16 {
+			d := drow[j]
+			dk[j] += d * vi
+			db[j] += d * sai
+			ddec[j] += d * prow[j]
+			da[j] += dsai * prow[j]
+			drow[j] = d*dec[j] - dsai*kk[j]
+		}
 	}
 }

@@ -8,9 +8,9 @@ import "fmt"
 type Modality uint8
 
 const (
-	Image Modality = 0 // 8-bit sub-pixels, R,G,B per pixel in raster order
-	Text  Modality = 1 // bytes, or later byte-level BPE tokens
-	NumModalities  = 2
+	Image         Modality = 0 // 8-bit sub-pixels, R,G,B per pixel in raster order
+	Text          Modality = 1 // bytes, or later byte-level BPE tokens
+	NumModalities          = 2
 )
 
 func (m Modality) String() string {

@@ -345,6 +345,9 @@ func WriteFileAtomic(path string, data []byte) error {
 	name := tmp.Name()
 	_, err = tmp.Write(data)
 	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
@@ -467,7 +470,7 @@ func (m *Model) LoadParamTensors(f *WeightFile, prefix string) error {
 			return badf("unexpected tensor %s", ft.Name)
 		}
 	}
-	m.Prepare(NaiveMatMul{})
+	m.Prepare(&GoMatMul{})
 	return nil
 }
 
@@ -574,4 +577,3 @@ func (f *WeightFile) Save(path string) error {
 	}
 	return WriteFileAtomic(path, b)
 }
-
