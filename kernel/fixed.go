@@ -1,0 +1,197 @@
+package kernel
+
+import "math"
+
+// Fixed-point element-wise operations. Everything here is integer-only and
+// exactly specified: the same inputs give the same bits on every machine.
+//
+// Rounding: every right shift that drops bits rounds to nearest with ties
+// away from zero (RoundShift). Saturation clamps to the output type's range.
+// The slice functions process len(dst) elements and panic if an input slice
+// is shorter.
+
+// RoundShift returns x/2^s rounded to the nearest integer, ties away from
+// zero (2.5 → 3, -2.5 → -3), for s in 0..63. It never overflows.
+func RoundShift(x int64, s uint) int64 {
+	if s == 0 {
+		return x
+	}
+	if s > 63 {
+		s = 63
+	}
+	q := x >> s // floor
+	r := x & (1<<s - 1)
+	half := int64(1) << (s - 1)
+	if r > half || (r == half && x >= 0) {
+		q++
+	}
+	return q
+}
+
+// SatInt8 clamps x to [-128, 127].
+func SatInt8(x int64) int8 { return int8(max(-128, min(127, x))) }
+
+// SatUint8 clamps x to [0, 255].
+func SatUint8(x int64) uint8 { return uint8(max(0, min(255, x))) }
+
+// SatInt16 clamps x to [-32768, 32767].
+func SatInt16(x int64) int16 { return int16(max(-32768, min(32767, x))) }
+
+// SatInt32 clamps x to [-2^31, 2^31-1].
+func SatInt32(x int64) int32 { return int32(max(math.MinInt32, min(math.MaxInt32, x))) }
+
+// Scale is a positive real factor Mult·2^-Shift in fixed point, used to
+// requantise int32 accumulators (gemmlowp-style multiplier and shift, but
+// with a single rounding step). NewScale normalises Mult into [2^30, 2^31)
+// for 31 significant bits. Store Mult and Shift in model files; NewScale is
+// for building them.
+type Scale struct {
+	Mult  int32 // >= 0
+	Shift uint8 // 0..63
+}
+
+// NewScale returns the Scale nearest to f (31-bit mantissa, round half away
+// from zero). f must be 0 or in [2^-33, 2^31). The computation is exact
+// float64 arithmetic (Frexp, a power-of-two scaling and Round), so it gives
+// the same result on every platform.
+func NewScale(f float64) Scale {
+	if f == 0 {
+		return Scale{}
+	}
+	if !(f > 0) || math.IsInf(f, 0) {
+		panic("kernel: NewScale needs a finite positive factor")
+	}
+	frac, exp := math.Frexp(f) // f = frac·2^exp, frac in [0.5, 1)
+	m := math.Round(math.Ldexp(frac, 31))
+	if m == 1<<31 {
+		m = 1 << 30
+		exp++
+	}
+	shift := 31 - exp
+	if shift < 0 || shift > 63 {
+		panic("kernel: NewScale factor out of range [2^-33, 2^31)")
+	}
+	return Scale{Mult: int32(m), Shift: uint8(shift)}
+}
+
+// Float returns the real value Mult·2^-Shift.
+func (s Scale) Float() float64 { return math.Ldexp(float64(s.Mult), -int(s.Shift)) }
+
+// Apply returns acc·Mult·2^-Shift rounded (RoundShift) and saturated to int32.
+func (s Scale) Apply(acc int32) int32 {
+	return SatInt32(RoundShift(int64(acc)*int64(s.Mult), uint(s.Shift)))
+}
+
+// scaleAt returns the scale of element i: scales has length 1 (per tensor)
+// or at least i+1 (per channel).
+func scaleAt(scales []Scale, i int) Scale {
+	if len(scales) == 1 {
+		return scales[0]
+	}
+	return scales[i]
+}
+
+func checkScales(scales []Scale, n int) {
+	if len(scales) != 1 && len(scales) < n {
+		panic("kernel: need one scale or one per element")
+	}
+}
+
+// RequantInt8 sets dst[i] = SatInt8(Apply(src[i])) with one scale for all
+// elements (len(scales) == 1) or one per element.
+func RequantInt8(dst []int8, src []int32, scales []Scale) {
+	src = src[:len(dst)]
+	checkScales(scales, len(dst))
+	for i, v := range src {
+		dst[i] = SatInt8(int64(scaleAt(scales, i).Apply(v)))
+	}
+}
+
+// RequantInt16 sets dst[i] = SatInt16(Apply(src[i])), scales as RequantInt8.
+func RequantInt16(dst []int16, src []int32, scales []Scale) {
+	src = src[:len(dst)]
+	checkScales(scales, len(dst))
+	for i, v := range src {
+		dst[i] = SatInt16(int64(scaleAt(scales, i).Apply(v)))
+	}
+}
+
+// RequantUint8 sets dst[i] = SatUint8(Apply(src[i]) + zero): an unsigned
+// activation with zero point zero, ready for the u8×s8 products.
+func RequantUint8(dst []uint8, src []int32, scales []Scale, zero int32) {
+	src = src[:len(dst)]
+	checkScales(scales, len(dst))
+	for i, v := range src {
+		dst[i] = SatUint8(int64(scaleAt(scales, i).Apply(v)) + int64(zero))
+	}
+}
+
+// AddInt16 sets dst[i] = SatInt16(a[i] + b[i]·2^-shiftB): b rescaled by a
+// power of two (RoundShift for shiftB > 0, exact left shift for shiftB < 0,
+// shiftB in -16..63) then a saturating add. Use it for residual connections
+// between Q formats that differ by shiftB fractional bits.
+func AddInt16(dst, a, b []int16, shiftB int) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	if shiftB < -16 || shiftB > 63 {
+		panic("kernel: AddInt16 shift out of range")
+	}
+	for i := range dst {
+		var v int64
+		if shiftB >= 0 {
+			v = RoundShift(int64(b[i]), uint(shiftB))
+		} else {
+			v = int64(b[i]) << uint(-shiftB)
+		}
+		dst[i] = SatInt16(int64(a[i]) + v)
+	}
+}
+
+// MulInt16 sets dst[i] = SatInt16(RoundShift(a[i]·b[i], shift)): for
+// inputs with fa and fb fractional bits, shift = fa + fb - fdst.
+func MulInt16(dst, a, b []int16, shift uint) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] = SatInt16(RoundShift(int64(a[i])*int64(b[i]), shift))
+	}
+}
+
+// Gate sets dst[i] = RoundShift(a[i]·g[i], 16): a scaled by a UQ0.16 factor
+// g (g/65536 in [0, 1), e.g. a Sigmoid output). Same Q format as a; never
+// saturates.
+func Gate(dst, a []int16, g []uint16) {
+	a, g = a[:len(dst)], g[:len(dst)]
+	for i := range dst {
+		dst[i] = int16(RoundShift(int64(a[i])*int64(g[i]), 16))
+	}
+}
+
+// Lerp sets dst[i] = a[i] + RoundShift((b[i]-a[i])·mu[i], 16), the
+// interpolation a + μ·(b-a) with μ = mu/65536 in UQ0.16 (RWKV token shift
+// mixing). The result lies between a[i] and b[i]; never saturates.
+func Lerp(dst, a, b []int16, mu []uint16) {
+	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
+	for i := range dst {
+		d := int64(b[i]) - int64(a[i])
+		dst[i] = int16(int64(a[i]) + RoundShift(d*int64(mu[i]), 16))
+	}
+}
+
+// ReLUSqUint8 sets dst[i] = min(255, RoundShift(max(x[i], 0)², shift)):
+// squared ReLU to an unsigned 8-bit activation. For x with f fractional bits
+// and an output with g fractional bits, shift = 2f - g.
+func ReLUSqUint8(dst []uint8, x []int16, shift uint) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		v64 := int64(max(v, 0))
+		dst[i] = SatUint8(RoundShift(v64*v64, shift))
+	}
+}
+
+// ReLUSqInt16 sets dst[i] = min(32767, RoundShift(max(x[i], 0)², shift)).
+func ReLUSqInt16(dst []int16, x []int16, shift uint) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		v64 := int64(max(v, 0))
+		dst[i] = SatInt16(RoundShift(v64*v64, shift))
+	}
+}

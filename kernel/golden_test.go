@@ -1,0 +1,232 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"testing"
+)
+
+// Golden tests pin an FNV-1a 64 hash of the outputs of every integer
+// operation over its full (or a fixed representative) input domain. They run
+// under whatever implementation is active, and under -tags purego and on
+// arm64 they pin those builds to the same numbers as amd64:
+//
+//	GOARCH=arm64 go test -c -o /tmp/kernel.arm64 ./kernel/
+//	qemu-aarch64-static /tmp/kernel.arm64 -test.run Golden
+//
+// If an intended change alters results, the model format changes with it:
+// update the constants deliberately, never to silence a failure.
+
+type hasher struct{ b [8]byte }
+
+func (h *hasher) sum(f func(put func(v int64))) uint64 {
+	d := fnv.New64a()
+	f(func(v int64) {
+		binary.LittleEndian.PutUint64(h.b[:], uint64(v))
+		d.Write(h.b[:])
+	})
+	return d.Sum64()
+}
+
+func golden(t *testing.T, name string, want uint64, f func(put func(v int64))) {
+	t.Helper()
+	var h hasher
+	if got := h.sum(f); got != want {
+		t.Errorf("%s: hash %#016x, want %#016x", name, got, want)
+	}
+}
+
+// goldenInputs64 returns a fixed set of int64 test values: small values,
+// powers of two and their neighbours, and pseudo-random values of every
+// magnitude.
+func goldenInputs64() []int64 {
+	var v []int64
+	for i := int64(-300); i <= 300; i++ {
+		v = append(v, i)
+	}
+	for s := 0; s < 63; s++ {
+		p := int64(1) << s
+		v = append(v, p-1, p, p+1, -p+1, -p, -p-1)
+	}
+	v = append(v, -1<<63, 1<<63-1)
+	r := rng(99)
+	for i := 0; i < 5000; i++ {
+		v = append(v, int64(r.next())>>(r.next()%64))
+	}
+	return v
+}
+
+func TestGoldenFixed(t *testing.T) {
+	in := goldenInputs64()
+	golden(t, "RoundShift", 0x180d9be8fa52c548, func(put func(int64)) {
+		for _, x := range in {
+			for s := uint(0); s < 64; s += 3 {
+				put(RoundShift(x, s))
+			}
+		}
+	})
+	golden(t, "Scale.Apply", 0xee925c73ebf4256c, func(put func(int64)) {
+		r := rng(98)
+		for i := 0; i < 20000; i++ {
+			s := Scale{Mult: int32(1<<30 + r.next()%(1<<30)), Shift: uint8(r.next() % 64)}
+			put(int64(s.Apply(int32(in[i%len(in)]))))
+		}
+		for _, f := range []float64{1, 0.1, 1.0 / 3, 1e-7, 12345.678} {
+			s := NewScale(f)
+			put(int64(s.Mult))
+			put(int64(s.Shift))
+		}
+	})
+	golden(t, "Requant", 0x4ce54ce8c8b75298, func(put func(int64)) {
+		src := make([]int32, len(in))
+		for i, x := range in {
+			src[i] = int32(x)
+		}
+		sc := []Scale{NewScale(0.0123)}
+		d8 := make([]int8, len(src))
+		d16 := make([]int16, len(src))
+		du := make([]uint8, len(src))
+		RequantInt8(d8, src, sc)
+		RequantInt16(d16, src, sc)
+		RequantUint8(du, src, sc, 17)
+		for i := range src {
+			put(int64(d8[i]))
+			put(int64(d16[i]))
+			put(int64(du[i]))
+		}
+	})
+	golden(t, "Sigmoid", 0xc78a42e567c0842b, func(put func(int64)) {
+		for x := -32768; x <= 32767; x++ {
+			put(int64(Sigmoid(int16(x))))
+		}
+	})
+	golden(t, "ExpNeg", 0x1a08a4d79594f62a, func(put func(int64)) {
+		for x := int32(-2); x <= 1<<17; x++ {
+			put(int64(ExpNeg(x)))
+			put(int64(Exp2Neg(x)))
+		}
+	})
+	golden(t, "Isqrt", 0xa1de58a1c37e13cd, func(put func(int64)) {
+		for _, x := range in {
+			put(int64(Isqrt(uint64(x))))
+			put(int64(RsqrtQ30(uint64(x))))
+		}
+		for x := uint64(0); x < 70000; x++ {
+			put(int64(Isqrt(x)))
+			put(int64(RsqrtQ30(x)))
+		}
+	})
+	golden(t, "Elementwise", 0x1e1af9fa1759e3df, func(put func(int64)) {
+		r := rng(97)
+		const n = 70000
+		a := make([]int16, n)
+		b := make([]int16, n)
+		g := make([]uint16, n)
+		r.fillS16(a)
+		r.fillS16(b)
+		for i := range g {
+			g[i] = uint16(r.next())
+		}
+		for i := 0; i < 1000; i++ { // extremes
+			a[i] = []int16{-32768, 32767, 0, 1, -1}[i%5]
+			b[i] = []int16{-32768, 32767, 0, -1, 1}[i/5%5]
+		}
+		d := make([]int16, n)
+		u := make([]uint8, n)
+		putS := func() {
+			for _, v := range d {
+				put(int64(v))
+			}
+		}
+		for _, s := range []int{-16, -3, 0, 1, 7, 15, 40} {
+			AddInt16(d, a, b, s)
+			putS()
+		}
+		for _, s := range []uint{0, 1, 8, 15, 16, 31} {
+			MulInt16(d, a, b, s)
+			putS()
+			ReLUSqInt16(d, a, s)
+			putS()
+			ReLUSqUint8(u, a, s+8)
+			for _, v := range u {
+				put(int64(v))
+			}
+		}
+		Gate(d, a, g)
+		putS()
+		Lerp(d, a, b, g)
+		putS()
+	})
+	golden(t, "RMSNorm", 0x4003e7ae152b12d8, func(put func(int64)) {
+		r := rng(96)
+		for _, n := range []int{1, 3, 64, 256, 4096} {
+			for _, amp := range []uint64{1, 50, 3000, 32768} {
+				for _, eps := range []uint32{0, 5, 1 << 20} {
+					x := make([]int16, n)
+					for i := range x {
+						x[i] = int16(int64(r.next()%(2*amp)) - int64(amp))
+					}
+					d := make([]int16, n)
+					RMSNorm(d, x, eps)
+					for _, v := range d {
+						put(int64(v))
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestGoldenInt8 pins fixed integer products (odd shapes, full input range,
+// a sum that wraps) under every available implementation.
+func TestGoldenInt8(t *testing.T) {
+	r := rng(95)
+	const batch, n, k = 19, 77, 301
+	x := make([]uint8, batch*k)
+	w := make([]int8, n*k)
+	r.fillU8(x)
+	r.fillS8(w)
+	p := PackInt8(w, n, k)
+	w16 := make([]int16, n*k)
+	x16 := make([]int16, k)
+	r.fillS16(w16)
+	r.fillS16(x16)
+	const kw = 70001 // 255·127·kw > 2^31: wraps
+	xw := make([]uint8, kw)
+	ww := make([]int8, 2*kw)
+	for i := range xw {
+		xw[i] = 255
+		ww[i] = 127
+		ww[kw+i] = int8(r.next())
+	}
+	for _, im := range impls {
+		t.Run(im.name, func(t *testing.T) {
+			golden(t, "GemmU8S8", 0xd44855a44a3219fc, func(put func(int64)) {
+				y := make([]int32, batch*n)
+				im.gemmU8S8(y, x, batch, p)
+				for _, v := range y {
+					put(int64(v))
+				}
+				yw := make([]int32, 2)
+				im.gemmU8S8(yw, xw, 1, PackInt8(ww, 2, kw))
+				put(int64(yw[0]))
+				put(int64(yw[1]))
+			})
+			golden(t, "MatVec", 0xaa7ae4acd7e5b9ea, func(put func(int64)) {
+				y := make([]int32, n)
+				im.matVecU8S8(y, w, x, n, k)
+				for _, v := range y {
+					put(int64(v))
+				}
+				im.matVecS16(y, w16, x16, n, k)
+				for _, v := range y {
+					put(int64(v))
+				}
+				yw := make([]int32, 2)
+				im.matVecU8S8(yw, ww, xw, 2, kw)
+				put(int64(yw[0]))
+				put(int64(yw[1]))
+			})
+		})
+	}
+}
