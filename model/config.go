@@ -30,7 +30,7 @@ func DefaultConfig(d, layers int) Config {
 // Validate checks the configuration.
 func (c Config) Validate() error {
 	switch {
-	case c.HeadSize <= 0 || c.D <= 0 || c.D%c.HeadSize != 0:
+	case c.HeadSize <= 0 || c.HeadSize > 64 || c.D <= 0 || c.D%c.HeadSize != 0:
 		return fmt.Errorf("model: width %d must be a positive multiple of head size %d", c.D, c.HeadSize)
 	case c.Layers <= 0 || c.Layers > 64:
 		return fmt.Errorf("model: bad layer count %d", c.Layers)
