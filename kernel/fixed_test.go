@@ -264,7 +264,7 @@ func TestElementwise(t *testing.T) {
 	if u[0] != 39 || u[1] != 0 || u[2] != 255 || u[3] != 0 || u[6] != 0 {
 		t.Errorf("ReLUSqUint8 = %v", u)
 	}
-	ReLUSqInt16(d, a, 4) // 100²/16 = 625
+	ReLUSqInt16(d, a, 4)                                        // 100²/16 = 625
 	if d[0] != 625 || d[1] != 0 || d[2] != 32767 || d[4] != 1 { // 9/16 → 1
 		t.Errorf("ReLUSqInt16 = %v", d)
 	}

@@ -7,8 +7,8 @@ package kernel
 // can make them differ.
 
 const (
-	panelCols  = 32                // output columns per packed panel
-	groupK     = 4                 // k values per packed group (one VPDPBUSD dword)
+	panelCols  = 32                 // output columns per packed panel
+	groupK     = 4                  // k values per packed group (one VPDPBUSD dword)
 	panelGroup = panelCols * groupK // bytes per k-group of a panel
 )
 
