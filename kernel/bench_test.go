@@ -6,12 +6,30 @@ import (
 )
 
 // Benchmarks report GOPS (2·multiply-adds per second; integer) or GFLOP/s
-// (float32) and set bytes to the weight bytes touched per op. Run e.g.
+// (float32) from wall-clock time, the same rate from process CPU time as
+// "cpu-GOPS" / "cpu-GFLOP/s" (immune to time-sharing on a busy machine;
+// kernels are single-threaded), and set bytes to the weight bytes per op.
+// Run e.g.
 //
 //	go test -run XXX -bench . -benchtime 200ms ./kernel/
 
-func reportOps(b *testing.B, ops float64, unit string) {
-	b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, unit)
+// opsTimer measures the CPU time of a benchmark loop.
+type opsTimer struct{ cpu0 float64 }
+
+// startOps resets the benchmark timer and starts CPU time measurement.
+func startOps(b *testing.B) opsTimer {
+	b.ReportAllocs()
+	b.ResetTimer()
+	return opsTimer{processCPU()}
+}
+
+// report adds the rate metrics for ops operations per iteration.
+func (o opsTimer) report(b *testing.B, ops float64, unit string) {
+	total := ops * float64(b.N) / 1e9
+	b.ReportMetric(total/b.Elapsed().Seconds(), unit)
+	if c := processCPU(); o.cpu0 >= 0 && c > o.cpu0 {
+		b.ReportMetric(total/(c-o.cpu0), "cpu-"+unit)
+	}
 }
 
 var benchSizes = []int{128, 256, 512}
@@ -27,12 +45,11 @@ func BenchmarkMatVecU8S8(b *testing.B) {
 				r.fillS8(w)
 				r.fillU8(x)
 				b.SetBytes(int64(d * d))
-				b.ReportAllocs()
-				b.ResetTimer()
+				ot := startOps(b)
 				for i := 0; i < b.N; i++ {
 					im.matVecU8S8(y, w, x, d, d)
 				}
-				reportOps(b, 2*float64(d*d), "GOPS")
+				ot.report(b, 2*float64(d*d), "GOPS")
 			})
 		}
 	}
@@ -49,12 +66,11 @@ func BenchmarkMatVecS16(b *testing.B) {
 				r.fillS16(w)
 				r.fillS16(x)
 				b.SetBytes(int64(2 * d * d))
-				b.ReportAllocs()
-				b.ResetTimer()
+				ot := startOps(b)
 				for i := 0; i < b.N; i++ {
 					im.matVecS16(y, w, x, d, d)
 				}
-				reportOps(b, 2*float64(d*d), "GOPS")
+				ot.report(b, 2*float64(d*d), "GOPS")
 			})
 		}
 	}
@@ -76,12 +92,11 @@ func BenchmarkGemmU8S8(b *testing.B) {
 					r.fillU8(x)
 					p := PackInt8(w, d, d)
 					b.SetBytes(int64(d * d))
-					b.ReportAllocs()
-					b.ResetTimer()
+					ot := startOps(b)
 					for i := 0; i < b.N; i++ {
 						im.gemmU8S8(y, x, batch, p)
 					}
-					reportOps(b, 2*float64(d*d*batch), "GOPS")
+					ot.report(b, 2*float64(d*d*batch), "GOPS")
 				})
 			}
 		}
@@ -120,12 +135,11 @@ func BenchmarkSgemm(b *testing.B) {
 							w[i] = float32(int8(r.next())) / 64
 						}
 						b.SetBytes(int64(4 * d * d))
-						b.ReportAllocs()
-						b.ResetTimer()
+						ot := startOps(b)
 						for i := 0; i < b.N; i++ {
 							o.run(im, batch, d, a, w, out)
 						}
-						reportOps(b, 2*float64(d*d*batch), "GFLOP/s")
+						ot.report(b, 2*float64(d*d*batch), "GFLOP/s")
 					})
 				}
 			}
@@ -148,12 +162,11 @@ func BenchmarkMatVecF32(b *testing.B) {
 					x[i] = float32(int8(r.next())) / 64
 				}
 				b.SetBytes(int64(4 * d * d))
-				b.ReportAllocs()
-				b.ResetTimer()
+				ot := startOps(b)
 				for i := 0; i < b.N; i++ {
 					im.matVecF32(y, w, x, d, d)
 				}
-				reportOps(b, 2*float64(d*d), "GFLOP/s")
+				ot.report(b, 2*float64(d*d), "GFLOP/s")
 			})
 		}
 	}

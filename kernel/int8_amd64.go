@@ -11,7 +11,7 @@ package kernel
 //go:noescape
 func matVecU8S8VNNIAsm(y *int32, w *int8, x *uint8, rows, cols int)
 
-// y[0:rows] = W[:, 0:n]·x[0:n] with row stride stride bytes; n%16 == 0.
+// y[0:rows] = W[:, 0:n]·x[0:n] with row stride stride bytes; n%32 == 0.
 //
 //go:noescape
 func matVecU8S8AVX2Asm(y *int32, w *int8, x *uint8, rows, stride, n int)
@@ -50,7 +50,7 @@ func matVecU8S8VNNI(y []int32, w []int8, x []uint8, rows, cols int) {
 }
 
 func matVecU8S8AVX2(y []int32, w []int8, x []uint8, rows, cols int) {
-	n := cols &^ 15
+	n := cols &^ 31
 	if n == 0 {
 		matVecU8S8Generic(y, w, x, rows, cols)
 		return

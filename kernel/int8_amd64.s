@@ -300,14 +300,46 @@ mvw_done:
 	VZEROUPPER
 	RET
 
-// AVX2 u8×s8: both operands widened to int16 (VPMOVZXBW / VPMOVSXBW), then
-// VPMADDWD: |255·(-128)·2| < 2^31, no saturation for any input.
-#define ROWB(off, wr, t, acc) \
-	VPMOVSXBW off(wr)(CX*1), t; \
-	VPMADDWD  Y8, t, t;          \
-	VPADDD    t, acc, acc
+// AVX2 u8×s8, exact for all inputs. VPMADDUBSW saturates its int16 pair
+// sums (255·127·2 > 32767), so x is split as x = xl + 128·xh with
+// xl = x&127 and xh = x>>7 in {0,1}: pairs xl·w stay within ±32512 and are
+// widened at once (VPMADDWD by 1); pairs xh·w lie in [-256, 254] and are
+// summed as int16 over at most 128 steps (|sum| <= 32768, exact), then
+// multiplied by 128 and widened (VPMADDWD by 128).
+// Constants: Y12 = 1 (words), Y13 = 128 (words), Y14 = 0x7f, Y15 = 0x01 (bytes).
+#define SPLITCONST \
+	MOVL         $0x00010001, AX; \
+	VMOVD        AX, X12;         \
+	VPBROADCASTD X12, Y12;        \
+	MOVL         $0x00800080, AX; \
+	VMOVD        AX, X13;         \
+	VPBROADCASTD X13, Y13;        \
+	MOVL         $0x7f7f7f7f, AX; \
+	VMOVD        AX, X14;         \
+	VPBROADCASTD X14, Y14;        \
+	MOVL         $0x01010101, AX; \
+	VMOVD        AX, X15;         \
+	VPBROADCASTD X15, Y15
+
+// SPLITX splits the bytes in Y8 into xl (Y8) and xh (Y9).
+#define SPLITX \
+	VPSRLW $7, Y8, Y9;  \
+	VPAND  Y15, Y9, Y9; \
+	VPAND  Y14, Y8, Y8
+
+#define ROWSPLIT(wr, acc, acch) \
+	VPMADDUBSW (wr)(CX*1), Y8, Y10; \
+	VPMADDWD   Y12, Y10, Y10;       \
+	VPADDD     Y10, acc, acc;       \
+	VPMADDUBSW (wr)(CX*1), Y9, Y11; \
+	VPADDW     Y11, acch, acch
+
+#define FLUSH(acch, acc) \
+	VPMADDWD Y13, acch, acch; \
+	VPADDD   acch, acc, acc
 
 // func matVecU8S8AVX2Asm(y *int32, w *int8, x *uint8, rows, stride, n int)
+// n%32 == 0, n >= 32.
 TEXT ·matVecU8S8AVX2Asm(SB), NOSPLIT, $0-48
 	MOVQ y+0(FP), DI
 	MOVQ w+8(FP), SI
@@ -316,6 +348,7 @@ TEXT ·matVecU8S8AVX2Asm(SB), NOSPLIT, $0-48
 	MOVQ stride+32(FP), R8
 	MOVQ n+40(FP), R9
 	LEAQ (R8)(R8*2), R10
+	SPLITCONST
 
 avb_rows4:
 	CMPQ BX, $4
@@ -329,15 +362,31 @@ avb_rows4:
 	VPXOR Y3, Y3, Y3
 	XORQ  CX, CX
 
+avb_block4:
+	LEAQ    4096(CX), AX          // at most 128 chunks of 32 bytes
+	CMPQ    AX, R9
+	CMOVQGT R9, AX
+	VPXOR   Y4, Y4, Y4
+	VPXOR   Y5, Y5, Y5
+	VPXOR   Y6, Y6, Y6
+	VPXOR   Y7, Y7, Y7
+
 avb_loop4:
-	VPMOVZXBW (DX)(CX*1), Y8
-	ROWB(0, SI, Y9, Y0)
-	ROWB(0, R11, Y10, Y1)
-	ROWB(0, R12, Y11, Y2)
-	ROWB(0, R13, Y12, Y3)
-	ADDQ $16, CX
-	CMPQ CX, R9
+	VMOVDQU (DX)(CX*1), Y8
+	SPLITX
+	ROWSPLIT(SI, Y0, Y4)
+	ROWSPLIT(R11, Y1, Y5)
+	ROWSPLIT(R12, Y2, Y6)
+	ROWSPLIT(R13, Y3, Y7)
+	ADDQ $32, CX
+	CMPQ CX, AX
 	JLT  avb_loop4
+	FLUSH(Y4, Y0)
+	FLUSH(Y5, Y1)
+	FLUSH(Y6, Y2)
+	FLUSH(Y7, Y3)
+	CMPQ CX, R9
+	JLT  avb_block4
 	HSUM8(Y0, X0, X8)
 	HSUM8(Y1, X1, X9)
 	HSUM8(Y2, X2, X10)
@@ -355,12 +404,22 @@ avb_row1:
 	VPXOR Y0, Y0, Y0
 	XORQ  CX, CX
 
+avb_block1:
+	LEAQ    4096(CX), AX
+	CMPQ    AX, R9
+	CMOVQGT R9, AX
+	VPXOR   Y4, Y4, Y4
+
 avb_loop1:
-	VPMOVZXBW (DX)(CX*1), Y8
-	ROWB(0, SI, Y9, Y0)
-	ADDQ $16, CX
-	CMPQ CX, R9
+	VMOVDQU (DX)(CX*1), Y8
+	SPLITX
+	ROWSPLIT(SI, Y0, Y4)
+	ADDQ $32, CX
+	CMPQ CX, AX
 	JLT  avb_loop1
+	FLUSH(Y4, Y0)
+	CMPQ CX, R9
+	JLT  avb_block1
 	HSUM8(Y0, X0, X8)
 	FIN1
 	VMOVD X0, (DI)
@@ -686,28 +745,40 @@ gv_done:
 	RET
 
 // ---- batched GEMM, AVX2: one row × 32 columns ----
-// Per k-group: the 4 input bytes are broadcast and zero-extended to 4×4
-// int16 (Y8); each 16-byte chunk of the packed group (4 columns × 4 k) is
-// sign-extended to int16 and multiplied with VPMADDWD, giving for each column
-// two pair sums (k0k1, k2k3) that are added horizontally at the end.
+// Per k-group the 4 input bytes are broadcast and split as above (Y8 = xl,
+// Y9 = xh); each 32-byte chunk of the packed group (8 columns × 4 k) gives
+// with VPMADDUBSW two pair sums per column, and VPMADDWD by 1 adds them, so
+// Y0..Y3 hold columns 0-7, 8-15, 16-23, 24-31 directly. The xh pair sums
+// accumulate as int16 in Y4..Y7 over at most 128 groups.
 
-#define CHUNK(off, acc) \
-	VPMOVSXBW off(DX), Y9; \
-	VPMADDWD  Y8, Y9, Y9;  \
-	VPADDD    Y9, acc, acc
+#define GCHUNK(off, acc, acch) \
+	VPMADDUBSW off(DX), Y8, Y10; \
+	VPMADDWD   Y12, Y10, Y10;    \
+	VPADDD     Y10, acc, acc;    \
+	VPMADDUBSW off(DX), Y9, Y11; \
+	VPADDW     Y11, acch, acch
 
-#define CHUNKS \
-	CHUNK(0, Y0);   \
-	CHUNK(16, Y1);  \
-	CHUNK(32, Y2);  \
-	CHUNK(48, Y3);  \
-	CHUNK(64, Y4);  \
-	CHUNK(80, Y5);  \
-	CHUNK(96, Y6);  \
-	CHUNK(112, Y7)
+#define GCHUNKS \
+	GCHUNK(0, Y0, Y4);  \
+	GCHUNK(32, Y1, Y5); \
+	GCHUNK(64, Y2, Y6); \
+	GCHUNK(96, Y3, Y7)
+
+#define ZEROH \
+	VPXOR Y4, Y4, Y4; \
+	VPXOR Y5, Y5, Y5; \
+	VPXOR Y6, Y6, Y6; \
+	VPXOR Y7, Y7, Y7
+
+#define FLUSHALL \
+	FLUSH(Y4, Y0); \
+	FLUSH(Y5, Y1); \
+	FLUSH(Y6, Y2); \
+	FLUSH(Y7, Y3)
 
 // func gemmPanelAVX2(x *uint8, ldx, rows int, w *int8, full, tail int, y *int32, ldy int)
 TEXT ·gemmPanelAVX2(SB), NOSPLIT, $0-64
+	SPLITCONST
 	MOVQ x+0(FP), R13
 	MOVQ ldx+8(FP), R8
 	MOVQ rows+16(FP), R12
@@ -727,58 +798,56 @@ ga_row:
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
 	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
 	MOVQ  AX, CX
-	TESTQ CX, CX
-	JZ    ga_tail
+
+ga_block:
+	TESTQ   CX, CX
+	JZ      ga_tail
+	MOVQ    $128, R11
+	CMPQ    CX, R11
+	CMOVQLT CX, R11
+	SUBQ    R11, CX
+	ZEROH
 
 ga_loop:
-	VPBROADCASTD (SI), X8
-	VPMOVZXBW    X8, Y8
-	CHUNKS
+	VPBROADCASTD (SI), Y8
+	SPLITX
+	GCHUNKS
 	ADDQ $128, DX
 	ADDQ $4, SI
-	DECQ CX
+	DECQ R11
 	JNZ  ga_loop
+	FLUSHALL
+	JMP  ga_block
 
 ga_tail:
-	TESTQ  R9, R9
-	JZ     ga_store
+	TESTQ   R9, R9
+	JZ      ga_store
 	MOVBLZX (SI), R11
-	CMPQ   R9, $1
-	JEQ    ga_tailx
+	CMPQ    R9, $1
+	JEQ     ga_tailx
 	MOVBLZX 1(SI), DI
-	SHLL   $8, DI
-	ORL    DI, R11
-	CMPQ   R9, $2
-	JEQ    ga_tailx
+	SHLL    $8, DI
+	ORL     DI, R11
+	CMPQ    R9, $2
+	JEQ     ga_tailx
 	MOVBLZX 2(SI), DI
-	SHLL   $16, DI
-	ORL    DI, R11
+	SHLL    $16, DI
+	ORL     DI, R11
 
 ga_tailx:
 	VMOVD        R11, X8
-	VPBROADCASTD X8, X8
-	VPMOVZXBW    X8, Y8
-	CHUNKS
+	VPBROADCASTD X8, Y8
+	SPLITX
+	ZEROH
+	GCHUNKS
+	FLUSHALL
 
 ga_store:
-	// Y0 holds columns 0-3 as pairs (c0 c0 c1 c1 | c2 c2 c3 c3), Y1 4-7, ...
-	VPHADDD Y1, Y0, Y0           // c0 c1 c4 c5 | c2 c3 c6 c7
-	VPERMQ  $0xD8, Y0, Y0        // c0..c7
-	VPHADDD Y3, Y2, Y2
-	VPERMQ  $0xD8, Y2, Y2
-	VPHADDD Y5, Y4, Y4
-	VPERMQ  $0xD8, Y4, Y4
-	VPHADDD Y7, Y6, Y6
-	VPERMQ  $0xD8, Y6, Y6
 	VMOVDQU Y0, (R14)
-	VMOVDQU Y2, 32(R14)
-	VMOVDQU Y4, 64(R14)
-	VMOVDQU Y6, 96(R14)
+	VMOVDQU Y1, 32(R14)
+	VMOVDQU Y2, 64(R14)
+	VMOVDQU Y3, 96(R14)
 	ADDQ    R10, R14
 	ADDQ    R8, R13
 	DECQ    R12
