@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 )
 
 func seedArchives(f *testing.F) {
@@ -25,6 +27,7 @@ func FuzzReader(f *testing.F) {
 	seedArchives(f)
 	buf := make([]byte, 64<<10)
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer watchdog(t)()
 		ar, err := NewReader(bytes.NewReader(b), ReaderOptions{Jobs: 2})
 		if err == nil {
 			for i := 0; i < 1000; i++ {
@@ -51,6 +54,7 @@ func FuzzReader(f *testing.F) {
 func FuzzExtract(f *testing.F) {
 	seedArchives(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer watchdog(t)()
 		parent := t.TempDir()
 		dir := filepath.Join(parent, "in")
 		Extract(bytes.NewReader(b), dir, ExtractOptions{Jobs: 1})
@@ -60,4 +64,20 @@ func FuzzExtract(f *testing.F) {
 		}
 		_ = io.EOF
 	})
+}
+
+// watchdog fails a fuzz input that runs for more than ten seconds, with
+// every goroutine's stack, so that hangs are reported like crashes.
+func watchdog(t *testing.T) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			buf := make([]byte, 1<<20)
+			n := runtime.Stack(buf, true)
+			panic("input hangs:\n" + string(buf[:n]))
+		}
+	}()
+	return func() { close(done) }
 }

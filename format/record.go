@@ -124,11 +124,7 @@ func (s *Scanner) Next() (Record, error) {
 		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w: record body of %d bytes (limit %d)", ErrLimit, n, limit)}
 	}
 	total := 1 + k + int(n) + recordTrailerLen
-	if cap(s.buf) < total {
-		s.buf = make([]byte, total)
-	}
-	raw := s.buf[:total]
-	got, err := io.ReadFull(s.br, raw)
+	raw, got, err := s.readRecord(total)
 	s.off += int64(got)
 	s.last = raw[:got]
 	if err != nil {
@@ -142,6 +138,28 @@ func (s *Scanner) Next() (Record, error) {
 		return Record{Tag: hdr[0], Offset: at, Size: int64(total)}, &Error{Offset: at, Op: "read record", Err: ErrChecksum}
 	}
 	return Record{Tag: raw[0], Offset: at, Size: int64(total), Body: body}, nil
+}
+
+// readRecord reads total bytes into the scanner's buffer. The buffer
+// grows with the data actually read, not with the length a (possibly
+// damaged) frame claims, so a short archive cannot make it allocate much.
+func (s *Scanner) readRecord(total int) ([]byte, int, error) {
+	const chunk = 1 << 20
+	got := 0
+	for got < total {
+		want := min(total, got+chunk)
+		if cap(s.buf) < want {
+			nb := make([]byte, want, max(want, min(total, 2*cap(s.buf))))
+			copy(nb, s.buf[:got])
+			s.buf = nb
+		}
+		n, err := io.ReadFull(s.br, s.buf[got:want])
+		got += n
+		if err != nil {
+			return s.buf[:got], got, err
+		}
+	}
+	return s.buf[:total], got, nil
 }
 
 // ReadFooter reads the fixed footer that must follow the index record and
@@ -183,18 +201,29 @@ func (s *Scanner) Resync() (int64, error) {
 	}
 	buffered, _ := s.br.Peek(s.br.Buffered())
 	rest = append(rest, buffered...)
-	s.br.Reset(io.MultiReader(bytes.NewReader(rest), s.src))
+	// s.src becomes the new source so that bytes put back by an earlier
+	// Resync and not yet read are kept (MultiReader flattens the nesting).
+	s.src = io.MultiReader(bytes.NewReader(rest), s.src)
+	s.br.Reset(s.src)
 	s.off = start
 	s.last = s.last[:0]
+	budget := resyncBudget
 	for {
-		p, err := s.br.Peek(recordHeaderMax)
+		p, _ := s.br.Peek(recordHeaderMax)
 		if len(p) == 0 {
 			return s.off, io.EOF
 		}
-		if (p[0] == TagEntry || p[0] == TagIndex) && s.intactAt() {
-			return s.off, nil
+		if p[0] == TagEntry || p[0] == TagIndex {
+			ok, cost := s.intactAt()
+			if ok {
+				return s.off, nil
+			}
+			// Candidates cost a CRC each; crafted data full of them
+			// must not make resynchronisation quadratic.
+			if budget -= cost; budget < 0 {
+				return s.off, io.EOF
+			}
 		}
-		_ = err
 		if _, err := s.br.Discard(1); err != nil {
 			return s.off, io.EOF
 		}
@@ -207,23 +236,34 @@ func (s *Scanner) Resync() (int64, error) {
 // checks out qualify, so random data is accepted with odds of 2^-32.
 // (An index record larger than the read buffer cannot be checked and is
 // not found by Resync; the reader then reports the index as missing.)
-func (s *Scanner) intactAt() bool {
+func (s *Scanner) intactAt() (ok bool, cost int) {
 	p, _ := s.br.Peek(recordHeaderMax)
 	limit, _ := maxBody(p[0])
 	n, k := binary.Uvarint(p[1:])
 	if k <= 0 || n > uint64(limit) {
-		return false
+		return false, 1
 	}
 	total := 1 + k + int(n) + recordTrailerLen
 	if total > s.br.Size() {
-		return false
+		return false, 1
 	}
 	raw, err := s.br.Peek(total)
 	if err != nil {
-		return false
+		return false, 1
 	}
-	return binary.LittleEndian.Uint32(raw[total-4:]) == CRC(raw[:total-4])
+	if p[0] == TagEntry {
+		// Cheap test first: an entry header starts with a valid path.
+		d := decoder{b: raw[1+k : total-4]}
+		if p := d.str(MaxPathLen, "path"); d.err != nil || !ValidPath(p) {
+			return false, 1
+		}
+	}
+	return binary.LittleEndian.Uint32(raw[total-4:]) == CRC(raw[:total-4]), total
 }
+
+// resyncBudget bounds the bytes one Resync may checksum while testing
+// candidate positions (CRC-32C runs at several GB/s: about 0.1 s).
+const resyncBudget = 256 << 20
 
 // Footer is the fixed structure at the very end of an archive. It lets a
 // reader of a seekable archive find the index without scanning.
