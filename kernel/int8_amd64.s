@@ -31,6 +31,40 @@
 	VPHADDD X0, X0, X0; \
 	VPHADDD X0, X0, X0
 
+// REDUCE8 leaves in Y0 the totals of the 16 int32 lanes of each of Z0..Z7
+// (row i in dword i), by a transposing tree of 512-bit shuffles and adds.
+#define REDUCE8 \
+	VSHUFI64X2  $0x44, Z1, Z0, Z8; \
+	VSHUFI64X2  $0xEE, Z1, Z0, Z9; \
+	VPADDD      Z9, Z8, Z0;        \
+	VSHUFI64X2  $0x44, Z3, Z2, Z8; \
+	VSHUFI64X2  $0xEE, Z3, Z2, Z9; \
+	VPADDD      Z9, Z8, Z2;        \
+	VSHUFI64X2  $0x44, Z5, Z4, Z8; \
+	VSHUFI64X2  $0xEE, Z5, Z4, Z9; \
+	VPADDD      Z9, Z8, Z4;        \
+	VSHUFI64X2  $0x44, Z7, Z6, Z8; \
+	VSHUFI64X2  $0xEE, Z7, Z6, Z9; \
+	VPADDD      Z9, Z8, Z6;        \
+	VSHUFI64X2  $0x88, Z2, Z0, Z8; \
+	VSHUFI64X2  $0xDD, Z2, Z0, Z9; \
+	VPADDD      Z9, Z8, Z0;        \
+	VSHUFI64X2  $0x88, Z6, Z4, Z8; \
+	VSHUFI64X2  $0xDD, Z6, Z4, Z9; \
+	VPADDD      Z9, Z8, Z4;        \
+	VPUNPCKLQDQ Z4, Z0, Z8;        \
+	VPUNPCKHQDQ Z4, Z0, Z9;        \
+	VPADDD      Z9, Z8, Z0;        \
+	VPSHUFD     $0xB1, Z0, Z8;     \
+	VPADDD      Z8, Z0, Z0;        \
+	VPMOVZXBD   reduce8idx<>(SB), Z8; \
+	VPERMD      Z0, Z8, Z0
+
+// Dword indices of the row totals after the tree (lane i holds rows i, i+4).
+DATA reduce8idx<>+0(SB)/8, $0x0e0a06020c080400
+DATA reduce8idx<>+8(SB)/8, $0
+GLOBL reduce8idx<>(SB), RODATA|NOPTR, $16
+
 // func matVecU8S8VNNIAsm(y *int32, w *int8, x *uint8, rows, cols int)
 TEXT ·matVecU8S8VNNIAsm(SB), NOSPLIT, $0-40
 	MOVQ y+0(FP), DI
@@ -48,6 +82,69 @@ TEXT ·matVecU8S8VNNIAsm(SB), NOSPLIT, $0-40
 	KMOVQ AX, K1                 // mask of the tail bytes (0: no tail)
 	LEAQ -128(R9), AX            // last start of a double chunk
 	LEAQ (R8)(R8*2), R10         // 3*cols
+
+mvb_rows8:
+	CMPQ BX, $8
+	JLT  mvb_rows4
+	MOVQ SI, R12
+	LEAQ (SI)(R8*4), R13
+	MOVQ DX, R14
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   R9, CX
+	TESTQ  CX, CX
+	JZ     mvb_tail8
+
+mvb_loop8:
+	VMOVDQU8 (R14), Z16
+	VPDPBUSD (R12), Z16, Z0
+	VPDPBUSD (R12)(R8*1), Z16, Z1
+	VPDPBUSD (R12)(R8*2), Z16, Z2
+	VPDPBUSD (R12)(R10*1), Z16, Z3
+	VPDPBUSD (R13), Z16, Z4
+	VPDPBUSD (R13)(R8*1), Z16, Z5
+	VPDPBUSD (R13)(R8*2), Z16, Z6
+	VPDPBUSD (R13)(R10*1), Z16, Z7
+	ADDQ $64, R12
+	ADDQ $64, R13
+	ADDQ $64, R14
+	SUBQ $64, CX
+	JNZ  mvb_loop8
+
+mvb_tail8:
+	KORTESTQ K1, K1
+	JZ       mvb_red8
+	VMOVDQU8.Z (R14), K1, Z16
+	VMOVDQU8.Z (R12), K1, Z17
+	VPDPBUSD    Z17, Z16, Z0
+	VMOVDQU8.Z (R12)(R8*1), K1, Z18
+	VPDPBUSD    Z18, Z16, Z1
+	VMOVDQU8.Z (R12)(R8*2), K1, Z19
+	VPDPBUSD    Z19, Z16, Z2
+	VMOVDQU8.Z (R12)(R10*1), K1, Z20
+	VPDPBUSD    Z20, Z16, Z3
+	VMOVDQU8.Z (R13), K1, Z21
+	VPDPBUSD    Z21, Z16, Z4
+	VMOVDQU8.Z (R13)(R8*1), K1, Z22
+	VPDPBUSD    Z22, Z16, Z5
+	VMOVDQU8.Z (R13)(R8*2), K1, Z23
+	VPDPBUSD    Z23, Z16, Z6
+	VMOVDQU8.Z (R13)(R10*1), K1, Z24
+	VPDPBUSD    Z24, Z16, Z7
+
+mvb_red8:
+	REDUCE8
+	VMOVDQU Y0, (DI)
+	ADDQ    $32, DI
+	LEAQ    (SI)(R8*8), SI
+	SUBQ    $8, BX
+	JMP     mvb_rows8
 
 mvb_rows4:
 	CMPQ BX, $4
@@ -183,6 +280,69 @@ TEXT ·matVecS16VNNIAsm(SB), NOSPLIT, $0-40
 	ANDQ $-64, R9                // bytes in whole 64-byte chunks
 	LEAQ -128(R9), AX
 	LEAQ (R8)(R8*2), R10
+
+mvw_rows8:
+	CMPQ BX, $8
+	JLT  mvw_rows4
+	MOVQ SI, R12
+	LEAQ (SI)(R8*4), R13
+	MOVQ DX, R14
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   R9, CX
+	TESTQ  CX, CX
+	JZ     mvw_tail8
+
+mvw_loop8:
+	VMOVDQU16 (R14), Z16
+	VPDPWSSD (R12), Z16, Z0
+	VPDPWSSD (R12)(R8*1), Z16, Z1
+	VPDPWSSD (R12)(R8*2), Z16, Z2
+	VPDPWSSD (R12)(R10*1), Z16, Z3
+	VPDPWSSD (R13), Z16, Z4
+	VPDPWSSD (R13)(R8*1), Z16, Z5
+	VPDPWSSD (R13)(R8*2), Z16, Z6
+	VPDPWSSD (R13)(R10*1), Z16, Z7
+	ADDQ $64, R12
+	ADDQ $64, R13
+	ADDQ $64, R14
+	SUBQ $64, CX
+	JNZ  mvw_loop8
+
+mvw_tail8:
+	KORTESTD K1, K1
+	JZ       mvw_red8
+	VMOVDQU16.Z (R14), K1, Z16
+	VMOVDQU16.Z (R12), K1, Z17
+	VPDPWSSD    Z17, Z16, Z0
+	VMOVDQU16.Z (R12)(R8*1), K1, Z18
+	VPDPWSSD    Z18, Z16, Z1
+	VMOVDQU16.Z (R12)(R8*2), K1, Z19
+	VPDPWSSD    Z19, Z16, Z2
+	VMOVDQU16.Z (R12)(R10*1), K1, Z20
+	VPDPWSSD    Z20, Z16, Z3
+	VMOVDQU16.Z (R13), K1, Z21
+	VPDPWSSD    Z21, Z16, Z4
+	VMOVDQU16.Z (R13)(R8*1), K1, Z22
+	VPDPWSSD    Z22, Z16, Z5
+	VMOVDQU16.Z (R13)(R8*2), K1, Z23
+	VPDPWSSD    Z23, Z16, Z6
+	VMOVDQU16.Z (R13)(R10*1), K1, Z24
+	VPDPWSSD    Z24, Z16, Z7
+
+mvw_red8:
+	REDUCE8
+	VMOVDQU Y0, (DI)
+	ADDQ    $32, DI
+	LEAQ    (SI)(R8*8), SI
+	SUBQ    $8, BX
+	JMP     mvw_rows8
 
 mvw_rows4:
 	CMPQ BX, $4
