@@ -5,6 +5,7 @@
 //	dctrain -run NAME [flags]             train into model/train-runs/NAME
 //	dctrain -run NAME -resume             continue from its ckpt.dcw exactly
 //	dctrain -export CKPT -o WEIGHTS.dcw   write merged inference weights
+//	dctrain -eval FILE [-val-seqs N]      validation bits of a checkpoint or weight file
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -46,6 +48,7 @@ func main() {
 		workers  = flag.Int("workers", 2, "goroutines computing gradients (results do not depend on it)")
 		export   = flag.String("export", "", "export this checkpoint to merged inference weights and exit")
 		out      = flag.String("o", "", "output path for -export")
+		evalPath = flag.String("eval", "", "evaluate this checkpoint or weight file on the validation split and exit")
 		vocab    = flag.String("vocab", "unified", "vocabulary mode: unified | unmasked | shared")
 		d        = flag.Int("d", o.Model.D, "model width")
 		layers   = flag.Int("layers", o.Model.Layers, "layers")
@@ -82,6 +85,15 @@ func main() {
 			log.Fatal("-export needs -o")
 		}
 		if err := exportCheckpoint(*export, *out); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if *evalPath != "" {
+		if o.Data.GoRoot == "auto" {
+			o.Data.GoRoot = goroot()
+		}
+		if err := evalFile(*evalPath, o); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -170,22 +182,58 @@ func main() {
 	}
 }
 
-func exportCheckpoint(ckpt, out string) error {
-	f, err := model.ReadWeightFile(ckpt)
+// loadAny loads a model from a checkpoint or an inference weight file.
+func loadAny(path string) (*model.Model, *model.WeightFile, error) {
+	f, err := model.ReadWeightFile(path)
 	if err != nil {
-		return err
+		return nil, nil, err
+	}
+	if f.Kind == model.KindWeights {
+		m, err := model.ModelFromWeights(f)
+		return m, f, err
 	}
 	cfg, err := model.ConfigFromMeta(f.Meta)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	m, err := model.New(cfg)
 	if err != nil {
+		return nil, nil, err
+	}
+	return m, f, m.LoadParamTensors(f, "param/")
+}
+
+func evalFile(path string, o train.Options) error {
+	m, f, err := loadAny(path)
+	if err != nil {
 		return err
 	}
-	if err := m.LoadParamTensors(f, "param/"); err != nil {
+	ds, err := data.Load(o.Data, o.SeqLen)
+	if err != nil {
 		return err
 	}
+	ws := m.NewWorkspace(model.KernelMatMul{})
+	var nats [data.NumSources]float64
+	var toks [data.NumSources]int
+	for _, s := range ds.Validation(o.ValSeed, o.ValSeqs) {
+		nats[s.Src] += m.Forward(ws, s.Sequence)
+		toks[s.Src] += len(s.Syms)
+	}
+	fmt.Printf("%s (%v, step %s)\n", path, m.Cfg, f.Meta["train.step"])
+	for s := range nats {
+		if toks[s] > 0 {
+			fmt.Printf("  %-6s %.4f bits/symbol over %d symbols\n", data.SourceNames[s], nats[s]/float64(toks[s])/math.Ln2, toks[s])
+		}
+	}
+	return nil
+}
+
+func exportCheckpoint(ckpt, out string) error {
+	m, f, err := loadAny(ckpt)
+	if err != nil {
+		return err
+	}
+	cfg := m.Cfg
 	w, err := m.Export(map[string]string{"train.step": f.Meta["train.step"], "train.tokens": f.Meta["train.tokens"]})
 	if err != nil {
 		return err
