@@ -205,12 +205,23 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		if err := x.owner(h, false); err != nil {
 			return err
 		}
-		if err := x.root.Chmod(h.Path, fileMode(h.Mode)); err != nil {
+		if err := x.root.Chmod(h.Path, x.mode(h)); err != nil {
 			return x.fail(h, err)
 		}
 		return x.fail2(h, x.root.Chtimes(h.Path, time.Time{}, h.ModTime))
 	}
 	return x.fail(h, fmt.Errorf("%w: entry type %d", format.ErrCorrupt, h.Type))
+}
+
+// mode is the mode to restore: setuid and setgid only together with the
+// owner (--same-owner), as tar does for ordinary users, so that extracting
+// never creates set-id files owned by whoever extracts.
+func (x *extractor) mode(h *format.Header) fs.FileMode {
+	m := h.Mode
+	if !x.opts.SameOwner {
+		m &^= 0o6000
+	}
+	return fileMode(m)
 }
 
 func (x *extractor) fail2(h *format.Header, err error) error {
@@ -241,7 +252,7 @@ func (x *extractor) finishDirs() error {
 		if err := x.owner(h, false); err != nil {
 			return err
 		}
-		if err := x.root.Chmod(h.Path, fileMode(h.Mode)); err != nil {
+		if err := x.root.Chmod(h.Path, x.mode(h)); err != nil {
 			return x.fail(h, err)
 		}
 		if err := x.root.Chtimes(h.Path, time.Time{}, h.ModTime); err != nil {

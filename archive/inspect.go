@@ -44,7 +44,7 @@ func ReadIndex(r io.ReaderAt, size int64) ([]format.IndexEntry, error) {
 		}
 		return nil, err
 	}
-	if rec.Tag != format.TagIndex {
+	if rec.Tag != format.TagIndex || rec.Size != f.IndexSize {
 		return nil, &format.Error{Offset: f.IndexOffset, Op: "read index", Err: fmt.Errorf("%w: footer does not point at the index", format.ErrCorrupt)}
 	}
 	idx, err := format.UnmarshalIndex(rec.Body)

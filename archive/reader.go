@@ -194,6 +194,9 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			if err == nil && bh.RawLen > cur.BlockSize {
 				err = fmt.Errorf("%w: block of %d bytes exceeds the entry's block size %d", format.ErrCorrupt, bh.RawLen, cur.BlockSize)
 			}
+			if err == nil && bh.Codec != cur.Codec && bh.Codec != format.CodecStore {
+				err = fmt.Errorf("%w: block codec %d in an entry of codec %d", format.ErrCorrupt, bh.Codec, cur.Codec)
+			}
 			if err != nil {
 				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Entry: cur.Path, Op: "read block", Err: err}) {
 					return
@@ -234,13 +237,24 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				fail(rec.Offset, &format.Error{Offset: rec.Offset, Op: "read index", Err: err})
 				return
 			}
-			if _, err := s.ReadFooter(); err != nil {
+			ft, err := s.ReadFooter()
+			if err == nil && (ft.IndexOffset != rec.Offset || ft.IndexSize != rec.Size) {
+				err = &format.Error{Offset: s.Offset() - format.FooterSize, Op: "read footer", Err: fmt.Errorf("%w: footer does not point at the index", format.ErrCorrupt)}
+			}
+			if err != nil {
 				fail(s.Offset(), err)
 				return
 			}
 			send(event{kind: evIndex, off: rec.Offset, index: idx})
 			return
 		}
+	}
+}
+
+// addStored counts a record's bytes toward the entry being read.
+func (ar *Reader) addStored(n int64) {
+	if k := len(ar.entries); k > 0 {
+		ar.entries[k-1].Stored += n
 	}
 }
 
@@ -299,11 +313,13 @@ func (ar *Reader) Next() (*format.Header, error) {
 			ar.entries = append(ar.entries, format.IndexEntry{Offset: e.off, Stored: e.size, Header: *e.hdr})
 			return e.hdr, nil
 		case evBlock:
+			ar.addStored(e.size)
 			// A block with no entry being read: its entry's header was
 			// damaged and already reported. Wait for the worker so the
 			// pipeline stays in order, then drop it.
 			<-e.blk.done
 		case evEnd:
+			ar.addStored(e.size)
 		case evError:
 			if e.fatal {
 				ar.fatal = e.err
@@ -329,7 +345,7 @@ func (ar *Reader) checkIndex(idx []format.IndexEntry) error {
 	}
 	for i := range idx {
 		a, b := &idx[i], &ar.entries[i]
-		if a.Offset != b.Offset || a.Header.Path != b.Header.Path || a.Header.Size != b.Header.Size || a.Header.Type != b.Header.Type {
+		if a.Offset != b.Offset || !bytes.Equal(a.Header.MarshalBody(nil), b.Header.MarshalBody(nil)) || a.Stored != b.Stored {
 			return &format.Error{Offset: b.Offset, Entry: b.Header.Path, Op: "check index", Err: fmt.Errorf("%w: index row %d does not match the entry", format.ErrCorrupt, i)}
 		}
 	}
@@ -373,6 +389,7 @@ func (ar *Reader) advance() error {
 	}
 	switch e.kind {
 	case evBlock:
+		ar.addStored(e.size)
 		<-e.blk.done
 		if e.blk.err != nil {
 			return ar.entryErr(e.off, "decode block", e.blk.err)
@@ -389,6 +406,7 @@ func (ar *Reader) advance() error {
 		ar.data = e.blk.out
 		return nil
 	case evEnd:
+		ar.addStored(e.size)
 		var sum [32]byte
 		ar.sum.Sum(sum[:0])
 		switch {

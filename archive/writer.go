@@ -273,6 +273,11 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	if len(body) > format.MaxEntryBody {
 		return fmt.Errorf("%s: %w: entry header too large", h.Path, format.ErrLimit)
 	}
+	// Write only what a reader accepts.
+	var check format.Header
+	if err := check.UnmarshalBody(body); err != nil {
+		return fmt.Errorf("%s: %w", h.Path, err)
+	}
 	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEntry, body), header: &hc}
 	if hc.Type != format.TypeRegular {
 		return nil

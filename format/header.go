@@ -147,6 +147,10 @@ func (h *Header) UnmarshalBody(b []byte) error {
 		return fmt.Errorf("%w: %s without a target", ErrCorrupt, h.Type)
 	case h.Type != TypeSymlink && h.Type != TypeHardlink && h.Link != "":
 		return fmt.Errorf("%w: %s entry with a link target", ErrCorrupt, h.Type)
+	case strings.ContainsRune(h.Link, 0):
+		return fmt.Errorf("%w: NUL in link target", ErrCorrupt)
+	case len(h.Uname) > MaxNameLen || len(h.Gname) > MaxNameLen:
+		return fmt.Errorf("%w: owner name too long", ErrLimit)
 	case h.Type == TypeHardlink && !ValidPath(h.Link):
 		return fmt.Errorf("%w: hard link target %q", ErrInvalidPath, h.Link)
 	case h.Modality > ModalityImage:
