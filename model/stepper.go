@@ -70,6 +70,16 @@ func matvec(y, w, x []float32, out, in int, acc bool) {
 // current modality into probs (len ≥ Vocab.OutCount[mod]); it returns the
 // number of entries written.
 func (s *Stepper) Step(id int32, probs []float32) int {
+	n := s.StepLogits(id, probs)
+	logSoftmaxInPlace(probs[:n], 0)
+	return n
+}
+
+// StepLogits is Step without the softmax: it writes the natural-log logits
+// of the current modality's symbols (the coder's fixed-point log2 logits are
+// round(z·256/ln 2) of these, once inference is made bit-exact).
+func (s *Stepper) StepLogits(id int32, logits []float32) int {
+	probs := logits
 	m, c := s.m, s.m.Cfg
 	D, N, H := c.D, c.HeadSize, c.Heads()
 	var nc NormCache
@@ -148,6 +158,5 @@ func (s *Stepper) Step(id int32, probs []float32) int {
 	rmsNormForward(s.h, &nc, s.x, m.P.LNFW, 1, D, lnEps)
 	base, cnt := m.Vocab.OutBase[s.mod], m.Vocab.OutCount[s.mod]
 	matvec(probs, m.P.Head[base*D:(base+cnt)*D], s.h, cnt, D, false)
-	logSoftmaxInPlace(probs[:cnt], 0)
 	return cnt
 }
