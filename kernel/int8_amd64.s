@@ -912,10 +912,11 @@ gv_done:
 // accumulate as int16 in Y4..Y7 over at most 128 groups.
 
 #define GCHUNK(off, acc, acch) \
-	VPMADDUBSW off(DX), Y8, Y10; \
-	VPMADDWD   Y12, Y10, Y10;    \
-	VPADDD     Y10, acc, acc;    \
-	VPMADDUBSW off(DX), Y9, Y11; \
+	VMOVDQU    off(DX), Y10;  \
+	VPMADDUBSW Y10, Y9, Y11;  \
+	VPMADDUBSW Y10, Y8, Y10;  \
+	VPMADDWD   Y12, Y10, Y10; \
+	VPADDD     Y10, acc, acc; \
 	VPADDW     Y11, acch, acch
 
 #define GCHUNKS \
@@ -1016,3 +1017,4 @@ ga_store:
 ga_done:
 	VZEROUPPER
 	RET
+
