@@ -488,10 +488,11 @@ mvw_done:
 	VPAND  Y14, Y8, Y8
 
 #define ROWSPLIT(wr, acc, acch) \
-	VPMADDUBSW (wr)(CX*1), Y8, Y10; \
-	VPMADDWD   Y12, Y10, Y10;       \
-	VPADDD     Y10, acc, acc;       \
-	VPMADDUBSW (wr)(CX*1), Y9, Y11; \
+	VMOVDQU    (wr)(CX*1), Y10; \
+	VPMADDUBSW Y10, Y9, Y11;    \
+	VPMADDUBSW Y10, Y8, Y10;    \
+	VPMADDWD   Y12, Y10, Y10;   \
+	VPADDD     Y10, acc, acc;   \
 	VPADDW     Y11, acch, acch
 
 #define FLUSH(acch, acc) \
