@@ -114,9 +114,8 @@ func parsePNM(data []byte) (*Layout, error) {
 
 func parsePAM(data []byte) (*Layout, error) {
 	// P7\nWIDTH w\nHEIGHT h\nDEPTH d\nMAXVAL m\nTUPLTYPE t\nENDHDR\n
-	lines := data
-	i := bytes.Index(lines, []byte("ENDHDR\n"))
-	if i < 0 || i > 4096 {
+	i := bytes.Index(data[3:min(len(data), 4096)], []byte("ENDHDR\n")) + 3
+	if i < 3 {
 		return nil, fmt.Errorf("%w: PAM without ENDHDR", ErrUnsupported)
 	}
 	fields := map[string]int{}
