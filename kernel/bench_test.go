@@ -80,9 +80,6 @@ func BenchmarkGemmU8S8(b *testing.B) {
 	for _, im := range impls {
 		for _, d := range benchSizes {
 			for _, batch := range []int{1, 16, 64} {
-				if im == generic && batch > 16 && d > 256 {
-					continue // slow and uninformative
-				}
 				b.Run(fmt.Sprintf("%s/%dx%d/B%d", im.name, d, d, batch), func(b *testing.B) {
 					r := rng(1)
 					w := make([]int8, d*d)
@@ -121,7 +118,7 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 	for _, im := range impls {
 		for _, o := range ops {
-			for _, d := range []int{256, 512} {
+			for _, d := range benchSizes {
 				for _, batch := range []int{16, 64} {
 					b.Run(fmt.Sprintf("%s/%s/%dx%d/B%d", im.name, o.name, d, d, batch), func(b *testing.B) {
 						r := rng(1)
@@ -169,5 +166,51 @@ func BenchmarkMatVecF32(b *testing.B) {
 				ot.report(b, 2*float64(d*d), "GFLOP/s")
 			})
 		}
+	}
+}
+
+// BenchmarkElementwise measures the fixed-point element-wise operations over
+// 256 elements (ns/op = per 256 elements).
+func BenchmarkElementwise(b *testing.B) {
+	const n = 256
+	r := rng(1)
+	a := make([]int16, n)
+	c := make([]int16, n)
+	g := make([]uint16, n)
+	x32 := make([]int32, n)
+	r.fillS16(a)
+	r.fillS16(c)
+	for i := range g {
+		g[i] = uint16(r.next())
+		x32[i] = int32(r.next() % (1 << 17))
+	}
+	d := make([]int16, n)
+	u := make([]uint8, n)
+	e := make([]uint32, n)
+	sc := []Scale{NewScale(0.001)}
+	for _, bm := range []struct {
+		name string
+		f    func()
+	}{
+		{"RequantUint8", func() { RequantUint8(u, x32, sc, 0) }},
+		{"RequantInt16", func() { RequantInt16(d, x32, sc) }},
+		{"SigmoidVec", func() { SigmoidVec(g, a) }},
+		{"ExpNegVec", func() { ExpNegVec(e, x32) }},
+		{"RMSNorm", func() { RMSNorm(d, a, 1) }},
+		{"MulInt16", func() { MulInt16(d, a, c, 12) }},
+		{"AddInt16", func() { AddInt16(d, a, c, 2) }},
+		{"Lerp", func() { Lerp(d, a, c, g) }},
+		{"Gate", func() { Gate(d, a, g) }},
+		{"ReLUSqUint8", func() { ReLUSqUint8(u, a, 16) }},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			ot := startOps(b)
+			for i := 0; i < b.N; i++ {
+				bm.f()
+			}
+			if c := processCPU(); ot.cpu0 >= 0 && c > ot.cpu0 {
+				b.ReportMetric((c-ot.cpu0)*1e9/float64(b.N)/n, "cpu-ns/elem")
+			}
+		})
 	}
 }

@@ -21,9 +21,8 @@
 //     wraps to -2^31, which is the mod-2^32 value.
 //   - Element-wise operations are pure integer code with tables that are
 //     constants (tables.go, generated once by gen_tables.go), so no floating
-//     point library can make platforms differ. The one use of floating point
-//     in them is Isqrt's estimate, which integer comparisons then correct,
-//     so its result is exactly floor(√x) whatever the estimate.
+//     point library can make platforms differ; Isqrt is an integer Newton
+//     iteration that returns exactly floor(√x).
 //
 // Float32 functions (SgemmNT/NN/TN, MatVecF32) are accurate (float32
 // products, float32 sums, FMA in the assembly) but NOT bit-exact: results

@@ -12,20 +12,33 @@ import "math"
 
 // RoundShift returns x/2^s rounded to the nearest integer, ties away from
 // zero (2.5 → 3, -2.5 → -3), for s in 0..63. It never overflows.
-func RoundShift(x int64, s uint) int64 {
+func RoundShift(x int64, s uint) int64 { return newRShift(s).apply(x) }
+
+// rShift is RoundShift by a fixed amount with the constants precomputed,
+// for loops.
+type rShift struct {
+	s          uint
+	mask, half uint64
+}
+
+func newRShift(s uint) rShift {
+	s = min(s, 63)
 	if s == 0 {
+		return rShift{}
+	}
+	return rShift{s: s, mask: 1<<s - 1, half: 1 << (s - 1)}
+}
+
+// apply returns x/2^s rounded to nearest, ties away from zero. With
+// x = q·2^s + r (0 <= r < 2^s) it rounds up iff r >= half (x >= 0) or
+// r > half (x < 0): the carry out of r + half - [x<0], computed in uint64
+// so it cannot overflow. Branch-free apart from the loop-invariant s == 0.
+func (c rShift) apply(x int64) int64 {
+	if c.s == 0 {
 		return x
 	}
-	if s > 63 {
-		s = 63
-	}
-	q := x >> s // floor
-	r := x & (1<<s - 1)
-	half := int64(1) << (s - 1)
-	if r > half || (r == half && x >= 0) {
-		q++
-	}
-	return q
+	q := x >> (c.s & 63)
+	return q + int64((uint64(x)&c.mask+c.half-uint64(x)>>63)>>(c.s&63))
 }
 
 // SatInt8 clamps x to [-128, 127].
@@ -82,15 +95,17 @@ func (s Scale) Apply(acc int32) int32 {
 	return SatInt32(RoundShift(int64(acc)*int64(s.Mult), uint(s.Shift)))
 }
 
-// scaleAt returns the scale of element i: scales has length 1 (per tensor)
-// or at least i+1 (per channel).
-func scaleAt(scales []Scale, i int) Scale {
-	if len(scales) == 1 {
-		return scales[0]
-	}
-	return scales[i]
+// scaler is Scale.Apply with the shift constants precomputed.
+type scaler struct {
+	m  int64
+	rs rShift
 }
 
+func (s Scale) scaler() scaler { return scaler{int64(s.Mult), newRShift(uint(s.Shift))} }
+
+func (c scaler) apply(acc int32) int64 { return c.rs.apply(int64(acc) * c.m) }
+
+// checkScales panics unless scales holds one scale or one per element.
 func checkScales(scales []Scale, n int) {
 	if len(scales) != 1 && len(scales) < n {
 		panic("kernel: need one scale or one per element")
@@ -102,8 +117,15 @@ func checkScales(scales []Scale, n int) {
 func RequantInt8(dst []int8, src []int32, scales []Scale) {
 	src = src[:len(dst)]
 	checkScales(scales, len(dst))
+	if len(scales) == 1 {
+		c := scales[0].scaler()
+		for i, v := range src {
+			dst[i] = SatInt8(c.apply(v))
+		}
+		return
+	}
 	for i, v := range src {
-		dst[i] = SatInt8(int64(scaleAt(scales, i).Apply(v)))
+		dst[i] = SatInt8(int64(scales[i].Apply(v)))
 	}
 }
 
@@ -111,8 +133,15 @@ func RequantInt8(dst []int8, src []int32, scales []Scale) {
 func RequantInt16(dst []int16, src []int32, scales []Scale) {
 	src = src[:len(dst)]
 	checkScales(scales, len(dst))
+	if len(scales) == 1 {
+		c := scales[0].scaler()
+		for i, v := range src {
+			dst[i] = SatInt16(c.apply(v))
+		}
+		return
+	}
 	for i, v := range src {
-		dst[i] = SatInt16(int64(scaleAt(scales, i).Apply(v)))
+		dst[i] = SatInt16(int64(scales[i].Apply(v)))
 	}
 }
 
@@ -121,8 +150,16 @@ func RequantInt16(dst []int16, src []int32, scales []Scale) {
 func RequantUint8(dst []uint8, src []int32, scales []Scale, zero int32) {
 	src = src[:len(dst)]
 	checkScales(scales, len(dst))
+	z := int64(zero)
+	if len(scales) == 1 {
+		c := scales[0].scaler()
+		for i, v := range src {
+			dst[i] = SatUint8(c.apply(v) + z)
+		}
+		return
+	}
 	for i, v := range src {
-		dst[i] = SatUint8(int64(scaleAt(scales, i).Apply(v)) + int64(zero))
+		dst[i] = SatUint8(int64(scales[i].Apply(v)) + z)
 	}
 }
 
@@ -135,14 +172,16 @@ func AddInt16(dst, a, b []int16, shiftB int) {
 	if shiftB < -16 || shiftB > 63 {
 		panic("kernel: AddInt16 shift out of range")
 	}
-	for i := range dst {
-		var v int64
-		if shiftB >= 0 {
-			v = RoundShift(int64(b[i]), uint(shiftB))
-		} else {
-			v = int64(b[i]) << uint(-shiftB)
+	if shiftB < 0 {
+		l := uint(-shiftB)
+		for i := range dst {
+			dst[i] = SatInt16(int64(a[i]) + int64(b[i])<<l)
 		}
-		dst[i] = SatInt16(int64(a[i]) + v)
+		return
+	}
+	c := newRShift(uint(shiftB))
+	for i := range dst {
+		dst[i] = SatInt16(int64(a[i]) + c.apply(int64(b[i])))
 	}
 }
 
@@ -150,8 +189,9 @@ func AddInt16(dst, a, b []int16, shiftB int) {
 // inputs with fa and fb fractional bits, shift = fa + fb - fdst.
 func MulInt16(dst, a, b []int16, shift uint) {
 	a, b = a[:len(dst)], b[:len(dst)]
+	c := newRShift(shift)
 	for i := range dst {
-		dst[i] = SatInt16(RoundShift(int64(a[i])*int64(b[i]), shift))
+		dst[i] = SatInt16(c.apply(int64(a[i]) * int64(b[i])))
 	}
 }
 
@@ -160,8 +200,9 @@ func MulInt16(dst, a, b []int16, shift uint) {
 // saturates.
 func Gate(dst, a []int16, g []uint16) {
 	a, g = a[:len(dst)], g[:len(dst)]
+	c := newRShift(16)
 	for i := range dst {
-		dst[i] = int16(RoundShift(int64(a[i])*int64(g[i]), 16))
+		dst[i] = int16(c.apply(int64(a[i]) * int64(g[i])))
 	}
 }
 
@@ -170,9 +211,10 @@ func Gate(dst, a []int16, g []uint16) {
 // mixing). The result lies between a[i] and b[i]; never saturates.
 func Lerp(dst, a, b []int16, mu []uint16) {
 	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
+	c := newRShift(16)
 	for i := range dst {
 		d := int64(b[i]) - int64(a[i])
-		dst[i] = int16(int64(a[i]) + RoundShift(d*int64(mu[i]), 16))
+		dst[i] = int16(int64(a[i]) + c.apply(d*int64(mu[i])))
 	}
 }
 
@@ -181,17 +223,19 @@ func Lerp(dst, a, b []int16, mu []uint16) {
 // and an output with g fractional bits, shift = 2f - g.
 func ReLUSqUint8(dst []uint8, x []int16, shift uint) {
 	x = x[:len(dst)]
+	c := newRShift(shift)
 	for i, v := range x {
 		v64 := int64(max(v, 0))
-		dst[i] = SatUint8(RoundShift(v64*v64, shift))
+		dst[i] = SatUint8(c.apply(v64 * v64))
 	}
 }
 
 // ReLUSqInt16 sets dst[i] = min(32767, RoundShift(max(x[i], 0)², shift)).
 func ReLUSqInt16(dst []int16, x []int16, shift uint) {
 	x = x[:len(dst)]
+	c := newRShift(shift)
 	for i, v := range x {
 		v64 := int64(max(v, 0))
-		dst[i] = SatInt16(RoundShift(v64*v64, shift))
+		dst[i] = SatInt16(c.apply(v64 * v64))
 	}
 }

@@ -18,18 +18,12 @@ package kernel
 // 1/64, one rounding), and 65536-s for x < 0, so Sigmoid(-x) =
 // 65536 - Sigmoid(x) exactly. Error < 0.75 unit (2^-16); monotonic.
 func Sigmoid(x int16) uint16 {
-	a := int32(x)
-	neg := a < 0
-	if neg {
-		a = -a
-	}
+	m := int32(x) >> 31 // -1 if x < 0, else 0
+	a := (int32(x) ^ m) - m
 	i, f := a>>6, a&63
 	t0, t1 := int32(sigmoidTab[i]), int32(sigmoidTab[i+1])
 	s := (t0<<6 + (t1-t0)*f + 1<<13) >> 14
-	if neg {
-		s = 65536 - s
-	}
-	return uint16(s)
+	return uint16(s + m&(65536-2*s)) // 65536-s for x < 0, branch-free
 }
 
 // SigmoidVec sets dst[i] = Sigmoid(x[i]).

@@ -5,21 +5,22 @@ import (
 	"math/bits"
 )
 
-// Isqrt returns floor(√x) exactly. A float64 square root (IEEE, correctly
-// rounded) gives an estimate that integer comparisons then correct, so the
-// result does not depend on floating-point behaviour.
+// Isqrt returns floor(√x) exactly, in pure integer arithmetic: integer
+// Newton steps r ← (r + x/r)/2 (floor divisions) from the upper bound
+// r = 2^ceil(bitlen(x)/2), stopping when r no longer decreases; from any
+// start >= floor(√x) this stops exactly at floor(√x).
 func Isqrt(x uint64) uint32 {
-	r := uint64(math.Sqrt(float64(x)))
-	if r > math.MaxUint32 {
-		r = math.MaxUint32
+	if x == 0 {
+		return 0
 	}
-	for r*r > x { // r <= 2^32-1: no overflow
-		r--
+	r := uint64(1) << ((bits.Len64(x) + 1) / 2) // >= √x, <= 2^32
+	for {
+		y := (r + x/r) / 2 // r + x/r <= 2^33: no overflow
+		if y >= r {
+			return uint32(r)
+		}
+		r = y
 	}
-	for r < math.MaxUint32 && (r+1)*(r+1) <= x {
-		r++
-	}
-	return uint32(r)
 }
 
 // RsqrtQ30 returns floor(2^30/√x) exactly for x >= 1 (2^30 for x = 1,
