@@ -203,14 +203,21 @@ func BenchmarkElementwise(b *testing.B) {
 		{"Gate", func() { Gate(d, a, g) }},
 		{"ReLUSqUint8", func() { ReLUSqUint8(u, a, 16) }},
 	} {
-		b.Run(bm.name, func(b *testing.B) {
-			ot := startOps(b)
-			for i := 0; i < b.N; i++ {
-				bm.f()
+		for _, im := range impls {
+			if im.name == "avx2" {
+				continue // uses the generic element-wise code
 			}
-			if c := processCPU(); ot.cpu0 >= 0 && c > ot.cpu0 {
-				b.ReportMetric((c-ot.cpu0)*1e9/float64(b.N)/n, "cpu-ns/elem")
-			}
-		})
+			b.Run(bm.name+"/"+im.name, func(b *testing.B) {
+				defer use(active)
+				use(im)
+				ot := startOps(b)
+				for i := 0; i < b.N; i++ {
+					bm.f()
+				}
+				if c := processCPU(); ot.cpu0 >= 0 && c > ot.cpu0 {
+					b.ReportMetric((c-ot.cpu0)*1e9/float64(b.N)/n, "cpu-ns/elem")
+				}
+			})
+		}
 	}
 }

@@ -21,6 +21,33 @@ type implementation struct {
 
 	// y[i] = Σ_j w[i*cols+j]·x[j] in float32.
 	matVecF32 func(y, w, x []float32, rows, cols int)
+
+	// Element-wise kernels (exact; same semantics as the generic ones).
+	elem elemKernels
+}
+
+// elemKernels are the vectorisable element-wise operations, called by the
+// exported functions after argument checks (equal lengths, one Scale).
+type elemKernels struct {
+	requantI8  func(dst []int8, src []int32, s Scale)
+	requantI16 func(dst []int16, src []int32, s Scale)
+	requantU8  func(dst []uint8, src []int32, s Scale, zero int32)
+	mulI16     func(dst, a, b []int16, shift uint)
+	gate       func(dst, a []int16, g []uint16)
+	reluSqU8   func(dst []uint8, x []int16, shift uint)
+	sigmoid    func(dst []uint16, x []int16)
+	expNeg     func(dst []uint32, x []int32)
+}
+
+var genericElem = elemKernels{
+	requantI8:  requantI8Generic,
+	requantI16: requantI16Generic,
+	requantU8:  requantU8Generic,
+	mulI16:     mulI16Generic,
+	gate:       gateGeneric,
+	reluSqU8:   reluSqU8Generic,
+	sigmoid:    sigmoidGeneric,
+	expNeg:     expNegGeneric,
 }
 
 // generic is the portable reference implementation. It defines the exact
@@ -32,6 +59,7 @@ var generic = &implementation{
 	gemmU8S8:   gemmU8S8Generic,
 	sgemm:      sgemmGeneric,
 	matVecF32:  matVecF32Generic,
+	elem:       genericElem,
 }
 
 // impls lists the implementations usable on this machine, best first; the
@@ -50,6 +78,7 @@ var (
 	gemmU8S8Impl   func(y []int32, x []uint8, batch int, p *PackedInt8)
 	sgemmImpl      func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
 	matVecF32Impl  func(y, w, x []float32, rows, cols int)
+	ek             elemKernels
 )
 
 func init() {
@@ -66,6 +95,7 @@ func use(im *implementation) {
 	gemmU8S8Impl = im.gemmU8S8
 	sgemmImpl = im.sgemm
 	matVecF32Impl = im.matVecF32
+	ek = im.elem
 }
 
 // Impl returns the name of the implementation in use: "avx512" (AVX-512 F/BW/VL

@@ -19,6 +19,7 @@ var avx2Impl = &implementation{
 	gemmU8S8:   gemmU8S8AVX2,
 	sgemm:      sgemmAVX2,
 	matVecF32:  matVecF32AVX2,
+	elem:       genericElem, // element-wise: portable Go
 }
 
 var avx512Impl = &implementation{
@@ -28,6 +29,7 @@ var avx512Impl = &implementation{
 	gemmU8S8:   gemmU8S8VNNI,
 	sgemm:      sgemmAVX512,
 	matVecF32:  matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
+	elem:       avx512Elem,
 }
 
 func archImpls() []*implementation {

@@ -118,10 +118,7 @@ func RequantInt8(dst []int8, src []int32, scales []Scale) {
 	src = src[:len(dst)]
 	checkScales(scales, len(dst))
 	if len(scales) == 1 {
-		c := scales[0].scaler()
-		for i, v := range src {
-			dst[i] = SatInt8(c.apply(v))
-		}
+		ek.requantI8(dst, src, scales[0])
 		return
 	}
 	for i, v := range src {
@@ -134,10 +131,7 @@ func RequantInt16(dst []int16, src []int32, scales []Scale) {
 	src = src[:len(dst)]
 	checkScales(scales, len(dst))
 	if len(scales) == 1 {
-		c := scales[0].scaler()
-		for i, v := range src {
-			dst[i] = SatInt16(c.apply(v))
-		}
+		ek.requantI16(dst, src, scales[0])
 		return
 	}
 	for i, v := range src {
@@ -150,14 +144,11 @@ func RequantInt16(dst []int16, src []int32, scales []Scale) {
 func RequantUint8(dst []uint8, src []int32, scales []Scale, zero int32) {
 	src = src[:len(dst)]
 	checkScales(scales, len(dst))
-	z := int64(zero)
 	if len(scales) == 1 {
-		c := scales[0].scaler()
-		for i, v := range src {
-			dst[i] = SatUint8(c.apply(v) + z)
-		}
+		ek.requantU8(dst, src, scales[0], zero)
 		return
 	}
+	z := int64(zero)
 	for i, v := range src {
 		dst[i] = SatUint8(int64(scales[i].Apply(v)) + z)
 	}
@@ -188,6 +179,10 @@ func AddInt16(dst, a, b []int16, shiftB int) {
 // MulInt16 sets dst[i] = SatInt16(RoundShift(a[i]·b[i], shift)): for
 // inputs with fa and fb fractional bits, shift = fa + fb - fdst.
 func MulInt16(dst, a, b []int16, shift uint) {
+	ek.mulI16(dst, a[:len(dst)], b[:len(dst)], shift)
+}
+
+func mulI16Generic(dst, a, b []int16, shift uint) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	c := newRShift(shift)
 	for i := range dst {
@@ -199,6 +194,10 @@ func MulInt16(dst, a, b []int16, shift uint) {
 // g (g/65536 in [0, 1), e.g. a Sigmoid output). Same Q format as a; never
 // saturates.
 func Gate(dst, a []int16, g []uint16) {
+	ek.gate(dst, a[:len(dst)], g[:len(dst)])
+}
+
+func gateGeneric(dst, a []int16, g []uint16) {
 	a, g = a[:len(dst)], g[:len(dst)]
 	c := newRShift(16)
 	for i := range dst {
@@ -222,6 +221,10 @@ func Lerp(dst, a, b []int16, mu []uint16) {
 // squared ReLU to an unsigned 8-bit activation. For x with f fractional bits
 // and an output with g fractional bits, shift = 2f - g.
 func ReLUSqUint8(dst []uint8, x []int16, shift uint) {
+	ek.reluSqU8(dst, x[:len(dst)], shift)
+}
+
+func reluSqU8Generic(dst []uint8, x []int16, shift uint) {
 	x = x[:len(dst)]
 	c := newRShift(shift)
 	for i, v := range x {
@@ -237,5 +240,30 @@ func ReLUSqInt16(dst []int16, x []int16, shift uint) {
 	for i, v := range x {
 		v64 := int64(max(v, 0))
 		dst[i] = SatInt16(c.apply(v64 * v64))
+	}
+}
+
+func requantI8Generic(dst []int8, src []int32, s Scale) {
+	src = src[:len(dst)]
+	c := s.scaler()
+	for i, v := range src {
+		dst[i] = SatInt8(c.apply(v))
+	}
+}
+
+func requantI16Generic(dst []int16, src []int32, s Scale) {
+	src = src[:len(dst)]
+	c := s.scaler()
+	for i, v := range src {
+		dst[i] = SatInt16(c.apply(v))
+	}
+}
+
+func requantU8Generic(dst []uint8, src []int32, s Scale, zero int32) {
+	src = src[:len(dst)]
+	c := s.scaler()
+	z := int64(zero)
+	for i, v := range src {
+		dst[i] = SatUint8(c.apply(v) + z)
 	}
 }

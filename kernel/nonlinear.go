@@ -28,6 +28,10 @@ func Sigmoid(x int16) uint16 {
 
 // SigmoidVec sets dst[i] = Sigmoid(x[i]).
 func SigmoidVec(dst []uint16, x []int16) {
+	ek.sigmoid(dst, x[:len(dst)])
+}
+
+func sigmoidGeneric(dst []uint16, x []int16) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		dst[i] = Sigmoid(v)
@@ -52,6 +56,10 @@ func ExpNeg(x int32) uint32 {
 
 // ExpNegVec sets dst[i] = ExpNeg(x[i]).
 func ExpNegVec(dst []uint32, x []int32) {
+	ek.expNeg(dst, x[:len(dst)])
+}
+
+func expNegGeneric(dst []uint32, x []int32) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		dst[i] = ExpNeg(v)

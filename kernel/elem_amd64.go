@@ -1,0 +1,126 @@
+//go:build !purego
+
+package kernel
+
+import "unsafe"
+
+// AVX-512 element-wise kernels (elem_amd64.s). Each processes n >= 1
+// elements, the last n%8 or n%16 under a mask, and computes exactly what
+// the generic Go function does; parameter values they do not cover (noted
+// per wrapper) go to the generic code.
+
+// requant16AVX512 / requant8AVX512: dst[i] = clamp(clamp(RoundShift(src[i]·
+// mult, shift), int32) + zero, lo, hi) stored as int16 / as bytes.
+// mask = 2^shift-1, half = 2^(shift-1); 1 <= shift <= 63.
+//
+//go:noescape
+func requant16AVX512(dst *int16, src *int32, n int, mult, shift, mask, half, zero, lo, hi int64)
+
+//go:noescape
+func requant8AVX512(dst *uint8, src *int32, n int, mult, shift, mask, half, zero, lo, hi int64)
+
+// mulI16AVX512: dst[i] = SatInt16(RoundShift(a[i]·b[i], shift)), 1 <= shift <= 30.
+//
+//go:noescape
+func mulI16AVX512(dst, a, b *int16, n int, shift, mask, half int64)
+
+// gateAVX512: dst[i] = RoundShift(a[i]·g[i], 16).
+//
+//go:noescape
+func gateAVX512(dst, a *int16, gf *uint16, n int)
+
+// reluSqU8AVX512: dst[i] = min(255, RoundShift(max(x[i],0)², shift)), 1 <= shift <= 30.
+//
+//go:noescape
+func reluSqU8AVX512(dst *uint8, x *int16, n int, shift, mask, half int64)
+
+// sigmoidAVX512: dst[i] = Sigmoid(x[i]) with tab = &sigmoidTab[0].
+//
+//go:noescape
+func sigmoidAVX512(dst *uint16, x *int16, n int, tab *uint32)
+
+// expNegAVX512: dst[i] = ExpNeg(x[i]) with the two exp tables.
+//
+//go:noescape
+func expNegAVX512(dst *uint32, x *int32, n int, hiTab, loTab *uint32)
+
+var avx512Elem = elemKernels{
+	requantI8:  requantI8AVX512,
+	requantI16: requantI16AVX512,
+	requantU8:  requantU8AVX512,
+	mulI16:     mulI16AVX512Go,
+	gate:       gateAVX512Go,
+	reluSqU8:   reluSqU8AVX512Go,
+	sigmoid:    sigmoidAVX512Go,
+	expNeg:     expNegAVX512Go,
+}
+
+func shiftConsts(s uint) (shift, mask, half int64) {
+	return int64(s), int64(1)<<s - 1, int64(1) << (s - 1)
+}
+
+func requantI16AVX512(dst []int16, src []int32, s Scale) {
+	if len(dst) == 0 || s.Shift == 0 {
+		requantI16Generic(dst, src, s)
+		return
+	}
+	sh, m, h := shiftConsts(uint(s.Shift))
+	requant16AVX512(&dst[0], &src[0], len(dst), int64(s.Mult), sh, m, h, 0, -32768, 32767)
+}
+
+func requantI8AVX512(dst []int8, src []int32, s Scale) {
+	if len(dst) == 0 || s.Shift == 0 {
+		requantI8Generic(dst, src, s)
+		return
+	}
+	sh, m, h := shiftConsts(uint(s.Shift))
+	requant8AVX512((*uint8)(unsafe.Pointer(&dst[0])), &src[0], len(dst), int64(s.Mult), sh, m, h, 0, -128, 127)
+}
+
+func requantU8AVX512(dst []uint8, src []int32, s Scale, zero int32) {
+	if len(dst) == 0 || s.Shift == 0 {
+		requantU8Generic(dst, src, s, zero)
+		return
+	}
+	sh, m, h := shiftConsts(uint(s.Shift))
+	requant8AVX512(&dst[0], &src[0], len(dst), int64(s.Mult), sh, m, h, int64(zero), 0, 255)
+}
+
+func mulI16AVX512Go(dst, a, b []int16, shift uint) {
+	if len(dst) == 0 || shift == 0 || shift > 30 {
+		mulI16Generic(dst, a, b, shift)
+		return
+	}
+	sh, m, h := shiftConsts(shift)
+	mulI16AVX512(&dst[0], &a[0], &b[0], len(dst), sh, m, h)
+}
+
+func gateAVX512Go(dst, a []int16, g []uint16) {
+	if len(dst) == 0 {
+		return
+	}
+	gateAVX512(&dst[0], &a[0], &g[0], len(dst))
+}
+
+func reluSqU8AVX512Go(dst []uint8, x []int16, shift uint) {
+	if len(dst) == 0 || shift == 0 || shift > 30 {
+		reluSqU8Generic(dst, x, shift)
+		return
+	}
+	sh, m, h := shiftConsts(shift)
+	reluSqU8AVX512(&dst[0], &x[0], len(dst), sh, m, h)
+}
+
+func sigmoidAVX512Go(dst []uint16, x []int16) {
+	if len(dst) == 0 {
+		return
+	}
+	sigmoidAVX512(&dst[0], &x[0], len(dst), &sigmoidTab[0])
+}
+
+func expNegAVX512Go(dst []uint32, x []int32) {
+	if len(dst) == 0 {
+		return
+	}
+	expNegAVX512(&dst[0], &x[0], len(dst), &expHiTab[0], &expLoTab[0])
+}
