@@ -33,6 +33,8 @@ type elemKernels struct {
 	requantI16 func(dst []int16, src []int32, s Scale)
 	requantU8  func(dst []uint8, src []int32, s Scale, zero int32)
 	mulI16     func(dst, a, b []int16, shift uint)
+	addI16     func(dst, a, b []int16, shiftB int)
+	lerp       func(dst, a, b []int16, mu []uint16)
 	gate       func(dst, a []int16, g []uint16)
 	reluSqU8   func(dst []uint8, x []int16, shift uint)
 	sigmoid    func(dst []uint16, x []int16)
@@ -44,6 +46,8 @@ var genericElem = elemKernels{
 	requantI16: requantI16Generic,
 	requantU8:  requantU8Generic,
 	mulI16:     mulI16Generic,
+	addI16:     addI16Generic,
+	lerp:       lerpGeneric,
 	gate:       gateGeneric,
 	reluSqU8:   reluSqU8Generic,
 	sigmoid:    sigmoidGeneric,

@@ -74,10 +74,17 @@
 //
 //	"avx512"  AVX-512 F+BW+VL+DQ and AVX512_VNNI (and AVX2+FMA): VPDPBUSD int8
 //	          GEMM (8×32 register tile) and matrix-vector products, VPDPWSSD
-//	          int16, 8×32 ZMM float32 GEMM
+//	          int16, 8×32 ZMM float32 GEMM, and vectorised element-wise ops
+//	          (per-tensor Requant*, MulInt16, AddInt16, Gate, Lerp, ReLUSqUint8,
+//	          SigmoidVec and ExpNegVec with gathers)
 //	"avx2"    AVX2 and FMA: exact split-VPMADDUBSW int8 kernels, VPMADDWD int16,
-//	          4×16 YMM float32 GEMM, 4-row FMA matrix-vector product
+//	          4×16 YMM float32 GEMM, 4-row FMA matrix-vector product; element-wise
+//	          ops in Go
 //	"generic" portable Go; the reference, always available
+//
+// The vectorised element-wise kernels cover the common parameter ranges
+// (e.g. shifts 1..30) and hand any other call to the Go code, so every
+// call has the reference result.
 //
 // The purego build tag, and any GOARCH other than amd64, use "generic" only.
 // Impl reports the choice and Impls lists what this machine supports.

@@ -24,6 +24,20 @@ func requant8AVX512(dst *uint8, src *int32, n int, mult, shift, mask, half, zero
 //go:noescape
 func mulI16AVX512(dst, a, b *int16, n int, shift, mask, half int64)
 
+// addI16ShlAVX512: dst[i] = SatInt16(a[i] + b[i]<<left), 0 <= left <= 15.
+// addI16RndAVX512: dst[i] = SatInt16(a[i] + RoundShift(b[i], shift)), 1 <= shift <= 30.
+//
+//go:noescape
+func addI16ShlAVX512(dst, a, b *int16, n int, left int64)
+
+//go:noescape
+func addI16RndAVX512(dst, a, b *int16, n int, shift, mask, half int64)
+
+// lerpAVX512: dst[i] = a[i] + RoundShift((b[i]-a[i])·mu[i], 16).
+//
+//go:noescape
+func lerpAVX512(dst, a, b *int16, mu *uint16, n int, shift, mask, half int64)
+
 // gateAVX512: dst[i] = RoundShift(a[i]·g[i], 16).
 //
 //go:noescape
@@ -49,6 +63,8 @@ var avx512Elem = elemKernels{
 	requantI16: requantI16AVX512,
 	requantU8:  requantU8AVX512,
 	mulI16:     mulI16AVX512Go,
+	addI16:     addI16AVX512Go,
+	lerp:       lerpAVX512Go,
 	gate:       gateAVX512Go,
 	reluSqU8:   reluSqU8AVX512Go,
 	sigmoid:    sigmoidAVX512Go,
@@ -123,4 +139,25 @@ func expNegAVX512Go(dst []uint32, x []int32) {
 		return
 	}
 	expNegAVX512(&dst[0], &x[0], len(dst), &expHiTab[0], &expLoTab[0])
+}
+
+func addI16AVX512Go(dst, a, b []int16, shiftB int) {
+	switch {
+	case len(dst) == 0:
+	case shiftB >= -15 && shiftB <= 0:
+		addI16ShlAVX512(&dst[0], &a[0], &b[0], len(dst), int64(-shiftB))
+	case shiftB >= 1 && shiftB <= 30:
+		sh, m, h := shiftConsts(uint(shiftB))
+		addI16RndAVX512(&dst[0], &a[0], &b[0], len(dst), sh, m, h)
+	default:
+		addI16Generic(dst, a, b, shiftB)
+	}
+}
+
+func lerpAVX512Go(dst, a, b []int16, mu []uint16) {
+	if len(dst) == 0 {
+		return
+	}
+	sh, m, h := shiftConsts(16)
+	lerpAVX512(&dst[0], &a[0], &b[0], &mu[0], len(dst), sh, m, h)
 }

@@ -368,3 +368,124 @@ exp_tail:
 exp_done:
 	VZEROUPPER
 	RET
+
+// ---- AddInt16 and Lerp ----
+
+// func addI16ShlAVX512(dst, a, b *int16, n int, left int64)
+TEXT ·addI16ShlAVX512(SB), NOSPLIT, $0-40
+	MOVQ  dst+0(FP), DI
+	MOVQ  a+8(FP), SI
+	MOVQ  b+16(FP), DX
+	MOVQ  n+24(FP), CX
+	VMOVQ left+32(FP), X20
+
+addl_loop:
+	CMPQ      CX, $16
+	JLT       addl_tail
+	VPMOVSXWD (DX), Z0
+	VPSLLD    X20, Z0, Z0
+	VPMOVSXWD (SI), Z4
+	VPADDD    Z4, Z0, Z0
+	VPMOVSDW  Z0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $32, DI
+	SUBQ      $16, CX
+	JMP       addl_loop
+
+addl_tail:
+	TESTQ CX, CX
+	JZ    addl_done
+	TAILMASK
+	VPMOVSXWD.Z (DX), K1, Z0
+	VPSLLD      X20, Z0, Z0
+	VPMOVSXWD.Z (SI), K1, Z4
+	VPADDD      Z4, Z0, Z0
+	VPMOVSDW    Z0, K1, (DI)
+
+addl_done:
+	VZEROUPPER
+	RET
+
+// func addI16RndAVX512(dst, a, b *int16, n int, shift, mask, half int64)
+TEXT ·addI16RndAVX512(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHIFTSETUP
+
+addr_loop:
+	CMPQ      CX, $16
+	JLT       addr_tail
+	VPMOVSXWD (DX), Z0
+	ROUND32
+	VPMOVSXWD (SI), Z4
+	VPADDD    Z4, Z0, Z0
+	VPMOVSDW  Z0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $32, DI
+	SUBQ      $16, CX
+	JMP       addr_loop
+
+addr_tail:
+	TESTQ CX, CX
+	JZ    addr_done
+	TAILMASK
+	VPMOVSXWD.Z (DX), K1, Z0
+	ROUND32
+	VPMOVSXWD.Z (SI), K1, Z4
+	VPADDD      Z4, Z0, Z0
+	VPMOVSDW    Z0, K1, (DI)
+
+addr_done:
+	VZEROUPPER
+	RET
+
+// LERPCALC: Z8 = a, Z0 = b, Z9 = mu (int64 lanes) → Z0 = a + round((b-a)·mu).
+#define LERPCALC \
+	VPSUBQ  Z8, Z0, Z0; \
+	VPMULDQ Z9, Z0, Z0; \
+	ROUND64;            \
+	VPADDQ  Z8, Z0, Z0
+
+// func lerpAVX512(dst, a, b *int16, mu *uint16, n int, shift, mask, half int64)
+TEXT ·lerpAVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst+0(FP), DI
+	MOVQ         a+8(FP), SI
+	MOVQ         b+16(FP), DX
+	MOVQ         mu+24(FP), BX
+	MOVQ         n+32(FP), CX
+	VMOVQ        shift+40(FP), X21
+	VPBROADCASTQ mask+48(FP), Z22
+	VPBROADCASTQ half+56(FP), Z23
+
+lerp_loop:
+	CMPQ      CX, $8
+	JLT       lerp_tail
+	VPMOVSXWQ (SI), Z8
+	VPMOVSXWQ (DX), Z0
+	VPMOVZXWQ (BX), Z9
+	LERPCALC
+	VPMOVQW   Z0, (DI)
+	ADDQ      $16, SI
+	ADDQ      $16, DX
+	ADDQ      $16, BX
+	ADDQ      $16, DI
+	SUBQ      $8, CX
+	JMP       lerp_loop
+
+lerp_tail:
+	TESTQ CX, CX
+	JZ    lerp_done
+	TAILMASK
+	VPMOVSXWQ.Z (SI), K1, Z8
+	VPMOVSXWQ.Z (DX), K1, Z0
+	VPMOVZXWQ.Z (BX), K1, Z9
+	LERPCALC
+	VPMOVQW     Z0, K1, (DI)
+
+lerp_done:
+	VZEROUPPER
+	RET

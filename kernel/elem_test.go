@@ -103,7 +103,20 @@ func TestElemImpls(t *testing.T) {
 						return
 					}
 				}
+				for sb := -16; sb <= 40; sb++ {
+					d16, w16 := make([]int16, n+1), make([]int16, n+1)
+					e.addI16(d16[:n], a, b, sb)
+					g.addI16(w16[:n], a, b, sb)
+					if !sameSlices(t, fmt.Sprintf("addI16 n=%d shift=%d", n, sb), d16, w16) {
+						return
+					}
+				}
 				d16, w16 := make([]int16, n+1), make([]int16, n+1)
+				e.lerp(d16[:n], a, b, u)
+				g.lerp(w16[:n], a, b, u)
+				if !sameSlices(t, fmt.Sprintf("lerp n=%d", n), d16, w16) {
+					return
+				}
 				e.gate(d16[:n], a, u)
 				g.gate(w16[:n], a, u)
 				if !sameSlices(t, fmt.Sprintf("gate n=%d", n), d16, w16) {
@@ -153,6 +166,14 @@ func TestElemImpls(t *testing.T) {
 			e.mulI16(d16, all, bb, 15)
 			g.mulI16(w16, all, bb, 15)
 			sameSlices(t, "mulI16 full domain", d16, w16)
+			e.lerp(d16, all, bb, gg)
+			g.lerp(w16, all, bb, gg)
+			sameSlices(t, "lerp full domain", d16, w16)
+			for _, sb := range []int{-15, -1, 0, 1, 16} {
+				e.addI16(d16, all, bb, sb)
+				g.addI16(w16, all, bb, sb)
+				sameSlices(t, fmt.Sprintf("addI16 full domain shift %d", sb), d16, w16)
+			}
 		})
 	}
 }

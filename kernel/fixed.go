@@ -159,10 +159,14 @@ func RequantUint8(dst []uint8, src []int32, scales []Scale, zero int32) {
 // shiftB in -16..63) then a saturating add. Use it for residual connections
 // between Q formats that differ by shiftB fractional bits.
 func AddInt16(dst, a, b []int16, shiftB int) {
-	a, b = a[:len(dst)], b[:len(dst)]
 	if shiftB < -16 || shiftB > 63 {
 		panic("kernel: AddInt16 shift out of range")
 	}
+	ek.addI16(dst, a[:len(dst)], b[:len(dst)], shiftB)
+}
+
+func addI16Generic(dst, a, b []int16, shiftB int) {
+	a, b = a[:len(dst)], b[:len(dst)]
 	if shiftB < 0 {
 		l := uint(-shiftB)
 		for i := range dst {
@@ -209,6 +213,10 @@ func gateGeneric(dst, a []int16, g []uint16) {
 // interpolation a + μ·(b-a) with μ = mu/65536 in UQ0.16 (RWKV token shift
 // mixing). The result lies between a[i] and b[i]; never saturates.
 func Lerp(dst, a, b []int16, mu []uint16) {
+	ek.lerp(dst, a[:len(dst)], b[:len(dst)], mu[:len(dst)])
+}
+
+func lerpGeneric(dst, a, b []int16, mu []uint16) {
 	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
 	c := newRShift(16)
 	for i := range dst {
