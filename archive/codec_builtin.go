@@ -17,11 +17,11 @@ func init() {
 // storeCodec keeps bytes as they are.
 type storeCodec struct{}
 
-func (storeCodec) Compress(dst, src []byte, _ int, _ []byte) ([]byte, error) {
+func (storeCodec) Compress(dst, src []byte, _ Block) ([]byte, error) {
 	return append(dst, src...), nil
 }
 
-func (storeCodec) Decompress(dst, src []byte, rawLen int, _ []byte) ([]byte, error) {
+func (storeCodec) Decompress(dst, src []byte, rawLen int, _ Block) ([]byte, error) {
 	if len(src) != rawLen {
 		return dst, fmt.Errorf("%w: stored block of %d bytes, expected %d", format.ErrCorrupt, len(src), rawLen)
 	}
@@ -70,8 +70,8 @@ func (z *zstdCodec) encoder(level int) (*zstd.Encoder, error) {
 	return e, nil
 }
 
-func (z *zstdCodec) Compress(dst, src []byte, level int, _ []byte) ([]byte, error) {
-	e, err := z.encoder(level)
+func (z *zstdCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
+	e, err := z.encoder(b.Level)
 	if err != nil {
 		return dst, err
 	}
@@ -95,7 +95,7 @@ func (z *zstdCodec) decoder() (*zstd.Decoder, error) {
 	return d, nil
 }
 
-func (z *zstdCodec) Decompress(dst, src []byte, rawLen int, _ []byte) ([]byte, error) {
+func (z *zstdCodec) Decompress(dst, src []byte, rawLen int, _ Block) ([]byte, error) {
 	d, err := z.decoder()
 	if err != nil {
 		return dst, err

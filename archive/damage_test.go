@@ -249,7 +249,7 @@ func TestZstdBomb(t *testing.T) {
 	// A block whose zstd payload decodes to far more than it claims must
 	// fail without allocating the whole expansion.
 	big := make([]byte, format.MaxBlockSize)
-	payload, err := (&zstdCodec{}).Compress(nil, big, 3, nil)
+	payload, err := (&zstdCodec{}).Compress(nil, big, Block{Level: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

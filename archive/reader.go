@@ -72,7 +72,7 @@ type decodeJob struct {
 	bh      format.BlockHeader
 	payload []byte
 	codec   uint64
-	params  []byte
+	blk     Block
 	out     []byte
 	err     error
 	done    chan struct{}
@@ -108,7 +108,7 @@ func decodeBlock(j *decodeJob) ([]byte, error) {
 		return nil, err
 	}
 	out := make([]byte, 0, j.bh.RawLen)
-	return c.Decompress(out, j.payload, int(j.bh.RawLen), j.params)
+	return c.Decompress(out, j.payload, int(j.bh.RawLen), j.blk)
 }
 
 // scan reads records and turns them into events, dispatching block
@@ -117,7 +117,7 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 	defer close(ar.events)
 	defer close(work)
 	var cur *format.Header
-	var curOff int64
+	var curOff, curBlock int64
 	send := func(e event) bool {
 		select {
 		case ar.events <- e:
@@ -179,7 +179,7 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				}
 				continue
 			}
-			cur, curOff = h, rec.Offset
+			cur, curOff, curBlock = h, rec.Offset, 0
 			if !send(event{kind: evHeader, off: rec.Offset, size: rec.Size, hdr: h}) {
 				return
 			}
@@ -194,8 +194,11 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			if err == nil && bh.RawLen > cur.BlockSize {
 				err = fmt.Errorf("%w: block of %d bytes exceeds the entry's block size %d", format.ErrCorrupt, bh.RawLen, cur.BlockSize)
 			}
-			if err == nil && bh.Codec != cur.Codec && bh.Codec != format.CodecStore {
+			if err == nil && bh.Codec != cur.Codec && bh.Codec != format.CodecStore && bh.Codec != format.CodecZstd {
 				err = fmt.Errorf("%w: block codec %d in an entry of codec %d", format.ErrCorrupt, bh.Codec, cur.Codec)
+			}
+			if err == nil && curBlock*int64(cur.BlockSize) >= cur.Size {
+				err = fmt.Errorf("%w: more blocks than the entry's size needs", format.ErrCorrupt)
 			}
 			if err != nil {
 				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Entry: cur.Path, Op: "read block", Err: err}) {
@@ -203,7 +206,9 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				}
 				continue
 			}
-			j := &decodeJob{bh: bh, payload: bytes.Clone(payload), params: cur.Params, done: make(chan struct{})}
+			j := &decodeJob{bh: bh, payload: bytes.Clone(payload), done: make(chan struct{}),
+				blk: Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params}}
+			curBlock++
 			if !send(event{kind: evBlock, off: rec.Offset, size: rec.Size, blk: j}) {
 				return
 			}

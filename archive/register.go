@@ -10,15 +10,26 @@ import (
 
 // A Codec turns one block of an entry into payload bytes and back.
 //
-// Compress must be deterministic: the same input, params and level give
-// the same bytes on every machine, so archives are reproducible for any
-// number of jobs. Both methods must be safe for concurrent use.
+// Compress must be deterministic: the same input and Block give the same
+// bytes on every machine, so archives are reproducible for any number of
+// jobs. Both methods must be safe for concurrent use.
 type Codec interface {
 	// Compress appends the coded form of src to dst.
-	Compress(dst, src []byte, level int, params []byte) ([]byte, error)
+	Compress(dst, src []byte, b Block) ([]byte, error)
 	// Decompress appends exactly rawLen decoded bytes to dst, or fails.
 	// It must not use more than O(rawLen) memory whatever src holds.
-	Decompress(dst, src []byte, rawLen int, params []byte) ([]byte, error)
+	Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
+}
+
+// Block tells a codec where the block it codes lies in its entry, for
+// codecs that interpret the content (an image codec needs to know which
+// bytes of a block are pixels).
+type Block struct {
+	Index     int64  // block number within the entry, from 0
+	Offset    int64  // offset of the block's first byte in the entry's content
+	EntrySize int64  // size of the entry's content
+	Level     int    // compression level asked for (the decoder gets 0)
+	Params    []byte // the entry's codec parameters
 }
 
 // ErrUnknownCodec is returned for an archive that names a codec this

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -56,17 +57,16 @@ type pending struct {
 }
 
 type blockJob struct {
-	raw    []byte
-	buf    *[]byte      // pool buffer behind raw
-	refs   atomic.Int32 // users of raw: the coder and the hasher
-	out    *[]byte      // pool buffer behind rec
-	codec  uint64
-	level  int
-	params []byte
-	rec    []byte
-	err    error
-	done   chan struct{}
-	path   string
+	raw   []byte
+	buf   *[]byte      // pool buffer behind raw
+	refs  atomic.Int32 // users of raw: the coder and the hasher
+	out   *[]byte      // pool buffer behind rec
+	codec uint64
+	blk   Block
+	rec   []byte
+	err   error
+	done  chan struct{}
+	path  string
 }
 
 // NewWriter starts a Writer on w and writes the file header.
@@ -108,6 +108,13 @@ func (aw *Writer) coder() {
 		aw.release(j)
 		close(j.done)
 	}
+}
+
+// hdrLen is the length of the block header at the start of a block body.
+func hdrLen(body []byte) int {
+	_, n1 := binary.Uvarint(body)
+	_, n2 := binary.Uvarint(body[n1:])
+	return n1 + n2
 }
 
 // release drops one user of a block's raw buffer; the last returns it.
@@ -164,9 +171,20 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 		}
 		buf = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(buf)
 		hdrEnd := len(buf)
-		buf, err = c.Compress(buf, j.raw, j.level, j.params)
+		buf, err = c.Compress(buf, j.raw, j.blk)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", j.path, CodecName(codec), err)
+		}
+		if codec != format.CodecZstd {
+			// Never worse than the fallback: a block that zstd codes
+			// smaller is kept as zstd.
+			alt := (&format.BlockHeader{Codec: format.CodecZstd, RawLen: uint32(len(j.raw))}).Marshal(nil)
+			z, _ := lookupCodec(format.CodecZstd)
+			alt, err = z.Compress(alt, j.raw, Block{Level: 19})
+			if err == nil && len(alt) < len(buf)-format.RecordReserve {
+				buf = append(buf[:format.RecordReserve], alt...)
+				codec, hdrEnd = format.CodecZstd, format.RecordReserve+hdrLen(alt)
+			}
 		}
 		if len(buf)-hdrEnd >= len(j.raw) {
 			codec, buf = format.CodecStore, buf[:format.RecordReserve]
@@ -265,8 +283,12 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 		return fmt.Errorf("%w %q", format.ErrInvalidPath, h.Path)
 	}
 	hc := *h
-	hc.BlockSize = 0
-	if hc.Type == format.TypeRegular && hc.Size > 0 {
+	if hc.Type != format.TypeRegular || hc.Size == 0 {
+		hc.BlockSize = 0
+	} else if hc.BlockSize == 0 || hc.BlockSize > uint32(aw.opts.BlockSize) {
+		// A codec may ask for smaller blocks (an image codec cuts at row
+		// boundaries); never larger ones, which would break the memory
+		// bound the buffers are sized for.
 		hc.BlockSize = uint32(aw.opts.BlockSize)
 	}
 	body := hc.MarshalBody(nil)
@@ -290,7 +312,7 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	}
 	for read < hc.Size {
 		bp := aw.pool.Get().(*[]byte)
-		want := min(int64(aw.opts.BlockSize), hc.Size-read)
+		want := min(int64(hc.BlockSize), hc.Size-read)
 		buf := (*bp)[:want]
 		n, err := io.ReadFull(r, buf)
 		read += int64(n)
@@ -301,7 +323,8 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 			}
 			return fmt.Errorf("%s: %w", h.Path, err)
 		}
-		j := &blockJob{raw: buf, buf: bp, codec: hc.Codec, level: level, params: hc.Params, done: make(chan struct{}), path: h.Path}
+		j := &blockJob{raw: buf, buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path,
+			blk: Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}
