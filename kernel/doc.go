@@ -91,6 +91,10 @@
 // Internally every implementation stays reachable (the impls list), and the
 // tests run each one against the reference.
 //
+// Slice arguments: the element-wise functions process len(dst) elements and
+// panic if an input is shorter; dst may be the same slice as an input but
+// must not partially overlap one. Matrix outputs must not overlap inputs.
+//
 // All kernels are single-threaded and allocation-free in steady state
 // (SGEMM reuses pooled packing buffers); parallelise over independent
 // streams or layers, never by splitting one sum across goroutines.

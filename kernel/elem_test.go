@@ -177,3 +177,35 @@ func TestElemImpls(t *testing.T) {
 		})
 	}
 }
+
+// TestElemInPlace checks that dst may be the same slice as an input.
+func TestElemInPlace(t *testing.T) {
+	r := rng(41)
+	for _, im := range impls {
+		e := im.elem
+		for _, n := range []int{1, 17, 100} {
+			a, b := extremeI16(&r, n), extremeI16(&r, n)
+			u := make([]uint16, n)
+			for i := range u {
+				u[i] = uint16(r.next())
+			}
+			want := make([]int16, n)
+			got := append([]int16(nil), a...)
+			genericElem.mulI16(want, a, b, 7)
+			e.mulI16(got, got, b, 7)
+			sameSlices(t, im.name+" mulI16 in place", got, want)
+			genericElem.lerp(want, a, b, u)
+			got = append(got[:0], a...)
+			e.lerp(got, got, b, u)
+			sameSlices(t, im.name+" lerp in place", got, want)
+			genericElem.addI16(want, a, b, 3)
+			got = append(got[:0], b...)
+			e.addI16(got, a, got, 3)
+			sameSlices(t, im.name+" addI16 in place", got, want)
+			genericElem.gate(want, a, u)
+			got = append(got[:0], a...)
+			e.gate(got, got, u)
+			sameSlices(t, im.name+" gate in place", got, want)
+		}
+	}
+}

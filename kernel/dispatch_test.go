@@ -1,0 +1,28 @@
+package kernel
+
+import "testing"
+
+func TestDispatch(t *testing.T) {
+	names := Impls()
+	t.Logf("implementations: %v, active: %s", names, Impl())
+	if len(names) == 0 || names[len(names)-1] != "generic" {
+		t.Fatalf("Impls() = %v: generic must be last", names)
+	}
+	if Impl() != names[0] {
+		t.Errorf("active %q, want the best, %q", Impl(), names[0])
+	}
+	seen := map[string]bool{}
+	for _, im := range impls {
+		if seen[im.name] {
+			t.Errorf("duplicate implementation %q", im.name)
+		}
+		seen[im.name] = true
+		e := im.elem
+		if im.matVecU8S8 == nil || im.matVecS16 == nil || im.gemmU8S8 == nil || im.sgemm == nil ||
+			im.matVecF32 == nil || e.requantI8 == nil || e.requantI16 == nil || e.requantU8 == nil ||
+			e.mulI16 == nil || e.addI16 == nil || e.lerp == nil || e.gate == nil || e.reluSqU8 == nil ||
+			e.sigmoid == nil || e.expNeg == nil {
+			t.Errorf("implementation %q has a nil kernel", im.name)
+		}
+	}
+}
