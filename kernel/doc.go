@@ -54,8 +54,9 @@
 //	MulInt16, AddInt16,    caller-chosen Q formats: the shift argument converts
 //	ReLUSqUint8/Int16      (MulInt16: shift = fa+fb-fout; ReLU²: shift = 2f-fout)
 //
-// Error bounds against the real functions (tested): Sigmoid < 0.7, ExpNeg
-// and Exp2Neg ≤ 0.5 units of 2^-16; RMSNorm ≤ 0.5 unit + 2^-22 relative.
+// Error bounds against the real functions (tested): Sigmoid < 0.7 and
+// ExpNeg, Exp2Neg < 0.51 units of 2^-16 (both monotonic); RMSNorm <= 0.5
+// unit + 2^-22 relative.
 //
 // # Layouts
 //

@@ -11,7 +11,8 @@ import "math"
 // is shorter.
 
 // RoundShift returns x/2^s rounded to the nearest integer, ties away from
-// zero (2.5 → 3, -2.5 → -3), for s in 0..63. It never overflows.
+// zero (2.5 → 3, -2.5 → -3), for s in 0..63 (larger s act as 63). It
+// never overflows.
 func RoundShift(x int64, s uint) int64 { return newRShift(s).apply(x) }
 
 // rShift is RoundShift by a fixed amount with the constants precomputed,

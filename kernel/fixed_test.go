@@ -132,8 +132,8 @@ func TestExpNeg(t *testing.T) {
 			t.Fatalf("exp not monotonic at %d", x)
 		}
 	}
-	if maxE > 1 || maxE2 > 1 {
-		t.Errorf("max error ExpNeg %.3f, Exp2Neg %.3f units, want <= 1", maxE, maxE2)
+	if maxE > 0.51 || maxE2 > 0.51 {
+		t.Errorf("max error ExpNeg %.3f, Exp2Neg %.3f units, want < 0.51", maxE, maxE2)
 	}
 	if ExpNeg(math.MaxInt32) != 0 || Exp2Neg(math.MaxInt32) != 0 || ExpNeg(math.MinInt32) != 65536 {
 		t.Error("exp range ends wrong")
