@@ -42,7 +42,7 @@ func sigmoidGeneric(dst []uint16, x []int16) {
 // (x <= 0 gives 65536). Algorithm (exact): for x < 2^16, with hi = x>>8 and
 // lo = x&255, (H[hi]·L[lo] + 2^43) >> 44 where H = round(e^(-i/16)·2^30)
 // and L = round(e^(-i/4096)·2^30); 0 for x >= 2^16 (e^-16 < 2^-17).
-// Error <= 1 unit (2^-16).
+// Error < 0.51 unit (2^-16).
 func ExpNeg(x int32) uint32 {
 	if x <= 0 {
 		return 65536
@@ -69,7 +69,8 @@ func expNegGeneric(dst []uint32, x []int32) {
 // Exp2Neg returns 2^(-x/4096)·65536 in UQ16.16 for x >= 0 in Q19.12
 // (x <= 0 gives 65536): with n = x>>12, f = x&4095,
 // (P[f>>6]·Q[f&63] + 2^(43+n)) >> (44+n) where P = round(2^(-i/64)·2^30) and
-// Q = round(2^(-i/4096)·2^30); 0 for n > 19. Error <= 1 unit (2^-16).
+// Q = round(2^(-i/4096)·2^30); 0 for n > 19. Error < 0.51 unit
+// (2^-16).
 func Exp2Neg(x int32) uint32 {
 	if x <= 0 {
 		return 65536
