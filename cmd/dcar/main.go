@@ -98,6 +98,7 @@ func newApp() *cli.App {
 			extractCommand(),
 			listCommand(),
 			verifyCommand(),
+			benchCommand(),
 		},
 	}
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/bench"
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/urfave/cli/v2"
+)
+
+func benchCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "bench",
+		Usage:     "compare dcar with the peer compressors on PATH (zstd, xz, 7z, cjxl) on the same files; every round trip is verified",
+		ArgsUsage: "PATH...",
+		Flags: []cli.Flag{
+			jobsFlag,
+			&cli.IntFlag{Name: "level", Value: 19, Usage: "zstd level of dcar's zstd-coded entries"},
+			&cli.BoolFlag{Name: "no-peers", Usage: "measure dcar only"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() < 1 {
+				return usageErr("bench needs at least one PATH")
+			}
+			paths := c.Args().Slice()
+			files, err := bench.Collect(paths)
+			if err != nil {
+				return err
+			}
+			tmp, err := os.MkdirTemp("", "dcar-bench-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			fmt.Fprintf(os.Stderr, "dcar bench: %d files\n", len(files))
+			dr, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level")}}, tmp)
+			if err != nil {
+				return fmt.Errorf("dcar: %w", err)
+			}
+			results := []map[format.Modality]*bench.Row{dr}
+			if !c.Bool("no-peers") {
+				for _, p := range bench.Peers() {
+					fmt.Fprintf(os.Stderr, "dcar bench: running %s\n", p.Name)
+					r, err := bench.RunPeer(context.Background(), p, files, tmp)
+					if err != nil {
+						fmt.Fprintf(os.Stderr, "dcar bench: %s: %v\n", p.Name, err)
+						continue
+					}
+					if r == nil {
+						fmt.Fprintf(os.Stderr, "dcar bench: %s not found on PATH, skipped\n", p.Name)
+						continue
+					}
+					results = append(results, r)
+				}
+			}
+			tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "modality\ttool\tfiles\tinput bytes\tpacked bytes\tbits\tunit\tcomp MB/s\tdecomp MB/s\tverified\t")
+			for _, r := range bench.Sorted(results) {
+				bits, unit := r.BitsPerUnit()
+				ok := "yes"
+				if !r.Verified {
+					ok = "NO"
+				}
+				if r.Note != "" {
+					ok += " (" + r.Note + ")"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.4f\t%s\t%.2f\t%.2f\t%s\t\n", r.Modality, r.Tool, r.Files, r.Raw, r.Packed,
+					bits, unit, float64(r.Raw)/1e6/max(r.CompSec, 1e-9), float64(r.Raw)/1e6/max(r.DecSec, 1e-9), ok)
+			}
+			return tw.Flush()
+		},
+	}
+}
