@@ -204,9 +204,6 @@ func BenchmarkElementwise(b *testing.B) {
 		{"ReLUSqUint8", func() { ReLUSqUint8(u, a, 16) }},
 	} {
 		for _, im := range impls {
-			if im.name == "avx2" {
-				continue // uses the generic element-wise code
-			}
 			b.Run(bm.name+"/"+im.name, func(b *testing.B) {
 				defer use(active)
 				use(im)

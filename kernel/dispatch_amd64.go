@@ -19,7 +19,7 @@ var avx2Impl = &implementation{
 	gemmU8S8:   gemmU8S8AVX2,
 	sgemm:      sgemmAVX2,
 	matVecF32:  matVecF32AVX2,
-	elem:       genericElem, // element-wise: portable Go
+	elem:       avx2Elem,
 }
 
 var avx512Impl = &implementation{

@@ -79,8 +79,8 @@
 //	          (per-tensor Requant*, MulInt16, AddInt16, Gate, Lerp, ReLUSqUint8,
 //	          SigmoidVec and ExpNegVec with gathers)
 //	"avx2"    AVX2 and FMA: exact split-VPMADDUBSW int8 kernels, VPMADDWD int16,
-//	          4×16 YMM float32 GEMM, 4-row FMA matrix-vector product; element-wise
-//	          ops in Go
+//	          4×16 YMM float32 GEMM, 4-row FMA matrix-vector product, and the same
+//	          element-wise ops vectorised with YMM (tails in Go)
 //	"generic" portable Go; the reference, always available
 //
 // The vectorised element-wise kernels cover the common parameter ranges

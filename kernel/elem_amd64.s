@@ -120,20 +120,17 @@ rq8_done:
 
 // ---- int16 products: 16 int32 lanes per step ----
 
-#define SHIFTSETUP \
-	VMOVQ        shift+32(FP), X21; \
-	MOVQ         mask+40(FP), AX;   \
-	VPBROADCASTD AX, Z22;           \
-	MOVQ         half+48(FP), AX;   \
-	VPBROADCASTD AX, Z23
-
 // func mulI16AVX512(dst, a, b *int16, n int, shift, mask, half int64)
 TEXT ·mulI16AVX512(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), CX
-	SHIFTSETUP
+	VMOVQ        shift+32(FP), X21
+	MOVQ         mask+40(FP), AX
+	VPBROADCASTD AX, Z22
+	MOVQ         half+48(FP), AX
+	VPBROADCASTD AX, Z23
 
 mul_loop:
 	CMPQ      CX, $16
@@ -413,7 +410,11 @@ TEXT ·addI16RndAVX512(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), CX
-	SHIFTSETUP
+	VMOVQ        shift+32(FP), X21
+	MOVQ         mask+40(FP), AX
+	VPBROADCASTD AX, Z22
+	MOVQ         half+48(FP), AX
+	VPBROADCASTD AX, Z23
 
 addr_loop:
 	CMPQ      CX, $16
@@ -443,49 +444,491 @@ addr_done:
 	VZEROUPPER
 	RET
 
-// LERPCALC: Z8 = a, Z0 = b, Z9 = mu (int64 lanes) → Z0 = a + round((b-a)·mu).
-#define LERPCALC \
-	VPSUBQ  Z8, Z0, Z0; \
-	VPMULDQ Z9, Z0, Z0; \
-	ROUND64;            \
-	VPADDQ  Z8, Z0, Z0
+// LERPZ: Z0 = a, Z1 = b, Z2 = mu (int32 lanes) → Z4 = a + RoundShift((b-a)·mu, 16),
+// in 32-bit lanes as LERPY below (mu = 256·mh + ml split).
+#define LERPZ \
+	VPSUBD  Z0, Z1, Z1;  \
+	VPSRLD  $8, Z2, Z3;  \
+	VPANDD  Z12, Z2, Z2; \
+	VPMULLD Z1, Z3, Z3;  \
+	VPMULLD Z1, Z2, Z2;  \
+	VPSRAD  $8, Z3, Z4;  \
+	VPANDD  Z12, Z3, Z3; \
+	VPSLLD  $8, Z3, Z3;  \
+	VPADDD  Z2, Z3, Z3;  \
+	VPSRAD  $31, Z1, Z1; \
+	VPADDD  Z1, Z3, Z3;  \
+	VPADDD  Z13, Z3, Z3; \
+	VPSRAD  $16, Z3, Z3; \
+	VPADDD  Z3, Z4, Z4;  \
+	VPADDD  Z0, Z4, Z4
 
-// func lerpAVX512(dst, a, b *int16, mu *uint16, n int, shift, mask, half int64)
-TEXT ·lerpAVX512(SB), NOSPLIT, $0-64
+// func lerpAVX512(dst, a, b *int16, mu *uint16, n int)
+TEXT ·lerpAVX512(SB), NOSPLIT, $0-40
 	MOVQ         dst+0(FP), DI
 	MOVQ         a+8(FP), SI
 	MOVQ         b+16(FP), DX
 	MOVQ         mu+24(FP), BX
 	MOVQ         n+32(FP), CX
-	VMOVQ        shift+40(FP), X21
-	VPBROADCASTQ mask+48(FP), Z22
-	VPBROADCASTQ half+56(FP), Z23
+	MOVL         $255, AX
+	VPBROADCASTD AX, Z12
+	MOVL         $0x8000, AX
+	VPBROADCASTD AX, Z13
 
 lerp_loop:
-	CMPQ      CX, $8
+	CMPQ      CX, $16
 	JLT       lerp_tail
-	VPMOVSXWQ (SI), Z8
-	VPMOVSXWQ (DX), Z0
-	VPMOVZXWQ (BX), Z9
-	LERPCALC
-	VPMOVQW   Z0, (DI)
-	ADDQ      $16, SI
-	ADDQ      $16, DX
-	ADDQ      $16, BX
-	ADDQ      $16, DI
-	SUBQ      $8, CX
+	VPMOVSXWD (SI), Z0
+	VPMOVSXWD (DX), Z1
+	VPMOVZXWD (BX), Z2
+	LERPZ
+	VPMOVDW   Z4, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $32, BX
+	ADDQ      $32, DI
+	SUBQ      $16, CX
 	JMP       lerp_loop
 
 lerp_tail:
 	TESTQ CX, CX
 	JZ    lerp_done
 	TAILMASK
-	VPMOVSXWQ.Z (SI), K1, Z8
-	VPMOVSXWQ.Z (DX), K1, Z0
-	VPMOVZXWQ.Z (BX), K1, Z9
-	LERPCALC
-	VPMOVQW     Z0, K1, (DI)
+	VPMOVSXWD.Z (SI), K1, Z0
+	VPMOVSXWD.Z (DX), K1, Z1
+	VPMOVZXWD.Z (BX), K1, Z2
+	LERPZ
+	VPMOVDW     Z4, K1, (DI)
 
 lerp_done:
+	VZEROUPPER
+	RET
+
+// ---- AVX2 versions: 16 elements per step (two YMM of 8 int32), n%16 == 0;
+// the caller does the tail in Go ----
+
+// ROUND32Y rounds the int32 lanes of Y0 (count X11, mask Y12, half Y13),
+// using Y1..Y3.
+#define ROUND32Y(r) \
+	VPSRAD X11, r, Y1;  \
+	VPAND  Y12, r, Y2;  \
+	VPSRLD $31, r, Y3;  \
+	VPADDD Y13, Y2, Y2; \
+	VPSUBD Y3, Y2, Y2;  \
+	VPSRLD X11, Y2, Y2; \
+	VPADDD Y2, Y1, r
+
+// PACKW16 stores the 16 int32 of Y4 (elements 0-7) and Y5 (8-15) as int16
+// with signed saturation.
+#define PACKW16 \
+	VPACKSSDW Y5, Y4, Y4;     \
+	VPERMQ    $0xD8, Y4, Y4;  \
+	VMOVDQU   Y4, (DI)
+
+// func mulI16AVX2(dst, a, b *int16, n int, shift, mask, half int64)
+TEXT ·mulI16AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	VMOVQ        shift+32(FP), X11
+	MOVQ         mask+40(FP), AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVQ         half+48(FP), AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+
+muly_loop:
+	VPMOVSXWD (SI), Y4
+	VPMOVSXWD (DX), Y6
+	VPMULLD   Y6, Y4, Y4
+	ROUND32Y(Y4)
+	VPMOVSXWD 16(SI), Y5
+	VPMOVSXWD 16(DX), Y6
+	VPMULLD   Y6, Y5, Y5
+	ROUND32Y(Y5)
+	PACKW16
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JNZ  muly_loop
+	VZEROUPPER
+	RET
+
+// func addI16RndAVX2(dst, a, b *int16, n int, shift, mask, half int64)
+TEXT ·addI16RndAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	VMOVQ        shift+32(FP), X11
+	MOVQ         mask+40(FP), AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVQ         half+48(FP), AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+
+addry_loop:
+	VPMOVSXWD (DX), Y4
+	ROUND32Y(Y4)
+	VPMOVSXWD (SI), Y6
+	VPADDD    Y6, Y4, Y4
+	VPMOVSXWD 16(DX), Y5
+	ROUND32Y(Y5)
+	VPMOVSXWD 16(SI), Y6
+	VPADDD    Y6, Y5, Y5
+	PACKW16
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JNZ  addry_loop
+	VZEROUPPER
+	RET
+
+// func addI16ShlAVX2(dst, a, b *int16, n int, left int64)
+TEXT ·addI16ShlAVX2(SB), NOSPLIT, $0-40
+	MOVQ  dst+0(FP), DI
+	MOVQ  a+8(FP), SI
+	MOVQ  b+16(FP), DX
+	MOVQ  n+24(FP), CX
+	VMOVQ left+32(FP), X10
+
+addly_loop:
+	VPMOVSXWD (DX), Y4
+	VPSLLD    X10, Y4, Y4
+	VPMOVSXWD (SI), Y6
+	VPADDD    Y6, Y4, Y4
+	VPMOVSXWD 16(DX), Y5
+	VPSLLD    X10, Y5, Y5
+	VPMOVSXWD 16(SI), Y6
+	VPADDD    Y6, Y5, Y5
+	PACKW16
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JNZ  addly_loop
+	VZEROUPPER
+	RET
+
+// GATEY(r, off): r = (a·g + 2^15 - [a·g<0]) >> 16 for the 8 elements at off.
+#define GATEY(r, off) \
+	VPMOVSXWD off(SI), r;   \
+	VPMOVZXWD off(DX), Y6;  \
+	VPMULLD   Y6, r, r;     \
+	VPSRAD    $31, r, Y7;   \
+	VPADDD    Y7, r, r;     \
+	VPADDD    Y13, r, r;    \
+	VPSRAD    $16, r, r
+
+// func gateAVX2(dst, a *int16, gf *uint16, n int)
+TEXT ·gateAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         a+8(FP), SI
+	MOVQ         gf+16(FP), DX
+	MOVQ         n+24(FP), CX
+	MOVL         $0x8000, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+
+gatey_loop:
+	GATEY(Y4, 0)
+	GATEY(Y5, 16)
+	PACKW16
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JNZ  gatey_loop
+	VZEROUPPER
+	RET
+
+// func reluSqU8AVX2(dst *uint8, x *int16, n int, shift, mask, half int64)
+TEXT ·reluSqU8AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VMOVQ        shift+24(FP), X11
+	MOVQ         mask+32(FP), AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVQ         half+40(FP), AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+	VPXOR        Y15, Y15, Y15
+
+reluy_loop:
+	VPMOVSXWD (SI), Y4
+	VPMAXSD   Y15, Y4, Y4
+	VPMULLD   Y4, Y4, Y4
+	ROUND32Y(Y4)
+	VPMOVSXWD 16(SI), Y5
+	VPMAXSD   Y15, Y5, Y5
+	VPMULLD   Y5, Y5, Y5
+	ROUND32Y(Y5)
+	VPACKSSDW Y5, Y4, Y4          // 0 <= v: saturates above 32767
+	VPERMQ    $0xD8, Y4, Y4
+	VPACKUSWB Y4, Y4, Y4          // min(v, 255)
+	VPERMQ    $0x08, Y4, Y4
+	VMOVDQU   X4, (DI)
+	ADDQ $32, SI
+	ADDQ $16, DI
+	SUBQ $16, CX
+	JNZ  reluy_loop
+	VZEROUPPER
+	RET
+
+// SIGY(r, off): r = Sigmoid of the 8 int16 at off(SI); table at DX.
+#define SIGY(r, off) \
+	VPMOVSXWD  off(SI), Y0;          \
+	VPSRAD     $31, Y0, Y1;          \
+	VPABSD     Y0, Y0;               \
+	VPSRLD     $6, Y0, Y2;           \
+	VPAND      Y9, Y0, Y3;           \
+	VPCMPEQD   Y7, Y7, Y7;           \
+	VPGATHERDD Y7, (DX)(Y2*4), r;    \
+	VPCMPEQD   Y7, Y7, Y7;           \
+	VPGATHERDD Y7, 4(DX)(Y2*4), Y8;  \
+	VPSUBD     r, Y8, Y8;            \
+	VPMULLD    Y3, Y8, Y8;           \
+	VPSLLD     $6, r, r;             \
+	VPADDD     Y8, r, r;             \
+	VPADDD     Y10, r, r;            \
+	VPSRAD     $14, r, r;            \
+	VPSLLD     $1, r, Y6;            \
+	VPSUBD     Y6, Y11, Y6;          \
+	VPAND      Y1, Y6, Y6;           \
+	VPADDD     Y6, r, r
+
+// func sigmoidAVX2(dst *uint16, x *int16, n int, tab *uint32)
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVQ         tab+24(FP), DX
+	MOVL         $63, AX
+	VMOVD        AX, X9
+	VPBROADCASTD X9, Y9
+	MOVL         $8192, AX
+	VMOVD        AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL         $65536, AX
+	VMOVD        AX, X11
+	VPBROADCASTD X11, Y11
+
+sigy_loop:
+	SIGY(Y4, 0)
+	SIGY(Y5, 16)
+	// Results are in [22, 65514]: truncate to 16 bits (an unsigned-saturating
+	// pack would be exact too, but the values are not signed int16).
+	VPSLLD    $16, Y4, Y4
+	VPSRAD    $16, Y4, Y4
+	VPSLLD    $16, Y5, Y5
+	VPSRAD    $16, Y5, Y5
+	PACKW16
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JNZ  sigy_loop
+	VZEROUPPER
+	RET
+
+// ---- AVX2 requantisation: 4 int64 lanes per step, n%4 == 0 ----
+// AVX2 has no 64-bit arithmetic shift or min/max: the shift is a logical
+// shift OR-ed with the shifted sign mask, the clamps are compare + blend.
+
+// RQYCALC: 4 int32 at (SI) → X0 = 4 int32 results (in [lo, hi]).
+#define RQYCALC \
+	VPMOVSXDQ (SI), Y0;          \
+	VPMULDQ   Y15, Y0, Y0;       \
+	VPCMPGTQ  Y0, Y14, Y4;       \
+	VPSRLQ    X11, Y0, Y1;       \
+	VPSLLQ    X10, Y4, Y4;       \
+	VPOR      Y4, Y1, Y1;        \
+	VPAND     Y12, Y0, Y2;       \
+	VPSRLQ    $63, Y0, Y3;       \
+	VPADDQ    Y13, Y2, Y2;       \
+	VPSUBQ    Y3, Y2, Y2;        \
+	VPSRLQ    X11, Y2, Y2;       \
+	VPADDQ    Y2, Y1, Y0;        \
+	VPCMPGTQ  Y8, Y0, Y1;        \
+	VPBLENDVB Y1, Y8, Y0, Y0;    \
+	VPCMPGTQ  Y0, Y9, Y1;        \
+	VPBLENDVB Y1, Y9, Y0, Y0;    \
+	VPADDQ    Y7, Y0, Y0;        \
+	VPCMPGTQ  Y5, Y0, Y1;        \
+	VPBLENDVB Y1, Y5, Y0, Y0;    \
+	VPCMPGTQ  Y0, Y6, Y1;        \
+	VPBLENDVB Y1, Y6, Y0, Y0;    \
+	VPSHUFD   $0x08, Y0, Y0;     \
+	VPERMQ    $0x08, Y0, Y0
+
+// Byte selections: low words / low bytes of 4 dwords.
+DATA shufw16<>+0(SB)/8, $0x0d0c090805040100
+DATA shufw16<>+8(SB)/8, $0x8080808080808080
+GLOBL shufw16<>(SB), RODATA|NOPTR, $16
+DATA shufb8<>+0(SB)/8, $0x808080800c080400
+DATA shufb8<>+8(SB)/8, $0x8080808080808080
+GLOBL shufb8<>(SB), RODATA|NOPTR, $16
+
+// func requant16AVX2(dst *int16, src *int32, n int, mult, shift, mask, half, zero, lo, hi int64)
+TEXT ·requant16AVX2(SB), NOSPLIT, $0-80
+// (RQYSETUP is defined here so that vet checks its argument references
+// against this function, which has the same layout as requant8AVX2.)
+#define RQYSETUP \
+	MOVQ         dst+0(FP), DI;    \
+	MOVQ         src+8(FP), SI;    \
+	MOVQ         n+16(FP), CX;     \
+	VPBROADCASTQ mult+24(FP), Y15; \
+	VMOVQ        shift+32(FP), X11; \
+	MOVQ         $64, AX;          \
+	SUBQ         shift+32(FP), AX; \
+	VMOVQ        AX, X10;          \
+	VPBROADCASTQ mask+40(FP), Y12; \
+	VPBROADCASTQ half+48(FP), Y13; \
+	MOVQ         $-0x80000000, AX; \
+	VMOVQ        AX, X9;           \
+	VPBROADCASTQ X9, Y9;           \
+	MOVQ         $0x7fffffff, AX;  \
+	VMOVQ        AX, X8;           \
+	VPBROADCASTQ X8, Y8;           \
+	VPBROADCASTQ zero+56(FP), Y7;  \
+	VPBROADCASTQ lo+64(FP), Y6;    \
+	VPBROADCASTQ hi+72(FP), Y5;    \
+	VPXOR        Y14, Y14, Y14
+
+	RQYSETUP
+
+rqy16_loop:
+	RQYCALC
+	VPSHUFB shufw16<>(SB), X0, X0
+	VMOVQ   X0, (DI)
+	ADDQ    $16, SI
+	ADDQ    $8, DI
+	SUBQ    $4, CX
+	JNZ     rqy16_loop
+	VZEROUPPER
+	RET
+
+// func requant8AVX2(dst *uint8, src *int32, n int, mult, shift, mask, half, zero, lo, hi int64)
+TEXT ·requant8AVX2(SB), NOSPLIT, $0-80
+	RQYSETUP
+
+rqy8_loop:
+	RQYCALC
+	VPSHUFB shufb8<>(SB), X0, X0
+	VMOVD   X0, (DI)
+	ADDQ    $16, SI
+	ADDQ    $4, DI
+	SUBQ    $4, CX
+	JNZ     rqy8_loop
+	VZEROUPPER
+	RET
+
+// LERPY(r, off): r = a + RoundShift((b-a)·mu, 16) for 8 elements, in 32-bit
+// lanes: with mu = 256·mh + ml, p1 = d·mh = 256·h + l (l = p1&255), the
+// product is 2^16·h + T, T = 256·l + d·ml, and the result a + h +
+// ((T + 2^15 - [d<0]) >> 16) (for mu = 0 both T and the result are 0).
+#define LERPY(r, off) \
+	VPMOVSXWD off(SI), Y0;  \
+	VPMOVSXWD off(DX), Y1;  \
+	VPSUBD    Y0, Y1, Y1;   \
+	VPMOVZXWD off(BX), Y2;  \
+	VPSRLD    $8, Y2, Y3;   \
+	VPAND     Y12, Y2, Y2;  \
+	VPMULLD   Y1, Y3, Y3;   \
+	VPMULLD   Y1, Y2, Y2;   \
+	VPSRAD    $8, Y3, r;    \
+	VPAND     Y12, Y3, Y3;  \
+	VPSLLD    $8, Y3, Y3;   \
+	VPADDD    Y2, Y3, Y3;   \
+	VPSRAD    $31, Y1, Y1;  \
+	VPADDD    Y1, Y3, Y3;   \
+	VPADDD    Y13, Y3, Y3;  \
+	VPSRAD    $16, Y3, Y3;  \
+	VPADDD    Y3, r, r;     \
+	VPADDD    Y0, r, r
+
+// func lerpAVX2(dst, a, b *int16, mu *uint16, n int)
+TEXT ·lerpAVX2(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         a+8(FP), SI
+	MOVQ         b+16(FP), DX
+	MOVQ         mu+24(FP), BX
+	MOVQ         n+32(FP), CX
+	MOVL         $255, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL         $0x8000, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+
+lerpy_loop:
+	LERPY(Y4, 0)
+	LERPY(Y5, 16)
+	PACKW16
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, BX
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JNZ  lerpy_loop
+	VZEROUPPER
+	RET
+
+// func expNegAVX2(dst *uint32, x *int32, n int, hiTab, loTab *uint32)
+TEXT ·expNegAVX2(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVQ         hiTab+24(FP), DX
+	MOVQ         loTab+32(FP), BX
+	VPXOR        Y14, Y14, Y14
+	MOVL         $65535, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL         $255, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVQ         $0x80000000000, AX
+	VMOVQ        AX, X11
+	VPBROADCASTQ X11, Y11
+	MOVL         $65536, AX
+	VMOVD        AX, X10
+	VPBROADCASTD X10, Y10
+
+expy_loop:
+	VMOVDQU    (SI), Y0
+	VPMAXSD    Y14, Y0, Y1
+	VPMINSD    Y13, Y1, Y1
+	VPSRLD     $8, Y1, Y2
+	VPAND      Y12, Y1, Y3
+	VPCMPEQD   Y7, Y7, Y7
+	VPGATHERDD Y7, (DX)(Y2*4), Y4
+	VPCMPEQD   Y7, Y7, Y7
+	VPGATHERDD Y7, (BX)(Y3*4), Y5
+	VPMULUDQ   Y5, Y4, Y6
+	VPSRLQ     $32, Y4, Y4
+	VPSRLQ     $32, Y5, Y5
+	VPMULUDQ   Y5, Y4, Y8
+	VPADDQ     Y11, Y6, Y6
+	VPSRLQ     $44, Y6, Y6
+	VPADDQ     Y11, Y8, Y8
+	VPSRLQ     $44, Y8, Y8
+	VPSLLQ     $32, Y8, Y8
+	VPOR       Y8, Y6, Y6
+	VPCMPGTD   Y14, Y0, Y1          // x > 0
+	VPBLENDVB  Y1, Y6, Y10, Y6      // else 65536
+	VPCMPGTD   Y13, Y0, Y1          // x > 65535
+	VPBLENDVB  Y1, Y14, Y6, Y6      // then 0
+	VMOVDQU    Y6, (DI)
+	ADDQ       $32, SI
+	ADDQ       $32, DI
+	SUBQ       $8, CX
+	JNZ        expy_loop
 	VZEROUPPER
 	RET
