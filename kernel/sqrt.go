@@ -52,10 +52,17 @@ func RMSNorm(dst, x []int16, eps uint32) {
 	if n > 1<<16 {
 		panic("kernel: RMSNorm length above 65536")
 	}
-	var d uint64
-	for _, v := range x {
-		d += uint64(int64(v) * int64(v))
+	var d0, d1 uint64
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		v0, v1 := int64(x[i]), int64(x[i+1])
+		d0 += uint64(v0 * v0)
+		d1 += uint64(v1 * v1)
 	}
+	if i < n {
+		d0 += uint64(int64(x[i]) * int64(x[i]))
+	}
+	d := d0 + d1
 	d += uint64(eps) * uint64(n)
 	if d == 0 {
 		clear(dst)
@@ -76,7 +83,8 @@ func RMSNorm(dst, x []int16, eps uint32) {
 		q, _ = bits.Div64(hi, lo, d)
 	}
 	inv := int64(Isqrt(q))
+	c := newRShift(s - 12)
 	for i, v := range x {
-		dst[i] = SatInt16(RoundShift(int64(v)*inv, s-12))
+		dst[i] = SatInt16(c.apply(int64(v) * inv))
 	}
 }
