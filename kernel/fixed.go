@@ -166,33 +166,10 @@ func AddInt16(dst, a, b []int16, shiftB int) {
 	ek.addI16(dst, a[:len(dst)], b[:len(dst)], shiftB)
 }
 
-func addI16Generic(dst, a, b []int16, shiftB int) {
-	a, b = a[:len(dst)], b[:len(dst)]
-	if shiftB < 0 {
-		l := uint(-shiftB)
-		for i := range dst {
-			dst[i] = SatInt16(int64(a[i]) + int64(b[i])<<l)
-		}
-		return
-	}
-	c := newRShift(uint(shiftB))
-	for i := range dst {
-		dst[i] = SatInt16(int64(a[i]) + c.apply(int64(b[i])))
-	}
-}
-
 // MulInt16 sets dst[i] = SatInt16(RoundShift(a[i]·b[i], shift)): for
 // inputs with fa and fb fractional bits, shift = fa + fb - fdst.
 func MulInt16(dst, a, b []int16, shift uint) {
 	ek.mulI16(dst, a[:len(dst)], b[:len(dst)], shift)
-}
-
-func mulI16Generic(dst, a, b []int16, shift uint) {
-	a, b = a[:len(dst)], b[:len(dst)]
-	c := newRShift(shift)
-	for i := range dst {
-		dst[i] = SatInt16(c.apply(int64(a[i]) * int64(b[i])))
-	}
 }
 
 // Gate sets dst[i] = RoundShift(a[i]·g[i], 16): a scaled by a UQ0.16 factor
@@ -202,28 +179,11 @@ func Gate(dst, a []int16, g []uint16) {
 	ek.gate(dst, a[:len(dst)], g[:len(dst)])
 }
 
-func gateGeneric(dst, a []int16, g []uint16) {
-	a, g = a[:len(dst)], g[:len(dst)]
-	c := newRShift(16)
-	for i := range dst {
-		dst[i] = int16(c.apply(int64(a[i]) * int64(g[i])))
-	}
-}
-
 // Lerp sets dst[i] = a[i] + RoundShift((b[i]-a[i])·mu[i], 16), the
 // interpolation a + μ·(b-a) with μ = mu/65536 in UQ0.16 (RWKV token shift
 // mixing). The result lies between a[i] and b[i]; never saturates.
 func Lerp(dst, a, b []int16, mu []uint16) {
 	ek.lerp(dst, a[:len(dst)], b[:len(dst)], mu[:len(dst)])
-}
-
-func lerpGeneric(dst, a, b []int16, mu []uint16) {
-	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
-	c := newRShift(16)
-	for i := range dst {
-		d := int64(b[i]) - int64(a[i])
-		dst[i] = int16(int64(a[i]) + c.apply(d*int64(mu[i])))
-	}
 }
 
 // ReLUSqUint8 sets dst[i] = min(255, RoundShift(max(x[i], 0)², shift)):
@@ -233,15 +193,6 @@ func ReLUSqUint8(dst []uint8, x []int16, shift uint) {
 	ek.reluSqU8(dst, x[:len(dst)], shift)
 }
 
-func reluSqU8Generic(dst []uint8, x []int16, shift uint) {
-	x = x[:len(dst)]
-	c := newRShift(shift)
-	for i, v := range x {
-		v64 := int64(max(v, 0))
-		dst[i] = SatUint8(c.apply(v64 * v64))
-	}
-}
-
 // ReLUSqInt16 sets dst[i] = min(32767, RoundShift(max(x[i], 0)², shift)).
 func ReLUSqInt16(dst []int16, x []int16, shift uint) {
 	x = x[:len(dst)]
@@ -249,30 +200,5 @@ func ReLUSqInt16(dst []int16, x []int16, shift uint) {
 	for i, v := range x {
 		v64 := int64(max(v, 0))
 		dst[i] = SatInt16(c.apply(v64 * v64))
-	}
-}
-
-func requantI8Generic(dst []int8, src []int32, s Scale) {
-	src = src[:len(dst)]
-	c := s.scaler()
-	for i, v := range src {
-		dst[i] = SatInt8(c.apply(v))
-	}
-}
-
-func requantI16Generic(dst []int16, src []int32, s Scale) {
-	src = src[:len(dst)]
-	c := s.scaler()
-	for i, v := range src {
-		dst[i] = SatInt16(c.apply(v))
-	}
-}
-
-func requantU8Generic(dst []uint8, src []int32, s Scale, zero int32) {
-	src = src[:len(dst)]
-	c := s.scaler()
-	z := int64(zero)
-	for i, v := range src {
-		dst[i] = SatUint8(c.apply(v) + z)
 	}
 }

@@ -31,13 +31,6 @@ func SigmoidVec(dst []uint16, x []int16) {
 	ek.sigmoid(dst, x[:len(dst)])
 }
 
-func sigmoidGeneric(dst []uint16, x []int16) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] = Sigmoid(v)
-	}
-}
-
 // ExpNeg returns e^(-x/4096)·65536 in UQ16.16 for x >= 0 in Q19.12
 // (x <= 0 gives 65536). Algorithm (exact): for x < 2^16, with hi = x>>8 and
 // lo = x&255, (H[hi]·L[lo] + 2^43) >> 44 where H = round(e^(-i/16)·2^30)
@@ -57,13 +50,6 @@ func ExpNeg(x int32) uint32 {
 // ExpNegVec sets dst[i] = ExpNeg(x[i]).
 func ExpNegVec(dst []uint32, x []int32) {
 	ek.expNeg(dst, x[:len(dst)])
-}
-
-func expNegGeneric(dst []uint32, x []int32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] = ExpNeg(v)
-	}
 }
 
 // Exp2Neg returns 2^(-x/4096)·65536 in UQ16.16 for x >= 0 in Q19.12
