@@ -67,8 +67,9 @@ var generic = &implementation{
 }
 
 // impls lists the implementations usable on this machine, best first; the
-// generic one is always last. Tests iterate over it. Architecture files append
-// to it from init (see dispatch_amd64.go).
+// generic one is always last. Tests iterate over it. archImpls (in
+// dispatch_amd64.go, or dispatch_other.go for other GOARCHes and purego)
+// supplies the accelerated ones after checking CPU features.
 var impls []*implementation
 
 // active is the implementation the exported functions use.
