@@ -64,11 +64,23 @@
 // reciprocal, a multiply-shift per symbol for max(1, round(share)), and a
 // fix-up that moves the rounding difference onto the most likely symbol
 // (lowest index on ties), with a deterministic fallback for large flat
-// alphabets. Every machine, GOARCH and build tag (including purego; the
-// package has no assembly) therefore builds identical tables, which the
-// golden tests pin. For byte alphabets the tables are within about 1e-5
-// bits per symbol of the exact distribution unless the minimum frequency
-// dominates.
+// alphabets. Every machine, GOARCH and build tag therefore builds
+// identical tables, which the golden tests pin. For byte alphabets the
+// tables are within about 1e-5 bits per symbol of the exact distribution
+// unless the minimum frequency dominates.
+//
+// On amd64 (without the purego build tag) the passes of the conversion
+// run in AVX-512 or AVX2 assembly, chosen at start-up with
+// golang.org/x/sys/cpu: the maximum and its first index (VPMAXSD), the
+// weights (the 256-entry table gathered with VPGATHERDD and shifted with
+// VPSRLVD) with their 64-bit sum, the rounded shares (64-bit products
+// with VPMULUDQ) with their running sum, and the fix-up. It computes
+// exactly the integers of the Go code, which remains the reference and
+// runs with purego and on other GOARCHes; differential tests and a fuzz
+// target (logits_simd_test.go) compare the two bit for bit, and the
+// golden tests run with every implementation. For a byte alphabet this
+// makes the conversion about four times faster (about 0.17 µs instead
+// of 0.7 µs on a 2.3 GHz Sapphire Rapids core with AVX-512).
 //
 // # Cost and allocation
 //

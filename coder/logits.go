@@ -81,12 +81,7 @@ func (t *FreqTable) SetLogits(logits []int32, totalBits uint) error {
 	cum := t.reset(n, totalBits)
 
 	// Step 1: the maximum and the first index that holds it.
-	m, argmax := logits[0], 0
-	for i, l := range logits {
-		if l > m {
-			m, argmax = l, i
-		}
-	}
+	m, argmax := maxArgmax(logits)
 
 	// Step 2: the weights, stored in cum[1:] until step 4 replaces
 	// them with the cumulative frequencies.
@@ -122,17 +117,35 @@ func (t *FreqTable) SetLogits(logits []int32, totalBits uint) error {
 	}
 	if delta := total - acc; delta != 0 {
 		// Unsigned arithmetic wraps, so this also subtracts.
-		for i := argmax; i < len(w); i++ {
-			w[i] += delta
-		}
+		addAll(w[argmax:], delta)
 	}
 	return nil
 }
 
-// expWeights sets w[i] to the weight of logits[i] relative to the
+// The kernels below are the reference implementation of the steps of
+// SetLogits: they define its results. SetLogits calls them through the
+// wrappers maxArgmax, expWeights, roundShares, floorShares and addAll
+// (logits_amd64.go, logits_other.go), which on amd64 hand the longest
+// prefix of whole vectors to assembly that computes exactly the same
+// integers and finish the rest here; the differential tests in
+// logits_simd_test.go compare the two bit for bit.
+
+// maxArgmaxGo returns the largest of logits (len >= 1) and the first
+// index that holds it.
+func maxArgmaxGo(logits []int32) (int32, int) {
+	m, argmax := logits[0], 0
+	for i, l := range logits {
+		if l > m {
+			m, argmax = l, i
+		}
+	}
+	return m, argmax
+}
+
+// expWeightsGo sets w[i] to the weight of logits[i] relative to the
 // maximum m (steps 1 and 2 of SetLogits) and returns their sum, which is
 // at most len(w) * 2^31.
-func expWeights(w []uint32, logits []int32, m int32) uint64 {
+func expWeightsGo(w []uint32, logits []int32, m int32) uint64 {
 	logits = logits[:len(w)]
 	var sum uint64
 	for i, l := range logits {
@@ -147,12 +160,11 @@ func expWeights(w []uint32, logits []int32, m int32) uint64 {
 	return sum
 }
 
-// roundShares replaces each weight x in w by the running sum of
-// max(1, round(x*recip / 2^47)) and returns the final sum (step 4). The
-// sum cannot overflow: each term is at most T.
-func roundShares(w []uint32, recip uint64) uint32 {
+// roundSharesGo replaces each weight x in w by the running sum, starting
+// from acc, of max(1, round(x*recip / 2^47)) and returns the final sum
+// (step 4). The sum cannot overflow: each term is at most T.
+func roundSharesGo(w []uint32, recip uint64, acc uint32) uint32 {
 	const half = 1 << (recipShift - 1)
-	var acc uint32
 	for i, x := range w {
 		f := uint32((uint64(x)*recip + half) >> recipShift)
 		acc += max(f, 1)
@@ -161,15 +173,22 @@ func roundShares(w []uint32, recip uint64) uint32 {
 	return acc
 }
 
-// floorShares replaces each weight x in w by the running sum of
-// 1 + floor(x*recip / 2^47) and returns the final sum (the fallback).
-func floorShares(w []uint32, recip uint64) uint32 {
-	var acc uint32
+// floorSharesGo replaces each weight x in w by the running sum, starting
+// from acc, of 1 + floor(x*recip / 2^47) and returns the final sum (the
+// fallback).
+func floorSharesGo(w []uint32, recip uint64, acc uint32) uint32 {
 	for i, x := range w {
 		acc += 1 + uint32((uint64(x)*recip)>>recipShift)
 		w[i] = acc
 	}
 	return acc
+}
+
+// addAllGo adds delta to every element of w, modulo 2^32 (step 5).
+func addAllGo(w []uint32, delta uint32) {
+	for i := range w {
+		w[i] += delta
+	}
 }
 
 // expTab[f] = round(2^31 * 2^(-f/256)) for f in [0, 256): the fractional
