@@ -1,0 +1,208 @@
+package imgctx
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	measure    = flag.Bool("measure", false, "run TestMeasure (bits per sub-pixel on real images)")
+	measureSet = flag.String("mset", "train", "train or kodak")
+	measureCfg = flag.String("mcfg", "main", "comma-separated experiment groups: main, single, stripes, ablate")
+	measureN   = flag.Int("mn", 8, "number of images")
+	measureCW  = flag.Int("mcw", 512, "crop width (0 = whole image)")
+	measureCH  = flag.Int("mch", 384, "crop height (0 = whole image)")
+	measureJ   = flag.Int("mj", 1, "parallel workers")
+)
+
+func loadRGB(path string, cw, chh int) ([]byte, int, int, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	x0, y0 := 0, 0
+	if cw > 0 && cw < w {
+		x0 = (w - cw) / 2
+		w = cw
+	}
+	if chh > 0 && chh < h {
+		y0 = (h - chh) / 2
+		h = chh
+	}
+	out := make([]byte, 0, w*h*3)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var r, g, bb uint32
+			switch m := img.(type) {
+			case *image.NRGBA:
+				o := m.PixOffset(b.Min.X+x0+x, b.Min.Y+y0+y)
+				r, g, bb = uint32(m.Pix[o]), uint32(m.Pix[o+1]), uint32(m.Pix[o+2])
+			case *image.RGBA:
+				o := m.PixOffset(b.Min.X+x0+x, b.Min.Y+y0+y)
+				r, g, bb = uint32(m.Pix[o]), uint32(m.Pix[o+1]), uint32(m.Pix[o+2])
+			default:
+				r, g, bb, _ = img.At(b.Min.X+x0+x, b.Min.Y+y0+y).RGBA()
+				r, g, bb = r>>8, g>>8, bb>>8
+			}
+			out = append(out, byte(r), byte(g), byte(bb))
+		}
+	}
+	return out, w, h, nil
+}
+
+type testImage struct {
+	name string
+	pix  []byte
+	w, h int
+}
+
+func measureImages(t *testing.T) []testImage {
+	var files []string
+	if *measureSet == "kodak" {
+		files, _ = filepath.Glob("/work/shared/data/kodak/*.png")
+	} else {
+		all, _ := filepath.Glob("/work/shared/data/train-images/wikipedia-photos/*.png")
+		sort.Strings(all)
+		// Hold-out: every 4th image, starting at the third.
+		for i := 2; i < len(all); i += 4 {
+			files = append(files, all[i])
+		}
+	}
+	sort.Strings(files)
+	if len(files) > *measureN {
+		files = files[:*measureN]
+	}
+	var imgs []testImage
+	for _, f := range files {
+		p, w, h, err := loadRGB(f, *measureCW, *measureCH)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs = append(imgs, testImage{filepath.Base(f), p, w, h})
+	}
+	return imgs
+}
+
+type experiment struct {
+	name   string
+	cfg    Config
+	stripe int // rows per stripe; 0 = whole image; <0: -n stripes
+}
+
+// codeImage codes img in stripes and checks the round trip of the first
+// stripe; it returns the coded bytes.
+func codeImage(t *testing.T, img testImage, ex experiment, verify bool) int {
+	rows := img.h
+	switch {
+	case ex.stripe > 0:
+		rows = ex.stripe
+	case ex.stripe < 0:
+		rows = (img.h + (-ex.stripe) - 1) / (-ex.stripe)
+	}
+	total := 0
+	for y0 := 0; y0 < img.h; y0 += rows {
+		r := min(rows, img.h-y0)
+		src := img.pix[y0*img.w*3 : (y0+r)*img.w*3]
+		enc, err := EncodeStripeConfig(nil, src, img.w, r, 3, ex.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if verify && y0 == 0 {
+			dec, err := DecodeStripeConfig(enc, img.w, r, 3, ex.cfg)
+			if err != nil || string(dec) != string(src) {
+				t.Fatalf("%s %s: round trip failed: %v", img.name, ex.name, err)
+			}
+		}
+		total += len(enc)
+	}
+	return total
+}
+
+func TestMeasure(t *testing.T) {
+	if !*measure {
+		t.Skip("use -measure")
+	}
+	imgs := measureImages(t)
+	var samples int
+	for _, im := range imgs {
+		samples += len(im.pix)
+	}
+	t.Logf("%s: %d images, %d samples", *measureSet, len(imgs), samples)
+	d := DefaultConfig
+	var exps []experiment
+	for _, g := range strings.Split(*measureCfg, ",") {
+		switch g {
+		case "main":
+			exps = append(exps, experiment{"mixture (default)", d, 0})
+		case "single":
+			for k := 0; k < NumPred; k++ {
+				c := d
+				c.Single = k + 1
+				exps = append(exps, experiment{"single " + PredNames[k], c, 0})
+			}
+		case "ablate":
+			c := d
+			c.NoLS = true
+			exps = append(exps, experiment{"mixture, no LS", c, 0})
+			c = d
+			c.NoShape = true
+			exps = append(exps, experiment{"mixture, fixed Laplace shape", c, 0})
+			c = d
+			c.NoBias = true
+			exps = append(exps, experiment{"mixture, no bias correction", c, 0})
+			c = d
+			c.LSEvery = 4
+			exps = append(exps, experiment{"mixture, LS solved every 4 px", c, 0})
+		case "stripes":
+			exps = append(exps, experiment{"mixture, 4 stripes", d, -4})
+			exps = append(exps, experiment{"mixture, 16-row stripes", d, 16})
+		default:
+			t.Fatalf("unknown group %q", g)
+		}
+	}
+	for _, ex := range exps {
+		start := time.Now()
+		var mu sync.Mutex
+		total := 0
+		per := make([]string, len(imgs))
+		jobs := make(chan int)
+		var wg sync.WaitGroup
+		for j := 0; j < *measureJ; j++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					n := codeImage(t, imgs[i], ex, i == 0)
+					mu.Lock()
+					total += n
+					per[i] = fmt.Sprintf("%.3f", float64(n*8)/float64(len(imgs[i].pix)))
+					mu.Unlock()
+				}
+			}()
+		}
+		for i := range imgs {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		el := time.Since(start).Seconds() * float64(*measureJ)
+		t.Logf("%-34s %.4f bpsp  %.2f MB/s/core  [%s]", ex.name, float64(total*8)/float64(samples),
+			float64(samples)/el/1e6, strings.Join(per, " "))
+	}
+}
