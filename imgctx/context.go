@@ -49,7 +49,7 @@ type Config struct {
 }
 
 // DefaultConfig is the configuration of EncodeStripe/DecodeStripe.
-var DefaultConfig = Config{LSEvery: 1, LSDecay: 9, LSReg: 1 << 12, ShapeLim: 1 << 16}
+var DefaultConfig = Config{LSEvery: 4, LSDecay: 9, LSReg: 1 << 12, ShapeLim: 1 << 26}
 
 // Features are the causal inputs for the next sub-pixel, valid after
 // Context.Prepare until Context.Update.

@@ -206,3 +206,18 @@ func TestMeasure(t *testing.T) {
 			float64(samples)/el/1e6, strings.Join(per, " "))
 	}
 }
+
+func BenchmarkEncode(b *testing.B) {
+	src := synth("smooth", 256, 64, 3, 1)
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+	}{{"default", DefaultConfig}, {"noLS", Config{NoLS: true}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for i := 0; i < b.N; i++ {
+				EncodeStripeConfig(nil, src, 256, 64, 3, tc.cfg)
+			}
+		})
+	}
+}

@@ -1,17 +1,18 @@
 package imgctx
 
 const (
-	numBuckets  = 32
-	numBiasCtx  = 16 * 16
-	numShapeCtx = 8
-	shapeBins   = 256 // bins -128..127 of width Scale/8
-	shapeCenter = 128
-	shapeInvSh  = 20
-	shapeTail   = 23 // logit slope (Q8 log2) per bin beyond the table
-	shapeInc    = 32
-	scaleRate   = 5
-	biasRate    = 5
-	minScale    = 4 // Q4: a quarter of a level
+	numBuckets    = 32
+	numBiasCtx    = 16 * 16
+	numShapeCtx   = 8
+	shapeBins     = 256 // bins -128..127 of width Scale/8
+	shapeCenter   = 128
+	shapeInvSh    = 16
+	shapeTail     = 23 // logit slope (Q8 log2) per bin beyond the table
+	shapeInc      = 1 << 10
+	scaleRate     = 5
+	biasRate      = 5
+	minScale      = 4 // Q4: a quarter of a level
+	shapePeakBits = 16
 )
 
 // shapeTable is an adaptive histogram of the normalised error
@@ -29,9 +30,9 @@ const laplaceStep = 948000448
 
 func (t *shapeTable) init() {
 	t.total = 0
-	c := uint64(1024) << 30
+	c := uint64(1<<shapePeakBits) << 16 // Q16
 	for k := 0; k < shapeCenter; k++ {
-		v := uint32((c + 1<<29) >> 30)
+		v := uint32((c + 1<<15) >> 16)
 		if v < 1 {
 			v = 1
 		}
@@ -228,7 +229,10 @@ func (cx *Context) Prepare() *Features {
 	return f
 }
 
-func (cx *Context) invScale() int64 { return (int64(8) << shapeInvSh) / int64(cx.f.Scale) }
+// invScale returns 2^(shapeInvSh+3)/Scale: the bin of an error d (Q4)
+// is floor(d*invScale / 2^shapeInvSh), which fits int32 (|d| < 2^12,
+// invScale <= 2^17).
+func (cx *Context) invScale() int32 { return (int32(8) << shapeInvSh) / cx.f.Scale }
 
 // Logits writes the bias-logit model's 256 logits for the next
 // sub-pixel (log2 units, 8 fractional bits, the format of
@@ -238,20 +242,31 @@ func (cx *Context) Logits(dst []int32) {
 	dst = dst[:256]
 	t := &cx.shape[cx.shapeCtx]
 	inv := cx.invScale()
-	d := -int64(f.Blend)
-	for v := range dst {
-		b := (d*inv)>>shapeInvSh + shapeCenter
-		var l int32
-		switch {
-		case b < 0:
-			l = t.logit[0] - int32(-b)*shapeTail
-		case b >= shapeBins:
-			l = t.logit[shapeBins-1] - int32(b-shapeBins+1)*shapeTail
-		default:
-			l = t.logit[b]
+	// acc = d*inv with d = 16*v - Blend, stepped exactly.
+	acc := -f.Blend * inv
+	step := inv << PredBits
+	lo, hi := t.logit[0], t.logit[shapeBins-1]
+	v := 0
+	for ; v < 256; v++ {
+		b := acc>>shapeInvSh + shapeCenter
+		if b >= 0 {
+			break
 		}
-		dst[v] = l
-		d += One
+		dst[v] = lo + b*shapeTail
+		acc += step
+	}
+	for ; v < 256; v++ {
+		b := acc>>shapeInvSh + shapeCenter
+		if b >= shapeBins {
+			break
+		}
+		dst[v] = t.logit[uint8(b)]
+		acc += step
+	}
+	for ; v < 256; v++ {
+		b := acc>>shapeInvSh + shapeCenter
+		dst[v] = hi - (b-shapeBins+1)*shapeTail
+		acc += step
 	}
 }
 
@@ -276,7 +291,7 @@ func (cx *Context) Update(val byte) {
 	sc := &cx.scale[c][f.Bucket]
 	*sc += (ae<<8 - *sc) >> scaleRate
 	if !cx.cfg.NoShape {
-		b := (int64(err)*cx.invScale())>>shapeInvSh + shapeCenter
+		b := (err*cx.invScale())>>shapeInvSh + shapeCenter
 		if b < 0 {
 			b = 0
 		} else if b >= shapeBins {
