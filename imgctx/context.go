@@ -49,7 +49,7 @@ type Config struct {
 }
 
 // DefaultConfig is the configuration of EncodeStripe/DecodeStripe.
-var DefaultConfig = Config{LSEvery: 4, LSDecay: 9, LSReg: 1 << 12, ShapeLim: 1 << 26}
+var DefaultConfig = Config{LSEvery: 4, LSDecay: 9, LSReg: 1 << 8, ShapeLim: 1 << 26}
 
 // Features are the causal inputs for the next sub-pixel, valid after
 // Context.Prepare until Context.Update.
@@ -111,6 +111,7 @@ type Context struct {
 	f        Features
 	prepared bool
 	p0       int32 // blend before bias correction
+	ew       int32 // blend-weighted predictor error
 	biasCtx  int
 	shapeCtx int
 

@@ -169,6 +169,25 @@ func TestMeasure(t *testing.T) {
 			c = d
 			c.LSEvery = 4
 			exps = append(exps, experiment{"mixture, LS solved every 4 px", c, 0})
+		case "exp":
+			exps = append(exps, experiment{"LS x8", d, 1003})
+			exps = append(exps, experiment{"LS x16", d, 1004})
+		case "tune":
+			for _, dec := range []uint{8, 10} {
+				c := d
+				c.LSDecay = dec
+				exps = append(exps, experiment{fmt.Sprintf("LSDecay %d", dec), c, 0})
+			}
+			for _, reg := range []int64{1 << 8, 1 << 16} {
+				c := d
+				c.LSReg = reg
+				exps = append(exps, experiment{fmt.Sprintf("LSReg %d", reg), c, 0})
+			}
+			for _, lim := range []uint32{1 << 22, 1 << 24} {
+				c := d
+				c.ShapeLim = lim
+				exps = append(exps, experiment{fmt.Sprintf("ShapeLim %d", lim), c, 0})
+			}
 		case "stripes":
 			exps = append(exps, experiment{"mixture, 4 stripes", d, -4})
 			exps = append(exps, experiment{"mixture, 16-row stripes", d, 16})
@@ -177,6 +196,11 @@ func TestMeasure(t *testing.T) {
 		}
 	}
 	for _, ex := range exps {
+		lsBoost = 3
+		if ex.stripe >= 1000 {
+			lsBoost = uint(ex.stripe - 1000)
+			ex.stripe = 0
+		}
 		start := time.Now()
 		var mu sync.Mutex
 		total := 0

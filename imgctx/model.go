@@ -1,5 +1,7 @@
 package imgctx
 
+var lsBoost uint = 3 // the LS weight is multiplied by 8 in the blend
+
 const (
 	numBuckets    = 32
 	numBiasCtx    = 16 * 16
@@ -174,14 +176,20 @@ func (cx *Context) Prepare() *Features {
 		if cx.cfg.NoLS {
 			n = PredLS
 		}
-		var sw, sp int64
+		var sw, sp, se int64
 		for k := 0; k < n; k++ {
 			e := int64(f.Err[k])
-			wk := (int64(1) << 32) / (e*e + 64)
+			var wk int64
+			wk = (int64(1) << 32) / (e*e + 64)
+			if k == PredLS {
+				wk <<= lsBoost
+			}
 			sw += wk
 			sp += wk * int64(p[k])
+			se += wk * e
 		}
 		p0 = int32((sp + sw>>1) / sw)
+		cx.ew = int32(se / sw)
 	}
 	cx.p0 = p0
 
@@ -192,6 +200,7 @@ func (cx *Context) Prepare() *Features {
 	if c >= 1 {
 		act += 2 * cx.berr[c-1][0][i]
 	}
+	act = (act + cx.ew) >> 1
 	f.Act = act
 	bk := int((Log2Q8(uint32(act)+8) - 3*256) * 3 >> 8)
 	if bk > numBuckets-1 {
