@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -146,4 +147,36 @@ func TestAtomicWrite(t *testing.T) {
 	if string(b) != "two" || len(ents) != 1 {
 		t.Fatalf("got %q with %d entries", b, len(ents))
 	}
+}
+
+func TestFakeQuantInt8(t *testing.T) {
+	m := tinyTrainedModel(t)
+	cfg := m.Cfg
+	cfg.HiRA = 0
+	inf, _ := New(cfg)
+	randomize(inf, rand.New(rand.NewPCG(1, 2)))
+	ws := inf.NewWorkspace(&GoMatMul{})
+	seq := testSeqs(rand.New(rand.NewPCG(3, 3)), inf.Vocab, 16)[1]
+	before := inf.Forward(ws, seq)
+	if n := FakeQuantInt8(inf, true); n == 0 {
+		t.Fatal("nothing quantised")
+	}
+	after := inf.Forward(ws, seq)
+	if math.Abs(after-before) > 0.05*before {
+		t.Fatalf("int8 rounding moved the loss from %g to %g", before, after)
+	}
+	for _, v := range inf.P.Blocks[0].Wo[:16] {
+		q := v / (maxAbs(inf.P.Blocks[0].Wo[:16]) / 127)
+		if math.Abs(float64(q)-math.Round(float64(q))) > 1e-3 {
+			t.Fatalf("value %g not on the int8 grid", v)
+		}
+	}
+}
+
+func maxAbs(s []float32) float32 {
+	var m float32
+	for _, v := range s {
+		m = max(m, float32(math.Abs(float64(v))))
+	}
+	return m
 }

@@ -49,6 +49,7 @@ func main() {
 		export   = flag.String("export", "", "export this checkpoint to merged inference weights and exit")
 		out      = flag.String("o", "", "output path for -export")
 		evalPath = flag.String("eval", "", "evaluate this checkpoint or weight file on the validation split and exit")
+		fakeQ    = flag.Bool("int8", false, "with -eval: also evaluate with int8 (per-row) rounded weights")
 		vocab    = flag.String("vocab", "unified", "vocabulary mode: unified | unmasked | shared")
 		d        = flag.Int("d", o.Model.D, "model width")
 		layers   = flag.Int("layers", o.Model.Layers, "layers")
@@ -93,7 +94,7 @@ func main() {
 		if o.Data.GoRoot == "auto" {
 			o.Data.GoRoot = goroot()
 		}
-		if err := evalFile(*evalPath, o); err != nil {
+		if err := evalFile(*evalPath, o, *fakeQ); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -203,7 +204,7 @@ func loadAny(path string) (*model.Model, *model.WeightFile, error) {
 	return m, f, m.LoadParamTensors(f, "param/")
 }
 
-func evalFile(path string, o train.Options) error {
+func evalFile(path string, o train.Options, int8 bool) error {
 	m, f, err := loadAny(path)
 	if err != nil {
 		return err
@@ -212,6 +213,22 @@ func evalFile(path string, o train.Options) error {
 	if err != nil {
 		return err
 	}
+	if err := evalModel(path, m, f, ds, o); err != nil || !int8 {
+		return err
+	}
+	if m.Cfg.HiRA != 0 {
+		if f, err = m.Export(nil); err != nil {
+			return err
+		}
+		if m, err = model.ModelFromWeights(f); err != nil {
+			return err
+		}
+	}
+	n := model.FakeQuantInt8(m, true)
+	return evalModel(fmt.Sprintf("%s with int8-rounded weights (%d matrices, per-row scales)", path, n), m, f, ds, o)
+}
+
+func evalModel(path string, m *model.Model, f *model.WeightFile, ds *data.Dataset, o train.Options) error {
 	ws := m.NewWorkspace(model.KernelMatMul{})
 	var nats [data.NumSources]float64
 	var toks [data.NumSources]int
