@@ -149,7 +149,8 @@ func TestMeasure(t *testing.T) {
 	for _, g := range strings.Split(*measureCfg, ",") {
 		switch g {
 		case "main":
-			exps = append(exps, experiment{"mixture (default)", d, 0})
+			exps = append(exps, experiment{"mixture (default), whole image", d, 0})
+			exps = append(exps, experiment{"mixture (default), 4 stripes", d, -4})
 		case "single":
 			for k := 0; k < NumPred; k++ {
 				c := d
@@ -167,8 +168,8 @@ func TestMeasure(t *testing.T) {
 			c.NoBias = true
 			exps = append(exps, experiment{"mixture, no bias correction", c, 0})
 			c = d
-			c.LSEvery = 4
-			exps = append(exps, experiment{"mixture, LS solved every 4 px", c, 0})
+			c.LSEvery = 1
+			exps = append(exps, experiment{"mixture, LS solved every pixel", c, 0})
 		case "exp":
 			exps = append(exps, experiment{"LS x8", d, 1003})
 			exps = append(exps, experiment{"LS x16", d, 1004})
@@ -189,7 +190,6 @@ func TestMeasure(t *testing.T) {
 				exps = append(exps, experiment{fmt.Sprintf("ShapeLim %d", lim), c, 0})
 			}
 		case "stripes":
-			exps = append(exps, experiment{"mixture, 4 stripes", d, -4})
 			exps = append(exps, experiment{"mixture, 16-row stripes", d, 16})
 		default:
 			t.Fatalf("unknown group %q", g)
