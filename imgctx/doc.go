@@ -113,6 +113,7 @@
 // Speed (go test ./imgctx -run X -bench Encode): about 1.05-1.1 µs per
 // sub-pixel for the whole codec on one core (0.90-0.95 MB/s) on the
 // shared box at load ~2; 0.6 MB/s at load 3+. The MB/s in the tables
-// above are under that contention and not meaningful. Profile:  LDL solve ~20%, LS update
-// ~15%, Logits ~25%, Prepare ~15%, coder.SetLogits ~15%.
+// above are under that contention and not meaningful. Profile: LDL
+// solve ~20%, LS update ~15%, Logits ~25%, Prepare ~15%,
+// coder.SetLogits ~15%.
 package imgctx
