@@ -108,7 +108,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-const goldenHash = "0b63ae0f01ff7018eaee4de02310cbc58008abee154c9a9a8cb6bbdb0a0ec32e"
+const goldenHash = "7fea0f75e40a36ebb31d945b91e8556a01793d32b8fdaf4c87a796d3fcd2ab1a"
 
 func TestDecodeErrors(t *testing.T) {
 	src := sampleText(5000, 1)

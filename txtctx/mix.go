@@ -1,6 +1,11 @@
 package txtctx
 
-import "github.com/dcar-archiver/dcar/coder"
+import (
+	"fmt"
+	"sort"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
 
 // Config selects the sources and the tuning constants. A segment must be
 // decoded with the Config it was encoded with.
@@ -14,19 +19,21 @@ type Config struct {
 	LRSel     int32  // learning rate of the per-selector correction tables
 	Boost     int32  // initial learning-rate boost, in 1/16
 	DecayT    int32  // decay constant of the boost, bytes
+	NoExcl    bool   // disable the "listed by a higher order" bucket bit
+	NoPretrain bool  // start from heuristic weights, not the pretrained ones
 	SSE       bool   // final symbol-rank adaptive correction
 }
 
 // DefaultConfig is the configuration of the codec.
 func DefaultConfig() Config {
 	return Config{
-		Orders:    []int{0, 1, 2, 3, 4, 5, 6, 8},
+		Orders:    []int{1, 2, 3, 4, 5, 6, 8},
 		Word:      true,
 		MatchMin:  6,
 		TableBits: 18,
 		Limit:     60,
-		LR:        3000,
-		LRSel:     1500,
+		LR:        1000,
+		LRSel:     500,
 		Boost:     16,
 		DecayT:    8192,
 	}
@@ -62,7 +69,7 @@ func NewMixer(m *Model) *Mixer {
 			row := x.w[(s*(NumSel+1)+sel)*NumBuckets:][:NumBuckets]
 			for b := range row {
 				if m.src[s].kind == kindMatch {
-					l := b
+					l := b & 63
 					if l > 32 {
 						l = 32
 					}
@@ -74,13 +81,23 @@ func NewMixer(m *Model) *Mixer {
 			}
 		}
 	}
-	if len(initW) == len(x.w) && x.cfg.pretrained() {
-		copy(x.w, initW)
+	if !x.cfg.NoPretrain && initKey == x.cfg.sourceKey() && len(initW) == len(x.w) {
+		for i, v := range initW {
+			x.w[i] = int32(v) << 8
+		}
 	}
 	return x
 }
 
-func (c Config) pretrained() bool { return usePretrained }
+// sourceKey identifies the list of sources of a Config (pretrained
+// weights apply only to the same list).
+func (c Config) sourceKey() string {
+	return fmt.Sprint(c.Orders, c.Word, c.MatchMin > 0)
+}
+
+// reset prepares the Mixer for a new Model with the same sources,
+// keeping the weights (used to generate the pretrained weights).
+func (x *Mixer) reset() { x.t = 0 }
 
 // selector computes the mixer selection context of the current byte.
 func selector(m *Model) int {
@@ -193,6 +210,7 @@ func (c Config) normalized() Config {
 		o[i] = int(cl(int64(v), 0, 64))
 	}
 	c.Orders = o
+	sort.Ints(c.Orders)
 	c.LR = int32(cl(int64(c.LR), 0, 1<<20))
 	c.LRSel = int32(cl(int64(c.LRSel), 0, 1<<20))
 	c.Boost = int32(cl(int64(c.Boost), 0, 1024))

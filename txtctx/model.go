@@ -31,6 +31,7 @@ type slot struct {
 // of first appearance and their counts.
 type dense struct {
 	n   int
+	tot uint32 // sum of cnt
 	last uint8
 	sym [256]uint8
 	cnt [256]uint16 // indexed by symbol
@@ -122,7 +123,7 @@ func NewModel(segLen int, cfg Config) *Model {
 		segLen = 0
 	}
 	m := &Model{cfg: cfg, buf: make([]byte, 0, min(segLen, 1<<20)), msrc: -1}
-	hb := clampBits(ceilLog2(segLen+1), 10, cfg.TableBits)
+	hb := clampBits(ceilLog2(segLen+1)-min(ceilLog2(segLen+1), slotShrink), 10, cfg.TableBits)
 	for _, o := range cfg.Orders {
 		s := source{order: o, limit: cfg.Limit}
 		switch {
@@ -290,6 +291,29 @@ func (m *Model) prepare() {
 	var h uint64
 	d := 0
 	hi, hiDet := 0, false
+	// First find every hashed context: the table reads are independent,
+	// so their cache misses overlap.
+	for i := range m.src {
+		s := &m.src[i]
+		if s.kind != kindHashed {
+			continue
+		}
+		var k uint64
+		if s.order > 0 {
+			for d < s.order {
+				d++
+				h = (h + uint64(m.at(p-d)) + 1) * hMul
+			}
+			k = finalize(h + uint64(s.order))
+		} else {
+			w := m.word
+			if w == 0 {
+				w = uint64(m.at(p-1)) + 0x1234567
+			}
+			k = finalize(w*hMul2 + m.prev)
+		}
+		s.cur = s.lookup(k)
+	}
 	for i := range m.src {
 		s := &m.src[i]
 		s.ent = s.ent[:0]
@@ -301,21 +325,6 @@ func (m *Model) prepare() {
 			s.cd = &s.d1[m.at(p-1)]
 			m.fillDense(s, s.cd)
 		case kindHashed:
-			var k uint64
-			if s.order > 0 {
-				for d < s.order {
-					d++
-					h = (h + uint64(m.at(p-d)) + 1) * hMul
-				}
-				k = finalize(h + uint64(s.order))
-			} else {
-				w := m.word
-				if w == 0 {
-					w = uint64(m.at(p-1)) + 0x1234567
-				}
-				k = finalize(w*hMul2 + m.prev)
-			}
-			s.cur = s.lookup(k)
 			c := s.cur
 			var t, mx uint32
 			for j := 0; j < int(c.n); j++ {
@@ -327,8 +336,7 @@ func (m *Model) prepare() {
 			}
 			if c.n > 0 {
 				rc := recip(t)
-				s.ent = append(s.ent, Entry{Sym: c.sym[0], Bucket: bucket(uint32(c.cnt[0]), t, rc, 1)})
-				for j := 1; j < int(c.n); j++ {
+				for j := 0; j < int(c.n); j++ {
 					s.ent = append(s.ent, Entry{Sym: c.sym[j], Bucket: bucket(uint32(c.cnt[j]), t, rc, 0)})
 				}
 			}
@@ -345,29 +353,54 @@ func (m *Model) prepare() {
 		}
 	}
 	m.hi, m.hiDet = hi, hiDet
+	if m.cfg.NoExcl {
+		return
+	}
+	// Bucket bit 6: the symbol is also listed by a higher order (orders
+	// are sorted ascending; the word context is outside the hierarchy).
+	// For the match model: its symbol is listed by some order.
+	var mask [4]uint64
+	for i := len(m.src) - 1; i >= 0; i-- {
+		s := &m.src[i]
+		if s.kind == kindMatch || s.order < 0 {
+			continue
+		}
+		for j := range s.ent {
+			c := s.ent[j].Sym
+			if mask[c>>6]>>(c&63)&1 != 0 {
+				s.ent[j].Bucket |= 64
+			}
+		}
+		for _, e := range s.ent {
+			mask[e.Sym>>6] |= 1 << (e.Sym & 63)
+		}
+	}
+	if m.msrc >= 0 {
+		s := &m.src[m.msrc]
+		for j := range s.ent {
+			c := s.ent[j].Sym
+			if mask[c>>6]>>(c&63)&1 != 0 {
+				s.ent[j].Bucket |= 64
+			}
+		}
+	}
 }
 
 func (m *Model) fillDense(s *source, c *dense) {
-	var t, mx uint32
-	for j := 0; j < c.n; j++ {
-		v := uint32(c.cnt[c.sym[j]])
-		t += v
-		if v > mx {
-			mx = v
-		}
-	}
 	if c.n == 0 {
 		return
 	}
+	t := c.tot
+	var mx uint32
 	rc := recip(t)
-	for j := 0; j < c.n; j++ {
+	ent := s.ent[:c.n]
+	for j := range ent {
 		y := c.sym[j]
-		var r uint8
-		if y == c.last {
-			r = 1
-		}
-		s.ent = append(s.ent, Entry{Sym: y, Bucket: bucket(uint32(c.cnt[y]), t, rc, r)})
+		v := uint32(c.cnt[y])
+		mx = max(mx, v)
+		ent[j] = Entry{Sym: y, Bucket: bucket(v, t, rc, 0)}
 	}
+	s.ent = ent
 	s.tot, s.max = t, mx
 }
 
@@ -398,11 +431,14 @@ func (s *source) addDense(c *dense, y byte) {
 		c.n++
 	}
 	c.cnt[y]++
+	c.tot++
 	c.last = y
 	if uint32(c.cnt[y]) >= s.limit {
+		c.tot = 0
 		for j := 0; j < c.n; j++ {
 			x := c.sym[j]
 			c.cnt[x] = (c.cnt[x] + 1) >> 1
+			c.tot += uint32(c.cnt[x])
 		}
 	}
 }
@@ -514,3 +550,4 @@ func (m *Model) updateMatch(y byte) {
 	}
 	m.mt[idx] = int32(p)
 }
+var slotShrink uint = 1
