@@ -1,13 +1,13 @@
 package txtctx
 
 import (
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"encoding/base64"
 	"runtime"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,7 +108,10 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-type result struct{ raw, coded int; dur time.Duration }
+type result struct {
+	raw, coded int
+	dur        time.Duration
+}
 
 func codeFile(t *testing.T, data []byte, seg int, cfg Config, verify bool) result {
 	if seg <= 0 {
@@ -257,4 +260,57 @@ func TestGenPretrained(t *testing.T) {
 	if err := os.WriteFile("pretrained_data.go", []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestEval measures the final configuration on the text eval set (run
+// once at the end; never used for tuning).
+func TestEval(t *testing.T) {
+	if !*mEval {
+		t.Skip("use -eval")
+	}
+	const dir = "/work/shared/data/text"
+	list, err := os.ReadFile(filepath.Join(dir, "EVAL-TEXT.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, l := range strings.Split(string(list), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		files = append(files, l)
+	}
+	cfg := DefaultConfig()
+	type agg struct {
+		raw, coded int
+		dur        time.Duration
+	}
+	var corpora []string
+	per := map[string]*agg{}
+	var all agg
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := codeFile(t, data, *mSeg, cfg, true)
+		c := strings.Split(f, "/")[0]
+		if per[c] == nil {
+			per[c] = &agg{}
+			corpora = append(corpora, c)
+		}
+		per[c].raw += r.raw
+		per[c].coded += r.coded
+		all.raw += r.raw
+		all.coded += r.coded
+		all.dur += r.dur
+		t.Logf("  %-32s %9d -> %8d  %.4f", f, r.raw, r.coded, 8*float64(r.coded)/float64(r.raw))
+	}
+	for _, c := range corpora {
+		a := per[c]
+		t.Logf("corpus %-18s raw=%9d coded=%8d bpb=%.4f", c, a.raw, a.coded, 8*float64(a.coded)/float64(a.raw))
+	}
+	t.Logf("EVAL seg=%d raw=%d coded=%d bpb=%.4f  encode %.3f MB/s (CPU time; round trips verified)", *mSeg, all.raw, all.coded,
+		8*float64(all.coded)/float64(all.raw), float64(all.raw)/all.dur.Seconds()/1e6)
 }

@@ -10,18 +10,17 @@ import (
 // Config selects the sources and the tuning constants. A segment must be
 // decoded with the Config it was encoded with.
 type Config struct {
-	Orders    []int  // context orders: 0 and 1 dense, >= 2 hashed
-	Word      bool   // word context (current word prefix + previous word)
-	MatchMin  int    // match model minimum length (hash of this many bytes); 0 = off
-	TableBits uint   // log2 of the maximum number of slots per hashed table
-	Limit     uint32 // count at which a context's counts are halved
-	LR        int32  // mixer learning rate, 2^-16 log2 units per unit error
-	LRSel     int32  // learning rate of the per-selector correction tables
-	Boost     int32  // initial learning-rate boost, in 1/16
-	DecayT    int32  // decay constant of the boost, bytes
-	NoExcl    bool   // disable the "listed by a higher order" bucket bit
-	NoPretrain bool  // start from heuristic weights, not the pretrained ones
-	SSE       bool   // final symbol-rank adaptive correction
+	Orders     []int  // context orders: 0 and 1 dense, >= 2 hashed
+	Word       bool   // word context (current word prefix + previous word)
+	MatchMin   int    // match model minimum length (hash of this many bytes); 0 = off
+	TableBits  uint   // log2 of the maximum number of slots per hashed table
+	Limit      uint32 // count at which a context's counts are halved
+	LR         int32  // mixer learning rate, 2^-16 log2 units per unit error
+	LRSel      int32  // learning rate of the per-selector correction tables
+	Boost      int32  // initial learning-rate boost, in 1/16
+	DecayT     int32  // decay constant of the boost, bytes
+	NoExcl     bool   // disable the "listed by a higher order" bucket bit
+	NoPretrain bool   // start from heuristic weights, not the pretrained ones
 }
 
 // DefaultConfig is the configuration of the codec.
@@ -68,7 +67,7 @@ func NewMixer(m *Model) *Mixer {
 		for sel := 0; sel < 1; sel++ {
 			row := x.w[(s*(NumSel+1)+sel)*NumBuckets:][:NumBuckets]
 			for b := range row {
-				if m.src[s].kind == kindMatch {
+				if m.src[s].kind == KindMatch {
 					l := b & 63
 					if l > 32 {
 						l = 32
@@ -192,6 +191,7 @@ func (x *Mixer) Update(m *Model, y byte) {
 	}
 	x.t++
 }
+
 var selOff = false
 
 // normalized clamps every field to its valid range, so any Config gives

@@ -6,12 +6,12 @@ package txtctx
 // on the segment length and the Config, so two Models fed the same bytes
 // are in the same state on every machine.
 
-// Source kinds.
+// Source kinds (SourceInfo.Kind).
 const (
-	kindOrder0 = iota // dense order-0 counts
-	kindOrder1        // dense order-1 counts
-	kindHashed        // hashed order-n (n >= 2) or word context
-	kindMatch         // match model: one predicted byte
+	KindOrder0 = iota // dense order-0 counts
+	KindOrder1        // dense order-1 counts
+	KindHashed        // hashed order-n (n >= 2) or word context
+	KindMatch         // match model: one predicted byte
 )
 
 // Hashed context slots: a 32-byte bucket holding up to slotSyms
@@ -30,11 +30,11 @@ type slot struct {
 // dense is the statistics of one order-0/1 context: the symbols in order
 // of first appearance and their counts.
 type dense struct {
-	n   int
-	tot uint32 // sum of cnt
+	n    int
+	tot  uint32 // sum of cnt
 	last uint8
-	sym [256]uint8
-	cnt [256]uint16 // indexed by symbol
+	sym  [256]uint8
+	cnt  [256]uint16 // indexed by symbol
 }
 
 // Entry is one active feature of a source: a symbol that the source
@@ -47,12 +47,12 @@ type Entry struct {
 // SourceInfo is the confidence summary of one source for the current
 // byte, for consumers (the network) that weight sources themselves.
 type SourceInfo struct {
-	Kind    int    // kindOrder0.. (see SourceKind)
-	Order   int    // context order (-1 word, 0 for the match model)
-	Found   bool   // the context has been seen before in this segment
-	Total   uint32 // sum of counts in the context (match: match length)
-	Distinct int   // number of listed symbols
-	MaxCnt  uint32 // largest count (match: match length)
+	Kind     int    // KindOrder0, KindOrder1, KindHashed or KindMatch
+	Order    int    // context order (-1 word, 0 for the match model)
+	Found    bool   // the context has been seen before in this segment
+	Total    uint32 // sum of counts in the context (match: match length)
+	Distinct int    // number of listed symbols
+	MaxCnt   uint32 // largest count (match: match length)
 }
 
 // NumBuckets is the number of strength buckets of a source entry.
@@ -128,15 +128,15 @@ func NewModel(segLen int, cfg Config) *Model {
 		s := source{order: o, limit: cfg.Limit}
 		switch {
 		case o == 0:
-			s.kind = kindOrder0
+			s.kind = KindOrder0
 			s.d0 = new(dense)
 			s.ent = make([]Entry, 0, 256)
 		case o == 1:
-			s.kind = kindOrder1
+			s.kind = KindOrder1
 			s.d1 = make([]dense, 256)
 			s.ent = make([]Entry, 0, 256)
 		default:
-			s.kind = kindHashed
+			s.kind = KindHashed
 			b := hb
 			if o == 2 && b > 15 {
 				b = 15 // at most 64K contexts
@@ -148,7 +148,7 @@ func NewModel(segLen int, cfg Config) *Model {
 		m.src = append(m.src, s)
 	}
 	if cfg.Word {
-		s := source{kind: kindHashed, order: -1, limit: cfg.Limit}
+		s := source{kind: KindHashed, order: -1, limit: cfg.Limit}
 		s.slots = make([]slot, 1<<hb)
 		s.mask = 1<<hb - 1
 		s.ent = make([]Entry, 0, slotSyms)
@@ -158,7 +158,7 @@ func NewModel(segLen int, cfg Config) *Model {
 		m.mtBits = clampBits(ceilLog2(segLen+1), 10, cfg.TableBits+2)
 		m.mt = make([]int32, 1<<m.mtBits)
 		m.msrc = len(m.src)
-		m.src = append(m.src, source{kind: kindMatch, ent: make([]Entry, 0, 1)})
+		m.src = append(m.src, source{kind: KindMatch, ent: make([]Entry, 0, 1)})
 	}
 	m.prepare()
 	return m
@@ -176,7 +176,7 @@ func (m *Model) Entries(i int) []Entry { return m.src[i].ent }
 func (m *Model) Info(i int) SourceInfo {
 	s := &m.src[i]
 	inf := SourceInfo{Kind: s.kind, Order: s.order, Total: s.tot, Distinct: len(s.ent), MaxCnt: s.max, Found: len(s.ent) > 0}
-	if s.kind == kindMatch {
+	if s.kind == KindMatch {
 		inf.Total, inf.MaxCnt = uint32(m.mlen), uint32(m.mlen)
 	}
 	return inf
@@ -295,7 +295,7 @@ func (m *Model) prepare() {
 	// so their cache misses overlap.
 	for i := range m.src {
 		s := &m.src[i]
-		if s.kind != kindHashed {
+		if s.kind != KindHashed {
 			continue
 		}
 		var k uint64
@@ -319,12 +319,12 @@ func (m *Model) prepare() {
 		s.ent = s.ent[:0]
 		s.tot, s.max = 0, 0
 		switch s.kind {
-		case kindOrder0:
+		case KindOrder0:
 			m.fillDense(s, s.d0)
-		case kindOrder1:
+		case KindOrder1:
 			s.cd = &s.d1[m.at(p-1)]
 			m.fillDense(s, s.cd)
-		case kindHashed:
+		case KindHashed:
 			c := s.cur
 			var t, mx uint32
 			for j := 0; j < int(c.n); j++ {
@@ -345,7 +345,7 @@ func (m *Model) prepare() {
 				hi = i + 1
 				hiDet = c.n == 1
 			}
-		case kindMatch:
+		case KindMatch:
 			if m.mlen > 0 {
 				s.ent = append(s.ent, Entry{Sym: m.buf[m.mptr], Bucket: matchQ(m.mlen)})
 				s.tot, s.max = uint32(m.mlen), uint32(m.mlen)
@@ -362,7 +362,7 @@ func (m *Model) prepare() {
 	var mask [4]uint64
 	for i := len(m.src) - 1; i >= 0; i-- {
 		s := &m.src[i]
-		if s.kind == kindMatch || s.order < 0 {
+		if s.kind == KindMatch || s.order < 0 {
 			continue
 		}
 		for j := range s.ent {
@@ -489,11 +489,11 @@ func (m *Model) Update(y byte) {
 	for i := range m.src {
 		s := &m.src[i]
 		switch s.kind {
-		case kindOrder0:
+		case KindOrder0:
 			s.addDense(s.d0, y)
-		case kindOrder1:
+		case KindOrder1:
 			s.addDense(s.cd, y)
-		case kindHashed:
+		case KindHashed:
 			s.addSlot(s.cur, y)
 		}
 	}
@@ -550,4 +550,5 @@ func (m *Model) updateMatch(y byte) {
 	}
 	m.mt[idx] = int32(p)
 }
+
 var slotShrink uint = 1
