@@ -26,6 +26,8 @@ type CreateOptions struct {
 	Progress func(done int64)
 	// Verbose, if set, is called with each entry as it is added.
 	Verbose func(h *format.Header)
+	// NoModel codes every file with zstd, skipping the content codecs.
+	NoModel bool
 }
 
 // Plan lists what Create will archive: walks the roots, applies the
@@ -78,7 +80,15 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 			head = head[:n]
 			k := Sniff(head)
 			h.Modality, h.MIME = k.Modality, k.MIME
-			h.Codec = format.CodecZstd
+			if opts.NoModel {
+				h.Codec = format.CodecZstd
+			} else {
+				pl := choose(k, f, h.Size)
+				h.Codec, h.Params, h.BlockSize = pl.Codec, pl.Params, uint32(pl.BlockSize)
+				if _, err := f.Seek(int64(n), io.SeekStart); err != nil {
+					return fmt.Errorf("%s: %w", osPath, err)
+				}
+			}
 			r = io.MultiReader(bytes.NewReader(head), f)
 			if opts.Progress != nil {
 				r = &countingReader{r: r, n: &done, f: opts.Progress}

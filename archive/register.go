@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"io"
 	"errors"
 	"fmt"
 	"sync"
@@ -73,8 +74,52 @@ func CodecName(id uint64) string {
 		return "model-text"
 	case format.CodecModelPNG:
 		return "model-png"
+	case format.CodecCtxImage:
+		return "ctx-image"
+	case format.CodecCtxText:
+		return "ctx-text"
 	}
 	return fmt.Sprintf("codec-%d", id)
+}
+
+// LookupCodec returns the codec registered under id.
+func LookupCodec(id uint64) (Codec, error) { return lookupCodec(id) }
+
+// A Choice says how to code a regular file: its codec, the codec's
+// parameters and the block size (0: the writer's default; at most
+// format.MaxBlockSize).
+type Choice struct {
+	Codec     uint64
+	Params    []byte
+	BlockSize int
+}
+
+// A Planner proposes a Choice for a file of the sniffed kind, reading it
+// through r if it needs to (r holds size bytes). It returns false to let
+// the next planner, or the zstd default, decide.
+type Planner func(kind Kind, r io.ReaderAt, size int64) (Choice, bool)
+
+var (
+	plannerMu sync.RWMutex
+	planners  []Planner
+)
+
+// RegisterPlanner adds a planner; planners are asked in registration order.
+func RegisterPlanner(p Planner) {
+	plannerMu.Lock()
+	defer plannerMu.Unlock()
+	planners = append(planners, p)
+}
+
+func choose(kind Kind, r io.ReaderAt, size int64) Choice {
+	plannerMu.RLock()
+	defer plannerMu.RUnlock()
+	for _, p := range planners {
+		if pl, ok := p(kind, r, size); ok {
+			return pl
+		}
+	}
+	return Choice{Codec: format.CodecZstd}
 }
 
 func lookupCodec(id uint64) (Codec, error) {

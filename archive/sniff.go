@@ -77,24 +77,22 @@ func netpbmMIME(b []byte) string {
 	return ""
 }
 
-// isText reports whether b looks like UTF-8 text: valid UTF-8 (a rune cut
-// by the sample's end is allowed), no NUL, and at most 1 in 64 bytes
-// being control characters other than the usual layout ones.
+// isText reports whether b looks like text: at most 1 byte in 20 is a
+// NUL, another control character than the usual layout ones, or part of
+// an invalid UTF-8 sequence (a rune cut by the sample's end is fine).
+// Mostly-text files with some binary bytes (terminal transcripts, a page
+// with one Latin-1 byte) still code far better with the text model, which
+// handles any byte.
 func isText(b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
-	ctl := 0
+	bad := 0
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == 0:
-				return false
-			case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b && c != '\b':
-				ctl++
-			case c == 0x7f:
-				ctl++
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b && c != '\b') || c == 0x7f {
+				bad++
 			}
 			i++
 			continue
@@ -104,9 +102,11 @@ func isText(b []byte) bool {
 			if len(b)-i < utf8.UTFMax && !utf8.FullRune(b[i:]) {
 				break // rune cut by the end of the sample
 			}
-			return false
+			bad++
+			i++
+			continue
 		}
 		i += n
 	}
-	return ctl*64 <= len(b)
+	return bad*20 <= len(b)
 }

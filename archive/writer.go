@@ -285,10 +285,9 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	hc := *h
 	if hc.Type != format.TypeRegular || hc.Size == 0 {
 		hc.BlockSize = 0
-	} else if hc.BlockSize == 0 || hc.BlockSize > uint32(aw.opts.BlockSize) {
-		// A codec may ask for smaller blocks (an image codec cuts at row
-		// boundaries); never larger ones, which would break the memory
-		// bound the buffers are sized for.
+	} else if hc.BlockSize == 0 || hc.BlockSize > format.MaxBlockSize {
+		// A codec may choose its block size (an image codec keeps a whole
+		// image in one block); the default is the writer's.
 		hc.BlockSize = uint32(aw.opts.BlockSize)
 	}
 	body := hc.MarshalBody(nil)
@@ -313,6 +312,10 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	for read < hc.Size {
 		bp := aw.pool.Get().(*[]byte)
 		want := min(int64(hc.BlockSize), hc.Size-read)
+		if int64(cap(*bp)) < want {
+			b := make([]byte, want)
+			bp = &b
+		}
 		buf := (*bp)[:want]
 		n, err := io.ReadFull(r, buf)
 		read += int64(n)

@@ -95,4 +95,6 @@ const (
 	CodecModelImage uint64 = 16 // reserved: learned model, pixel containers
 	CodecModelText  uint64 = 17 // reserved: learned model, text
 	CodecModelPNG   uint64 = 18 // reserved: PNG via pixels + deflate reconstruction
+	CodecCtxImage   uint64 = 19 // adaptive context model over pixels (package imgctx)
+	CodecCtxText    uint64 = 20 // adaptive context model over text (package txtctx)
 )

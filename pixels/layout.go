@@ -252,3 +252,13 @@ func UnmarshalLayout(b []byte, fileSize int64) (*Layout, error) {
 	}
 	return l, nil
 }
+
+// GatherRow copies one row from file order (fileRow, as found at Rows[y])
+// into canonical channel order.
+func (l *Layout) GatherRow(dst, fileRow []byte) { l.permute(dst, fileRow, false) }
+
+// ScatterRow copies one row in canonical order back into file order.
+func (l *Layout) ScatterRow(fileRow, src []byte) { l.permute(fileRow, src, true) }
+
+// RowBytes is the number of bytes of one row of samples.
+func (l *Layout) RowBytes() int { return l.W * l.C }

@@ -33,7 +33,8 @@ func createCommand() *cli.Command {
 			jobsFlag, verboseFlag, quietFlag,
 			&cli.IntFlag{Name: "level", Value: 3, Usage: "zstd level 1..22 for the zstd-coded entries"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip entries whose path or base name matches `GLOB` (repeatable)"},
-			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block"},
+			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block (codecs may choose their own)"},
+			&cli.BoolFlag{Name: "zstd-only", Usage: "code every file with zstd, skipping the image and text models"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 2 {
@@ -65,6 +66,7 @@ func createCommand() *cli.Command {
 				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size")},
 				Exclude:       excludes,
 				Progress:      bar.fn(),
+				NoModel:       c.Bool("zstd-only"),
 			}
 			if c.Bool("verbose") {
 				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }
