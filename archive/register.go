@@ -1,9 +1,9 @@
 package archive
 
 import (
-	"io"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/dcar-archiver/dcar/format"
