@@ -2,7 +2,6 @@ package ctxcodec
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -14,6 +13,7 @@ import (
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/pixels"
+	"github.com/dcar-archiver/dcar/pixels/pixeltest"
 )
 
 // smoothImage draws a gradient with a little noise: something an image
@@ -36,38 +36,7 @@ func ppmFile(w, h int, px []byte) []byte {
 	return append([]byte(fmt.Sprintf("P6\n# made by a test\n%d %d\n255\n", w, h)), px...)
 }
 
-func bmpFile(w, h int, px []byte, topDown bool) []byte {
-	stride := (w*24 + 31) / 32 * 4
-	out := make([]byte, 54+stride*h)
-	le := binary.LittleEndian
-	out[0], out[1] = 'B', 'M'
-	le.PutUint32(out[2:], uint32(len(out)))
-	le.PutUint32(out[10:], 54)
-	le.PutUint32(out[14:], 40)
-	le.PutUint32(out[18:], uint32(w))
-	hh := int32(h)
-	if topDown {
-		hh = -hh
-	}
-	le.PutUint32(out[22:], uint32(hh))
-	le.PutUint16(out[26:], 1)
-	le.PutUint16(out[28:], 24)
-	for y := 0; y < h; y++ {
-		fy := h - 1 - y
-		if topDown {
-			fy = y
-		}
-		row := out[54+fy*stride:]
-		for x := 0; x < w; x++ {
-			p := px[(y*w+x)*3:]
-			row[3*x], row[3*x+1], row[3*x+2] = p[2], p[1], p[0]
-		}
-		for k := 3 * w; k < stride; k++ {
-			row[k] = byte(k * 31) // non-zero padding must survive
-		}
-	}
-	return out
-}
+func bmpFile(w, h int, px []byte, topDown bool) []byte { return pixeltest.BMP24(w, h, px, topDown) }
 
 func roundTrip(t *testing.T, files map[string][]byte, jobs int) ([]byte, []format.IndexEntry) {
 	t.Helper()

@@ -2,13 +2,13 @@ package pixels
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/dcar-archiver/dcar/pixels/pixeltest"
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 )
@@ -67,40 +67,10 @@ func pam(img *image.NRGBA, trailer string) []byte {
 	return buf.Bytes()
 }
 
-// bmp24 writes a 24-bit BMP by hand, top-down or bottom-up, with junk in
-// the row padding (which must survive).
+// bmp24 writes img as a 24-bit BMP with junk in the row padding.
 func bmp24(img *image.NRGBA, topDown bool) []byte {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	stride := (w*24 + 31) / 32 * 4
-	out := make([]byte, 54+stride*h)
-	le := binary.LittleEndian
-	out[0], out[1] = 'B', 'M'
-	le.PutUint32(out[2:], uint32(len(out)))
-	le.PutUint32(out[10:], 54)
-	le.PutUint32(out[14:], 40)
-	le.PutUint32(out[18:], uint32(w))
-	hh := int32(h)
-	if topDown {
-		hh = -hh
-	}
-	le.PutUint32(out[22:], uint32(hh))
-	le.PutUint16(out[26:], 1)
-	le.PutUint16(out[28:], 24)
-	for y := 0; y < h; y++ {
-		fy := h - 1 - y
-		if topDown {
-			fy = y
-		}
-		row := out[54+fy*stride:]
-		for x := 0; x < w; x++ {
-			p := img.Pix[y*img.Stride+4*x:]
-			row[3*x], row[3*x+1], row[3*x+2] = p[2], p[1], p[0]
-		}
-		for k := 3 * w; k < stride; k++ {
-			row[k] = byte(0xa0 + k) // non-zero padding
-		}
-	}
-	return out
+	b := img.Bounds()
+	return pixeltest.BMP24(b.Dx(), b.Dy(), want(img, 3), topDown)
 }
 
 func TestRoundTrip(t *testing.T) {
