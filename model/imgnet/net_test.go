@@ -156,3 +156,27 @@ func TestExtractDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The stepper agrees with the batched forward pass.
+func TestStepper(t *testing.T) {
+	for _, rec := range []bool{false, true} {
+		b := testBatch(t, 8, 3, 24)
+		n := NewNet(Config{H: 32, Rec: rec}, 1)
+		randomize(n, 2, 0.2)
+		var w Work
+		n.Forward(b, &w, nil, true)
+		st := n.NewStepper()
+		var d [256]float32
+		for r := 0; r < b.R; r++ {
+			if b.First[r] {
+				st.Reset()
+			}
+			st.Delta(d[:], b.X[r*NF:(r+1)*NF], b.Aux[r*NAux:(r+1)*NAux])
+			for v := range d {
+				if math.Abs(float64(d[v]-w.Delta[r*256+v])) > 1e-3*(1+math.Abs(float64(d[v]))) {
+					t.Fatalf("rec=%v row %d v %d: %g vs %g", rec, r, v, d[v], w.Delta[r*256+v])
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,326 @@
+// Command imgtrain trains and measures the imgnet delta-logit network on
+// top of imgctx (see model/imgnet).
+//
+//	imgtrain -run mlp -h 64 -minutes 12            # train, log to model/imgnet/runs/mlp.log
+//	imgtrain -eval holdout -load runs/mlp.ckpt     # CE + real coding on the hold-out crops
+//	imgtrain -eval kodak -load runs/mlp.ckpt       # once, at the end
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"log"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/dcar-archiver/dcar/imgctx"
+	"github.com/dcar-archiver/dcar/model/imgnet"
+)
+
+var (
+	runName  = flag.String("run", "mlp", "run name (log and checkpoint under -dir)")
+	dir      = flag.String("dir", "model/imgnet/runs", "run directory")
+	hid      = flag.Int("h", 64, "hidden size")
+	rec      = flag.Bool("rec", false, "add the RWKV-7-style time-mix")
+	minutes  = flag.Float64("minutes", 10, "training time budget")
+	batch    = flag.Int("batch", 32, "sequences per step")
+	seqLen   = flag.Int("seq", 96, "sequence length (sub-pixels) for training and chunked inference")
+	lr       = flag.Float64("lr", 2e-3, "peak learning rate")
+	wd       = flag.Float64("wd", 0.01, "weight decay")
+	rowEvery = flag.Int("rows", 16, "keep one training row in this many")
+	valEvery = flag.Int("val-rows", 4, "periodic validation: one hold-out row in this many")
+	evalSec  = flag.Float64("eval-every", 120, "seconds between validations")
+	workers  = flag.Int("j", 2, "feature-extraction workers")
+	evalSet  = flag.String("eval", "", "evaluate -load on holdout or kodak (no training)")
+	load     = flag.String("load", "", "checkpoint to evaluate")
+	bench    = flag.Bool("bench", false, "with -load: time single-sample inference")
+	seed     = flag.Uint64("seed", 1, "seed")
+	trainCW  = flag.Int("train-cw", 1024, "training centre-crop width (0 = whole)")
+	trainCH  = flag.Int("train-ch", 512, "training centre-crop height (0 = whole)")
+)
+
+func loadRGB(path string, cw, chh int) ([]byte, int, int, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	x0, y0 := 0, 0
+	if cw > 0 && cw < w {
+		x0 = (w - cw) / 2
+		w = cw
+	}
+	if chh > 0 && chh < h {
+		y0 = (h - chh) / 2
+		h = chh
+	}
+	out := make([]byte, 0, w*h*3)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var r, g, bb uint32
+			switch m := img.(type) {
+			case *image.NRGBA:
+				o := m.PixOffset(b.Min.X+x0+x, b.Min.Y+y0+y)
+				r, g, bb = uint32(m.Pix[o]), uint32(m.Pix[o+1]), uint32(m.Pix[o+2])
+			case *image.RGBA:
+				o := m.PixOffset(b.Min.X+x0+x, b.Min.Y+y0+y)
+				r, g, bb = uint32(m.Pix[o]), uint32(m.Pix[o+1]), uint32(m.Pix[o+2])
+			default:
+				r, g, bb, _ = img.At(b.Min.X+x0+x, b.Min.Y+y0+y).RGBA()
+				r, g, bb = r>>8, g>>8, bb>>8
+			}
+			out = append(out, byte(r), byte(g), byte(bb))
+		}
+	}
+	return out, w, h, nil
+}
+
+// split returns the training files and the 8 hold-out files (every 4th
+// of wikipedia-photos starting with the third, as imgctx's measurement).
+func split() (train, hold []string) {
+	all, _ := filepath.Glob("/work/shared/data/train-images/wikipedia-photos/*.png")
+	sort.Strings(all)
+	for i, f := range all {
+		if i >= 2 && (i-2)%4 == 0 {
+			hold = append(hold, f)
+		} else {
+			train = append(train, f)
+		}
+	}
+	if len(hold) > 8 {
+		hold = hold[:8]
+	}
+	return
+}
+
+type job struct {
+	file   string
+	cw, ch int
+	keep   func(y int) bool
+}
+
+func extractAll(jobs []job) (*imgnet.Set, error) {
+	sets := make([]*imgnet.Set, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, *workers)
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			pix, w, h, err := loadRGB(j.file, j.cw, j.ch)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			sets[i], errs[i] = imgnet.Extract(pix, w, h, 3, j.keep)
+		}()
+	}
+	wg.Wait()
+	all := &imgnet.Set{}
+	for i, s := range sets {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all.Append(s)
+		sets[i] = nil
+	}
+	return all, nil
+}
+
+func main() {
+	flag.Parse()
+	if *evalSet != "" {
+		evaluate()
+		return
+	}
+	train()
+}
+
+func train() {
+	os.MkdirAll(*dir, 0o755)
+	lf, err := os.OpenFile(filepath.Join(*dir, *runName+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		log.Fatal(err)
+	}
+	logger := log.New(io.MultiWriter(os.Stderr, lf), "", log.LstdFlags)
+	logger.Printf("args %v", os.Args[1:])
+	trainF, holdF := split()
+	t0 := time.Now()
+	var jobs []job
+	for i, f := range trainF {
+		off := i % *rowEvery
+		jobs = append(jobs, job{f, *trainCW, *trainCH, func(y int) bool { return y%*rowEvery == off }})
+	}
+	tr, err := extractAll(jobs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	jobs = jobs[:0]
+	for _, f := range holdF {
+		jobs = append(jobs, job{f, 512, 384, func(y int) bool { return y%*valEvery == 1 }})
+	}
+	val, err := extractAll(jobs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	logger.Printf("extracted train %d samples (%d images), val %d samples (%d crops) in %v",
+		tr.N, len(trainF), val.N, len(holdF), time.Since(t0).Round(time.Second))
+
+	net := imgnet.NewNet(imgnet.Config{H: *hid, Rec: *rec}, *seed)
+	opt := imgnet.NewAdamW(net, *lr, *wd)
+	ckpt := filepath.Join(*dir, *runName+".ckpt")
+	// valid training sequence starts: inside one run, full length
+	var starts []int
+	for i, st := range tr.Starts {
+		end := tr.N
+		if i+1 < len(tr.Starts) {
+			end = tr.Starts[i+1]
+		}
+		for a := st; a+*seqLen <= end; a++ {
+			starts = append(starts, a)
+		}
+	}
+	rng := rand.New(rand.NewPCG(*seed, 99))
+	g := make([]float32, len(net.P))
+	var b imgnet.Batch
+	var w imgnet.Work
+	doVal := func(step int) {
+		st, _ := net.Evaluate(val, *seqLen, 8192, false)
+		logger.Printf("step %d val %v", step, st)
+	}
+	doVal(0)
+	budget := time.Duration(*minutes * float64(time.Minute))
+	tStart := time.Now()
+	lastVal := time.Now()
+	var ema, emaBase float64
+	step := 0
+	for ; time.Since(tStart) < budget; step++ {
+		frac := float64(time.Since(tStart)) / float64(budget)
+		l := *lr * math.Min(1, float64(step+1)/100) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+		b.Reset()
+		for k := 0; k < *batch; k++ {
+			b.Gather(tr, starts[rng.IntN(len(starts))], *seqLen)
+		}
+		clear(g)
+		bits := net.Forward(&b, &w, g, false) / float64(b.R)
+		gn := opt.Step(net, g, l, 1.0)
+		if step == 0 {
+			ema = bits
+		}
+		ema = 0.98*ema + 0.02*bits
+		_ = emaBase
+		if step%100 == 0 {
+			logger.Printf("step %d lr %.2e train %.4f (ema %.4f) gnorm %.3f %.1f steps/s", step, l, bits, ema, gn,
+				float64(step+1)/time.Since(tStart).Seconds())
+		}
+		if time.Since(lastVal).Seconds() > *evalSec {
+			doVal(step)
+			if err := net.Save(ckpt); err != nil {
+				logger.Printf("save: %v", err)
+			}
+			lastVal = time.Now()
+		}
+	}
+	doVal(step)
+	if err := net.Save(ckpt); err != nil {
+		log.Fatal(err)
+	}
+	logger.Printf("done %d steps in %v; checkpoint %s", step, time.Since(tStart).Round(time.Second), ckpt)
+}
+
+func evaluate() {
+	var net *imgnet.Net
+	var err error
+	if *load != "" {
+		net, err = imgnet.Load(*load)
+	} else {
+		net = imgnet.NewNet(imgnet.Config{H: *hid, Rec: *rec}, 1) // zero head: imgctx alone
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *bench {
+		benchNet(net)
+		return
+	}
+	var files []string
+	cw, ch := 512, 384
+	if *evalSet == "kodak" {
+		files, _ = filepath.Glob("/work/shared/data/kodak/*.png")
+		sort.Strings(files)
+		cw, ch = 0, 0
+	} else {
+		_, files = split()
+	}
+	var tot imgnet.Stats
+	t0 := time.Now()
+	for _, f := range files {
+		pix, w, h, err := loadRGB(f, cw, ch)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := imgnet.Extract(pix, w, h, 3, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		st, err := net.Evaluate(s, *seqLen, 8192, true)
+		if err != nil {
+			log.Fatal(err)
+		}
+		// the imgctx-alone stream must have exactly the size of imgctx's own codec
+		ref := imgctx.EncodeStripe(pix, w, h, 3)
+		if len(ref) != st.BaseBytes {
+			log.Fatalf("%s: imgctx stream %d bytes, reconstructed %d", f, len(ref), st.BaseBytes)
+		}
+		fmt.Printf("%-14s %v\n", filepath.Base(f), st)
+		tot.Add(st)
+	}
+	fmt.Printf("TOTAL %s (%d images) %v [%v]\n", *evalSet, len(files), tot, time.Since(t0).Round(time.Second))
+}
+
+// benchNet times single-sample inference (features already extracted)
+// on one core: Stepper.Delta only, and the int logit conversion.
+func benchNet(net *imgnet.Net) {
+	_, hold := split()
+	pix, w, h, err := loadRGB(hold[0], 128, 64)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := imgnet.Extract(pix, w, h, 3, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st := net.NewStepper()
+	var d [256]float32
+	var li [256]int32
+	best := math.Inf(1)
+	for rep := 0; rep < 5; rep++ {
+		t0 := time.Now()
+		for i := 0; i < s.N; i++ {
+			st.Delta(d[:], s.Feat[i*imgnet.NF:(i+1)*imgnet.NF], s.Aux[i*imgnet.NAux:(i+1)*imgnet.NAux])
+			for v := range d {
+				li[v] = int32(s.Bias[i*256+v]) + int32(math.RoundToEven(float64(d[v])*(256/math.Ln2)))
+			}
+		}
+		best = math.Min(best, float64(time.Since(t0).Microseconds())/float64(s.N))
+	}
+	fmt.Printf("inference %v: %.3f µs per sub-pixel (float32 scalar Go, incl. render + int conversion; best of 5 over %d samples)\n",
+		net.Cfg, best, s.N)
+}
