@@ -95,6 +95,7 @@ func snapshot(t testing.TB, dir string) (map[string]node, [][]string) {
 			n.mtime = fi.ModTime()
 		case fi.Mode()&fs.ModeSymlink != 0:
 			n.data, _ = os.Readlink(p)
+			n.mtime = fi.ModTime()
 		}
 		if rel != "." {
 			out[rel] = n

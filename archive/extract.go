@@ -165,7 +165,10 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		if err := x.root.Symlink(h.Link, h.Path); err != nil {
 			return x.fail(h, err)
 		}
-		return x.owner(h, true)
+		if err := x.owner(h, true); err != nil {
+			return err
+		}
+		return x.fail2(h, lchtimes(x.root, h.Path, h.ModTime))
 	case format.TypeHardlink:
 		if x.skipped[h.Link] {
 			return x.fail(h, fmt.Errorf("hard link to %q, which was not selected for extraction: select it too", h.Link))
