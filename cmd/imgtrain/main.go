@@ -134,10 +134,19 @@ func extractAll(jobs []job) (*imgnet.Set, error) {
 	}
 	wg.Wait()
 	all := &imgnet.Set{}
+	tot := 0
 	for i, s := range sets {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		tot += s.N
+	}
+	// preallocate: the sets are large (about 0.8 KB per sample)
+	all.Feat = make([]float32, 0, tot*imgnet.NF)
+	all.Aux = make([]float32, 0, tot*imgnet.NAux)
+	all.Bias = make([]int16, 0, tot*256)
+	all.Tgt = make([]uint8, 0, tot)
+	for i, s := range sets {
 		all.Append(s)
 		sets[i] = nil
 	}

@@ -1,0 +1,44 @@
+// Package imgnet is the network stage for images: a small float32
+// network that reads imgctx's per-sub-pixel Features and outputs 256
+// delta logits added to imgctx's bias logits (final = bias + delta, so a
+// zero head is imgctx exactly).
+//
+// # Inputs (features.go, NF = 48, converted from imgctx's integers)
+//
+// channel one-hot; (Pred_i - Blend)/Scale for the 13 predictors;
+// log2(Err_i+16) - log2(Act+16); log2 Scale, log2 Act, Bucket; the 8
+// same-channel neighbours and the already-coded channels of the pixel as
+// (16*v - Blend)/Scale; Blend (absolute level); the previous sub-pixel's
+// scaled residual; edge flags; a constant. Relative values are clamped
+// to +-8 Scale.
+//
+// # Network (net.go, tm.go)
+//
+//	h1 = ReLU(W1 x + b1)                       H
+//	h1 = h1 + TimeMix(h1)    (optional, Config.Rec; RWKV-7-style, image-specific)
+//	h2 = ReLU(W2 h1 + b2)                      H
+//	o  = W3 h2 + b3                            NOut = 41 + 13, zero-initialised
+//
+// The head is rendered in coordinates relative to imgctx's distribution
+// (render): 41 values on a grid u = (16v - Blend)/Scale in steps of 0.5
+// (+-10 Scale, piecewise linear, constant beyond), plus one hat kernel
+// of half-width Scale centred on each predictor's value, weighted by o.
+// The time-mix is the delta-rule WKV of model/timemix.go (token shift,
+// r/k/v projections, per-head normalised kk, static per-channel decay
+// and α, y = S·r, gate σ(xr), output projection) without HiRA,
+// GroupNorm, bonus and value residual; its parameters are the
+// image-specific set that a unified model would switch by modality,
+// with hidden size H shared.
+//
+// Training (cmd/imgtrain): AdamW, cosine schedule, cross-entropy in bits
+// of softmax(bias*ln2/256 + delta); sequences of Seq sub-pixels from
+// recorded rows of the training images; inference resets the state at
+// the same chunk boundaries (row starts, then every Seq sub-pixels).
+//
+// Coding (Evaluate): final int32 logits = bias + RoundToEven(delta*256/ln2)
+// passed to coder.FreqTable.SetLogits (16-bit tables). This is float
+// inference on one machine: NOT bit-exact across machines/kernels; the
+// production path needs the integer network (see RESULTS.md).
+//
+// Results and commands: RESULTS.md.
+package imgnet
