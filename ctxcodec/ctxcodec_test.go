@@ -2,6 +2,7 @@ package ctxcodec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/pixels"
 	"github.com/dcar-archiver/dcar/pixels/pixeltest"
+	"github.com/dcar-archiver/dcar/txtctx"
 )
 
 // smoothImage draws a gradient with a little noise: something an image
@@ -125,7 +127,7 @@ func TestImageBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := append([]byte{paramsVersion}, l.MarshalBinary()...)
+	params := imageParams(l)
 	for _, bs := range []int{100, 333, 1000, len(data)} {
 		var out []byte
 		for off := 0; off < len(data); off += bs {
@@ -175,14 +177,19 @@ func TestBadParams(t *testing.T) {
 		if _, err := c.Decompress(nil, []byte{0}, 1, archive.Block{Params: []byte{99}}); err == nil {
 			t.Errorf("%T accepted unknown parameters", c)
 		}
+		// Another model's fingerprint is named in the error.
+		p := []byte{paramsVersion, 1, 2, 3, 4, 5, 6, 7, 8}
+		_, err := c.Decompress(nil, []byte{0}, 1, archive.Block{Params: p, EntrySize: 1})
+		if !errors.Is(err, ErrModelMismatch) || !strings.Contains(err.Error(), "0102030405060708") {
+			t.Errorf("%T with another model: %v", c, err)
+		}
 	}
 }
 
 func FuzzImageDecompress(f *testing.F) {
 	data := ppmFile(6, 4, smoothImage(6, 4, 3, 1))
 	l, _, _ := pixels.Parse(data)
-	params := append([]byte{paramsVersion}, l.MarshalBinary()...)
-	b := archive.Block{EntrySize: int64(len(data)), Params: params}
+	b := archive.Block{EntrySize: int64(len(data)), Params: imageParams(l)}
 	enc, _ := imageCodec{}.Compress(nil, data, b)
 	f.Add(enc)
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -191,7 +198,8 @@ func FuzzImageDecompress(f *testing.F) {
 }
 
 func FuzzTextDecompress(f *testing.F) {
-	b := archive.Block{Params: []byte{paramsVersion}}
+	fp := txtctx.Fingerprint(txtctx.DefaultConfig())
+	b := archive.Block{Params: append([]byte{paramsVersion}, fp[:]...)}
 	enc, _ := textCodec{}.Compress(nil, []byte("hello hello hello"), b)
 	f.Add(enc, 17)
 	f.Fuzz(func(t *testing.T, src []byte, n int) {

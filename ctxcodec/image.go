@@ -24,6 +24,10 @@ const maxImageFile = 1 << 30
 // ErrParams reports codec parameters this binary does not understand.
 var ErrParams = errors.New("ctxcodec: unknown codec parameters")
 
+// ErrModelMismatch reports an entry coded by a model other than this
+// binary's.
+var ErrModelMismatch = errors.New("ctxcodec: model differs")
+
 func init() {
 	archive.RegisterCodec(format.CodecCtxImage, "ctx-image", imageCodec{})
 	archive.RegisterCodec(format.CodecCtxText, "ctx-text", textCodec{})
@@ -46,7 +50,7 @@ func planImage(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool)
 	if err != nil {
 		return archive.Choice{}, false
 	}
-	params := append([]byte{paramsVersion}, l.MarshalBinary()...)
+	params := imageParams(l)
 	if len(params) > format.MaxParamsLen {
 		return archive.Choice{}, false // a layout too irregular to record cheaply
 	}
@@ -55,11 +59,32 @@ func planImage(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool)
 
 type imageCodec struct{}
 
+// imageParams are: the parameter version, the model fingerprint (8
+// bytes), the pixel layout.
+func imageParams(l *pixels.Layout) []byte {
+	fp := imgctx.Fingerprint(imgctx.DefaultConfig)
+	p := append([]byte{paramsVersion}, fp[:]...)
+	return append(p, l.MarshalBinary()...)
+}
+
 func layoutOf(b archive.Block) (*pixels.Layout, error) {
-	if len(b.Params) < 1 || b.Params[0] != paramsVersion {
-		return nil, fmt.Errorf("%w (ctx-image version %d)", ErrParams, firstByte(b.Params))
+	fp := imgctx.Fingerprint(imgctx.DefaultConfig)
+	if err := checkParams(b.Params, "ctx-image", fp); err != nil {
+		return nil, err
 	}
-	return pixels.UnmarshalLayout(b.Params[1:], b.EntrySize)
+	return pixels.UnmarshalLayout(b.Params[1+len(fp):], b.EntrySize)
+}
+
+// checkParams checks the version byte and the model fingerprint that
+// start a ctx codec's parameters.
+func checkParams(p []byte, codec string, fp [8]byte) error {
+	if len(p) < 1+len(fp) || p[0] != paramsVersion {
+		return fmt.Errorf("%w (%s version %d)", ErrParams, codec, firstByte(p))
+	}
+	if [8]byte(p[1:9]) != fp {
+		return fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, codec, p[1:9], fp[:])
+	}
+	return nil
 }
 
 func firstByte(b []byte) int {

@@ -16,16 +16,17 @@ func planText(k archive.Kind, _ io.ReaderAt, size int64) (archive.Choice, bool) 
 	if k.Modality != format.ModalityText || size == 0 {
 		return archive.Choice{}, false
 	}
-	return archive.Choice{Codec: format.CodecCtxText, Params: []byte{paramsVersion}}, true
+	fp := txtctx.Fingerprint(txtctx.DefaultConfig())
+	return archive.Choice{Codec: format.CodecCtxText, Params: append([]byte{paramsVersion}, fp[:]...)}, true
 }
 
 type textCodec struct{}
 
 func textParams(b archive.Block) error {
-	if len(b.Params) != 1 || b.Params[0] != paramsVersion {
-		return fmt.Errorf("%w (ctx-text version %d)", ErrParams, firstByte(b.Params))
+	if len(b.Params) != 9 {
+		return fmt.Errorf("%w (ctx-text parameters of %d bytes)", ErrParams, len(b.Params))
 	}
-	return nil
+	return checkParams(b.Params, "ctx-text", txtctx.Fingerprint(txtctx.DefaultConfig()))
 }
 
 func (textCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
