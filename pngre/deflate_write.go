@@ -1,0 +1,131 @@
+package pngre
+
+import (
+	"encoding/binary"
+	"hash/adler32"
+)
+
+// bitWriter writes deflate's LSB-first bit stream.
+type bitWriter struct {
+	out []byte
+	buf uint64
+	n   uint
+}
+
+func (w *bitWriter) bits(v uint32, k uint) {
+	w.buf |= uint64(v) << w.n
+	w.n += k
+	for w.n >= 8 {
+		w.out = append(w.out, byte(w.buf))
+		w.buf >>= 8
+		w.n -= 8
+	}
+}
+
+// bitPos is the number of bits written.
+func (w *bitWriter) bitPos() int { return len(w.out)*8 + int(w.n) }
+
+func (w *bitWriter) rawBits(b []byte, n int) {
+	for i := 0; i+8 <= n; i += 8 {
+		w.bits(uint32(b[i>>3]), 8)
+	}
+	if r := n & 7; r != 0 {
+		w.bits(uint32(b[n>>3])&(1<<r-1), uint(r))
+	}
+}
+
+// huffEnc holds the bit-reversed codes of a code length table.
+type huffEnc struct {
+	code []uint32
+	len  []uint8
+}
+
+func newEnc(lens []uint8) huffEnc {
+	c := canonical(lens)
+	for s, l := range lens {
+		c[s] = reverse(c[s], uint(l))
+	}
+	return huffEnc{c, lens}
+}
+
+// emitter re-emits a deflate stream from its blocks and tokens.
+type emitter struct {
+	w bitWriter
+}
+
+// emitBlock writes one block; data is the whole filtered data, s the
+// block's first byte, toks its tokens.
+func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) error {
+	w := &e.w
+	f := uint32(0)
+	if b.final {
+		f = 1
+	}
+	w.bits(f|uint32(b.typ)<<1, 3)
+	switch b.typ {
+	case blockStored:
+		if k := uint(w.bitPos()) & 7; k != 0 {
+			if uint32(b.pad)>>(8-k) != 0 {
+				return errf(ErrFormat, 0, "side data: stored block padding %#x", b.pad)
+			}
+			w.bits(uint32(b.pad), 8-k)
+		} else if b.pad != 0 {
+			return errf(ErrFormat, 0, "side data: stored block padding %#x", b.pad)
+		}
+		w.bits(uint32(b.raw), 16)
+		w.bits(^uint32(b.raw)&0xffff, 16)
+		for _, c := range data[s : s+b.raw] {
+			w.bits(uint32(c), 8)
+		}
+		return nil
+	case blockDynamic:
+		w.rawBits(b.hdr, b.hdrBits)
+	}
+	lit, dist := newEnc(b.lit[:]), newEnc(b.dist[:])
+	for _, t := range toks {
+		if t&matchFlag == 0 {
+			if lit.len[t] == 0 {
+				return errf(ErrFormat, s, "side data: literal %d has no code", t)
+			}
+			w.bits(lit.code[t], uint(lit.len[t]))
+			continue
+		}
+		l, d := tokLen(t), tokDist(t)
+		ls := lenSym[l]
+		ds := distSym(d)
+		if lit.len[257+int(ls)] == 0 || dist.len[ds] == 0 {
+			return errf(ErrFormat, s, "side data: match %d,%d has no code", l, d)
+		}
+		w.bits(lit.code[257+int(ls)], uint(lit.len[257+int(ls)]))
+		w.bits(uint32(l-lenBase[ls]), lenExtra[ls])
+		w.bits(dist.code[ds], uint(dist.len[ds]))
+		w.bits(uint32(d-distBase[ds]), distExtra[ds])
+	}
+	w.bits(lit.code[256], uint(lit.len[256]))
+	return nil
+}
+
+// emitStream writes the whole zlib stream: header, blocks, padding,
+// Adler-32 and trailer. toks holds every block's tokens in order.
+func emitStream(s *stream, data []byte, toks [][]uint32) ([]byte, error) {
+	e := &emitter{}
+	e.w.out = make([]byte, 0, len(data)/2+64)
+	e.w.out = append(e.w.out, s.zhdr[:]...)
+	pos := 0
+	for i := range s.blocks {
+		if err := e.emitBlock(&s.blocks[i], data, pos, toks[i]); err != nil {
+			return nil, err
+		}
+		pos += s.blocks[i].raw
+	}
+	if k := e.w.n; k != 0 {
+		if uint32(s.finalPad)>>(8-k) != 0 {
+			return nil, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
+		}
+		e.w.bits(uint32(s.finalPad), 8-k)
+	} else if s.finalPad != 0 {
+		return nil, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
+	}
+	out := binary.BigEndian.AppendUint32(e.w.out, adler32.Checksum(data))
+	return append(out, s.trailer...), nil
+}
