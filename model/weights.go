@@ -53,6 +53,7 @@ const (
 	U8  DType = 2 // raw bytes
 	I8  DType = 3 // reserved for quantised inference weights
 	I32 DType = 4
+	I16 DType = 5 // quantised inference weights and activations
 )
 
 func (d DType) Size() int {
@@ -61,6 +62,8 @@ func (d DType) Size() int {
 		return 4
 	case U8, I8:
 		return 1
+	case I16:
+		return 2
 	}
 	return 0
 }

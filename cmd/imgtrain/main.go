@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"github.com/dcar-archiver/dcar/pixels"
@@ -40,6 +41,10 @@ var (
 	workers  = flag.Int("j", 2, "feature-extraction workers")
 	evalSet  = flag.String("eval", "", "evaluate -load on holdout or kodak (no training)")
 	load     = flag.String("load", "", "checkpoint to evaluate")
+	initFrom = flag.String("init", "", "start training from this checkpoint's weights (fresh optimiser and schedule)")
+	intEval  = flag.Bool("int", false, "with -eval: also code with the integer network quantised from -load (decoded back and compared)")
+	export   = flag.String("export", "", "with -load: quantise and write the integer weight file here")
+	warmup   = flag.Int("warmup", 100, "learning-rate warm-up steps")
 	bench    = flag.Bool("bench", false, "with -load: time single-sample inference")
 	seed     = flag.Uint64("seed", 1, "seed")
 	trainCW  = flag.Int("train-cw", 1024, "training centre-crop width (0 = whole)")
@@ -154,6 +159,12 @@ func train() {
 		tr.N, len(trainF), val.N, len(holdF), time.Since(t0).Round(time.Second))
 
 	net := imgnet.NewNet(imgnet.Config{H: *hid, Rec: *rec}, *seed)
+	if *initFrom != "" {
+		if net, err = imgnet.Load(*initFrom); err != nil {
+			log.Fatal(err)
+		}
+		logger.Printf("initialised from %s (%v)", *initFrom, net.Cfg)
+	}
 	opt := imgnet.NewAdamW(net, *lr, *wd)
 	ckpt := filepath.Join(*dir, *runName+".ckpt")
 	// valid training sequence starts: inside one run, full length
@@ -183,7 +194,7 @@ func train() {
 	step := 0
 	for ; time.Since(tStart) < budget; step++ {
 		frac := float64(time.Since(tStart)) / float64(budget)
-		l := *lr * math.Min(1, float64(step+1)/100) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+		l := *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
 		b.Reset()
 		for k := 0; k < *batch; k++ {
 			b.Gather(tr, starts[rng.IntN(len(starts))], *seqLen)
@@ -230,6 +241,26 @@ func evaluate() {
 		benchNet(net)
 		return
 	}
+	var qn *imgnet.QNet
+	if *intEval || *export != "" {
+		if qn, err = imgnet.Quantize(net, calibBatch(), *seqLen); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("quantised: fh1 %d fr %d fk %d fv %d fs %d fy %d fh2 %d\n", qn.FH1, qn.FR, qn.FK, qn.FV, qn.FS, qn.FY, qn.FH2)
+	}
+	if *export != "" {
+		b, err := qn.Encode()
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*export, b, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("wrote %s (%d bytes)\n", *export, len(b))
+		if !*intEval {
+			return
+		}
+	}
 	var files []string
 	cw, ch := 512, 384
 	if *evalSet == "kodak" {
@@ -240,6 +271,7 @@ func evaluate() {
 		_, files = split()
 	}
 	var tot imgnet.Stats
+	intBytes := 0
 	t0 := time.Now()
 	for _, f := range files {
 		pix, w, h, err := loadRGB(f, cw, ch)
@@ -259,10 +291,29 @@ func evaluate() {
 		if len(ref) != st.BaseBytes {
 			log.Fatalf("%s: imgctx stream %d bytes, reconstructed %d", f, len(ref), st.BaseBytes)
 		}
-		fmt.Printf("%-14s %v\n", filepath.Base(f), st)
+		line := fmt.Sprintf("%-14s %v", filepath.Base(f), st)
+		if qn != nil {
+			t1 := time.Now()
+			enc, err := qn.EncodeStripe(nil, pix, w, h, 3)
+			if err != nil {
+				log.Fatal(err)
+			}
+			t2 := time.Now()
+			dec, err := qn.DecodeStripe(enc, w, h, 3)
+			if err != nil || !bytes.Equal(dec, pix) {
+				log.Fatalf("%s: integer network round trip failed: %v", f, err)
+			}
+			intBytes += len(enc)
+			line += fmt.Sprintf("; int %.4f bpsp (enc %.0f KB/s, dec %.0f KB/s)", float64(8*len(enc))/float64(len(pix)),
+				float64(len(pix))/t2.Sub(t1).Seconds()/1e3, float64(len(pix))/time.Since(t2).Seconds()/1e3)
+		}
+		fmt.Println(line)
 		tot.Add(st)
 	}
 	fmt.Printf("TOTAL %s (%d images) %v [%v]\n", *evalSet, len(files), tot, time.Since(t0).Round(time.Second))
+	if qn != nil {
+		fmt.Printf("TOTAL integer network, coded: %.4f bpsp (%d bytes)\n", float64(8*intBytes)/float64(tot.N), intBytes)
+	}
 }
 
 // benchNet times single-sample inference (features already extracted)
@@ -293,4 +344,23 @@ func benchNet(net *imgnet.Net) {
 	}
 	fmt.Printf("inference %v: %.3f µs per sub-pixel (float32 scalar Go, incl. render + int conversion; best of 5 over %d samples)\n",
 		net.Cfg, best, s.N)
+}
+
+// calibBatch gathers sequences from training images (never evaluation
+// data) for choosing the integer network's activation formats.
+func calibBatch() *imgnet.Batch {
+	trainF, _ := split()
+	var jobs []job
+	for _, f := range trainF[:min(6, len(trainF))] {
+		jobs = append(jobs, job{f, 512, 256, func(y int) bool { return y%32 == 7 }})
+	}
+	s, err := extractAll(jobs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := &imgnet.Batch{}
+	for _, c := range imgnet.Chunks(s, *seqLen) {
+		b.Gather(s, c[0], c[1])
+	}
+	return b
 }

@@ -1,7 +1,7 @@
 package imgnet
 
 import (
-	"math"
+	"math/bits"
 
 	"github.com/dcar-archiver/dcar/imgctx"
 )
@@ -44,45 +44,116 @@ func (s *Set) Append(o *Set) {
 	s.Tgt = append(s.Tgt, o.Tgt...)
 }
 
-func clampf(x, lo, hi float32) float32 { return max(lo, min(hi, x)) }
+// FeatFrac is the number of fractional bits of the integer features:
+// the network input i is float32(q[i]) / 2^FeatFrac, so training (float)
+// and the integer decoder see exactly the same inputs.
+const FeatFrac = 10
 
-func log2f(x int32) float32 { return float32(math.Log2(float64(x))) }
+// featOne is 1.0 in the feature Q format.
+const featOne = 1 << FeatFrac
 
-// featurize converts imgctx features (exact integers) to the network
-// inputs. prevRes is the scaled residual of the previous sub-pixel in the
-// stripe (0 at the start).
-func featurize(dst []float32, f *imgctx.Features, prevRes float32) {
+// relLim bounds the relative features: +-8 Scale, halved, in Q10.
+const relLim = 4 << FeatFrac
+
+// log2Frac is log2(1 + i/1024) in Q10 for i = 0..1023, computed with
+// integers only (repeated squaring) so it is the same everywhere.
+var log2Frac = func() (t [1024]int32) {
+	for i := range t {
+		// m in Q30, in [1, 2)
+		m := uint64(1024+i) << 20
+		var r int32
+		// 12 fraction bits, then round to 10
+		for b := 11; b >= 0; b-- {
+			m = m * m >> 30
+			if m >= 2<<30 {
+				m >>= 1
+				r |= 1 << b
+			}
+		}
+		t[i] = (r + 2) >> 2
+	}
+	return
+}()
+
+// log2Q returns log2(x) in Q10 for x >= 1 (x < 1 is taken as 1): the
+// integer part from the bit length, the fraction from the ten bits
+// below the leading one (truncated).
+func log2Q(x int32) int32 {
+	if x < 1 {
+		x = 1
+	}
+	n := bits.Len32(uint32(x)) - 1
+	var f uint32
+	if n >= 10 {
+		f = uint32(x) >> (n - 10) & 1023
+	} else {
+		f = uint32(x) << (10 - n) & 1023
+	}
+	return int32(n)<<FeatFrac + log2Frac[f]
+}
+
+func clampq(x, lo, hi int32) int32 { return max(lo, min(hi, x)) }
+
+// relQ returns clamp((d/scale)/2, +-4) in Q10 for a Q4 difference d,
+// using inv = 2^24/scale (one division per sample).
+func relQ(d int64, inv int64) int16 {
+	return int16(clampq(int32(max(-1<<30, min(1<<30, (d*inv)>>15))), -relLim, relLim))
+}
+
+// RelInv returns the reciprocal used by the relative features: 2^24/Scale.
+func relInv(scale int32) int64 { return (1 << 24) / int64(max(scale, 1)) }
+
+// Featurize writes the integer network inputs (Q10, see FeatFrac) for
+// one sub-pixel from imgctx's exact Features. prevRes is the previous
+// sub-pixel's relative residual as returned by Residual (0 at a stripe
+// start). Integer-only: identical on every machine.
+func Featurize(dst []int16, f *imgctx.Features, prevRes int16) {
 	dst = dst[:NF]
 	clear(dst)
-	bl := float32(f.Blend)
-	inv := 1 / float32(f.Scale)
-	dst[f.C%3] = 1
-	la := log2f(f.Act + 16)
+	bl := int64(f.Blend)
+	inv := relInv(f.Scale)
+	dst[f.C%3] = featOne
+	la := log2Q(f.Act + 16)
 	for i := 0; i < imgctx.NumPred; i++ {
-		dst[3+i] = clampf((float32(f.Pred[i])-bl)*inv, -8, 8) * 0.5
-		dst[16+i] = (log2f(f.Err[i]+16) - la)
+		dst[3+i] = relQ(int64(f.Pred[i])-bl, inv)
+		dst[16+i] = int16(clampq(log2Q(f.Err[i]+16)-la, -8*featOne, 8*featOne))
 	}
-	dst[29] = (log2f(f.Scale) - 5) * 0.5
-	dst[30] = (la - 8) * 0.5
-	dst[31] = float32(f.Bucket)/16 - 1
+	dst[29] = int16((log2Q(f.Scale) - 5*featOne) >> 1)
+	dst[30] = int16(clampq((la-8*featOne)>>1, -8*featOne, 8*featOne))
+	dst[31] = int16(f.Bucket*featOne/16 - featOne)
 	for k := 0; k < imgctx.NumNbr; k++ {
-		dst[32+k] = clampf((float32(f.Nbr[k]<<imgctx.PredBits)-bl)*inv, -8, 8) * 0.5
+		dst[32+k] = relQ(int64(f.Nbr[k])<<imgctx.PredBits-bl, inv)
 	}
 	for k := 0; k < f.C && k < 2; k++ {
-		dst[40+k] = clampf((float32(f.Cur[k]<<imgctx.PredBits)-bl)*inv, -8, 8) * 0.5
+		dst[40+k] = relQ(int64(f.Cur[k])<<imgctx.PredBits-bl, inv)
 	}
-	dst[42] = bl/2048 - 1
-	dst[43] = clampf(prevRes, -8, 8) * 0.5
+	dst[42] = int16(bl/2 - featOne)
+	dst[43] = prevRes
 	if f.X == 0 {
-		dst[44] = 1
+		dst[44] = featOne
 	}
 	if f.Y == 0 {
-		dst[45] = 1
+		dst[45] = featOne
 	}
 	if f.Y == 1 {
-		dst[46] = 1
+		dst[46] = featOne
 	}
-	dst[47] = 1 // constant (lets the time-mix see a bias)
+	dst[47] = featOne // constant (lets the time-mix see a bias)
+}
+
+// Residual returns the relative residual of sample v under f, the
+// prevRes input of the next sub-pixel.
+func Residual(f *imgctx.Features, v byte) int16 {
+	return relQ(int64(v)<<imgctx.PredBits-int64(f.Blend), relInv(f.Scale))
+}
+
+// featurize is Featurize converted to the float inputs of training.
+func featurize(dst []float32, f *imgctx.Features, prevRes int16) {
+	var q [NF]int16
+	Featurize(q[:], f, prevRes)
+	for i, v := range q {
+		dst[i] = float32(v) * (1.0 / featOne)
+	}
 }
 
 // Extract runs imgctx (DefaultConfig) over one stripe (w x rows pixels, ch
@@ -107,7 +178,7 @@ func Extract(samples []byte, w, rows, ch int, keep func(y int) bool) (*Set, erro
 	s.Bias = make([]int16, 0, nrec*rowN*256)
 	s.Tgt = make([]uint8, 0, nrec*rowN)
 	var lg [256]int32
-	var prevRes float32
+	var prevRes int16
 	idx := 0
 	for y := 0; y < rows; y++ {
 		rec := keep == nil || keep(y)
@@ -139,7 +210,7 @@ func Extract(samples []byte, w, rows, ch int, keep func(y int) bool) (*Set, erro
 				s.Tgt[n] = v
 				s.N++
 			}
-			prevRes = float32((int32(v)<<imgctx.PredBits)-f.Blend) / float32(f.Scale)
+			prevRes = Residual(f, v)
 			cx.Update(v)
 		}
 	}

@@ -1,0 +1,64 @@
+package kernel
+
+// WKV16 advances one head (size 16) of the integer RWKV-7-style delta-rule
+// state by one token and returns its output. The state is stored
+// TRANSPOSED, st[j*16+i] = S[i][j] (i = value channel, j = key channel),
+// so that every step below is a vertical operation over i with one
+// broadcast scalar per j.
+//
+// Inputs (all exact integers; the caller chooses the Q formats):
+//
+//	kk[j]   normalised key, Q15 (|kk| <= 2^15)
+//	b[j]    kk⊙α, Q15
+//	dec[j]  per-channel decay, Q16 (0..65536)
+//	kv[j]   key scaled for the v⊗k term: k[j]·2^vkShift when vkShift >= 0
+//	v[i]    value (int16 range); rsh = max(0, -vkShift)
+//	r[j]    receptance (int16 range)
+//
+// Algorithm (the definition; every implementation must give these bits):
+//
+//	sa[i]   = Sat32((-Σ_j S[i][j]·kk[j]) >> 15)                 (int64 sum, floor shift)
+//	S'[i][j] = Sat32((S[i][j]·dec[j]) >> 16 + (sa[i]·b[j]) >> 15 + (v[i]·kv[j]) >> rsh)
+//	y[i]    = Sat16((Σ_j S'[i][j]·r[j] + 2^(yShift-1)) >> yShift)  (int64 sum; no rounding term if yShift = 0)
+//
+// where >> is the arithmetic (flooring) shift on int64 and Sat32/Sat16
+// clamp to the int32/int16 range. Every int64 intermediate is exact: the
+// products are below 2^48 and the sums of 16 below 2^52. The state is
+// updated in place and y receives the 16 outputs.
+func WKV16(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16) {
+	wkv16Impl(st, kk, b, dec, kv, v, r, rsh, yShift, y)
+}
+
+// wkv16Impl is the implementation in use (set by dispatch).
+var wkv16Impl = wkv16Generic
+
+func wkv16Generic(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16) {
+	var sa, acc [16]int64
+	for j := 0; j < 16; j++ {
+		col := st[j*16 : j*16+16 : j*16+16]
+		kj := int64(kk[j])
+		for i := 0; i < 16; i++ {
+			sa[i] -= int64(col[i]) * kj
+		}
+	}
+	for i := range sa {
+		sa[i] = max(-1<<31, min(1<<31-1, sa[i]>>15))
+	}
+	for j := 0; j < 16; j++ {
+		col := st[j*16 : j*16+16 : j*16+16]
+		dj, bj, kj, rj := int64(dec[j]), int64(b[j]), int64(kv[j]), int64(r[j])
+		for i := 0; i < 16; i++ {
+			x := (int64(col[i])*dj)>>16 + (sa[i]*bj)>>15 + (int64(v[i])*kj)>>rsh
+			x = max(-1<<31, min(1<<31-1, x))
+			col[i] = int32(x)
+			acc[i] += x * rj
+		}
+	}
+	var half int64
+	if yShift > 0 {
+		half = 1 << (yShift - 1)
+	}
+	for i := range acc {
+		y[i] = SatInt16((acc[i] + half) >> yShift)
+	}
+}

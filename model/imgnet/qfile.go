@@ -1,0 +1,206 @@
+package imgnet
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strconv"
+
+	"github.com/dcar-archiver/dcar/kernel"
+	"github.com/dcar-archiver/dcar/model"
+)
+
+// The integer network is stored as a model.WeightFile (DCARWTS, SHA-256
+// trailer) of kind KindWeights with meta "arch" = archName and the
+// tensors listed in (*QNet).tensors: int16 matrices, int32 biases and Q16
+// vectors, and each kernel.Scale vector as NAME.mult (int32) plus
+// NAME.shift (uint8). The file's SHA-256 is the network's fingerprint.
+const archName = "imgnet-q1"
+
+type qTensor struct {
+	name  string
+	i16   *[]int16
+	i32   *[]int32
+	scale *[]kernel.Scale
+	n     int
+}
+
+func (q *QNet) tensors() []qTensor {
+	H := q.H
+	t := []qTensor{
+		{name: "w1", i16: &q.W1, n: H * NF}, {name: "b1", i32: &q.B1, n: H}, {name: "s1", scale: &q.S1, n: H},
+	}
+	if q.Rec() {
+		t = append(t,
+			qTensor{name: "mu_r", i32: &q.MuR, n: H}, qTensor{name: "mu_k", i32: &q.MuK, n: H}, qTensor{name: "mu_v", i32: &q.MuV, n: H},
+			qTensor{name: "wr", i16: &q.Wr, n: H * H}, qTensor{name: "sr", scale: &q.Sr, n: H},
+			qTensor{name: "wk", i16: &q.Wk, n: H * H}, qTensor{name: "sk", scale: &q.Sk, n: H},
+			qTensor{name: "wv", i16: &q.Wv, n: H * H}, qTensor{name: "sv", scale: &q.Sv, n: H},
+			qTensor{name: "decay", i32: &q.Dec, n: H}, qTensor{name: "alpha", i32: &q.Alpha, n: H},
+			qTensor{name: "wo", i16: &q.Wo, n: H * H}, qTensor{name: "so", scale: &q.So, n: H},
+		)
+	}
+	return append(t,
+		qTensor{name: "w2", i16: &q.W2, n: H * H}, qTensor{name: "b2", i32: &q.B2, n: H}, qTensor{name: "s2", scale: &q.S2, n: H},
+		qTensor{name: "w3", i16: &q.W3, n: NOut * H}, qTensor{name: "b3", i32: &q.B3, n: NOut}, qTensor{name: "s3", scale: &q.S3, n: NOut},
+	)
+}
+
+func (q *QNet) meta() map[string]string {
+	m := map[string]string{"arch": archName, "h": strconv.Itoa(q.H), "seq": strconv.Itoa(q.Seq),
+		"rec": strconv.FormatBool(q.Rec()), "nf": strconv.Itoa(NF), "nout": strconv.Itoa(NOut)}
+	for name, v := range q.fracs() {
+		m[name] = strconv.Itoa(int(*v))
+	}
+	if q.Rec() {
+		m["sg"] = fmt.Sprintf("%d,%d", q.Sg.Mult, q.Sg.Shift)
+	}
+	return m
+}
+
+func (q *QNet) fracs() map[string]*uint {
+	return map[string]*uint{"fh1": &q.FH1, "fr": &q.FR, "fk": &q.FK, "fv": &q.FV, "fs": &q.FS, "fy": &q.FY, "fh2": &q.FH2}
+}
+
+// Encode serialises q as a weight file; the result's SHA-256 trailer is
+// the network's fingerprint.
+func (q *QNet) Encode() ([]byte, error) {
+	f := &model.WeightFile{Kind: model.KindWeights, Meta: q.meta()}
+	le := binary.LittleEndian
+	for _, t := range q.tensors() {
+		switch {
+		case t.i16 != nil:
+			b := make([]byte, 2*len(*t.i16))
+			for i, v := range *t.i16 {
+				le.PutUint16(b[2*i:], uint16(v))
+			}
+			f.Tensors = append(f.Tensors, model.FileTensor{Name: t.name, DType: model.I16, Shape: []int{t.n}, Data: b})
+		case t.i32 != nil:
+			f.Tensors = append(f.Tensors, i32Tensor(t.name, *t.i32))
+		default:
+			mult := make([]int32, len(*t.scale))
+			sh := make([]byte, len(*t.scale))
+			for i, s := range *t.scale {
+				mult[i], sh[i] = s.Mult, s.Shift
+			}
+			f.Tensors = append(f.Tensors, i32Tensor(t.name+".mult", mult),
+				model.FileTensor{Name: t.name + ".shift", DType: model.U8, Shape: []int{len(sh)}, Data: sh})
+		}
+	}
+	return f.Encode()
+}
+
+func i32Tensor(name string, v []int32) model.FileTensor {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(x))
+	}
+	return model.FileTensor{Name: name, DType: model.I32, Shape: []int{len(v)}, Data: b}
+}
+
+// DecodeQNet loads an integer network from a weight file's bytes and
+// returns it with its fingerprint. Every shape and range is checked.
+func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
+	f, err := model.DecodeWeightFile(b)
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	bad := func(format string, a ...any) (*QNet, [32]byte, error) {
+		return nil, [32]byte{}, fmt.Errorf("%w: imgnet: %s", model.ErrBadWeights, fmt.Sprintf(format, a...))
+	}
+	if f.Meta["arch"] != archName {
+		return bad("arch %q, want %q", f.Meta["arch"], archName)
+	}
+	atoi := func(k string) int {
+		v, err := strconv.Atoi(f.Meta[k])
+		if err != nil {
+			return -1
+		}
+		return v
+	}
+	q := &QNet{H: atoi("h"), Seq: atoi("seq")}
+	if q.H < HeadN || q.H > 128 || q.H%HeadN != 0 || q.Seq < 1 || atoi("nf") != NF || atoi("nout") != NOut {
+		return bad("shape h=%s seq=%s nf=%s nout=%s", f.Meta["h"], f.Meta["seq"], f.Meta["nf"], f.Meta["nout"])
+	}
+	rec := f.Meta["rec"] == "true"
+	for name, p := range q.fracs() {
+		v := atoi(name)
+		if v < 0 || v > 24 {
+			return bad("format %s=%q", name, f.Meta[name])
+		}
+		*p = uint(v)
+	}
+	if rec {
+		q.Wr = []int16{} // marks Rec() for tensors()
+		for _, s := range []struct {
+			k string
+			p *kernel.Scale
+		}{{"sg", &q.Sg}} {
+			var m, sh int
+			if _, err := fmt.Sscanf(f.Meta[s.k], "%d,%d", &m, &sh); err != nil || m < 0 || m >= 1<<31 || sh < 0 || sh > 63 {
+				return bad("scale %s=%q", s.k, f.Meta[s.k])
+			}
+			*s.p = kernel.Scale{Mult: int32(m), Shift: uint8(sh)}
+		}
+		if q.FS+q.FR < q.FY {
+			return bad("output format fy=%d above fs+fr", q.FY)
+		}
+	}
+	le := binary.LittleEndian
+	get := func(name string, dt model.DType, n int) ([]byte, error) {
+		t, ok := f.Tensor(name)
+		if !ok {
+			return nil, fmt.Errorf("%w: imgnet: tensor %s missing", model.ErrBadWeights, name)
+		}
+		if t.DType != dt || len(t.Data) != n*dt.Size() {
+			return nil, fmt.Errorf("%w: imgnet: tensor %s has dtype %d and %d bytes, want %d elements of dtype %d",
+				model.ErrBadWeights, name, t.DType, len(t.Data), n, dt)
+		}
+		return t.Data, nil
+	}
+	for _, t := range q.tensors() {
+		switch {
+		case t.i16 != nil:
+			d, err := get(t.name, model.I16, t.n)
+			if err != nil {
+				return nil, [32]byte{}, err
+			}
+			v := make([]int16, t.n)
+			for i := range v {
+				v[i] = int16(le.Uint16(d[2*i:]))
+				if v[i] > WeightMax || v[i] < -WeightMax {
+					return bad("tensor %s[%d] = %d exceeds ±%d", t.name, i, v[i], WeightMax)
+				}
+			}
+			*t.i16 = v
+		case t.i32 != nil:
+			d, err := get(t.name, model.I32, t.n)
+			if err != nil {
+				return nil, [32]byte{}, err
+			}
+			v := make([]int32, t.n)
+			for i := range v {
+				v[i] = int32(le.Uint32(d[4*i:]))
+			}
+			*t.i32 = v
+		default:
+			dm, err := get(t.name+".mult", model.I32, t.n)
+			if err != nil {
+				return nil, [32]byte{}, err
+			}
+			ds, err := get(t.name+".shift", model.U8, t.n)
+			if err != nil {
+				return nil, [32]byte{}, err
+			}
+			v := make([]kernel.Scale, t.n)
+			for i := range v {
+				m := int32(le.Uint32(dm[4*i:]))
+				if m < 0 || ds[i] > 63 {
+					return bad("scale %s[%d] = (%d, %d)", t.name, i, m, ds[i])
+				}
+				v[i] = kernel.Scale{Mult: m, Shift: ds[i]}
+			}
+			*t.scale = v
+		}
+	}
+	return q, f.Fingerprint, nil
+}

@@ -1,0 +1,283 @@
+package imgnet
+
+import (
+	"github.com/dcar-archiver/dcar/imgctx"
+	"github.com/dcar-archiver/dcar/kernel"
+)
+
+// QNet is the integer form of Net: the definition the image codec's
+// encoder and decoder share. Every operation is on integers (int16
+// activations, int16 weights of at most ±WeightMax, int32/int64
+// accumulators, fixed shifts and kernel.Scale requantisation), so its
+// output is the same on every machine and code path.
+//
+// Q formats (value = integer · 2^-F):
+//
+//	x      features, F = FeatFrac (10)
+//	h1, hr hidden activations, F = FH1          (hr = h1 + Wo·z, same format)
+//	r, k, v time-mix projections, F = FR, FK, FV
+//	kk, b  normalised key and kk⊙α, Q15
+//	S      WKV state, int32, F = FS
+//	y, z   WKV output and gated output, F = FY
+//	h2     second hidden layer, F = FH2
+//	o      head outputs in log2 units with 12 fractional bits (int32)
+//	delta  rendered delta logits, same units; the coder gets
+//	       bias + RoundShift(delta, 4) (log2 with 8 fractional bits)
+//
+// Each matrix row i has its own real weight scale: W[i][j] ≈ Wq[i][j]·sw_i.
+// The requantisation Scale of row i folds sw_i and the input/output Q
+// formats into one multiplier; biases are stored in accumulator units.
+type QNet struct {
+	H   int
+	Seq int // the state is reset at row starts and every Seq sub-pixels
+
+	FH1, FR, FK, FV, FS, FY, FH2 uint
+
+	W1 []int16 // H×NF
+	B1 []int32
+	S1 []kernel.Scale
+
+	MuR, MuK, MuV []int32 // Q16 token-shift mixes (may lie outside [0, 1])
+	Wr, Wk, Wv    []int16 // H×H
+	Sr, Sk, Sv    []kernel.Scale
+	Sg            kernel.Scale // h1 units → sigmoid input Q3.12
+	Dec           []int32      // per-channel decay, Q16 (0..65536)
+	Alpha         []int32      // per-channel α, Q16
+	Wo            []int16      // H×H
+	So            []kernel.Scale
+
+	W2 []int16 // H×H
+	B2 []int32
+	S2 []kernel.Scale
+	W3 []int16 // NOut×H
+	B3 []int32
+	S3 []kernel.Scale
+
+	p *prepared // the scales ready for the loops (NewState prepares them)
+}
+
+type prepared struct {
+	s1, sr, sk, sv, so, s2, s3 []rescale
+	sg                         rescale
+}
+
+func (q *QNet) prepare() {
+	if q.p != nil {
+		return
+	}
+	q.p = &prepared{s1: prepScales(q.S1), sr: prepScales(q.Sr), sk: prepScales(q.Sk), sv: prepScales(q.Sv),
+		so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg)}
+}
+
+// WeightMax bounds |Wq|. With activations saturated to int16 and at most
+// 128 inputs per row, a row's sum stays below 2^31: 32767·511·128 < 2^31.
+const WeightMax = 511
+
+// Rec reports whether the network has the time-mix.
+func (q *QNet) Rec() bool { return q.Wr != nil }
+
+// QState is one stream's recurrent state and scratch.
+type QState struct {
+	q                           *QNet
+	x, h1, hp, xr, xk, xv, r, k []int16
+	v, y, hr, h2                []int16
+	g                           []uint16
+	acc                         []int32
+	o                           []int32
+	wkv                         wkvScratch
+	S                           []int32 // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
+}
+
+// NewState returns a state at a sequence start.
+func (q *QNet) NewState() *QState {
+	H := q.H
+	q.prepare()
+	s := &QState{q: q}
+	for _, p := range []*[]int16{&s.h1, &s.hp, &s.xr, &s.xk, &s.xv, &s.r, &s.k, &s.v, &s.y, &s.hr, &s.h2} {
+		*p = make([]int16, H)
+	}
+	s.x = make([]int16, NF)
+	s.g = make([]uint16, H)
+	s.acc = make([]int32, max(H, NOut))
+	s.o = make([]int32, NOut)
+	s.S = make([]int32, H*HeadN)
+	return s
+}
+
+// wkvScratch holds one head's kernel.WKV16 inputs.
+type wkvScratch struct{ kk, b, kv, v, r [HeadN]int32 }
+
+// Reset starts a new sequence (zero token-shift history and state).
+func (s *QState) Reset() {
+	clear(s.hp)
+	clear(s.S)
+}
+
+// rescale is a kernel.Scale prepared for loops: apply(x) =
+// (x·Mult + 2^(Shift-1)) >> Shift, i.e. x·Mult·2^-Shift rounded half up.
+type rescale struct {
+	m, half int64
+	sh      uint
+}
+
+func prepScales(s []kernel.Scale) []rescale {
+	out := make([]rescale, len(s))
+	for i, v := range s {
+		out[i] = prepScale(v)
+	}
+	return out
+}
+
+func prepScale(v kernel.Scale) rescale {
+	return rescale{m: int64(v.Mult), half: int64(1) << v.Shift >> 1, sh: uint(v.Shift)}
+}
+
+func (r rescale) apply(x int64) int64 { return (x*r.m + r.half) >> r.sh }
+
+// requant sets dst[i] = SatInt16(scales[i].apply(acc[i] + bias[i]))
+// (bias may be nil), with ReLU if relu.
+func requant(dst []int16, acc, bias []int32, scales []rescale, relu bool) {
+	acc, scales = acc[:len(dst)], scales[:len(dst)]
+	lo := int64(-32768)
+	if relu {
+		lo = 0
+	}
+	for i := range dst {
+		a := int64(acc[i])
+		if bias != nil {
+			a += int64(bias[i])
+		}
+		dst[i] = int16(max(lo, min(32767, scales[i].apply(a))))
+	}
+}
+
+// lerpQ16 sets dst = a + RoundShift((b-a)·mu, 16), saturated: the token
+// shift with a signed Q16 mix.
+func lerpQ16(dst, a, b []int16, mu []int32) {
+	for i := range dst {
+		d := int64(b[i]) - int64(a[i])
+		dst[i] = kernel.SatInt16(int64(a[i]) + kernel.RoundShift(d*int64(mu[i]), 16))
+	}
+}
+
+// Step runs the network on one sub-pixel: feat are its Featurize inputs,
+// f its imgctx features (for the render), and logits the imgctx logits on
+// entry; on return logits holds the final logits bias + delta.
+func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
+	q := s.q
+	H := q.H
+	kernel.MatVecS16(s.acc, q.W1, feat, H, NF)
+	requant(s.h1, s.acc, q.B1, q.p.s1, true)
+	hr := s.h1
+	if q.Rec() {
+		s.timeMix()
+		hr = s.hr
+	}
+	kernel.MatVecS16(s.acc, q.W2, hr, H, H)
+	requant(s.h2, s.acc, q.B2, q.p.s2, true)
+	kernel.MatVecS16(s.acc, q.W3, s.h2, NOut, H)
+	for i := range s.o {
+		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i])))))
+	}
+	renderQ(logits, s.o, f)
+}
+
+// timeMix computes hr = h1 + Wo·(WKV(h1)⊙σ(xr)) and advances the state.
+func (s *QState) timeMix() {
+	q := s.q
+	H := q.H
+	lerpQ16(s.xr, s.h1, s.hp, q.MuR)
+	lerpQ16(s.xk, s.h1, s.hp, q.MuK)
+	lerpQ16(s.xv, s.h1, s.hp, q.MuV)
+	copy(s.hp, s.h1)
+	kernel.MatVecS16(s.acc, q.Wr, s.xr, H, H)
+	requant(s.r, s.acc, nil, q.p.sr, false)
+	kernel.MatVecS16(s.acc, q.Wk, s.xk, H, H)
+	requant(s.k, s.acc, nil, q.p.sk, false)
+	kernel.MatVecS16(s.acc, q.Wv, s.xv, H, H)
+	requant(s.v, s.acc, nil, q.p.sv, false)
+	for c := range s.g {
+		s.g[c] = kernel.Sigmoid(kernel.SatInt16(q.p.sg.apply(int64(s.xr[c]))))
+	}
+	yShift := q.FS + q.FR - q.FY
+	for hh := 0; hh < H/HeadN; hh++ {
+		o := hh * HeadN
+		wkvQ(&s.wkv, (*[HeadN * HeadN]int32)(s.S[hh*HeadN*HeadN:]), s.k[o:o+HeadN], s.v[o:o+HeadN], s.r[o:o+HeadN],
+			q.Dec[o:o+HeadN], q.Alpha[o:o+HeadN], int(q.FS)-int(q.FV+q.FK), yShift, s.y[o:o+HeadN])
+	}
+	kernel.Gate(s.y, s.y, s.g)
+	kernel.MatVecS16(s.acc, q.Wo, s.y, H, H)
+	for c := 0; c < H; c++ {
+		s.hr[c] = kernel.SatInt16(int64(s.h1[c]) + q.p.so[c].apply(int64(s.acc[c])))
+	}
+}
+
+// wkvQ is one token of one head in integers (the float version is
+// wkvForward): kk = k/‖k‖ (Q15), b = kk⊙α (Q15), then kernel.WKV16:
+// S' = S·diag(dec) + (S·(-kk))⊗b + v⊗k, y = S'·r, with the v⊗k term
+// scaled by 2^vkShift (vkShift = FS-FV-FK). St is the head's state,
+// transposed (see kernel.WKV16).
+func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha []int32, vkShift int, yShift uint, y []int16) {
+	const N = HeadN
+	kk, b, kv, vv, rr := &sc.kk, &sc.b, &sc.kv, &sc.v, &sc.r
+	var ss int64
+	for _, x := range k[:N] {
+		ss += int64(x) * int64(x)
+	}
+	rs := int64(kernel.RsqrtQ30(uint64(max(ss, 1))))
+	lsh, rsh := uint(max(vkShift, 0)), uint(max(-vkShift, 0))
+	for j := 0; j < N; j++ {
+		kk[j] = int32(int64(k[j]) * rs >> 15)
+		b[j] = int32(int64(kk[j]) * int64(alpha[j]) >> 16)
+		kv[j] = int32(k[j]) << lsh
+		vv[j] = int32(v[j])
+		rr[j] = int32(r[j])
+	}
+	kernel.WKV16(St, kk, b, (*[N]int32)(dec), kv, vv, rr, rsh, yShift, (*[N]int16)(y))
+}
+
+// renderQ adds the rendered head (o, log2 Q12) to logits (log2 Q8): the
+// integer version of render. Relative bins: q(v) = (16v - Blend)·2/Scale
+// + RelJ in Q16, linear interpolation (floor), constant beyond the grid.
+// Hats: weight o[NRel+k]·(1 - |16v - Pred_k|/Scale) for |16v-Pred_k| < Scale.
+func renderQ(logits []int32, o []int32, f *imgctx.Features) {
+	logits = logits[:256]
+	bl, sc := int64(f.Blend), int64(max(f.Scale, 1))
+	var delta [256]int64
+	inv := (int64(1) << 40) / sc // 2^40/Scale
+	for v := 0; v < 256; v++ {
+		qv := ((int64(16*v)-bl)*inv)>>23 + RelJ<<16
+		switch {
+		case qv <= 0:
+			delta[v] = int64(o[0])
+		case qv >= 2*RelJ<<16:
+			delta[v] = int64(o[2*RelJ])
+		default:
+			i0, fr := qv>>16, qv&0xffff
+			a, b := int64(o[i0]), int64(o[i0+1])
+			delta[v] = a + ((b-a)*fr)>>16
+		}
+	}
+	invH := (int64(1) << 32) / sc // 2^32/Scale
+	for k := 0; k < imgctx.NumPred; k++ {
+		bk := int64(o[NRel+k])
+		if bk == 0 {
+			continue
+		}
+		p := int64(f.Pred[k])
+		lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4)
+		for v := lo; v <= hi; v++ {
+			d := int64(16*v) - p
+			if d < 0 {
+				d = -d
+			}
+			e := 65536 - (d*invH)>>16
+			if e > 0 {
+				delta[v] += (bk * e) >> 16
+			}
+		}
+	}
+	for v := range logits {
+		logits[v] += int32(max(-1<<30, min(1<<30, kernel.RoundShift(delta[v], 4))))
+	}
+}
