@@ -109,7 +109,7 @@ func TestImagesAndText(t *testing.T) {
 			switch {
 			case strings.HasSuffix(name, ".txt") && name != "latin1.txt" && e.Header.Codec != format.CodecCtxText:
 				t.Errorf("%s coded with %s", name, archive.CodecName(e.Header.Codec))
-			case (strings.HasSuffix(name, ".ppm") || strings.HasSuffix(name, ".bmp") || strings.HasSuffix(name, ".pgm")) && e.Header.Codec != format.CodecCtxImage:
+			case (strings.HasSuffix(name, ".ppm") || strings.HasSuffix(name, ".bmp") || strings.HasSuffix(name, ".pgm")) && e.Header.Codec != format.CodecModelImage:
 				t.Errorf("%s coded with %s", name, archive.CodecName(e.Header.Codec))
 			case name == "latin1.txt" && e.Header.Codec != format.CodecZstd:
 				t.Errorf("latin1.txt coded with %s", archive.CodecName(e.Header.Codec))
@@ -127,23 +127,28 @@ func TestImageBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := imageParams(l)
-	for _, bs := range []int{100, 333, 1000, len(data)} {
-		var out []byte
-		for off := 0; off < len(data); off += bs {
-			blk := data[off:min(len(data), off+bs)]
-			b := archive.Block{Index: int64(off / bs), Offset: int64(off), EntrySize: int64(len(data)), Params: params}
-			enc, err := imageCodec{}.Compress(nil, blk, b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err = imageCodec{}.Decompress(out, enc, len(blk), b)
-			if err != nil {
-				t.Fatalf("block size %d, block at %d: %v", bs, off, err)
-			}
+	for _, c := range []imageCodec{ctxImage, modelImage} {
+		params, err := c.params(l)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !bytes.Equal(out, data) {
-			t.Fatalf("block size %d: round trip differs", bs)
+		for _, bs := range []int{100, 333, 1000, len(data)} {
+			var out []byte
+			for off := 0; off < len(data); off += bs {
+				blk := data[off:min(len(data), off+bs)]
+				b := archive.Block{Index: int64(off / bs), Offset: int64(off), EntrySize: int64(len(data)), Params: params}
+				enc, err := c.Compress(nil, blk, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, err = c.Decompress(out, enc, len(blk), b)
+				if err != nil {
+					t.Fatalf("%s: block size %d, block at %d: %v", c.name, bs, off, err)
+				}
+			}
+			if !bytes.Equal(out, data) {
+				t.Fatalf("%s: block size %d: round trip differs", c.name, bs)
+			}
 		}
 	}
 }
@@ -173,7 +178,7 @@ func TestRatioBeatsZstd(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, c := range []archive.Codec{imageCodec{}, textCodec{}} {
+	for _, c := range []archive.Codec{ctxImage, modelImage, textCodec{}} {
 		if _, err := c.Decompress(nil, []byte{0}, 1, archive.Block{Params: []byte{99}}); err == nil {
 			t.Errorf("%T accepted unknown parameters", c)
 		}
@@ -189,11 +194,20 @@ func TestBadParams(t *testing.T) {
 func FuzzImageDecompress(f *testing.F) {
 	data := ppmFile(6, 4, smoothImage(6, 4, 3, 1))
 	l, _, _ := pixels.Parse(data)
-	b := archive.Block{EntrySize: int64(len(data)), Params: imageParams(l)}
-	enc, _ := imageCodec{}.Compress(nil, data, b)
-	f.Add(enc)
+	var bs []archive.Block
+	for _, c := range []imageCodec{ctxImage, modelImage} {
+		p, err := c.params(l)
+		if err != nil {
+			f.Fatal(err)
+		}
+		b := archive.Block{EntrySize: int64(len(data)), Params: p}
+		enc, _ := c.Compress(nil, data, b)
+		f.Add(enc)
+		bs = append(bs, b)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		imageCodec{}.Decompress(nil, src, len(data), b)
+		ctxImage.Decompress(nil, src, len(data), bs[0])
+		modelImage.Decompress(nil, src, len(data), bs[1])
 	})
 }
 

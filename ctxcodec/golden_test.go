@@ -15,6 +15,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/imgnet"
 )
 
 var update = flag.Bool("update", false, "write the ctx golden archive (only for a new codec version)")
@@ -37,7 +38,34 @@ func goldenFiles() []struct {
 	}
 }
 
-func writeGolden(t *testing.T) []byte {
+// planFunc picks the codec of a golden entry.
+type planFunc func(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool)
+
+// planCtx codes images with ctx-image (golden-v1-ctx.dcar).
+func planCtx(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	return planImageWith(ctxImage, format.CodecCtxImage, k, r, size)
+}
+
+// planModel codes images with model-image and the network the golden was
+// written with, which stays embedded forever (golden-v1-model.dcar).
+func planModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	c := modelImage
+	c.current = func() ([8]byte, error) {
+		all, err := imgnet.Shipped()
+		if err != nil {
+			return [8]byte{}, err
+		}
+		for _, m := range all {
+			if m.Name == "rec96.dcw" {
+				return m.Fingerprint, nil
+			}
+		}
+		return [8]byte{}, fmt.Errorf("rec96.dcw not embedded")
+	}
+	return planImageWith(c, format.CodecModelImage, k, r, size)
+}
+
+func writeGolden(t *testing.T, plan planFunc) []byte {
 	var buf bytes.Buffer
 	w := archive.NewWriter(&buf, archive.WriterOptions{Jobs: 1})
 	for _, f := range goldenFiles() {
@@ -46,7 +74,7 @@ func writeGolden(t *testing.T) []byte {
 			Size: int64(len(f.data)), Modality: kind.Modality, MIME: kind.MIME}
 		var ch archive.Choice
 		var ok bool
-		if ch, ok = planImage(kind, bytes.NewReader(f.data), h.Size); !ok {
+		if ch, ok = plan(kind, bytes.NewReader(f.data), h.Size); !ok {
 			ch, ok = planText(kind, bytes.NewReader(f.data), h.Size)
 		}
 		if !ok {
@@ -63,13 +91,28 @@ func writeGolden(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// TestGoldenCtx decodes the committed ctx golden archive: archives coded
-// with ctx-image and ctx-text version 1 must decode forever, on every
-// machine (CI runs it under -tags purego and on arm64).
+// TestGoldenCtx decodes the committed golden archives: archives coded
+// with ctx-image, model-image and ctx-text version 1 must decode forever,
+// on every machine (CI runs it under -tags purego and on arm64).
 func TestGoldenCtx(t *testing.T) {
-	path := filepath.Join("..", "testdata", "golden-v1-ctx.dcar")
+	for _, g := range []struct {
+		file      string
+		plan      planFunc
+		imageWith uint64
+	}{
+		{"golden-v1-ctx.dcar", planCtx, format.CodecCtxImage},
+		{"golden-v1-model.dcar", planModel, format.CodecModelImage},
+	} {
+		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.plan, g.imageWith) })
+	}
+}
+
+func testGolden(t *testing.T, file string, plan planFunc, imageWith uint64) {
+	path := filepath.Join("..", "testdata", file)
 	if *update {
-		if err := os.WriteFile(path, writeGolden(t), 0o644); err != nil {
+		if _, err := os.Stat(path); err == nil {
+			t.Logf("%s exists: not rewritten (goldens are forever)", path)
+		} else if err := os.WriteFile(path, writeGolden(t, plan), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -110,12 +153,12 @@ func TestGoldenCtx(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("missing entries %v", want)
 	}
-	if codecs[format.CodecCtxImage] != 2 || codecs[format.CodecCtxText] != 1 {
+	if codecs[imageWith] != 2 || codecs[format.CodecCtxText] != 1 {
 		t.Errorf("codecs %v", codecs)
 	}
 	// The current encoder still writes the same bytes (a change here
 	// means a new codec version is needed, not a new golden file).
-	if got := writeGolden(t); !bytes.Equal(got, arc) {
+	if got := writeGolden(t, plan); !bytes.Equal(got, arc) {
 		t.Error(fmt.Sprintf("ctx codecs no longer reproduce the golden archive (%d vs %d bytes): bump the codec version", len(got), len(arc)))
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/imgctx"
+	"github.com/dcar-archiver/dcar/model/imgnet"
 	"github.com/dcar-archiver/dcar/pixels"
 )
 
@@ -29,16 +31,86 @@ var ErrParams = errors.New("ctxcodec: unknown codec parameters")
 var ErrModelMismatch = errors.New("ctxcodec: model differs")
 
 func init() {
-	archive.RegisterCodec(format.CodecCtxImage, "ctx-image", imageCodec{})
+	archive.RegisterCodec(format.CodecCtxImage, "ctx-image", ctxImage)
+	archive.RegisterCodec(format.CodecModelImage, "model-image", modelImage)
 	archive.RegisterCodec(format.CodecCtxText, "ctx-text", textCodec{})
 	archive.RegisterPlanner(planImage)
 	archive.RegisterPlanner(planText)
 }
 
-// planImage routes uncompressed image containers to ctx-image. A whole
+// A pixelModel codes the samples of one stripe (w x rows pixels, ch
+// interleaved 8-bit channels). Models are identified by an 8-byte
+// fingerprint stored in every entry's parameters.
+type pixelModel interface {
+	EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error)
+	DecodeStripe(data []byte, w, rows, ch int) ([]byte, error)
+}
+
+// ctxModel is imgctx alone.
+type ctxModel struct{}
+
+func (ctxModel) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error) {
+	return imgctx.EncodeStripeConfig(dst, samples, w, rows, ch, imgctx.DefaultConfig)
+}
+
+func (ctxModel) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
+	return imgctx.DecodeStripeConfig(data, w, rows, ch, imgctx.DefaultConfig)
+}
+
+// The two image codecs share the container handling below and differ in
+// their pixel model: imgctx alone (ctx-image), or imgctx plus the shipped
+// integer network (model-image).
+var (
+	ctxImage = imageCodec{
+		name:    "ctx-image",
+		current: func() ([8]byte, error) { return imgctx.Fingerprint(imgctx.DefaultConfig), nil },
+		lookup: func(fp [8]byte) (pixelModel, error) {
+			if want := imgctx.Fingerprint(imgctx.DefaultConfig); fp != want {
+				return nil, fmt.Errorf("%w: ctx-image model fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, fp[:], want[:])
+			}
+			return ctxModel{}, nil
+		},
+	}
+	modelImage = imageCodec{
+		name: "model-image",
+		current: func() ([8]byte, error) {
+			m, err := imgnet.Default()
+			if err != nil {
+				return [8]byte{}, err
+			}
+			return m.Fingerprint, nil
+		},
+		lookup: func(fp [8]byte) (pixelModel, error) {
+			m, err := imgnet.ByFingerprint(fp)
+			if err != nil {
+				var names []string
+				all, _ := imgnet.Shipped()
+				for _, m := range all {
+					names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name))
+				}
+				return nil, fmt.Errorf("%w: model-image network fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, fp[:], strings.Join(names, ", "))
+			}
+			return m.Net, nil
+		},
+	}
+)
+
+// imageCodec codes pixel containers: the samples of the rows a block
+// holds whole through a pixel model, every other byte verbatim (zstd).
+type imageCodec struct {
+	name    string
+	current func() ([8]byte, error)              // the fingerprint new entries get
+	lookup  func(fp [8]byte) (pixelModel, error) // the model of an entry's fingerprint
+}
+
+// planImage routes uncompressed image containers to model-image. A whole
 // image up to 16 MiB is one block (one stripe: the best ratio); larger
 // files are cut in 16 MiB blocks, each coding the rows it holds whole.
 func planImage(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	return planImageWith(modelImage, format.CodecModelImage, k, r, size)
+}
+
+func planImageWith(c imageCodec, id uint64, k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	if k.Modality != format.ModalityImage || k.Compressed || size > maxImageFile || size == 0 {
 		return archive.Choice{}, false
 	}
@@ -50,29 +122,35 @@ func planImage(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool)
 	if err != nil {
 		return archive.Choice{}, false
 	}
-	params := imageParams(l)
-	if len(params) > format.MaxParamsLen {
-		return archive.Choice{}, false // a layout too irregular to record cheaply
+	params, err := c.params(l)
+	if err != nil || len(params) > format.MaxParamsLen {
+		return archive.Choice{}, false // no model, or a layout too irregular to record cheaply
 	}
-	return archive.Choice{Codec: format.CodecCtxImage, Params: params, BlockSize: int(min(size, format.MaxBlockSize))}, true
+	return archive.Choice{Codec: id, Params: params, BlockSize: int(min(size, format.MaxBlockSize))}, true
 }
 
-type imageCodec struct{}
-
-// imageParams are: the parameter version, the model fingerprint (8
-// bytes), the pixel layout.
-func imageParams(l *pixels.Layout) []byte {
-	fp := imgctx.Fingerprint(imgctx.DefaultConfig)
-	p := append([]byte{paramsVersion}, fp[:]...)
-	return append(p, l.MarshalBinary()...)
-}
-
-func layoutOf(b archive.Block) (*pixels.Layout, error) {
-	fp := imgctx.Fingerprint(imgctx.DefaultConfig)
-	if err := checkParams(b.Params, "ctx-image", fp); err != nil {
+// params are: the parameter version, the model fingerprint (8 bytes),
+// the pixel layout.
+func (c imageCodec) params(l *pixels.Layout) ([]byte, error) {
+	fp, err := c.current()
+	if err != nil {
 		return nil, err
 	}
-	return pixels.UnmarshalLayout(b.Params[1+len(fp):], b.EntrySize)
+	p := append([]byte{paramsVersion}, fp[:]...)
+	return append(p, l.MarshalBinary()...), nil
+}
+
+// setup checks a block's parameters and returns its layout and model.
+func (c imageCodec) setup(b archive.Block) (*pixels.Layout, pixelModel, error) {
+	if len(b.Params) < 9 || b.Params[0] != paramsVersion {
+		return nil, nil, fmt.Errorf("%w (%s version %d)", ErrParams, c.name, firstByte(b.Params))
+	}
+	m, err := c.lookup([8]byte(b.Params[1:9]))
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := pixels.UnmarshalLayout(b.Params[9:], b.EntrySize)
+	return l, m, err
 }
 
 // checkParams checks the version byte and the model fingerprint that
@@ -139,14 +217,14 @@ func split(l *pixels.Layout, blk []byte, off int64, y0, rows int) (samples, rest
 	return samples, rest
 }
 
-// Payload of a ctx-image block:
+// Payload of an image block (ctx-image and model-image alike):
 //
 //	uvarint  length of the residual part
 //	residual: the block's non-sample bytes, as a zstd block body (see
 //	          residual()) — codec byte 0 = stored, 1 = zstd
-//	the imgctx stream of the stripe's samples (may be empty)
-func (imageCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
-	l, err := layoutOf(b)
+//	the pixel model's stream of the stripe's samples (may be empty)
+func (c imageCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+	l, m, err := c.setup(b)
 	if err != nil {
 		return dst, err
 	}
@@ -161,11 +239,11 @@ func (imageCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	if rows == 0 {
 		return dst, nil
 	}
-	return imgctx.EncodeStripeConfig(dst, samples, l.W, rows, l.C, imgctx.DefaultConfig)
+	return m.EncodeStripe(dst, samples, l.W, rows, l.C)
 }
 
-func (imageCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
-	l, err := layoutOf(b)
+func (c imageCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+	l, m, err := c.setup(b)
 	if err != nil {
 		return dst, err
 	}
@@ -173,7 +251,7 @@ func (imageCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]by
 	rb := l.RowBytes()
 	n, k := binary.Uvarint(src)
 	if k <= 0 || n > uint64(len(src)-k) {
-		return dst, fmt.Errorf("%w: ctx-image residual length", format.ErrCorrupt)
+		return dst, fmt.Errorf("%w: %s residual length", format.ErrCorrupt, c.name)
 	}
 	restLen := rawLen - rows*rb
 	rest, err := unpackResidual(src[k:k+int(n)], restLen)
@@ -182,11 +260,11 @@ func (imageCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]by
 	}
 	var samples []byte
 	if rows > 0 {
-		if samples, err = imgctx.DecodeStripeConfig(src[k+int(n):], l.W, rows, l.C, imgctx.DefaultConfig); err != nil {
-			return dst, fmt.Errorf("%w: ctx-image: %v", format.ErrCorrupt, err)
+		if samples, err = m.DecodeStripe(src[k+int(n):], l.W, rows, l.C); err != nil {
+			return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)
 		}
 	} else if len(src) != k+int(n) {
-		return dst, fmt.Errorf("%w: ctx-image: trailing bytes", format.ErrCorrupt)
+		return dst, fmt.Errorf("%w: %s: trailing bytes", format.ErrCorrupt, c.name)
 	}
 	start := len(dst)
 	dst = append(dst, make([]byte, rawLen)...)

@@ -1,6 +1,8 @@
 package imgnet
 
 import (
+	"sync"
+
 	"github.com/dcar-archiver/dcar/imgctx"
 	"github.com/dcar-archiver/dcar/kernel"
 )
@@ -53,7 +55,8 @@ type QNet struct {
 	B3 []int32
 	S3 []kernel.Scale
 
-	p *prepared // the scales ready for the loops (NewState prepares them)
+	p    *prepared // the scales ready for the loops (NewState prepares them)
+	once sync.Once
 }
 
 type prepared struct {
@@ -62,11 +65,10 @@ type prepared struct {
 }
 
 func (q *QNet) prepare() {
-	if q.p != nil {
-		return
-	}
-	q.p = &prepared{s1: prepScales(q.S1), sr: prepScales(q.Sr), sk: prepScales(q.Sk), sv: prepScales(q.Sv),
-		so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg)}
+	q.once.Do(func() {
+		q.p = &prepared{s1: prepScales(q.S1), sr: prepScales(q.Sr), sk: prepScales(q.Sk), sv: prepScales(q.Sv),
+			so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg)}
+	})
 }
 
 // WeightMax bounds |Wq|. With activations saturated to int16 and at most
@@ -151,12 +153,13 @@ func requant(dst []int16, acc, bias []int32, scales []rescale, relu bool) {
 	}
 }
 
-// lerpQ16 sets dst = a + RoundShift((b-a)·mu, 16), saturated: the token
-// shift with a signed Q16 mix.
+// lerpQ16 sets dst = a + ((b-a)·mu + 2^15) >> 16, saturated: the token
+// shift with a signed Q16 mix, rounded half up.
 func lerpQ16(dst, a, b []int16, mu []int32) {
+	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
 	for i := range dst {
 		d := int64(b[i]) - int64(a[i])
-		dst[i] = kernel.SatInt16(int64(a[i]) + kernel.RoundShift(d*int64(mu[i]), 16))
+		dst[i] = int16(max(-32768, min(32767, int64(a[i])+(d*int64(mu[i])+1<<15)>>16)))
 	}
 }
 
@@ -196,9 +199,10 @@ func (s *QState) timeMix() {
 	requant(s.k, s.acc, nil, q.p.sk, false)
 	kernel.MatVecS16(s.acc, q.Wv, s.xv, H, H)
 	requant(s.v, s.acc, nil, q.p.sv, false)
-	for c := range s.g {
-		s.g[c] = kernel.Sigmoid(kernel.SatInt16(q.p.sg.apply(int64(s.xr[c]))))
+	for c, x := range s.xr {
+		s.y[c] = int16(max(-32768, min(32767, q.p.sg.apply(int64(x))))) // y is free until the WKV
 	}
+	kernel.SigmoidVec(s.g, s.y)
 	yShift := q.FS + q.FR - q.FY
 	for hh := 0; hh < H/HeadN; hh++ {
 		o := hh * HeadN
@@ -238,27 +242,27 @@ func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha 
 
 // renderQ adds the rendered head (o, log2 Q12) to logits (log2 Q8): the
 // integer version of render. Relative bins: q(v) = (16v - Blend)·2/Scale
-// + RelJ in Q16, linear interpolation (floor), constant beyond the grid.
-// Hats: weight o[NRel+k]·(1 - |16v - Pred_k|/Scale) for |16v-Pred_k| < Scale.
+// + RelJ in Q16, i.e. floor((16v - Blend)·floor(2^40/Scale) / 2^23) +
+// RelJ·2^16, clamped to [0, 2·RelJ·2^16]; delta = o[i] + ((o[i+1] -
+// o[i])·f) >> 16 with i = q>>16, f = q&0xffff. Hats: predictor k adds
+// (o[NRel+k]·e) >> 16 with e = 65536 - (|16v - Pred_k|·floor(2^32/Scale))
+// >> 16 where e > 0. Finally logits[v] += (delta + 8) >> 4.
 func renderQ(logits []int32, o []int32, f *imgctx.Features) {
 	logits = logits[:256]
+	o = o[:NOut]
 	bl, sc := int64(f.Blend), int64(max(f.Scale, 1))
 	var delta [256]int64
-	inv := (int64(1) << 40) / sc // 2^40/Scale
-	for v := 0; v < 256; v++ {
-		qv := ((int64(16*v)-bl)*inv)>>23 + RelJ<<16
-		switch {
-		case qv <= 0:
-			delta[v] = int64(o[0])
-		case qv >= 2*RelJ<<16:
-			delta[v] = int64(o[2*RelJ])
-		default:
-			i0, fr := qv>>16, qv&0xffff
-			a, b := int64(o[i0]), int64(o[i0+1])
-			delta[v] = a + ((b-a)*fr)>>16
-		}
+	inv := (int64(1) << 40) / sc
+	// acc = (16v - Blend)·inv, stepped exactly
+	acc, step := -bl*inv, 16*inv
+	for v := range delta {
+		qv := max(0, min(2*RelJ<<16, acc>>23+RelJ<<16))
+		acc += step
+		i0, fr := qv>>16, qv&0xffff
+		a, b := int64(o[i0]), int64(o[i0+1])
+		delta[v] = a + ((b-a)*fr)>>16
 	}
-	invH := (int64(1) << 32) / sc // 2^32/Scale
+	invH := (int64(1) << 32) / sc
 	for k := 0; k < imgctx.NumPred; k++ {
 		bk := int64(o[NRel+k])
 		if bk == 0 {
@@ -271,13 +275,12 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features) {
 			if d < 0 {
 				d = -d
 			}
-			e := 65536 - (d*invH)>>16
-			if e > 0 {
+			if e := 65536 - (d*invH)>>16; e > 0 {
 				delta[v] += (bk * e) >> 16
 			}
 		}
 	}
 	for v := range logits {
-		logits[v] += int32(max(-1<<30, min(1<<30, kernel.RoundShift(delta[v], 4))))
+		logits[v] += int32(max(-1<<30, min(1<<30, (delta[v]+8)>>4)))
 	}
 }
