@@ -51,7 +51,13 @@ type bitCoder interface {
 
 type encCoder struct{ e *coder.Encoder }
 
+// statHook, when set (tests), sees every coded decision of the encoder.
+var statHook func(p0 uint16, bit int)
+
 func (c encCoder) bit(m *bitModel, b int) int {
+	if statHook != nil {
+		statHook(m.p0(), b)
+	}
 	c.e.EncodeBit(m.p0(), b)
 	m.update(b)
 	return b
@@ -80,6 +86,9 @@ func (c decCoder) raw(_ uint32, n uint) uint32 {
 	return v
 }
 
+// setCat is a test hook naming the category of the next decisions.
+var setCat = func(int) {}
+
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -98,7 +107,8 @@ func codeTree(c bitCoder, t []bitModel, nbits uint, v int) int {
 // tokenModel holds the adaptive probabilities of the correction stream
 // (see the package documentation for the contexts).
 type tokenModel struct {
-	flag    [1 + 6*4*2*2]bitModel
+	flag    [1 + nMargin*2*4*2*2]bitModel
+	lenEq0  [4]bitModel
 	lenEq   [2 * 4]bitModel
 	lenEqM  [4]bitModel
 	lenTree [256]bitModel
@@ -118,20 +128,18 @@ func mBucket(m int) int {
 	return 3
 }
 
+// marginBuckets are the upper bounds (1/16 bit) of the margin buckets.
+var marginBuckets = [...]int8{-64, -32, -16, -8, -4, -2, -1, 0, 1, 3, 7, 15, 31, 63, 127}
+
+const nMargin = len(marginBuckets)
+
 func marginBucket(g int8) int {
-	switch {
-	case g <= -8:
-		return 0
-	case g <= -3:
-		return 1
-	case g <= 0:
-		return 2
-	case g <= 2:
-		return 3
-	case g <= 7:
-		return 4
+	for i, b := range marginBuckets {
+		if g <= b {
+			return i
+		}
 	}
-	return 5
+	return nMargin - 1
 }
 
 // codeBlock codes (enc: toks given) or decodes (toks nil) the tokens of
@@ -153,7 +161,11 @@ func (md *tokenModel) codeBlock(c bitCoder, pl *plan, data []byte, toks []uint32
 		ctx := 0
 		choice := pl.choice[i]
 		if M >= minMatch {
-			ctx = 1 + ((marginBucket(pl.margin[i])*4+mBucket(M))*2+b2i(pl.maxLenAt(i+1) > M))*2 + prevMatch
+			ctx = 1 + (((marginBucket(pl.margin[i])*2+b2i(pl.choice0[i] != 0))*4+mBucket(M))*2+b2i(pl.maxLenAt(i+1) > M))*2 + prevMatch
+		}
+		setCat(0)
+		if M >= minMatch {
+			setCat(1 + b2i(choice != 0))
 		}
 		if c.bit(&md.flag[ctx], int(t>>31)) == 0 {
 			out = append(out, uint32(data[pl.s+i]))
@@ -167,13 +179,17 @@ func (md *tokenModel) codeBlock(c bitCoder, pl *plan, data []byte, toks []uint32
 		if lp == 0 {
 			lp = M
 		}
+		lp0 := int(pl.choice0[i] >> 16)
 		eqLen := false
+		setCat(3)
 		switch {
 		case M < minMatch:
 			L = 3 + codeTree(c, md.lenTree[:], 8, L-3)
 		case c.bit(&md.lenEq[b2i(choice != 0)*4+mBucket(M)], b2i(L == lp)) == 1:
 			L, eqLen = lp, true
-		case lp != M && c.bit(&md.lenEqM[mBucket(M)], b2i(L == M)) == 1:
+		case lp0 != 0 && lp0 != lp && c.bit(&md.lenEq0[mBucket(M)], b2i(L == lp0)) == 1:
+			L = lp0
+		case lp != M && lp0 != M && c.bit(&md.lenEqM[mBucket(M)], b2i(L == M)) == 1:
 			L = M
 		default:
 			L = 3 + codeTree(c, md.lenTree[:], 8, L-3)
@@ -182,6 +198,7 @@ func (md *tokenModel) codeBlock(c bitCoder, pl *plan, data []byte, toks []uint32
 			return out, errf(ErrFormat, pl.s+i, "side data: match length %d past the block end", L)
 		}
 		dp := pl.nearest(i, L)
+		setCat(4)
 		if dp == 0 || c.bit(&md.distEq[b2i(eqLen)*3+min(L-3, 2)], b2i(D == dp)) == 0 {
 			ds := 0
 			if enc {
@@ -248,7 +265,7 @@ func codeTokens(c bitCoder, s *stream, data []byte, toks [][]uint32) ([][]uint32
 			return nil, errf(ErrFormat, pos, "side data: blocks longer than the data")
 		}
 		if b.typ != blockStored {
-			newPlan(m, pos, pos+b.raw, newCosts(b), &pl)
+			newPlan(m, pos, pos+b.raw, b, &pl)
 			var in []uint32
 			if toks != nil {
 				in = toks[i]

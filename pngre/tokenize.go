@@ -13,47 +13,92 @@ import (
 const (
 	hashBits = 16
 	window   = 32768
+	wmask    = window - 1
 	minMatch = 3
 	maxMatch = 258
-	// maxChain bounds the candidates looked at per position: the encoder
+	// maxSteps bounds the chain entries visited per position: the encoder
 	// and the decoder must use the same value (it is part of the format).
-	maxChain = 48
-	inf      = 1 << 28
+	maxSteps = 2048
+	inf      = 1 << 30
 )
 
+// keys are the prefix lengths of the matcher's hash chains. Chain k holds
+// the positions whose first keys[k] bytes hash alike, so every position
+// sharing keys[k] bytes with p is on p's chain k.
+var keys = [...]int{3, 4, 5, 6, 8, 10, 12, 16, 24, 32}
+
+const nKeys = len(keys)
+
+// keyFor[n] is the index of the longest key <= n (n >= 3).
+var keyFor [maxMatch + 2]uint8
+
+func init() {
+	for n := range keyFor {
+		for k := range keys {
+			if keys[k] <= n {
+				keyFor[n] = uint8(k)
+			}
+		}
+	}
+}
+
 // matcher keeps hash chains over all positions of the data, inserted in
-// order: prev links each position to the previous one with the same hash
-// of its next 3 bytes.
+// order. The chains live in rings of one window: an entry is only ever
+// followed while it lies within the window, before it is overwritten.
 type matcher struct {
 	data []byte
-	head []int32
-	prev []int32
+	head [nKeys][]int32
+	prev [nKeys][]int32
 	next int // positions < next are inserted
 }
 
 func newMatcher(data []byte) *matcher {
-	m := &matcher{data: data, head: make([]int32, 1<<hashBits), prev: make([]int32, len(data))}
-	for i := range m.head {
-		m.head[i] = -1
+	m := &matcher{data: data}
+	for k := range keys {
+		m.head[k] = make([]int32, 1<<hashBits)
+		for i := range m.head[k] {
+			m.head[k][i] = -1
+		}
+		m.prev[k] = make([]int32, window)
 	}
 	return m
 }
 
-func hash3(b []byte) uint32 {
-	v := uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2])
-	return (v * 2654435761) >> (32 - hashBits)
+func load(d []byte, p, n int) uint64 {
+	if p+8 <= len(d) {
+		return binary.LittleEndian.Uint64(d[p:]) & (1<<(8*uint(n)) - 1 | -uint64(n>>3))
+	}
+	v := uint64(0)
+	for i := n - 1; i >= 0; i-- {
+		v = v<<8 | uint64(d[p+i])
+	}
+	return v
+}
+
+// hashKey hashes the first keys[k] bytes at p (p+keys[k] <= len(d)).
+func hashKey(d []byte, p, k int) uint32 {
+	n := keys[k]
+	var v uint64
+	if n <= 8 {
+		v = load(d, p, n) * 0x9E3779B97F4A7C15
+	} else {
+		v = load(d, p, 8)*0x9E3779B97F4A7C15 ^ load(d, p+n-8, 8)*0xC2B2AE3D27D4EB4F
+	}
+	return uint32(v >> (64 - hashBits))
 }
 
 // insertUpTo inserts every position below p.
 func (m *matcher) insertUpTo(p int) {
 	for ; m.next < p; m.next++ {
 		q := m.next
-		if q+minMatch > len(m.data) {
-			continue
+		for k := range keys {
+			if q+keys[k] > len(m.data) {
+				break
+			}
+			h := hashKey(m.data, q, k)
+			m.prev[k][q&wmask] = m.head[k][h]
+			m.head[k][h] = int32(q)
 		}
-		h := hash3(m.data[q:])
-		m.prev[q] = m.head[h]
-		m.head[h] = int32(q)
 	}
 }
 
@@ -77,76 +122,161 @@ func matchLen(d []byte, a, b, n int) int {
 // (all positions below p inserted): walking candidates nearest first, a
 // record for each candidate longer than every nearer one, so record k is
 // the nearest match of every length in (len(k-1), len(k)]. Lengths are
-// capped at limit (<= 258).
+// capped at limit (<= 258). Once the best length is b, the walk goes on
+// along the chain of the longest key <= b+1, skipping the positions
+// already examined (all those nearer than the last one examined).
 func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 	if limit < minMatch {
 		return out
 	}
 	d := m.data
 	best := minMatch - 1
-	c := m.head[hash3(d[p:])]
-	for steps := 0; c >= 0 && p-int(c) <= window && steps < maxChain; steps++ {
+	k := 0
+	last := p // positions in [last, p) on the current chain are examined
+	c := m.head[0][hashKey(d, p, 0)]
+	for steps := 0; c >= 0 && p-int(c) <= window && steps < maxSteps; steps++ {
 		ci := int(c)
-		if d[ci+best] == d[p+best] {
-			if l := matchLen(d, ci, p, limit); l > best {
-				best = l
-				out = append(out, uint32(l)<<16|uint32(p-ci))
-				if l == limit {
-					break
+		if ci < last {
+			last = ci
+			if d[ci+best] == d[p+best] {
+				if l := matchLen(d, ci, p, limit); l > best {
+					best = l
+					out = append(out, uint32(l)<<16|uint32(p-ci))
+					if l == limit {
+						break
+					}
+					if nk := int(keyFor[l+1]); nk != k {
+						k = nk
+						c = m.head[k][hashKey(d, p, k)]
+						continue
+					}
 				}
 			}
 		}
-		c = m.prev[ci]
+		c = m.prev[k][ci&wmask]
 	}
 	return out
 }
 
-// costs are a block's code lengths turned into bit costs per length and
-// per distance symbol (inf when the block has no code for it).
+// Costs are in 1/65536 bit (Q16).
+const costOne = 1 << 16
+
+// costs are a block's bit costs per literal, per length and per distance
+// symbol (inf when the block has no code for it).
 type costs struct {
 	lit  [256]int32
 	len  [maxMatch + 1]int32
 	dsym [30]int32
 }
 
-func newCosts(b *block) *costs {
+// codeCosts are the block's code lengths as costs.
+func codeCosts(b *block) *costs {
+	var ll [288]int32
+	var dl [32]int32
+	for i := range ll {
+		ll[i] = int32(b.lit[i]) * costOne
+	}
+	for i := range dl {
+		dl[i] = int32(b.dist[i]) * costOne
+	}
+	return symCosts(b, &ll, &dl)
+}
+
+// symCosts turns per-symbol costs into a costs table, with the block's
+// missing codes as inf.
+func symCosts(b *block, ll *[288]int32, dl *[32]int32) *costs {
 	c := &costs{}
 	for i := range c.lit {
-		c.lit[i] = bitsOrInf(b.lit[i], 0)
+		c.lit[i] = orInf(b.lit[i], ll[i], 0)
 	}
 	for l := minMatch; l <= maxMatch; l++ {
-		s := lenSym[l]
-		c.len[l] = bitsOrInf(b.lit[257+int(s)], lenExtra[s])
+		s := 257 + int(lenSym[l])
+		c.len[l] = orInf(b.lit[s], ll[s], lenExtra[s-257])
 	}
 	for s := range c.dsym {
-		c.dsym[s] = bitsOrInf(b.dist[s], distExtra[s])
+		c.dsym[s] = orInf(b.dist[s], dl[s], distExtra[s])
 	}
 	return c
 }
 
-func bitsOrInf(l uint8, extra uint) int32 {
-	if l == 0 {
+func orInf(codeLen uint8, cost int32, extra uint) int32 {
+	if codeLen == 0 {
 		return inf
 	}
-	return int32(l) + int32(extra)
+	return cost + int32(extra)*costOne
+}
+
+// log2Q16 is log2(n) in Q16 for n >= 1, by integer squaring (exact on
+// every machine).
+func log2Q16(n uint64) int64 {
+	e := bits.Len64(n) - 1
+	var x uint64
+	if e <= 30 {
+		x = n << uint(30-e)
+	} else {
+		x = n >> uint(e-30)
+	}
+	r := int64(e) << 16
+	for b := int64(1 << 15); b > 0; b >>= 1 {
+		x = x * x >> 30
+		if x >= 2<<30 {
+			r |= b
+			x >>= 1
+		}
+	}
+	return r
+}
+
+// entropyCosts are the costs -log2(count/sum) of the symbol counts of a
+// parse (a symbol never used costs log2(sum)), as an optimal parser that
+// iterates on its own statistics uses them.
+func entropyCosts(b *block, ll *[288]uint32, dl *[32]uint32) *costs {
+	var lc [288]int32
+	var dc [32]int32
+	ent := func(cnt []uint32, out []int32) {
+		sum := uint64(0)
+		for _, v := range cnt {
+			sum += uint64(v)
+		}
+		if sum == 0 {
+			sum = uint64(len(cnt))
+		}
+		ls := log2Q16(sum)
+		for i, v := range cnt {
+			out[i] = int32(ls)
+			if v > 0 {
+				out[i] = int32(ls - log2Q16(uint64(v)))
+			}
+		}
+	}
+	ent(ll[:], lc[:])
+	ent(dl[:], dc[:])
+	return symCosts(b, &lc, &dc)
 }
 
 // plan is the reference tokenizer's view of one block: for every
 // position its match records, and the optimal parse's choice from there
 // to the block end (0: literal, else length<<16 | distance) with the
-// margin cost(best literal path) - cost(best match path), clamped.
+// margin cost(best literal path) - cost(best match path) in 1/16 bit,
+// clamped to int8.
 type plan struct {
 	s, e   int
 	off    []int32 // records of position s+i are recs[off[i]:off[i+1]]
 	recs   []uint32
 	choice []uint32
 	margin []int8
+	cost   []int64
+	// choice0 is the first parse's choice (under the code lengths).
+	choice0 []uint32
 }
 
-// newPlan runs the match finder over [s, e) and the backward optimal
-// parse under the block's costs.
-func newPlan(m *matcher, s, e int, c *costs, pl *plan) {
-	n := e - s
+// refineRounds is how often the parse is re-run on its own statistics.
+const refineRounds = 2
+
+// newPlan runs the match finder over [s, e) and the optimal parse: first
+// under the block's code lengths, then refineRounds times under the
+// entropy of the previous parse's symbol counts.
+func newPlan(m *matcher, s, e int, b *block, pl *plan) {
 	pl.s, pl.e = s, e
 	pl.off = append(pl.off[:0], 0)
 	pl.recs = pl.recs[:0]
@@ -156,20 +286,52 @@ func newPlan(m *matcher, s, e int, c *costs, pl *plan) {
 		pl.off = append(pl.off, int32(len(pl.recs)))
 	}
 	m.insertUpTo(e)
+	pl.parse(m.data, codeCosts(b))
+	pl.choice0 = append(pl.choice0[:0], pl.choice...)
+	for r := 0; r < refineRounds; r++ {
+		var ll [288]uint32
+		var dl [32]uint32
+		ll[256] = 1
+		for i := 0; i < e-s; {
+			ch := pl.choice[i]
+			if ch == 0 {
+				ll[m.data[s+i]]++
+				i++
+				continue
+			}
+			l, d := int(ch>>16), int(ch&0xffff)
+			ll[257+int(lenSym[l])]++
+			dl[distSym(d)]++
+			i += l
+		}
+		pl.parse(m.data, entropyCosts(b, &ll, &dl))
+	}
+}
+
+// parse is the backward optimal parse: cost[i] is the cheapest coding of
+// the block from position s+i on. Ties go to the literal, then to the
+// shortest length.
+func (pl *plan) parse(data []byte, c *costs) {
+	n := pl.e - pl.s
 	pl.choice = grow(pl.choice, n)
 	pl.margin = growI8(pl.margin, n)
-	cost := make([]int64, n+1)
+	if cap(pl.cost) >= n+1 {
+		pl.cost = pl.cost[:n+1]
+	} else {
+		pl.cost = make([]int64, n+1)
+	}
+	cost := pl.cost
+	cost[n] = 0
 	for i := n - 1; i >= 0; i-- {
-		p := s + i
-		litc := int64(c.lit[m.data[p]]) + cost[i+1]
-		matc, mch := int64(inf), uint32(0)
+		litc := int64(c.lit[data[pl.s+i]]) + cost[i+1]
+		matc, mch := int64(1)<<62, uint32(0)
 		prevLen := minMatch - 1
 		for _, r := range pl.recs[pl.off[i]:pl.off[i+1]] {
 			l, d := int(r>>16), int(r&0xffff)
 			dc := c.dsym[distSym(d)]
 			if dc < inf {
 				for k := prevLen + 1; k <= l; k++ {
-					if v := int64(c.len[k]+dc) + cost[i+k]; v < matc {
+					if v := int64(c.len[k]) + int64(dc) + cost[i+k]; v < matc {
 						matc, mch = v, uint32(k)<<16|uint32(d)
 					}
 				}
@@ -181,8 +343,7 @@ func newPlan(m *matcher, s, e int, c *costs, pl *plan) {
 		} else {
 			cost[i], pl.choice[i] = matc, mch
 		}
-		cost[i] = min(cost[i], inf)
-		pl.margin[i] = int8(max(-100, min(100, litc-matc)))
+		pl.margin[i] = int8(max(-127, min(127, (litc-matc)>>12)))
 	}
 }
 
