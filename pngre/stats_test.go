@@ -10,6 +10,7 @@ import (
 var statCat int
 
 func init() { setCat = func(c int) { statCat = c } }
+
 var statBits [16]float64
 var statN [16]int
 

@@ -1,0 +1,197 @@
+package ctxcodec
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/imgctx"
+	"github.com/dcar-archiver/dcar/pngre"
+)
+
+// model-png (codec 18): a PNG is split by package pngre into its pixels
+// and the side data that rebuilds the exact file from them; the pixels go
+// through a pixel coder, the side data is stored compactly.
+
+// pngParamsVersion is the first byte of model-png's parameters.
+const pngParamsVersion = 1
+
+// maxPNGExpansion bounds the pixel bytes of a model-png entry relative to
+// its file size, so that a decoder's memory stays O(RawLen) whatever the
+// payload claims (deflate itself expands at most ~1032:1; PNGs past this
+// bound stay zstd).
+const maxPNGExpansion = 64
+
+func init() {
+	archive.RegisterCodec(format.CodecModelPNG, "model-png", pngCodec{pix: pngPixelsCtx})
+	archive.RegisterPlanner(planPNG)
+}
+
+// pngPixelCoder codes the pixels of a whole image. It is a value so that
+// a stronger coder (the network) can replace imgctx under a new
+// fingerprint; fp is recorded in every entry's parameters.
+type pngPixelCoder struct {
+	name   string
+	fp     func() [8]byte
+	encode func(dst, pix []byte, w, h, c int) ([]byte, error)
+	decode func(src []byte, w, h, c int) ([]byte, error)
+}
+
+// pngPixelsCtx is imgctx (the ctx-image model), one stripe per image.
+var pngPixelsCtx = pngPixelCoder{
+	name: "imgctx",
+	fp:   func() [8]byte { return imgctx.Fingerprint(imgctx.DefaultConfig) },
+	encode: func(dst, pix []byte, w, h, c int) ([]byte, error) {
+		return imgctx.EncodeStripeConfig(dst, pix, w, h, c, imgctx.DefaultConfig)
+	},
+	decode: func(src []byte, w, h, c int) ([]byte, error) {
+		return imgctx.DecodeStripeConfig(src, w, h, c, imgctx.DefaultConfig)
+	},
+}
+
+type pngCodec struct{ pix pngPixelCoder }
+
+// pngParams are: the parameter version, the pixel coder's fingerprint.
+func (c pngCodec) params() []byte {
+	fp := c.pix.fp()
+	return append([]byte{pngParamsVersion}, fp[:]...)
+}
+
+func (c pngCodec) check(b archive.Block) error {
+	p := b.Params
+	if len(p) != 9 || p[0] != pngParamsVersion {
+		return fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
+	}
+	if fp := c.pix.fp(); [8]byte(p[1:9]) != fp {
+		return fmt.Errorf("%w: model-png pixel model fingerprint %x in the archive, this dcar has %x (%s)", ErrModelMismatch, p[1:9], fp[:], c.pix.name)
+	}
+	if b.Offset != 0 {
+		return fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
+	}
+	return nil
+}
+
+// planPNG routes PNGs that pngre reconstructs exactly to model-png, as one
+// block. The full reconstruction round trip runs here: a PNG whose side
+// data does not rebuild it byte for byte stays zstd (a codec error would
+// fail the whole archive).
+func planPNG(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
+		return archive.Choice{}, false
+	}
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil {
+		return archive.Choice{}, false
+	}
+	if !pngVerifies(data) {
+		return archive.Choice{}, false
+	}
+	c := pngCodec{pix: pngPixelsCtx}
+	return archive.Choice{Codec: format.CodecModelPNG, Params: c.params(), BlockSize: int(size)}, true
+}
+
+// pngVerifies splits a PNG and checks that its side data rebuilds it.
+func pngVerifies(data []byte) bool {
+	p, err := pngre.Split(data)
+	if err != nil || len(p.Pixels) > maxPNGExpansion*len(data)+1<<16 {
+		return false
+	}
+	back, err := pngre.Join(p.Meta, p.Tokens, p.Pixels)
+	return err == nil && bytes.Equal(back, data)
+}
+
+// Payload of a model-png block (the whole file):
+//
+//	uvarint  M, the length of the meta part
+//	uvarint  L, then L bytes: the meta part as byte 0x00 and M bytes
+//	         verbatim, or byte 0x01 and one zstd frame decoding to M bytes
+//	uvarint  T, then T bytes: pngre's range-coded token corrections
+//	the pixel coder's stream of the W*H*C pixels
+func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
+		return dst, err
+	}
+	if int64(len(src)) != b.EntrySize {
+		return dst, fmt.Errorf("model-png: block of %d bytes, entry of %d", len(src), b.EntrySize)
+	}
+	p, err := pngre.Split(src)
+	if err != nil {
+		return dst, err
+	}
+	meta, err := packResidual(p.Meta)
+	if err != nil {
+		return dst, err
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(p.Meta)))
+	dst = binary.AppendUvarint(dst, uint64(len(meta)))
+	dst = append(dst, meta...)
+	dst = binary.AppendUvarint(dst, uint64(len(p.Tokens)))
+	dst = append(dst, p.Tokens...)
+	return c.pix.encode(dst, p.Pixels, p.W, p.H, p.C)
+}
+
+func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
+		return dst, err
+	}
+	bad := func(what string) error { return fmt.Errorf("%w: model-png %s", format.ErrCorrupt, what) }
+	m, k := binary.Uvarint(src)
+	if k <= 0 || m == 0 || m > uint64(rawLen) {
+		return dst, bad("meta length")
+	}
+	src = src[k:]
+	l, k := binary.Uvarint(src)
+	if k <= 0 || l > uint64(len(src)-k) || l == 0 {
+		return dst, bad("packed meta length")
+	}
+	meta, err := unpackPNGMeta(src[k:k+int(l)], int(m))
+	if err != nil {
+		return dst, err
+	}
+	src = src[k+int(l):]
+	t, k := binary.Uvarint(src)
+	if k <= 0 || t > uint64(len(src)-k) {
+		return dst, bad("token stream length")
+	}
+	tokens := src[k : k+int(t)]
+	src = src[k+int(t):]
+	w, h, ch, err := pngre.Dims(meta)
+	if err != nil {
+		return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
+	}
+	if int64(w)*int64(h)*int64(ch) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
+		return dst, bad("image larger than its file allows")
+	}
+	pix, err := c.pix.decode(src, w, h, ch)
+	if err != nil {
+		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
+	}
+	out, err := pngre.Join(meta, tokens, pix)
+	if err != nil {
+		return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
+	}
+	if len(out) != rawLen {
+		return dst, bad(fmt.Sprintf("rebuilt %d bytes, want %d", len(out), rawLen))
+	}
+	return append(dst, out...), nil
+}
+
+func unpackPNGMeta(b []byte, n int) ([]byte, error) {
+	switch b[0] {
+	case 0:
+		if len(b)-1 != n {
+			return nil, fmt.Errorf("%w: model-png meta length", format.ErrCorrupt)
+		}
+		return b[1:], nil
+	case 1:
+		z, err := archive.LookupCodec(format.CodecZstd)
+		if err != nil {
+			return nil, err
+		}
+		return z.Decompress(nil, b[1:], n, archive.Block{})
+	}
+	return nil, fmt.Errorf("%w: model-png meta method %d", format.ErrCorrupt, b[0])
+}
