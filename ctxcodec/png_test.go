@@ -159,4 +159,3 @@ func FuzzPNGDecompress(f *testing.F) {
 		c.Decompress(nil, src, len(data), b)
 	})
 }
-
