@@ -24,6 +24,9 @@ type implementation struct {
 
 	// Element-wise kernels (exact; same semantics as the generic ones).
 	elem elemKernels
+
+	// One WKV16 step (see WKV16; exact).
+	wkv16 func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
 }
 
 // elemKernels are the vectorisable element-wise operations, called by the
@@ -64,6 +67,7 @@ var generic = &implementation{
 	sgemm:      sgemmGeneric,
 	matVecF32:  matVecF32Generic,
 	elem:       genericElem,
+	wkv16:      wkv16Generic,
 }
 
 // impls lists the implementations usable on this machine, best first; the
@@ -84,6 +88,7 @@ var (
 	sgemmImpl      func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
 	matVecF32Impl  func(y, w, x []float32, rows, cols int)
 	ek             elemKernels
+	wkv16Impl      func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
 )
 
 func init() {
@@ -101,6 +106,7 @@ func use(im *implementation) {
 	sgemmImpl = im.sgemm
 	matVecF32Impl = im.matVecF32
 	ek = im.elem
+	wkv16Impl = im.wkv16
 }
 
 // Impl returns the name of the implementation in use: "avx512" (AVX-512 F/BW/VL

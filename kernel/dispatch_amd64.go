@@ -20,6 +20,7 @@ var avx2Impl = &implementation{
 	sgemm:      sgemmAVX2,
 	matVecF32:  matVecF32AVX2,
 	elem:       avx2Elem,
+	wkv16:      wkv16Generic, // no 64-bit arithmetic shifts or min/max in AVX2
 }
 
 var avx512Impl = &implementation{
@@ -30,6 +31,7 @@ var avx512Impl = &implementation{
 	sgemm:      sgemmAVX512,
 	matVecF32:  matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
 	elem:       avx512Elem,
+	wkv16:      wkv16AVX512,
 }
 
 func archImpls() []*implementation {

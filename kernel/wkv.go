@@ -29,9 +29,6 @@ func WKV16(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y 
 	wkv16Impl(st, kk, b, dec, kv, v, r, rsh, yShift, y)
 }
 
-// wkv16Impl is the implementation in use (set by dispatch).
-var wkv16Impl = wkv16Generic
-
 func wkv16Generic(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16) {
 	var sa, acc [16]int64
 	for j := 0; j < 16; j++ {
