@@ -219,17 +219,27 @@ func init() {
 	}
 }
 
+// distSym is the distance symbol of distance d (1..32768).
 func distSym(d int) int {
-	if d <= 4 {
-		return d - 1
+	if d <= 256 {
+		return int(distCode[d-1])
 	}
-	// position of the highest bit of d-1
-	v := uint32(d - 1)
-	hb := 31
-	for v>>uint(hb) == 0 {
-		hb--
+	return int(distCode[256+(d-1)>>7])
+}
+
+// distCode maps d-1 < 256 at [d-1], and (d-1)>>7 at [256+(d-1)>>7].
+var distCode [512]uint8
+
+func init() {
+	for s := 0; s < 30; s++ {
+		for d := distBase[s]; d < distBase[s]+1<<distExtra[s]; d++ {
+			if d <= 256 {
+				distCode[d-1] = uint8(s)
+			} else {
+				distCode[256+(d-1)>>7] = uint8(s)
+			}
+		}
 	}
-	return 2*hb + int((v>>uint(hb-1))&1)
 }
 
 var clOrder = [19]int{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}

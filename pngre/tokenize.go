@@ -25,7 +25,7 @@ const (
 // keys are the prefix lengths of the matcher's hash chains. Chain k holds
 // the positions whose first keys[k] bytes hash alike, so every position
 // sharing keys[k] bytes with p is on p's chain k.
-var keys = [...]int{3, 4, 5, 6, 8, 10, 12, 16, 24, 32}
+var keys = [...]int{3, 4, 5, 6, 8, 12, 16, 32}
 
 const nKeys = len(keys)
 
@@ -87,19 +87,49 @@ func hashKey(d []byte, p, k int) uint32 {
 	return uint32(v >> (64 - hashBits))
 }
 
-// insertUpTo inserts every position below p.
-func (m *matcher) insertUpTo(p int) {
-	for ; m.next < p; m.next++ {
-		q := m.next
-		for k := range keys {
-			if q+keys[k] > len(m.data) {
-				break
-			}
-			h := hashKey(m.data, q, k)
-			m.prev[k][q&wmask] = m.head[k][h]
-			m.head[k][h] = int32(q)
+// keyMask[k] keeps the first keys[k] bytes of a little-endian load (all
+// 8 for longer keys).
+var keyMask [nKeys]uint64
+
+func init() {
+	for k, n := range keys {
+		keyMask[k] = ^uint64(0)
+		if n < 8 {
+			keyMask[k] = 1<<(8*uint(n)) - 1
 		}
 	}
+}
+
+// insertUpTo inserts every position below p.
+func (m *matcher) insertUpTo(p int) {
+	d := m.data
+	for ; m.next < p; m.next++ {
+		q := m.next
+		if q+40 > len(d) { // near the end: the general path
+			for k := range keys {
+				if q+keys[k] > len(d) {
+					break
+				}
+				m.link(k, q, hashKey(d, q, k))
+			}
+			continue
+		}
+		v := binary.LittleEndian.Uint64(d[q:])
+		for k := 0; k < nKeys; k++ {
+			var h uint32
+			if n := keys[k]; n <= 8 {
+				h = uint32((v & keyMask[k]) * 0x9E3779B97F4A7C15 >> (64 - hashBits))
+			} else {
+				h = uint32((v*0x9E3779B97F4A7C15 ^ binary.LittleEndian.Uint64(d[q+n-8:])*0xC2B2AE3D27D4EB4F) >> (64 - hashBits))
+			}
+			m.link(k, q, h)
+		}
+	}
+}
+
+func (m *matcher) link(k, q int, h uint32) {
+	m.prev[k][q&wmask] = m.head[k][h]
+	m.head[k][h] = int32(q)
 }
 
 // matchLen is the common prefix length of data[a:] and data[b:], at most n.
