@@ -10,7 +10,17 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
+
+// zstdSize is the size of b as one zstd frame at the best level (how the
+// codec stores the meta part).
+func zstdSize(b []byte) int {
+	e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+	defer e.Close()
+	return len(e.EncodeAll(b, nil))
+}
 
 // roundTrip splits and joins b and checks the result is identical.
 func roundTrip(t testing.TB, name string, b []byte) *Parts {
@@ -110,6 +120,10 @@ func TestCorpora(t *testing.T) {
 	if p := os.Getenv("PNGRE_FILES"); p != "" {
 		files, _ = filepath.Glob(p)
 	}
+	var total struct{ meta, tokens int }
+	defer func() {
+		t.Logf("total: meta (zstd) %d tokens %d side %d over %d files", total.meta, total.tokens, total.meta+total.tokens, len(files))
+	}()
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -117,6 +131,9 @@ func TestCorpora(t *testing.T) {
 		}
 		t0 := time.Now()
 		p := roundTrip(t, f, b)
-		t.Logf("%s: meta %d tokens %d (%.1fs)", filepath.Base(f), len(p.Meta), len(p.Tokens), time.Since(t0).Seconds())
+		zm := zstdSize(p.Meta)
+		total.meta += zm
+		total.tokens += len(p.Tokens)
+		t.Logf("%s: meta %d (zstd %d) tokens %d side %d (%.1fs)", filepath.Base(f), len(p.Meta), zm, len(p.Tokens), zm+len(p.Tokens), time.Since(t0).Seconds())
 	}
 }

@@ -42,3 +42,9 @@ func TestStats(t *testing.T) {
 		}
 	}
 }
+
+func init() {
+	if v := os.Getenv("PNGRE_ROUNDS"); v != "" {
+		refineRounds = int(v[0] - '0')
+	}
+}

@@ -301,7 +301,7 @@ type plan struct {
 }
 
 // refineRounds is how often the parse is re-run on its own statistics.
-const refineRounds = 2
+var refineRounds = 1
 
 // newPlan runs the match finder over [s, e) and the optimal parse: first
 // under the block's code lengths, then refineRounds times under the
