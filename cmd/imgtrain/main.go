@@ -26,29 +26,32 @@ import (
 )
 
 var (
-	runName  = flag.String("run", "mlp", "run name (log and checkpoint under -dir)")
-	dir      = flag.String("dir", "model/imgnet/runs", "run directory")
-	hid      = flag.Int("h", 64, "hidden size")
-	rec      = flag.Bool("rec", false, "add the RWKV-7-style time-mix")
-	minutes  = flag.Float64("minutes", 10, "training time budget")
-	batch    = flag.Int("batch", 32, "sequences per step")
-	seqLen   = flag.Int("seq", 96, "sequence length (sub-pixels) for training and chunked inference")
-	lr       = flag.Float64("lr", 2e-3, "peak learning rate")
-	wd       = flag.Float64("wd", 0.01, "weight decay")
-	rowEvery = flag.Int("rows", 16, "keep one training row in this many")
-	valEvery = flag.Int("val-rows", 4, "periodic validation: one hold-out row in this many")
-	evalSec  = flag.Float64("eval-every", 120, "seconds between validations")
-	workers  = flag.Int("j", 2, "feature-extraction workers")
-	evalSet  = flag.String("eval", "", "evaluate -load on holdout or kodak (no training)")
-	load     = flag.String("load", "", "checkpoint to evaluate")
-	initFrom = flag.String("init", "", "start training from this checkpoint's weights (fresh optimiser and schedule)")
-	intEval  = flag.Bool("int", false, "with -eval: also code with the integer network quantised from -load (decoded back and compared)")
-	export   = flag.String("export", "", "with -load: quantise and write the integer weight file here")
-	warmup   = flag.Int("warmup", 100, "learning-rate warm-up steps")
-	bench    = flag.Bool("bench", false, "with -load: time single-sample inference")
-	seed     = flag.Uint64("seed", 1, "seed")
-	trainCW  = flag.Int("train-cw", 1024, "training centre-crop width (0 = whole)")
-	trainCH  = flag.Int("train-ch", 512, "training centre-crop height (0 = whole)")
+	runName   = flag.String("run", "mlp", "run name (log and checkpoint under -dir)")
+	dir       = flag.String("dir", "model/imgnet/runs", "run directory")
+	hid       = flag.Int("h", 64, "hidden size")
+	rec       = flag.Bool("rec", false, "add the RWKV-7-style time-mix")
+	minutes   = flag.Float64("minutes", 10, "training time budget")
+	batch     = flag.Int("batch", 32, "sequences per step")
+	seqLen    = flag.Int("seq", 96, "sequence length (sub-pixels) for training and chunked inference")
+	lr        = flag.Float64("lr", 2e-3, "peak learning rate")
+	wd        = flag.Float64("wd", 0.01, "weight decay")
+	rowEvery  = flag.Int("rows", 16, "keep one training row in this many")
+	valEvery  = flag.Int("val-rows", 4, "periodic validation: one hold-out row in this many")
+	evalSec   = flag.Float64("eval-every", 120, "seconds between validations")
+	workers   = flag.Int("j", 2, "feature-extraction workers")
+	evalSet   = flag.String("eval", "", "evaluate -load on holdout or kodak (no training)")
+	load      = flag.String("load", "", "checkpoint to evaluate")
+	initFrom  = flag.String("init", "", "start training from this checkpoint's weights (fresh optimiser and schedule)")
+	intEval   = flag.Bool("int", false, "with -eval: also code with the integer network quantised from -load (decoded back and compared)")
+	export    = flag.String("export", "", "with -load: quantise and write the integer weight file here")
+	online    = flag.String("online", "", "with -eval holdout -load: compare CE with online head adaptation at these learning rates, e.g. 0.01,0.001 (bias,matrix)")
+	adapt     = flag.Uint("adapt", 0, "with -int/-export: online head-bias adaptation shift (0 = off)")
+	adaptHead = flag.Float64("adapt-head", 0, "with -int/-export: online head-matrix adaptation learning rate (0 = off)")
+	warmup    = flag.Int("warmup", 100, "learning-rate warm-up steps")
+	bench     = flag.Bool("bench", false, "with -load: time single-sample inference")
+	seed      = flag.Uint64("seed", 1, "seed")
+	trainCW   = flag.Int("train-cw", 1024, "training centre-crop width (0 = whole)")
+	trainCH   = flag.Int("train-ch", 512, "training centre-crop height (0 = whole)")
 )
 
 func loadRGB(path string, cw, chh int) ([]byte, int, int, error) {
@@ -241,9 +244,13 @@ func evaluate() {
 		benchNet(net)
 		return
 	}
+	if *online != "" {
+		onlineExperiment(net)
+		return
+	}
 	var qn *imgnet.QNet
 	if *intEval || *export != "" {
-		if qn, err = imgnet.Quantize(net, calibBatch(), *seqLen); err != nil {
+		if qn, err = imgnet.QuantizeAdapt(net, calibBatch(), *seqLen, *adapt, *adaptHead); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("quantised: fh1 %d fr %d fk %d fv %d fs %d fy %d fh2 %d\n", qn.FH1, qn.FR, qn.FK, qn.FV, qn.FS, qn.FY, qn.FH2)
@@ -363,4 +370,33 @@ func calibBatch() *imgnet.Batch {
 		b.Gather(s, c[0], c[1])
 	}
 	return b
+}
+
+// onlineExperiment compares the cross-entropy of the trained head with
+// an online-adapted one on hold-out crops (training data only).
+func onlineExperiment(net *imgnet.Net) {
+	var lb, lh float64
+	if _, err := fmt.Sscanf(*online, "%g,%g", &lb, &lh); err != nil {
+		log.Fatal(err)
+	}
+	_, hold := split()
+	var base, adapt float64
+	n := 0
+	for _, f := range hold[:4] {
+		pix, w, h, err := loadRGB(f, 256, 192)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := imgnet.Extract(pix, w, h, 3, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		b := net.EvaluateOnline(s, *seqLen, 0, 0)
+		a := net.EvaluateOnline(s, *seqLen, lb, lh)
+		fmt.Printf("%s: %.4f -> %.4f bpsp\n", filepath.Base(f), b/float64(s.N), a/float64(s.N))
+		base += b
+		adapt += a
+		n += s.N
+	}
+	fmt.Printf("online %s: %.4f -> %.4f bpsp (%+.2f%%)\n", *online, base/float64(n), adapt/float64(n), 100*(adapt/base-1))
 }

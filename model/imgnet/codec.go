@@ -45,8 +45,10 @@ func (p *predictor) Logits(lg []int32) {
 	p.st.Step(lg, p.feat[:], p.f)
 }
 
-// Update records the coded value of the sub-pixel.
-func (p *predictor) Update(v byte) {
+// Update records the coded value of the sub-pixel, coded with the
+// frequency table ft built from the last Logits.
+func (p *predictor) Update(v byte, ft *coder.FreqTable) {
+	p.st.Adapt(p.f, ft.Freq, v)
 	p.prevRes = Residual(p.f, v)
 	p.cx.Update(v)
 	p.i++
@@ -72,7 +74,7 @@ func (q *QNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error
 			return nil, err
 		}
 		enc.Encode(&ft, int(s))
-		p.Update(s)
+		p.Update(s, &ft)
 	}
 	return enc.Finish()
 }
@@ -100,7 +102,7 @@ func (q *QNet) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 			return nil, err
 		}
 		out[k] = byte(s)
-		p.Update(byte(s))
+		p.Update(byte(s), &ft)
 	}
 	if err := dec.Finish(); err != nil {
 		return nil, err

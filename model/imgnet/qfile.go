@@ -39,6 +39,9 @@ func (q *QNet) tensors() []qTensor {
 			qTensor{name: "wo", i16: &q.Wo, n: H * H}, qTensor{name: "so", scale: &q.So, n: H},
 		)
 	}
+	if q.SA3 != nil {
+		t = append(t, qTensor{name: "sa3", scale: &q.SA3, n: NOut})
+	}
 	return append(t,
 		qTensor{name: "w2", i16: &q.W2, n: H * H}, qTensor{name: "b2", i32: &q.B2, n: H}, qTensor{name: "s2", scale: &q.S2, n: H},
 		qTensor{name: "w3", i16: &q.W3, n: NOut * H}, qTensor{name: "b3", i32: &q.B3, n: NOut}, qTensor{name: "s3", scale: &q.S3, n: NOut},
@@ -50,6 +53,9 @@ func (q *QNet) meta() map[string]string {
 		"rec": strconv.FormatBool(q.Rec()), "nf": strconv.Itoa(NF), "nout": strconv.Itoa(NOut)}
 	for name, v := range q.fracs() {
 		m[name] = strconv.Itoa(int(*v))
+	}
+	if q.AdaptShift > 0 {
+		m["adapt"] = strconv.Itoa(int(q.AdaptShift))
 	}
 	if q.Rec() {
 		m["sg"] = fmt.Sprintf("%d,%d", q.Sg.Mult, q.Sg.Shift)
@@ -122,6 +128,13 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 		return bad("shape h=%s seq=%s nf=%s nout=%s", f.Meta["h"], f.Meta["seq"], f.Meta["nf"], f.Meta["nout"])
 	}
 	rec := f.Meta["rec"] == "true"
+	if _, ok := f.Meta["adapt"]; ok {
+		a := atoi("adapt")
+		if a < 1 || a > 30 {
+			return bad("adapt=%q", f.Meta["adapt"])
+		}
+		q.AdaptShift = uint(a)
+	}
 	for name, p := range q.fracs() {
 		v := atoi(name)
 		if v < 0 || v > 24 {
@@ -144,6 +157,12 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 		if q.FS+q.FR < q.FY {
 			return bad("output format fy=%d above fs+fr", q.FY)
 		}
+	}
+	if _, ok := f.Tensor("sa3.mult"); ok {
+		if q.AdaptShift == 0 {
+			return bad("head-matrix adaptation without bias adaptation")
+		}
+		q.SA3 = []kernel.Scale{} // marks it for tensors()
 	}
 	le := binary.LittleEndian
 	get := func(name string, dt model.DType, n int) ([]byte, error) {

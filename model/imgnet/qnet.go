@@ -32,6 +32,13 @@ import (
 type QNet struct {
 	H   int
 	Seq int // the state is reset at row starts and every Seq sub-pixels
+	// AdaptShift > 0 turns on online adaptation of the head's bias within
+	// a stripe (see QState.Adapt); its learning rate is 2^-AdaptShift.
+	// 0 (weight files without the key) means no adaptation.
+	AdaptShift uint
+	// SA3, if not nil, turns on online adaptation of the head matrix
+	// within a stripe: row k's learning-rate factor (see QState.Adapt).
+	SA3 []kernel.Scale
 
 	FH1, FR, FK, FV, FS, FY, FH2 uint
 
@@ -61,13 +68,15 @@ type QNet struct {
 
 type prepared struct {
 	s1, sr, sk, sv, so, s2, s3 []rescale
+	sa3                        []rescale
 	sg                         rescale
 }
 
 func (q *QNet) prepare() {
 	q.once.Do(func() {
 		q.p = &prepared{s1: prepScales(q.S1), sr: prepScales(q.Sr), sk: prepScales(q.Sk), sv: prepScales(q.Sv),
-			so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg)}
+			so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg),
+			sa3: prepScales(q.SA3)}
 	})
 }
 
@@ -87,6 +96,10 @@ type QState struct {
 	acc                         []int32
 	o                           []int32
 	wkv                         wkvScratch
+	ob                          [NOut]int32 // adapted head bias (log2 Q12), kept for the whole stripe
+	w3                          []int32     // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
+	ri                          [256]uint8  // render: grid cell of each value
+	rf                          [256]int32  // render: position in the cell, Q16
 	S                           []int32 // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
@@ -103,6 +116,12 @@ func (q *QNet) NewState() *QState {
 	s.acc = make([]int32, max(H, NOut))
 	s.o = make([]int32, NOut)
 	s.S = make([]int32, H*HeadN)
+	if q.SA3 != nil {
+		s.w3 = make([]int32, len(q.W3))
+		for i, w := range q.W3 {
+			s.w3[i] = int32(w) << headFrac
+		}
+	}
 	return s
 }
 
@@ -178,11 +197,22 @@ func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 	}
 	kernel.MatVecS16(s.acc, q.W2, hr, H, H)
 	requant(s.h2, s.acc, q.B2, q.p.s2, true)
-	kernel.MatVecS16(s.acc, q.W3, s.h2, NOut, H)
-	for i := range s.o {
-		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i])))))
+	if s.w3 != nil {
+		for i := 0; i < NOut; i++ {
+			row := s.w3[i*H : (i+1)*H]
+			var a int64
+			for j, h := range s.h2[:len(row)] {
+				a += int64(row[j]) * int64(h)
+			}
+			s.acc[i] = int32(max(-1<<31, min(1<<31-1, a>>headFrac)))
+		}
+	} else {
+		kernel.MatVecS16(s.acc, q.W3, s.h2, NOut, H)
 	}
-	renderQ(logits, s.o, f)
+	for i := range s.o {
+		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(s.ob[i]))))
+	}
+	renderQ(logits, s.o, f, &s.ri, &s.rf)
 }
 
 // timeMix computes hr = h1 + Wo·(WKV(h1)⊙σ(xr)) and advances the state.
@@ -247,7 +277,7 @@ func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha 
 // o[i])·f) >> 16 with i = q>>16, f = q&0xffff. Hats: predictor k adds
 // (o[NRel+k]·e) >> 16 with e = 65536 - (|16v - Pred_k|·floor(2^32/Scale))
 // >> 16 where e > 0. Finally logits[v] += (delta + 8) >> 4.
-func renderQ(logits []int32, o []int32, f *imgctx.Features) {
+func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *[256]int32) {
 	logits = logits[:256]
 	o = o[:NOut]
 	bl, sc := int64(f.Blend), int64(max(f.Scale, 1))
@@ -259,6 +289,7 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features) {
 		qv := max(0, min(2*RelJ<<16, acc>>23+RelJ<<16))
 		acc += step
 		i0, fr := qv>>16, qv&0xffff
+		ri[v], rf[v] = uint8(i0), int32(fr)
 		a, b := int64(o[i0]), int64(o[i0+1])
 		delta[v] = a + ((b-a)*fr)>>16
 	}
@@ -284,3 +315,71 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features) {
 		logits[v] += int32(max(-1<<30, min(1<<30, (delta[v]+8)>>4)))
 	}
 }
+
+// Adapt takes one integer gradient step on the head's bias after the
+// sub-pixel f was coded as tgt with the frequency table freq (the final
+// distribution, freq(v)/2^16): with dz(v) = freq(v) - 2^16·[v = tgt]
+// (the log-loss gradient with respect to the logits, Q16), the render's
+// transpose gives g[k] (relative bins: dz·(2^16-f) >> 16 to the cell's
+// left end, dz·f >> 16 to its right; hats: dz·e >> 16), and
+// ob[k] -= (g[k] + 2^(AdaptShift-1)) >> AdaptShift. No-op if AdaptShift = 0.
+// With SA3, the head matrix (kept as W3·2^headFrac in int32, arithmetic
+// modulo 2^32) also steps: gk = SA3[k].apply(g[k]) (half-up rounding),
+// w3[k][j] -= (gk·h2[j] + 2^15) >> 16.
+func (s *QState) Adapt(f *imgctx.Features, freq func(v int) uint32, tgt byte) {
+	sh := s.q.AdaptShift
+	if sh == 0 {
+		return
+	}
+	var dz [256]int64
+	for v := range dz {
+		dz[v] = int64(freq(v))
+	}
+	dz[tgt] -= 65536
+	var g [NOut]int64
+	for v, d := range dz {
+		i0, fr := s.ri[v], int64(s.rf[v])
+		g[i0] += (d * (65536 - fr)) >> 16
+		g[i0+1] += (d * fr) >> 16
+	}
+	sc := int64(max(f.Scale, 1))
+	invH := (int64(1) << 32) / sc
+	for k := 0; k < imgctx.NumPred; k++ {
+		p := int64(f.Pred[k])
+		lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4)
+		var acc int64
+		for v := lo; v <= hi; v++ {
+			d := int64(16*v) - p
+			if d < 0 {
+				d = -d
+			}
+			if e := 65536 - (d*invH)>>16; e > 0 {
+				acc += (dz[v] * e) >> 16
+			}
+		}
+		g[NRel+k] += acc
+	}
+	half := int64(1) << (sh - 1)
+	for k, gk := range g {
+		s.ob[k] = int32(max(-1<<24, min(1<<24, int64(s.ob[k])-(gk+half)>>sh)))
+	}
+	if s.w3 == nil {
+		return
+	}
+	H := s.q.H
+	sa := s.q.p.sa3
+	for k, gk := range g {
+		gs := sa[k].apply(gk)
+		if gs == 0 {
+			continue
+		}
+		row := s.w3[k*H : (k+1)*H]
+		for j, h := range s.h2[:len(row)] {
+			row[j] -= int32((gs*int64(h) + 1<<15) >> 16)
+		}
+	}
+}
+
+// headFrac is the number of extra fractional bits of the adapted head
+// matrix.
+const headFrac = 8

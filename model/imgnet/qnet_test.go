@@ -121,3 +121,47 @@ func BenchmarkQNetEncode(b *testing.B) {
 		}
 	}
 }
+
+// Online adaptation (head bias and matrix) is part of the codec: both
+// directions adapt identically, and the weight file carries it.
+func TestQNetAdaptRoundTrip(t *testing.T) {
+	n, q0 := testQNet(t, 32, true)
+	s, _ := Extract(synthImage(64, 32, 3), 64, 32, 3, nil)
+	b := &Batch{}
+	for _, c := range Chunks(s, 96) {
+		b.Gather(s, c[0], c[1])
+	}
+	q, err := QuantizeAdapt(n, b, 96, 12, 3e-4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h = 48, 24
+	img := synthImage(w, h, 9)
+	plain, _ := q0.EncodeStripe(nil, img, w, h, 3)
+	enc, err := q.EncodeStripe(nil, img, w, h, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("static head %d bytes, adapted %d bytes", len(plain), len(enc))
+	if bytes.Equal(plain, enc) {
+		t.Error("adaptation changed nothing")
+	}
+	dec, err := q.DecodeStripe(enc, w, h, 3)
+	if err != nil || !bytes.Equal(dec, img) {
+		t.Fatalf("round trip failed: %v", err)
+	}
+	fb, err := q.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q2, _, err := DecodeQNet(fb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q2.AdaptShift != 12 || len(q2.SA3) != NOut {
+		t.Fatalf("reloaded adaptation: shift %d, %d head scales", q2.AdaptShift, len(q2.SA3))
+	}
+	if e2, _ := q2.EncodeStripe(nil, img, w, h, 3); !bytes.Equal(e2, enc) {
+		t.Error("a reloaded adaptive network codes differently")
+	}
+}

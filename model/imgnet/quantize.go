@@ -83,6 +83,14 @@ func q16(x []float32) []int32 {
 // evaluation set). seq is the state-reset period the network was trained
 // with.
 func Quantize(n *Net, calib *Batch, seq int) (*QNet, error) {
+	return QuantizeAdapt(n, calib, seq, 0, 0)
+}
+
+// QuantizeAdapt is Quantize with online adaptation: of the head's bias
+// at learning rate 2^-adaptShift (log2 units) if adaptShift > 0, and of
+// the head matrix at learning rate lrHead (per real weight and nat, as
+// in EvaluateOnline) if lrHead > 0.
+func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*QNet, error) {
 	H := n.Cfg.H
 	if H > 128 || (n.Cfg.Rec && H%HeadN != 0) {
 		return nil, fmt.Errorf("imgnet: cannot quantise hidden size %d", H)
@@ -132,5 +140,17 @@ func Quantize(n *Net, calib *Batch, seq int) (*QNet, error) {
 	// head outputs are nats; the render works in log2 units, Q12
 	q.S3 = rowScales(sw, h2Scale*4096/math.Ln2)
 	q.B3 = accBias(n.B3, sw, h2Scale)
+	q.AdaptShift = adaptShift
+	if lrHead > 0 {
+		if adaptShift == 0 {
+			return nil, fmt.Errorf("imgnet: head-matrix adaptation needs bias adaptation")
+		}
+		// Δ(W3·2^headFrac)[k][j] = -lrHead·2^headFrac·2^-FH2/(2^16·sw_k)·g_k·h2_j
+		// with g in Q16; SA3 carries it with 16 more bits.
+		q.SA3 = rowScales(sw, 0)
+		for k := range q.SA3 {
+			q.SA3[k] = kernel.NewScale(lrHead * math.Ldexp(1, headFrac-int(q.FH2)) / sw[k])
+		}
+	}
 	return q, nil
 }

@@ -50,6 +50,11 @@ func matvec(y, w, x, b []float32, in int) {
 
 // Delta computes the delta logits (nats) of one sample.
 func (s *Stepper) Delta(delta, feat, aux []float32) {
+	s.DeltaHead(delta, feat, aux, s.n.W3, s.n.B3)
+}
+
+// DeltaHead is Delta with the head's matrix and bias given.
+func (s *Stepper) DeltaHead(delta, feat, aux, W3, B3 []float32) {
 	n := s.n
 	H := n.Cfg.H
 	matvec(s.h1, n.W1, feat, n.B1, NF)
@@ -98,6 +103,6 @@ func (s *Stepper) Delta(delta, feat, aux []float32) {
 	for i, v := range s.h2 {
 		s.h2[i] = max(v, 0)
 	}
-	matvec(s.o, n.W3, s.h2, n.B3, H)
+	matvec(s.o, W3, s.h2, B3, H)
 	render(delta, s.o, aux)
 }
