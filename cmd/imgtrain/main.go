@@ -47,6 +47,7 @@ var (
 	online    = flag.String("online", "", "with -eval holdout -load: compare CE with online head adaptation at these learning rates, e.g. 0.01,0.001 (bias,matrix)")
 	adapt     = flag.Uint("adapt", 0, "with -int/-export: online head-bias adaptation shift (0 = off)")
 	adaptHead = flag.Float64("adapt-head", 0, "with -int/-export: online head-matrix adaptation learning rate (0 = off)")
+	crop      = flag.String("crop", "", "with -eval holdout: centre crop WxH instead of 512x384")
 	warmup    = flag.Int("warmup", 100, "learning-rate warm-up steps")
 	bench     = flag.Bool("bench", false, "with -load: time single-sample inference")
 	seed      = flag.Uint64("seed", 1, "seed")
@@ -270,6 +271,9 @@ func evaluate() {
 	}
 	var files []string
 	cw, ch := 512, 384
+	if *crop != "" {
+		fmt.Sscanf(*crop, "%dx%d", &cw, &ch)
+	}
 	if *evalSet == "kodak" {
 		files, _ = filepath.Glob("/work/shared/data/kodak/*.png")
 		sort.Strings(files)

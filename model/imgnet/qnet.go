@@ -100,7 +100,7 @@ type QState struct {
 	w3                          []int32     // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
 	ri                          [256]uint8  // render: grid cell of each value
 	rf                          [256]int32  // render: position in the cell, Q16
-	S                           []int32 // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
+	S                           []int32     // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
 // NewState returns a state at a sequence start.
