@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,18 +21,43 @@ import (
 
 var update = flag.Bool("update", false, "write the ctx golden archive (only for a new codec version)")
 
-// goldenFiles is the content of testdata/golden-v1-ctx.dcar.
-func goldenFiles() []struct {
+type goldenFile struct {
 	name string
 	data []byte
-} {
+}
+
+// goldenPNGFiles is the content of testdata/golden-v1-png.dcar: PNGs
+// written once by Go's image/png at two levels and committed in
+// testdata/golden-png (a later Go may deflate differently).
+func goldenPNGFiles(t testing.TB) []goldenFile {
+	var out []goldenFile
+	for i, level := range []png.CompressionLevel{png.BestCompression, png.BestSpeed} {
+		name := []string{"best.png", "fast.png"}[i]
+		path := filepath.Join("..", "testdata", "golden-png", name)
+		if *update {
+			if _, err := os.Stat(path); err != nil {
+				w, h := 40, 24
+				if err := os.WriteFile(path, pngOf(t, w, h, 3, smoothImage(w, h, 3, 42), level), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, goldenFile{"golden/" + name, b})
+	}
+	return out
+}
+
+// goldenFiles is the content of testdata/golden-v1-ctx.dcar and
+// golden-v1-model.dcar.
+func goldenFiles(testing.TB) []goldenFile {
 	w, h := 40, 24
 	px := smoothImage(w, h, 3, 42)
 	text := strings.Repeat("Whan that Aprille with his shoures soote the droghte of March hath perced to the roote,\n", 30)
-	return []struct {
-		name string
-		data []byte
-	}{
+	return []goldenFile{
 		{"golden/picture.ppm", ppmFile(w, h, px)},
 		{"golden/picture.bmp", bmpFile(w, h, px, false)},
 		{"golden/tale.txt", []byte(text)},
@@ -50,25 +76,41 @@ func planCtx(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 // written with, which stays embedded forever (golden-v1-model.dcar).
 func planModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	c := modelImage
-	c.current = func() ([8]byte, error) {
-		all, err := imgnet.Shipped()
-		if err != nil {
-			return [8]byte{}, err
-		}
-		for _, m := range all {
-			if m.Name == "rec96.dcw" {
-				return m.Fingerprint, nil
-			}
-		}
-		return [8]byte{}, fmt.Errorf("rec96.dcw not embedded")
-	}
+	c.current = rec96Fingerprint
 	return planImageWith(c, format.CodecModelImage, k, r, size)
 }
 
-func writeGolden(t *testing.T, plan planFunc) []byte {
+// planPNGModel codes PNGs with model-png and the rec96 network.
+func planPNGModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	ch, ok := planPNG(k, r, size)
+	if !ok {
+		return ch, false
+	}
+	fp, err := rec96Fingerprint()
+	if err != nil {
+		return ch, false
+	}
+	ch.Params = append([]byte{pngParamsVersion}, fp[:]...)
+	return ch, true
+}
+
+func rec96Fingerprint() ([8]byte, error) {
+	all, err := imgnet.Shipped()
+	if err != nil {
+		return [8]byte{}, err
+	}
+	for _, m := range all {
+		if m.Name == "rec96.dcw" {
+			return m.Fingerprint, nil
+		}
+	}
+	return [8]byte{}, fmt.Errorf("rec96.dcw not embedded")
+}
+
+func writeGolden(t *testing.T, files []goldenFile, plan planFunc) []byte {
 	var buf bytes.Buffer
 	w := archive.NewWriter(&buf, archive.WriterOptions{Jobs: 1})
-	for _, f := range goldenFiles() {
+	for _, f := range files {
 		kind := archive.Sniff(f.data)
 		h := &format.Header{Path: f.name, Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0),
 			Size: int64(len(f.data)), Modality: kind.Modality, MIME: kind.MIME}
@@ -96,23 +138,25 @@ func writeGolden(t *testing.T, plan planFunc) []byte {
 // on every machine (CI runs it under -tags purego and on arm64).
 func TestGoldenCtx(t *testing.T) {
 	for _, g := range []struct {
-		file      string
-		plan      planFunc
-		imageWith uint64
+		file  string
+		files []goldenFile
+		plan  planFunc
+		want  map[uint64]int // entries per codec
 	}{
-		{"golden-v1-ctx.dcar", planCtx, format.CodecCtxImage},
-		{"golden-v1-model.dcar", planModel, format.CodecModelImage},
+		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}},
+		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}},
+		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}},
 	} {
-		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.plan, g.imageWith) })
+		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want) })
 	}
 }
 
-func testGolden(t *testing.T, file string, plan planFunc, imageWith uint64) {
+func testGolden(t *testing.T, file string, files []goldenFile, plan planFunc, wantCodecs map[uint64]int) {
 	path := filepath.Join("..", "testdata", file)
 	if *update {
 		if _, err := os.Stat(path); err == nil {
 			t.Logf("%s exists: not rewritten (goldens are forever)", path)
-		} else if err := os.WriteFile(path, writeGolden(t, plan), 0o644); err != nil {
+		} else if err := os.WriteFile(path, writeGolden(t, files, plan), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,7 +165,7 @@ func testGolden(t *testing.T, file string, plan planFunc, imageWith uint64) {
 		t.Fatal(err)
 	}
 	want := map[string]string{}
-	for _, f := range goldenFiles() {
+	for _, f := range files {
 		s := sha256.Sum256(f.data)
 		want[f.name] = hex.EncodeToString(s[:])
 	}
@@ -153,12 +197,12 @@ func testGolden(t *testing.T, file string, plan planFunc, imageWith uint64) {
 	if len(want) != 0 {
 		t.Errorf("missing entries %v", want)
 	}
-	if codecs[imageWith] != 2 || codecs[format.CodecCtxText] != 1 {
-		t.Errorf("codecs %v", codecs)
+	if fmt.Sprint(codecs) != fmt.Sprint(wantCodecs) {
+		t.Errorf("codecs %v, want %v", codecs, wantCodecs)
 	}
 	// The current encoder still writes the same bytes (a change here
 	// means a new codec version is needed, not a new golden file).
-	if got := writeGolden(t, plan); !bytes.Equal(got, arc) {
+	if got := writeGolden(t, files, plan); !bytes.Equal(got, arc) {
 		t.Error(fmt.Sprintf("ctx codecs no longer reproduce the golden archive (%d vs %d bytes): bump the codec version", len(got), len(arc)))
 	}
 }

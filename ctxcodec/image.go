@@ -72,28 +72,41 @@ var (
 		},
 	}
 	modelImage = imageCodec{
-		name: "model-image",
-		current: func() ([8]byte, error) {
-			m, err := imgnet.Default()
-			if err != nil {
-				return [8]byte{}, err
-			}
-			return m.Fingerprint, nil
-		},
-		lookup: func(fp [8]byte) (pixelModel, error) {
-			m, err := imgnet.ByFingerprint(fp)
-			if err != nil {
-				var names []string
-				all, _ := imgnet.Shipped()
-				for _, m := range all {
-					names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name))
-				}
-				return nil, fmt.Errorf("%w: model-image network fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, fp[:], strings.Join(names, ", "))
-			}
-			return m.Net, nil
-		},
+		name:    "model-image",
+		current: defaultNetFingerprint,
+		lookup:  func(fp [8]byte) (pixelModel, error) { return lookupPixelModel("model-image", fp) },
 	}
 )
+
+// defaultNetFingerprint is the fingerprint of the network new entries use.
+func defaultNetFingerprint() ([8]byte, error) {
+	m, err := imgnet.Default()
+	if err != nil {
+		return [8]byte{}, err
+	}
+	return m.Fingerprint, nil
+}
+
+// lookupPixelModel returns the pixel model with fingerprint fp: imgctx
+// alone, or one of the networks this binary ships (every network a
+// release ever wrote with stays embedded). Otherwise the error names fp
+// and the fingerprints this binary has.
+func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
+	if fp == imgctx.Fingerprint(imgctx.DefaultConfig) {
+		return ctxModel{}, nil
+	}
+	m, err := imgnet.ByFingerprint(fp)
+	if err == nil {
+		return m.Net, nil
+	}
+	cfp := imgctx.Fingerprint(imgctx.DefaultConfig)
+	names := []string{fmt.Sprintf("%x (imgctx)", cfp[:])}
+	all, _ := imgnet.Shipped()
+	for _, m := range all {
+		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name))
+	}
+	return nil, fmt.Errorf("%w: %s pixel model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, fp[:], strings.Join(names, ", "))
+}
 
 // imageCodec codes pixel containers: the samples of the rows a block
 // holds whole through a pixel model, every other byte verbatim (zstd).

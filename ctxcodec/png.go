@@ -8,7 +8,6 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/imgctx"
 	"github.com/dcar-archiver/dcar/pngre"
 )
 
@@ -26,52 +25,44 @@ const pngParamsVersion = 1
 const maxPNGExpansion = 64
 
 func init() {
-	archive.RegisterCodec(format.CodecModelPNG, "model-png", pngCodec{pix: pngPixelsCtx})
+	archive.RegisterCodec(format.CodecModelPNG, "model-png", pngModel)
 	archive.RegisterPlanner(planPNG)
 }
 
-// pngPixelCoder codes the pixels of a whole image. It is a value so that
-// a stronger coder (the network) can replace imgctx under a new
-// fingerprint; fp is recorded in every entry's parameters.
-type pngPixelCoder struct {
-	name   string
-	fp     func() [8]byte
-	encode func(dst, pix []byte, w, h, c int) ([]byte, error)
-	decode func(src []byte, w, h, c int) ([]byte, error)
+// pngCodec codes PNGs; its pixels go through the pixel model whose
+// fingerprint the entry's parameters carry (imgctx alone or a shipped
+// network, see lookupPixelModel); new entries get current's.
+type pngCodec struct {
+	current func() ([8]byte, error)
 }
 
-// pngPixelsCtx is imgctx (the ctx-image model), one stripe per image.
-var pngPixelsCtx = pngPixelCoder{
-	name: "imgctx",
-	fp:   func() [8]byte { return imgctx.Fingerprint(imgctx.DefaultConfig) },
-	encode: func(dst, pix []byte, w, h, c int) ([]byte, error) {
-		return imgctx.EncodeStripeConfig(dst, pix, w, h, c, imgctx.DefaultConfig)
-	},
-	decode: func(src []byte, w, h, c int) ([]byte, error) {
-		return imgctx.DecodeStripeConfig(src, w, h, c, imgctx.DefaultConfig)
-	},
+var (
+	pngModel = pngCodec{current: defaultNetFingerprint} // what dcar writes
+	pngCtx   = pngCodec{current: ctxImage.current}      // imgctx pixels (tests, speed)
+)
+
+// pngParams are: the parameter version, the pixel model's fingerprint.
+func (c pngCodec) params() ([]byte, error) {
+	fp, err := c.current()
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte{pngParamsVersion}, fp[:]...), nil
 }
 
-type pngCodec struct{ pix pngPixelCoder }
-
-// pngParams are: the parameter version, the pixel coder's fingerprint.
-func (c pngCodec) params() []byte {
-	fp := c.pix.fp()
-	return append([]byte{pngParamsVersion}, fp[:]...)
-}
-
-func (c pngCodec) check(b archive.Block) error {
+func (c pngCodec) check(b archive.Block) (pixelModel, error) {
 	p := b.Params
 	if len(p) != 9 || p[0] != pngParamsVersion {
-		return fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
+		return nil, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
 	}
-	if fp := c.pix.fp(); [8]byte(p[1:9]) != fp {
-		return fmt.Errorf("%w: model-png pixel model fingerprint %x in the archive, this dcar has %x (%s)", ErrModelMismatch, p[1:9], fp[:], c.pix.name)
+	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]))
+	if err != nil {
+		return nil, err
 	}
 	if b.Offset != 0 {
-		return fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
+		return nil, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
 	}
-	return nil
+	return m, nil
 }
 
 // planPNG routes PNGs that pngre reconstructs exactly to model-png, as one
@@ -89,8 +80,11 @@ func planPNG(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	if !pngVerifies(data) {
 		return archive.Choice{}, false
 	}
-	c := pngCodec{pix: pngPixelsCtx}
-	return archive.Choice{Codec: format.CodecModelPNG, Params: c.params(), BlockSize: int(size)}, true
+	params, err := pngModel.params()
+	if err != nil {
+		return archive.Choice{}, false
+	}
+	return archive.Choice{Codec: format.CodecModelPNG, Params: params, BlockSize: int(size)}, true
 }
 
 // pngVerifies splits a PNG and checks that its side data rebuilds it.
@@ -111,7 +105,8 @@ func pngVerifies(data []byte) bool {
 //	uvarint  T, then T bytes: pngre's range-coded token corrections
 //	the pixel coder's stream of the W*H*C pixels
 func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	pm, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	if int64(len(src)) != b.EntrySize {
@@ -130,11 +125,12 @@ func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	dst = append(dst, meta...)
 	dst = binary.AppendUvarint(dst, uint64(len(p.Tokens)))
 	dst = append(dst, p.Tokens...)
-	return c.pix.encode(dst, p.Pixels, p.W, p.H, p.C)
+	return pm.EncodeStripe(dst, p.Pixels, p.W, p.H, p.C)
 }
 
 func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	pm, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: model-png %s", format.ErrCorrupt, what) }
@@ -165,7 +161,7 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]by
 	if int64(w)*int64(h)*int64(ch) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
 		return dst, bad("image larger than its file allows")
 	}
-	pix, err := c.pix.decode(src, w, h, ch)
+	pix, err := pm.DecodeStripe(src, w, h, ch)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
 	}

@@ -85,24 +85,30 @@ func TestPNGArchive(t *testing.T) {
 func TestPNGSmaller(t *testing.T) {
 	w, h := 96, 64
 	data := pngOf(t, w, h, 3, smoothImage(w, h, 3, 7), png.BestCompression)
-	c := pngCodec{pix: pngPixelsCtx}
-	b := archive.Block{EntrySize: int64(len(data)), Params: c.params()}
-	enc, err := c.Compress(nil, data, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := c.Decompress(nil, enc, len(data), b)
-	if err != nil || !bytes.Equal(dec, data) {
-		t.Fatalf("round trip: %v", err)
-	}
-	t.Logf("PNG %d bytes, model-png %d", len(data), len(enc))
-	if len(enc) >= len(data) {
-		t.Errorf("model-png %d bytes, the PNG itself %d", len(enc), len(data))
+	for _, c := range []pngCodec{pngCtx, pngModel} {
+		params, err := c.params()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := archive.Block{EntrySize: int64(len(data)), Params: params}
+		enc, err := c.Compress(nil, data, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// any model-png decoder decodes any shipped pixel model
+		dec, err := pngModel.Decompress(nil, enc, len(data), b)
+		if err != nil || !bytes.Equal(dec, data) {
+			t.Fatalf("round trip: %v", err)
+		}
+		t.Logf("PNG %d bytes, model-png %d (pixel model %x)", len(data), len(enc), params[1:9])
+		if len(enc) >= len(data) {
+			t.Errorf("model-png %d bytes, the PNG itself %d", len(enc), len(data))
+		}
 	}
 }
 
 func TestPNGBadParams(t *testing.T) {
-	c := pngCodec{pix: pngPixelsCtx}
+	c := pngCtx
 	if _, err := c.Decompress(nil, []byte{0}, 1, archive.Block{Params: []byte{99}}); err == nil {
 		t.Error("unknown parameters accepted")
 	}
@@ -148,8 +154,12 @@ func TestPNGTools(t *testing.T) {
 
 func FuzzPNGDecompress(f *testing.F) {
 	data := pngOf(f, 12, 7, 3, smoothImage(12, 7, 3, 1), png.BestCompression)
-	c := pngCodec{pix: pngPixelsCtx}
-	b := archive.Block{EntrySize: int64(len(data)), Params: c.params()}
+	c := pngCtx
+	params, err := c.params()
+	if err != nil {
+		f.Fatal(err)
+	}
+	b := archive.Block{EntrySize: int64(len(data)), Params: params}
 	enc, err := c.Compress(nil, data, b)
 	if err != nil {
 		f.Fatal(err)
