@@ -48,7 +48,7 @@ func (p *predictor) Logits(lg []int32) {
 // Update records the coded value of the sub-pixel, coded with the
 // frequency table ft built from the last Logits.
 func (p *predictor) Update(v byte, ft *coder.FreqTable) {
-	p.st.Adapt(p.f, ft.Freq, v)
+	p.st.Adapt(p.f, ft, v)
 	p.prevRes = Residual(p.f, v)
 	p.cx.Update(v)
 	p.i++

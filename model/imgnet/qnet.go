@@ -3,6 +3,7 @@ package imgnet
 import (
 	"sync"
 
+	"github.com/dcar-archiver/dcar/coder"
 	"github.com/dcar-archiver/dcar/imgctx"
 	"github.com/dcar-archiver/dcar/kernel"
 )
@@ -98,6 +99,7 @@ type QState struct {
 	wkv                         wkvScratch
 	ob                          [NOut]int32 // adapted head bias (log2 Q12), kept for the whole stripe
 	w3                          []int32     // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
+	g3                          [NOut]int32 // its gradient step per row
 	ri                          [256]uint8  // render: grid cell of each value
 	rf                          [256]int32  // render: position in the cell, Q16
 	S                           []int32     // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
@@ -198,14 +200,7 @@ func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 	kernel.MatVecS16(s.acc, q.W2, hr, H, H)
 	requant(s.h2, s.acc, q.B2, q.p.s2, true)
 	if s.w3 != nil {
-		for i := 0; i < NOut; i++ {
-			row := s.w3[i*H : (i+1)*H]
-			var a int64
-			for j, h := range s.h2[:len(row)] {
-				a += int64(row[j]) * int64(h)
-			}
-			s.acc[i] = int32(max(-1<<31, min(1<<31-1, a>>headFrac)))
-		}
+		kernel.MatVecS32S16(s.acc, s.w3, s.h2, NOut, H, headFrac)
 	} else {
 		kernel.MatVecS16(s.acc, q.W3, s.h2, NOut, H)
 	}
@@ -325,15 +320,19 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 // ob[k] -= (g[k] + 2^(AdaptShift-1)) >> AdaptShift. No-op if AdaptShift = 0.
 // With SA3, the head matrix (kept as W3·2^headFrac in int32, arithmetic
 // modulo 2^32) also steps: gk = SA3[k].apply(g[k]) (half-up rounding),
-// w3[k][j] -= (gk·h2[j] + 2^15) >> 16.
-func (s *QState) Adapt(f *imgctx.Features, freq func(v int) uint32, tgt byte) {
+// w3[k][j] -= (gk·h2[j] + 2^15) >> 16 (kernel.RankOneUpdateS32, gk
+// saturated to int32).
+func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 	sh := s.q.AdaptShift
 	if sh == 0 {
 		return
 	}
 	var dz [256]int64
+	prev := uint32(0)
 	for v := range dz {
-		dz[v] = int64(freq(v))
+		c := ft.Cum(v + 1)
+		dz[v] = int64(c - prev)
+		prev = c
 	}
 	dz[tgt] -= 65536
 	var g [NOut]int64
@@ -366,18 +365,11 @@ func (s *QState) Adapt(f *imgctx.Features, freq func(v int) uint32, tgt byte) {
 	if s.w3 == nil {
 		return
 	}
-	H := s.q.H
 	sa := s.q.p.sa3
 	for k, gk := range g {
-		gs := sa[k].apply(gk)
-		if gs == 0 {
-			continue
-		}
-		row := s.w3[k*H : (k+1)*H]
-		for j, h := range s.h2[:len(row)] {
-			row[j] -= int32((gs*int64(h) + 1<<15) >> 16)
-		}
+		s.g3[k] = int32(max(-1<<31, min(1<<31-1, sa[k].apply(gk))))
 	}
+	kernel.RankOneUpdateS32(s.w3, s.g3[:], s.h2, NOut, s.q.H)
 }
 
 // headFrac is the number of extra fractional bits of the adapted head

@@ -110,7 +110,21 @@ func FuzzDecodeQNet(f *testing.F) {
 }
 
 func BenchmarkQNetEncode(b *testing.B) {
-	_, q := testQNet(b, 96, true)
+	n, q := testQNet(b, 96, true)
+	s, _ := Extract(synthImage(64, 32, 3), 64, 32, 3, nil)
+	cb := &Batch{}
+	for _, c := range Chunks(s, 96) {
+		cb.Gather(s, c[0], c[1])
+	}
+	qa, err := QuantizeAdapt(n, cb, 96, 12, 1e-3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("static", func(b *testing.B) { benchEncode(b, q) })
+	b.Run("adaptive", func(b *testing.B) { benchEncode(b, qa) })
+}
+
+func benchEncode(b *testing.B, q *QNet) {
 	const w, h = 128, 32
 	img := synthImage(w, h, 5)
 	b.SetBytes(int64(len(img)))
