@@ -57,6 +57,9 @@ func (q *QNet) meta() map[string]string {
 	if q.AdaptShift > 0 {
 		m["adapt"] = strconv.Itoa(int(q.AdaptShift))
 	}
+	if q.AdaptByChannel {
+		m["adapt_by_channel"] = "true"
+	}
 	if q.Rec() {
 		m["sg"] = fmt.Sprintf("%d,%d", q.Sg.Mult, q.Sg.Shift)
 	}
@@ -135,6 +138,7 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 		}
 		q.AdaptShift = uint(a)
 	}
+	q.AdaptByChannel = f.Meta["adapt_by_channel"] == "true"
 	for name, p := range q.fracs() {
 		v := atoi(name)
 		if v < 0 || v > 24 {

@@ -40,6 +40,8 @@ type QNet struct {
 	// SA3, if not nil, turns on online adaptation of the head matrix
 	// within a stripe: row k's learning-rate factor (see QState.Adapt).
 	SA3 []kernel.Scale
+	// AdaptByChannel keeps one adapted head bias per colour channel.
+	AdaptByChannel bool
 
 	FH1, FR, FK, FV, FS, FY, FH2 uint
 
@@ -97,12 +99,13 @@ type QState struct {
 	acc                         []int32
 	o                           []int32
 	wkv                         wkvScratch
-	ob                          [NOut]int32 // adapted head bias (log2 Q12), kept for the whole stripe
-	w3                          []int32     // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
-	g3                          [NOut]int32 // its gradient step per row
-	ri                          [256]uint8  // render: grid cell of each value
-	rf                          [256]int32  // render: position in the cell, Q16
-	S                           []int32     // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
+	ob                          [3][NOut]int32 // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
+	obc                         int            // adaptation context of the current sub-pixel
+	w3                          []int32        // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
+	g3                          [NOut]int32    // its gradient step per row
+	ri                          [256]uint8     // render: grid cell of each value
+	rf                          [256]int32     // render: position in the cell, Q16
+	S                           []int32        // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
 // NewState returns a state at a sequence start.
@@ -190,6 +193,9 @@ func lerpQ16(dst, a, b []int16, mu []int32) {
 func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 	q := s.q
 	H := q.H
+	if q.AdaptByChannel {
+		s.obc = f.C % 3
+	}
 	kernel.MatVecS16(s.acc, q.W1, feat, H, NF)
 	requant(s.h1, s.acc, q.B1, q.p.s1, true)
 	hr := s.h1
@@ -205,7 +211,7 @@ func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 		kernel.MatVecS16(s.acc, q.W3, s.h2, NOut, H)
 	}
 	for i := range s.o {
-		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(s.ob[i]))))
+		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(s.ob[s.obc][i]))))
 	}
 	renderQ(logits, s.o, f, &s.ri, &s.rf)
 }
@@ -360,7 +366,8 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 	}
 	half := int64(1) << (sh - 1)
 	for k, gk := range g {
-		s.ob[k] = int32(max(-1<<24, min(1<<24, int64(s.ob[k])-(gk+half)>>sh)))
+		ob := &s.ob[s.obc]
+		ob[k] = int32(max(-1<<24, min(1<<24, int64(ob[k])-(gk+half)>>sh)))
 	}
 	if s.w3 == nil {
 		return
