@@ -40,11 +40,6 @@ func RankOneUpdateS32(w []int32, g []int32, x []int16, rows, cols int) {
 	rankOneUpdateS32Impl(w[:rows*cols], g[:rows], x[:cols], rows, cols)
 }
 
-var (
-	matVecS32S16Impl     = matVecS32S16Generic
-	rankOneUpdateS32Impl = rankOneUpdateS32Generic
-)
-
 func matVecS32S16Generic(y []int32, w []int32, x []int16, rows, cols int, shift uint) {
 	for i := 0; i < rows; i++ {
 		row := w[i*cols : (i+1)*cols]

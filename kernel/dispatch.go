@@ -27,6 +27,10 @@ type implementation struct {
 
 	// One WKV16 step (see WKV16; exact).
 	wkv16 func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
+
+	// The adaptive-head kernels (see MatVecS32S16, RankOneUpdateS32; exact).
+	matVecS32S16     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
+	rankOneUpdateS32 func(w []int32, g []int32, x []int16, rows, cols int)
 }
 
 // elemKernels are the vectorisable element-wise operations, called by the
@@ -68,6 +72,9 @@ var generic = &implementation{
 	matVecF32:  matVecF32Generic,
 	elem:       genericElem,
 	wkv16:      wkv16Generic,
+
+	matVecS32S16:     matVecS32S16Generic,
+	rankOneUpdateS32: rankOneUpdateS32Generic,
 }
 
 // impls lists the implementations usable on this machine, best first; the
@@ -89,6 +96,9 @@ var (
 	matVecF32Impl  func(y, w, x []float32, rows, cols int)
 	ek             elemKernels
 	wkv16Impl      func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
+
+	matVecS32S16Impl     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
+	rankOneUpdateS32Impl func(w []int32, g []int32, x []int16, rows, cols int)
 )
 
 func init() {
@@ -107,6 +117,8 @@ func use(im *implementation) {
 	matVecF32Impl = im.matVecF32
 	ek = im.elem
 	wkv16Impl = im.wkv16
+	matVecS32S16Impl = im.matVecS32S16
+	rankOneUpdateS32Impl = im.rankOneUpdateS32
 }
 
 // Impl returns the name of the implementation in use: "avx512" (AVX-512 F/BW/VL

@@ -21,6 +21,9 @@ var avx2Impl = &implementation{
 	matVecF32:  matVecF32AVX2,
 	elem:       avx2Elem,
 	wkv16:      wkv16Generic, // no 64-bit arithmetic shifts or min/max in AVX2
+
+	matVecS32S16:     matVecS32S16Generic,
+	rankOneUpdateS32: rankOneUpdateS32Generic,
 }
 
 var avx512Impl = &implementation{
@@ -32,6 +35,9 @@ var avx512Impl = &implementation{
 	matVecF32:  matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
 	elem:       avx512Elem,
 	wkv16:      wkv16AVX512,
+
+	matVecS32S16:     matVecS32S16AVX512Go,
+	rankOneUpdateS32: rankOneUpdateS32AVX512,
 }
 
 func archImpls() []*implementation {

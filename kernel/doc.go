@@ -77,7 +77,9 @@
 //	          GEMM (8×32 register tile) and matrix-vector products, VPDPWSSD
 //	          int16, 8×32 ZMM float32 GEMM, and vectorised element-wise ops
 //	          (per-tensor Requant*, MulInt16, AddInt16, Gate, Lerp, ReLUSqUint8,
-//	          SigmoidVec and ExpNegVec with gathers)
+//	          SigmoidVec and ExpNegVec with gathers), WKV16, and the adaptive-head
+//	          kernels MatVecS32S16 (VPMULDQ, int64 lanes) and RankOneUpdateS32
+//	          (int16 split of g, VPDPWSSD)
 //	"avx2"    AVX2 and FMA: exact split-VPMADDUBSW int8 kernels, VPMADDWD int16,
 //	          4×16 YMM float32 GEMM, 4-row FMA matrix-vector product, and the same
 //	          element-wise ops vectorised with YMM (tails in Go)
