@@ -49,6 +49,7 @@ var (
 	adaptHead = flag.Float64("adapt-head", 0, "with -int/-export: online head-matrix adaptation learning rate (0 = off)")
 	crop      = flag.String("crop", "", "with -eval holdout: centre crop WxH instead of 512x384")
 	adaptCh   = flag.Bool("adapt-ch", false, "with -int/-export: one adapted head bias per colour channel")
+	intSeq    = flag.Int("int-seq", 0, "with -int/-export: state-reset period of the integer network (default: -seq)")
 	warmup    = flag.Int("warmup", 100, "learning-rate warm-up steps")
 	bench     = flag.Bool("bench", false, "with -load: time single-sample inference")
 	seed      = flag.Uint64("seed", 1, "seed")
@@ -256,6 +257,9 @@ func evaluate() {
 			log.Fatal(err)
 		}
 		qn.AdaptByChannel = *adaptCh
+		if *intSeq > 0 {
+			qn.Seq = *intSeq
+		}
 		fmt.Printf("quantised: fh1 %d fr %d fk %d fv %d fs %d fy %d fh2 %d\n", qn.FH1, qn.FR, qn.FK, qn.FV, qn.FS, qn.FY, qn.FH2)
 	}
 	if *export != "" {
