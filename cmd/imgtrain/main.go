@@ -50,6 +50,7 @@ var (
 	crop      = flag.String("crop", "", "with -eval holdout: centre crop WxH instead of 512x384")
 	adaptCh   = flag.Bool("adapt-ch", false, "with -int/-export: one adapted head bias per colour channel")
 	intSeq    = flag.Int("int-seq", 0, "with -int/-export: state-reset period of the integer network (default: -seq)")
+	rowOff    = flag.Int("row-off", 0, "shift of the recorded training rows (another value = other rows of the same images)")
 	warmup    = flag.Int("warmup", 100, "learning-rate warm-up steps")
 	bench     = flag.Bool("bench", false, "with -load: time single-sample inference")
 	seed      = flag.Uint64("seed", 1, "seed")
@@ -146,7 +147,7 @@ func train() {
 	t0 := time.Now()
 	var jobs []job
 	for i, f := range trainF {
-		off := i % *rowEvery
+		off := (i + *rowOff) % *rowEvery
 		jobs = append(jobs, job{f, *trainCW, *trainCH, func(y int) bool { return y%*rowEvery == off }})
 	}
 	tr, err := extractAll(jobs)
