@@ -94,6 +94,16 @@ func planPNGModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bo
 	return ch, true
 }
 
+// planPNGModel2 codes PNGs with model-png version 2 (pngre side data
+// version 2) and the rec96 network.
+func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	ch, ok := planPNGModel(k, r, size)
+	if ok {
+		ch.Params[0] = pngParamsVersion2
+	}
+	return ch, ok
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	all, err := imgnet.Shipped()
 	if err != nil {
@@ -146,6 +156,8 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}},
 		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}},
 		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}},
+		// pngre side data version 2 (dynamic headers predicted)
+		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}},
 	} {
 		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want) })
 	}

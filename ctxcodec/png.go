@@ -15,8 +15,13 @@ import (
 // and the side data that rebuilds the exact file from them; the pixels go
 // through a pixel coder, the side data is stored compactly.
 
-// pngParamsVersion is the first byte of model-png's parameters.
-const pngParamsVersion = 1
+// pngParamsVersion is the first byte of model-png's parameters: version 1
+// entries carry pngre side data version 1, version 2 entries (what dcar
+// writes) pngre side data version 2.
+const (
+	pngParamsVersion  = 1
+	pngParamsVersion2 = 2
+)
 
 // maxPNGExpansion bounds the pixel bytes of a model-png entry relative to
 // its file size, so that a decoder's memory stays O(RawLen) whatever the
@@ -47,22 +52,23 @@ func (c pngCodec) params() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append([]byte{pngParamsVersion}, fp[:]...), nil
+	return append([]byte{pngParamsVersion2}, fp[:]...), nil
 }
 
-func (c pngCodec) check(b archive.Block) (pixelModel, error) {
+// check returns the entry's pixel model and its pngre side data version.
+func (c pngCodec) check(b archive.Block) (pixelModel, int, error) {
 	p := b.Params
-	if len(p) != 9 || p[0] != pngParamsVersion {
-		return nil, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
+	if len(p) != 9 || (p[0] != pngParamsVersion && p[0] != pngParamsVersion2) {
+		return nil, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
 	}
 	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if b.Offset != 0 {
-		return nil, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
+		return nil, 0, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
 	}
-	return m, nil
+	return m, int(p[0]), nil
 }
 
 // planPNG routes PNGs that pngre reconstructs exactly to model-png, as one
@@ -105,14 +111,14 @@ func pngVerifies(data []byte) bool {
 //	uvarint  T, then T bytes: pngre's range-coded token corrections
 //	the pixel coder's stream of the W*H*C pixels
 func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
-	pm, err := c.check(b)
+	pm, version, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
 	if int64(len(src)) != b.EntrySize {
 		return dst, fmt.Errorf("model-png: block of %d bytes, entry of %d", len(src), b.EntrySize)
 	}
-	p, err := pngre.Split(src)
+	p, err := pngre.SplitVersion(src, version)
 	if err != nil {
 		return dst, err
 	}
@@ -129,7 +135,7 @@ func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 }
 
 func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
-	pm, err := c.check(b)
+	pm, version, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
@@ -151,6 +157,9 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]by
 	t, k := binary.Uvarint(src)
 	if k <= 0 || t > uint64(len(src)-k) {
 		return dst, bad("token stream length")
+	}
+	if len(meta) == 0 || int(meta[0]) != version {
+		return dst, bad(fmt.Sprintf("side data version %d in a version %d entry", meta[0], version))
 	}
 	tokens := src[k : k+int(t)]
 	src = src[k+int(t):]

@@ -29,7 +29,7 @@ func BenchmarkTokenizer(b *testing.B) {
 	b.SetBytes(int64(len(f)))
 	for b.Loop() {
 		var e coder.Encoder
-		if _, err := codeTokens(encCoder{&e}, s, f, toks); err != nil {
+		if _, err := codeTokens(encCoder{&e}, s, f, toks, metaVersion); err != nil {
 			b.Fatal(err)
 		}
 	}

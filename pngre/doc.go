@@ -38,7 +38,7 @@
 //
 // Meta (Parts.Meta), all integers uvarint:
 //
-//	byte 0x01 (version)
+//	byte 0x01 or 0x02 (version; Split writes 0x02)
 //	len, bytes  everything between the signature and the first IDAT chunk
 //	len, bytes  everything after the last IDAT chunk
 //	n           number of IDAT chunks; if n > 1: the length of chunk 0,
@@ -50,8 +50,9 @@
 //	count       number of deflate blocks, then per block:
 //	            byte type | final<<2 (only the last block is final);
 //	            stored: byte padding bits, LEN; fixed: raw length;
-//	            dynamic: raw length, header bit count, the header bits
-//	            (HLIT through the code lengths) LSB first
+//	            dynamic: raw length, and in version 1 the header bit
+//	            count and the header bits (HLIT through the code
+//	            lengths) LSB first
 //	byte        padding bits after the final block
 //	len, bytes  bytes after the Adler-32 (the Adler-32 is recomputed)
 //
@@ -75,6 +76,16 @@
 //     M < 3, always the bit tree;
 //   - its distance D: "D = the nearest match of length >= L" when there is
 //     one, else the distance symbol (5-bit tree) and its extra bits (p = 1/2).
+//
+// In version 2, a dynamic block's header comes first, in the same stream
+// (recon2.go, huffbuild.go): a flag "verbatim" (then 16 raw bits of bit
+// count and the header bytes raw); else the 286 literal/length and 30
+// distance code lengths, each against a prediction (the code lengths
+// rebuilt from the symbol counts of the reference parse under the
+// previous dynamic block's lengths, iterated) and the previous block's
+// length, then the index (4-bit tree) of the header writer - zopfli's
+// best, zlib's, zopfli's eight repeat-code choices - whose output is the
+// header. The tokens then follow as in version 1.
 //
 // A literal's value is the filtered byte at p. Join re-runs the same
 // tokenizer over the filtered bytes (refiltered from the pixels with the

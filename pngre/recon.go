@@ -8,8 +8,10 @@ import (
 	"github.com/dcar-archiver/dcar/coder"
 )
 
-// metaVersion is the first byte of the meta part of the side data.
-const metaVersion = 1
+// metaVersion is the first byte of the meta part of the side data that
+// Split writes; Join also reads version 1 (dynamic headers verbatim in
+// the meta).
+const metaVersion = 2
 
 // bitModel is an adaptive binary probability: p is P(bit = 0) in 1/65536,
 // n counts updates (the adaptation rate slows from 1/2 to 1/64).
@@ -253,9 +255,12 @@ func blockTokens(s *stream) ([][]uint32, error) {
 
 // codeTokens runs the reference tokenizer over every block and codes the
 // corrections (enc: toks per block given) or decodes them.
-func codeTokens(c bitCoder, s *stream, data []byte, toks [][]uint32) ([][]uint32, error) {
+func codeTokens(c bitCoder, s *stream, data []byte, toks [][]uint32, version int) ([][]uint32, error) {
 	m := newMatcher(data)
 	md := &tokenModel{}
+	hm := &hdrModel{}
+	var prev *block
+	kind := 0
 	var pl plan
 	out := make([][]uint32, len(s.blocks))
 	pos := 0
@@ -265,7 +270,16 @@ func codeTokens(c bitCoder, s *stream, data []byte, toks [][]uint32) ([][]uint32
 			return nil, errf(ErrFormat, pos, "side data: blocks longer than the data")
 		}
 		if b.typ != blockStored {
-			newPlan(m, pos, pos+b.raw, b, &pl)
+			dyn2 := version >= 2 && b.typ == blockDynamic
+			if dyn2 {
+				pl.findAll(m, pos, pos+b.raw)
+				if err := hm.codeHeader(c, toks != nil, &pl, data, b, prev, kind); err != nil {
+					return nil, err
+				}
+				pl.parseBlock(data, b)
+			} else {
+				newPlan(m, pos, pos+b.raw, b, &pl)
+			}
 			var in []uint32
 			if toks != nil {
 				in = toks[i]
@@ -278,6 +292,10 @@ func codeTokens(c bitCoder, s *stream, data []byte, toks [][]uint32) ([][]uint32
 				return nil, err
 			}
 			out[i] = t
+			if dyn2 {
+				kind = builderOf(b, t, kind)
+				prev = b
+			}
 		}
 		pos += b.raw
 		m.insertUpTo(pos)
@@ -302,6 +320,15 @@ type Parts struct {
 // malformed ones. It checks that the deflate stream re-emits exactly from
 // its tokens; Join's full round trip is the caller's final check.
 func Split(png []byte) (*Parts, error) {
+	return SplitVersion(png, metaVersion)
+}
+
+// SplitVersion is Split writing the given side data version: 1 (dynamic
+// Huffman headers verbatim in the meta) or 2 (the current one).
+func SplitVersion(png []byte, version int) (*Parts, error) {
+	if version != 1 && version != 2 {
+		return nil, fmt.Errorf("pngre: side data version %d", version)
+	}
 	l, err := parsePNG(png)
 	if err != nil {
 		return nil, err
@@ -326,18 +353,18 @@ func Split(png []byte) (*Parts, error) {
 		return nil, fmt.Errorf("%w: deflate stream does not re-emit exactly", ErrUnsupported)
 	}
 	var e coder.Encoder
-	if _, err := codeTokens(encCoder{&e}, s, data, toks); err != nil {
+	if _, err := codeTokens(encCoder{&e}, s, data, toks, version); err != nil {
 		return nil, err
 	}
 	tb, err := e.Finish()
 	if err != nil {
 		return nil, err
 	}
-	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, Pixels: pix, Meta: marshalMeta(l, s, types), Tokens: tb}, nil
+	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
 }
 
-func marshalMeta(l *layout, s *stream, types []byte) []byte {
-	m := []byte{metaVersion}
+func marshalMeta(l *layout, s *stream, types []byte, version int) []byte {
+	m := []byte{byte(version)}
 	m = binary.AppendUvarint(m, uint64(len(l.pre)))
 	m = append(m, l.pre...)
 	m = binary.AppendUvarint(m, uint64(len(l.post)))
@@ -367,7 +394,7 @@ func marshalMeta(l *layout, s *stream, types []byte) []byte {
 			m = append(m, b.pad)
 		}
 		m = binary.AppendUvarint(m, uint64(b.raw))
-		if b.typ == blockDynamic {
+		if b.typ == blockDynamic && version == 1 {
 			m = binary.AppendUvarint(m, uint64(b.hdrBits))
 			m = append(m, b.hdr...)
 		}
@@ -426,10 +453,11 @@ func (r *metaReader) byte1(what string) byte {
 
 // unmarshalMeta decodes the meta part. Sizes are bounded by the meta's
 // own length, so memory stays O(len(meta)).
-func unmarshalMeta(meta []byte) (*layout, *stream, []byte, error) {
+func unmarshalMeta(meta []byte) (*layout, *stream, []byte, int, error) {
 	r := &metaReader{b: meta}
-	if r.byte1("version") != metaVersion {
-		return nil, nil, nil, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
+	version := int(r.byte1("version"))
+	if version != 1 && version != 2 {
+		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	l := &layout{}
 	s := &stream{}
@@ -458,11 +486,11 @@ func unmarshalMeta(meta []byte) (*layout, *stream, []byte, error) {
 	}
 	l.idat = append(l.idat, 0) // the last chunk holds the rest of the stream
 	if r.err != nil {
-		return nil, nil, nil, r.err
+		return nil, nil, nil, 0, r.err
 	}
 	h, err := headerOf(l.pre)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	l.hdr = h
 	types := r.bytes(h.H, "filter types")
@@ -492,6 +520,9 @@ func unmarshalMeta(meta []byte) (*layout, *stream, []byte, error) {
 		case blockFixed:
 			b.lit, b.dist = fixedLit, fixedDist
 		case blockDynamic:
+			if version >= 2 {
+				break // coded with the tokens
+			}
 			b.hdrBits = r.uvarint("header bits", 8*lim)
 			b.hdr = r.bytes((b.hdrBits+7)/8, "dynamic header")
 			if r.err != nil {
@@ -499,7 +530,7 @@ func unmarshalMeta(meta []byte) (*layout, *stream, []byte, error) {
 			}
 			br := &bitReader{b: b.hdr}
 			if err := readDynamicHeader(br, &b, r.off); err != nil {
-				return nil, nil, nil, err
+				return nil, nil, nil, 0, err
 			}
 			if br.bitPos() != b.hdrBits {
 				r.fail(fmt.Sprintf("block %d header length", i))
@@ -516,12 +547,12 @@ func unmarshalMeta(meta []byte) (*layout, *stream, []byte, error) {
 		r.fail("no blocks")
 	}
 	if r.err != nil {
-		return nil, nil, nil, r.err
+		return nil, nil, nil, 0, r.err
 	}
 	if total != h.filteredLen() {
-		return nil, nil, nil, errf(ErrFormat, 0, "side data: blocks hold %d bytes, image %d", total, h.filteredLen())
+		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data: blocks hold %d bytes, image %d", total, h.filteredLen())
 	}
-	return l, s, types, nil
+	return l, s, types, version, nil
 }
 
 func firstByte(b []byte) int {
@@ -534,7 +565,7 @@ func firstByte(b []byte) int {
 // Dims returns the image size and channel count recorded in meta.
 func Dims(meta []byte) (w, h, c int, err error) {
 	r := &metaReader{b: meta}
-	if r.byte1("version") != metaVersion {
+	if v := r.byte1("version"); v != 1 && v != 2 {
 		return 0, 0, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	pre := r.bytes(r.uvarint("pre length", uint64(len(meta))), "pre chunks")
@@ -547,7 +578,7 @@ func Dims(meta []byte) (w, h, c int, err error) {
 
 // Join rebuilds the PNG file from its pixels and side data.
 func Join(meta, tokens, pixels []byte) ([]byte, error) {
-	l, s, types, err := unmarshalMeta(meta)
+	l, s, types, version, err := unmarshalMeta(meta)
 	if err != nil {
 		return nil, err
 	}
@@ -559,7 +590,7 @@ func Join(meta, tokens, pixels []byte) ([]byte, error) {
 	if err := d.Init(tokens); err != nil {
 		return nil, fmt.Errorf("%w: side data token stream: %v", ErrFormat, err)
 	}
-	toks, err := codeTokens(decCoder{&d}, s, data, nil)
+	toks, err := codeTokens(decCoder{&d}, s, data, nil, version)
 	if err != nil {
 		return nil, err
 	}

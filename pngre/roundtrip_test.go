@@ -43,6 +43,22 @@ func roundTrip(t testing.TB, name string, b []byte) *Parts {
 	return p
 }
 
+// roundTripV1 checks that side data version 1 still round-trips.
+func roundTripV1(t testing.TB, b []byte) {
+	t.Helper()
+	p, err := SplitVersion(b, 1)
+	if err != nil {
+		t.Fatalf("v1 Split: %v", err)
+	}
+	if p.Meta[0] != 1 {
+		t.Fatalf("v1 meta version %d", p.Meta[0])
+	}
+	got, err := Join(p.Meta, p.Tokens, p.Pixels)
+	if err != nil || !bytes.Equal(got, b) {
+		t.Fatalf("v1 Join: %v", err)
+	}
+}
+
 // testImage draws a smooth image with noise and some repetition.
 func testImage(w, h int, model color.Model, seed int64) image.Image {
 	r := rand.New(rand.NewSource(seed))
@@ -93,6 +109,7 @@ func TestRoundTripGo(t *testing.T) {
 			for _, lv := range levels {
 				b := encodePNG(t, img, lv)
 				roundTrip(t, "go", b)
+				roundTripV1(t, b)
 			}
 		}
 	}

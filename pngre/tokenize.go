@@ -199,6 +199,18 @@ type costs struct {
 	dsym [30]int32
 }
 
+// allCodes has a code for every symbol (no inf costs).
+var allCodes = func() block {
+	var b block
+	for i := range b.lit {
+		b.lit[i] = 1
+	}
+	for i := range b.dist {
+		b.dist[i] = 1
+	}
+	return b
+}()
+
 // codeCosts are the block's code lengths as costs.
 func codeCosts(b *block) *costs {
 	var ll [288]int32
@@ -215,6 +227,9 @@ func codeCosts(b *block) *costs {
 // symCosts turns per-symbol costs into a costs table, with the block's
 // missing codes as inf.
 func symCosts(b *block, ll *[288]int32, dl *[32]int32) *costs {
+	if b == nil {
+		b = &allCodes
+	}
 	c := &costs{}
 	for i := range c.lit {
 		c.lit[i] = orInf(b.lit[i], ll[i], 0)
@@ -307,6 +322,12 @@ var refineRounds = 1
 // under the block's code lengths, then refineRounds times under the
 // entropy of the previous parse's symbol counts.
 func newPlan(m *matcher, s, e int, b *block, pl *plan) {
+	pl.findAll(m, s, e)
+	pl.parseBlock(m.data, b)
+}
+
+// findAll fills the match records of every position of [s, e).
+func (pl *plan) findAll(m *matcher, s, e int) {
 	pl.s, pl.e = s, e
 	pl.off = append(pl.off[:0], 0)
 	pl.recs = pl.recs[:0]
@@ -316,25 +337,42 @@ func newPlan(m *matcher, s, e int, b *block, pl *plan) {
 		pl.off = append(pl.off, int32(len(pl.recs)))
 	}
 	m.insertUpTo(e)
-	pl.parse(m.data, codeCosts(b))
+}
+
+// parseBlock is the parse of newPlan over the records already found.
+func (pl *plan) parseBlock(data []byte, b *block) {
+	pl.parse(data, codeCosts(b))
 	pl.choice0 = append(pl.choice0[:0], pl.choice...)
-	for r := 0; r < refineRounds; r++ {
+	pl.refine(data, b, refineRounds)
+}
+
+// counts are the symbol counts of the current parse (end of block
+// included).
+func (pl *plan) counts(data []byte, ll *[288]uint32, dl *[32]uint32) {
+	*ll, *dl = [288]uint32{}, [32]uint32{}
+	ll[256] = 1
+	for i := 0; i < pl.e-pl.s; {
+		ch := pl.choice[i]
+		if ch == 0 {
+			ll[data[pl.s+i]]++
+			i++
+			continue
+		}
+		l, d := int(ch>>16), int(ch&0xffff)
+		ll[257+int(lenSym[l])]++
+		dl[distSym(d)]++
+		i += l
+	}
+}
+
+// refine re-parses rounds times under the entropy of the previous
+// parse's counts (b nil: every symbol allowed).
+func (pl *plan) refine(data []byte, b *block, rounds int) {
+	for r := 0; r < rounds; r++ {
 		var ll [288]uint32
 		var dl [32]uint32
-		ll[256] = 1
-		for i := 0; i < e-s; {
-			ch := pl.choice[i]
-			if ch == 0 {
-				ll[m.data[s+i]]++
-				i++
-				continue
-			}
-			l, d := int(ch>>16), int(ch&0xffff)
-			ll[257+int(lenSym[l])]++
-			dl[distSym(d)]++
-			i += l
-		}
-		pl.parse(m.data, entropyCosts(b, &ll, &dl))
+		pl.counts(data, &ll, &dl)
+		pl.parse(data, entropyCosts(b, &ll, &dl))
 	}
 }
 
