@@ -329,10 +329,17 @@ func unpackResidual(b []byte, n int) ([]byte, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: ctx-image residual missing", format.ErrCorrupt)
 	}
+	return unpackStoredOrZstd(b, n, "image residual")
+}
+
+// unpackStoredOrZstd decodes a packed part of a payload: byte 0x00 and n
+// bytes verbatim, or byte 0x01 and one zstd frame decoding to n bytes.
+// b must not be empty.
+func unpackStoredOrZstd(b []byte, n int, what string) ([]byte, error) {
 	switch b[0] {
 	case 0:
 		if len(b)-1 != n {
-			return nil, fmt.Errorf("%w: ctx-image residual length", format.ErrCorrupt)
+			return nil, fmt.Errorf("%w: %s length", format.ErrCorrupt, what)
 		}
 		return b[1:], nil
 	case 1:
@@ -342,5 +349,5 @@ func unpackResidual(b []byte, n int) ([]byte, error) {
 		}
 		return z.Decompress(nil, b[1:], n, archive.Block{})
 	}
-	return nil, fmt.Errorf("%w: ctx-image residual method %d", format.ErrCorrupt, b[0])
+	return nil, fmt.Errorf("%w: %s method %d", format.ErrCorrupt, what, b[0])
 }

@@ -185,18 +185,5 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]by
 }
 
 func unpackPNGMeta(b []byte, n int) ([]byte, error) {
-	switch b[0] {
-	case 0:
-		if len(b)-1 != n {
-			return nil, fmt.Errorf("%w: model-png meta length", format.ErrCorrupt)
-		}
-		return b[1:], nil
-	case 1:
-		z, err := archive.LookupCodec(format.CodecZstd)
-		if err != nil {
-			return nil, err
-		}
-		return z.Decompress(nil, b[1:], n, archive.Block{})
-	}
-	return nil, fmt.Errorf("%w: model-png meta method %d", format.ErrCorrupt, b[0])
+	return unpackStoredOrZstd(b, n, "model-png meta")
 }
