@@ -37,19 +37,7 @@ func EncodeStripeConfig(dst, samples []byte, w, rows, ch int, cfg Config) ([]byt
 	if len(samples) != w*rows*ch {
 		return nil, ErrSamples
 	}
-	var enc coder.Encoder
-	enc.Reset(dst)
-	var ft coder.FreqTable
-	var logits [256]int32
-	for _, s := range samples {
-		cx.Logits(logits[:])
-		if err := ft.SetLogits(logits[:], totalBits); err != nil {
-			return nil, err
-		}
-		enc.Encode(&ft, int(s))
-		cx.Update(s)
-	}
-	return enc.Finish()
+	return coder.EncodeBytes(dst, samples, logitModel{cx}, totalBits)
 }
 
 // DecodeStripeConfig decodes a stream of EncodeStripeConfig.
@@ -58,28 +46,11 @@ func DecodeStripeConfig(data []byte, w, rows, ch int, cfg Config) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	var dec coder.Decoder
-	if err := dec.Init(data); err != nil {
-		return nil, err
-	}
-	n := w * rows * ch
-	out := make([]byte, n)
-	var ft coder.FreqTable
-	var logits [256]int32
-	for k := range out {
-		cx.Logits(logits[:])
-		if err := ft.SetLogits(logits[:], totalBits); err != nil {
-			return nil, err
-		}
-		s := dec.Decode(&ft)
-		if err := dec.Err(); err != nil {
-			return nil, err
-		}
-		out[k] = byte(s)
-		cx.Update(byte(s))
-	}
-	if err := dec.Finish(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return coder.DecodeBytes(data, w*rows*ch, logitModel{cx}, totalBits)
 }
+
+// logitModel drives a Context through coder.EncodeBytes/DecodeBytes.
+type logitModel struct{ cx *Context }
+
+func (m logitModel) Logits(dst []int32)                { m.cx.Logits(dst) }
+func (m logitModel) Update(b byte, _ *coder.FreqTable) { m.cx.Update(b) }

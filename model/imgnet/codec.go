@@ -64,19 +64,7 @@ func (q *QNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error
 	if len(samples) != w*rows*ch {
 		return nil, imgctx.ErrSamples
 	}
-	var enc coder.Encoder
-	enc.Reset(dst)
-	var ft coder.FreqTable
-	var lg [256]int32
-	for _, s := range samples {
-		p.Logits(lg[:])
-		if err := ft.SetLogits(lg[:], totalBits); err != nil {
-			return nil, err
-		}
-		enc.Encode(&ft, int(s))
-		p.Update(s, &ft)
-	}
-	return enc.Finish()
+	return coder.EncodeBytes(dst, samples, p, totalBits)
 }
 
 // DecodeStripe decodes the output of EncodeStripe.
@@ -85,27 +73,5 @@ func (q *QNet) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var dec coder.Decoder
-	if err := dec.Init(data); err != nil {
-		return nil, err
-	}
-	out := make([]byte, w*rows*ch)
-	var ft coder.FreqTable
-	var lg [256]int32
-	for k := range out {
-		p.Logits(lg[:])
-		if err := ft.SetLogits(lg[:], totalBits); err != nil {
-			return nil, err
-		}
-		s := dec.Decode(&ft)
-		if err := dec.Err(); err != nil {
-			return nil, err
-		}
-		out[k] = byte(s)
-		p.Update(byte(s), &ft)
-	}
-	if err := dec.Finish(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return coder.DecodeBytes(data, w*rows*ch, p, totalBits)
 }
