@@ -1,7 +1,8 @@
-// Package imgnet is the network stage for images: a small float32
-// network that reads imgctx's per-sub-pixel Features and outputs 256
-// delta logits added to imgctx's bias logits (final = bias + delta, so a
-// zero head is imgctx exactly).
+// Package imgnet is the network stage for images: a small network that
+// reads imgctx's per-sub-pixel Features and outputs 256 delta logits added
+// to imgctx's bias logits (final = bias + delta, so a zero head is imgctx
+// exactly). It is trained in float32 (Net) and runs in integers (QNet,
+// qnet.go), which is what the model-image and model-png codecs use.
 //
 // # Inputs (features.go, NF = 48, converted from imgctx's integers)
 //
@@ -35,10 +36,23 @@
 // recorded rows of the training images; inference resets the state at
 // the same chunk boundaries (row starts, then every Seq sub-pixels).
 //
-// Coding (Evaluate): final int32 logits = bias + RoundToEven(delta*256/ln2)
-// passed to coder.FreqTable.SetLogits (16-bit tables). This is float
-// inference on one machine: NOT bit-exact across machines/kernels; the
-// production path needs the integer network (see RESULTS.md).
+// Float evaluation (Evaluate, for training and experiments): final int32
+// logits = bias + RoundToEven(delta*256/ln2) through
+// coder.FreqTable.SetLogits. It is not bit-exact across machines and is
+// never used to write archives.
+//
+// # Integer network (qnet.go, quantize.go, qfile.go)
+//
+// Quantize turns a Net into a QNet: integer features (Featurize, Q10),
+// int16 weights (per-row scales, |w| <= 511), int16 activations with
+// calibrated power-of-two formats, the WKV state in int32 (kernel.WKV16),
+// the render in fixed point. Optionally the head adapts while a stripe is
+// coded (QState.Adapt: integer SGD on the head bias, per colour channel,
+// and on the head matrix, driven by the coder's frequency table). Every
+// step is integer arithmetic with fixed rounding, so encoder and decoder
+// agree on every machine. QNets are stored as DCARWTS weight files;
+// embed.go ships them (all versions ever used) and finds them by
+// fingerprint.
 //
 // Results and commands: RESULTS.md.
 package imgnet
