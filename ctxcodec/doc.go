@@ -1,19 +1,24 @@
-// Package ctxcodec registers dcar's adaptive context-model codecs with
+// Package ctxcodec registers dcar's image and text model codecs with
 // package archive:
 //
-//   - ctx-image (id 19): the pixel samples of uncompressed image
+//   - model-image (id 16): the pixel samples of uncompressed image
 //     containers (PGM/PPM/PAM, BMP, baseline TIFF; see package pixels) are
-//     coded by the adaptive predictor bank and bias-logit model of package
-//     imgctx through the range coder; every other byte of the file (headers,
-//     row padding, other TIFF pages) is kept verbatim, zstd-coded.
+//     coded by imgctx's adaptive predictor bank plus the shipped integer
+//     network of package model/imgnet through the range coder; every other
+//     byte of the file (headers, row padding, other TIFF pages) is kept
+//     verbatim, zstd-coded. This is what dcar writes for such files.
+//   - model-png (id 18): a PNG as its pixels (same pixel models) plus the
+//     side data of package pngre that rebuilds the exact file.
+//   - ctx-image (id 19): as model-image with imgctx alone (the "network
+//     off" configuration), kept so that its archives decode forever.
 //   - ctx-text (id 20): text is coded by the order-n statistics, match model
-//     and log-linear mixer of package txtctx.
+//     and log-linear mixer of package txtctx (the text network, codec 17,
+//     is not shipped yet).
 //
-// Both adapt to the file being coded and are the "network off"
-// configuration of dcar's learned model: the model's network (codecs 16
-// and 17, not shipped yet) adds its own logits to theirs. Blocks stay
-// independently decodable, and the archive writer keeps zstd for any
-// block these codecs would code larger.
+// The pixel model of an entry is named by an 8-byte fingerprint in its
+// parameters (lookupPixelModel): imgctx alone or any network this binary
+// embeds. Blocks stay independently decodable, and the archive writer keeps
+// zstd for any block these codecs would code larger.
 //
 // Import this package for its side effect:
 //
