@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	_ "github.com/dcar-archiver/dcar/ctxcodec" // registers the ctx-image and ctx-text codecs
+	_ "github.com/dcar-archiver/dcar/ctxcodec" // registers the image, PNG and text model codecs
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"
 )
