@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"slices"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -45,7 +46,7 @@ func TestAdaptPageEnd(t *testing.T) {
 				want := append([]int32(nil), w...)
 				rankOneUpdateS32Generic(want, g, x, rows, cols)
 				im.rankOneUpdateS32(w, g, x, rows, cols)
-				if !ok || !equalS32(w, want) {
+				if !ok || !slices.Equal(w, want) {
 					t.Fatalf("%s %dx%d at a page end: wrong result", im.name, rows, cols)
 				}
 			}

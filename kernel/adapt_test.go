@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -99,7 +100,7 @@ func checkMatVecS32S16(t *testing.T, im *implementation, c *adaptCase, what stri
 			return false
 		}
 	}
-	if !equalS32(w0, c.w) || !equalS16(x0, c.x) {
+	if !slices.Equal(w0, c.w) || !slices.Equal(x0, c.x) {
 		t.Errorf("%s MatVecS32S16 %s: changed its inputs", im.name, what)
 		return false
 	}
@@ -133,33 +134,9 @@ func checkRankOne(t *testing.T, im *implementation, c *adaptCase, what string) b
 			return false
 		}
 	}
-	if !equalS32(g0, c.g) || !equalS16(x0, c.x) {
+	if !slices.Equal(g0, c.g) || !slices.Equal(x0, c.x) {
 		t.Errorf("%s RankOneUpdateS32 %s: changed its inputs", im.name, what)
 		return false
-	}
-	return true
-}
-
-func equalS32(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalS16(a, b []int16) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
 	}
 	return true
 }
@@ -282,14 +259,14 @@ func TestAdaptDispatch(t *testing.T) {
 		matVecS32S16Generic(want, c.w, c.x, 54, 96, c.shift)
 		y := make([]int32, 60)
 		MatVecS32S16(y, c.w, c.x, 54, 96, c.shift)
-		if !equalS32(y[:54], want) {
+		if !slices.Equal(y[:54], want) {
 			t.Errorf("%s: MatVecS32S16 differs from the reference", im.name)
 		}
 		w := append([]int32(nil), c.w...)
 		ww := append([]int32(nil), c.w...)
 		rankOneUpdateS32Generic(ww, c.g, c.x, 54, 96)
 		RankOneUpdateS32(w, c.g, c.x, 54, 96)
-		if !equalS32(w, ww) {
+		if !slices.Equal(w, ww) {
 			t.Errorf("%s: RankOneUpdateS32 differs from the reference", im.name)
 		}
 		y = []int32{7, 7, 7}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -461,7 +462,7 @@ func (m *Model) LoadParamTensors(f *WeightFile, prefix string) error {
 		if !ok {
 			return badf("missing tensor %s%s", prefix, t.Name)
 		}
-		if !equalShape(ft.Shape, t.Shape) {
+		if !slices.Equal(ft.Shape, t.Shape) {
 			return badf("tensor %s%s: shape %v, model expects %v", prefix, t.Name, ft.Shape, t.Shape)
 		}
 		if err := ft.Float32s(m.Data[t.Off : t.Off+t.Size]); err != nil {
@@ -475,18 +476,6 @@ func (m *Model) LoadParamTensors(f *WeightFile, prefix string) error {
 	}
 	m.Prepare(&GoMatMul{})
 	return nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Export returns the inference weight file of m: HiRA branches are merged

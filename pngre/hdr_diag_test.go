@@ -7,19 +7,6 @@ import (
 	"testing"
 )
 
-func blockFreqs(toks []uint32, ll *[288]uint32, dl *[32]uint32) {
-	*ll, *dl = [288]uint32{}, [32]uint32{}
-	ll[256] = 1
-	for _, t := range toks {
-		if t&matchFlag == 0 {
-			ll[t]++
-			continue
-		}
-		ll[257+int(lenSym[tokLen(t)])]++
-		dl[distSym(tokDist(t))]++
-	}
-}
-
 func TestHdrDiag(t *testing.T) {
 	files, _ := filepath.Glob(os.Getenv("HDRPNGS"))
 	if len(files) == 0 {
@@ -39,7 +26,7 @@ func TestHdrDiag(t *testing.T) {
 			nDyn++
 			var ll [288]uint32
 			var dl [32]uint32
-			blockFreqs(toks[bi], &ll, &dl)
+			tokenCounts(toks[bi], &ll, &dl)
 			var L [288]uint8
 			var D [32]uint8
 			pmLengths(ll[:286], 15, L[:286])

@@ -3,6 +3,7 @@ package train
 import (
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/dcar-archiver/dcar/model"
@@ -37,18 +38,6 @@ func tinyOptions() Options {
 	return o
 }
 
-func equalBits(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestResumeExact: training 6 steps straight equals 3 steps, checkpoint,
 // resume (fresh process state), 3 more steps, bit for bit. Also the number
 // of worker goroutines does not change the result.
@@ -66,7 +55,7 @@ func TestResumeExact(t *testing.T) {
 		return tr
 	}
 	a := run(2)
-	if b := run(1); !equalBits(a.Model.Data, b.Model.Data) {
+	if b := run(1); !slices.Equal(a.Model.Data, b.Model.Data) {
 		t.Fatal("1 and 2 workers give different parameters")
 	}
 	tr, _ := New(tinyOptions(), ds)
@@ -87,7 +76,7 @@ func TestResumeExact(t *testing.T) {
 	for range 3 {
 		tr2.TrainStep()
 	}
-	if !equalBits(a.Model.Data, tr2.Model.Data) || !equalBits(a.Adam.V, tr2.Adam.V) {
+	if !slices.Equal(a.Model.Data, tr2.Model.Data) || !slices.Equal(a.Adam.V, tr2.Adam.V) {
 		t.Fatal("resumed run differs from uninterrupted run")
 	}
 }
