@@ -105,16 +105,11 @@ func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 }
 
 func rec96Fingerprint() ([8]byte, error) {
-	all, err := imgnet.Shipped()
+	m, err := imgnet.ByName("rec96.dcw")
 	if err != nil {
 		return [8]byte{}, err
 	}
-	for _, m := range all {
-		if m.Name == "rec96.dcw" {
-			return m.Fingerprint, nil
-		}
-	}
-	return [8]byte{}, fmt.Errorf("rec96.dcw not embedded")
+	return m.Fingerprint, nil
 }
 
 func writeGolden(t *testing.T, files []goldenFile, plan planFunc) []byte {

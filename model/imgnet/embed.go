@@ -64,17 +64,20 @@ func fingerprint(weights [32]byte) [8]byte {
 }
 
 // Default returns the network new archives use.
-func Default() (*Model, error) {
+func Default() (*Model, error) { return ByName(DefaultWeights) }
+
+// ByName returns the shipped network whose weight file is called name.
+func ByName(name string) (*Model, error) {
 	all, err := shipped()
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range all {
-		if m.Name == DefaultWeights {
+		if m.Name == name {
 			return m, nil
 		}
 	}
-	return nil, fmt.Errorf("imgnet: default network %s not embedded", DefaultWeights)
+	return nil, fmt.Errorf("imgnet: network %s not embedded", name)
 }
 
 // ByFingerprint returns the shipped network with fingerprint fp.

@@ -147,7 +147,7 @@ func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float6
 		}
 		// Δ(W3·2^headFrac)[k][j] = -lrHead·2^headFrac·2^-FH2/(2^16·sw_k)·g_k·h2_j
 		// with g in Q16; SA3 carries it with 16 more bits.
-		q.SA3 = rowScales(sw, 0)
+		q.SA3 = make([]kernel.Scale, len(sw))
 		for k := range q.SA3 {
 			q.SA3[k] = kernel.NewScale(lrHead * math.Ldexp(1, headFrac-int(q.FH2)) / sw[k])
 		}
