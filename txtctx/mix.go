@@ -145,6 +145,10 @@ func (x *Mixer) Logits(m *Model) []int32 {
 	return lg
 }
 
+// LastLogits returns the logits of the last Logits or Predict call
+// (owned by the Mixer, valid until the next call).
+func (x *Mixer) LastLogits() []int32 { return x.logits[:] }
+
 // SourceLogits writes source s's contribution to the current logits
 // into dst (256 entries; 0 for symbols the source does not list). The
 // sum over all sources is the mixture's logit vector. Valid after Logits.

@@ -138,9 +138,15 @@ const ckptMagic = "IMGNET01"
 // Save writes the network atomically (temp file + rename).
 func (n *Net) Save(path string) error {
 	buf := []byte(ckptMagic)
-	rec := uint32(0)
+	rec := uint32(0) // flags: 1 Rec, 2 Text, 4 Start
 	if n.Cfg.Rec {
-		rec = 1
+		rec |= 1
+	}
+	if n.Cfg.Text {
+		rec |= 2
+	}
+	if n.Cfg.Start {
+		rec |= 4
 	}
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(n.Cfg.H))
 	buf = binary.LittleEndian.AppendUint32(buf, rec)
@@ -173,7 +179,8 @@ func Load(path string) (*Net, error) {
 	if len(b) < 20 || string(b[:8]) != ckptMagic {
 		return nil, errors.New("imgnet: bad checkpoint")
 	}
-	cfg := Config{H: int(binary.LittleEndian.Uint32(b[8:])), Rec: binary.LittleEndian.Uint32(b[12:]) == 1}
+	fl := binary.LittleEndian.Uint32(b[12:])
+	cfg := Config{H: int(binary.LittleEndian.Uint32(b[8:])), Rec: fl&1 != 0, Text: fl&2 != 0, Start: fl&4 != 0}
 	np := int(binary.LittleEndian.Uint32(b[16:]))
 	n := NewNet(cfg, 1)
 	if np != len(n.P) || len(b) != 20+4*np {

@@ -18,7 +18,9 @@ const NAux = 2 + imgctx.NumPred
 // new sequence starts (recurrent state is reset there).
 type Set struct {
 	N      int
-	Feat   []float32 // N*NF
+	NFeat  int       // features per sample: NF (0 means NF) or NFT
+	Feat   []float32 // N*NFeat
+	Prev   []uint8   // text: the previous byte of each sample (nil for images)
 	Aux    []float32 // N*NAux
 	Bias   []int16   // N*256: imgctx logits minus their max, clamped at -32768
 	Tgt    []uint8   // N
@@ -42,6 +44,16 @@ func (s *Set) Append(o *Set) {
 	s.Aux = append(s.Aux, o.Aux...)
 	s.Bias = append(s.Bias, o.Bias...)
 	s.Tgt = append(s.Tgt, o.Tgt...)
+	s.Prev = append(s.Prev, o.Prev...)
+	s.NFeat = o.nf()
+}
+
+// nf returns the number of features per sample.
+func (s *Set) nf() int {
+	if s.NFeat == 0 {
+		return NF
+	}
+	return s.NFeat
 }
 
 // FeatFrac is the number of fractional bits of the integer features:

@@ -31,6 +31,29 @@ const biasToNat = ln2 / 256
 type Config struct {
 	H   int  // hidden size (multiple of HeadN when Rec)
 	Rec bool // RWKV-7-style time-mix after the first layer
+	// Text makes this the text modality's network: NFT inputs plus the
+	// previous byte's row of the token table E, and the NOutT-wide text
+	// head (renderText) instead of the image render.
+	Text bool
+	// Start adds a learned modality start vector St: the token shift's
+	// "previous token" at a sequence start (zero without it).
+	Start bool
+}
+
+// nf returns the input width of the modality.
+func (c Config) nf() int {
+	if c.Text {
+		return NFT
+	}
+	return NF
+}
+
+// nout returns the head width of the modality.
+func (c Config) nout() int {
+	if c.Text {
+		return NOutT
+	}
+	return NOut
 }
 
 // Net is the parameter vector with named views.
@@ -39,25 +62,33 @@ type Net struct {
 	P   []float32
 	// views into P
 	W1, B1, W2, B2, W3, B3                []float32
+	E, St                                 []float32 // text token rows (256×H), start vector (H)
 	MuR, MuK, MuV, Wr, Wk, Wv, Wo, W0, A0 []float32
 	decayMask                             []bool // true: apply weight decay
 }
 
 type span struct {
-	p  *[]float32
-	n  int
-	wd bool
+	p    *[]float32
+	n    int
+	wd   bool
+	name string
 }
 
 func (n *Net) spans() []span {
 	H := n.Cfg.H
-	s := []span{{&n.W1, H * NF, true}, {&n.B1, H, false}}
-	if n.Cfg.Rec {
-		s = append(s, span{&n.MuR, H, false}, span{&n.MuK, H, false}, span{&n.MuV, H, false},
-			span{&n.Wr, H * H, true}, span{&n.Wk, H * H, true}, span{&n.Wv, H * H, true}, span{&n.Wo, H * H, true},
-			span{&n.W0, H, false}, span{&n.A0, H, false})
+	s := []span{{&n.W1, H * n.Cfg.nf(), true, "W1"}, {&n.B1, H, false, "B1"}}
+	if n.Cfg.Text {
+		s = append(s, span{&n.E, 256 * H, true, "E"})
 	}
-	s = append(s, span{&n.W2, H * H, true}, span{&n.B2, H, false}, span{&n.W3, NOut * H, true}, span{&n.B3, NOut, false})
+	if n.Cfg.Start {
+		s = append(s, span{&n.St, H, false, "St"})
+	}
+	if n.Cfg.Rec {
+		s = append(s, span{&n.MuR, H, false, "MuR"}, span{&n.MuK, H, false, "MuK"}, span{&n.MuV, H, false, "MuV"},
+			span{&n.Wr, H * H, true, "Wr"}, span{&n.Wk, H * H, true, "Wk"}, span{&n.Wv, H * H, true, "Wv"}, span{&n.Wo, H * H, true, "Wo"},
+			span{&n.W0, H, false, "W0"}, span{&n.A0, H, false, "A0"})
+	}
+	s = append(s, span{&n.W2, H * H, true, "W2"}, span{&n.B2, H, false, "B2"}, span{&n.W3, n.Cfg.nout() * H, true, "W3"}, span{&n.B3, n.Cfg.nout(), false, "B3"})
 	return s
 }
 
@@ -87,7 +118,8 @@ func NewNet(cfg Config, seed uint64) *Net {
 			w[i] = float32(rng.NormFloat64() * std)
 		}
 	}
-	gauss(n.W1, math.Sqrt(2.0/NF))
+	gauss(n.W1, math.Sqrt(2.0/float64(cfg.nf())))
+	gauss(n.E, 0.1)
 	gauss(n.W2, math.Sqrt(2.0/float64(H)))
 	if cfg.Rec {
 		for i := 0; i < H; i++ {
@@ -124,8 +156,9 @@ func sigm(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 // sequence begins where First is true.
 type Batch struct {
 	R     int
-	X     []float32 // R*NF
-	Aux   []float32 // R*NAux
+	X     []float32 // R*NF (text: R*NFT)
+	Aux   []float32 // R*NAux (images)
+	Prev  []uint8   // R (text)
 	Bias  []int16   // R*256
 	Tgt   []uint8
 	First []bool
@@ -133,8 +166,13 @@ type Batch struct {
 
 // Gather appends rows [from, from+n) of s as one sequence.
 func (b *Batch) Gather(s *Set, from, n int) {
-	b.X = append(b.X, s.Feat[from*NF:(from+n)*NF]...)
-	b.Aux = append(b.Aux, s.Aux[from*NAux:(from+n)*NAux]...)
+	nf := s.nf()
+	b.X = append(b.X, s.Feat[from*nf:(from+n)*nf]...)
+	if s.Prev != nil {
+		b.Prev = append(b.Prev, s.Prev[from:from+n]...)
+	} else {
+		b.Aux = append(b.Aux, s.Aux[from*NAux:(from+n)*NAux]...)
+	}
 	b.Bias = append(b.Bias, s.Bias[from*256:(from+n)*256]...)
 	b.Tgt = append(b.Tgt, s.Tgt[from:from+n]...)
 	for i := 0; i < n; i++ {
@@ -146,7 +184,7 @@ func (b *Batch) Gather(s *Set, from, n int) {
 // Reset empties the batch, keeping its storage.
 func (b *Batch) Reset() {
 	b.R = 0
-	b.X, b.Aux, b.Bias, b.Tgt, b.First = b.X[:0], b.Aux[:0], b.Bias[:0], b.Tgt[:0], b.First[:0]
+	b.X, b.Aux, b.Bias, b.Tgt, b.First, b.Prev = b.X[:0], b.Aux[:0], b.Bias[:0], b.Tgt[:0], b.First[:0], b.Prev[:0]
 }
 
 // Work holds activations for one forward/backward pass.
@@ -174,12 +212,22 @@ func grow(p []float32, n int) []float32 {
 // w.Delta receives the rendered delta logits (nats).
 func (n *Net) Forward(b *Batch, w *Work, grad []float32, wantDelta bool) float64 {
 	R, H := b.R, n.Cfg.H
+	nf, nout := n.Cfg.nf(), n.Cfg.nout()
 	w.a1 = grow(w.a1, R*H)
 	w.h1 = grow(w.h1, R*H)
 	w.a2 = grow(w.a2, R*H)
 	w.h2 = grow(w.h2, R*H)
-	w.o = grow(w.o, R*NOut)
-	linear(w.a1, b.X, n.W1, n.B1, R, H, NF)
+	w.o = grow(w.o, R*nout)
+	linear(w.a1, b.X, n.W1, n.B1, R, H, nf)
+	if n.Cfg.Text {
+		for r := 0; r < R; r++ {
+			e := n.E[int(b.Prev[r])*H:][:H]
+			a := w.a1[r*H:][:H]
+			for j, v := range e {
+				a[j] += v
+			}
+		}
+	}
 	relu(w.h1, w.a1)
 	hr := w.h1
 	if n.Cfg.Rec {
@@ -189,21 +237,26 @@ func (n *Net) Forward(b *Batch, w *Work, grad []float32, wantDelta bool) float64
 	}
 	linear(w.a2, hr, n.W2, n.B2, R, H, H)
 	relu(w.h2, w.a2)
-	linear(w.o, w.h2, n.W3, n.B3, R, NOut, H)
+	linear(w.o, w.h2, n.W3, n.B3, R, nout, H)
 	if wantDelta {
 		w.Delta = grow(w.Delta, R*256)
 	}
 	if grad != nil {
-		w.do = grow(w.do, R*NOut)
+		w.do = grow(w.do, R*nout)
 		clear(w.do)
 	}
 	var tot float64
 	var delta, dz [256]float32
 	scale := float32(1 / (ln2 * float64(R)))
 	for r := 0; r < R; r++ {
-		o := w.o[r*NOut : (r+1)*NOut]
-		aux := b.Aux[r*NAux : (r+1)*NAux]
-		render(delta[:], o, aux)
+		o := w.o[r*nout : (r+1)*nout]
+		var aux []float32
+		if n.Cfg.Text {
+			renderText(delta[:], o, b.Bias[r*256:(r+1)*256])
+		} else {
+			aux = b.Aux[r*NAux : (r+1)*NAux]
+			render(delta[:], o, aux)
+		}
 		if wantDelta {
 			copy(w.Delta[r*256:], delta[:])
 		}
@@ -213,7 +266,11 @@ func (n *Net) Forward(b *Batch, w *Work, grad []float32, wantDelta bool) float64
 			for i := range dz {
 				dz[i] *= scale
 			}
-			renderBack(w.do[r*NOut:(r+1)*NOut], dz[:], aux)
+			if n.Cfg.Text {
+				renderTextBack(w.do[r*nout:(r+1)*nout], dz[:], b.Bias[r*256:(r+1)*256])
+			} else {
+				renderBack(w.do[r*nout:(r+1)*nout], dz[:], aux)
+			}
 		}
 	}
 	if grad == nil {
@@ -221,10 +278,10 @@ func (n *Net) Forward(b *Batch, w *Work, grad []float32, wantDelta bool) float64
 	}
 	g := n.view(grad)
 	// head
-	kernel.SgemmTN(NOut, H, R, w.do, NOut, w.h2, H, g.W3, H, true)
-	colSum(g.B3, w.do, R, NOut)
+	kernel.SgemmTN(nout, H, R, w.do, nout, w.h2, H, g.W3, H, true)
+	colSum(g.B3, w.do, R, nout)
 	w.dh2 = grow(w.dh2, R*H)
-	kernel.SgemmNN(R, H, NOut, w.do, NOut, n.W3, H, w.dh2, H, false)
+	kernel.SgemmNN(R, H, nout, w.do, nout, n.W3, H, w.dh2, H, false)
 	reluBack(w.dh2, w.a2)
 	kernel.SgemmTN(H, H, R, w.dh2, H, hr, H, g.W2, H, true)
 	colSum(g.B2, w.dh2, R, H)
@@ -237,8 +294,16 @@ func (n *Net) Forward(b *Batch, w *Work, grad []float32, wantDelta bool) float64
 		dh1 = w.dh1
 	}
 	reluBack(dh1, w.a1)
-	kernel.SgemmTN(H, NF, R, dh1, H, b.X, NF, g.W1, NF, true)
+	kernel.SgemmTN(H, nf, R, dh1, H, b.X, nf, g.W1, nf, true)
 	colSum(g.B1, dh1, R, H)
+	if n.Cfg.Text {
+		for r := 0; r < R; r++ {
+			ge := g.E[int(b.Prev[r])*H:][:H]
+			for j, v := range dh1[r*H : (r+1)*H] {
+				ge[j] += v
+			}
+		}
+	}
 	return tot
 }
 

@@ -40,8 +40,31 @@ func randomize(n *Net, seed uint64, std float64) {
 	}
 }
 
+// sampleText is a small repetitive text for the text modality's tests.
+func sampleText(n int) []byte {
+	words := []string{"the ", "model ", "codes ", "text ", "and ", "images ", "with ", "one ", "network.\n"}
+	rng := rand.New(rand.NewPCG(9, 9))
+	var b []byte
+	for len(b) < n {
+		b = append(b, words[rng.IntN(len(words))]...)
+	}
+	return b[:n]
+}
+
+func textBatch(n, seq int) *Batch {
+	s := ExtractText(sampleText(n), n)
+	b := &Batch{}
+	for i := 0; i+seq <= s.N; i += seq {
+		b.Gather(s, i, seq)
+	}
+	return b
+}
+
 func gradCheck(t *testing.T, cfg Config) {
 	b := testBatch(t, 8, 4, 12)
+	if cfg.Text {
+		b = textBatch(96, 12)
+	}
 	n := NewNet(cfg, 1)
 	randomize(n, 2, 0.3)
 	var w Work
@@ -95,6 +118,10 @@ func gradCheck(t *testing.T, cfg Config) {
 
 func TestGradMLP(t *testing.T) { gradCheck(t, Config{H: 16}) }
 func TestGradRec(t *testing.T) { gradCheck(t, Config{H: 32, Rec: true}) }
+func TestGradRecStart(t *testing.T) {
+	gradCheck(t, Config{H: 32, Rec: true, Start: true})
+}
+func TestGradText(t *testing.T) { gradCheck(t, Config{H: 32, Rec: true, Text: true, Start: true}) }
 
 // Network off (zero head) reproduces imgctx's cross-entropy; a tiny
 // overfit run must reduce it substantially.

@@ -22,6 +22,7 @@ func (n *Net) NewStepper() *Stepper {
 	}
 	s.o = make([]float32, NOut)
 	s.S = make([]float32, H*HeadN)
+	copy(s.hp, n.St)
 	if n.Cfg.Rec {
 		n.tmStatic(&s.w)
 	}
@@ -31,6 +32,7 @@ func (n *Net) NewStepper() *Stepper {
 // Reset starts a new sequence.
 func (s *Stepper) Reset() {
 	clear(s.hp)
+	copy(s.hp, s.n.St)
 	clear(s.S)
 }
 

@@ -58,6 +58,8 @@ func (n *Net) tmForward(w *tmWork, out, h []float32, first []bool, R int) {
 			var hp float32
 			if !first[r] {
 				hp = h[i-H]
+			} else if n.St != nil {
+				hp = n.St[c]
 			}
 			dl := hp - hc
 			w.xr[i] = hc + dl*n.MuR[c]
@@ -182,6 +184,8 @@ func (n *Net) tmBackward(w *tmWork, g *Net, dh, dout, h []float32, first []bool,
 			var hp float32
 			if !first[r] {
 				hp = h[i-H]
+			} else if n.St != nil {
+				hp = n.St[c]
 			}
 			dl := hp - hc
 			ar, ak, av := w.dxr[i], w.dxk[i], w.dxv[i]
@@ -191,6 +195,8 @@ func (n *Net) tmBackward(w *tmWork, g *Net, dh, dout, h []float32, first []bool,
 			dh[i] += ar*(1-n.MuR[c]) + ak*(1-n.MuK[c]) + av*(1-n.MuV[c])
 			if !first[r] {
 				dh[i-H] += ar*n.MuR[c] + ak*n.MuK[c] + av*n.MuV[c]
+			} else if n.St != nil {
+				g.St[c] += ar*n.MuR[c] + ak*n.MuK[c] + av*n.MuV[c]
 			}
 		}
 	}
