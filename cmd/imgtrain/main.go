@@ -132,6 +132,10 @@ func main() {
 		evaluate()
 		return
 	}
+	if *unified {
+		trainUnified()
+		return
+	}
 	train()
 }
 
@@ -236,7 +240,21 @@ func train() {
 func evaluate() {
 	var net *imgnet.Net
 	var err error
-	if *load != "" {
+	if *loadU != "" {
+		u, err := imgnet.LoadUnified(*loadU)
+		if err != nil {
+			log.Fatal(err)
+		}
+		switch {
+		case *export != "":
+			exportDual(u)
+			return
+		case *evalSet == "text":
+			evalText(u)
+			return
+		}
+		net = u.Img
+	} else if *load != "" {
 		net, err = imgnet.Load(*load)
 	} else {
 		net = imgnet.NewNet(imgnet.Config{H: *hid, Rec: *rec}, 1) // zero head: imgctx alone

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/dcar-archiver/dcar/imgctx"
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/txtctx"
 )
 
 // Shipped integer networks. Every file that ever shipped stays here, so
@@ -27,11 +29,16 @@ var ErrUnknownModel = errors.New("imgnet: no shipped network has this fingerprin
 
 // Model is a shipped network together with the imgctx configuration it
 // runs on; Fingerprint identifies both (first 8 bytes of SHA-256 over
-// imgctx's fingerprint and the weight file's SHA-256).
+// imgctx's fingerprint and the weight file's SHA-256). A unified weight
+// file (Dual) also has the text modality: Text, run on txtctx's default
+// configuration, identified by TextFingerprint (SHA-256 over txtctx's
+// fingerprint and the file's SHA-256, first 8 bytes).
 type Model struct {
-	Name        string
-	Net         *QNet
-	Fingerprint [8]byte
+	Name            string
+	Net             *QNet
+	Fingerprint     [8]byte
+	Text            *QNet
+	TextFingerprint [8]byte
 }
 
 var shipped = sync.OnceValues(func() ([]*Model, error) {
@@ -45,20 +52,51 @@ var shipped = sync.OnceValues(func() ([]*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		q, sum, err := DecodeQNet(b)
+		m, err := decodeShipped(e.Name(), b)
 		if err != nil {
 			return nil, fmt.Errorf("shipped network %s: %w", e.Name(), err)
 		}
-		out = append(out, &Model{Name: e.Name(), Net: q, Fingerprint: fingerprint(sum)})
+		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 })
 
+// decodeShipped reads an image-only (imgnet-q1) or unified (dualnet-q1)
+// weight file.
+func decodeShipped(name string, b []byte) (*Model, error) {
+	f, err := model.DecodeWeightFile(b)
+	if err != nil {
+		return nil, err
+	}
+	if f.Meta["arch"] == dualArch {
+		d, sum, err := DecodeDual(b)
+		if err != nil {
+			return nil, err
+		}
+		return &Model{Name: name, Net: d.Img, Fingerprint: fingerprint(sum),
+			Text: d.Txt, TextFingerprint: textFingerprint(sum)}, nil
+	}
+	q, sum, err := DecodeQNet(b)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Name: name, Net: q, Fingerprint: fingerprint(sum)}, nil
+}
+
 func fingerprint(weights [32]byte) [8]byte {
 	cfp := imgctx.Fingerprint(imgctx.DefaultConfig)
+	return fp8(cfp[:], weights)
+}
+
+func textFingerprint(weights [32]byte) [8]byte {
+	cfp := txtctx.Fingerprint(txtctx.DefaultConfig())
+	return fp8(cfp[:], weights)
+}
+
+func fp8(ctx []byte, weights [32]byte) [8]byte {
 	h := sha256.New()
-	h.Write(cfp[:])
+	h.Write(ctx)
 	h.Write(weights[:])
 	return [8]byte(h.Sum(nil))
 }
@@ -92,6 +130,34 @@ func ByFingerprint(fp [8]byte) (*Model, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w (%x)", ErrUnknownModel, fp[:])
+}
+
+// DefaultText returns the unified network new text entries use (the
+// default file, which must have the text modality).
+func DefaultText() (*Model, error) {
+	m, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	if m.Text == nil {
+		return nil, fmt.Errorf("imgnet: default network %s has no text modality", m.Name)
+	}
+	return m, nil
+}
+
+// ByTextFingerprint returns the shipped unified network whose text
+// modality has fingerprint fp.
+func ByTextFingerprint(fp [8]byte) (*Model, error) {
+	all, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.Text != nil && m.TextFingerprint == fp {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("%w (text %x)", ErrUnknownModel, fp[:])
 }
 
 // Shipped lists the embedded networks by name.

@@ -27,7 +27,13 @@ type qTensor struct {
 func (q *QNet) tensors() []qTensor {
 	H := q.H
 	t := []qTensor{
-		{name: "w1", i16: &q.W1, n: H * NF}, {name: "b1", i32: &q.B1, n: H}, {name: "s1", scale: &q.S1, n: H},
+		{name: "w1", i16: &q.W1, n: H * q.nf()}, {name: "b1", i32: &q.B1, n: H}, {name: "s1", scale: &q.S1, n: H},
+	}
+	if q.Text {
+		t = append(t, qTensor{name: "e", i32: &q.E, n: 256 * H})
+	}
+	if q.St != nil {
+		t = append(t, qTensor{name: "st", i32: &q.stI32, n: H})
 	}
 	if q.Rec() {
 		t = append(t,
@@ -40,17 +46,23 @@ func (q *QNet) tensors() []qTensor {
 		)
 	}
 	if q.SA3 != nil {
-		t = append(t, qTensor{name: "sa3", scale: &q.SA3, n: NOut})
+		t = append(t, qTensor{name: "sa3", scale: &q.SA3, n: q.nout()})
 	}
 	return append(t,
 		qTensor{name: "w2", i16: &q.W2, n: H * H}, qTensor{name: "b2", i32: &q.B2, n: H}, qTensor{name: "s2", scale: &q.S2, n: H},
-		qTensor{name: "w3", i16: &q.W3, n: NOut * H}, qTensor{name: "b3", i32: &q.B3, n: NOut}, qTensor{name: "s3", scale: &q.S3, n: NOut},
+		qTensor{name: "w3", i16: &q.W3, n: q.nout() * H}, qTensor{name: "b3", i32: &q.B3, n: q.nout()}, qTensor{name: "s3", scale: &q.S3, n: q.nout()},
 	)
 }
 
 func (q *QNet) meta() map[string]string {
 	m := map[string]string{"arch": archName, "h": strconv.Itoa(q.H), "seq": strconv.Itoa(q.Seq),
-		"rec": strconv.FormatBool(q.Rec()), "nf": strconv.Itoa(NF), "nout": strconv.Itoa(NOut)}
+		"rec": strconv.FormatBool(q.Rec()), "nf": strconv.Itoa(q.nf()), "nout": strconv.Itoa(q.nout())}
+	if q.Text {
+		m["modality"] = "text"
+	}
+	if q.St != nil {
+		m["start"] = "true"
+	}
 	for name, v := range q.fracs() {
 		m[name] = strconv.Itoa(int(*v))
 	}
@@ -73,9 +85,28 @@ func (q *QNet) fracs() map[string]*uint {
 // Encode serialises q as a weight file; the result's SHA-256 trailer is
 // the network's fingerprint.
 func (q *QNet) Encode() ([]byte, error) {
-	f := &model.WeightFile{Kind: model.KindWeights, Meta: q.meta()}
+	f := &model.WeightFile{Kind: model.KindWeights, Meta: map[string]string{}}
+	q.encodeInto(f, "", nil)
+	return f.Encode()
+}
+
+// encodeInto adds q's meta keys and tensors to f, every name prefixed;
+// tensors for which keep returns false are left out (shared ones of a
+// unified file).
+func (q *QNet) encodeInto(f *model.WeightFile, prefix string, keep func(name string) bool) {
+	q.syncSt()
+	for k, v := range q.meta() {
+		if k == "arch" && prefix != "" {
+			continue
+		}
+		f.Meta[prefix+k] = v
+	}
 	le := binary.LittleEndian
 	for _, t := range q.tensors() {
+		if keep != nil && !keep(t.name) {
+			continue
+		}
+		t.name = prefix + t.name
 		switch {
 		case t.i16 != nil:
 			b := make([]byte, 2*len(*t.i16))
@@ -95,7 +126,14 @@ func (q *QNet) Encode() ([]byte, error) {
 				model.FileTensor{Name: t.name + ".shift", DType: model.U8, Shape: []int{len(sh)}, Data: sh})
 		}
 	}
-	return f.Encode()
+}
+
+// syncSt mirrors St into the int32 form the file stores.
+func (q *QNet) syncSt() {
+	q.stI32 = nil
+	for _, v := range q.St {
+		q.stI32 = append(q.stI32, int32(v))
+	}
 }
 
 func i32Tensor(name string, v []int32) model.FileTensor {
@@ -113,36 +151,50 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	bad := func(format string, a ...any) (*QNet, [32]byte, error) {
-		return nil, [32]byte{}, fmt.Errorf("%w: imgnet: %s", model.ErrBadWeights, fmt.Sprintf(format, a...))
-	}
 	if f.Meta["arch"] != archName {
-		return bad("arch %q, want %q", f.Meta["arch"], archName)
+		return nil, [32]byte{}, fmt.Errorf("%w: imgnet: arch %q, want %q", model.ErrBadWeights, f.Meta["arch"], archName)
+	}
+	q, err := decodeFrom(f, "", nil)
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	return q, f.Fingerprint, nil
+}
+
+// decodeFrom reads the network whose meta keys and tensors carry prefix;
+// tensors that are not in the file come from shared(name, n) if it
+// gives them (a unified file's shared tensors), else are an error.
+func decodeFrom(f *model.WeightFile, prefix string, shared func(name string, n int) ([]byte, bool)) (*QNet, error) {
+	bad := func(format string, a ...any) (*QNet, error) {
+		return nil, fmt.Errorf("%w: imgnet: %s%s", model.ErrBadWeights, prefix, fmt.Sprintf(format, a...))
 	}
 	atoi := func(k string) int {
-		v, err := strconv.Atoi(f.Meta[k])
+		v, err := strconv.Atoi(f.Meta[prefix+k])
 		if err != nil {
 			return -1
 		}
 		return v
 	}
-	q := &QNet{H: atoi("h"), Seq: atoi("seq")}
-	if q.H < HeadN || q.H > 128 || q.H%HeadN != 0 || q.Seq < 1 || atoi("nf") != NF || atoi("nout") != NOut {
-		return bad("shape h=%s seq=%s nf=%s nout=%s", f.Meta["h"], f.Meta["seq"], f.Meta["nf"], f.Meta["nout"])
+	q := &QNet{H: atoi("h"), Seq: atoi("seq"), Text: f.Meta[prefix+"modality"] == "text"}
+	if q.H < HeadN || q.H > 128 || q.H%HeadN != 0 || q.Seq < 1 || atoi("nf") != q.nf() || atoi("nout") != q.nout() {
+		return bad("shape h=%s seq=%s nf=%s nout=%s", f.Meta[prefix+"h"], f.Meta[prefix+"seq"], f.Meta[prefix+"nf"], f.Meta[prefix+"nout"])
 	}
-	rec := f.Meta["rec"] == "true"
-	if _, ok := f.Meta["adapt"]; ok {
+	if f.Meta[prefix+"start"] == "true" {
+		q.St = []int16{} // marks it for tensors()
+	}
+	rec := f.Meta[prefix+"rec"] == "true"
+	if _, ok := f.Meta[prefix+"adapt"]; ok {
 		a := atoi("adapt")
 		if a < 1 || a > 30 {
-			return bad("adapt=%q", f.Meta["adapt"])
+			return bad("adapt=%q", f.Meta[prefix+"adapt"])
 		}
 		q.AdaptShift = uint(a)
 	}
-	q.AdaptByChannel = f.Meta["adapt_by_channel"] == "true"
+	q.AdaptByChannel = f.Meta[prefix+"adapt_by_channel"] == "true"
 	for name, p := range q.fracs() {
 		v := atoi(name)
 		if v < 0 || v > 24 {
-			return bad("format %s=%q", name, f.Meta[name])
+			return bad("format %s=%q", name, f.Meta[prefix+name])
 		}
 		*p = uint(v)
 	}
@@ -153,8 +205,8 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 			p *kernel.Scale
 		}{{"sg", &q.Sg}} {
 			var m, sh int
-			if _, err := fmt.Sscanf(f.Meta[s.k], "%d,%d", &m, &sh); err != nil || m < 0 || m >= 1<<31 || sh < 0 || sh > 63 {
-				return bad("scale %s=%q", s.k, f.Meta[s.k])
+			if _, err := fmt.Sscanf(f.Meta[prefix+s.k], "%d,%d", &m, &sh); err != nil || m < 0 || m >= 1<<31 || sh < 0 || sh > 63 {
+				return bad("scale %s=%q", s.k, f.Meta[prefix+s.k])
 			}
 			*s.p = kernel.Scale{Mult: int32(m), Shift: uint8(sh)}
 		}
@@ -162,7 +214,7 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 			return bad("output format fy=%d above fs+fr", q.FY)
 		}
 	}
-	if _, ok := f.Tensor("sa3.mult"); ok {
+	if _, ok := f.Tensor(prefix + "sa3.mult"); ok {
 		if q.AdaptShift == 0 {
 			return bad("head-matrix adaptation without bias adaptation")
 		}
@@ -170,9 +222,14 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 	}
 	le := binary.LittleEndian
 	get := func(name string, dt model.DType, n int) ([]byte, error) {
-		t, ok := f.Tensor(name)
+		t, ok := f.Tensor(prefix + name)
+		if !ok && shared != nil {
+			if d, ok := shared(name, n); ok {
+				return d, nil
+			}
+		}
 		if !ok {
-			return nil, fmt.Errorf("%w: imgnet: tensor %s missing", model.ErrBadWeights, name)
+			return nil, fmt.Errorf("%w: imgnet: tensor %s%s missing", model.ErrBadWeights, prefix, name)
 		}
 		if t.DType != dt || len(t.Data) != n*dt.Size() {
 			return nil, fmt.Errorf("%w: imgnet: tensor %s has dtype %d and %d bytes, want %d elements of dtype %d",
@@ -185,7 +242,7 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 		case t.i16 != nil:
 			d, err := get(t.name, model.I16, t.n)
 			if err != nil {
-				return nil, [32]byte{}, err
+				return nil, err
 			}
 			v := make([]int16, t.n)
 			for i := range v {
@@ -198,7 +255,7 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 		case t.i32 != nil:
 			d, err := get(t.name, model.I32, t.n)
 			if err != nil {
-				return nil, [32]byte{}, err
+				return nil, err
 			}
 			v := make([]int32, t.n)
 			for i := range v {
@@ -208,11 +265,11 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 		default:
 			dm, err := get(t.name+".mult", model.I32, t.n)
 			if err != nil {
-				return nil, [32]byte{}, err
+				return nil, err
 			}
 			ds, err := get(t.name+".shift", model.U8, t.n)
 			if err != nil {
-				return nil, [32]byte{}, err
+				return nil, err
 			}
 			v := make([]kernel.Scale, t.n)
 			for i := range v {
@@ -225,5 +282,14 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 			*t.scale = v
 		}
 	}
-	return q, f.Fingerprint, nil
+	if q.St != nil {
+		q.St = make([]int16, q.H)
+		for i, v := range q.stI32 {
+			if v < -32768 || v > 32767 {
+				return bad("start vector[%d] = %d", i, v)
+			}
+			q.St[i] = int16(v)
+		}
+	}
+	return q, nil
 }

@@ -45,7 +45,18 @@ type QNet struct {
 
 	FH1, FR, FK, FV, FS, FY, FH2 uint
 
-	W1 []int16 // H×NF
+	// Text marks the text modality's network: NFT inputs plus the token
+	// row E[previous byte] (accumulator units of W1's rows) and the
+	// NOutT-row text head (StepText). St, if not nil, is the modality
+	// start vector (h1 format): the token shift's history at a sequence
+	// start.
+	Text bool
+	E    []int32 // 256×H
+	St   []int16 // H
+
+	stI32 []int32 // St as stored in the weight file
+
+	W1 []int16 // H×NF (text: H×NFT)
 	B1 []int32
 	S1 []kernel.Scale
 
@@ -61,7 +72,7 @@ type QNet struct {
 	W2 []int16 // H×H
 	B2 []int32
 	S2 []kernel.Scale
-	W3 []int16 // NOut×H
+	W3 []int16 // NOut×H (text: NOutT×H)
 	B3 []int32
 	S3 []kernel.Scale
 
@@ -99,10 +110,11 @@ type QState struct {
 	acc                         []int32
 	o                           []int32
 	wkv                         wkvScratch
-	ob                          [3][NOut]int32 // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
-	obc                         int            // adaptation context of the current sub-pixel
-	w3                          []int32        // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
-	g3                          [NOut]int32    // its gradient step per row
+	ob                          [3][]int32 // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
+	obc                         int        // adaptation context of the current sub-pixel
+	w3                          []int32    // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
+	g3                          []int32    // its gradient step per row
+	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
 	ri                          [256]uint8     // render: grid cell of each value
 	rf                          [256]int32     // render: position in the cell, Q16
 	S                           []int32        // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
@@ -116,11 +128,17 @@ func (q *QNet) NewState() *QState {
 	for _, p := range []*[]int16{&s.h1, &s.hp, &s.xr, &s.xk, &s.xv, &s.r, &s.k, &s.v, &s.y, &s.hr, &s.h2} {
 		*p = make([]int16, H)
 	}
-	s.x = make([]int16, NF)
+	nout := q.nout()
+	s.x = make([]int16, q.nf())
 	s.g = make([]uint16, H)
-	s.acc = make([]int32, max(H, NOut))
-	s.o = make([]int32, NOut)
+	s.acc = make([]int32, max(H, nout))
+	s.o = make([]int32, nout)
+	s.g3 = make([]int32, nout)
+	for i := range s.ob {
+		s.ob[i] = make([]int32, nout)
+	}
 	s.S = make([]int32, H*HeadN)
+	copy(s.hp, q.St)
 	if q.SA3 != nil {
 		s.w3 = make([]int32, len(q.W3))
 		for i, w := range q.W3 {
@@ -133,10 +151,26 @@ func (q *QNet) NewState() *QState {
 // wkvScratch holds one head's kernel.WKV16 inputs.
 type wkvScratch struct{ kk, b, kv, v, r [HeadN]int32 }
 
-// Reset starts a new sequence (zero token-shift history and state).
+// Reset starts a new sequence (token-shift history = the start vector,
+// zero state).
 func (s *QState) Reset() {
 	clear(s.hp)
+	copy(s.hp, s.q.St)
 	clear(s.S)
+}
+
+func (q *QNet) nf() int {
+	if q.Text {
+		return NFT
+	}
+	return NF
+}
+
+func (q *QNet) nout() int {
+	if q.Text {
+		return NOutT
+	}
+	return NOut
 }
 
 // rescale is a kernel.Scale prepared for loops: apply(x) =
@@ -191,12 +225,31 @@ func lerpQ16(dst, a, b []int16, mu []int32) {
 // f its imgctx features (for the render), and logits the imgctx logits on
 // entry; on return logits holds the final logits bias + delta.
 func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
-	q := s.q
-	H := q.H
-	if q.AdaptByChannel {
+	if s.q.AdaptByChannel {
 		s.obc = f.C % 3
 	}
-	kernel.MatVecS16(s.acc, q.W1, feat, H, NF)
+	s.forward(feat, nil)
+	renderQ(logits, s.o, f, &s.ri, &s.rf)
+}
+
+// StepText runs the text network on one byte: feat are its
+// TextFeaturize inputs, prev the previous byte (0 at a segment start),
+// and logits the txtctx mixture logits on entry; on return logits holds
+// the final logits (see renderTextQ).
+func (s *QState) StepText(logits []int32, feat []int16, prev byte) {
+	s.forward(feat, s.q.E[int(prev)*s.q.H:][:s.q.H])
+	renderTextQ(logits, s.o, &s.mix)
+}
+
+// forward computes the head outputs s.o (adapted bias included) from the
+// features and, for text, the token row e (accumulator units).
+func (s *QState) forward(feat []int16, e []int32) {
+	q := s.q
+	H := q.H
+	kernel.MatVecS16(s.acc, q.W1, feat, H, q.nf())
+	for i, v := range e {
+		s.acc[i] += v
+	}
 	requant(s.h1, s.acc, q.B1, q.p.s1, true)
 	hr := s.h1
 	if q.Rec() {
@@ -205,15 +258,35 @@ func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 	}
 	kernel.MatVecS16(s.acc, q.W2, hr, H, H)
 	requant(s.h2, s.acc, q.B2, q.p.s2, true)
+	nout := len(s.o)
 	if s.w3 != nil {
-		kernel.MatVecS32S16(s.acc, s.w3, s.h2, NOut, H, headFrac)
+		kernel.MatVecS32S16(s.acc, s.w3, s.h2, nout, H, headFrac)
 	} else {
-		kernel.MatVecS16(s.acc, q.W3, s.h2, NOut, H)
+		kernel.MatVecS16(s.acc, q.W3, s.h2, nout, H)
 	}
+	ob := s.ob[s.obc]
 	for i := range s.o {
-		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(s.ob[s.obc][i]))))
+		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(ob[i]))))
 	}
-	renderQ(logits, s.o, f, &s.ri, &s.rf)
+}
+
+// renderTextQ is the integer renderText: with m(c) = logits(c) minus
+// their maximum, clamped at -32768 (kept in mix), and o in log2 Q12
+// (o[256] a Q12 factor), delta(c) = o[c] + (o[256]·m(c)) >> 8 and
+// logits(c) = m(c) + (delta(c) + 8) >> 4.
+func renderTextQ(logits []int32, o []int32, mix *[256]int32) {
+	logits = logits[:256]
+	mx := logits[0]
+	for _, v := range logits {
+		mx = max(mx, v)
+	}
+	a := int64(o[256])
+	for c, v := range logits {
+		m := max(-32768, v-mx)
+		mix[c] = m
+		d := int64(o[c]) + (a*int64(m))>>8
+		logits[c] = m + int32(max(-1<<24, min(1<<24, (d+8)>>4)))
+	}
 }
 
 // timeMix computes hr = h1 + Wo·(WKV(h1)⊙σ(xr)) and advances the state.
@@ -341,7 +414,21 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 		prev = c
 	}
 	dz[tgt] -= 65536
-	var g [NOut]int64
+	var gb [NOutT]int64
+	g := gb[:len(s.o)]
+	if s.q.Text {
+		var g256 int64
+		for c, d := range dz {
+			g[c] = d
+			g256 += d * int64(s.mix[c])
+		}
+		// The exact gradient of o[256] is Σ dz·m >> 8; m runs to
+		// thousands, so at the bias rate that factor would swing within a
+		// few hundred bytes. It steps 2^8 times slower.
+		g[256] = g256 >> 16
+		s.adaptStep(g)
+		return
+	}
 	for v, d := range dz {
 		i0, fr := s.ri[v], int64(s.rf[v])
 		g[i0] += (d * (65536 - fr)) >> 16
@@ -364,9 +451,16 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 		}
 		g[NRel+k] += acc
 	}
+	s.adaptStep(g)
+}
+
+// adaptStep applies the head gradient g (Q16 log-loss units per head
+// output) to the adapted bias and, with SA3, to the head matrix.
+func (s *QState) adaptStep(g []int64) {
+	sh := s.q.AdaptShift
 	half := int64(1) << (sh - 1)
+	ob := s.ob[s.obc]
 	for k, gk := range g {
-		ob := &s.ob[s.obc]
 		ob[k] = int32(max(-1<<24, min(1<<24, int64(ob[k])-(gk+half)>>sh)))
 	}
 	if s.w3 == nil {
@@ -376,7 +470,7 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 	for k, gk := range g {
 		s.g3[k] = int32(max(-1<<31, min(1<<31-1, sa[k].apply(gk))))
 	}
-	kernel.RankOneUpdateS32(s.w3, s.g3[:], s.h2, NOut, s.q.H)
+	kernel.RankOneUpdateS32(s.w3, s.g3, s.h2, len(g), s.q.H)
 }
 
 // headFrac is the number of extra fractional bits of the adapted head

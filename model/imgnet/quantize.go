@@ -97,17 +97,29 @@ func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float6
 	}
 	var w Work
 	n.Forward(calib, &w, nil, false)
-	q := &QNet{H: H, Seq: seq}
-	q.FH1 = fracBits(math.Max(maxAbs(w.h1), maxAbs(w.hr)), actLimit, 0, 14)
+	q := &QNet{H: H, Seq: seq, Text: n.Cfg.Text}
+	q.FH1 = fracBits(math.Max(math.Max(maxAbs(w.h1), maxAbs(w.hr)), maxAbs(n.St)), actLimit, 0, 14)
 	q.FH2 = fracBits(maxAbs(w.h2), actLimit, 0, 14)
 	const inScale = 1.0 / featOne
 	h1Scale := math.Ldexp(1, -int(q.FH1))
 	h2Scale := math.Ldexp(1, -int(q.FH2))
 
 	var sw []float64
-	q.W1, sw = quantRows(n.W1, H, NF)
+	q.W1, sw = quantRows(n.W1, H, n.Cfg.nf())
 	q.S1 = rowScales(sw, inScale*float64(int(1)<<q.FH1))
 	q.B1 = accBias(n.B1, sw, inScale)
+	if n.Cfg.Text {
+		q.E = make([]int32, 0, 256*H)
+		for b := 0; b < 256; b++ {
+			q.E = append(q.E, accBias(n.E[b*H:(b+1)*H], sw, inScale)...)
+		}
+	}
+	if n.St != nil {
+		q.St = make([]int16, H)
+		for i, v := range n.St {
+			q.St[i] = kernel.SatInt16(int64(math.Round(math.Ldexp(float64(v), int(q.FH1)))))
+		}
+	}
 
 	if n.Cfg.Rec {
 		t := &w.tm
@@ -136,9 +148,13 @@ func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float6
 	q.W2, sw = quantRows(n.W2, H, H)
 	q.S2 = rowScales(sw, h1Scale*math.Ldexp(1, int(q.FH2)))
 	q.B2 = accBias(n.B2, sw, h1Scale)
-	q.W3, sw = quantRows(n.W3, NOut, H)
-	// head outputs are nats; the render works in log2 units, Q12
+	q.W3, sw = quantRows(n.W3, n.Cfg.nout(), H)
+	// head outputs are nats; the render works in log2 units, Q12 (the
+	// text head's mixture-scale row is a plain factor, Q12)
 	q.S3 = rowScales(sw, h2Scale*4096/math.Ln2)
+	if n.Cfg.Text {
+		q.S3[256] = kernel.NewScale(sw[256] * h2Scale * 4096)
+	}
 	q.B3 = accBias(n.B3, sw, h2Scale)
 	q.AdaptShift = adaptShift
 	if lrHead > 0 {

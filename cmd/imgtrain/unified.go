@@ -1,0 +1,399 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dcar-archiver/dcar/model/imgnet"
+	"github.com/dcar-archiver/dcar/txtctx"
+)
+
+// Training of the unified (image + text) network stage: -unified.
+//
+//	imgtrain -unified -run uni96 -init model/imgnet/runs/rec96b.ckpt -minutes 40
+//
+// Every step runs one image batch and one text batch (in parallel) and
+// minimises the sum of their mean bits per symbol.
+var (
+	unified   = flag.Bool("unified", false, "train the unified image+text network")
+	noSwitch  = flag.Bool("no-switch", false, "with -unified: text shares the image time-mix set")
+	noMoE     = flag.Bool("no-moe", false, "with -unified: one FFN shared by both modalities")
+	hiraR     = flag.Int("hira", 4, "with -unified: HiRA rank factor (0 = off)")
+	shared    = flag.Int("hs", 48, "with -unified: shared expert units of the FFN")
+	textSeq   = flag.Int("text-seq", 128, "with -unified: text sequence length (training and state-reset period)")
+	textMB    = flag.Float64("text-mb", 8, "with -unified: MB of training text")
+	textOnly  = flag.Bool("text-only", false, "with -unified: train on text batches only (image modality untouched except shared tensors)")
+	resumeU   = flag.Bool("resume", false, "with -unified: continue from the run's checkpoint")
+	textW     = flag.Float64("text-weight", 1, "with -unified: weight of the text loss")
+	novelsDir = "/work/shared/data/train-text/gutenberg-novels"
+)
+
+// textHoldout is txtctx's tuning hold-out: never trained on.
+var textHoldout = map[string]bool{"Carmilla.txt": true, "Doyle_TheSignoftheFour.txt": true,
+	"Gilbert_SojournerTruth.txt": true, "Fitzgerald_TheGreatGatsby.txt": true,
+	"net/http/server.go": true, "runtime/proc.go": true}
+
+func goSrcRoot() string { return filepath.Join(runtime.GOROOT(), "src") }
+
+// textFiles returns the training and hold-out text files: novels of
+// train-text (the hold-out four excluded from training) and Go sources
+// of GOROOT (every 5th .go file in path order up to a third of the
+// budget; the hold-out two excluded).
+func textFiles(budget int64) (train, hold []string) {
+	novels, _ := filepath.Glob(filepath.Join(novelsDir, "*.txt"))
+	sort.Strings(novels)
+	var tot int64
+	for _, f := range novels {
+		if textHoldout[filepath.Base(f)] {
+			hold = append(hold, f)
+			continue
+		}
+		if tot < budget*2/3 {
+			st, err := os.Stat(f)
+			if err == nil {
+				train = append(train, f)
+				tot += st.Size()
+			}
+		}
+	}
+	root := goSrcRoot()
+	var goFiles []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.Contains(p, "testdata") {
+			goFiles = append(goFiles, p)
+		}
+		return nil
+	})
+	sort.Strings(goFiles)
+	for i, f := range goFiles {
+		rel, _ := filepath.Rel(root, f)
+		if textHoldout[rel] {
+			hold = append(hold, f)
+			continue
+		}
+		if i%5 == 0 && tot < budget {
+			if st, err := os.Stat(f); err == nil {
+				train = append(train, f)
+				tot += st.Size()
+			}
+		}
+	}
+	return
+}
+
+// extractTexts extracts each file as its own segment(s) (4 MiB blocks,
+// as dcar writes them), keeping at most maxPer bytes per file (0: all).
+func extractTexts(files []string, maxPer int) *imgnet.Set {
+	sets := make([]*imgnet.Set, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, *workers)
+	for i, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			b, err := os.ReadFile(f)
+			if err != nil || len(b) == 0 {
+				return
+			}
+			if maxPer > 0 && len(b) > maxPer {
+				b = b[:maxPer]
+			}
+			sets[i] = imgnet.ExtractText(b, 4<<20)
+		}()
+	}
+	wg.Wait()
+	all := &imgnet.Set{NFeat: imgnet.NFT}
+	tot := 0
+	for _, s := range sets {
+		if s != nil {
+			tot += s.N
+		}
+	}
+	all.Feat = make([]float32, 0, tot*imgnet.NFT)
+	all.Bias = make([]int16, 0, tot*256)
+	all.Tgt = make([]uint8, 0, tot)
+	all.Prev = make([]uint8, 0, tot)
+	for i, s := range sets {
+		if s != nil {
+			all.Append(s)
+			sets[i] = nil
+		}
+	}
+	return all
+}
+
+func seqStarts(s *imgnet.Set, seq int) []int {
+	var starts []int
+	for i, st := range s.Starts {
+		end := s.N
+		if i+1 < len(s.Starts) {
+			end = s.Starts[i+1]
+		}
+		for a := st; a+seq <= end; a++ {
+			starts = append(starts, a)
+		}
+	}
+	return starts
+}
+
+func trainUnified() {
+	os.MkdirAll(*dir, 0o755)
+	lf, err := os.OpenFile(filepath.Join(*dir, *runName+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		log.Fatal(err)
+	}
+	logger := log.New(io.MultiWriter(os.Stderr, lf), "", log.LstdFlags)
+	logger.Printf("args %v", os.Args[1:])
+	t0 := time.Now()
+	txF, txHold := textFiles(int64(*textMB * (1 << 20)))
+	ttr := extractTexts(txF, 0)
+	tval := extractTexts(txHold, 128<<10)
+	logger.Printf("text: train %d bytes (%d files), val %d bytes (%d files) in %v", ttr.N, len(txF), tval.N, len(txHold), time.Since(t0).Round(time.Second))
+	var itr, ival *imgnet.Set
+	if !*textOnly {
+		trainF, holdF := split()
+		var jobs []job
+		for i, f := range trainF {
+			off := (i + *rowOff) % *rowEvery
+			jobs = append(jobs, job{f, *trainCW, *trainCH, func(y int) bool { return y%*rowEvery == off }})
+		}
+		if itr, err = extractAll(jobs); err != nil {
+			log.Fatal(err)
+		}
+		jobs = jobs[:0]
+		for _, f := range holdF {
+			jobs = append(jobs, job{f, 512, 384, func(y int) bool { return y%*valEvery == 1 }})
+		}
+		if ival, err = extractAll(jobs); err != nil {
+			log.Fatal(err)
+		}
+		logger.Printf("images: train %d samples, val %d", itr.N, ival.N)
+	}
+	debug.FreeOSMemory() // the extraction's garbage: the sets are most of the memory
+	ckpt := filepath.Join(*dir, *runName+".ckpt")
+	var u *imgnet.Unified
+	if *resumeU {
+		if u, err = imgnet.LoadUnified(ckpt); err != nil {
+			log.Fatal(err)
+		}
+		logger.Printf("resumed %s (%+v)", ckpt, u.Cfg)
+	} else {
+		var init *imgnet.Net
+		if *initFrom != "" {
+			if init, err = imgnet.Load(*initFrom); err != nil {
+				log.Fatal(err)
+			}
+		}
+		cfg := imgnet.UConfig{H: *hid, Switch: !*noSwitch, MoE: !*noMoE, Hs: *shared, HiRA: *hiraR}
+		if u, err = imgnet.NewUnified(cfg, init, *seed); err != nil {
+			log.Fatal(err)
+		}
+	}
+	logger.Printf("unified %+v: %d trained parameters (image net %d, text net %d)", u.Cfg, len(u.U), len(u.Img.P), len(u.Txt.P))
+	opt := imgnet.NewAdamWN(len(u.U), *lr, *wd)
+	doVal := func(step int) {
+		u.Sync()
+		st, _ := u.Txt.Evaluate(tval, *textSeq, 8192, false)
+		msg := ""
+		if ival != nil {
+			si, _ := u.Img.Evaluate(ival, *seqLen, 8192, false)
+			msg = si.String()
+		}
+		logger.Printf("step %d val text n=%d txtctx %.4f net %.4f bpb | image %s", step, st.N, st.BaseBits/float64(st.N), st.NetBits/float64(st.N), msg)
+	}
+	doVal(0)
+	var istarts []int
+	if itr != nil {
+		istarts = seqStarts(itr, *seqLen)
+	}
+	tstarts := seqStarts(ttr, *textSeq)
+	rng := rand.New(rand.NewPCG(*seed, 77))
+	g := make([]float32, len(u.U))
+	gI := make([]float32, len(u.Img.P))
+	gT := make([]float32, len(u.Txt.P))
+	var bi, bt imgnet.Batch
+	var wi, wt imgnet.Work
+	budget := time.Duration(*minutes * float64(time.Minute))
+	tStart, lastVal := time.Now(), time.Now()
+	var emaI, emaT float64
+	for step := 0; time.Since(tStart) < budget; step++ {
+		frac := float64(time.Since(tStart)) / float64(budget)
+		l := *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+		u.Sync()
+		bt.Reset()
+		for k := 0; k < *batch; k++ {
+			bt.Gather(ttr, tstarts[rng.IntN(len(tstarts))], *textSeq)
+		}
+		bi.Reset()
+		if itr != nil {
+			for k := 0; k < *batch; k++ {
+				bi.Gather(itr, istarts[rng.IntN(len(istarts))], *seqLen)
+			}
+		}
+		var bitsI, bitsT float64
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			clear(gT)
+			bitsT = u.Txt.Forward(&bt, &wt, gT, false) / float64(bt.R)
+			for i := range gT {
+				gT[i] *= float32(*textW)
+			}
+		}()
+		if itr != nil {
+			clear(gI)
+			bitsI = u.Img.Forward(&bi, &wi, gI, false) / float64(bi.R)
+		}
+		wg.Wait()
+		if itr != nil {
+			u.Grad(g, gI, gT)
+		} else {
+			u.Grad(g, nil, gT)
+		}
+		gn := opt.StepParams(u.U, u.Decay, g, l, 1.0)
+		if step == 0 {
+			emaI, emaT = bitsI, bitsT
+		}
+		emaI, emaT = 0.98*emaI+0.02*bitsI, 0.98*emaT+0.02*bitsT
+		if step%100 == 0 {
+			logger.Printf("step %d lr %.2e image %.4f text %.4f (ema) gnorm %.3f %.1f steps/s", step, l, emaI, emaT, gn,
+				float64(step+1)/time.Since(tStart).Seconds())
+		}
+		if time.Since(lastVal).Seconds() > *evalSec {
+			doVal(step)
+			if err := u.Save(ckpt); err != nil {
+				logger.Printf("save: %v", err)
+			}
+			lastVal = time.Now()
+		}
+	}
+	doVal(-1)
+	if err := u.Save(ckpt); err != nil {
+		log.Fatal(err)
+	}
+	logger.Printf("done in %v; checkpoint %s", time.Since(tStart).Round(time.Second), ckpt)
+}
+
+var (
+	loadU      = flag.String("load-unified", "", "unified checkpoint: with -eval text, code the text hold-out; with -eval holdout|kodak, evaluate its image network; with -export, write the unified weight file")
+	adaptT     = flag.Uint("adapt-t", 0, "text network: online head-bias adaptation shift (0 = off)")
+	adaptHeadT = flag.Float64("adapt-head-t", 0, "text network: online head-matrix adaptation learning rate (0 = off)")
+	evalFiles  = flag.String("text-eval-files", "", "with -eval text: code these files (comma-separated) instead of the hold-out")
+)
+
+// textCalib gathers text training sequences (never evaluation data) for
+// the text network's activation formats.
+func textCalib() *imgnet.Batch {
+	tr, _ := textFiles(1 << 20)
+	files := []string{tr[0], tr[len(tr)-1], tr[len(tr)/2]}
+	s := extractTexts(files, 64<<10)
+	b := &imgnet.Batch{}
+	for _, c := range imgnet.Chunks(s, *textSeq) {
+		b.Gather(s, c[0], c[1])
+	}
+	return b
+}
+
+func quantizeText(u *imgnet.Unified) *imgnet.QNet {
+	qt, err := imgnet.QuantizeAdapt(u.Txt, textCalib(), *textSeq, *adaptT, *adaptHeadT)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return qt
+}
+
+// exportDual quantises both modalities of u and writes the unified
+// weight file.
+func exportDual(u *imgnet.Unified) {
+	qi, err := imgnet.QuantizeAdapt(u.Img, calibBatch(), *seqLen, *adapt, *adaptHead)
+	if err != nil {
+		log.Fatal(err)
+	}
+	qi.AdaptByChannel = *adaptCh
+	if *intSeq > 0 {
+		qi.Seq = *intSeq
+	}
+	hs := u.Cfg.H
+	if u.Cfg.MoE {
+		hs = u.Cfg.Hs
+	}
+	if !u.Cfg.Switch {
+		log.Fatal("export: the unified weight file needs per-modality time-mix sets")
+	}
+	d := &imgnet.Dual{Img: qi, Txt: quantizeText(u), Hs: hs}
+	b, err := d.Encode()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*export, b, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("wrote %s (%d bytes)\n", *export, len(b))
+}
+
+// evalText codes the text hold-out (or -text-eval-files) one file per
+// segment (up to 4 MiB, as dcar's blocks): ctx-text (txtctx alone) and
+// the integer text network, decoded back and compared; also the float
+// network's cross-entropy.
+func evalText(u *imgnet.Unified) {
+	qt := quantizeText(u)
+	files := strings.Split(*evalFiles, ",")
+	if *evalFiles == "" {
+		_, files = textFiles(0)
+	}
+	var n, base, net int
+	var ce, ceBase float64
+	t0 := time.Now()
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for a := 0; a < len(b); a += 4 << 20 {
+			seg := b[a:min(len(b), a+4<<20)]
+			ref := txtctx.EncodeSegment(seg)
+			t1 := time.Now()
+			enc, err := qt.EncodeText(nil, seg)
+			if err != nil {
+				log.Fatal(err)
+			}
+			t2 := time.Now()
+			dec, err := qt.DecodeText(enc, len(seg))
+			if err != nil || !bytes.Equal(dec, seg) {
+				log.Fatalf("%s: text network round trip failed: %v", f, err)
+			}
+			t3 := time.Now()
+			s := imgnet.ExtractText(seg, 4<<20)
+			st, _ := u.Txt.Evaluate(s, *textSeq, 8192, false)
+			ce += st.NetBits
+			ceBase += st.BaseBits
+			fmt.Printf("%-40s %8d B: ctx-text %.4f, network %.4f bpb coded (float CE %.4f vs %.4f); enc %.0f KB/s dec %.0f KB/s\n",
+				filepath.Base(f), len(seg), 8*float64(len(ref))/float64(len(seg)), 8*float64(len(enc))/float64(len(seg)),
+				st.NetBits/float64(len(seg)), st.BaseBits/float64(len(seg)),
+				float64(len(seg))/t2.Sub(t1).Seconds()/1e3, float64(len(seg))/t3.Sub(t2).Seconds()/1e3)
+			n += len(seg)
+			base += len(ref)
+			net += len(enc)
+		}
+	}
+	fmt.Printf("TOTAL %d bytes: ctx-text %.4f bpb, text network %.4f bpb coded (%+.2f%%); float CE %.4f vs %.4f [%v]\n", n,
+		8*float64(base)/float64(n), 8*float64(net)/float64(n), 100*(float64(net)/float64(base)-1), ce/float64(n), ceBase/float64(n),
+		time.Since(t0).Round(time.Second))
+}
