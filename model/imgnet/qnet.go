@@ -115,9 +115,9 @@ type QState struct {
 	w3                          []int32    // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
 	g3                          []int32    // its gradient step per row
 	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
-	ri                          [256]uint8     // render: grid cell of each value
-	rf                          [256]int32     // render: position in the cell, Q16
-	S                           []int32        // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
+	ri                          [256]uint8 // render: grid cell of each value
+	rf                          [256]int32 // render: position in the cell, Q16
+	S                           []int32    // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
 // NewState returns a state at a sequence start.
