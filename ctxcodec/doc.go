@@ -11,13 +11,18 @@
 //     side data of package pngre that rebuilds the exact file.
 //   - ctx-image (id 19): as model-image with imgctx alone (the "network
 //     off" configuration), kept so that its archives decode forever.
-//   - ctx-text (id 20): text is coded by the order-n statistics, match model
-//     and log-linear mixer of package txtctx (the text network, codec 17,
-//     is not shipped yet).
+//   - model-text (id 17): text blocks are coded by package txtctx's
+//     order-n statistics, match model and mixer, corrected by the text
+//     modality of the shipped unified network (model/imgnet, one
+//     parameter set for images and text). This is what dcar writes for
+//     text.
+//   - ctx-text (id 20): txtctx alone (the "network off" configuration),
+//     kept so that its archives decode forever; also used if the default
+//     network has no text modality.
 //
-// The pixel model of an entry is named by an 8-byte fingerprint in its
-// parameters (lookupPixelModel): imgctx alone or any network this binary
-// embeds. Blocks stay independently decodable, and the archive writer keeps
+// The model of an entry is named by an 8-byte fingerprint in its
+// parameters (lookupPixelModel, textNet): imgctx alone or any network
+// this binary embeds. Blocks stay independently decodable, and the archive writer keeps
 // zstd for any block these codecs would code larger.
 //
 // Import this package for its side effect:

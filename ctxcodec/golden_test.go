@@ -104,6 +104,25 @@ func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 	return ch, ok
 }
 
+// dualWeights is the first unified (image + text) network; it stays
+// embedded forever.
+const dualWeights = "uni96-a.dcw"
+
+// planDual codes images with model-image and text with model-text, both
+// with the unified network dualWeights (golden-v1-dual.dcar).
+func planDual(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	m, err := imgnet.ByName(dualWeights)
+	if err != nil || m.Text == nil {
+		return archive.Choice{}, false
+	}
+	if k.Modality == format.ModalityText {
+		return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
+	}
+	c := modelImage
+	c.current = func() ([8]byte, error) { return m.Fingerprint, nil }
+	return planImageWith(c, format.CodecModelImage, k, r, size)
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := imgnet.ByName("rec96.dcw")
 	if err != nil {
@@ -153,6 +172,8 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}},
 		// pngre side data version 2 (dynamic headers predicted)
 		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}},
+		// the unified network: model-image and model-text
+		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}},
 	} {
 		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want) })
 	}

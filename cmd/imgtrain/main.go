@@ -128,7 +128,7 @@ func extractAll(jobs []job) (*imgnet.Set, error) {
 
 func main() {
 	flag.Parse()
-	if *evalSet != "" {
+	if *evalSet != "" || *loadU != "" {
 		evaluate()
 		return
 	}

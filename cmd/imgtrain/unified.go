@@ -39,6 +39,8 @@ var (
 	textOnly  = flag.Bool("text-only", false, "with -unified: train on text batches only (image modality untouched except shared tensors)")
 	resumeU   = flag.Bool("resume", false, "with -unified: continue from the run's checkpoint")
 	textW     = flag.Float64("text-weight", 1, "with -unified: weight of the text loss")
+	noTokens  = flag.Bool("no-tokens", false, "with -unified: no token-table inputs (text byte rows, start vectors)")
+	maxSteps  = flag.Int("steps", 0, "with -unified: train this many steps (schedule by steps) instead of -minutes")
 	novelsDir = "/work/shared/data/train-text/gutenberg-novels"
 )
 
@@ -200,7 +202,7 @@ func trainUnified() {
 				log.Fatal(err)
 			}
 		}
-		cfg := imgnet.UConfig{H: *hid, Switch: !*noSwitch, MoE: !*noMoE, Hs: *shared, HiRA: *hiraR}
+		cfg := imgnet.UConfig{H: *hid, Switch: !*noSwitch, MoE: !*noMoE, Hs: *shared, HiRA: *hiraR, NoTokens: *noTokens}
 		if u, err = imgnet.NewUnified(cfg, init, *seed); err != nil {
 			log.Fatal(err)
 		}
@@ -232,8 +234,14 @@ func trainUnified() {
 	budget := time.Duration(*minutes * float64(time.Minute))
 	tStart, lastVal := time.Now(), time.Now()
 	var emaI, emaT float64
-	for step := 0; time.Since(tStart) < budget; step++ {
+	for step := 0; ; step++ {
 		frac := float64(time.Since(tStart)) / float64(budget)
+		if *maxSteps > 0 {
+			frac = float64(step) / float64(*maxSteps)
+		}
+		if frac >= 1 {
+			break
+		}
 		l := *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
 		u.Sync()
 		bt.Reset()

@@ -1,8 +1,46 @@
-// Package imgnet is the network stage for images: a small network that
-// reads imgctx's per-sub-pixel Features and outputs 256 delta logits added
-// to imgctx's bias logits (final = bias + delta, so a zero head is imgctx
-// exactly). It is trained in float32 (Net) and runs in integers (QNet,
-// qnet.go), which is what the model-image and model-png codecs use.
+// Package imgnet is dcar's network stage: one small recurrent network,
+// with one parameter set for images and text (the DualComp design,
+// unified.go), on top of the adaptive context models. For images it
+// reads imgctx's per-sub-pixel Features and outputs 256 delta logits
+// added to imgctx's bias logits (final = bias + delta, so a zero head is
+// imgctx exactly); for text it reads a summary of txtctx's sources and
+// mixture plus the previous byte's token row and corrects the mixture's
+// logits (textfeat.go). It is trained in float32 (Net, Unified) and runs
+// in integers (QNet, qnet.go), which is what the model-image, model-png
+// and model-text codecs use.
+//
+// # The unified network (unified.go, dualfile.go)
+//
+// The four DualComp parts, as built here:
+//
+//   - Unified tokenisation with per-modality masking: one token table
+//     (the 256 text-byte rows E and a start row per modality) and one
+//     output table whose rows belong to one modality each (image: the
+//     render's relative bins and predictor hats; text: 256 byte rows and
+//     a mixture-scale row); a token computes only its modality's rows.
+//   - Modality switching: the start row of the modality is the token
+//     shift's history at a sequence start, and the time-mix parameters
+//     (token-shift mixes, r/k/v projections, decay, α) exist per
+//     modality; the output projection is shared.
+//   - Modality-routed MoE: FFN units [0, Hs) are a shared expert, units
+//     [Hs, H) the modality's expert; routing is by the known modality, so
+//     a token runs one dense H-unit FFN.
+//   - HiRA: W1, the r/k/v/o projections and the FFN blocks train as
+//     W + B·A (A: r·In×In, r = 4), merged at export.
+//
+// Training (cmd/imgtrain -unified) minimises image bits + text bits per
+// step on one image batch and one text batch; the exported weight file
+// (arch dualnet-q1) stores the shared tensors once and serves both
+// codecs.
+//
+// # Text inputs and head (textfeat.go, textcodec.go)
+//
+// NFT = 48 integer features per byte (Q10): per txtctx source (found,
+// log2 total, log2 max count, log2 listed, max/total), the mixture's
+// -log2 p(top), log2 position, a constant; plus E[previous byte]. The
+// head gives delta(c) = o[c] + o[256]·mix(c) (mix = mixture logits in
+// nats), so the network can shift single bytes and sharpen or flatten
+// the whole mixture. The state restarts every Seq bytes (128).
 //
 // # Inputs (features.go, NF = 48, converted from imgctx's integers)
 //

@@ -44,6 +44,10 @@ type UConfig struct {
 	MoE    bool // shared + modality FFN experts (else one shared FFN)
 	Hs     int  // shared expert units when MoE
 	HiRA   int  // rank factor of the training-time branches; 0 = off
+	// NoTokens removes the token-table inputs (ablation of the unified
+	// tokenisation): the text byte rows E and both start vectors St stay
+	// zero (frozen).
+	NoTokens bool
 }
 
 type hiraMat struct {
@@ -60,6 +64,7 @@ type Unified struct {
 	mapI, mapT []int32
 	hira       []hiraMat
 	eff        []float32
+	frozen     []int32 // U indices kept at zero (NoTokens)
 }
 
 // shared reports whether element i of tensor name (of a net with hidden
@@ -117,6 +122,15 @@ func NewUnified(cfg UConfig, img *Net, seed uint64) (*Unified, error) {
 			u.Decay = append(u.Decay, s.wd)
 		}
 	}
+	if cfg.NoTokens {
+		for _, s := range u.Img.spans() {
+			if s.name == "St" {
+				for i := 0; i < s.n; i++ {
+					u.frozen = append(u.frozen, int32(where[s.name]+i))
+				}
+			}
+		}
+	}
 	ownT := map[string]int{}
 	for _, s := range u.Txt.spans() {
 		for i := 0; i < s.n; i++ {
@@ -126,6 +140,9 @@ func NewUnified(cfg UConfig, img *Net, seed uint64) (*Unified, error) {
 			}
 			if _, ok := ownT[s.name]; !ok {
 				ownT[s.name] = len(u.U)
+			}
+			if cfg.NoTokens && (s.name == "E" || s.name == "St") {
+				u.frozen = append(u.frozen, int32(len(u.U)))
 			}
 			u.mapT = append(u.mapT, int32(len(u.U)))
 			u.U = append(u.U, (*s.p)[i])
@@ -173,6 +190,9 @@ func NewUnified(cfg UConfig, img *Net, seed uint64) (*Unified, error) {
 			add(off, own/in, in)
 		}
 	}
+	for _, i := range u.frozen {
+		u.U[i] = 0
+	}
 	u.eff = make([]float32, len(u.U))
 	u.Sync()
 	return u, nil
@@ -213,6 +233,9 @@ func (u *Unified) Grad(g, gI, gT []float32) {
 		kernel.SgemmTN(m.rank, m.in, m.out, u.U[m.b:], m.rank, dM, m.in, g[m.a:], m.in, true)
 		kernel.SgemmNT(m.out, m.rank, m.in, dM, m.in, u.U[m.a:], m.in, g[m.b:], m.rank, true)
 	}
+	for _, i := range u.frozen {
+		g[i] = 0
+	}
 }
 
 const uckptMagic = "DUALNET1"
@@ -221,7 +244,7 @@ const uckptMagic = "DUALNET1"
 func (u *Unified) Save(path string) error {
 	buf := []byte(uckptMagic)
 	c := u.Cfg
-	for _, v := range []int{c.H, b2i(c.Switch), b2i(c.MoE), c.Hs, c.HiRA, len(u.U)} {
+	for _, v := range []int{c.H, b2i(c.Switch), b2i(c.MoE) | b2i(c.NoTokens)<<1, c.Hs, c.HiRA, len(u.U)} {
 		buf = binary.LittleEndian.AppendUint32(buf, uint32(v))
 	}
 	for _, p := range u.U {
@@ -260,7 +283,7 @@ func LoadUnified(path string) (*Unified, error) {
 		return nil, errors.New("imgnet: bad unified checkpoint")
 	}
 	v := func(i int) int { return int(binary.LittleEndian.Uint32(b[8+4*i:])) }
-	cfg := UConfig{H: v(0), Switch: v(1) == 1, MoE: v(2) == 1, Hs: v(3), HiRA: v(4)}
+	cfg := UConfig{H: v(0), Switch: v(1) == 1, MoE: v(2)&1 == 1, NoTokens: v(2)&2 != 0, Hs: v(3), HiRA: v(4)}
 	u, err := NewUnified(cfg, nil, 1)
 	if err != nil {
 		return nil, err

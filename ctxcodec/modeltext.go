@@ -1,0 +1,80 @@
+package ctxcodec
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/imgnet"
+	"github.com/dcar-archiver/dcar/txtctx"
+)
+
+// model-text (codec 17): each block is one segment coded by txtctx's
+// mixture corrected by the text modality of the shipped unified network
+// (imgnet.QNet.EncodeText). Parameters: version byte 1, then the 8-byte
+// text fingerprint of the network (imgnet.Model.TextFingerprint).
+
+func init() {
+	archive.RegisterCodec(format.CodecModelText, "model-text", modelText{})
+}
+
+type modelText struct{}
+
+// planModelText routes text to model-text when the default network has
+// the text modality; otherwise planText's ctx-text applies.
+func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	if k.Modality != format.ModalityText || size == 0 {
+		return archive.Choice{}, false
+	}
+	m, err := imgnet.DefaultText()
+	if err != nil {
+		return planText(k, r, size)
+	}
+	return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
+}
+
+// textNet returns the text network named by a block's parameters.
+func textNet(b archive.Block) (*imgnet.QNet, error) {
+	p := b.Params
+	if len(p) != 9 || p[0] != paramsVersion {
+		return nil, fmt.Errorf("%w (model-text parameters of %d bytes, version %d)", ErrParams, len(p), firstByte(p))
+	}
+	fp := [8]byte(p[1:9])
+	m, err := imgnet.ByTextFingerprint(fp)
+	if err != nil {
+		var have []string
+		all, _ := imgnet.Shipped()
+		for _, m := range all {
+			if m.Text != nil {
+				have = append(have, fmt.Sprintf("%x (%s)", m.TextFingerprint[:], m.Name))
+			}
+		}
+		return nil, fmt.Errorf("%w: model-text fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, fp[:], strings.Join(have, ", "))
+	}
+	return m.Text, nil
+}
+
+func (modelText) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+	q, err := textNet(b)
+	if err != nil {
+		return dst, err
+	}
+	return q.EncodeText(dst, src)
+}
+
+func (modelText) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+	q, err := textNet(b)
+	if err != nil {
+		return dst, err
+	}
+	if rawLen > txtctx.MaxSegment {
+		return dst, fmt.Errorf("%w: model-text: block of %d bytes", format.ErrCorrupt, rawLen)
+	}
+	out, err := q.DecodeText(src, rawLen)
+	if err != nil {
+		return dst, fmt.Errorf("%w: model-text: %v", format.ErrCorrupt, err)
+	}
+	return append(dst, out...), nil
+}
