@@ -28,6 +28,9 @@ type CreateOptions struct {
 	Verbose func(h *format.Header)
 	// NoModel codes every file with zstd, skipping the content codecs.
 	NoModel bool
+	// Best asks the best planners first (RegisterBestPlanner): stronger
+	// and slower codecs, e.g. text through the network (model-text).
+	Best bool
 }
 
 // Plan lists what Create will archive: walks the roots, applies the
@@ -83,7 +86,7 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 			if opts.NoModel {
 				h.Codec = format.CodecZstd
 			} else {
-				pl := choose(k, f, h.Size)
+				pl := choose(k, f, h.Size, opts.Best)
 				h.Codec, h.Params, h.BlockSize = pl.Codec, pl.Params, uint32(pl.BlockSize)
 				if _, err := f.Seek(int64(n), io.SeekStart); err != nil {
 					return fmt.Errorf("%s: %w", osPath, err)

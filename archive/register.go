@@ -100,8 +100,9 @@ type Choice struct {
 type Planner func(kind Kind, r io.ReaderAt, size int64) (Choice, bool)
 
 var (
-	plannerMu sync.RWMutex
-	planners  []Planner
+	plannerMu    sync.RWMutex
+	planners     []Planner
+	bestPlanners []Planner
 )
 
 // RegisterPlanner adds a planner; planners are asked in registration order.
@@ -111,9 +112,25 @@ func RegisterPlanner(p Planner) {
 	planners = append(planners, p)
 }
 
-func choose(kind Kind, r io.ReaderAt, size int64) Choice {
+// RegisterBestPlanner adds a planner that is asked first, and only, when
+// the writer was asked for the strongest codecs (CreateOptions.Best):
+// codecs that pay in ratio but are slower than the default ones.
+func RegisterBestPlanner(p Planner) {
+	plannerMu.Lock()
+	defer plannerMu.Unlock()
+	bestPlanners = append(bestPlanners, p)
+}
+
+func choose(kind Kind, r io.ReaderAt, size int64, best bool) Choice {
 	plannerMu.RLock()
 	defer plannerMu.RUnlock()
+	if best {
+		for _, p := range bestPlanners {
+			if pl, ok := p(kind, r, size); ok {
+				return pl
+			}
+		}
+	}
 	for _, p := range planners {
 		if pl, ok := p(kind, r, size); ok {
 			return pl

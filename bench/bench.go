@@ -271,6 +271,10 @@ func samplesOf(data []byte) ([]byte, bool) {
 // RunDcar archives all paths with dcar, extracts and compares, and
 // attributes stored bytes to modalities through the index.
 func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp string) (map[format.Modality]*Row, error) {
+	tool := "dcar"
+	if opts.Best {
+		tool = "dcar --best"
+	}
 	arcPath := filepath.Join(tmp, "bench.dcar")
 	f, err := os.Create(arcPath)
 	if err != nil {
@@ -319,7 +323,7 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 		m := e.Header.Modality
 		r := rows[m]
 		if r == nil {
-			r = &Row{Modality: m, Tool: "dcar", Verified: true}
+			r = &Row{Modality: m, Tool: tool, Verified: true}
 			rows[m] = r
 		}
 		r.Files++

@@ -35,7 +35,8 @@ func init() {
 	archive.RegisterCodec(format.CodecModelImage, "model-image", modelImage)
 	archive.RegisterCodec(format.CodecCtxText, "ctx-text", textCodec{})
 	archive.RegisterPlanner(planImage)
-	archive.RegisterPlanner(planModelText)
+	archive.RegisterPlanner(planText)
+	archive.RegisterBestPlanner(planModelText)
 }
 
 // A pixelModel codes the samples of one stripe (w x rows pixels, ch

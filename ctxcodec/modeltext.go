@@ -22,18 +22,33 @@ func init() {
 
 type modelText struct{}
 
-// planModelText routes text to model-text when the default network has
-// the text modality; otherwise planText's ctx-text applies.
+// planModelText routes text to model-text (asked with --best only: it
+// is several times slower than ctx-text) when the default network has the
+// text modality and it codes the entry's first trialBytes smaller than
+// ctx-text does; otherwise the entry stays ctx-text. The network was
+// trained on novels and Go sources, and text far from those (markup,
+// logs) can come out larger: the trial measures it on the entry itself.
 func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return archive.Choice{}, false
 	}
 	m, err := imgnet.DefaultText()
 	if err != nil {
+		return archive.Choice{}, false
+	}
+	trial := make([]byte, min(size, trialBytes))
+	if _, err := r.ReadAt(trial, 0); err != nil && err != io.EOF {
+		return archive.Choice{}, false
+	}
+	net, err := m.Text.EncodeText(nil, trial)
+	if err != nil || len(net) >= len(txtctx.EncodeSegment(trial)) {
 		return planText(k, r, size)
 	}
 	return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
 }
+
+// trialBytes is how much of a text entry planModelText codes both ways.
+const trialBytes = 64 << 10
 
 // textNet returns the text network named by a block's parameters.
 func textNet(b archive.Block) (*imgnet.QNet, error) {

@@ -3,10 +3,13 @@ package ctxcodec
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/imgnet"
 )
 
@@ -53,4 +56,103 @@ func FuzzModelTextDecompress(f *testing.F) {
 		}
 		modelText{}.Decompress(nil, src, n, b)
 	})
+}
+
+// benchText is prose-like text with some structure (no evaluation data).
+func benchText() []byte {
+	var b strings.Builder
+	words := strings.Fields("the model codes every byte of a text with the statistics of the bytes before it and a small network that corrects them when the context is long enough to matter")
+	x := uint32(7)
+	for b.Len() < 1<<18 {
+		x = x*1664525 + 1013904223
+		b.WriteString(words[(x>>16)%uint32(len(words))])
+		if x>>28 == 0 {
+			b.WriteString(".\n")
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return []byte(b.String())
+}
+
+func BenchmarkModelTextCompress(b *testing.B) {
+	blk := modelTextBlock(b)
+	src := benchText()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (modelText{}).Compress(nil, src, blk); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkModelTextDecompress(b *testing.B) {
+	blk := modelTextBlock(b)
+	src := benchText()
+	enc, err := modelText{}.Compress(nil, src, blk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (modelText{}).Decompress(nil, enc, len(src), blk); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// With CreateOptions.Best, text on which the network pays (Go source:
+// this repository's own) goes through model-text, text on which it does
+// not (a short, highly repetitive file) stays ctx-text; the default is
+// ctx-text for both. Everything comes back exactly.
+func TestBestRoutesText(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "archive", "writer.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"code.txt": src,
+		"rep.txt":  []byte(strings.Repeat("line one\r\nline two, a little longer\r\n", 80)),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, best := range []bool{false, true} {
+		var buf bytes.Buffer
+		if err := archive.Create(&buf, []string{dir}, archive.CreateOptions{Best: best}); err != nil {
+			t.Fatal(err)
+		}
+		idx, err := archive.ReadIndex(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range idx {
+			name := filepath.Base(e.Header.Path)
+			if _, ok := files[name]; !ok {
+				continue
+			}
+			want := format.CodecCtxText
+			if best && name == "code.txt" {
+				want = format.CodecModelText
+			}
+			if e.Header.Codec != want {
+				t.Errorf("best=%v %s: codec %s, want %s", best, name, archive.CodecName(e.Header.Codec), archive.CodecName(want))
+			}
+		}
+		out := t.TempDir()
+		if err := archive.Extract(bytes.NewReader(buf.Bytes()), out, archive.ExtractOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range files {
+			got, err := os.ReadFile(filepath.Join(out, archive.EntryName(dir), name))
+			if err != nil || !bytes.Equal(got, b) {
+				t.Errorf("best=%v %s: round trip failed (%v)", best, name, err)
+			}
+		}
+	}
 }

@@ -21,6 +21,7 @@ func benchCommand() *cli.Command {
 			jobsFlag,
 			&cli.IntFlag{Name: "level", Value: 19, Usage: "zstd level of dcar's zstd-coded entries"},
 			&cli.BoolFlag{Name: "no-peers", Usage: "measure dcar only"},
+			&cli.BoolFlag{Name: "best", Usage: "also measure dcar --best (strongest, slower codecs)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
@@ -42,6 +43,13 @@ func benchCommand() *cli.Command {
 				return fmt.Errorf("dcar: %w", err)
 			}
 			results := []map[format.Modality]*bench.Row{dr}
+			if c.Bool("best") {
+				br, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level")}, Best: true}, tmp)
+				if err != nil {
+					return fmt.Errorf("dcar --best: %w", err)
+				}
+				results = append(results, br)
+			}
 			if !c.Bool("no-peers") {
 				for _, p := range bench.Peers() {
 					fmt.Fprintf(os.Stderr, "dcar bench: running %s\n", p.Name)

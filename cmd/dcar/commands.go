@@ -35,6 +35,7 @@ func createCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip entries whose path or base name matches `GLOB` (repeatable)"},
 			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block (codecs may choose their own)"},
 			&cli.BoolFlag{Name: "zstd-only", Usage: "code every file with zstd, skipping the image and text models"},
+			&cli.BoolFlag{Name: "best", Usage: "strongest, slower codecs: text also through the learned network (model-text)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 2 {
@@ -67,6 +68,7 @@ func createCommand() *cli.Command {
 				Exclude:       excludes,
 				Progress:      bar.fn(),
 				NoModel:       c.Bool("zstd-only"),
+				Best:          c.Bool("best"),
 			}
 			if c.Bool("verbose") {
 				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }

@@ -13,10 +13,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dcar-archiver/dcar/model/imgnet"
 	"github.com/dcar-archiver/dcar/txtctx"
@@ -41,6 +43,8 @@ var (
 	textW     = flag.Float64("text-weight", 1, "with -unified: weight of the text loss")
 	noTokens  = flag.Bool("no-tokens", false, "with -unified: no token-table inputs (text byte rows, start vectors)")
 	maxSteps  = flag.Int("steps", 0, "with -unified: train this many steps (schedule by steps) instead of -minutes")
+	diverse   = flag.Bool("diverse", false, "with -unified: add the Go tree's other text files (test data, assembly, C, HTML, JSON, docs) to the text data")
+	freezeImg = flag.Bool("freeze-image", false, "with -unified: train the text-only parameters; the image network (and the shared tensors) stay as they are")
 	novelsDir = "/work/shared/data/train-text/gutenberg-novels"
 )
 
@@ -87,11 +91,41 @@ func textFiles(budget int64) (train, hold []string) {
 			hold = append(hold, f)
 			continue
 		}
-		if i%5 == 0 && tot < budget {
+		if i%5 == 0 && tot < budget*5/6 {
 			if st, err := os.Stat(f); err == nil {
 				train = append(train, f)
 				tot += st.Size()
 			}
+		}
+	}
+	if !*diverse {
+		return
+	}
+	// Other text of the Go tree (test data, assembly, C, HTML, JSON,
+	// scripts, docs): every 3rd file to the budget, every 29th held out.
+	var other []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".go") {
+			if st, err := d.Info(); err == nil && st.Size() > 256 && st.Size() < 2<<20 {
+				other = append(other, p)
+			}
+		}
+		return nil
+	})
+	sort.Strings(other)
+	nh := 0
+	for i, f := range other {
+		b, err := os.ReadFile(f)
+		if err != nil || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+			continue
+		}
+		switch {
+		case i%29 == 0 && nh < 12:
+			hold = append(hold, f)
+			nh++
+		case i%3 == 0 && tot < budget*3/2:
+			train = append(train, f)
+			tot += int64(len(b))
 		}
 	}
 	return
@@ -207,7 +241,11 @@ func trainUnified() {
 			log.Fatal(err)
 		}
 	}
+	if *freezeImg {
+		u.FreezeImage()
+	}
 	logger.Printf("unified %+v: %d trained parameters (image net %d, text net %d)", u.Cfg, len(u.U), len(u.Img.P), len(u.Txt.P))
+	imgBefore := slices.Clone(u.Img.P)
 	opt := imgnet.NewAdamWN(len(u.U), *lr, *wd)
 	doVal := func(step int) {
 		u.Sync()
@@ -296,7 +334,8 @@ func trainUnified() {
 	if err := u.Save(ckpt); err != nil {
 		log.Fatal(err)
 	}
-	logger.Printf("done in %v; checkpoint %s", time.Since(tStart).Round(time.Second), ckpt)
+	u.Sync()
+	logger.Printf("done in %v; checkpoint %s; image network unchanged: %v", time.Since(tStart).Round(time.Second), ckpt, slices.Equal(imgBefore, u.Img.P))
 }
 
 var (
@@ -305,6 +344,29 @@ var (
 	adaptHeadT = flag.Float64("adapt-head-t", 0, "text network: online head-matrix adaptation learning rate (0 = off)")
 	evalFiles  = flag.String("text-eval-files", "", "with -eval text: code these files (comma-separated) instead of the hold-out")
 )
+
+// zeroUnseen sets the token rows of bytes that never occur in the
+// training text (with this run's -text-mb and -diverse) to zero: they
+// never received a gradient, so they are still their random
+// initialisation, which would only add noise when such a byte shows up.
+// Zero is the neutral row. Training never saw these rows, so its loss is
+// unchanged.
+func zeroUnseen(u *imgnet.Unified) {
+	tr, _ := textFiles(int64(*textMB * (1 << 20)))
+	var seen [256]bool
+	for _, f := range tr {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, c := range b {
+			seen[c] = true
+		}
+	}
+	seen[0] = true // the segment-start "previous byte"
+	n := u.ZeroTokenRows(func(c byte) bool { return !seen[c] })
+	fmt.Printf("token rows of %d bytes unseen in training set to zero\n", n)
+}
 
 // textCalib gathers text training sequences (never evaluation data) for
 // the text network's activation formats.
@@ -330,6 +392,7 @@ func quantizeText(u *imgnet.Unified) *imgnet.QNet {
 // exportDual quantises both modalities of u and writes the unified
 // weight file.
 func exportDual(u *imgnet.Unified) {
+	zeroUnseen(u)
 	qi, err := imgnet.QuantizeAdapt(u.Img, calibBatch(), *seqLen, *adapt, *adaptHead)
 	if err != nil {
 		log.Fatal(err)

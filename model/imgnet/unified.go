@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/dcar-archiver/dcar/kernel"
 )
@@ -190,12 +191,63 @@ func NewUnified(cfg UConfig, img *Net, seed uint64) (*Unified, error) {
 			add(off, own/in, in)
 		}
 	}
-	for _, i := range u.frozen {
+	for _, i := range u.frozen { // NoTokens: zero and frozen
 		u.U[i] = 0
 	}
 	u.eff = make([]float32, len(u.U))
 	u.Sync()
 	return u, nil
+}
+
+// FreezeImage stops training of everything the image network uses (its
+// own tensors, the shared ones and their HiRA branches): Grad zeroes
+// their gradients and weight decay skips them, so only text-only
+// parameters change and the image network stays bit for bit.
+func (u *Unified) FreezeImage() {
+	used := map[int32]bool{}
+	for _, j := range u.mapI {
+		used[j] = true
+	}
+	for _, m := range u.hira {
+		if used[int32(m.w)] {
+			for i := m.a; i < m.a+m.rank*m.in; i++ {
+				used[int32(i)] = true
+			}
+			for i := m.b; i < m.b+m.out*m.rank; i++ {
+				used[int32(i)] = true
+			}
+		}
+	}
+	for j := range used {
+		u.frozen = append(u.frozen, j)
+		u.Decay[j] = false
+	}
+	slices.Sort(u.frozen)
+}
+
+// ZeroTokenRows sets the text token rows E[c] with zero(c) to zero and
+// returns how many it cleared.
+func (u *Unified) ZeroTokenRows(zero func(c byte) bool) int {
+	H := u.Cfg.H
+	off := 0
+	for _, s := range u.Txt.spans() {
+		if s.name == "E" {
+			break
+		}
+		off += s.n
+	}
+	n := 0
+	for c := 0; c < 256; c++ {
+		if !zero(byte(c)) {
+			continue
+		}
+		n++
+		for i := 0; i < H; i++ {
+			u.U[u.mapT[off+c*H+i]] = 0
+		}
+	}
+	u.Sync()
+	return n
 }
 
 // Sync gathers the effective networks Img and Txt from U (HiRA merged).
