@@ -106,7 +106,7 @@ func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 
 // dualWeights is the first unified (image + text) network; it stays
 // embedded forever.
-const dualWeights = "uni96-a.dcw"
+const dualWeights = "uni96b-a.dcw"
 
 // planDual codes images with model-image and text with model-text, both
 // with the unified network dualWeights (golden-v1-dual.dcar).

@@ -11,6 +11,7 @@ import (
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/imgnet"
+	"github.com/dcar-archiver/dcar/txtctx"
 )
 
 func modelTextBlock(t testing.TB) archive.Block {
@@ -103,10 +104,10 @@ func BenchmarkModelTextDecompress(b *testing.B) {
 	}
 }
 
-// With CreateOptions.Best, text on which the network pays (Go source:
-// this repository's own) goes through model-text, text on which it does
-// not (a short, highly repetitive file) stays ctx-text; the default is
-// ctx-text for both. Everything comes back exactly.
+// With CreateOptions.Best, a text entry goes through model-text exactly
+// when the network codes its first trialBytes smaller than ctx-text
+// (Go source, this repository's own, is such a text); the default is
+// ctx-text. Everything comes back exactly.
 func TestBestRoutesText(t *testing.T) {
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join("..", "archive", "writer.go"))
@@ -116,11 +117,26 @@ func TestBestRoutesText(t *testing.T) {
 	files := map[string][]byte{
 		"code.txt": src,
 		"rep.txt":  []byte(strings.Repeat("line one\r\nline two, a little longer\r\n", 80)),
+		"abc.txt":  []byte(strings.Repeat("abcdefghij", 20000)),
 	}
+	m, err := imgnet.DefaultText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	netWins := map[string]bool{}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		trial := b[:min(len(b), trialBytes)]
+		enc, err := m.Text.EncodeText(nil, trial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		netWins[name] = len(enc) < len(txtctx.EncodeSegment(trial))
+	}
+	if !netWins["code.txt"] {
+		t.Error("the network does not pay on Go source")
 	}
 	for _, best := range []bool{false, true} {
 		var buf bytes.Buffer
@@ -137,7 +153,7 @@ func TestBestRoutesText(t *testing.T) {
 				continue
 			}
 			want := format.CodecCtxText
-			if best && name == "code.txt" {
+			if best && netWins[name] {
 				want = format.CodecModelText
 			}
 			if e.Header.Codec != want {

@@ -22,7 +22,7 @@ import (
 var weightFS embed.FS
 
 // DefaultWeights is the network new archives are written with.
-const DefaultWeights = "uni96-a.dcw"
+const DefaultWeights = "uni96b-a.dcw"
 
 // ErrUnknownModel reports a fingerprint none of the shipped networks has.
 var ErrUnknownModel = errors.New("imgnet: no shipped network has this fingerprint")
