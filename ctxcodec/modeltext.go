@@ -23,7 +23,7 @@ func init() {
 type modelText struct{}
 
 // planModelText routes text to model-text (asked with --best only: it
-// is several times slower than ctx-text) when the default network has the
+// runs at about a quarter of ctx-text's speed) when the default network has the
 // text modality and it codes the entry's first trialBytes smaller than
 // ctx-text does; otherwise the entry stays ctx-text. The network was
 // trained on novels and Go sources, and text far from those (markup,

@@ -87,43 +87,38 @@ type job struct {
 }
 
 func extractAll(jobs []job) (*imgnet.Set, error) {
-	sets := make([]*imgnet.Set, len(jobs))
-	errs := make([]error, len(jobs))
+	return extractParallel(len(jobs), func(i int) (*imgnet.Set, error) {
+		j := jobs[i]
+		pix, w, h, err := loadRGB(j.file, j.cw, j.ch)
+		if err != nil {
+			return nil, err
+		}
+		return imgnet.Extract(pix, w, h, 3, j.keep)
+	})
+}
+
+// extractParallel runs extract(0..n-1) on -j workers and joins the sets.
+func extractParallel(n int, extract func(i int) (*imgnet.Set, error)) (*imgnet.Set, error) {
+	sets := make([]*imgnet.Set, n)
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, *workers)
-	for i, j := range jobs {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			pix, w, h, err := loadRGB(j.file, j.cw, j.ch)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			sets[i], errs[i] = imgnet.Extract(pix, w, h, 3, j.keep)
+			sets[i], errs[i] = extract(i)
 		}()
 	}
 	wg.Wait()
-	all := &imgnet.Set{}
-	tot := 0
-	for i, s := range sets {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		tot += s.N
 	}
-	// preallocate: the sets are large (about 0.8 KB per sample)
-	all.Feat = make([]float32, 0, tot*imgnet.NF)
-	all.Aux = make([]float32, 0, tot*imgnet.NAux)
-	all.Bias = make([]int16, 0, tot*256)
-	all.Tgt = make([]uint8, 0, tot)
-	for i, s := range sets {
-		all.Append(s)
-		sets[i] = nil
-	}
-	return all, nil
+	return imgnet.Concat(sets), nil
 }
 
 func main() {
@@ -205,7 +200,7 @@ func train() {
 	step := 0
 	for ; time.Since(tStart) < budget; step++ {
 		frac := float64(time.Since(tStart)) / float64(budget)
-		l := *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+		l := lrAt(step, frac)
 		b.Reset()
 		for k := 0; k < *batch; k++ {
 			b.Gather(tr, starts[rng.IntN(len(starts))], *seqLen)
@@ -222,19 +217,33 @@ func train() {
 			logger.Printf("step %d lr %.2e train %.4f (ema %.4f) gnorm %.3f %.1f steps/s", step, l, bits, ema, gn,
 				float64(step+1)/time.Since(tStart).Seconds())
 		}
-		if time.Since(lastVal).Seconds() > *evalSec {
+		periodic(&lastVal, func() {
 			doVal(step)
 			if err := net.Save(ckpt); err != nil {
 				logger.Printf("save: %v", err)
 			}
-			lastVal = time.Now()
-		}
+		})
 	}
 	doVal(step)
 	if err := net.Save(ckpt); err != nil {
 		log.Fatal(err)
 	}
 	logger.Printf("done %d steps in %v; checkpoint %s", step, time.Since(tStart).Round(time.Second), ckpt)
+}
+
+// lrAt is the learning rate at step (of a run frac done): linear warm-up
+// over -warmup steps, then cosine from -lr down to a tenth of it.
+func lrAt(step int, frac float64) float64 {
+	return *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+}
+
+// periodic runs fn (validation and checkpoint) when -eval-every seconds
+// have passed since *last.
+func periodic(last *time.Time, fn func()) {
+	if time.Since(*last).Seconds() > *evalSec {
+		fn()
+		*last = time.Now()
+	}
 }
 
 func evaluate() {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"log"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -134,44 +133,17 @@ func textFiles(budget int64) (train, hold []string) {
 // extractTexts extracts each file as its own segment(s) (4 MiB blocks,
 // as dcar writes them), keeping at most maxPer bytes per file (0: all).
 func extractTexts(files []string, maxPer int) *imgnet.Set {
-	sets := make([]*imgnet.Set, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, *workers)
-	for i, f := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			b, err := os.ReadFile(f)
-			if err != nil || len(b) == 0 {
-				return
-			}
-			if maxPer > 0 && len(b) > maxPer {
-				b = b[:maxPer]
-			}
-			sets[i] = imgnet.ExtractText(b, 4<<20)
-		}()
-	}
-	wg.Wait()
-	all := &imgnet.Set{NFeat: imgnet.NFT}
-	tot := 0
-	for _, s := range sets {
-		if s != nil {
-			tot += s.N
+	s, _ := extractParallel(len(files), func(i int) (*imgnet.Set, error) {
+		b, err := os.ReadFile(files[i])
+		if err != nil || len(b) == 0 {
+			return nil, nil // unreadable or empty: skipped
 		}
-	}
-	all.Feat = make([]float32, 0, tot*imgnet.NFT)
-	all.Bias = make([]int16, 0, tot*256)
-	all.Tgt = make([]uint8, 0, tot)
-	all.Prev = make([]uint8, 0, tot)
-	for i, s := range sets {
-		if s != nil {
-			all.Append(s)
-			sets[i] = nil
+		if maxPer > 0 && len(b) > maxPer {
+			b = b[:maxPer]
 		}
-	}
-	return all
+		return imgnet.ExtractText(b, 4<<20), nil
+	})
+	return s
 }
 
 func seqStarts(s *imgnet.Set, seq int) []int {
@@ -280,7 +252,7 @@ func trainUnified() {
 		if frac >= 1 {
 			break
 		}
-		l := *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+		l := lrAt(step, frac)
 		u.Sync()
 		bt.Reset()
 		for k := 0; k < *batch; k++ {
@@ -322,13 +294,12 @@ func trainUnified() {
 			logger.Printf("step %d lr %.2e image %.4f text %.4f (ema) gnorm %.3f %.1f steps/s", step, l, emaI, emaT, gn,
 				float64(step+1)/time.Since(tStart).Seconds())
 		}
-		if time.Since(lastVal).Seconds() > *evalSec {
+		periodic(&lastVal, func() {
 			doVal(step)
 			if err := u.Save(ckpt); err != nil {
 				logger.Printf("save: %v", err)
 			}
-			lastVal = time.Now()
-		}
+		})
 	}
 	doVal(-1)
 	if err := u.Save(ckpt); err != nil {

@@ -154,6 +154,12 @@ func (n *Net) Save(path string) error {
 	for _, p := range n.P {
 		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(p))
 	}
+	return writeAtomic(path, buf)
+}
+
+// writeAtomic writes buf to a temporary file beside path and renames it
+// over path, so a crash never leaves a half-written checkpoint.
+func writeAtomic(path string, buf []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ckpt-*")
 	if err != nil {
 		return err

@@ -48,6 +48,37 @@ func (s *Set) Append(o *Set) {
 	s.NFeat = o.nf()
 }
 
+// Concat joins sets of one modality (nil entries skipped) into one,
+// allocating every slice once at its final size: sets are large (about
+// 0.7-0.8 KB per sample) and growing them by appends would need twice the
+// memory. The inputs are cleared as they are copied.
+func Concat(sets []*Set) *Set {
+	all := &Set{}
+	tot, nf, text := 0, NF, false
+	for _, s := range sets {
+		if s != nil {
+			tot += s.N
+			nf, text = s.nf(), s.Prev != nil
+		}
+	}
+	all.Feat = make([]float32, 0, tot*nf)
+	all.Bias = make([]int16, 0, tot*256)
+	all.Tgt = make([]uint8, 0, tot)
+	if text {
+		all.Prev = make([]uint8, 0, tot)
+	} else {
+		all.Aux = make([]float32, 0, tot*NAux)
+	}
+	all.NFeat = nf
+	for i, s := range sets {
+		if s != nil {
+			all.Append(s)
+			sets[i] = nil
+		}
+	}
+	return all
+}
+
 // nf returns the number of features per sample.
 func (s *Set) nf() int {
 	if s.NFeat == 0 {

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/dcar-archiver/dcar/kernel"
@@ -302,20 +301,7 @@ func (u *Unified) Save(path string) error {
 	for _, p := range u.U {
 		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(p))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ckpt-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(buf); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeAtomic(path, buf)
 }
 
 func b2i(b bool) int {
