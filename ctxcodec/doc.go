@@ -11,14 +11,13 @@
 //     side data of package pngre that rebuilds the exact file.
 //   - ctx-image (id 19): as model-image with imgctx alone (the "network
 //     off" configuration), kept so that its archives decode forever.
-//   - model-text (id 17): text blocks are coded by package txtctx's
-//     order-n statistics, match model and mixer, corrected by the text
-//     modality of the shipped unified network (model/imgnet, one
-//     parameter set for images and text). This is what dcar writes for
-//     text.
-//   - ctx-text (id 20): txtctx alone (the "network off" configuration),
-//     kept so that its archives decode forever; also used if the default
-//     network has no text modality.
+//   - ctx-text (id 20): text is coded by package txtctx's order-n
+//     statistics, match model and mixer. This is what dcar writes for
+//     text by default (fast).
+//   - model-text (id 17): the same, corrected by the text modality of the
+//     shipped unified network (model/imgnet, one parameter set for images
+//     and text). Written with --best (archive.RegisterBestPlanner) for the
+//     text entries where a trial on their first 64 KiB shows it pays.
 //
 // The model of an entry is named by an 8-byte fingerprint in its
 // parameters (lookupPixelModel, textNet): imgctx alone or any network
