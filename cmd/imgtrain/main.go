@@ -1,9 +1,15 @@
-// Command imgtrain trains and measures the imgnet delta-logit network on
-// top of imgctx (see model/imgnet).
+// Command imgtrain trains and measures the imgnet networks (see
+// model/imgnet): the image network on top of imgctx,
 //
 //	imgtrain -run mlp -h 64 -minutes 12            # train, log to model/imgnet/runs/mlp.log
 //	imgtrain -eval holdout -load runs/mlp.ckpt     # CE + real coding on the hold-out crops
 //	imgtrain -eval kodak -load runs/mlp.ckpt       # once, at the end
+//
+// and the unified image+text network (unified.go):
+//
+//	imgtrain -unified -run uni96 -init runs/rec96b.ckpt -h 96 -minutes 55   # joint training
+//	imgtrain -load-unified runs/uni96.ckpt -eval text                       # code the text hold-out
+//	imgtrain -load-unified runs/uni96.ckpt -export weights/X.dcw            # unified weight file
 package main
 
 import (
