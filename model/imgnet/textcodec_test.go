@@ -148,6 +148,53 @@ func TestDualFile(t *testing.T) {
 	}
 }
 
+// testDual builds a small unified network and its weight file.
+func testDual(t testing.TB) []byte {
+	u, err := NewUnified(UConfig{H: 16, Switch: true, MoE: true, Hs: 8, HiRA: 1}, nil, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Extract(synthImage(32, 16, 3), 32, 16, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bi := &Batch{}
+	for _, c := range Chunks(s, 96) {
+		bi.Gather(s, c[0], c[1])
+	}
+	qi, err := QuantizeAdapt(u.Img, bi, 96, 12, 0.001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qt, err := QuantizeAdapt(u.Txt, textBatch(1024, 128), 128, 12, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := (&Dual{Img: qi, Txt: qt, Hs: 8}).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func FuzzDecodeDual(f *testing.F) {
+	f.Add(testDual(f))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, _, err := DecodeDual(b)
+		if err != nil {
+			return
+		}
+		// a file that loads must run without panicking
+		img := synthImage(5, 3, 1)
+		if _, err := d.Img.EncodeStripe(nil, img, 5, 3, 3); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Txt.EncodeText(nil, []byte("fuzz text\n")); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func BenchmarkEncodeText(b *testing.B) {
 	_, q := testTextQNet(b, 96, 12, 0.001)
 	src := sampleText(1 << 16)
