@@ -113,18 +113,22 @@ func textFiles(budget int64) (train, hold []string) {
 	})
 	sort.Strings(other)
 	nh := 0
-	for i, f := range other {
+	isText := func(f string) (int, bool) {
 		b, err := os.ReadFile(f)
-		if err != nil || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
-			continue
-		}
+		return len(b), err == nil && utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
+	}
+	for i, f := range other {
 		switch {
 		case i%29 == 0 && nh < 12:
-			hold = append(hold, f)
-			nh++
+			if _, ok := isText(f); ok {
+				hold = append(hold, f)
+				nh++
+			}
 		case i%3 == 0 && tot < budget*3/2:
-			train = append(train, f)
-			tot += int64(len(b))
+			if n, ok := isText(f); ok {
+				train = append(train, f)
+				tot += int64(n)
+			}
 		}
 	}
 	return

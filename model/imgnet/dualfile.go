@@ -50,15 +50,24 @@ func DecodeDual(b []byte) (*Dual, [32]byte, error) {
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	fail := func(format string, a ...any) (*Dual, [32]byte, error) {
-		return nil, [32]byte{}, fmt.Errorf("%w: imgnet: %s", model.ErrBadWeights, fmt.Sprintf(format, a...))
+	d, err := dualFrom(f)
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	return d, f.Fingerprint, nil
+}
+
+// dualFrom reads a unified (dualnet-q1) network from a parsed file.
+func dualFrom(f *model.WeightFile) (*Dual, error) {
+	fail := func(format string, a ...any) (*Dual, error) {
+		return nil, fmt.Errorf("%w: imgnet: %s", model.ErrBadWeights, fmt.Sprintf(format, a...))
 	}
 	if f.Meta["arch"] != dualArch {
 		return fail("arch %q, want %q", f.Meta["arch"], dualArch)
 	}
 	img, err := decodeFrom(f, "img.", nil)
 	if err != nil {
-		return nil, [32]byte{}, err
+		return nil, err
 	}
 	H := img.H
 	hs, err := strconv.Atoi(f.Meta["hs"])
@@ -82,18 +91,10 @@ func DecodeDual(b []byte) (*Dual, [32]byte, error) {
 	}
 	txt, err := decodeFrom(f, "txt.", shared)
 	if err != nil {
-		return nil, [32]byte{}, err
+		return nil, err
 	}
 	if !txt.Text || txt.H != H || !txt.Rec() {
 		return fail("text network invalid")
 	}
-	return &Dual{Img: img, Txt: txt, Hs: hs}, f.Fingerprint, nil
-}
-
-func i16Tensor(name string, v []int16) model.FileTensor {
-	b := make([]byte, 2*len(v))
-	for i, x := range v {
-		b[2*i], b[2*i+1] = byte(uint16(x)), byte(uint16(x)>>8)
-	}
-	return model.FileTensor{Name: name, DType: model.I16, Shape: []int{len(v)}, Data: b}
+	return &Dual{Img: img, Txt: txt, Hs: hs}, nil
 }

@@ -63,21 +63,22 @@ var shipped = sync.OnceValues(func() ([]*Model, error) {
 })
 
 // decodeShipped reads an image-only (imgnet-q1) or unified (dualnet-q1)
-// weight file.
+// weight file (parsed and checked once).
 func decodeShipped(name string, b []byte) (*Model, error) {
 	f, err := model.DecodeWeightFile(b)
 	if err != nil {
 		return nil, err
 	}
+	sum := f.Fingerprint
 	if f.Meta["arch"] == dualArch {
-		d, sum, err := DecodeDual(b)
+		d, err := dualFrom(f)
 		if err != nil {
 			return nil, err
 		}
 		return &Model{Name: name, Net: d.Img, Fingerprint: fingerprint(sum),
 			Text: d.Txt, TextFingerprint: textFingerprint(sum)}, nil
 	}
-	q, sum, err := DecodeQNet(b)
+	q, err := qnetFrom(f)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,10 @@ type qTensor struct {
 	i16   *[]int16
 	i32   *[]int32
 	scale *[]kernel.Scale
-	n     int
+	// act is an int16 activation vector (not bounded by WeightMax),
+	// stored as int32
+	act *[]int16
+	n   int
 }
 
 func (q *QNet) tensors() []qTensor {
@@ -33,7 +36,7 @@ func (q *QNet) tensors() []qTensor {
 		t = append(t, qTensor{name: "e", i32: &q.E, n: 256 * H})
 	}
 	if q.St != nil {
-		t = append(t, qTensor{name: "st", i32: &q.stI32, n: H})
+		t = append(t, qTensor{name: "st", act: &q.St, n: H})
 	}
 	if q.Rec() {
 		t = append(t,
@@ -94,14 +97,12 @@ func (q *QNet) Encode() ([]byte, error) {
 // tensors for which keep returns false are left out (shared ones of a
 // unified file).
 func (q *QNet) encodeInto(f *model.WeightFile, prefix string, keep func(name string) bool) {
-	q.syncSt()
 	for k, v := range q.meta() {
 		if k == "arch" && prefix != "" {
 			continue
 		}
 		f.Meta[prefix+k] = v
 	}
-	le := binary.LittleEndian
 	for _, t := range q.tensors() {
 		if keep != nil && !keep(t.name) {
 			continue
@@ -109,11 +110,13 @@ func (q *QNet) encodeInto(f *model.WeightFile, prefix string, keep func(name str
 		t.name = prefix + t.name
 		switch {
 		case t.i16 != nil:
-			b := make([]byte, 2*len(*t.i16))
-			for i, v := range *t.i16 {
-				le.PutUint16(b[2*i:], uint16(v))
+			f.Tensors = append(f.Tensors, i16Tensor(t.name, *t.i16))
+		case t.act != nil:
+			w := make([]int32, len(*t.act))
+			for i, v := range *t.act {
+				w[i] = int32(v)
 			}
-			f.Tensors = append(f.Tensors, model.FileTensor{Name: t.name, DType: model.I16, Shape: []int{t.n}, Data: b})
+			f.Tensors = append(f.Tensors, i32Tensor(t.name, w))
 		case t.i32 != nil:
 			f.Tensors = append(f.Tensors, i32Tensor(t.name, *t.i32))
 		default:
@@ -128,12 +131,12 @@ func (q *QNet) encodeInto(f *model.WeightFile, prefix string, keep func(name str
 	}
 }
 
-// syncSt mirrors St into the int32 form the file stores.
-func (q *QNet) syncSt() {
-	q.stI32 = nil
-	for _, v := range q.St {
-		q.stI32 = append(q.stI32, int32(v))
+func i16Tensor(name string, v []int16) model.FileTensor {
+	b := make([]byte, 2*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint16(b[2*i:], uint16(x))
 	}
+	return model.FileTensor{Name: name, DType: model.I16, Shape: []int{len(v)}, Data: b}
 }
 
 func i32Tensor(name string, v []int32) model.FileTensor {
@@ -151,14 +154,19 @@ func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	if f.Meta["arch"] != archName {
-		return nil, [32]byte{}, fmt.Errorf("%w: imgnet: arch %q, want %q", model.ErrBadWeights, f.Meta["arch"], archName)
-	}
-	q, err := decodeFrom(f, "", nil)
+	q, err := qnetFrom(f)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
 	return q, f.Fingerprint, nil
+}
+
+// qnetFrom reads an image-only (imgnet-q1) network from a parsed file.
+func qnetFrom(f *model.WeightFile) (*QNet, error) {
+	if f.Meta["arch"] != archName {
+		return nil, fmt.Errorf("%w: imgnet: arch %q, want %q", model.ErrBadWeights, f.Meta["arch"], archName)
+	}
+	return decodeFrom(f, "", nil)
 }
 
 // decodeFrom reads the network whose meta keys and tensors carry prefix;
@@ -252,6 +260,20 @@ func decodeFrom(f *model.WeightFile, prefix string, shared func(name string, n i
 				}
 			}
 			*t.i16 = v
+		case t.act != nil:
+			d, err := get(t.name, model.I32, t.n)
+			if err != nil {
+				return nil, err
+			}
+			v := make([]int16, t.n)
+			for i := range v {
+				x := int32(le.Uint32(d[4*i:]))
+				if x < -32768 || x > 32767 {
+					return bad("tensor %s[%d] = %d exceeds int16", t.name, i, x)
+				}
+				v[i] = int16(x)
+			}
+			*t.act = v
 		case t.i32 != nil:
 			d, err := get(t.name, model.I32, t.n)
 			if err != nil {
@@ -280,15 +302,6 @@ func decodeFrom(f *model.WeightFile, prefix string, shared func(name string, n i
 				v[i] = kernel.Scale{Mult: m, Shift: ds[i]}
 			}
 			*t.scale = v
-		}
-	}
-	if q.St != nil {
-		q.St = make([]int16, q.H)
-		for i, v := range q.stI32 {
-			if v < -32768 || v > 32767 {
-				return bad("start vector[%d] = %d", i, v)
-			}
-			q.St[i] = int16(v)
 		}
 	}
 	return q, nil

@@ -54,8 +54,6 @@ type QNet struct {
 	E    []int32 // 256×H
 	St   []int16 // H
 
-	stI32 []int32 // St as stored in the weight file
-
 	W1 []int16 // H×NF (text: H×NFT)
 	B1 []int32
 	S1 []kernel.Scale
@@ -114,6 +112,7 @@ type QState struct {
 	obc                         int        // adaptation context of the current sub-pixel
 	w3                          []int32    // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
 	g3                          []int32    // its gradient step per row
+	ga                          []int64    // Adapt's gradient per head output (scratch)
 	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
 	ri                          [256]uint8 // render: grid cell of each value
 	rf                          [256]int32 // render: position in the cell, Q16
@@ -134,6 +133,7 @@ func (q *QNet) NewState() *QState {
 	s.acc = make([]int32, max(H, nout))
 	s.o = make([]int32, nout)
 	s.g3 = make([]int32, nout)
+	s.ga = make([]int64, nout)
 	for i := range s.ob {
 		s.ob[i] = make([]int32, nout)
 	}
@@ -414,8 +414,8 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 		prev = c
 	}
 	dz[tgt] -= 65536
-	var gb [NOutT]int64
-	g := gb[:len(s.o)]
+	g := s.ga
+	clear(g)
 	if s.q.Text {
 		var g256 int64
 		for c, d := range dz {

@@ -92,35 +92,8 @@ func TestTextAdapt(t *testing.T) {
 // A unified weight file round-trips, stores the shared tensors once and
 // rejects pairs whose shared tensors differ.
 func TestDualFile(t *testing.T) {
-	u, err := NewUnified(UConfig{H: 32, Switch: true, MoE: true, Hs: 16, HiRA: 1}, nil, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range u.U {
-		u.U[i] += float32(i%13) * 0.003
-	}
-	u.Sync()
-	s, err := Extract(synthImage(64, 32, 3), 64, 32, 3, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bi := &Batch{}
-	for _, c := range Chunks(s, 96) {
-		bi.Gather(s, c[0], c[1])
-	}
-	qi, err := QuantizeAdapt(u.Img, bi, 96, 12, 0.001)
-	if err != nil {
-		t.Fatal(err)
-	}
-	qt, err := QuantizeAdapt(u.Txt, textBatch(4096, 128), 128, 12, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &Dual{Img: qi, Txt: qt, Hs: 16}
-	b, err := d.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, b := testDual(t, 32)
+	qt := d.Txt
 	d2, sum, err := DecodeDual(b)
 	if err != nil {
 		t.Fatal(err)
@@ -148,13 +121,18 @@ func TestDualFile(t *testing.T) {
 	}
 }
 
-// testDual builds a small unified network and its weight file.
-func testDual(t testing.TB) []byte {
-	u, err := NewUnified(UConfig{H: 16, Switch: true, MoE: true, Hs: 8, HiRA: 1}, nil, 5)
+// testDual builds a small unified network (hidden size h, shared expert
+// h/2, slightly perturbed so no tensor is trivial) and its weight file.
+func testDual(t testing.TB, h int) (*Dual, []byte) {
+	u, err := NewUnified(UConfig{H: h, Switch: true, MoE: true, Hs: h / 2, HiRA: 1}, nil, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Extract(synthImage(32, 16, 3), 32, 16, 3, nil)
+	for i := range u.U {
+		u.U[i] += float32(i%13) * 0.003
+	}
+	u.Sync()
+	s, err := Extract(synthImage(2*h, h, 3), 2*h, h, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,19 +144,21 @@ func testDual(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qt, err := QuantizeAdapt(u.Txt, textBatch(1024, 128), 128, 12, 0)
+	qt, err := QuantizeAdapt(u.Txt, textBatch(4096, 128), 128, 12, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := (&Dual{Img: qi, Txt: qt, Hs: 8}).Encode()
+	d := &Dual{Img: qi, Txt: qt, Hs: h / 2}
+	b, err := d.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return d, b
 }
 
 func FuzzDecodeDual(f *testing.F) {
-	f.Add(testDual(f))
+	_, b := testDual(f, 16)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, _, err := DecodeDual(b)
 		if err != nil {

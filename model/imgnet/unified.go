@@ -64,7 +64,7 @@ type Unified struct {
 	mapI, mapT []int32
 	hira       []hiraMat
 	eff        []float32
-	frozen     []int32 // U indices kept at zero (NoTokens)
+	frozen     []int32 // U indices Grad gives no gradient: NoTokens' rows (held at zero) and, after FreezeImage, all the image network uses
 }
 
 // shared reports whether element i of tensor name (of a net with hidden
@@ -177,10 +177,7 @@ func NewUnified(cfg UConfig, img *Net, seed uint64) (*Unified, error) {
 			if !ok || !hiraNames[s.name] {
 				continue
 			}
-			in := s.n / H
-			if s.name == "W2" {
-				in = H
-			}
+			in := s.n / H // every HiRA matrix has H rows
 			own := 0
 			for i := 0; i < s.n; i++ {
 				if !cfg.shared(s.name, i) {
