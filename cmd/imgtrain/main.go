@@ -140,7 +140,8 @@ func main() {
 	train()
 }
 
-func train() {
+// runLogger opens the run's log (appending) and logs the arguments.
+func runLogger() *log.Logger {
 	os.MkdirAll(*dir, 0o755)
 	lf, err := os.OpenFile(filepath.Join(*dir, *runName+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -148,6 +149,13 @@ func train() {
 	}
 	logger := log.New(io.MultiWriter(os.Stderr, lf), "", log.LstdFlags)
 	logger.Printf("args %v", os.Args[1:])
+	return logger
+}
+
+// imageSets extracts the training rows (-rows, -row-off, -train-cw/ch)
+// and the validation rows (every -val-rows-th row of the 512x384 hold-out
+// crops).
+func imageSets(logger *log.Logger) (tr, val *imgnet.Set) {
 	trainF, holdF := split()
 	t0 := time.Now()
 	var jobs []job
@@ -163,13 +171,34 @@ func train() {
 	for _, f := range holdF {
 		jobs = append(jobs, job{f, 512, 384, func(y int) bool { return y%*valEvery == 1 }})
 	}
-	val, err := extractAll(jobs)
-	if err != nil {
+	if val, err = extractAll(jobs); err != nil {
 		log.Fatal(err)
 	}
 	logger.Printf("extracted train %d samples (%d images), val %d samples (%d crops) in %v",
 		tr.N, len(trainF), val.N, len(holdF), time.Since(t0).Round(time.Second))
+	return tr, val
+}
 
+// seqStarts lists the valid training sequence starts of s: inside one
+// run, full length.
+func seqStarts(s *imgnet.Set, seq int) []int {
+	var starts []int
+	for i, st := range s.Starts {
+		end := s.N
+		if i+1 < len(s.Starts) {
+			end = s.Starts[i+1]
+		}
+		for a := st; a+seq <= end; a++ {
+			starts = append(starts, a)
+		}
+	}
+	return starts
+}
+
+func train() {
+	logger := runLogger()
+	tr, val := imageSets(logger)
+	var err error
 	net := imgnet.NewNet(imgnet.Config{H: *hid, Rec: *rec}, *seed)
 	if *initFrom != "" {
 		if net, err = imgnet.Load(*initFrom); err != nil {
@@ -179,17 +208,7 @@ func train() {
 	}
 	opt := imgnet.NewAdamW(net, *lr, *wd)
 	ckpt := filepath.Join(*dir, *runName+".ckpt")
-	// valid training sequence starts: inside one run, full length
-	var starts []int
-	for i, st := range tr.Starts {
-		end := tr.N
-		if i+1 < len(tr.Starts) {
-			end = tr.Starts[i+1]
-		}
-		for a := st; a+*seqLen <= end; a++ {
-			starts = append(starts, a)
-		}
-	}
+	starts := seqStarts(tr, *seqLen)
 	rng := rand.New(rand.NewPCG(*seed, 99))
 	g := make([]float32, len(net.P))
 	var b imgnet.Batch

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"log"
 	"math/rand/v2"
@@ -150,28 +149,8 @@ func extractTexts(files []string, maxPer int) *imgnet.Set {
 	return s
 }
 
-func seqStarts(s *imgnet.Set, seq int) []int {
-	var starts []int
-	for i, st := range s.Starts {
-		end := s.N
-		if i+1 < len(s.Starts) {
-			end = s.Starts[i+1]
-		}
-		for a := st; a+seq <= end; a++ {
-			starts = append(starts, a)
-		}
-	}
-	return starts
-}
-
 func trainUnified() {
-	os.MkdirAll(*dir, 0o755)
-	lf, err := os.OpenFile(filepath.Join(*dir, *runName+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		log.Fatal(err)
-	}
-	logger := log.New(io.MultiWriter(os.Stderr, lf), "", log.LstdFlags)
-	logger.Printf("args %v", os.Args[1:])
+	logger := runLogger()
 	t0 := time.Now()
 	txF, txHold := textFiles(int64(*textMB * (1 << 20)))
 	ttr := extractTexts(txF, 0)
@@ -179,24 +158,9 @@ func trainUnified() {
 	logger.Printf("text: train %d bytes (%d files), val %d bytes (%d files) in %v", ttr.N, len(txF), tval.N, len(txHold), time.Since(t0).Round(time.Second))
 	var itr, ival *imgnet.Set
 	if !*textOnly {
-		trainF, holdF := split()
-		var jobs []job
-		for i, f := range trainF {
-			off := (i + *rowOff) % *rowEvery
-			jobs = append(jobs, job{f, *trainCW, *trainCH, func(y int) bool { return y%*rowEvery == off }})
-		}
-		if itr, err = extractAll(jobs); err != nil {
-			log.Fatal(err)
-		}
-		jobs = jobs[:0]
-		for _, f := range holdF {
-			jobs = append(jobs, job{f, 512, 384, func(y int) bool { return y%*valEvery == 1 }})
-		}
-		if ival, err = extractAll(jobs); err != nil {
-			log.Fatal(err)
-		}
-		logger.Printf("images: train %d samples, val %d", itr.N, ival.N)
+		itr, ival = imageSets(logger)
 	}
+	var err error
 	debug.FreeOSMemory() // the extraction's garbage: the sets are most of the memory
 	ckpt := filepath.Join(*dir, *runName+".ckpt")
 	var u *imgnet.Unified
