@@ -1,0 +1,55 @@
+package bitcm
+
+import (
+	"errors"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
+
+// MaxSegment is the largest segment Encode and Decode accept.
+const MaxSegment = 1 << 30
+
+// ErrTooLarge reports a segment length above MaxSegment or negative.
+var ErrTooLarge = errors.New("bitcm: segment length out of range")
+
+// Encode codes src as one segment with a fresh Model of cfg. The output
+// does not hold the length: Decode needs it.
+func Encode(src []byte, cfg Config) ([]byte, error) {
+	if len(src) > MaxSegment {
+		return nil, ErrTooLarge
+	}
+	m := newModel(len(src), cfg)
+	var e coder.Encoder
+	e.Reset(make([]byte, 0, len(src)/4+16))
+	for _, c := range src {
+		for i := 7; i >= 0; i-- {
+			y := int(c>>i) & 1
+			e.EncodeBit(uint16(65536-m.P1()), y)
+			m.Update(y)
+		}
+	}
+	return e.Finish()
+}
+
+// Decode decodes n bytes coded by Encode with the same cfg.
+func Decode(data []byte, n int, cfg Config) ([]byte, error) {
+	if n < 0 || n > MaxSegment {
+		return nil, ErrTooLarge
+	}
+	var d coder.Decoder
+	if err := d.Init(data); err != nil {
+		return nil, err
+	}
+	m := newModel(n, cfg)
+	for len(m.buf) < n {
+		y := d.DecodeBit(uint16(65536 - m.P1()))
+		if err := d.Err(); err != nil {
+			return nil, err
+		}
+		m.Update(y)
+	}
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	return m.buf, nil
+}

@@ -1,0 +1,98 @@
+package bitcm
+
+// matchModel finds the most recent earlier occurrence of the last
+// MatchMin bytes and predicts that the byte which followed it comes
+// next. Its two mixer inputs are a learned confidence for (match length
+// class, predicted bit) and a fixed-strength vote; both are 0 once the
+// current byte has left the predicted one.
+type matchModel struct {
+	min   int
+	tab   []int32 // hash of the last min bytes -> position after them
+	mask  uint32
+	ptr   int // position of the predicted byte in buf, valid if len > 0
+	len   int
+	pb    uint32 // predicted byte + 256
+	sm    []node
+	cur   *node
+	limit uint32
+}
+
+func (mm *matchModel) init(segLen int, cfg Config) {
+	mm.min = cfg.MatchMin
+	b := min(max(bitsFor(segLen), 10), int(cfg.TableBits)+2)
+	mm.tab = make([]int32, 1<<b)
+	mm.mask = 1<<b - 1
+	mm.sm = make([]node, 64*2)
+	for i := range mm.sm {
+		mm.sm[i] = nodeInit
+	}
+	mm.limit = cfg.Limit
+}
+
+func (mm *matchModel) lenClass() int {
+	if mm.len == 0 {
+		return 0
+	}
+	if mm.len < 16 {
+		return mm.len
+	}
+	return min(16+(mm.len-16)/8, 63)
+}
+
+// inputs returns the two mixer inputs for the next bit of m.
+func (mm *matchModel) inputs(m *Model) (int32, int32) {
+	mm.cur = nil
+	if mm.len == 0 || mm.pb>>(8-m.bit) != m.c0 {
+		return 0, 0
+	}
+	b := int(mm.pb>>(7-m.bit)) & 1
+	mm.cur = &mm.sm[mm.lenClass()<<1|b]
+	s := stretch(p12(*mm.cur))
+	v := int32(min(mm.len, 32)) * 64
+	if b == 0 {
+		v = -v
+	}
+	return s, v
+}
+
+func (mm *matchModel) update(y int) {
+	if mm.cur != nil {
+		update(mm.cur, y, 255)
+	}
+}
+
+// byteUpdate follows or looks up the match after byte buf[len(buf)-1].
+func (mm *matchModel) byteUpdate(buf []byte) {
+	n := len(buf)
+	if mm.len > 0 {
+		if buf[mm.ptr] == buf[n-1] {
+			mm.len++
+			mm.ptr++
+		} else {
+			mm.len = 0
+		}
+	}
+	if mm.min == 0 || n < mm.min {
+		return
+	}
+	var h uint32
+	for _, c := range buf[n-mm.min:] {
+		h = (h + uint32(c) + 1) * 0x2F0F1F47
+	}
+	h = hash32(h, 7) & mm.mask
+	if mm.len == 0 {
+		if c := int(mm.tab[h]); c > 0 {
+			l := 0
+			for l < 64 && c-1-l >= 0 && buf[c-1-l] == buf[n-1-l] {
+				l++
+			}
+			if l >= mm.min {
+				mm.len, mm.ptr = l, c
+			}
+		}
+	}
+	mm.tab[h] = int32(n)
+	if mm.len > 0 {
+		mm.pb = uint32(buf[mm.ptr]) | 256
+	}
+}

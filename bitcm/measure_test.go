@@ -1,0 +1,95 @@
+package bitcm
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	measure = flag.String("measure", "", "directory of files to measure (tuning)")
+	mSeg    = flag.Int("mseg", 4<<20, "segment size")
+	mSet    = flag.String("set", "", "config overrides, e.g. orders=2,3,4;limit=127")
+	mVerify = flag.Bool("verify", false, "decode and compare")
+)
+
+func tunedConfig(t testing.TB) Config {
+	c := DefaultConfig()
+	if *mSet == "" {
+		return c
+	}
+	for _, kv := range strings.Split(*mSet, ";") {
+		k, v, _ := strings.Cut(kv, "=")
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "orders":
+			c.Orders = nil
+			for _, s := range strings.Split(v, ",") {
+				o, _ := strconv.Atoi(s)
+				c.Orders = append(c.Orders, o)
+			}
+		case "word":
+			c.Word = n != 0
+		case "word2":
+			c.Word2 = n != 0
+		case "match":
+			c.MatchMin = n
+		case "tb":
+			c.TableBits = uint(n)
+		case "limit":
+			c.Limit = uint32(n)
+		case "mixlr":
+			c.MixLR = int32(n)
+		case "finallr":
+			c.FinalLR = int32(n)
+		default:
+			t.Fatalf("unknown key %q", k)
+		}
+	}
+	return c
+}
+
+// TestMeasure codes every file of -measure in segments of -mseg bytes and
+// reports bits per byte from the real coded sizes.
+func TestMeasure(t *testing.T) {
+	if *measure == "" {
+		t.Skip("-measure DIR not given")
+	}
+	cfg := tunedConfig(t)
+	files, _ := filepath.Glob(filepath.Join(*measure, "*"))
+	var raw, coded int64
+	var el time.Duration
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fc int64
+		for off := 0; off < len(data); off += *mSeg {
+			seg := data[off:min(off+*mSeg, len(data))]
+			t0 := time.Now()
+			out, err := Encode(seg, cfg)
+			el += time.Since(t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *mVerify {
+				back, err := Decode(out, len(seg), cfg)
+				if err != nil || !bytes.Equal(back, seg) {
+					t.Fatalf("%s: round trip failed: %v", f, err)
+				}
+			}
+			fc += int64(len(out))
+		}
+		raw += int64(len(data))
+		coded += fc
+		fmt.Printf("%-40s %9d %8d %.4f\n", filepath.Base(f), len(data), fc, 8*float64(fc)/float64(len(data)))
+	}
+	fmt.Printf("TOTAL %d %d %.4f bpb  %.3f MB/s\n", raw, coded, 8*float64(coded)/float64(raw), float64(raw)/el.Seconds()/1e6)
+}

@@ -1,0 +1,239 @@
+package bitcm
+
+// Model predicts the bits of one segment, most significant bit of each
+// byte first. Predict gives P(next bit = 1) in 12 bits; Update(y) records
+// the bit. Encoder and decoder run identical Models.
+type Model struct {
+	cfg Config
+	buf []byte // the segment's bytes so far
+	c0  uint32 // the current byte's bits so far with a leading 1 (1..255)
+	bit uint   // bits of the current byte seen (0..7)
+	c8  uint64 // the last 8 bytes, most recent in the low byte
+
+	word, word1 uint32 // hash of the current word and of the previous one
+
+	// Hashed contexts: per context a byte-boundary hash, a table of
+	// lines and the line serving the current nibble.
+	hash  []uint32
+	tabs  [][]node
+	line  []int // index of the current line's first counter
+	tbits uint
+
+	o1 []node // order 1, direct: 256 contexts × 256 nodes
+	o0 []node // order 0, direct
+
+	mm matchModel
+
+	mixers []*mixer
+	final  *mixer
+	a1, a2 *apm
+	pr     int32   // final prediction of the current bit
+	pmix   int32   // the mixers' prediction
+	nodes  []*node // the nodes feeding the current bit
+	hms    []historyMap
+}
+
+// A line serves one context for one nibble: counter 0 holds a 16-bit
+// check in its high half and the line's visit count in its low half,
+// counters 1..15 are the nodes of the nibble's binary tree.
+const lineLen = 16
+
+func newModel(segLen int, cfg Config) *Model {
+	cfg = cfg.normalized()
+	m := &Model{cfg: cfg, c0: 1}
+	m.buf = make([]byte, 0, segLen)
+	n := len(cfg.Orders)
+	if cfg.Word {
+		n++
+	}
+	if cfg.Word2 {
+		n++
+	}
+	m.hash = make([]uint32, n)
+	m.tabs = make([][]node, n)
+	m.line = make([]int, n)
+	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
+	for i := range m.tabs {
+		m.tabs[i] = make([]node, lineLen<<m.tbits)
+	}
+	m.o1 = make([]node, 256*256)
+	m.o0 = make([]node, 256)
+	for _, t := range [][]node{m.o1, m.o0} {
+		for i := range t {
+			t[i] = nodeInit
+		}
+	}
+	m.mm.init(segLen, cfg)
+	m.hms = make([]historyMap, n+2)
+	for i := range m.hms {
+		m.hms[i].init()
+	}
+	nIn := 2*(n+2) + 2 + 1 // hashed and o1, o0 (two each), match (2), bias
+	m.mixers = []*mixer{
+		newMixer(nIn, 256, cfg.MixLR, 1<<14),
+		newMixer(nIn, 64*8, cfg.MixLR, 1<<14),
+		newMixer(nIn, 256*8, cfg.MixLR, 1<<14),
+	}
+	m.final = newMixer(len(m.mixers)+1, 8, cfg.FinalLR, 65536/int32(len(m.mixers)))
+	m.a1 = newAPM(256, 7)
+	m.a2 = newAPM(65536, 7)
+	m.nodes = make([]*node, 0, n+2)
+	m.byteContexts()
+	m.nibble()
+	m.predict()
+	return m
+}
+
+func bitsFor(n int) int {
+	b := 0
+	for (1 << b) < n {
+		b++
+	}
+	return b
+}
+
+func hash32(a, b uint32) uint32 {
+	h := a*0x9E3779B1 ^ b*0x85EBCA77
+	h ^= h >> 15
+	h *= 0xC2B2AE3D
+	h ^= h >> 13
+	return h
+}
+
+// byteContexts computes the per-context hashes at a byte boundary.
+func (m *Model) byteContexts() {
+	i := 0
+	for _, o := range m.cfg.Orders {
+		var x uint64
+		if o < 8 {
+			x = m.c8 & (1<<(8*o) - 1)
+		} else {
+			x = m.c8
+		}
+		m.hash[i] = hash32(uint32(x)^uint32(x>>32)*0x2545F491, uint32(o)+1)
+		i++
+	}
+	if m.cfg.Word {
+		m.hash[i] = hash32(m.word, 100+uint32(m.c8&0xff))
+		i++
+	}
+	if m.cfg.Word2 {
+		m.hash[i] = hash32(m.word^m.word1*0x3C6EF372, 200)
+	}
+}
+
+// nibble finds every hashed context's line for the nibble that starts now.
+func (m *Model) nibble() {
+	mask := uint32(1)<<m.tbits - 1
+	for i, h := range m.hash {
+		k := hash32(h, m.c0)
+		chk := k >> 16
+		t := m.tabs[i]
+		a := int((k & mask &^ 1) * lineLen)
+		b := a + lineLen
+		switch {
+		case t[a]>>16 == chk:
+		case t[b]>>16 == chk:
+			a = b
+		default:
+			if t[b]&0xffff < t[a]&0xffff {
+				a = b
+			}
+			t[a] = chk << 16
+			for j := 1; j < lineLen; j++ {
+				t[a+j] = nodeInit
+			}
+		}
+		if t[a]&0xffff < 0xffff {
+			t[a]++
+		}
+		m.line[i] = a
+	}
+}
+
+// predict computes m.pr for the next bit.
+func (m *Model) predict() {
+	j := m.bit & 3
+	node := int(1<<j | m.c0&(1<<j-1))
+	m.nodes = m.nodes[:0]
+	for i, a := range m.line {
+		m.nodes = append(m.nodes, &m.tabs[i][a+node])
+	}
+	c1 := uint32(m.c8 & 0xff)
+	m.nodes = append(m.nodes, &m.o1[c1<<8|m.c0], &m.o0[m.c0])
+	x0 := m.mixers[0]
+	for i, c := range m.nodes {
+		x0.add(stretch(p12(*c)))
+		x0.add(m.hms[i].predict(hist(*c)))
+	}
+	mx, ml := m.mm.inputs(m)
+	x0.add(mx)
+	x0.add(ml)
+	x0.add(256)
+	for _, mx := range m.mixers[1:] {
+		copy(mx.x, x0.x[:x0.nx])
+		mx.nx = x0.nx
+	}
+	lq := m.mm.lenClass()
+	f := m.final
+	f.add(m.mixers[0].mix(int(m.c0)))
+	f.add(m.mixers[1].mix(lq<<3 | int(m.bit)))
+	f.add(m.mixers[2].mix(int(c1)<<3 | int(m.bit)))
+	f.add(256)
+	f.mix(int(m.bit))
+	p := f.pr
+	m.pmix = p
+	p1 := m.a1.refine(p, int(m.c0))
+	p2 := m.a2.refine(p, int(m.c0|c1<<8))
+	p = (2*p + p1 + p2*5 + 4) >> 3
+	m.pr = min(max(p, 1), 4095)
+}
+
+// P1 is the probability that the next bit is 1, in 16 bits (1..65535).
+func (m *Model) P1() uint32 { return uint32(m.pr) << 4 }
+
+// Update records bit y (0 or 1) and prepares the next prediction.
+func (m *Model) Update(y int) {
+	for i, c := range m.nodes {
+		update(c, y, m.cfg.Limit)
+		m.hms[i].learn(y)
+	}
+	m.mm.update(y)
+	for _, mx := range m.mixers {
+		mx.update(y)
+	}
+	m.final.update(y)
+	m.a1.update(y)
+	m.a2.update(y)
+
+	m.c0 = m.c0<<1 | uint32(y)
+	m.bit++
+	if m.bit == 8 {
+		b := byte(m.c0)
+		m.buf = append(m.buf, b)
+		m.c8 = m.c8<<8 | uint64(b)
+		m.c0, m.bit = 1, 0
+		m.wordUpdate(b)
+		m.mm.byteUpdate(m.buf)
+		m.byteContexts()
+		m.nibble()
+	} else if m.bit == 4 {
+		m.nibble()
+	}
+	m.predict()
+}
+
+func (m *Model) wordUpdate(b byte) {
+	switch {
+	case b >= 'A' && b <= 'Z':
+		b += 'a' - 'A'
+		fallthrough
+	case b >= 'a' && b <= 'z', b >= 0x80:
+		m.word = (m.word + uint32(b) + 1) * 0x2F0F1F47
+	default:
+		if m.word != 0 {
+			m.word1 = m.word
+			m.word = 0
+		}
+	}
+}

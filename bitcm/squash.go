@@ -1,0 +1,59 @@
+package bitcm
+
+// Probabilities inside the model are 12-bit (1..4095 = P(bit=1)*4096);
+// the mixer works on their logits ("stretch" domain), integers in
+// [-2047, 2047] = ln(p/(1-p)) in units of 1/256.
+//
+// Both tables are computed with integer arithmetic only: the platform's
+// math.Exp (and whether the compiler fuses multiply-adds) could differ in
+// the last bit between GOARCHes, and a single differing entry would make
+// an archive undecodable elsewhere.
+
+var (
+	squashTab  [4096]int32 // squashTab[x+2048] = 4096/(1+e^(-x/256)), rounded, clamped to 1..4095
+	stretchTab [4096]int32 // stretchTab[p] = the smallest x with squash(x) >= p
+)
+
+// expNeg256 = round(2^40 * e^(-1/256)): one step of e^(-x/256) in Q40.
+const expNeg256 = 1095225038176
+
+func init() {
+	// e[i] = e^(-i/256) in Q40 by repeated multiplication; the relative
+	// error after 2048 steps is below 2^-28, far under the rounding step
+	// of the 12-bit results.
+	var e [2049]uint64
+	e[0] = 1 << 40
+	for i := 1; i <= 2048; i++ {
+		hi := e[i-1] >> 20
+		lo := e[i-1] & (1<<20 - 1)
+		e[i] = (hi*expNeg256 + (lo*expNeg256)>>20 + 1<<19) >> 20
+	}
+	for x := 0; x < 2048; x++ {
+		// 4096 / (1 + e^-x) = 4096 * 2^40 / (2^40 + e)
+		v := int32((uint64(4096)<<40 + (1<<40+e[x])/2) / (1<<40 + e[x]))
+		v = min(max(v, 1), 4095)
+		squashTab[2048+x] = v
+		squashTab[2048-x] = 4096 - v
+	}
+	squashTab[0] = 1
+	pi := int32(0)
+	for x := -2047; x <= 2047; x++ {
+		v := squash(int32(x))
+		for j := pi; j <= v; j++ {
+			stretchTab[j] = int32(x)
+		}
+		pi = v + 1
+	}
+	for j := pi; j < 4096; j++ {
+		stretchTab[j] = 2047
+	}
+}
+
+// squash maps a logit to a 12-bit probability; x is clamped to ±2047.
+func squash(x int32) int32 {
+	x = min(max(x, -2047), 2047)
+	return squashTab[x+2048]
+}
+
+// stretch is the inverse of squash on 0..4095.
+func stretch(p int32) int32 { return stretchTab[p] }
