@@ -6,12 +6,15 @@ package bz2re
 type planner interface {
 	// rank places rotation 0 among the k equal rotations of periodic
 	// block blk (numbered from 0 across all streams).
-	rank(blk int, block []byte, k int) (int, error)
+	rank(blk int, block []byte, group, k int) (int, error)
 	// mergeTail reports, for a stream whose input ended exactly as a
 	// block filled, whether the final run joined that block (one
 	// BZ_FINISH call, as BZ2_bzBuffToBuffCompress) or opened a block of
 	// its own (BZ_RUN then BZ_FINISH, as the bzip2 tool).
 	mergeTail(stream, blocksDone int) bool
+	// check sees the output after every block, so that Split stops at
+	// the first difference.
+	check(out []byte) error
 }
 
 type encoder struct {
@@ -73,7 +76,7 @@ func (e *encoder) block(block []byte, crc uint32) error {
 	last, group, k := e.bwt.transform(block)
 	origPtr := group
 	if k > 1 {
-		r, err := e.plan.rank(e.blk, block, k)
+		r, err := e.plan.rank(e.blk, block, group, k)
 		if err != nil {
 			return err
 		}
@@ -86,5 +89,5 @@ func (e *encoder) block(block []byte, crc uint32) error {
 	mtfv := e.mtfv[:nMTF]
 	e.tb.build(mtfv, e.freq[:], alphaSize, e.maxLen)
 	e.w.block(crc, origPtr, inUse, mtfv, &e.tb, alphaSize)
-	return nil
+	return e.plan.check(e.w.out)
 }

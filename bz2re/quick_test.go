@@ -10,8 +10,9 @@ import (
 
 type zeroPlan struct{}
 
-func (zeroPlan) rank(blk int, block []byte, k int) (int, error) { return 0, nil }
-func (zeroPlan) mergeTail(stream, blocksDone int) bool         { return false }
+func (zeroPlan) rank(blk int, block []byte, group, k int) (int, error) { return 0, nil }
+func (zeroPlan) check([]byte) error { return nil }
+func (zeroPlan) mergeTail(stream, blocksDone int) bool          { return false }
 
 func sysBzip2(t testing.TB, data []byte, level int) []byte {
 	if _, err := exec.LookPath("bzip2"); err != nil {
@@ -51,6 +52,33 @@ func TestQuick(t *testing.T) {
 				}
 				t.Errorf("%s -%d: differ at %d (len %d vs %d)", name, level, i, len(got), len(want))
 			}
+		}
+	}
+}
+
+func TestQuickSplit(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	var text []byte
+	words := []string{"the ", "quick ", "brown ", "fox ", "jumps\n", "over ", "lazy ", "dog. "}
+	for len(text) < 250000 {
+		text = append(text, words[rng.Intn(len(words))]...)
+	}
+	for _, in := range [][]byte{nil, []byte("a"), text, bytes.Repeat([]byte{0}, 1000), bytes.Repeat([]byte("ab"), 3000)} {
+		for _, level := range []int{1, 2, 9} {
+			src := sysBzip2(t, in, level)
+			raw, p, err := Split(src, 1<<30)
+			if err != nil {
+				t.Errorf("len %d -%d: %v", len(in), level, err)
+				continue
+			}
+			if !bytes.Equal(raw, in) {
+				t.Errorf("raw differs")
+			}
+			out, err := Encode(raw, p)
+			if err != nil || !bytes.Equal(out, src) {
+				t.Errorf("encode: %v", err)
+			}
+			t.Logf("len %d -%d: %+v", len(in), level, p)
 		}
 	}
 }
