@@ -58,7 +58,6 @@ func Split(src []byte, maxRaw int64) (raw []byte, p Params, err error) {
 		if !ok {
 			return nil, Params{}, errAt(ErrNotReproducible, int64(s.start+failAt), "stream %d: re-encoded output differs", i)
 		}
-		p.Streams[i].Legacy = p.Streams[i].Legacy && s.maxCodeLen <= legacyCodeLen
 		blk += len(s.blocks)
 		rawPos += s.rawLen
 	}
@@ -122,9 +121,9 @@ type paramsPlan struct {
 	predOK        bool
 }
 
-func (pp *paramsPlan) predicted(blk int, block []byte, k int) int {
+func (pp *paramsPlan) predicted(blk int, block []byte, group, k int) int {
 	if !pp.predOK || pp.predBlk != blk {
-		pp.pred = predictRank(block, k)
+		pp.pred = predictRank(block, group, k)
 		pp.predBlk, pp.predOK = blk, true
 	}
 	return pp.pred
@@ -143,7 +142,7 @@ func (pp *paramsPlan) rank(blk int, block []byte, group, k int) (int, error) {
 		}
 		return r, nil
 	}
-	return pp.predicted(blk, block, k), nil
+	return pp.predicted(blk, block, group, k), nil
 }
 
 func (pp *paramsPlan) mergeTail(stream, blocksDone int) bool {
@@ -176,7 +175,7 @@ func (sp *splitPlan) rank(blk int, block []byte, group, k int) (int, error) {
 	if actual < 0 || actual >= k {
 		return 0, ErrNotReproducible
 	}
-	if actual != sp.pp.predicted(blk, block, k) {
+	if actual != sp.pp.predicted(blk, block, group, k) {
 		sp.pp.p.Rotations = append(sp.pp.p.Rotations, Rotation{Block: int64(blk), Rank: actual})
 	}
 	return sp.pp.rank(blk, block, group, k)
