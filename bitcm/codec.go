@@ -24,8 +24,8 @@ func Encode(src []byte, cfg Config) ([]byte, error) {
 	for _, c := range src {
 		for i := 7; i >= 0; i-- {
 			y := int(c>>i) & 1
-			e.EncodeBit(uint16(65536-m.P1()), y)
-			m.Update(y)
+			e.EncodeBit(m.p0(), y)
+			m.update(y)
 		}
 	}
 	return e.Finish()
@@ -42,11 +42,11 @@ func Decode(data []byte, n int, cfg Config) ([]byte, error) {
 	}
 	m := newModel(n, cfg)
 	for len(m.buf) < n {
-		y := d.DecodeBit(uint16(65536 - m.P1()))
+		y := d.DecodeBit(m.p0())
 		if err := d.Err(); err != nil {
 			return nil, err
 		}
-		m.Update(y)
+		m.update(y)
 	}
 	if err := d.Finish(); err != nil {
 		return nil, err

@@ -7,11 +7,13 @@ type Config struct {
 	Orders    []int  // hashed order-n contexts, each 2..8
 	Word      bool   // context: current word (letters, case folded) + last byte
 	Word2     bool   // context: current word + previous word
+	Column    bool   // context: the byte above (same column, previous line) + last byte
 	MatchMin  int    // match model minimum length (0 = off)
 	TableBits uint   // log2 of the lines per hashed context, at most
 	Limit     uint32 // counter visit limit (learning rate floor 1/(Limit+1.5))
 	MixLR     int32
 	FinalLR   int32
+	W0, W1    int // final blend: W0/16 of the mixer, W1/16 of APM order 0, the rest APM order 1
 }
 
 func DefaultConfig() Config {
@@ -19,11 +21,14 @@ func DefaultConfig() Config {
 		Orders:    []int{2, 3, 4, 6},
 		Word:      true,
 		Word2:     true,
+		Column:    true,
 		MatchMin:  7,
-		TableBits: 20,
+		TableBits: 18,
 		Limit:     255,
-		MixLR:     16,
-		FinalLR:   2,
+		MixLR:     7,
+		FinalLR:   1,
+		W0:        2,
+		W1:        4,
 	}
 }
 
@@ -38,7 +43,9 @@ func (c Config) normalized() Config {
 	}
 	c.TableBits = min(max(c.TableBits, 10), 22)
 	c.Limit = min(max(c.Limit, 1), 255)
-	c.MixLR = min(max(c.MixLR, 1), 1024)
-	c.FinalLR = min(max(c.FinalLR, 1), 1024)
+	c.MixLR = min(max(c.MixLR, 1), 128)
+	c.FinalLR = min(max(c.FinalLR, 1), 128)
+	c.W0 = min(max(c.W0, 0), 16)
+	c.W1 = min(max(c.W1, 0), 16-c.W0)
 	return c
 }

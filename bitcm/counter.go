@@ -18,14 +18,14 @@ type node = uint32
 const nodeInit node = 1 << 31 // P = 1/2, empty history, n = 0
 
 // recip[n] = 65536/(n+1.5), the update step of a node seen n times.
-var recip [256]int32
+var recip [256]int64
 
 // nextHist[h<<1|y] is history h after bit y.
 var nextHist [512]uint8
 
 func init() {
 	for n := range recip {
-		recip[n] = int32(131072 / (2*n + 3))
+		recip[n] = int64(131072 / (2*n + 3))
 	}
 	for h := 0; h < 256; h++ {
 		n0, n1 := h>>4, h&15
@@ -36,7 +36,7 @@ func init() {
 			}
 			a = min(a+1, 15)
 			if b > 2 {
-				b = (b + 2) / 2
+				b = 2
 			}
 			if y == 1 {
 				nextHist[h<<1|y] = uint8(b<<4 | a)
@@ -58,8 +58,8 @@ func hist(c node) int { return int(c>>8) & 255 }
 func update(c *node, y int, limit uint32) {
 	v := *c
 	n := v & 255
-	p := int32(v >> 16)
-	p += ((int32(y)<<16 - int32(y) - p) * recip[n]) >> 16
+	p := int64(v >> 16)
+	p += ((int64(y)<<16 - int64(y) - p) * recip[n]) >> 16
 	if n < limit {
 		n++
 	}

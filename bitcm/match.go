@@ -40,7 +40,7 @@ func (mm *matchModel) lenClass() int {
 }
 
 // inputs returns the two mixer inputs for the next bit of m.
-func (mm *matchModel) inputs(m *Model) (int32, int32) {
+func (mm *matchModel) inputs(m *model) (int32, int32) {
 	mm.cur = nil
 	if mm.len == 0 || mm.pb>>(8-m.bit) != m.c0 {
 		return 0, 0

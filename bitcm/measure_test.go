@@ -36,6 +36,8 @@ func tunedConfig(t testing.TB) Config {
 			}
 		case "word":
 			c.Word = n != 0
+		case "col":
+			c.Column = n != 0
 		case "word2":
 			c.Word2 = n != 0
 		case "match":
@@ -46,6 +48,10 @@ func tunedConfig(t testing.TB) Config {
 			c.Limit = uint32(n)
 		case "mixlr":
 			c.MixLR = int32(n)
+		case "w0":
+			c.W0 = n
+		case "w1":
+			c.W1 = n
 		case "finallr":
 			c.FinalLR = int32(n)
 		default:

@@ -19,6 +19,8 @@ type mixer struct {
 	dot int32 // its output logit
 }
 
+const maxWeight = 1 << 26
+
 func newMixer(n, sets int, lr, w0 int32) *mixer {
 	m := &mixer{n: n, w: make([]int32, n*sets), lr: lr, x: make([]int32, n)}
 	for i := range m.w {
@@ -49,10 +51,90 @@ func (m *mixer) update(y int) {
 	err := (int32(y)<<12 - m.pr) * m.lr
 	w := m.w[m.sel*m.n : m.sel*m.n+m.n]
 	for i, x := range m.x[:m.nx] {
-		w[i] += (x*err + 1<<13) >> 14
+		// Bounded so that no input can drive a weight to overflow.
+		w[i] = min(max(w[i]+(x*err+1<<13)>>14, -maxWeight), maxWeight)
 	}
 	m.nx = 0
 }
+
+// A bank is 4 mixers over the same inputs, each with its own weight
+// sets and selector: one pass over the inputs computes all k outputs, one
+// more trains them. Each mixer's arithmetic is exactly that of mixer.
+type bank struct {
+	n, k int
+	w    [][]int32 // per mixer: sets × n
+	lr   int32
+	x    []int32
+	nx   int
+	off  []int   // per mixer: offset of the selected weight set
+	pr   []int32 // per mixer: output probability
+	dot  []int32 // per mixer: output logit
+}
+
+func newBank(n int, sets [4]int, lr, w0 int32) *bank {
+	b := &bank{n: n, k: len(sets), lr: lr, x: make([]int32, n),
+		off: make([]int, 4), pr: make([]int32, 4), dot: make([]int32, 4)}
+	for _, s := range sets {
+		w := make([]int32, n*s)
+		for i := range w {
+			w[i] = w0
+		}
+		b.w = append(b.w, w)
+	}
+	return b
+}
+
+func (b *bank) add(x int32) { b.x[b.nx] = x; b.nx++ }
+
+// mix computes every mixer's output; sel[j] is mixer j's weight set.
+// The bank has exactly 4 mixers: one pass over the inputs feeds all four
+// sums.
+func (b *bank) mix(sel []int) {
+	x := b.x[:b.nx]
+	for j := range b.k {
+		b.off[j] = sel[j] * b.n
+	}
+	w0 := b.w[0][b.off[0] : b.off[0]+len(x)]
+	w1 := b.w[1][b.off[1] : b.off[1]+len(x)]
+	w2 := b.w[2][b.off[2] : b.off[2]+len(x)]
+	w3 := b.w[3][b.off[3] : b.off[3]+len(x)]
+	var s0, s1, s2, s3 int64
+	for i, xi := range x {
+		v := int64(xi)
+		s0 += v * int64(w0[i])
+		s1 += v * int64(w1[i])
+		s2 += v * int64(w2[i])
+		s3 += v * int64(w3[i])
+	}
+	for j, s := range [4]int64{s0, s1, s2, s3} {
+		d := int32(min(max(s>>16, -2047), 2047))
+		b.dot[j] = d
+		b.pr[j] = squash(d)
+	}
+}
+
+// update trains every mixer's selected weights on bit y and clears the
+// inputs.
+func (b *bank) update(y int) {
+	x := b.x[:b.nx]
+	e0 := (int32(y)<<12 - b.pr[0]) * b.lr
+	e1 := (int32(y)<<12 - b.pr[1]) * b.lr
+	e2 := (int32(y)<<12 - b.pr[2]) * b.lr
+	e3 := (int32(y)<<12 - b.pr[3]) * b.lr
+	w0 := b.w[0][b.off[0] : b.off[0]+len(x)]
+	w1 := b.w[1][b.off[1] : b.off[1]+len(x)]
+	w2 := b.w[2][b.off[2] : b.off[2]+len(x)]
+	w3 := b.w[3][b.off[3] : b.off[3]+len(x)]
+	for i, xi := range x {
+		w0[i] = clampW(w0[i] + (xi*e0+1<<13)>>14)
+		w1[i] = clampW(w1[i] + (xi*e1+1<<13)>>14)
+		w2[i] = clampW(w2[i] + (xi*e2+1<<13)>>14)
+		w3[i] = clampW(w3[i] + (xi*e3+1<<13)>>14)
+	}
+	b.nx = 0
+}
+
+func clampW(w int32) int32 { return min(max(w, -maxWeight), maxWeight) }
 
 // An apm (adaptive probability map, secondary estimation) refines a
 // probability given a small context: for each context it holds a

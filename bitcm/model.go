@@ -1,16 +1,17 @@
 package bitcm
 
-// Model predicts the bits of one segment, most significant bit of each
-// byte first. Predict gives P(next bit = 1) in 12 bits; Update(y) records
-// the bit. Encoder and decoder run identical Models.
-type Model struct {
+// model predicts the bits of one segment, most significant bit of each
+// byte first: p1 is P(next bit = 1), update(y) records the bit. Encoder
+// and decoder run identical models.
+type model struct {
 	cfg Config
 	buf []byte // the segment's bytes so far
 	c0  uint32 // the current byte's bits so far with a leading 1 (1..255)
 	bit uint   // bits of the current byte seen (0..7)
 	c8  uint64 // the last 8 bytes, most recent in the low byte
 
-	word, word1 uint32 // hash of the current word and of the previous one
+	word, word1  uint32 // hash of the current word and of the previous one
+	line0, line1 int    // start of the current line and of the previous one
 
 	// Hashed contexts: per context a byte-boundary hash, a table of
 	// lines and the line serving the current nibble.
@@ -24,29 +25,33 @@ type Model struct {
 
 	mm matchModel
 
-	mixers []*mixer
+	mixers *bank
+	sel    [4]int
 	final  *mixer
 	a1, a2 *apm
-	pr     int32   // final prediction of the current bit
-	pmix   int32   // the mixers' prediction
+	pr     int32   // final prediction of the current bit (12 bits)
 	nodes  []*node // the nodes feeding the current bit
 	hms    []historyMap
 }
 
-// A line serves one context for one nibble: counter 0 holds a 16-bit
-// check in its high half and the line's visit count in its low half,
-// counters 1..15 are the nodes of the nibble's binary tree.
+// A line serves one context for one nibble: entry 0 holds a 16-bit
+// check (never 0, so a zeroed line never matches) in its high half and
+// the line's visit count in its low half, entries 1..15 are the nodes of
+// the nibble's binary tree.
 const lineLen = 16
 
-func newModel(segLen int, cfg Config) *Model {
+func newModel(segLen int, cfg Config) *model {
 	cfg = cfg.normalized()
-	m := &Model{cfg: cfg, c0: 1}
+	m := &model{cfg: cfg, c0: 1}
 	m.buf = make([]byte, 0, segLen)
 	n := len(cfg.Orders)
 	if cfg.Word {
 		n++
 	}
 	if cfg.Word2 {
+		n++
+	}
+	if cfg.Column {
 		n++
 	}
 	m.hash = make([]uint32, n)
@@ -69,12 +74,12 @@ func newModel(segLen int, cfg Config) *Model {
 		m.hms[i].init()
 	}
 	nIn := 2*(n+2) + 2 + 1 // hashed and o1, o0 (two each), match (2), bias
-	m.mixers = []*mixer{
-		newMixer(nIn, 256, cfg.MixLR, 1<<14),
-		newMixer(nIn, 64*8, cfg.MixLR, 1<<14),
-		newMixer(nIn, 256*8, cfg.MixLR, 1<<14),
-	}
-	m.final = newMixer(len(m.mixers)+1, 8, cfg.FinalLR, 65536/int32(len(m.mixers)))
+	// Weight sets selected by: the partial byte; the match length class
+	// and bit position; the last byte and bit position; the longest
+	// order whose context was seen (with its history's kind) and bit
+	// position.
+	m.mixers = newBank(nIn, [4]int{256, 64 * 8, 256 * 8, 256}, cfg.MixLR, 1<<13)
+	m.final = newMixer(len(m.sel)+1, 256, cfg.FinalLR, 65536/int32(len(m.sel)))
 	m.a1 = newAPM(256, 7)
 	m.a2 = newAPM(65536, 7)
 	m.nodes = make([]*node, 0, n+2)
@@ -101,7 +106,7 @@ func hash32(a, b uint32) uint32 {
 }
 
 // byteContexts computes the per-context hashes at a byte boundary.
-func (m *Model) byteContexts() {
+func (m *model) byteContexts() {
 	i := 0
 	for _, o := range m.cfg.Orders {
 		var x uint64
@@ -119,15 +124,26 @@ func (m *Model) byteContexts() {
 	}
 	if m.cfg.Word2 {
 		m.hash[i] = hash32(m.word^m.word1*0x3C6EF372, 200)
+		i++
+	}
+	if m.cfg.Column {
+		// The byte above in the previous line and the last byte: text
+		// laid out in columns (tables, indented code) repeats vertically.
+		col := len(m.buf) - m.line0
+		above := uint32(0)
+		if m.line1+col < m.line0 {
+			above = uint32(m.buf[m.line1+col]) | 256
+		}
+		m.hash[i] = hash32(above<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16)
 	}
 }
 
 // nibble finds every hashed context's line for the nibble that starts now.
-func (m *Model) nibble() {
+func (m *model) nibble() {
 	mask := uint32(1)<<m.tbits - 1
 	for i, h := range m.hash {
 		k := hash32(h, m.c0)
-		chk := k >> 16
+		chk := k>>16 | 1
 		t := m.tabs[i]
 		a := int((k & mask &^ 1) * lineLen)
 		b := a + lineLen
@@ -152,7 +168,7 @@ func (m *Model) nibble() {
 }
 
 // predict computes m.pr for the next bit.
-func (m *Model) predict() {
+func (m *model) predict() {
 	j := m.bit & 3
 	node := int(1<<j | m.c0&(1<<j-1))
 	m.nodes = m.nodes[:0]
@@ -161,8 +177,13 @@ func (m *Model) predict() {
 	}
 	c1 := uint32(m.c8 & 0xff)
 	m.nodes = append(m.nodes, &m.o1[c1<<8|m.c0], &m.o0[m.c0])
-	x0 := m.mixers[0]
+	x0 := m.mixers
+	conf := 0
 	for i, c := range m.nodes {
+		if i < len(m.cfg.Orders) && *c&255 != 0 {
+			h := hist(*c)
+			conf = (i+1)*3 + min(h>>4, 1) + min(h&15, 1) - 1
+		}
 		x0.add(stretch(p12(*c)))
 		x0.add(m.hms[i].predict(hist(*c)))
 	}
@@ -170,38 +191,32 @@ func (m *Model) predict() {
 	x0.add(mx)
 	x0.add(ml)
 	x0.add(256)
-	for _, mx := range m.mixers[1:] {
-		copy(mx.x, x0.x[:x0.nx])
-		mx.nx = x0.nx
-	}
-	lq := m.mm.lenClass()
+	m.sel = [4]int{int(m.c0), m.mm.lenClass()<<3 | int(m.bit), int(c1)<<3 | int(m.bit), conf<<3 | int(m.bit)}
+	x0.mix(m.sel[:])
 	f := m.final
-	f.add(m.mixers[0].mix(int(m.c0)))
-	f.add(m.mixers[1].mix(lq<<3 | int(m.bit)))
-	f.add(m.mixers[2].mix(int(c1)<<3 | int(m.bit)))
+	for _, d := range x0.dot {
+		f.add(d)
+	}
 	f.add(256)
-	f.mix(int(m.bit))
+	f.mix(int(m.c0))
 	p := f.pr
-	m.pmix = p
 	p1 := m.a1.refine(p, int(m.c0))
 	p2 := m.a2.refine(p, int(m.c0|c1<<8))
-	p = (2*p + p1 + p2*5 + 4) >> 3
+	p = (int32(m.cfg.W0)*p + int32(m.cfg.W1)*p1 + (16-int32(m.cfg.W0)-int32(m.cfg.W1))*p2 + 8) >> 4
 	m.pr = min(max(p, 1), 4095)
 }
 
-// P1 is the probability that the next bit is 1, in 16 bits (1..65535).
-func (m *Model) P1() uint32 { return uint32(m.pr) << 4 }
+// p0 is the probability that the next bit is 0, in the coder's 16 bits.
+func (m *model) p0() uint16 { return uint16(65536 - m.pr<<4) }
 
-// Update records bit y (0 or 1) and prepares the next prediction.
-func (m *Model) Update(y int) {
+// update records bit y (0 or 1) and prepares the next prediction.
+func (m *model) update(y int) {
 	for i, c := range m.nodes {
 		update(c, y, m.cfg.Limit)
 		m.hms[i].learn(y)
 	}
 	m.mm.update(y)
-	for _, mx := range m.mixers {
-		mx.update(y)
-	}
+	m.mixers.update(y)
 	m.final.update(y)
 	m.a1.update(y)
 	m.a2.update(y)
@@ -214,6 +229,9 @@ func (m *Model) Update(y int) {
 		m.c8 = m.c8<<8 | uint64(b)
 		m.c0, m.bit = 1, 0
 		m.wordUpdate(b)
+		if b == '\n' {
+			m.line1, m.line0 = m.line0, len(m.buf)
+		}
 		m.mm.byteUpdate(m.buf)
 		m.byteContexts()
 		m.nibble()
@@ -223,7 +241,7 @@ func (m *Model) Update(y int) {
 	m.predict()
 }
 
-func (m *Model) wordUpdate(b byte) {
+func (m *model) wordUpdate(b byte) {
 	switch {
 	case b >= 'A' && b <= 'Z':
 		b += 'a' - 'A'

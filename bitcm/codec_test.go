@@ -1,0 +1,191 @@
+package bitcm
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
+
+// sampleText is deterministic pseudo-prose with some structure (words
+// drawn from a skewed distribution, punctuation, line breaks, a
+// repeated paragraph) so the model's contexts and match model all work.
+func sampleText(n int, seed uint64) []byte {
+	words := []string{"the", "of", "and", "to", "a", "in", "that", "is", "was", "he", "for", "it", "with", "as",
+		"his", "on", "be", "at", "by", "had", "archive", "model", "byte", "context", "mixing", "Whan", "Aprille"}
+	r := rand.New(rand.NewPCG(seed, 7))
+	var b bytes.Buffer
+	col := 0
+	for b.Len() < n {
+		i := int(float64(len(words)) * r.Float64() * r.Float64())
+		w := words[i]
+		b.WriteString(w)
+		col += len(w) + 1
+		switch {
+		case r.IntN(12) == 0:
+			b.WriteString(". ")
+		case col > 70:
+			b.WriteByte('\n')
+			col = 0
+		default:
+			b.WriteByte(' ')
+		}
+		if r.IntN(400) == 0 && b.Len() > 2000 {
+			// repeat an earlier stretch (exercises the match model)
+			s := r.IntN(b.Len() - 1000)
+			b.Write(append([]byte(nil), b.Bytes()[s:s+300+r.IntN(600)]...))
+		}
+	}
+	return b.Bytes()[:n]
+}
+
+func randomBytes(n int, seed uint64) []byte {
+	r := rand.New(rand.NewPCG(seed, 1))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func roundTrip(t *testing.T, name string, src []byte, cfg Config) []byte {
+	t.Helper()
+	out, err := Encode(src, cfg)
+	if err != nil {
+		t.Fatalf("%s: encode: %v", name, err)
+	}
+	back, err := Decode(out, len(src), cfg)
+	if err != nil {
+		t.Fatalf("%s: decode: %v", name, err)
+	}
+	if !bytes.Equal(back, src) {
+		t.Fatalf("%s: round trip differs", name)
+	}
+	return out
+}
+
+func TestRoundTrip(t *testing.T) {
+	all := make([]byte, 512)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	small := Config{Orders: []int{2}, MatchMin: 0}
+	for _, c := range []struct {
+		name string
+		data []byte
+		max  float64 // bits per byte the default model must reach (0 = no check)
+	}{
+		{"empty", nil, 0},
+		{"one", []byte{'x'}, 0},
+		{"zeros", make([]byte, 100000), 0.01},
+		{"all bytes", all, 0},
+		{"random", randomBytes(50000, 3), 8.1},
+		{"text", sampleText(200000, 1), 2.6},
+		{"crlf", bytes.ReplaceAll(sampleText(30000, 2), []byte("\n"), []byte("\r\n")), 0},
+	} {
+		for _, cfg := range []Config{DefaultConfig(), small} {
+			out := roundTrip(t, c.name, c.data, cfg)
+			if bpb := 8 * float64(len(out)) / float64(len(c.data)); c.max > 0 && cfg.MatchMin != 0 && bpb > c.max {
+				t.Errorf("%s: %.4f bits per byte, want <= %.2f", c.name, bpb, c.max)
+			}
+		}
+	}
+}
+
+// TestGolden pins the coded bytes: any change to the model's arithmetic
+// changes them and needs a new codec version, not a new hash. CI runs it
+// under -tags purego and on arm64.
+func TestGolden(t *testing.T) {
+	src := append(sampleText(60000, 11), randomBytes(3000, 12)...)
+	src = append(src, bytes.Repeat([]byte("0123456789abcdef"), 500)...)
+	out := roundTrip(t, "golden", src, DefaultConfig())
+	s := sha256.Sum256(out)
+	const want = "5dbc6a5084c0381aa6183bd52415ab3d2e560548f9f51f4bfd0b2cc554be9965"
+	if got := hex.EncodeToString(s[:]); got != want {
+		t.Errorf("golden stream: %d bytes, sha256 %s, want %s", len(out), got, want)
+	}
+	fp := Fingerprint(DefaultConfig())
+	if got := hex.EncodeToString(fp[:]); got != "75f1ccef609d1652" {
+		t.Errorf("fingerprint %s", got)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	src := sampleText(5000, 5)
+	out, err := Encode(src, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		n    int
+		want error
+	}{
+		{"truncated", out[:len(out)-3], len(src), coder.ErrTruncated},
+		{"trailing", append(append([]byte(nil), out...), 0), len(src), coder.ErrTrailingData},
+		{"negative", out, -1, ErrTooLarge},
+		{"too large", out, MaxSegment + 1, ErrTooLarge},
+	} {
+		if _, err := Decode(c.data, c.n, DefaultConfig()); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+	}
+	// A longer n than was coded runs out of input.
+	if _, err := Decode(out, len(src)+100, DefaultConfig()); err == nil {
+		t.Error("decoding past the end succeeded")
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4)} {
+		out, err := Encode(s, DefaultConfig())
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(out, uint16(len(s)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, n uint16) {
+		got, err := Decode(data, int(n), DefaultConfig())
+		if err != nil {
+			return
+		}
+		// Anything accepted is exactly the encoding of what it decoded to.
+		again, err := Encode(got, DefaultConfig())
+		if err != nil || !bytes.Equal(again, data) {
+			t.Fatalf("accepted a stream that is not the encoding of its output")
+		}
+	})
+}
+
+func benchData() []byte { return sampleText(1<<18, 21) }
+
+func BenchmarkEncode(b *testing.B) {
+	src := benchData()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Encode(src, DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	src := benchData()
+	out, err := Encode(src, DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(out, len(src), DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

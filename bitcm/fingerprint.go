@@ -1,0 +1,19 @@
+package bitcm
+
+import (
+	"crypto/sha256"
+	"fmt"
+)
+
+// Fingerprint identifies the model a stream of cfg was coded with: the
+// normalised configuration and the model version. A codec stores it
+// beside its streams so that a binary whose model differs fails clearly
+// instead of decoding garbage into a checksum error.
+func Fingerprint(cfg Config) [8]byte {
+	c := cfg.normalized()
+	s := sha256.Sum256(fmt.Appendf(nil, "bitcm/1 orders=%v word=%t word2=%t column=%t match=%d tb=%d limit=%d mixlr=%d finallr=%d w=%d,%d",
+		c.Orders, c.Word, c.Word2, c.Column, c.MatchMin, c.TableBits, c.Limit, c.MixLR, c.FinalLR, c.W0, c.W1))
+	var f [8]byte
+	copy(f[:], s[:])
+	return f
+}
