@@ -422,7 +422,7 @@ func (d *decoder) block(s *streamInfo) (uint32, error) {
 		p = tt[p]
 		if same == 4 {
 			if int64(len(out))+int64(c) > d.max {
-				return 0, ErrTooLarge
+				return 0, errAt(ErrTooLarge, at, "block expands past %d bytes", d.max)
 			}
 			for k := byte(0); k < c; k++ {
 				out = append(out, byte(prev))
@@ -437,7 +437,7 @@ func (d *decoder) block(s *streamInfo) (uint32, error) {
 			same = 1
 		}
 		if int64(len(out)) >= d.max {
-			return 0, ErrTooLarge
+			return 0, errAt(ErrTooLarge, at, "block expands past %d bytes", d.max)
 		}
 		out = append(out, c)
 	}

@@ -38,7 +38,7 @@ func Split(src []byte, maxRaw int64) (raw []byte, p Params, err error) {
 			sp.pp.next = nRot
 			sp.cur, sp.blkBase, sp.want, sp.failAt, sp.checked = i, blk, want, -1, 0
 			e.blk = blk
-			e.w.out = e.w.out[:0]
+			e.w = bitWriter{out: e.w.out[:0]} // an aborted attempt leaves bits behind
 			e.maxLen = maxCodeLen
 			if legacy {
 				e.maxLen = legacyCodeLen
