@@ -78,6 +78,8 @@ func CodecName(id uint64) string {
 		return "ctx-image"
 	case format.CodecCtxText:
 		return "ctx-text"
+	case format.CodecCMText:
+		return "cm-text"
 	}
 	return fmt.Sprintf("codec-%d", id)
 }

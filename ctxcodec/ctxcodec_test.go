@@ -107,7 +107,7 @@ func TestImagesAndText(t *testing.T) {
 		for _, e := range idx {
 			name := filepath.Base(e.Header.Path)
 			switch {
-			case strings.HasSuffix(name, ".txt") && name != "latin1.txt" && e.Header.Codec != format.CodecCtxText:
+			case strings.HasSuffix(name, ".txt") && name != "latin1.txt" && e.Header.Codec != format.CodecCMText:
 				t.Errorf("%s coded with %s", name, archive.CodecName(e.Header.Codec))
 			case (strings.HasSuffix(name, ".ppm") || strings.HasSuffix(name, ".bmp") || strings.HasSuffix(name, ".pgm")) && e.Header.Codec != format.CodecModelImage:
 				t.Errorf("%s coded with %s", name, archive.CodecName(e.Header.Codec))

@@ -11,13 +11,18 @@
 //     side data of package pngre that rebuilds the exact file.
 //   - ctx-image (id 19): as model-image with imgctx alone (the "network
 //     off" configuration), kept so that its archives decode forever.
-//   - ctx-text (id 20): text is coded by package txtctx's order-n
-//     statistics, match model and mixer. This is what dcar writes for
-//     text by default (fast).
-//   - model-text (id 17): the same, corrected by the text modality of the
-//     shipped unified network (model/imgnet, one parameter set for images
-//     and text). Written with --best (archive.RegisterBestPlanner) for the
-//     text entries where a trial on their first 64 KiB shows it pays.
+//   - cm-text (id 21): text is coded bit by bit by package bitcm's
+//     context mixing (hashed order-n, word and column contexts with bit
+//     histories, a match model, a mixer bank and probability maps). This
+//     is what dcar writes for text by default.
+//   - ctx-text (id 20): text coded by package txtctx's order-n statistics,
+//     match model and 256-way mixer: the default before cm-text, kept so
+//     that its archives decode forever.
+//   - model-text (id 17): txtctx's mixture corrected by the text modality
+//     of the shipped unified network (model/imgnet, one parameter set for
+//     images and text). Written with --best (archive.RegisterBestPlanner)
+//     for the text entries where a trial on their first 64 KiB shows it
+//     codes smaller than cm-text (Go source, small files).
 //
 // The model of an entry is named by an 8-byte fingerprint in its
 // parameters (lookupPixelModel, textNet): imgctx alone or any network

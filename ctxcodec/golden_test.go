@@ -123,6 +123,15 @@ func planDual(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) 
 	return planImageWith(c, format.CodecModelImage, k, r, size)
 }
 
+// planCM codes images with ctx-image and text with cm-text
+// (golden-v1-cm.dcar).
+func planCM(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	if ch, ok := planCMText(k, r, size); ok {
+		return ch, true
+	}
+	return planCtx(k, r, size)
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := imgnet.ByName("rec96.dcw")
 	if err != nil {
@@ -158,7 +167,8 @@ func writeGolden(t *testing.T, files []goldenFile, plan planFunc) []byte {
 }
 
 // TestGoldenCtx decodes the committed golden archives: archives coded
-// with ctx-image, model-image and ctx-text version 1 must decode forever,
+// with ctx-image, model-image, ctx-text, model-png, model-text and
+// cm-text must decode forever,
 // on every machine (CI runs it under -tags purego and on arm64).
 func TestGoldenCtx(t *testing.T) {
 	for _, g := range []struct {
@@ -174,6 +184,8 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}},
 		// the unified network: model-image and model-text
 		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}},
+		// bitwise context mixing for text
+		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}},
 	} {
 		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want) })
 	}

@@ -35,7 +35,7 @@ func init() {
 	archive.RegisterCodec(format.CodecModelImage, "model-image", modelImage)
 	archive.RegisterCodec(format.CodecCtxText, "ctx-text", textCodec{})
 	archive.RegisterPlanner(planImage)
-	archive.RegisterPlanner(planText)
+	archive.RegisterPlanner(planCMText)
 	archive.RegisterBestPlanner(planModelText)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/imgnet"
 	"github.com/dcar-archiver/dcar/txtctx"
@@ -22,12 +23,10 @@ func init() {
 
 type modelText struct{}
 
-// planModelText routes text to model-text (asked with --best only: it
-// runs at about a quarter of ctx-text's speed) when the default network has the
-// text modality and it codes the entry's first trialBytes smaller than
-// ctx-text does; otherwise the entry stays ctx-text. The network was
-// trained on novels and Go sources, and text far from those (markup,
-// logs) can come out larger: the trial measures it on the entry itself.
+// planModelText routes text to model-text (asked with --best only) when
+// the default network has the text modality and it codes the entry's
+// first trialBytes smaller than cm-text, the default, does; otherwise
+// the entry stays cm-text. The trial measures it on the entry itself.
 func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return archive.Choice{}, false
@@ -41,8 +40,11 @@ func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 		return archive.Choice{}, false
 	}
 	net, err := m.Text.EncodeText(nil, trial)
-	if err != nil || len(net) >= len(txtctx.EncodeSegment(trial)) {
-		return planText(k, r, size)
+	if err != nil {
+		return planCMText(k, r, size)
+	}
+	if cm, err := bitcm.Encode(trial, bitcm.DefaultConfig()); err != nil || len(net) >= len(cm) {
+		return planCMText(k, r, size)
 	}
 	return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
 }

@@ -11,7 +11,8 @@ import (
 
 // planText routes text to ctx-text, in blocks of the writer's default size
 // (each block is an independent segment: longer segments code better,
-// shorter ones run on more cores).
+// shorter ones run on more cores). No longer registered (cm-text is the
+// default); the golden archives written with ctx-text use it.
 func planText(k archive.Kind, _ io.ReaderAt, size int64) (archive.Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return archive.Choice{}, false

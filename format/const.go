@@ -97,4 +97,5 @@ const (
 	CodecModelPNG   uint64 = 18 // reserved: PNG via pixels + deflate reconstruction
 	CodecCtxImage   uint64 = 19 // adaptive context model over pixels (package imgctx)
 	CodecCtxText    uint64 = 20 // adaptive context model over text (package txtctx)
+	CodecCMText     uint64 = 21 // bitwise context mixing over text (package bitcm)
 )
