@@ -66,7 +66,7 @@
 //	  rank           varint   position of rotation 0 among its equal
 //	                          rotations, < 2^20
 //
-// A plain file takes 6..10 bytes. Blocks are numbered from 0 across all
+// A plain file takes 6 to 13 bytes (8 for a 10 MB file). Blocks are numbered from 0 across all
 // streams. Finish marks a stream made by a single BZ_FINISH call: it
 // differs from the bzip2 tool's output only when the input ends exactly as
 // a block fills (the tool then opens a block for the last run), and Split

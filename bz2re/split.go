@@ -61,6 +61,9 @@ func Split(src []byte, maxRaw int64) (raw []byte, p Params, err error) {
 		blk += len(s.blocks)
 		rawPos += s.rawLen
 	}
+	if len(p.Rotations) == 0 {
+		p.Rotations = nil // as UnmarshalBinary returns it, after a rolled-back attempt
+	}
 	// Only what survives the binary form counts.
 	b, err := p.MarshalBinary()
 	if err != nil {
