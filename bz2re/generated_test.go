@@ -93,3 +93,42 @@ func TestCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestGeneratedSmall: many small inputs over small alphabets, where blocks
+// use 2..5 tables and ties in table choice and code building are common.
+func TestGeneratedSmall(t *testing.T) {
+	haveBzip2(t)
+	x := xorshift(12345)
+	iters := 300
+	if testing.Short() {
+		iters = 50
+	}
+	for iter := 0; iter < iters; iter++ {
+		r := x.next()
+		n := int(r % 30000)
+		alpha := int(r>>20%20) + 1
+		var in []byte
+		switch r >> 40 % 4 {
+		case 0:
+			in = make([]byte, n)
+			for i := range in {
+				in[i] = byte(x.next() % uint64(alpha))
+			}
+		case 1:
+			in = runsBinary(n, r)
+		case 2:
+			in = textLike(n, r)
+		default:
+			// nearly periodic
+			unit := randomBytes(int(r>>8%50)+1, r)
+			for len(in) < n {
+				in = append(in, unit...)
+				if x.next()%7 == 0 {
+					in = append(in, byte(x.next()))
+				}
+			}
+		}
+		level := int(r>>50%9) + 1
+		roundTrip(t, fmt.Sprintf("#%d (%d bytes, -%d)", iter, len(in), level), sysBzip2(t, in, level), in)
+	}
+}
