@@ -80,6 +80,8 @@ func CodecName(id uint64) string {
 		return "ctx-text"
 	case format.CodecCMText:
 		return "cm-text"
+	case format.CodecCMBZ2:
+		return "cm-bz2"
 	}
 	return fmt.Sprintf("codec-%d", id)
 }

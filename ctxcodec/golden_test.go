@@ -132,6 +132,13 @@ func planCM(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	return planCtx(k, r, size)
 }
 
+// goldenBZ2Files is the content of testdata/golden-v1-bz2.dcar: two
+// bzip2 1.0.8 files committed with package bz2re.
+func goldenBZ2Files(t testing.TB) []goldenFile {
+	all := bz2Fixtures(t)
+	return []goldenFile{{"golden/text-9.bz2", all["text-9.bz2"]}, {"golden/concat.bz2", all["concat.bz2"]}}
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := imgnet.ByName("rec96.dcw")
 	if err != nil {
@@ -186,6 +193,8 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}},
 		// bitwise context mixing for text
 		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}},
+		// bzip2 files as their content through bitcm plus bz2re parameters
+		{"golden-v1-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}},
 	} {
 		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want) })
 	}

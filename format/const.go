@@ -98,4 +98,5 @@ const (
 	CodecCtxImage   uint64 = 19 // adaptive context model over pixels (package imgctx)
 	CodecCtxText    uint64 = 20 // adaptive context model over text (package txtctx)
 	CodecCMText     uint64 = 21 // bitwise context mixing over text (package bitcm)
+	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (bitcm) + rebuild parameters (package bz2re)
 )
