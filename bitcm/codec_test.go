@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/dcar-archiver/dcar/coder"
@@ -74,6 +75,7 @@ func TestRoundTrip(t *testing.T) {
 		all[i] = byte(i)
 	}
 	small := Config{Orders: []int{2}, MatchMin: 0}
+	img := gradientImage(97, 60)
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -86,8 +88,9 @@ func TestRoundTrip(t *testing.T) {
 		{"random", randomBytes(50000, 3), 8.1},
 		{"text", sampleText(200000, 1), 2.6},
 		{"crlf", bytes.ReplaceAll(sampleText(30000, 2), []byte("\n"), []byte("\r\n")), 0},
+		{"image", img, 0},
 	} {
-		for _, cfg := range []Config{DefaultConfig(), small} {
+		for _, cfg := range []Config{DefaultConfig(), small, BinaryConfig(0), BinaryConfig(97)} {
 			out := roundTrip(t, c.name, c.data, cfg)
 			if bpb := 8 * float64(len(out)) / float64(len(c.data)); c.max > 0 && cfg.MatchMin != 0 && bpb > c.max {
 				t.Errorf("%s: %.4f bits per byte, want <= %.2f", c.name, bpb, c.max)
@@ -111,6 +114,62 @@ func TestGolden(t *testing.T) {
 	fp := Fingerprint(DefaultConfig())
 	if got := hex.EncodeToString(fp[:]); got != "75f1ccef609d1652" {
 		t.Errorf("fingerprint %s", got)
+	}
+}
+
+// gradientImage is a w×h 8-bit image whose rows are a rough texture
+// (steps of up to ±60 across x) drifting slowly down the image, plus
+// noise: a pixel is much closer to the one above than to its
+// neighbours.
+func gradientImage(w, h int) []byte {
+	r := rand.New(rand.NewPCG(uint64(w), uint64(h)))
+	row := make([]int, w)
+	v := 128
+	for x := range row {
+		v = min(max(v+r.IntN(121)-60, 0), 255)
+		row[x] = v
+	}
+	b := make([]byte, w*h)
+	for y := range h {
+		for x := range w {
+			if r.IntN(8) == 0 {
+				row[x] = min(max(row[x]+r.IntN(3)-1, 0), 255)
+			}
+			b[y*w+x] = byte(min(max(row[x]+r.IntN(5)-2, 0), 255))
+		}
+	}
+	return b
+}
+
+// The binary model's golden stream (used by cm-bz2), with the record
+// contexts on.
+func TestGoldenBinary(t *testing.T) {
+	src := append(gradientImage(211, 150), randomBytes(2000, 13)...)
+	out := roundTrip(t, "golden binary", src, BinaryConfig(211))
+	s := sha256.Sum256(out)
+	if got, want := hex.EncodeToString(s[:]), "b6476587a90d8b0bad4eca9716caded3903e764ba896258e4bfb3d5d6394a102"; got != want {
+		t.Errorf("golden binary stream: %d bytes, sha256 %s, want %s", len(out), got, want)
+	}
+}
+
+func TestDetectStride(t *testing.T) {
+	for _, w := range []int{97, 640, 1500} {
+		if got := DetectStride(gradientImage(w, 300)); got != w {
+			t.Errorf("image of width %d: stride %d", w, got)
+		}
+	}
+	src, err := os.ReadFile("model.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DetectStride(bytes.Repeat(src, 4)[:len(src)*4-1]); got != 0 && got != len(src) {
+		t.Errorf("Go source: stride %d, want 0", got)
+	}
+	if got := DetectStride(randomBytes(200000, 3)); got != 0 {
+		t.Errorf("random: stride %d, want 0", got)
+	}
+	if got := DetectStride([]byte("short")); got != 0 {
+		t.Errorf("short: stride %d", got)
 	}
 }
 

@@ -8,6 +8,8 @@ type Config struct {
 	Word      bool   // context: current word (letters, case folded) + last byte
 	Word2     bool   // context: current word + previous word
 	Column    bool   // context: the byte above (same column, previous line) + last byte
+	Sparse    bool   // contexts: bytes 2-3 back; byte 2 back + position parity
+	Stride    int    // record length (0 = none): contexts of the byte one and two records back
 	MatchMin  int    // match model minimum length (0 = off)
 	TableBits uint   // log2 of the lines per hashed context, at most
 	Limit     uint32 // counter visit limit (learning rate floor 1/(Limit+1.5))
@@ -32,6 +34,17 @@ func DefaultConfig() Config {
 	}
 }
 
+// BinaryConfig is the model for data that is not text: no word or line
+// contexts, sparse contexts, and the record contexts when stride > 0
+// (DetectStride).
+func BinaryConfig(stride int) Config {
+	c := DefaultConfig()
+	c.Word, c.Word2, c.Column = false, false, false
+	c.Sparse = true
+	c.Stride = stride
+	return c
+}
+
 func (c Config) normalized() Config {
 	o := make([]int, 0, len(c.Orders))
 	for _, v := range c.Orders {
@@ -42,6 +55,7 @@ func (c Config) normalized() Config {
 		c.MatchMin = min(max(c.MatchMin, 3), 32)
 	}
 	c.TableBits = min(max(c.TableBits, 10), 22)
+	c.Stride = min(max(c.Stride, 0), MaxStride)
 	c.Limit = min(max(c.Limit, 1), 255)
 	c.MixLR = min(max(c.MixLR, 1), 128)
 	c.FinalLR = min(max(c.FinalLR, 1), 128)

@@ -13,6 +13,11 @@ func Fingerprint(cfg Config) [8]byte {
 	c := cfg.normalized()
 	s := sha256.Sum256(fmt.Appendf(nil, "bitcm/1 orders=%v word=%t word2=%t column=%t match=%d tb=%d limit=%d mixlr=%d finallr=%d w=%d,%d",
 		c.Orders, c.Word, c.Word2, c.Column, c.MatchMin, c.TableBits, c.Limit, c.MixLR, c.FinalLR, c.W0, c.W1))
+	if c.Sparse || c.Stride > 0 {
+		// Fields added after the first release; absent from the
+		// fingerprints of configurations without them.
+		s = sha256.Sum256(fmt.Appendf(s[:], " sparse=%t stride=%d", c.Sparse, c.Stride))
+	}
 	var f [8]byte
 	copy(f[:], s[:])
 	return f

@@ -17,6 +17,7 @@ var (
 	mSeg    = flag.Int("mseg", 4<<20, "segment size")
 	mSet    = flag.String("set", "", "config overrides, e.g. orders=2,3,4;limit=127")
 	mVerify = flag.Bool("verify", false, "decode and compare")
+	mBinary = flag.Bool("binary", false, "BinaryConfig with the detected stride per segment")
 )
 
 func tunedConfig(t testing.TB) Config {
@@ -38,6 +39,10 @@ func tunedConfig(t testing.TB) Config {
 			c.Word = n != 0
 		case "col":
 			c.Column = n != 0
+		case "sparse":
+			c.Sparse = n != 0
+		case "stride":
+			c.Stride = n
 		case "word2":
 			c.Word2 = n != 0
 		case "match":
@@ -80,6 +85,14 @@ func TestMeasure(t *testing.T) {
 		for off := 0; off < len(data); off += *mSeg {
 			seg := data[off:min(off+*mSeg, len(data))]
 			t0 := time.Now()
+			if *mBinary {
+				st := DetectStride(seg)
+				cfg = BinaryConfig(st)
+				if *mSet != "" {
+					cfg = tunedConfig(t)
+					cfg.Stride = st
+				}
+			}
 			out, err := Encode(seg, cfg)
 			el += time.Since(t0)
 			if err != nil {

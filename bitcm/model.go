@@ -54,6 +54,12 @@ func newModel(segLen int, cfg Config) *model {
 	if cfg.Column {
 		n++
 	}
+	if cfg.Sparse {
+		n += 2
+	}
+	if cfg.Stride > 0 {
+		n += 4
+	}
 	m.hash = make([]uint32, n)
 	m.tabs = make([][]node, n)
 	m.line = make([]int, n)
@@ -135,6 +141,38 @@ func (m *model) byteContexts() {
 			above = uint32(m.buf[m.line1+col]) | 256
 		}
 		m.hash[i] = hash32(above<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16)
+		i++
+	}
+	if m.cfg.Sparse {
+		// Bytes 2 and 3 back, and byte 2 back with the position's
+		// parity: fields of fixed-width records and 16-bit samples.
+		m.hash[i] = hash32(uint32(m.c8>>8)&0xffff, 400)
+		m.hash[i+1] = hash32(uint32(m.c8>>8)&0xff|uint32(len(m.buf)&1)<<8, 401)
+		i += 2
+	}
+	if s := m.cfg.Stride; s > 0 {
+		// The byte one record (image row) above, with the last byte and
+		// with the byte two records above.
+		n := len(m.buf)
+		var above, above2 uint32
+		if n >= s {
+			above = uint32(m.buf[n-s]) | 256
+		}
+		if n >= 2*s {
+			above2 = uint32(m.buf[n-2*s]) | 256
+		}
+		m.hash[i] = hash32(above<<8|uint32(m.c8&0xff), 500)
+		m.hash[i+1] = hash32(above<<9|above2, 501)
+		// Gradient predictions left + above - above-left, for 1- and
+		// 2-byte samples (left is 1 or 2 bytes back).
+		for k := 1; k <= 2; k++ {
+			var g int
+			if n >= s+k {
+				g = int(m.buf[n-k]) + int(m.buf[n-s]) - int(m.buf[n-s-k])
+			}
+			g = min(max(g, 0), 255)
+			m.hash[i+1+k] = hash32(uint32(g)|uint32(n&1)<<8, 501+uint32(k))
+		}
 	}
 }
 
