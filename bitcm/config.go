@@ -13,7 +13,9 @@ type Config struct {
 	MatchMin  int    // match model minimum length (0 = off)
 	TableBits uint   // log2 of the lines per hashed context, at most
 	Limit     uint32 // counter visit limit (learning rate floor 1/(Limit+1.5))
-	MixLR     int32
+	MixLR     int32  // mixer bank learning rate at the segment start
+	MixLREnd  int32  // ... towards which it decays (0: no decay)
+	MixDecay  int32  // ... reaching halfway after this many bytes
 	FinalLR   int32
 	W0, W1    int // final blend: W0/16 of the mixer, W1/16 of APM order 0, the rest APM order 1
 }
@@ -28,6 +30,8 @@ func DefaultConfig() Config {
 		TableBits: 18,
 		Limit:     255,
 		MixLR:     7,
+		MixLREnd:  2,
+		MixDecay:  1 << 18,
 		FinalLR:   1,
 		W0:        2,
 		W1:        4,
@@ -58,6 +62,8 @@ func (c Config) normalized() Config {
 	c.Stride = min(max(c.Stride, 0), MaxStride)
 	c.Limit = min(max(c.Limit, 1), 255)
 	c.MixLR = min(max(c.MixLR, 1), 128)
+	c.MixLREnd = min(max(c.MixLREnd, 0), c.MixLR)
+	c.MixDecay = min(max(c.MixDecay, 1), 1<<30)
 	c.FinalLR = min(max(c.FinalLR, 1), 128)
 	c.W0 = min(max(c.W0, 0), 16)
 	c.W1 = min(max(c.W1, 0), 16-c.W0)

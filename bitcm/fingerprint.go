@@ -13,6 +13,7 @@ func Fingerprint(cfg Config) [8]byte {
 	c := cfg.normalized()
 	s := sha256.Sum256(fmt.Appendf(nil, "bitcm/1 orders=%v word=%t word2=%t column=%t match=%d tb=%d limit=%d mixlr=%d finallr=%d w=%d,%d",
 		c.Orders, c.Word, c.Word2, c.Column, c.MatchMin, c.TableBits, c.Limit, c.MixLR, c.FinalLR, c.W0, c.W1))
+	s = sha256.Sum256(fmt.Appendf(s[:], " mixlr-end=%d decay=%d", c.MixLREnd, c.MixDecay))
 	if c.Sparse || c.Stride > 0 {
 		// Fields added after the first release; absent from the
 		// fingerprints of configurations without them.

@@ -57,6 +57,10 @@ func tunedConfig(t testing.TB) Config {
 			c.W0 = n
 		case "w1":
 			c.W1 = n
+		case "lrend":
+			c.MixLREnd = int32(n)
+		case "decay":
+			c.MixDecay = int32(n)
 		case "finallr":
 			c.FinalLR = int32(n)
 		default:

@@ -63,7 +63,7 @@ func (m *mixer) update(y int) {
 type bank struct {
 	n, k int
 	w    [][]int32 // per mixer: sets × n
-	lr   int32
+	lr16 int32     // learning rate in 1/16 (set by the model as the segment goes on)
 	x    []int32
 	nx   int
 	off  []int   // per mixer: offset of the selected weight set
@@ -72,7 +72,7 @@ type bank struct {
 }
 
 func newBank(n int, sets [4]int, lr, w0 int32) *bank {
-	b := &bank{n: n, k: len(sets), lr: lr, x: make([]int32, n),
+	b := &bank{n: n, k: len(sets), lr16: lr * 16, x: make([]int32, n),
 		off: make([]int, 4), pr: make([]int32, 4), dot: make([]int32, 4)}
 	for _, s := range sets {
 		w := make([]int32, n*s)
@@ -117,10 +117,10 @@ func (b *bank) mix(sel []int) {
 // inputs.
 func (b *bank) update(y int) {
 	x := b.x[:b.nx]
-	e0 := (int32(y)<<12 - b.pr[0]) * b.lr
-	e1 := (int32(y)<<12 - b.pr[1]) * b.lr
-	e2 := (int32(y)<<12 - b.pr[2]) * b.lr
-	e3 := (int32(y)<<12 - b.pr[3]) * b.lr
+	e0 := ((int32(y)<<12 - b.pr[0]) * b.lr16) >> 4
+	e1 := ((int32(y)<<12 - b.pr[1]) * b.lr16) >> 4
+	e2 := ((int32(y)<<12 - b.pr[2]) * b.lr16) >> 4
+	e3 := ((int32(y)<<12 - b.pr[3]) * b.lr16) >> 4
 	w0 := b.w[0][b.off[0] : b.off[0]+len(x)]
 	w1 := b.w[1][b.off[1] : b.off[1]+len(x)]
 	w2 := b.w[2][b.off[2] : b.off[2]+len(x)]

@@ -267,6 +267,12 @@ func (m *model) update(y int) {
 		m.c8 = m.c8<<8 | uint64(b)
 		m.c0, m.bit = 1, 0
 		m.wordUpdate(b)
+		if m.cfg.MixLREnd > 0 && len(m.buf)&255 == 0 {
+			// Young weights need large steps, settled ones small: long
+			// stationary text codes better with a lower final rate.
+			a, e, k := int64(m.cfg.MixLR)*16, int64(m.cfg.MixLREnd)*16, int64(m.cfg.MixDecay)
+			m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(len(m.buf))))
+		}
 		if b == '\n' {
 			m.line1, m.line0 = m.line0, len(m.buf)
 		}
