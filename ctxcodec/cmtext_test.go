@@ -7,52 +7,48 @@ import (
 	"testing"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/format"
 )
 
-func cmTextBlock() archive.Block {
-	fp := bitcm.Fingerprint(bitcm.DefaultConfig())
-	return archive.Block{Params: append([]byte{paramsVersion}, fp[:]...)}
-}
+func cmTextBlock() archive.Block { return archive.Block{Params: cmText.params()} }
 
 // cm-text checks its parameters (a different model fails naming both
 // fingerprints) and reports a damaged payload as corrupt.
 func TestCMTextErrors(t *testing.T) {
 	b := cmTextBlock()
 	src := []byte(strings.Repeat("the archive keeps every byte. ", 50))
-	enc, err := cmText{}.Compress(nil, src, b)
+	enc, err := cmText.Compress(nil, src, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := (cmText{}).Decompress(nil, enc, len(src), b); err != nil || !bytes.Equal(got, src) {
+	if got, err := cmText.Decompress(nil, enc, len(src), b); err != nil || !bytes.Equal(got, src) {
 		t.Fatalf("round trip: %v", err)
 	}
 	other := cmTextBlock()
 	other.Params[3] ^= 1
-	_, err = cmText{}.Decompress(nil, enc, len(src), other)
+	_, err = cmText.Decompress(nil, enc, len(src), other)
 	if !errors.Is(err, ErrModelMismatch) || !strings.Contains(err.Error(), "cm-text") {
 		t.Errorf("other fingerprint: %v", err)
 	}
-	if _, err := (cmText{}).Decompress(nil, enc, len(src), archive.Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
+	if _, err := cmText.Decompress(nil, enc, len(src), archive.Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
 		t.Errorf("short params: %v", err)
 	}
-	if _, err := (cmText{}).Decompress(nil, enc[:len(enc)-2], len(src), b); !errors.Is(err, format.ErrCorrupt) {
+	if _, err := cmText.Decompress(nil, enc[:len(enc)-2], len(src), b); !errors.Is(err, format.ErrCorrupt) {
 		t.Errorf("truncated payload: %v", err)
 	}
 }
 
 func FuzzCMTextDecompress(f *testing.F) {
 	b := cmTextBlock()
-	enc, _ := cmText{}.Compress(nil, []byte("hello hello hello"), b)
+	enc, _ := cmText.Compress(nil, []byte("hello hello hello"), b)
 	f.Add(enc, 17)
 	f.Fuzz(func(t *testing.T, src []byte, n int) {
 		if n < 0 || n > 1<<14 {
 			return
 		}
-		cmText{}.Decompress(nil, src, n, b)
+		cmText.Decompress(nil, src, n, b)
 	})
 }
 
-func BenchmarkCMTextCompress(b *testing.B)   { benchCompress(b, cmText{}, cmTextBlock()) }
-func BenchmarkCMTextDecompress(b *testing.B) { benchDecompress(b, cmText{}, cmTextBlock()) }
+func BenchmarkCMTextCompress(b *testing.B)   { benchCompress(b, cmText, cmTextBlock()) }
+func BenchmarkCMTextDecompress(b *testing.B) { benchDecompress(b, cmText, cmTextBlock()) }

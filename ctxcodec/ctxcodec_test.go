@@ -178,7 +178,7 @@ func TestRatioBeatsZstd(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, c := range []archive.Codec{ctxImage, modelImage, textCodec{}, modelText{}} {
+	for _, c := range []archive.Codec{ctxImage, modelImage, ctxText, modelText{}} {
 		if _, err := c.Decompress(nil, []byte{0}, 1, archive.Block{Params: []byte{99}}); err == nil {
 			t.Errorf("%T accepted unknown parameters", c)
 		}
@@ -214,13 +214,13 @@ func FuzzImageDecompress(f *testing.F) {
 func FuzzTextDecompress(f *testing.F) {
 	fp := txtctx.Fingerprint(txtctx.DefaultConfig())
 	b := archive.Block{Params: append([]byte{paramsVersion}, fp[:]...)}
-	enc, _ := textCodec{}.Compress(nil, []byte("hello hello hello"), b)
+	enc, _ := ctxText.Compress(nil, []byte("hello hello hello"), b)
 	f.Add(enc, 17)
 	f.Fuzz(func(t *testing.T, src []byte, n int) {
 		if n < 0 || n > 1<<16 {
 			return
 		}
-		textCodec{}.Decompress(nil, src, n, b)
+		ctxText.Decompress(nil, src, n, b)
 	})
 }
 

@@ -5,49 +5,88 @@ import (
 	"io"
 
 	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/txtctx"
 )
 
-// planText routes text to ctx-text, in blocks of the writer's default size
-// (each block is an independent segment: longer segments code better,
-// shorter ones run on more cores). No longer registered (cm-text is the
-// default); the golden archives written with ctx-text use it.
-func planText(k archive.Kind, _ io.ReaderAt, size int64) (archive.Choice, bool) {
+// A segmentCodec codes every block of an entry as one independent
+// segment of a byte model, fresh per block; the entry's parameters are
+// the version byte and the model's 8-byte fingerprint, so a binary whose
+// model differs fails naming both. Blocks are the writer's default size:
+// longer segments code better, shorter ones run on more cores.
+type segmentCodec struct {
+	name   string
+	id     uint64
+	fp     [8]byte
+	encode func(src []byte) ([]byte, error)
+	decode func(data []byte, n int) ([]byte, error)
+}
+
+var (
+	// cmText (codec 21): bitcm's bitwise context mixing, the default for
+	// text.
+	cmText = segmentCodec{
+		name: "cm-text", id: format.CodecCMText, fp: bitcm.Fingerprint(bitcm.DefaultConfig()),
+		encode: func(src []byte) ([]byte, error) { return bitcm.Encode(src, bitcm.DefaultConfig()) },
+		decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, bitcm.DefaultConfig()) },
+	}
+	// ctxText (codec 20): txtctx's 256-way mixture, the default before
+	// cm-text; kept so that its archives decode forever.
+	ctxText = segmentCodec{
+		name: "ctx-text", id: format.CodecCtxText, fp: txtctx.Fingerprint(txtctx.DefaultConfig()),
+		encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) },
+		decode: func(data []byte, n int) ([]byte, error) {
+			return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
+		},
+	}
+)
+
+// planCMText routes text to cm-text.
+func planCMText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	return cmText.plan(k, r, size)
+}
+
+// planText routes text to ctx-text. No longer registered; the golden
+// archives written with ctx-text use it.
+func planText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	return ctxText.plan(k, r, size)
+}
+
+func (c segmentCodec) plan(k archive.Kind, _ io.ReaderAt, size int64) (archive.Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return archive.Choice{}, false
 	}
-	fp := txtctx.Fingerprint(txtctx.DefaultConfig())
-	return archive.Choice{Codec: format.CodecCtxText, Params: append([]byte{paramsVersion}, fp[:]...)}, true
+	return archive.Choice{Codec: c.id, Params: c.params()}, true
 }
 
-type textCodec struct{}
+func (c segmentCodec) params() []byte { return append([]byte{paramsVersion}, c.fp[:]...) }
 
-func textParams(b archive.Block) error {
+func (c segmentCodec) check(b archive.Block) error {
 	if len(b.Params) != 9 {
-		return fmt.Errorf("%w (ctx-text parameters of %d bytes)", ErrParams, len(b.Params))
+		return fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, c.name, len(b.Params))
 	}
-	return checkParams(b.Params, "ctx-text", txtctx.Fingerprint(txtctx.DefaultConfig()))
+	return checkParams(b.Params, c.name, c.fp)
 }
 
-func (textCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
-	if err := textParams(b); err != nil {
+func (c segmentCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
 		return dst, err
 	}
-	out, err := txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig())
+	out, err := c.encode(src)
 	if err != nil {
 		return dst, err
 	}
 	return append(dst, out...), nil
 }
 
-func (textCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
-	if err := textParams(b); err != nil {
+func (c segmentCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
 		return dst, err
 	}
-	out, err := txtctx.DecodeSegmentConfig(src, rawLen, txtctx.DefaultConfig())
+	out, err := c.decode(src, rawLen)
 	if err != nil {
-		return dst, fmt.Errorf("%w: ctx-text: %v", format.ErrCorrupt, err)
+		return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)
 	}
 	return append(dst, out...), nil
 }
