@@ -196,9 +196,10 @@ func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte,
 		return dst, bad("decompressed length")
 	}
 	src = src[k:]
-	raw := make([]byte, n)
+	// Every segment's frame is read before the decompressed bytes are
+	// allocated: a payload too short for its claimed length fails first.
 	var streams [][]byte
-	for off := 0; off < len(raw); off += bz2Segment {
+	for off := 0; off < int(n); off += bz2Segment {
 		l, k := binary.Uvarint(src)
 		if k <= 0 || l > uint64(len(src)-k) {
 			return dst, bad(fmt.Sprintf("segment at decompressed offset %d", off))
@@ -209,6 +210,7 @@ func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte,
 	if len(src) != 0 {
 		return dst, bad("trailing data")
 	}
+	raw := make([]byte, n)
 	err := eachSegment(len(streams), func(i int) error {
 		seg := raw[i*bz2Segment : min((i+1)*bz2Segment, len(raw))]
 		cfg, k, err := segModel(streams[i])
