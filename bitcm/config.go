@@ -20,6 +20,7 @@ type Config struct {
 	W0, W1    int // final blend: W0/16 of the mixer, W1/16 of APM order 0, the rest APM order 1
 }
 
+// DefaultConfig is the text model (cm-text, and cm-bz2's text segments).
 func DefaultConfig() Config {
 	return Config{
 		Orders:    []int{2, 3, 4, 6},

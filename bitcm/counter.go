@@ -17,8 +17,9 @@ type node = uint32
 
 const nodeInit node = 1 << 31 // P = 1/2, empty history, n = 0
 
-// recip[n] = 65536/(n+1.5), the update step of a node seen n times.
-var recip [256]int64
+// recip[n] = 65536/(n+1.5), the update step of a probability updated n
+// times so far (nodes count to 255, history maps to 1023).
+var recip [1024]int64
 
 // nextHist[h<<1|y] is history h after bit y.
 var nextHist [512]uint8
@@ -91,7 +92,7 @@ func (h *historyMap) learn(y int) {
 	v := *h.cur
 	n := v & 1023
 	p := int64(v >> 10)
-	p += ((int64(y)<<22 - int64(y) - p) * int64(131072/(2*n+3))) >> 16
+	p += ((int64(y)<<22 - int64(y) - p) * recip[n]) >> 16
 	if n < 1023 {
 		n++
 	}

@@ -21,6 +21,14 @@ type mixer struct {
 
 const maxWeight = 1 << 26
 
+// output turns a mixer's dot product (inputs × 16.16 weights) into its
+// logit, clamped to the stretch domain.
+func output(s int64) int32 { return int32(min(max(s>>16, -2047), 2047)) }
+
+// step is one weight's gradient step for input x and scaled error e,
+// bounded so that no input can drive a weight to overflow.
+func step(w, x, e int32) int32 { return min(max(w+(x*e+1<<13)>>14, -maxWeight), maxWeight) }
+
 func newMixer(n, sets int, lr, w0 int32) *mixer {
 	m := &mixer{n: n, w: make([]int32, n*sets), lr: lr, x: make([]int32, n)}
 	for i := range m.w {
@@ -40,10 +48,9 @@ func (m *mixer) mix(sel int) int32 {
 	for i, x := range m.x[:m.nx] {
 		s += int64(x) * int64(w[i])
 	}
-	d := int32(min(max(s>>16, -2047), 2047))
-	m.dot = d
-	m.pr = squash(d)
-	return d
+	m.dot = output(s)
+	m.pr = squash(m.dot)
+	return m.dot
 }
 
 // update trains the selected weights on bit y and clears the inputs.
@@ -51,35 +58,34 @@ func (m *mixer) update(y int) {
 	err := (int32(y)<<12 - m.pr) * m.lr
 	w := m.w[m.sel*m.n : m.sel*m.n+m.n]
 	for i, x := range m.x[:m.nx] {
-		// Bounded so that no input can drive a weight to overflow.
-		w[i] = min(max(w[i]+(x*err+1<<13)>>14, -maxWeight), maxWeight)
+		w[i] = step(w[i], x, err)
 	}
 	m.nx = 0
 }
 
 // A bank is 4 mixers over the same inputs, each with its own weight
-// sets and selector: one pass over the inputs computes all k outputs, one
-// more trains them. Each mixer's arithmetic is exactly that of mixer.
+// sets and selector: one pass over the inputs computes all four outputs,
+// one more trains them (the loops are unrolled by hand: the bank is the
+// model's hottest code). Each mixer's arithmetic is that of mixer, through
+// the same output and step.
 type bank struct {
-	n, k int
-	w    [][]int32 // per mixer: sets × n
-	lr16 int32     // learning rate in 1/16 (set by the model as the segment goes on)
+	n    int
+	w    [4][]int32 // per mixer: sets × n
+	lr16 int32      // learning rate in 1/16 (set by the model as the segment goes on)
 	x    []int32
 	nx   int
-	off  []int   // per mixer: offset of the selected weight set
-	pr   []int32 // per mixer: output probability
-	dot  []int32 // per mixer: output logit
+	off  [4]int   // per mixer: offset of the selected weight set
+	pr   [4]int32 // per mixer: output probability
+	dot  [4]int32 // per mixer: output logit
 }
 
 func newBank(n int, sets [4]int, lr, w0 int32) *bank {
-	b := &bank{n: n, k: len(sets), lr16: lr * 16, x: make([]int32, n),
-		off: make([]int, 4), pr: make([]int32, 4), dot: make([]int32, 4)}
-	for _, s := range sets {
-		w := make([]int32, n*s)
-		for i := range w {
-			w[i] = w0
+	b := &bank{n: n, lr16: lr * 16, x: make([]int32, n)}
+	for j, s := range sets {
+		b.w[j] = make([]int32, n*s)
+		for i := range b.w[j] {
+			b.w[j][i] = w0
 		}
-		b.w = append(b.w, w)
 	}
 	return b
 }
@@ -87,11 +93,9 @@ func newBank(n int, sets [4]int, lr, w0 int32) *bank {
 func (b *bank) add(x int32) { b.x[b.nx] = x; b.nx++ }
 
 // mix computes every mixer's output; sel[j] is mixer j's weight set.
-// The bank has exactly 4 mixers: one pass over the inputs feeds all four
-// sums.
-func (b *bank) mix(sel []int) {
+func (b *bank) mix(sel [4]int) {
 	x := b.x[:b.nx]
-	for j := range b.k {
+	for j := range sel {
 		b.off[j] = sel[j] * b.n
 	}
 	w0 := b.w[0][b.off[0] : b.off[0]+len(x)]
@@ -107,9 +111,8 @@ func (b *bank) mix(sel []int) {
 		s3 += v * int64(w3[i])
 	}
 	for j, s := range [4]int64{s0, s1, s2, s3} {
-		d := int32(min(max(s>>16, -2047), 2047))
-		b.dot[j] = d
-		b.pr[j] = squash(d)
+		b.dot[j] = output(s)
+		b.pr[j] = squash(b.dot[j])
 	}
 }
 
@@ -126,15 +129,13 @@ func (b *bank) update(y int) {
 	w2 := b.w[2][b.off[2] : b.off[2]+len(x)]
 	w3 := b.w[3][b.off[3] : b.off[3]+len(x)]
 	for i, xi := range x {
-		w0[i] = clampW(w0[i] + (xi*e0+1<<13)>>14)
-		w1[i] = clampW(w1[i] + (xi*e1+1<<13)>>14)
-		w2[i] = clampW(w2[i] + (xi*e2+1<<13)>>14)
-		w3[i] = clampW(w3[i] + (xi*e3+1<<13)>>14)
+		w0[i] = step(w0[i], xi, e0)
+		w1[i] = step(w1[i], xi, e1)
+		w2[i] = step(w2[i], xi, e2)
+		w3[i] = step(w3[i], xi, e3)
 	}
 	b.nx = 0
 }
-
-func clampW(w int32) int32 { return min(max(w, -maxWeight), maxWeight) }
 
 // An apm (adaptive probability map, secondary estimation) refines a
 // probability given a small context: for each context it holds a

@@ -44,23 +44,9 @@ func newModel(segLen int, cfg Config) *model {
 	cfg = cfg.normalized()
 	m := &model{cfg: cfg, c0: 1}
 	m.buf = make([]byte, 0, segLen)
-	n := len(cfg.Orders)
-	if cfg.Word {
-		n++
-	}
-	if cfg.Word2 {
-		n++
-	}
-	if cfg.Column {
-		n++
-	}
-	if cfg.Sparse {
-		n += 2
-	}
-	if cfg.Stride > 0 {
-		n += 4
-	}
-	m.hash = make([]uint32, n)
+	// The hashed contexts are whatever byteContexts computes for cfg.
+	m.byteContexts()
+	n := len(m.hash)
 	m.tabs = make([][]node, n)
 	m.line = make([]int, n)
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
@@ -89,7 +75,6 @@ func newModel(segLen int, cfg Config) *model {
 	m.a1 = newAPM(256, 7)
 	m.a2 = newAPM(65536, 7)
 	m.nodes = make([]*node, 0, n+2)
-	m.byteContexts()
 	m.nibble()
 	m.predict()
 	return m
@@ -111,9 +96,11 @@ func hash32(a, b uint32) uint32 {
 	return h
 }
 
-// byteContexts computes the per-context hashes at a byte boundary.
+// byteContexts computes the per-context hashes at a byte boundary, in a
+// fixed order: the orders, then word, word pair, column, sparse and
+// record contexts as cfg enables them.
 func (m *model) byteContexts() {
-	i := 0
+	h := m.hash[:0]
 	for _, o := range m.cfg.Orders {
 		var x uint64
 		if o < 8 {
@@ -121,16 +108,13 @@ func (m *model) byteContexts() {
 		} else {
 			x = m.c8
 		}
-		m.hash[i] = hash32(uint32(x)^uint32(x>>32)*0x2545F491, uint32(o)+1)
-		i++
+		h = append(h, hash32(uint32(x)^uint32(x>>32)*0x2545F491, uint32(o)+1))
 	}
 	if m.cfg.Word {
-		m.hash[i] = hash32(m.word, 100+uint32(m.c8&0xff))
-		i++
+		h = append(h, hash32(m.word, 100+uint32(m.c8&0xff)))
 	}
 	if m.cfg.Word2 {
-		m.hash[i] = hash32(m.word^m.word1*0x3C6EF372, 200)
-		i++
+		h = append(h, hash32(m.word^m.word1*0x3C6EF372, 200))
 	}
 	if m.cfg.Column {
 		// The byte above in the previous line and the last byte: text
@@ -140,15 +124,13 @@ func (m *model) byteContexts() {
 		if m.line1+col < m.line0 {
 			above = uint32(m.buf[m.line1+col]) | 256
 		}
-		m.hash[i] = hash32(above<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16)
-		i++
+		h = append(h, hash32(above<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16))
 	}
 	if m.cfg.Sparse {
 		// Bytes 2 and 3 back, and byte 2 back with the position's
 		// parity: fields of fixed-width records and 16-bit samples.
-		m.hash[i] = hash32(uint32(m.c8>>8)&0xffff, 400)
-		m.hash[i+1] = hash32(uint32(m.c8>>8)&0xff|uint32(len(m.buf)&1)<<8, 401)
-		i += 2
+		h = append(h, hash32(uint32(m.c8>>8)&0xffff, 400),
+			hash32(uint32(m.c8>>8)&0xff|uint32(len(m.buf)&1)<<8, 401))
 	}
 	if s := m.cfg.Stride; s > 0 {
 		// The byte one record (image row) above, with the last byte and
@@ -161,8 +143,7 @@ func (m *model) byteContexts() {
 		if n >= 2*s {
 			above2 = uint32(m.buf[n-2*s]) | 256
 		}
-		m.hash[i] = hash32(above<<8|uint32(m.c8&0xff), 500)
-		m.hash[i+1] = hash32(above<<9|above2, 501)
+		h = append(h, hash32(above<<8|uint32(m.c8&0xff), 500), hash32(above<<9|above2, 501))
 		// Gradient predictions left + above - above-left, for 1- and
 		// 2-byte samples (left is 1 or 2 bytes back).
 		for k := 1; k <= 2; k++ {
@@ -171,9 +152,10 @@ func (m *model) byteContexts() {
 				g = int(m.buf[n-k]) + int(m.buf[n-s]) - int(m.buf[n-s-k])
 			}
 			g = min(max(g, 0), 255)
-			m.hash[i+1+k] = hash32(uint32(g)|uint32(n&1)<<8, 501+uint32(k))
+			h = append(h, hash32(uint32(g)|uint32(n&1)<<8, 501+uint32(k)))
 		}
 	}
+	m.hash = h
 }
 
 // nibble finds every hashed context's line for the nibble that starts now.
@@ -230,7 +212,7 @@ func (m *model) predict() {
 	x0.add(ml)
 	x0.add(256)
 	m.sel = [4]int{int(m.c0), m.mm.lenClass()<<3 | int(m.bit), int(c1)<<3 | int(m.bit), conf<<3 | int(m.bit)}
-	x0.mix(m.sel[:])
+	x0.mix(m.sel)
 	f := m.final
 	for _, d := range x0.dot {
 		f.add(d)
