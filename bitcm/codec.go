@@ -18,7 +18,7 @@ func Encode(src []byte, cfg Config) ([]byte, error) {
 	if len(src) > MaxSegment {
 		return nil, ErrTooLarge
 	}
-	m := newModel(len(src), cfg)
+	m := newModel(len(src), make([]byte, 0, len(src)), cfg)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
 	for _, c := range src {
@@ -36,11 +36,22 @@ func Decode(data []byte, n int, cfg Config) ([]byte, error) {
 	if n < 0 || n > MaxSegment {
 		return nil, ErrTooLarge
 	}
+	return DecodeTo(make([]byte, n), data, cfg)
+}
+
+// DecodeTo decodes len(dst) bytes coded by Encode with the same cfg into
+// dst (the model's history is the output, so nothing is copied) and
+// returns dst.
+func DecodeTo(dst, data []byte, cfg Config) ([]byte, error) {
+	if len(dst) > MaxSegment {
+		return nil, ErrTooLarge
+	}
 	var d coder.Decoder
 	if err := d.Init(data); err != nil {
 		return nil, err
 	}
-	m := newModel(n, cfg)
+	n := len(dst)
+	m := newModel(n, dst[:0:n], cfg)
 	for len(m.buf) < n {
 		y := d.DecodeBit(m.p0())
 		if err := d.Err(); err != nil {
@@ -51,5 +62,5 @@ func Decode(data []byte, n int, cfg Config) ([]byte, error) {
 	if err := d.Finish(); err != nil {
 		return nil, err
 	}
-	return m.buf, nil
+	return dst, nil
 }

@@ -6,15 +6,14 @@ package bitcm
 // class, predicted bit) and a fixed-strength vote; both are 0 once the
 // current byte has left the predicted one.
 type matchModel struct {
-	min   int
-	tab   []int32 // hash of the last min bytes -> position after them
-	mask  uint32
-	ptr   int // position of the predicted byte in buf, valid if len > 0
-	len   int
-	pb    uint32 // predicted byte + 256
-	sm    []node
-	cur   *node
-	limit uint32
+	min  int
+	tab  []int32 // hash of the last min bytes -> position after them
+	mask uint32
+	ptr  int // position of the predicted byte in buf, valid if len > 0
+	len  int
+	pb   uint32 // predicted byte + 256
+	sm   []node
+	cur  *node
 }
 
 func (mm *matchModel) init(segLen int, cfg Config) {
@@ -26,7 +25,6 @@ func (mm *matchModel) init(segLen int, cfg Config) {
 	for i := range mm.sm {
 		mm.sm[i] = nodeInit
 	}
-	mm.limit = cfg.Limit
 }
 
 func (mm *matchModel) lenClass() int {

@@ -40,10 +40,11 @@ type model struct {
 // the nibble's binary tree.
 const lineLen = 16
 
-func newModel(segLen int, cfg Config) *model {
+// newModel returns the model for a segment of segLen bytes, which it
+// appends to hist (the caller's buffer of capacity segLen).
+func newModel(segLen int, hist []byte, cfg Config) *model {
 	cfg = cfg.normalized()
-	m := &model{cfg: cfg, c0: 1}
-	m.buf = make([]byte, 0, segLen)
+	m := &model{cfg: cfg, c0: 1, buf: hist[:0]}
 	// The hashed contexts are whatever byteContexts computes for cfg.
 	m.byteContexts()
 	n := len(m.hash)

@@ -217,11 +217,9 @@ func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte,
 		if err != nil {
 			return fmt.Errorf("%w: cm-bz2 segment at decompressed offset %d: %v", format.ErrCorrupt, i*bz2Segment, err)
 		}
-		out, err := bitcm.Decode(streams[i][k:], len(seg), cfg)
-		if err != nil {
+		if _, err := bitcm.DecodeTo(seg, streams[i][k:], cfg); err != nil {
 			return fmt.Errorf("%w: cm-bz2 segment at decompressed offset %d: %v", format.ErrCorrupt, i*bz2Segment, err)
 		}
-		copy(seg, out)
 		return nil
 	})
 	if err != nil {
