@@ -37,7 +37,7 @@ func TestBZ2Entries(t *testing.T) {
 	bad := append([]byte(nil), files["text-9.bz2"]...)
 	bad[len(bad)/2] ^= 0x40
 	files["damaged.bz2"] = bad
-	arc, idx := roundTripIn(t, t.TempDir(), files, 2)
+	_, idx := roundTripIn(t, t.TempDir(), files, 2)
 	codecs := map[string]uint64{}
 	for _, e := range idx {
 		codecs[filepath.Base(e.Header.Path)] = e.Header.Codec
@@ -61,7 +61,6 @@ func TestBZ2Entries(t *testing.T) {
 	if out == 0 || out > in*9/10 {
 		t.Errorf("cm-bz2 entries: %d bytes stored for %d bytes of .bz2", out, in)
 	}
-	_ = arc
 }
 
 // cmBZ2Block plans the fixture name and returns it with its block.
