@@ -82,6 +82,8 @@ func CodecName(id uint64) string {
 		return "cm-text"
 	case format.CodecCMBZ2:
 		return "cm-bz2"
+	case format.CodecCMBin:
+		return "cm-bin"
 	}
 	return fmt.Sprintf("codec-%d", id)
 }

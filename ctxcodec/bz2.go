@@ -1,7 +1,6 @@
 package ctxcodec
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/bz2re"
 	"github.com/dcar-archiver/dcar/format"
 )
@@ -26,9 +24,6 @@ const (
 	// parallel. Longer segments code better (dickens: 2.7 % smaller in
 	// one 10 MB segment than in 4 MiB ones).
 	bz2Segment = 16 << 20
-	// bz2Trial is how much of a segment is coded with both models to
-	// choose one.
-	bz2Trial = 256 << 10
 	// maxBZ2Raw bounds the decompressed bytes of a cm-bz2 entry: at most
 	// maxBZ2Expansion times the file plus 1 MiB, and maxBZ2Raw in all,
 	// so a decoder's memory stays bounded whatever the payload claims.
@@ -36,11 +31,6 @@ const (
 	maxBZ2Expansion = 32
 	maxBZ2Raw       = 256 << 20
 )
-
-func init() {
-	archive.RegisterCodec(format.CodecCMBZ2, "cm-bz2", cmBZ2{})
-	archive.RegisterPlanner(planBZ2)
-}
 
 func bz2RawLimit(fileLen int) int64 {
 	return min(int64(maxBZ2Expansion)*int64(fileLen)+1<<20, maxBZ2Raw)
@@ -61,77 +51,34 @@ func planBZ2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	if _, _, err := bz2re.Split(data, bz2RawLimit(len(data))); err != nil {
 		return archive.Choice{}, false
 	}
-	fp := bz2Fingerprint()
+	fp := bz2Fingerprints[segSet2]
 	return archive.Choice{Codec: format.CodecCMBZ2, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: int(size)}, true
 }
 
-// bz2Fingerprint names the two bitcm models a cm-bz2 segment may use:
-// text (DefaultConfig) and binary (BinaryConfig, whose stride is data).
-func bz2Fingerprint() [8]byte {
-	t, b := bitcm.Fingerprint(bitcm.DefaultConfig()), bitcm.Fingerprint(bitcm.BinaryConfig(1))
-	s := sha256.Sum256(append(append([]byte("cm-bz2/1 "), t[:]...), b[:]...))
-	return [8]byte(s[:8])
-}
-
-// Segment models: byte 0 is followed by nothing (text: DefaultConfig),
-// byte 1 by a uvarint stride (binary: BinaryConfig(stride)).
-const (
-	segText   = 0
-	segBinary = 1
-)
-
-// chooseModel picks the model of a segment by coding its first bz2Trial
-// bytes with both (the binary one with the detected stride) and returns
-// its header and configuration.
-func chooseModel(seg []byte) ([]byte, bitcm.Config, error) {
-	trial := seg[:min(len(seg), bz2Trial)]
-	stride := bitcm.DetectStride(seg)
-	bin := bitcm.BinaryConfig(stride)
-	a, err := bitcm.Encode(trial, bitcm.DefaultConfig())
-	if err != nil {
-		return nil, bin, err
-	}
-	b, err := bitcm.Encode(trial, bin)
-	if err != nil {
-		return nil, bin, err
-	}
-	if len(a) <= len(b) {
-		return []byte{segText}, bitcm.DefaultConfig(), nil
-	}
-	return binary.AppendUvarint([]byte{segBinary}, uint64(stride)), bin, nil
-}
-
-// segModel reads a segment's model header.
-func segModel(src []byte) (bitcm.Config, int, error) {
-	if len(src) == 0 {
-		return bitcm.Config{}, 0, fmt.Errorf("no model byte")
-	}
-	switch src[0] {
-	case segText:
-		return bitcm.DefaultConfig(), 1, nil
-	case segBinary:
-		s, k := binary.Uvarint(src[1:])
-		if k <= 0 || s > bitcm.MaxStride {
-			return bitcm.Config{}, 0, fmt.Errorf("bad stride")
-		}
-		return bitcm.BinaryConfig(int(s)), 1 + k, nil
-	}
-	return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", src[0])
+// bz2Fingerprints are cm-bz2's model fingerprints by segment header set:
+// set 1 (table bits 18) was written until set 2 (table bits in every
+// header) replaced it; readers accept both.
+var bz2Fingerprints = map[segHeaderSet][8]byte{
+	segSet1: segFingerprint("cm-bz2/1 "),
+	segSet2: segFingerprint("cm-bz2/2 "),
 }
 
 type cmBZ2 struct{}
 
-func (cmBZ2) check(b archive.Block) error {
+// check checks a block's parameters and returns the segment header set
+// they name.
+func (cmBZ2) check(b archive.Block) (segHeaderSet, error) {
 	if len(b.Params) != 9 {
-		return fmt.Errorf("%w (cm-bz2 parameters of %d bytes)", ErrParams, len(b.Params))
+		return 0, fmt.Errorf("%w (cm-bz2 parameters of %d bytes)", ErrParams, len(b.Params))
 	}
-	if err := checkParams(b.Params, "cm-bz2", bz2Fingerprint()); err != nil {
-		return err
+	set, err := checkParamsOf(b.Params, "cm-bz2", bz2Fingerprints)
+	if err != nil {
+		return 0, err
 	}
 	if b.Offset != 0 {
-		return fmt.Errorf("%w: cm-bz2 entry in more than one block", format.ErrCorrupt)
+		return 0, fmt.Errorf("%w: cm-bz2 entry in more than one block", format.ErrCorrupt)
 	}
-	return nil
+	return set, nil
 }
 
 // Payload of a cm-bz2 block (the whole file):
@@ -142,7 +89,7 @@ func (cmBZ2) check(b archive.Block) error {
 //	shorter): uvarint L, then L bytes: the model header (segText, or
 //	segBinary and a uvarint stride) and the bitcm stream
 func (c cmBZ2) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	if _, err := c.check(b); err != nil {
 		return dst, err
 	}
 	raw, p, err := bz2re.Split(src, bz2RawLimit(len(src)))
@@ -159,12 +106,8 @@ func (c cmBZ2) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	segs := make([][]byte, (len(raw)+bz2Segment-1)/bz2Segment)
 	err = eachSegment(len(segs), func(i int) error {
 		s := raw[i*bz2Segment : min((i+1)*bz2Segment, len(raw))]
-		hdr, cfg, err := chooseModel(s)
-		if err != nil {
-			return err
-		}
-		out, err := bitcm.Encode(s, cfg)
-		segs[i] = append(hdr, out...)
+		var err error
+		segs[i], err = encodeSegment(s)
 		return err
 	})
 	if err != nil {
@@ -178,7 +121,8 @@ func (c cmBZ2) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 }
 
 func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	set, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: cm-bz2 %s", format.ErrCorrupt, what) }
@@ -211,13 +155,9 @@ func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte,
 		return dst, bad("trailing data")
 	}
 	raw := make([]byte, n)
-	err := eachSegment(len(streams), func(i int) error {
+	err = eachSegment(len(streams), func(i int) error {
 		seg := raw[i*bz2Segment : min((i+1)*bz2Segment, len(raw))]
-		cfg, k, err := segModel(streams[i])
-		if err != nil {
-			return fmt.Errorf("%w: cm-bz2 segment at decompressed offset %d: %v", format.ErrCorrupt, i*bz2Segment, err)
-		}
-		if _, err := bitcm.DecodeTo(seg, streams[i][k:], cfg); err != nil {
+		if err := decodeSegment(seg, streams[i], set); err != nil {
 			return fmt.Errorf("%w: cm-bz2 segment at decompressed offset %d: %v", format.ErrCorrupt, i*bz2Segment, err)
 		}
 		return nil

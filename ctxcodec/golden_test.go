@@ -3,11 +3,13 @@ package ctxcodec
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"flag"
 	"fmt"
 	"image/png"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,6 +141,28 @@ func goldenBZ2Files(t testing.TB) []goldenFile {
 	return []goldenFile{{"golden/text-9.bz2", all["text-9.bz2"]}, {"golden/concat.bz2", all["concat.bz2"]}}
 }
 
+// goldenBinFiles is the content of testdata/golden-v1-cmbin.dcar: a
+// table of fixed-length records (the binary model with stride 16 wins)
+// and words separated by spaces, NULs and newlines (the text model
+// wins), neither of which sniffs as text.
+func goldenBinFiles() []goldenFile {
+	var rec, fields []byte
+	for i := range 256 {
+		rec = binary.LittleEndian.AppendUint32(rec, uint32(1000+3*i))
+		rec = binary.LittleEndian.AppendUint32(rec, uint32(i*i))
+		rec = binary.LittleEndian.AppendUint16(rec, uint16(50000-i*7))
+		rec = append(rec, byte(i), byte(i%3), 0, 0, 0xff, 0x7f)
+	}
+	words := strings.Fields("the archive keeps every byte of every file it is given and gives them back " +
+		"exactly as they were on any machine or it says loudly which entry failed and where")
+	rng := rand.New(rand.NewPCG(7, 7)) // PCG's output is fixed by its specification
+	for i := range 600 {
+		fields = append(fields, words[rng.IntN(len(words))]...)
+		fields = append(fields, " \x00\n"[min(i%7, 2)])
+	}
+	return []goldenFile{{"golden/records.bin", rec}, {"golden/fields.bin", fields}}
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := imgnet.ByName("rec96.dcw")
 	if err != nil {
@@ -183,26 +207,34 @@ func TestGoldenCtx(t *testing.T) {
 		files []goldenFile
 		plan  planFunc
 		want  map[uint64]int // entries per codec
+		// decodeOnly: written by an encoder that has since moved on to
+		// a new parameter version; it must still decode.
+		decodeOnly bool
 	}{
-		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}},
-		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}},
-		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}},
+		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false},
+		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false},
+		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false},
 		// pngre side data version 2 (dynamic headers predicted)
-		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}},
+		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false},
 		// the unified network: model-image and model-text
-		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}},
+		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false},
 		// bitwise context mixing for text
-		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}},
+		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false},
 		// bzip2 files as their content through bitcm plus bz2re parameters
-		{"golden-v1-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}},
+		// (segment header set 1: table bits 18)
+		{"golden-v1-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true},
+		// segment header set 2: table bits in every segment header
+		{"golden-v2-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false},
+		// other bytes through bitcm, text or binary model per block
+		{"golden-v1-cmbin.dcar", goldenBinFiles(), planCMBin, map[uint64]int{format.CodecCMBin: 2}, false},
 	} {
-		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want) })
+		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want, g.decodeOnly) })
 	}
 }
 
-func testGolden(t *testing.T, file string, files []goldenFile, plan planFunc, wantCodecs map[uint64]int) {
+func testGolden(t *testing.T, file string, files []goldenFile, plan planFunc, wantCodecs map[uint64]int, decodeOnly bool) {
 	path := filepath.Join("..", "testdata", file)
-	if *update {
+	if *update && !decodeOnly {
 		if _, err := os.Stat(path); err == nil {
 			t.Logf("%s exists: not rewritten (goldens are forever)", path)
 		} else if err := os.WriteFile(path, writeGolden(t, files, plan), 0o644); err != nil {
@@ -248,6 +280,9 @@ func testGolden(t *testing.T, file string, files []goldenFile, plan planFunc, wa
 	}
 	if fmt.Sprint(codecs) != fmt.Sprint(wantCodecs) {
 		t.Errorf("codecs %v, want %v", codecs, wantCodecs)
+	}
+	if decodeOnly {
+		return
 	}
 	// The current encoder still writes the same bytes (a change here
 	// means a new codec version is needed, not a new golden file).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dcar-archiver/dcar/archive"
@@ -29,16 +30,6 @@ var ErrParams = errors.New("ctxcodec: unknown codec parameters")
 // ErrModelMismatch reports an entry coded by a model other than this
 // binary's.
 var ErrModelMismatch = errors.New("ctxcodec: model differs")
-
-func init() {
-	archive.RegisterCodec(format.CodecCtxImage, "ctx-image", ctxImage)
-	archive.RegisterCodec(format.CodecModelImage, "model-image", modelImage)
-	archive.RegisterCodec(format.CodecCtxText, ctxText.name, ctxText)
-	archive.RegisterCodec(format.CodecCMText, cmText.name, cmText)
-	archive.RegisterPlanner(planImage)
-	archive.RegisterPlanner(planCMText)
-	archive.RegisterBestPlanner(planModelText)
-}
 
 // A pixelModel codes the samples of one stripe (w x rows pixels, ch
 // interleaved 8-bit channels). Models are identified by an 8-byte
@@ -178,6 +169,24 @@ func checkParams(p []byte, codec string, fp [8]byte) error {
 		return fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, codec, p[1:9], fp[:])
 	}
 	return nil
+}
+
+// checkParamsOf checks the version byte and a model fingerprint that is
+// one of a codec's known ones, and returns the key of the one it is.
+func checkParamsOf[K comparable](p []byte, codec string, known map[K][8]byte) (K, error) {
+	var zero K
+	if len(p) < 9 || p[0] != paramsVersion {
+		return zero, fmt.Errorf("%w (%s version %d)", ErrParams, codec, firstByte(p))
+	}
+	var have []string
+	for k, fp := range known {
+		if [8]byte(p[1:9]) == fp {
+			return k, nil
+		}
+		have = append(have, fmt.Sprintf("%x", fp))
+	}
+	slices.Sort(have)
+	return zero, fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, p[1:9], strings.Join(have, ", "))
 }
 
 func firstByte(b []byte) int {

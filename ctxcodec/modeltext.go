@@ -17,10 +17,6 @@ import (
 // (imgnet.QNet.EncodeText). Parameters: version byte 1, then the 8-byte
 // text fingerprint of the network (imgnet.Model.TextFingerprint).
 
-func init() {
-	archive.RegisterCodec(format.CodecModelText, "model-text", modelText{})
-}
-
 type modelText struct{}
 
 // planModelText routes text to model-text (asked with --best only) when

@@ -29,11 +29,6 @@ const (
 // bound stay zstd).
 const maxPNGExpansion = 64
 
-func init() {
-	archive.RegisterCodec(format.CodecModelPNG, "model-png", pngModel)
-	archive.RegisterPlanner(planPNG)
-}
-
 // pngCodec codes PNGs; its pixels go through the pixel model whose
 // fingerprint the entry's parameters carry (imgctx alone or a shipped
 // network, see lookupPixelModel); new entries get current's.

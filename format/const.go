@@ -99,4 +99,5 @@ const (
 	CodecCtxText    uint64 = 20 // adaptive context model over text (package txtctx)
 	CodecCMText     uint64 = 21 // bitwise context mixing over text (package bitcm)
 	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (bitcm) + rebuild parameters (package bz2re)
+	CodecCMBin      uint64 = 23 // bitwise context mixing over other bytes, text or binary model per block (package bitcm)
 )

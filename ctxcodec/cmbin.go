@@ -1,0 +1,100 @@
+package ctxcodec
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// cm-bin (codec 23): the bytes of a file that is neither text nor an
+// image container nor already compressed (executables, spreadsheets,
+// databases, raw samples, text with binary runs) are coded block by
+// block as cm segments, each with the text or the binary model, chosen
+// by a trial. zstd's matches leave most of the structure of such data
+// unused; the writer still keeps zstd for any block it codes smaller.
+
+// cmBinFingerprint names cm-bin's models and its segment headers (set 2).
+var cmBinFingerprint = segFingerprint("cm-bin/1 ")
+
+// cmBinProbe is how much of a file the planner looks at to tell data
+// worth the context mixer's time from data that is not (encrypted, or
+// compressed in a format the sniffer does not know).
+const cmBinProbe = 64 << 10
+
+// planCMBin routes every file no earlier planner took (text, image
+// containers, PNG and bzip2 are planned before) to cm-bin, unless it is
+// known to be compressed or its first bytes look random.
+func planCMBin(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	if k.Compressed || size == 0 {
+		return archive.Choice{}, false
+	}
+	probe := make([]byte, min(size, cmBinProbe))
+	if n, _ := r.ReadAt(probe, 0); n != len(probe) || !compressible(probe) {
+		return archive.Choice{}, false
+	}
+	return archive.Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...)}, true
+}
+
+// compressible reports whether b is likely to compress: zstd's fastest
+// level shrinks it by 1/16, or its byte distribution is skewed (fixed-
+// length records of numbers often have no repeats for zstd to find but
+// many zero and sign bytes). The skew test compares the chance that two
+// bytes drawn from b are equal, Σc²/n², with 1/256 for uniform bytes:
+// random data gives 256·Σc² ≈ n² + 255·n, so it needs 5/4 of that.
+func compressible(b []byte) bool {
+	var count [256]int64
+	for _, c := range b {
+		count[c]++
+	}
+	var sq int64
+	for _, c := range count {
+		sq += c * c
+	}
+	n := int64(len(b))
+	if 256*sq*4 > 5*(n*n+255*n) {
+		return true
+	}
+	z, err := archive.LookupCodec(format.CodecZstd)
+	if err != nil {
+		return false
+	}
+	out, err := z.Compress(nil, b, archive.Block{Level: 1})
+	return err == nil && len(out) <= len(b)-len(b)/16
+}
+
+type cmBin struct{}
+
+func (cmBin) check(b archive.Block) error {
+	if len(b.Params) != 9 {
+		return fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
+	}
+	return checkParams(b.Params, "cm-bin", cmBinFingerprint)
+}
+
+// Payload of a cm-bin block: one set-2 cm segment (header and bitcm
+// stream) of the block's RawLen bytes.
+func (c cmBin) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
+		return dst, err
+	}
+	out, err := encodeSegment(src)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, out...), nil
+}
+
+func (c cmBin) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
+		return dst, err
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, rawLen)[:n+rawLen]
+	if err := decodeSegment(dst[n:], src, segSet2); err != nil {
+		return dst[:n], fmt.Errorf("%w: cm-bin: %v", format.ErrCorrupt, err)
+	}
+	return dst, nil
+}

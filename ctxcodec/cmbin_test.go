@@ -1,0 +1,150 @@
+package ctxcodec
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
+)
+
+func cmBinBlock() archive.Block {
+	return archive.Block{Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...)}
+}
+
+// records is n fixed-length records of 16 bytes (counters, a square, a
+// falling 16-bit value, flags) as the golden's records.bin.
+func records(n int) []byte {
+	files := goldenBinFiles()
+	for len(files[0].data) < 16*n {
+		files[0].data = append(files[0].data, files[0].data...)
+	}
+	return files[0].data[:16*n]
+}
+
+// The trial picks the binary model for records and the text model for
+// NUL-separated fields; blocks of every length round-trip, including
+// longer than the trial, which are coded again in full.
+func TestCMBinRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	noise := make([]byte, 3000)
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	long := records(segTrial/16 + 4097)
+	for i := 0; i < len(long); i += 97 {
+		long[i] ^= byte(i >> 7) // not periodic all the way
+	}
+	fields := goldenBinFiles()[1].data
+	for _, c := range []struct {
+		name string
+		src  []byte
+		kind byte
+	}{
+		{"one byte", []byte{0}, segTextT},
+		{"records", records(256), segBinaryT},
+		{"fields", fields, segTextT},
+		{"noise", noise, 0},
+		{"longer than the trial", long, segBinaryT},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := cmBinBlock()
+			enc, err := cmBin{}.Compress([]byte("prefix"), c.src, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.kind != 0 && enc[6] != c.kind {
+				t.Errorf("model byte %d, want %d", enc[6], c.kind)
+			}
+			got, err := cmBin{}.Decompress([]byte("out:"), enc[6:], len(c.src), b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, append([]byte("out:"), c.src...)) {
+				t.Fatal("round trip differs")
+			}
+			t.Logf("%d -> %d bytes", len(c.src), len(enc)-6)
+		})
+	}
+}
+
+// The planner takes uncompressed data that no other planner took, but
+// not data known to be compressed or that looks random.
+func TestPlanCMBin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	noise := make([]byte, 100_000)
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	for _, c := range []struct {
+		name string
+		kind archive.Kind
+		data []byte
+		want bool
+	}{
+		{"records", archive.Kind{Modality: format.ModalityOther}, records(4096), true},
+		{"random", archive.Kind{Modality: format.ModalityOther}, noise, false},
+		{"compressed", archive.Kind{Modality: format.ModalityOther, MIME: "application/zip", Compressed: true}, records(4096), false},
+		{"empty", archive.Kind{Modality: format.ModalityOther}, nil, false},
+	} {
+		ch, ok := planCMBin(c.kind, bytes.NewReader(c.data), int64(len(c.data)))
+		if ok != c.want || ok && ch.Codec != format.CodecCMBin {
+			t.Errorf("%s: planned %v (%d), want %v", c.name, ok, ch.Codec, c.want)
+		}
+	}
+}
+
+// cm-bin checks its parameters and segment headers: another model fails
+// naming cm-bin, set-1 headers (which carry no table bits), table bits
+// above the limit and truncated streams are corrupt.
+func TestCMBinErrors(t *testing.T) {
+	b := cmBinBlock()
+	src := records(300)
+	enc, err := cmBin{}.Compress(nil, src, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cmBinBlock()
+	other.Params[5] ^= 1
+	if _, err := (cmBin{}).Decompress(nil, enc, len(src), other); !errors.Is(err, ErrModelMismatch) || !strings.Contains(err.Error(), "cm-bin") {
+		t.Errorf("other fingerprint: %v", err)
+	}
+	if _, err := (cmBin{}).Decompress(nil, enc, len(src), archive.Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
+		t.Errorf("short params: %v", err)
+	}
+	bad := func(name string, payload []byte) {
+		t.Helper()
+		if _, err := (cmBin{}).Decompress(nil, payload, len(src), b); !errors.Is(err, format.ErrCorrupt) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if enc[0] != segBinaryT || enc[2] != segTableBits {
+		t.Fatalf("header % x, want binary model, stride 16, table bits %d", enc[:3], segTableBits)
+	}
+	bad("truncated", enc[:len(enc)-3])
+	bad("empty", nil)
+	bad("set-1 header", append([]byte{segBinary, 16}, enc[3:]...))
+	bad("table bits 21", append([]byte{segBinaryT, 16, maxSegTableBits + 1}, enc[3:]...))
+	bad("table bits 9", append([]byte{segBinaryT, 16, 9}, enc[3:]...))
+	bad("unknown model", append([]byte{4}, enc[1:]...))
+}
+
+func FuzzCMBinDecompress(f *testing.F) {
+	b := cmBinBlock()
+	for _, src := range [][]byte{records(40), goldenBinFiles()[1].data[:500]} {
+		enc, _ := cmBin{}.Compress(nil, src, b)
+		f.Add(enc, len(src))
+	}
+	f.Fuzz(func(t *testing.T, src []byte, n int) {
+		if n < 0 || n > 1<<14 {
+			return
+		}
+		cmBin{}.Decompress(nil, src, n, b)
+	})
+}
+
+func BenchmarkCMBinCompress(b *testing.B)   { benchCompress(b, cmBin{}, cmBinBlock()) }
+func BenchmarkCMBinDecompress(b *testing.B) { benchDecompress(b, cmBin{}, cmBinBlock()) }

@@ -1,0 +1,130 @@
+package ctxcodec
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/dcar-archiver/dcar/bitcm"
+)
+
+// A cm segment is a run of bytes coded by bitcm with one of two models,
+// text (bitcm.DefaultConfig) or binary (bitcm.BinaryConfig with a record
+// stride), chosen by the writer per segment and named by a header before
+// the bitcm stream. cm-bz2 and cm-bin code their bytes as cm segments.
+//
+// Segment headers (the model byte, then its fields):
+//
+//	0x00                        text, table bits 18 (cm-bz2 set 1)
+//	0x01 uvarint S              binary, stride S, table bits 18 (cm-bz2 set 1)
+//	0x02 byte T                 text, table bits T (set 2)
+//	0x03 uvarint S, byte T      binary, stride S, table bits T (set 2)
+//
+// T caps the lines of each hashed context at 2^T (bitcm also caps them
+// by the segment length), so it sets the model's memory: about
+// 2^T × 64 bytes per context. Larger tables lose fewer contexts to
+// collisions on long segments (12 MB of training novels: 1.0 % smaller
+// with T = 19, 1.6 % with 20, than with 18).
+const (
+	segText    = 0
+	segBinary  = 1
+	segTextT   = 2
+	segBinaryT = 3
+
+	// segTableBits is the T writers use; maxSegTableBits the largest a
+	// reader accepts, which bounds a decoder's memory (8 contexts of
+	// 2^20 lines of 64 bytes: 512 MiB per segment being decoded).
+	segTableBits    = 20
+	maxSegTableBits = 20
+
+	// segTrial is how much of a segment is coded with both models to
+	// choose one.
+	segTrial = 256 << 10
+)
+
+// A segHeaderSet is the set of segment headers a codec's parameters
+// allow: set 1 is 0x00 and 0x01, set 2 is 0x02 and 0x03.
+type segHeaderSet int
+
+const (
+	segSet1 segHeaderSet = 1
+	segSet2 segHeaderSet = 2
+)
+
+// segFingerprint names the two models a cm segment may use and the
+// header set: the first 8 bytes of SHA-256(tag ‖ text fingerprint ‖
+// binary fingerprint). cm-bz2's set-1 tag is "cm-bz2/1 ".
+func segFingerprint(tag string) [8]byte {
+	t, b := bitcm.Fingerprint(bitcm.DefaultConfig()), bitcm.Fingerprint(bitcm.BinaryConfig(1))
+	s := sha256.Sum256(append(append([]byte(tag), t[:]...), b[:]...))
+	return [8]byte(s[:8])
+}
+
+// encodeSegment codes seg as a set-2 cm segment: header and bitcm
+// stream. The model is chosen by coding the first segTrial bytes with
+// both; a segment no longer than the trial is its own trial.
+func encodeSegment(seg []byte) ([]byte, error) {
+	trial := seg[:min(len(seg), segTrial)]
+	stride := bitcm.DetectStride(seg)
+	text, bin := bitcm.DefaultConfig(), bitcm.BinaryConfig(stride)
+	text.TableBits, bin.TableBits = segTableBits, segTableBits
+	a, err := bitcm.Encode(trial, text)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bitcm.Encode(trial, bin)
+	if err != nil {
+		return nil, err
+	}
+	hdr, cfg, out := []byte{segTextT, segTableBits}, text, a
+	if len(b) < len(a) {
+		hdr = binary.AppendUvarint([]byte{segBinaryT}, uint64(stride))
+		hdr, cfg, out = append(hdr, segTableBits), bin, b
+	}
+	if len(trial) < len(seg) {
+		if out, err = bitcm.Encode(seg, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return append(hdr, out...), nil
+}
+
+// decodeSegment decodes the cm segment src (header and stream) into
+// dst, which has the segment's length. Headers outside set are corrupt.
+func decodeSegment(dst, src []byte, set segHeaderSet) error {
+	cfg, k, err := segModel(src, set)
+	if err != nil {
+		return err
+	}
+	_, err = bitcm.DecodeTo(dst, src[k:], cfg)
+	return err
+}
+
+// segModel reads a segment header of set and returns the model's
+// configuration and the header's length.
+func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
+	if len(src) == 0 {
+		return bitcm.Config{}, 0, fmt.Errorf("no model byte")
+	}
+	kind, k := src[0], 1
+	if (set == segSet1) != (kind <= segBinary) {
+		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
+	}
+	cfg := bitcm.DefaultConfig()
+	if kind == segBinary || kind == segBinaryT {
+		s, n := binary.Uvarint(src[k:])
+		if n <= 0 || s > bitcm.MaxStride {
+			return bitcm.Config{}, 0, fmt.Errorf("bad stride")
+		}
+		cfg, k = bitcm.BinaryConfig(int(s)), k+n
+	} else if kind != segText && kind != segTextT {
+		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
+	}
+	if kind >= segTextT {
+		if k >= len(src) || src[k] < 10 || src[k] > maxSegTableBits {
+			return bitcm.Config{}, 0, fmt.Errorf("bad table bits")
+		}
+		cfg.TableBits, k = uint(src[k]), k+1
+	}
+	return cfg, k, nil
+}
