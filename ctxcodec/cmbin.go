@@ -35,7 +35,7 @@ func planCMBin(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool)
 	if n, _ := r.ReadAt(probe, 0); n != len(probe) || !compressible(probe) {
 		return archive.Choice{}, false
 	}
-	return archive.Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...)}, true
+	return archive.Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...), BlockSize: segmentBlockSize(size)}, true
 }
 
 // compressible reports whether b is likely to compress: zstd's fastest

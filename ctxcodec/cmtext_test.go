@@ -52,3 +52,30 @@ func FuzzCMTextDecompress(f *testing.F) {
 
 func BenchmarkCMTextCompress(b *testing.B)   { benchCompress(b, cmText, cmTextBlock()) }
 func BenchmarkCMTextDecompress(b *testing.B) { benchDecompress(b, cmText, cmTextBlock()) }
+
+// Entries coded as model segments are cut into near-equal blocks close
+// to the writer's default, never with a short tail block.
+func TestSegmentBlockSize(t *testing.T) {
+	const mi = 1 << 20
+	for _, c := range []struct {
+		size int64
+		want int
+	}{
+		{1, 0},
+		{4 * mi, 0},
+		{4*mi + 1, 4*mi + 1},       // one block, not 4 MiB + 1 byte
+		{6*mi - 1, 6*mi - 1},       // still one
+		{6 * mi, 3 * mi},           // two of 3 MiB
+		{9 * mi, 9 * mi / 2},       // two
+		{10 * mi, (10*mi + 2) / 3}, // three
+		{1 << 30, 4 * mi},
+	} {
+		got := segmentBlockSize(c.size)
+		if got != c.want {
+			t.Errorf("segmentBlockSize(%d) = %d, want %d", c.size, got, c.want)
+		}
+		if got > format.MaxBlockSize {
+			t.Errorf("segmentBlockSize(%d) = %d: above the limit", c.size, got)
+		}
+	}
+}

@@ -219,7 +219,10 @@ func TestGoldenCtx(t *testing.T) {
 		// the unified network: model-image and model-text
 		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false},
 		// bitwise context mixing for text
-		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false},
+		// (table bits 18)
+		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true},
+		// table bits 20
+		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true},

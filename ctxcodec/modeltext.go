@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/imgnet"
 	"github.com/dcar-archiver/dcar/txtctx"
@@ -39,7 +38,7 @@ func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 	if err != nil {
 		return planCMText(k, r, size)
 	}
-	if cm, err := bitcm.Encode(trial, bitcm.DefaultConfig()); err != nil || len(net) >= len(cm) {
+	if cm, err := cmText.encode(trial); err != nil || len(net) >= len(cm) {
 		return planCMText(k, r, size)
 	}
 	return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
