@@ -18,6 +18,7 @@ type model struct {
 	hash  []uint32
 	tabs  [][]node
 	line  []int // index of the current line's first counter
+	heads []lineHeads
 	tbits uint
 
 	o1 []node // order 1, direct: 256 contexts × 256 nodes
@@ -50,6 +51,7 @@ func newModel(segLen int, hist []byte, cfg Config) *model {
 	n := len(m.hash)
 	m.tabs = make([][]node, n)
 	m.line = make([]int, n)
+	m.heads = make([]lineHeads, n)
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
 	for i := range m.tabs {
 		m.tabs[i] = make([]node, lineLen<<m.tbits)
@@ -162,19 +164,26 @@ func (m *model) byteContexts() {
 // nibble finds every hashed context's line for the nibble that starts now.
 func (m *model) nibble() {
 	mask := uint32(1)<<m.tbits - 1
+	// Two passes: the first only loads every context's pair of lines
+	// (each load likely a cache miss, and independent of the others, so
+	// the CPU overlaps them); the second decides with the loaded words.
+	heads := m.heads[:len(m.hash)]
 	for i, h := range m.hash {
 		k := hash32(h, m.c0)
-		chk := k>>16 | 1
-		t := m.tabs[i]
 		a := int((k & mask &^ 1) * lineLen)
-		b := a + lineLen
+		t := m.tabs[i][a : a+2*lineLen]
+		heads[i] = lineHeads{a, k>>16 | 1, t[0], t[lineLen]}
+	}
+	for i, hd := range heads {
+		t := m.tabs[i]
+		a, chk := hd.at, hd.chk
 		switch {
-		case t[a]>>16 == chk:
-		case t[b]>>16 == chk:
-			a = b
+		case hd.first>>16 == chk:
+		case hd.second>>16 == chk:
+			a += lineLen
 		default:
-			if t[b]&0xffff < t[a]&0xffff {
-				a = b
+			if hd.second&0xffff < hd.first&0xffff {
+				a += lineLen
 			}
 			t[a] = chk << 16
 			for j := 1; j < lineLen; j++ {
@@ -186,6 +195,15 @@ func (m *model) nibble() {
 		}
 		m.line[i] = a
 	}
+}
+
+// lineHeads is what nibble's first pass loads for a context: the index
+// of its pair of lines, the check it looks for and the pair's first
+// entries.
+type lineHeads struct {
+	at            int
+	chk           uint32
+	first, second node
 }
 
 // predict computes m.pr for the next bit.
