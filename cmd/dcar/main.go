@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	_ "github.com/dcar-archiver/dcar/ctxcodec" // registers the image, PNG and text model codecs
@@ -28,6 +29,15 @@ const exitHelp = `EXIT CODES:
 `
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The context-mixing models are a few hundred MB of tables each,
+		// one per block being coded; with the default GOGC of 100 the
+		// heap grows to twice what is live before the last block's tables
+		// are collected (peak RSS 2.9 GB instead of 1.7 GB on the
+		// README's combined archive). The tables hold no pointers, so
+		// collecting more often costs little.
+		debug.SetGCPercent(25)
+	}
 	os.Exit(run(os.Args))
 }
 
