@@ -65,21 +65,26 @@ func (m *mixer) update(y int) {
 
 // A bank is 4 mixers over the same inputs, each with its own weight
 // sets and selector: one pass over the inputs computes all four outputs,
-// one more trains them (the loops are unrolled by hand: the bank is the
-// model's hottest code). Each mixer's arithmetic is that of mixer, through
-// the same output and step.
+// one more trains them (bankDot and bankTrain, the model's hottest code,
+// with an AVX2 twin on amd64). Each mixer's arithmetic is that of mixer,
+// through the same output and step. Inputs and weight sets are padded
+// with zeros to a multiple of 8 (bankLanes): a zero input adds nothing
+// to a dot product and moves no weight.
 type bank struct {
-	n    int
+	n    int        // inputs per bit, padded
 	w    [4][]int32 // per mixer: sets × n
 	lr16 int32      // learning rate in 1/16 (set by the model as the segment goes on)
-	x    []int32
+	x    []int32    // the bit's inputs, then zeros
 	nx   int
 	off  [4]int   // per mixer: offset of the selected weight set
 	pr   [4]int32 // per mixer: output probability
 	dot  [4]int32 // per mixer: output logit
 }
 
+const bankLanes = 8
+
 func newBank(n int, sets [4]int, lr, w0 int32) *bank {
+	n = (n + bankLanes - 1) / bankLanes * bankLanes
 	b := &bank{n: n, lr16: lr * 16, x: make([]int32, n)}
 	for j, s := range sets {
 		b.w[j] = make([]int32, n*s)
@@ -92,16 +97,44 @@ func newBank(n int, sets [4]int, lr, w0 int32) *bank {
 
 func (b *bank) add(x int32) { b.x[b.nx] = x; b.nx++ }
 
+// weights returns the selected weight set of each mixer.
+func (b *bank) weights() (w0, w1, w2, w3 []int32) {
+	n := b.n
+	return b.w[0][b.off[0] : b.off[0]+n], b.w[1][b.off[1] : b.off[1]+n],
+		b.w[2][b.off[2] : b.off[2]+n], b.w[3][b.off[3] : b.off[3]+n]
+}
+
 // mix computes every mixer's output; sel[j] is mixer j's weight set.
+// The model adds the same number of inputs for every bit, so the
+// padding stays zero.
 func (b *bank) mix(sel [4]int) {
-	x := b.x[:b.nx]
 	for j := range sel {
 		b.off[j] = sel[j] * b.n
 	}
-	w0 := b.w[0][b.off[0] : b.off[0]+len(x)]
-	w1 := b.w[1][b.off[1] : b.off[1]+len(x)]
-	w2 := b.w[2][b.off[2] : b.off[2]+len(x)]
-	w3 := b.w[3][b.off[3] : b.off[3]+len(x)]
+	w0, w1, w2, w3 := b.weights()
+	s := bankDot(b.x, w0, w1, w2, w3)
+	for j := range s {
+		b.dot[j] = output(s[j])
+		b.pr[j] = squash(b.dot[j])
+	}
+}
+
+// update trains every mixer's selected weights on bit y and clears the
+// inputs.
+func (b *bank) update(y int) {
+	var e [4]int32
+	for j := range e {
+		e[j] = ((int32(y)<<12 - b.pr[j]) * b.lr16) >> 4
+	}
+	w0, w1, w2, w3 := b.weights()
+	bankTrain(b.x, w0, w1, w2, w3, e)
+	b.nx = 0
+}
+
+// bankDotGo is the reference for bankDot: the four dot products of x
+// with w0..w3 (all of len(x)), exact in int64.
+func bankDotGo(x, w0, w1, w2, w3 []int32) [4]int64 {
+	w0, w1, w2, w3 = w0[:len(x)], w1[:len(x)], w2[:len(x)], w3[:len(x)]
 	var s0, s1, s2, s3 int64
 	for i, xi := range x {
 		v := int64(xi)
@@ -110,31 +143,19 @@ func (b *bank) mix(sel [4]int) {
 		s2 += v * int64(w2[i])
 		s3 += v * int64(w3[i])
 	}
-	for j, s := range [4]int64{s0, s1, s2, s3} {
-		b.dot[j] = output(s)
-		b.pr[j] = squash(b.dot[j])
-	}
+	return [4]int64{s0, s1, s2, s3}
 }
 
-// update trains every mixer's selected weights on bit y and clears the
-// inputs.
-func (b *bank) update(y int) {
-	x := b.x[:b.nx]
-	e0 := ((int32(y)<<12 - b.pr[0]) * b.lr16) >> 4
-	e1 := ((int32(y)<<12 - b.pr[1]) * b.lr16) >> 4
-	e2 := ((int32(y)<<12 - b.pr[2]) * b.lr16) >> 4
-	e3 := ((int32(y)<<12 - b.pr[3]) * b.lr16) >> 4
-	w0 := b.w[0][b.off[0] : b.off[0]+len(x)]
-	w1 := b.w[1][b.off[1] : b.off[1]+len(x)]
-	w2 := b.w[2][b.off[2] : b.off[2]+len(x)]
-	w3 := b.w[3][b.off[3] : b.off[3]+len(x)]
+// bankTrainGo is the reference for bankTrain: one step of every weight
+// of w0..w3 (all of len(x)) for input x[i] and mixer j's error e[j].
+func bankTrainGo(x, w0, w1, w2, w3 []int32, e [4]int32) {
+	w0, w1, w2, w3 = w0[:len(x)], w1[:len(x)], w2[:len(x)], w3[:len(x)]
 	for i, xi := range x {
-		w0[i] = step(w0[i], xi, e0)
-		w1[i] = step(w1[i], xi, e1)
-		w2[i] = step(w2[i], xi, e2)
-		w3[i] = step(w3[i], xi, e3)
+		w0[i] = step(w0[i], xi, e[0])
+		w1[i] = step(w1[i], xi, e[1])
+		w2[i] = step(w2[i], xi, e[2])
+		w3[i] = step(w3[i], xi, e[3])
 	}
-	b.nx = 0
 }
 
 // An apm (adaptive probability map, secondary estimation) refines a

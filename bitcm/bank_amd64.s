@@ -1,0 +1,128 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The mixer bank's kernels (see bank_amd64.go). n is a positive
+// multiple of 8.
+
+// func bankDotAVX2(x, w0, w1, w2, w3 *int32, n int, out *[4]int64)
+// Four lanes at a time: x and each weight are sign-extended to int64
+// and multiplied exactly (VPMULDQ), the sums kept per mixer in int64
+// lanes and added across lanes at the end (wrapping, as in Go).
+TEXT ·bankDotAVX2(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ w0+8(FP), R8
+	MOVQ w1+16(FP), R9
+	MOVQ w2+24(FP), R10
+	MOVQ w3+32(FP), R11
+	MOVQ n+40(FP), CX
+	MOVQ out+48(FP), DI
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	XORQ AX, AX
+
+dotloop:
+	VPMOVSXDQ (SI)(AX*4), Y4
+	VPMOVSXDQ (R8)(AX*4), Y5
+	VPMOVSXDQ (R9)(AX*4), Y6
+	VPMOVSXDQ (R10)(AX*4), Y7
+	VPMOVSXDQ (R11)(AX*4), Y8
+	VPMULDQ   Y4, Y5, Y5
+	VPMULDQ   Y4, Y6, Y6
+	VPMULDQ   Y4, Y7, Y7
+	VPMULDQ   Y4, Y8, Y8
+	VPADDQ    Y5, Y0, Y0
+	VPADDQ    Y6, Y1, Y1
+	VPADDQ    Y7, Y2, Y2
+	VPADDQ    Y8, Y3, Y3
+	ADDQ      $4, AX
+	CMPQ      AX, CX
+	JLT       dotloop
+
+	// Y0..Y3 → their lane sums, out[0..3].
+	VEXTRACTI128 $1, Y0, X4
+	VPADDQ       X4, X0, X0
+	VEXTRACTI128 $1, Y1, X5
+	VPADDQ       X5, X1, X1
+	VEXTRACTI128 $1, Y2, X6
+	VPADDQ       X6, X2, X2
+	VEXTRACTI128 $1, Y3, X7
+	VPADDQ       X7, X3, X3
+	VPUNPCKLQDQ  X1, X0, X4  // [s0.lo s1.lo]
+	VPUNPCKHQDQ  X1, X0, X5  // [s0.hi s1.hi]
+	VPADDQ       X5, X4, X4
+	VPUNPCKLQDQ  X3, X2, X6
+	VPUNPCKHQDQ  X3, X2, X7
+	VPADDQ       X7, X6, X6
+	VMOVDQU      X4, (DI)
+	VMOVDQU      X6, 16(DI)
+	VZEROUPPER
+	RET
+
+// func bankTrainAVX2(x, w0, w1, w2, w3 *int32, n int, e *[4]int32)
+// Eight lanes at a time, per mixer j: w = clamp(w + (x·e[j] + 2^13)
+// >>arith 14, ±2^26), every operation in wrapping int32 as in step.
+TEXT ·bankTrainAVX2(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ w0+8(FP), R8
+	MOVQ w1+16(FP), R9
+	MOVQ w2+24(FP), R10
+	MOVQ w3+32(FP), R11
+	MOVQ n+40(FP), CX
+	MOVQ e+48(FP), DI
+	VPBROADCASTD (DI), Y10
+	VPBROADCASTD 4(DI), Y11
+	VPBROADCASTD 8(DI), Y12
+	VPBROADCASTD 12(DI), Y13
+	MOVL         $0x2000, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14    // 2^13
+	MOVL         $0x4000000, AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, Y15    // maxWeight
+	VPXOR        Y9, Y9, Y9
+	VPSUBD       Y15, Y9, Y9 // -maxWeight
+	XORQ         AX, AX
+
+trainloop:
+	VMOVDQU (SI)(AX*4), Y4
+
+	VPMULLD Y10, Y4, Y5
+	VPADDD  Y14, Y5, Y5
+	VPSRAD  $14, Y5, Y5
+	VPADDD  (R8)(AX*4), Y5, Y5
+	VPMINSD Y15, Y5, Y5
+	VPMAXSD Y9, Y5, Y5
+	VMOVDQU Y5, (R8)(AX*4)
+
+	VPMULLD Y11, Y4, Y6
+	VPADDD  Y14, Y6, Y6
+	VPSRAD  $14, Y6, Y6
+	VPADDD  (R9)(AX*4), Y6, Y6
+	VPMINSD Y15, Y6, Y6
+	VPMAXSD Y9, Y6, Y6
+	VMOVDQU Y6, (R9)(AX*4)
+
+	VPMULLD Y12, Y4, Y7
+	VPADDD  Y14, Y7, Y7
+	VPSRAD  $14, Y7, Y7
+	VPADDD  (R10)(AX*4), Y7, Y7
+	VPMINSD Y15, Y7, Y7
+	VPMAXSD Y9, Y7, Y7
+	VMOVDQU Y7, (R10)(AX*4)
+
+	VPMULLD Y13, Y4, Y8
+	VPADDD  Y14, Y8, Y8
+	VPSRAD  $14, Y8, Y8
+	VPADDD  (R11)(AX*4), Y8, Y8
+	VPMINSD Y15, Y8, Y8
+	VPMAXSD Y9, Y8, Y8
+	VMOVDQU Y8, (R11)(AX*4)
+
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT  trainloop
+	VZEROUPPER
+	RET
