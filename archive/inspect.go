@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -186,4 +187,35 @@ func Locate(err error, idx []format.IndexEntry) error {
 		}
 	}
 	return err
+}
+
+// BlockCodecs reads the block headers of entry e of a seekable archive,
+// skipping the payloads, and returns how many raw bytes each codec
+// coded. A model entry's blocks that zstd coded smaller, or that no
+// codec shrank, are kept as zstd or store: this is where they show.
+func BlockCodecs(r io.ReaderAt, e format.IndexEntry) (map[uint64]int64, error) {
+	out := map[uint64]int64{}
+	end := e.Offset + e.Stored
+	var buf [1 + 3*binary.MaxVarintLen64]byte
+	for off := e.Offset; off < end; {
+		n, err := r.ReadAt(buf[:], off)
+		if n == 0 {
+			return nil, &format.Error{Offset: off, Op: "read block header", Err: err}
+		}
+		b := buf[:n]
+		bodyLen, k := binary.Uvarint(b[1:])
+		if k <= 0 || bodyLen > uint64(end-off) {
+			return nil, &format.Error{Offset: off, Op: "read block header", Err: fmt.Errorf("%w: record length", format.ErrCorrupt)}
+		}
+		if b[0] == format.TagBlock {
+			// The buffer holds the body's first bytes: both uvarints.
+			h, _, err := format.ParseBlock(b[1+k : min(len(b), 1+k+int(bodyLen))])
+			if err != nil {
+				return nil, &format.Error{Offset: off, Op: "read block header", Err: err}
+			}
+			out[h.Codec] += int64(h.RawLen)
+		}
+		off += int64(1+k) + int64(bodyLen) + 4
+	}
+	return out, nil
 }

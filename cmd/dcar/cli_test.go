@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -264,5 +266,52 @@ func TestCLICreateLeavesNoPartialArchive(t *testing.T) {
 		if strings.Contains(e.Name(), "a.dcar") {
 			t.Errorf("left %s behind", e.Name())
 		}
+	}
+}
+
+// list names the codecs that actually coded each entry's bytes: a block
+// no codec shrank is stored, and list says so rather than the planned
+// codec.
+func TestCLIListBlockCodecs(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	noise := make([]byte, 50_000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	for name, data := range map[string][]byte{"noise.bin": noise, "story.txt": bytes.Repeat([]byte("a tale of two archives\n"), 400)} {
+		if err := os.MkdirAll(src, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arc := filepath.Join(work, "a.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", arc, src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	so, se, code := dcar(t, nil, "list", "--json", arc)
+	if code != 0 {
+		t.Fatalf("list: %d %s", code, se)
+	}
+	var rows []struct {
+		Path   string
+		Codec  string
+		Blocks map[string]int64
+	}
+	if err := json.Unmarshal([]byte(so), &rows); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[filepath.Base(r.Path)] = fmt.Sprint(r.Codec, " ", r.Blocks)
+	}
+	if got["noise.bin"] != "store map[store:50000]" || got["story.txt"] != "cm-text map[]" {
+		t.Errorf("codecs and blocks: %v", got)
+	}
+	if so, _, _ := dcar(t, nil, "list", "-l", arc); !strings.Contains(so, " store ") {
+		t.Errorf("list -l does not show the stored block:\n%s", so)
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -187,17 +190,21 @@ func extractCommand() *cli.Command {
 }
 
 type listRow struct {
-	Path     string    `json:"path"`
-	Type     string    `json:"type"`
-	Size     int64     `json:"size"`
-	Stored   int64     `json:"stored"`
-	Modality string    `json:"modality"`
-	MIME     string    `json:"mime,omitempty"`
-	Codec    string    `json:"codec"`
-	Mode     string    `json:"mode"`
-	ModTime  time.Time `json:"mtime"`
-	Owner    string    `json:"owner"`
-	Link     string    `json:"link,omitempty"`
+	Path     string `json:"path"`
+	Type     string `json:"type"`
+	Size     int64  `json:"size"`
+	Stored   int64  `json:"stored"`
+	Modality string `json:"modality"`
+	MIME     string `json:"mime,omitempty"`
+	Codec    string `json:"codec"`
+	// Blocks: raw bytes per block codec, when some blocks of the entry
+	// were kept with another codec than the entry's (zstd coded them
+	// smaller, or nothing shrank them: store).
+	Blocks  map[string]int64 `json:"blocks,omitempty"`
+	Mode    string           `json:"mode"`
+	ModTime time.Time        `json:"mtime"`
+	Owner   string           `json:"owner"`
+	Link    string           `json:"link,omitempty"`
 }
 
 func listCommand() *cli.Command {
@@ -207,7 +214,7 @@ func listCommand() *cli.Command {
 		Usage:     "list the entries of an archive",
 		ArgsUsage: "ARCHIVE",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, modality, codec, time"},
+			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, modality, codec (+ the fallback codecs of some blocks), time"},
 			&cli.BoolFlag{Name: "json", Usage: "one JSON array of entries"},
 		},
 		Action: func(c *cli.Context) error {
@@ -235,6 +242,9 @@ func listCommand() *cli.Command {
 				if h.Type != format.TypeRegular {
 					rows[i].Codec = "-"
 				}
+			}
+			if c.Bool("long") || c.Bool("json") {
+				addBlockCodecs(c.Args().First(), idx, rows)
 			}
 			out := os.Stdout
 			if c.Bool("json") {
@@ -268,6 +278,47 @@ func listCommand() *cli.Command {
 			}
 			return tw.Flush()
 		},
+	}
+}
+
+// addBlockCodecs notes, for the entries of a seekable archive whose
+// blocks were not all kept with the entry's codec, the codecs that were
+// (it reads only the block headers). A pipe is listed without it.
+func addBlockCodecs(name string, idx []format.IndexEntry, rows []listRow) {
+	if name == "-" {
+		return
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	for i, e := range idx {
+		if e.Header.Type != format.TypeRegular || e.Header.Size == 0 {
+			continue
+		}
+		by, err := archive.BlockCodecs(f, e)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "dcar: %s: %v\n", e.Header.Path, trimPrefix(err.Error()))
+			continue
+		}
+		if _, only := by[e.Header.Codec]; only && len(by) == 1 {
+			continue
+		}
+		// The codec column names the codecs that coded the entry's bytes,
+		// the entry's own first.
+		rows[i].Blocks = map[string]int64{}
+		var names []string
+		if by[e.Header.Codec] > 0 {
+			names = append(names, archive.CodecName(e.Header.Codec))
+		}
+		for _, id := range slices.Sorted(maps.Keys(by)) {
+			rows[i].Blocks[archive.CodecName(id)] = by[id]
+			if id != e.Header.Codec {
+				names = append(names, archive.CodecName(id))
+			}
+		}
+		rows[i].Codec = strings.Join(names, "+")
 	}
 }
 
