@@ -96,6 +96,11 @@
 //	  + column context                            1.6973  0.26-0.33
 //	  + mixer rate decaying 7 -> 2 (half way at 256 KiB)  1.6978 (12 MB of
 //	    training novels in one segment: 1.6930 -> 1.6830)
+//	  table bits 18 -> 19 / 20 / 21 (12 MB of training novels in one
+//	    segment)                                 1.6830 -> 1.6664 / 1.6565 / 1.6511
+//	    (the codecs use 20: 0.28 -> 0.27 MB/s; 16-bit raster 5.4807 -> 5.4581)
+//	  nibble's line loads first, then decisions   same bits, +6 % speed
+//	  AVX2 mixer bank (bank_amd64.s)              same bits, 0.295 -> 0.355 MB/s
 //	not kept: orders 5 or 8 added (-0.1 % for 10 % time), history maps
 //	per bit position (+0.15 %), APM on an order-2 hash (+0.1 %), a
 //	decaying mixer learning rate (+0.7 %).
