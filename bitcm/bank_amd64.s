@@ -61,6 +61,18 @@ dotloop:
 	VZEROUPPER
 	RET
 
+// STEP updates the 8 weights at (w)(AX*4) for the inputs in Y4 and the
+// broadcast error e, with T as scratch: w = clamp(w + (x·e + 2^13)
+// >>arith 14, Y9 = -maxWeight, Y15 = maxWeight).
+#define STEP(e, w, T) \
+	VPMULLD e, Y4, T;          \
+	VPADDD  Y14, T, T;         \
+	VPSRAD  $14, T, T;         \
+	VPADDD  (w)(AX*4), T, T;   \
+	VPMINSD Y15, T, T;         \
+	VPMAXSD Y9, T, T;          \
+	VMOVDQU T, (w)(AX*4)
+
 // func bankTrainAVX2(x, w0, w1, w2, w3 *int32, n int, e *[4]int32)
 // Eight lanes at a time, per mixer j: w = clamp(w + (x·e[j] + 2^13)
 // >>arith 14, ±2^26), every operation in wrapping int32 as in step.
@@ -76,6 +88,9 @@ TEXT ·bankTrainAVX2(SB), NOSPLIT, $0-56
 	VPBROADCASTD 4(DI), Y11
 	VPBROADCASTD 8(DI), Y12
 	VPBROADCASTD 12(DI), Y13
+	// VEX moves only: a legacy SSE MOVQ here, with the upper halves
+	// of Y10..Y13 dirty, cost an SSE/AVX transition on every call
+	// (the kernel ran 4 times slower than the Go loop).
 	MOVL         $0x2000, AX
 	VMOVD        AX, X14
 	VPBROADCASTD X14, Y14    // 2^13
@@ -88,39 +103,10 @@ TEXT ·bankTrainAVX2(SB), NOSPLIT, $0-56
 
 trainloop:
 	VMOVDQU (SI)(AX*4), Y4
-
-	VPMULLD Y10, Y4, Y5
-	VPADDD  Y14, Y5, Y5
-	VPSRAD  $14, Y5, Y5
-	VPADDD  (R8)(AX*4), Y5, Y5
-	VPMINSD Y15, Y5, Y5
-	VPMAXSD Y9, Y5, Y5
-	VMOVDQU Y5, (R8)(AX*4)
-
-	VPMULLD Y11, Y4, Y6
-	VPADDD  Y14, Y6, Y6
-	VPSRAD  $14, Y6, Y6
-	VPADDD  (R9)(AX*4), Y6, Y6
-	VPMINSD Y15, Y6, Y6
-	VPMAXSD Y9, Y6, Y6
-	VMOVDQU Y6, (R9)(AX*4)
-
-	VPMULLD Y12, Y4, Y7
-	VPADDD  Y14, Y7, Y7
-	VPSRAD  $14, Y7, Y7
-	VPADDD  (R10)(AX*4), Y7, Y7
-	VPMINSD Y15, Y7, Y7
-	VPMAXSD Y9, Y7, Y7
-	VMOVDQU Y7, (R10)(AX*4)
-
-	VPMULLD Y13, Y4, Y8
-	VPADDD  Y14, Y8, Y8
-	VPSRAD  $14, Y8, Y8
-	VPADDD  (R11)(AX*4), Y8, Y8
-	VPMINSD Y15, Y8, Y8
-	VPMAXSD Y9, Y8, Y8
-	VMOVDQU Y8, (R11)(AX*4)
-
+	STEP(Y10, R8, Y5)
+	STEP(Y11, R9, Y6)
+	STEP(Y12, R10, Y7)
+	STEP(Y13, R11, Y8)
 	ADDQ $8, AX
 	CMPQ AX, CX
 	JLT  trainloop
