@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/bz2re"
@@ -173,29 +171,4 @@ func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte,
 		return dst, bad(fmt.Sprintf("rebuilt %d bytes, want %d", len(out), rawLen))
 	}
 	return append(dst, out...), nil
-}
-
-// eachSegment runs f(0..n-1) on up to GOMAXPROCS goroutines and returns
-// the error of the lowest failing index (deterministic whatever the
-// scheduling).
-func eachSegment(n int, f func(i int) error) error {
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			errs[i] = f(i)
-			<-sem
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
@@ -148,3 +151,30 @@ func FuzzCMBinDecompress(f *testing.F) {
 
 func BenchmarkCMBinCompress(b *testing.B)   { benchCompress(b, cmBin{}, cmBinBlock()) }
 func BenchmarkCMBinDecompress(b *testing.B) { benchDecompress(b, cmBin{}, cmBinBlock()) }
+
+// No more context-mixing models are alive at once than there are model
+// slots, however many segments and blocks are coded concurrently.
+func TestModelSlots(t *testing.T) {
+	var live, peak atomic.Int32
+	f := func(int) error {
+		defer holdModel()()
+		n := live.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		live.Add(-1)
+		return nil
+	}
+	var wg sync.WaitGroup
+	for range 3 { // three blocks of 8 segments each
+		wg.Go(func() { eachSegment(8, f) })
+	}
+	wg.Wait()
+	if p, slots := peak.Load(), cap(modelSlots()); p > int32(slots) || p < 1 {
+		t.Errorf("peak %d models alive, %d slots", p, slots)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/dcar-archiver/dcar/bitcm"
 )
@@ -60,10 +62,47 @@ func segFingerprint(tag string) [8]byte {
 	return [8]byte(s[:8])
 }
 
+// modelSlots bounds the context-mixing models alive at once in the
+// process, whatever mix of blocks (the writer's and reader's jobs) and
+// segments (a cm-bz2 block's) is being coded: each model's tables take
+// up to ~0.6 GB. Its size is GOMAXPROCS at first use; dcar sets
+// GOMAXPROCS from --jobs, so --jobs bounds the memory. No holder waits
+// for anything while holding a slot, so slots cannot deadlock.
+var modelSlots = sync.OnceValue(func() chan struct{} {
+	return make(chan struct{}, runtime.GOMAXPROCS(0))
+})
+
+// holdModel waits for a model slot and returns the function that gives
+// it back.
+func holdModel() (release func()) {
+	s := modelSlots()
+	s <- struct{}{}
+	return func() { <-s }
+}
+
+// eachSegment runs f(0..n-1) concurrently (each f holds a model slot
+// while it codes) and returns the error of the lowest failing index
+// (deterministic whatever the scheduling).
+func eachSegment(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = f(i) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // encodeSegment codes seg as a set-2 cm segment: header and bitcm
 // stream. The model is chosen by coding the first segTrial bytes with
 // both; a segment no longer than the trial is its own trial.
 func encodeSegment(seg []byte) ([]byte, error) {
+	defer holdModel()()
 	trial := seg[:min(len(seg), segTrial)]
 	stride := bitcm.DetectStride(seg)
 	text, bin := bitcm.DefaultConfig(), bitcm.BinaryConfig(stride)
@@ -92,6 +131,7 @@ func encodeSegment(seg []byte) ([]byte, error) {
 // decodeSegment decodes the cm segment src (header and stream) into
 // dst, which has the segment's length. Headers outside set are corrupt.
 func decodeSegment(dst, src []byte, set segHeaderSet) error {
+	defer holdModel()()
 	cfg, k, err := segModel(src, set)
 	if err != nil {
 		return err

@@ -125,7 +125,9 @@ func (c segmentCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error)
 	if [8]byte(b.Params[1:9]) != c.current {
 		return dst, fmt.Errorf("%w: %s writes only model %x", ErrParams, c.name, c.current[:])
 	}
+	release := holdModel()
 	out, err := c.encode(src)
+	release()
 	if err != nil {
 		return dst, err
 	}
@@ -137,7 +139,9 @@ func (c segmentCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) (
 	if err != nil {
 		return dst, err
 	}
+	release := holdModel()
 	out, err := decode(src, rawLen)
+	release()
 	if err != nil {
 		return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)
 	}

@@ -15,6 +15,7 @@ import (
 func benchCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "bench",
+		Before:    applyJobs,
 		Usage:     "compare dcar with the peer compressors on PATH (zstd, xz, 7z, cjxl) on the same files; every round trip is verified",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{

@@ -29,6 +29,7 @@ var (
 func createCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "create",
+		Before:    applyJobs,
 		Aliases:   []string{"c"},
 		Usage:     "create an archive from files and directories",
 		ArgsUsage: "ARCHIVE PATH...",
@@ -135,6 +136,16 @@ func createFile(name string, roots []string, opts archive.CreateOptions) error {
 	return nil
 }
 
+// applyJobs makes an explicit --jobs bound all of dcar's parallelism,
+// the coders' own included (a bzip2 file's segments), and with it the
+// memory of the context-mixing models: one model per job at most.
+func applyJobs(c *cli.Context) error {
+	if n := c.Int("jobs"); c.IsSet("jobs") && n >= 1 {
+		runtime.GOMAXPROCS(n)
+	}
+	return nil
+}
+
 func openArchive(name string) (io.ReadCloser, error) {
 	if name == "-" {
 		return io.NopCloser(os.Stdin), nil
@@ -145,6 +156,7 @@ func openArchive(name string) (io.ReadCloser, error) {
 func extractCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "extract",
+		Before:    applyJobs,
 		Aliases:   []string{"x"},
 		Usage:     "extract an archive (all entries, or the PATHs given and what is below them)",
 		ArgsUsage: "ARCHIVE [PATH...]",
@@ -361,6 +373,7 @@ func readIndexQuiet(name string) ([]format.IndexEntry, error) {
 func verifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
+		Before:    applyJobs,
 		Usage:     "decode every entry and check every checksum; writes nothing",
 		ArgsUsage: "ARCHIVE",
 		Flags:     []cli.Flag{jobsFlag, quietFlag},
