@@ -196,26 +196,29 @@ func Locate(err error, idx []format.IndexEntry) error {
 func BlockCodecs(r io.ReaderAt, e format.IndexEntry) (map[uint64]int64, error) {
 	out := map[uint64]int64{}
 	end := e.Offset + e.Stored
-	var buf [1 + 3*binary.MaxVarintLen64]byte
+	var buf [format.RecordReserve + 2*binary.MaxVarintLen64]byte
 	for off := e.Offset; off < end; {
 		n, err := r.ReadAt(buf[:], off)
 		if n == 0 {
 			return nil, &format.Error{Offset: off, Op: "read block header", Err: err}
 		}
 		b := buf[:n]
-		bodyLen, k := binary.Uvarint(b[1:])
-		if k <= 0 || bodyLen > uint64(end-off) {
-			return nil, &format.Error{Offset: off, Op: "read block header", Err: fmt.Errorf("%w: record length", format.ErrCorrupt)}
+		head, body, err := format.ParseFrame(b)
+		if err == nil && int64(head+body+format.RecordTrailerLen) > end-off {
+			err = fmt.Errorf("%w: record runs past the entry", format.ErrCorrupt)
+		}
+		if err != nil {
+			return nil, &format.Error{Offset: off, Op: "read block header", Err: err}
 		}
 		if b[0] == format.TagBlock {
 			// The buffer holds the body's first bytes: both uvarints.
-			h, _, err := format.ParseBlock(b[1+k : min(len(b), 1+k+int(bodyLen))])
+			h, _, err := format.ParseBlock(b[head:min(len(b), head+body)])
 			if err != nil {
 				return nil, &format.Error{Offset: off, Op: "read block header", Err: err}
 			}
 			out[h.Codec] += int64(h.RawLen)
 		}
-		off += int64(1+k) + int64(bodyLen) + 4
+		off += int64(head + body + format.RecordTrailerLen)
 	}
 	return out, nil
 }

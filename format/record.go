@@ -109,21 +109,11 @@ func (s *Scanner) Next() (Record, error) {
 		}
 		return Record{}, &Error{Offset: at, Op: "read record", Err: err}
 	}
-	limit, ok := maxBody(hdr[0])
-	if !ok {
-		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w %#02x", ErrUnknownTag, hdr[0])}
+	k, n, err := ParseFrame(hdr)
+	if err != nil {
+		return Record{}, &Error{Offset: at, Op: "read record", Err: err}
 	}
-	n, k := binary.Uvarint(hdr[1:])
-	if k <= 0 {
-		if len(hdr) < recordHeaderMax {
-			return Record{}, &Error{Offset: at, Op: "read record", Err: ErrTruncated}
-		}
-		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w: bad record length", ErrCorrupt)}
-	}
-	if n > uint64(limit) {
-		return Record{}, &Error{Offset: at, Op: "read record", Err: fmt.Errorf("%w: record body of %d bytes (limit %d)", ErrLimit, n, limit)}
-	}
-	total := 1 + k + int(n) + recordTrailerLen
+	total := k + n + recordTrailerLen
 	raw, got, err := s.readRecord(total)
 	s.off += int64(got)
 	s.last = raw[:got]
@@ -133,12 +123,41 @@ func (s *Scanner) Next() (Record, error) {
 		}
 		return Record{}, &Error{Offset: at, Op: "read record", Err: err}
 	}
-	body := raw[1+k : 1+k+int(n)]
+	body := raw[k : k+n]
 	if binary.LittleEndian.Uint32(raw[total-4:]) != CRC(raw[:total-4]) {
 		return Record{Tag: hdr[0], Offset: at, Size: int64(total)}, &Error{Offset: at, Op: "read record", Err: ErrChecksum}
 	}
 	return Record{Tag: raw[0], Offset: at, Size: int64(total), Body: body}, nil
 }
+
+// ParseFrame reads a record's frame from its first bytes (up to
+// RecordReserve of them): it returns the length of the tag and body
+// length, and the body's length; the record is then head + body + 4
+// bytes of CRC long. The tag must be known and the body within its
+// limit.
+func ParseFrame(hdr []byte) (head, body int, err error) {
+	if len(hdr) == 0 {
+		return 0, 0, ErrTruncated
+	}
+	limit, ok := maxBody(hdr[0])
+	if !ok {
+		return 0, 0, fmt.Errorf("%w %#02x", ErrUnknownTag, hdr[0])
+	}
+	n, k := binary.Uvarint(hdr[1:min(len(hdr), recordHeaderMax)])
+	if k <= 0 {
+		if len(hdr) < recordHeaderMax {
+			return 0, 0, ErrTruncated
+		}
+		return 0, 0, fmt.Errorf("%w: bad record length", ErrCorrupt)
+	}
+	if n > uint64(limit) {
+		return 0, 0, fmt.Errorf("%w: record body of %d bytes (limit %d)", ErrLimit, n, limit)
+	}
+	return 1 + k, int(n), nil
+}
+
+// RecordTrailerLen is the length of a record's CRC.
+const RecordTrailerLen = recordTrailerLen
 
 // readRecord reads total bytes into the scanner's buffer. The buffer
 // grows with the data actually read, not with the length a (possibly
