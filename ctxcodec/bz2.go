@@ -49,17 +49,15 @@ func planBZ2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 	if _, _, err := bz2re.Split(data, bz2RawLimit(len(data))); err != nil {
 		return archive.Choice{}, false
 	}
-	fp := bz2Fingerprints[segSet2]
+	fp := bz2Fingerprints[len(bz2Fingerprints)-1]
 	return archive.Choice{Codec: format.CodecCMBZ2, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: int(size)}, true
 }
 
-// bz2Fingerprints are cm-bz2's model fingerprints by segment header set:
-// set 1 (table bits 18) was written until set 2 (table bits in every
-// header) replaced it; readers accept both.
-var bz2Fingerprints = map[segHeaderSet][8]byte{
-	segSet1: segFingerprint("cm-bz2/1 "),
-	segSet2: segFingerprint("cm-bz2/2 "),
-}
+// bz2Fingerprints are cm-bz2's model fingerprints, index i naming
+// segment header set i+1: set 1 (table bits 18) was written until set 2
+// (table bits in every header) replaced it; readers accept both, writers
+// use the last.
+var bz2Fingerprints = [...][8]byte{segFingerprint("cm-bz2/1 "), segFingerprint("cm-bz2/2 ")}
 
 type cmBZ2 struct{}
 
@@ -69,14 +67,14 @@ func (cmBZ2) check(b archive.Block) (segHeaderSet, error) {
 	if len(b.Params) != 9 {
 		return 0, fmt.Errorf("%w (cm-bz2 parameters of %d bytes)", ErrParams, len(b.Params))
 	}
-	set, err := checkParamsOf(b.Params, "cm-bz2", bz2Fingerprints)
+	i, err := checkParams(b.Params, "cm-bz2", bz2Fingerprints[:]...)
 	if err != nil {
 		return 0, err
 	}
 	if b.Offset != 0 {
 		return 0, fmt.Errorf("%w: cm-bz2 entry in more than one block", format.ErrCorrupt)
 	}
-	return set, nil
+	return segHeaderSet(i + 1), nil
 }
 
 // Payload of a cm-bz2 block (the whole file):

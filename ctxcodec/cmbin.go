@@ -71,7 +71,8 @@ func (cmBin) check(b archive.Block) error {
 	if len(b.Params) != 9 {
 		return fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
 	}
-	return checkParams(b.Params, "cm-bin", cmBinFingerprint)
+	_, err := checkParams(b.Params, "cm-bin", cmBinFingerprint)
+	return err
 }
 
 // Payload of a cm-bin block: one set-2 cm segment (header and bitcm

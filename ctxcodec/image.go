@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/dcar-archiver/dcar/archive"
@@ -160,33 +159,20 @@ func (c imageCodec) setup(b archive.Block) (*pixels.Layout, pixelModel, error) {
 }
 
 // checkParams checks the version byte and the model fingerprint that
-// start a ctx codec's parameters.
-func checkParams(p []byte, codec string, fp [8]byte) error {
-	if len(p) < 1+len(fp) || p[0] != paramsVersion {
-		return fmt.Errorf("%w (%s version %d)", ErrParams, codec, firstByte(p))
-	}
-	if [8]byte(p[1:9]) != fp {
-		return fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, codec, p[1:9], fp[:])
-	}
-	return nil
-}
-
-// checkParamsOf checks the version byte and a model fingerprint that is
-// one of a codec's known ones, and returns the key of the one it is.
-func checkParamsOf[K comparable](p []byte, codec string, known map[K][8]byte) (K, error) {
-	var zero K
+// start a ctx codec's parameters: the fingerprint must be one of known
+// (the codec's models, oldest first); it returns its index.
+func checkParams(p []byte, codec string, known ...[8]byte) (int, error) {
 	if len(p) < 9 || p[0] != paramsVersion {
-		return zero, fmt.Errorf("%w (%s version %d)", ErrParams, codec, firstByte(p))
+		return 0, fmt.Errorf("%w (%s version %d)", ErrParams, codec, firstByte(p))
 	}
-	var have []string
-	for k, fp := range known {
+	have := make([]string, len(known))
+	for i, fp := range known {
 		if [8]byte(p[1:9]) == fp {
-			return k, nil
+			return i, nil
 		}
-		have = append(have, fmt.Sprintf("%x", fp))
+		have[i] = fmt.Sprintf("%x", fp)
 	}
-	slices.Sort(have)
-	return zero, fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, p[1:9], strings.Join(have, ", "))
+	return 0, fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, p[1:9], strings.Join(have, ", "))
 }
 
 func firstByte(b []byte) int {

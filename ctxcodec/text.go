@@ -13,16 +13,18 @@ import (
 // A segmentCodec codes every block of an entry as one independent
 // segment of a byte model, fresh per block; the entry's parameters are
 // the version byte and the model's 8-byte fingerprint, so a binary whose
-// model differs fails naming both. The writer uses the codec's current
-// model; the reader decodes with whichever known model the fingerprint
-// names.
+// model differs fails naming both. The reader decodes with whichever of
+// the codec's models the fingerprint names; the writer uses the last.
 type segmentCodec struct {
-	name    string
-	id      uint64
-	current [8]byte
-	encode  func(src []byte) ([]byte, error)
-	// decoders by fingerprint: every model the codec was ever written with
-	decoders map[[8]byte]func(data []byte, n int) ([]byte, error)
+	name   string
+	id     uint64
+	encode func(src []byte) ([]byte, error) // with the last model
+	models []segmentModel                   // every model the codec was written with, oldest first
+}
+
+type segmentModel struct {
+	fp     [8]byte
+	decode func(data []byte, n int) ([]byte, error)
 }
 
 // cmTextTableBits is the table bits of cm-text's current model: 2^20
@@ -41,29 +43,25 @@ var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18).
 	cmText = segmentCodec{
-		name: "cm-text", id: format.CodecCMText, current: bitcm.Fingerprint(cmTextConfig()),
+		name: "cm-text", id: format.CodecCMText,
 		encode: func(src []byte) ([]byte, error) { return bitcm.Encode(src, cmTextConfig()) },
-		decoders: map[[8]byte]func([]byte, int) ([]byte, error){
-			bitcm.Fingerprint(bitcm.DefaultConfig()): func(data []byte, n int) ([]byte, error) {
-				return bitcm.Decode(data, n, bitcm.DefaultConfig())
-			},
-			bitcm.Fingerprint(cmTextConfig()): func(data []byte, n int) ([]byte, error) {
-				return bitcm.Decode(data, n, cmTextConfig())
-			},
-		},
+		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig())},
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
 	// cm-text; kept so that its archives decode forever.
 	ctxText = segmentCodec{
-		name: "ctx-text", id: format.CodecCtxText, current: txtctx.Fingerprint(txtctx.DefaultConfig()),
+		name: "ctx-text", id: format.CodecCtxText,
 		encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) },
-		decoders: map[[8]byte]func([]byte, int) ([]byte, error){
-			txtctx.Fingerprint(txtctx.DefaultConfig()): func(data []byte, n int) ([]byte, error) {
-				return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
-			},
-		},
+		models: []segmentModel{{txtctx.Fingerprint(txtctx.DefaultConfig()), func(data []byte, n int) ([]byte, error) {
+			return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
+		}}},
 	}
 )
+
+// bitcmModel is the segment model of bitcm configuration cfg.
+func bitcmModel(cfg bitcm.Config) segmentModel {
+	return segmentModel{bitcm.Fingerprint(cfg), func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
+}
 
 // planCMText routes text to cm-text.
 func planCMText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
@@ -99,31 +97,30 @@ func segmentBlockSize(size int64) int {
 	return int((size + n - 1) / n)
 }
 
-func (c segmentCodec) params() []byte { return append([]byte{paramsVersion}, c.current[:]...) }
+func (c segmentCodec) params() []byte {
+	return append([]byte{paramsVersion}, c.models[len(c.models)-1].fp[:]...)
+}
 
-// check checks a block's parameters and returns the decoder of the model
+// check checks a block's parameters and returns the index of the model
 // they name.
-func (c segmentCodec) check(b archive.Block) (func([]byte, int) ([]byte, error), error) {
+func (c segmentCodec) check(b archive.Block) (int, error) {
 	if len(b.Params) != 9 {
-		return nil, fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, c.name, len(b.Params))
+		return 0, fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, c.name, len(b.Params))
 	}
-	known := make(map[[8]byte][8]byte, len(c.decoders))
-	for fp := range c.decoders {
-		known[fp] = fp
+	fps := make([][8]byte, len(c.models))
+	for i, m := range c.models {
+		fps[i] = m.fp
 	}
-	fp, err := checkParamsOf(b.Params, c.name, known)
-	if err != nil {
-		return nil, err
-	}
-	return c.decoders[fp], nil
+	return checkParams(b.Params, c.name, fps...)
 }
 
 func (c segmentCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
-	if _, err := c.check(b); err != nil {
+	i, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
-	if [8]byte(b.Params[1:9]) != c.current {
-		return dst, fmt.Errorf("%w: %s writes only model %x", ErrParams, c.name, c.current[:])
+	if last := len(c.models) - 1; i != last {
+		return dst, fmt.Errorf("%w: %s writes only model %x", ErrParams, c.name, c.models[last].fp[:])
 	}
 	release := holdModel()
 	out, err := c.encode(src)
@@ -135,12 +132,12 @@ func (c segmentCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error)
 }
 
 func (c segmentCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
-	decode, err := c.check(b)
+	i, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
 	release := holdModel()
-	out, err := decode(src, rawLen)
+	out, err := c.models[i].decode(src, rawLen)
 	release()
 	if err != nil {
 		return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)
