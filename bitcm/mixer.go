@@ -76,9 +76,9 @@ type bank struct {
 	lr16 int32      // learning rate in 1/16 (set by the model as the segment goes on)
 	x    []int32    // the bit's inputs, then zeros
 	nx   int
-	off  [4]int   // per mixer: offset of the selected weight set
-	pr   [4]int32 // per mixer: output probability
-	dot  [4]int32 // per mixer: output logit
+	sw   [4][]int32 // per mixer: the selected weight set
+	pr   [4]int32   // per mixer: output probability
+	dot  [4]int32   // per mixer: output logit
 }
 
 const bankLanes = 8
@@ -97,22 +97,14 @@ func newBank(n int, sets [4]int, lr, w0 int32) *bank {
 
 func (b *bank) add(x int32) { b.x[b.nx] = x; b.nx++ }
 
-// weights returns the selected weight set of each mixer.
-func (b *bank) weights() (w0, w1, w2, w3 []int32) {
-	n := b.n
-	return b.w[0][b.off[0] : b.off[0]+n], b.w[1][b.off[1] : b.off[1]+n],
-		b.w[2][b.off[2] : b.off[2]+n], b.w[3][b.off[3] : b.off[3]+n]
-}
-
 // mix computes every mixer's output; sel[j] is mixer j's weight set.
 // The model adds the same number of inputs for every bit, so the
 // padding stays zero.
 func (b *bank) mix(sel [4]int) {
-	for j := range sel {
-		b.off[j] = sel[j] * b.n
+	for j, s := range sel {
+		b.sw[j] = b.w[j][s*b.n : s*b.n+b.n]
 	}
-	w0, w1, w2, w3 := b.weights()
-	s := bankDot(b.x, w0, w1, w2, w3)
+	s := bankDot(b.x, b.sw[0], b.sw[1], b.sw[2], b.sw[3])
 	for j := range s {
 		b.dot[j] = output(s[j])
 		b.pr[j] = squash(b.dot[j])
@@ -126,8 +118,7 @@ func (b *bank) update(y int) {
 	for j := range e {
 		e[j] = ((int32(y)<<12 - b.pr[j]) * b.lr16) >> 4
 	}
-	w0, w1, w2, w3 := b.weights()
-	bankTrain(b.x, w0, w1, w2, w3, e)
+	bankTrain(b.x, b.sw[0], b.sw[1], b.sw[2], b.sw[3], e)
 	b.nx = 0
 }
 
