@@ -99,7 +99,8 @@
 //	  table bits 18 -> 19 / 20 / 21 (12 MB of training novels in one
 //	    segment)                                 1.6830 -> 1.6664 / 1.6565 / 1.6511
 //	    (the codecs use 20: 0.28 -> 0.27 MB/s; 16-bit raster 5.4807 -> 5.4581)
-//	  nibble's line loads first, then decisions   same bits, +6 % speed
+//	  nibble's line loads first, then decisions   same bits, +3 % (5 alternating
+//	    runs on a busier machine: 0.244 -> 0.251 MB/s; within its noise)
 //	  AVX2 mixer bank (bank_amd64.s)              same bits, 0.295 -> 0.355 MB/s
 //	not kept: orders 5 or 8 added (-0.1 % for 10 % time), history maps
 //	per bit position (+0.15 %), APM on an order-2 hash (+0.1 %), a
