@@ -212,7 +212,7 @@ func FuzzImageDecompress(f *testing.F) {
 }
 
 func FuzzTextDecompress(f *testing.F) {
-	fp := txtctx.Fingerprint(txtctx.DefaultConfig())
+	fp := txtctx.DefaultFingerprint
 	b := archive.Block{Params: append([]byte{paramsVersion}, fp[:]...)}
 	enc, _ := ctxText.Compress(nil, []byte("hello hello hello"), b)
 	f.Add(enc, 17)

@@ -55,9 +55,9 @@ func (ctxModel) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 var (
 	ctxImage = imageCodec{
 		name:    "ctx-image",
-		current: func() ([8]byte, error) { return imgctx.Fingerprint(imgctx.DefaultConfig), nil },
+		current: func() ([8]byte, error) { return imgctx.DefaultFingerprint, nil },
 		lookup: func(fp [8]byte) (pixelModel, error) {
-			if want := imgctx.Fingerprint(imgctx.DefaultConfig); fp != want {
+			if want := imgctx.DefaultFingerprint; fp != want {
 				return nil, fmt.Errorf("%w: ctx-image model fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, fp[:], want[:])
 			}
 			return ctxModel{}, nil
@@ -84,14 +84,14 @@ func defaultNetFingerprint() ([8]byte, error) {
 // release ever wrote with stays embedded). Otherwise the error names fp
 // and the fingerprints this binary has.
 func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
-	if fp == imgctx.Fingerprint(imgctx.DefaultConfig) {
+	if fp == imgctx.DefaultFingerprint {
 		return ctxModel{}, nil
 	}
 	m, err := imgnet.ByFingerprint(fp)
 	if err == nil {
 		return m.Net, nil
 	}
-	cfp := imgctx.Fingerprint(imgctx.DefaultConfig)
+	cfp := imgctx.DefaultFingerprint
 	names := []string{fmt.Sprintf("%x (imgctx)", cfp[:])}
 	all, _ := imgnet.Shipped()
 	for _, m := range all {

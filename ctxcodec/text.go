@@ -52,7 +52,7 @@ var (
 	ctxText = segmentCodec{
 		name: "ctx-text", id: format.CodecCtxText,
 		encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) },
-		models: []segmentModel{{txtctx.Fingerprint(txtctx.DefaultConfig()), func(data []byte, n int) ([]byte, error) {
+		models: []segmentModel{{txtctx.DefaultFingerprint, func(data []byte, n int) ([]byte, error) {
 			return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
 		}}},
 	}

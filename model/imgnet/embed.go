@@ -86,12 +86,12 @@ func decodeShipped(name string, b []byte) (*Model, error) {
 }
 
 func fingerprint(weights [32]byte) [8]byte {
-	cfp := imgctx.Fingerprint(imgctx.DefaultConfig)
+	cfp := imgctx.DefaultFingerprint
 	return fp8(cfp[:], weights)
 }
 
 func textFingerprint(weights [32]byte) [8]byte {
-	cfp := txtctx.Fingerprint(txtctx.DefaultConfig())
+	cfp := txtctx.DefaultFingerprint
 	return fp8(cfp[:], weights)
 }
 

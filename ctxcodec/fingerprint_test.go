@@ -1,0 +1,62 @@
+package ctxcodec
+
+import (
+	"testing"
+
+	"github.com/dcar-archiver/dcar/model/imgnet"
+)
+
+// TestFingerprintsFrozen pins every model fingerprint an archive may
+// store. They are part of the format: a value that changes here means
+// archives written before stop decoding, which must never happen (a new
+// model gets a new fingerprint beside the old ones).
+func TestFingerprintsFrozen(t *testing.T) {
+	fp := func(b ...byte) [8]byte { return [8]byte(b) }
+	check := func(name string, got, want [8]byte) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s fingerprint %x, frozen %x", name, got[:], want[:])
+		}
+	}
+	check("ctx-text (txtctx)", ctxText.models[0].fp, fp(0x14, 0xc0, 0xba, 0xb4, 0xe6, 0x5b, 0x4d, 0xd2))
+	check("cm-text table bits 18", cmText.models[0].fp, fp(0xd3, 0x1e, 0xa5, 0xd5, 0x1b, 0x0a, 0xed, 0x30))
+	check("cm-text table bits 20", cmText.models[1].fp, fp(0x15, 0x0e, 0xcf, 0xc4, 0x34, 0xc9, 0x10, 0x7e))
+	check("cm-bin", cmBinFingerprint, fp(0xca, 0xd4, 0x05, 0x1d, 0x51, 0x9d, 0x6f, 0x38))
+	check("cm-bz2 set 1", bz2Fingerprints[0], fp(0x1d, 0x3b, 0xc6, 0xad, 0x12, 0x6e, 0x0e, 0x0f))
+	check("cm-bz2 set 2", bz2Fingerprints[1], fp(0xd2, 0xec, 0x2a, 0x88, 0xde, 0x62, 0x41, 0x9f))
+	check("ctx-image (imgctx)", ctxImageFingerprint(t), fp(0x3f, 0x1b, 0x8f, 0xfd, 0x34, 0xde, 0xd2, 0xb3))
+	nets := map[string][8]byte{
+		"rec96.dcw":    fp(0x48, 0x29, 0x8b, 0x38, 0x4a, 0x43, 0xb8, 0x3b),
+		"rec96b-a.dcw": fp(0x8c, 0x2c, 0xed, 0x64, 0x83, 0x6b, 0x5a, 0xc3),
+		"uni96b-a.dcw": fp(0x51, 0xd8, 0xe1, 0xcc, 0x05, 0x82, 0xb7, 0x8d),
+	}
+	texts := map[string][8]byte{
+		"uni96b-a.dcw": fp(0xa9, 0x5e, 0x1b, 0x97, 0xbc, 0x16, 0x9b, 0x82),
+	}
+	all, err := imgnet.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(nets) {
+		t.Errorf("%d shipped networks, %d pinned: pin the new one here", len(all), len(nets))
+	}
+	for _, m := range all {
+		want, ok := nets[m.Name]
+		if !ok {
+			t.Errorf("shipped network %s has no pinned fingerprint", m.Name)
+			continue
+		}
+		check(m.Name, m.Fingerprint, want)
+		if m.Text != nil {
+			check(m.Name+" text", m.TextFingerprint, texts[m.Name])
+		}
+	}
+}
+
+func ctxImageFingerprint(t *testing.T) [8]byte {
+	fp, err := ctxImage.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fp
+}
