@@ -106,6 +106,20 @@ func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 	return ch, ok
 }
 
+// planNet codes images with model-image and the shipped network called
+// name (every shipped network stays embedded forever).
+func planNet(name string) planFunc {
+	return func(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+		m, err := imgnet.ByName(name)
+		if err != nil {
+			return archive.Choice{}, false
+		}
+		c := modelImage
+		c.current = func() ([8]byte, error) { return m.Fingerprint, nil }
+		return planImageWith(c, format.CodecModelImage, k, r, size)
+	}
+}
+
 // dualWeights is the first unified (image + text) network; it stays
 // embedded forever.
 const dualWeights = "uni96b-a.dcw"
@@ -216,6 +230,8 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false},
 		// pngre side data version 2 (dynamic headers predicted)
 		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false},
+		// the second image-only network
+		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false},
 		// the unified network: model-image and model-text
 		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false},
 		// bitwise context mixing for text
