@@ -6,8 +6,8 @@ import (
 	"io"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bz2re"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/bz2re"
 )
 
 // cm-bz2 (codec 22): a bzip2 file is split by package bz2re into its

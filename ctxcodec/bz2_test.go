@@ -14,7 +14,7 @@ import (
 
 // bz2Fixtures are bzip2 1.0.8 files committed with package bz2re.
 func bz2Fixtures(t testing.TB) map[string][]byte {
-	paths, err := filepath.Glob(filepath.Join("..", "bz2re", "testdata", "*.bz2"))
+	paths, err := filepath.Glob(filepath.Join("..", "format", "bz2re", "testdata", "*.bz2"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no bz2 fixtures: %v", err)
 	}

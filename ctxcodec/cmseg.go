@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/dcar-archiver/dcar/bitcm"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
 // A cm segment is a run of bytes coded by bitcm with one of two models,

@@ -13,9 +13,9 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/pixels"
-	"github.com/dcar-archiver/dcar/pixels/pixeltest"
-	"github.com/dcar-archiver/dcar/txtctx"
+	"github.com/dcar-archiver/dcar/format/pixels"
+	"github.com/dcar-archiver/dcar/format/pixels/pixeltest"
+	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
 // smoothImage draws a gradient with a little noise: something an image

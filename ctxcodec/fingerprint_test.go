@@ -3,7 +3,7 @@ package ctxcodec
 import (
 	"testing"
 
-	"github.com/dcar-archiver/dcar/model/imgnet"
+	"github.com/dcar-archiver/dcar/model"
 )
 
 // TestFingerprintsFrozen pins every model fingerprint an archive may
@@ -33,7 +33,7 @@ func TestFingerprintsFrozen(t *testing.T) {
 	texts := map[string][8]byte{
 		"uni96b-a.dcw": fp(0xa9, 0x5e, 0x1b, 0x97, 0xbc, 0x16, 0x9b, 0x82),
 	}
-	all, err := imgnet.Shipped()
+	all, err := model.Shipped()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/model/imgnet"
+	"github.com/dcar-archiver/dcar/model"
 )
 
 var update = flag.Bool("update", false, "write the ctx golden archive (only for a new codec version)")
@@ -110,7 +110,7 @@ func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 // name (every shipped network stays embedded forever).
 func planNet(name string) planFunc {
 	return func(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
-		m, err := imgnet.ByName(name)
+		m, err := model.ByName(name)
 		if err != nil {
 			return archive.Choice{}, false
 		}
@@ -127,7 +127,7 @@ const dualWeights = "uni96b-a.dcw"
 // planDual codes images with model-image and text with model-text, both
 // with the unified network dualWeights (golden-v1-dual.dcar).
 func planDual(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
-	m, err := imgnet.ByName(dualWeights)
+	m, err := model.ByName(dualWeights)
 	if err != nil || m.Text == nil {
 		return archive.Choice{}, false
 	}
@@ -178,7 +178,7 @@ func goldenBinFiles() []goldenFile {
 }
 
 func rec96Fingerprint() ([8]byte, error) {
-	m, err := imgnet.ByName("rec96.dcw")
+	m, err := model.ByName("rec96.dcw")
 	if err != nil {
 		return [8]byte{}, err
 	}

@@ -9,9 +9,9 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/imgctx"
-	"github.com/dcar-archiver/dcar/model/imgnet"
-	"github.com/dcar-archiver/dcar/pixels"
+	"github.com/dcar-archiver/dcar/format/pixels"
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/imgctx"
 )
 
 // paramsVersion is the first byte of both codecs' parameters. A change to
@@ -72,7 +72,7 @@ var (
 
 // defaultNetFingerprint is the fingerprint of the network new entries use.
 func defaultNetFingerprint() ([8]byte, error) {
-	m, err := imgnet.Default()
+	m, err := model.Default()
 	if err != nil {
 		return [8]byte{}, err
 	}
@@ -87,13 +87,13 @@ func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
 	if fp == imgctx.DefaultFingerprint {
 		return ctxModel{}, nil
 	}
-	m, err := imgnet.ByFingerprint(fp)
+	m, err := model.ByFingerprint(fp)
 	if err == nil {
 		return m.Net, nil
 	}
 	cfp := imgctx.DefaultFingerprint
 	names := []string{fmt.Sprintf("%x (imgctx)", cfp[:])}
-	all, _ := imgnet.Shipped()
+	all, _ := model.Shipped()
 	for _, m := range all {
 		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name))
 	}

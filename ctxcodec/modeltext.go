@@ -7,14 +7,14 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/model/imgnet"
-	"github.com/dcar-archiver/dcar/txtctx"
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
 // model-text (codec 17): each block is one segment coded by txtctx's
 // mixture corrected by the text modality of the shipped unified network
-// (imgnet.QNet.EncodeText). Parameters: version byte 1, then the 8-byte
-// text fingerprint of the network (imgnet.Model.TextFingerprint).
+// (model.QNet.EncodeText). Parameters: version byte 1, then the 8-byte
+// text fingerprint of the network (model.Model.TextFingerprint).
 
 type modelText struct{}
 
@@ -26,7 +26,7 @@ func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 	if k.Modality != format.ModalityText || size == 0 {
 		return archive.Choice{}, false
 	}
-	m, err := imgnet.DefaultText()
+	m, err := model.DefaultText()
 	if err != nil {
 		return archive.Choice{}, false
 	}
@@ -48,16 +48,16 @@ func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 const trialBytes = 64 << 10
 
 // textNet returns the text network named by a block's parameters.
-func textNet(b archive.Block) (*imgnet.QNet, error) {
+func textNet(b archive.Block) (*model.QNet, error) {
 	p := b.Params
 	if len(p) != 9 || p[0] != paramsVersion {
 		return nil, fmt.Errorf("%w (model-text parameters of %d bytes, version %d)", ErrParams, len(p), firstByte(p))
 	}
 	fp := [8]byte(p[1:9])
-	m, err := imgnet.ByTextFingerprint(fp)
+	m, err := model.ByTextFingerprint(fp)
 	if err != nil {
 		var have []string
-		all, _ := imgnet.Shipped()
+		all, _ := model.Shipped()
 		for _, m := range all {
 			if m.Text != nil {
 				have = append(have, fmt.Sprintf("%x (%s)", m.TextFingerprint[:], m.Name))

@@ -9,13 +9,13 @@ import (
 	"testing"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/model/imgnet"
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
 func modelTextBlock(t testing.TB) archive.Block {
-	m, err := imgnet.DefaultText()
+	m, err := model.DefaultText()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestBestRoutesText(t *testing.T) {
 		"rep.txt":  []byte(strings.Repeat("line one\r\nline two, a little longer\r\n", 80)),
 		"abc.txt":  []byte(strings.Repeat("abcdefghij", 20000)),
 	}
-	m, err := imgnet.DefaultText()
+	m, err := model.DefaultText()
 	if err != nil {
 		t.Fatal(err)
 	}

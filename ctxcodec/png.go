@@ -8,7 +8,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/pngre"
+	"github.com/dcar-archiver/dcar/format/pngre"
 )
 
 // model-png (codec 18): a PNG is split by package pngre into its pixels

@@ -5,9 +5,9 @@ import (
 	"io"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bitcm"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/txtctx"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
 // A segmentCodec codes every block of an entry as one independent

@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/dcar-archiver/dcar/archive"
-	"github.com/dcar-archiver/dcar/bench"
+	"github.com/dcar-archiver/dcar/cmd/dcar/internal/bench"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"
 )

@@ -1,0 +1,363 @@
+// Package bench measures dcar against the peer compressors found on PATH
+// on the same files in the same run, per modality, with every round trip
+// verified. Sizes are real bytes written by each tool.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/pixels"
+)
+
+// File is one input file with what sniffing found.
+type File struct {
+	Path     string
+	Size     int64
+	Modality format.Modality
+	Samples  int64 // image samples (sub-pixels), if the container is understood
+}
+
+// Row is one tool's result on one modality.
+type Row struct {
+	Modality format.Modality
+	Tool     string
+	Files    int
+	Raw      int64 // input bytes
+	Samples  int64 // image sub-pixels, for bits per sub-pixel
+	Packed   int64 // compressed bytes
+	CompSec  float64
+	DecSec   float64
+	Verified bool
+	Note     string
+}
+
+// BitsPerUnit is bits per sub-pixel for images with known samples, bits
+// per byte otherwise.
+func (r Row) BitsPerUnit() (float64, string) {
+	if r.Modality == format.ModalityImage && r.Samples > 0 {
+		return 8 * float64(r.Packed) / float64(r.Samples), "bpsp"
+	}
+	return 8 * float64(r.Packed) / float64(r.Raw), "bpb"
+}
+
+// Collect lists the regular files under paths.
+func Collect(paths []string) ([]File, error) {
+	var out []File
+	for _, root := range paths {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			f := File{Path: p, Size: int64(len(data)), Modality: archive.Sniff(data).Modality}
+			if s, ok := samplesOf(data); ok {
+				f.Samples = int64(len(s))
+			}
+			out = append(out, f)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Peer is an external compressor run file by file.
+type Peer struct {
+	Name     string
+	Modality format.Modality // ModalityOther = every modality
+	Bin      string
+	DecBin   string // decoder binary, if not Bin
+	Compress func(in, out string) []string
+	Decode   func(in, out string) []string
+	Ext      string
+	// SamePixels, when set, compares decoded images by pixels instead of bytes.
+	SamePixels bool
+}
+
+// Peers returns the peer tools of the comparison.
+func Peers() []Peer {
+	return []Peer{
+		{Name: "zstd -19", Bin: "zstd", Ext: ".zst",
+			Compress: func(in, out string) []string { return []string{"-19", "-q", "-f", "--single-thread", in, "-o", out} },
+			Decode:   func(in, out string) []string { return []string{"-d", "-q", "-f", in, "-o", out} }},
+		{Name: "xz -9e", Bin: "xz", Ext: ".xz",
+			Compress: func(in, out string) []string { return []string{"-9e", "-T1", "-k", "-c", in} },
+			Decode:   func(in, out string) []string { return []string{"-d", "-c", in} }},
+		{Name: "7z PPMd", Modality: format.ModalityText, Bin: "7zz", Ext: ".7z",
+			Compress: func(in, out string) []string {
+				return []string{"a", "-bd", "-bso0", "-mmt=1", "-m0=PPMd:mem=1g:o=32", out, in}
+			},
+			Decode: func(in, out string) []string { return []string{"e", "-bd", "-bso0", "-so", in} }},
+		{Name: "cjxl -d 0 -e 7", Modality: format.ModalityImage, Bin: "cjxl", DecBin: "djxl", Ext: ".jxl", SamePixels: true,
+			Compress: func(in, out string) []string {
+				return []string{"-d", "0", "-e", "7", "--num_threads=1", "--quiet", in, out}
+			},
+			Decode: func(in, out string) []string { return []string{in, out, "--num_threads=1", "--quiet"} }},
+	}
+}
+
+func binary(p Peer) string {
+	if p.Bin == "7zz" {
+		for _, b := range []string{"7zz", "7z"} {
+			if path, err := exec.LookPath(b); err == nil {
+				return path
+			}
+		}
+		return ""
+	}
+	if path, err := exec.LookPath(p.Bin); err == nil {
+		return path
+	}
+	return ""
+}
+
+func run(ctx context.Context, bin string, args []string, stdout io.Writer) error {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %v: %v: %s", filepath.Base(bin), args, err, stderr.String())
+	}
+	return nil
+}
+
+// RunPeer compresses and decompresses every file of its modality with p.
+func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.Modality]*Row, error) {
+	bin := binary(p)
+	if bin == "" {
+		return nil, nil
+	}
+	decBin := bin
+	if p.DecBin != "" {
+		if decBin = binary(Peer{Bin: p.DecBin}); decBin == "" {
+			return nil, nil
+		}
+	}
+	rows := map[format.Modality]*Row{}
+	for i, f := range files {
+		if p.Modality != format.ModalityOther && f.Modality != p.Modality {
+			continue
+		}
+		r := rows[f.Modality]
+		if r == nil {
+			r = &Row{Modality: f.Modality, Tool: p.Name, Verified: true}
+			rows[f.Modality] = r
+		}
+		in := f.Path
+		if p.SamePixels && f.Samples == 0 {
+			r.Note = "some files skipped"
+			continue
+		}
+		packed := filepath.Join(tmp, fmt.Sprintf("%d%s", i, p.Ext))
+		decoded := filepath.Join(tmp, fmt.Sprintf("%d.out%s", i, filepath.Ext(f.Path)))
+		if p.SamePixels {
+			decoded = filepath.Join(tmp, fmt.Sprintf("%d.out.ppm", i))
+		}
+		os.Remove(packed)
+		t0 := time.Now()
+		var sink bytes.Buffer
+		if err := run(ctx, bin, p.Compress(in, packed), &sink); err != nil {
+			return nil, err
+		}
+		if sink.Len() > 0 { // tools writing to stdout
+			if err := os.WriteFile(packed, sink.Bytes(), 0o600); err != nil {
+				return nil, err
+			}
+		}
+		r.CompSec += time.Since(t0).Seconds()
+		st, err := os.Stat(packed)
+		if err != nil {
+			return nil, err
+		}
+		t0 = time.Now()
+		var out bytes.Buffer
+		if err := run(ctx, decBin, p.Decode(packed, decoded), &out); err != nil {
+			return nil, err
+		}
+		r.DecSec += time.Since(t0).Seconds()
+		got := out.Bytes()
+		if out.Len() == 0 {
+			if got, err = os.ReadFile(decoded); err != nil {
+				return nil, err
+			}
+		}
+		orig, err := os.ReadFile(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		if !sameContent(orig, got, p.SamePixels) {
+			r.Verified = false
+		}
+		r.Files++
+		r.Raw += f.Size
+		r.Samples += f.Samples
+		r.Packed += st.Size()
+		os.Remove(packed)
+		os.Remove(decoded)
+	}
+	return rows, nil
+}
+
+// sameContent compares bytes, or for image codecs the pixel samples.
+func sameContent(a, b []byte, pixelsOnly bool) bool {
+	if !pixelsOnly {
+		return bytes.Equal(a, b)
+	}
+	pa, ok1 := samplesOf(a)
+	pb, ok2 := samplesOf(b)
+	return ok1 && ok2 && bytes.Equal(pa, pb)
+}
+
+// samplesOf returns an image's 8-bit samples in raster order: through
+// pixels for uncompressed containers, through image/png for PNG (8-bit
+// RGB or gray only, as the peers' decoders write them).
+func samplesOf(data []byte) ([]byte, bool) {
+	if l, _, err := pixels.Parse(data); err == nil {
+		p, _, err := l.Split(data)
+		return p, err == nil
+	}
+	if !bytes.HasPrefix(data, []byte("\x89PNG")) {
+		return nil, false
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, false
+	}
+	b := img.Bounds()
+	var out []byte
+	switch m := img.(type) {
+	case *image.RGBA:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				i := m.PixOffset(x, y)
+				out = append(out, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
+			}
+		}
+	case *image.NRGBA:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				i := m.PixOffset(x, y)
+				out = append(out, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
+			}
+		}
+	case *image.Gray:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			out = append(out, m.Pix[m.PixOffset(b.Min.X, y):m.PixOffset(b.Max.X, y)]...)
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// RunDcar archives all paths with dcar, extracts and compares, and
+// attributes stored bytes to modalities through the index.
+func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp string) (map[format.Modality]*Row, error) {
+	tool := "dcar"
+	if opts.Best {
+		tool = "dcar --best"
+	}
+	arcPath := filepath.Join(tmp, "bench.dcar")
+	f, err := os.Create(arcPath)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	err = archive.Create(f, paths, opts)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	comp := time.Since(t0).Seconds()
+	af, err := os.Open(arcPath)
+	if err != nil {
+		return nil, err
+	}
+	defer af.Close()
+	st, _ := af.Stat()
+	idx, err := archive.ReadIndex(af, st.Size())
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(tmp, "extract")
+	os.RemoveAll(out)
+	t0 = time.Now()
+	af.Seek(0, io.SeekStart)
+	if err := archive.Extract(af, out, archive.ExtractOptions{Jobs: opts.Jobs}); err != nil {
+		return nil, err
+	}
+	dec := time.Since(t0).Seconds()
+	rows := map[format.Modality]*Row{}
+	var total int64
+	for _, e := range idx {
+		total += e.Header.Size
+	}
+	samples := map[string]int64{}
+	origin := map[string]string{}
+	for _, f := range files {
+		samples[archive.EntryName(f.Path)] = f.Samples
+		origin[archive.EntryName(f.Path)] = f.Path
+	}
+	for _, e := range idx {
+		if e.Header.Type != format.TypeRegular {
+			continue
+		}
+		m := e.Header.Modality
+		r := rows[m]
+		if r == nil {
+			r = &Row{Modality: m, Tool: tool, Verified: true}
+			rows[m] = r
+		}
+		r.Files++
+		r.Raw += e.Header.Size
+		r.Packed += e.Stored
+		r.Samples += samples[e.Header.Path]
+		orig, err1 := os.ReadFile(origin[e.Header.Path])
+		got, err2 := os.ReadFile(filepath.Join(out, e.Header.Path))
+		if err1 != nil || err2 != nil || !bytes.Equal(orig, got) {
+			r.Verified = false
+		}
+	}
+	// Time is shared by modalities in proportion to their bytes.
+	for _, r := range rows {
+		share := float64(r.Raw) / float64(max(total, 1))
+		r.CompSec, r.DecSec = comp*share, dec*share
+	}
+	os.RemoveAll(out)
+	return rows, nil
+}
+
+// Sorted returns rows ordered by modality, then compressed size.
+func Sorted(all []map[format.Modality]*Row) []Row {
+	var out []Row
+	for _, m := range all {
+		for _, r := range m {
+			out = append(out, *r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Modality != out[j].Modality {
+			return out[i].Modality > out[j].Modality
+		}
+		return out[i].Packed < out[j].Packed
+	})
+	return out
+}

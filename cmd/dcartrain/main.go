@@ -1,0 +1,465 @@
+// Command imgtrain trains and measures the imgnet networks (see
+// model): the image network on top of imgctx,
+//
+//	imgtrain -run mlp -h 64 -minutes 12            # train, log to model/runs/mlp.log
+//	imgtrain -eval holdout -load runs/mlp.ckpt     # CE + real coding on the hold-out crops
+//	imgtrain -eval kodak -load runs/mlp.ckpt       # once, at the end
+//
+// and the unified image+text network (unified.go):
+//
+//	imgtrain -unified -run uni96 -init runs/rec96b.ckpt -h 96 -minutes 55   # joint training
+//	imgtrain -load-unified runs/uni96.ckpt -eval text                       # code the text hold-out
+//	imgtrain -load-unified runs/uni96.ckpt -export weights/X.dcw            # unified weight file
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"github.com/dcar-archiver/dcar/format/pixels"
+	"io"
+	"log"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/imgctx"
+)
+
+var (
+	runName   = flag.String("run", "mlp", "run name (log and checkpoint under -dir)")
+	dir       = flag.String("dir", "model/runs", "run directory")
+	hid       = flag.Int("h", 64, "hidden size")
+	rec       = flag.Bool("rec", false, "add the RWKV-7-style time-mix")
+	minutes   = flag.Float64("minutes", 10, "training time budget")
+	batch     = flag.Int("batch", 32, "sequences per step")
+	seqLen    = flag.Int("seq", 96, "sequence length (sub-pixels) for training and chunked inference")
+	lr        = flag.Float64("lr", 2e-3, "peak learning rate")
+	wd        = flag.Float64("wd", 0.01, "weight decay")
+	rowEvery  = flag.Int("rows", 16, "keep one training row in this many")
+	valEvery  = flag.Int("val-rows", 4, "periodic validation: one hold-out row in this many")
+	evalSec   = flag.Float64("eval-every", 120, "seconds between validations")
+	workers   = flag.Int("j", 2, "feature-extraction workers")
+	evalSet   = flag.String("eval", "", "evaluate -load on holdout or kodak (no training)")
+	load      = flag.String("load", "", "checkpoint to evaluate")
+	initFrom  = flag.String("init", "", "start training from this checkpoint's weights (fresh optimiser and schedule)")
+	intEval   = flag.Bool("int", false, "with -eval: also code with the integer network quantised from -load (decoded back and compared)")
+	export    = flag.String("export", "", "with -load: quantise and write the integer weight file here")
+	online    = flag.String("online", "", "with -eval holdout -load: compare CE with online head adaptation at these learning rates, e.g. 0.01,0.001 (bias,matrix)")
+	adapt     = flag.Uint("adapt", 0, "with -int/-export: online head-bias adaptation shift (0 = off)")
+	adaptHead = flag.Float64("adapt-head", 0, "with -int/-export: online head-matrix adaptation learning rate (0 = off)")
+	crop      = flag.String("crop", "", "with -eval holdout: centre crop WxH instead of 512x384")
+	adaptCh   = flag.Bool("adapt-ch", false, "with -int/-export: one adapted head bias per colour channel")
+	intSeq    = flag.Int("int-seq", 0, "with -int/-export: state-reset period of the integer network (default: -seq)")
+	rowOff    = flag.Int("row-off", 0, "shift of the recorded training rows (another value = other rows of the same images)")
+	warmup    = flag.Int("warmup", 100, "learning-rate warm-up steps")
+	bench     = flag.Bool("bench", false, "with -load: time single-sample inference")
+	seed      = flag.Uint64("seed", 1, "seed")
+	trainCW   = flag.Int("train-cw", 1024, "training centre-crop width (0 = whole)")
+	trainCH   = flag.Int("train-ch", 512, "training centre-crop height (0 = whole)")
+)
+
+func loadRGB(path string, cw, chh int) ([]byte, int, int, error) {
+	return pixels.LoadPNGRGB(path, cw, chh)
+}
+
+// split returns the training files and the 8 hold-out files (every 4th
+// of wikipedia-photos starting with the third, as imgctx's measurement).
+func split() (train, hold []string) {
+	all, _ := filepath.Glob("/work/shared/data/train-images/wikipedia-photos/*.png")
+	sort.Strings(all)
+	for i, f := range all {
+		if i >= 2 && (i-2)%4 == 0 {
+			hold = append(hold, f)
+		} else {
+			train = append(train, f)
+		}
+	}
+	if len(hold) > 8 {
+		hold = hold[:8]
+	}
+	return
+}
+
+type job struct {
+	file   string
+	cw, ch int
+	keep   func(y int) bool
+}
+
+func extractAll(jobs []job) (*model.Set, error) {
+	return extractParallel(len(jobs), func(i int) (*model.Set, error) {
+		j := jobs[i]
+		pix, w, h, err := loadRGB(j.file, j.cw, j.ch)
+		if err != nil {
+			return nil, err
+		}
+		return model.Extract(pix, w, h, 3, j.keep)
+	})
+}
+
+// extractParallel runs extract(0..n-1) on -j workers and joins the sets.
+func extractParallel(n int, extract func(i int) (*model.Set, error)) (*model.Set, error) {
+	sets := make([]*model.Set, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, *workers)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sets[i], errs[i] = extract(i)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return model.Concat(sets), nil
+}
+
+func main() {
+	flag.Parse()
+	if *evalSet != "" || *loadU != "" {
+		evaluate()
+		return
+	}
+	if *unified {
+		trainUnified()
+		return
+	}
+	train()
+}
+
+// runLogger opens the run's log (appending) and logs the arguments.
+func runLogger() *log.Logger {
+	os.MkdirAll(*dir, 0o755)
+	lf, err := os.OpenFile(filepath.Join(*dir, *runName+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		log.Fatal(err)
+	}
+	logger := log.New(io.MultiWriter(os.Stderr, lf), "", log.LstdFlags)
+	logger.Printf("args %v", os.Args[1:])
+	return logger
+}
+
+// imageSets extracts the training rows (-rows, -row-off, -train-cw/ch)
+// and the validation rows (every -val-rows-th row of the 512x384 hold-out
+// crops).
+func imageSets(logger *log.Logger) (tr, val *model.Set) {
+	trainF, holdF := split()
+	t0 := time.Now()
+	var jobs []job
+	for i, f := range trainF {
+		off := (i + *rowOff) % *rowEvery
+		jobs = append(jobs, job{f, *trainCW, *trainCH, func(y int) bool { return y%*rowEvery == off }})
+	}
+	tr, err := extractAll(jobs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	jobs = jobs[:0]
+	for _, f := range holdF {
+		jobs = append(jobs, job{f, 512, 384, func(y int) bool { return y%*valEvery == 1 }})
+	}
+	if val, err = extractAll(jobs); err != nil {
+		log.Fatal(err)
+	}
+	logger.Printf("extracted train %d samples (%d images), val %d samples (%d crops) in %v",
+		tr.N, len(trainF), val.N, len(holdF), time.Since(t0).Round(time.Second))
+	return tr, val
+}
+
+// seqStarts lists the valid training sequence starts of s: inside one
+// run, full length.
+func seqStarts(s *model.Set, seq int) []int {
+	var starts []int
+	for i, st := range s.Starts {
+		end := s.N
+		if i+1 < len(s.Starts) {
+			end = s.Starts[i+1]
+		}
+		for a := st; a+seq <= end; a++ {
+			starts = append(starts, a)
+		}
+	}
+	return starts
+}
+
+func train() {
+	logger := runLogger()
+	tr, val := imageSets(logger)
+	var err error
+	net := model.NewNet(model.Config{H: *hid, Rec: *rec}, *seed)
+	if *initFrom != "" {
+		if net, err = model.Load(*initFrom); err != nil {
+			log.Fatal(err)
+		}
+		logger.Printf("initialised from %s (%v)", *initFrom, net.Cfg)
+	}
+	opt := model.NewAdamW(net, *lr, *wd)
+	ckpt := filepath.Join(*dir, *runName+".ckpt")
+	starts := seqStarts(tr, *seqLen)
+	rng := rand.New(rand.NewPCG(*seed, 99))
+	g := make([]float32, len(net.P))
+	var b model.Batch
+	var w model.Work
+	doVal := func(step int) {
+		st, _ := net.Evaluate(val, *seqLen, 8192, false)
+		logger.Printf("step %d val %v", step, st)
+	}
+	doVal(0)
+	budget := time.Duration(*minutes * float64(time.Minute))
+	tStart := time.Now()
+	lastVal := time.Now()
+	var ema, emaBase float64
+	step := 0
+	for ; time.Since(tStart) < budget; step++ {
+		frac := float64(time.Since(tStart)) / float64(budget)
+		l := lrAt(step, frac)
+		b.Reset()
+		for k := 0; k < *batch; k++ {
+			b.Gather(tr, starts[rng.IntN(len(starts))], *seqLen)
+		}
+		clear(g)
+		bits := net.Forward(&b, &w, g, false) / float64(b.R)
+		gn := opt.Step(net, g, l, 1.0)
+		if step == 0 {
+			ema = bits
+		}
+		ema = 0.98*ema + 0.02*bits
+		_ = emaBase
+		if step%100 == 0 {
+			logger.Printf("step %d lr %.2e train %.4f (ema %.4f) gnorm %.3f %.1f steps/s", step, l, bits, ema, gn,
+				float64(step+1)/time.Since(tStart).Seconds())
+		}
+		periodic(&lastVal, func() {
+			doVal(step)
+			if err := net.Save(ckpt); err != nil {
+				logger.Printf("save: %v", err)
+			}
+		})
+	}
+	doVal(step)
+	if err := net.Save(ckpt); err != nil {
+		log.Fatal(err)
+	}
+	logger.Printf("done %d steps in %v; checkpoint %s", step, time.Since(tStart).Round(time.Second), ckpt)
+}
+
+// lrAt is the learning rate at step (of a run frac done): linear warm-up
+// over -warmup steps, then cosine from -lr down to a tenth of it.
+func lrAt(step int, frac float64) float64 {
+	return *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
+}
+
+// periodic runs fn (validation and checkpoint) when -eval-every seconds
+// have passed since *last.
+func periodic(last *time.Time, fn func()) {
+	if time.Since(*last).Seconds() > *evalSec {
+		fn()
+		*last = time.Now()
+	}
+}
+
+func evaluate() {
+	var net *model.Net
+	var err error
+	if *loadU != "" {
+		u, err := model.LoadUnified(*loadU)
+		if err != nil {
+			log.Fatal(err)
+		}
+		switch {
+		case *export != "":
+			exportDual(u)
+			return
+		case *evalSet == "text":
+			evalText(u)
+			return
+		}
+		net = u.Img
+	} else if *load != "" {
+		net, err = model.Load(*load)
+	} else {
+		net = model.NewNet(model.Config{H: *hid, Rec: *rec}, 1) // zero head: imgctx alone
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *bench {
+		benchNet(net)
+		return
+	}
+	if *online != "" {
+		onlineExperiment(net)
+		return
+	}
+	var qn *model.QNet
+	if *intEval || *export != "" {
+		if qn, err = model.QuantizeAdapt(net, calibBatch(), *seqLen, *adapt, *adaptHead); err != nil {
+			log.Fatal(err)
+		}
+		qn.AdaptByChannel = *adaptCh
+		if *intSeq > 0 {
+			qn.Seq = *intSeq
+		}
+		fmt.Printf("quantised: fh1 %d fr %d fk %d fv %d fs %d fy %d fh2 %d\n", qn.FH1, qn.FR, qn.FK, qn.FV, qn.FS, qn.FY, qn.FH2)
+	}
+	if *export != "" {
+		b, err := qn.Encode()
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*export, b, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("wrote %s (%d bytes)\n", *export, len(b))
+		if !*intEval {
+			return
+		}
+	}
+	var files []string
+	cw, ch := 512, 384
+	if *crop != "" {
+		fmt.Sscanf(*crop, "%dx%d", &cw, &ch)
+	}
+	if *evalSet == "kodak" {
+		files, _ = filepath.Glob("/work/shared/data/kodak/*.png")
+		sort.Strings(files)
+		cw, ch = 0, 0
+	} else {
+		_, files = split()
+	}
+	var tot model.Stats
+	intBytes := 0
+	t0 := time.Now()
+	for _, f := range files {
+		pix, w, h, err := loadRGB(f, cw, ch)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := model.Extract(pix, w, h, 3, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		st, err := net.Evaluate(s, *seqLen, 8192, true)
+		if err != nil {
+			log.Fatal(err)
+		}
+		// the imgctx-alone stream must have exactly the size of imgctx's own codec
+		ref := imgctx.EncodeStripe(pix, w, h, 3)
+		if len(ref) != st.BaseBytes {
+			log.Fatalf("%s: imgctx stream %d bytes, reconstructed %d", f, len(ref), st.BaseBytes)
+		}
+		line := fmt.Sprintf("%-14s %v", filepath.Base(f), st)
+		if qn != nil {
+			t1 := time.Now()
+			enc, err := qn.EncodeStripe(nil, pix, w, h, 3)
+			if err != nil {
+				log.Fatal(err)
+			}
+			t2 := time.Now()
+			dec, err := qn.DecodeStripe(enc, w, h, 3)
+			if err != nil || !bytes.Equal(dec, pix) {
+				log.Fatalf("%s: integer network round trip failed: %v", f, err)
+			}
+			intBytes += len(enc)
+			line += fmt.Sprintf("; int %.4f bpsp (enc %.0f KB/s, dec %.0f KB/s)", float64(8*len(enc))/float64(len(pix)),
+				float64(len(pix))/t2.Sub(t1).Seconds()/1e3, float64(len(pix))/time.Since(t2).Seconds()/1e3)
+		}
+		fmt.Println(line)
+		tot.Add(st)
+	}
+	fmt.Printf("TOTAL %s (%d images) %v [%v]\n", *evalSet, len(files), tot, time.Since(t0).Round(time.Second))
+	if qn != nil {
+		fmt.Printf("TOTAL integer network, coded: %.4f bpsp (%d bytes)\n", float64(8*intBytes)/float64(tot.N), intBytes)
+	}
+}
+
+// benchNet times single-sample inference (features already extracted)
+// on one core: Stepper.Delta only, and the int logit conversion.
+func benchNet(net *model.Net) {
+	_, hold := split()
+	pix, w, h, err := loadRGB(hold[0], 128, 64)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := model.Extract(pix, w, h, 3, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st := net.NewStepper()
+	var d [256]float32
+	var li [256]int32
+	best := math.Inf(1)
+	for rep := 0; rep < 5; rep++ {
+		t0 := time.Now()
+		for i := 0; i < s.N; i++ {
+			st.Delta(d[:], s.Feat[i*model.NF:(i+1)*model.NF], s.Aux[i*model.NAux:(i+1)*model.NAux])
+			for v := range d {
+				li[v] = int32(s.Bias[i*256+v]) + int32(math.RoundToEven(float64(d[v])*(256/math.Ln2)))
+			}
+		}
+		best = math.Min(best, float64(time.Since(t0).Microseconds())/float64(s.N))
+	}
+	fmt.Printf("inference %v: %.3f µs per sub-pixel (float32 scalar Go, incl. render + int conversion; best of 5 over %d samples)\n",
+		net.Cfg, best, s.N)
+}
+
+// calibBatch gathers sequences from training images (never evaluation
+// data) for choosing the integer network's activation formats.
+func calibBatch() *model.Batch {
+	trainF, _ := split()
+	var jobs []job
+	for _, f := range trainF[:min(6, len(trainF))] {
+		jobs = append(jobs, job{f, 512, 256, func(y int) bool { return y%32 == 7 }})
+	}
+	s, err := extractAll(jobs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := &model.Batch{}
+	for _, c := range model.Chunks(s, *seqLen) {
+		b.Gather(s, c[0], c[1])
+	}
+	return b
+}
+
+// onlineExperiment compares the cross-entropy of the trained head with
+// an online-adapted one on hold-out crops (training data only).
+func onlineExperiment(net *model.Net) {
+	var lb, lh float64
+	if _, err := fmt.Sscanf(*online, "%g,%g", &lb, &lh); err != nil {
+		log.Fatal(err)
+	}
+	_, hold := split()
+	var base, adapt float64
+	n := 0
+	for _, f := range hold[:4] {
+		pix, w, h, err := loadRGB(f, 256, 192)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := model.Extract(pix, w, h, 3, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		b := net.EvaluateOnline(s, *seqLen, 0, 0)
+		a := net.EvaluateOnline(s, *seqLen, lb, lh)
+		fmt.Printf("%s: %.4f -> %.4f bpsp\n", filepath.Base(f), b/float64(s.N), a/float64(s.N))
+		base += b
+		adapt += a
+		n += s.N
+	}
+	fmt.Printf("online %s: %.4f -> %.4f bpsp (%+.2f%%)\n", *online, base/float64(n), adapt/float64(n), 100*(adapt/base-1))
+}

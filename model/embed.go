@@ -1,0 +1,164 @@
+package model
+
+import (
+	"crypto/sha256"
+	"embed"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"sync"
+
+	"github.com/dcar-archiver/dcar/model/imgctx"
+	"github.com/dcar-archiver/dcar/model/txtctx"
+)
+
+// Shipped integer networks. Every file that ever shipped stays here, so
+// that archives written with it keep decoding; DefaultWeights names the
+// one new archives use.
+//
+//go:embed weights/*.dcw
+var weightFS embed.FS
+
+// DefaultWeights is the network new archives are written with.
+const DefaultWeights = "uni96b-a.dcw"
+
+// ErrUnknownModel reports a fingerprint none of the shipped networks has.
+var ErrUnknownModel = errors.New("model: no shipped network has this fingerprint")
+
+// Model is a shipped network together with the imgctx configuration it
+// runs on; Fingerprint identifies both (first 8 bytes of SHA-256 over
+// imgctx's fingerprint and the weight file's SHA-256). A unified weight
+// file (Dual) also has the text modality: Text, run on txtctx's default
+// configuration, identified by TextFingerprint (SHA-256 over txtctx's
+// fingerprint and the file's SHA-256, first 8 bytes).
+type Model struct {
+	Name            string
+	Net             *QNet
+	Fingerprint     [8]byte
+	Text            *QNet
+	TextFingerprint [8]byte
+}
+
+var shipped = sync.OnceValues(func() ([]*Model, error) {
+	names, err := weightFS.ReadDir("weights")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Model
+	for _, e := range names {
+		b, err := weightFS.ReadFile(path.Join("weights", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		m, err := decodeShipped(e.Name(), b)
+		if err != nil {
+			return nil, fmt.Errorf("shipped network %s: %w", e.Name(), err)
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+})
+
+// decodeShipped reads an image-only (imgnet-q1) or unified (dualnet-q1)
+// weight file (parsed and checked once).
+func decodeShipped(name string, b []byte) (*Model, error) {
+	f, err := DecodeWeightFile(b)
+	if err != nil {
+		return nil, err
+	}
+	sum := f.Fingerprint
+	if f.Meta["arch"] == dualArch {
+		d, err := dualFrom(f)
+		if err != nil {
+			return nil, err
+		}
+		return &Model{Name: name, Net: d.Img, Fingerprint: fingerprint(sum),
+			Text: d.Txt, TextFingerprint: textFingerprint(sum)}, nil
+	}
+	q, err := qnetFrom(f)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Name: name, Net: q, Fingerprint: fingerprint(sum)}, nil
+}
+
+func fingerprint(weights [32]byte) [8]byte {
+	cfp := imgctx.DefaultFingerprint
+	return fp8(cfp[:], weights)
+}
+
+func textFingerprint(weights [32]byte) [8]byte {
+	cfp := txtctx.DefaultFingerprint
+	return fp8(cfp[:], weights)
+}
+
+func fp8(ctx []byte, weights [32]byte) [8]byte {
+	h := sha256.New()
+	h.Write(ctx)
+	h.Write(weights[:])
+	return [8]byte(h.Sum(nil))
+}
+
+// Default returns the network new archives use.
+func Default() (*Model, error) { return ByName(DefaultWeights) }
+
+// ByName returns the shipped network whose weight file is called name.
+func ByName(name string) (*Model, error) {
+	all, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.Name == name {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("model: network %s not embedded", name)
+}
+
+// ByFingerprint returns the shipped network with fingerprint fp.
+func ByFingerprint(fp [8]byte) (*Model, error) {
+	all, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.Fingerprint == fp {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("%w (%x)", ErrUnknownModel, fp[:])
+}
+
+// DefaultText returns the unified network new text entries use (the
+// default file, which must have the text modality).
+func DefaultText() (*Model, error) {
+	m, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	if m.Text == nil {
+		return nil, fmt.Errorf("model: default network %s has no text modality", m.Name)
+	}
+	return m, nil
+}
+
+// ByTextFingerprint returns the shipped unified network whose text
+// modality has fingerprint fp.
+func ByTextFingerprint(fp [8]byte) (*Model, error) {
+	all, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.Text != nil && m.TextFingerprint == fp {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("%w (text %x)", ErrUnknownModel, fp[:])
+}
+
+// Shipped lists the embedded networks by name.
+func Shipped() ([]*Model, error) { return shipped() }

@@ -1,0 +1,478 @@
+package model
+
+import (
+	"sync"
+
+	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/model/imgctx"
+	"github.com/dcar-archiver/dcar/model/kernel"
+)
+
+// QNet is the integer form of Net: the definition the image codec's
+// encoder and decoder share. Every operation is on integers (int16
+// activations, int16 weights of at most ±WeightMax, int32/int64
+// accumulators, fixed shifts and kernel.Scale requantisation), so its
+// output is the same on every machine and code path.
+//
+// Q formats (value = integer · 2^-F):
+//
+//	x      features, F = FeatFrac (10)
+//	h1, hr hidden activations, F = FH1          (hr = h1 + Wo·z, same format)
+//	r, k, v time-mix projections, F = FR, FK, FV
+//	kk, b  normalised key and kk⊙α, Q15
+//	S      WKV state, int32, F = FS
+//	y, z   WKV output and gated output, F = FY
+//	h2     second hidden layer, F = FH2
+//	o      head outputs in log2 units with 12 fractional bits (int32)
+//	delta  rendered delta logits, same units; the coder gets
+//	       bias + RoundShift(delta, 4) (log2 with 8 fractional bits)
+//
+// Each matrix row i has its own real weight scale: W[i][j] ≈ Wq[i][j]·sw_i.
+// The requantisation Scale of row i folds sw_i and the input/output Q
+// formats into one multiplier; biases are stored in accumulator units.
+type QNet struct {
+	H   int
+	Seq int // the state is reset at row starts and every Seq sub-pixels
+	// AdaptShift > 0 turns on online adaptation of the head's bias within
+	// a stripe (see QState.Adapt); its learning rate is 2^-AdaptShift.
+	// 0 (weight files without the key) means no adaptation.
+	AdaptShift uint
+	// SA3, if not nil, turns on online adaptation of the head matrix
+	// within a stripe: row k's learning-rate factor (see QState.Adapt).
+	SA3 []kernel.Scale
+	// AdaptByChannel keeps one adapted head bias per colour channel.
+	AdaptByChannel bool
+
+	FH1, FR, FK, FV, FS, FY, FH2 uint
+
+	// Text marks the text modality's network: NFT inputs plus the token
+	// row E[previous byte] (accumulator units of W1's rows) and the
+	// NOutT-row text head (StepText). St, if not nil, is the modality
+	// start vector (h1 format): the token shift's history at a sequence
+	// start.
+	Text bool
+	E    []int32 // 256×H
+	St   []int16 // H
+
+	W1 []int16 // H×NF (text: H×NFT)
+	B1 []int32
+	S1 []kernel.Scale
+
+	MuR, MuK, MuV []int32 // Q16 token-shift mixes (may lie outside [0, 1])
+	Wr, Wk, Wv    []int16 // H×H
+	Sr, Sk, Sv    []kernel.Scale
+	Sg            kernel.Scale // h1 units → sigmoid input Q3.12
+	Dec           []int32      // per-channel decay, Q16 (0..65536)
+	Alpha         []int32      // per-channel α, Q16
+	Wo            []int16      // H×H
+	So            []kernel.Scale
+
+	W2 []int16 // H×H
+	B2 []int32
+	S2 []kernel.Scale
+	W3 []int16 // NOut×H (text: NOutT×H)
+	B3 []int32
+	S3 []kernel.Scale
+
+	p    *prepared // the scales ready for the loops (NewState prepares them)
+	once sync.Once
+}
+
+type prepared struct {
+	s1, sr, sk, sv, so, s2, s3 []rescale
+	sa3                        []rescale
+	sg                         rescale
+}
+
+func (q *QNet) prepare() {
+	q.once.Do(func() {
+		q.p = &prepared{s1: prepScales(q.S1), sr: prepScales(q.Sr), sk: prepScales(q.Sk), sv: prepScales(q.Sv),
+			so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg),
+			sa3: prepScales(q.SA3)}
+	})
+}
+
+// WeightMax bounds |Wq|. With activations saturated to int16 and at most
+// 128 inputs per row, a row's sum stays below 2^31: 32767·511·128 < 2^31.
+const WeightMax = 511
+
+// Rec reports whether the network has the time-mix.
+func (q *QNet) Rec() bool { return q.Wr != nil }
+
+// QState is one stream's recurrent state and scratch.
+type QState struct {
+	q                           *QNet
+	x, h1, hp, xr, xk, xv, r, k []int16
+	v, y, hr, h2                []int16
+	g                           []uint16
+	acc                         []int32
+	o                           []int32
+	wkv                         wkvScratch
+	ob                          [3][]int32 // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
+	obc                         int        // adaptation context of the current sub-pixel
+	w3                          []int32    // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
+	g3                          []int32    // its gradient step per row
+	ga                          []int64    // Adapt's gradient per head output (scratch)
+	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
+	ri                          [256]uint8 // render: grid cell of each value
+	rf                          [256]int32 // render: position in the cell, Q16
+	S                           []int32    // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
+}
+
+// NewState returns a state at a sequence start.
+func (q *QNet) NewState() *QState {
+	H := q.H
+	q.prepare()
+	s := &QState{q: q}
+	for _, p := range []*[]int16{&s.h1, &s.hp, &s.xr, &s.xk, &s.xv, &s.r, &s.k, &s.v, &s.y, &s.hr, &s.h2} {
+		*p = make([]int16, H)
+	}
+	nout := q.nout()
+	s.x = make([]int16, q.nf())
+	s.g = make([]uint16, H)
+	s.acc = make([]int32, max(H, nout))
+	s.o = make([]int32, nout)
+	s.g3 = make([]int32, nout)
+	s.ga = make([]int64, nout)
+	for i := range s.ob {
+		s.ob[i] = make([]int32, nout)
+	}
+	s.S = make([]int32, H*HeadN)
+	copy(s.hp, q.St)
+	if q.SA3 != nil {
+		s.w3 = make([]int32, len(q.W3))
+		for i, w := range q.W3 {
+			s.w3[i] = int32(w) << headFrac
+		}
+	}
+	return s
+}
+
+// wkvScratch holds one head's kernel.WKV16 inputs.
+type wkvScratch struct{ kk, b, kv, v, r [HeadN]int32 }
+
+// Reset starts a new sequence (token-shift history = the start vector,
+// zero state).
+func (s *QState) Reset() {
+	clear(s.hp)
+	copy(s.hp, s.q.St)
+	clear(s.S)
+}
+
+func (q *QNet) nf() int {
+	if q.Text {
+		return NFT
+	}
+	return NF
+}
+
+func (q *QNet) nout() int {
+	if q.Text {
+		return NOutT
+	}
+	return NOut
+}
+
+// rescale is a kernel.Scale prepared for loops: apply(x) =
+// (x·Mult + 2^(Shift-1)) >> Shift, i.e. x·Mult·2^-Shift rounded half up.
+type rescale struct {
+	m, half int64
+	sh      uint
+}
+
+func prepScales(s []kernel.Scale) []rescale {
+	out := make([]rescale, len(s))
+	for i, v := range s {
+		out[i] = prepScale(v)
+	}
+	return out
+}
+
+func prepScale(v kernel.Scale) rescale {
+	return rescale{m: int64(v.Mult), half: int64(1) << v.Shift >> 1, sh: uint(v.Shift)}
+}
+
+func (r rescale) apply(x int64) int64 { return (x*r.m + r.half) >> r.sh }
+
+// requant sets dst[i] = SatInt16(scales[i].apply(acc[i] + bias[i]))
+// (bias may be nil), with ReLU if relu.
+func requant(dst []int16, acc, bias []int32, scales []rescale, relu bool) {
+	acc, scales = acc[:len(dst)], scales[:len(dst)]
+	lo := int64(-32768)
+	if relu {
+		lo = 0
+	}
+	for i := range dst {
+		a := int64(acc[i])
+		if bias != nil {
+			a += int64(bias[i])
+		}
+		dst[i] = int16(max(lo, min(32767, scales[i].apply(a))))
+	}
+}
+
+// lerpQ16 sets dst = a + ((b-a)·mu + 2^15) >> 16, saturated: the token
+// shift with a signed Q16 mix, rounded half up.
+func lerpQ16(dst, a, b []int16, mu []int32) {
+	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
+	for i := range dst {
+		d := int64(b[i]) - int64(a[i])
+		dst[i] = int16(max(-32768, min(32767, int64(a[i])+(d*int64(mu[i])+1<<15)>>16)))
+	}
+}
+
+// Step runs the network on one sub-pixel: feat are its Featurize inputs,
+// f its imgctx features (for the render), and logits the imgctx logits on
+// entry; on return logits holds the final logits bias + delta.
+func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
+	if s.q.AdaptByChannel {
+		s.obc = f.C % 3
+	}
+	s.forward(feat, nil)
+	renderQ(logits, s.o, f, &s.ri, &s.rf)
+}
+
+// StepText runs the text network on one byte: feat are its
+// TextFeaturize inputs, prev the previous byte (0 at a segment start),
+// and logits the txtctx mixture logits on entry; on return logits holds
+// the final logits (see renderTextQ).
+func (s *QState) StepText(logits []int32, feat []int16, prev byte) {
+	s.forward(feat, s.q.E[int(prev)*s.q.H:][:s.q.H])
+	renderTextQ(logits, s.o, &s.mix)
+}
+
+// forward computes the head outputs s.o (adapted bias included) from the
+// features and, for text, the token row e (accumulator units).
+func (s *QState) forward(feat []int16, e []int32) {
+	q := s.q
+	H := q.H
+	kernel.MatVecS16(s.acc, q.W1, feat, H, q.nf())
+	for i, v := range e {
+		s.acc[i] += v
+	}
+	requant(s.h1, s.acc, q.B1, q.p.s1, true)
+	hr := s.h1
+	if q.Rec() {
+		s.timeMix()
+		hr = s.hr
+	}
+	kernel.MatVecS16(s.acc, q.W2, hr, H, H)
+	requant(s.h2, s.acc, q.B2, q.p.s2, true)
+	nout := len(s.o)
+	if s.w3 != nil {
+		kernel.MatVecS32S16(s.acc, s.w3, s.h2, nout, H, headFrac)
+	} else {
+		kernel.MatVecS16(s.acc, q.W3, s.h2, nout, H)
+	}
+	ob := s.ob[s.obc]
+	for i := range s.o {
+		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(ob[i]))))
+	}
+}
+
+// renderTextQ is the integer renderText: with m(c) = logits(c) minus
+// their maximum, clamped at -32768 (kept in mix), and o in log2 Q12
+// (o[256] a Q12 factor), delta(c) = o[c] + (o[256]·m(c)) >> 8 and
+// logits(c) = m(c) + (delta(c) + 8) >> 4.
+func renderTextQ(logits []int32, o []int32, mix *[256]int32) {
+	logits = logits[:256]
+	mx := logits[0]
+	for _, v := range logits {
+		mx = max(mx, v)
+	}
+	a := int64(o[256])
+	for c, v := range logits {
+		m := max(-32768, v-mx)
+		mix[c] = m
+		d := int64(o[c]) + (a*int64(m))>>8
+		logits[c] = m + int32(max(-1<<24, min(1<<24, (d+8)>>4)))
+	}
+}
+
+// timeMix computes hr = h1 + Wo·(WKV(h1)⊙σ(xr)) and advances the state.
+func (s *QState) timeMix() {
+	q := s.q
+	H := q.H
+	lerpQ16(s.xr, s.h1, s.hp, q.MuR)
+	lerpQ16(s.xk, s.h1, s.hp, q.MuK)
+	lerpQ16(s.xv, s.h1, s.hp, q.MuV)
+	copy(s.hp, s.h1)
+	kernel.MatVecS16(s.acc, q.Wr, s.xr, H, H)
+	requant(s.r, s.acc, nil, q.p.sr, false)
+	kernel.MatVecS16(s.acc, q.Wk, s.xk, H, H)
+	requant(s.k, s.acc, nil, q.p.sk, false)
+	kernel.MatVecS16(s.acc, q.Wv, s.xv, H, H)
+	requant(s.v, s.acc, nil, q.p.sv, false)
+	for c, x := range s.xr {
+		s.y[c] = int16(max(-32768, min(32767, q.p.sg.apply(int64(x))))) // y is free until the WKV
+	}
+	kernel.SigmoidVec(s.g, s.y)
+	yShift := q.FS + q.FR - q.FY
+	for hh := 0; hh < H/HeadN; hh++ {
+		o := hh * HeadN
+		wkvQ(&s.wkv, (*[HeadN * HeadN]int32)(s.S[hh*HeadN*HeadN:]), s.k[o:o+HeadN], s.v[o:o+HeadN], s.r[o:o+HeadN],
+			q.Dec[o:o+HeadN], q.Alpha[o:o+HeadN], int(q.FS)-int(q.FV+q.FK), yShift, s.y[o:o+HeadN])
+	}
+	kernel.Gate(s.y, s.y, s.g)
+	kernel.MatVecS16(s.acc, q.Wo, s.y, H, H)
+	for c := 0; c < H; c++ {
+		s.hr[c] = kernel.SatInt16(int64(s.h1[c]) + q.p.so[c].apply(int64(s.acc[c])))
+	}
+}
+
+// wkvQ is one token of one head in integers (the float version is
+// wkvForward): kk = k/‖k‖ (Q15), b = kk⊙α (Q15), then kernel.WKV16:
+// S' = S·diag(dec) + (S·(-kk))⊗b + v⊗k, y = S'·r, with the v⊗k term
+// scaled by 2^vkShift (vkShift = FS-FV-FK). St is the head's state,
+// transposed (see kernel.WKV16).
+func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha []int32, vkShift int, yShift uint, y []int16) {
+	const N = HeadN
+	kk, b, kv, vv, rr := &sc.kk, &sc.b, &sc.kv, &sc.v, &sc.r
+	var ss int64
+	for _, x := range k[:N] {
+		ss += int64(x) * int64(x)
+	}
+	rs := int64(kernel.RsqrtQ30(uint64(max(ss, 1))))
+	lsh, rsh := uint(max(vkShift, 0)), uint(max(-vkShift, 0))
+	for j := 0; j < N; j++ {
+		kk[j] = int32(int64(k[j]) * rs >> 15)
+		b[j] = int32(int64(kk[j]) * int64(alpha[j]) >> 16)
+		kv[j] = int32(k[j]) << lsh
+		vv[j] = int32(v[j])
+		rr[j] = int32(r[j])
+	}
+	kernel.WKV16(St, kk, b, (*[N]int32)(dec), kv, vv, rr, rsh, yShift, (*[N]int16)(y))
+}
+
+// renderQ adds the rendered head (o, log2 Q12) to logits (log2 Q8): the
+// integer version of render. Relative bins: q(v) = (16v - Blend)·2/Scale
+// + RelJ in Q16, i.e. floor((16v - Blend)·floor(2^40/Scale) / 2^23) +
+// RelJ·2^16, clamped to [0, 2·RelJ·2^16]; delta = o[i] + ((o[i+1] -
+// o[i])·f) >> 16 with i = q>>16, f = q&0xffff. Hats: predictor k adds
+// (o[NRel+k]·e) >> 16 with e = 65536 - (|16v - Pred_k|·floor(2^32/Scale))
+// >> 16 where e > 0. Finally logits[v] += (delta + 8) >> 4.
+func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *[256]int32) {
+	logits = logits[:256]
+	o = o[:NOut]
+	bl, sc := int64(f.Blend), int64(max(f.Scale, 1))
+	var delta [256]int64
+	inv := (int64(1) << 40) / sc
+	// acc = (16v - Blend)·inv, stepped exactly
+	acc, step := -bl*inv, 16*inv
+	for v := range delta {
+		qv := max(0, min(2*RelJ<<16, acc>>23+RelJ<<16))
+		acc += step
+		i0, fr := qv>>16, qv&0xffff
+		ri[v], rf[v] = uint8(i0), int32(fr)
+		a, b := int64(o[i0]), int64(o[i0+1])
+		delta[v] = a + ((b-a)*fr)>>16
+	}
+	invH := (int64(1) << 32) / sc
+	for k := 0; k < imgctx.NumPred; k++ {
+		bk := int64(o[NRel+k])
+		if bk == 0 {
+			continue
+		}
+		p := int64(f.Pred[k])
+		lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4)
+		for v := lo; v <= hi; v++ {
+			d := int64(16*v) - p
+			if d < 0 {
+				d = -d
+			}
+			if e := 65536 - (d*invH)>>16; e > 0 {
+				delta[v] += (bk * e) >> 16
+			}
+		}
+	}
+	for v := range logits {
+		logits[v] += int32(max(-1<<30, min(1<<30, (delta[v]+8)>>4)))
+	}
+}
+
+// Adapt takes one integer gradient step on the head's bias after the
+// sub-pixel f was coded as tgt with the frequency table freq (the final
+// distribution, freq(v)/2^16): with dz(v) = freq(v) - 2^16·[v = tgt]
+// (the log-loss gradient with respect to the logits, Q16), the render's
+// transpose gives g[k] (relative bins: dz·(2^16-f) >> 16 to the cell's
+// left end, dz·f >> 16 to its right; hats: dz·e >> 16), and
+// ob[k] -= (g[k] + 2^(AdaptShift-1)) >> AdaptShift. No-op if AdaptShift = 0.
+// With SA3, the head matrix (kept as W3·2^headFrac in int32, arithmetic
+// modulo 2^32) also steps: gk = SA3[k].apply(g[k]) (half-up rounding),
+// w3[k][j] -= (gk·h2[j] + 2^15) >> 16 (kernel.RankOneUpdateS32, gk
+// saturated to int32).
+func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
+	sh := s.q.AdaptShift
+	if sh == 0 {
+		return
+	}
+	var dz [256]int64
+	prev := uint32(0)
+	for v := range dz {
+		c := ft.Cum(v + 1)
+		dz[v] = int64(c - prev)
+		prev = c
+	}
+	dz[tgt] -= 65536
+	g := s.ga
+	clear(g)
+	if s.q.Text {
+		var g256 int64
+		for c, d := range dz {
+			g[c] = d
+			g256 += d * int64(s.mix[c])
+		}
+		// The exact gradient of o[256] is Σ dz·m >> 8; m runs to
+		// thousands, so at the bias rate that factor would swing within a
+		// few hundred bytes. It steps 2^8 times slower.
+		g[256] = g256 >> 16
+		s.adaptStep(g)
+		return
+	}
+	for v, d := range dz {
+		i0, fr := s.ri[v], int64(s.rf[v])
+		g[i0] += (d * (65536 - fr)) >> 16
+		g[i0+1] += (d * fr) >> 16
+	}
+	sc := int64(max(f.Scale, 1))
+	invH := (int64(1) << 32) / sc
+	for k := 0; k < imgctx.NumPred; k++ {
+		p := int64(f.Pred[k])
+		lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4)
+		var acc int64
+		for v := lo; v <= hi; v++ {
+			d := int64(16*v) - p
+			if d < 0 {
+				d = -d
+			}
+			if e := 65536 - (d*invH)>>16; e > 0 {
+				acc += (dz[v] * e) >> 16
+			}
+		}
+		g[NRel+k] += acc
+	}
+	s.adaptStep(g)
+}
+
+// adaptStep applies the head gradient g (Q16 log-loss units per head
+// output) to the adapted bias and, with SA3, to the head matrix.
+func (s *QState) adaptStep(g []int64) {
+	sh := s.q.AdaptShift
+	half := int64(1) << (sh - 1)
+	ob := s.ob[s.obc]
+	for k, gk := range g {
+		ob[k] = int32(max(-1<<24, min(1<<24, int64(ob[k])-(gk+half)>>sh)))
+	}
+	if s.w3 == nil {
+		return
+	}
+	sa := s.q.p.sa3
+	for k, gk := range g {
+		s.g3[k] = int32(max(-1<<31, min(1<<31-1, sa[k].apply(gk))))
+	}
+	kernel.RankOneUpdateS32(s.w3, s.g3, s.h2, len(g), s.q.H)
+}
+
+// headFrac is the number of extra fractional bits of the adapted head
+// matrix.
+const headFrac = 8
