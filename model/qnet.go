@@ -8,11 +8,26 @@ import (
 	"github.com/dcar-archiver/dcar/model/kernel"
 )
 
-// QNet is the integer form of Net: the definition the image codec's
-// encoder and decoder share. Every operation is on integers (int16
-// activations, int16 weights of at most ±WeightMax, int32/int64
-// accumulators, fixed shifts and kernel.Scale requantisation), so its
-// output is the same on every machine and code path.
+// Render grid of the relative head: bins at u = (16v - Blend)/Scale =
+// (j - RelJ)*RelStep, j = 0..2*RelJ, piecewise-linear in between and
+// constant beyond.
+const (
+	RelJ    = 20
+	RelStep = 0.5
+	NRel    = 2*RelJ + 1
+	// NOut is the head width: NRel relative bins + one hat kernel per
+	// predictor of the bank.
+	NOut = NRel + imgctx.NumPred
+	// HeadN is the time-mix head size.
+	HeadN = 16
+)
+
+// QNet is the integer form of the float network train.Net (model/train
+// quantises one into a QNet): the definition the codecs' encoder and
+// decoder share. Every operation is on integers (int16 activations,
+// int16 weights of at most ±WeightMax, int32/int64 accumulators, fixed
+// shifts and kernel.Scale requantisation), so its output is the same on
+// every machine and code path.
 //
 // Q formats (value = integer · 2^-F):
 //
@@ -110,7 +125,7 @@ type QState struct {
 	wkv                         wkvScratch
 	ob                          [3][]int32 // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
 	obc                         int        // adaptation context of the current sub-pixel
-	w3                          []int32    // adapted head matrix, W3·2^headFrac (nil: W3 as shipped)
+	w3                          []int32    // adapted head matrix, W3·2^HeadFrac (nil: W3 as shipped)
 	g3                          []int32    // its gradient step per row
 	ga                          []int64    // Adapt's gradient per head output (scratch)
 	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
@@ -142,7 +157,7 @@ func (q *QNet) NewState() *QState {
 	if q.SA3 != nil {
 		s.w3 = make([]int32, len(q.W3))
 		for i, w := range q.W3 {
-			s.w3[i] = int32(w) << headFrac
+			s.w3[i] = int32(w) << HeadFrac
 		}
 	}
 	return s
@@ -260,7 +275,7 @@ func (s *QState) forward(feat []int16, e []int32) {
 	requant(s.h2, s.acc, q.B2, q.p.s2, true)
 	nout := len(s.o)
 	if s.w3 != nil {
-		kernel.MatVecS32S16(s.acc, s.w3, s.h2, nout, H, headFrac)
+		kernel.MatVecS32S16(s.acc, s.w3, s.h2, nout, H, HeadFrac)
 	} else {
 		kernel.MatVecS16(s.acc, q.W3, s.h2, nout, H)
 	}
@@ -270,7 +285,7 @@ func (s *QState) forward(feat []int16, e []int32) {
 	}
 }
 
-// renderTextQ is the integer renderText: with m(c) = logits(c) minus
+// renderTextQ is the integer form of train's renderText: with m(c) = logits(c) minus
 // their maximum, clamped at -32768 (kept in mix), and o in log2 Q12
 // (o[256] a Q12 factor), delta(c) = o[c] + (o[256]·m(c)) >> 8 and
 // logits(c) = m(c) + (delta(c) + 8) >> 4.
@@ -321,10 +336,10 @@ func (s *QState) timeMix() {
 }
 
 // wkvQ is one token of one head in integers (the float version is
-// wkvForward): kk = k/‖k‖ (Q15), b = kk⊙α (Q15), then kernel.WKV16:
-// S' = S·diag(dec) + (S·(-kk))⊗b + v⊗k, y = S'·r, with the v⊗k term
-// scaled by 2^vkShift (vkShift = FS-FV-FK). St is the head's state,
-// transposed (see kernel.WKV16).
+// train's wkvForward): kk = k/‖k‖ (Q15), b = kk⊙α (Q15), then
+// kernel.WKV16: S' = S·diag(dec) + (S·(-kk))⊗b + v⊗k, y = S'·r, with the
+// v⊗k term scaled by 2^vkShift (vkShift = FS-FV-FK). St is the head's
+// state, transposed (see kernel.WKV16).
 func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha []int32, vkShift int, yShift uint, y []int16) {
 	const N = HeadN
 	kk, b, kv, vv, rr := &sc.kk, &sc.b, &sc.kv, &sc.v, &sc.r
@@ -345,7 +360,7 @@ func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha 
 }
 
 // renderQ adds the rendered head (o, log2 Q12) to logits (log2 Q8): the
-// integer version of render. Relative bins: q(v) = (16v - Blend)·2/Scale
+// integer version of train's render. Relative bins: q(v) = (16v - Blend)·2/Scale
 // + RelJ in Q16, i.e. floor((16v - Blend)·floor(2^40/Scale) / 2^23) +
 // RelJ·2^16, clamped to [0, 2·RelJ·2^16]; delta = o[i] + ((o[i+1] -
 // o[i])·f) >> 16 with i = q>>16, f = q&0xffff. Hats: predictor k adds
@@ -397,7 +412,7 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 // transpose gives g[k] (relative bins: dz·(2^16-f) >> 16 to the cell's
 // left end, dz·f >> 16 to its right; hats: dz·e >> 16), and
 // ob[k] -= (g[k] + 2^(AdaptShift-1)) >> AdaptShift. No-op if AdaptShift = 0.
-// With SA3, the head matrix (kept as W3·2^headFrac in int32, arithmetic
+// With SA3, the head matrix (kept as W3·2^HeadFrac in int32, arithmetic
 // modulo 2^32) also steps: gk = SA3[k].apply(g[k]) (half-up rounding),
 // w3[k][j] -= (gk·h2[j] + 2^15) >> 16 (kernel.RankOneUpdateS32, gk
 // saturated to int32).
@@ -473,6 +488,6 @@ func (s *QState) adaptStep(g []int64) {
 	kernel.RankOneUpdateS32(s.w3, s.g3, s.h2, len(g), s.q.H)
 }
 
-// headFrac is the number of extra fractional bits of the adapted head
+// HeadFrac is the number of extra fractional bits of the adapted head
 // matrix.
-const headFrac = 8
+const HeadFrac = 8

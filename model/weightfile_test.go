@@ -9,17 +9,8 @@ import (
 	"testing"
 )
 
-// shippedFile returns the bytes of the default shipped weight file.
-func shippedFile(t testing.TB) []byte {
-	b, err := weightFS.ReadFile("weights/" + DefaultWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestWeightFileRoundTrip(t *testing.T) {
-	b := shippedFile(t)
+	b := shippedFile(t, DefaultWeights)
 	f, err := DecodeWeightFile(b)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +36,7 @@ func TestWeightFileRoundTrip(t *testing.T) {
 }
 
 func TestWeightFileDamage(t *testing.T) {
-	b := shippedFile(t)
+	b := shippedFile(t, DefaultWeights)
 	rng := rand.New(rand.NewPCG(2, 3))
 	for i := 0; i < 200; i++ {
 		c := append([]byte(nil), b...)
@@ -65,7 +56,7 @@ func TestWeightFileDamage(t *testing.T) {
 }
 
 func FuzzDecodeWeightFile(f *testing.F) {
-	f.Add(shippedFile(f))
+	f.Add(shippedFile(f, DefaultWeights))
 	small := &WeightFile{Meta: map[string]string{"a": "b"}, Tensors: []FileTensor{F32Tensor("x", []int{2}, []float32{1, 2})}}
 	sb, _ := small.Encode()
 	f.Add(sb)

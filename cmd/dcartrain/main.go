@@ -29,6 +29,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/imgctx"
+	"github.com/dcar-archiver/dcar/model/train"
 )
 
 var (
@@ -92,20 +93,20 @@ type job struct {
 	keep   func(y int) bool
 }
 
-func extractAll(jobs []job) (*model.Set, error) {
-	return extractParallel(len(jobs), func(i int) (*model.Set, error) {
+func extractAll(jobs []job) (*train.Set, error) {
+	return extractParallel(len(jobs), func(i int) (*train.Set, error) {
 		j := jobs[i]
 		pix, w, h, err := loadRGB(j.file, j.cw, j.ch)
 		if err != nil {
 			return nil, err
 		}
-		return model.Extract(pix, w, h, 3, j.keep)
+		return train.Extract(pix, w, h, 3, j.keep)
 	})
 }
 
 // extractParallel runs extract(0..n-1) on -j workers and joins the sets.
-func extractParallel(n int, extract func(i int) (*model.Set, error)) (*model.Set, error) {
-	sets := make([]*model.Set, n)
+func extractParallel(n int, extract func(i int) (*train.Set, error)) (*train.Set, error) {
+	sets := make([]*train.Set, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, *workers)
@@ -124,7 +125,7 @@ func extractParallel(n int, extract func(i int) (*model.Set, error)) (*model.Set
 			return nil, err
 		}
 	}
-	return model.Concat(sets), nil
+	return train.Concat(sets), nil
 }
 
 func main() {
@@ -137,7 +138,7 @@ func main() {
 		trainUnified()
 		return
 	}
-	train()
+	trainImage()
 }
 
 // runLogger opens the run's log (appending) and logs the arguments.
@@ -155,7 +156,7 @@ func runLogger() *log.Logger {
 // imageSets extracts the training rows (-rows, -row-off, -train-cw/ch)
 // and the validation rows (every -val-rows-th row of the 512x384 hold-out
 // crops).
-func imageSets(logger *log.Logger) (tr, val *model.Set) {
+func imageSets(logger *log.Logger) (tr, val *train.Set) {
 	trainF, holdF := split()
 	t0 := time.Now()
 	var jobs []job
@@ -181,7 +182,7 @@ func imageSets(logger *log.Logger) (tr, val *model.Set) {
 
 // seqStarts lists the valid training sequence starts of s: inside one
 // run, full length.
-func seqStarts(s *model.Set, seq int) []int {
+func seqStarts(s *train.Set, seq int) []int {
 	var starts []int
 	for i, st := range s.Starts {
 		end := s.N
@@ -195,24 +196,24 @@ func seqStarts(s *model.Set, seq int) []int {
 	return starts
 }
 
-func train() {
+func trainImage() {
 	logger := runLogger()
 	tr, val := imageSets(logger)
 	var err error
-	net := model.NewNet(model.Config{H: *hid, Rec: *rec}, *seed)
+	net := train.NewNet(train.Config{H: *hid, Rec: *rec}, *seed)
 	if *initFrom != "" {
-		if net, err = model.Load(*initFrom); err != nil {
+		if net, err = train.Load(*initFrom); err != nil {
 			log.Fatal(err)
 		}
 		logger.Printf("initialised from %s (%v)", *initFrom, net.Cfg)
 	}
-	opt := model.NewAdamW(net, *lr, *wd)
+	opt := train.NewAdamW(net, *lr, *wd)
 	ckpt := filepath.Join(*dir, *runName+".ckpt")
 	starts := seqStarts(tr, *seqLen)
 	rng := rand.New(rand.NewPCG(*seed, 99))
 	g := make([]float32, len(net.P))
-	var b model.Batch
-	var w model.Work
+	var b train.Batch
+	var w train.Work
 	doVal := func(step int) {
 		st, _ := net.Evaluate(val, *seqLen, 8192, false)
 		logger.Printf("step %d val %v", step, st)
@@ -272,10 +273,10 @@ func periodic(last *time.Time, fn func()) {
 }
 
 func evaluate() {
-	var net *model.Net
+	var net *train.Net
 	var err error
 	if *loadU != "" {
-		u, err := model.LoadUnified(*loadU)
+		u, err := train.LoadUnified(*loadU)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -289,9 +290,9 @@ func evaluate() {
 		}
 		net = u.Img
 	} else if *load != "" {
-		net, err = model.Load(*load)
+		net, err = train.Load(*load)
 	} else {
-		net = model.NewNet(model.Config{H: *hid, Rec: *rec}, 1) // zero head: imgctx alone
+		net = train.NewNet(train.Config{H: *hid, Rec: *rec}, 1) // zero head: imgctx alone
 	}
 	if err != nil {
 		log.Fatal(err)
@@ -306,7 +307,7 @@ func evaluate() {
 	}
 	var qn *model.QNet
 	if *intEval || *export != "" {
-		if qn, err = model.QuantizeAdapt(net, calibBatch(), *seqLen, *adapt, *adaptHead); err != nil {
+		if qn, err = train.QuantizeAdapt(net, calibBatch(), *seqLen, *adapt, *adaptHead); err != nil {
 			log.Fatal(err)
 		}
 		qn.AdaptByChannel = *adaptCh
@@ -340,7 +341,7 @@ func evaluate() {
 	} else {
 		_, files = split()
 	}
-	var tot model.Stats
+	var tot train.Stats
 	intBytes := 0
 	t0 := time.Now()
 	for _, f := range files {
@@ -348,7 +349,7 @@ func evaluate() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		s, err := model.Extract(pix, w, h, 3, nil)
+		s, err := train.Extract(pix, w, h, 3, nil)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -388,13 +389,13 @@ func evaluate() {
 
 // benchNet times single-sample inference (features already extracted)
 // on one core: Stepper.Delta only, and the int logit conversion.
-func benchNet(net *model.Net) {
+func benchNet(net *train.Net) {
 	_, hold := split()
 	pix, w, h, err := loadRGB(hold[0], 128, 64)
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err := model.Extract(pix, w, h, 3, nil)
+	s, err := train.Extract(pix, w, h, 3, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -405,7 +406,7 @@ func benchNet(net *model.Net) {
 	for rep := 0; rep < 5; rep++ {
 		t0 := time.Now()
 		for i := 0; i < s.N; i++ {
-			st.Delta(d[:], s.Feat[i*model.NF:(i+1)*model.NF], s.Aux[i*model.NAux:(i+1)*model.NAux])
+			st.Delta(d[:], s.Feat[i*model.NF:(i+1)*model.NF], s.Aux[i*train.NAux:(i+1)*train.NAux])
 			for v := range d {
 				li[v] = int32(s.Bias[i*256+v]) + int32(math.RoundToEven(float64(d[v])*(256/math.Ln2)))
 			}
@@ -418,7 +419,7 @@ func benchNet(net *model.Net) {
 
 // calibBatch gathers sequences from training images (never evaluation
 // data) for choosing the integer network's activation formats.
-func calibBatch() *model.Batch {
+func calibBatch() *train.Batch {
 	trainF, _ := split()
 	var jobs []job
 	for _, f := range trainF[:min(6, len(trainF))] {
@@ -428,8 +429,8 @@ func calibBatch() *model.Batch {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b := &model.Batch{}
-	for _, c := range model.Chunks(s, *seqLen) {
+	b := &train.Batch{}
+	for _, c := range train.Chunks(s, *seqLen) {
 		b.Gather(s, c[0], c[1])
 	}
 	return b
@@ -437,7 +438,7 @@ func calibBatch() *model.Batch {
 
 // onlineExperiment compares the cross-entropy of the trained head with
 // an online-adapted one on hold-out crops (training data only).
-func onlineExperiment(net *model.Net) {
+func onlineExperiment(net *train.Net) {
 	var lb, lh float64
 	if _, err := fmt.Sscanf(*online, "%g,%g", &lb, &lh); err != nil {
 		log.Fatal(err)
@@ -450,7 +451,7 @@ func onlineExperiment(net *model.Net) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		s, err := model.Extract(pix, w, h, 3, nil)
+		s, err := train.Extract(pix, w, h, 3, nil)
 		if err != nil {
 			log.Fatal(err)
 		}

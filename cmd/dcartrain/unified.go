@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/train"
 	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
@@ -135,8 +136,8 @@ func textFiles(budget int64) (train, hold []string) {
 
 // extractTexts extracts each file as its own segment(s) (4 MiB blocks,
 // as dcar writes them), keeping at most maxPer bytes per file (0: all).
-func extractTexts(files []string, maxPer int) *model.Set {
-	s, _ := extractParallel(len(files), func(i int) (*model.Set, error) {
+func extractTexts(files []string, maxPer int) *train.Set {
+	s, _ := extractParallel(len(files), func(i int) (*train.Set, error) {
 		b, err := os.ReadFile(files[i])
 		if err != nil || len(b) == 0 {
 			return nil, nil // unreadable or empty: skipped
@@ -144,7 +145,7 @@ func extractTexts(files []string, maxPer int) *model.Set {
 		if maxPer > 0 && len(b) > maxPer {
 			b = b[:maxPer]
 		}
-		return model.ExtractText(b, 4<<20), nil
+		return train.ExtractText(b, 4<<20), nil
 	})
 	return s
 }
@@ -156,28 +157,28 @@ func trainUnified() {
 	ttr := extractTexts(txF, 0)
 	tval := extractTexts(txHold, 128<<10)
 	logger.Printf("text: train %d bytes (%d files), val %d bytes (%d files) in %v", ttr.N, len(txF), tval.N, len(txHold), time.Since(t0).Round(time.Second))
-	var itr, ival *model.Set
+	var itr, ival *train.Set
 	if !*textOnly {
 		itr, ival = imageSets(logger)
 	}
 	var err error
 	debug.FreeOSMemory() // the extraction's garbage: the sets are most of the memory
 	ckpt := filepath.Join(*dir, *runName+".ckpt")
-	var u *model.Unified
+	var u *train.Unified
 	if *resumeU {
-		if u, err = model.LoadUnified(ckpt); err != nil {
+		if u, err = train.LoadUnified(ckpt); err != nil {
 			log.Fatal(err)
 		}
 		logger.Printf("resumed %s (%+v)", ckpt, u.Cfg)
 	} else {
-		var init *model.Net
+		var init *train.Net
 		if *initFrom != "" {
-			if init, err = model.Load(*initFrom); err != nil {
+			if init, err = train.Load(*initFrom); err != nil {
 				log.Fatal(err)
 			}
 		}
-		cfg := model.UConfig{H: *hid, Switch: !*noSwitch, MoE: !*noMoE, Hs: *shared, HiRA: *hiraR, NoTokens: *noTokens}
-		if u, err = model.NewUnified(cfg, init, *seed); err != nil {
+		cfg := train.UConfig{H: *hid, Switch: !*noSwitch, MoE: !*noMoE, Hs: *shared, HiRA: *hiraR, NoTokens: *noTokens}
+		if u, err = train.NewUnified(cfg, init, *seed); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -186,7 +187,7 @@ func trainUnified() {
 	}
 	logger.Printf("unified %+v: %d trained parameters (image net %d, text net %d)", u.Cfg, len(u.U), len(u.Img.P), len(u.Txt.P))
 	imgBefore := slices.Clone(u.Img.P)
-	opt := model.NewAdamWN(len(u.U), *lr, *wd)
+	opt := train.NewAdamWN(len(u.U), *lr, *wd)
 	doVal := func(step int) {
 		u.Sync()
 		st, _ := u.Txt.Evaluate(tval, *textSeq, 8192, false)
@@ -207,8 +208,8 @@ func trainUnified() {
 	g := make([]float32, len(u.U))
 	gI := make([]float32, len(u.Img.P))
 	gT := make([]float32, len(u.Txt.P))
-	var bi, bt model.Batch
-	var wi, wt model.Work
+	var bi, bt train.Batch
+	var wi, wt train.Work
 	budget := time.Duration(*minutes * float64(time.Minute))
 	tStart, lastVal := time.Now(), time.Now()
 	var emaI, emaT float64
@@ -290,7 +291,7 @@ var (
 // initialisation, which would only add noise when such a byte shows up.
 // Zero is the neutral row. Training never saw these rows, so its loss is
 // unchanged.
-func zeroUnseen(u *model.Unified) {
+func zeroUnseen(u *train.Unified) {
 	tr, _ := textFiles(int64(*textMB * (1 << 20)))
 	var seen [256]bool
 	for _, f := range tr {
@@ -309,19 +310,19 @@ func zeroUnseen(u *model.Unified) {
 
 // textCalib gathers text training sequences (never evaluation data) for
 // the text network's activation formats.
-func textCalib() *model.Batch {
+func textCalib() *train.Batch {
 	tr, _ := textFiles(1 << 20)
 	files := []string{tr[0], tr[len(tr)-1], tr[len(tr)/2]}
 	s := extractTexts(files, 64<<10)
-	b := &model.Batch{}
-	for _, c := range model.Chunks(s, *textSeq) {
+	b := &train.Batch{}
+	for _, c := range train.Chunks(s, *textSeq) {
 		b.Gather(s, c[0], c[1])
 	}
 	return b
 }
 
-func quantizeText(u *model.Unified) *model.QNet {
-	qt, err := model.QuantizeAdapt(u.Txt, textCalib(), *textSeq, *adaptT, *adaptHeadT)
+func quantizeText(u *train.Unified) *model.QNet {
+	qt, err := train.QuantizeAdapt(u.Txt, textCalib(), *textSeq, *adaptT, *adaptHeadT)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -330,9 +331,9 @@ func quantizeText(u *model.Unified) *model.QNet {
 
 // exportDual quantises both modalities of u and writes the unified
 // weight file.
-func exportDual(u *model.Unified) {
+func exportDual(u *train.Unified) {
 	zeroUnseen(u)
-	qi, err := model.QuantizeAdapt(u.Img, calibBatch(), *seqLen, *adapt, *adaptHead)
+	qi, err := train.QuantizeAdapt(u.Img, calibBatch(), *seqLen, *adapt, *adaptHead)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -362,7 +363,7 @@ func exportDual(u *model.Unified) {
 // segment (up to 4 MiB, as dcar's blocks): ctx-text (txtctx alone) and
 // the integer text network, decoded back and compared; also the float
 // network's cross-entropy.
-func evalText(u *model.Unified) {
+func evalText(u *train.Unified) {
 	qt := quantizeText(u)
 	files := strings.Split(*evalFiles, ",")
 	if *evalFiles == "" {
@@ -390,7 +391,7 @@ func evalText(u *model.Unified) {
 				log.Fatalf("%s: text network round trip failed: %v", f, err)
 			}
 			t3 := time.Now()
-			s := model.ExtractText(seg, 4<<20)
+			s := train.ExtractText(seg, 4<<20)
 			st, _ := u.Txt.Evaluate(s, *textSeq, 8192, false)
 			ce += st.NetBits
 			ceBase += st.BaseBits

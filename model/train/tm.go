@@ -1,8 +1,9 @@
-package model
+package train
 
 import (
 	"math"
 
+	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/kernel"
 )
 
@@ -41,8 +42,8 @@ func (n *Net) tmStatic(w *tmWork) {
 
 func (n *Net) tmForward(w *tmWork, out, h []float32, first []bool, R int) {
 	H := n.Cfg.H
-	Hh := H / HeadN
-	NN := HeadN * HeadN
+	Hh := H / model.HeadN
+	NN := model.HeadN * model.HeadN
 	n.tmStatic(w)
 	for _, p := range []*[]float32{&w.xr, &w.xk, &w.xv, &w.r, &w.kr, &w.kk, &w.v, &w.g, &w.y, &w.z, &w.sa} {
 		*p = grow(*p, R*H)
@@ -75,28 +76,28 @@ func (n *Net) tmForward(w *tmWork, out, h []float32, first []bool, R int) {
 	}
 	for r := 0; r < R; r++ {
 		for hh := 0; hh < Hh; hh++ {
-			o := r*H + hh*HeadN
+			o := r*H + hh*model.HeadN
 			var ss float64
-			for j := 0; j < HeadN; j++ {
+			for j := 0; j < model.HeadN; j++ {
 				ss += float64(w.kr[o+j]) * float64(w.kr[o+j])
 			}
 			nm := float32(math.Sqrt(ss + 1e-12))
 			w.knorm[r*Hh+hh] = nm
-			for j := 0; j < HeadN; j++ {
+			for j := 0; j < model.HeadN; j++ {
 				w.kk[o+j] = w.kr[o+j] / nm
 			}
 		}
 	}
 	for r := 0; r < R; r++ {
 		for hh := 0; hh < Hh; hh++ {
-			o := r*H + hh*HeadN
+			o := r*H + hh*model.HeadN
 			Sp := w.zero
 			if !first[r] {
 				Sp = w.states[((r-1)*Hh+hh)*NN : ((r-1)*Hh+hh+1)*NN]
 			}
 			S := w.states[(r*Hh+hh)*NN : (r*Hh+hh+1)*NN]
-			wkvForward(HeadN, Sp, S, w.kk[o:o+HeadN], w.kr[o:o+HeadN], w.v[o:o+HeadN], w.r[o:o+HeadN],
-				w.dec[hh*HeadN:hh*HeadN+HeadN], w.al[hh*HeadN:hh*HeadN+HeadN], w.sa[o:o+HeadN], w.y[o:o+HeadN])
+			wkvForward(model.HeadN, Sp, S, w.kk[o:o+model.HeadN], w.kr[o:o+model.HeadN], w.v[o:o+model.HeadN], w.r[o:o+model.HeadN],
+				w.dec[hh*model.HeadN:hh*model.HeadN+model.HeadN], w.al[hh*model.HeadN:hh*model.HeadN+model.HeadN], w.sa[o:o+model.HeadN], w.y[o:o+model.HeadN])
 		}
 	}
 	for i := 0; i < R*H; i++ {
@@ -112,13 +113,13 @@ func (n *Net) tmForward(w *tmWork, out, h []float32, first []bool, R int) {
 // (gradient of h) and accumulates parameter gradients into g.
 func (n *Net) tmBackward(w *tmWork, g *Net, dh, dout, h []float32, first []bool, R int) {
 	H := n.Cfg.H
-	Hh := H / HeadN
-	NN := HeadN * HeadN
+	Hh := H / model.HeadN
+	NN := model.HeadN * model.HeadN
 	for _, p := range []*[]float32{&w.dz, &w.dxr, &w.dxk, &w.dxv, &w.dr, &w.dk, &w.dv, &w.dkk, &w.da, &w.db} {
 		*p = grow(*p, R*H)
 		clear(*p)
 	}
-	w.dsa = grow(w.dsa, HeadN)
+	w.dsa = grow(w.dsa, model.HeadN)
 	w.dS = grow(w.dS, Hh*NN)
 	copy(dh, dout[:R*H])
 	kernel.SgemmTN(H, H, R, dout, H, w.z, H, g.Wo, H, true)
@@ -136,32 +137,32 @@ func (n *Net) tmBackward(w *tmWork, g *Net, dh, dout, h []float32, first []bool,
 			clear(w.dS)
 		}
 		for hh := 0; hh < Hh; hh++ {
-			o := r*H + hh*HeadN
-			e := o + HeadN
+			o := r*H + hh*model.HeadN
+			e := o + model.HeadN
 			Sp := w.zero
 			if !first[r] {
 				Sp = w.states[((r-1)*Hh+hh)*NN : ((r-1)*Hh+hh+1)*NN]
 			}
 			S := w.states[(r*Hh+hh)*NN : (r*Hh+hh+1)*NN]
-			c0 := hh * HeadN
-			wkvBackward(HeadN, Sp, S, w.dS[hh*NN:(hh+1)*NN], w.dsa, w.kk[o:e], w.kr[o:e], w.v[o:e], w.r[o:e], w.sa[o:e],
-				w.dec[c0:c0+HeadN], w.al[c0:c0+HeadN], dy[o:e], w.dr[o:e], w.dk[o:e], w.dv[o:e], w.da[o:e], w.db[o:e], ddec[c0:c0+HeadN])
+			c0 := hh * model.HeadN
+			wkvBackward(model.HeadN, Sp, S, w.dS[hh*NN:(hh+1)*NN], w.dsa, w.kk[o:e], w.kr[o:e], w.v[o:e], w.r[o:e], w.sa[o:e],
+				w.dec[c0:c0+model.HeadN], w.al[c0:c0+model.HeadN], dy[o:e], w.dr[o:e], w.dk[o:e], w.dv[o:e], w.da[o:e], w.db[o:e], ddec[c0:c0+model.HeadN])
 		}
 	}
 	// kk = kr/‖kr‖ (a = -kk, b = kk⊙α), k = kr
 	for r := 0; r < R; r++ {
 		for hh := 0; hh < Hh; hh++ {
-			o := r*H + hh*HeadN
+			o := r*H + hh*model.HeadN
 			nm := w.knorm[r*Hh+hh]
 			var dot float32
-			for j := 0; j < HeadN; j++ {
-				c := hh*HeadN + j
+			for j := 0; j < model.HeadN; j++ {
+				c := hh*model.HeadN + j
 				dkk := -w.da[o+j] + w.db[o+j]*w.al[c]
 				dal[c] += w.db[o+j] * w.kk[o+j]
 				w.dkk[o+j] = dkk
 				dot += dkk * w.kk[o+j]
 			}
-			for j := 0; j < HeadN; j++ {
+			for j := 0; j < model.HeadN; j++ {
 				w.dk[o+j] += (w.dkk[o+j] - w.kk[o+j]*dot) / nm
 			}
 		}

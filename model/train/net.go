@@ -1,25 +1,12 @@
-package model
+package train
 
 import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/imgctx"
 	"github.com/dcar-archiver/dcar/model/kernel"
-)
-
-// Render grid of the relative head: bins at u = (16v - Blend)/Scale =
-// (j - RelJ)*RelStep, j = 0..2*RelJ, piecewise-linear in between and
-// constant beyond.
-const (
-	RelJ    = 20
-	RelStep = 0.5
-	NRel    = 2*RelJ + 1
-	// NOut is the head width: NRel relative bins + one hat kernel per
-	// predictor of the bank.
-	NOut = NRel + imgctx.NumPred
-	// HeadN is the time-mix head size.
-	HeadN = 16
 )
 
 const ln2 = math.Ln2
@@ -43,17 +30,17 @@ type Config struct {
 // nf returns the input width of the modality.
 func (c Config) nf() int {
 	if c.Text {
-		return NFT
+		return model.NFT
 	}
-	return NF
+	return model.NF
 }
 
 // nout returns the head width of the modality.
 func (c Config) nout() int {
 	if c.Text {
-		return NOutT
+		return model.NOutT
 	}
-	return NOut
+	return model.NOut
 }
 
 // Net is the parameter vector with named views.
@@ -125,7 +112,7 @@ func NewNet(cfg Config, seed uint64) *Net {
 		for i := 0; i < H; i++ {
 			n.MuR[i], n.MuK[i], n.MuV[i] = 0.5, 0.5, 0.5
 			// decays from fast to slow across channels
-			n.W0[i] = float32(-3 + 6*float64(i%HeadN)/float64(HeadN-1))
+			n.W0[i] = float32(-3 + 6*float64(i%model.HeadN)/float64(model.HeadN-1))
 		}
 		gauss(n.Wr, math.Sqrt(1.0/float64(H)))
 		gauss(n.Wk, math.Sqrt(1.0/float64(H)))
@@ -345,15 +332,15 @@ func colSum(g, d []float32, R, n int) {
 func render(delta []float32, o, aux []float32) {
 	bl, sc := aux[0], aux[1]
 	inv := 1 / sc
-	rel := o[:NRel]
+	rel := o[:model.NRel]
 	for v := 0; v < 256; v++ {
-		q := (float32(16*v)-bl)*inv*(1/RelStep) + RelJ
+		q := (float32(16*v)-bl)*inv*(1/model.RelStep) + model.RelJ
 		if q <= 0 {
 			delta[v] = rel[0]
 			continue
 		}
-		if q >= 2*RelJ {
-			delta[v] = rel[2*RelJ]
+		if q >= 2*model.RelJ {
+			delta[v] = rel[2*model.RelJ]
 			continue
 		}
 		i0 := int(q)
@@ -361,7 +348,7 @@ func render(delta []float32, o, aux []float32) {
 		delta[v] = (1-f)*rel[i0] + f*rel[i0+1]
 	}
 	for k := 0; k < imgctx.NumPred; k++ {
-		bk := o[NRel+k]
+		bk := o[model.NRel+k]
 		p := aux[2+k]
 		lo := max(0, int(math.Ceil(float64((p-sc)/16))))
 		hi := min(255, int((p+sc)/16))
@@ -386,14 +373,14 @@ func renderBack(do, dz, aux []float32) {
 	bl, sc := aux[0], aux[1]
 	inv := 1 / sc
 	for v := 0; v < 256; v++ {
-		q := (float32(16*v)-bl)*inv*(1/RelStep) + RelJ
+		q := (float32(16*v)-bl)*inv*(1/model.RelStep) + model.RelJ
 		d := dz[v]
 		if q <= 0 {
 			do[0] += d
 			continue
 		}
-		if q >= 2*RelJ {
-			do[2*RelJ] += d
+		if q >= 2*model.RelJ {
+			do[2*model.RelJ] += d
 			continue
 		}
 		i0 := int(q)
@@ -412,7 +399,7 @@ func renderBack(do, dz, aux []float32) {
 				s += dz[v] * e
 			}
 		}
-		do[NRel+k] += s
+		do[model.NRel+k] += s
 	}
 }
 

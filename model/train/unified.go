@@ -1,4 +1,4 @@
-package model
+package train
 
 import (
 	"encoding/binary"
@@ -92,10 +92,10 @@ var hiraNames = map[string]bool{"W1": true, "Wr": true, "Wk": true, "Wv": true, 
 // HiRA branches start with B = 0, so the initial function is unchanged.
 func NewUnified(cfg UConfig, img *Net, seed uint64) (*Unified, error) {
 	if img != nil && (img.Cfg.H != cfg.H || !img.Cfg.Rec || img.Cfg.Text) {
-		return nil, errors.New("model: init network must be an image network with time-mix and the same H")
+		return nil, errors.New("train: init network must be an image network with time-mix and the same H")
 	}
 	if cfg.MoE && (cfg.Hs <= 0 || cfg.Hs >= cfg.H) {
-		return nil, errors.New("model: MoE needs 0 < Hs < H")
+		return nil, errors.New("train: MoE needs 0 < Hs < H")
 	}
 	u := &Unified{Cfg: cfg}
 	u.Img = NewNet(Config{H: cfg.H, Rec: true, Start: true}, seed)
@@ -315,7 +315,7 @@ func LoadUnified(path string) (*Unified, error) {
 		return nil, err
 	}
 	if len(b) < 32 || string(b[:8]) != uckptMagic {
-		return nil, errors.New("model: bad unified checkpoint")
+		return nil, errors.New("train: bad unified checkpoint")
 	}
 	v := func(i int) int { return int(binary.LittleEndian.Uint32(b[8+4*i:])) }
 	cfg := UConfig{H: v(0), Switch: v(1) == 1, MoE: v(2)&1 == 1, NoTokens: v(2)&2 != 0, Hs: v(3), HiRA: v(4)}
@@ -324,7 +324,7 @@ func LoadUnified(path string) (*Unified, error) {
 		return nil, err
 	}
 	if v(5) != len(u.U) || len(b) != 32+4*len(u.U) {
-		return nil, errors.New("model: unified checkpoint size mismatch")
+		return nil, errors.New("train: unified checkpoint size mismatch")
 	}
 	for i := range u.U {
 		u.U[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[32+4*i:]))

@@ -1,4 +1,4 @@
-package model
+package train
 
 import (
 	"encoding/binary"
@@ -183,14 +183,14 @@ func Load(path string) (*Net, error) {
 		return nil, err
 	}
 	if len(b) < 20 || string(b[:8]) != ckptMagic {
-		return nil, errors.New("model: bad checkpoint")
+		return nil, errors.New("train: bad checkpoint")
 	}
 	fl := binary.LittleEndian.Uint32(b[12:])
 	cfg := Config{H: int(binary.LittleEndian.Uint32(b[8:])), Rec: fl&1 != 0, Text: fl&2 != 0, Start: fl&4 != 0}
 	np := int(binary.LittleEndian.Uint32(b[16:]))
 	n := NewNet(cfg, 1)
 	if np != len(n.P) || len(b) != 20+4*np {
-		return nil, errors.New("model: checkpoint size mismatch")
+		return nil, errors.New("train: checkpoint size mismatch")
 	}
 	for i := range n.P {
 		n.P[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[20+4*i:]))

@@ -1,9 +1,10 @@
-package model
+package train
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/kernel"
 )
 
@@ -43,7 +44,7 @@ func quantRows(w []float32, rows, cols int) ([]int16, []float64) {
 		if m == 0 {
 			m = 1
 		}
-		s := m / WeightMax
+		s := m / model.WeightMax
 		sc[i] = s
 		for j, v := range row {
 			q[i*cols+j] = int16(math.Round(float64(v) / s))
@@ -82,7 +83,7 @@ func q16(x []float32) []int32 {
 // formats from a float forward pass over calib (training data: never an
 // evaluation set). seq is the state-reset period the network was trained
 // with.
-func Quantize(n *Net, calib *Batch, seq int) (*QNet, error) {
+func Quantize(n *Net, calib *Batch, seq int) (*model.QNet, error) {
 	return QuantizeAdapt(n, calib, seq, 0, 0)
 }
 
@@ -90,14 +91,14 @@ func Quantize(n *Net, calib *Batch, seq int) (*QNet, error) {
 // at learning rate 2^-adaptShift (log2 units) if adaptShift > 0, and of
 // the head matrix at learning rate lrHead (per real weight and nat, as
 // in EvaluateOnline) if lrHead > 0.
-func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*QNet, error) {
+func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*model.QNet, error) {
 	H := n.Cfg.H
-	if H > 128 || (n.Cfg.Rec && H%HeadN != 0) {
-		return nil, fmt.Errorf("model: cannot quantise hidden size %d", H)
+	if H > 128 || (n.Cfg.Rec && H%model.HeadN != 0) {
+		return nil, fmt.Errorf("train: cannot quantise hidden size %d", H)
 	}
 	var w Work
 	n.Forward(calib, &w, nil, false)
-	q := &QNet{H: H, Seq: seq, Text: n.Cfg.Text}
+	q := &model.QNet{H: H, Seq: seq, Text: n.Cfg.Text}
 	q.FH1 = fracBits(math.Max(math.Max(maxAbs(w.h1), maxAbs(w.hr)), maxAbs(n.St)), actLimit, 0, 14)
 	q.FH2 = fracBits(maxAbs(w.h2), actLimit, 0, 14)
 	const inScale = 1.0 / featOne
@@ -140,7 +141,7 @@ func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float6
 		n.tmStatic(&tw)
 		q.Dec, q.Alpha = q16(tw.dec), q16(tw.al)
 		if q.FS+q.FR < q.FY {
-			return nil, fmt.Errorf("model: state format Q%d finer than its inputs", q.FS)
+			return nil, fmt.Errorf("train: state format Q%d finer than its inputs", q.FS)
 		}
 		q.Wo, sw = quantRows(n.Wo, H, H)
 		q.So = rowScales(sw, math.Ldexp(1, int(q.FH1)-int(q.FY)))
@@ -159,13 +160,13 @@ func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float6
 	q.AdaptShift = adaptShift
 	if lrHead > 0 {
 		if adaptShift == 0 {
-			return nil, fmt.Errorf("model: head-matrix adaptation needs bias adaptation")
+			return nil, fmt.Errorf("train: head-matrix adaptation needs bias adaptation")
 		}
-		// Δ(W3·2^headFrac)[k][j] = -lrHead·2^headFrac·2^-FH2/(2^16·sw_k)·g_k·h2_j
+		// Δ(W3·2^HeadFrac)[k][j] = -lrHead·2^HeadFrac·2^-FH2/(2^16·sw_k)·g_k·h2_j
 		// with g in Q16; SA3 carries it with 16 more bits.
 		q.SA3 = make([]kernel.Scale, len(sw))
 		for k := range q.SA3 {
-			q.SA3[k] = kernel.NewScale(lrHead * math.Ldexp(1, headFrac-int(q.FH2)) / sw[k])
+			q.SA3[k] = kernel.NewScale(lrHead * math.Ldexp(1, model.HeadFrac-int(q.FH2)) / sw[k])
 		}
 	}
 	return q, nil

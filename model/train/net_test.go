@@ -1,9 +1,11 @@
-package model
+package train
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dcar-archiver/dcar/model"
 )
 
 // synthImage is a smooth random image with noise.
@@ -161,8 +163,8 @@ func TestExtractDeterministic(t *testing.T) {
 		y := 2*k + 1
 		off := y * 60
 		for i := 0; i < 60; i++ {
-			for j := 0; j < NF; j++ {
-				if math.Float32bits(a.Feat[(off+i)*NF+j]) != math.Float32bits(b.Feat[(st+i)*NF+j]) {
+			for j := 0; j < model.NF; j++ {
+				if math.Float32bits(a.Feat[(off+i)*model.NF+j]) != math.Float32bits(b.Feat[(st+i)*model.NF+j]) {
 					t.Fatalf("feature mismatch row %d i %d j %d", y, i, j)
 				}
 			}
@@ -198,7 +200,7 @@ func TestStepper(t *testing.T) {
 			if b.First[r] {
 				st.Reset()
 			}
-			st.Delta(d[:], b.X[r*NF:(r+1)*NF], b.Aux[r*NAux:(r+1)*NAux])
+			st.Delta(d[:], b.X[r*model.NF:(r+1)*model.NF], b.Aux[r*NAux:(r+1)*NAux])
 			for v := range d {
 				if math.Abs(float64(d[v]-w.Delta[r*256+v])) > 1e-3*(1+math.Abs(float64(d[v]))) {
 					t.Fatalf("rec=%v row %d v %d: %g vs %g", rec, r, v, d[v], w.Delta[r*256+v])

@@ -1,6 +1,10 @@
-package model
+package train
 
-import "math"
+import (
+	"math"
+
+	"github.com/dcar-archiver/dcar/model"
+)
 
 // Stepper runs the network one sample at a time (the decoder's order),
 // in plain float32 loops, carrying the time-mix state.
@@ -20,8 +24,8 @@ func (n *Net) NewStepper() *Stepper {
 	for _, p := range []*[]float32{&s.h1, &s.hp, &s.hr, &s.h2, &s.xr, &s.xk, &s.xv, &s.r, &s.kr, &s.v, &s.y, &s.sa} {
 		*p = make([]float32, H)
 	}
-	s.o = make([]float32, NOut)
-	s.S = make([]float32, H*HeadN)
+	s.o = make([]float32, model.NOut)
+	s.S = make([]float32, H*model.HeadN)
 	copy(s.hp, n.St)
 	if n.Cfg.Rec {
 		n.tmStatic(&s.w)
@@ -59,7 +63,7 @@ func (s *Stepper) Delta(delta, feat, aux []float32) {
 func (s *Stepper) DeltaHead(delta, feat, aux, W3, B3 []float32) {
 	n := s.n
 	H := n.Cfg.H
-	matvec(s.h1, n.W1, feat, n.B1, NF)
+	matvec(s.h1, n.W1, feat, n.B1, model.NF)
 	for i, v := range s.h1 {
 		s.h1[i] = max(v, 0)
 	}
@@ -74,21 +78,21 @@ func (s *Stepper) DeltaHead(delta, feat, aux, W3, B3 []float32) {
 		matvec(s.r, n.Wr, s.xr, nil, H)
 		matvec(s.kr, n.Wk, s.xk, nil, H)
 		matvec(s.v, n.Wv, s.xv, nil, H)
-		var kk [HeadN]float32
-		var Sn [HeadN * HeadN]float32
-		for hh := 0; hh < H/HeadN; hh++ {
-			o := hh * HeadN
+		var kk [model.HeadN]float32
+		var Sn [model.HeadN * model.HeadN]float32
+		for hh := 0; hh < H/model.HeadN; hh++ {
+			o := hh * model.HeadN
 			var ss float64
-			for j := 0; j < HeadN; j++ {
+			for j := 0; j < model.HeadN; j++ {
 				ss += float64(s.kr[o+j]) * float64(s.kr[o+j])
 			}
 			nm := float32(math.Sqrt(ss + 1e-12))
 			for j := range kk {
 				kk[j] = s.kr[o+j] / nm
 			}
-			S := s.S[hh*HeadN*HeadN : (hh+1)*HeadN*HeadN]
-			wkvForward(HeadN, S, Sn[:], kk[:], s.kr[o:o+HeadN], s.v[o:o+HeadN], s.r[o:o+HeadN],
-				s.w.dec[o:o+HeadN], s.w.al[o:o+HeadN], s.sa[o:o+HeadN], s.y[o:o+HeadN])
+			S := s.S[hh*model.HeadN*model.HeadN : (hh+1)*model.HeadN*model.HeadN]
+			wkvForward(model.HeadN, S, Sn[:], kk[:], s.kr[o:o+model.HeadN], s.v[o:o+model.HeadN], s.r[o:o+model.HeadN],
+				s.w.dec[o:o+model.HeadN], s.w.al[o:o+model.HeadN], s.sa[o:o+model.HeadN], s.y[o:o+model.HeadN])
 			copy(S, Sn[:])
 		}
 		for c := 0; c < H; c++ {
