@@ -2,23 +2,13 @@ package train
 
 import "math"
 
-// AdamW is a plain AdamW optimiser over a Net's parameter vector; weight
-// decay applies to the weight matrices only.
+// AdamW is a plain AdamW optimiser over a parameter vector (a Net's P,
+// or a Unified's U) with a weight-decay mask (decay applies to the
+// weight matrices only).
 type AdamW struct {
 	LR, B1, B2, Eps, WD float64
 	m, v                []float32
 	t                   int
-}
-
-// NewAdamW returns an optimiser for n.
-func NewAdamW(n *Net, lr, wd float64) *AdamW {
-	return &AdamW{LR: lr, B1: 0.9, B2: 0.99, Eps: 1e-8, WD: wd, m: make([]float32, len(n.P)), v: make([]float32, len(n.P))}
-}
-
-// Step applies one update with gradient g (clipped to global norm clip
-// if clip > 0) and learning rate lr.
-func (o *AdamW) Step(n *Net, g []float32, lr, clip float64) float64 {
-	return o.StepParams(n.P, n.decayMask, g, lr, clip)
 }
 
 // NewAdamWN returns an optimiser for np parameters.
@@ -26,7 +16,19 @@ func NewAdamWN(np int, lr, wd float64) *AdamW {
 	return &AdamW{LR: lr, B1: 0.9, B2: 0.99, Eps: 1e-8, WD: wd, m: make([]float32, np), v: make([]float32, np)}
 }
 
-// StepParams is Step on a parameter vector P with its weight-decay mask.
+// NewAdamW returns an optimiser for n.
+func NewAdamW(n *Net, lr, wd float64) *AdamW {
+	return NewAdamWN(len(n.P), lr, wd)
+}
+
+// Step is StepParams on n's parameters and weight-decay mask.
+func (o *AdamW) Step(n *Net, g []float32, lr, clip float64) float64 {
+	return o.StepParams(n.P, n.decayMask, g, lr, clip)
+}
+
+// StepParams applies one update to P (weight decay where decay is true)
+// with gradient g, clipped to global norm clip if clip > 0, and learning
+// rate lr; it returns the gradient's norm before clipping.
 func (o *AdamW) StepParams(P []float32, decay []bool, g []float32, lr, clip float64) float64 {
 	var ss float64
 	for _, x := range g {

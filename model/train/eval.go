@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/model"
 )
 
 // Chunks returns the sequences used for inference over s: each run of
@@ -151,29 +151,22 @@ func (n *Net) Save(path string) error {
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(n.Cfg.H))
 	buf = binary.LittleEndian.AppendUint32(buf, rec)
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(n.P)))
-	for _, p := range n.P {
-		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(p))
-	}
-	return writeAtomic(path, buf)
+	return model.WriteFileAtomic(path, appendFloats(buf, n.P))
 }
 
-// writeAtomic writes buf to a temporary file beside path and renames it
-// over path, so a crash never leaves a half-written checkpoint.
-func writeAtomic(path string, buf []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ckpt-*")
-	if err != nil {
-		return err
+// appendFloats appends p to buf as little-endian float32 bits.
+func appendFloats(buf []byte, p []float32) []byte {
+	for _, v := range p {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
 	}
-	if _, err := tmp.Write(buf); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
+	return buf
+}
+
+// readFloats fills p from the little-endian float32 bits in b.
+func readFloats(p []float32, b []byte) {
+	for i := range p {
+		p[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // Load reads a network written by Save.
@@ -192,8 +185,6 @@ func Load(path string) (*Net, error) {
 	if np != len(n.P) || len(b) != 20+4*np {
 		return nil, errors.New("train: checkpoint size mismatch")
 	}
-	for i := range n.P {
-		n.P[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[20+4*i:]))
-	}
+	readFloats(n.P, b[20:])
 	return n, nil
 }

@@ -62,6 +62,18 @@ func textBatch(n, seq int) *Batch {
 	return b
 }
 
+// numGrad is the central difference of loss in p[i] with step eps (p[i]
+// is restored).
+func numGrad(p []float32, i int, eps float64, loss func() float64) float64 {
+	old := p[i]
+	p[i] = old + float32(eps)
+	lp := loss()
+	p[i] = old - float32(eps)
+	lm := loss()
+	p[i] = old
+	return (lp - lm) / (2 * eps)
+}
+
 func gradCheck(t *testing.T, cfg Config) {
 	b := testBatch(t, 8, 4, 12)
 	if cfg.Text {
@@ -72,6 +84,7 @@ func gradCheck(t *testing.T, cfg Config) {
 	var w Work
 	g := make([]float32, len(n.P))
 	n.Forward(b, &w, g, false)
+	loss := func() float64 { return n.Forward(b, &w, nil, false) / float64(b.R) }
 	rng := rand.New(rand.NewPCG(5, 5))
 	bad := 0
 	checked := 0
@@ -80,25 +93,12 @@ func gradCheck(t *testing.T, cfg Config) {
 		if g[i] == 0 && trial%3 != 0 {
 			continue
 		}
-		old := n.P[i]
-		const eps = 2e-3
-		n.P[i] = old + eps
-		lp := n.Forward(b, &w, nil, false)
-		n.P[i] = old - eps
-		lm := n.Forward(b, &w, nil, false)
-		n.P[i] = old
-		num := (lp - lm) / (2 * eps) / float64(b.R)
+		num := numGrad(n.P, i, 2e-3, loss)
 		an := float64(g[i])
 		checked++
 		if math.Abs(num-an) > 2e-3+0.03*math.Abs(an) {
 			// retry with a smaller step (ReLU kinks, float32 noise)
-			const e2 = 5e-4
-			n.P[i] = old + e2
-			lp = n.Forward(b, &w, nil, false)
-			n.P[i] = old - e2
-			lm = n.Forward(b, &w, nil, false)
-			n.P[i] = old
-			num = (lp - lm) / (2 * e2) / float64(b.R)
+			num = numGrad(n.P, i, 5e-4, loss)
 		}
 		if math.Abs(num-an) > 2e-3+0.03*math.Abs(an) {
 			bad++

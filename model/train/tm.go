@@ -7,16 +7,22 @@ import (
 	"github.com/dcar-archiver/dcar/model/kernel"
 )
 
-// Simplified RWKV-7 time-mix over the raster sequence (the math of
-// model/timemix.go without HiRA, GroupNorm, bonus and value residual),
-// image-specific parameters, hidden size H, heads of HeadN:
+// The time-mix: a simplified RWKV-7 layer over the sequence (the raster
+// order of sub-pixels, or the bytes of a text segment), hidden size H in
+// heads of HeadN, one modality's parameter set (Unified gathers the
+// image or the text set into each Net):
 //
-//	xr = h + (h_{t-1}-h)⊙μr   (same for xk, xv; h_{-1} = 0 at a sequence start)
+//	xr = h + (h_{t-1}-h)⊙μr   (same for xk, xv; h_{t-1} = St, or 0 without it, at a sequence start)
 //	r = Wr·xr; kr = Wk·xk; v = Wv·xv; g = σ(xr); kk = kr/‖kr‖ per head; k = kr
 //	per head: sa = S·(-kk); S = S·diag(decay) + sa⊗(kk⊙α) + v⊗k; y = S·r
 //	out = h + Wo·(y⊙g)
 //
-// decay = exp(-exp(-softplus(-w0)-0.5)), α = σ(a0), per channel.
+// decay = exp(-exp(-softplus(-w0)-0.5)) and α = σ(a0) are static per
+// channel (not computed from the input, unlike RWKV-7), and the layer
+// has no GroupNorm, bonus term or value residual. The state S starts at
+// zero in every sequence. tmForward runs a batch of sequences,
+// tmBackward its gradient; Stepper runs the same math one step at a
+// time, and model.QNet in integers.
 
 type tmWork struct {
 	xr, xk, xv, r, kr, kk, knorm, v, g, y, z []float32
@@ -27,6 +33,8 @@ type tmWork struct {
 	dz, dxr, dxk, dxv, dr, dk, dv, dkk, da, db, dsa, dS []float32
 }
 
+// tmStatic sets the per-channel decay (and exp(wl), for the backward
+// pass) and α of the time-mix from W0 and A0.
 func (n *Net) tmStatic(w *tmWork) {
 	H := n.Cfg.H
 	w.dec, w.ew, w.al = grow(w.dec, H), grow(w.ew, H), grow(w.al, H)
@@ -40,6 +48,21 @@ func (n *Net) tmStatic(w *tmWork) {
 	}
 }
 
+// shiftPrev is the token shift's h_{t-1} of channel c at row r of a
+// batch: the previous row's h, or at a sequence start the start vector
+// (zero without one).
+func (n *Net) shiftPrev(h []float32, first []bool, r, c int) float32 {
+	if !first[r] {
+		return h[(r-1)*n.Cfg.H+c]
+	}
+	if n.St != nil {
+		return n.St[c]
+	}
+	return 0
+}
+
+// tmForward writes the time-mix output for h (R rows; a sequence starts
+// where first is true) into out and keeps in w what tmBackward needs.
 func (n *Net) tmForward(w *tmWork, out, h []float32, first []bool, R int) {
 	H := n.Cfg.H
 	Hh := H / model.HeadN
@@ -56,13 +79,7 @@ func (n *Net) tmForward(w *tmWork, out, h []float32, first []bool, R int) {
 		for c := 0; c < H; c++ {
 			i := r*H + c
 			hc := h[i]
-			var hp float32
-			if !first[r] {
-				hp = h[i-H]
-			} else if n.St != nil {
-				hp = n.St[c]
-			}
-			dl := hp - hc
+			dl := n.shiftPrev(h, first, r, c) - hc
 			w.xr[i] = hc + dl*n.MuR[c]
 			w.xk[i] = hc + dl*n.MuK[c]
 			w.xv[i] = hc + dl*n.MuV[c]
@@ -182,13 +199,7 @@ func (n *Net) tmBackward(w *tmWork, g *Net, dh, dout, h []float32, first []bool,
 		for c := 0; c < H; c++ {
 			i := r*H + c
 			hc := h[i]
-			var hp float32
-			if !first[r] {
-				hp = h[i-H]
-			} else if n.St != nil {
-				hp = n.St[c]
-			}
-			dl := hp - hc
+			dl := n.shiftPrev(h, first, r, c) - hc
 			ar, ak, av := w.dxr[i], w.dxk[i], w.dxv[i]
 			g.MuR[c] += ar * dl
 			g.MuK[c] += ak * dl
@@ -203,7 +214,7 @@ func (n *Net) tmBackward(w *tmWork, g *Net, dh, dout, h []float32, first []bool,
 	}
 }
 
-// wkvForward is one token of one head (copied from model/timemix.go):
+// wkvForward is one token of one head:
 // sa = S·(-kk); S' = S·diag(dec) + sa⊗(kk⊙α) + v⊗k; y = S'·r.
 func wkvForward(N int, Sp, S, kk, k, v, r, dec, al, sa, y []float32) {
 	for i := 0; i < N; i++ {
@@ -227,9 +238,9 @@ func wkvForward(N int, Sp, S, kk, k, v, r, dec, al, sa, y []float32) {
 	}
 }
 
-// wkvBackward is the reverse of wkvForward (copied from model/timemix.go);
-// dS holds the gradient of S' on entry and of S on exit. da is the
-// gradient of a = -kk, db of b = kk⊙α.
+// wkvBackward is the reverse of wkvForward: dS holds the gradient of S'
+// on entry and of S on exit; da is the gradient of a = -kk, db of
+// b = kk⊙α.
 func wkvBackward(N int, Sp, S, dS, dsa, kk, k, v, r, sa, dec, al, dy, dr, dk, dv, da, db, ddec []float32) {
 	for i := 0; i < N; i++ {
 		row, drow := S[i*N:i*N+N], dS[i*N:i*N+N]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/kernel"
 )
 
@@ -295,10 +296,7 @@ func (u *Unified) Save(path string) error {
 	for _, v := range []int{c.H, b2i(c.Switch), b2i(c.MoE) | b2i(c.NoTokens)<<1, c.Hs, c.HiRA, len(u.U)} {
 		buf = binary.LittleEndian.AppendUint32(buf, uint32(v))
 	}
-	for _, p := range u.U {
-		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(p))
-	}
-	return writeAtomic(path, buf)
+	return model.WriteFileAtomic(path, appendFloats(buf, u.U))
 }
 
 func b2i(b bool) int {
@@ -326,9 +324,7 @@ func LoadUnified(path string) (*Unified, error) {
 	if v(5) != len(u.U) || len(b) != 32+4*len(u.U) {
 		return nil, errors.New("train: unified checkpoint size mismatch")
 	}
-	for i := range u.U {
-		u.U[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[32+4*i:]))
-	}
+	readFloats(u.U, b[32:])
 	u.Sync()
 	return u, nil
 }

@@ -42,14 +42,7 @@ func TestUnifiedGrad(t *testing.T) {
 			if g[i] == 0 && trial%3 != 0 {
 				continue
 			}
-			old := u.U[i]
-			const eps = 1e-3
-			u.U[i] = old + eps
-			lp := loss()
-			u.U[i] = old - eps
-			lm := loss()
-			u.U[i] = old
-			num := (lp - lm) / (2 * eps)
+			num := numGrad(u.U, i, 1e-3, loss)
 			checked++
 			if math.Abs(num-float64(g[i])) > 3e-3+0.05*math.Abs(float64(g[i])) {
 				bad++
