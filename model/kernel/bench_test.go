@@ -34,27 +34,6 @@ func (o opsTimer) report(b *testing.B, ops float64, unit string) {
 
 var benchSizes = []int{128, 256, 512}
 
-func BenchmarkMatVecU8S8(b *testing.B) {
-	for _, im := range impls {
-		for _, d := range benchSizes {
-			b.Run(fmt.Sprintf("%s/%dx%d", im.name, d, d), func(b *testing.B) {
-				r := rng(1)
-				w := make([]int8, d*d)
-				x := make([]uint8, d)
-				y := make([]int32, d)
-				r.fillS8(w)
-				r.fillU8(x)
-				b.SetBytes(int64(d * d))
-				ot := startOps(b)
-				for i := 0; i < b.N; i++ {
-					im.matVecU8S8(y, w, x, d, d)
-				}
-				ot.report(b, 2*float64(d*d), "GOPS")
-			})
-		}
-	}
-}
-
 func BenchmarkMatVecS16(b *testing.B) {
 	for _, im := range impls {
 		for _, d := range benchSizes {
@@ -72,30 +51,6 @@ func BenchmarkMatVecS16(b *testing.B) {
 				}
 				ot.report(b, 2*float64(d*d), "GOPS")
 			})
-		}
-	}
-}
-
-func BenchmarkGemmU8S8(b *testing.B) {
-	for _, im := range impls {
-		for _, d := range benchSizes {
-			for _, batch := range []int{1, 16, 64} {
-				b.Run(fmt.Sprintf("%s/%dx%d/B%d", im.name, d, d, batch), func(b *testing.B) {
-					r := rng(1)
-					w := make([]int8, d*d)
-					x := make([]uint8, batch*d)
-					y := make([]int32, batch*d)
-					r.fillS8(w)
-					r.fillU8(x)
-					p := PackInt8(w, d, d)
-					b.SetBytes(int64(d * d))
-					ot := startOps(b)
-					for i := 0; i < b.N; i++ {
-						im.gemmU8S8(y, x, batch, p)
-					}
-					ot.report(b, 2*float64(d*d*batch), "GOPS")
-				})
-			}
 		}
 	}
 }

@@ -9,11 +9,7 @@ type implementation struct {
 	name string
 
 	// y[i] = Σ_j w[i*cols+j]·x[j], int32 wrap-around.
-	matVecU8S8 func(y []int32, w []int8, x []uint8, rows, cols int)
-	matVecS16  func(y []int32, w []int16, x []int16, rows, cols int)
-
-	// Y[b][n] = Σ_k X[b][k]·W[n][k] for b < batch; X is batch×K, Y is batch×N.
-	gemmU8S8 func(y []int32, x []uint8, batch int, p *PackedInt8)
+	matVecS16 func(y []int32, w []int16, x []int16, rows, cols int)
 
 	// C(i,j) (+)= Σ_p A(i,p)·B(p,j) with A(i,p) = a[i*ars+p*acs] and
 	// B(p,j) = b[p*brs+j*bcs]; one of brs, bcs is 1.
@@ -64,14 +60,12 @@ var genericElem = elemKernels{
 // generic is the portable reference implementation. It defines the exact
 // results of every integer kernel.
 var generic = &implementation{
-	name:       "generic",
-	matVecU8S8: matVecU8S8Generic,
-	matVecS16:  matVecS16Generic,
-	gemmU8S8:   gemmU8S8Generic,
-	sgemm:      sgemmGeneric,
-	matVecF32:  matVecF32Generic,
-	elem:       genericElem,
-	wkv16:      wkv16Generic,
+	name:      "generic",
+	matVecS16: matVecS16Generic,
+	sgemm:     sgemmGeneric,
+	matVecF32: matVecF32Generic,
+	elem:      genericElem,
+	wkv16:     wkv16Generic,
 
 	matVecS32S16:     matVecS32S16Generic,
 	rankOneUpdateS32: rankOneUpdateS32Generic,
@@ -89,13 +83,11 @@ var active *implementation
 // Package-level kernel function variables used by the exported wrappers,
 // set by use.
 var (
-	matVecU8S8Impl func(y []int32, w []int8, x []uint8, rows, cols int)
-	matVecS16Impl  func(y []int32, w []int16, x []int16, rows, cols int)
-	gemmU8S8Impl   func(y []int32, x []uint8, batch int, p *PackedInt8)
-	sgemmImpl      func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
-	matVecF32Impl  func(y, w, x []float32, rows, cols int)
-	ek             elemKernels
-	wkv16Impl      func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
+	matVecS16Impl func(y []int32, w []int16, x []int16, rows, cols int)
+	sgemmImpl     func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
+	matVecF32Impl func(y, w, x []float32, rows, cols int)
+	ek            elemKernels
+	wkv16Impl     func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
 
 	matVecS32S16Impl     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
 	rankOneUpdateS32Impl func(w []int32, g []int32, x []int16, rows, cols int)
@@ -110,9 +102,7 @@ func init() {
 // safe to call concurrently with kernel calls; tests use it to force a path.
 func use(im *implementation) {
 	active = im
-	matVecU8S8Impl = im.matVecU8S8
 	matVecS16Impl = im.matVecS16
-	gemmU8S8Impl = im.gemmU8S8
 	sgemmImpl = im.sgemm
 	matVecF32Impl = im.matVecF32
 	ek = im.elem

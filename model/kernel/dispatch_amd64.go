@@ -13,28 +13,24 @@ var (
 )
 
 var avx2Impl = &implementation{
-	name:       "avx2",
-	matVecU8S8: matVecU8S8AVX2,
-	matVecS16:  matVecS16AVX2,
-	gemmU8S8:   gemmU8S8AVX2,
-	sgemm:      sgemmAVX2,
-	matVecF32:  matVecF32AVX2,
-	elem:       avx2Elem,
-	wkv16:      wkv16Generic, // no 64-bit arithmetic shifts or min/max in AVX2
+	name:      "avx2",
+	matVecS16: matVecS16AVX2,
+	sgemm:     sgemmAVX2,
+	matVecF32: matVecF32AVX2,
+	elem:      avx2Elem,
+	wkv16:     wkv16Generic, // no 64-bit arithmetic shifts or min/max in AVX2
 
 	matVecS32S16:     matVecS32S16Generic,
 	rankOneUpdateS32: rankOneUpdateS32Generic,
 }
 
 var avx512Impl = &implementation{
-	name:       "avx512",
-	matVecU8S8: matVecU8S8VNNI,
-	matVecS16:  matVecS16VNNI,
-	gemmU8S8:   gemmU8S8VNNI,
-	sgemm:      sgemmAVX512,
-	matVecF32:  matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
-	elem:       avx512Elem,
-	wkv16:      wkv16AVX512,
+	name:      "avx512",
+	matVecS16: matVecS16VNNI,
+	sgemm:     sgemmAVX512,
+	matVecF32: matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
+	elem:      avx512Elem,
+	wkv16:     wkv16AVX512,
 
 	matVecS32S16:     matVecS32S16AVX512Go,
 	rankOneUpdateS32: rankOneUpdateS32AVX512,

@@ -18,7 +18,7 @@ func TestDispatch(t *testing.T) {
 		}
 		seen[im.name] = true
 		e := im.elem
-		if im.matVecU8S8 == nil || im.matVecS16 == nil || im.gemmU8S8 == nil || im.sgemm == nil ||
+		if im.matVecS16 == nil || im.sgemm == nil ||
 			im.matVecF32 == nil || e.requantI8 == nil || e.requantI16 == nil || e.requantU8 == nil ||
 			e.mulI16 == nil || e.addI16 == nil || e.lerp == nil || e.gate == nil || e.reluSqU8 == nil ||
 			e.sigmoid == nil || e.expNeg == nil || im.wkv16 == nil ||

@@ -177,53 +177,33 @@ func TestGoldenFixed(t *testing.T) {
 	})
 }
 
-// TestGoldenInt8 pins fixed integer products (odd shapes, full input range,
-// a sum that wraps) under every available implementation.
-func TestGoldenInt8(t *testing.T) {
+// TestGoldenMatVecS16 pins fixed int16 products (odd shapes, full input
+// range, sums that wrap) under every available implementation.
+func TestGoldenMatVecS16(t *testing.T) {
 	r := rng(95)
-	const batch, n, k = 19, 77, 301
-	x := make([]uint8, batch*k)
-	w := make([]int8, n*k)
-	r.fillU8(x)
-	r.fillS8(w)
-	p := PackInt8(w, n, k)
-	w16 := make([]int16, n*k)
-	x16 := make([]int16, k)
-	r.fillS16(w16)
-	r.fillS16(x16)
-	const kw = 70001 // 255·127·kw > 2^31: wraps
-	xw := make([]uint8, kw)
-	ww := make([]int8, 2*kw)
+	const n, k = 77, 301
+	w := make([]int16, n*k)
+	x := make([]int16, k)
+	r.fillS16(w)
+	r.fillS16(x)
+	const kw = 70001 // (-32768)²·kw > 2^31: wraps
+	ww := make([]int16, 2*kw)
+	xw := make([]int16, kw)
 	for i := range xw {
-		xw[i] = 255
-		ww[i] = 127
-		ww[kw+i] = int8(r.next())
+		xw[i] = -32768
+		ww[i] = -32768
+		ww[kw+i] = int16(r.next())
 	}
 	for _, im := range impls {
 		t.Run(im.name, func(t *testing.T) {
-			golden(t, "GemmU8S8", 0xd44855a44a3219fc, func(put func(int64)) {
-				y := make([]int32, batch*n)
-				im.gemmU8S8(y, x, batch, p)
-				for _, v := range y {
-					put(int64(v))
-				}
-				yw := make([]int32, 2)
-				im.gemmU8S8(yw, xw, 1, PackInt8(ww, 2, kw))
-				put(int64(yw[0]))
-				put(int64(yw[1]))
-			})
-			golden(t, "MatVec", 0xaa7ae4acd7e5b9ea, func(put func(int64)) {
+			golden(t, "MatVecS16", 0x96195b184ecaa0d3, func(put func(int64)) {
 				y := make([]int32, n)
-				im.matVecU8S8(y, w, x, n, k)
-				for _, v := range y {
-					put(int64(v))
-				}
-				im.matVecS16(y, w16, x16, n, k)
+				im.matVecS16(y, w, x, n, k)
 				for _, v := range y {
 					put(int64(v))
 				}
 				yw := make([]int32, 2)
-				im.matVecU8S8(yw, ww, xw, 2, kw)
+				im.matVecS16(yw, ww, xw, 2, kw)
 				put(int64(yw[0]))
 				put(int64(yw[1]))
 			})
