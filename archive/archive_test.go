@@ -233,45 +233,19 @@ func TestExtractSelected(t *testing.T) {
 
 func TestFileChangedSize(t *testing.T) {
 	var buf bytes.Buffer
-	w := NewWriter(&buf, WriterOptions{BlockSize: 4096})
+	w := NewWriter(&buf, WriterOptions{KeepCodec: true, BlockSize: 4096})
 	h := &format.Header{Path: "f", Type: format.TypeRegular, Size: 10000, Codec: format.CodecZstd}
 	err := w.WriteEntry(h, strings.NewReader("short"))
 	if !errors.Is(err, ErrFileChanged) || !strings.Contains(err.Error(), "f:") {
 		t.Fatalf("shrunk file: %v", err)
 	}
 	w.Abort(err)
-	w = NewWriter(io.Discard, WriterOptions{BlockSize: 4096})
+	w = NewWriter(io.Discard, WriterOptions{KeepCodec: true, BlockSize: 4096})
 	err = w.WriteEntry(&format.Header{Path: "g", Type: format.TypeRegular, Size: 3, Codec: format.CodecZstd}, strings.NewReader("longer"))
 	if !errors.Is(err, ErrFileChanged) {
 		t.Fatalf("grown file: %v", err)
 	}
 	w.Abort(err)
-}
-
-func TestSniff(t *testing.T) {
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-	tests := []struct {
-		in   []byte
-		mod  format.Modality
-		comp bool
-	}{
-		{[]byte("hello, world\nthis is text\n"), format.ModalityText, false},
-		{[]byte("caf\xc3\xa9 cr\xc3\xa8me"), format.ModalityText, false},
-		{[]byte("P6\n3 2\n255\n\x00\x01\x02"), format.ModalityImage, false},
-		{png, format.ModalityImage, false},
-		{[]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), format.ModalityImage, true},
-		{[]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00"), format.ModalityOther, true},
-		{[]byte("BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00"), format.ModalityImage, false},
-		{[]byte("abc\x00def"), format.ModalityOther, false},
-		{[]byte("\xff\xfe\xfd"), format.ModalityOther, false},
-		{nil, format.ModalityOther, false},
-	}
-	for _, tc := range tests {
-		k := Sniff(tc.in)
-		if k.Modality != tc.mod || k.Compressed != tc.comp {
-			t.Errorf("Sniff(%q) = %+v, want modality %v compressed %v", tc.in, k, tc.mod, tc.comp)
-		}
-	}
 }
 
 func TestEntryName(t *testing.T) {

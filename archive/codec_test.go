@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 )
 
@@ -19,7 +20,7 @@ const testCodecID = 250
 
 type placeCodec struct{}
 
-func (placeCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
+func (placeCodec) Compress(dst, src []byte, b codec.Block) ([]byte, error) {
 	dst = binary.AppendUvarint(dst, uint64(b.Index))
 	dst = binary.AppendUvarint(dst, uint64(b.Offset))
 	for _, c := range src {
@@ -28,7 +29,7 @@ func (placeCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	return append(dst, make([]byte, 64)...), nil
 }
 
-func (placeCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
+func (placeCodec) Decompress(dst, src []byte, rawLen int, b codec.Block) ([]byte, error) {
 	i, n1 := binary.Uvarint(src)
 	o, n2 := binary.Uvarint(src[n1:])
 	if int64(i) != b.Index || int64(o) != b.Offset {
@@ -44,7 +45,7 @@ func (placeCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	return dst, nil
 }
 
-func init() { RegisterCodec(testCodecID, "test-place", placeCodec{}) }
+func init() { codec.Register(testCodecID, "test-place", placeCodec{}) }
 
 func TestPerBlockFallback(t *testing.T) {
 	text := strings.Repeat("a line of text that compresses well\n", 500)
@@ -57,7 +58,7 @@ func TestPerBlockFallback(t *testing.T) {
 		noise[i] = byte(x)
 	}
 	var buf bytes.Buffer
-	w := NewWriter(&buf, WriterOptions{BlockSize: 4096})
+	w := NewWriter(&buf, WriterOptions{KeepCodec: true, BlockSize: 4096})
 	for _, e := range []struct {
 		name string
 		data []byte
@@ -107,7 +108,7 @@ func TestPerBlockFallback(t *testing.T) {
 func TestCodecBlockPlace(t *testing.T) {
 	data := bytes.Repeat([]byte{1}, 10000)
 	var buf bytes.Buffer
-	w := NewWriter(&buf, WriterOptions{BlockSize: 1 << 20})
+	w := NewWriter(&buf, WriterOptions{KeepCodec: true, BlockSize: 1 << 20})
 	h := &format.Header{Path: "f", Type: format.TypeRegular, Size: int64(len(data)), Codec: testCodecID, BlockSize: 3000}
 	if err := w.WriteEntry(h, bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
@@ -126,7 +127,7 @@ func TestCodecBlockPlace(t *testing.T) {
 	for i := 0; i*3000 < len(data); i++ {
 		chunk := data[i*3000 : min(len(data), (i+1)*3000)]
 		body := (&format.BlockHeader{Codec: testCodecID, RawLen: uint32(len(chunk))}).Marshal(nil)
-		body, _ = placeCodec{}.Compress(body, chunk, Block{Index: int64(i), Offset: int64(i * 3000)})
+		body, _ = placeCodec{}.Compress(body, chunk, codec.Block{Index: int64(i), Offset: int64(i * 3000)})
 		r.b = format.AppendRecord(r.b, format.TagBlock, body)
 		sum.Write(chunk)
 	}

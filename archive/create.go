@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,13 +23,9 @@ type CreateOptions struct {
 	// Progress, if set, is called with the number of content bytes read
 	// so far; it must be cheap.
 	Progress func(done int64)
-	// Verbose, if set, is called with each entry as it is added.
+	// Verbose, if set, is called with each entry once it is added (its
+	// codec planned).
 	Verbose func(h *format.Header)
-	// NoModel codes every file with zstd, skipping the content codecs.
-	NoModel bool
-	// Best asks the best planners first (RegisterBestPlanner): stronger
-	// and slower codecs, e.g. text through the network (model-text).
-	Best bool
 }
 
 // Plan lists what Create will archive: walks the roots, applies the
@@ -75,33 +70,16 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 				return err
 			}
 			defer f.Close()
-			head := make([]byte, min(h.Size, SniffLen))
-			n, err := io.ReadFull(f, head)
-			if err != nil {
-				return fmt.Errorf("%s: %w", osPath, err)
-			}
-			head = head[:n]
-			k := Sniff(head)
-			h.Modality, h.MIME = k.Modality, k.MIME
-			if opts.NoModel {
-				h.Codec = format.CodecZstd
-			} else {
-				pl := choose(k, f, h.Size, opts.Best)
-				h.Codec, h.Params, h.BlockSize = pl.Codec, pl.Params, uint32(pl.BlockSize)
-				if _, err := f.Seek(int64(n), io.SeekStart); err != nil {
-					return fmt.Errorf("%s: %w", osPath, err)
-				}
-			}
-			r = io.MultiReader(bytes.NewReader(head), f)
+			r = f
 			if opts.Progress != nil {
-				r = &countingReader{r: r, n: &done, f: opts.Progress}
+				r = &countingFile{f, countingReader{r: f, n: &done, f: opts.Progress}}
 			}
-		}
-		if opts.Verbose != nil {
-			opts.Verbose(h)
 		}
 		if err := aw.WriteEntry(h, r); err != nil {
 			return err
+		}
+		if opts.Verbose != nil {
+			opts.Verbose(h)
 		}
 		return nil
 	})
@@ -112,11 +90,21 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 	return aw.Close()
 }
 
+// countingReader reports the bytes read through it so far.
 type countingReader struct {
 	r io.Reader
 	n *int64
 	f func(int64)
 }
+
+// countingFile counts a file's Reads; the Writer's planning reads through
+// ReadAt and Seek, which go to the file uncounted.
+type countingFile struct {
+	*os.File
+	c countingReader
+}
+
+func (c *countingFile) Read(p []byte) (int, error) { return c.c.Read(p) }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)

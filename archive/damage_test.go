@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 )
 
@@ -17,7 +18,7 @@ import (
 func smallArchive(t testing.TB) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w := NewWriter(&buf, WriterOptions{Jobs: 2, BlockSize: 4096})
+	w := NewWriter(&buf, WriterOptions{KeepCodec: true, Jobs: 2, BlockSize: 4096})
 	mt := time.Unix(1_700_000_000, 5)
 	add := func(h format.Header, data string) {
 		h.ModTime, h.Mode, h.Size = mt, 0o644, int64(len(data))
@@ -249,7 +250,7 @@ func TestZstdBomb(t *testing.T) {
 	// A block whose zstd payload decodes to far more than it claims must
 	// fail without allocating the whole expansion.
 	big := make([]byte, format.MaxBlockSize)
-	payload, err := (&zstdCodec{}).Compress(nil, big, Block{Level: 3})
+	payload, err := zstdCodec(t).Compress(nil, big, codec.Block{Level: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,4 +281,12 @@ func TestNotAnArchive(t *testing.T) {
 	if _, err := NewReader(bytes.NewReader(bad), ReaderOptions{}); err == nil {
 		t.Error("wrong version accepted")
 	}
+}
+
+func zstdCodec(t *testing.T) codec.Codec {
+	z, err := codec.Lookup(format.CodecZstd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 )
 
@@ -34,7 +35,7 @@ type goldenEntry struct {
 // multi-block, stored and zstd-coded content.
 func goldenV1(t testing.TB) []byte {
 	var buf bytes.Buffer
-	w := NewWriter(&buf, WriterOptions{Jobs: 1, BlockSize: 4096, Level: 3})
+	w := NewWriter(&buf, WriterOptions{KeepCodec: true, Jobs: 1, BlockSize: 4096, Level: 3})
 	mt := time.Unix(1_234_567_890, 123456789)
 	text := strings.Repeat("It was the best of times, it was the worst of times.\n", 200)
 	noise := make([]byte, 5000)
@@ -89,7 +90,7 @@ func manifest(t testing.TB, arc []byte) []goldenEntry {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := goldenEntry{Path: h.Path, Type: h.Type.String(), Mode: h.Mode, MTime: h.ModTime.UTC().Format(time.RFC3339Nano), Size: h.Size, Link: h.Link, Codec: CodecName(h.Codec)}
+		g := goldenEntry{Path: h.Path, Type: h.Type.String(), Mode: h.Mode, MTime: h.ModTime.UTC().Format(time.RFC3339Nano), Size: h.Size, Link: h.Link, Codec: codec.Name(h.Codec)}
 		if h.Type == format.TypeRegular {
 			s := sha256.New()
 			if _, err := io.Copy(s, ar); err != nil {

@@ -21,7 +21,7 @@ func TestBlockCodecs(t *testing.T) {
 	// Three blocks of 32 KiB: noise, noise + text, text.
 	data := append(noise[:65536:65536], bytes.Repeat([]byte("compressible "), 3000)...)
 	var buf bytes.Buffer
-	w := NewWriter(&buf, WriterOptions{Jobs: 2, BlockSize: 32 << 10})
+	w := NewWriter(&buf, WriterOptions{KeepCodec: true, Jobs: 2, BlockSize: 32 << 10})
 	h := &format.Header{Path: "f", Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1, 0), Size: int64(len(data)), Codec: format.CodecZstd}
 	if err := w.WriteEntry(h, bytes.NewReader(data)); err != nil {
 		t.Fatal(err)

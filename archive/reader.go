@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 )
 
@@ -72,7 +73,7 @@ type decodeJob struct {
 	bh      format.BlockHeader
 	payload []byte
 	codec   uint64
-	blk     Block
+	blk     codec.Block
 	out     []byte
 	err     error
 	done    chan struct{}
@@ -103,7 +104,7 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 }
 
 func decodeBlock(j *decodeJob) ([]byte, error) {
-	c, err := lookupCodec(j.bh.Codec)
+	c, err := codec.Lookup(j.bh.Codec)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,7 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				continue
 			}
 			j := &decodeJob{bh: bh, payload: bytes.Clone(payload), done: make(chan struct{}),
-				blk: Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params}}
+				blk: codec.Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params}}
 			curBlock++
 			if !send(event{kind: evBlock, off: rec.Offset, size: rec.Size, blk: j}) {
 				return

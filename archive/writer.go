@@ -1,32 +1,44 @@
 package archive
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 )
 
-// DefaultBlockSize is the raw size of payload blocks: large enough that
-// zstd loses little context, small enough to keep all cores busy and
-// memory bounded.
-const DefaultBlockSize = 4 << 20
+// DefaultBlockSize is the raw size of payload blocks unless a codec
+// chooses otherwise.
+const DefaultBlockSize = codec.DefaultBlockSize
 
 // ErrFileChanged reports a file whose size changed while it was read.
 var ErrFileChanged = errors.New("dcar: file changed size while being read")
 
-// WriterOptions tune a Writer. The archive bytes depend on Level and
-// BlockSize, never on Jobs.
+// WriterOptions tune a Writer. The zero value writes what `dcar create`
+// writes by default. The archive bytes depend on every option but Jobs.
 type WriterOptions struct {
 	Jobs      int // parallel block coders; 0 means all cores
-	Level     int // zstd level 1..22; 0 means 3
-	BlockSize int // 0 means DefaultBlockSize
+	Level     int // zstd level 1..22 of zstd-coded blocks; 0 means 3
+	BlockSize int // raw bytes per block unless a codec chooses; 0 means DefaultBlockSize
+	// NoModel codes every regular file with zstd, skipping the content
+	// codecs (dcar create --zstd-only).
+	NoModel bool
+	// Best also tries the stronger, slower codecs on each file and keeps
+	// them where they code smaller (dcar create --best).
+	Best bool
+	// KeepCodec writes each regular file with the Modality, MIME, Codec,
+	// Params and BlockSize its Header gives, instead of sniffing and
+	// planning it (for tools that choose codecs themselves).
+	KeepCodec bool
 }
 
 // Writer writes a dcar archive as a stream. Entries are written in the
@@ -62,7 +74,7 @@ type blockJob struct {
 	refs  atomic.Int32 // users of raw: the coder and the hasher
 	out   *[]byte      // pool buffer behind rec
 	codec uint64
-	blk   Block
+	blk   codec.Block
 	rec   []byte
 	err   error
 	done  chan struct{}
@@ -163,35 +175,35 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 	}
 	j.out = bp
 	buf := (*bp)[:format.RecordReserve]
-	codec := j.codec
-	if codec != format.CodecStore {
-		c, err := lookupCodec(codec)
+	id := j.codec
+	if id != format.CodecStore {
+		c, err := codec.Lookup(id)
 		if err != nil {
 			return nil, err
 		}
-		buf = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(buf)
+		buf = (&format.BlockHeader{Codec: id, RawLen: uint32(len(j.raw))}).Marshal(buf)
 		hdrEnd := len(buf)
 		buf, err = c.Compress(buf, j.raw, j.blk)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", j.path, CodecName(codec), err)
+			return nil, fmt.Errorf("%s: %s: %w", j.path, codec.Name(id), err)
 		}
-		if codec != format.CodecZstd {
+		if id != format.CodecZstd {
 			// Never worse than the fallback: a block that zstd codes
 			// smaller is kept as zstd.
 			alt := (&format.BlockHeader{Codec: format.CodecZstd, RawLen: uint32(len(j.raw))}).Marshal(nil)
-			z, _ := lookupCodec(format.CodecZstd)
-			alt, err = z.Compress(alt, j.raw, Block{Level: 19})
+			z, _ := codec.Lookup(format.CodecZstd)
+			alt, err = z.Compress(alt, j.raw, codec.Block{Level: 19})
 			if err == nil && len(alt) < len(buf)-format.RecordReserve {
 				buf = append(buf[:format.RecordReserve], alt...)
-				codec, hdrEnd = format.CodecZstd, format.RecordReserve+hdrLen(alt)
+				id, hdrEnd = format.CodecZstd, format.RecordReserve+hdrLen(alt)
 			}
 		}
 		if len(buf)-hdrEnd >= len(j.raw) {
-			codec, buf = format.CodecStore, buf[:format.RecordReserve]
+			id, buf = format.CodecStore, buf[:format.RecordReserve]
 		}
 	}
-	if codec == format.CodecStore {
-		buf = (&format.BlockHeader{Codec: codec, RawLen: uint32(len(j.raw))}).Marshal(buf)
+	if id == format.CodecStore {
+		buf = (&format.BlockHeader{Codec: id, RawLen: uint32(len(j.raw))}).Marshal(buf)
 		buf = append(buf, j.raw...)
 	}
 	return format.FrameRecord(buf, format.TagBlock), nil
@@ -269,10 +281,98 @@ func (aw *Writer) firstErr() error {
 }
 
 // WriteEntry writes one entry. For a regular file, r supplies exactly
-// h.Size bytes; h.BlockSize is set by the Writer. If r yields fewer or
-// more bytes, WriteEntry fails with ErrFileChanged and the archive is
-// unusable (the caller must discard it).
+// h.Size bytes. Unless KeepCodec is set, the Writer sniffs the content and
+// plans its codec as dcar create does, and sets h's Modality, MIME,
+// Codec, Params and BlockSize to what it chose. Planning may read the
+// content more than once: where r is an io.ReaderAt and io.Seeker (an
+// *os.File, a bytes.Reader) it is read in place, from its current offset;
+// any other reader is first read into memory, or into a temporary file
+// beyond 64 MiB. If r yields fewer or more bytes than h.Size, WriteEntry
+// fails with ErrFileChanged and the archive is unusable (the caller must
+// discard it).
 func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
+	if h.Type == format.TypeRegular && h.Size > 0 && !aw.opts.KeepCodec {
+		content, view, done, err := randomAccess(r, h.Size)
+		if err != nil {
+			return fmt.Errorf("%s: %w", h.Path, err)
+		}
+		defer done()
+		if err := aw.plan(h, view); err != nil {
+			return fmt.Errorf("%s: %w", h.Path, err)
+		}
+		r = content
+	}
+	return aw.writeEntry(h, r)
+}
+
+// plan sniffs the content (size h.Size, read through view) and sets
+// h's Modality, MIME, Codec, Params and BlockSize.
+func (aw *Writer) plan(h *format.Header, view io.ReaderAt) error {
+	head := make([]byte, min(h.Size, codec.SniffLen))
+	if _, err := view.ReadAt(head, 0); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w (expected %d bytes)", ErrFileChanged, h.Size)
+		}
+		return err
+	}
+	k := codec.Sniff(head)
+	h.Modality, h.MIME = k.Modality, k.MIME
+	if aw.opts.NoModel {
+		h.Codec, h.Params, h.BlockSize = format.CodecZstd, nil, 0
+		return nil
+	}
+	pl := codec.Plan(k, view, h.Size, aw.opts.Best)
+	h.Codec, h.Params, h.BlockSize = pl.Codec, pl.Params, uint32(pl.BlockSize)
+	return nil
+}
+
+// spoolInMemory is the largest content of a reader without random access
+// that WriteEntry holds in memory to plan it; larger content goes to a
+// temporary file.
+const spoolInMemory = 64 << 20
+
+// randomAccess returns a view of the next size bytes of r that can be
+// read at any offset, the reader that then yields those bytes (and
+// whatever r has beyond them, so that a grown file is noticed), and a
+// function that releases what the view holds.
+func randomAccess(r io.Reader, size int64) (content io.Reader, view io.ReaderAt, done func(), err error) {
+	if ra, ok := r.(io.ReaderAt); ok {
+		if s, ok := r.(io.Seeker); ok {
+			if pos, err := s.Seek(0, io.SeekCurrent); err == nil {
+				return r, io.NewSectionReader(ra, pos, size), func() {}, nil
+			}
+		}
+	}
+	if size <= spoolInMemory {
+		buf := make([]byte, size)
+		if n, err := io.ReadFull(r, buf); err != nil {
+			return nil, nil, nil, readErr(err, size, int64(n))
+		}
+		return io.MultiReader(bytes.NewReader(buf), r), bytes.NewReader(buf), func() {}, nil
+	}
+	f, err := os.CreateTemp("", "dcar-entry-*")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	done = func() { f.Close(); os.Remove(f.Name()) }
+	if n, err := io.CopyN(f, r, size); err != nil {
+		done()
+		return nil, nil, nil, readErr(err, size, n)
+	}
+	return io.MultiReader(io.NewSectionReader(f, 0, size), r), f, done, nil
+}
+
+// readErr is the error of a content read that stopped after n of size
+// bytes.
+func readErr(err error, size, n int64) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w (expected %d bytes, got %d)", ErrFileChanged, size, n)
+	}
+	return err
+}
+
+// writeEntry writes one entry whose codec is set.
+func (aw *Writer) writeEntry(h *format.Header, r io.Reader) error {
 	if aw.closed {
 		return errors.New("dcar: write to closed archive writer")
 	}
@@ -306,7 +406,7 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 	var read int64
 	var blocks uint64
 	level := aw.opts.Level
-	if compressedMIME[hc.MIME] {
+	if codec.Compressed(hc.MIME) {
 		level = 1 // already compressed: a fast pass, stored if it does not pay
 	}
 	for read < hc.Size {
@@ -321,13 +421,10 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 		read += int64(n)
 		if err != nil {
 			aw.pool.Put(bp)
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return fmt.Errorf("%s: %w (expected %d bytes, got %d)", h.Path, ErrFileChanged, hc.Size, read)
-			}
-			return fmt.Errorf("%s: %w", h.Path, err)
+			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
 		j := &blockJob{raw: buf, buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path,
-			blk: Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params}}
+			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}

@@ -88,16 +88,35 @@ func (m Modality) String() string {
 }
 
 // Codec identifiers. Ids are assigned forever: a retired codec's id is
-// never reused.
+// never reused. Their names are CodecName's; spec section 7 describes
+// each codec's payload.
 const (
-	CodecStore      uint64 = 0
-	CodecZstd       uint64 = 1
-	CodecModelImage uint64 = 16 // reserved: learned model, pixel containers
-	CodecModelText  uint64 = 17 // reserved: learned model, text
-	CodecModelPNG   uint64 = 18 // reserved: PNG via pixels + deflate reconstruction
-	CodecCtxImage   uint64 = 19 // adaptive context model over pixels (package imgctx)
-	CodecCtxText    uint64 = 20 // adaptive context model over text (package txtctx)
-	CodecCMText     uint64 = 21 // bitwise context mixing over text (package bitcm)
+	CodecStore      uint64 = 0  // bytes as they are
+	CodecZstd       uint64 = 1  // one zstd frame per block
+	CodecModelImage uint64 = 16 // pixel containers: imgctx + the shipped network (package model)
+	CodecModelText  uint64 = 17 // text: txtctx corrected by the shipped network's text modality
+	CodecModelPNG   uint64 = 18 // PNG as its pixels (model-image's pixel model) + deflate rebuild data (package pngre)
+	CodecCtxImage   uint64 = 19 // pixel containers: imgctx alone (package model/imgctx)
+	CodecCtxText    uint64 = 20 // text: txtctx alone (package model/txtctx)
+	CodecCMText     uint64 = 21 // text: bitwise context mixing (package model/bitcm)
 	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (bitcm) + rebuild parameters (package bz2re)
-	CodecCMBin      uint64 = 23 // bitwise context mixing over other bytes, text or binary model per block (package bitcm)
+	CodecCMBin      uint64 = 23 // other bytes: bitwise context mixing, text or binary model per block (package bitcm)
 )
+
+// codecNames is the one table of codec names, by id.
+var codecNames = map[uint64]string{
+	CodecStore:      "store",
+	CodecZstd:       "zstd",
+	CodecModelImage: "model-image",
+	CodecModelText:  "model-text",
+	CodecModelPNG:   "model-png",
+	CodecCtxImage:   "ctx-image",
+	CodecCtxText:    "ctx-text",
+	CodecCMText:     "cm-text",
+	CodecCMBZ2:      "cm-bz2",
+	CodecCMBin:      "cm-bin",
+}
+
+// CodecName returns the name of codec id, or "" for an id the format
+// has not assigned.
+func CodecName(id uint64) string { return codecNames[id] }

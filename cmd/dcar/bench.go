@@ -45,7 +45,7 @@ func benchCommand() *cli.Command {
 			}
 			results := []map[format.Modality]*bench.Row{dr}
 			if c.Bool("best") {
-				br, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level")}, Best: true}, tmp)
+				br, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), Best: true}}, tmp)
 				if err != nil {
 					return fmt.Errorf("dcar --best: %w", err)
 				}

@@ -68,11 +68,10 @@ func createCommand() *cli.Command {
 			}
 			bar := newProgress(total, "create", c.Bool("quiet"))
 			opts := archive.CreateOptions{
-				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size")},
-				Exclude:       excludes,
-				Progress:      bar.fn(),
-				NoModel:       c.Bool("zstd-only"),
-				Best:          c.Bool("best"),
+				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size"),
+					NoModel: c.Bool("zstd-only"), Best: c.Bool("best")},
+				Exclude:  excludes,
+				Progress: bar.fn(),
 			}
 			if c.Bool("verbose") {
 				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }

@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	_ "github.com/dcar-archiver/dcar/ctxcodec" // registers the image, PNG and text model codecs
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"
 )

@@ -97,7 +97,7 @@
 // key lengths, refineRounds, the contexts and the adaptation rates are
 // part of the format (a change needs a new meta version). Split checks
 // that the tokens re-emit the original stream; callers must still run
-// Join and compare before trusting the side data (ctxcodec does).
+// Join and compare before trusting the side data (package archive/codec does).
 // Malformed input returns ErrFormat or ErrUnsupported naming the byte
 // offset, never panics; memory is O(file size + image size).
 package pngre

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pixels"
 )
@@ -65,7 +66,7 @@ func Collect(paths []string) ([]File, error) {
 			if err != nil {
 				return err
 			}
-			f := File{Path: p, Size: int64(len(data)), Modality: archive.Sniff(data).Modality}
+			f := File{Path: p, Size: int64(len(data)), Modality: codec.Sniff(data).Modality}
 			if s, ok := samplesOf(data); ok {
 				f.Samples = int64(len(s))
 			}

@@ -1,11 +1,10 @@
-package ctxcodec
+package codec
 
 import (
 	"fmt"
 	"io"
 	"slices"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 )
 
@@ -27,15 +26,15 @@ const cmBinProbe = 64 << 10
 // planCMBin routes every file no earlier planner took (text, image
 // containers, PNG and bzip2 are planned before) to cm-bin, unless it is
 // known to be compressed or its first bytes look random.
-func planCMBin(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planCMBin(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.Compressed || size == 0 {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	probe := make([]byte, min(size, cmBinProbe))
 	if n, _ := r.ReadAt(probe, 0); n != len(probe) || !compressible(probe) {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
-	return archive.Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...), BlockSize: segmentBlockSize(size)}, true
+	return Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...), BlockSize: segmentBlockSize(size)}, true
 }
 
 // compressible reports whether b is likely to compress: zstd's fastest
@@ -57,17 +56,13 @@ func compressible(b []byte) bool {
 	if 256*sq*4 > 5*(n*n+255*n) {
 		return true
 	}
-	z, err := archive.LookupCodec(format.CodecZstd)
-	if err != nil {
-		return false
-	}
-	out, err := z.Compress(nil, b, archive.Block{Level: 1})
+	out, err := zstdC.Compress(nil, b, Block{Level: 1})
 	return err == nil && len(out) <= len(b)-len(b)/16
 }
 
 type cmBin struct{}
 
-func (cmBin) check(b archive.Block) error {
+func (cmBin) check(b Block) error {
 	if len(b.Params) != 9 {
 		return fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
 	}
@@ -77,7 +72,7 @@ func (cmBin) check(b archive.Block) error {
 
 // Payload of a cm-bin block: one set-2 cm segment (header and bitcm
 // stream) of the block's RawLen bytes.
-func (c cmBin) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+func (c cmBin) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err := c.check(b); err != nil {
 		return dst, err
 	}
@@ -88,7 +83,7 @@ func (c cmBin) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	return append(dst, out...), nil
 }
 
-func (c cmBin) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+func (c cmBin) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
 	if err := c.check(b); err != nil {
 		return dst, err
 	}

@@ -20,7 +20,7 @@
 //     that its archives decode forever.
 //   - model-text (id 17): txtctx's mixture corrected by the text modality
 //     of the shipped unified network (model/imgnet, one parameter set for
-//     images and text). Written with --best (archive.RegisterBestPlanner)
+//     images and text). Written with --best (RegisterBestPlanner)
 //     for the text entries where a trial on their first 64 KiB shows it
 //     codes smaller than cm-text (Go source, small files).
 //
@@ -32,4 +32,4 @@
 // Import this package for its side effect:
 //
 //	import _ "github.com/dcar-archiver/dcar/ctxcodec"
-package ctxcodec
+package codec

@@ -1,10 +1,9 @@
-package ctxcodec
+package codec
 
 import (
 	"fmt"
 	"io"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/bitcm"
 	"github.com/dcar-archiver/dcar/model/txtctx"
@@ -64,21 +63,21 @@ func bitcmModel(cfg bitcm.Config) segmentModel {
 }
 
 // planCMText routes text to cm-text.
-func planCMText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planCMText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return cmText.plan(k, r, size)
 }
 
 // planText routes text to ctx-text. No longer registered; the golden
 // archives written with ctx-text use it.
-func planText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return ctxText.plan(k, r, size)
 }
 
-func (c segmentCodec) plan(k archive.Kind, _ io.ReaderAt, size int64) (archive.Choice, bool) {
+func (c segmentCodec) plan(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
-	return archive.Choice{Codec: c.id, Params: c.params(), BlockSize: segmentBlockSize(size)}, true
+	return Choice{Codec: c.id, Params: c.params(), BlockSize: segmentBlockSize(size)}, true
 }
 
 // segmentBlockSize cuts an entry coded as independent model segments
@@ -89,7 +88,7 @@ func (c segmentCodec) plan(k archive.Kind, _ io.ReaderAt, size int64) (archive.C
 // Files up to the default are one block of the writer's default size
 // (0).
 func segmentBlockSize(size int64) int {
-	const target = archive.DefaultBlockSize
+	const target = DefaultBlockSize
 	if size <= target {
 		return 0
 	}
@@ -103,7 +102,7 @@ func (c segmentCodec) params() []byte {
 
 // check checks a block's parameters and returns the index of the model
 // they name.
-func (c segmentCodec) check(b archive.Block) (int, error) {
+func (c segmentCodec) check(b Block) (int, error) {
 	if len(b.Params) != 9 {
 		return 0, fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, c.name, len(b.Params))
 	}
@@ -114,7 +113,7 @@ func (c segmentCodec) check(b archive.Block) (int, error) {
 	return checkParams(b.Params, c.name, fps...)
 }
 
-func (c segmentCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+func (c segmentCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	i, err := c.check(b)
 	if err != nil {
 		return dst, err
@@ -131,7 +130,7 @@ func (c segmentCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error)
 	return append(dst, out...), nil
 }
 
-func (c segmentCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+func (c segmentCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
 	i, err := c.check(b)
 	if err != nil {
 		return dst, err

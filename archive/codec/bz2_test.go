@@ -1,4 +1,4 @@
-package ctxcodec
+package codec
 
 import (
 	"bytes"
@@ -8,13 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 )
 
 // bz2Fixtures are bzip2 1.0.8 files committed with package bz2re.
 func bz2Fixtures(t testing.TB) map[string][]byte {
-	paths, err := filepath.Glob(filepath.Join("..", "format", "bz2re", "testdata", "*.bz2"))
+	paths, err := filepath.Glob(filepath.Join("..", "..", "format", "bz2re", "testdata", "*.bz2"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no bz2 fixtures: %v", err)
 	}
@@ -29,48 +28,14 @@ func bz2Fixtures(t testing.TB) map[string][]byte {
 	return files
 }
 
-// Every fixture comes back exactly; those with something to gain go
-// through cm-bz2 (the text ones must), the rest stay zstd or stored; a
-// .bz2 that bz2re cannot rebuild (here: a damaged one) stays zstd.
-func TestBZ2Entries(t *testing.T) {
-	files := bz2Fixtures(t)
-	bad := append([]byte(nil), files["text-9.bz2"]...)
-	bad[len(bad)/2] ^= 0x40
-	files["damaged.bz2"] = bad
-	_, idx := roundTripIn(t, t.TempDir(), files, 2)
-	codecs := map[string]uint64{}
-	for _, e := range idx {
-		codecs[filepath.Base(e.Header.Path)] = e.Header.Codec
-	}
-	for _, name := range []string{"text-1.bz2", "text-5.bz2", "text-9.bz2", "concat.bz2"} {
-		if codecs[name] != format.CodecCMBZ2 {
-			t.Errorf("%s: codec %s, want cm-bz2", name, archive.CodecName(codecs[name]))
-		}
-	}
-	if codecs["damaged.bz2"] == format.CodecCMBZ2 {
-		t.Error("a damaged bzip2 file was routed to cm-bz2")
-	}
-	// cm-bz2 pays: the text fixtures come out well below their .bz2 size.
-	var in, out int
-	for _, e := range idx {
-		if e.Header.Codec == format.CodecCMBZ2 {
-			in += int(e.Header.Size)
-			out += int(e.Stored)
-		}
-	}
-	if out == 0 || out > in*9/10 {
-		t.Errorf("cm-bz2 entries: %d bytes stored for %d bytes of .bz2", out, in)
-	}
-}
-
 // cmBZ2Block plans the fixture name and returns it with its block.
-func cmBZ2Block(t testing.TB, name string) ([]byte, archive.Block) {
+func cmBZ2Block(t testing.TB, name string) ([]byte, Block) {
 	src := bz2Fixtures(t)[name]
-	ch, ok := planBZ2(archive.Kind{MIME: "application/x-bzip2"}, bytes.NewReader(src), int64(len(src)))
+	ch, ok := planBZ2(Kind{MIME: "application/x-bzip2"}, bytes.NewReader(src), int64(len(src)))
 	if !ok {
 		t.Fatalf("%s not planned as cm-bz2", name)
 	}
-	return src, archive.Block{Params: ch.Params, EntrySize: int64(len(src))}
+	return src, Block{Params: ch.Params, EntrySize: int64(len(src))}
 }
 
 func TestCMBZ2Errors(t *testing.T) {

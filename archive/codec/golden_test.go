@@ -1,15 +1,13 @@
-package ctxcodec
+package codec_test
 
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"flag"
 	"fmt"
 	"image/png"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,16 +15,15 @@ import (
 	"time"
 
 	"github.com/dcar-archiver/dcar/archive"
+	. "github.com/dcar-archiver/dcar/archive/codec"
+
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
 )
 
 var update = flag.Bool("update", false, "write the ctx golden archive (only for a new codec version)")
 
-type goldenFile struct {
-	name string
-	data []byte
-}
+type goldenFile = GoldenFile
 
 // goldenPNGFiles is the content of testdata/golden-v1-png.dcar: PNGs
 // written once by Go's image/png at two levels and committed in
@@ -35,11 +32,11 @@ func goldenPNGFiles(t testing.TB) []goldenFile {
 	var out []goldenFile
 	for i, level := range []png.CompressionLevel{png.BestCompression, png.BestSpeed} {
 		name := []string{"best.png", "fast.png"}[i]
-		path := filepath.Join("..", "testdata", "golden-png", name)
+		path := filepath.Join("..", "..", "testdata", "golden-png", name)
 		if *update {
 			if _, err := os.Stat(path); err != nil {
 				w, h := 40, 24
-				if err := os.WriteFile(path, pngOf(t, w, h, 3, smoothImage(w, h, 3, 42), level), 0o644); err != nil {
+				if err := os.WriteFile(path, PNGOf(t, w, h, 3, SmoothImage(w, h, 3, 42), level), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -57,34 +54,32 @@ func goldenPNGFiles(t testing.TB) []goldenFile {
 // golden-v1-model.dcar.
 func goldenFiles(testing.TB) []goldenFile {
 	w, h := 40, 24
-	px := smoothImage(w, h, 3, 42)
+	px := SmoothImage(w, h, 3, 42)
 	text := strings.Repeat("Whan that Aprille with his shoures soote the droghte of March hath perced to the roote,\n", 30)
 	return []goldenFile{
-		{"golden/picture.ppm", ppmFile(w, h, px)},
-		{"golden/picture.bmp", bmpFile(w, h, px, false)},
+		{"golden/picture.ppm", PPMFile(w, h, px)},
+		{"golden/picture.bmp", BMPFile(w, h, px, false)},
 		{"golden/tale.txt", []byte(text)},
 	}
 }
 
 // planFunc picks the codec of a golden entry.
-type planFunc func(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool)
+type planFunc func(k Kind, r io.ReaderAt, size int64) (Choice, bool)
 
 // planCtx codes images with ctx-image (golden-v1-ctx.dcar).
-func planCtx(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
-	return planImageWith(ctxImage, format.CodecCtxImage, k, r, size)
+func planCtx(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return PlanCtxImage(k, r, size)
 }
 
 // planModel codes images with model-image and the network the golden was
 // written with, which stays embedded forever (golden-v1-model.dcar).
-func planModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
-	c := modelImage
-	c.current = rec96Fingerprint
-	return planImageWith(c, format.CodecModelImage, k, r, size)
+func planModel(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return PlanImageNet(rec96Fingerprint)(k, r, size)
 }
 
 // planPNGModel codes PNGs with model-png and the rec96 network.
-func planPNGModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
-	ch, ok := planPNG(k, r, size)
+func planPNGModel(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	ch, ok := PlanPNG(k, r, size)
 	if !ok {
 		return ch, false
 	}
@@ -92,16 +87,16 @@ func planPNGModel(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bo
 	if err != nil {
 		return ch, false
 	}
-	ch.Params = append([]byte{pngParamsVersion}, fp[:]...)
+	ch.Params = append([]byte{PNGParamsVersion}, fp[:]...)
 	return ch, true
 }
 
 // planPNGModel2 codes PNGs with model-png version 2 (pngre side data
 // version 2) and the rec96 network.
-func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planPNGModel2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	ch, ok := planPNGModel(k, r, size)
 	if ok {
-		ch.Params[0] = pngParamsVersion2
+		ch.Params[0] = PNGParamsVersion2
 	}
 	return ch, ok
 }
@@ -109,14 +104,12 @@ func planPNGModel2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 // planNet codes images with model-image and the shipped network called
 // name (every shipped network stays embedded forever).
 func planNet(name string) planFunc {
-	return func(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+	return func(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 		m, err := model.ByName(name)
 		if err != nil {
-			return archive.Choice{}, false
+			return Choice{}, false
 		}
-		c := modelImage
-		c.current = func() ([8]byte, error) { return m.Fingerprint, nil }
-		return planImageWith(c, format.CodecModelImage, k, r, size)
+		return PlanImageNet(func() ([8]byte, error) { return m.Fingerprint, nil })(k, r, size)
 	}
 }
 
@@ -126,23 +119,21 @@ const dualWeights = "uni96b-a.dcw"
 
 // planDual codes images with model-image and text with model-text, both
 // with the unified network dualWeights (golden-v1-dual.dcar).
-func planDual(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planDual(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	m, err := model.ByName(dualWeights)
 	if err != nil || m.Text == nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	if k.Modality == format.ModalityText {
-		return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
+		return Choice{Codec: format.CodecModelText, Params: append([]byte{ParamsVersion}, m.TextFingerprint[:]...)}, true
 	}
-	c := modelImage
-	c.current = func() ([8]byte, error) { return m.Fingerprint, nil }
-	return planImageWith(c, format.CodecModelImage, k, r, size)
+	return PlanImageNet(func() ([8]byte, error) { return m.Fingerprint, nil })(k, r, size)
 }
 
 // planCM codes images with ctx-image and text with cm-text
 // (golden-v1-cm.dcar).
-func planCM(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
-	if ch, ok := planCMText(k, r, size); ok {
+func planCM(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	if ch, ok := PlanCMText(k, r, size); ok {
 		return ch, true
 	}
 	return planCtx(k, r, size)
@@ -151,30 +142,8 @@ func planCM(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
 // goldenBZ2Files is the content of testdata/golden-v1-bz2.dcar: two
 // bzip2 1.0.8 files committed with package bz2re.
 func goldenBZ2Files(t testing.TB) []goldenFile {
-	all := bz2Fixtures(t)
+	all := BZ2Fixtures(t)
 	return []goldenFile{{"golden/text-9.bz2", all["text-9.bz2"]}, {"golden/concat.bz2", all["concat.bz2"]}}
-}
-
-// goldenBinFiles is the content of testdata/golden-v1-cmbin.dcar: a
-// table of fixed-length records (the binary model with stride 16 wins)
-// and words separated by spaces, NULs and newlines (the text model
-// wins), neither of which sniffs as text.
-func goldenBinFiles() []goldenFile {
-	var rec, fields []byte
-	for i := range 256 {
-		rec = binary.LittleEndian.AppendUint32(rec, uint32(1000+3*i))
-		rec = binary.LittleEndian.AppendUint32(rec, uint32(i*i))
-		rec = binary.LittleEndian.AppendUint16(rec, uint16(50000-i*7))
-		rec = append(rec, byte(i), byte(i%3), 0, 0, 0xff, 0x7f)
-	}
-	words := strings.Fields("the archive keeps every byte of every file it is given and gives them back " +
-		"exactly as they were on any machine or it says loudly which entry failed and where")
-	rng := rand.New(rand.NewPCG(7, 7)) // PCG's output is fixed by its specification
-	for i := range 600 {
-		fields = append(fields, words[rng.IntN(len(words))]...)
-		fields = append(fields, " \x00\n"[min(i%7, 2)])
-	}
-	return []goldenFile{{"golden/records.bin", rec}, {"golden/fields.bin", fields}}
 }
 
 func rec96Fingerprint() ([8]byte, error) {
@@ -187,21 +156,21 @@ func rec96Fingerprint() ([8]byte, error) {
 
 func writeGolden(t *testing.T, files []goldenFile, plan planFunc) []byte {
 	var buf bytes.Buffer
-	w := archive.NewWriter(&buf, archive.WriterOptions{Jobs: 1})
+	w := archive.NewWriter(&buf, archive.WriterOptions{Jobs: 1, KeepCodec: true})
 	for _, f := range files {
-		kind := archive.Sniff(f.data)
-		h := &format.Header{Path: f.name, Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0),
-			Size: int64(len(f.data)), Modality: kind.Modality, MIME: kind.MIME}
-		var ch archive.Choice
+		kind := Sniff(f.Data)
+		h := &format.Header{Path: f.Name, Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0),
+			Size: int64(len(f.Data)), Modality: kind.Modality, MIME: kind.MIME}
+		var ch Choice
 		var ok bool
-		if ch, ok = plan(kind, bytes.NewReader(f.data), h.Size); !ok {
-			ch, ok = planText(kind, bytes.NewReader(f.data), h.Size)
+		if ch, ok = plan(kind, bytes.NewReader(f.Data), h.Size); !ok {
+			ch, ok = PlanText(kind, bytes.NewReader(f.Data), h.Size)
 		}
 		if !ok {
-			t.Fatalf("%s: no ctx codec", f.name)
+			t.Fatalf("%s: no ctx codec", f.Name)
 		}
 		h.Codec, h.Params, h.BlockSize = ch.Codec, ch.Params, uint32(ch.BlockSize)
-		if err := w.WriteEntry(h, bytes.NewReader(f.data)); err != nil {
+		if err := w.WriteEntry(h, bytes.NewReader(f.Data)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -241,18 +210,18 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
-		{"golden-v1-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true},
+		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true},
 		// segment header set 2: table bits in every segment header
-		{"golden-v2-bz2.dcar", goldenBZ2Files(t), planBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false},
+		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false},
 		// other bytes through bitcm, text or binary model per block
-		{"golden-v1-cmbin.dcar", goldenBinFiles(), planCMBin, map[uint64]int{format.CodecCMBin: 2}, false},
+		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false},
 	} {
 		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want, g.decodeOnly) })
 	}
 }
 
 func testGolden(t *testing.T, file string, files []goldenFile, plan planFunc, wantCodecs map[uint64]int, decodeOnly bool) {
-	path := filepath.Join("..", "testdata", file)
+	path := filepath.Join("..", "..", "testdata", file)
 	if *update && !decodeOnly {
 		if _, err := os.Stat(path); err == nil {
 			t.Logf("%s exists: not rewritten (goldens are forever)", path)
@@ -266,8 +235,8 @@ func testGolden(t *testing.T, file string, files []goldenFile, plan planFunc, wa
 	}
 	want := map[string]string{}
 	for _, f := range files {
-		s := sha256.Sum256(f.data)
-		want[f.name] = hex.EncodeToString(s[:])
+		s := sha256.Sum256(f.Data)
+		want[f.Name] = hex.EncodeToString(s[:])
 	}
 	ar, err := archive.NewReader(bytes.NewReader(arc), archive.ReaderOptions{})
 	if err != nil {

@@ -1,4 +1,4 @@
-package ctxcodec
+package codec
 
 import (
 	"bytes"
@@ -10,22 +10,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 )
 
-func cmBinBlock() archive.Block {
-	return archive.Block{Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...)}
+func cmBinBlock() Block {
+	return Block{Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...)}
 }
 
 // records is n fixed-length records of 16 bytes (counters, a square, a
 // falling 16-bit value, flags) as the golden's records.bin.
 func records(n int) []byte {
-	files := goldenBinFiles()
-	for len(files[0].data) < 16*n {
-		files[0].data = append(files[0].data, files[0].data...)
+	files := GoldenBinFiles()
+	for len(files[0].Data) < 16*n {
+		files[0].Data = append(files[0].Data, files[0].Data...)
 	}
-	return files[0].data[:16*n]
+	return files[0].Data[:16*n]
 }
 
 // The trial picks the binary model for records and the text model for
@@ -41,7 +40,7 @@ func TestCMBinRoundTrip(t *testing.T) {
 	for i := 0; i < len(long); i += 97 {
 		long[i] ^= byte(i >> 7) // not periodic all the way
 	}
-	fields := goldenBinFiles()[1].data
+	fields := GoldenBinFiles()[1].Data
 	for _, c := range []struct {
 		name string
 		src  []byte
@@ -84,14 +83,14 @@ func TestPlanCMBin(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		kind archive.Kind
+		kind Kind
 		data []byte
 		want bool
 	}{
-		{"records", archive.Kind{Modality: format.ModalityOther}, records(4096), true},
-		{"random", archive.Kind{Modality: format.ModalityOther}, noise, false},
-		{"compressed", archive.Kind{Modality: format.ModalityOther, MIME: "application/zip", Compressed: true}, records(4096), false},
-		{"empty", archive.Kind{Modality: format.ModalityOther}, nil, false},
+		{"records", Kind{Modality: format.ModalityOther}, records(4096), true},
+		{"random", Kind{Modality: format.ModalityOther}, noise, false},
+		{"compressed", Kind{Modality: format.ModalityOther, MIME: "application/zip", Compressed: true}, records(4096), false},
+		{"empty", Kind{Modality: format.ModalityOther}, nil, false},
 	} {
 		ch, ok := planCMBin(c.kind, bytes.NewReader(c.data), int64(len(c.data)))
 		if ok != c.want || ok && ch.Codec != format.CodecCMBin {
@@ -115,7 +114,7 @@ func TestCMBinErrors(t *testing.T) {
 	if _, err := (cmBin{}).Decompress(nil, enc, len(src), other); !errors.Is(err, ErrModelMismatch) || !strings.Contains(err.Error(), "cm-bin") {
 		t.Errorf("other fingerprint: %v", err)
 	}
-	if _, err := (cmBin{}).Decompress(nil, enc, len(src), archive.Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
+	if _, err := (cmBin{}).Decompress(nil, enc, len(src), Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
 		t.Errorf("short params: %v", err)
 	}
 	bad := func(name string, payload []byte) {
@@ -137,7 +136,7 @@ func TestCMBinErrors(t *testing.T) {
 
 func FuzzCMBinDecompress(f *testing.F) {
 	b := cmBinBlock()
-	for _, src := range [][]byte{records(40), goldenBinFiles()[1].data[:500]} {
+	for _, src := range [][]byte{records(40), GoldenBinFiles()[1].Data[:500]} {
 		enc, _ := cmBin{}.Compress(nil, src, b)
 		f.Add(enc, len(src))
 	}

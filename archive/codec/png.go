@@ -1,4 +1,4 @@
-package ctxcodec
+package codec
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pngre"
 )
@@ -51,7 +50,7 @@ func (c pngCodec) params() ([]byte, error) {
 }
 
 // check returns the entry's pixel model and its pngre side data version.
-func (c pngCodec) check(b archive.Block) (pixelModel, int, error) {
+func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	p := b.Params
 	if len(p) != 9 || (p[0] != pngParamsVersion && p[0] != pngParamsVersion2) {
 		return nil, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
@@ -70,22 +69,22 @@ func (c pngCodec) check(b archive.Block) (pixelModel, int, error) {
 // block. The full reconstruction round trip runs here: a PNG whose side
 // data does not rebuild it byte for byte stays zstd (a codec error would
 // fail the whole archive).
-func planPNG(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	data := make([]byte, size)
 	if _, err := r.ReadAt(data, 0); err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	if !pngVerifies(data) {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	params, err := pngModel.params()
 	if err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
-	return archive.Choice{Codec: format.CodecModelPNG, Params: params, BlockSize: int(size)}, true
+	return Choice{Codec: format.CodecModelPNG, Params: params, BlockSize: int(size)}, true
 }
 
 // pngVerifies splits a PNG and checks that its side data rebuilds it.
@@ -105,7 +104,7 @@ func pngVerifies(data []byte) bool {
 //	         verbatim, or byte 0x01 and one zstd frame decoding to M bytes
 //	uvarint  T, then T bytes: pngre's range-coded token corrections
 //	the pixel coder's stream of the W*H*C pixels
-func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	pm, version, err := c.check(b)
 	if err != nil {
 		return dst, err
@@ -129,7 +128,7 @@ func (c pngCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	return pm.EncodeStripe(dst, p.Pixels, p.W, p.H, p.C)
 }
 
-func (c pngCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
 	pm, version, err := c.check(b)
 	if err != nil {
 		return dst, err

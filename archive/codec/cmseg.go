@@ -1,4 +1,4 @@
-package ctxcodec
+package codec
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package archive
+package codec
 
 import (
 	"bytes"
@@ -110,3 +110,7 @@ func isText(b []byte) bool {
 	}
 	return bad*20 <= len(b)
 }
+
+// Compressed reports whether content of the MIME type is already entropy
+// coded (worth no more than a fast zstd pass).
+func Compressed(mime string) bool { return compressedMIME[mime] }

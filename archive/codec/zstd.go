@@ -1,4 +1,4 @@
-package archive
+package codec
 
 import (
 	"fmt"
@@ -8,11 +8,6 @@ import (
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/klauspost/compress/zstd"
 )
-
-func init() {
-	RegisterCodec(format.CodecStore, "store", storeCodec{})
-	RegisterCodec(format.CodecZstd, "zstd", &zstdCodec{})
-}
 
 // storeCodec keeps bytes as they are.
 type storeCodec struct{}
@@ -27,6 +22,9 @@ func (storeCodec) Decompress(dst, src []byte, rawLen int, _ Block) ([]byte, erro
 	}
 	return append(dst, src...), nil
 }
+
+// zstdC is the zstd codec, also the fallback of every other codec.
+var zstdC = &zstdCodec{}
 
 // zstdCodec codes each block as one zstd frame without its own checksum
 // (every block is covered by the record CRC and the entry's SHA-256).

@@ -1,4 +1,4 @@
-package ctxcodec
+package codec
 
 import (
 	"encoding/binary"
@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pixels"
 	"github.com/dcar-archiver/dcar/model"
@@ -24,11 +23,11 @@ const paramsVersion = 1
 const maxImageFile = 1 << 30
 
 // ErrParams reports codec parameters this binary does not understand.
-var ErrParams = errors.New("ctxcodec: unknown codec parameters")
+var ErrParams = errors.New("codec: unknown codec parameters")
 
 // ErrModelMismatch reports an entry coded by a model other than this
 // binary's.
-var ErrModelMismatch = errors.New("ctxcodec: model differs")
+var ErrModelMismatch = errors.New("codec: model differs")
 
 // A pixelModel codes the samples of one stripe (w x rows pixels, ch
 // interleaved 8-bit channels). Models are identified by an 8-byte
@@ -111,27 +110,27 @@ type imageCodec struct {
 // planImage routes uncompressed image containers to model-image. A whole
 // image up to 16 MiB is one block (one stripe: the best ratio); larger
 // files are cut in 16 MiB blocks, each coding the rows it holds whole.
-func planImage(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return planImageWith(modelImage, format.CodecModelImage, k, r, size)
 }
 
-func planImageWith(c imageCodec, id uint64, k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planImageWith(c imageCodec, id uint64, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityImage || k.Compressed || size > maxImageFile || size == 0 {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	data := make([]byte, size)
 	if _, err := r.ReadAt(data, 0); err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	l, _, err := pixels.Parse(data)
 	if err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	params, err := c.params(l)
 	if err != nil || len(params) > format.MaxParamsLen {
-		return archive.Choice{}, false // no model, or a layout too irregular to record cheaply
+		return Choice{}, false // no model, or a layout too irregular to record cheaply
 	}
-	return archive.Choice{Codec: id, Params: params, BlockSize: int(min(size, format.MaxBlockSize))}, true
+	return Choice{Codec: id, Params: params, BlockSize: int(min(size, format.MaxBlockSize))}, true
 }
 
 // params are: the parameter version, the model fingerprint (8 bytes),
@@ -146,7 +145,7 @@ func (c imageCodec) params(l *pixels.Layout) ([]byte, error) {
 }
 
 // setup checks a block's parameters and returns its layout and model.
-func (c imageCodec) setup(b archive.Block) (*pixels.Layout, pixelModel, error) {
+func (c imageCodec) setup(b Block) (*pixels.Layout, pixelModel, error) {
 	if len(b.Params) < 9 || b.Params[0] != paramsVersion {
 		return nil, nil, fmt.Errorf("%w (%s version %d)", ErrParams, c.name, firstByte(b.Params))
 	}
@@ -233,7 +232,7 @@ func split(l *pixels.Layout, blk []byte, off int64, y0, rows int) (samples, rest
 //	residual: the block's non-sample bytes, as a zstd block body (see
 //	          residual()) — codec byte 0 = stored, 1 = zstd
 //	the pixel model's stream of the stripe's samples (may be empty)
-func (c imageCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+func (c imageCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	l, m, err := c.setup(b)
 	if err != nil {
 		return dst, err
@@ -252,7 +251,7 @@ func (c imageCodec) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	return m.EncodeStripe(dst, samples, l.W, rows, l.C)
 }
 
-func (c imageCodec) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+func (c imageCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
 	l, m, err := c.setup(b)
 	if err != nil {
 		return dst, err
@@ -302,11 +301,7 @@ func packResidual(rest []byte) ([]byte, error) {
 	if len(rest) == 0 {
 		return nil, nil
 	}
-	z, err := archive.LookupCodec(format.CodecZstd)
-	if err != nil {
-		return nil, err
-	}
-	out, err := z.Compress([]byte{1}, rest, archive.Block{Level: 19})
+	out, err := zstdC.Compress([]byte{1}, rest, Block{Level: 19})
 	if err != nil || len(out) >= len(rest)+1 {
 		return append([]byte{0}, rest...), nil
 	}
@@ -340,11 +335,7 @@ func unpackStoredOrZstd(b []byte, n int, what string) ([]byte, error) {
 		}
 		return b[1:], nil
 	case 1:
-		z, err := archive.LookupCodec(format.CodecZstd)
-		if err != nil {
-			return nil, err
-		}
-		return z.Decompress(nil, b[1:], n, archive.Block{})
+		return zstdC.Decompress(nil, b[1:], n, Block{})
 	}
 	return nil, fmt.Errorf("%w: %s method %d", format.ErrCorrupt, what, b[0])
 }

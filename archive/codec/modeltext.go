@@ -1,11 +1,10 @@
-package ctxcodec
+package codec
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/txtctx"
@@ -22,17 +21,17 @@ type modelText struct{}
 // the default network has the text modality and it codes the entry's
 // first trialBytes smaller than cm-text, the default, does; otherwise
 // the entry stays cm-text. The trial measures it on the entry itself.
-func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planModelText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	m, err := model.DefaultText()
 	if err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	trial := make([]byte, min(size, trialBytes))
 	if _, err := r.ReadAt(trial, 0); err != nil && err != io.EOF {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	net, err := m.Text.EncodeText(nil, trial)
 	if err != nil {
@@ -41,14 +40,14 @@ func planModelText(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, b
 	if cm, err := cmText.encode(trial); err != nil || len(net) >= len(cm) {
 		return planCMText(k, r, size)
 	}
-	return archive.Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
+	return Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
 }
 
 // trialBytes is how much of a text entry planModelText codes both ways.
 const trialBytes = 64 << 10
 
 // textNet returns the text network named by a block's parameters.
-func textNet(b archive.Block) (*model.QNet, error) {
+func textNet(b Block) (*model.QNet, error) {
 	p := b.Params
 	if len(p) != 9 || p[0] != paramsVersion {
 		return nil, fmt.Errorf("%w (model-text parameters of %d bytes, version %d)", ErrParams, len(p), firstByte(p))
@@ -68,7 +67,7 @@ func textNet(b archive.Block) (*model.QNet, error) {
 	return m.Text, nil
 }
 
-func (modelText) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+func (modelText) Compress(dst, src []byte, b Block) ([]byte, error) {
 	q, err := textNet(b)
 	if err != nil {
 		return dst, err
@@ -76,7 +75,7 @@ func (modelText) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	return q.EncodeText(dst, src)
 }
 
-func (modelText) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+func (modelText) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
 	q, err := textNet(b)
 	if err != nil {
 		return dst, err

@@ -1,4 +1,4 @@
-package ctxcodec
+package codec
 
 import (
 	"bytes"
@@ -6,11 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 )
 
-func cmTextBlock() archive.Block { return archive.Block{Params: cmText.params()} }
+func cmTextBlock() Block { return Block{Params: cmText.params()} }
 
 // cm-text checks its parameters (a different model fails naming both
 // fingerprints) and reports a damaged payload as corrupt.
@@ -30,7 +29,7 @@ func TestCMTextErrors(t *testing.T) {
 	if !errors.Is(err, ErrModelMismatch) || !strings.Contains(err.Error(), "cm-text") {
 		t.Errorf("other fingerprint: %v", err)
 	}
-	if _, err := cmText.Decompress(nil, enc, len(src), archive.Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
+	if _, err := cmText.Decompress(nil, enc, len(src), Block{Params: []byte{1}}); !errors.Is(err, ErrParams) {
 		t.Errorf("short params: %v", err)
 	}
 	if _, err := cmText.Decompress(nil, enc[:len(enc)-2], len(src), b); !errors.Is(err, format.ErrCorrupt) {

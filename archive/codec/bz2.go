@@ -1,11 +1,10 @@
-package ctxcodec
+package codec
 
 import (
 	"encoding/binary"
 	"fmt"
 	"io"
 
-	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/bz2re"
 )
@@ -38,19 +37,19 @@ func bz2RawLimit(fileLen int) int64 {
 // one block. bz2re.Split runs the full rebuild and compares, so a file it
 // accepts is known to come back; others stay zstd (a codec error would
 // fail the whole archive).
-func planBZ2(k archive.Kind, r io.ReaderAt, size int64) (archive.Choice, bool) {
+func planBZ2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "application/x-bzip2" || size == 0 || size > format.MaxBlockSize {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	data := make([]byte, size)
 	if _, err := r.ReadAt(data, 0); err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	if _, _, err := bz2re.Split(data, bz2RawLimit(len(data))); err != nil {
-		return archive.Choice{}, false
+		return Choice{}, false
 	}
 	fp := bz2Fingerprints[len(bz2Fingerprints)-1]
-	return archive.Choice{Codec: format.CodecCMBZ2, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: int(size)}, true
+	return Choice{Codec: format.CodecCMBZ2, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: int(size)}, true
 }
 
 // bz2Fingerprints are cm-bz2's model fingerprints, index i naming
@@ -63,7 +62,7 @@ type cmBZ2 struct{}
 
 // check checks a block's parameters and returns the segment header set
 // they name.
-func (cmBZ2) check(b archive.Block) (segHeaderSet, error) {
+func (cmBZ2) check(b Block) (segHeaderSet, error) {
 	if len(b.Params) != 9 {
 		return 0, fmt.Errorf("%w (cm-bz2 parameters of %d bytes)", ErrParams, len(b.Params))
 	}
@@ -84,7 +83,7 @@ func (cmBZ2) check(b archive.Block) (segHeaderSet, error) {
 //	for each segment of bz2Segment bytes of the N (the last may be
 //	shorter): uvarint L, then L bytes: the model header (segText, or
 //	segBinary and a uvarint stride) and the bitcm stream
-func (c cmBZ2) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
+func (c cmBZ2) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if _, err := c.check(b); err != nil {
 		return dst, err
 	}
@@ -116,7 +115,7 @@ func (c cmBZ2) Compress(dst, src []byte, b archive.Block) ([]byte, error) {
 	return dst, nil
 }
 
-func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b archive.Block) ([]byte, error) {
+func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
 	set, err := c.check(b)
 	if err != nil {
 		return dst, err

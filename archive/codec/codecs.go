@@ -1,0 +1,29 @@
+package codec
+
+import "github.com/dcar-archiver/dcar/format"
+
+// builtinCodecs is dcar's table of codecs by id (ids and names are
+// assigned in package format). Every codec a release ever wrote stays
+// here, so that its archives decode forever.
+func builtinCodecs() map[uint64]Codec {
+	return map[uint64]Codec{
+		format.CodecStore:      storeCodec{},
+		format.CodecZstd:       zstdC,
+		format.CodecModelImage: modelImage,  // pixel containers: imgctx + the network
+		format.CodecModelText:  modelText{}, // text: txtctx + the network (--best)
+		format.CodecModelPNG:   pngModel,    // PNG: pixels + deflate rebuild data
+		format.CodecCtxImage:   ctxImage,    // pixel containers: imgctx alone (decode only)
+		format.CodecCtxText:    ctxText,     // text: txtctx alone (decode only)
+		format.CodecCMText:     cmText,      // text: bitcm
+		format.CodecCMBZ2:      cmBZ2{},     // bzip2 files: content through bitcm + rebuild data
+		format.CodecCMBin:      cmBin{},     // other bytes: bitcm, text or binary model per block
+	}
+}
+
+// The planners, in the order Plan asks them: the specific ones (image
+// containers, PNG, text, bzip2) first; cm-bin takes whatever they
+// declined, so it comes last. Files no planner takes stay zstd.
+var (
+	planners     = []Planner{planImage, planPNG, planCMText, planBZ2, planCMBin}
+	bestPlanners = []Planner{planModelText} // asked first with best (--best)
+)

@@ -1,0 +1,121 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/format/pixels"
+	"github.com/dcar-archiver/dcar/format/pixels/pixeltest"
+	"github.com/dcar-archiver/dcar/model/txtctx"
+)
+
+// smoothImage draws a gradient with a little noise: something an image
+// model compresses well and zstd does not.
+func smoothImage(w, h, c int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	px := make([]byte, w*h*c)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			for k := 0; k < c; k++ {
+				v := (x*3+y*2+k*40)%256 + rng.IntN(5) - 2
+				px[(y*w+x)*c+k] = byte(min(max(v, 0), 255))
+			}
+		}
+	}
+	return px
+}
+
+func ppmFile(w, h int, px []byte) []byte {
+	return append([]byte(fmt.Sprintf("P6\n# made by a test\n%d %d\n255\n", w, h)), px...)
+}
+
+func bmpFile(w, h int, px []byte, topDown bool) []byte { return pixeltest.BMP24(w, h, px, topDown) }
+
+// TestImageBlocks codes an image cut into blocks that split rows, with
+// the codec used directly so every block goes through it.
+func TestImageBlocks(t *testing.T) {
+	w, h := 50, 40
+	data := bmpFile(w, h, smoothImage(w, h, 3, 5), false)
+	l, _, err := pixels.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []imageCodec{ctxImage, modelImage} {
+		params, err := c.params(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bs := range []int{100, 333, 1000, len(data)} {
+			var out []byte
+			for off := 0; off < len(data); off += bs {
+				blk := data[off:min(len(data), off+bs)]
+				b := Block{Index: int64(off / bs), Offset: int64(off), EntrySize: int64(len(data)), Params: params}
+				enc, err := c.Compress(nil, blk, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, err = c.Decompress(out, enc, len(blk), b)
+				if err != nil {
+					t.Fatalf("%s: block size %d, block at %d: %v", c.name, bs, off, err)
+				}
+			}
+			if !bytes.Equal(out, data) {
+				t.Fatalf("%s: block size %d: round trip differs", c.name, bs)
+			}
+		}
+	}
+}
+
+func TestBadParams(t *testing.T) {
+	for _, c := range []Codec{ctxImage, modelImage, ctxText, modelText{}} {
+		if _, err := c.Decompress(nil, []byte{0}, 1, Block{Params: []byte{99}}); err == nil {
+			t.Errorf("%T accepted unknown parameters", c)
+		}
+		// Another model's fingerprint is named in the error.
+		p := []byte{paramsVersion, 1, 2, 3, 4, 5, 6, 7, 8}
+		_, err := c.Decompress(nil, []byte{0}, 1, Block{Params: p, EntrySize: 1})
+		if !errors.Is(err, ErrModelMismatch) || !strings.Contains(err.Error(), "0102030405060708") {
+			t.Errorf("%T with another model: %v", c, err)
+		}
+	}
+}
+
+func FuzzImageDecompress(f *testing.F) {
+	data := ppmFile(6, 4, smoothImage(6, 4, 3, 1))
+	l, _, _ := pixels.Parse(data)
+	var bs []Block
+	for _, c := range []imageCodec{ctxImage, modelImage} {
+		p, err := c.params(l)
+		if err != nil {
+			f.Fatal(err)
+		}
+		b := Block{EntrySize: int64(len(data)), Params: p}
+		enc, _ := c.Compress(nil, data, b)
+		f.Add(enc)
+		bs = append(bs, b)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		ctxImage.Decompress(nil, src, len(data), bs[0])
+		modelImage.Decompress(nil, src, len(data), bs[1])
+	})
+}
+
+func FuzzTextDecompress(f *testing.F) {
+	fp := txtctx.DefaultFingerprint
+	b := Block{Params: append([]byte{paramsVersion}, fp[:]...)}
+	enc, _ := ctxText.Compress(nil, []byte("hello hello hello"), b)
+	f.Add(enc, 17)
+	f.Fuzz(func(t *testing.T, src []byte, n int) {
+		if n < 0 || n > 1<<16 {
+			return
+		}
+		ctxText.Decompress(nil, src, n, b)
+	})
+}
+
+var _ = io.EOF

@@ -1,0 +1,46 @@
+package codec
+
+import (
+	"io"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// Internals for the external tests (package codec_test), which go
+// through package archive and so cannot be in this package.
+
+var (
+	SmoothImage = smoothImage
+	PPMFile     = ppmFile
+	BMPFile     = bmpFile
+	PNGOf       = pngOf
+	BZ2Fixtures = bz2Fixtures
+
+	PlanBZ2    = planBZ2
+	PlanPNG    = planPNG
+	PlanText   = planText
+	PlanCMText = planCMText
+	PlanCMBin  = planCMBin
+)
+
+const (
+	ParamsVersion     = paramsVersion
+	PNGParamsVersion  = pngParamsVersion
+	PNGParamsVersion2 = pngParamsVersion2
+	TrialBytes        = trialBytes
+)
+
+// PlanCtxImage plans image containers as ctx-image (imgctx alone).
+func PlanCtxImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return planImageWith(ctxImage, format.CodecCtxImage, k, r, size)
+}
+
+// PlanImageNet plans image containers as model-image with the network
+// whose fingerprint current returns.
+func PlanImageNet(current func() ([8]byte, error)) Planner {
+	c := modelImage
+	c.current = current
+	return func(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+		return planImageWith(c, format.CodecModelImage, k, r, size)
+	}
+}

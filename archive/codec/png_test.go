@@ -1,0 +1,99 @@
+package codec
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+// pngOf writes px (w x h x c, c in 1..4) as a PNG at the given level.
+func pngOf(t testing.TB, w, h, c int, px []byte, level png.CompressionLevel) []byte {
+	r := image.Rect(0, 0, w, h)
+	var img image.Image
+	switch c {
+	case 1:
+		g := image.NewGray(r)
+		copy(g.Pix, px)
+		img = g
+	case 2:
+		g := image.NewGray16(r) // 16-bit: not handled, for the fallback test
+		for i, v := range px[:w*h] {
+			g.Pix[2*i], g.Pix[2*i+1] = v, px[w*h+i%(len(px)-w*h)]
+		}
+		img = g
+	case 3:
+		m := image.NewRGBA(r)
+		for i := 0; i < w*h; i++ {
+			copy(m.Pix[4*i:], px[3*i:3*i+3])
+			m.Pix[4*i+3] = 255
+		}
+		img = m
+	case 4:
+		m := image.NewNRGBA(r)
+		copy(m.Pix, px)
+		img = m
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: level}).Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestPNGSmaller checks model-png beats zstd on a PNG the pixel model
+// likes, through the codec directly.
+func TestPNGSmaller(t *testing.T) {
+	w, h := 96, 64
+	data := pngOf(t, w, h, 3, smoothImage(w, h, 3, 7), png.BestCompression)
+	for _, c := range []pngCodec{pngCtx, pngModel} {
+		params, err := c.params()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := Block{EntrySize: int64(len(data)), Params: params}
+		enc, err := c.Compress(nil, data, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// any model-png decoder decodes any shipped pixel model
+		dec, err := pngModel.Decompress(nil, enc, len(data), b)
+		if err != nil || !bytes.Equal(dec, data) {
+			t.Fatalf("round trip: %v", err)
+		}
+		t.Logf("PNG %d bytes, model-png %d (pixel model %x)", len(data), len(enc), params[1:9])
+		if len(enc) >= len(data) {
+			t.Errorf("model-png %d bytes, the PNG itself %d", len(enc), len(data))
+		}
+	}
+}
+
+func TestPNGBadParams(t *testing.T) {
+	c := pngCtx
+	if _, err := c.Decompress(nil, []byte{0}, 1, Block{Params: []byte{99}}); err == nil {
+		t.Error("unknown parameters accepted")
+	}
+	p := []byte{pngParamsVersion, 1, 2, 3, 4, 5, 6, 7, 8}
+	if _, err := c.Decompress(nil, []byte{0}, 1, Block{Params: p}); err == nil || !strings.Contains(err.Error(), "0102030405060708") {
+		t.Errorf("another model: %v", err)
+	}
+}
+
+func FuzzPNGDecompress(f *testing.F) {
+	data := pngOf(f, 12, 7, 3, smoothImage(12, 7, 3, 1), png.BestCompression)
+	c := pngCtx
+	params, err := c.params()
+	if err != nil {
+		f.Fatal(err)
+	}
+	b := Block{EntrySize: int64(len(data)), Params: params}
+	enc, err := c.Compress(nil, data, b)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enc)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		c.Decompress(nil, src, len(data), b)
+	})
+}

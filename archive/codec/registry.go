@@ -1,0 +1,123 @@
+package codec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// A Codec turns one block of an entry into payload bytes and back.
+//
+// Compress must be deterministic: the same input and Block give the same
+// bytes on every machine, so archives are reproducible for any number of
+// jobs. Both methods must be safe for concurrent use.
+type Codec interface {
+	// Compress appends the coded form of src to dst.
+	Compress(dst, src []byte, b Block) ([]byte, error)
+	// Decompress appends exactly rawLen decoded bytes to dst, or fails.
+	// It must not use more than O(rawLen) memory whatever src holds.
+	Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
+}
+
+// Block tells a codec where the block it codes lies in its entry, for
+// codecs that interpret the content (an image codec needs to know which
+// bytes of a block are pixels).
+type Block struct {
+	Index     int64  // block number within the entry, from 0
+	Offset    int64  // offset of the block's first byte in the entry's content
+	EntrySize int64  // size of the entry's content
+	Level     int    // compression level asked for (the decoder gets 0)
+	Params    []byte // the entry's codec parameters
+}
+
+// DefaultBlockSize is the raw size of an entry's payload blocks unless
+// its codec chooses otherwise: large enough that zstd loses little
+// context, small enough to keep all cores busy and memory bounded.
+const DefaultBlockSize = 4 << 20
+
+// A Choice says how to code a regular file: its codec, the codec's
+// parameters and the block size (0: the writer's default; at most
+// format.MaxBlockSize).
+type Choice struct {
+	Codec     uint64
+	Params    []byte
+	BlockSize int
+}
+
+// A Planner proposes a Choice for a file of the sniffed kind, reading it
+// through r if it needs to (r holds size bytes). It returns false to let
+// the next planner, or the zstd default, decide.
+type Planner func(kind Kind, r io.ReaderAt, size int64) (Choice, bool)
+
+// ErrUnknownCodec is returned for an archive that names a codec this
+// binary does not have.
+var ErrUnknownCodec = errors.New("dcar: unknown codec")
+
+// The registry: dcar's codecs (codecs.go) and any a program adds with
+// Register.
+var (
+	registryMu sync.RWMutex
+	registry   = builtinCodecs()
+	names      = map[uint64]string{}
+)
+
+// Register makes a codec outside dcar's own table available under id,
+// with a name for listings. It panics if id is taken: dcar's ids are part
+// of the format and assigned in package format (format.CodecName).
+func Register(id uint64, name string, c Codec) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[id]; dup || format.CodecName(id) != "" {
+		panic(fmt.Sprintf("codec: id %d registered twice", id))
+	}
+	registry[id], names[id] = c, name
+}
+
+// Name returns the name of codec id (format.CodecName for dcar's own
+// ids), or "codec-N" for an id nothing here knows.
+func Name(id uint64) string {
+	if n := format.CodecName(id); n != "" {
+		return n
+	}
+	registryMu.RLock()
+	n, ok := names[id]
+	registryMu.RUnlock()
+	if ok {
+		return n
+	}
+	return fmt.Sprintf("codec-%d", id)
+}
+
+// Lookup returns the codec of id, or an error wrapping ErrUnknownCodec.
+func Lookup(id uint64) (Codec, error) {
+	registryMu.RLock()
+	c, ok := registry[id]
+	registryMu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w %d (%s): this dcar binary cannot decode it", ErrUnknownCodec, id, Name(id))
+	}
+	return c, nil
+}
+
+// Plan chooses the codec of a regular file of the sniffed kind, reading
+// it through r (size bytes) where a planner needs to: with best, the
+// best planners first, then the default planners in order (codecs.go);
+// zstd if none takes the file.
+func Plan(kind Kind, r io.ReaderAt, size int64, best bool) Choice {
+	if best {
+		for _, p := range bestPlanners {
+			if pl, ok := p(kind, r, size); ok {
+				return pl
+			}
+		}
+	}
+	for _, p := range planners {
+		if pl, ok := p(kind, r, size); ok {
+			return pl
+		}
+	}
+	return Choice{Codec: format.CodecZstd}
+}
