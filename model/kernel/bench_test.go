@@ -99,31 +99,6 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 }
 
-func BenchmarkMatVecF32(b *testing.B) {
-	for _, im := range impls {
-		for _, d := range benchSizes {
-			b.Run(fmt.Sprintf("%s/%dx%d", im.name, d, d), func(b *testing.B) {
-				r := rng(1)
-				w := make([]float32, d*d)
-				x := make([]float32, d)
-				y := make([]float32, d)
-				for i := range w {
-					w[i] = float32(int8(r.next())) / 64
-				}
-				for i := range x {
-					x[i] = float32(int8(r.next())) / 64
-				}
-				b.SetBytes(int64(4 * d * d))
-				ot := startOps(b)
-				for i := 0; i < b.N; i++ {
-					im.matVecF32(y, w, x, d, d)
-				}
-				ot.report(b, 2*float64(d*d), "GFLOP/s")
-			})
-		}
-	}
-}
-
 // BenchmarkElementwise measures the fixed-point element-wise operations over
 // 256 elements (ns/op = per 256 elements).
 func BenchmarkElementwise(b *testing.B) {

@@ -15,9 +15,6 @@ type implementation struct {
 	// B(p,j) = b[p*brs+j*bcs]; one of brs, bcs is 1.
 	sgemm func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
 
-	// y[i] = Σ_j w[i*cols+j]·x[j] in float32.
-	matVecF32 func(y, w, x []float32, rows, cols int)
-
 	// Element-wise kernels (exact; same semantics as the generic ones).
 	elem elemKernels
 
@@ -63,7 +60,6 @@ var generic = &implementation{
 	name:      "generic",
 	matVecS16: matVecS16Generic,
 	sgemm:     sgemmGeneric,
-	matVecF32: matVecF32Generic,
 	elem:      genericElem,
 	wkv16:     wkv16Generic,
 
@@ -85,7 +81,6 @@ var active *implementation
 var (
 	matVecS16Impl func(y []int32, w []int16, x []int16, rows, cols int)
 	sgemmImpl     func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
-	matVecF32Impl func(y, w, x []float32, rows, cols int)
 	ek            elemKernels
 	wkv16Impl     func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
 
@@ -104,7 +99,6 @@ func use(im *implementation) {
 	active = im
 	matVecS16Impl = im.matVecS16
 	sgemmImpl = im.sgemm
-	matVecF32Impl = im.matVecF32
 	ek = im.elem
 	wkv16Impl = im.wkv16
 	matVecS32S16Impl = im.matVecS32S16

@@ -16,7 +16,6 @@ var avx2Impl = &implementation{
 	name:      "avx2",
 	matVecS16: matVecS16AVX2,
 	sgemm:     sgemmAVX2,
-	matVecF32: matVecF32AVX2,
 	elem:      avx2Elem,
 	wkv16:     wkv16Generic, // no 64-bit arithmetic shifts or min/max in AVX2
 
@@ -28,7 +27,6 @@ var avx512Impl = &implementation{
 	name:      "avx512",
 	matVecS16: matVecS16VNNI,
 	sgemm:     sgemmAVX512,
-	matVecF32: matVecF32AVX2, // load-bound: AVX-512 is no faster (see doc.go)
 	elem:      avx512Elem,
 	wkv16:     wkv16AVX512,
 

@@ -61,12 +61,3 @@ func checkGemm(rows, cols, ld, l int) {
 		panic("kernel: matrix slice too short")
 	}
 }
-
-// MatVecF32 computes y[i] = Σ_j w[i*cols+j]·x[j] for i < rows (float32).
-func MatVecF32(y, w, x []float32, rows, cols int) {
-	checkMatVec(len(y), len(w), len(x), rows, cols)
-	if rows == 0 {
-		return
-	}
-	matVecF32Impl(y[:rows], w[:rows*cols], x[:cols], rows, cols)
-}

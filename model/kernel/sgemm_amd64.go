@@ -21,11 +21,6 @@ func sgemmKernAVX2(a *float32, ars, acs int, b *float32, ldb, k int, c *float32,
 //go:noescape
 func transpose8Strip(dst *float32, ldd int, src *float32, lds int, blocks int)
 
-// y[0:rows] = W[:, 0:n]·x[0:n], row stride stride; n%16 == 0, n >= 16.
-//
-//go:noescape
-func matVecF32AVX2Asm(y *float32, w *float32, x *float32, rows, stride, n int)
-
 type sgemmKern func(a *float32, ars, acs int, b *float32, ldb, k int, c *float32, ldc int, accumulate int)
 
 // sgemmScratch holds the packing buffers of one sgemm call.
@@ -155,20 +150,6 @@ func packBPanel(dst, b []float32, brs, bcs, k, j0, cols, nr int) {
 	for p := k8; p < k; p++ {
 		for jj := 0; jj < cols; jj++ {
 			dst[p*nr+jj] = b[p+(j0+jj)*bcs]
-		}
-	}
-}
-
-func matVecF32AVX2(y, w, x []float32, rows, cols int) {
-	n := cols &^ 15
-	if n == 0 {
-		matVecF32Generic(y, w, x, rows, cols)
-		return
-	}
-	matVecF32AVX2Asm(&y[0], &w[0], &x[0], rows, cols, n)
-	if n < cols {
-		for i := 0; i < rows; i++ {
-			y[i] += dotF32(w[i*cols+n:i*cols+cols], x[n:])
 		}
 	}
 }

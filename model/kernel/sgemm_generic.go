@@ -81,9 +81,3 @@ func dotF32(a, b []float32) float32 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
-
-func matVecF32Generic(y, w, x []float32, rows, cols int) {
-	for i := 0; i < rows; i++ {
-		y[i] = dotF32(w[i*cols:i*cols+cols], x)
-	}
-}

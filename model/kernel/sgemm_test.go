@@ -139,23 +139,3 @@ func TestSgemmExported(t *testing.T) {
 		}
 	}
 }
-
-func TestMatVecF32(t *testing.T) {
-	r := rng(12)
-	for _, im := range impls {
-		for _, rows := range []int{1, 3, 4, 5, 9} {
-			for _, cols := range testSizes() {
-				w := make([]float32, rows*cols)
-				x := make([]float32, cols)
-				r.fillF32(w)
-				r.fillF32(x)
-				y := make([]float32, rows)
-				im.matVecF32(y, w, x, rows, cols)
-				val, mag := refGemm(rows, 1, cols, w, cols, 1, x, 1, 1, nil, 0, false)
-				if !checkF32(t, fmt.Sprintf("%s rows=%d cols=%d", im.name, rows, cols), y, 1, rows, 1, cols, val, mag) {
-					return
-				}
-			}
-		}
-	}
-}
