@@ -41,20 +41,6 @@ func (d *Dual) Encode() ([]byte, error) {
 	return f.Encode()
 }
 
-// DecodeDual loads a unified network from a weight file's bytes and
-// returns it with the file's fingerprint.
-func DecodeDual(b []byte) (*Dual, [32]byte, error) {
-	f, err := DecodeWeightFile(b)
-	if err != nil {
-		return nil, [32]byte{}, err
-	}
-	d, err := dualFrom(f)
-	if err != nil {
-		return nil, [32]byte{}, err
-	}
-	return d, f.Fingerprint, nil
-}
-
 // dualFrom reads a unified (dualnet-q1) network from a parsed file.
 func dualFrom(f *WeightFile) (*Dual, error) {
 	fail := func(format string, a ...any) (*Dual, error) {

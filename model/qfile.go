@@ -146,20 +146,6 @@ func i32Tensor(name string, v []int32) FileTensor {
 	return FileTensor{Name: name, DType: I32, Shape: []int{len(v)}, Data: b}
 }
 
-// DecodeQNet loads an integer network from a weight file's bytes and
-// returns it with its fingerprint. Every shape and range is checked.
-func DecodeQNet(b []byte) (*QNet, [32]byte, error) {
-	f, err := DecodeWeightFile(b)
-	if err != nil {
-		return nil, [32]byte{}, err
-	}
-	q, err := qnetFrom(f)
-	if err != nil {
-		return nil, [32]byte{}, err
-	}
-	return q, f.Fingerprint, nil
-}
-
 // qnetFrom reads an image-only (imgnet-q1) network from a parsed file.
 func qnetFrom(f *WeightFile) (*QNet, error) {
 	if f.Meta["arch"] != archName {

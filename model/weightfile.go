@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -89,29 +88,6 @@ var ErrBadWeights = errors.New("model: bad weight file")
 
 func badf(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadWeights, fmt.Sprintf(format, a...))
-}
-
-// F32Tensor builds a float32 tensor.
-func F32Tensor(name string, shape []int, v []float32) FileTensor {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
-	return FileTensor{Name: name, DType: F32, Shape: append([]int(nil), shape...), Data: b}
-}
-
-// Float32s decodes a float32 tensor into dst (len must match).
-func (t *FileTensor) Float32s(dst []float32) error {
-	if t.DType != F32 {
-		return badf("tensor %s: dtype %d, want float32", t.Name, t.DType)
-	}
-	if len(t.Data) != 4*len(dst) {
-		return badf("tensor %s: %d bytes, want %d", t.Name, len(t.Data), 4*len(dst))
-	}
-	for i := range dst {
-		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
-	}
-	return nil
 }
 
 // Tensor returns the named tensor.
@@ -367,26 +343,4 @@ func WriteFileAtomic(path string, data []byte) error {
 		d.Close()
 	}
 	return nil
-}
-
-// ReadWeightFile reads and verifies a weight or checkpoint file.
-func ReadWeightFile(path string) (*WeightFile, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := DecodeWeightFile(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return f, nil
-}
-
-// Save encodes f and writes it atomically to path.
-func (f *WeightFile) Save(path string) error {
-	b, err := f.Encode()
-	if err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, b)
 }

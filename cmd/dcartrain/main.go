@@ -307,7 +307,7 @@ func evaluate() {
 	}
 	var qn *model.QNet
 	if *intEval || *export != "" {
-		if qn, err = train.QuantizeAdapt(net, calibBatch(), *seqLen, *adapt, *adaptHead); err != nil {
+		if qn, err = train.Quantize(net, calibBatch(), *seqLen, *adapt, *adaptHead); err != nil {
 			log.Fatal(err)
 		}
 		qn.AdaptByChannel = *adaptCh

@@ -322,7 +322,7 @@ func textCalib() *train.Batch {
 }
 
 func quantizeText(u *train.Unified) *model.QNet {
-	qt, err := train.QuantizeAdapt(u.Txt, textCalib(), *textSeq, *adaptT, *adaptHeadT)
+	qt, err := train.Quantize(u.Txt, textCalib(), *textSeq, *adaptT, *adaptHeadT)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func quantizeText(u *train.Unified) *model.QNet {
 // weight file.
 func exportDual(u *train.Unified) {
 	zeroUnseen(u)
-	qi, err := train.QuantizeAdapt(u.Img, calibBatch(), *seqLen, *adapt, *adaptHead)
+	qi, err := train.Quantize(u.Img, calibBatch(), *seqLen, *adapt, *adaptHead)
 	if err != nil {
 		log.Fatal(err)
 	}

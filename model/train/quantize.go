@@ -82,16 +82,11 @@ func q16(x []float32) []int32 {
 // Quantize builds the integer network from n, choosing activation
 // formats from a float forward pass over calib (training data: never an
 // evaluation set). seq is the state-reset period the network was trained
-// with.
-func Quantize(n *Net, calib *Batch, seq int) (*model.QNet, error) {
-	return QuantizeAdapt(n, calib, seq, 0, 0)
-}
-
-// QuantizeAdapt is Quantize with online adaptation: of the head's bias
-// at learning rate 2^-adaptShift (log2 units) if adaptShift > 0, and of
-// the head matrix at learning rate lrHead (per real weight and nat, as
-// in EvaluateOnline) if lrHead > 0.
-func QuantizeAdapt(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*model.QNet, error) {
+// with. The head adapts online while coding: its bias at learning rate
+// 2^-adaptShift (log2 units) if adaptShift > 0, and its matrix at
+// learning rate lrHead (per real weight and nat, as in EvaluateOnline)
+// if lrHead > 0 (which needs adaptShift > 0).
+func Quantize(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*model.QNet, error) {
 	H := n.Cfg.H
 	if H > 128 || (n.Cfg.Rec && H%model.HeadN != 0) {
 		return nil, fmt.Errorf("train: cannot quantise hidden size %d", H)

@@ -26,7 +26,7 @@ func imageCalib(t testing.TB, w, h, seq int) *Batch {
 func testQNet(t testing.TB, h int, rec bool) (*Net, *model.QNet) {
 	n := NewNet(Config{H: h, Rec: rec}, 1)
 	randomize(n, 2, 0.05)
-	q, err := Quantize(n, imageCalib(t, 64, 32, 96), 96)
+	q, err := Quantize(n, imageCalib(t, 64, 32, 96), 96, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +68,11 @@ func TestQNetTracksFloat(t *testing.T) {
 	}
 }
 
-// Online adaptation (head bias and matrix) as QuantizeAdapt sets it up:
+// Online adaptation (head bias and matrix) as Quantize sets it up:
 // it changes the coding, and both directions adapt identically.
 func TestQNetAdaptRoundTrip(t *testing.T) {
 	n, q0 := testQNet(t, 32, true)
-	q, err := QuantizeAdapt(n, imageCalib(t, 64, 32, 96), 96, 12, 3e-4)
+	q, err := Quantize(n, imageCalib(t, 64, 32, 96), 96, 12, 3e-4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func testTextQNet(t testing.TB, h int, adapt uint, lrHead float64) (*Net, *model
 	for i := range n.B3 {
 		n.B3[i] *= 0.3
 	}
-	q, err := QuantizeAdapt(n, textBatch(4096, 128), 128, adapt, lrHead)
+	q, err := Quantize(n, textBatch(4096, 128), 128, adapt, lrHead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +190,11 @@ func TestExportDual(t *testing.T) {
 		u.U[i] += float32(i%13) * 0.003 // no tensor trivial
 	}
 	u.Sync()
-	qi, err := QuantizeAdapt(u.Img, imageCalib(t, 2*h, h, 96), 96, 12, 0.001)
+	qi, err := Quantize(u.Img, imageCalib(t, 2*h, h, 96), 96, 12, 0.001)
 	if err != nil {
 		t.Fatal(err)
 	}
-	qt, err := QuantizeAdapt(u.Txt, textBatch(4096, 128), 128, 12, 0)
+	qt, err := Quantize(u.Txt, textBatch(4096, 128), 128, 12, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
