@@ -126,7 +126,6 @@ func BenchmarkElementwise(b *testing.B) {
 		{"RequantInt16", func() { RequantInt16(d, x32, sc) }},
 		{"SigmoidVec", func() { SigmoidVec(g, a) }},
 		{"ExpNegVec", func() { ExpNegVec(e, x32) }},
-		{"RMSNorm", func() { RMSNorm(d, a, 1) }},
 		{"MulInt16", func() { MulInt16(d, a, c, 12) }},
 		{"AddInt16", func() { AddInt16(d, a, c, 2) }},
 		{"Lerp", func() { Lerp(d, a, c, g) }},

@@ -182,45 +182,6 @@ func mul128(a, b uint64) (hi, lo uint64) {
 	return
 }
 
-func TestRMSNorm(t *testing.T) {
-	r := rng(23)
-	for _, n := range []int{1, 2, 7, 64, 256, 1000, 65536} {
-		for _, amp := range []int{1, 3, 100, 4096, 32767} {
-			x := make([]int16, n)
-			for i := range x {
-				x[i] = int16(int64(r.next()%uint64(2*amp+1)) - int64(amp))
-			}
-			if n == 1 {
-				x[0] = int16(amp)
-			}
-			for _, eps := range []uint32{0, 1, 1000} {
-				dst := make([]int16, n)
-				RMSNorm(dst, x, eps)
-				var ss float64
-				for _, v := range x {
-					ss += float64(v) * float64(v)
-				}
-				rms := math.Sqrt(ss/float64(n) + float64(eps))
-				for i, v := range x {
-					want := 4096 * float64(v) / rms
-					if rms == 0 {
-						want = 0
-					}
-					want = math.Max(-32768, math.Min(32767, want))
-					if math.Abs(float64(dst[i])-want) > 0.5+math.Abs(want)*0x1p-22 {
-						t.Fatalf("n=%d amp=%d eps=%d: dst[%d] = %d, want %.3f", n, amp, eps, i, dst[i], want)
-					}
-				}
-			}
-		}
-	}
-	dst := []int16{5, 5}
-	RMSNorm(dst, []int16{0, 0}, 0)
-	if dst[0] != 0 || dst[1] != 0 {
-		t.Error("RMSNorm of zeros not zero")
-	}
-}
-
 func TestElementwise(t *testing.T) {
 	a := []int16{100, -100, 32767, -32768, 3, -3, 0, 1000}
 	b := []int16{7, 7, 32767, -32768, -3, 3, 5, -1000}
