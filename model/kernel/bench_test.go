@@ -116,7 +116,6 @@ func BenchmarkElementwise(b *testing.B) {
 	}
 	d := make([]int16, n)
 	u := make([]uint8, n)
-	e := make([]uint32, n)
 	sc := []Scale{NewScale(0.001)}
 	for _, bm := range []struct {
 		name string
@@ -125,7 +124,6 @@ func BenchmarkElementwise(b *testing.B) {
 		{"RequantUint8", func() { RequantUint8(u, x32, sc, 0) }},
 		{"RequantInt16", func() { RequantInt16(d, x32, sc) }},
 		{"SigmoidVec", func() { SigmoidVec(g, a) }},
-		{"ExpNegVec", func() { ExpNegVec(e, x32) }},
 		{"MulInt16", func() { MulInt16(d, a, c, 12) }},
 		{"AddInt16", func() { AddInt16(d, a, c, 2) }},
 		{"Lerp", func() { Lerp(d, a, c, g) }},

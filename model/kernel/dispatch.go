@@ -38,7 +38,6 @@ type elemKernels struct {
 	gate       func(dst, a []int16, g []uint16)
 	reluSqU8   func(dst []uint8, x []int16, shift uint)
 	sigmoid    func(dst []uint16, x []int16)
-	expNeg     func(dst []uint32, x []int32)
 }
 
 var genericElem = elemKernels{
@@ -51,7 +50,6 @@ var genericElem = elemKernels{
 	gate:       gateGeneric,
 	reluSqU8:   reluSqU8Generic,
 	sigmoid:    sigmoidGeneric,
-	expNeg:     expNegGeneric,
 }
 
 // generic is the portable reference implementation. It defines the exact

@@ -53,11 +53,6 @@ func reluSqU8AVX512(dst *uint8, x *int16, n int, shift, mask, half int64)
 //go:noescape
 func sigmoidAVX512(dst *uint16, x *int16, n int, tab *uint32)
 
-// expNegAVX512: dst[i] = ExpNeg(x[i]) with the two exp tables.
-//
-//go:noescape
-func expNegAVX512(dst *uint32, x *int32, n int, hiTab, loTab *uint32)
-
 // AVX2 versions (n%16 == 0, n >= 16; the wrappers do the tail in Go).
 //
 //go:noescape
@@ -86,13 +81,10 @@ func requant16AVX2(dst *int16, src *int32, n int, mult, shift, mask, half, zero,
 //go:noescape
 func requant8AVX2(dst *uint8, src *int32, n int, mult, shift, mask, half, zero, lo, hi int64)
 
-// lerpAVX2: n%16 == 0; expNegAVX2: n%8 == 0.
+// lerpAVX2: n%16 == 0.
 //
 //go:noescape
 func lerpAVX2(dst, a, b *int16, mu *uint16, n int)
-
-//go:noescape
-func expNegAVX2(dst *uint32, x *int32, n int, hiTab, loTab *uint32)
 
 var avx2Elem = elemKernels{
 	requantI8:  requantI8AVX2,
@@ -104,7 +96,6 @@ var avx2Elem = elemKernels{
 	gate:       gateAVX2Go,
 	reluSqU8:   reluSqU8AVX2Go,
 	sigmoid:    sigmoidAVX2Go,
-	expNeg:     expNegAVX2Go,
 }
 
 var avx512Elem = elemKernels{
@@ -117,7 +108,6 @@ var avx512Elem = elemKernels{
 	gate:       gateAVX512Go,
 	reluSqU8:   reluSqU8AVX512Go,
 	sigmoid:    sigmoidAVX512Go,
-	expNeg:     expNegAVX512Go,
 }
 
 func shiftConsts(s uint) (shift, mask, half int64) {
@@ -181,13 +171,6 @@ func sigmoidAVX512Go(dst []uint16, x []int16) {
 		return
 	}
 	sigmoidAVX512(&dst[0], &x[0], len(dst), &sigmoidTab[0])
-}
-
-func expNegAVX512Go(dst []uint32, x []int32) {
-	if len(dst) == 0 {
-		return
-	}
-	expNegAVX512(&dst[0], &x[0], len(dst), &expHiTab[0], &expLoTab[0])
 }
 
 func addI16AVX512Go(dst, a, b []int16, shiftB int) {
@@ -305,12 +288,4 @@ func lerpAVX2Go(dst, a, b []int16, mu []uint16) {
 		lerpAVX2(&dst[0], &a[0], &b[0], &mu[0], v)
 	}
 	lerpGeneric(dst[v:], a[v:], b[v:], mu[v:])
-}
-
-func expNegAVX2Go(dst []uint32, x []int32) {
-	v := len(dst) &^ 7
-	if v > 0 {
-		expNegAVX2(&dst[0], &x[0], v, &expHiTab[0], &expLoTab[0])
-	}
-	expNegGeneric(dst[v:], x[v:])
 }

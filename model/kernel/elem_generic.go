@@ -84,10 +84,3 @@ func sigmoidGeneric(dst []uint16, x []int16) {
 		dst[i] = Sigmoid(v)
 	}
 }
-
-func expNegGeneric(dst []uint32, x []int32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] = ExpNeg(v)
-	}
-}

@@ -122,25 +122,6 @@ func TestSigmoid(t *testing.T) {
 	t.Logf("Sigmoid max error %.3f units of 2^-16", maxErr)
 }
 
-func TestExpNeg(t *testing.T) {
-	maxE, maxE2 := 0.0, 0.0
-	for x := int32(-5); x <= 1<<17; x++ {
-		xf := math.Max(float64(x), 0) / 4096
-		maxE = max(maxE, math.Abs(float64(ExpNeg(x))-65536*math.Exp(-xf)))
-		maxE2 = max(maxE2, math.Abs(float64(Exp2Neg(x))-65536*math.Exp2(-xf)))
-		if x > 0 && (ExpNeg(x) > ExpNeg(x-1) || Exp2Neg(x) > Exp2Neg(x-1)) {
-			t.Fatalf("exp not monotonic at %d", x)
-		}
-	}
-	if maxE > 0.51 || maxE2 > 0.51 {
-		t.Errorf("max error ExpNeg %.3f, Exp2Neg %.3f units, want < 0.51", maxE, maxE2)
-	}
-	if ExpNeg(math.MaxInt32) != 0 || Exp2Neg(math.MaxInt32) != 0 || ExpNeg(math.MinInt32) != 65536 {
-		t.Error("exp range ends wrong")
-	}
-	t.Logf("max error ExpNeg %.3f, Exp2Neg %.3f units of 2^-16", maxE, maxE2)
-}
-
 func TestIsqrt(t *testing.T) {
 	check := func(x uint64) {
 		r := uint64(Isqrt(x))

@@ -1,8 +1,8 @@
 //go:build ignore
 
-// gen_tables writes tables.go, the constant lookup tables of the integer
-// nonlinearities. The tables are data: builds never recompute them, so their
-// contents are identical on every platform. Run: go run gen_tables.go
+// gen_tables writes tables.go, the constant lookup table of the integer
+// sigmoid. The table is data: builds never recompute it, so its contents
+// are identical on every platform. Run: go run gen_tables.go
 package main
 
 import (
@@ -25,22 +25,6 @@ func main() {
 	}
 	sig[513] = sig[512]
 	write(&b, "sigmoidTab holds round(σ(i/64)·2^24) for i = 0..512 (and a copy of the last).", "sigmoidTab", "uint32", sig)
-
-	tab := func(n int, f func(i int) float64) []uint64 {
-		t := make([]uint64, n)
-		for i := range t {
-			t[i] = uint64(math.Round(f(i) * (1 << 30)))
-		}
-		return t
-	}
-	write(&b, "expHiTab holds round(e^(-i/16)·2^30).", "expHiTab", "uint32",
-		tab(256, func(i int) float64 { return math.Exp(-float64(i) / 16) }))
-	write(&b, "expLoTab holds round(e^(-i/4096)·2^30).", "expLoTab", "uint32",
-		tab(256, func(i int) float64 { return math.Exp(-float64(i) / 4096) }))
-	write(&b, "exp2HiTab holds round(2^(-i/64)·2^30).", "exp2HiTab", "uint32",
-		tab(64, func(i int) float64 { return math.Exp2(-float64(i) / 64) }))
-	write(&b, "exp2LoTab holds round(2^(-i/4096)·2^30).", "exp2LoTab", "uint32",
-		tab(64, func(i int) float64 { return math.Exp2(-float64(i) / 4096) }))
 
 	src, err := format.Source(b.Bytes())
 	if err != nil {

@@ -100,12 +100,6 @@ func TestGoldenFixed(t *testing.T) {
 			put(int64(Sigmoid(int16(x))))
 		}
 	})
-	golden(t, "ExpNeg", 0x1a08a4d79594f62a, func(put func(int64)) {
-		for x := int32(-2); x <= 1<<17; x++ {
-			put(int64(ExpNeg(x)))
-			put(int64(Exp2Neg(x)))
-		}
-	})
 	golden(t, "Isqrt", 0xa1de58a1c37e13cd, func(put func(int64)) {
 		for _, x := range in {
 			put(int64(Isqrt(uint64(x))))
