@@ -1,35 +1,45 @@
-// Package ctxcodec registers dcar's image and text model codecs with
-// package archive:
+// Package codec holds dcar's codecs: what turns one block of an entry
+// into payload bytes and back, and the planners that choose a codec for
+// each file. Package archive writes and reads the container around them;
+// importing archive brings every codec in.
 //
-//   - model-image (id 16): the pixel samples of uncompressed image
-//     containers (PGM/PPM/PAM, BMP, baseline TIFF; see package pixels) are
-//     coded by imgctx's adaptive predictor bank plus the shipped integer
-//     network of package model/imgnet through the range coder; every other
-//     byte of the file (headers, row padding, other TIFF pages) is kept
-//     verbatim, zstd-coded. This is what dcar writes for such files.
-//   - model-png (id 18): a PNG as its pixels (same pixel models) plus the
-//     side data of package pngre that rebuilds the exact file.
-//   - ctx-image (id 19): as model-image with imgctx alone (the "network
-//     off" configuration), kept so that its archives decode forever.
-//   - cm-text (id 21): text is coded bit by bit by package bitcm's
-//     context mixing (hashed order-n, word and column contexts with bit
-//     histories, a match model, a mixer bank and probability maps). This
-//     is what dcar writes for text by default.
-//   - ctx-text (id 20): text coded by package txtctx's order-n statistics,
-//     match model and 256-way mixer: the default before cm-text, kept so
-//     that its archives decode forever.
-//   - model-text (id 17): txtctx's mixture corrected by the text modality
-//     of the shipped unified network (model/imgnet, one parameter set for
-//     images and text). Written with --best (RegisterBestPlanner)
-//     for the text entries where a trial on their first 64 KiB shows it
-//     codes smaller than cm-text (Go source, small files).
+// A Codec codes one block; a Planner looks at a file (its sniffed Kind
+// and, where it must, its content) and proposes a Choice: codec, codec
+// parameters, block size. Plan asks the planners in a fixed order and
+// falls back to zstd. The writer (package archive) keeps zstd for any
+// block a content codec would code larger, and stores a block nothing
+// shrinks.
 //
-// The model of an entry is named by an 8-byte fingerprint in its
-// parameters (lookupPixelModel, textNet): imgctx alone or any network
-// this binary embeds. Blocks stay independently decodable, and the archive writer keeps
-// zstd for any block these codecs would code larger.
+// The codecs, by family (ids and names in package format; spec section 7
+// for each payload):
 //
-// Import this package for its side effect:
+//   - store, zstd (zstd.go): bytes as they are; one zstd frame per block.
+//   - Pixel codecs (image.go, png.go): model-image codes the samples of
+//     uncompressed image containers (PGM/PPM/PAM, BMP, baseline TIFF;
+//     package format/pixels) with imgctx's predictor bank plus the
+//     shipped network (package model), every other byte verbatim;
+//     model-png codes a PNG as its pixels plus the side data of package
+//     format/pngre that rebuilds the exact file; ctx-image is model-image
+//     with imgctx alone, kept so that its archives decode forever.
+//   - Byte-stream codecs over context mixing (segment.go, cmseg.go,
+//     cmbin.go, cmbz2.go, modeltext.go): cm-text codes text with package
+//     model/bitcm (the default for text); cm-bin codes other uncompressed
+//     bytes with bitcm's text or binary model, chosen per block by a
+//     trial; cm-bz2 codes a bzip2 file as its content through bitcm plus
+//     the few bytes of package format/bz2re that rebuild the exact file;
+//     model-text corrects txtctx's mixture with the text modality of the
+//     shipped network (tried with --best, kept where a trial on the first
+//     64 KiB codes smaller); ctx-text (txtctx alone) decodes forever.
 //
-//	import _ "github.com/dcar-archiver/dcar/ctxcodec"
+// Every entry's parameters start with a version byte and the 8-byte
+// fingerprint of the model that coded it (params.go): a binary whose
+// model differs fails naming both fingerprints (ErrModelMismatch)
+// instead of decoding garbage. Fingerprints are frozen constants, pinned
+// by TestFingerprintsFrozen; every model a release wrote with stays
+// decodable, pinned by the golden archives in testdata/.
+//
+// Files: codec.go holds Codec, Block, Choice, Planner, Plan, Lookup and
+// Register; codecs.go the table of codecs by id and the planners in
+// order; sniff.go the content sniffer (Sniff, Kind); params.go the shared
+// parameter checks and errors; one file per codec family as listed above.
 package codec

@@ -2,7 +2,6 @@ package codec
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,21 +12,9 @@ import (
 	"github.com/dcar-archiver/dcar/model/imgctx"
 )
 
-// paramsVersion is the first byte of both codecs' parameters. A change to
-// either model that changes its output needs a new version (or codec id):
-// archives written with the old one must keep decoding.
-const paramsVersion = 1
-
 // maxImageFile bounds the files the image planner reads whole to find
 // their layout.
 const maxImageFile = 1 << 30
-
-// ErrParams reports codec parameters this binary does not understand.
-var ErrParams = errors.New("codec: unknown codec parameters")
-
-// ErrModelMismatch reports an entry coded by a model other than this
-// binary's.
-var ErrModelMismatch = errors.New("codec: model differs")
 
 // A pixelModel codes the samples of one stripe (w x rows pixels, ch
 // interleaved 8-bit channels). Models are identified by an 8-byte
@@ -155,30 +142,6 @@ func (c imageCodec) setup(b Block) (*pixels.Layout, pixelModel, error) {
 	}
 	l, err := pixels.UnmarshalLayout(b.Params[9:], b.EntrySize)
 	return l, m, err
-}
-
-// checkParams checks the version byte and the model fingerprint that
-// start a ctx codec's parameters: the fingerprint must be one of known
-// (the codec's models, oldest first); it returns its index.
-func checkParams(p []byte, codec string, known ...[8]byte) (int, error) {
-	if len(p) < 9 || p[0] != paramsVersion {
-		return 0, fmt.Errorf("%w (%s version %d)", ErrParams, codec, firstByte(p))
-	}
-	have := make([]string, len(known))
-	for i, fp := range known {
-		if [8]byte(p[1:9]) == fp {
-			return i, nil
-		}
-		have[i] = fmt.Sprintf("%x", fp)
-	}
-	return 0, fmt.Errorf("%w: %s model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, p[1:9], strings.Join(have, ", "))
-}
-
-func firstByte(b []byte) int {
-	if len(b) == 0 {
-		return -1
-	}
-	return int(b[0])
 }
 
 // stripe finds the rows of the image lying wholly inside the block
@@ -322,20 +285,4 @@ func unpackResidual(b []byte, n int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: ctx-image residual missing", format.ErrCorrupt)
 	}
 	return unpackStoredOrZstd(b, n, "image residual")
-}
-
-// unpackStoredOrZstd decodes a packed part of a payload: byte 0x00 and n
-// bytes verbatim, or byte 0x01 and one zstd frame decoding to n bytes.
-// b must not be empty.
-func unpackStoredOrZstd(b []byte, n int, what string) ([]byte, error) {
-	switch b[0] {
-	case 0:
-		if len(b)-1 != n {
-			return nil, fmt.Errorf("%w: %s length", format.ErrCorrupt, what)
-		}
-		return b[1:], nil
-	case 1:
-		return zstdC.Decompress(nil, b[1:], n, Block{})
-	}
-	return nil, fmt.Errorf("%w: %s method %d", format.ErrCorrupt, what, b[0])
 }

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/dcar-archiver/dcar/format/pixels"
 	"github.com/dcar-archiver/dcar/format/pixels/pixeltest"
-	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
 // smoothImage draws a gradient with a little noise: something an image
@@ -104,18 +102,3 @@ func FuzzImageDecompress(f *testing.F) {
 		modelImage.Decompress(nil, src, len(data), bs[1])
 	})
 }
-
-func FuzzTextDecompress(f *testing.F) {
-	fp := txtctx.DefaultFingerprint
-	b := Block{Params: append([]byte{paramsVersion}, fp[:]...)}
-	enc, _ := ctxText.Compress(nil, []byte("hello hello hello"), b)
-	f.Add(enc, 17)
-	f.Fuzz(func(t *testing.T, src []byte, n int) {
-		if n < 0 || n > 1<<16 {
-			return
-		}
-		ctxText.Decompress(nil, src, n, b)
-	})
-}
-
-var _ = io.EOF

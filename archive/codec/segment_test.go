@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
 func cmTextBlock() Block { return Block{Params: cmText.params()} }
@@ -77,4 +78,17 @@ func TestSegmentBlockSize(t *testing.T) {
 			t.Errorf("segmentBlockSize(%d) = %d: above the limit", c.size, got)
 		}
 	}
+}
+
+func FuzzTextDecompress(f *testing.F) {
+	fp := txtctx.DefaultFingerprint
+	b := Block{Params: append([]byte{paramsVersion}, fp[:]...)}
+	enc, _ := ctxText.Compress(nil, []byte("hello hello hello"), b)
+	f.Add(enc, 17)
+	f.Fuzz(func(t *testing.T, src []byte, n int) {
+		if n < 0 || n > 1<<16 {
+			return
+		}
+		ctxText.Decompress(nil, src, n, b)
+	})
 }
