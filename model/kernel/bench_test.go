@@ -99,36 +99,24 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 }
 
-// BenchmarkElementwise measures the fixed-point element-wise operations over
-// 256 elements (ns/op = per 256 elements).
+// BenchmarkElementwise measures the element-wise operations over 256
+// elements (ns/op = per 256 elements).
 func BenchmarkElementwise(b *testing.B) {
 	const n = 256
 	r := rng(1)
 	a := make([]int16, n)
-	c := make([]int16, n)
 	g := make([]uint16, n)
-	x32 := make([]int32, n)
 	r.fillS16(a)
-	r.fillS16(c)
 	for i := range g {
 		g[i] = uint16(r.next())
-		x32[i] = int32(r.next() % (1 << 17))
 	}
 	d := make([]int16, n)
-	u := make([]uint8, n)
-	sc := []Scale{NewScale(0.001)}
 	for _, bm := range []struct {
 		name string
 		f    func()
 	}{
-		{"RequantUint8", func() { RequantUint8(u, x32, sc, 0) }},
-		{"RequantInt16", func() { RequantInt16(d, x32, sc) }},
 		{"SigmoidVec", func() { SigmoidVec(g, a) }},
-		{"MulInt16", func() { MulInt16(d, a, c, 12) }},
-		{"AddInt16", func() { AddInt16(d, a, c, 2) }},
-		{"Lerp", func() { Lerp(d, a, c, g) }},
 		{"Gate", func() { Gate(d, a, g) }},
-		{"ReLUSqUint8", func() { ReLUSqUint8(u, a, 16) }},
 	} {
 		for _, im := range impls {
 			b.Run(bm.name+"/"+im.name, func(b *testing.B) {

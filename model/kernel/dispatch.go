@@ -27,29 +27,15 @@ type implementation struct {
 }
 
 // elemKernels are the vectorisable element-wise operations, called by the
-// exported functions after argument checks (equal lengths, one Scale).
+// exported functions after argument checks (equal lengths).
 type elemKernels struct {
-	requantI8  func(dst []int8, src []int32, s Scale)
-	requantI16 func(dst []int16, src []int32, s Scale)
-	requantU8  func(dst []uint8, src []int32, s Scale, zero int32)
-	mulI16     func(dst, a, b []int16, shift uint)
-	addI16     func(dst, a, b []int16, shiftB int)
-	lerp       func(dst, a, b []int16, mu []uint16)
-	gate       func(dst, a []int16, g []uint16)
-	reluSqU8   func(dst []uint8, x []int16, shift uint)
-	sigmoid    func(dst []uint16, x []int16)
+	gate    func(dst, a []int16, g []uint16)
+	sigmoid func(dst []uint16, x []int16)
 }
 
 var genericElem = elemKernels{
-	requantI8:  requantI8Generic,
-	requantI16: requantI16Generic,
-	requantU8:  requantU8Generic,
-	mulI16:     mulI16Generic,
-	addI16:     addI16Generic,
-	lerp:       lerpGeneric,
-	gate:       gateGeneric,
-	reluSqU8:   reluSqU8Generic,
-	sigmoid:    sigmoidGeneric,
+	gate:    gateGeneric,
+	sigmoid: sigmoidGeneric,
 }
 
 // generic is the portable reference implementation. It defines the exact

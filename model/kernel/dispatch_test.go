@@ -19,8 +19,7 @@ func TestDispatch(t *testing.T) {
 		seen[im.name] = true
 		e := im.elem
 		if im.matVecS16 == nil || im.sgemm == nil ||
-			e.requantI8 == nil || e.requantI16 == nil || e.requantU8 == nil ||
-			e.mulI16 == nil || e.addI16 == nil || e.lerp == nil || e.gate == nil || e.reluSqU8 == nil ||
+			e.gate == nil ||
 			e.sigmoid == nil || im.wkv16 == nil ||
 			im.matVecS32S16 == nil || im.rankOneUpdateS32 == nil {
 			t.Errorf("implementation %q has a nil kernel", im.name)

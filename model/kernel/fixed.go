@@ -42,12 +42,6 @@ func (c rShift) apply(x int64) int64 {
 	return q + int64((uint64(x)&c.mask+c.half-uint64(x)>>63)>>(c.s&63))
 }
 
-// SatInt8 clamps x to [-128, 127].
-func SatInt8(x int64) int8 { return int8(max(-128, min(127, x))) }
-
-// SatUint8 clamps x to [0, 255].
-func SatUint8(x int64) uint8 { return uint8(max(0, min(255, x))) }
-
 // SatInt16 clamps x to [-32768, 32767].
 func SatInt16(x int64) int16 { return int16(max(-32768, min(32767, x))) }
 
@@ -96,109 +90,9 @@ func (s Scale) Apply(acc int32) int32 {
 	return SatInt32(RoundShift(int64(acc)*int64(s.Mult), uint(s.Shift)))
 }
 
-// scaler is Scale.Apply with the shift constants precomputed.
-type scaler struct {
-	m  int64
-	rs rShift
-}
-
-func (s Scale) scaler() scaler { return scaler{int64(s.Mult), newRShift(uint(s.Shift))} }
-
-func (c scaler) apply(acc int32) int64 { return c.rs.apply(int64(acc) * c.m) }
-
-// checkScales panics unless scales holds one scale or one per element.
-func checkScales(scales []Scale, n int) {
-	if len(scales) != 1 && len(scales) < n {
-		panic("kernel: need one scale or one per element")
-	}
-}
-
-// RequantInt8 sets dst[i] = SatInt8(Apply(src[i])) with one scale for all
-// elements (len(scales) == 1) or one per element.
-func RequantInt8(dst []int8, src []int32, scales []Scale) {
-	src = src[:len(dst)]
-	checkScales(scales, len(dst))
-	if len(scales) == 1 {
-		ek.requantI8(dst, src, scales[0])
-		return
-	}
-	for i, v := range src {
-		dst[i] = SatInt8(int64(scales[i].Apply(v)))
-	}
-}
-
-// RequantInt16 sets dst[i] = SatInt16(Apply(src[i])), scales as RequantInt8.
-func RequantInt16(dst []int16, src []int32, scales []Scale) {
-	src = src[:len(dst)]
-	checkScales(scales, len(dst))
-	if len(scales) == 1 {
-		ek.requantI16(dst, src, scales[0])
-		return
-	}
-	for i, v := range src {
-		dst[i] = SatInt16(int64(scales[i].Apply(v)))
-	}
-}
-
-// RequantUint8 sets dst[i] = SatUint8(Apply(src[i]) + zero): an unsigned
-// activation with zero point zero, ready for the u8×s8 products.
-func RequantUint8(dst []uint8, src []int32, scales []Scale, zero int32) {
-	src = src[:len(dst)]
-	checkScales(scales, len(dst))
-	if len(scales) == 1 {
-		ek.requantU8(dst, src, scales[0], zero)
-		return
-	}
-	z := int64(zero)
-	for i, v := range src {
-		dst[i] = SatUint8(int64(scales[i].Apply(v)) + z)
-	}
-}
-
-// AddInt16 sets dst[i] = SatInt16(a[i] + b[i]·2^-shiftB): b rescaled by a
-// power of two (RoundShift for shiftB > 0, exact left shift for shiftB < 0,
-// shiftB in -16..63) then a saturating add. Use it for residual connections
-// between Q formats that differ by shiftB fractional bits.
-func AddInt16(dst, a, b []int16, shiftB int) {
-	if shiftB < -16 || shiftB > 63 {
-		panic("kernel: AddInt16 shift out of range")
-	}
-	ek.addI16(dst, a[:len(dst)], b[:len(dst)], shiftB)
-}
-
-// MulInt16 sets dst[i] = SatInt16(RoundShift(a[i]·b[i], shift)): for
-// inputs with fa and fb fractional bits, shift = fa + fb - fdst.
-func MulInt16(dst, a, b []int16, shift uint) {
-	ek.mulI16(dst, a[:len(dst)], b[:len(dst)], shift)
-}
-
 // Gate sets dst[i] = RoundShift(a[i]·g[i], 16): a scaled by a UQ0.16 factor
 // g (g/65536 in [0, 1), e.g. a Sigmoid output). Same Q format as a; never
 // saturates.
 func Gate(dst, a []int16, g []uint16) {
 	ek.gate(dst, a[:len(dst)], g[:len(dst)])
-}
-
-// Lerp sets dst[i] = a[i] + RoundShift((b[i]-a[i])·mu[i], 16), the
-// interpolation a + μ·(b-a) with μ = mu/65536 in UQ0.16 (RWKV token shift
-// mixing). The result lies between a[i] and b[i]; never saturates.
-func Lerp(dst, a, b []int16, mu []uint16) {
-	ek.lerp(dst, a[:len(dst)], b[:len(dst)], mu[:len(dst)])
-}
-
-// ReLUSqUint8 sets dst[i] = min(255, RoundShift(max(x[i], 0)², shift)):
-// squared ReLU to an unsigned 8-bit activation. For x with f fractional bits
-// and an output with g fractional bits, shift = 2f - g.
-func ReLUSqUint8(dst []uint8, x []int16, shift uint) {
-	ek.reluSqU8(dst, x[:len(dst)], shift)
-}
-
-// ReLUSqInt16 sets dst[i] = min(32767, RoundShift(max(x[i], 0)², shift)).
-func ReLUSqInt16(dst []int16, x []int16, shift uint) {
-	x = x[:len(dst)]
-	c := newRShift(shift)
-	for i, v := range x {
-		v64 := int64(max(v, 0))
-		dst[i] = SatInt16(c.apply(v64 * v64))
-	}
 }

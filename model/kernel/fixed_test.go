@@ -75,34 +75,6 @@ func TestScale(t *testing.T) {
 	}
 }
 
-func TestRequant(t *testing.T) {
-	src := []int32{0, 1, -1, 100, -100, 1000, -1000, 1 << 30, -1 << 31, math.MaxInt32, 12345, -12346}
-	s := []Scale{NewScale(0.1)}
-	d8 := make([]int8, len(src))
-	d16 := make([]int16, len(src))
-	du := make([]uint8, len(src))
-	RequantInt8(d8, src, s)
-	RequantInt16(d16, src, s)
-	RequantUint8(du, src, s, 128)
-	for i, v := range src {
-		a := s[0].Apply(v)
-		if int64(d8[i]) != int64(SatInt8(int64(a))) || int64(d16[i]) != int64(SatInt16(int64(a))) ||
-			int64(du[i]) != int64(SatUint8(int64(a)+128)) {
-			t.Errorf("requant %d: %d %d %d (apply %d)", v, d8[i], d16[i], du[i], a)
-		}
-		if f := float64(v) * 0.1; math.Abs(f) < 100 && math.Abs(float64(d8[i])-f) > 0.5+1e-6 {
-			t.Errorf("RequantInt8(%d) = %d, want ≈ %g", v, d8[i], f)
-		}
-	}
-	// Per-channel scales.
-	per := []Scale{NewScale(1), NewScale(0.5), NewScale(2)}
-	d := make([]int16, 3)
-	RequantInt16(d, []int32{3, 3, 3}, per)
-	if d[0] != 3 || d[1] != 2 || d[2] != 6 {
-		t.Errorf("per-channel requant = %v, want [3 2 6]", d)
-	}
-}
-
 func TestSigmoid(t *testing.T) {
 	maxErr := 0.0
 	for x := -32768; x <= 32767; x++ {
@@ -163,51 +135,12 @@ func mul128(a, b uint64) (hi, lo uint64) {
 	return
 }
 
-func TestElementwise(t *testing.T) {
+func TestGate(t *testing.T) {
 	a := []int16{100, -100, 32767, -32768, 3, -3, 0, 1000}
-	b := []int16{7, 7, 32767, -32768, -3, 3, 5, -1000}
-	n := len(a)
-	d := make([]int16, n)
-
-	AddInt16(d, a, b, 0)
-	for i := range a {
-		if int64(d[i]) != int64(SatInt16(int64(a[i])+int64(b[i]))) {
-			t.Errorf("AddInt16 shift 0 [%d] = %d", i, d[i])
-		}
-	}
-	AddInt16(d, a, b, 1)
-	if d[0] != 104 || d[1] != -96 || d[4] != 1 || d[5] != -1 { // 7/2 = 3.5 → 4; -3/2 → -2
-		t.Errorf("AddInt16 shift 1 = %v", d)
-	}
-	AddInt16(d, a, b, -2)
-	if d[0] != 128 || d[2] != 32767 {
-		t.Errorf("AddInt16 shift -2 = %v", d)
-	}
-
-	MulInt16(d, a, b, 4) // 700/16 = 43.75 → 44
-	if d[0] != 44 || d[1] != -44 || d[2] != 32767 || d[3] != 32767 {
-		t.Errorf("MulInt16 = %v", d)
-	}
-
+	d := make([]int16, len(a))
 	g := []uint16{32768, 32768, 65535, 65535, 32768, 32768, 0, 16384}
 	Gate(d, a, g)
 	if d[0] != 50 || d[1] != -50 || d[2] != 32767 || d[3] != -32768 || d[4] != 2 || d[5] != -2 || d[7] != 250 {
 		t.Errorf("Gate = %v", d)
-	}
-
-	mu := []uint16{0, 65535, 32768, 32768, 32768, 32768, 32768, 0}
-	Lerp(d, a, b, mu)
-	if d[0] != 100 || d[1] != 7 || d[2] != 32767 || d[3] != -32768 || d[4] != 0 || d[7] != 1000 {
-		t.Errorf("Lerp = %v", d)
-	}
-
-	u := make([]uint8, n)
-	ReLUSqUint8(u, a, 8) // 100² / 256 = 39.06 → 39
-	if u[0] != 39 || u[1] != 0 || u[2] != 255 || u[3] != 0 || u[6] != 0 {
-		t.Errorf("ReLUSqUint8 = %v", u)
-	}
-	ReLUSqInt16(d, a, 4)                                        // 100²/16 = 625
-	if d[0] != 625 || d[1] != 0 || d[2] != 32767 || d[4] != 1 { // 9/16 → 1
-		t.Errorf("ReLUSqInt16 = %v", d)
 	}
 }
