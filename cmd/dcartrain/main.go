@@ -1,22 +1,34 @@
-// Command imgtrain trains and measures the imgnet networks (see
-// model): the image network on top of imgctx,
+// Command dcartrain trains, measures and exports dcar's network stage:
+// the float32 networks of package model/train, quantised into the
+// integer networks of package model that the archiver ships. Run it
+// from the repository root: logs and checkpoints go to -dir
+// (model/runs), training and hold-out data come from /work/shared/data
+// (and, for text, GOROOT's sources).
 //
-//	imgtrain -run mlp -h 64 -minutes 12            # train, log to model/runs/mlp.log
-//	imgtrain -eval holdout -load runs/mlp.ckpt     # CE + real coding on the hold-out crops
-//	imgtrain -eval kodak -load runs/mlp.ckpt       # once, at the end
+// The unified image+text network (unified.go), trained on top of an
+// image network:
 //
-// and the unified image+text network (unified.go):
+//	dcartrain -unified -run uni96 -init model/runs/rec96b.ckpt -h 96 -minutes 55  # joint training
+//	dcartrain -unified -run uni96 -resume -minutes 20                             # continue the run's checkpoint
+//	dcartrain -load-unified model/runs/uni96.ckpt -eval text                      # code the text hold-out
+//	dcartrain -load-unified model/runs/uni96.ckpt -eval holdout -int              # its image network on the hold-out crops
+//	dcartrain -load-unified model/runs/uni96.ckpt -export model/weights/X.dcw     # unified weight file
 //
-//	imgtrain -unified -run uni96 -init runs/rec96b.ckpt -h 96 -minutes 55   # joint training
-//	imgtrain -load-unified runs/uni96.ckpt -eval text                       # code the text hold-out
-//	imgtrain -load-unified runs/uni96.ckpt -export weights/X.dcw            # unified weight file
+// The image network alone:
+//
+//	dcartrain -run rec96b -h 96 -rec -minutes 12                    # train, log to model/runs/rec96b.log
+//	dcartrain -eval holdout -load model/runs/rec96b.ckpt -int        # CE + real coding on the hold-out crops
+//	dcartrain -eval kodak -load model/runs/rec96b.ckpt              # once, at the end
+//	dcartrain -load model/runs/rec96b.ckpt -export model/weights/X.dcw  # image-only weight file
+//
+// -steps N (with -unified) trains N steps instead of -minutes; results
+// and the commands behind them: model/RESULTS.md.
 package main
 
 import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/dcar-archiver/dcar/format/pixels"
 	"io"
 	"log"
 	"math"
@@ -27,6 +39,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dcar-archiver/dcar/format/pixels"
 	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/imgctx"
 	"github.com/dcar-archiver/dcar/model/train"
@@ -46,11 +59,11 @@ var (
 	valEvery  = flag.Int("val-rows", 4, "periodic validation: one hold-out row in this many")
 	evalSec   = flag.Float64("eval-every", 120, "seconds between validations")
 	workers   = flag.Int("j", 2, "feature-extraction workers")
-	evalSet   = flag.String("eval", "", "evaluate -load on holdout or kodak (no training)")
+	evalSet   = flag.String("eval", "", "evaluate -load (or -load-unified) on holdout or kodak, or -load-unified's text network on text (no training)")
 	load      = flag.String("load", "", "checkpoint to evaluate")
 	initFrom  = flag.String("init", "", "start training from this checkpoint's weights (fresh optimiser and schedule)")
 	intEval   = flag.Bool("int", false, "with -eval: also code with the integer network quantised from -load (decoded back and compared)")
-	export    = flag.String("export", "", "with -load: quantise and write the integer weight file here")
+	export    = flag.String("export", "", "with -load or -load-unified: quantise and write the integer weight file here")
 	online    = flag.String("online", "", "with -eval holdout -load: compare CE with online head adaptation at these learning rates, e.g. 0.01,0.001 (bias,matrix)")
 	adapt     = flag.Uint("adapt", 0, "with -int/-export: online head-bias adaptation shift (0 = off)")
 	adaptHead = flag.Float64("adapt-head", 0, "with -int/-export: online head-matrix adaptation learning rate (0 = off)")
@@ -129,8 +142,12 @@ func extractParallel(n int, extract func(i int) (*train.Set, error)) (*train.Set
 }
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: dcartrain [flags]: train (-run, -unified), evaluate (-eval with -load or -load-unified) or export (-export) the networks of package model/train; examples: go doc ./cmd/dcartrain")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
-	if *evalSet != "" || *loadU != "" {
+	if *evalSet != "" || *loadU != "" || *export != "" || *bench || *online != "" {
 		evaluate()
 		return
 	}
@@ -222,7 +239,7 @@ func trainImage() {
 	budget := time.Duration(*minutes * float64(time.Minute))
 	tStart := time.Now()
 	lastVal := time.Now()
-	var ema, emaBase float64
+	var ema float64
 	step := 0
 	for ; time.Since(tStart) < budget; step++ {
 		frac := float64(time.Since(tStart)) / float64(budget)
@@ -238,7 +255,6 @@ func trainImage() {
 			ema = bits
 		}
 		ema = 0.98*ema + 0.02*bits
-		_ = emaBase
 		if step%100 == 0 {
 			logger.Printf("step %d lr %.2e train %.4f (ema %.4f) gnorm %.3f %.1f steps/s", step, l, bits, ema, gn,
 				float64(step+1)/time.Since(tStart).Seconds())
@@ -321,7 +337,7 @@ func evaluate() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := os.WriteFile(*export, b, 0o644); err != nil {
+		if err := model.WriteFileAtomic(*export, b); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("wrote %s (%d bytes)\n", *export, len(b))

@@ -25,7 +25,7 @@ import (
 
 // Training of the unified (image + text) network stage: -unified.
 //
-//	imgtrain -unified -run uni96 -init model/runs/rec96b.ckpt -minutes 40
+//	dcartrain -unified -run uni96 -init model/runs/rec96b.ckpt -minutes 40
 //
 // Every step runs one image batch and one text batch (in parallel) and
 // minimises the sum of their mean bits per symbol.
@@ -353,7 +353,7 @@ func exportDual(u *train.Unified) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*export, b, 0o644); err != nil {
+	if err := model.WriteFileAtomic(*export, b); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("wrote %s (%d bytes)\n", *export, len(b))
