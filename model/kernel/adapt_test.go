@@ -250,7 +250,7 @@ func TestAdaptGAll(t *testing.T) {
 // TestAdaptDispatch checks the exported functions (active implementation,
 // argument checks, shapes with zero rows or columns).
 func TestAdaptDispatch(t *testing.T) {
-	defer use(active)
+	defer use(impls[0])
 	r := rng(31)
 	c := adaptFill(&r, 54, 96)
 	for _, im := range impls {

@@ -120,7 +120,7 @@ func BenchmarkElementwise(b *testing.B) {
 	} {
 		for _, im := range impls {
 			b.Run(bm.name+"/"+im.name, func(b *testing.B) {
-				defer use(active)
+				defer use(impls[0])
 				use(im)
 				ot := startOps(b)
 				for i := 0; i < b.N; i++ {

@@ -57,9 +57,6 @@ var generic = &implementation{
 // supplies the accelerated ones after checking CPU features.
 var impls []*implementation
 
-// active is the implementation the exported functions use.
-var active *implementation
-
 // Package-level kernel function variables used by the exported wrappers,
 // set by use.
 var (
@@ -80,26 +77,10 @@ func init() {
 // use makes im the implementation behind the exported functions. It is not
 // safe to call concurrently with kernel calls; tests use it to force a path.
 func use(im *implementation) {
-	active = im
 	matVecS16Impl = im.matVecS16
 	sgemmImpl = im.sgemm
 	ek = im.elem
 	wkv16Impl = im.wkv16
 	matVecS32S16Impl = im.matVecS32S16
 	rankOneUpdateS32Impl = im.rankOneUpdateS32
-}
-
-// Impl returns the name of the implementation in use: "avx512" (AVX-512 F/BW/VL
-// + VNNI), "avx2" (AVX2 + FMA) or "generic" (portable Go; always used with the
-// purego build tag and on architectures other than amd64).
-func Impl() string { return active.name }
-
-// Impls returns the names of all implementations available on this machine,
-// best first; the last one is always "generic".
-func Impls() []string {
-	s := make([]string, len(impls))
-	for i, im := range impls {
-		s[i] = im.name
-	}
-	return s
 }

@@ -215,7 +215,7 @@ func TestWKV16Edges(t *testing.T) {
 // TestWKV16Dispatch checks that the exported function uses the active
 // implementation's result (all of them agree) and leaves the inputs alone.
 func TestWKV16Dispatch(t *testing.T) {
-	defer use(active)
+	defer use(impls[0])
 	r := rng(13)
 	var c wkvCase
 	wkvFill(&r, wkvRandom, &c)
