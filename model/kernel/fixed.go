@@ -2,21 +2,16 @@ package kernel
 
 import "math"
 
-// Fixed-point element-wise operations. Everything here is integer-only and
-// exactly specified: the same inputs give the same bits on every machine.
+// Fixed-point helpers and the Gate element-wise operation. Everything here
+// is exactly specified: the same inputs give the same bits on every machine.
 //
-// Rounding: every right shift that drops bits rounds to nearest with ties
-// away from zero (RoundShift). Saturation clamps to the output type's range.
-// The slice functions process len(dst) elements and panic if an input slice
-// is shorter.
+// RoundShift(x, s) in the comments denotes x/2^s rounded to the nearest
+// integer, ties away from zero (2.5 → 3, -2.5 → -3): what rShift computes.
+// Saturation clamps to the output type's range. Gate processes len(dst)
+// elements and panics if an input slice is shorter.
 
-// RoundShift returns x/2^s rounded to the nearest integer, ties away from
-// zero (2.5 → 3, -2.5 → -3), for s in 0..63 (larger s act as 63). It
-// never overflows.
-func RoundShift(x int64, s uint) int64 { return newRShift(s).apply(x) }
-
-// rShift is RoundShift by a fixed amount with the constants precomputed,
-// for loops.
+// rShift is RoundShift by a fixed amount s (0..63; larger s act as 63) with
+// the constants precomputed, for loops. It never overflows.
 type rShift struct {
 	s          uint
 	mask, half uint64
@@ -49,10 +44,10 @@ func SatInt16(x int64) int16 { return int16(max(-32768, min(32767, x))) }
 func SatInt32(x int64) int32 { return int32(max(math.MinInt32, min(math.MaxInt32, x))) }
 
 // Scale is a positive real factor Mult·2^-Shift in fixed point, used to
-// requantise int32 accumulators (gemmlowp-style multiplier and shift, but
-// with a single rounding step). NewScale normalises Mult into [2^30, 2^31)
-// for 31 significant bits. Store Mult and Shift in model files; NewScale is
-// for building them.
+// requantise int32 accumulators (gemmlowp-style multiplier and shift).
+// NewScale normalises Mult into [2^30, 2^31) for 31 significant bits. Store
+// Mult and Shift in model files; NewScale is for building them. The code
+// that applies a Scale chooses its rounding.
 type Scale struct {
 	Mult  int32 // >= 0
 	Shift uint8 // 0..63
@@ -80,14 +75,6 @@ func NewScale(f float64) Scale {
 		panic("kernel: NewScale factor out of range [2^-33, 2^31)")
 	}
 	return Scale{Mult: int32(m), Shift: uint8(shift)}
-}
-
-// Float returns the real value Mult·2^-Shift.
-func (s Scale) Float() float64 { return math.Ldexp(float64(s.Mult), -int(s.Shift)) }
-
-// Apply returns acc·Mult·2^-Shift rounded (RoundShift) and saturated to int32.
-func (s Scale) Apply(acc int32) int32 {
-	return SatInt32(RoundShift(int64(acc)*int64(s.Mult), uint(s.Shift)))
 }
 
 // Gate sets dst[i] = RoundShift(a[i]·g[i], 16): a scaled by a UQ0.16 factor

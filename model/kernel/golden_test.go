@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"math"
 	"testing"
 )
 
@@ -58,20 +59,22 @@ func goldenInputs64() []int64 {
 
 func TestGoldenFixed(t *testing.T) {
 	in := goldenInputs64()
-	golden(t, "RoundShift", 0x180d9be8fa52c548, func(put func(int64)) {
+	golden(t, "rShift", 0x180d9be8fa52c548, func(put func(int64)) {
 		for _, x := range in {
 			for s := uint(0); s < 64; s += 3 {
-				put(RoundShift(x, s))
+				put(newRShift(s).apply(x))
 			}
 		}
 	})
-	golden(t, "Scale.Apply", 0xee925c73ebf4256c, func(put func(int64)) {
+	golden(t, "NewScale", 0xdb76b0a522ac6c63, func(put func(int64)) {
 		r := rng(98)
 		for i := 0; i < 20000; i++ {
-			s := Scale{Mult: int32(1<<30 + r.next()%(1<<30)), Shift: uint8(r.next() % 64)}
-			put(int64(s.Apply(int32(in[i%len(in)]))))
+			f := math.Ldexp(1+float64(r.next()>>11)/(1<<53), r.intn(64)-33)
+			s := NewScale(f)
+			put(int64(s.Mult))
+			put(int64(s.Shift))
 		}
-		for _, f := range []float64{1, 0.1, 1.0 / 3, 1e-7, 12345.678} {
+		for _, f := range []float64{0, 1, 0.1, 1.0 / 3, 1e-7, 12345.678, 0x1p-33, 0x1.fffffffp30} {
 			s := NewScale(f)
 			put(int64(s.Mult))
 			put(int64(s.Shift))
