@@ -2,7 +2,7 @@
 
 package kernel
 
-// Assembly kernels (int8_amd64.s). Pointers must be valid for the lengths
+// Assembly kernels (matvec_amd64.s). Pointers must be valid for the lengths
 // implied by the other arguments; the Go wrappers below guarantee that.
 
 // y[0:rows] = W·x for a row-major rows×cols int16 W; strides and lengths are

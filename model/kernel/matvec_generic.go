@@ -1,7 +1,7 @@
 package kernel
 
 // Portable Go reference implementation of the int16 matrix-vector product.
-// It defines the results; the assembly in int8_amd64.s must match it bit for
+// It defines the results; the assembly in matvec_amd64.s must match it bit for
 // bit. Used on every architecture other than amd64, with -tags purego, and
 // by the tests everywhere.
 
