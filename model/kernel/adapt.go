@@ -39,27 +39,3 @@ func RankOneUpdateS32(w []int32, g []int32, x []int16, rows, cols int) {
 	}
 	rankOneUpdateS32Impl(w[:rows*cols], g[:rows], x[:cols], rows, cols)
 }
-
-func matVecS32S16Generic(y []int32, w []int32, x []int16, rows, cols int, shift uint) {
-	for i := 0; i < rows; i++ {
-		row := w[i*cols : (i+1)*cols]
-		var a int64
-		for j, v := range row {
-			a += int64(v) * int64(x[j])
-		}
-		y[i] = SatInt32(a >> shift)
-	}
-}
-
-func rankOneUpdateS32Generic(w []int32, g []int32, x []int16, rows, cols int) {
-	for i := 0; i < rows; i++ {
-		gi := int64(g[i])
-		if gi == 0 {
-			continue
-		}
-		row := w[i*cols : (i+1)*cols]
-		for j := range row {
-			row[j] -= int32((gi*int64(x[j]) + 1<<15) >> 16)
-		}
-	}
-}
