@@ -1,8 +1,8 @@
 package kernel
 
 // Portable Go element-wise kernels: the reference for the vectorised ones
-// in elem_amd64.s, called by the exported Gate (fixed.go) and SigmoidVec
-// (nonlinear.go) through the active implementation.
+// in elem_amd64.s, called by the exported Gate and SigmoidVec (elem.go)
+// through the active implementation.
 
 func gateGeneric(dst, a []int16, g []uint16) {
 	a, g = a[:len(dst)], g[:len(dst)]

@@ -2,13 +2,12 @@ package kernel
 
 import "math"
 
-// Fixed-point helpers and the Gate element-wise operation. Everything here
-// is exactly specified: the same inputs give the same bits on every machine.
+// Fixed-point helpers. Everything here is exactly specified: the same inputs
+// give the same bits on every machine.
 //
 // RoundShift(x, s) in the comments denotes x/2^s rounded to the nearest
 // integer, ties away from zero (2.5 → 3, -2.5 → -3): what rShift computes.
-// Saturation clamps to the output type's range. Gate processes len(dst)
-// elements and panics if an input slice is shorter.
+// Saturation clamps to the output type's range.
 
 // rShift is RoundShift by a fixed amount s (0..63; larger s act as 63) with
 // the constants precomputed, for loops. It never overflows.
@@ -75,11 +74,4 @@ func NewScale(f float64) Scale {
 		panic("kernel: NewScale factor out of range [2^-33, 2^31)")
 	}
 	return Scale{Mult: int32(m), Shift: uint8(shift)}
-}
-
-// Gate sets dst[i] = RoundShift(a[i]·g[i], 16): a scaled by a UQ0.16 factor
-// g (g/65536 in [0, 1), e.g. a Sigmoid output). Same Q format as a; never
-// saturates.
-func Gate(dst, a []int16, g []uint16) {
-	ek.gate(dst, a[:len(dst)], g[:len(dst)])
 }

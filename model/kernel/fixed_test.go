@@ -122,13 +122,3 @@ func mul128(a, b uint64) (hi, lo uint64) {
 	hi = new(big.Int).Rsh(p, 64).Uint64()
 	return
 }
-
-func TestGate(t *testing.T) {
-	a := []int16{100, -100, 32767, -32768, 3, -3, 0, 1000}
-	d := make([]int16, len(a))
-	g := []uint16{32768, 32768, 65535, 65535, 32768, 32768, 0, 16384}
-	Gate(d, a, g)
-	if d[0] != 50 || d[1] != -50 || d[2] != 32767 || d[3] != -32768 || d[4] != 2 || d[5] != -2 || d[7] != 250 {
-		t.Errorf("Gate = %v", d)
-	}
-}

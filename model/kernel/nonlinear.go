@@ -22,8 +22,3 @@ func Sigmoid(x int16) uint16 {
 	s := (t0<<6 + (t1-t0)*f + 1<<13) >> 14
 	return uint16(s + m&(65536-2*s)) // 65536-s for x < 0, branch-free
 }
-
-// SigmoidVec sets dst[i] = Sigmoid(x[i]).
-func SigmoidVec(dst []uint16, x []int16) {
-	ek.sigmoid(dst, x[:len(dst)])
-}
