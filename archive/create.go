@@ -25,7 +25,7 @@ type CreateOptions struct {
 	Progress func(done int64)
 	// Verbose, if set, is called with each entry once it is added (its
 	// codec planned).
-	Verbose func(h *format.Header)
+	Verbose func(h *Header)
 }
 
 // Plan lists what Create will archive: walks the roots, applies the
@@ -47,10 +47,9 @@ func Plan(roots []string, excludes []string) (files int, bytes int64, err error)
 func Create(w io.Writer, roots []string, opts CreateOptions) error {
 	aw := NewWriter(w, opts.WriterOptions)
 	links := map[fileID]string{}
-	ids := &idNames{}
 	var done int64
 	err := walk(roots, opts.Exclude, func(osPath, name string, fi fs.FileInfo) error {
-		h, err := headerFor(osPath, name, fi, ids)
+		h, err := headerFor(osPath, name, fi)
 		if err != nil {
 			return err
 		}
@@ -177,9 +176,32 @@ func excluded(name string, patterns []string) bool {
 	return false
 }
 
-func headerFor(osPath, name string, fi fs.FileInfo, ids *idNames) (*format.Header, error) {
+func headerFor(osPath, name string, fi fs.FileInfo) (*format.Header, error) {
+	link := ""
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		t, err := os.Readlink(osPath)
+		if err != nil {
+			return nil, err
+		}
+		link = t
+	}
+	h, err := FileInfoHeader(fi, name, link)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", osPath, err)
+	}
+	return h, nil
+}
+
+// FileInfoHeader returns the Header of the file fi describes, to be
+// archived under name (relative, slash-separated and clean: see
+// EntryName and format.ValidPath), as Create makes it: type, permission
+// bits with setuid, setgid and sticky, modification time, size, owner
+// ids and names. For a symlink, link is its target (os.Readlink);
+// otherwise it is ignored. Hard links, which name an earlier entry of
+// the archive, are left to the caller (Create detects them).
+func FileInfoHeader(fi fs.FileInfo, name, link string) (*Header, error) {
 	if !format.ValidPath(name) {
-		return nil, fmt.Errorf("%s: %w %q", osPath, format.ErrInvalidPath, name)
+		return nil, fmt.Errorf("%w %q", format.ErrInvalidPath, name)
 	}
 	h := &format.Header{Path: name, Mode: uint32(fi.Mode().Perm()), ModTime: fi.ModTime()}
 	m := fi.Mode()
@@ -196,23 +218,19 @@ func headerFor(osPath, name string, fi fs.FileInfo, ids *idNames) (*format.Heade
 	case m.IsRegular():
 		h.Type, h.Size = format.TypeRegular, fi.Size()
 		if h.Size > format.MaxFileSize {
-			return nil, fmt.Errorf("%s: %w: file of %d bytes", osPath, format.ErrLimit, h.Size)
+			return nil, fmt.Errorf("%w: file of %d bytes", format.ErrLimit, h.Size)
 		}
 	case m.IsDir():
 		h.Type = format.TypeDir
 	case m&fs.ModeSymlink != 0:
-		t, err := os.Readlink(osPath)
-		if err != nil {
-			return nil, err
-		}
-		h.Type, h.Link = format.TypeSymlink, t
-		if t == "" || len(t) > format.MaxPathLen {
-			return nil, fmt.Errorf("%s: %w: symlink target of %d bytes", osPath, format.ErrLimit, len(t))
+		h.Type, h.Link = format.TypeSymlink, link
+		if link == "" || len(link) > format.MaxPathLen {
+			return nil, fmt.Errorf("%w: symlink target of %d bytes", format.ErrLimit, len(link))
 		}
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		h.UID, h.GID = uint64(st.Uid), uint64(st.Gid)
-		h.Uname, h.Gname = ids.user(st.Uid), ids.group(st.Gid)
+		h.Uname, h.Gname = ownerNames.user(st.Uid), ownerNames.group(st.Gid)
 	}
 	return h, nil
 }
@@ -235,6 +253,9 @@ func linkCount(fi fs.FileInfo) uint64 {
 }
 
 // idNames caches uid/gid to name lookups.
+// ownerNames caches the user and group names of ids.
+var ownerNames idNames
+
 type idNames struct {
 	mu     sync.Mutex
 	users  map[uint32]string

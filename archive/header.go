@@ -33,3 +33,7 @@ const (
 // CodecName returns the name of codec id ("cm-text", "zstd", ...), as
 // list shows it.
 func CodecName(id uint64) string { return codec.Name(id) }
+
+// IndexEntry is one entry of an archive's index: its header, the offset
+// of its header record and the bytes its records take.
+type IndexEntry = format.IndexEntry

@@ -11,7 +11,7 @@ import (
 
 // ReadIndex reads the index of a seekable archive of the given size
 // through its footer, without reading the entries.
-func ReadIndex(r io.ReaderAt, size int64) ([]format.IndexEntry, error) {
+func ReadIndex(r io.ReaderAt, size int64) ([]IndexEntry, error) {
 	if size < format.FileHeaderSize+format.FooterSize {
 		return nil, &format.Error{Op: "read footer", Err: format.ErrTruncated}
 	}
@@ -58,7 +58,7 @@ func ReadIndex(r io.ReaderAt, size int64) ([]format.IndexEntry, error) {
 // ScanIndex rebuilds the index by reading every record of a stream
 // (for pipes, or when the footer is damaged). Payloads are checked by
 // their CRCs but not decoded.
-func ScanIndex(r io.Reader) ([]format.IndexEntry, error) {
+func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 	s, err := format.NewScanner(r)
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) 
 // from the archive's tail: a damaged entry header cannot name itself.
 // Errors that already name an entry, or offsets outside every entry,
 // are returned as they are.
-func Locate(err error, idx []format.IndexEntry) error {
+func Locate(err error, idx []IndexEntry) error {
 	var fe *format.Error
 	if !errors.As(err, &fe) || fe.Entry != "" || fe.Offset < format.FileHeaderSize {
 		return err
@@ -193,7 +193,7 @@ func Locate(err error, idx []format.IndexEntry) error {
 // skipping the payloads, and returns how many raw bytes each codec
 // coded. A model entry's blocks that zstd coded smaller, or that no
 // codec shrank, are kept as zstd or store: this is where they show.
-func BlockCodecs(r io.ReaderAt, e format.IndexEntry) (map[uint64]int64, error) {
+func BlockCodecs(r io.ReaderAt, e IndexEntry) (map[uint64]int64, error) {
 	out := map[uint64]int64{}
 	end := e.Offset + e.Stored
 	var buf [format.RecordReserve + 2*binary.MaxVarintLen64]byte

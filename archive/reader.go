@@ -285,7 +285,7 @@ func (ar *Reader) Close() error {
 }
 
 // Index returns the archive's index once Next has returned io.EOF.
-func (ar *Reader) Index() []format.IndexEntry { return ar.index }
+func (ar *Reader) Index() []IndexEntry { return ar.index }
 
 // Next advances to the next entry. Its content, if any, is read with Read.
 // At the end of a complete archive it returns io.EOF after checking that
@@ -294,7 +294,7 @@ func (ar *Reader) Index() []format.IndexEntry { return ar.index }
 // Errors are *format.Error values naming the entry and offset. Without
 // Continue, any error is final. With Continue, Next can be called again
 // after an error and resumes at the next intact entry.
-func (ar *Reader) Next() (*format.Header, error) {
+func (ar *Reader) Next() (*Header, error) {
 	if ar.fatal != nil {
 		return nil, ar.fatal
 	}
@@ -345,7 +345,7 @@ func (ar *Reader) Next() (*format.Header, error) {
 }
 
 // checkIndex compares the trailing index with the entries actually read.
-func (ar *Reader) checkIndex(idx []format.IndexEntry) error {
+func (ar *Reader) checkIndex(idx []IndexEntry) error {
 	if len(idx) != len(ar.entries) {
 		return &format.Error{Op: "check index", Err: fmt.Errorf("%w: index lists %d entries, archive holds %d", format.ErrCorrupt, len(idx), len(ar.entries))}
 	}

@@ -290,8 +290,8 @@ func (aw *Writer) firstErr() error {
 // beyond 64 MiB. If r yields fewer or more bytes than h.Size, WriteEntry
 // fails with ErrFileChanged and the archive is unusable (the caller must
 // discard it).
-func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
-	if h.Type == format.TypeRegular && h.Size > 0 && !aw.opts.KeepCodec {
+func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
+	if h.Type == format.TypeRegular && !aw.opts.KeepCodec {
 		content, view, done, err := randomAccess(r, h.Size)
 		if err != nil {
 			return fmt.Errorf("%s: %w", h.Path, err)
@@ -307,9 +307,9 @@ func (aw *Writer) WriteEntry(h *format.Header, r io.Reader) error {
 
 // plan sniffs the content (size h.Size, read through view) and sets
 // h's Modality, MIME, Codec, Params and BlockSize.
-func (aw *Writer) plan(h *format.Header, view io.ReaderAt) error {
+func (aw *Writer) plan(h *Header, view io.ReaderAt) error {
 	head := make([]byte, min(h.Size, codec.SniffLen))
-	if _, err := view.ReadAt(head, 0); err != nil {
+	if _, err := view.ReadAt(head, 0); err != nil && len(head) > 0 {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w (expected %d bytes)", ErrFileChanged, h.Size)
 		}
@@ -329,7 +329,7 @@ func (aw *Writer) plan(h *format.Header, view io.ReaderAt) error {
 // spoolInMemory is the largest content of a reader without random access
 // that WriteEntry holds in memory to plan it; larger content goes to a
 // temporary file.
-const spoolInMemory = 64 << 20
+var spoolInMemory int64 = 64 << 20
 
 // randomAccess returns a view of the next size bytes of r that can be
 // read at any offset, the reader that then yields those bytes (and
@@ -372,7 +372,7 @@ func readErr(err error, size, n int64) error {
 }
 
 // writeEntry writes one entry whose codec is set.
-func (aw *Writer) writeEntry(h *format.Header, r io.Reader) error {
+func (aw *Writer) writeEntry(h *Header, r io.Reader) error {
 	if aw.closed {
 		return errors.New("dcar: write to closed archive writer")
 	}

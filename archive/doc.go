@@ -1,0 +1,25 @@
+// Package archive writes and reads dcar archives, as the dcar command
+// does: a Writer streams entries out, sniffing each file's content and
+// coding it with the codec its planners choose (package archive/codec:
+// images and text through dcar's models, other data through context
+// mixing or zstd); a Reader streams them back, decoding blocks in
+// parallel and checking every checksum. Importing this package is enough
+// to write and read every codec.
+//
+// The zero WriterOptions write exactly what `dcar create` writes by
+// default: the same files give the same archive bytes, whatever the
+// number of jobs. Create and Extract archive and restore directory
+// trees (with tar's habits: relative names, symlinks kept, hard links
+// detected, nothing written outside the target directory); Verify
+// decodes everything and reports damage; ReadIndex, ScanIndex and
+// BlockCodecs inspect an archive without decoding its content.
+//
+// Errors wrap sentinels (format.ErrCorrupt, format.ErrChecksum,
+// ErrFileChanged, ...) for errors.Is, and a *format.Error names the
+// entry and byte offset at fault.
+//
+// The container format is specified in spec/FORMAT.md. Files: writer.go
+// (Writer, entry planning), reader.go (Reader), create.go (Create,
+// FileInfoHeader), extract.go (Extract), inspect.go (Verify, index and
+// block inspection), header.go (the entry header and its types).
+package archive
