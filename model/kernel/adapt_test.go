@@ -303,7 +303,7 @@ func TestAdaptDispatch(t *testing.T) {
 // FuzzAdapt derives shapes, shift and values from the fuzz input and checks
 // every implementation against the reference.
 //
-//	go test -run XXX -fuzz FuzzAdapt -fuzztime 20s ./kernel/
+//	go test -run XXX -fuzz FuzzAdapt -fuzztime 20s ./model/kernel/
 func FuzzAdapt(f *testing.F) {
 	f.Add([]byte{54, 96, 20, 0xff, 0x7f, 0x80, 0x00})
 	f.Add([]byte{1, 1, 0, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80})

@@ -11,7 +11,7 @@ import (
 // kernels are single-threaded), and set bytes to the weight bytes per op.
 // Run e.g.
 //
-//	go test -run XXX -bench . -benchtime 200ms ./kernel/
+//	go test -run XXX -bench . -benchtime 200ms ./model/kernel/
 
 // opsTimer measures the CPU time of a benchmark loop.
 type opsTimer struct{ cpu0 float64 }

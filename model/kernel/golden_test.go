@@ -12,7 +12,7 @@ import (
 // under whatever implementation is active, and under -tags purego and on
 // arm64 they pin those builds to the same numbers as amd64:
 //
-//	GOARCH=arm64 go test -c -o /tmp/kernel.arm64 ./kernel/
+//	GOARCH=arm64 go test -c -o /tmp/kernel.arm64 ./model/kernel/
 //	qemu-aarch64-static /tmp/kernel.arm64 -test.run Golden
 //
 // If an intended change alters results, the model format changes with it:

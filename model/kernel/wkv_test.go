@@ -240,7 +240,7 @@ func TestWKV16Dispatch(t *testing.T) {
 // input and checks every implementation against the reference over a few
 // consecutive steps.
 //
-//	go test -run XXX -fuzz FuzzWKV16 -fuzztime 20s ./kernel/
+//	go test -run XXX -fuzz FuzzWKV16 -fuzztime 20s ./model/kernel/
 func FuzzWKV16(f *testing.F) {
 	f.Add([]byte{0, 15, 0xff, 0x7f, 0x80, 0x00})
 	f.Add([]byte{8, 30, 1, 2, 3, 4, 5, 6, 7, 8, 9})
