@@ -18,7 +18,6 @@ var (
 
 	PlanBZ2    = planBZ2
 	PlanPNG    = planPNG
-	PlanText   = planText
 	PlanCMText = planCMText
 	PlanCMBin  = planCMBin
 )
@@ -29,6 +28,12 @@ const (
 	PNGParamsVersion2 = pngParamsVersion2
 	TrialBytes        = trialBytes
 )
+
+// PlanText routes text to ctx-text, which is no longer written; the
+// golden archives written with ctx-text use it.
+func PlanText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return ctxText.plan(k, r, size)
+}
 
 // PlanCtxImage plans image containers as ctx-image (imgctx alone).
 func PlanCtxImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {

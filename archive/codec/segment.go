@@ -67,12 +67,6 @@ func planCMText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return cmText.plan(k, r, size)
 }
 
-// planText routes text to ctx-text. No longer registered; the golden
-// archives written with ctx-text use it.
-func planText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return ctxText.plan(k, r, size)
-}
-
 func (c segmentCodec) plan(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return Choice{}, false
