@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dcar-archiver/dcar/format"
@@ -103,6 +105,7 @@ type extractor struct {
 	skipped map[string]bool // regular files not selected
 	dirs    []*format.Header
 	done    int64
+	tmpSeq  atomic.Int64 // temporary file names
 }
 
 func fileMode(m uint32) fs.FileMode {
@@ -187,7 +190,10 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		if err := x.clear(h); err != nil {
 			return x.fail(h, err)
 		}
-		f, err := x.root.OpenFile(h.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		// The content goes to a temporary name beside the target and is
+		// renamed once it has verified and has its metadata: the target
+		// name never holds partial content.
+		tmp, f, err := x.tempFile(h.Path)
 		if err != nil {
 			return x.fail(h, err)
 		}
@@ -195,23 +201,29 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		if x.opts.Progress != nil {
 			src = &countingReader{r: content, n: &x.done, f: x.opts.Progress}
 		}
-		_, err = io.Copy(f, src)
+		err = copySparse(f, src)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
+		if err == nil {
+			err = x.chown(tmp, h, false)
+		}
+		if err == nil {
+			err = x.root.Chmod(tmp, x.mode(h))
+		}
+		if err == nil {
+			err = x.root.Chtimes(tmp, time.Time{}, h.ModTime)
+		}
+		if err == nil {
+			err = x.root.Rename(tmp, h.Path)
+		}
 		if err != nil {
 			// Never leave wrong or partial content behind.
-			x.root.Remove(h.Path)
+			x.root.Remove(tmp)
 			return x.fail(h, err)
 		}
 		x.files[h.Path] = true
-		if err := x.owner(h, false); err != nil {
-			return err
-		}
-		if err := x.root.Chmod(h.Path, x.mode(h)); err != nil {
-			return x.fail(h, err)
-		}
-		return x.fail2(h, x.root.Chtimes(h.Path, time.Time{}, h.ModTime))
+		return nil
 	}
 	return x.fail(h, fmt.Errorf("%w: entry type %d", format.ErrCorrupt, h.Type))
 }
@@ -235,16 +247,18 @@ func (x *extractor) fail2(h *format.Header, err error) error {
 }
 
 func (x *extractor) owner(h *format.Header, link bool) error {
+	return x.fail2(h, x.chown(h.Path, h, link))
+}
+
+// chown gives p the owner of h, with SameOwner.
+func (x *extractor) chown(p string, h *format.Header, link bool) error {
 	if !x.opts.SameOwner {
 		return nil
 	}
-	var err error
 	if link {
-		err = x.root.Lchown(h.Path, int(h.UID), int(h.GID))
-	} else {
-		err = x.root.Chown(h.Path, int(h.UID), int(h.GID))
+		return x.root.Lchown(p, int(h.UID), int(h.GID))
 	}
-	return x.fail2(h, err)
+	return x.root.Chown(p, int(h.UID), int(h.GID))
 }
 
 // finishDirs sets directory modes and times last, deepest first, so that
@@ -261,6 +275,67 @@ func (x *extractor) finishDirs() error {
 		if err := x.root.Chtimes(h.Path, time.Time{}, h.ModTime); err != nil {
 			return x.fail(h, err)
 		}
+	}
+	return nil
+}
+
+// tempFile creates an empty file with a fresh temporary name in the
+// directory of path (below the root), for content that is renamed to
+// path once complete.
+func (x *extractor) tempFile(p string) (string, *os.File, error) {
+	dir, base := path.Split(p)
+	for i := 0; ; i++ {
+		tmp := fmt.Sprintf("%s.%s.dcar-%d-%d", dir, base, os.Getpid(), x.tmpSeq.Add(1))
+		if len(tmp) > format.MaxPathLen+64 {
+			tmp = fmt.Sprintf("%s.dcar-%d-%d", dir, os.Getpid(), x.tmpSeq.Add(1))
+		}
+		f, err := x.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) && i < 100 {
+			continue
+		}
+		return tmp, f, err
+	}
+}
+
+// sparsePage is the granularity at which copySparse leaves holes.
+const sparsePage = 4 << 10
+
+// copySparse copies r to the empty file f, leaving runs of zero pages as
+// holes (the file system allocates nothing for them; they read back as
+// zeros), as cp --sparse=auto and tar -S do.
+func copySparse(f *os.File, r io.Reader) error {
+	buf := make([]byte, 256<<10)
+	var zero [sparsePage]byte
+	var size, hole int64 // bytes so far; pending zero bytes not yet written
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		for p := buf[:n]; len(p) > 0; {
+			k := min(len(p), sparsePage)
+			if k == sparsePage && bytes.Equal(p[:k], zero[:]) {
+				hole += int64(k)
+			} else {
+				if hole > 0 {
+					if _, err := f.Seek(hole, io.SeekCurrent); err != nil {
+						return err
+					}
+					hole = 0
+				}
+				if _, err := f.Write(p[:k]); err != nil {
+					return err
+				}
+			}
+			size += int64(k)
+			p = p[k:]
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+	if hole > 0 {
+		return f.Truncate(size)
 	}
 	return nil
 }

@@ -175,7 +175,12 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 	}
 	j.out = bp
 	buf := (*bp)[:format.RecordReserve]
-	id := j.codec
+	id, blk := j.codec, j.blk
+	if id != format.CodecStore && id != format.CodecZstd && trivial(j.raw) {
+		// Not worth a model: it would take its full time to save at
+		// most a 256th of the block over zstd.
+		id, blk = format.CodecZstd, codec.Block{Level: 19}
+	}
 	if id != format.CodecStore {
 		c, err := codec.Lookup(id)
 		if err != nil {
@@ -183,7 +188,7 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 		}
 		buf = (&format.BlockHeader{Codec: id, RawLen: uint32(len(j.raw))}).Marshal(buf)
 		hdrEnd := len(buf)
-		buf, err = c.Compress(buf, j.raw, j.blk)
+		buf, err = c.Compress(buf, j.raw, blk)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", j.path, codec.Name(id), err)
 		}
@@ -207,6 +212,31 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 		buf = append(buf, j.raw...)
 	}
 	return format.FrameRecord(buf, format.TagBlock), nil
+}
+
+// trivialRatio is how much zstd -1 must shrink a block for trivial.
+const trivialRatio = 256
+
+// trivial reports whether zstd -1 shrinks b trivialRatio-fold or more:
+// runs of zeros (sparse and preallocated files, disk images), long
+// repeats. Such a block goes to zstd without its model. The check costs
+// a zstd -1 pass over the first 16 KiB of a block, and over the whole
+// block only when that part shrinks 64-fold.
+func trivial(b []byte) bool {
+	if len(b) < 64<<10 {
+		return false // the model's time on a small block is small anyway
+	}
+	z, err := codec.Lookup(format.CodecZstd)
+	if err != nil {
+		return false
+	}
+	head := b[:16<<10]
+	out, err := z.Compress(nil, head, codec.Block{Level: 1})
+	if err != nil || len(out)*trivialRatio/4 > len(head) {
+		return false
+	}
+	out, err = z.Compress(out[:0], b, codec.Block{Level: 1})
+	return err == nil && len(out)*trivialRatio <= len(b)
 }
 
 // output writes records in order and keeps the index; when the queue is
