@@ -25,6 +25,16 @@ func (w *bitWriter) bits(v uint32, k uint) {
 // bitPos is the number of bits written.
 func (w *bitWriter) bitPos() int { return len(w.out)*8 + int(w.n) }
 
+// bytes returns a copy of what was written, the last partial byte
+// included.
+func (w *bitWriter) bytes() []byte {
+	x := append([]byte{}, w.out...)
+	if w.n > 0 {
+		x = append(x, byte(w.buf))
+	}
+	return x
+}
+
 func (w *bitWriter) rawBits(b []byte, n int) {
 	for i := 0; i+8 <= n; i += 8 {
 		w.bits(uint32(b[i>>3]), 8)

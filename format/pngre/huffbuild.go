@@ -5,7 +5,7 @@ import "sort"
 // Huffman code length builders and dynamic header writers of the common
 // encoders, as deterministic references for the version 2 side data: the
 // lengths and header of a dynamic block are coded against what zopfli or
-// zlib would write (recon2.go). Both are integer-only and exact; an
+// zlib would write (dynheader.go). Both are integer-only and exact; an
 // encoder that does otherwise costs more bits, never correctness.
 
 // pmLengths are the length-limited Huffman code lengths of freq by

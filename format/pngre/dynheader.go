@@ -119,14 +119,6 @@ func writeCand(k int, b *block, w *bitWriter) {
 	}
 }
 
-func (w *bitWriter) bytes() []byte {
-	x := append([]byte{}, w.out...)
-	if w.n > 0 {
-		x = append(x, byte(w.buf))
-	}
-	return x
-}
-
 // codeLen codes one code length v (enc) against prediction p and the
 // previous block's q; class 0 literal, 1 end/length, 2 distance.
 func (md *hdrModel) codeLen(c bitCoder, cl int, p, q, v uint8) uint8 {
