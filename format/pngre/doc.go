@@ -4,7 +4,22 @@
 // It is written from RFC 1950 (zlib), RFC 1951 (deflate) and the PNG
 // specification.
 //
-// # Stages (one file each)
+// # Files
+//
+//	doc.go            this overview and the side data format
+//	png.go            the sentinel errors, chunk parsing and writing, IHDR
+//	inflate.go        zlib/deflate decoding at token level; the block and stream records
+//	filter.go         PNG scanline filters 0-4: unfilter and refilter
+//	tokenize.go       the reference tokenizer: match finder and optimal parse
+//	bitmodel.go       adaptive bit probabilities; one bit coder interface for coding and decoding
+//	tokenstream.go    the Tokens part: each block's tokens coded against the reference parse
+//	dynheader.go      version 2: a dynamic block's code lengths and header, coded in the Tokens part
+//	huffbuild.go      zopfli's and zlib's code length builders and header writers, reproduced exactly
+//	meta.go           the Meta part: marshalMeta and the bounded unmarshalMeta
+//	deflate_write.go  the bit writer; re-emits the zlib stream from blocks and tokens
+//	split.go          the API: Parts, Split, SplitVersion, Join, Dims
+//
+// # Stages
 //
 //   - png.go: chunk parsing. Everything outside the IDAT data (signature
 //     excepted) is kept verbatim: the bytes before the first IDAT chunk
@@ -31,8 +46,8 @@
 //     parses under -log2 of the previous parse's symbol frequencies, as an
 //     optimising encoder iterates on its own statistics (log2 by integer
 //     squaring: identical on every machine).
-//   - recon.go: the side data; deflate_write.go: the bit writer that
-//     re-emits the stream.
+//   - tokenstream.go, dynheader.go, meta.go: the side data (below);
+//     deflate_write.go: the bit writer that re-emits the stream.
 //
 // # Side data
 //
@@ -78,7 +93,7 @@
 //     one, else the distance symbol (5-bit tree) and its extra bits (p = 1/2).
 //
 // In version 2, a dynamic block's header comes first, in the same stream
-// (recon2.go, huffbuild.go): a flag "verbatim" (then 16 raw bits of bit
+// (dynheader.go, huffbuild.go): a flag "verbatim" (then 16 raw bits of bit
 // count and the header bytes raw); else the 286 literal/length and 30
 // distance code lengths, each against a prediction (the code lengths
 // rebuilt from the symbol counts of the reference parse under the

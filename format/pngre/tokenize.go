@@ -8,7 +8,7 @@ import (
 // The reference tokenizer: a deterministic match finder over the filtered
 // bytes and an optimal parse under a block's own Huffman code lengths. It
 // predicts the real encoder's decisions; the side data codes only where
-// the real token stream differs (recon.go).
+// the real token stream differs (tokenstream.go).
 
 const (
 	hashBits = 16

@@ -1,0 +1,127 @@
+package pngre
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
+
+// metaVersion is the first byte of the meta part of the side data that
+// Split writes; Join also reads version 1 (dynamic headers verbatim in
+// the meta).
+const metaVersion = 2
+
+// Parts is a PNG split for coding: its pixels and the side data that
+// rebuilds the file from them.
+type Parts struct {
+	W, H, C int    // C: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+	Pixels  []byte // W*H*C bytes, raster order, channels interleaved
+	Meta    []byte // chunks, filter types, deflate block layout (see package doc)
+	Tokens  []byte // range-coded corrections to the reference tokenizer
+}
+
+// Split parses a PNG and separates it into pixels and side data. It
+// fails with ErrUnsupported for PNGs it does not handle and ErrFormat for
+// malformed ones. It checks that the deflate stream re-emits exactly from
+// its tokens; Join's full round trip is the caller's final check.
+func Split(png []byte) (*Parts, error) {
+	return SplitVersion(png, metaVersion)
+}
+
+// SplitVersion is Split writing the given side data version: 1 (dynamic
+// Huffman headers verbatim in the meta) or 2 (the current one).
+func SplitVersion(png []byte, version int) (*Parts, error) {
+	if version != 1 && version != 2 {
+		return nil, fmt.Errorf("pngre: side data version %d", version)
+	}
+	l, err := parsePNG(png)
+	if err != nil {
+		return nil, err
+	}
+	data, s, err := inflate(l.stream, l.hdr.filteredLen(), 0)
+	if err != nil {
+		return nil, fmt.Errorf("IDAT stream: %w", err)
+	}
+	pix, types, err := unfilter(l.hdr, data)
+	if err != nil {
+		return nil, err
+	}
+	toks, err := blockTokens(s)
+	if err != nil {
+		return nil, err
+	}
+	re, err := emitStream(s, data, toks)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(re, l.stream) {
+		return nil, fmt.Errorf("%w: deflate stream does not re-emit exactly", ErrUnsupported)
+	}
+	var e coder.Encoder
+	if _, err := codeTokens(encCoder{&e}, s, data, toks, version); err != nil {
+		return nil, err
+	}
+	tb, err := e.Finish()
+	if err != nil {
+		return nil, err
+	}
+	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
+}
+
+// Dims returns the image size and channel count recorded in meta.
+func Dims(meta []byte) (w, h, c int, err error) {
+	r := &metaReader{b: meta}
+	if v := r.byte1("version"); v != 1 && v != 2 {
+		return 0, 0, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
+	}
+	pre := r.bytes(r.uvarint("pre length", uint64(len(meta))), "pre chunks")
+	if r.err != nil {
+		return 0, 0, 0, r.err
+	}
+	hd, err := headerOf(pre)
+	return hd.W, hd.H, hd.C, err
+}
+
+// Join rebuilds the PNG file from its pixels and side data.
+func Join(meta, tokens, pixels []byte) ([]byte, error) {
+	l, s, types, version, err := unmarshalMeta(meta)
+	if err != nil {
+		return nil, err
+	}
+	data, err := refilter(l.hdr, pixels, types)
+	if err != nil {
+		return nil, err
+	}
+	var d coder.Decoder
+	if err := d.Init(tokens); err != nil {
+		return nil, fmt.Errorf("%w: side data token stream: %v", ErrFormat, err)
+	}
+	toks, err := codeTokens(decCoder{&d}, s, data, nil, version)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Finish(); err != nil {
+		return nil, fmt.Errorf("%w: side data token stream: %v", ErrFormat, err)
+	}
+	z, err := emitStream(s, data, toks)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(z)+len(l.pre)+len(l.post)+12*len(l.idat)+8+12)
+	out = append(out, signature[:]...)
+	out = append(out, l.pre...)
+	rest := z
+	for i := range l.idat {
+		n := len(rest)
+		if i < len(l.idat)-1 {
+			n = l.idat[i]
+			if n > len(rest) {
+				return nil, errf(ErrFormat, 0, "side data: IDAT lengths exceed the stream")
+			}
+		}
+		out = appendChunk(out, "IDAT", rest[:n])
+		rest = rest[n:]
+	}
+	return append(out, l.post...), nil
+}
