@@ -41,7 +41,8 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 	}
 	data, s, err := inflate(l.stream, l.hdr.filteredLen(), 0)
 	if err != nil {
-		return nil, fmt.Errorf("IDAT stream: %w", err)
+		// inflate's offsets count from the start of the zlib stream
+		return nil, fmt.Errorf("%w of the IDAT zlib stream", err)
 	}
 	pix, types, err := unfilter(l.hdr, data)
 	if err != nil {
