@@ -3,8 +3,9 @@
 // byte for byte. It covers files written by the reference encoder,
 // bzip2/libbzip2 1.0.x (the bzip2 tool at any level -1..-9, libbzip2's
 // one-shot BZ2_bzBuffToBuffCompress as pbzip2 uses it, and concatenations
-// of such streams). The archiver can then compress the decompressed bytes
-// with a stronger model and keep only the parameters.
+// of such streams). The archiver (codec cm-bz2, package archive/codec)
+// then compresses the decompressed bytes with a stronger model and keeps
+// only the parameters.
 //
 // The package holds its own bzip2 encoder, written to produce exactly
 // libbzip2's bits, and a decoder that keeps the stream structure. Split
@@ -12,7 +13,24 @@
 // file it accepts is known to rebuild; files it cannot rebuild are refused
 // with an error and the caller keeps the .bz2 as it is.
 //
-// # Stages (one file each)
+// # Files
+//
+//	doc.go      this overview, the parameter record and the refusals
+//	errors.go   the sentinel errors and the byte-offset error that wraps them
+//	split.go    the API: Split and Encode, and the two planners (from Params, learning from a file)
+//	params.go   Params, Stream and Rotation, and their canonical binary form
+//	decode.go   the bzip2 decoder that keeps the stream and block structure
+//	encode.go   the encoder driving the stages over one stream, and the planner interface
+//	rle.go      the first run-length stage and the block cut
+//	crc.go      the block and stream CRCs
+//	bwt.go      the Burrows-Wheeler transform through the least rotation
+//	sais.go     SA-IS suffix sorting for bwt.go
+//	predict.go  origPtr among equal rotations: a replay of libbzip2's fallback sort
+//	mtf.go      move-to-front and the RUNA/RUNB zero-run coding
+//	huffman.go  libbzip2's table choice, code length builder and canonical codes
+//	writer.go   the bit writer and the stream and block layout
+//
+// # Stages
 //
 //   - decode.go: decoding, keeping stream boundaries and levels, each
 //     block's origPtr and the longest Huffman code of each stream.
