@@ -1,4 +1,3 @@
-// Package pixeltest writes small image containers for tests.
 package pixeltest
 
 import "encoding/binary"
