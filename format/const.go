@@ -95,12 +95,12 @@ const (
 	CodecZstd       uint64 = 1  // one zstd frame per block
 	CodecModelImage uint64 = 16 // pixel containers: imgctx + the shipped network (package model)
 	CodecModelText  uint64 = 17 // text: txtctx corrected by the shipped network's text modality
-	CodecModelPNG   uint64 = 18 // PNG as its pixels (model-image's pixel model) + deflate rebuild data (package pngre)
+	CodecModelPNG   uint64 = 18 // PNG as its pixels (model-image's pixel model) + deflate rebuild data (package format/pngre)
 	CodecCtxImage   uint64 = 19 // pixel containers: imgctx alone (package model/imgctx)
 	CodecCtxText    uint64 = 20 // text: txtctx alone (package model/txtctx)
 	CodecCMText     uint64 = 21 // text: bitwise context mixing (package model/bitcm)
-	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (bitcm) + rebuild parameters (package bz2re)
-	CodecCMBin      uint64 = 23 // other bytes: bitwise context mixing, text or binary model per block (package bitcm)
+	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (model/bitcm) + rebuild parameters (package format/bz2re)
+	CodecCMBin      uint64 = 23 // other bytes: bitwise context mixing, text or binary model per block (package model/bitcm)
 )
 
 // codecNames is the one table of codec names, by id.

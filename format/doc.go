@@ -3,8 +3,12 @@
 // headers, payload blocks, entry ends, the index) and the fixed footer.
 //
 // The normative description is spec/FORMAT.md; this package is its
-// reference implementation. It knows nothing about file systems or codecs:
-// package archive builds on it.
+// reference implementation. It knows nothing about file systems, and of
+// the codecs only their ids and names: package archive builds on it, and
+// package archive/codec holds the codecs. The subpackages pixels, pngre
+// and bz2re take apart the file formats some codecs understand (image
+// containers, PNG, bzip2) so that the parts can be coded and the file
+// rebuilt byte for byte.
 //
 // Every record is framed as
 //
@@ -13,4 +17,13 @@
 // where the CRC covers the tag, the length bytes and the body. A reader
 // therefore detects any damaged byte before it interprets a body, and can
 // resynchronise on the next entry header after damage (see Scanner.Resync).
+//
+// # Files
+//
+//	doc.go     this overview
+//	const.go   the version, magics, record tags, limits, entry types, modalities and codec ids and names
+//	errors.go  the sentinel errors (prefix "dcar: ", which the CLI strips) and Error, which locates a failure
+//	header.go  CRC, the file header, entry headers, entry ends, block headers and the field decoder
+//	record.go  record framing, the Scanner (reading, footer, resynchronisation) and the footer
+//	index.go   the trailing index: IndexEntry, MarshalIndex, UnmarshalIndex
 package format
