@@ -13,18 +13,15 @@ var ErrSamples = errors.New("imgctx: sample count does not match the stripe size
 
 // EncodeStripe codes one stripe (w x rows pixels, ch interleaved 8-bit
 // channels, raster order) with the bias-logit model of DefaultConfig and
-// returns the range-coded bytes. It returns nil for invalid sizes.
+// returns the range-coded bytes; DecodeStripeConfig with DefaultConfig
+// decodes them. It returns nil for invalid sizes. The trainer
+// (cmd/dcartrain) measures the network against it.
 func EncodeStripe(samples []byte, w, rows, ch int) []byte {
 	out, err := EncodeStripeConfig(nil, samples, w, rows, ch, DefaultConfig)
 	if err != nil {
 		return nil
 	}
 	return out
-}
-
-// DecodeStripe decodes the output of EncodeStripe.
-func DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
-	return DecodeStripeConfig(data, w, rows, ch, DefaultConfig)
 }
 
 // EncodeStripeConfig is EncodeStripe with an explicit configuration; it

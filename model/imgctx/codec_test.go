@@ -95,13 +95,13 @@ func TestBadInput(t *testing.T) {
 	if EncodeStripe(make([]byte, 5), 2, 2, 1) != nil {
 		t.Error("wrong length accepted")
 	}
-	if _, err := DecodeStripe(nil, 0, 1, 1); err == nil {
+	if _, err := DecodeStripeConfig(nil, 0, 1, 1, DefaultConfig); err == nil {
 		t.Error("zero width accepted")
 	}
 	src := synth("smooth", 20, 10, 3, 2)
 	enc := EncodeStripe(src, 20, 10, 3)
 	for cut := 0; cut < len(enc); cut += 7 {
-		if _, err := DecodeStripe(enc[:cut], 20, 10, 3); err == nil {
+		if _, err := DecodeStripeConfig(enc[:cut], 20, 10, 3, DefaultConfig); err == nil {
 			t.Errorf("truncated stream (%d of %d) accepted", cut, len(enc))
 		}
 	}

@@ -48,7 +48,8 @@ type Config struct {
 	ShapeLim uint32 // halve a shape histogram when its total exceeds this
 }
 
-// DefaultConfig is the configuration of EncodeStripe/DecodeStripe.
+// DefaultConfig is the configuration of EncodeStripe, of the ctx-image
+// codec and of the context under the shipped network (package model).
 var DefaultConfig = Config{LSEvery: 4, LSDecay: 9, LSReg: 1 << 8, ShapeLim: 1 << 26}
 
 // Features are the causal inputs for the next sub-pixel, valid after
@@ -103,10 +104,9 @@ type Context struct {
 	perr [MaxC][2][]int32 // per-predictor abs errors, [(x+pad)*NumPred + i]
 	berr [MaxC][2][]int32 // blended abs error, x+pad
 
-	ls   [MaxC]lsState
-	lsX  [MaxLSInputs]int32
-	lsB  int32 // base (Q0) of the LS inputs of the current sub-pixel
-	lsOK bool
+	ls  [MaxC]lsState
+	lsX [MaxLSInputs]int32
+	lsB int32 // base (Q0) of the LS inputs of the current sub-pixel
 
 	f        Features
 	prepared bool

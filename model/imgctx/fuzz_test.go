@@ -12,7 +12,7 @@ func FuzzDecodeStripe(f *testing.F) {
 	f.Add([]byte{0xff, 0x12, 0x34, 0x56, 0x78, 0x9a}, uint8(3), uint8(2), uint8(4))
 	f.Fuzz(func(t *testing.T, data []byte, w, h, ch uint8) {
 		W, H, C := int(w%24), int(h%24), int(ch%6)
-		out, err := DecodeStripe(data, W, H, C)
+		out, err := DecodeStripeConfig(data, W, H, C, DefaultConfig)
 		if err != nil {
 			return
 		}
