@@ -2,9 +2,23 @@
 // sub-pixel model: the 2-D neighbourhood, a bank of point predictors
 // including an online least-squares predictor, their running error
 // magnitudes, and a "bias-logit" model that turns the bank into a
-// 256-way distribution without any network. EncodeStripe/DecodeStripe
-// are a complete codec built on it (for measurement and as the
-// network-off baseline).
+// 256-way distribution without any network. The shipped image network
+// (package model) adds a correction, computed from the Features, to
+// these logits.
+// EncodeStripeConfig/DecodeStripeConfig are a complete codec built on it
+// alone: codec ctx-image in package archive/codec (the network-off
+// baseline), and with EncodeStripe the reference the trainer
+// (cmd/dcartrain) measures the network against.
+//
+// # Files
+//
+//	doc.go          this overview: coding order, fixed-point formats, exactness, measurements
+//	context.go      Config, DefaultConfig, Features, the predictor ids and Context: the neighbourhood rows
+//	model.go        the bias-logit model: Prepare (bank, blend, bias, scale), Logits (shape tables), Update
+//	ls.go           the online least-squares predictor and its fixed-point LDL^T solve
+//	fixed.go        Log2Q8 (integer-only table) and small integer helpers
+//	codec.go        EncodeStripe, EncodeStripeConfig and DecodeStripeConfig: a stripe coded with imgctx alone
+//	fingerprint.go  DefaultFingerprint, the frozen id of DefaultConfig in archives
 //
 // # Coding order and causality
 //
@@ -81,7 +95,7 @@
 // train-images/wikipedia-photos starting with the third), centre crops
 // 512x384 RGB, 4,718,592 samples:
 //
-//	go test ./imgctx -run TestMeasure -measure -mcfg main,ablate,stripes,single -mj 2 -v
+//	go test ./model/imgctx -run TestMeasure -measure -mcfg main,ablate,stripes,single -mj 2 -v
 //
 //	configuration                      bpsp
 //	mixture (default), whole image     3.0095
@@ -104,13 +118,13 @@
 // Kodak (24 images, whole, RGB, 28,311,552 samples), measured once with
 // the final configuration:
 //
-//	go test ./imgctx -run TestMeasure -measure -mset kodak -mcfg main -mn 24 -mcw 0 -mch 0 -mj 2 -v
+//	go test ./model/imgctx -run TestMeasure -measure -mset kodak -mcfg main -mn 24 -mcw 0 -mch 0 -mj 2 -v
 //
 //	configuration                      bpsp     (JPEG-XL -e9 2.8701, paq8px-8 1.850 on 21)
 //	mixture (default), whole image     3.0236
 //	mixture (default), 4 stripes       3.0338
 //
-// Speed (go test ./imgctx -run X -bench Encode): about 1.05-1.1 µs per
+// Speed (go test ./model/imgctx -run X -bench Encode): about 1.05-1.1 µs per
 // sub-pixel for the whole codec on one core (0.90-0.95 MB/s) on the
 // shared box at load ~2; 0.6 MB/s at load 3+. The MB/s in the tables
 // above are under that contention and not meaningful. Profile: LDL
