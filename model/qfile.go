@@ -197,7 +197,8 @@ func decodeFrom(f *WeightFile, prefix string, shared func(name string, n int) ([
 			k string
 			p *kernel.Scale
 		}{{"sg", &q.Sg}} {
-			var m, sh int
+			var m int64 // 32-bit int cannot hold the bound on 386
+			var sh int
 			if _, err := fmt.Sscanf(f.Meta[prefix+s.k], "%d,%d", &m, &sh); err != nil || m < 0 || m >= 1<<31 || sh < 0 || sh > 63 {
 				return bad("scale %s=%q", s.k, f.Meta[prefix+s.k])
 			}
