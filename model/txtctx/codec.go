@@ -6,26 +6,23 @@ import (
 	"github.com/dcar-archiver/dcar/coder"
 )
 
-// MaxSegment is the largest segment EncodeSegment and DecodeSegment
-// accept.
+// MaxSegment is the largest segment EncodeSegmentConfig and
+// DecodeSegmentConfig accept.
 const MaxSegment = 1 << 30
 
 // ErrTooLarge reports a segment length above MaxSegment or negative.
 var ErrTooLarge = errors.New("txtctx: segment length out of range")
 
-// EncodeSegment codes src with a fresh Model and Mixer of DefaultConfig.
-// The output does not contain the length: DecodeSegment needs it.
+// EncodeSegment codes src with a fresh Model and Mixer of DefaultConfig,
+// as the ctx-text codec does; DecodeSegmentConfig with DefaultConfig
+// decodes it. The output does not contain the length: the decoder needs
+// it. The trainer (cmd/dcartrain) measures the network against it.
 func EncodeSegment(src []byte) []byte {
 	out, err := EncodeSegmentConfig(src, DefaultConfig())
 	if err != nil {
 		panic(err)
 	}
 	return out
-}
-
-// DecodeSegment decodes n bytes coded by EncodeSegment.
-func DecodeSegment(data []byte, n int) ([]byte, error) {
-	return DecodeSegmentConfig(data, n, DefaultConfig())
 }
 
 // EncodeSegmentConfig is EncodeSegment with an explicit Config.
@@ -46,7 +43,8 @@ func EncodeSegmentConfig(src []byte, cfg Config) ([]byte, error) {
 	return e.Finish()
 }
 
-// DecodeSegmentConfig is DecodeSegment with an explicit Config.
+// DecodeSegmentConfig decodes n bytes coded by EncodeSegmentConfig with
+// the same Config.
 func DecodeSegmentConfig(data []byte, n int, cfg Config) ([]byte, error) {
 	if n < 0 || n > MaxSegment {
 		return nil, ErrTooLarge
@@ -57,8 +55,6 @@ func DecodeSegmentConfig(data []byte, n int, cfg Config) ([]byte, error) {
 	}
 	m := NewModel(n, cfg)
 	x := NewMixer(m)
-	out := m.buf // the model's history is the output
-	_ = out
 	for i := 0; i < n; i++ {
 		ft := x.Predict(m)
 		y := byte(d.Decode(ft))
@@ -71,5 +67,5 @@ func DecodeSegmentConfig(data []byte, n int, cfg Config) ([]byte, error) {
 	if err := d.Finish(); err != nil {
 		return nil, err
 	}
-	return m.buf, nil
+	return m.buf, nil // the model's history is the output
 }

@@ -12,7 +12,7 @@ import (
 func roundTrip(t *testing.T, name string, src []byte) []byte {
 	t.Helper()
 	enc := EncodeSegment(src)
-	dec, err := DecodeSegment(enc, len(src))
+	dec, err := DecodeSegmentConfig(enc, len(src), DefaultConfig())
 	if err != nil {
 		t.Fatalf("%s: decode: %v", name, err)
 	}
@@ -113,16 +113,16 @@ const goldenHash = "7fea0f75e40a36ebb31d945b91e8556a01793d32b8fdaf4c87a796d3fcd2
 func TestDecodeErrors(t *testing.T) {
 	src := sampleText(5000, 1)
 	enc := EncodeSegment(src)
-	if _, err := DecodeSegment(enc[:len(enc)-1], len(src)); err == nil {
+	if _, err := DecodeSegmentConfig(enc[:len(enc)-1], len(src), DefaultConfig()); err == nil {
 		t.Error("truncated stream accepted")
 	}
-	if _, err := DecodeSegment(append(enc, 0), len(src)); err == nil {
+	if _, err := DecodeSegmentConfig(append(enc, 0), len(src), DefaultConfig()); err == nil {
 		t.Error("trailing data accepted")
 	}
-	if _, err := DecodeSegment(enc, -1); err == nil {
+	if _, err := DecodeSegmentConfig(enc, -1, DefaultConfig()); err == nil {
 		t.Error("negative length accepted")
 	}
-	if _, err := DecodeSegment(nil, 0); err == nil {
+	if _, err := DecodeSegmentConfig(nil, 0, DefaultConfig()); err == nil {
 		t.Error("empty input accepted")
 	}
 }
@@ -133,7 +133,7 @@ func FuzzDecodeSegment(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, uint16(300))
 	f.Fuzz(func(t *testing.T, data []byte, n uint16) {
 		m := int(n % 4096)
-		out, err := DecodeSegment(data, m)
+		out, err := DecodeSegmentConfig(data, m, DefaultConfig())
 		if err == nil {
 			if len(out) != m {
 				t.Fatalf("decoded %d bytes, want %d", len(out), m)

@@ -241,7 +241,7 @@ func TestGenPretrained(t *testing.T) {
 			if x == nil {
 				x = NewMixer(m)
 			}
-			x.reset()
+			x.t = 0 // a new segment: the learning rate boost restarts, the weights carry over
 			for _, y := range data {
 				x.Predict(m)
 				x.Update(m, y)

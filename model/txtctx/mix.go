@@ -94,10 +94,6 @@ func (c Config) sourceKey() string {
 	return fmt.Sprint(c.Orders, c.Word, c.MatchMin > 0)
 }
 
-// reset prepares the Mixer for a new Model with the same sources,
-// keeping the weights (used to generate the pretrained weights).
-func (x *Mixer) reset() { x.t = 0 }
-
 // selector computes the mixer selection context of the current byte.
 func selector(m *Model) int {
 	if selOff {
