@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
 
 func TestValidPath(t *testing.T) {
-	good := []string{"a", "a/b", "dir/file.txt", "ünï/文", "a..b", ".hidden", "a/.b"}
-	bad := []string{"", "/a", "a/", "a//b", "./a", "a/.", "..", "../a", "a/../b", "a/..", "a\x00b", "a\\b", "\xff"}
+	// Names are bytes, as on Unix: invalid UTF-8, backslashes, newlines
+	// and control characters are valid (they were refused before, and one
+	// such file name aborted a whole create).
+	good := []string{"a", "a/b", "dir/file.txt", "ünï/文", "a..b", ".hidden", "a/.b", "a\\b", "\xff", "\xe9.txt", "new\nline", "tab\tx/\x01"}
+	bad := []string{"", "/a", "a/", "a//b", "./a", "a/.", "..", "../a", "a/../b", "a/..", "a\x00b", strings.Repeat("x", MaxPathLen+1)}
 	for _, p := range good {
 		if !ValidPath(p) {
 			t.Errorf("ValidPath(%q) = false", p)
@@ -20,6 +24,27 @@ func TestValidPath(t *testing.T) {
 		if ValidPath(p) {
 			t.Errorf("ValidPath(%q) = true", p)
 		}
+	}
+}
+
+func TestDisplayPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain/ünï 文.txt":  "plain/ünï 文.txt",
+		"a\\b":             `a\\b`,
+		"\xe9.txt":         `\xe9.txt`,
+		"new\nline\ttab\r": `new\nline\ttab\r`,
+		"bell\x07":         `bell\x07`,
+		"\u200b":           `\xe2\x80\x8b`, // zero-width space: not printable
+		"\ufffd":           "\ufffd",       // a real U+FFFD stays
+		"\xef\xbf":         `\xef\xbf`,     // a truncated one does not
+	} {
+		if got := DisplayPath(in); got != want {
+			t.Errorf("DisplayPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// One-to-one: an escaped name never displays like a raw one.
+	if DisplayPath("\xe9") == DisplayPath(`\xe9`) {
+		t.Error("DisplayPath is not one-to-one")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -63,14 +64,16 @@ type Header struct {
 	BlockSize uint32
 }
 
-// ValidPath reports whether p is acceptable as an entry path: non-empty,
-// relative, slash-separated, in clean form (no "." or ".." elements, no
-// empty elements), valid UTF-8 and free of NUL bytes.
+// ValidPath reports whether p is acceptable as an entry path: 1 to
+// MaxPathLen bytes, relative, slash-separated, in clean form (no "." or
+// ".." elements, no empty elements) and free of NUL bytes. Elements are
+// byte strings, as in tar and on Unix file systems: any byte but NUL and
+// '/' (names need not be UTF-8; see DisplayPath).
 func ValidPath(p string) bool {
-	if p == "" || len(p) > MaxPathLen || !utf8.ValidString(p) || strings.ContainsRune(p, 0) {
+	if p == "" || len(p) > MaxPathLen || strings.IndexByte(p, 0) >= 0 {
 		return false
 	}
-	if p[0] == '/' || strings.Contains(p, `\`) || path.Clean(p) != p {
+	if p[0] == '/' || path.Clean(p) != p {
 		return false
 	}
 	for _, el := range strings.Split(p, "/") {
@@ -79,6 +82,47 @@ func ValidPath(p string) bool {
 		}
 	}
 	return true
+}
+
+// DisplayPath returns an entry path (or any name) for display, one line
+// of printable text, spec section 5: printable UTF-8 stays as it is; a
+// backslash becomes `\\`; tab, newline and carriage return become
+// `\t`, `\n`, `\r`; every byte of any other control character,
+// non-printable rune or invalid UTF-8 sequence becomes `\xNN` (two
+// lower-case hex digits). Distinct paths display distinctly.
+func DisplayPath(p string) string {
+	clean := true
+	for _, r := range p {
+		if r == '\\' || r == utf8.RuneError || !unicode.IsPrint(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case (r == utf8.RuneError && n == 1) || !unicode.IsPrint(r):
+			for _, c := range []byte(p[i : i+n]) {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			}
+		default:
+			b.WriteString(p[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // MarshalBody appends the entry header record body.
