@@ -1,4 +1,3 @@
-// Command dcar is a tar-like archiver for mixed image and text data.
 package main
 
 import (
