@@ -23,7 +23,7 @@
 //	doc.go     this overview
 //	const.go   the version, magics, record tags, limits, entry types, modalities and codec ids and names
 //	errors.go  the sentinel errors (prefix "dcar: ", which the CLI strips) and Error, which locates a failure
-//	header.go  CRC, the file header, entry headers, entry ends, block headers and the field decoder
+//	header.go  CRC, the file header, entry headers (ValidPath, DisplayPath), entry ends, block headers, the field decoder
 //	record.go  record framing, the Scanner (reading, footer, resynchronisation) and the footer
 //	index.go   the trailing index: IndexEntry, MarshalIndex, UnmarshalIndex
 package format
