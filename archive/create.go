@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -26,13 +27,35 @@ type CreateOptions struct {
 	// Verbose, if set, is called with each entry once it is added (its
 	// codec planned).
 	Verbose func(h *Header)
+	// Warn, if set, is told of every file Create leaves out or names
+	// differently from how it was given, and Create goes on (tar's
+	// habits): a file or directory that cannot be read, a name the format
+	// cannot hold (longer than format.MaxPathLen), a second file under a
+	// name already archived ("../a.txt" and "a.txt"), a device, socket or
+	// pipe, a root whose leading "/" or "../" is dropped. Without Warn,
+	// the files left out are errors that stop Create. A file met twice
+	// (overlapping arguments, "d d/one.txt") is archived once either way.
+	Warn func(Warning)
 }
+
+// A Warning is something Create did not do as asked, and went on.
+type Warning struct {
+	Path string // the file as given or found on disk
+	// Skipped says the archive lacks a file it was asked for (dcar exits
+	// with status 1, as tar does); otherwise the warning is informational.
+	Skipped bool
+	Err     error
+}
+
+func (w Warning) Error() string { return w.Path + ": " + w.Err.Error() }
 
 // Plan lists what Create will archive: walks the roots, applies the
 // excludes, and returns the total content size (for progress bars).
 func Plan(roots []string, excludes []string) (files int, bytes int64, err error) {
-	err = walk(roots, excludes, func(_ string, name string, fi fs.FileInfo) error {
-		if fi.Mode().IsRegular() {
+	seen := map[string]bool{}
+	err = walk(roots, excludes, nil, func(_ string, name string, fi fs.FileInfo) error {
+		if fi.Mode().IsRegular() && !seen[name] {
+			seen[name] = true
 			files++
 			bytes += fi.Size()
 		}
@@ -47,26 +70,51 @@ func Plan(roots []string, excludes []string) (files int, bytes int64, err error)
 func Create(w io.Writer, roots []string, opts CreateOptions) error {
 	aw := NewWriter(w, opts.WriterOptions)
 	links := map[fileID]string{}
+	written := map[string]fileID{} // entry names so far, and their files
 	var done int64
-	err := walk(roots, opts.Exclude, func(osPath, name string, fi fs.FileInfo) error {
+	warn := opts.Warn
+	err := walk(roots, opts.Exclude, warn, func(osPath, name string, fi fs.FileInfo) error {
+		if len(name) > format.MaxPathLen {
+			err := fmt.Errorf("%w: name of %d bytes, the format holds %d", format.ErrLimit, len(name), format.MaxPathLen)
+			if warn == nil {
+				return fmt.Errorf("%s: %w", osPath, err)
+			}
+			warn(Warning{osPath, true, err})
+			return nil
+		}
+		id, _ := fileIDOf(fi)
+		if first, dup := written[name]; dup {
+			// Overlapping arguments ("d d/one.txt") meet a file twice;
+			// different files can also map to one name ("../a.txt" and
+			// "a.txt"): the first stays, and the second is missing.
+			// The same file again is left out without a word.
+			if first != id || id == (fileID{}) {
+				err := fmt.Errorf("a different file was already archived as %q", name)
+				if warn == nil {
+					return fmt.Errorf("%s: %w", osPath, err)
+				}
+				warn(Warning{osPath, true, err})
+			}
+			return nil
+		}
+		written[name] = id
 		h, err := headerFor(osPath, name, fi)
 		if err != nil {
 			return err
 		}
 		var r io.Reader
-		if h.Type == format.TypeRegular {
-			if id, ok := fileIDOf(fi); ok && linkCount(fi) > 1 {
-				if first, seen := links[id]; seen {
-					h.Type, h.Link, h.Size = format.TypeHardlink, first, 0
-				} else {
-					links[id] = name
-				}
-			}
+		linked := h.Type == format.TypeRegular && id != (fileID{}) && linkCount(fi) > 1
+		if first, seen := links[id]; linked && seen {
+			h.Type, h.Link, h.Size = format.TypeHardlink, first, 0
 		}
 		if h.Type == format.TypeRegular {
 			f, err := os.Open(osPath)
 			if err != nil {
-				return err
+				if warn == nil {
+					return err
+				}
+				warn(Warning{osPath, true, err})
+				return nil
 			}
 			defer f.Close()
 			r = f
@@ -76,6 +124,20 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 		}
 		if err := aw.WriteEntry(h, r); err != nil {
 			return err
+		}
+		if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+			// Same size is not enough: an in-place edit while the file
+			// was read would leave content matching neither version.
+			after, err := f.Stat()
+			if err == nil {
+				err = unchanged(fi, after)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w (%v)", osPath, ErrFileChanged, err)
+			}
+		}
+		if linked && h.Type == format.TypeRegular {
+			links[id] = name // later links to the file name this entry
 		}
 		if opts.Verbose != nil {
 			opts.Verbose(h)
@@ -112,6 +174,16 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// droppedPrefix returns the leading "/" or "../" elements that EntryName
+// drops from p, or "" when it drops none.
+func droppedPrefix(p string) string {
+	c := path.Clean(filepath.ToSlash(p))
+	if c != ".." && !strings.HasPrefix(c, "/") && !strings.HasPrefix(c, "../") {
+		return ""
+	}
+	return c[:len(c)-len(EntryName(p))]
+}
+
 // EntryName turns a path given on the command line into an entry path.
 func EntryName(p string) string {
 	p = filepath.ToSlash(p)
@@ -122,12 +194,27 @@ func EntryName(p string) string {
 // walk visits every root in order and, below directories, every entry in
 // lexical order (filepath.Walk's order), calling fn with the OS path, the
 // entry name and the Lstat result. Symlinks are archived, not followed.
-func walk(roots []string, excludes []string, fn func(osPath, name string, fi fs.FileInfo) error) error {
+func walk(roots []string, excludes []string, warn func(Warning), fn func(osPath, name string, fi fs.FileInfo) error) error {
+	told := map[string]bool{} // dropped prefixes reported, once each as tar does
 	for _, root := range roots {
 		base := EntryName(root)
+		if lead := droppedPrefix(root); lead != "" && warn != nil && !told[lead] {
+			told[lead] = true
+			warn(Warning{root, false, fmt.Errorf("leading %q dropped from entry names", lead)})
+		}
 		err := filepath.Walk(root, func(p string, fi fs.FileInfo, err error) error {
 			if err != nil {
-				return err
+				if warn == nil {
+					return err
+				}
+				// A file or directory that cannot be read (permissions, a
+				// path the system cannot reach): left out, said, and the
+				// walk goes on, as tar does.
+				warn(Warning{p, true, err})
+				if fi != nil && fi.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			rel, rerr := filepath.Rel(root, p)
 			if rerr != nil {
@@ -151,7 +238,9 @@ func walk(roots []string, excludes []string, fn func(osPath, name string, fi fs.
 			default:
 				// Devices, sockets and pipes are not archived, like a
 				// backup of files; say so rather than fail silently.
-				fmt.Fprintf(os.Stderr, "dcar: %s: skipping %s\n", p, fi.Mode().Type())
+				if warn != nil {
+					warn(Warning{p, false, fmt.Errorf("%s not archived", fi.Mode().Type())})
+				}
 				return nil
 			}
 			return fn(p, name, fi)
@@ -233,6 +322,24 @@ func FileInfoHeader(fi fs.FileInfo, name, link string) (*Header, error) {
 		h.Uname, h.Gname = ownerNames.user(st.Uid), ownerNames.group(st.Gid)
 	}
 	return h, nil
+}
+
+// unchanged returns an error saying what differs between two stats of a
+// file, before and after reading it: size, modification time or (where
+// the system has one) status change time.
+func unchanged(before, after fs.FileInfo) error {
+	switch {
+	case before.Size() != after.Size():
+		return fmt.Errorf("size %d, then %d", before.Size(), after.Size())
+	case !before.ModTime().Equal(after.ModTime()):
+		return fmt.Errorf("modified at %v while being read", after.ModTime())
+	}
+	b, ok1 := before.Sys().(*syscall.Stat_t)
+	a, ok2 := after.Sys().(*syscall.Stat_t)
+	if ok1 && ok2 && b.Ctim != a.Ctim {
+		return errors.New("status changed while being read")
+	}
+	return nil
 }
 
 type fileID struct{ dev, ino uint64 }

@@ -146,6 +146,10 @@ func (x *extractor) clear(h *format.Header) error {
 }
 
 func (x *extractor) entry(h *format.Header, content io.Reader) error {
+	if os.PathSeparator == '\\' && (strings.ContainsRune(h.Path, '\\') || strings.ContainsRune(h.Link, '\\') && h.Type == format.TypeHardlink) {
+		// A valid name elsewhere, but a path separator here.
+		return x.fail(h, fmt.Errorf("%w: a \\ in a name cannot be extracted on this system", format.ErrInvalidPath))
+	}
 	if dir := path.Dir(h.Path); dir != "." {
 		if err := x.root.MkdirAll(dir, 0o755); err != nil {
 			return x.fail(h, err)

@@ -20,8 +20,9 @@ import (
 // chooses otherwise.
 const DefaultBlockSize = codec.DefaultBlockSize
 
-// ErrFileChanged reports a file whose size changed while it was read.
-var ErrFileChanged = errors.New("dcar: file changed size while being read")
+// ErrFileChanged reports a file that changed while it was read: its size,
+// or (for Create) its modification or status change time.
+var ErrFileChanged = errors.New("dcar: file changed while being read")
 
 // WriterOptions tune a Writer. The zero value writes what `dcar create`
 // writes by default. The archive bytes depend on every option but Jobs.
