@@ -21,9 +21,6 @@ import (
 type CreateOptions struct {
 	WriterOptions
 	Exclude []string // glob patterns (path.Match) tested against each entry path and its base name
-	// Progress, if set, is called with the number of content bytes read
-	// so far; it must be cheap.
-	Progress func(done int64)
 	// Verbose, if set, is called with each entry once it is added (its
 	// codec planned).
 	Verbose func(h *Header)
@@ -71,7 +68,6 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 	aw := NewWriter(w, opts.WriterOptions)
 	links := map[fileID]string{}
 	written := map[string]fileID{} // entry names so far, and their files
-	var done int64
 	warn := opts.Warn
 	err := walk(roots, opts.Exclude, warn, func(osPath, name string, fi fs.FileInfo) error {
 		if len(name) > format.MaxPathLen {
@@ -118,14 +114,14 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 			}
 			defer f.Close()
 			r = f
-			if opts.Progress != nil {
-				r = &countingFile{f, countingReader{r: f, n: &done, f: opts.Progress}}
-			}
 		}
 		if err := aw.WriteEntry(h, r); err != nil {
 			return err
 		}
-		if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if f, ok := r.(*os.File); ok {
+			if testAfterRead != nil {
+				testAfterRead(osPath)
+			}
 			// Same size is not enough: an in-place edit while the file
 			// was read would leave content matching neither version.
 			after, err := f.Stat()
@@ -157,15 +153,6 @@ type countingReader struct {
 	n *int64
 	f func(int64)
 }
-
-// countingFile counts a file's Reads; the Writer's planning reads through
-// ReadAt and Seek, which go to the file uncounted.
-type countingFile struct {
-	*os.File
-	c countingReader
-}
-
-func (c *countingFile) Read(p []byte) (int, error) { return c.c.Read(p) }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
@@ -323,6 +310,10 @@ func FileInfoHeader(fi fs.FileInfo, name, link string) (*Header, error) {
 	}
 	return h, nil
 }
+
+// testAfterRead, set by tests, runs between reading a file and checking
+// that it did not change meanwhile.
+var testAfterRead func(osPath string)
 
 // unchanged returns an error saying what differs between two stats of a
 // file, before and after reading it: size, modification time or (where

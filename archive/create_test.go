@@ -140,10 +140,7 @@ func TestCreateInPlaceEdit(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"log.txt": string(body)})
 	p := filepath.Join(dir, "log.txt")
 	edited := false
-	opts := CreateOptions{WriterOptions: WriterOptions{NoModel: true, BlockSize: 64 << 10}, Progress: func(done int64) {
-		if edited || done == 0 || done >= int64(len(body)) {
-			return
-		}
+	testAfterRead = func(string) {
 		edited = true
 		f, err := os.OpenFile(p, os.O_WRONLY, 0)
 		if err != nil {
@@ -153,7 +150,9 @@ func TestCreateInPlaceEdit(t *testing.T) {
 		f.WriteAt(bytes.ToUpper(body[:100]), int64(len(body)-100)) // same size
 		f.Close()
 		os.Chtimes(p, time.Time{}, time.Now().Add(time.Hour))
-	}}
+	}
+	defer func() { testAfterRead = nil }()
+	opts := CreateOptions{WriterOptions: WriterOptions{NoModel: true}}
 	err := Create(&bytes.Buffer{}, []string{dir}, opts)
 	if !edited {
 		t.Fatal("the file was not edited during the read")

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,13 @@ type ExtractOptions struct {
 // through an os.Root, which refuses paths and symlinks that leave it.
 // A file whose content fails its checks is removed, and Extract fails.
 func Extract(r io.Reader, dir string, opts ExtractOptions) error {
+	return ExtractContext(context.Background(), r, dir, opts)
+}
+
+// ExtractContext is Extract, stopped when ctx is done (an interrupt): the
+// file being written is removed, directories made so far get their
+// modes, and the error wraps ctx.Err().
+func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -47,14 +55,19 @@ func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 		return err
 	}
 	defer ar.Close()
-	x := &extractor{root: root, opts: opts, files: map[string]bool{}, skipped: map[string]bool{}}
+	x := &extractor{ctx: ctx, root: root, opts: opts, files: map[string]bool{}, skipped: map[string]bool{}}
 	matched := make([]bool, len(opts.Only))
 	for {
+		if err := ctx.Err(); err != nil {
+			x.finishDirs()
+			return err
+		}
 		h, err := ar.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			x.finishDirs() // the directories made so far get their modes
 			return err
 		}
 		if !selected(h.Path, opts.Only, matched) {
@@ -67,6 +80,7 @@ func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 			opts.Verbose(h)
 		}
 		if err := x.entry(h, ar); err != nil {
+			x.finishDirs()
 			return err
 		}
 	}
@@ -99,6 +113,7 @@ func selected(name string, only []string, matched []bool) bool {
 }
 
 type extractor struct {
+	ctx     context.Context
 	root    *os.Root
 	opts    ExtractOptions
 	files   map[string]bool // regular files extracted, valid hard link targets
@@ -205,7 +220,7 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		if x.opts.Progress != nil {
 			src = &countingReader{r: content, n: &x.done, f: x.opts.Progress}
 		}
-		err = copySparse(f, src)
+		err = copySparse(x.ctx, f, src)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -307,11 +322,14 @@ const sparsePage = 4 << 10
 // copySparse copies r to the empty file f, leaving runs of zero pages as
 // holes (the file system allocates nothing for them; they read back as
 // zeros), as cp --sparse=auto and tar -S do.
-func copySparse(f *os.File, r io.Reader) error {
+func copySparse(ctx context.Context, f *os.File, r io.Reader) error {
 	buf := make([]byte, 256<<10)
 	var zero [sparsePage]byte
 	var size, hole int64 // bytes so far; pending zero bytes not yet written
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		n, rerr := io.ReadFull(r, buf)
 		for p := buf[:n]; len(p) > 0; {
 			k := min(len(p), sparsePage)

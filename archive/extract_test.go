@@ -2,6 +2,8 @@ package archive
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -92,4 +94,55 @@ func mtimeOf(t *testing.T, p string) time.Time {
 		t.Fatal(err)
 	}
 	return fi.ModTime()
+}
+
+// TestExtractFailureDirModes: when extraction fails on a damaged entry,
+// the directories already made still get their modes (issue: they stayed
+// at the 0700 they are created with).
+func TestExtractFailureDirModes(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{NoModel: true})
+	mt := time.Unix(1_700_000_000, 0)
+	w.WriteEntry(&Header{Path: "d", Type: TypeDir, Mode: 0o755, ModTime: mt}, nil)
+	body := bytes.Repeat([]byte("content that fills a block with text\n"), 3000)
+	w.WriteEntry(&Header{Path: "d/f.txt", Type: TypeRegular, Mode: 0o644, ModTime: mt, Size: int64(len(body))}, bytes.NewReader(body))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	arc := buf.Bytes()
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc[idx[1].Offset+idx[1].Stored/2] ^= 0xff // inside the file's block
+	out := t.TempDir()
+	if err := Extract(bytes.NewReader(arc), out, ExtractOptions{}); err == nil {
+		t.Fatal("damaged archive extracted")
+	}
+	fi, err := os.Stat(filepath.Join(out, "d"))
+	if err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("directory after a failed extract: %v, %v; want mode 0755", fi.Mode(), err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, "d")); len(ents) != 0 {
+		t.Errorf("left behind: %v", ents)
+	}
+}
+
+// TestExtractCancel: an interrupted extract (ctx done) removes the file
+// it was writing and says why.
+func TestExtractCancel(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{NoModel: true})
+	body := bytes.Repeat([]byte("x"), 1<<20)
+	w.WriteEntry(&Header{Path: "big", Type: TypeRegular, Mode: 0o644, ModTime: time.Unix(1, 0), Size: int64(len(body))}, bytes.NewReader(body))
+	w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := t.TempDir()
+	err := ExtractContext(ctx, &buf, out, ExtractOptions{Progress: func(int64) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ExtractContext: %v, want context.Canceled", err)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("left behind after an interrupt: %v", ents)
+	}
 }

@@ -57,43 +57,64 @@ func ReadIndex(r io.ReaderAt, size int64) ([]IndexEntry, error) {
 
 // ScanIndex rebuilds the index by reading every record of a stream
 // (for pipes, or when the footer is damaged). Payloads are checked by
-// their CRCs but not decoded.
+// their CRCs but not decoded. After damage it resynchronises on the next
+// intact entry header and goes on, so it returns every entry it could
+// find, with the first problem as its error (a truncated archive, whose
+// index is missing, lists all its entries before the cut).
 func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 	s, err := format.NewScanner(r)
 	if err != nil {
 		return nil, err
 	}
 	var out []format.IndexEntry
+	var first error
+	damaged := func(err error) {
+		if len(out) > 0 {
+			if fe := (*format.Error)(nil); errors.As(err, &fe) && fe.Entry == "" {
+				fe.Entry = out[len(out)-1].Header.Path
+			}
+		}
+		if first == nil {
+			first = err
+		}
+	}
 	for {
 		rec, err := s.Next()
 		if err == io.EOF {
-			return out, &format.Error{Offset: s.Offset(), Op: "read record", Err: fmt.Errorf("%w: no index and footer", format.ErrTruncated)}
+			if first == nil {
+				first = &format.Error{Offset: s.Offset(), Op: "read record", Err: fmt.Errorf("%w: no index and footer", format.ErrTruncated)}
+			}
+			return out, first
 		}
-		if err != nil {
-			if len(out) > 0 {
-				if fe := (*format.Error)(nil); errors.As(err, &fe) && fe.Entry == "" {
-					fe.Entry = out[len(out)-1].Header.Path
+		if err == nil && rec.Tag == format.TagEntry {
+			var h format.Header
+			if err = h.UnmarshalBody(rec.Body); err == nil {
+				out = append(out, format.IndexEntry{Offset: rec.Offset, Stored: rec.Size, Header: h})
+				continue
+			}
+			err = &format.Error{Offset: rec.Offset, Op: "read entry header", Err: err}
+		}
+		if err == nil {
+			switch rec.Tag {
+			case format.TagBlock, format.TagEnd:
+				if len(out) == 0 {
+					err = &format.Error{Offset: rec.Offset, Op: "read record", Err: fmt.Errorf("%w: record before any entry", format.ErrCorrupt)}
+				} else {
+					out[len(out)-1].Stored += rec.Size
+				}
+			case format.TagIndex:
+				if _, err = s.ReadFooter(); err == nil {
+					return out, first
 				}
 			}
-			return out, err
 		}
-		switch rec.Tag {
-		case format.TagEntry:
-			var h format.Header
-			if err := h.UnmarshalBody(rec.Body); err != nil {
-				return out, &format.Error{Offset: rec.Offset, Op: "read entry header", Err: err}
-			}
-			out = append(out, format.IndexEntry{Offset: rec.Offset, Stored: rec.Size, Header: h})
-		case format.TagBlock, format.TagEnd:
-			if len(out) == 0 {
-				return out, &format.Error{Offset: rec.Offset, Op: "read record", Err: fmt.Errorf("%w: record before any entry", format.ErrCorrupt)}
-			}
-			out[len(out)-1].Stored += rec.Size
-		case format.TagIndex:
-			if _, err := s.ReadFooter(); err != nil {
-				return out, err
-			}
-			return out, nil
+		if err == nil {
+			continue
+		}
+		damaged(err)
+		// Resync stops at the next intact entry header or index record.
+		if _, rerr := s.Resync(); rerr != nil {
+			return out, first
 		}
 	}
 }

@@ -62,3 +62,30 @@ func TestWriteEntrySpools(t *testing.T) {
 		t.Errorf("reader at offset 7: %v, same bytes %v", err, bytes.Equal(got, want))
 	}
 }
+
+// TestWriterProgress: Progress reports content bytes as blocks are coded
+// and written, rising to the total, once per block.
+func TestWriterProgress(t *testing.T) {
+	var calls []int64
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{Jobs: 2, BlockSize: 4096, NoModel: true, Progress: func(d int64) { calls = append(calls, d) }})
+	sizes := []int{10000, 0, 4096, 1}
+	for i, n := range sizes {
+		h := &Header{Path: string(rune('a' + i)), Type: TypeRegular, Mode: 0o644, ModTime: time.Unix(1, 0), Size: int64(n)}
+		if err := w.WriteEntry(h, bytes.NewReader(make([]byte, n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{4096, 8192, 10000, 14096, 14097}
+	if len(calls) != len(want) {
+		t.Fatalf("progress %v, want %v", calls, want)
+	}
+	for i := range want {
+		if calls[i] != want[i] {
+			t.Fatalf("progress %v, want %v", calls, want)
+		}
+	}
+}

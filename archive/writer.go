@@ -36,6 +36,10 @@ type WriterOptions struct {
 	// Best also tries the stronger, slower codecs on each file and keeps
 	// them where they code smaller (dcar create --best).
 	Best bool
+	// Progress, if set, is called after each block is coded and written
+	// with the content bytes coded so far (from the Writer's output
+	// goroutine; it must be cheap).
+	Progress func(done int64)
 	// KeepCodec writes each regular file with the Modality, MIME, Codec,
 	// Params and BlockSize its Header gives, instead of sniffing and
 	// planning it (for tools that choose codecs themselves).
@@ -71,6 +75,7 @@ type pending struct {
 
 type blockJob struct {
 	raw   []byte
+	n     int          // raw bytes of the block (raw is released after coding)
 	buf   *[]byte      // pool buffer behind raw
 	refs  atomic.Int32 // users of raw: the coder and the hasher
 	out   *[]byte      // pool buffer behind rec
@@ -244,7 +249,7 @@ func trivial(b []byte) bool {
 // closed it appends the index record and the footer.
 func (aw *Writer) output(w io.Writer) {
 	defer close(aw.done)
-	var off int64
+	var off, coded int64
 	write := func(rec []byte) {
 		n, err := w.Write(rec)
 		off += int64(n)
@@ -273,6 +278,10 @@ func (aw *Writer) output(w io.Writer) {
 		}
 		write(rec)
 		aw.recycle(p)
+		if p.job != nil && p.job.n > 0 && aw.opts.Progress != nil {
+			coded += int64(p.job.n)
+			aw.opts.Progress(coded)
+		}
 	}
 	if aw.failed() || !aw.closed {
 		return
@@ -454,7 +463,7 @@ func (aw *Writer) writeEntry(h *Header, r io.Reader) error {
 			aw.pool.Put(bp)
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
-		j := &blockJob{raw: buf, buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path,
+		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path,
 			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
