@@ -243,28 +243,192 @@ func TestCLIUsage(t *testing.T) {
 	}
 }
 
-func TestCLICreateLeavesNoPartialArchive(t *testing.T) {
+// An unreadable file is left out, named, and the exit status is 1; the
+// archive holds the rest (tar's habit).
+func TestCLICreateUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root: permission errors cannot be provoked")
+	}
 	work := t.TempDir()
 	src := filepath.Join(work, "src")
 	writeTree(t, src)
-	unreadable := filepath.Join(src, "docs", "secret")
-	os.WriteFile(unreadable, []byte("x"), 0o000)
-	if os.Geteuid() == 0 {
-		// root reads anything: use a dangling hard-to-read object instead
-		os.Remove(unreadable)
-		os.Mkdir(unreadable, 0o000)
-		os.WriteFile(filepath.Join(unreadable, "f"), nil, 0o644)
-		t.Skip("running as root: permission errors cannot be provoked")
-	}
+	os.WriteFile(filepath.Join(src, "docs", "secret"), []byte("x"), 0o000)
 	arc := filepath.Join(work, "a.dcar")
 	_, se, code := dcar(t, nil, "create", arc, src)
-	if code == 0 || !strings.Contains(se, "secret") {
+	if code != 1 || !strings.Contains(se, "secret") || !strings.Contains(se, "left out") {
 		t.Errorf("unreadable file: %d %q", code, se)
 	}
-	ents, _ := os.ReadDir(work)
-	for _, e := range ents {
-		if strings.Contains(e.Name(), "a.dcar") {
-			t.Errorf("left %s behind", e.Name())
+	if so, _, code := dcar(t, nil, "list", arc); code != 0 || strings.Contains(so, "secret") || !strings.Contains(so, "readme.txt") {
+		t.Errorf("list: %d %q", code, so)
+	}
+}
+
+// Exit codes as documented in every path (issue #22 item 9).
+func TestCLIExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644)
+	arc := filepath.Join(dir, "x.dcar")
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 2}, // bare dcar: usage
+		{[]string{"create", "--nosuch", arc, dir}, 2},
+		{[]string{"extract", "--nosuch", arc}, 2},
+		{[]string{"list", "--nosuch", arc}, 2},
+		{[]string{"verify", "--nosuch", arc}, 2},
+		{[]string{"create", "--jobs", "0", arc, dir}, 2},
+		{[]string{"create", "--jobs", "-3", arc, dir}, 2},
+		{[]string{"extract", "--jobs", "0", arc}, 2},
+	} {
+		if _, se, code := dcar(t, nil, tc.args...); code != tc.want {
+			t.Errorf("dcar %q: exit %d, want %d (%s)", tc.args, code, tc.want, se)
+		}
+	}
+}
+
+// Names that are not UTF-8 or hold control characters archive and
+// restore; listings show them escaped, one line each (issue #22 items 2
+// and 9).
+func TestCLIOddNames(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "n")
+	os.MkdirAll(src, 0o755)
+	for _, n := range []string{"\xe9.txt", "new\nline", `back\slash`} {
+		if err := os.WriteFile(filepath.Join(src, n), []byte(n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arc := filepath.Join(work, "n.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", arc, src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	so, _, code := dcar(t, nil, "list", arc)
+	if code != 0 || !strings.Contains(so, `/\xe9.txt`+"\n") || !strings.Contains(so, `/new\nline`+"\n") || !strings.Contains(so, `/back\\slash`+"\n") {
+		t.Errorf("list: %d %q", code, so)
+	}
+	so, _, _ = dcar(t, nil, "list", "--json", arc)
+	var rows []struct {
+		Path        string
+		PathEscaped bool `json:"path_escaped"`
+	}
+	json.Unmarshal([]byte(so), &rows)
+	escaped := 0
+	for _, r := range rows {
+		if r.PathEscaped {
+			escaped++
+		}
+	}
+	if escaped != 1 {
+		t.Errorf("json: %d escaped paths, want 1 (the non-UTF-8 one): %s", escaped, so)
+	}
+	out := filepath.Join(work, "out")
+	if _, se, code := dcar(t, nil, "extract", "-q", arc, "-C", out); code != 0 {
+		t.Fatalf("extract: %d %s", code, se)
+	}
+	sameTree(t, src, filepath.Join(out, strings.TrimPrefix(src, "/")))
+}
+
+// Overlapping arguments archive a file once and extract; two files under
+// one name leave the second out with exit 1 (issue #22 item 3).
+func TestCLIOverlaps(t *testing.T) {
+	work := t.TempDir()
+	d := filepath.Join(work, "d")
+	os.MkdirAll(d, 0o755)
+	os.WriteFile(filepath.Join(d, "one.txt"), []byte("1"), 0o644)
+	arc := filepath.Join(work, "dup.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", arc, d, filepath.Join(d, "one.txt")); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	if _, se, code := dcar(t, nil, "extract", "-q", arc, "-C", filepath.Join(work, "x")); code != 0 {
+		t.Errorf("extract of overlapping arguments: %d %s", code, se)
+	}
+	os.WriteFile(filepath.Join(work, "a.txt"), []byte("outer"), 0o644)
+	os.WriteFile(filepath.Join(d, "a.txt"), []byte("inner"), 0o644)
+	cmd := exec.Command(dcarBin, "create", "-q", "two.dcar", "../a.txt", "a.txt")
+	cmd.Dir = d
+	se, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(se), `leading "../"`) || !strings.Contains(string(se), "left out") {
+		t.Errorf("two files as a.txt: %v %s", err, se)
+	}
+}
+
+// A truncated archive lists the entries before the cut, then exits 3
+// (issue #22 item 7: list showed nothing).
+func TestCLIListTruncated(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	writeTree(t, src)
+	arc := filepath.Join(work, "a.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", "--zstd-only", arc, src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	b, _ := os.ReadFile(arc)
+	cut := filepath.Join(work, "t.dcar")
+	os.WriteFile(cut, b[:len(b)*2/3], 0o644)
+	so, se, code := dcar(t, nil, "list", cut)
+	if code != 3 || !strings.Contains(so, "docs/readme.txt") || !strings.Contains(se, "scanning") {
+		t.Errorf("list of truncated archive: %d\n%s\n%s", code, so, se)
+	}
+}
+
+// Temporary files of a killed create are removed by the next create of
+// the same archive (issue #22 item 6).
+func TestCLIStaleTemps(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	writeTree(t, src)
+	stale := filepath.Join(work, ".a.dcar.tmp-999999999-123")
+	os.WriteFile(stale, []byte("half an archive"), 0o600)
+	if _, se, code := dcar(t, nil, "create", "-q", filepath.Join(work, "a.dcar"), src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the stale temporary file of a dead run is still there")
+	}
+}
+
+// Refuses to write an archive to a terminal (issue #22 item 9).
+func TestCLINoArchiveToTerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("no script(1) to run dcar on a terminal")
+	}
+	src := filepath.Join(t.TempDir(), "src")
+	writeTree(t, src)
+	out, _ := exec.Command(script, "-qec", dcarBin+" create - "+src, "/dev/null").CombinedOutput()
+	if !strings.Contains(string(out), "refusing to write an archive to a terminal") {
+		t.Errorf("create - on a terminal: %q", out)
+	}
+}
+
+// As root, extract restores setuid/setgid bits (with the owner), as tar
+// does, unless --no-same-owner (issue #22 item 8).
+func TestCLISetIDAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	work := t.TempDir()
+	src := filepath.Join(work, "s")
+	os.MkdirAll(src, 0o755)
+	p := filepath.Join(src, "tool")
+	os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755)
+	os.Chmod(p, 0o755|os.ModeSetuid|os.ModeSetgid)
+	arc := filepath.Join(work, "s.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", arc, src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	for _, tc := range []struct {
+		flag string
+		want os.FileMode
+	}{{"--quiet", 0o755 | os.ModeSetuid | os.ModeSetgid}, {"--no-same-owner", 0o755}} {
+		out := filepath.Join(work, "out"+tc.flag)
+		if _, se, code := dcar(t, nil, "extract", tc.flag, arc, "-C", out); code != 0 {
+			t.Fatalf("extract %s: %d %s", tc.flag, code, se)
+		}
+		fi, err := os.Stat(filepath.Join(out, strings.TrimPrefix(p, "/")))
+		if err != nil || fi.Mode() != tc.want {
+			t.Errorf("extract %s: mode %v (%v), want %v", tc.flag, fi.Mode(), err, tc.want)
 		}
 	}
 }

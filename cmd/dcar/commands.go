@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -10,14 +12,17 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 )
 
 var (
@@ -55,7 +60,7 @@ func createCommand() *cli.Command {
 			var err error
 			for _, r := range roots {
 				if _, err := os.Lstat(r); err != nil {
-					return err
+					return inputErr(err)
 				}
 			}
 			excludes := c.StringSlice("exclude")
@@ -63,26 +68,52 @@ func createCommand() *cli.Command {
 			if showProgress(c.Bool("quiet")) {
 				// Walk once more up front only to size the progress bar.
 				if _, total, err = archive.Plan(roots, excludes); err != nil {
-					return err
+					total = 0 // unknown: Create reports what it cannot read
 				}
 			}
+			if name == "-" && term.IsTerminal(int(os.Stdout.Fd())) {
+				return usageErr("refusing to write an archive to a terminal (redirect standard output, or give a file name)")
+			}
 			bar := newProgress(total, "create", c.Bool("quiet"))
+			left := 0
 			opts := archive.CreateOptions{
 				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size"),
-					NoModel: c.Bool("zstd-only"), Best: c.Bool("best")},
-				Exclude:  excludes,
-				Progress: bar.fn(),
+					NoModel: c.Bool("zstd-only"), Best: c.Bool("best"), Progress: bar.fn()},
+				Exclude: excludes,
+				Warn: func(w archive.Warning) {
+					if w.Skipped {
+						left++
+					}
+					bar.println(fmt.Sprintf("dcar: %s: %s", format.DisplayPath(w.Path), trimPrefix(w.Err.Error())))
+				},
 			}
 			if c.Bool("verbose") {
-				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }
+				opts.Verbose = func(h *archive.Header) { bar.println(format.DisplayPath(h.Path)) }
 			}
-			defer bar.finish()
 			if name == "-" {
-				return archive.Create(os.Stdout, roots, opts)
+				err = archive.Create(os.Stdout, roots, opts)
+			} else {
+				err = createFile(name, roots, opts)
 			}
-			return createFile(name, roots, opts)
+			bar.finish()
+			if err != nil {
+				return inputErr(err)
+			}
+			if left > 0 {
+				return cli.Exit(fmt.Sprintf("%d file(s) left out, named above; the archive holds the rest", left), exitError)
+			}
+			return nil
 		},
 	}
+}
+
+// inputErr marks an error of create, where nothing is read from an
+// archive: exit status 1 (2 for usage), never "damaged archive".
+func inputErr(err error) error {
+	if errors.Is(err, errUsage) {
+		return err
+	}
+	return cli.Exit(trimPrefix(err.Error()), exitError)
 }
 
 // createFile writes the archive to a temporary file beside name and
@@ -98,7 +129,8 @@ func createFile(name string, roots []string, opts archive.CreateOptions) error {
 			return usageErr("the archive %s would be inside its own input", name)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-*")
+	removeStaleTemps(abs)
+	tmp, err := os.CreateTemp(filepath.Dir(abs), fmt.Sprintf(".%s.tmp-%d-*", filepath.Base(abs), os.Getpid()))
 	if err != nil {
 		return err
 	}
@@ -135,13 +167,36 @@ func createFile(name string, roots []string, opts archive.CreateOptions) error {
 	return nil
 }
 
+// removeStaleTemps removes the temporary files that runs of dcar which
+// no longer exist (killed, the machine crashed) left beside the archive
+// abs: ".NAME.tmp-PID-*" where no process PID runs.
+func removeStaleTemps(abs string) {
+	pattern := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-*-*")
+	olds, _ := filepath.Glob(pattern)
+	for _, old := range olds {
+		rest := strings.TrimPrefix(filepath.Base(old), "."+filepath.Base(abs)+".tmp-")
+		pid, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, '-'), 0)])
+		if err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.Remove(old)
+		}
+	}
+}
+
 // applyJobs makes an explicit --jobs bound all of dcar's parallelism,
 // the coders' own included (a bzip2 file's segments), and with it the
 // memory of the context-mixing models: one model per job at most.
 func applyJobs(c *cli.Context) error {
-	if n := c.Int("jobs"); c.IsSet("jobs") && n >= 1 {
-		runtime.GOMAXPROCS(n)
+	if !c.IsSet("jobs") {
+		return nil
 	}
+	n := c.Int("jobs")
+	if n < 1 {
+		return usageErr("--jobs %d: give at least 1", n)
+	}
+	runtime.GOMAXPROCS(n)
 	return nil
 }
 
@@ -163,35 +218,49 @@ func extractCommand() *cli.Command {
 			jobsFlag, verboseFlag, quietFlag,
 			&cli.StringFlag{Name: "directory", Aliases: []string{"C"}, Value: ".", Usage: "extract into `DIR` (created if missing)"},
 			&cli.BoolFlag{Name: "overwrite", Usage: "replace existing files"},
-			&cli.BoolFlag{Name: "same-owner", Usage: "restore owner and group ids (needs privileges)"},
+			&cli.BoolFlag{Name: "same-owner", Usage: "restore owner and group ids and setuid/setgid bits (the default for root)"},
+			&cli.BoolFlag{Name: "no-same-owner", Usage: "extract as the user running dcar, without setuid/setgid bits (the default for others)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
 				return usageErr("extract needs an ARCHIVE")
 			}
-			f, err := openArchive(c.Args().First())
+			name := c.Args().First()
+			f, err := openArchive(name)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
 			var total int64
-			if fi, err := os.Stat(c.Args().First()); err == nil && c.Args().First() != "-" {
-				total = fi.Size()
+			if name != "-" {
+				if idx, err := readIndexQuiet(name); err == nil {
+					for _, e := range idx {
+						total += e.Header.Size
+					}
+				}
 			}
 			bar := newProgress(total, "extract", c.Bool("quiet") || total == 0)
-			defer bar.finish()
+			// As tar: root restores owners (and with them set-id bits)
+			// unless told not to; other users extract as themselves.
+			sameOwner := (os.Geteuid() == 0 || c.Bool("same-owner")) && !c.Bool("no-same-owner")
 			opts := archive.ExtractOptions{
-				Jobs: c.Int("jobs"), Overwrite: c.Bool("overwrite"), SameOwner: c.Bool("same-owner"),
+				Jobs: c.Int("jobs"), Overwrite: c.Bool("overwrite"), SameOwner: sameOwner,
 				Only: c.Args().Tail(), Progress: bar.fn(),
 			}
 			if c.Bool("verbose") {
-				opts.Verbose = func(h *format.Header) { fmt.Fprintln(os.Stderr, h.Path) }
+				opts.Verbose = func(h *archive.Header) { bar.println(format.DisplayPath(h.Path)) }
 			}
-			err = archive.Extract(f, c.String("directory"), opts)
-			if err != nil && c.Args().First() != "-" {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			err = archive.ExtractContext(ctx, f, c.String("directory"), opts)
+			bar.finish()
+			if ctx.Err() != nil {
+				return cli.Exit("interrupted; the file being written was removed, the entries before it are extracted", 130)
+			}
+			if err != nil && name != "-" {
 				// Name the entry a damaged record belongs to, if the
 				// index at the tail is readable.
-				if idx, ierr := readIndexQuiet(c.Args().First()); ierr == nil {
+				if idx, ierr := readIndexQuiet(name); ierr == nil {
 					err = archive.Locate(err, idx)
 				}
 			}
@@ -201,13 +270,16 @@ func extractCommand() *cli.Command {
 }
 
 type listRow struct {
-	Path     string `json:"path"`
-	Type     string `json:"type"`
-	Size     int64  `json:"size"`
-	Stored   int64  `json:"stored"`
-	Modality string `json:"modality"`
-	MIME     string `json:"mime,omitempty"`
-	Codec    string `json:"codec"`
+	Path string `json:"path"`
+	// PathEscaped: Path is not valid UTF-8, so it is given in dcar's
+	// display escape (format.DisplayPath), which JSON can carry intact.
+	PathEscaped bool   `json:"path_escaped,omitempty"`
+	Type        string `json:"type"`
+	Size        int64  `json:"size"`
+	Stored      int64  `json:"stored"`
+	Modality    string `json:"modality"`
+	MIME        string `json:"mime,omitempty"`
+	Codec       string `json:"codec"`
 	// Blocks: raw bytes per block codec, when some blocks of the entry
 	// were kept with another codec than the entry's (zstd coded them
 	// smaller, or nothing shrank them: store).
@@ -232,9 +304,9 @@ func listCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usageErr("list needs exactly one ARCHIVE")
 			}
-			idx, err := readIndex(c.Args().First())
-			if err != nil {
-				return err
+			idx, ierr := readIndex(c.Args().First())
+			if ierr != nil && len(idx) == 0 {
+				return ierr
 			}
 			rows := make([]listRow, len(idx))
 			for i, e := range idx {
@@ -257,39 +329,60 @@ func listCommand() *cli.Command {
 			if c.Bool("long") || c.Bool("json") {
 				addBlockCodecs(c.Args().First(), idx, rows)
 			}
-			out := os.Stdout
-			if c.Bool("json") {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
+			if err := printList(os.Stdout, rows, c.Bool("json"), c.Bool("long")); err != nil {
+				return err
 			}
-			if !c.Bool("long") {
-				for _, r := range rows {
-					fmt.Fprintln(out, r.Path)
-				}
-				return nil
+			if ierr != nil {
+				// A damaged or truncated archive: what a scan found is
+				// listed above; the damage is the error.
+				return fmt.Errorf("%w (%d entries listed, found by scanning)", ierr, len(rows))
 			}
-			tw := tabwriter.NewWriter(out, 0, 0, 1, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "type\tmode\towner\tsize\tstored\tbits/byte\tmodality\tcodec\tmodified\t path\t")
-			for _, r := range rows {
-				bpb := "-"
-				if r.Size > 0 {
-					bpb = fmt.Sprintf("%.3f", 8*float64(r.Stored)/float64(r.Size))
-				}
-				name := r.Path
-				if r.Link != "" {
-					arrow := " -> "
-					if r.Type == "hardlink" {
-						arrow = " link to "
-					}
-					name += arrow + r.Link
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
-					r.Modality, r.Codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
-			}
-			return tw.Flush()
+			return nil
 		},
 	}
+}
+
+// printList prints the rows: names only, long (-l) or JSON. Names go
+// through the display escape (control characters, invalid UTF-8).
+func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
+	if asJSON {
+		for i := range rows {
+			if !utf8.ValidString(rows[i].Path) {
+				rows[i].Path, rows[i].PathEscaped = format.DisplayPath(rows[i].Path), true
+			}
+			if !utf8.ValidString(rows[i].Link) {
+				rows[i].Link = format.DisplayPath(rows[i].Link)
+			}
+		}
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	if !long {
+		for _, r := range rows {
+			fmt.Fprintln(out, format.DisplayPath(r.Path))
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 1, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "type\tmode\towner\tsize\tstored\tbits/byte\tmodality\tcodec\tmodified\t path\t")
+	for _, r := range rows {
+		bpb := "-"
+		if r.Size > 0 {
+			bpb = fmt.Sprintf("%.3f", 8*float64(r.Stored)/float64(r.Size))
+		}
+		name := format.DisplayPath(r.Path)
+		if r.Link != "" {
+			arrow := " -> "
+			if r.Type == "hardlink" {
+				arrow = " link to "
+			}
+			name += arrow + format.DisplayPath(r.Link)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
+			r.Modality, r.Codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
+	}
+	return tw.Flush()
 }
 
 // addBlockCodecs notes, for the entries of a seekable archive whose

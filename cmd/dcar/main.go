@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"
 )
@@ -14,16 +15,18 @@ import (
 // Exit codes.
 const (
 	exitOK      = 0
-	exitError   = 1 // I/O errors, unreadable or changed input files, refused overwrites
+	exitError   = 1 // I/O errors, changed input files, refused overwrites; create: files left out
 	exitUsage   = 2 // bad command line
 	exitDamaged = 3 // the archive is damaged, truncated or not a dcar archive
 )
 
 const exitHelp = `EXIT CODES:
    0  success
-   1  error: I/O, unreadable or changed input file, refused overwrite, unknown codec
+   1  error: I/O, changed input file, refused overwrite, unknown codec or model;
+      create: files left out (unreadable, or a second file under one name), named on stderr
    2  usage error
    3  the archive is damaged, truncated or not a dcar archive (verify found damage)
+ 130  interrupted (extract removes the file it was writing; create leaves no archive)
 `
 
 func main() {
@@ -68,7 +71,7 @@ func trimPrefix(s string) string {
 
 func exitCode(err error) int {
 	for _, e := range []error{format.ErrMagic, format.ErrVersion, format.ErrChecksum, format.ErrTruncated,
-		format.ErrCorrupt, format.ErrLimit, format.ErrUnknownTag, format.ErrInvalidPath} {
+		format.ErrCorrupt, format.ErrLimit, format.ErrUnknownTag, format.ErrInvalidPath, codec.ErrParams} {
 		if errors.Is(err, e) {
 			return exitDamaged
 		}
@@ -100,16 +103,24 @@ func newApp() *cli.App {
 			if c.NArg() > 0 {
 				return usageErr("unknown command %q (try dcar --help)", c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			// No command: the usage, and the usage exit status (as tar).
+			cli.ShowAppHelp(c)
+			return cli.Exit("", exitUsage)
 		},
-		Commands: []*cli.Command{
-			createCommand(),
-			extractCommand(),
-			listCommand(),
-			verifyCommand(),
-			benchCommand(),
-		},
+		Commands: commands(),
 	}
+}
+
+func commands() []*cli.Command {
+	cmds := []*cli.Command{createCommand(), extractCommand(), listCommand(), verifyCommand(), benchCommand()}
+	for _, c := range cmds {
+		// An unknown or malformed flag is a usage error (exit 2), as
+		// for the app's own flags.
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+	}
+	return cmds
 }
 
 const version = "0.1.0 (archive format 1)"

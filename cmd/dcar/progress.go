@@ -1,8 +1,8 @@
 package main
 
 import (
+	"fmt"
 	"os"
-	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -12,8 +12,7 @@ import (
 // progress shows a byte progress bar on stderr when stderr is a terminal
 // and quiet is false; otherwise it does nothing.
 type progress struct {
-	bar  *progressbar.ProgressBar
-	last atomic.Int64
+	bar *progressbar.ProgressBar
 }
 
 func newProgress(total int64, what string, quiet bool) *progress {
@@ -21,12 +20,18 @@ func newProgress(total int64, what string, quiet bool) *progress {
 	if !showProgress(quiet) {
 		return p
 	}
+	// Bytes done of the total, rate and time left, as pv and zstd show
+	// them; the caller reports bytes as they are coded (create) or
+	// written (extract, verify), so rate and time left follow the work.
 	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetRenderBlankState(true),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionClearOnFinish(),
 	)
@@ -38,11 +43,15 @@ func (p *progress) set(done int64) {
 	if p == nil || p.bar == nil {
 		return
 	}
-	if done-p.last.Load() < 1<<20 {
-		return
-	}
-	p.last.Store(done)
 	p.bar.Set64(done)
+}
+
+// println writes a line on stderr above the bar (which redraws below it).
+func (p *progress) println(s string) {
+	if p != nil && p.bar != nil {
+		p.bar.Clear()
+	}
+	fmt.Fprintln(os.Stderr, s)
 }
 
 func (p *progress) fn() func(int64) {
