@@ -231,14 +231,7 @@ func extractCommand() *cli.Command {
 				return err
 			}
 			defer f.Close()
-			var total int64
-			if name != "-" {
-				if idx, err := readIndexQuiet(name); err == nil {
-					for _, e := range idx {
-						total += e.Header.Size
-					}
-				}
-			}
+			total := contentSize(name)
 			bar := newProgress(total, "extract", c.Bool("quiet") || total == 0)
 			// As tar: root restores owners (and with them set-id bits)
 			// unless told not to; other users extract as themselves.
@@ -449,6 +442,24 @@ func readIndex(name string) ([]format.IndexEntry, error) {
 	return archive.ScanIndex(f)
 }
 
+// contentSize is the content bytes of a seekable archive's entries, from
+// its index (0 when unknown: a pipe, a damaged index), to size a
+// progress bar.
+func contentSize(name string) int64 {
+	if name == "-" {
+		return 0
+	}
+	idx, err := readIndexQuiet(name)
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, e := range idx {
+		total += e.Header.Size
+	}
+	return total
+}
+
 func readIndexQuiet(name string) ([]format.IndexEntry, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -479,14 +490,7 @@ func verifyCommand() *cli.Command {
 				return err
 			}
 			defer f.Close()
-			var total int64
-			if name != "-" {
-				if idx, err := readIndexQuiet(name); err == nil {
-					for _, e := range idx {
-						total += e.Header.Size
-					}
-				}
-			}
+			total := contentSize(name)
 			bar := newProgress(total, "verify", c.Bool("quiet") || total == 0)
 			rep, err := archive.Verify(f, c.Int("jobs"), bar.fn())
 			bar.finish()
