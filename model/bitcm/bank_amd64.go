@@ -9,7 +9,7 @@ import "golang.org/x/sys/cpu"
 var hasAVX2 = cpu.X86.HasAVX2
 
 // bankDotAVX2 and bankTrainAVX2 (bank_amd64.s) compute exactly what
-// bankDotGo and bankTrainGo do, for n a positive multiple of 8: the same
+// bankDotGo and bankTrainGo (bank_generic.go) do, for n a positive multiple of 8: the same
 // int64 products and sums, the same wrapping int32 steps, shifts and
 // clamps.
 //

@@ -66,7 +66,7 @@
 // platforms), there are no maps, no floating point and no dependence on
 // GOARCH, int size or build tags. The mixer bank's two loops have AVX2
 // twins on amd64 (bank_amd64.s) that compute the same wrapping int32 and
-// int64 arithmetic as the Go reference beside them (TestBankKernels,
+// int64 arithmetic as the Go reference in bank_generic.go (TestBankKernels,
 // FuzzBankKernels compare them on any input). TestGolden pins the
 // SHA-256 of a coded stream; it passes on amd64, 386, with -tags purego
 // and on arm64 under qemu. A change to the model's arithmetic needs a
