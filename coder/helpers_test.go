@@ -182,24 +182,6 @@ func sample(p *prng, t *FreqTable) int {
 	return t.Lookup(uint32(p.next() >> (64 - t.TotalBits())))
 }
 
-// tableFromProbs builds a table from float64 probabilities for tests
-// that compare against real-valued distributions. It is not exact or
-// portable and has no place in the coding path.
-func tableFromProbs(probs []float64, bits uint) *FreqTable {
-	total, n := 1<<bits, len(probs)
-	f := make([]uint32, n)
-	acc, best := 0, 0
-	for i, q := range probs {
-		f[i] = 1 + uint32(math.Floor(q*float64(total-n)))
-		acc += int(f[i])
-		if q > probs[best] {
-			best = i
-		}
-	}
-	f[best] = uint32(int(f[best]) + total - acc)
-	return mustTable(f, bits)
-}
-
 // entropyBits returns the ideal code length of syms under table t.
 func entropyBits(t *FreqTable, syms []int) float64 {
 	var bits float64
