@@ -38,6 +38,10 @@ type Model struct {
 	Fingerprint     [8]byte
 	Text            *QNet
 	TextFingerprint [8]byte
+	// CMFingerprint identifies the network with the context-mixing
+	// stage (CMNet, cmstripe.go): the first 8 bytes of SHA-256 of
+	// "pixcm/1 " and Fingerprint.
+	CMFingerprint [8]byte
 }
 
 var shipped = sync.OnceValues(func() ([]*Model, error) {
@@ -69,19 +73,25 @@ func decodeShipped(name string, b []byte) (*Model, error) {
 		return nil, err
 	}
 	sum := f.Fingerprint
+	m := &Model{Name: name, Fingerprint: fingerprint(sum)}
+	m.CMFingerprint = cmFingerprint(m.Fingerprint)
 	if f.Meta["arch"] == dualArch {
 		d, err := dualFrom(f)
 		if err != nil {
 			return nil, err
 		}
-		return &Model{Name: name, Net: d.Img, Fingerprint: fingerprint(sum),
-			Text: d.Txt, TextFingerprint: textFingerprint(sum)}, nil
+		m.Net, m.Text, m.TextFingerprint = d.Img, d.Txt, textFingerprint(sum)
+		return m, nil
 	}
-	q, err := qnetFrom(f)
-	if err != nil {
+	if m.Net, err = qnetFrom(f); err != nil {
 		return nil, err
 	}
-	return &Model{Name: name, Net: q, Fingerprint: fingerprint(sum)}, nil
+	return m, nil
+}
+
+func cmFingerprint(net [8]byte) [8]byte {
+	s := sha256.Sum256(append([]byte("pixcm/1 "), net[:]...))
+	return [8]byte(s[:8])
 }
 
 func fingerprint(weights [32]byte) [8]byte {
@@ -130,6 +140,21 @@ func ByFingerprint(fp [8]byte) (*Model, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w (%x)", ErrUnknownModel, fp[:])
+}
+
+// ByCMFingerprint returns the shipped network whose context-mixing
+// stage has fingerprint fp.
+func ByCMFingerprint(fp [8]byte) (*Model, error) {
+	all, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.CMFingerprint == fp {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("%w (pixel CM %x)", ErrUnknownModel, fp[:])
 }
 
 // DefaultText returns the unified network new text entries use (the

@@ -25,5 +25,5 @@ func builtinCodecs() map[uint64]Codec {
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
 	planners     = []Planner{planImage, planPNG, planCMText, planBZ2, planCMBin}
-	bestPlanners = []Planner{planModelText} // asked first with best (--best)
+	bestPlanners = []Planner{planModelText, planImageBest, planPNGBest} // asked first with best (--best)
 )

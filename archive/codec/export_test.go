@@ -16,10 +16,12 @@ var (
 	PNGOf       = pngOf
 	BZ2Fixtures = bz2Fixtures
 
-	PlanBZ2    = planBZ2
-	PlanPNG    = planPNG
-	PlanCMText = planCMText
-	PlanCMBin  = planCMBin
+	PlanBZ2       = planBZ2
+	PlanImageBest = planImageBest
+	PlanPNGBest   = planPNGBest
+	PlanPNG       = planPNG
+	PlanCMText    = planCMText
+	PlanCMBin     = planCMBin
 )
 
 const (

@@ -33,6 +33,12 @@ func TestFingerprintsFrozen(t *testing.T) {
 	texts := map[string][8]byte{
 		"uni96b-a.dcw": fp(0xa9, 0x5e, 0x1b, 0x97, 0xbc, 0x16, 0x9b, 0x82),
 	}
+	// Each network with the pixel context-mixing stage (model.CMNet).
+	cms := map[string][8]byte{
+		"rec96.dcw":    fp(0xad, 0xe5, 0xf4, 0x89, 0x1b, 0x9e, 0x6b, 0x41),
+		"rec96b-a.dcw": fp(0x0f, 0x5d, 0x99, 0x69, 0x21, 0xee, 0xbd, 0x6a),
+		"uni96b-a.dcw": fp(0x60, 0xac, 0x2b, 0xbb, 0x4d, 0xed, 0x9f, 0xd2),
+	}
 	all, err := model.Shipped()
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +53,7 @@ func TestFingerprintsFrozen(t *testing.T) {
 			continue
 		}
 		check(m.Name, m.Fingerprint, want)
+		check(m.Name+" + CM", m.CMFingerprint, cms[m.Name])
 		if m.Text != nil {
 			check(m.Name+" text", m.TextFingerprint, texts[m.Name])
 		}

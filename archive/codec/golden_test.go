@@ -139,6 +139,33 @@ func planCM(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return planCtx(k, r, size)
 }
 
+// goldenCMFiles is the content of testdata/golden-v1-pixcm.dcar: the
+// pictures of goldenFiles, the golden PNGs, and a 512×512 grey image of
+// flat tiles, large enough to be cut in two blocks.
+func goldenCMFiles(t testing.TB) []goldenFile {
+	files := append(goldenFiles(t)[:2], goldenPNGFiles(t)...)
+	const w, h = 512, 512
+	tiles := fmt.Appendf(nil, "P5\n%d %d\n255\n", w, h)
+	for y := range h {
+		for x := range w {
+			v := byte((x/32*5 + y/16*3) % 7 * 30)
+			if x%32 == 0 || y%16 == 0 {
+				v = 250
+			}
+			tiles = append(tiles, v)
+		}
+	}
+	return append(files, goldenFile{"golden/tiles.pgm", tiles})
+}
+
+// planBest plans as --best does for images: the context-mixing stage.
+func planBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	if ch, ok := PlanImageBest(k, r, size); ok {
+		return ch, true
+	}
+	return PlanPNGBest(k, r, size)
+}
+
 // goldenBZ2Files is the content of testdata/golden-v1-bz2.dcar: two
 // bzip2 1.0.8 files committed with package bz2re.
 func goldenBZ2Files(t testing.TB) []goldenFile {
@@ -215,6 +242,9 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false},
 		// other bytes through bitcm, text or binary model per block
 		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false},
+		// the pixel context-mixing stage over the unified network
+		// (--best): image containers, one cut in two blocks, and PNGs
+		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false},
 	} {
 		t.Run(g.file, func(t *testing.T) { testGolden(t, g.file, g.files, g.plan, g.want, g.decodeOnly) })
 	}

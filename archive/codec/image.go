@@ -54,7 +54,24 @@ var (
 		current: defaultNetFingerprint,
 		lookup:  func(fp [8]byte) (pixelModel, error) { return lookupPixelModel("model-image", fp) },
 	}
+	// modelImageCM is model-image with the context-mixing stage over
+	// the network (model.CMNet), written with --best.
+	modelImageCM = imageCodec{
+		name:    "model-image",
+		current: defaultCMFingerprint,
+		lookup:  modelImage.lookup,
+	}
 )
+
+// defaultCMFingerprint is the fingerprint of the default network with
+// the context-mixing stage.
+func defaultCMFingerprint() ([8]byte, error) {
+	m, err := model.Default()
+	if err != nil {
+		return [8]byte{}, err
+	}
+	return m.CMFingerprint, nil
+}
 
 // defaultNetFingerprint is the fingerprint of the network new entries use.
 func defaultNetFingerprint() ([8]byte, error) {
@@ -73,15 +90,17 @@ func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
 	if fp == imgctx.DefaultFingerprint {
 		return ctxModel{}, nil
 	}
-	m, err := model.ByFingerprint(fp)
-	if err == nil {
+	if m, err := model.ByFingerprint(fp); err == nil {
 		return m.Net, nil
+	}
+	if m, err := model.ByCMFingerprint(fp); err == nil {
+		return model.CMNet{Net: m.Net}, nil
 	}
 	cfp := imgctx.DefaultFingerprint
 	names := []string{fmt.Sprintf("%x (imgctx)", cfp[:])}
 	all, _ := model.Shipped()
 	for _, m := range all {
-		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name))
+		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name), fmt.Sprintf("%x (%s + CM)", m.CMFingerprint[:], m.Name))
 	}
 	return nil, fmt.Errorf("%w: %s pixel model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, fp[:], strings.Join(names, ", "))
 }
@@ -100,6 +119,28 @@ type imageCodec struct {
 func planImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return planImageWith(modelImage, format.CodecModelImage, k, r, size)
 }
+
+// planImageBest routes image containers to model-image with the
+// context-mixing stage (--best), an image of 256 Ki samples or more in
+// two blocks cut at a row, so that both cores code one image.
+func planImageBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	ch, ok := planImageWith(modelImageCM, format.CodecModelImage, k, r, size)
+	if !ok {
+		return ch, false
+	}
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil {
+		return Choice{}, false
+	}
+	if l, _, err := pixels.Parse(data); err == nil && l.Samples() >= splitSamples {
+		ch.BlockSize = int(min(l.Rows[l.H/2], format.MaxBlockSize))
+	}
+	return ch, true
+}
+
+// splitSamples is the image size from which planImageBest cuts an image
+// in two blocks.
+const splitSamples = 256 << 10
 
 func planImageWith(c imageCodec, id uint64, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityImage || k.Compressed || size > maxImageFile || size == 0 {

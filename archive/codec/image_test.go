@@ -87,7 +87,8 @@ func FuzzImageDecompress(f *testing.F) {
 	data := ppmFile(6, 4, smoothImage(6, 4, 3, 1))
 	l, _, _ := pixels.Parse(data)
 	var bs []Block
-	for _, c := range []imageCodec{ctxImage, modelImage} {
+	codecs := []imageCodec{ctxImage, modelImage, modelImageCM}
+	for _, c := range codecs {
 		p, err := c.params(l)
 		if err != nil {
 			f.Fatal(err)
@@ -98,7 +99,8 @@ func FuzzImageDecompress(f *testing.F) {
 		bs = append(bs, b)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		ctxImage.Decompress(nil, src, len(data), bs[0])
-		modelImage.Decompress(nil, src, len(data), bs[1])
+		for i, c := range codecs {
+			c.Decompress(nil, src, len(data), bs[i])
+		}
 	})
 }

@@ -36,8 +36,9 @@ type pngCodec struct {
 }
 
 var (
-	pngModel = pngCodec{current: defaultNetFingerprint} // what dcar writes
-	pngCtx   = pngCodec{current: ctxImage.current}      // imgctx pixels (tests, speed)
+	pngModel   = pngCodec{current: defaultNetFingerprint} // what dcar writes
+	pngModelCM = pngCodec{current: defaultCMFingerprint}  // with --best: the context-mixing stage
+	pngCtx     = pngCodec{current: ctxImage.current}      // imgctx pixels (tests, speed)
 )
 
 // pngParams are: the parameter version, the pixel model's fingerprint.
@@ -70,6 +71,16 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 // data does not rebuild it byte for byte stays zstd (a codec error would
 // fail the whole archive).
 func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return planPNGWith(pngModel, k, r, size)
+}
+
+// planPNGBest routes PNGs to model-png with the context-mixing stage
+// (--best).
+func planPNGBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return planPNGWith(pngModelCM, k, r, size)
+}
+
+func planPNGWith(c pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
 		return Choice{}, false
 	}
@@ -80,7 +91,7 @@ func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if !pngVerifies(data) {
 		return Choice{}, false
 	}
-	params, err := pngModel.params()
+	params, err := c.params()
 	if err != nil {
 		return Choice{}, false
 	}

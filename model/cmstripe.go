@@ -1,0 +1,124 @@
+package model
+
+import (
+	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+	"github.com/dcar-archiver/dcar/model/imgctx"
+)
+
+// symbolConfig is the SymbolModel configuration of the CM stripes.
+var symbolConfig = bitcm.DefaultSymbolConfig
+
+// numPixelContexts is the number of hashed contexts pixelContexts makes.
+const numPixelContexts = 13
+
+// pixelContexts computes the hashed contexts of the next sub-pixel from
+// its causal features (exact neighbour values, the pixel's coded
+// channels, quantised predictions) and its mixer selector.
+func pixelContexts(ctx []uint32, f *imgctx.Features) (sel int) {
+	c := uint32(f.C)
+	w, n, nw, ne := uint32(f.Nbr[imgctx.NbrW]), uint32(f.Nbr[imgctx.NbrN]), uint32(f.Nbr[imgctx.NbrNW]), uint32(f.Nbr[imgctx.NbrNE])
+	ww, nn := uint32(f.Nbr[imgctx.NbrWW]), uint32(f.Nbr[imgctx.NbrNN])
+	var cur uint32
+	for i := 0; i < f.C; i++ {
+		cur = cur<<8 | uint32(f.Cur[i])
+	}
+	if f.C == 0 {
+		cur = 1 << 24
+	}
+	q := func(p int32) uint32 { return uint32(p+8) >> 4 } // Q4 prediction to a sample value
+	blend := q(f.Blend)
+	grad := uint32(min(max(int32(w)+int32(n)-int32(nw), 0), 255))
+	ctx[0] = bitcm.HashContext(1, c, w, n)
+	ctx[1] = bitcm.HashContext(2, c, w, nw, n)
+	ctx[2] = bitcm.HashContext(3, c, n, ne)
+	ctx[3] = bitcm.HashContext(4, c, cur)
+	ctx[4] = bitcm.HashContext(5, c, cur, w>>2, n>>2)
+	ctx[5] = bitcm.HashContext(6, c, blend)
+	ctx[6] = bitcm.HashContext(7, c, blend>>2, uint32(f.Bucket))
+	ctx[7] = bitcm.HashContext(8, c, grad)
+	ctx[8] = bitcm.HashContext(9, c, w, ww, n>>2, nn>>2)
+	ctx[9] = bitcm.HashContext(10, c, q(f.Pred[imgctx.PredXGrad]), q(f.Pred[imgctx.PredLS]))
+	ctx[10] = bitcm.HashContext(11, c, cur, blend>>1)
+	ctx[11] = bitcm.HashContext(12, c, w, n, nw, ne)
+	ctx[12] = bitcm.HashContext(13, c, w, ww, nw, n, ne, nn, uint32(f.Nbr[imgctx.NbrNEE]), uint32(f.Nbr[imgctx.NbrNNE]))
+	return f.C<<4 | min(f.Bucket, 15)
+}
+
+// CMNet is a network with the context-mixing stage: a pixel model whose
+// stripes are coded by EncodeStripeCM (the --best pixel model; its
+// fingerprint is Model.CMFingerprint).
+type CMNet struct{ Net *QNet }
+
+// EncodeStripe codes one stripe with Net's EncodeStripeCM.
+func (c CMNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error) {
+	return c.Net.EncodeStripeCM(dst, samples, w, rows, ch)
+}
+
+// DecodeStripe decodes one stripe with Net's DecodeStripeCM.
+func (c CMNet) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
+	return c.Net.DecodeStripeCM(data, w, rows, ch)
+}
+
+// EncodeStripeCM codes one stripe as EncodeStripe does, but each
+// sub-pixel bit by bit through a bitcm.SymbolModel that mixes the pixel
+// model's distribution with exact-value contexts.
+func (q *QNet) EncodeStripeCM(dst, samples []byte, w, rows, ch int) ([]byte, error) {
+	p, err := q.newPredictor(w, rows, ch)
+	if err != nil {
+		return nil, err
+	}
+	if len(samples) != w*rows*ch {
+		return nil, imgctx.ErrSamples
+	}
+	sm := bitcm.NewSymbolModel(len(samples), numPixelContexts, symbolConfig)
+	var enc coder.Encoder
+	enc.Reset(dst)
+	var ft coder.FreqTable
+	var lg [256]int32
+	var ctx [numPixelContexts]uint32
+	for _, s := range samples {
+		p.Logits(lg[:])
+		if err := ft.SetLogits(lg[:], totalBits); err != nil {
+			return nil, err
+		}
+		sel := pixelContexts(ctx[:], p.f)
+		sm.EncodeSymbol(&enc, s, ctx[:], &ft, sel)
+		p.Update(s, &ft)
+	}
+	return enc.Finish()
+}
+
+// DecodeStripeCM decodes the output of EncodeStripeCM.
+func (q *QNet) DecodeStripeCM(data []byte, w, rows, ch int) ([]byte, error) {
+	p, err := q.newPredictor(w, rows, ch)
+	if err != nil {
+		return nil, err
+	}
+	var dec coder.Decoder
+	if err := dec.Init(data); err != nil {
+		return nil, err
+	}
+	out := make([]byte, w*rows*ch)
+	sm := bitcm.NewSymbolModel(len(out), numPixelContexts, symbolConfig)
+	var ft coder.FreqTable
+	var lg [256]int32
+	var ctx [numPixelContexts]uint32
+	for k := range out {
+		p.Logits(lg[:])
+		if err := ft.SetLogits(lg[:], totalBits); err != nil {
+			return nil, err
+		}
+		sel := pixelContexts(ctx[:], p.f)
+		s := sm.DecodeSymbol(&dec, ctx[:], &ft, sel)
+		if err := dec.Err(); err != nil {
+			return nil, err
+		}
+		out[k] = s
+		p.Update(s, &ft)
+	}
+	if err := dec.Finish(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,98 @@
+package model
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/dcar-archiver/dcar/format/pixels"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+)
+
+var (
+	cmMeasure = flag.Int("cm-measure", 0, "TestMeasureCM: number of hold-out training photos to code (0: skip)")
+	cmLimit   = flag.Int("cm-limit", -1, "override SymbolConfig.Limit")
+	cmLR      = flag.Int("cm-lr", -1, "override SymbolConfig.MixLR")
+	cmLREnd   = flag.Int("cm-lrend", -1, "override SymbolConfig.MixLREnd")
+	cmFLR     = flag.Int("cm-flr", -1, "override SymbolConfig.FinalLR")
+	cmPPM     = flag.String("cm-ppm", "", "TestMeasureCM: also code these PPM files (glob)")
+)
+
+// TestMeasureCM compares EncodeStripe and EncodeStripeCM on hold-out
+// training photos (512x384 centre crops), round trip checked.
+func TestMeasureCM(t *testing.T) {
+	if *cmMeasure == 0 {
+		t.Skip("-cm-measure N")
+	}
+	all, _ := filepath.Glob("/work/shared/data/train-images/wikipedia-photos/*.png")
+	sort.Strings(all)
+	var files []string
+	for i := 2; i < len(all); i += 4 {
+		files = append(files, all[i])
+	}
+	files = files[:min(len(files), *cmMeasure)]
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(c bitcm.SymbolConfig) { symbolConfig = c }(symbolConfig)
+	if *cmLimit >= 0 {
+		symbolConfig.Limit = uint32(*cmLimit)
+	}
+	if *cmLR >= 0 {
+		symbolConfig.MixLR = int32(*cmLR)
+	}
+	if *cmLREnd >= 0 {
+		symbolConfig.MixLREnd = int32(*cmLREnd)
+	}
+	if *cmFLR >= 0 {
+		symbolConfig.FinalLR = int32(*cmFLR)
+	}
+	t.Logf("%+v", symbolConfig)
+	var n, b0, b1 int
+	var t0, t1 time.Duration
+	ppms, _ := filepath.Glob(*cmPPM)
+	for _, f := range append(files, ppms...) {
+		var px []byte
+		var w, h int
+		if filepath.Ext(f) == ".ppm" {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, _, err := pixels.Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			px, w, h = data[l.Rows[0]:], l.W, l.H
+		} else if px, w, h, err = pixels.LoadPNGRGB(f, 512, 384); err != nil {
+			t.Fatal(err)
+		}
+		s := time.Now()
+		a, err := m.Net.EncodeStripe(nil, px, w, h, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 += time.Since(s)
+		s = time.Now()
+		c, err := m.Net.EncodeStripeCM(nil, px, w, h, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t1 += time.Since(s)
+		got, err := m.Net.DecodeStripeCM(c, w, h, 3)
+		if err != nil || !bytes.Equal(got, px) {
+			t.Fatalf("%s: CM round trip failed: %v", f, err)
+		}
+		n += len(px)
+		b0 += len(a)
+		b1 += len(c)
+		t.Logf("%s: %.4f -> %.4f bpsp (%d -> %d bytes)", filepath.Base(f), 8*float64(len(a))/float64(len(px)), 8*float64(len(c))/float64(len(px)), len(a), len(c))
+	}
+	t.Logf("all: %.4f -> %.4f bpsp (%+.2f %%); %.2f -> %.2f us/sub-pixel (encode)", 8*float64(b0)/float64(n), 8*float64(b1)/float64(n),
+		100*(float64(b1)/float64(b0)-1), float64(t0.Microseconds())/float64(n), float64(t1.Microseconds())/float64(n))
+}

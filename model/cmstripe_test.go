@@ -1,0 +1,79 @@
+package model
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+)
+
+// TestCMStripe: every shipped network's context-mixing stage codes an
+// image and decodes it back; a truncated stream fails; the default
+// network's stream is pinned (a change is a new pixel model with a new
+// fingerprint) and smaller than without the stage on this image of
+// repeated exact values.
+func TestCMStripe(t *testing.T) {
+	all, err := Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h = 64, 40
+	img := flatImage(w, h)
+	for _, m := range all {
+		enc, err := CMNet{m.Net}.EncodeStripe(nil, img, w, h, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := CMNet{m.Net}.DecodeStripe(enc, w, h, 3)
+		if err != nil || !bytes.Equal(dec, img) {
+			t.Fatalf("%s: CM round trip failed: %v", m.Name, err)
+		}
+		if _, err := m.Net.DecodeStripeCM(enc[:len(enc)/2], w, h, 3); err == nil {
+			t.Errorf("%s: truncated CM stream decoded without error", m.Name)
+		}
+		plain, _ := m.Net.EncodeStripe(nil, img, w, h, 3)
+		t.Logf("%s: %d bytes without the stage, %d with", m.Name, len(plain), len(enc))
+		if m.Name != DefaultWeights {
+			continue
+		}
+		s := sha256.Sum256(enc)
+		if got, want := hex.EncodeToString(s[:]), "6e42c41dc584ddd9453a368dd0f763ee7c5d3c70ab438de7918c69f23744003b"; got != want {
+			t.Errorf("%s CM stream: %d bytes, sha256 %s, want %s", m.Name, len(enc), got, want)
+		}
+		if len(enc) >= len(plain) {
+			t.Errorf("the stage codes %d bytes, the network alone %d", len(enc), len(plain))
+		}
+	}
+}
+
+// flatImage is a w×h RGB image of flat 6×5 tiles in a few colours, with
+// a one-pixel dark border around each: graphics, where exact values
+// repeat.
+func flatImage(w, h int) []byte {
+	palette := [][3]byte{{250, 250, 247}, {66, 133, 244}, {225, 228, 235}, {45, 52, 64}, {255, 127, 14}}
+	p := make([]byte, 0, w*h*3)
+	for y := range h {
+		for x := range w {
+			c := palette[(x/6*7+y/5*3)%len(palette)]
+			if x%6 == 0 || y%5 == 0 {
+				c = [3]byte{30, 30, 30}
+			}
+			p = append(p, c[:]...)
+		}
+	}
+	return p
+}
+
+// CMFingerprint is pinned per shipped network in archive/codec's
+// TestFingerprintsFrozen; here: it differs from the network's own.
+func TestCMFingerprintDistinct(t *testing.T) {
+	all, _ := Shipped()
+	for _, m := range all {
+		if m.CMFingerprint == m.Fingerprint || m.CMFingerprint == [8]byte{} {
+			t.Errorf("%s: CM fingerprint %x", m.Name, m.CMFingerprint)
+		}
+		if got, err := ByCMFingerprint(m.CMFingerprint); err != nil || got != m {
+			t.Errorf("%s: ByCMFingerprint: %v", m.Name, err)
+		}
+	}
+}
