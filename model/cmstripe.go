@@ -9,6 +9,12 @@ import (
 // symbolConfig is the SymbolModel configuration of the CM stripes.
 var symbolConfig = bitcm.DefaultSymbolConfig
 
+// cmAblate, set by measurements only, leaves parts of the stage out:
+// the network's distribution as the prior (a uniform one instead), the
+// exact neighbour contexts, the pixel's coded channels (colour
+// co-occurrence).
+var cmAblate struct{ noPrior, noNeighbours, noChannels bool }
+
 // numPixelContexts is the number of hashed contexts pixelContexts makes.
 const numPixelContexts = 13
 
@@ -42,6 +48,16 @@ func pixelContexts(ctx []uint32, f *imgctx.Features) (sel int) {
 	ctx[10] = bitcm.HashContext(11, c, cur, blend>>1)
 	ctx[11] = bitcm.HashContext(12, c, w, n, nw, ne)
 	ctx[12] = bitcm.HashContext(13, c, w, ww, nw, n, ne, nn, uint32(f.Nbr[imgctx.NbrNEE]), uint32(f.Nbr[imgctx.NbrNNE]))
+	if cmAblate.noNeighbours {
+		for _, i := range []int{0, 1, 2, 8, 11, 12} {
+			ctx[i] = 0
+		}
+	}
+	if cmAblate.noChannels {
+		for _, i := range []int{3, 4, 10} {
+			ctx[i] = 0
+		}
+	}
 	return f.C<<4 | min(f.Bucket, 15)
 }
 
@@ -59,6 +75,9 @@ func (c CMNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error
 func (c CMNet) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 	return c.Net.DecodeStripeCM(data, w, rows, ch)
 }
+
+// uniform is the prior of the ablation without the network.
+var uniform = func() (t coder.FreqTable) { t.SetUniform(256, totalBits); return }()
 
 // EncodeStripeCM codes one stripe as EncodeStripe does, but each
 // sub-pixel bit by bit through a bitcm.SymbolModel that mixes the pixel
@@ -83,7 +102,11 @@ func (q *QNet) EncodeStripeCM(dst, samples []byte, w, rows, ch int) ([]byte, err
 			return nil, err
 		}
 		sel := pixelContexts(ctx[:], p.f)
-		sm.EncodeSymbol(&enc, s, ctx[:], &ft, sel)
+		prior := &ft
+		if cmAblate.noPrior {
+			prior = &uniform
+		}
+		sm.EncodeSymbol(&enc, s, ctx[:], prior, sel)
 		p.Update(s, &ft)
 	}
 	return enc.Finish()

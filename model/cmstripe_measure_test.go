@@ -20,6 +20,7 @@ var (
 	cmLREnd   = flag.Int("cm-lrend", -1, "override SymbolConfig.MixLREnd")
 	cmFLR     = flag.Int("cm-flr", -1, "override SymbolConfig.FinalLR")
 	cmPPM     = flag.String("cm-ppm", "", "TestMeasureCM: also code these PPM files (glob)")
+	cmOff     = flag.String("cm-off", "", "ablation: prior, neighbours, channels or apm (encode only, no round trip)")
 )
 
 // TestMeasureCM compares EncodeStripe and EncodeStripeCM on hold-out
@@ -52,7 +53,22 @@ func TestMeasureCM(t *testing.T) {
 	if *cmFLR >= 0 {
 		symbolConfig.FinalLR = int32(*cmFLR)
 	}
-	t.Logf("%+v", symbolConfig)
+	ablated := *cmOff != ""
+	switch *cmOff {
+	case "":
+	case "prior":
+		cmAblate.noPrior = true
+	case "neighbours":
+		cmAblate.noNeighbours = true
+	case "channels":
+		cmAblate.noChannels = true
+	case "apm":
+		symbolConfig.NoAPM = true
+	default:
+		t.Fatalf("-cm-off %q", *cmOff)
+	}
+	defer func() { cmAblate.noPrior, cmAblate.noNeighbours, cmAblate.noChannels = false, false, false }()
+	t.Logf("%+v, off: %q", symbolConfig, *cmOff)
 	var n, b0, b1 int
 	var t0, t1 time.Duration
 	ppms, _ := filepath.Glob(*cmPPM)
@@ -84,9 +100,11 @@ func TestMeasureCM(t *testing.T) {
 			t.Fatal(err)
 		}
 		t1 += time.Since(s)
-		got, err := m.Net.DecodeStripeCM(c, w, h, 3)
-		if err != nil || !bytes.Equal(got, px) {
-			t.Fatalf("%s: CM round trip failed: %v", f, err)
+		if !ablated { // the decoder has no ablation switches
+			got, err := m.Net.DecodeStripeCM(c, w, h, 3)
+			if err != nil || !bytes.Equal(got, px) {
+				t.Fatalf("%s: CM round trip failed: %v", f, err)
+			}
 		}
 		n += len(px)
 		b0 += len(a)

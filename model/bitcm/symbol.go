@@ -58,6 +58,7 @@ type SymbolConfig struct {
 	MixLREnd  int32  // ... towards which it decays
 	MixDecay  int32  // symbols after which it is half way
 	FinalLR   int32
+	NoAPM     bool // final probability from the mixers alone (ablation)
 }
 
 // DefaultSymbolConfig is the configuration of the pixel codecs.
@@ -120,8 +121,10 @@ func (m *SymbolModel) Update(y int) {
 	}
 	m.mixers.update(y)
 	m.final.update(y)
-	m.a1.update(y)
-	m.a2.update(y)
+	if !m.cfg.NoAPM {
+		m.a1.update(y)
+		m.a2.update(y)
+	}
 	m.c0 = m.c0<<1 | uint32(y)
 	m.bit++
 	if m.bit == 8 {
@@ -215,9 +218,11 @@ func (m *SymbolModel) predict() {
 	f.add(256)
 	f.mix(int(m.c0))
 	p := f.pr
-	p1 := m.a1.refine(m.pp, int(m.c0)<<3|b&7)
-	p2 := m.a2.refine(p, m.sel<<8|int(m.c0))
-	p = (8*p + 4*p2 + 4*((p+p1)>>1) + 8) >> 4
+	if !m.cfg.NoAPM {
+		p1 := m.a1.refine(m.pp, int(m.c0)<<3|b&7)
+		p2 := m.a2.refine(p, m.sel<<8|int(m.c0))
+		p = (8*p + 4*p2 + 4*((p+p1)>>1) + 8) >> 4
+	}
 	m.pr = min(max(p, 1), 4095)
 }
 
