@@ -20,7 +20,7 @@ var (
 	cmLREnd   = flag.Int("cm-lrend", -1, "override SymbolConfig.MixLREnd")
 	cmFLR     = flag.Int("cm-flr", -1, "override SymbolConfig.FinalLR")
 	cmPPM     = flag.String("cm-ppm", "", "TestMeasureCM: also code these PPM files (glob)")
-	cmOff     = flag.String("cm-off", "", "ablation: prior, neighbours, channels or apm (encode only, no round trip)")
+	cmOff     = flag.String("cm-off", "", "ablation: prior, neighbours or channels (encode only, no round trip)")
 )
 
 // TestMeasureCM compares EncodeStripe and EncodeStripeCM on hold-out
@@ -62,8 +62,6 @@ func TestMeasureCM(t *testing.T) {
 		cmAblate.noNeighbours = true
 	case "channels":
 		cmAblate.noChannels = true
-	case "apm":
-		symbolConfig.NoAPM = true
 	default:
 		t.Fatalf("-cm-off %q", *cmOff)
 	}
