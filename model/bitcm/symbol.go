@@ -18,9 +18,9 @@ import "github.com/dcar-archiver/dcar/coder"
 // The mixer bank's weight sets are selected by the partial symbol, the
 // prior's confidence, the caller's selector and the node state of the
 // first context; a final mixer weighs the four. There are no
-// probability maps after it: the byte model's two cost 26 % on
+// probability maps after it: the byte model's two cost 25 % on
 // flat-colour graphics (their output cannot get closer to 0 than
-// 127/65536) for 0.07 % on photos (docs/ABLATIONS.md). Encoder and
+// 127/65536) for 0.08 % on photos (docs/ABLATIONS.md). Encoder and
 // decoder drive identical models; all arithmetic is integer.
 type SymbolModel struct {
 	nctx  int
