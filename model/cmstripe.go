@@ -12,16 +12,60 @@ var symbolConfig = bitcm.DefaultSymbolConfig
 // cmAblate, set by measurements only, leaves parts of the stage out:
 // the network's distribution as the prior (a uniform one instead), the
 // exact neighbour contexts, the pixel's coded channels (colour
-// co-occurrence).
-var cmAblate struct{ noPrior, noNeighbours, noChannels bool }
+// co-occurrence), the wide windows, or any contexts by index.
+var cmAblate struct {
+	noPrior, noNeighbours, noChannels, noWide bool
+	drop                                      []int // contexts to zero
+}
 
 // numPixelContexts is the number of hashed contexts pixelContexts makes.
 const numPixelContexts = 13
 
+// causal reads the coded samples of a stripe around the current one:
+// the same channel at (x+dx, y+dy), 0 outside the image. Only samples
+// before the current one may be read (dy < 0, or dy = 0 and dx < 0).
+type causal struct {
+	buf   []byte
+	w, ch int
+}
+
+func (c *causal) at(f *imgctx.Features, dx, dy int) uint32 {
+	x, y := f.X+dx, f.Y+dy
+	if x < 0 || x >= c.w || y < 0 {
+		return 0
+	}
+	return uint32(c.buf[(y*c.w+x)*c.ch+f.C])
+}
+
+// wide hashes a wide causal window: rows dys (at x-r..x+r each) and the
+// left samples before the current one, four samples to a hashed word.
+func (c *causal) wide(h uint32, f *imgctx.Features, dys []int, r, left int) uint32 {
+	var v uint32
+	n := 0
+	put := func(s uint32) {
+		v = v<<8 | s
+		if n++; n&3 == 0 {
+			h = bitcm.HashContext(h, v)
+		}
+	}
+	for _, dy := range dys {
+		for dx := -r; dx <= r; dx++ {
+			put(c.at(f, dx, dy))
+		}
+	}
+	for dx := 1; dx <= left; dx++ {
+		put(c.at(f, -dx, 0))
+	}
+	if n&3 != 0 {
+		h = bitcm.HashContext(h, v)
+	}
+	return h
+}
+
 // pixelContexts computes the hashed contexts of the next sub-pixel from
 // its causal features (exact neighbour values, the pixel's coded
 // channels, quantised predictions) and its mixer selector.
-func pixelContexts(ctx []uint32, f *imgctx.Features) (sel int) {
+func pixelContexts(ctx []uint32, f *imgctx.Features, win *causal) (sel int) {
 	c := uint32(f.C)
 	w, n, nw, ne := uint32(f.Nbr[imgctx.NbrW]), uint32(f.Nbr[imgctx.NbrN]), uint32(f.Nbr[imgctx.NbrNW]), uint32(f.Nbr[imgctx.NbrNE])
 	ww, nn := uint32(f.Nbr[imgctx.NbrWW]), uint32(f.Nbr[imgctx.NbrNN])
@@ -33,29 +77,35 @@ func pixelContexts(ctx []uint32, f *imgctx.Features) (sel int) {
 		cur = 1 << 24
 	}
 	q := func(p int32) uint32 { return uint32(p+8) >> 4 } // Q4 prediction to a sample value
-	blend := q(f.Blend)
 	grad := uint32(min(max(int32(w)+int32(n)-int32(nw), 0), 255))
+	// Exact neighbours, the pixel's coded channels, predictions.
 	ctx[0] = bitcm.HashContext(1, c, w, n)
-	ctx[1] = bitcm.HashContext(2, c, w, nw, n)
-	ctx[2] = bitcm.HashContext(3, c, n, ne)
-	ctx[3] = bitcm.HashContext(4, c, cur)
-	ctx[4] = bitcm.HashContext(5, c, cur, w>>2, n>>2)
-	ctx[5] = bitcm.HashContext(6, c, blend)
-	ctx[6] = bitcm.HashContext(7, c, blend>>2, uint32(f.Bucket))
-	ctx[7] = bitcm.HashContext(8, c, grad)
-	ctx[8] = bitcm.HashContext(9, c, w, ww, n>>2, nn>>2)
-	ctx[9] = bitcm.HashContext(10, c, q(f.Pred[imgctx.PredXGrad]), q(f.Pred[imgctx.PredLS]))
-	ctx[10] = bitcm.HashContext(11, c, cur, blend>>1)
-	ctx[11] = bitcm.HashContext(12, c, w, n, nw, ne)
-	ctx[12] = bitcm.HashContext(13, c, w, ww, nw, n, ne, nn, uint32(f.Nbr[imgctx.NbrNEE]), uint32(f.Nbr[imgctx.NbrNNE]))
-	if cmAblate.noNeighbours {
-		for _, i := range []int{0, 1, 2, 8, 11, 12} {
-			ctx[i] = 0
-		}
-	}
-	if cmAblate.noChannels {
-		for _, i := range []int{3, 4, 10} {
-			ctx[i] = 0
+	ctx[1] = bitcm.HashContext(3, c, n, ne)
+	ctx[2] = bitcm.HashContext(4, c, cur)
+	ctx[3] = bitcm.HashContext(5, c, cur, w>>2, n>>2)
+	ctx[4] = bitcm.HashContext(8, c, grad)
+	ctx[5] = bitcm.HashContext(9, c, w, ww, n>>2, nn>>2)
+	ctx[6] = bitcm.HashContext(10, c, q(f.Pred[imgctx.PredXGrad]), q(f.Pred[imgctx.PredLS]))
+	ctx[7] = bitcm.HashContext(12, c, w, n, nw, ne)
+	ctx[8] = bitcm.HashContext(13, c, w, ww, nw, n, ne, nn, uint32(f.Nbr[imgctx.NbrNEE]), uint32(f.Nbr[imgctx.NbrNNE]))
+	// Wide windows of exact values (glyphs, icons, patterns).
+	ctx[9] = win.wide(bitcm.HashContext(14, c), f, []int{-1, -2}, 3, 3)
+	ctx[10] = win.wide(bitcm.HashContext(15, c, cur), f, []int{-1, -2, -3}, 1, 2)
+	ctx[11] = win.wide(bitcm.HashContext(16, c), f, []int{-1, -2, -3, -4}, 1, 1)
+	ctx[12] = win.wide(bitcm.HashContext(17, c), f, []int{-1}, 5, 5)
+	for _, g := range [...]struct {
+		off  bool
+		ctxs []int
+	}{
+		{cmAblate.noNeighbours, []int{0, 1, 5, 7, 8}},
+		{cmAblate.noChannels, []int{2, 3}},
+		{cmAblate.noWide, []int{9, 10, 11, 12}},
+		{true, cmAblate.drop},
+	} {
+		for _, i := range g.ctxs {
+			if g.off {
+				ctx[i] = 0
+			}
 		}
 	}
 	return f.C<<4 | min(f.Bucket, 15)
@@ -96,12 +146,13 @@ func (q *QNet) EncodeStripeCM(dst, samples []byte, w, rows, ch int) ([]byte, err
 	var ft coder.FreqTable
 	var lg [256]int32
 	var ctx [numPixelContexts]uint32
+	win := &causal{samples, w, ch}
 	for _, s := range samples {
 		p.Logits(lg[:])
 		if err := ft.SetLogits(lg[:], totalBits); err != nil {
 			return nil, err
 		}
-		sel := pixelContexts(ctx[:], p.f)
+		sel := pixelContexts(ctx[:], p.f, win)
 		prior := &ft
 		if cmAblate.noPrior {
 			prior = &uniform
@@ -127,12 +178,13 @@ func (q *QNet) DecodeStripeCM(data []byte, w, rows, ch int) ([]byte, error) {
 	var ft coder.FreqTable
 	var lg [256]int32
 	var ctx [numPixelContexts]uint32
+	win := &causal{out, w, ch}
 	for k := range out {
 		p.Logits(lg[:])
 		if err := ft.SetLogits(lg[:], totalBits); err != nil {
 			return nil, err
 		}
-		sel := pixelContexts(ctx[:], p.f)
+		sel := pixelContexts(ctx[:], p.f, win)
 		s := sm.DecodeSymbol(&dec, ctx[:], &ft, sel)
 		if err := dec.Err(); err != nil {
 			return nil, err

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +22,9 @@ var (
 	cmLREnd   = flag.Int("cm-lrend", -1, "override SymbolConfig.MixLREnd")
 	cmFLR     = flag.Int("cm-flr", -1, "override SymbolConfig.FinalLR")
 	cmPPM     = flag.String("cm-ppm", "", "TestMeasureCM: also code these PPM files (glob)")
-	cmOff     = flag.String("cm-off", "", "ablation: prior, neighbours or channels (encode only, no round trip)")
+	cmQuick   = flag.Bool("cm-quick", false, "TestMeasureCM: the CM stage's encoder only (no baseline, no round trip)")
+	cmDrop    = flag.String("cm-drop", "", "ablation: zero these contexts, e.g. 1,5 (encode only, no round trip)")
+	cmOff     = flag.String("cm-off", "", "ablation: prior, neighbours, channels or wide (encode only, no round trip)")
 )
 
 // TestMeasureCM compares EncodeStripe and EncodeStripeCM on hold-out
@@ -53,7 +57,12 @@ func TestMeasureCM(t *testing.T) {
 	if *cmFLR >= 0 {
 		symbolConfig.FinalLR = int32(*cmFLR)
 	}
-	ablated := *cmOff != ""
+	ablated := *cmOff != "" || *cmDrop != ""
+	for _, f := range strings.Split(*cmDrop, ",") {
+		if i, err := strconv.Atoi(f); err == nil {
+			cmAblate.drop = append(cmAblate.drop, i)
+		}
+	}
 	switch *cmOff {
 	case "":
 	case "prior":
@@ -62,10 +71,17 @@ func TestMeasureCM(t *testing.T) {
 		cmAblate.noNeighbours = true
 	case "channels":
 		cmAblate.noChannels = true
+	case "wide":
+		cmAblate.noWide = true
 	default:
 		t.Fatalf("-cm-off %q", *cmOff)
 	}
-	defer func() { cmAblate.noPrior, cmAblate.noNeighbours, cmAblate.noChannels = false, false, false }()
+	defer func() {
+		cmAblate = struct {
+			noPrior, noNeighbours, noChannels, noWide bool
+			drop                                      []int
+		}{}
+	}()
 	t.Logf("%+v, off: %q", symbolConfig, *cmOff)
 	var n, b0, b1 int
 	var t0, t1 time.Duration
@@ -87,9 +103,11 @@ func TestMeasureCM(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := time.Now()
-		a, err := m.Net.EncodeStripe(nil, px, w, h, 3)
-		if err != nil {
-			t.Fatal(err)
+		var a []byte
+		if !*cmQuick {
+			if a, err = m.Net.EncodeStripe(nil, px, w, h, 3); err != nil {
+				t.Fatal(err)
+			}
 		}
 		t0 += time.Since(s)
 		s = time.Now()
@@ -98,7 +116,7 @@ func TestMeasureCM(t *testing.T) {
 			t.Fatal(err)
 		}
 		t1 += time.Since(s)
-		if !ablated { // the decoder has no ablation switches
+		if !ablated && !*cmQuick { // the decoder has no ablation switches
 			got, err := m.Net.DecodeStripeCM(c, w, h, 3)
 			if err != nil || !bytes.Equal(got, px) {
 				t.Fatalf("%s: CM round trip failed: %v", f, err)

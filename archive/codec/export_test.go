@@ -18,6 +18,7 @@ var (
 
 	PlanBZ2       = planBZ2
 	PlanImageBest = planImageBest
+	PlanImageCut  = planImageCut
 	PlanPNGBest   = planPNGBest
 	PlanPNG       = planPNG
 	PlanCMText    = planCMText

@@ -17,6 +17,11 @@ type mixer struct {
 	sel int   // weight set of the current bit
 	pr  int32 // its output probability (12 bits)
 	dot int32 // its output logit
+	// wide: the output logit spans ±wideMax and pr16 is its 16-bit
+	// probability, which the mixer also trains on (a final mixer whose
+	// output goes to the coder).
+	wide bool
+	pr16 int32
 }
 
 const maxWeight = 1 << 26
@@ -48,6 +53,12 @@ func (m *mixer) mix(sel int) int32 {
 	for i, x := range m.x[:m.nx] {
 		s += int64(x) * int64(w[i])
 	}
+	if m.wide {
+		m.dot = int32(min(max(s>>16, -wideMax), wideMax))
+		m.pr16 = squash16(m.dot)
+		m.pr = min(max((m.pr16+8)>>4, 1), 4095)
+		return m.dot
+	}
 	m.dot = output(s)
 	m.pr = squash(m.dot)
 	return m.dot
@@ -56,6 +67,9 @@ func (m *mixer) mix(sel int) int32 {
 // update trains the selected weights on bit y and clears the inputs.
 func (m *mixer) update(y int) {
 	err := (int32(y)<<12 - m.pr) * m.lr
+	if m.wide {
+		err = ((int32(y)<<16 - m.pr16) * m.lr) >> 4
+	}
 	w := m.w[m.sel*m.n : m.sel*m.n+m.n]
 	for i, x := range m.x[:m.nx] {
 		w[i] = step(w[i], x, err)
