@@ -50,12 +50,22 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		return err
 	}
 	defer root.Close()
-	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs})
+	x := &extractor{ctx: ctx, root: root, opts: opts, files: map[string]bool{}, skipped: map[string]bool{}, byEntry: map[int]string{}}
+	// A same entry (deduplicated content) is copied from the file its
+	// original was extracted to, when this run extracted it.
+	source := func(n int) (io.ReaderAt, error) {
+		if p, ok := x.byEntry[n]; ok {
+			if f, err := root.Open(p); err == nil {
+				return f, nil
+			}
+		}
+		return nil, nil
+	}
+	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs, Source: source})
 	if err != nil {
 		return err
 	}
 	defer ar.Close()
-	x := &extractor{ctx: ctx, root: root, opts: opts, files: map[string]bool{}, skipped: map[string]bool{}}
 	matched := make([]bool, len(opts.Only))
 	for {
 		if err := ctx.Err(); err != nil {
@@ -66,6 +76,8 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		if err == io.EOF {
 			break
 		}
+		entry := x.entries
+		x.entries++
 		if err != nil {
 			x.finishDirs() // the directories made so far get their modes
 			return err
@@ -82,6 +94,9 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		if err := x.entry(h, ar); err != nil {
 			x.finishDirs()
 			return err
+		}
+		if h.Type == format.TypeRegular {
+			x.byEntry[entry] = h.Path
 		}
 	}
 	if err := x.finishDirs(); err != nil {
@@ -118,6 +133,8 @@ type extractor struct {
 	opts    ExtractOptions
 	files   map[string]bool // regular files extracted, valid hard link targets
 	skipped map[string]bool // regular files not selected
+	byEntry map[int]string  // regular files extracted, by entry number
+	entries int             // entries read so far
 	dirs    []*format.Header
 	done    int64
 	tmpSeq  atomic.Int64 // temporary file names

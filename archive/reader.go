@@ -20,7 +20,21 @@ type ReaderOptions struct {
 	// Continue makes the Reader go on after damage: Next skips to the next
 	// intact entry instead of failing for good. Used by verify.
 	Continue bool
+	// Source, if set, gives the content of an earlier regular entry (by
+	// its number in the archive, from 0) for a same entry that refers to
+	// it: extraction passes the file it wrote. It may return nil, nil
+	// for an entry it does not have, and an io.Closer is closed after
+	// use. Without a source the Reader decodes the earlier entry's blocks
+	// again, which needs an archive with random access (an io.ReaderAt
+	// and io.Seeker, such as an *os.File); from a plain stream reading a
+	// same entry then fails with ErrNoSource. Whatever the source, the
+	// content is checked against the entry's SHA-256.
+	Source func(entry int) (io.ReaderAt, error)
 }
+
+// ErrNoSource reports a same entry (deduplicated content) whose earlier
+// entry the Reader cannot read again.
+var ErrNoSource = errors.New("dcar: the content of a deduplicated entry's original cannot be read (needs random access to the archive, or that file extracted first)")
 
 // Reader reads a dcar archive as a stream, entry by entry, like
 // archive/tar.Reader. Blocks are decoded ahead in parallel. Every entry's
@@ -44,6 +58,18 @@ type Reader struct {
 	peeked   *event
 	rawIndex []format.IndexEntry // the index as read, even if it did not match
 	entries  []format.IndexEntry // entries seen, to check the index against
+
+	ra        io.ReaderAt // the archive with random access, if it has it
+	blockOffs [][]int64   // per entry seen: offsets of its block records
+	same      *sameBlock  // the last original block decoded for a same entry
+	skipping  bool        // Next is skipping the current entry's content
+}
+
+// sameBlock is a decoded block of an original entry.
+type sameBlock struct {
+	entry int
+	index int64
+	data  []byte
 }
 
 type eventKind int
@@ -70,6 +96,7 @@ type event struct {
 }
 
 type decodeJob struct {
+	same    bool // a block of a same entry: resolved by Read, not a worker
 	bh      format.BlockHeader
 	payload []byte
 	codec   uint64
@@ -84,11 +111,22 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.GOMAXPROCS(0)
 	}
+	var ra io.ReaderAt
+	if r, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	}); ok {
+		if pos, err := r.Seek(0, io.SeekCurrent); err == nil {
+			// Record offsets count from the archive's first byte.
+			ra = io.NewSectionReader(r, pos, 1<<62)
+		}
+	}
 	s, err := format.NewScanner(r)
 	if err != nil {
 		return nil, err
 	}
 	ar := &Reader{opts: opts, events: make(chan event, 2*opts.Jobs+2), stop: make(chan struct{}), sum: sha256.New()}
+	ar.ra = ra
 	work := make(chan *decodeJob, opts.Jobs)
 	for i := 0; i < opts.Jobs; i++ {
 		go func() {
@@ -195,11 +233,14 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			if err == nil && bh.RawLen > cur.BlockSize {
 				err = fmt.Errorf("%w: block of %d bytes exceeds the entry's block size %d", format.ErrCorrupt, bh.RawLen, cur.BlockSize)
 			}
-			if err == nil && bh.Codec != cur.Codec && bh.Codec != format.CodecStore && bh.Codec != format.CodecZstd {
+			if err == nil && bh.Codec != cur.Codec && (cur.Codec == format.CodecSame || bh.Codec != format.CodecStore && bh.Codec != format.CodecZstd) {
 				err = fmt.Errorf("%w: block codec %d in an entry of codec %d", format.ErrCorrupt, bh.Codec, cur.Codec)
 			}
 			if err == nil && curBlock*int64(cur.BlockSize) >= cur.Size {
 				err = fmt.Errorf("%w: more blocks than the entry's size needs", format.ErrCorrupt)
+			}
+			if err == nil && bh.Codec == format.CodecSame && len(payload) != 0 {
+				err = fmt.Errorf("%w: same block with a payload", format.ErrCorrupt)
 			}
 			if err != nil {
 				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Entry: cur.Path, Op: "read block", Err: err}) {
@@ -210,8 +251,15 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			j := &decodeJob{bh: bh, payload: bytes.Clone(payload), done: make(chan struct{}),
 				blk: codec.Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params}}
 			curBlock++
+			if bh.Codec == format.CodecSame {
+				j.same, j.payload = true, nil
+				close(j.done)
+			}
 			if !send(event{kind: evBlock, off: rec.Offset, size: rec.Size, blk: j}) {
 				return
+			}
+			if j.same {
+				continue
 			}
 			select {
 			case work <- j:
@@ -298,9 +346,13 @@ func (ar *Reader) Next() (*Header, error) {
 	if ar.fatal != nil {
 		return nil, ar.fatal
 	}
-	// Skip the rest of the current entry.
+	// Skip the rest of the current entry (a same entry's without
+	// fetching its original: nothing of it is delivered).
 	if ar.cur != nil && ar.curErr == nil {
-		if _, err := io.Copy(io.Discard, ar); err != nil && !ar.opts.Continue {
+		ar.skipping = true
+		_, err := io.Copy(io.Discard, ar)
+		ar.skipping = false
+		if err != nil && !ar.opts.Continue {
 			return nil, err
 		}
 	}
@@ -317,6 +369,7 @@ func (ar *Reader) Next() (*Header, error) {
 			ar.sum.Reset()
 			ar.got, ar.nblocks = 0, 0
 			ar.entries = append(ar.entries, format.IndexEntry{Offset: e.off, Stored: e.size, Header: *e.hdr})
+			ar.blockOffs = append(ar.blockOffs, nil)
 			return e.hdr, nil
 		case evBlock:
 			ar.addStored(e.size)
@@ -397,8 +450,19 @@ func (ar *Reader) advance() error {
 	case evBlock:
 		ar.addStored(e.size)
 		<-e.blk.done
+		if e.blk.same && ar.skipping {
+			ar.nblocks++
+			ar.got += int64(e.blk.bh.RawLen)
+			return nil
+		}
+		if e.blk.same {
+			e.blk.out, e.blk.err = ar.readSame(e.blk)
+		}
 		if e.blk.err != nil {
 			return ar.entryErr(e.off, "decode block", e.blk.err)
+		}
+		if k := len(ar.blockOffs) - 1; k >= 0 {
+			ar.blockOffs[k] = append(ar.blockOffs[k], e.off)
 		}
 		ar.nblocks++
 		ar.got += int64(len(e.blk.out))
@@ -420,7 +484,7 @@ func (ar *Reader) advance() error {
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: content is %d bytes, header says %d", format.ErrCorrupt, ar.got, ar.cur.Size))
 		case e.end.Blocks != ar.nblocks:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: %d blocks, expected %d", format.ErrCorrupt, ar.nblocks, e.end.Blocks))
-		case sum != e.end.SHA256:
+		case sum != e.end.SHA256 && !(ar.skipping && ar.cur.Codec == format.CodecSame):
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: SHA-256 of the content differs", format.ErrChecksum))
 		}
 		return io.EOF
@@ -435,4 +499,91 @@ func (ar *Reader) advance() error {
 		ar.peeked = &e
 		return ar.entryErr(e.off, "read content", fmt.Errorf("%w: entry ends without its end record", format.ErrCorrupt))
 	}
+}
+
+// readSame produces a block of the current entry, a same entry, from the
+// content of the earlier entry it names: through the Source option, or
+// by decoding that entry's blocks again from the archive.
+func (ar *Reader) readSame(j *decodeJob) ([]byte, error) {
+	n, err := format.ParseSameParams(ar.cur.Params)
+	if err != nil {
+		return nil, err
+	}
+	self := len(ar.entries) - 1
+	if n >= self {
+		return nil, fmt.Errorf("%w: same: entry %d refers to entry %d, not an earlier one", format.ErrCorrupt, self, n)
+	}
+	orig := &ar.entries[n].Header
+	if orig.Type != format.TypeRegular || orig.Size != ar.cur.Size || orig.Codec == format.CodecSame {
+		return nil, fmt.Errorf("%w: same: entry %d (%s) is not a regular file of the same size coded on its own", format.ErrCorrupt, n, format.DisplayPath(orig.Path))
+	}
+	off, size := j.blk.Offset, int64(j.bh.RawLen)
+	out := make([]byte, size)
+	if ar.opts.Source != nil {
+		src, err := ar.opts.Source(n)
+		if err != nil {
+			return nil, err
+		}
+		if src != nil {
+			k, err := src.ReadAt(out, off)
+			if c, ok := src.(io.Closer); ok {
+				c.Close()
+			}
+			if int64(k) != size {
+				return nil, fmt.Errorf("same: reading %s: %w", format.DisplayPath(orig.Path), cmpEOF(err))
+			}
+			return out, nil
+		}
+	}
+	if ar.ra == nil {
+		return nil, fmt.Errorf("%w: entry %d (%s)", ErrNoSource, n, format.DisplayPath(orig.Path))
+	}
+	offs, bs := ar.blockOffs[n], int64(orig.BlockSize)
+	for at := off; at < off+size; {
+		k := at / bs
+		if k >= int64(len(offs)) {
+			return nil, fmt.Errorf("%w: entry %d (%s): its block %d was not read intact", ErrNoSource, n, format.DisplayPath(orig.Path), k)
+		}
+		b := ar.same
+		if b == nil || b.entry != n || b.index != k {
+			data, err := ar.decodeAt(offs[k], k, orig)
+			if err != nil {
+				return nil, err
+			}
+			b = &sameBlock{n, k, data}
+			ar.same = b
+		}
+		from := at - k*bs
+		if from >= int64(len(b.data)) {
+			return nil, fmt.Errorf("%w: same: entry %d is shorter than its size", format.ErrCorrupt, n)
+		}
+		at += int64(copy(out[at-off:], b.data[from:]))
+	}
+	return out, nil
+}
+
+// decodeAt decodes again block index k of entry orig, whose record is at
+// offset off of the archive.
+func (ar *Reader) decodeAt(off, k int64, orig *format.Header) ([]byte, error) {
+	rec, err := format.ReadRecordAt(ar.ra, off, format.MaxBlockBody+format.RecordReserve+format.RecordTrailerLen)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Tag != format.TagBlock {
+		return nil, fmt.Errorf("%w: same: no block record at offset %d", format.ErrCorrupt, off)
+	}
+	bh, payload, err := format.ParseBlock(rec.Body)
+	if err != nil {
+		return nil, err
+	}
+	return decodeBlock(&decodeJob{bh: bh, payload: payload,
+		blk: codec.Block{Index: k, Offset: k * int64(orig.BlockSize), EntrySize: orig.Size, Params: orig.Params}})
+}
+
+// cmpEOF is err, or io.ErrUnexpectedEOF for a short read without one.
+func cmpEOF(err error) error {
+	if err == nil || err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }

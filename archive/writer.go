@@ -40,6 +40,11 @@ type WriterOptions struct {
 	// with the content bytes coded so far (from the Writer's output
 	// goroutine; it must be cheap).
 	Progress func(done int64)
+	// NoDedup codes every regular file, even one whose content an earlier
+	// entry already has. By default such a file is written as a same
+	// entry (codec 24, spec section 7.11) that refers to the first: a few
+	// dozen bytes, whatever its size.
+	NoDedup bool
 	// KeepCodec writes each regular file with the Modality, MIME, Codec,
 	// Params and BlockSize its Header gives, instead of sniffing and
 	// planning it (for tools that choose codecs themselves).
@@ -63,6 +68,21 @@ type Writer struct {
 	err    error // first error of the output goroutine
 	index  []format.IndexEntry
 	closed bool
+
+	entries int                 // entry headers queued so far
+	seen    map[contentKey]seen // the first entry of each content (dedup)
+}
+
+// contentKey identifies a regular file's content for deduplication.
+type contentKey struct {
+	sum  [32]byte
+	size int64
+}
+
+// seen is the first entry of some content.
+type seen struct {
+	entry int
+	h     format.Header
 }
 
 // pending is one record in output order: either ready bytes or a block
@@ -148,6 +168,8 @@ type hashItem struct {
 	end    *blockJob
 	blocks uint64
 	size   int64
+	want   *[32]byte // a same entry's content hash: what its end must be
+	path   string
 }
 
 // hasher computes each entry's SHA-256 over its blocks in order, beside
@@ -164,6 +186,9 @@ func (aw *Writer) hasher() {
 		e := format.End{Blocks: it.blocks, Size: uint64(it.size)}
 		sum.Sum(e.SHA256[:0])
 		sum.Reset()
+		if it.want != nil && e.SHA256 != *it.want {
+			aw.setErr(fmt.Errorf("%s: %w (its content changed after it was found equal to an earlier file's)", it.path, ErrFileChanged))
+		}
 		it.end.rec = format.AppendRecord(nil, format.TagEnd, e.MarshalBody(nil))
 		close(it.end.done)
 	}
@@ -182,6 +207,11 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 	j.out = bp
 	buf := (*bp)[:format.RecordReserve]
 	id, blk := j.codec, j.blk
+	if id == format.CodecSame {
+		// No payload: the content is the referenced entry's.
+		buf = (&format.BlockHeader{Codec: id, RawLen: uint32(len(j.raw))}).Marshal(buf)
+		return format.FrameRecord(buf, format.TagBlock), nil
+	}
 	if id != format.CodecStore && id != format.CodecZstd && trivial(j.raw) {
 		// Not worth a model: it would take its full time to save at
 		// most a 256th of the block over zstd.
@@ -337,12 +367,44 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 			return fmt.Errorf("%s: %w", h.Path, err)
 		}
 		defer done()
+		var key contentKey
+		if !aw.opts.NoDedup && h.Size > 0 {
+			if key, err = hashContent(view, h.Size); err != nil {
+				return fmt.Errorf("%s: %w", h.Path, err)
+			}
+			if first, ok := aw.seen[key]; ok {
+				h.Modality, h.MIME, h.Codec = first.h.Modality, first.h.MIME, format.CodecSame
+				h.Params, h.BlockSize = format.AppendSameParams(nil, first.entry), first.h.BlockSize
+				return aw.writeEntryWant(h, content, &key.sum)
+			}
+		}
 		if err := aw.plan(h, view); err != nil {
 			return fmt.Errorf("%s: %w", h.Path, err)
+		}
+		if !aw.opts.NoDedup && h.Size > 0 {
+			if aw.seen == nil {
+				aw.seen = map[contentKey]seen{}
+			}
+			aw.seen[key] = seen{aw.entries, *h}
 		}
 		r = content
 	}
 	return aw.writeEntry(h, r)
+}
+
+// hashContent is the dedup key of size bytes read through view.
+func hashContent(view io.ReaderAt, size int64) (contentKey, error) {
+	k := contentKey{size: size}
+	sum := sha256.New()
+	n, err := io.Copy(sum, io.NewSectionReader(view, 0, size))
+	if err != nil {
+		return k, err
+	}
+	if n != size {
+		return k, readErr(io.EOF, size, n)
+	}
+	sum.Sum(k.sum[:0])
+	return k, nil
 }
 
 // plan sniffs the content (size h.Size, read through view) and sets
@@ -413,6 +475,12 @@ func readErr(err error, size, n int64) error {
 
 // writeEntry writes one entry whose codec is set.
 func (aw *Writer) writeEntry(h *Header, r io.Reader) error {
+	return aw.writeEntryWant(h, r, nil)
+}
+
+// writeEntryWant is writeEntry for content whose SHA-256 must be want
+// (nil: any).
+func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 	if aw.closed {
 		return errors.New("dcar: write to closed archive writer")
 	}
@@ -440,6 +508,7 @@ func (aw *Writer) writeEntry(h *Header, r io.Reader) error {
 		return fmt.Errorf("%s: %w", h.Path, err)
 	}
 	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEntry, body), header: &hc}
+	aw.entries++
 	if hc.Type != format.TypeRegular {
 		return nil
 	}
@@ -477,7 +546,7 @@ func (aw *Writer) writeEntry(h *Header, r io.Reader) error {
 	}
 	end := &blockJob{done: make(chan struct{})}
 	aw.order <- &pending{job: end}
-	aw.hashq <- hashItem{end: end, blocks: blocks, size: read}
+	aw.hashq <- hashItem{end: end, blocks: blocks, size: read, want: want, path: h.Path}
 	return aw.firstErr()
 }
 

@@ -101,6 +101,7 @@ const (
 	CodecCMText     uint64 = 21 // text: bitwise context mixing (package model/bitcm)
 	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (model/bitcm) + rebuild parameters (package format/bz2re)
 	CodecCMBin      uint64 = 23 // other bytes: bitwise context mixing, text or binary model per block (package model/bitcm)
+	CodecSame       uint64 = 24 // the content of an earlier entry of the archive (deduplication; no payload)
 )
 
 // codecNames is the one table of codec names, by id.
@@ -115,6 +116,7 @@ var codecNames = map[uint64]string{
 	CodecCMText:     "cm-text",
 	CodecCMBZ2:      "cm-bz2",
 	CodecCMBin:      "cm-bin",
+	CodecSame:       "same",
 }
 
 // CodecName returns the name of codec id, or "" for an id the format

@@ -44,7 +44,8 @@ func createCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip entries whose path or base name matches `GLOB` (repeatable)"},
 			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block (codecs may choose their own)"},
 			&cli.BoolFlag{Name: "zstd-only", Usage: "code every file with zstd, skipping the image and text models"},
-			&cli.BoolFlag{Name: "best", Usage: "strongest, slower codecs: text also through the learned network (model-text)"},
+			&cli.BoolFlag{Name: "no-dedup", Usage: "code every file, even one whose content an earlier file already has (by default it is stored once)"},
+			&cli.BoolFlag{Name: "best", Usage: "strongest, slower codecs (about half the speed): images through the pixel context-mixing stage, text also through the learned network (model-text)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 2 {
@@ -78,7 +79,7 @@ func createCommand() *cli.Command {
 			left := 0
 			opts := archive.CreateOptions{
 				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size"),
-					NoModel: c.Bool("zstd-only"), Best: c.Bool("best"), Progress: bar.fn()},
+					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), Best: c.Bool("best"), Progress: bar.fn()},
 				Exclude: excludes,
 				Warn: func(w archive.Warning) {
 					if w.Skipped {
