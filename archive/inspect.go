@@ -134,9 +134,11 @@ type VerifyReport struct {
 }
 
 // Verify decodes every entry and checks every checksum without writing
-// anything. It goes on after damage and reports every damaged entry.
+// anything. It goes on after damage and reports every damaged entry. A
+// same entry (deduplicated content) is checked against its original: its
+// SHA-256 must be the one the original's content verified with.
 func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) {
-	ar, err := NewReader(r, ReaderOptions{Jobs: jobs, Continue: true})
+	ar, err := NewReader(r, ReaderOptions{Jobs: jobs, Continue: true, verify: true})
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +184,9 @@ func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) 
 				progress(rep.Bytes)
 			}
 			if err == io.EOF {
+				if h.Codec == format.CodecSame {
+					rep.Bytes += h.Size // checked by reference, not read
+				}
 				break
 			}
 			if err != nil {

@@ -30,6 +30,11 @@ type ReaderOptions struct {
 	// same entry then fails with ErrNoSource. Whatever the source, the
 	// content is checked against the entry's SHA-256.
 	Source func(entry int) (io.ReaderAt, error)
+
+	// verify (Verify) checks a same entry against its original's
+	// verified SHA-256 instead of reading the original again; Read then
+	// yields none of its bytes.
+	verify bool
 }
 
 // ErrNoSource reports a same entry (deduplicated content) whose earlier
@@ -59,10 +64,11 @@ type Reader struct {
 	rawIndex []format.IndexEntry // the index as read, even if it did not match
 	entries  []format.IndexEntry // entries seen, to check the index against
 
-	ra        io.ReaderAt // the archive with random access, if it has it
-	blockOffs [][]int64   // per entry seen: offsets of its block records
-	same      *sameBlock  // the last original block decoded for a same entry
-	skipping  bool        // Next is skipping the current entry's content
+	ra        io.ReaderAt      // the archive with random access, if it has it
+	blockOffs [][]int64        // per entry seen: offsets of its block records
+	same      *sameBlock       // the last original block decoded for a same entry
+	skipping  bool             // Next is skipping the current entry's content
+	sums      map[int][32]byte // verify: the SHA-256 of each entry whose content checked out
 }
 
 // sameBlock is a decoded block of an original entry.
@@ -125,7 +131,7 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	ar := &Reader{opts: opts, events: make(chan event, 2*opts.Jobs+2), stop: make(chan struct{}), sum: sha256.New()}
+	ar := &Reader{opts: opts, events: make(chan event, 2*opts.Jobs+2), stop: make(chan struct{}), sum: sha256.New(), sums: map[int][32]byte{}}
 	ar.ra = ra
 	work := make(chan *decodeJob, opts.Jobs)
 	for i := 0; i < opts.Jobs; i++ {
@@ -450,7 +456,7 @@ func (ar *Reader) advance() error {
 	case evBlock:
 		ar.addStored(e.size)
 		<-e.blk.done
-		if e.blk.same && ar.skipping {
+		if e.blk.same && (ar.skipping || ar.opts.verify) {
 			ar.nblocks++
 			ar.got += int64(e.blk.bh.RawLen)
 			return nil
@@ -479,13 +485,21 @@ func (ar *Reader) advance() error {
 		ar.addStored(e.size)
 		var sum [32]byte
 		ar.sum.Sum(sum[:0])
+		byRef := ar.cur.Codec == format.CodecSame && (ar.skipping || ar.opts.verify)
 		switch {
 		case e.end.Size != uint64(ar.cur.Size) || ar.got != ar.cur.Size:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: content is %d bytes, header says %d", format.ErrCorrupt, ar.got, ar.cur.Size))
 		case e.end.Blocks != ar.nblocks:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: %d blocks, expected %d", format.ErrCorrupt, ar.nblocks, e.end.Blocks))
-		case sum != e.end.SHA256 && !(ar.skipping && ar.cur.Codec == format.CodecSame):
+		case byRef && !ar.skipping:
+			if err := ar.checkSame(e.end.SHA256); err != nil {
+				return ar.entryErr(e.off, "check entry", err)
+			}
+		case !byRef && sum != e.end.SHA256:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: SHA-256 of the content differs", format.ErrChecksum))
+		}
+		if ar.opts.verify && !ar.skipping && !byRef {
+			ar.sums[len(ar.entries)-1] = sum
 		}
 		return io.EOF
 	case evError:
@@ -586,4 +600,29 @@ func cmpEOF(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
+}
+
+// checkSame checks, for Verify, that a same entry's content hash is that
+// of its original, whose content this Reader has verified.
+func (ar *Reader) checkSame(sum [32]byte) error {
+	n, err := format.ParseSameParams(ar.cur.Params)
+	if err != nil {
+		return err
+	}
+	self := len(ar.entries) - 1
+	if n >= self {
+		return fmt.Errorf("%w: same: entry %d refers to entry %d, not an earlier one", format.ErrCorrupt, self, n)
+	}
+	orig := &ar.entries[n].Header
+	if orig.Type != format.TypeRegular || orig.Size != ar.cur.Size || orig.Codec == format.CodecSame {
+		return fmt.Errorf("%w: same: entry %d (%s) is not a regular file of the same size coded on its own", format.ErrCorrupt, n, format.DisplayPath(orig.Path))
+	}
+	want, ok := ar.sums[n]
+	if !ok {
+		return fmt.Errorf("%w: same: its original, entry %d (%s), did not verify", format.ErrChecksum, n, format.DisplayPath(orig.Path))
+	}
+	if want != sum {
+		return fmt.Errorf("%w: same: SHA-256 differs from its original's, entry %d (%s)", format.ErrChecksum, n, format.DisplayPath(orig.Path))
+	}
+	return nil
 }

@@ -222,3 +222,42 @@ func TestSameDamaged(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifySame: verify checks a same entry against its original's
+// verified hash, from a stream too, and reports both when the original
+// is damaged.
+func TestVerifySame(t *testing.T) {
+	arc := writeSame(t, WriterOptions{})
+	var total int64
+	for _, f := range sameFiles() {
+		total += int64(len(f.data))
+	}
+	rep, err := Verify(streamOnly{bytes.NewReader(arc)}, 2, nil)
+	if err != nil || len(rep.Damaged) != 0 || rep.Bytes != total {
+		t.Fatalf("%+v, %v; want no damage and %d bytes", rep, err, total)
+	}
+	// Damage the original noise.bin's first block (its payload's last
+	// byte; the record's CRC catches it).
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Clone(arc)
+	for _, e := range idx {
+		if e.Header.Path == "golden/noise.bin" {
+			bad[e.Offset+e.Stored/2] ^= 1
+		}
+	}
+	rep, err = Verify(streamOnly{bytes.NewReader(bad)}, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range rep.Damaged {
+		names = append(names, d.Entry)
+	}
+	// (then the index, which no longer matches the damaged entry)
+	if got := strings.Join(names, " "); !strings.HasPrefix(got, "golden/noise.bin golden/copy/noise.bin") {
+		t.Errorf("damaged: %q (%v)", got, rep.Damaged)
+	}
+}
