@@ -479,3 +479,50 @@ func TestCLIListBlockCodecs(t *testing.T) {
 		t.Errorf("list -l does not show the stored block:\n%s", so)
 	}
 }
+
+// TestCLIDedup: a copy of a file is stored once (list --json names its
+// original), extracts from a pipe, and --no-dedup codes it again.
+func TestCLIDedup(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	os.MkdirAll(filepath.Join(src, "copy"), 0o755)
+	text := []byte(strings.Repeat("words that appear in two files\n", 300))
+	os.WriteFile(filepath.Join(src, "a.txt"), text, 0o644)
+	os.WriteFile(filepath.Join(src, "copy", "a.txt"), text, 0o644)
+	arc, plain := filepath.Join(work, "d.dcar"), filepath.Join(work, "n.dcar")
+	for _, args := range [][]string{{"create", "-q", arc, src}, {"create", "-q", "--no-dedup", plain, src}} {
+		if _, se, code := dcar(t, nil, args...); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, se)
+		}
+	}
+	so, _, _ := dcar(t, nil, "list", "--json", arc)
+	var rows []struct {
+		Path, Codec string
+		SameAs      string `json:"same_as"`
+	}
+	json.Unmarshal([]byte(so), &rows)
+	var same []string
+	for _, r := range rows {
+		if r.Codec == "same" {
+			same = append(same, r.Path+" = "+r.SameAs)
+		}
+	}
+	root := strings.TrimPrefix(src, "/")
+	if want := root + "/copy/a.txt = " + root + "/a.txt"; len(same) != 1 || same[0] != want {
+		t.Errorf("same entries %q, want [%q]", same, want)
+	}
+	a, _ := os.Stat(arc)
+	b, _ := os.Stat(plain)
+	if a.Size() >= b.Size() {
+		t.Errorf("dedup archive %d bytes, without %d", a.Size(), b.Size())
+	}
+	data, _ := os.ReadFile(arc)
+	out := filepath.Join(work, "out")
+	if _, se, code := dcar(t, data, "extract", "-q", "-", "-C", out); code != 0 {
+		t.Fatalf("extract from a pipe: %d %s", code, se)
+	}
+	sameTree(t, src, filepath.Join(out, root))
+	if so, se, code := dcar(t, data, "verify", "-"); code != 0 {
+		t.Errorf("verify from a pipe: %d %s %s", code, so, se)
+	}
+}

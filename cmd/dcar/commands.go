@@ -282,6 +282,8 @@ type listRow struct {
 	ModTime time.Time        `json:"mtime"`
 	Owner   string           `json:"owner"`
 	Link    string           `json:"link,omitempty"`
+	// SameAs: the entry whose content a same entry has (deduplication).
+	SameAs string `json:"same_as,omitempty"`
 }
 
 func listCommand() *cli.Command {
@@ -318,6 +320,9 @@ func listCommand() *cli.Command {
 					Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
 				if h.Type != format.TypeRegular {
 					rows[i].Codec = "-"
+				}
+				if n, err := format.ParseSameParams(h.Params); h.Codec == format.CodecSame && err == nil && n < i {
+					rows[i].SameAs = idx[n].Header.Path
 				}
 			}
 			if c.Bool("long") || c.Bool("json") {
