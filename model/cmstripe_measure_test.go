@@ -21,6 +21,7 @@ var (
 	cmLR      = flag.Int("cm-lr", -1, "override SymbolConfig.MixLR")
 	cmLREnd   = flag.Int("cm-lrend", -1, "override SymbolConfig.MixLREnd")
 	cmFLR     = flag.Int("cm-flr", -1, "override SymbolConfig.FinalLR")
+	cmFLREnd  = flag.Int("cm-flrend", -1, "override SymbolConfig.FinalLREnd")
 	cmPPM     = flag.String("cm-ppm", "", "TestMeasureCM: also code these PPM files (glob)")
 	cmQuick   = flag.Bool("cm-quick", false, "TestMeasureCM: the CM stage's encoder only (no baseline, no round trip)")
 	cmDrop    = flag.String("cm-drop", "", "ablation: zero these contexts, e.g. 1,5 (encode only, no round trip)")
@@ -56,6 +57,9 @@ func TestMeasureCM(t *testing.T) {
 	}
 	if *cmFLR >= 0 {
 		symbolConfig.FinalLR = int32(*cmFLR)
+	}
+	if *cmFLREnd >= 0 {
+		symbolConfig.FinalLREnd = int32(*cmFLREnd)
 	}
 	ablated := *cmOff != "" || *cmDrop != ""
 	for _, f := range strings.Split(*cmDrop, ",") {

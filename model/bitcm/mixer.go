@@ -22,6 +22,7 @@ type mixer struct {
 	// output goes to the coder).
 	wide bool
 	pr16 int32
+	lr16 int32 // a wide mixer's learning rate in 1/16
 }
 
 const maxWeight = 1 << 26
@@ -68,7 +69,7 @@ func (m *mixer) mix(sel int) int32 {
 func (m *mixer) update(y int) {
 	err := (int32(y)<<12 - m.pr) * m.lr
 	if m.wide {
-		err = ((int32(y)<<16 - m.pr16) * m.lr) >> 4
+		err = ((int32(y)<<16 - m.pr16) * m.lr16) >> 8
 	}
 	w := m.w[m.sel*m.n : m.sel*m.n+m.n]
 	for i, x := range m.x[:m.nx] {

@@ -59,11 +59,14 @@ type SymbolConfig struct {
 	MixLR     int32  // mixer bank learning rate at the start
 	MixLREnd  int32  // ... towards which it decays
 	MixDecay  int32  // symbols after which it is half way
-	FinalLR   int32
+	FinalLR   int32  // final mixer learning rate at the start
+	// FinalLREnd, if > 0: the final mixer's rate decays from FinalLR
+	// towards it as the mixer bank's does (half way after MixDecay).
+	FinalLREnd int32
 }
 
 // DefaultSymbolConfig is the configuration of the pixel codecs.
-var DefaultSymbolConfig = SymbolConfig{TableBits: 20, Limit: 255, MixLR: 7, MixLREnd: 2, MixDecay: 1 << 17, FinalLR: 2}
+var DefaultSymbolConfig = SymbolConfig{TableBits: 20, Limit: 255, MixLR: 7, MixLREnd: 2, MixDecay: 1 << 17, FinalLR: 6, FinalLREnd: 3}
 
 // NewSymbolModel returns a model for about n symbols with nctx hashed
 // contexts per symbol.
@@ -89,7 +92,7 @@ func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 	nIn := 2*(nctx+1) + 2 + 1 // contexts and order 0 (two each), the prior (two), bias
 	m.mixers = newBank(nIn, [4]int{256, 16 * 8, SymbolSelectors * 8, 4 * 8 * 16}, cfg.MixLR, 1<<13)
 	m.final = newMixer(len(m.msel)+2, 256, cfg.FinalLR, 65536/int32(len(m.msel)+1))
-	m.final.wide = true
+	m.final.wide, m.final.lr16 = true, cfg.FinalLR*16
 	m.nodes = make([]*node, 0, nctx+1)
 	return m
 }
@@ -105,6 +108,10 @@ func (m *SymbolModel) Begin(ctx []uint32, prior *coder.FreqTable, sel int) {
 		// Young weights need large steps, settled ones small.
 		a, e, k := int64(c.MixLR)*16, int64(c.MixLREnd)*16, int64(c.MixDecay)
 		m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(m.n)))
+		if c.FinalLREnd > 0 {
+			a, e := int64(c.FinalLR)*16, int64(c.FinalLREnd)*16
+			m.final.lr16 = int32(e + (a-e)*k/(k+int64(m.n)))
+		}
 	}
 	m.nibble()
 	m.predict()
