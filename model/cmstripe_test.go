@@ -37,7 +37,7 @@ func TestCMStripe(t *testing.T) {
 			continue
 		}
 		s := sha256.Sum256(enc)
-		if got, want := hex.EncodeToString(s[:]), "8e5ccfdd1b65b222d0b86b2f77cd3ab7d6851ec42f9a762ef86c4c6a33919c0d"; got != want {
+		if got, want := hex.EncodeToString(s[:]), "46e14ab4020d65b10ce6c16cc8650bc478ef57245537c331401c19aae820f883"; got != want {
 			t.Errorf("%s CM stream: %d bytes, sha256 %s, want %s", m.Name, len(enc), got, want)
 		}
 		if len(enc) >= len(plain) {
@@ -74,6 +74,42 @@ func TestCMFingerprintDistinct(t *testing.T) {
 		}
 		if got, err := ByCMFingerprint(m.CMFingerprint); err != nil || got != m {
 			t.Errorf("%s: ByCMFingerprint: %v", m.Name, err)
+		}
+	}
+}
+
+// TestCMSplit: CMNet codes a stripe of CMSplitSamples or more as two
+// halves (payload byte 2), a smaller one whole (byte 1); both decode, and
+// damaged framing is an error, not a panic.
+func TestCMSplit(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h = 24, 9
+	img := testImage(w, h, 3)
+	defer func(n int) { CMSplitSamples = n }(CMSplitSamples)
+	for _, c := range []struct {
+		split int
+		first byte
+	}{{len(img) + 1, 1}, {len(img), 2}} {
+		CMSplitSamples = c.split
+		cm := CMNet{m.Net}
+		data, err := cm.EncodeStripe(nil, img, w, h, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data[0] != c.first {
+			t.Errorf("split at %d: payload byte %d, want %d", c.split, data[0], c.first)
+		}
+		got, err := cm.DecodeStripe(data, w, h, 3)
+		if err != nil || !bytes.Equal(got, img) {
+			t.Fatalf("split at %d: round trip: %v", c.split, err)
+		}
+		for _, bad := range [][]byte{nil, {0}, {3}, {2}, {2, 0, 1}, {2, 9, 1}, {2, 4, 200}} {
+			if _, err := cm.DecodeStripe(bad, w, h, 3); err == nil {
+				t.Errorf("payload %v accepted", bad)
+			}
 		}
 	}
 }

@@ -332,7 +332,6 @@ func TestBestImages(t *testing.T) {
 			t.Errorf("%s: params %x, want the CM fingerprint %x", name, e.Header.Params[:9], m.CMFingerprint)
 		}
 		blocks := (e.Header.Size + int64(e.Header.BlockSize) - 1) / int64(e.Header.BlockSize)
-		// (all below splitSamples: one block each; TestBestCut cuts)
 		if want := map[string]int64{"big.pgm": 1, "small.ppm": 1, "pic.png": 1}[name]; blocks != want {
 			t.Errorf("%s: %d blocks, want %d", name, blocks, want)
 		}
@@ -345,33 +344,6 @@ func TestBestImages(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(out, archive.EntryName(dir), name))
 		if err != nil || !bytes.Equal(got, data) {
 			t.Errorf("%s: round trip differs (%v)", name, err)
-		}
-	}
-}
-
-// TestBestCut: --best cuts an image of splitSamples or more in two blocks
-// at a row, so that both cores code it, and leaves smaller ones whole.
-func TestBestCut(t *testing.T) {
-	for _, c := range []struct {
-		w, h   int
-		blocks int64
-	}{{2048, 2047, 1}, {2048, 2048, 2}, {3000, 2000, 2}} {
-		data := append(fmt.Appendf(nil, "P5\n%d %d\n255\n", c.w, c.h), make([]byte, c.w*c.h)...)
-		data[len(data)-1] = 1
-		size := int64(len(data))
-		ch, ok := PlanImageBest(Sniff(data[:min(len(data), SniffLen)]), bytes.NewReader(data), size)
-		if !ok {
-			t.Fatalf("%dx%d: not planned", c.w, c.h)
-		}
-		bs := int64(ch.BlockSize)
-		if bs == 0 {
-			bs = size
-		}
-		if got := (size + bs - 1) / bs; got != c.blocks {
-			t.Errorf("%dx%d: %d blocks, want %d", c.w, c.h, got, c.blocks)
-		}
-		if c.blocks == 2 && (bs-int64(len(data)-c.w*c.h))%int64(c.w) != 0 {
-			t.Errorf("%dx%d: cut at %d, not at a row", c.w, c.h, bs)
 		}
 	}
 }

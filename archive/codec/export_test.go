@@ -18,7 +18,6 @@ var (
 
 	PlanBZ2       = planBZ2
 	PlanImageBest = planImageBest
-	PlanImageCut  = planImageCut
 	PlanPNGBest   = planPNGBest
 	PlanPNG       = planPNG
 	PlanCMText    = planCMText

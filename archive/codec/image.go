@@ -121,34 +121,10 @@ func planImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 }
 
 // planImageBest routes image containers to model-image with the
-// context-mixing stage (--best), an image of splitSamples or more in two
-// blocks cut at a row, so that both cores code one large image.
+// context-mixing stage (--best). An image of model.CMSplitSamples or more
+// is coded in two halves at once (both cores on one image).
 func planImageBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planImageCut(k, r, size, splitSamples)
-}
-
-// splitSamples is the image size from which planImageBest cuts an image
-// in two blocks (each starts its model afresh): 4 Mi samples, so that a
-// photo of 1.4 MP or more uses both cores. Below it the cut costs more
-// than it gains: on the training hold-out photos and synthetic graphics
-// of docs/ABLATIONS.md two halves code 0.4-20 % larger than one block,
-// and an archive of several files keeps both cores busy anyway.
-const splitSamples = 4 << 20
-
-// planImageCut is planImageBest with the cut from minSamples.
-func planImageCut(k Kind, r io.ReaderAt, size int64, minSamples int) (Choice, bool) {
-	ch, ok := planImageWith(modelImageCM, format.CodecModelImage, k, r, size)
-	if !ok {
-		return ch, false
-	}
-	data := make([]byte, size)
-	if _, err := r.ReadAt(data, 0); err != nil {
-		return Choice{}, false
-	}
-	if l, _, err := pixels.Parse(data); err == nil && l.Samples() >= minSamples {
-		ch.BlockSize = int(min(l.Rows[l.H/2], format.MaxBlockSize))
-	}
-	return ch, true
+	return planImageWith(modelImageCM, format.CodecModelImage, k, r, size)
 }
 
 func planImageWith(c imageCodec, id uint64, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
