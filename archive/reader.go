@@ -519,17 +519,9 @@ func (ar *Reader) advance() error {
 // content of the earlier entry it names: through the Source option, or
 // by decoding that entry's blocks again from the archive.
 func (ar *Reader) readSame(j *decodeJob) ([]byte, error) {
-	n, err := format.ParseSameParams(ar.cur.Params)
+	n, orig, err := ar.sameOrigin()
 	if err != nil {
 		return nil, err
-	}
-	self := len(ar.entries) - 1
-	if n >= self {
-		return nil, fmt.Errorf("%w: same: entry %d refers to entry %d, not an earlier one", format.ErrCorrupt, self, n)
-	}
-	orig := &ar.entries[n].Header
-	if orig.Type != format.TypeRegular || orig.Size != ar.cur.Size || orig.Codec == format.CodecSame {
-		return nil, fmt.Errorf("%w: same: entry %d (%s) is not a regular file of the same size coded on its own", format.ErrCorrupt, n, format.DisplayPath(orig.Path))
 	}
 	off, size := j.blk.Offset, int64(j.bh.RawLen)
 	out := make([]byte, size)
@@ -605,17 +597,9 @@ func cmpEOF(err error) error {
 // checkSame checks, for Verify, that a same entry's content hash is that
 // of its original, whose content this Reader has verified.
 func (ar *Reader) checkSame(sum [32]byte) error {
-	n, err := format.ParseSameParams(ar.cur.Params)
+	n, orig, err := ar.sameOrigin()
 	if err != nil {
 		return err
-	}
-	self := len(ar.entries) - 1
-	if n >= self {
-		return fmt.Errorf("%w: same: entry %d refers to entry %d, not an earlier one", format.ErrCorrupt, self, n)
-	}
-	orig := &ar.entries[n].Header
-	if orig.Type != format.TypeRegular || orig.Size != ar.cur.Size || orig.Codec == format.CodecSame {
-		return fmt.Errorf("%w: same: entry %d (%s) is not a regular file of the same size coded on its own", format.ErrCorrupt, n, format.DisplayPath(orig.Path))
 	}
 	want, ok := ar.sums[n]
 	if !ok {
@@ -625,4 +609,23 @@ func (ar *Reader) checkSame(sum [32]byte) error {
 		return fmt.Errorf("%w: same: SHA-256 differs from its original's, entry %d (%s)", format.ErrChecksum, n, format.DisplayPath(orig.Path))
 	}
 	return nil
+}
+
+// sameOrigin returns the number and header of the original of the
+// current entry, a same entry, after checking that it may be one: an
+// earlier regular file of the same size, not itself a same entry.
+func (ar *Reader) sameOrigin() (int, *format.Header, error) {
+	n, err := format.ParseSameParams(ar.cur.Params)
+	if err != nil {
+		return 0, nil, err
+	}
+	self := len(ar.entries) - 1
+	if n >= self {
+		return 0, nil, fmt.Errorf("%w: same: entry %d refers to entry %d, not an earlier one", format.ErrCorrupt, self, n)
+	}
+	orig := &ar.entries[n].Header
+	if orig.Type != format.TypeRegular || orig.Size != ar.cur.Size || orig.Codec == format.CodecSame {
+		return 0, nil, fmt.Errorf("%w: same: entry %d (%s) is not a regular file of the same size coded on its own", format.ErrCorrupt, n, format.DisplayPath(orig.Path))
+	}
+	return n, orig, nil
 }
