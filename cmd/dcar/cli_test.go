@@ -511,6 +511,9 @@ func TestCLIDedup(t *testing.T) {
 	if want := root + "/copy/a.txt = " + root + "/a.txt"; len(same) != 1 || same[0] != want {
 		t.Errorf("same entries %q, want [%q]", same, want)
 	}
+	if so, _, _ := dcar(t, nil, "list", "-l", arc); !strings.Contains(so, root+"/copy/a.txt same as "+root+"/a.txt\n") {
+		t.Errorf("list -l does not name the original:\n%s", so)
+	}
 	a, _ := os.Stat(arc)
 	b, _ := os.Stat(plain)
 	if a.Size() >= b.Size() {

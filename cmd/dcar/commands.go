@@ -352,6 +352,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 			if !utf8.ValidString(rows[i].Link) {
 				rows[i].Link = format.DisplayPath(rows[i].Link)
 			}
+			if !utf8.ValidString(rows[i].SameAs) {
+				rows[i].SameAs = format.DisplayPath(rows[i].SameAs)
+			}
 		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
@@ -377,6 +380,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 				arrow = " link to "
 			}
 			name += arrow + format.DisplayPath(r.Link)
+		}
+		if r.SameAs != "" {
+			name += " same as " + format.DisplayPath(r.SameAs)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
 			r.Modality, r.Codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
