@@ -13,12 +13,20 @@ import (
 var symbolConfig = bitcm.DefaultSymbolConfig
 
 // cmAblate, set by measurements only, leaves parts of the stage out:
-// the network's distribution as the prior (a uniform one instead), the
-// exact neighbour contexts, the pixel's coded channels (colour
-// co-occurrence), the wide windows, or any contexts by index.
+// the network's distribution as the prior (a uniform one instead), and
+// contexts by index (zeroed: a constant context), e.g. a group of
+// pixelContextGroups.
 var cmAblate struct {
-	noPrior, noNeighbours, noChannels, noWide bool
-	drop                                      []int // contexts to zero
+	noPrior bool
+	drop    []int
+}
+
+// pixelContextGroups names the families of pixelContexts' contexts, for
+// ablations.
+var pixelContextGroups = map[string][]int{
+	"neighbours": {0, 1, 5, 7, 8},
+	"channels":   {2, 3},
+	"wide":       {9, 10, 11, 12},
 }
 
 // numPixelContexts is the number of hashed contexts pixelContexts makes.
@@ -96,20 +104,8 @@ func pixelContexts(ctx []uint32, f *imgctx.Features, win *causal) (sel int) {
 	ctx[10] = win.wide(bitcm.HashContext(15, c, cur), f, []int{-1, -2, -3}, 1, 2)
 	ctx[11] = win.wide(bitcm.HashContext(16, c), f, []int{-1, -2, -3, -4}, 1, 1)
 	ctx[12] = win.wide(bitcm.HashContext(17, c), f, []int{-1}, 5, 5)
-	for _, g := range [...]struct {
-		off  bool
-		ctxs []int
-	}{
-		{cmAblate.noNeighbours, []int{0, 1, 5, 7, 8}},
-		{cmAblate.noChannels, []int{2, 3}},
-		{cmAblate.noWide, []int{9, 10, 11, 12}},
-		{true, cmAblate.drop},
-	} {
-		for _, i := range g.ctxs {
-			if g.off {
-				ctx[i] = 0
-			}
-		}
+	for _, i := range cmAblate.drop {
+		ctx[i] = 0
 	}
 	return f.C<<4 | min(f.Bucket, 15)
 }
@@ -140,20 +136,11 @@ func (c CMNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error
 	}
 	r0 := rows / 2
 	cut := r0 * w * ch
-	var second []byte
-	var err2 error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		second, err2 = c.Net.EncodeStripeCM(nil, samples[cut:], w, rows-r0, ch)
-	}()
-	first, err := c.Net.EncodeStripeCM(nil, samples[:cut], w, r0, ch)
-	<-done
+	first, second, err := halves(
+		func() ([]byte, error) { return c.Net.EncodeStripeCM(nil, samples[:cut], w, r0, ch) },
+		func() ([]byte, error) { return c.Net.EncodeStripeCM(nil, samples[cut:], w, rows-r0, ch) })
 	if err != nil {
 		return nil, err
-	}
-	if err2 != nil {
-		return nil, err2
 	}
 	dst = append(dst, 2)
 	dst = binary.AppendUvarint(dst, uint64(r0))
@@ -184,22 +171,29 @@ func (c CMNet) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 		return nil, errCMPayload
 	}
 	data = data[k:]
-	var second []byte
+	first, second, err := halves(
+		func() ([]byte, error) { return c.Net.DecodeStripeCM(data[:n0], w, int(r0), ch) },
+		func() ([]byte, error) { return c.Net.DecodeStripeCM(data[n0:], w, rows-int(r0), ch) })
+	if err != nil {
+		return nil, err
+	}
+	return append(first, second...), nil
+}
+
+// halves runs the codings of a stripe's two halves at once.
+func halves(first, second func() ([]byte, error)) (a, b []byte, err error) {
 	var err2 error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		second, err2 = c.Net.DecodeStripeCM(data[n0:], w, rows-int(r0), ch)
+		b, err2 = second()
 	}()
-	first, err := c.Net.DecodeStripeCM(data[:n0], w, int(r0), ch)
+	a, err = first()
 	<-done
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = err2
 	}
-	if err2 != nil {
-		return nil, err2
-	}
-	return append(first, second...), nil
+	return a, b, err
 }
 
 var errCMPayload = errors.New("model: CM stripe payload: bad framing")

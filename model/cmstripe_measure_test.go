@@ -67,25 +67,16 @@ func TestMeasureCM(t *testing.T) {
 			cmAblate.drop = append(cmAblate.drop, i)
 		}
 	}
-	switch *cmOff {
-	case "":
-	case "prior":
+	switch g, ok := pixelContextGroups[*cmOff]; {
+	case *cmOff == "":
+	case *cmOff == "prior":
 		cmAblate.noPrior = true
-	case "neighbours":
-		cmAblate.noNeighbours = true
-	case "channels":
-		cmAblate.noChannels = true
-	case "wide":
-		cmAblate.noWide = true
+	case ok:
+		cmAblate.drop = append(cmAblate.drop, g...)
 	default:
 		t.Fatalf("-cm-off %q", *cmOff)
 	}
-	defer func() {
-		cmAblate = struct {
-			noPrior, noNeighbours, noChannels, noWide bool
-			drop                                      []int
-		}{}
-	}()
+	defer func() { cmAblate.noPrior, cmAblate.drop = false, nil }()
 	t.Logf("%+v, off: %q", symbolConfig, *cmOff)
 	var n, b0, b1 int
 	var t0, t1 time.Duration

@@ -18,8 +18,8 @@ type mixer struct {
 	pr  int32 // its output probability (12 bits)
 	dot int32 // its output logit
 	// wide: the output logit spans ±wideMax and pr16 is its 16-bit
-	// probability, which the mixer also trains on (a final mixer whose
-	// output goes to the coder).
+	// probability, which the mixer trains on instead of pr (a final
+	// mixer whose output goes to the coder).
 	wide bool
 	pr16 int32
 	lr16 int32 // a wide mixer's learning rate in 1/16
@@ -57,7 +57,6 @@ func (m *mixer) mix(sel int) int32 {
 	if m.wide {
 		m.dot = int32(min(max(s>>16, -wideMax), wideMax))
 		m.pr16 = squash16(m.dot)
-		m.pr = min(max((m.pr16+8)>>4, 1), 4095)
 		return m.dot
 	}
 	m.dot = output(s)
