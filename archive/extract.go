@@ -76,8 +76,6 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		if err == io.EOF {
 			break
 		}
-		entry := x.entries
-		x.entries++
 		if err != nil {
 			x.finishDirs() // the directories made so far get their modes
 			return err
@@ -96,7 +94,7 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 			return err
 		}
 		if h.Type == format.TypeRegular {
-			x.byEntry[entry] = h.Path
+			x.byEntry[ar.entry()] = h.Path
 		}
 	}
 	if err := x.finishDirs(); err != nil {
@@ -134,7 +132,6 @@ type extractor struct {
 	files   map[string]bool // regular files extracted, valid hard link targets
 	skipped map[string]bool // regular files not selected
 	byEntry map[int]string  // regular files extracted, by entry number
-	entries int             // entries read so far
 	dirs    []*format.Header
 	done    int64
 	tmpSeq  atomic.Int64 // temporary file names

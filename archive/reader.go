@@ -65,7 +65,7 @@ type Reader struct {
 	entries  []format.IndexEntry // entries seen, to check the index against
 
 	ra        io.ReaderAt      // the archive with random access, if it has it
-	blockOffs [][]int64        // per entry seen: offsets of its block records
+	blockOffs [][]int64        // with ra, per entry seen: offsets of its block records
 	same      *sameBlock       // the last original block decoded for a same entry
 	skipping  bool             // Next is skipping the current entry's content
 	sums      map[int][32]byte // verify: the SHA-256 of each entry whose content checked out
@@ -131,8 +131,10 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	ar := &Reader{opts: opts, events: make(chan event, 2*opts.Jobs+2), stop: make(chan struct{}), sum: sha256.New(), sums: map[int][32]byte{}}
-	ar.ra = ra
+	ar := &Reader{opts: opts, events: make(chan event, 2*opts.Jobs+2), stop: make(chan struct{}), sum: sha256.New(), ra: ra}
+	if opts.verify {
+		ar.sums = map[int][32]byte{}
+	}
 	work := make(chan *decodeJob, opts.Jobs)
 	for i := 0; i < opts.Jobs; i++ {
 		go func() {
@@ -311,6 +313,10 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 	}
 }
 
+// entry is the number of the current entry (the last header Next
+// returned), from 0.
+func (ar *Reader) entry() int { return len(ar.entries) - 1 }
+
 // addStored counts a record's bytes toward the entry being read.
 func (ar *Reader) addStored(n int64) {
 	if k := len(ar.entries); k > 0 {
@@ -375,7 +381,9 @@ func (ar *Reader) Next() (*Header, error) {
 			ar.sum.Reset()
 			ar.got, ar.nblocks = 0, 0
 			ar.entries = append(ar.entries, format.IndexEntry{Offset: e.off, Stored: e.size, Header: *e.hdr})
-			ar.blockOffs = append(ar.blockOffs, nil)
+			if ar.ra != nil {
+				ar.blockOffs = append(ar.blockOffs, nil)
+			}
 			return e.hdr, nil
 		case evBlock:
 			ar.addStored(e.size)
@@ -467,7 +475,8 @@ func (ar *Reader) advance() error {
 		if e.blk.err != nil {
 			return ar.entryErr(e.off, "decode block", e.blk.err)
 		}
-		if k := len(ar.blockOffs) - 1; k >= 0 {
+		if ar.ra != nil {
+			k := ar.entry()
 			ar.blockOffs[k] = append(ar.blockOffs[k], e.off)
 		}
 		ar.nblocks++
@@ -499,7 +508,7 @@ func (ar *Reader) advance() error {
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: SHA-256 of the content differs", format.ErrChecksum))
 		}
 		if ar.opts.verify && !ar.skipping && !byRef {
-			ar.sums[len(ar.entries)-1] = sum
+			ar.sums[ar.entry()] = sum
 		}
 		return io.EOF
 	case evError:
@@ -619,7 +628,7 @@ func (ar *Reader) sameOrigin() (int, *format.Header, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	self := len(ar.entries) - 1
+	self := ar.entry()
 	if n >= self {
 		return 0, nil, fmt.Errorf("%w: same: entry %d refers to entry %d, not an earlier one", format.ErrCorrupt, self, n)
 	}

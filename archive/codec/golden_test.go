@@ -223,36 +223,40 @@ func TestGoldenCtx(t *testing.T) {
 		// decodeOnly: written by an encoder that has since moved on to
 		// a new parameter version; it must still decode.
 		decodeOnly bool
+		// cmSplit: model.CMSplitSamples while writing and re-writing it
+		// (0: the default)
+		cmSplit int
 	}{
-		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false},
-		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false},
-		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false},
+		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false, 0},
+		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0},
+		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false, 0},
 		// pngre side data version 2 (dynamic headers predicted)
-		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false},
+		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false, 0},
 		// the second image-only network
-		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false},
+		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0},
 		// the unified network: model-image and model-text
-		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false},
+		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
-		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true},
+		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0},
 		// table bits 20
-		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false},
+		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
-		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true},
+		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},
 		// segment header set 2: table bits in every segment header
-		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false},
+		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0},
 		// other bytes through bitcm, text or binary model per block
-		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false},
+		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
-		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false},
+		// (the tiles in two halves)
+		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10},
 	} {
 		t.Run(g.file, func(t *testing.T) {
-			if g.file == "golden-v1-pixcm.dcar" {
+			if g.cmSplit > 0 {
 				defer func(n int) { model.CMSplitSamples = n }(model.CMSplitSamples)
-				model.CMSplitSamples = 256 << 10 // the tiles in two halves
+				model.CMSplitSamples = g.cmSplit
 			}
 			testGolden(t, g.file, g.files, g.plan, g.want, g.decodeOnly)
 		})
