@@ -580,7 +580,7 @@ func (ar *Reader) readSame(j *decodeJob) ([]byte, error) {
 // decodeAt decodes again block index k of entry orig, whose record is at
 // offset off of the archive.
 func (ar *Reader) decodeAt(off, k int64, orig *format.Header) ([]byte, error) {
-	rec, err := format.ReadRecordAt(ar.ra, off, format.MaxBlockBody+format.RecordReserve+format.RecordTrailerLen)
+	rec, err := format.ReadRecordAt(ar.ra, off)
 	if err != nil {
 		return nil, err
 	}

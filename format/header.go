@@ -354,3 +354,21 @@ func (d *decoder) str(max int, field string) string {
 	}
 	return string(d.bytes(int(n), field))
 }
+
+// AppendSameParams appends the Params of a same entry (codec 24): the
+// parameter version and the number of the entry whose content it has.
+func AppendSameParams(dst []byte, entry int) []byte {
+	return binary.AppendUvarint(append(dst, 1), uint64(entry))
+}
+
+// ParseSameParams returns the entry number of a same entry's Params.
+func ParseSameParams(p []byte) (int, error) {
+	if len(p) < 2 || p[0] != 1 {
+		return 0, fmt.Errorf("%w: same: parameters", ErrCorrupt)
+	}
+	n, k := binary.Uvarint(p[1:])
+	if k <= 0 || 1+k != len(p) || n >= MaxEntries {
+		return 0, fmt.Errorf("%w: same: entry number", ErrCorrupt)
+	}
+	return int(n), nil
+}

@@ -124,7 +124,7 @@ func (s *Scanner) Next() (Record, error) {
 		return Record{}, &Error{Offset: at, Op: "read record", Err: err}
 	}
 	body := raw[k : k+n]
-	if binary.LittleEndian.Uint32(raw[total-4:]) != CRC(raw[:total-4]) {
+	if !crcOK(raw[:total]) {
 		return Record{Tag: hdr[0], Offset: at, Size: int64(total)}, &Error{Offset: at, Op: "read record", Err: ErrChecksum}
 	}
 	return Record{Tag: raw[0], Offset: at, Size: int64(total), Body: body}, nil
@@ -158,8 +158,8 @@ func ParseFrame(hdr []byte) (head, body int, err error) {
 
 // ReadRecordAt reads and checks the record at offset off of r (an
 // archive with random access), for a reader that goes back to a record
-// it has seen. limit bounds the record's total size.
-func ReadRecordAt(r io.ReaderAt, off int64, limit int) (Record, error) {
+// it has seen. The frame bounds its size as for the Scanner.
+func ReadRecordAt(r io.ReaderAt, off int64) (Record, error) {
 	var hdr [recordHeaderMax]byte
 	n, err := r.ReadAt(hdr[:], off)
 	if n == 0 {
@@ -170,35 +170,20 @@ func ReadRecordAt(r io.ReaderAt, off int64, limit int) (Record, error) {
 		return Record{}, &Error{Offset: off, Op: "read record", Err: err}
 	}
 	total := k + body + recordTrailerLen
-	if total > limit {
-		return Record{}, &Error{Offset: off, Op: "read record", Err: fmt.Errorf("%w: record of %d bytes", ErrLimit, total)}
-	}
 	raw := make([]byte, total)
 	if got, err := r.ReadAt(raw, off); got < total {
 		return Record{}, &Error{Offset: off, Op: "read record", Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
 	}
-	if binary.LittleEndian.Uint32(raw[total-4:]) != CRC(raw[:total-4]) {
+	if !crcOK(raw) {
 		return Record{}, &Error{Offset: off, Op: "read record", Err: ErrChecksum}
 	}
 	return Record{Tag: raw[0], Offset: off, Size: int64(total), Body: raw[k : k+body]}, nil
 }
 
-// AppendSameParams appends the Params of a same entry (codec 24): the
-// parameter version and the number of the entry whose content it has.
-func AppendSameParams(dst []byte, entry int) []byte {
-	return binary.AppendUvarint(append(dst, 1), uint64(entry))
-}
-
-// ParseSameParams returns the entry number of a same entry's Params.
-func ParseSameParams(p []byte) (int, error) {
-	if len(p) < 2 || p[0] != 1 {
-		return 0, fmt.Errorf("%w: same: parameters", ErrCorrupt)
-	}
-	n, k := binary.Uvarint(p[1:])
-	if k <= 0 || 1+k != len(p) || n >= MaxEntries {
-		return 0, fmt.Errorf("%w: same: entry number", ErrCorrupt)
-	}
-	return int(n), nil
+// crcOK checks a whole framed record against its trailing CRC-32C.
+func crcOK(raw []byte) bool {
+	n := len(raw) - recordTrailerLen
+	return binary.LittleEndian.Uint32(raw[n:]) == CRC(raw[:n])
 }
 
 // RecordTrailerLen is the length of a record's CRC.
