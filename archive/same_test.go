@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -259,5 +260,43 @@ func TestVerifySame(t *testing.T) {
 	// (then the index, which no longer matches the damaged entry)
 	if got := strings.Join(names, " "); !strings.HasPrefix(got, "golden/noise.bin golden/copy/noise.bin") {
 		t.Errorf("damaged: %q (%v)", got, rep.Damaged)
+	}
+}
+
+// flipping serves one content through ReadAt (what the Writer hashes and
+// plans from) and another through Read (what it codes): a file edited in
+// place between the two passes.
+type flipping struct {
+	*strings.Reader
+	later *strings.Reader
+}
+
+func (f flipping) Read(p []byte) (int, error) { return f.later.Read(p) }
+
+// TestDedupContentChanged: a file whose content changes between the
+// dedup hash and the coding fails with ErrFileChanged, original or copy,
+// so that no same entry can refer to content other than what it hashed.
+func TestDedupContentChanged(t *testing.T) {
+	for _, copyFlips := range []bool{false, true} {
+		var buf bytes.Buffer
+		w := NewWriter(&buf, WriterOptions{Jobs: 1, NoModel: true})
+		a, b := "the first words", "other bytes, 15"
+		files := []io.Reader{flipping{strings.NewReader(a), strings.NewReader(b)}, strings.NewReader(a)}
+		if copyFlips {
+			files = []io.Reader{strings.NewReader(a), flipping{strings.NewReader(a), strings.NewReader(b)}}
+		}
+		var err error
+		for i, r := range files {
+			h := &format.Header{Path: fmt.Sprint("f", i), Type: format.TypeRegular, Mode: 0o644, Size: int64(len(a))}
+			if err = w.WriteEntry(h, r); err != nil {
+				break
+			}
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if !errors.Is(err, ErrFileChanged) {
+			t.Errorf("copy flips %v: %v, want ErrFileChanged", copyFlips, err)
+		}
 	}
 }

@@ -168,7 +168,7 @@ type hashItem struct {
 	end    *blockJob
 	blocks uint64
 	size   int64
-	want   *[32]byte // a same entry's content hash: what its end must be
+	want   *[32]byte // the content hash dedup took: what its end must be
 	path   string
 }
 
@@ -187,7 +187,7 @@ func (aw *Writer) hasher() {
 		sum.Sum(e.SHA256[:0])
 		sum.Reset()
 		if it.want != nil && e.SHA256 != *it.want {
-			aw.setErr(fmt.Errorf("%s: %w (its content changed after it was found equal to an earlier file's)", it.path, ErrFileChanged))
+			aw.setErr(fmt.Errorf("%s: %w (its content changed after it was hashed for deduplication)", it.path, ErrFileChanged))
 		}
 		it.end.rec = format.AppendRecord(nil, format.TagEnd, e.MarshalBody(nil))
 		close(it.end.done)
@@ -386,6 +386,9 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 				aw.seen = map[contentKey]seen{}
 			}
 			aw.seen[key] = seen{aw.entries, *h}
+			// Later copies will refer to this entry by that hash: its
+			// content must be what was hashed.
+			return aw.writeEntryWant(h, content, &key.sum)
 		}
 		r = content
 	}
