@@ -46,36 +46,6 @@ func FuzzSplit(f *testing.F) {
 	})
 }
 
-// FuzzInflate: the token-level inflater never panics and its tokens
-// re-emit the stream.
-func FuzzInflate(f *testing.F) {
-	for _, s := range seeds(f) {
-		if l, err := parsePNG(s); err == nil {
-			f.Add(l.stream, l.hdr.filteredLen())
-		}
-	}
-	f.Fuzz(func(t *testing.T, z []byte, want int) {
-		if want < 0 || want > 1<<20 {
-			return
-		}
-		data, s, err := inflate(z, want, 0)
-		if err != nil {
-			return
-		}
-		toks, err := blockTokens(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		re, err := emitStream(s, data, toks)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(re) != string(z) {
-			t.Fatal("re-emitted stream differs") // Split would refuse it; make it visible
-		}
-	})
-}
-
 // FuzzJoin: the reconstruction decoder never panics on damaged side data
 // and keeps its memory bounded.
 func FuzzJoin(f *testing.F) {

@@ -2,10 +2,11 @@ package pngre
 
 import (
 	"encoding/binary"
-	"fmt"
+
+	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
-func marshalMeta(l *layout, s *stream, types []byte, version int) []byte {
+func marshalMeta(l *layout, s *deflatere.Stream, types []byte, version int) []byte {
 	m := []byte{byte(version)}
 	m = binary.AppendUvarint(m, uint64(len(l.pre)))
 	m = append(m, l.pre...)
@@ -28,22 +29,7 @@ func marshalMeta(l *layout, s *stream, types []byte, version int) []byte {
 		}
 	}
 	m = append(m, types...)
-	m = append(m, s.zhdr[:]...)
-	m = binary.AppendUvarint(m, uint64(len(s.blocks)))
-	for _, b := range s.blocks {
-		m = append(m, byte(b.typ)|byte(b2i(b.final))<<2)
-		if b.typ == blockStored {
-			m = append(m, b.pad)
-		}
-		m = binary.AppendUvarint(m, uint64(b.raw))
-		if b.typ == blockDynamic && version == 1 {
-			m = binary.AppendUvarint(m, uint64(b.hdrBits))
-			m = append(m, b.hdr...)
-		}
-	}
-	m = append(m, s.finalPad)
-	m = binary.AppendUvarint(m, uint64(len(s.trailer)))
-	return append(m, s.trailer...)
+	return s.AppendLayout(m, version)
 }
 
 // metaReader reads the meta part, failing with the offset of the field.
@@ -95,14 +81,13 @@ func (r *metaReader) byte1(what string) byte {
 
 // unmarshalMeta decodes the meta part. Sizes are bounded by the meta's
 // own length, so memory stays O(len(meta)).
-func unmarshalMeta(meta []byte) (*layout, *stream, []byte, int, error) {
+func unmarshalMeta(meta []byte) (*layout, *deflatere.Stream, []byte, int, error) {
 	r := &metaReader{b: meta}
 	version := int(r.byte1("version"))
 	if version != 1 && version != 2 {
 		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	l := &layout{}
-	s := &stream{}
 	lim := uint64(len(meta))
 	l.pre = r.bytes(r.uvarint("pre length", lim), "pre chunks")
 	l.post = r.bytes(r.uvarint("post length", lim), "post chunks")
@@ -136,63 +121,18 @@ func unmarshalMeta(meta []byte) (*layout, *stream, []byte, int, error) {
 	}
 	l.hdr = h
 	types := r.bytes(h.H, "filter types")
-	copy(s.zhdr[:], r.bytes(2, "zlib header"))
-	nb := r.uvarint("block count", lim)
-	total := 0
-	for i := 0; i < nb && r.err == nil; i++ {
-		var b block
-		f := r.byte1("block type")
-		b.typ, b.final = int(f&3), f>>2 == 1
-		if f > 6 || b.typ == 3 || b.final != (i == nb-1) {
-			r.fail(fmt.Sprintf("block %d type %#x", i, f))
-			break
-		}
-		if b.typ == blockStored {
-			b.pad = r.byte1("stored padding")
-			b.raw = r.uvarint("stored length", 0xffff)
-		} else {
-			b.raw = r.uvarint("block length", uint64(h.filteredLen()))
-		}
-		total += b.raw
-		if total > h.filteredLen() {
-			r.fail("blocks longer than the image")
-			break
-		}
-		switch b.typ {
-		case blockFixed:
-			b.lit, b.dist = fixedLit, fixedDist
-		case blockDynamic:
-			if version >= 2 {
-				break // coded with the tokens
-			}
-			b.hdrBits = r.uvarint("header bits", 8*lim)
-			b.hdr = r.bytes((b.hdrBits+7)/8, "dynamic header")
-			if r.err != nil {
-				break
-			}
-			br := &bitReader{b: b.hdr}
-			if err := readDynamicHeader(br, &b, r.off); err != nil {
-				return nil, nil, nil, 0, err
-			}
-			if br.bitPos() != b.hdrBits {
-				r.fail(fmt.Sprintf("block %d header length", i))
-			}
-		}
-		s.blocks = append(s.blocks, b)
-	}
-	s.finalPad = r.byte1("final padding")
-	s.trailer = r.bytes(r.uvarint("trailer length", lim), "trailer")
-	if r.err == nil && r.off != len(meta) {
-		r.fail("trailing bytes")
-	}
-	if r.err == nil && nb == 0 {
-		r.fail("no blocks")
-	}
 	if r.err != nil {
 		return nil, nil, nil, 0, r.err
 	}
-	if total != h.filteredLen() {
-		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data: blocks hold %d bytes, image %d", total, h.filteredLen())
+	s, n, err := deflatere.ReadLayout(meta[r.off:], true, version, h.filteredLen(), r.off)
+	if err != nil {
+		return nil, nil, nil, 0, wrap(err)
+	}
+	if r.off+n != len(meta) {
+		return nil, nil, nil, 0, errf(ErrFormat, r.off+n, "side data: trailing bytes")
+	}
+	if s.Len() != h.filteredLen() {
+		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data: blocks hold %d bytes, image %d", s.Len(), h.filteredLen())
 	}
 	return l, s, types, version, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+
+	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
 // ErrUnsupported reports a valid-looking PNG this package does not
@@ -41,6 +43,18 @@ type layout struct {
 	idat   []int  // data lengths of the consecutive IDAT chunks
 	post   []byte // bytes after the last IDAT chunk (IEND, ..., trailing)
 	stream []byte // concatenated IDAT data (the zlib stream and any trailer)
+}
+
+// wrap marks an error of package deflatere with this package's sentinel
+// of the same meaning.
+func wrap(err error) error {
+	switch {
+	case errors.Is(err, deflatere.ErrUnsupported):
+		return fmt.Errorf("%w: %w", ErrUnsupported, err)
+	case errors.Is(err, deflatere.ErrFormat):
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return err
 }
 
 func errf(base error, off int, format string, a ...any) error {

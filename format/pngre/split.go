@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
 // metaVersion is the first byte of the meta part of the side data that
 // Split writes; Join also reads version 1 (dynamic headers verbatim in
 // the meta).
-const metaVersion = 2
+const metaVersion = deflatere.HeadersCoded
 
 // Parts is a PNG split for coding: its pixels and the side data that
 // rebuilds the file from them.
@@ -39,29 +39,25 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, s, err := inflate(l.stream, l.hdr.filteredLen(), 0)
+	data, s, err := deflatere.InflateZlib(l.stream, l.hdr.filteredLen(), 0)
 	if err != nil {
-		// inflate's offsets count from the start of the zlib stream
-		return nil, fmt.Errorf("%w of the IDAT zlib stream", err)
+		// the offsets count from the start of the zlib stream
+		return nil, fmt.Errorf("%w of the IDAT zlib stream", wrap(err))
 	}
 	pix, types, err := unfilter(l.hdr, data)
 	if err != nil {
 		return nil, err
 	}
-	toks, err := blockTokens(s)
+	re, err := s.Emit(nil, data)
 	if err != nil {
-		return nil, err
-	}
-	re, err := emitStream(s, data, toks)
-	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	if !bytes.Equal(re, l.stream) {
 		return nil, fmt.Errorf("%w: deflate stream does not re-emit exactly", ErrUnsupported)
 	}
-	var e coder.Encoder
-	if _, err := codeTokens(encCoder{&e}, s, data, toks, version); err != nil {
-		return nil, err
+	var e deflatere.TokenEncoder
+	if err := e.Encode(s, data, version); err != nil {
+		return nil, wrap(err)
 	}
 	tb, err := e.Finish()
 	if err != nil {
@@ -94,20 +90,19 @@ func Join(meta, tokens, pixels []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var d coder.Decoder
-	if err := d.Init(tokens); err != nil {
-		return nil, fmt.Errorf("%w: side data token stream: %v", ErrFormat, err)
-	}
-	toks, err := codeTokens(decCoder{&d}, s, data, nil, version)
+	d, err := deflatere.NewTokenDecoder(tokens)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
+	}
+	if err := d.Decode(s, data, version); err != nil {
+		return nil, wrap(err)
 	}
 	if err := d.Finish(); err != nil {
-		return nil, fmt.Errorf("%w: side data token stream: %v", ErrFormat, err)
+		return nil, wrap(err)
 	}
-	z, err := emitStream(s, data, toks)
+	z, err := s.Emit(nil, data)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	out := make([]byte, 0, len(z)+len(l.pre)+len(l.post)+12*len(l.idat)+8+12)
 	out = append(out, signature[:]...)

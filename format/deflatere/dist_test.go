@@ -1,10 +1,7 @@
-package pngre
+package deflatere
 
 import (
-	"os"
 	"testing"
-
-	"github.com/dcar-archiver/dcar/coder"
 )
 
 func TestDistSym(t *testing.T) {
@@ -19,17 +16,11 @@ func TestDistSym(t *testing.T) {
 // BenchmarkTokenizer runs the reference tokenizer and the correction
 // coder over one Kodak image (filtered bytes per second).
 func BenchmarkTokenizer(b *testing.B) {
-	data, err := os.ReadFile("../../../shared/data/kodak/kodim23.png")
-	if err != nil {
-		b.Skip("no ../shared data")
-	}
-	l, _ := parsePNG(data)
-	f, s, _ := inflate(l.stream, l.hdr.filteredLen(), 0)
-	toks, _ := blockTokens(s)
+	f, s := loadStream(b, "../../../shared/data/kodak/kodim23.png")
 	b.SetBytes(int64(len(f)))
 	for b.Loop() {
-		var e coder.Encoder
-		if _, err := codeTokens(encCoder{&e}, s, f, toks, metaVersion); err != nil {
+		var e TokenEncoder
+		if err := e.Encode(s, f, HeadersCoded); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 import (
 	"encoding/binary"
@@ -115,27 +115,43 @@ func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) error {
 	return nil
 }
 
-// emitStream writes the whole zlib stream: header, blocks, padding,
-// Adler-32 and trailer. toks holds every block's tokens in order.
-func emitStream(s *stream, data []byte, toks [][]uint32) ([]byte, error) {
+// Emit appends the stream, re-emitted from data and its tokens, to dst:
+// for zlib the header, the blocks, the padding, the Adler-32 and the
+// trailer; for raw deflate the blocks and the padding.
+func (s *Stream) Emit(dst, data []byte) ([]byte, error) {
+	if len(s.toks) != len(s.blocks) {
+		return dst, errf(ErrFormat, 0, "side data: tokens of %d blocks for %d", len(s.toks), len(s.blocks))
+	}
 	e := &emitter{}
-	e.w.out = make([]byte, 0, len(data)/2+64)
-	e.w.out = append(e.w.out, s.zhdr[:]...)
+	e.w.out = dst
+	if s.zlib {
+		e.w.out = append(e.w.out, s.zhdr[:]...)
+	}
 	pos := 0
 	for i := range s.blocks {
-		if err := e.emitBlock(&s.blocks[i], data, pos, toks[i]); err != nil {
-			return nil, err
+		if pos+s.blocks[i].raw > len(data) {
+			return dst, errf(ErrFormat, pos, "side data: blocks longer than the data")
+		}
+		if err := e.emitBlock(&s.blocks[i], data, pos, s.toks[i]); err != nil {
+			return dst, err
 		}
 		pos += s.blocks[i].raw
 	}
+	if pos != len(data) {
+		return dst, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
+	}
 	if k := e.w.n; k != 0 {
 		if uint32(s.finalPad)>>(8-k) != 0 {
-			return nil, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
+			return dst, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
 		}
 		e.w.bits(uint32(s.finalPad), 8-k)
 	} else if s.finalPad != 0 {
-		return nil, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
+		return dst, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
 	}
-	out := binary.BigEndian.AppendUint32(e.w.out, adler32.Checksum(data))
-	return append(out, s.trailer...), nil
+	out := e.w.out
+	if s.zlib {
+		out = binary.BigEndian.AppendUint32(out, adler32.Checksum(data))
+		out = append(out, s.trailer...)
+	}
+	return out, nil
 }

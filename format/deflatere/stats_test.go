@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 import (
 	"math"
@@ -15,7 +15,7 @@ var statBits [16]float64
 var statN [16]int
 
 func TestStats(t *testing.T) {
-	files, _ := filepath.Glob(os.Getenv("PNGS"))
+	files, _ := filepath.Glob(os.Getenv("DEFLATE_FILES")) // PNG or gzip
 	if len(files) == 0 {
 		t.Skip()
 	}
@@ -30,12 +30,13 @@ func TestStats(t *testing.T) {
 	defer func() { statHook = nil }()
 	for _, f := range files {
 		statBits, statN = [16]float64{}, [16]int{}
-		b, _ := os.ReadFile(f)
-		p, err := Split(b)
-		if err != nil {
+		data, s := loadStream(t, f)
+		var e TokenEncoder
+		if err := e.Encode(s, data, HeadersCoded); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s tokens=%d", filepath.Base(f), len(p.Tokens))
+		tb, _ := e.Finish()
+		t.Logf("%s tokens=%d", filepath.Base(f), len(tb))
 		names := []string{"flagM0", "flagDPlit", "flagDPmatch", "len", "dist"}
 		for i, n := range names {
 			t.Logf("   %-12s n=%8d bytes=%8.0f", n, statN[i], statBits[i]/8)

@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 import "sort"
 

@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 import (
 	"bytes"
@@ -8,15 +8,13 @@ import (
 )
 
 func TestHdrDiag(t *testing.T) {
-	files, _ := filepath.Glob(os.Getenv("HDRPNGS"))
+	files, _ := filepath.Glob(os.Getenv("DEFLATE_FILES"))
 	if len(files) == 0 {
 		t.Skip()
 	}
 	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		l, _ := parsePNG(b)
-		_, s, _ := inflate(l.stream, l.hdr.filteredLen(), 0)
-		toks, _ := blockTokens(s)
+		_, s := loadStream(t, f)
+		toks := s.toks
 		var nDyn, mPM, mRLE, mZlib, hZop, hZlib, hAny int
 		for bi := range s.blocks {
 			bl := &s.blocks[bi]
@@ -86,15 +84,13 @@ func TestHdrDiag(t *testing.T) {
 }
 
 func TestIterDiag(t *testing.T) {
-	files, _ := filepath.Glob(os.Getenv("HDRPNGS"))
+	files, _ := filepath.Glob(os.Getenv("DEFLATE_FILES"))
 	if len(files) == 0 {
 		t.Skip()
 	}
 	iters := 6
 	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		l, _ := parsePNG(b)
-		data, s, _ := inflate(l.stream, l.hdr.filteredLen(), 0)
+		data, s := loadStream(t, f)
 		m := newMatcher(data)
 		var pl plan
 		pos := 0

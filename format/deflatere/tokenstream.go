@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 // tokenModel holds the adaptive probabilities of the correction stream
 // (see the package documentation for the contexts).
@@ -121,7 +121,7 @@ func (md *tokenModel) codeBlock(c bitCoder, pl *plan, data []byte, toks []uint32
 }
 
 // blockTokens splits the stream's tokens per block.
-func blockTokens(s *stream) ([][]uint32, error) {
+func blockTokens(s *Stream) ([][]uint32, error) {
 	out := make([][]uint32, len(s.blocks))
 	ti := 0
 	for i := range s.blocks {
@@ -149,7 +149,7 @@ func blockTokens(s *stream) ([][]uint32, error) {
 
 // codeTokens runs the reference tokenizer over every block and codes the
 // corrections (enc: toks per block given) or decodes them.
-func codeTokens(c bitCoder, s *stream, data []byte, toks [][]uint32, version int) ([][]uint32, error) {
+func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int) ([][]uint32, error) {
 	m := newMatcher(data)
 	md := &tokenModel{}
 	hm := &hdrModel{}

@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 import (
 	"os"
@@ -6,14 +6,12 @@ import (
 )
 
 func TestDiag(t *testing.T) {
-	f := os.Getenv("PNG1")
+	f := os.Getenv("DEFLATE_FILE")
 	if f == "" {
 		t.Skip()
 	}
-	b, _ := os.ReadFile(f)
-	l, _ := parsePNG(b)
-	data, s, _ := inflate(l.stream, l.hdr.filteredLen(), 0)
-	toks, _ := blockTokens(s)
+	data, s := loadStream(t, f)
+	toks := s.toks
 	m := newMatcher(data)
 	var pl plan
 	pos := 0

@@ -1,4 +1,4 @@
-package pngre
+package deflatere
 
 import (
 	"encoding/binary"
@@ -33,13 +33,17 @@ type block struct {
 	dist    [32]uint8
 }
 
-// stream is a parsed zlib stream at token level.
-type stream struct {
-	zhdr     [2]byte
+// Stream is a deflate stream parsed at token level: its framing (raw
+// deflate, or zlib with its header and Adler-32), its blocks and their
+// tokens. With the uncompressed data it re-emits the stream exactly.
+type Stream struct {
+	zlib     bool
+	zhdr     [2]byte // zlib: the header
 	blocks   []block
-	tokens   []uint32 // all blocks' tokens in order; block i has the ones covering its raw bytes
-	finalPad byte     // bits after the final block up to the byte boundary
-	trailer  []byte   // bytes after the Adler-32, kept verbatim
+	tokens   []uint32   // while parsing: all blocks' tokens in order
+	toks     [][]uint32 // each block's tokens (none for stored blocks)
+	finalPad byte       // bits after the final block up to the byte boundary
+	trailer  []byte     // zlib: the bytes after the Adler-32, kept verbatim
 }
 
 // bitReader reads deflate's LSB-first bit stream.
@@ -322,31 +326,59 @@ func extractBits(b []byte, from, to int) []byte {
 	return out
 }
 
-// inflate parses a zlib stream whose data must be exactly want bytes long.
-// It returns the data and the token-level stream. Anything that could not
-// be re-emitted exactly from tokens (a length 258 coded as 284+31, a
-// dictionary, a wrong Adler-32, NLEN not the complement of LEN) is
-// refused. base is the stream's offset in the file, for messages.
-func inflate(z []byte, want int, base int) ([]byte, *stream, error) {
+// InflateZlib parses a zlib stream (RFC 1950) whose data must be exactly
+// want bytes long. It returns the data and the token-level stream.
+// Anything that could not be re-emitted exactly from tokens (a preset
+// dictionary, a wrong Adler-32, and what InflateRaw refuses) is refused.
+// base is the stream's offset in the file, for messages.
+func InflateZlib(z []byte, want int, base int) ([]byte, *Stream, error) {
 	if len(z) < 2 {
 		return nil, nil, errf(ErrFormat, base, "zlib header truncated")
 	}
-	s := &stream{zhdr: [2]byte{z[0], z[1]}}
 	if z[0]&15 != 8 || z[0]>>4 > 7 || (uint(z[0])<<8|uint(z[1]))%31 != 0 {
 		return nil, nil, errf(ErrFormat, base, "zlib header %02x %02x", z[0], z[1])
 	}
 	if z[1]&0x20 != 0 {
 		return nil, nil, errf(ErrUnsupported, base, "zlib preset dictionary")
 	}
-	out := make([]byte, 0, want)
-	r := &bitReader{b: z[2:]}
-	base += 2
+	out, s, n, err := InflateRaw(z[2:], want, base+2)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(out) != want {
+		return nil, nil, errf(ErrFormat, base+2+n, "data %d bytes, want %d", len(out), want)
+	}
+	s.zlib, s.zhdr = true, [2]byte{z[0], z[1]}
+	end := 2 + n
+	if len(z)-end < 4 {
+		return nil, nil, errf(ErrFormat, base+end, "Adler-32 truncated")
+	}
+	if binary.BigEndian.Uint32(z[end:]) != adler32.Checksum(out) {
+		return nil, nil, errf(ErrUnsupported, base+end, "Adler-32 mismatch")
+	}
+	s.trailer = z[end+4:]
+	return out, s, nil
+}
+
+// InflateRaw parses a raw deflate stream (RFC 1951) up to its final block
+// and the padding bits after it, with at most max bytes of data. It
+// returns the data, the token-level stream and the number of bytes of z
+// the stream took. Anything that could not be re-emitted exactly from
+// tokens (a length 258 coded as 284+31, NLEN not the complement of LEN)
+// is refused. base is the stream's offset in the file, for messages.
+func InflateRaw(z []byte, max int, base int) ([]byte, *Stream, int, error) {
+	s := &Stream{}
+	out := make([]byte, 0, min(max, 4*len(z)+1024))
+	r := &bitReader{b: z}
 	var litD, distD huffDec
+	long := func() error {
+		return errf(ErrFormat, base+r.bitPos()/8, "data longer than %d bytes", max)
+	}
 	for {
 		var blk block
 		h, ok := r.bits(3)
 		if !ok {
-			return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "truncated block header")
+			return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "truncated block header")
 		}
 		blk.final, blk.typ = h&1 != 0, int(h>>1)
 		start := len(out)
@@ -360,18 +392,18 @@ func inflate(z []byte, want int, base int) ([]byte, *stream, error) {
 			ln, ok1 := r.bits(16)
 			nln, ok2 := r.bits(16)
 			if !ok1 || !ok2 {
-				return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "truncated stored block")
+				return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "truncated stored block")
 			}
 			if ln != ^nln&0xffff {
-				return nil, nil, errf(ErrUnsupported, base+r.bitPos()/8, "stored block NLEN")
+				return nil, nil, 0, errf(ErrUnsupported, base+r.bitPos()/8, "stored block NLEN")
 			}
-			if int(ln) > want-len(out) {
-				return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "data longer than the image")
+			if int(ln) > max-len(out) {
+				return nil, nil, 0, long()
 			}
 			for i := 0; i < int(ln); i++ {
 				v, ok := r.bits(8)
 				if !ok {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "truncated stored block")
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "truncated stored block")
 				}
 				out = append(out, byte(v))
 			}
@@ -381,22 +413,22 @@ func inflate(z []byte, want int, base int) ([]byte, *stream, error) {
 			} else {
 				from := r.bitPos()
 				if err := readDynamicHeader(r, &blk, base); err != nil {
-					return nil, nil, err
+					return nil, nil, 0, err
 				}
 				blk.hdrBits = r.bitPos() - from
 				blk.hdr = extractBits(r.b, from, r.bitPos())
 			}
 			if !buildDec(&litD, blk.lit[:]) || !buildDec(&distD, blk.dist[:]) {
-				return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "oversubscribed Huffman code")
+				return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "oversubscribed Huffman code")
 			}
 			for {
 				sym, ok := r.decode(&litD)
 				if !ok {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "bad literal/length code")
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "bad literal/length code")
 				}
 				if sym < 256 {
-					if len(out) >= want {
-						return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "data longer than the image")
+					if len(out) >= max {
+						return nil, nil, 0, long()
 					}
 					out = append(out, byte(sym))
 					s.tokens = append(s.tokens, uint32(sym))
@@ -407,30 +439,30 @@ func inflate(z []byte, want int, base int) ([]byte, *stream, error) {
 				}
 				sym -= 257
 				if sym >= 29 {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "length symbol %d", sym+257)
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "length symbol %d", sym+257)
 				}
 				e, ok := r.bits(lenExtra[sym])
 				if !ok {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "truncated length")
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "truncated length")
 				}
 				length := lenBase[sym] + int(e)
 				if length > 258 || (sym == 27 && length == 258) {
-					return nil, nil, errf(ErrUnsupported, base+r.bitPos()/8, "length 258 coded as 284+31")
+					return nil, nil, 0, errf(ErrUnsupported, base+r.bitPos()/8, "length 258 coded as 284+31")
 				}
 				ds, ok := r.decode(&distD)
 				if !ok || ds >= 30 {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "bad distance code")
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "bad distance code")
 				}
 				e, ok = r.bits(distExtra[ds])
 				if !ok {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "truncated distance")
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "truncated distance")
 				}
 				dist := distBase[ds] + int(e)
 				if dist > len(out) {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "distance %d before the start", dist)
+					return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "distance %d before the start", dist)
 				}
-				if length > want-len(out) {
-					return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "data longer than the image")
+				if length > max-len(out) {
+					return nil, nil, 0, long()
 				}
 				for i := 0; i < length; i++ {
 					out = append(out, out[len(out)-dist])
@@ -438,7 +470,7 @@ func inflate(z []byte, want int, base int) ([]byte, *stream, error) {
 				s.tokens = append(s.tokens, matchTok(length, dist))
 			}
 		default:
-			return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "block type 3")
+			return nil, nil, 0, errf(ErrFormat, base+r.bitPos()/8, "block type 3")
 		}
 		blk.raw = len(out) - start
 		s.blocks = append(s.blocks, blk)
@@ -446,20 +478,14 @@ func inflate(z []byte, want int, base int) ([]byte, *stream, error) {
 			break
 		}
 	}
-	if len(out) != want {
-		return nil, nil, errf(ErrFormat, base+r.bitPos()/8, "data %d bytes, image needs %d", len(out), want)
-	}
 	if k := uint(r.bitPos()) & 7; k != 0 {
 		p, _ := r.bits(8 - k)
 		s.finalPad = byte(p)
 	}
-	end := r.bitPos() / 8
-	if len(r.b)-end < 4 {
-		return nil, nil, errf(ErrFormat, base+end, "Adler-32 truncated")
+	toks, err := blockTokens(s)
+	if err != nil {
+		return nil, nil, 0, err
 	}
-	if binary.BigEndian.Uint32(r.b[end:]) != adler32.Checksum(out) {
-		return nil, nil, errf(ErrUnsupported, base+end, "Adler-32 mismatch")
-	}
-	s.trailer = r.b[end+4:]
-	return out, s, nil
+	s.toks, s.tokens = toks, nil
+	return out, s, r.bitPos() / 8, nil
 }
