@@ -225,7 +225,9 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 		buf = (&format.BlockHeader{Codec: id, RawLen: uint32(len(j.raw))}).Marshal(buf)
 		hdrEnd := len(buf)
 		buf, err = c.Compress(buf, j.raw, blk)
-		if err != nil {
+		// A declined block is coded with zstd, as the fallback below.
+		declined := errors.Is(err, codec.ErrDeclined)
+		if err != nil && !declined {
 			return nil, fmt.Errorf("%s: %s: %w", j.path, codec.Name(id), err)
 		}
 		if id != format.CodecZstd {
@@ -234,7 +236,10 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 			alt := (&format.BlockHeader{Codec: format.CodecZstd, RawLen: uint32(len(j.raw))}).Marshal(nil)
 			z, _ := codec.Lookup(format.CodecZstd)
 			alt, err = z.Compress(alt, j.raw, codec.Block{Level: 19})
-			if err == nil && len(alt) < len(buf)-format.RecordReserve {
+			if err != nil && declined {
+				return nil, fmt.Errorf("%s: zstd: %w", j.path, err)
+			}
+			if err == nil && (declined || len(alt) < len(buf)-format.RecordReserve) {
 				buf = append(buf[:format.RecordReserve], alt...)
 				id, hdrEnd = format.CodecZstd, format.RecordReserve+hdrLen(alt)
 			}

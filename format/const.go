@@ -102,6 +102,7 @@ const (
 	CodecCMBZ2      uint64 = 22 // a bzip2 file as its decompressed bytes (model/bitcm) + rebuild parameters (package format/bz2re)
 	CodecCMBin      uint64 = 23 // other bytes: bitwise context mixing, text or binary model per block (package model/bitcm)
 	CodecSame       uint64 = 24 // the content of an earlier entry of the archive (deduplication; no payload)
+	CodecCMGzip     uint64 = 25 // a gzip file as its decompressed bytes (model/bitcm) + deflate rebuild data (package format/deflatere)
 )
 
 // codecNames is the one table of codec names, by id.
@@ -117,6 +118,7 @@ var codecNames = map[uint64]string{
 	CodecCMBZ2:      "cm-bz2",
 	CodecCMBin:      "cm-bin",
 	CodecSame:       "same",
+	CodecCMGzip:     "cm-gzip",
 }
 
 // CodecName returns the name of codec id, or "" for an id the format

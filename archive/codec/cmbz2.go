@@ -15,24 +15,6 @@ import (
 // segments. bzip2 leaves much on the table for text and structured
 // data, and a .bz2 is otherwise incompressible.
 
-const (
-	// bz2Segment is the length of the bitcm segments the decompressed
-	// bytes are cut into (the last may be shorter): they are coded in
-	// parallel. Longer segments code better (dickens: 2.7 % smaller in
-	// one 10 MB segment than in 4 MiB ones).
-	bz2Segment = 16 << 20
-	// maxBZ2Raw bounds the decompressed bytes of a cm-bz2 entry: at most
-	// maxBZ2Expansion times the file plus 1 MiB, and maxBZ2Raw in all,
-	// so a decoder's memory stays bounded whatever the payload claims.
-	// Files that expand more stay zstd.
-	maxBZ2Expansion = 32
-	maxBZ2Raw       = 256 << 20
-)
-
-func bz2RawLimit(fileLen int) int64 {
-	return min(int64(maxBZ2Expansion)*int64(fileLen)+1<<20, maxBZ2Raw)
-}
-
 // planBZ2 routes bzip2 files that bz2re rebuilds exactly to cm-bz2, as
 // one block. bz2re.Split runs the full rebuild and compares, so a file it
 // accepts is known to come back; others stay zstd (a codec error would
@@ -45,7 +27,7 @@ func planBZ2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if _, err := r.ReadAt(data, 0); err != nil {
 		return Choice{}, false
 	}
-	if _, _, err := bz2re.Split(data, bz2RawLimit(len(data))); err != nil {
+	if _, _, err := bz2re.Split(data, expansionLimit(len(data))); err != nil {
 		return Choice{}, false
 	}
 	fp := bz2Fingerprints[len(bz2Fingerprints)-1]
@@ -79,15 +61,12 @@ func (cmBZ2) check(b Block) (segHeaderSet, error) {
 // Payload of a cm-bz2 block (the whole file):
 //
 //	uvarint  P, then P bytes: bz2re.Params.MarshalBinary
-//	uvarint  N, the decompressed length
-//	for each segment of bz2Segment bytes of the N (the last may be
-//	shorter): uvarint L, then L bytes: the model header (segText, or
-//	segBinary and a uvarint stride) and the bitcm stream
+//	the decompressed payload (cmseg.go)
 func (c cmBZ2) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if _, err := c.check(b); err != nil {
 		return dst, err
 	}
-	raw, p, err := bz2re.Split(src, bz2RawLimit(len(src)))
+	raw, p, err := bz2re.Split(src, expansionLimit(len(src)))
 	if err != nil {
 		return dst, err
 	}
@@ -97,22 +76,7 @@ func (c cmBZ2) Compress(dst, src []byte, b Block) ([]byte, error) {
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(side)))
 	dst = append(dst, side...)
-	dst = binary.AppendUvarint(dst, uint64(len(raw)))
-	segs := make([][]byte, (len(raw)+bz2Segment-1)/bz2Segment)
-	err = eachSegment(len(segs), func(i int) error {
-		s := raw[i*bz2Segment : min((i+1)*bz2Segment, len(raw))]
-		var err error
-		segs[i], err = encodeSegment(s)
-		return err
-	})
-	if err != nil {
-		return dst, err
-	}
-	for _, s := range segs {
-		dst = binary.AppendUvarint(dst, uint64(len(s)))
-		dst = append(dst, s...)
-	}
-	return dst, nil
+	return appendDecompressed(dst, raw)
 }
 
 func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
@@ -129,34 +93,7 @@ func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) 
 	if err := p.UnmarshalBinary(src[k : k+int(n)]); err != nil {
 		return dst, fmt.Errorf("%w: cm-bz2: %v", format.ErrCorrupt, err)
 	}
-	src = src[k+int(n):]
-	n, k = binary.Uvarint(src)
-	if k <= 0 || n > uint64(bz2RawLimit(rawLen)) {
-		return dst, bad("decompressed length")
-	}
-	src = src[k:]
-	// Every segment's frame is read before the decompressed bytes are
-	// allocated: a payload too short for its claimed length fails first.
-	var streams [][]byte
-	for off := 0; off < int(n); off += bz2Segment {
-		l, k := binary.Uvarint(src)
-		if k <= 0 || l > uint64(len(src)-k) {
-			return dst, bad(fmt.Sprintf("segment at decompressed offset %d", off))
-		}
-		streams = append(streams, src[k:k+int(l)])
-		src = src[k+int(l):]
-	}
-	if len(src) != 0 {
-		return dst, bad("trailing data")
-	}
-	raw := make([]byte, n)
-	err = eachSegment(len(streams), func(i int) error {
-		seg := raw[i*bz2Segment : min((i+1)*bz2Segment, len(raw))]
-		if err := decodeSegment(seg, streams[i], set); err != nil {
-			return fmt.Errorf("%w: cm-bz2 segment at decompressed offset %d: %v", format.ErrCorrupt, i*bz2Segment, err)
-		}
-		return nil
-	})
+	raw, err := readDecompressed(src[k+int(n):], rawLen, set, "cm-bz2")
 	if err != nil {
 		return dst, err
 	}

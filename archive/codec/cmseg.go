@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
@@ -167,4 +168,80 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 		cfg.TableBits, k = uint(src[k]), k+1
 	}
 	return cfg, k, nil
+}
+
+// A decompressed payload is how cm-bz2 and cm-gzip carry the bytes a
+// compressed file decompresses to: uvarint N, the decompressed length,
+// then the N bytes cut into segments of decompSegment bytes (the last
+// may be shorter), each as uvarint L and L bytes of a cm segment. The
+// segments are coded in parallel. Longer segments code better (dickens:
+// 2.7 % smaller in one 10 MB segment than in 4 MiB ones).
+const decompSegment = 16 << 20
+
+// Decompressed lengths are bounded by expansionLimit: at most
+// maxExpansion times the file plus 1 MiB, and maxDecompressed in all, so
+// a decoder's memory stays bounded whatever the payload claims. Files
+// that expand more stay zstd.
+const (
+	maxExpansion    = 32
+	maxDecompressed = 256 << 20
+)
+
+func expansionLimit(fileLen int) int64 {
+	return min(int64(maxExpansion)*int64(fileLen)+1<<20, maxDecompressed)
+}
+
+// appendDecompressed appends raw as a decompressed payload to dst.
+func appendDecompressed(dst, raw []byte) ([]byte, error) {
+	dst = binary.AppendUvarint(dst, uint64(len(raw)))
+	segs := make([][]byte, (len(raw)+decompSegment-1)/decompSegment)
+	err := eachSegment(len(segs), func(i int) error {
+		s := raw[i*decompSegment : min((i+1)*decompSegment, len(raw))]
+		var err error
+		segs[i], err = encodeSegment(s)
+		return err
+	})
+	if err != nil {
+		return dst, err
+	}
+	for _, s := range segs {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst, nil
+}
+
+// readDecompressed decodes the decompressed payload src, which must end
+// with it, of a file of fileLen bytes; its segments must be of set.
+// name is the codec's, for errors.
+func readDecompressed(src []byte, fileLen int, set segHeaderSet, name string) ([]byte, error) {
+	bad := func(what string) error { return fmt.Errorf("%w: %s %s", format.ErrCorrupt, name, what) }
+	n, k := binary.Uvarint(src)
+	if k <= 0 || n > uint64(expansionLimit(fileLen)) {
+		return nil, bad("decompressed length")
+	}
+	src = src[k:]
+	// Every segment's frame is read before the decompressed bytes are
+	// allocated: a payload too short for its claimed length fails first.
+	var streams [][]byte
+	for off := 0; off < int(n); off += decompSegment {
+		l, k := binary.Uvarint(src)
+		if k <= 0 || l > uint64(len(src)-k) {
+			return nil, bad(fmt.Sprintf("segment at decompressed offset %d", off))
+		}
+		streams = append(streams, src[k:k+int(l)])
+		src = src[k+int(l):]
+	}
+	if len(src) != 0 {
+		return nil, bad("trailing data")
+	}
+	raw := make([]byte, n)
+	err := eachSegment(len(streams), func(i int) error {
+		seg := raw[i*decompSegment : min((i+1)*decompSegment, len(raw))]
+		if err := decodeSegment(seg, streams[i], set); err != nil {
+			return fmt.Errorf("%w: %s segment at decompressed offset %d: %v", format.ErrCorrupt, name, i*decompSegment, err)
+		}
+		return nil
+	})
+	return raw, err
 }

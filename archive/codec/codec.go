@@ -52,6 +52,12 @@ type Choice struct {
 // the next planner, or the zstd default, decide.
 type Planner func(kind Kind, r io.ReaderAt, size int64) (Choice, bool)
 
+// ErrDeclined is returned (wrapped) by a Compress that finds, only on
+// coding it, that its codec cannot take a block (a file it cannot
+// rebuild exactly, say). The writer then codes the block with zstd, as
+// for a planner that declines; any other error fails the archive.
+var ErrDeclined = errors.New("codec declines the block")
+
 // ErrUnknownCodec is returned for an archive that names a codec this
 // binary does not have.
 var ErrUnknownCodec = errors.New("dcar: unknown codec")

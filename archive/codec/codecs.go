@@ -17,13 +17,14 @@ func builtinCodecs() map[uint64]Codec {
 		format.CodecCMText:     cmText,      // text: bitcm
 		format.CodecCMBZ2:      cmBZ2{},     // bzip2 files: content through bitcm + rebuild data
 		format.CodecCMBin:      cmBin{},     // other bytes: bitcm, text or binary model per block
+		format.CodecCMGzip:     cmGzip{},    // gzip files: content through bitcm + deflate rebuild data
 	}
 }
 
 // The planners, in the order Plan asks them: the specific ones (image
-// containers, PNG, text, bzip2) first; cm-bin takes whatever they
+// containers, PNG, text, bzip2, gzip) first; cm-bin takes whatever they
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
-	planners     = []Planner{planImage, planPNG, planCMText, planBZ2, planCMBin}
+	planners     = []Planner{planImage, planPNG, planCMText, planBZ2, planGzip, planCMBin}
 	bestPlanners = []Planner{planModelText, planImageBest, planPNGBest} // asked first with best (--best)
 )

@@ -222,6 +222,40 @@ func TestBZ2Entries(t *testing.T) {
 	}
 }
 
+// Every gzip fixture comes back exactly through cm-gzip and pays; a .gz
+// that deflatere cannot rebuild (a damaged CRC-32: ErrDeclined at coding
+// time) and a truncated one come back exactly too, coded with zstd.
+func TestGzipEntries(t *testing.T) {
+	files := GzFixtures(t)
+	bad := bytes.Clone(files["changelog-9n.gz"])
+	bad[len(bad)-6] ^= 0x40
+	files["damaged.gz"] = bad
+	files["truncated.gz"] = files["go-5.gz"][:700]
+	_, idx := roundTripIn(t, t.TempDir(), files, 2)
+	var in, out int
+	for _, e := range idx {
+		name := filepath.Base(e.Header.Path)
+		if e.Header.Type != format.TypeRegular {
+			continue
+		}
+		if e.Header.Codec != format.CodecCMGzip {
+			t.Errorf("%s: codec %s, want cm-gzip", name, archive.CodecName(e.Header.Codec))
+		}
+		switch name {
+		case "damaged.gz", "truncated.gz":
+			if e.Stored < e.Header.Size*9/10 {
+				t.Errorf("%s: %d bytes stored for %d: not zstd", name, e.Stored, e.Header.Size)
+			}
+		default:
+			in += int(e.Header.Size)
+			out += int(e.Stored)
+		}
+	}
+	if out == 0 || out > in*8/10 {
+		t.Errorf("cm-gzip entries: %d bytes stored for %d bytes of .gz", out, in)
+	}
+}
+
 // With CreateOptions.Best, a text entry goes through model-text exactly
 // when the network codes its first TrialBytes smaller than cm-text; the
 // default is cm-text. Everything comes back exactly.

@@ -15,8 +15,10 @@ var (
 	BMPFile     = bmpFile
 	PNGOf       = pngOf
 	BZ2Fixtures = bz2Fixtures
+	GzFixtures  = gzipFixtures
 
 	PlanBZ2       = planBZ2
+	PlanGzip      = planGzip
 	PlanImageBest = planImageBest
 	PlanPNGBest   = planPNGBest
 	PlanPNG       = planPNG

@@ -176,6 +176,11 @@ func goldenBZ2Files(t testing.TB) []goldenFile {
 	return []goldenFile{{"golden/text-9.bz2", all["text-9.bz2"]}, {"golden/concat.bz2", all["concat.bz2"]}}
 }
 
+func goldenGzipFiles(t testing.TB) []goldenFile {
+	all := GzFixtures(t)
+	return []goldenFile{{"golden/changelog-9n.gz", all["changelog-9n.gz"]}, {"golden/concat.gz", all["concat.gz"]}, {"golden/go-5.gz", all["go-5.gz"]}}
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := model.ByName("rec96.dcw")
 	if err != nil {
@@ -246,6 +251,9 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},
 		// segment header set 2: table bits in every segment header
 		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0},
+		// gzip files as their content through bitcm plus deflatere's side
+		// data (gzip -9n, two members with padding, Go's compress/gzip)
+		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0},
 		// other bytes through bitcm, text or binary model per block
 		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0},
 		// the pixel context-mixing stage over the unified network

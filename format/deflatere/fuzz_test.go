@@ -3,11 +3,14 @@ package deflatere
 import (
 	"bytes"
 	"compress/zlib"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
 // fuzzSeeds are small gzip files of Go's and klauspost's encoders at
-// several levels, and two members with trailing bytes.
+// several levels, two members with trailing bytes, and the committed
+// fixtures.
 func fuzzSeeds(f *testing.F) [][]byte {
 	var out [][]byte
 	for i, n := range []int{0, 40, 700} {
@@ -18,6 +21,12 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		out = append(out, kpGzip(f, d, 4))
 	}
 	out = append(out, append(append(goGzip(f, testData(50, 9), 9), goGzip(f, testData(60, 8), 1)...), 0, 0))
+	files, _ := filepath.Glob("testdata/*.gz")
+	for _, fn := range files {
+		if b, err := os.ReadFile(fn); err == nil {
+			out = append(out, b)
+		}
+	}
 	return out
 }
 

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	kpgzip "github.com/klauspost/compress/gzip"
@@ -191,5 +193,24 @@ func TestGzipErrors(t *testing.T) {
 	}
 	if _, err := JoinGzip(meta, tokens, data[:len(data)-1]); err == nil {
 		t.Error("short data accepted")
+	}
+}
+
+// TestGzipFixtures round-trips the committed files: gzip -9n (as Debian
+// compresses documentation), pigz -11 (zopfli), Go's compress/gzip -5
+// with a name and comment, and gzip -1 and -6 members concatenated with
+// zero padding after them.
+func TestGzipFixtures(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.gz")
+	if len(files) < 4 {
+		t.Fatalf("fixtures: %v", files)
+	}
+	for _, f := range files {
+		gz, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		side := gzipRoundTrip(t, f, gz)
+		t.Logf("%s: %d bytes, side data %d", f, len(gz), side)
 	}
 }
