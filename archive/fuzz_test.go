@@ -2,12 +2,16 @@ package archive
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/dcar-archiver/dcar/format"
 )
 
 // seedMaxContent bounds the content of a golden used as a seed. The
@@ -38,7 +42,30 @@ func seedArchives(f *testing.F) {
 		}
 	}
 	f.Add(smallArchive(f))
+	f.Add(smallSolid(f))
 	f.Add(newRaw().entry(format_file("a"), []byte("x")).bytes())
+}
+
+// smallSolid is an archive with a solid group of three small texts, a
+// copy of one and a hard link to another (golden-v1-solid.dcar holds a
+// file too large for a seed).
+func smallSolid(f *testing.F) []byte {
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{Jobs: 1})
+	for i, name := range []string{"s/a.txt", "s/b.txt", "s/c.txt", "s/copy.txt", "s/link"} {
+		data := fmt.Sprintf("small text %d, coded with its neighbours\n", min(i, 3)%3)
+		h := &format.Header{Path: name, Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0), Size: int64(len(data))}
+		if name == "s/link" {
+			h.Type, h.Link, h.Size, data = format.TypeHardlink, "s/b.txt", 0, ""
+		}
+		if err := w.WriteEntry(h, strings.NewReader(data)); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		f.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // FuzzReader feeds arbitrary bytes to the streaming reader, the index

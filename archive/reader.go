@@ -67,8 +67,15 @@ type Reader struct {
 	ra        io.ReaderAt      // the archive with random access, if it has it
 	blockOffs [][]int64        // with ra, per entry seen: offsets of its block records
 	same      *sameBlock       // the last original block decoded for a same entry
+	group     *groupContent    // the content of the last solid group read
 	skipping  bool             // Next is skipping the current entry's content
 	sums      map[int][32]byte // verify: the SHA-256 of each entry whose content checked out
+}
+
+// groupContent is the decoded content of a solid group entry.
+type groupContent struct {
+	entry int
+	data  []byte
 }
 
 // sameBlock is a decoded block of an original entry.
@@ -102,7 +109,7 @@ type event struct {
 }
 
 type decodeJob struct {
-	same    bool // a block of a same entry: resolved by Read, not a worker
+	ref     bool // a block of a same or part entry: resolved by Read, not a worker
 	bh      format.BlockHeader
 	payload []byte
 	codec   uint64
@@ -231,8 +238,8 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				return
 			}
 		case format.TagBlock:
-			if cur == nil || cur.Type != format.TypeRegular {
-				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Op: "read block", Err: fmt.Errorf("%w: block outside a regular file", format.ErrCorrupt)}) {
+			if cur == nil || !cur.Type.HasContent() {
+				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Op: "read block", Err: fmt.Errorf("%w: block outside a regular file or group", format.ErrCorrupt)}) {
 					return
 				}
 				continue
@@ -241,14 +248,17 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			if err == nil && bh.RawLen > cur.BlockSize {
 				err = fmt.Errorf("%w: block of %d bytes exceeds the entry's block size %d", format.ErrCorrupt, bh.RawLen, cur.BlockSize)
 			}
-			if err == nil && bh.Codec != cur.Codec && (cur.Codec == format.CodecSame || bh.Codec != format.CodecStore && bh.Codec != format.CodecZstd) {
+			if err == nil && bh.Codec != cur.Codec && (refCodec(cur.Codec) || bh.Codec != format.CodecStore && bh.Codec != format.CodecZstd) {
 				err = fmt.Errorf("%w: block codec %d in an entry of codec %d", format.ErrCorrupt, bh.Codec, cur.Codec)
+			}
+			if err == nil && refCodec(bh.Codec) && cur.Type != format.TypeRegular {
+				err = fmt.Errorf("%w: %s block in a group", format.ErrCorrupt, format.CodecName(bh.Codec))
 			}
 			if err == nil && curBlock*int64(cur.BlockSize) >= cur.Size {
 				err = fmt.Errorf("%w: more blocks than the entry's size needs", format.ErrCorrupt)
 			}
-			if err == nil && bh.Codec == format.CodecSame && len(payload) != 0 {
-				err = fmt.Errorf("%w: same block with a payload", format.ErrCorrupt)
+			if err == nil && refCodec(bh.Codec) && len(payload) != 0 {
+				err = fmt.Errorf("%w: %s block with a payload", format.ErrCorrupt, format.CodecName(bh.Codec))
 			}
 			if err != nil {
 				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Entry: cur.Path, Op: "read block", Err: err}) {
@@ -259,14 +269,14 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			j := &decodeJob{bh: bh, payload: bytes.Clone(payload), done: make(chan struct{}),
 				blk: codec.Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params}}
 			curBlock++
-			if bh.Codec == format.CodecSame {
-				j.same, j.payload = true, nil
+			if refCodec(bh.Codec) {
+				j.ref, j.payload = true, nil
 				close(j.done)
 			}
 			if !send(event{kind: evBlock, off: rec.Offset, size: rec.Size, blk: j}) {
 				return
 			}
-			if j.same {
+			if j.ref {
 				continue
 			}
 			select {
@@ -276,8 +286,8 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			}
 		case format.TagEnd:
 			var e format.End
-			if cur == nil || cur.Type != format.TypeRegular {
-				err = fmt.Errorf("%w: entry end outside a regular file", format.ErrCorrupt)
+			if cur == nil || !cur.Type.HasContent() {
+				err = fmt.Errorf("%w: entry end outside a regular file or group", format.ErrCorrupt)
 			} else {
 				err = e.UnmarshalBody(rec.Body)
 			}
@@ -384,6 +394,14 @@ func (ar *Reader) Next() (*Header, error) {
 			if ar.ra != nil {
 				ar.blockOffs = append(ar.blockOffs, nil)
 			}
+			if e.hdr.Type == format.TypeGroup {
+				// Not a file: its content is kept for the part entries
+				// that follow.
+				if err := ar.readGroup(); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			return e.hdr, nil
 		case evBlock:
 			ar.addStored(e.size)
@@ -431,7 +449,7 @@ func (ar *Reader) Read(p []byte) (int, error) {
 	if ar.curErr != nil {
 		return 0, ar.curErr
 	}
-	if ar.cur == nil || ar.cur.Type != format.TypeRegular {
+	if ar.cur == nil || !ar.cur.Type.HasContent() {
 		return 0, io.EOF
 	}
 	for len(ar.data) == 0 {
@@ -464,13 +482,17 @@ func (ar *Reader) advance() error {
 	case evBlock:
 		ar.addStored(e.size)
 		<-e.blk.done
-		if e.blk.same && (ar.skipping || ar.opts.verify) {
+		same := e.blk.ref && ar.cur.Codec == format.CodecSame
+		if e.blk.ref && ar.skipping || same && ar.opts.verify {
 			ar.nblocks++
 			ar.got += int64(e.blk.bh.RawLen)
 			return nil
 		}
-		if e.blk.same {
+		switch {
+		case same:
 			e.blk.out, e.blk.err = ar.readSame(e.blk)
+		case e.blk.ref:
+			e.blk.out, e.blk.err = ar.readPart(ar.entry(), ar.cur, e.blk.blk.Offset, int64(e.blk.bh.RawLen))
 		}
 		if e.blk.err != nil {
 			return ar.entryErr(e.off, "decode block", e.blk.err)
@@ -494,7 +516,9 @@ func (ar *Reader) advance() error {
 		ar.addStored(e.size)
 		var sum [32]byte
 		ar.sum.Sum(sum[:0])
-		byRef := ar.cur.Codec == format.CodecSame && (ar.skipping || ar.opts.verify)
+		// Content not produced (a skipped reference, or a same entry
+		// checked against its original's sum) is not hashed.
+		byRef := ar.cur.Codec == format.CodecSame && (ar.skipping || ar.opts.verify) || ar.cur.Codec == format.CodecPart && ar.skipping
 		switch {
 		case e.end.Size != uint64(ar.cur.Size) || ar.got != ar.cur.Size:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: content is %d bytes, header says %d", format.ErrCorrupt, ar.got, ar.cur.Size))
@@ -550,6 +574,9 @@ func (ar *Reader) readSame(j *decodeJob) ([]byte, error) {
 			return out, nil
 		}
 	}
+	if orig.Codec == format.CodecPart {
+		return ar.readPart(n, orig, off, size)
+	}
 	if ar.ra == nil {
 		return nil, fmt.Errorf("%w: entry %d (%s)", ErrNoSource, n, format.DisplayPath(orig.Path))
 	}
@@ -575,6 +602,61 @@ func (ar *Reader) readSame(j *decodeJob) ([]byte, error) {
 		at += int64(copy(out[at-off:], b.data[from:]))
 	}
 	return out, nil
+}
+
+// refCodec reports whether blocks of codec id are references without a
+// payload (same, part), resolved by the Reader rather than a codec.
+func refCodec(id uint64) bool { return id == format.CodecSame || id == format.CodecPart }
+
+// readGroup reads the current entry, a solid group, whole and keeps its
+// content for the part entries that refer to it.
+func (ar *Reader) readGroup() error {
+	if ar.cur.Size > format.MaxBlockSize || ar.cur.Codec == format.CodecSame || ar.cur.Codec == format.CodecPart {
+		ar.curErr = ar.entryErr(ar.curOff, "read group", fmt.Errorf("%w: group of %d bytes, codec %d", format.ErrCorrupt, ar.cur.Size, ar.cur.Codec))
+		return ar.curErr
+	}
+	data, err := io.ReadAll(ar)
+	if err != nil {
+		return err
+	}
+	ar.group = &groupContent{ar.entry(), data}
+	ar.cur, ar.curErr, ar.data = nil, nil, nil // its io.EOF is not the next entry's
+	return nil
+}
+
+// readPart returns size bytes at offset off of the content of entry n
+// (header h), a part entry: from the content of the group it refers to,
+// which is the last group read or, with random access, decoded again.
+func (ar *Reader) readPart(n int, h *format.Header, off, size int64) ([]byte, error) {
+	g, o, err := format.ParsePartParams(h.Params)
+	if err != nil {
+		return nil, err
+	}
+	if g >= n || ar.entries[g].Header.Type != format.TypeGroup || o+h.Size > ar.entries[g].Header.Size {
+		return nil, fmt.Errorf("%w: part: entry %d refers to entry %d, not an earlier group holding it", format.ErrCorrupt, n, g)
+	}
+	if ar.group == nil || ar.group.entry != g {
+		if ar.ra == nil || len(ar.blockOffs[g]) == 0 {
+			return nil, fmt.Errorf("%w: its solid group, entry %d, was not read intact", ErrNoSource, g)
+		}
+		gh := &ar.entries[g].Header
+		var data []byte
+		for k, boff := range ar.blockOffs[g] {
+			b, err := ar.decodeAt(boff, int64(k), gh)
+			if err != nil {
+				return nil, err
+			}
+			data = append(data, b...)
+		}
+		if int64(len(data)) != gh.Size {
+			return nil, fmt.Errorf("%w: part: group entry %d decodes to %d bytes, not %d", format.ErrCorrupt, g, len(data), gh.Size)
+		}
+		ar.group = &groupContent{g, data}
+	}
+	if o+off+size > int64(len(ar.group.data)) {
+		return nil, fmt.Errorf("%w: part: entry %d runs past its group", format.ErrCorrupt, n)
+	}
+	return ar.group.data[o+off : o+off+size], nil
 }
 
 // decodeAt decodes again block index k of entry orig, whose record is at

@@ -45,6 +45,14 @@ type WriterOptions struct {
 	// entry (codec 24, spec section 7.11) that refers to the first: a few
 	// dozen bytes, whatever its size.
 	NoDedup bool
+	// NoSolid codes every file on its own. By default small text files
+	// are coded together in solid groups (spec section 5.1): each becomes
+	// a part entry referring to a range of its group's content, and the
+	// group's entry, written when the group is full or the Writer closes,
+	// comes before them. So such files are written after entries that
+	// followed them in the calls to WriteEntry (never after an entry that
+	// links to them).
+	NoSolid bool
 	// KeepCodec writes each regular file with the Modality, MIME, Codec,
 	// Params and BlockSize its Header gives, instead of sniffing and
 	// planning it (for tools that choose codecs themselves).
@@ -71,6 +79,8 @@ type Writer struct {
 
 	entries int                 // entry headers queued so far
 	seen    map[contentKey]seen // the first entry of each content (dedup)
+	group   *solidGroup         // the open solid group, if any
+	groups  int                 // groups written so far
 }
 
 // contentKey identifies a regular file's content for deduplication.
@@ -79,10 +89,12 @@ type contentKey struct {
 	size int64
 }
 
-// seen is the first entry of some content.
+// seen is the first entry of some content: entry, or the member of the
+// open solid group (member >= 0) whose entry number is not known yet.
 type seen struct {
-	entry int
-	h     format.Header
+	entry  int
+	h      format.Header
+	member int
 }
 
 // pending is one record in output order: either ready bytes or a block
@@ -105,6 +117,7 @@ type blockJob struct {
 	err   error
 	done  chan struct{}
 	path  string
+	group bool // a block of a solid group: its bytes count as its parts are written
 }
 
 // NewWriter starts a Writer on w and writes the file header.
@@ -207,7 +220,7 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 	j.out = bp
 	buf := (*bp)[:format.RecordReserve]
 	id, blk := j.codec, j.blk
-	if id == format.CodecSame {
+	if id == format.CodecSame || id == format.CodecPart {
 		// No payload: the content is the referenced entry's.
 		buf = (&format.BlockHeader{Codec: id, RawLen: uint32(len(j.raw))}).Marshal(buf)
 		return format.FrameRecord(buf, format.TagBlock), nil
@@ -313,7 +326,7 @@ func (aw *Writer) output(w io.Writer) {
 		}
 		write(rec)
 		aw.recycle(p)
-		if p.job != nil && p.job.n > 0 && aw.opts.Progress != nil {
+		if p.job != nil && p.job.n > 0 && !p.job.group && aw.opts.Progress != nil {
 			coded += int64(p.job.n)
 			aw.opts.Progress(coded)
 		}
@@ -378,6 +391,10 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 				return fmt.Errorf("%s: %w", h.Path, err)
 			}
 			if first, ok := aw.seen[key]; ok {
+				if first.member >= 0 {
+					// A copy of a file of the open group: a part of it too.
+					return aw.addPart(h, content, key, first.member)
+				}
 				h.Modality, h.MIME, h.Codec = first.h.Modality, first.h.MIME, format.CodecSame
 				h.Params, h.BlockSize = format.AppendSameParams(nil, first.entry), first.h.BlockSize
 				return aw.writeEntryWant(h, content, &key.sum)
@@ -386,16 +403,22 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 		if err := aw.plan(h, view); err != nil {
 			return fmt.Errorf("%s: %w", h.Path, err)
 		}
+		if aw.solid(h) {
+			return aw.addMember(h, content, key)
+		}
 		if !aw.opts.NoDedup && h.Size > 0 {
 			if aw.seen == nil {
 				aw.seen = map[contentKey]seen{}
 			}
-			aw.seen[key] = seen{aw.entries, *h}
+			aw.seen[key] = seen{aw.entries, *h, -1}
 			// Later copies will refer to this entry by that hash: its
 			// content must be what was hashed.
 			return aw.writeEntryWant(h, content, &key.sum)
 		}
 		r = content
+	}
+	if h.Type == format.TypeHardlink && aw.pendingLink(h.Link) {
+		return aw.addLink(h)
 	}
 	return aw.writeEntry(h, r)
 }
@@ -499,7 +522,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		return fmt.Errorf("%w %q", format.ErrInvalidPath, h.Path)
 	}
 	hc := *h
-	if hc.Type != format.TypeRegular || hc.Size == 0 {
+	if !hc.Type.HasContent() || hc.Size == 0 {
 		hc.BlockSize = 0
 	} else if hc.BlockSize == 0 || hc.BlockSize > format.MaxBlockSize {
 		// A codec may choose its block size (an image codec keeps a whole
@@ -517,7 +540,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 	}
 	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEntry, body), header: &hc}
 	aw.entries++
-	if hc.Type != format.TypeRegular {
+	if !hc.Type.HasContent() {
 		return nil
 	}
 	var read int64
@@ -540,7 +563,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 			aw.pool.Put(bp)
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
-		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path,
+		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
 			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
@@ -564,6 +587,9 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 func (aw *Writer) Close() error {
 	if aw.closed {
 		return aw.firstErr()
+	}
+	if err := aw.flushGroup(); err != nil {
+		aw.setErr(err)
 	}
 	aw.closed = true
 	close(aw.work)

@@ -50,7 +50,15 @@ const (
 	TypeDir      Type = 1
 	TypeSymlink  Type = 2
 	TypeHardlink Type = 3 // Link names an earlier regular entry of the archive
+	// TypeGroup is a solid group: not a file, its content is the
+	// concatenation of the contents of the part entries (codec 26) that
+	// refer to it. Readers deliver the parts, never the group.
+	TypeGroup Type = 4
 )
+
+// HasContent reports whether entries of type t have content (blocks and
+// an end record): regular files and solid groups.
+func (t Type) HasContent() bool { return t == TypeRegular || t == TypeGroup }
 
 func (t Type) String() string {
 	switch t {
@@ -62,6 +70,8 @@ func (t Type) String() string {
 		return "symlink"
 	case TypeHardlink:
 		return "hardlink"
+	case TypeGroup:
+		return "group"
 	}
 	return "unknown"
 }
@@ -103,6 +113,7 @@ const (
 	CodecCMBin      uint64 = 23 // other bytes: bitwise context mixing, text or binary model per block (package model/bitcm)
 	CodecSame       uint64 = 24 // the content of an earlier entry of the archive (deduplication; no payload)
 	CodecCMGzip     uint64 = 25 // a gzip file as its decompressed bytes (model/bitcm) + deflate rebuild data (package format/deflatere)
+	CodecPart       uint64 = 26 // a range of an earlier solid group's content (no payload)
 )
 
 // codecNames is the one table of codec names, by id.
@@ -119,6 +130,7 @@ var codecNames = map[uint64]string{
 	CodecCMBin:      "cm-bin",
 	CodecSame:       "same",
 	CodecCMGzip:     "cm-gzip",
+	CodecPart:       "part",
 }
 
 // CodecName returns the name of codec id, or "" for an id the format

@@ -177,7 +177,7 @@ func (h *Header) UnmarshalBody(b []byte) error {
 	switch {
 	case !ValidPath(h.Path):
 		return fmt.Errorf("%w %q", ErrInvalidPath, h.Path)
-	case h.Type > TypeHardlink:
+	case h.Type > TypeGroup:
 		return fmt.Errorf("%w: entry type %d", ErrCorrupt, h.Type)
 	case mode&^0o7777 != 0:
 		return fmt.Errorf("%w: mode %#o has reserved bits set", ErrCorrupt, mode)
@@ -185,7 +185,7 @@ func (h *Header) UnmarshalBody(b []byte) error {
 		return fmt.Errorf("%w: mtime nanoseconds %d", ErrCorrupt, nsec)
 	case size > MaxFileSize:
 		return fmt.Errorf("%w: size %d", ErrLimit, size)
-	case h.Type != TypeRegular && size != 0:
+	case h.Type != TypeRegular && h.Type != TypeGroup && size != 0:
 		return fmt.Errorf("%w: %s entry with size %d", ErrCorrupt, h.Type, size)
 	case (h.Type == TypeSymlink || h.Type == TypeHardlink) && h.Link == "":
 		return fmt.Errorf("%w: %s without a target", ErrCorrupt, h.Type)
@@ -371,4 +371,29 @@ func ParseSameParams(p []byte) (int, error) {
 		return 0, fmt.Errorf("%w: same: entry number", ErrCorrupt)
 	}
 	return int(n), nil
+}
+
+// AppendPartParams appends the Params of a part entry (codec 26): the
+// parameter version, the number of the group entry whose content holds
+// the part's, and the part's offset in that content.
+func AppendPartParams(dst []byte, group int, offset int64) []byte {
+	dst = binary.AppendUvarint(append(dst, 1), uint64(group))
+	return binary.AppendUvarint(dst, uint64(offset))
+}
+
+// ParsePartParams returns the group entry number and the offset of a
+// part entry's Params.
+func ParsePartParams(p []byte) (group int, offset int64, err error) {
+	if len(p) < 3 || p[0] != 1 {
+		return 0, 0, fmt.Errorf("%w: part: parameters", ErrCorrupt)
+	}
+	n, k := binary.Uvarint(p[1:])
+	if k <= 0 || n >= MaxEntries {
+		return 0, 0, fmt.Errorf("%w: part: group entry number", ErrCorrupt)
+	}
+	o, k2 := binary.Uvarint(p[1+k:])
+	if k2 <= 0 || 1+k+k2 != len(p) || o > MaxBlockSize {
+		return 0, 0, fmt.Errorf("%w: part: offset", ErrCorrupt)
+	}
+	return int(n), int64(o), nil
 }

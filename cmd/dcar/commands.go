@@ -45,6 +45,7 @@ func createCommand() *cli.Command {
 			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block (codecs may choose their own)"},
 			&cli.BoolFlag{Name: "zstd-only", Usage: "code every file with zstd, skipping the image and text models"},
 			&cli.BoolFlag{Name: "no-dedup", Usage: "code every file, even one whose content an earlier file already has (by default it is stored once)"},
+			&cli.BoolFlag{Name: "no-solid", Usage: "code every small text file on its own (by default they are coded together in solid groups of up to 2 MiB: smaller, but extracting one file decodes its group)"},
 			&cli.BoolFlag{Name: "best", Usage: "strongest, slower codecs (about half the speed): images through the pixel context-mixing stage, text also through the learned network (model-text)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -79,7 +80,7 @@ func createCommand() *cli.Command {
 			left := 0
 			opts := archive.CreateOptions{
 				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size"),
-					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), Best: c.Bool("best"), Progress: bar.fn()},
+					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Best: c.Bool("best"), Progress: bar.fn()},
 				Exclude: excludes,
 				Warn: func(w archive.Warning) {
 					if w.Skipped {
@@ -284,6 +285,9 @@ type listRow struct {
 	Link    string           `json:"link,omitempty"`
 	// SameAs: the entry whose content a same entry has (deduplication).
 	SameAs string `json:"same_as,omitempty"`
+	// Group: the solid group whose content holds a part entry's (its
+	// stored bytes are in the group's row).
+	Group string `json:"group,omitempty"`
 }
 
 func listCommand() *cli.Command {
@@ -318,11 +322,14 @@ func listCommand() *cli.Command {
 				rows[i] = listRow{Path: h.Path, Type: h.Type.String(), Size: h.Size, Stored: e.Stored,
 					Modality: h.Modality.String(), MIME: h.MIME, Codec: archive.CodecName(h.Codec),
 					Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
-				if h.Type != format.TypeRegular {
+				if !h.Type.HasContent() {
 					rows[i].Codec = "-"
 				}
 				if n, err := format.ParseSameParams(h.Params); h.Codec == format.CodecSame && err == nil && n < i {
 					rows[i].SameAs = idx[n].Header.Path
+				}
+				if g, _, err := format.ParsePartParams(h.Params); h.Codec == format.CodecPart && err == nil && g < i {
+					rows[i].Group = idx[g].Header.Path
 				}
 			}
 			if c.Bool("long") || c.Bool("json") {
@@ -355,6 +362,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 			if !utf8.ValidString(rows[i].SameAs) {
 				rows[i].SameAs = format.DisplayPath(rows[i].SameAs)
 			}
+			if !utf8.ValidString(rows[i].Group) {
+				rows[i].Group = format.DisplayPath(rows[i].Group)
+			}
 		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
@@ -362,7 +372,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 	}
 	if !long {
 		for _, r := range rows {
-			fmt.Fprintln(out, format.DisplayPath(r.Path))
+			if r.Type != format.TypeGroup.String() { // not a file
+				fmt.Fprintln(out, format.DisplayPath(r.Path))
+			}
 		}
 		return nil
 	}
@@ -384,6 +396,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		if r.SameAs != "" {
 			name += " same as " + format.DisplayPath(r.SameAs)
 		}
+		if r.Group != "" {
+			name += " in " + format.DisplayPath(r.Group)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
 			r.Modality, r.Codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
 	}
@@ -403,7 +418,7 @@ func addBlockCodecs(name string, idx []format.IndexEntry, rows []listRow) {
 	}
 	defer f.Close()
 	for i, e := range idx {
-		if e.Header.Type != format.TypeRegular || e.Header.Size == 0 {
+		if !e.Header.Type.HasContent() || e.Header.Size == 0 {
 			continue
 		}
 		by, err := archive.BlockCodecs(f, e)

@@ -1,0 +1,313 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// solidFiles is the content of testdata/golden-v1-solid.dcar, in order:
+// small texts (solid group members), a copy of one of them while the
+// group is open, a hard link to one, a file too large for a group, and
+// a directory between them.
+func solidFiles() []struct {
+	name, data, link string
+	dir              bool
+} {
+	line := func(i int) string {
+		return fmt.Sprintf("  * entry %d: the archive keeps every byte of every file it is given.\n", i)
+	}
+	var big strings.Builder
+	for i := 0; big.Len() <= solidMaxFile; i++ {
+		big.WriteString(line(i * 7))
+	}
+	return []struct {
+		name, data, link string
+		dir              bool
+	}{
+		{name: "golden", dir: true},
+		{name: "golden/a/copyright", data: strings.Repeat(line(1), 20) + "GNU General Public License\n"},
+		{name: "golden/a/README", data: "Read me first.\n" + line(2)},
+		{name: "golden/big.txt", data: big.String()},
+		{name: "golden/b", dir: true},
+		{name: "golden/b/copyright", data: strings.Repeat(line(1), 19) + "GNU Lesser General Public License\n"},
+		{name: "golden/b/copy-of-a", data: strings.Repeat(line(1), 20) + "GNU General Public License\n"},
+		{name: "golden/b/link", link: "golden/a/README"},
+		{name: "golden/b/NEWS", data: "Version 2: " + line(3)},
+	}
+}
+
+// writeSolid writes solidFiles with the given options.
+func writeSolid(t testing.TB, opts WriterOptions) []byte {
+	var buf bytes.Buffer
+	opts.Jobs = 1
+	w := NewWriter(&buf, opts)
+	mt := time.Unix(1_700_000_000, 0)
+	for _, f := range solidFiles() {
+		h := &format.Header{Path: f.name, Type: format.TypeRegular, Mode: 0o644, ModTime: mt, Size: int64(len(f.data))}
+		switch {
+		case f.dir:
+			h.Type, h.Mode = format.TypeDir, 0o755
+		case f.link != "":
+			h.Type, h.Link = format.TypeHardlink, f.link
+		}
+		if err := w.WriteEntry(h, strings.NewReader(f.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// readAllEntries reads every entry of arc with opts and returns the
+// content of each regular file, and the entries in the order read.
+func readAllEntries(t testing.TB, r io.Reader, opts ReaderOptions) (map[string]string, []string) {
+	t.Helper()
+	ar, err := NewReader(r, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	got := map[string]string{}
+	var order []string
+	for {
+		h, err := ar.Next()
+		if err == io.EOF {
+			return got, order
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Type == format.TypeGroup {
+			t.Fatalf("Next returned group entry %s", h.Path)
+		}
+		order = append(order, h.Path)
+		b, err := io.ReadAll(ar)
+		if err != nil {
+			t.Fatalf("%s: %v", h.Path, err)
+		}
+		if h.Type == format.TypeRegular {
+			got[h.Path] = string(b)
+		}
+	}
+}
+
+func TestGoldenSolid(t *testing.T) {
+	path := filepath.Join("..", "testdata", "golden-v1-solid.dcar")
+	if *update {
+		if _, err := os.Stat(path); err != nil {
+			os.WriteFile(path, writeSolid(t, WriterOptions{}), 0o644)
+		}
+	}
+	arc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]io.Reader{"file": bytes.NewReader(arc), "stream": streamOnly{bytes.NewReader(arc)}} {
+		got, order := readAllEntries(t, r, ReaderOptions{})
+		for _, f := range solidFiles() {
+			if !f.dir && f.link == "" && got[f.name] != f.data {
+				t.Errorf("%s: %s differs", name, f.name)
+			}
+		}
+		// The group's files, in order, come after the entries that
+		// followed them (a hard link to one of them waits with them).
+		want := "golden golden/big.txt golden/b golden/a/copyright golden/a/README golden/b/copyright golden/b/copy-of-a golden/b/link golden/b/NEWS"
+		if s := strings.Join(order, " "); s != want {
+			t.Errorf("%s: order %s\nwant %s", name, s, want)
+		}
+	}
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codecs := map[string]string{}
+	for _, e := range idx {
+		codecs[e.Header.Path] = e.Header.Type.String() + "/" + CodecName(e.Header.Codec)
+	}
+	for p, want := range map[string]string{"dcar-group/1": "group/cm-text", "golden/a/README": "file/part", "golden/b/copy-of-a": "file/part", "golden/big.txt": "file/cm-text"} {
+		if codecs[p] != want {
+			t.Errorf("%s: %s, want %s", p, codecs[p], want)
+		}
+	}
+	// The current Writer still writes the same bytes.
+	if !bytes.Equal(writeSolid(t, WriterOptions{}), arc) {
+		t.Error("the Writer no longer reproduces golden-v1-solid.dcar")
+	}
+	// Verify checks every part and the group.
+	rep, err := Verify(bytes.NewReader(arc), 1, nil)
+	if err != nil || len(rep.Damaged) != 0 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
+
+// Without solid groups, no group entries; the content is the same and the
+// archive larger.
+func TestNoSolid(t *testing.T) {
+	solid, plain := writeSolid(t, WriterOptions{}), writeSolid(t, WriterOptions{NoSolid: true})
+	idx, err := ReadIndex(bytes.NewReader(plain), int64(len(plain)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range idx {
+		if e.Header.Type == format.TypeGroup || e.Header.Codec == format.CodecPart {
+			t.Errorf("%s: %s with NoSolid", e.Header.Path, CodecName(e.Header.Codec))
+		}
+	}
+	a, _ := readAllEntries(t, bytes.NewReader(solid), ReaderOptions{})
+	b, _ := readAllEntries(t, bytes.NewReader(plain), ReaderOptions{})
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("content differs")
+	}
+	if len(solid) >= len(plain) {
+		t.Errorf("solid %d bytes, on their own %d", len(solid), len(plain))
+	}
+}
+
+// Groups fill up and close; a copy of a file of a closed group is a same
+// entry whose original is a part: it comes back from a stream (the
+// extracted file, through Source), from a file without a source (the
+// group decoded again), and alone.
+func TestSolidGroups(t *testing.T) {
+	defer func(n int64) { solidGroupSize = n }(solidGroupSize)
+	solidGroupSize = 3000
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{Jobs: 2})
+	mt := time.Unix(1_700_000_000, 0)
+	want := map[string]string{}
+	for i := range 12 {
+		name := fmt.Sprintf("d/f%02d.txt", i)
+		data := strings.Repeat(fmt.Sprintf("file %d of twelve, a line of text\n", i%5), 20+i)
+		if i == 11 {
+			name, data = "d/copy-of-f01.txt", want["d/f01.txt"]
+		}
+		want[name] = data
+		if err := w.WriteEntry(&format.Header{Path: name, Type: format.TypeRegular, Mode: 0o644, ModTime: mt, Size: int64(len(data))}, strings.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	arc := buf.Bytes()
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, same := 0, false
+	for _, e := range idx {
+		groups += b2i(e.Header.Type == format.TypeGroup)
+		if e.Header.Path == "d/copy-of-f01.txt" {
+			same = e.Header.Codec == format.CodecSame
+		}
+	}
+	if groups < 3 || !same {
+		t.Fatalf("%d groups, copy a same entry: %v", groups, same)
+	}
+	got, _ := readAllEntries(t, bytes.NewReader(arc), ReaderOptions{})
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Error("file: content differs")
+	}
+	// Only the copy, from a file: its original's group is decoded again.
+	ar, err := NewReader(bytes.NewReader(arc), ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		h, err := ar.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Path == "d/copy-of-f01.txt" {
+			b, err := io.ReadAll(ar)
+			if err != nil || string(b) != want[h.Path] {
+				t.Fatalf("copy alone: %v", err)
+			}
+			break
+		}
+	}
+	ar.Close()
+	// From a stream, the copy's original is not at hand without a source.
+	ar, err = NewReader(streamOnly{bytes.NewReader(arc)}, ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		h, err := ar.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Path == "d/copy-of-f01.txt" {
+			if _, err := io.ReadAll(ar); !errors.Is(err, ErrNoSource) {
+				t.Fatalf("copy from a stream without its original: %v", err)
+			}
+			break
+		}
+	}
+	ar.Close()
+	// Extraction of the copy alone, from a stream and from a file.
+	for name, r := range map[string]func() io.Reader{
+		"file":   func() io.Reader { return bytes.NewReader(arc) },
+		"stream": func() io.Reader { return streamOnly{bytes.NewReader(arc)} },
+	} {
+		dir := t.TempDir()
+		err := Extract(r(), dir, ExtractOptions{Only: []string{"d/f07.txt", "d/f01.txt", "d/copy-of-f01.txt"}})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, p := range []string{"d/f07.txt", "d/copy-of-f01.txt"} {
+			if b, err := os.ReadFile(filepath.Join(dir, p)); err != nil || string(b) != want[p] {
+				t.Errorf("%s: %s: %v", name, p, err)
+			}
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// A damaged group: its parts fail naming it; with Continue the entries
+// after it are read.
+func TestSolidDamaged(t *testing.T) {
+	arc := writeSolid(t, WriterOptions{})
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g IndexEntry
+	for _, e := range idx {
+		if e.Header.Type == format.TypeGroup {
+			g = e
+		}
+	}
+	bad := bytes.Clone(arc)
+	bad[g.Offset+g.Stored-60] ^= 0x20 // inside the group's block
+	rep, err := Verify(bytes.NewReader(bad), 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Damaged) == 0 {
+		t.Fatal("damage not found")
+	}
+	named := false
+	for _, d := range rep.Damaged {
+		named = named || strings.Contains(d.Err.Error(), "dcar-group/1")
+	}
+	if !named {
+		t.Errorf("damage does not name the group: %+v", rep.Damaged)
+	}
+}
