@@ -10,7 +10,7 @@ import (
 	"github.com/dcar-archiver/dcar/format"
 )
 
-// Solid groups (spec section 5.1). A small text file coded on its own
+// Solid groups (spec section 5, solid groups). A small text file coded on its own
 // starts its model from nothing; coded after other small texts it starts
 // from what they taught the model, as inside tar | xz. The Writer
 // collects small text files into a group, then writes one group entry
@@ -27,7 +27,7 @@ const (
 // solidGroupSize bounds a group's content: the most a reader decodes to
 // extract one of its files, and the most the Writer holds (a variable
 // for tests).
-var solidGroupSize int64 = 2 << 20
+var solidGroupSize int64 = 4 << 20
 
 // solidGroup is the open group: its content so far and its entries, in
 // the order WriteEntry received them.

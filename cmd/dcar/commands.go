@@ -45,7 +45,7 @@ func createCommand() *cli.Command {
 			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block (codecs may choose their own)"},
 			&cli.BoolFlag{Name: "zstd-only", Usage: "code every file with zstd, skipping the image and text models"},
 			&cli.BoolFlag{Name: "no-dedup", Usage: "code every file, even one whose content an earlier file already has (by default it is stored once)"},
-			&cli.BoolFlag{Name: "no-solid", Usage: "code every small text file on its own (by default they are coded together in solid groups of up to 2 MiB: smaller, but extracting one file decodes its group)"},
+			&cli.BoolFlag{Name: "no-solid", Usage: "code every small text file on its own (by default they are coded together in solid groups of up to 4 MiB: smaller, but extracting one file decodes its group)"},
 			&cli.BoolFlag{Name: "best", Usage: "strongest, slower codecs (about half the speed): images through the pixel context-mixing stage, text also through the learned network (model-text)"},
 		},
 		Action: func(c *cli.Context) error {
