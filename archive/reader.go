@@ -635,16 +635,16 @@ func (ar *Reader) readPart(n int, h *format.Header, off, size int64) ([]byte, er
 	if g >= n || ar.entries[g].Header.Type != format.TypeGroup || o+h.Size > ar.entries[g].Header.Size {
 		return nil, fmt.Errorf("%w: part: entry %d refers to entry %d, not an earlier group holding it", format.ErrCorrupt, n, g)
 	}
+	gh := &ar.entries[g].Header
 	if ar.group == nil || ar.group.entry != g {
 		if ar.ra == nil || len(ar.blockOffs[g]) == 0 {
-			return nil, fmt.Errorf("%w: its solid group, entry %d, was not read intact", ErrNoSource, g)
+			return nil, fmt.Errorf("%w: its solid group %s (entry %d) was not read intact", ErrNoSource, format.DisplayPath(gh.Path), g)
 		}
-		gh := &ar.entries[g].Header
 		var data []byte
 		for k, boff := range ar.blockOffs[g] {
 			b, err := ar.decodeAt(boff, int64(k), gh)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("part: decoding its solid group %s (entry %d) again: %w", format.DisplayPath(gh.Path), g, err)
 			}
 			data = append(data, b...)
 		}

@@ -46,10 +46,10 @@ type WriterOptions struct {
 	// dozen bytes, whatever its size.
 	NoDedup bool
 	// NoSolid codes every file on its own. By default small text files
-	// are coded together in solid groups (spec section 5, solid groups): each becomes
-	// a part entry referring to a range of its group's content, and the
-	// group's entry, written when the group is full or the Writer closes,
-	// comes before them. So such files are written after entries that
+	// are coded together in solid groups (spec section 5, solid groups):
+	// each becomes a part entry referring to a range of its group's
+	// content, and the group's entry, written when the group is full or
+	// the Writer closes, comes before them. So such files are written after entries that
 	// followed them in the calls to WriteEntry (never after an entry that
 	// links to them).
 	NoSolid bool
