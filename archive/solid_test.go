@@ -219,42 +219,13 @@ func TestSolidGroups(t *testing.T) {
 		t.Error("file: content differs")
 	}
 	// Only the copy, from a file: its original's group is decoded again.
-	ar, err := NewReader(bytes.NewReader(arc), ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
+	if b, err := readEntry(t, bytes.NewReader(arc), "d/copy-of-f01.txt"); err != nil || string(b) != want["d/copy-of-f01.txt"] {
+		t.Fatalf("copy alone: %v", err)
 	}
-	for {
-		h, err := ar.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Path == "d/copy-of-f01.txt" {
-			b, err := io.ReadAll(ar)
-			if err != nil || string(b) != want[h.Path] {
-				t.Fatalf("copy alone: %v", err)
-			}
-			break
-		}
-	}
-	ar.Close()
 	// From a stream, the copy's original is not at hand without a source.
-	ar, err = NewReader(streamOnly{bytes.NewReader(arc)}, ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
+	if _, err := readEntry(t, streamOnly{bytes.NewReader(arc)}, "d/copy-of-f01.txt"); !errors.Is(err, ErrNoSource) {
+		t.Fatalf("copy from a stream without its original: %v", err)
 	}
-	for {
-		h, err := ar.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Path == "d/copy-of-f01.txt" {
-			if _, err := io.ReadAll(ar); !errors.Is(err, ErrNoSource) {
-				t.Fatalf("copy from a stream without its original: %v", err)
-			}
-			break
-		}
-	}
-	ar.Close()
 	// Extraction of the copy alone, from a stream and from a file.
 	for name, r := range map[string]func() io.Reader{
 		"file":   func() io.Reader { return bytes.NewReader(arc) },
@@ -269,6 +240,24 @@ func TestSolidGroups(t *testing.T) {
 			if b, err := os.ReadFile(filepath.Join(dir, p)); err != nil || string(b) != want[p] {
 				t.Errorf("%s: %s: %v", name, p, err)
 			}
+		}
+	}
+}
+
+// readEntry reads only the entry named path of the archive r.
+func readEntry(t *testing.T, r io.Reader, path string) ([]byte, error) {
+	ar, err := NewReader(r, ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	for {
+		h, err := ar.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Path == path {
+			return io.ReadAll(ar)
 		}
 	}
 }

@@ -138,16 +138,16 @@ func gzipMember(b []byte, max, base int) (h, n int, d []byte, s *Stream, err err
 // JoinGzip rebuilds the gzip file from its uncompressed data and the side
 // data SplitGzip wrote. Memory is O(len(meta) + len(data) + the file).
 func JoinGzip(meta, tokens, data []byte) ([]byte, error) {
-	r := &layoutReader{b: meta}
-	if v := r.byte1("version"); r.err == nil && v != gzipVersion {
+	r := &FieldReader{B: meta}
+	if v := r.Byte("version"); r.Err == nil && v != gzipVersion {
 		return nil, errf(ErrFormat, 0, "gzip side data version %d", v)
 	}
-	count := r.uvarint("member count", uint64(len(meta)))
-	if r.err == nil && count == 0 {
-		r.fail("no members")
+	count := r.Uvarint("member count", uint64(len(meta)))
+	if r.Err == nil && count == 0 {
+		r.Fail("no members")
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	td, err := NewTokenDecoder(tokens)
 	if err != nil {
@@ -156,18 +156,18 @@ func JoinGzip(meta, tokens, data []byte) ([]byte, error) {
 	out := make([]byte, 0, len(data)/2+len(meta))
 	pos := 0
 	for i := 0; i < count; i++ {
-		hdr := r.bytes(r.uvarint("header length", uint64(len(meta))), "header")
-		if r.err != nil {
-			return nil, r.err
+		hdr := r.Bytes(r.Uvarint("header length", uint64(len(meta))), "header")
+		if r.Err != nil {
+			return nil, r.Err
 		}
-		if h, err := gzipHeaderLen(hdr, r.off-len(hdr)); err != nil || h != len(hdr) {
-			return nil, errf(ErrFormat, r.off-len(hdr), "side data: member %d header", i)
+		if h, err := gzipHeaderLen(hdr, r.Off-len(hdr)); err != nil || h != len(hdr) {
+			return nil, errf(ErrFormat, r.Off-len(hdr), "side data: member %d header", i)
 		}
-		s, n, err := ReadLayout(meta[r.off:], false, HeadersCoded, len(data)-pos, r.off)
+		s, n, err := ReadLayout(meta[r.Off:], false, HeadersCoded, len(data)-pos, r.Off)
 		if err != nil {
 			return nil, err
 		}
-		r.off += n
+		r.Off += n
 		d := data[pos : pos+s.Len()]
 		pos += len(d)
 		if err := td.Decode(s, d, HeadersCoded); err != nil {
@@ -183,12 +183,12 @@ func JoinGzip(meta, tokens, data []byte) ([]byte, error) {
 	if err := td.Finish(); err != nil {
 		return nil, err
 	}
-	tail := r.bytes(r.uvarint("trailing length", uint64(len(meta))), "trailing bytes")
-	if r.err == nil && r.off != len(meta) {
-		r.fail("bytes after the side data")
+	tail := r.Bytes(r.Uvarint("trailing length", uint64(len(meta))), "trailing bytes")
+	if r.Err == nil && r.Off != len(meta) {
+		r.Fail("bytes after the side data")
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if pos != len(data) {
 		return nil, errf(ErrFormat, pos, "side data: members hold %d of %d bytes", pos, len(data))

@@ -58,31 +58,31 @@ func ReadLayout(b []byte, zlib bool, version, maxData, base int) (*Stream, int, 
 	if version != HeadersVerbatim && version != HeadersCoded {
 		return nil, 0, errf(ErrFormat, base, "side data: layout version %d", version)
 	}
-	r := &layoutReader{b: b, base: base}
+	r := &FieldReader{B: b, Base: base}
 	s := &Stream{zlib: zlib}
 	lim := uint64(len(b))
 	if zlib {
-		copy(s.zhdr[:], r.bytes(2, "zlib header"))
+		copy(s.zhdr[:], r.Bytes(2, "zlib header"))
 	}
-	nb := r.uvarint("block count", lim)
+	nb := r.Uvarint("block count", lim)
 	total := 0
-	for i := 0; i < nb && r.err == nil; i++ {
+	for i := 0; i < nb && r.Err == nil; i++ {
 		var blk block
-		f := r.byte1("block type")
+		f := r.Byte("block type")
 		blk.typ, blk.final = int(f&3), f>>2 == 1
 		if f > 6 || blk.typ == 3 || blk.final != (i == nb-1) {
-			r.fail(fmt.Sprintf("block %d type %#x", i, f))
+			r.Fail(fmt.Sprintf("block %d type %#x", i, f))
 			break
 		}
 		if blk.typ == blockStored {
-			blk.pad = r.byte1("stored padding")
-			blk.raw = r.uvarint("stored length", 0xffff)
+			blk.pad = r.Byte("stored padding")
+			blk.raw = r.Uvarint("stored length", 0xffff)
 		} else {
-			blk.raw = r.uvarint("block length", uint64(maxData))
+			blk.raw = r.Uvarint("block length", uint64(maxData))
 		}
 		total += blk.raw
 		if total > maxData {
-			r.fail(fmt.Sprintf("blocks longer than %d bytes", maxData))
+			r.Fail(fmt.Sprintf("blocks longer than %d bytes", maxData))
 			break
 		}
 		switch blk.typ {
@@ -92,76 +92,84 @@ func ReadLayout(b []byte, zlib bool, version, maxData, base int) (*Stream, int, 
 			if version == HeadersCoded {
 				break // coded with the tokens
 			}
-			blk.hdrBits = r.uvarint("header bits", 8*lim)
-			blk.hdr = r.bytes((blk.hdrBits+7)/8, "dynamic header")
-			if r.err != nil {
+			blk.hdrBits = r.Uvarint("header bits", 8*lim)
+			blk.hdr = r.Bytes((blk.hdrBits+7)/8, "dynamic header")
+			if r.Err != nil {
 				break
 			}
 			br := &bitReader{b: blk.hdr}
-			if err := readDynamicHeader(br, &blk, base+r.off); err != nil {
+			if err := readDynamicHeader(br, &blk, base+r.Off); err != nil {
 				return nil, 0, err
 			}
 			if br.bitPos() != blk.hdrBits {
-				r.fail(fmt.Sprintf("block %d header length", i))
+				r.Fail(fmt.Sprintf("block %d header length", i))
 			}
 		}
 		s.blocks = append(s.blocks, blk)
 	}
-	s.finalPad = r.byte1("final padding")
+	s.finalPad = r.Byte("final padding")
 	if zlib {
-		s.trailer = r.bytes(r.uvarint("trailer length", lim), "trailer")
+		s.trailer = r.Bytes(r.Uvarint("trailer length", lim), "trailer")
 	}
-	if r.err == nil && nb == 0 {
-		r.fail("no blocks")
+	if r.Err == nil && nb == 0 {
+		r.Fail("no blocks")
 	}
-	if r.err != nil {
-		return nil, 0, r.err
+	if r.Err != nil {
+		return nil, 0, r.Err
 	}
-	return s, r.off, nil
+	return s, r.Off, nil
 }
 
-// layoutReader reads a layout, failing with the offset of the field.
-type layoutReader struct {
-	b    []byte
-	off  int
-	base int
-	err  error
+// A FieldReader reads the fields of side data in order, bounded by the
+// bytes it has: the first field that does not parse sets Err, naming the
+// field and its offset (Base plus the offset in B), and later reads
+// return zero values. Package pngre reads its meta with it too.
+type FieldReader struct {
+	B    []byte
+	Off  int // offset of the next field in B
+	Base int // offset of B in the side data, for messages
+	Err  error
 }
 
-func (r *layoutReader) fail(what string) {
-	if r.err == nil {
-		r.err = errf(ErrFormat, r.base+r.off, "side data: %s", what)
+// Fail records that the field what does not parse (if nothing failed
+// before).
+func (r *FieldReader) Fail(what string) {
+	if r.Err == nil {
+		r.Err = errf(ErrFormat, r.Base+r.Off, "side data: %s", what)
 	}
 }
 
-func (r *layoutReader) uvarint(what string, max uint64) int {
-	if r.err != nil {
+// Uvarint reads a uvarint of at most max.
+func (r *FieldReader) Uvarint(what string, max uint64) int {
+	if r.Err != nil {
 		return 0
 	}
-	v, k := binary.Uvarint(r.b[r.off:])
+	v, k := binary.Uvarint(r.B[r.Off:])
 	if k <= 0 || v > max {
-		r.fail(what)
+		r.Fail(what)
 		return 0
 	}
-	r.off += k
+	r.Off += k
 	return int(v)
 }
 
-func (r *layoutReader) bytes(n int, what string) []byte {
-	if r.err != nil {
+// Bytes reads n bytes (a slice of B).
+func (r *FieldReader) Bytes(n int, what string) []byte {
+	if r.Err != nil {
 		return nil
 	}
-	if n > len(r.b)-r.off {
-		r.fail(what)
+	if n > len(r.B)-r.Off {
+		r.Fail(what)
 		return nil
 	}
-	v := r.b[r.off : r.off+n]
-	r.off += n
+	v := r.B[r.Off : r.Off+n]
+	r.Off += n
 	return v
 }
 
-func (r *layoutReader) byte1(what string) byte {
-	b := r.bytes(1, what)
+// Byte reads one byte.
+func (r *FieldReader) Byte(what string) byte {
+	b := r.Bytes(1, what)
 	if b == nil {
 		return 0
 	}

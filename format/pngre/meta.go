@@ -32,104 +32,57 @@ func marshalMeta(l *layout, s *deflatere.Stream, types []byte, version int) []by
 	return s.AppendLayout(m, version)
 }
 
-// metaReader reads the meta part, failing with the offset of the field.
-type metaReader struct {
-	b   []byte
-	off int
-	err error
-}
-
-func (r *metaReader) fail(what string) {
-	if r.err == nil {
-		r.err = errf(ErrFormat, r.off, "side data: %s", what)
-	}
-}
-
-func (r *metaReader) uvarint(what string, max uint64) int {
-	if r.err != nil {
-		return 0
-	}
-	v, k := binary.Uvarint(r.b[r.off:])
-	if k <= 0 || v > max {
-		r.fail(what)
-		return 0
-	}
-	r.off += k
-	return int(v)
-}
-
-func (r *metaReader) bytes(n int, what string) []byte {
-	if r.err != nil {
-		return nil
-	}
-	if n > len(r.b)-r.off {
-		r.fail(what)
-		return nil
-	}
-	v := r.b[r.off : r.off+n]
-	r.off += n
-	return v
-}
-
-func (r *metaReader) byte1(what string) byte {
-	b := r.bytes(1, what)
-	if b == nil {
-		return 0
-	}
-	return b[0]
-}
-
 // unmarshalMeta decodes the meta part. Sizes are bounded by the meta's
 // own length, so memory stays O(len(meta)).
 func unmarshalMeta(meta []byte) (*layout, *deflatere.Stream, []byte, int, error) {
-	r := &metaReader{b: meta}
-	version := int(r.byte1("version"))
+	r := &deflatere.FieldReader{B: meta}
+	version := int(r.Byte("version"))
 	if version != 1 && version != 2 {
 		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	l := &layout{}
 	lim := uint64(len(meta))
-	l.pre = r.bytes(r.uvarint("pre length", lim), "pre chunks")
-	l.post = r.bytes(r.uvarint("post length", lim), "post chunks")
-	n := r.uvarint("IDAT count", lim+1)
-	if r.err == nil && n == 0 {
-		r.fail("IDAT count 0")
+	l.pre = r.Bytes(r.Uvarint("pre length", lim), "pre chunks")
+	l.post = r.Bytes(r.Uvarint("post length", lim), "post chunks")
+	n := r.Uvarint("IDAT count", lim+1)
+	if r.Err == nil && n == 0 {
+		r.Fail("IDAT count 0")
 	}
 	if n > 1 {
-		first := r.uvarint("IDAT length", 1<<31-1)
+		first := r.Uvarint("IDAT length", 1<<31-1)
 		l.idat = append(l.idat, first)
-		switch r.byte1("IDAT mode") {
+		switch r.Byte("IDAT mode") {
 		case 0:
 			for len(l.idat) < n-1 {
 				l.idat = append(l.idat, first)
 			}
 		case 1:
-			for len(l.idat) < n-1 && r.err == nil {
-				l.idat = append(l.idat, r.uvarint("IDAT length", 1<<31-1))
+			for len(l.idat) < n-1 && r.Err == nil {
+				l.idat = append(l.idat, r.Uvarint("IDAT length", 1<<31-1))
 			}
 		default:
-			r.fail("IDAT mode")
+			r.Fail("IDAT mode")
 		}
 	}
 	l.idat = append(l.idat, 0) // the last chunk holds the rest of the stream
-	if r.err != nil {
-		return nil, nil, nil, 0, r.err
+	if r.Err != nil {
+		return nil, nil, nil, 0, wrap(r.Err)
 	}
 	h, err := headerOf(l.pre)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
 	l.hdr = h
-	types := r.bytes(h.H, "filter types")
-	if r.err != nil {
-		return nil, nil, nil, 0, r.err
+	types := r.Bytes(h.H, "filter types")
+	if r.Err != nil {
+		return nil, nil, nil, 0, wrap(r.Err)
 	}
-	s, n, err := deflatere.ReadLayout(meta[r.off:], true, version, h.filteredLen(), r.off)
+	s, n, err := deflatere.ReadLayout(meta[r.Off:], true, version, h.filteredLen(), r.Off)
 	if err != nil {
 		return nil, nil, nil, 0, wrap(err)
 	}
-	if r.off+n != len(meta) {
-		return nil, nil, nil, 0, errf(ErrFormat, r.off+n, "side data: trailing bytes")
+	if r.Off+n != len(meta) {
+		return nil, nil, nil, 0, errf(ErrFormat, r.Off+n, "side data: trailing bytes")
 	}
 	if s.Len() != h.filteredLen() {
 		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data: blocks hold %d bytes, image %d", s.Len(), h.filteredLen())

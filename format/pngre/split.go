@@ -68,13 +68,13 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 
 // Dims returns the image size and channel count recorded in meta.
 func Dims(meta []byte) (w, h, c int, err error) {
-	r := &metaReader{b: meta}
-	if v := r.byte1("version"); v != 1 && v != 2 {
+	r := &deflatere.FieldReader{B: meta}
+	if v := r.Byte("version"); v != 1 && v != 2 {
 		return 0, 0, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
-	pre := r.bytes(r.uvarint("pre length", uint64(len(meta))), "pre chunks")
-	if r.err != nil {
-		return 0, 0, 0, r.err
+	pre := r.Bytes(r.Uvarint("pre length", uint64(len(meta))), "pre chunks")
+	if r.Err != nil {
+		return 0, 0, 0, wrap(r.Err)
 	}
 	hd, err := headerOf(pre)
 	return hd.W, hd.H, hd.C, err
