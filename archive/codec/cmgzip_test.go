@@ -2,8 +2,11 @@ package codec
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,4 +112,49 @@ func FuzzCMGzipDecompress(f *testing.F) {
 		}
 		cmGzip{}.Decompress(nil, data, n, b)
 	})
+}
+
+// TestCMGzipTools: files of the gzip and pigz commands at several levels
+// and of Go's compress/gzip come back byte for byte through cm-gzip (CI
+// installs pigz; a missing tool is skipped).
+func TestCMGzipTools(t *testing.T) {
+	var text []byte
+	for i := 0; len(text) < 60<<10; i++ {
+		text = fmt.Appendf(text, "%d: the archive keeps every byte of every file it is given (%d)\n", i, i*i%97)
+	}
+	files := map[string][]byte{}
+	for _, tool := range []string{"gzip", "pigz"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Logf("no %s: skipped", tool)
+			continue
+		}
+		for _, lv := range []string{"-1", "-6", "-9"} {
+			cmd := exec.Command(tool, "-c", lv)
+			cmd.Stdin = bytes.NewReader(text)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[tool+" "+lv] = out
+		}
+	}
+	for _, lv := range []int{gzip.BestSpeed, gzip.DefaultCompression, gzip.BestCompression} {
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, lv)
+		w.Write(text)
+		w.Close()
+		files[fmt.Sprintf("compress/gzip %d", lv)] = b.Bytes()
+	}
+	for name, src := range files {
+		b := cmGzipBlock(t, src)
+		enc, err := cmGzip{}.Compress(nil, src, b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := cmGzip{}.Decompress(nil, enc, len(src), b)
+		if err != nil || !bytes.Equal(got, src) {
+			t.Fatalf("%s: round trip: %v", name, err)
+		}
+		t.Logf("%s: %d -> %d bytes", name, len(src), len(enc))
+	}
 }
