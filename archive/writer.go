@@ -49,9 +49,9 @@ type WriterOptions struct {
 	// are coded together in solid groups (spec section 5, solid groups):
 	// each becomes a part entry referring to a range of its group's
 	// content, and the group's entry, written when the group is full or
-	// the Writer closes, comes before them. So such files are written after entries that
-	// followed them in the calls to WriteEntry (never after an entry that
-	// links to them).
+	// the Writer closes, comes before them. So such files are written
+	// after entries that followed them in the calls to WriteEntry (but
+	// before any hard link to them).
 	NoSolid bool
 	// KeepCodec writes each regular file with the Modality, MIME, Codec,
 	// Params and BlockSize its Header gives, instead of sniffing and
