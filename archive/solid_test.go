@@ -48,7 +48,9 @@ func solidFiles() []struct {
 // writeSolid writes solidFiles with the given options.
 func writeSolid(t testing.TB, opts WriterOptions) []byte {
 	var buf bytes.Buffer
-	opts.Jobs = 1
+	if opts.Jobs == 0 {
+		opts.Jobs = 1
+	}
 	w := NewWriter(&buf, opts)
 	mt := time.Unix(1_700_000_000, 0)
 	for _, f := range solidFiles() {
@@ -140,9 +142,12 @@ func TestGoldenSolid(t *testing.T) {
 			t.Errorf("%s: %s, want %s", p, codecs[p], want)
 		}
 	}
-	// The current Writer still writes the same bytes.
-	if !bytes.Equal(writeSolid(t, WriterOptions{}), arc) {
-		t.Error("the Writer no longer reproduces golden-v1-solid.dcar")
+	// The current Writer still writes the same bytes, with any number of
+	// jobs.
+	for _, jobs := range []int{1, 3} {
+		if !bytes.Equal(writeSolid(t, WriterOptions{Jobs: jobs}), arc) {
+			t.Errorf("the Writer (%d jobs) no longer reproduces golden-v1-solid.dcar", jobs)
+		}
 	}
 	// Verify checks every part and the group.
 	rep, err := Verify(bytes.NewReader(arc), 1, nil)
