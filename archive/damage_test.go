@@ -156,7 +156,7 @@ type rawArchive struct {
 	idx []format.IndexEntry
 }
 
-func newRaw() *rawArchive { return &rawArchive{b: format.AppendFileHeader(nil)} }
+func newRaw() *rawArchive { return &rawArchive{b: format.AppendFileHeader(nil, 1)} }
 
 func (r *rawArchive) entry(h format.Header, blocks ...[]byte) *rawArchive {
 	start := len(r.b)
@@ -275,11 +275,11 @@ func TestNotAnArchive(t *testing.T) {
 	if _, err := io.Copy(io.Discard, bytes.NewReader(arc)); err != nil {
 		t.Fatal(err)
 	}
-	bad := bytes.Clone(arc)
-	bad[8] = 2 // version
-	bad = append(bad[:12], format.AppendFileHeader(nil)[12:]...)
-	if _, err := NewReader(bytes.NewReader(bad), ReaderOptions{}); err == nil {
-		t.Error("wrong version accepted")
+	for _, v := range []int{0, format.Version + 1} {
+		bad := append(format.AppendFileHeader(nil, v), arc[format.FileHeaderSize:]...)
+		if _, err := NewReader(bytes.NewReader(bad), ReaderOptions{}); !errors.Is(err, format.ErrVersion) {
+			t.Errorf("version %d: %v", v, err)
+		}
 	}
 }
 

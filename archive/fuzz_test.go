@@ -47,7 +47,7 @@ func seedArchives(f *testing.F) {
 }
 
 // smallSolid is an archive with a solid group of three small texts, a
-// copy of one and a hard link to another (golden-v1-solid.dcar holds a
+// copy of one and a hard link to another (golden-v2-solid.dcar holds a
 // file too large for a seed).
 func smallSolid(f *testing.F) []byte {
 	var buf bytes.Buffer

@@ -19,7 +19,8 @@ func ReadIndex(r io.ReaderAt, size int64) ([]IndexEntry, error) {
 	if _, err := r.ReadAt(fh[:], 0); err != nil {
 		return nil, &format.Error{Op: "read file header", Err: err}
 	}
-	if err := format.ParseFileHeader(fh[:]); err != nil {
+	version, err := format.ParseFileHeader(fh[:])
+	if err != nil {
 		return nil, err
 	}
 	var fb [format.FooterSize]byte
@@ -51,6 +52,11 @@ func ReadIndex(r io.ReaderAt, size int64) ([]IndexEntry, error) {
 	idx, err := format.UnmarshalIndex(rec.Body)
 	if err != nil {
 		return nil, &format.Error{Offset: f.IndexOffset, Op: "read index", Err: err}
+	}
+	for _, e := range idx {
+		if err := e.Header.CheckVersion(version); err != nil {
+			return nil, &format.Error{Offset: f.IndexOffset, Entry: e.Header.Path, Op: "read index", Err: err}
+		}
 	}
 	return idx, nil
 }

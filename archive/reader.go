@@ -233,6 +233,13 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				}
 				continue
 			}
+			if err := h.CheckVersion(s.Version()); err != nil {
+				cur = nil
+				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Entry: h.Path, Op: "read entry header", Err: err}) {
+					return
+				}
+				continue
+			}
 			cur, curOff, curBlock = h, rec.Offset, 0
 			if !send(event{kind: evHeader, off: rec.Offset, size: rec.Size, hdr: h}) {
 				return

@@ -14,7 +14,7 @@ import (
 	"github.com/dcar-archiver/dcar/format"
 )
 
-// solidFiles is the content of testdata/golden-v1-solid.dcar, in order:
+// solidFiles is the content of testdata/golden-v2-solid.dcar, in order:
 // small texts (solid group members), a copy of one of them while the
 // group is open, a hard link to one, a file too large for a group, and
 // a directory between them.
@@ -105,7 +105,7 @@ func readAllEntries(t testing.TB, r io.Reader, opts ReaderOptions) (map[string]s
 }
 
 func TestGoldenSolid(t *testing.T) {
-	path := filepath.Join("..", "testdata", "golden-v1-solid.dcar")
+	path := filepath.Join("..", "testdata", "golden-v2-solid.dcar")
 	if *update {
 		if _, err := os.Stat(path); err != nil {
 			os.WriteFile(path, writeSolid(t, WriterOptions{}), 0o644)
@@ -146,7 +146,7 @@ func TestGoldenSolid(t *testing.T) {
 	// jobs.
 	for _, jobs := range []int{1, 3} {
 		if !bytes.Equal(writeSolid(t, WriterOptions{Jobs: jobs}), arc) {
-			t.Errorf("the Writer (%d jobs) no longer reproduces golden-v1-solid.dcar", jobs)
+			t.Errorf("the Writer (%d jobs) no longer reproduces golden-v2-solid.dcar", jobs)
 		}
 	}
 	// Verify checks every part and the group.
@@ -303,5 +303,46 @@ func TestSolidDamaged(t *testing.T) {
 	}
 	if !named {
 		t.Errorf("damage does not name the group: %+v", rep.Damaged)
+	}
+}
+
+// The Writer writes version 2 only when it may write a solid group; a
+// version 1 archive holding a group is damaged.
+func TestSolidVersion(t *testing.T) {
+	for _, c := range []struct {
+		opts WriterOptions
+		want byte
+	}{{WriterOptions{}, 2}, {WriterOptions{NoSolid: true}, 1}, {WriterOptions{NoModel: true}, 1}, {WriterOptions{KeepCodec: true}, 1}} {
+		var buf bytes.Buffer
+		w := NewWriter(&buf, c.opts)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if v := buf.Bytes()[8]; v != c.want {
+			t.Errorf("%+v: version %d, want %d", c.opts, v, c.want)
+		}
+	}
+	arc := writeSolid(t, WriterOptions{})
+	v1 := append(format.AppendFileHeader(nil, 1), arc[format.FileHeaderSize:]...)
+	if _, err := ReadIndex(bytes.NewReader(v1), int64(len(v1))); !errors.Is(err, format.ErrCorrupt) {
+		t.Errorf("ReadIndex of a version 1 archive with a group: %v", err)
+	}
+	ar, err := NewReader(bytes.NewReader(v1), ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	for {
+		_, err := ar.Next()
+		if err == io.EOF {
+			t.Fatal("a version 1 archive with a group read without error")
+		}
+		if err != nil {
+			if !errors.Is(err, format.ErrCorrupt) {
+				t.Errorf("Reader: %v", err)
+			}
+			break
+		}
+		io.Copy(io.Discard, ar)
 	}
 }

@@ -146,8 +146,17 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	aw.wg.Add(1)
 	go aw.hasher()
 	go aw.output(w)
-	aw.order <- &pending{rec: format.AppendFileHeader(nil)}
+	aw.order <- &pending{rec: format.AppendFileHeader(nil, aw.version())}
 	return aw
+}
+
+// version is the format version the Writer writes: 2 (solid groups) when
+// it may write a solid group, else 1, which every dcar reads.
+func (aw *Writer) version() int {
+	if aw.opts.NoSolid || aw.opts.KeepCodec || aw.opts.NoModel {
+		return 1
+	}
+	return format.VersionSolid
 }
 
 // coder codes blocks. A block whose coded form is not smaller than the raw

@@ -1,7 +1,13 @@
 package format
 
-// Version is the archive format version this package writes and reads.
-const Version = 1
+// Version is the newest archive format version this package writes and
+// reads; it reads every version from 1. Version 2 is version 1 plus
+// solid groups (entry type 4, TypeGroup): a writer that writes no group
+// MAY write version 1, and dcar does when it cannot write one.
+const Version = 2
+
+// VersionSolid is the first version whose archives may hold solid groups.
+const VersionSolid = 2
 
 // Magic opens every archive. The high first byte and the CR LF / SUB
 // sequence catch 7-bit and newline-translating transports, as in PNG.

@@ -1,6 +1,7 @@
 // Package format encodes and decodes the on-disk structures of a dcar
-// archive, format version 1: the file header, the framed records (entry
-// headers, payload blocks, entry ends, the index) and the fixed footer.
+// archive, format versions 1 and 2 (2 adds solid groups): the file
+// header, the framed records (entry headers, payload blocks, entry ends,
+// the index) and the fixed footer.
 //
 // The normative description is spec/FORMAT.md; this package is its
 // reference implementation. It knows nothing about file systems, and of

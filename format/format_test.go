@@ -108,7 +108,7 @@ func TestHeaderRejects(t *testing.T) {
 }
 
 func TestScannerRecords(t *testing.T) {
-	b := AppendFileHeader(nil)
+	b := AppendFileHeader(nil, 1)
 	b = AppendRecord(b, TagEntry, []byte("hello"))
 	b = AppendRecord(b, TagEnd, nil)
 	s, err := NewScanner(bytes.NewReader(b))
@@ -132,7 +132,7 @@ func TestScannerRecords(t *testing.T) {
 		t.Fatalf("damaged record: %v", err)
 	}
 	// Oversized lengths fail before allocation.
-	huge := AppendFileHeader(nil)
+	huge := AppendFileHeader(nil, 1)
 	huge = append(huge, TagEnd, 0xff, 0xff, 0xff, 0xff, 0x0f)
 	s, _ = NewScanner(bytes.NewReader(huge))
 	if _, err := s.Next(); !errors.Is(err, ErrLimit) {

@@ -16,30 +16,41 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // CRC returns the CRC-32C of b, the checksum used by every framed structure.
 func CRC(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 
-// AppendFileHeader appends the 16-byte file header.
-func AppendFileHeader(dst []byte) []byte {
+// AppendFileHeader appends the 16-byte file header of an archive of the
+// given format version (1 to Version).
+func AppendFileHeader(dst []byte, version int) []byte {
 	start := len(dst)
 	dst = append(dst, Magic[:]...)
-	dst = append(dst, Version, 0, 0, 0)
+	dst = append(dst, byte(version), 0, 0, 0)
 	return binary.LittleEndian.AppendUint32(dst, CRC(dst[start:]))
 }
 
-// ParseFileHeader checks the 16-byte file header.
-func ParseFileHeader(b []byte) error {
+// ParseFileHeader checks the 16-byte file header and returns the
+// archive's format version.
+func ParseFileHeader(b []byte) (int, error) {
 	if len(b) < FileHeaderSize {
-		return &Error{Op: "read file header", Err: ErrTruncated}
+		return 0, &Error{Op: "read file header", Err: ErrTruncated}
 	}
 	if [8]byte(b[:8]) != Magic {
-		return &Error{Op: "read file header", Err: ErrMagic}
+		return 0, &Error{Op: "read file header", Err: ErrMagic}
 	}
 	if binary.LittleEndian.Uint32(b[12:16]) != CRC(b[:12]) {
-		return &Error{Op: "read file header", Err: ErrChecksum}
+		return 0, &Error{Op: "read file header", Err: ErrChecksum}
 	}
-	if b[8] != Version {
-		return &Error{Op: "read file header", Err: fmt.Errorf("%w %d (this dcar reads version %d)", ErrVersion, b[8], Version)}
+	if b[8] < 1 || b[8] > Version {
+		return 0, &Error{Op: "read file header", Err: fmt.Errorf("%w %d (this dcar reads versions 1 to %d)", ErrVersion, b[8], Version)}
 	}
 	if b[9] != 0 || b[10] != 0 || b[11] != 0 {
-		return &Error{Op: "read file header", Err: fmt.Errorf("%w: reserved header bytes are not zero", ErrCorrupt)}
+		return 0, &Error{Op: "read file header", Err: fmt.Errorf("%w: reserved header bytes are not zero", ErrCorrupt)}
+	}
+	return int(b[8]), nil
+}
+
+// CheckVersion reports whether an entry of header h may appear in an
+// archive of format version v: solid groups only from VersionSolid.
+func (h *Header) CheckVersion(v int) error {
+	if h.Type == TypeGroup && v < VersionSolid {
+		return fmt.Errorf("%w: solid group entry in a version %d archive", ErrCorrupt, v)
 	}
 	return nil
 }

@@ -63,13 +63,17 @@ type Record struct {
 // verifies each record's CRC before returning it. After an error it can
 // Resync to the next intact entry header.
 type Scanner struct {
-	br     *bufio.Reader
-	src    io.Reader
-	off    int64 // offset of the next unread byte
-	buf    []byte
-	last   []byte // raw bytes of the last record read, for Resync
-	lastAt int64
+	br      *bufio.Reader
+	src     io.Reader
+	off     int64 // offset of the next unread byte
+	buf     []byte
+	last    []byte // raw bytes of the last record read, for Resync
+	lastAt  int64
+	version int // the archive's format version
 }
+
+// Version returns the archive's format version, from its file header.
+func (s *Scanner) Version() int { return s.version }
 
 // NewScanner reads and checks the file header from r.
 func NewScanner(r io.Reader) (*Scanner, error) {
@@ -84,10 +88,11 @@ func NewScanner(r io.Reader) (*Scanner, error) {
 		}
 		return nil, &Error{Op: "read file header", Err: err}
 	}
-	if err := ParseFileHeader(fh[:]); err != nil {
+	v, err := ParseFileHeader(fh[:])
+	if err != nil {
 		return nil, err
 	}
-	s.off = FileHeaderSize
+	s.off, s.version = FileHeaderSize, v
 	return s, nil
 }
 
