@@ -8,7 +8,10 @@
 //
 // The zero WriterOptions write exactly what `dcar create` writes by
 // default: the same files give the same archive bytes, whatever the
-// number of jobs. Create and Extract archive and restore directory
+// number of jobs. Identical files are stored once, and small text files
+// are coded together in solid groups, written when a group is full: so
+// a Reader may deliver such files after entries that were given to the
+// Writer after them (NoSolid keeps every file on its own, in order). Create and Extract archive and restore directory
 // trees (with tar's habits: relative names, symlinks kept, hard links
 // detected, nothing written outside the target directory); Verify
 // decodes everything and reports damage; ReadIndex, ScanIndex and
@@ -19,7 +22,7 @@
 // entry and byte offset at fault.
 //
 // The container format is specified in spec/FORMAT.md. Files: writer.go
-// (Writer, entry planning), reader.go (Reader), create.go (Create,
+// (Writer, entry planning), solid.go (solid groups), reader.go (Reader), create.go (Create,
 // FileInfoHeader), extract.go (Extract), inspect.go (Verify, index and
 // block inspection), header.go (the entry header and its types).
 package archive
