@@ -277,9 +277,16 @@ func (f flipping) Read(p []byte) (int, error) { return f.later.Read(p) }
 // dedup hash and the coding fails with ErrFileChanged, original or copy,
 // so that no same entry can refer to content other than what it hashed.
 func TestDedupContentChanged(t *testing.T) {
-	for _, copyFlips := range []bool{false, true} {
+	for _, c := range []struct {
+		copyFlips bool
+		opts      WriterOptions
+	}{
+		{false, WriterOptions{Jobs: 1, NoModel: true}}, {true, WriterOptions{Jobs: 1, NoModel: true}},
+		{false, WriterOptions{Jobs: 1}}, {true, WriterOptions{Jobs: 1}}, // text in a solid group
+	} {
+		copyFlips := c.copyFlips
 		var buf bytes.Buffer
-		w := NewWriter(&buf, WriterOptions{Jobs: 1, NoModel: true})
+		w := NewWriter(&buf, c.opts)
 		a, b := "the first words", "other bytes, 15"
 		files := []io.Reader{flipping{strings.NewReader(a), strings.NewReader(b)}, strings.NewReader(a)}
 		if copyFlips {
@@ -296,7 +303,7 @@ func TestDedupContentChanged(t *testing.T) {
 			err = cerr
 		}
 		if !errors.Is(err, ErrFileChanged) {
-			t.Errorf("copy flips %v: %v, want ErrFileChanged", copyFlips, err)
+			t.Errorf("copy flips %v, %+v: %v, want ErrFileChanged", copyFlips, c.opts, err)
 		}
 	}
 }

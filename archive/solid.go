@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"strconv"
@@ -72,7 +71,8 @@ func (aw *Writer) openGroup(n int64) (*solidGroup, error) {
 }
 
 // addMember reads the content of h (planned, small text) into the open
-// group. key is its dedup key (zero with NoDedup).
+// group. key is its dedup key (zero with NoDedup); the hasher checks the
+// content against it when the group is written, as for any entry.
 func (aw *Writer) addMember(h *format.Header, r io.Reader, key contentKey) error {
 	if err := aw.firstErr(); err != nil {
 		return err
@@ -90,16 +90,11 @@ func (aw *Writer) addMember(h *format.Header, r io.Reader, key contentKey) error
 		g.data = g.data[:off]
 		return fmt.Errorf("%s: %w", h.Path, readErr(err, h.Size, int64(n)))
 	}
-	var probe [1]byte
-	if n, _ := r.Read(probe[:]); n > 0 {
+	if err := checkEnd(r, h.Path, h.Size); err != nil {
 		g.data = g.data[:off]
-		return fmt.Errorf("%s: %w (grew beyond %d bytes)", h.Path, ErrFileChanged, h.Size)
+		return err
 	}
 	if !aw.opts.NoDedup {
-		if k := (contentKey{sha256.Sum256(g.data[off:]), h.Size}); k != key {
-			g.data = g.data[:off]
-			return fmt.Errorf("%s: %w (its content changed after it was hashed for deduplication)", h.Path, ErrFileChanged)
-		}
 		if aw.seen == nil {
 			aw.seen = map[contentKey]seen{}
 		}

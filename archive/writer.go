@@ -580,14 +580,23 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		aw.work <- j
 		blocks++
 	}
-	var probe [1]byte
-	if n, _ := r.Read(probe[:]); n > 0 {
-		return fmt.Errorf("%s: %w (grew beyond %d bytes)", h.Path, ErrFileChanged, hc.Size)
+	if err := checkEnd(r, h.Path, hc.Size); err != nil {
+		return err
 	}
 	end := &blockJob{done: make(chan struct{})}
 	aw.order <- &pending{job: end}
 	aw.hashq <- hashItem{end: end, blocks: blocks, size: read, want: want, path: h.Path}
 	return aw.firstErr()
+}
+
+// checkEnd fails with ErrFileChanged if r, which has yielded size bytes
+// of the file at path, has more: the file grew while it was read.
+func checkEnd(r io.Reader, path string, size int64) error {
+	var probe [1]byte
+	if n, _ := r.Read(probe[:]); n > 0 {
+		return fmt.Errorf("%s: %w (grew beyond %d bytes)", path, ErrFileChanged, size)
+	}
+	return nil
 }
 
 // Close writes the index and the footer and waits for all output. It does
