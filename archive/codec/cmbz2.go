@@ -45,17 +45,8 @@ type cmBZ2 struct{}
 // check checks a block's parameters and returns the segment header set
 // they name.
 func (cmBZ2) check(b Block) (segHeaderSet, error) {
-	if len(b.Params) != 9 {
-		return 0, fmt.Errorf("%w (cm-bz2 parameters of %d bytes)", ErrParams, len(b.Params))
-	}
-	i, err := checkParams(b.Params, "cm-bz2", bz2Fingerprints[:]...)
-	if err != nil {
-		return 0, err
-	}
-	if b.Offset != 0 {
-		return 0, fmt.Errorf("%w: cm-bz2 entry in more than one block", format.ErrCorrupt)
-	}
-	return segHeaderSet(i + 1), nil
+	i, err := checkWholeFile(b, "cm-bz2", bz2Fingerprints[:]...)
+	return segHeaderSet(i + 1), err
 }
 
 // Payload of a cm-bz2 block (the whole file):

@@ -13,9 +13,15 @@ import (
 
 // bz2Fixtures are bzip2 1.0.8 files committed with package bz2re.
 func bz2Fixtures(t testing.TB) map[string][]byte {
-	paths, err := filepath.Glob(filepath.Join("..", "..", "format", "bz2re", "testdata", "*.bz2"))
+	return fixtureFiles(t, filepath.Join("..", "..", "format", "bz2re", "testdata", "*.bz2"))
+}
+
+// fixtureFiles reads the files matching glob, by base name; there must
+// be some.
+func fixtureFiles(t testing.TB, glob string) map[string][]byte {
+	paths, err := filepath.Glob(glob)
 	if err != nil || len(paths) == 0 {
-		t.Fatalf("no bz2 fixtures: %v", err)
+		t.Fatalf("no fixtures %s: %v", glob, err)
 	}
 	files := map[string][]byte{}
 	for _, p := range paths {

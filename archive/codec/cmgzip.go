@@ -42,16 +42,8 @@ var gzipFingerprint = segFingerprint("cm-gzip/1 ")
 type cmGzip struct{}
 
 func (cmGzip) check(b Block) error {
-	if len(b.Params) != 9 {
-		return fmt.Errorf("%w (cm-gzip parameters of %d bytes)", ErrParams, len(b.Params))
-	}
-	if _, err := checkParams(b.Params, "cm-gzip", gzipFingerprint); err != nil {
-		return err
-	}
-	if b.Offset != 0 {
-		return fmt.Errorf("%w: cm-gzip entry in more than one block", format.ErrCorrupt)
-	}
-	return nil
+	_, err := checkWholeFile(b, "cm-gzip", gzipFingerprint)
+	return err
 }
 
 // Payload of a cm-gzip block (the whole file):

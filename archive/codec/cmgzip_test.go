@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,19 +15,7 @@ import (
 
 // gzipFixtures are the gzip files committed with package deflatere.
 func gzipFixtures(t testing.TB) map[string][]byte {
-	paths, err := filepath.Glob(filepath.Join("..", "..", "format", "deflatere", "testdata", "*.gz"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no gzip fixtures: %v", err)
-	}
-	files := map[string][]byte{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[filepath.Base(p)] = b
-	}
-	return files
+	return fixtureFiles(t, filepath.Join("..", "..", "format", "deflatere", "testdata", "*.gz"))
 }
 
 // cmGzipBlock plans src as cm-gzip and returns its block.
@@ -40,19 +27,26 @@ func cmGzipBlock(t testing.TB, src []byte) Block {
 	return Block{Params: ch.Params, EntrySize: int64(len(src))}
 }
 
+// cmGzipRoundTrip codes src with cm-gzip, checks it decodes back
+// exactly and returns the payload.
+func cmGzipRoundTrip(t *testing.T, name string, src []byte) []byte {
+	t.Helper()
+	b := cmGzipBlock(t, src)
+	enc, err := cmGzip{}.Compress(nil, src, b)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	got, err := cmGzip{}.Decompress(nil, enc, len(src), b)
+	if err != nil || !bytes.Equal(got, src) {
+		t.Fatalf("%s: round trip: %v", name, err)
+	}
+	t.Logf("%s: %d -> %d bytes", name, len(src), len(enc))
+	return enc
+}
+
 func TestCMGzipRoundTrip(t *testing.T) {
 	for name, src := range gzipFixtures(t) {
-		b := cmGzipBlock(t, src)
-		enc, err := cmGzip{}.Compress(nil, src, b)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got, err := cmGzip{}.Decompress(nil, enc, len(src), b)
-		if err != nil || !bytes.Equal(got, src) {
-			t.Fatalf("%s: round trip: %v", name, err)
-		}
-		t.Logf("%s: %d -> %d bytes", name, len(src), len(enc))
-		if len(enc) >= len(src) {
+		if enc := cmGzipRoundTrip(t, name, src); len(enc) >= len(src) {
 			t.Errorf("%s: cm-gzip %d bytes for a %d-byte file", name, len(enc), len(src))
 		}
 	}
@@ -146,15 +140,6 @@ func TestCMGzipTools(t *testing.T) {
 		files[fmt.Sprintf("compress/gzip %d", lv)] = b.Bytes()
 	}
 	for name, src := range files {
-		b := cmGzipBlock(t, src)
-		enc, err := cmGzip{}.Compress(nil, src, b)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got, err := cmGzip{}.Decompress(nil, enc, len(src), b)
-		if err != nil || !bytes.Equal(got, src) {
-			t.Fatalf("%s: round trip: %v", name, err)
-		}
-		t.Logf("%s: %d -> %d bytes", name, len(src), len(enc))
+		cmGzipRoundTrip(t, name, src)
 	}
 }

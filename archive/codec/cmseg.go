@@ -170,6 +170,24 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 	return cfg, k, nil
 }
 
+// checkWholeFile checks the block of a codec that codes a compressed file
+// whole as its decompressed payload (cm-bz2, cm-gzip): parameters of
+// exactly the version byte and a fingerprint of known (it returns the
+// index of the one they name), and the entry in one block.
+func checkWholeFile(b Block, name string, known ...[8]byte) (int, error) {
+	if len(b.Params) != 9 {
+		return 0, fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, name, len(b.Params))
+	}
+	i, err := checkParams(b.Params, name, known...)
+	if err != nil {
+		return 0, err
+	}
+	if b.Offset != 0 {
+		return 0, fmt.Errorf("%w: %s entry in more than one block", format.ErrCorrupt, name)
+	}
+	return i, nil
+}
+
 // A decompressed payload is how cm-bz2 and cm-gzip carry the bytes a
 // compressed file decompresses to: uvarint N, the decompressed length,
 // then the N bytes cut into segments of decompSegment bytes (the last
