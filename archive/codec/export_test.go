@@ -19,6 +19,7 @@ var (
 
 	PlanBZ2       = planBZ2
 	PlanGzip      = planGzip
+	PlanModelText = planModelText
 	PlanImageBest = planImageBest
 	PlanPNGBest   = planPNGBest
 	PlanPNG       = planPNG
@@ -30,7 +31,6 @@ const (
 	ParamsVersion     = paramsVersion
 	PNGParamsVersion  = pngParamsVersion
 	PNGParamsVersion2 = pngParamsVersion2
-	TrialBytes        = trialBytes
 )
 
 // PlanText routes text to ctx-text, which is no longer written; the

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
 // TestFingerprintsFrozen pins every model fingerprint an archive may
@@ -21,6 +22,18 @@ func TestFingerprintsFrozen(t *testing.T) {
 	check("ctx-text (txtctx)", ctxText.models[0].fp, fp(0x14, 0xc0, 0xba, 0xb4, 0xe6, 0x5b, 0x4d, 0xd2))
 	check("cm-text table bits 18", cmText.models[0].fp, fp(0xd3, 0x1e, 0xa5, 0xd5, 0x1b, 0x0a, 0xed, 0x30))
 	check("cm-text table bits 20", cmText.models[1].fp, fp(0x15, 0x0e, 0xcf, 0xc4, 0x34, 0xc9, 0x10, 0x7e))
+	check("cm-text version 2, warm", cmText.models[2].fp, fp(0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b))
+	if c, err := bitcm.TextConfig(); err != nil {
+		t.Error(err)
+	} else {
+		check("bitcm.TextConfig", bitcm.Fingerprint(c), cmText.models[2].fp)
+	}
+	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x7e, 0xbc, 0x70, 0x39, 0x95, 0xf8, 0x0c, 0xf9))
+	if c, err := model.TextCMConfig(); err != nil {
+		t.Error(err)
+	} else {
+		check("model.TextCMConfig", bitcm.Fingerprint(c), modelTextCMFingerprint)
+	}
 	check("cm-bin", cmBinFingerprint, fp(0xca, 0xd4, 0x05, 0x1d, 0x51, 0x9d, 0x6f, 0x38))
 	check("cm-bz2 set 1", bz2Fingerprints[0], fp(0x1d, 0x3b, 0xc6, 0xad, 0x12, 0x6e, 0x0e, 0x0f))
 	check("cm-bz2 set 2", bz2Fingerprints[1], fp(0xd2, 0xec, 0x2a, 0x88, 0xde, 0x62, 0x41, 0x9f))

@@ -117,6 +117,15 @@ func planNet(name string) planFunc {
 // embedded forever.
 const dualWeights = "uni96b-a.dcw"
 
+// planDual2 codes text with model-text version 2 as --best plans it,
+// and images as planDual (golden-v2-dual.dcar).
+func planDual2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	if k.Modality == format.ModalityText {
+		return PlanModelText(k, r, size)
+	}
+	return planDual(k, r, size)
+}
+
 // planDual codes images with model-image and text with model-text, both
 // with the unified network dualWeights (golden-v1-dual.dcar).
 func planDual(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
@@ -241,11 +250,15 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0},
 		// the unified network: model-image and model-text
 		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0},
+		// model-text version 2: the network inside cm-text's model
+		{"golden-v2-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
 		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0},
 		// table bits 20
-		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0},
+		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0},
+		// the version 2 text model with its warm start (bitcm.TextConfig)
+		{"golden-v3-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},

@@ -3,25 +3,41 @@ package codec
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
-// model-text (codec 17): each block is one segment coded by txtctx's
-// mixture corrected by the text modality of the shipped unified network
-// (model.QNet.EncodeText). Parameters: version byte 1, then the 8-byte
-// text fingerprint of the network (model.Model.TextFingerprint).
+// model-text (codec 17): text through the text modality of the shipped
+// unified network. Two versions, named by the parameters' first byte:
+//
+//	1: each block is one segment coded by txtctx's mixture corrected by
+//	   the network (model.QNet.EncodeText). Parameters: 1, then the
+//	   network's 8-byte text fingerprint (model.Model.TextFingerprint).
+//	   Written by --best until the network moved into the context mixing.
+//	2: each block is one segment of bitcm's version 2 text model whose
+//	   mixers also take the network's distribution of each byte
+//	   (model.QNet.EncodeTextCM). Parameters: 2, the network's text
+//	   fingerprint, then the 8-byte fingerprint of the bitcm
+//	   configuration with its warm start (model.TextCMConfig).
 
 type modelText struct{}
 
-// planModelText routes text to model-text (asked with --best only) when
-// the default network has the text modality and it codes the entry's
-// first trialBytes smaller than cm-text, the default, does; otherwise
-// the entry stays cm-text. The trial measures it on the entry itself.
-func planModelText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+const modelTextV2 = 2
+
+// modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()),
+// pinned so that planning decompresses nothing (a test checks it).
+var modelTextCMFingerprint = [8]byte{0x7e, 0xbc, 0x70, 0x39, 0x95, 0xf8, 0x0c, 0xf9}
+
+// planModelText routes text to model-text version 2 (asked with --best
+// only) when the default network has the text modality. There is no
+// trial: the mixers weigh the network as it earns, so a text it
+// predicts badly costs little more than cm-text.
+func planModelText(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return Choice{}, false
 	}
@@ -29,28 +45,27 @@ func planModelText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if err != nil {
 		return Choice{}, false
 	}
-	trial := make([]byte, min(size, trialBytes))
-	if _, err := r.ReadAt(trial, 0); err != nil && err != io.EOF {
-		return Choice{}, false
-	}
-	net, err := m.Text.EncodeText(nil, trial)
-	if err != nil {
-		return planCMText(k, r, size)
-	}
-	if cm, err := cmText.encode(trial); err != nil || len(net) >= len(cm) {
-		return planCMText(k, r, size)
-	}
-	return Choice{Codec: format.CodecModelText, Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, true
+	p := append([]byte{modelTextV2}, m.TextFingerprint[:]...)
+	return Choice{Codec: format.CodecModelText, Params: append(p, modelTextCMFingerprint[:]...), BlockSize: segmentBlockSize(size)}, true
 }
 
-// trialBytes is how much of a text entry planModelText codes both ways.
-const trialBytes = 64 << 10
-
-// textNet returns the text network named by a block's parameters.
-func textNet(b Block) (*model.QNet, error) {
+// textNet returns the text network named by a block's parameters, their
+// version and, for version 2, the bitcm configuration.
+func textNet(b Block) (*model.QNet, byte, bitcm.Config, error) {
 	p := b.Params
-	if len(p) != 9 || p[0] != paramsVersion {
-		return nil, fmt.Errorf("%w (model-text parameters of %d bytes, version %d)", ErrParams, len(p), firstByte(p))
+	var cfg bitcm.Config
+	switch {
+	case len(p) == 9 && p[0] == paramsVersion:
+	case len(p) == 17 && p[0] == modelTextV2:
+		if [8]byte(p[9:17]) != modelTextCMFingerprint {
+			return nil, 0, cfg, fmt.Errorf("%w: model-text context-mixing fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, p[9:17], modelTextCMFingerprint[:])
+		}
+		var err error
+		if cfg, err = model.TextCMConfig(); err != nil {
+			return nil, 0, cfg, err
+		}
+	default:
+		return nil, 0, cfg, fmt.Errorf("%w (model-text parameters of %d bytes, version %d)", ErrParams, len(p), firstByte(p))
 	}
 	fp := [8]byte(p[1:9])
 	m, err := model.ByTextFingerprint(fp)
@@ -62,30 +77,47 @@ func textNet(b Block) (*model.QNet, error) {
 				have = append(have, fmt.Sprintf("%x (%s)", m.TextFingerprint[:], m.Name))
 			}
 		}
-		return nil, fmt.Errorf("%w: model-text fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, fp[:], strings.Join(have, ", "))
+		return nil, 0, cfg, fmt.Errorf("%w: model-text fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, fp[:], strings.Join(have, ", "))
 	}
-	return m.Text, nil
+	return m.Text, p[0], cfg, nil
 }
 
 func (modelText) Compress(dst, src []byte, b Block) ([]byte, error) {
-	q, err := textNet(b)
+	q, v, cfg, err := textNet(b)
 	if err != nil {
 		return dst, err
 	}
-	return q.EncodeText(dst, src)
+	if v == paramsVersion {
+		return q.EncodeText(dst, src)
+	}
+	defer holdModel()()
+	out, err := q.EncodeTextCM(src, cfg)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, out...), nil
 }
 
 func (modelText) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	q, err := textNet(b)
+	q, v, cfg, err := textNet(b)
 	if err != nil {
 		return dst, err
 	}
 	if rawLen > txtctx.MaxSegment {
 		return dst, fmt.Errorf("%w: model-text: block of %d bytes", format.ErrCorrupt, rawLen)
 	}
-	out, err := q.DecodeText(src, rawLen)
-	if err != nil {
-		return dst, fmt.Errorf("%w: model-text: %v", format.ErrCorrupt, err)
+	if v == paramsVersion {
+		out, err := q.DecodeText(src, rawLen)
+		if err != nil {
+			return dst, fmt.Errorf("%w: model-text: %v", format.ErrCorrupt, err)
+		}
+		return append(dst, out...), nil
 	}
-	return append(dst, out...), nil
+	defer holdModel()()
+	n := len(dst)
+	dst = slices.Grow(dst, rawLen)[:n+rawLen]
+	if _, err := q.DecodeTextCM(dst[n:], src, cfg); err != nil {
+		return dst[:n], fmt.Errorf("%w: model-text: %v", format.ErrCorrupt, err)
+	}
+	return dst, nil
 }

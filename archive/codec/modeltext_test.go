@@ -3,24 +3,44 @@ package codec
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
 )
 
-func modelTextBlock(t testing.TB) Block {
+// modelTextBlocks returns a block of each model-text version: 1, then 2
+// as --best plans it.
+func modelTextBlocks(t testing.TB) []Block {
 	m, err := model.DefaultText()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Block{Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}
+	v2, ok := planModelText(Kind{Modality: format.ModalityText}, nil, 1)
+	if !ok {
+		t.Fatal("model-text not planned")
+	}
+	return []Block{{Params: append([]byte{paramsVersion}, m.TextFingerprint[:]...)}, {Params: v2.Params}}
 }
 
 // Blocks of one entry are independent segments: a multi-block text
 // round-trips, and each block can be decoded alone.
 func TestModelTextBlocks(t *testing.T) {
-	b := modelTextBlock(t)
+	for _, b := range modelTextBlocks(t) {
+		t.Run(fmt.Sprint("version ", b.Params[0]), func(t *testing.T) { testModelTextBlocks(t, b) })
+	}
+	// A version 2 block names a context-mixing model this dcar lacks.
+	b := modelTextBlocks(t)[1]
+	b.Params = append([]byte(nil), b.Params...)
+	b.Params[16] ^= 1
+	if _, err := (modelText{}).Decompress(nil, []byte{1, 2, 3}, 10, b); !errors.Is(err, ErrModelMismatch) {
+		t.Errorf("unknown context-mixing fingerprint: %v", err)
+	}
+}
+
+func testModelTextBlocks(t *testing.T, b Block) {
 	src := []byte(strings.Repeat("the quick brown fox jumps over the lazy dog. ", 300))
 	enc, err := modelText{}.Compress(nil, src, b)
 	if err != nil {
@@ -43,14 +63,16 @@ func TestModelTextBlocks(t *testing.T) {
 }
 
 func FuzzModelTextDecompress(f *testing.F) {
-	b := modelTextBlock(f)
-	enc, _ := modelText{}.Compress(nil, []byte("hello hello hello"), b)
-	f.Add(enc, 17)
-	f.Fuzz(func(t *testing.T, src []byte, n int) {
+	bs := modelTextBlocks(f)
+	for i, b := range bs {
+		enc, _ := modelText{}.Compress(nil, []byte("hello hello hello"), b)
+		f.Add(enc, 17, i)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, n, v int) {
 		if n < 0 || n > 1<<14 {
 			return
 		}
-		modelText{}.Decompress(nil, src, n, b)
+		modelText{}.Decompress(nil, src, n, bs[uint(v)%uint(len(bs))])
 	})
 }
 
@@ -71,8 +93,12 @@ func benchText() []byte {
 	return []byte(b.String())
 }
 
-func BenchmarkModelTextCompress(b *testing.B)   { benchCompress(b, modelText{}, modelTextBlock(b)) }
-func BenchmarkModelTextDecompress(b *testing.B) { benchDecompress(b, modelText{}, modelTextBlock(b)) }
+func BenchmarkModelTextCompress(b *testing.B) {
+	benchCompress(b, modelText{}, modelTextBlocks(b)[1])
+}
+func BenchmarkModelTextDecompress(b *testing.B) {
+	benchDecompress(b, modelText{}, modelTextBlocks(b)[1])
+}
 
 // benchCompress and benchDecompress measure a text codec on benchText.
 func benchCompress(b *testing.B, c Codec, blk Block) {

@@ -26,25 +26,42 @@ type segmentModel struct {
 	decode func(data []byte, n int) ([]byte, error)
 }
 
-// cmTextTableBits is the table bits of cm-text's current model: 2^20
-// lines per hashed context at most (12 MB of training novels: 1.6 %
-// smaller than 2^18 in one segment; blocks up to 6 MiB gain less).
-const cmTextTableBits = 20
-
-// cmTextConfig is cm-text's current model.
+// cmTextConfig is cm-text's second model: table bits 20, 2^20 lines per
+// hashed context at most (12 MB of training novels: 1.6 % smaller than
+// 2^18 in one segment; blocks up to 6 MiB gain less).
 func cmTextConfig() bitcm.Config {
 	c := bitcm.DefaultConfig()
-	c.TableBits = cmTextTableBits
+	c.TableBits = 20
 	return c
 }
 
+// cmText2Fingerprint is the fingerprint of bitcm.TextConfig(), the text
+// model version 2 with its shipped warm start (pinned here so that
+// nothing decompresses the warm start before a text is coded; a test
+// checks it against the model).
+var cmText2Fingerprint = [8]byte{0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
-	// text. Written first with bitcm.DefaultConfig() (table bits 18).
+	// text. Written first with bitcm.DefaultConfig() (table bits 18),
+	// then with table bits 20, now with bitcm.TextConfig() (version 2
+	// contexts and the warm start).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
-		encode: func(src []byte) ([]byte, error) { return bitcm.Encode(src, cmTextConfig()) },
-		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig())},
+		encode: func(src []byte) ([]byte, error) {
+			c, err := bitcm.TextConfig()
+			if err != nil {
+				return nil, err
+			}
+			return bitcm.Encode(src, c)
+		},
+		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), {cmText2Fingerprint, func(data []byte, n int) ([]byte, error) {
+			c, err := bitcm.TextConfig()
+			if err != nil {
+				return nil, err
+			}
+			return bitcm.Decode(data, n, c)
+		}}},
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
 	// cm-text; kept so that its archives decode forever.

@@ -21,6 +21,12 @@
 //	dcartrain -eval kodak -load model/runs/rec96b.ckpt              # once, at the end
 //	dcartrain -load model/runs/rec96b.ckpt -export model/weights/X.dcw  # image-only weight file
 //
+// The text model's warm start (package model/bitcm, TextConfig):
+//
+//	sh docs/warm-text.sh /tmp/warm-text
+//	dcartrain -warm-text model/bitcm/warm-text.dcwarm.zst /tmp/warm-text
+//	dcartrain -warm-text-prior model/weights/uni96b-a.textcm.dcwarm.zst /tmp/warm-text  # with the network (model-text)
+//
 // -steps N (with -unified) trains N steps instead of -minutes; results
 // and the commands behind them: model/RESULTS.md.
 package main
@@ -147,6 +153,18 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *warmTextOut != "" || *warmPriorOut != "" {
+		if flag.NArg() != 1 {
+			log.Fatal("dcartrain: -warm-text OUT and -warm-text-prior OUT need one training directory")
+		}
+		if *warmTextOut != "" {
+			trainWarmText(*warmTextOut, flag.Arg(0), false)
+		}
+		if *warmPriorOut != "" {
+			trainWarmText(*warmPriorOut, flag.Arg(0), true)
+		}
+		return
+	}
 	if *evalSet != "" || *loadU != "" || *export != "" || *bench || *online != "" {
 		evaluate()
 		return

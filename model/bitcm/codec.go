@@ -14,11 +14,18 @@ var ErrTooLarge = errors.New("bitcm: segment length out of range")
 
 // Encode codes src as one segment with a fresh Model of cfg. The output
 // does not hold the length: Decode needs it.
-func Encode(src []byte, cfg Config) ([]byte, error) {
+func Encode(src []byte, cfg Config) ([]byte, error) { return EncodePrior(src, cfg, nil) }
+
+// EncodePrior is Encode with prior (if not nil) as one more input of
+// the mixers; the decoder must drive an identical prior (DecodePriorTo).
+func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 	if len(src) > MaxSegment {
 		return nil, ErrTooLarge
 	}
-	m := newModel(len(src), make([]byte, 0, len(src)), cfg)
+	m, err := newModel(len(src), make([]byte, 0, len(src)), cfg, prior)
+	if err != nil {
+		return nil, err
+	}
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
 	for _, c := range src {
@@ -43,6 +50,12 @@ func Decode(data []byte, n int, cfg Config) ([]byte, error) {
 // dst (the model's history is the output, so nothing is copied) and
 // returns dst.
 func DecodeTo(dst, data []byte, cfg Config) ([]byte, error) {
+	return DecodePriorTo(dst, data, cfg, nil)
+}
+
+// DecodePriorTo decodes len(dst) bytes coded by EncodePrior with the
+// same cfg and an identical prior into dst and returns dst.
+func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	if len(dst) > MaxSegment {
 		return nil, ErrTooLarge
 	}
@@ -51,7 +64,10 @@ func DecodeTo(dst, data []byte, cfg Config) ([]byte, error) {
 		return nil, err
 	}
 	n := len(dst)
-	m := newModel(n, dst[:0:n], cfg)
+	m, err := newModel(n, dst[:0:n], cfg, prior)
+	if err != nil {
+		return nil, err
+	}
 	for len(m.buf) < n {
 		y := d.DecodeBit(m.p0())
 		if err := d.Err(); err != nil {

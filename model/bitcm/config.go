@@ -18,6 +18,17 @@ type Config struct {
 	MixDecay  int32  // ... reaching halfway after this many bytes
 	FinalLR   int32
 	W0, W1    int // final blend: W0/16 of the mixer, W1/16 of APM order 0, the rest APM order 1
+
+	// Version 2 contexts (hashed into the fingerprint only when set).
+	Indirect bool // what followed the last occurrences of the last byte and byte pair
+	WordSkip bool // current word + the word before the previous one
+	Nest     bool // innermost open bracket/quote/tag and depth + last byte
+	Shape    bool // classes (letter case, digit, space, punctuation) of the last 8 bytes
+	Mix2     bool // a second bank of 4 mixers selected by byte classes, word length and nesting, order-2 history, position
+
+	// Warm, if set, is the learned starting state (TrainWarm); it must
+	// have been trained for this configuration's model shape.
+	Warm *Warm
 }
 
 // DefaultConfig is the text model (cm-text, and cm-bz2's text segments).

@@ -21,6 +21,12 @@ func Fingerprint(cfg Config) [8]byte {
 		// and pinned by TestGolden.
 		s = sha256.Sum256(fmt.Appendf(s[:], " sparse=%t stride=%d", c.Sparse, c.Stride))
 	}
+	if c.Indirect || c.WordSkip || c.Nest || c.Shape || c.Mix2 {
+		s = sha256.Sum256(fmt.Appendf(s[:], " v2 indirect=%t wordskip=%t nest=%t shape=%t mix2=%t", c.Indirect, c.WordSkip, c.Nest, c.Shape, c.Mix2))
+	}
+	if c.Warm != nil {
+		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
+	}
 	var f [8]byte
 	copy(f[:], s[:])
 	return f

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +19,56 @@ var (
 	mSet    = flag.String("set", "", "config overrides, e.g. orders=2,3,4;limit=127")
 	mVerify = flag.Bool("verify", false, "decode and compare")
 	mBinary = flag.Bool("binary", false, "BinaryConfig with the detected stride per segment")
+	mWarmT  = flag.String("warm-train", "", "train a warm start on the files of this directory (shuffled, in order of a hash of their names) first")
+	mWarm   = flag.String("warm", "", "warm-start file to use (written here with -warm-train)")
 )
+
+// measureWarm returns the warm start of -warm or -warm-train for cfg.
+func measureWarm(t testing.TB, cfg Config) *Warm {
+	if *mWarmT != "" {
+		files, _ := filepath.Glob(filepath.Join(*mWarmT, "*"))
+		sort.Slice(files, func(i, j int) bool { return hash32(strHash(files[i]), 1) < hash32(strHash(files[j]), 1) })
+		var segs [][]byte
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			segs = append(segs, b)
+		}
+		w, err := TrainWarm(cfg, segs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *mWarm != "" {
+			b, _ := w.MarshalBinary()
+			if err := os.WriteFile(*mWarm, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return w
+	}
+	if *mWarm == "" {
+		return nil
+	}
+	b, err := os.ReadFile(*mWarm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := ParseWarm(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func strHash(s string) uint32 {
+	var h uint32
+	for i := 0; i < len(s); i++ {
+		h = (h + uint32(s[i]) + 1) * 0x2F0F1F47
+	}
+	return h
+}
 
 func tunedConfig(t testing.TB) Config {
 	c := DefaultConfig()
@@ -29,6 +79,15 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
+		case "text": // TextConfig (version 2, warm) or, with 0, TextConfigCold
+			c = TextConfigCold()
+			if n != 0 {
+				w, err := TextConfig()
+				if err != nil {
+					t.Fatal(err)
+				}
+				c = w
+			}
 		case "orders":
 			c.Orders = nil
 			for _, s := range strings.Split(v, ",") {
@@ -61,6 +120,16 @@ func tunedConfig(t testing.TB) Config {
 			c.MixLREnd = int32(n)
 		case "decay":
 			c.MixDecay = int32(n)
+		case "ind":
+			c.Indirect = n != 0
+		case "wskip":
+			c.WordSkip = n != 0
+		case "nest":
+			c.Nest = n != 0
+		case "mix2":
+			c.Mix2 = n != 0
+		case "shape":
+			c.Shape = n != 0
 		case "finallr":
 			c.FinalLR = int32(n)
 		default:
@@ -77,6 +146,9 @@ func TestMeasure(t *testing.T) {
 		t.Skip("-measure DIR not given")
 	}
 	cfg := tunedConfig(t)
+	if w := measureWarm(t, cfg); w != nil {
+		cfg.Warm = w
+	}
 	files, _ := filepath.Glob(filepath.Join(*measure, "*"))
 	var raw, coded int64
 	var el time.Duration

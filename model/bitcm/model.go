@@ -1,5 +1,7 @@
 package bitcm
 
+import "github.com/dcar-archiver/dcar/coder"
+
 // model predicts the bits of one segment, most significant bit of each
 // byte first: p1 is P(next bit = 1), update(y) records the bit. Encoder
 // and decoder run identical models.
@@ -10,8 +12,13 @@ type model struct {
 	bit uint   // bits of the current byte seen (0..7)
 	c8  uint64 // the last 8 bytes, most recent in the low byte
 
-	word, word1  uint32 // hash of the current word and of the previous one
-	line0, line1 int    // start of the current line and of the previous one
+	word, word1  uint32   // hash of the current word and of the previous one
+	word2        uint32   // ... and of the one before
+	ind1         []uint16 // Indirect: the last two bytes that followed each byte
+	ind2         []uint16 // ... each byte pair
+	nest         []byte   // Nest: the open brackets, quotes and tags, innermost last
+	shape        uint32   // Shape: 3-bit classes of the last bytes
+	line0, line1 int      // start of the current line and of the previous one
 
 	// Hashed contexts: per context a byte-boundary hash, a table of
 	// lines and the line serving the current nibble.
@@ -26,13 +33,32 @@ type model struct {
 
 	mm matchModel
 
-	mixers *bank
-	sel    [4]int
-	final  *mixer
-	a1, a2 *apm
-	pr     int32   // final prediction of the current bit (12 bits)
-	nodes  []*node // the nodes feeding the current bit
-	hms    []historyMap
+	mixers  *bank
+	sel     [4]int
+	mix2    *bank // Mix2: a second bank over the same inputs, other selectors
+	sel2    [4]int
+	wordLen int
+	final   *mixer
+	a1, a2  *apm
+	pr      int32   // final prediction of the current bit (12 bits)
+	nodes   []*node // the nodes feeding the current bit
+	hms     []historyMap
+
+	// prior, if set, gives a distribution of each byte (a learned
+	// model); pft is the current byte's.
+	prior Prior
+	pft   *coder.FreqTable
+	a3    *apm
+}
+
+// A Prior predicts each byte of a segment as a distribution over the 256
+// values (package model's text network): Next gives the next byte's,
+// Update records the byte that came. The byte model turns it into the
+// probability of each binary decision and mixes it with its contexts.
+// Encoder and decoder must drive identical priors.
+type Prior interface {
+	Next() *coder.FreqTable
+	Update(b byte)
 }
 
 // A line serves one context for one nibble: entry 0 holds a 16-bit
@@ -43,19 +69,20 @@ const lineLen = 16
 
 // newModel returns the model for a segment of segLen bytes, which it
 // appends to hist (the caller's buffer of capacity segLen).
-func newModel(segLen int, hist []byte, cfg Config) *model {
+func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) {
 	cfg = cfg.normalized()
-	m := &model{cfg: cfg, c0: 1, buf: hist[:0]}
+	m := &model{cfg: cfg, c0: 1, buf: hist[:0], prior: prior}
+	if cfg.Indirect {
+		m.ind1 = make([]uint16, 256)
+		m.ind2 = make([]uint16, 65536)
+	}
 	// The hashed contexts are whatever byteContexts computes for cfg.
 	m.byteContexts()
 	n := len(m.hash)
-	m.tabs = make([][]node, n)
 	m.line = make([]int, n)
 	m.heads = make([]lineHeads, n)
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
-	for i := range m.tabs {
-		m.tabs[i] = make([]node, lineLen<<m.tbits)
-	}
+	m.tabs = allocTables(n, lineLen<<m.tbits)
 	m.o1 = make([]node, 256*256)
 	m.o0 = make([]node, 256)
 	for _, t := range [][]node{m.o1, m.o0} {
@@ -69,18 +96,36 @@ func newModel(segLen int, hist []byte, cfg Config) *model {
 		m.hms[i].init()
 	}
 	nIn := 2*(n+2) + 2 + 1 // hashed and o1, o0 (two each), match (2), bias
+	sets1 := 64 * 8
+	if prior != nil {
+		nIn += 2
+		sets1 *= 16
+		m.a3 = newAPM(256*16, 7)
+		m.pft = prior.Next()
+	}
 	// Weight sets selected by: the partial byte; the match length class
 	// and bit position; the last byte and bit position; the longest
 	// order whose context was seen (with its history's kind) and bit
 	// position.
-	m.mixers = newBank(nIn, [4]int{256, 64 * 8, 256 * 8, 256}, cfg.MixLR, 1<<13)
-	m.final = newMixer(len(m.sel)+1, 256, cfg.FinalLR, 65536/int32(len(m.sel)))
+	m.mixers = newBank(nIn, [4]int{256, sets1, 256 * 8, 256}, cfg.MixLR, 1<<13)
+	nf := len(m.sel)
+	if cfg.Mix2 {
+		m.mix2 = newBank(nIn, [4]int{64 * 8, 16 * 8 * 8, 256 * 8, 256 * 4}, cfg.MixLR, 1<<13)
+		m.mix2.x = m.mixers.x // the same inputs
+		nf += len(m.sel2)
+	}
+	m.final = newMixer(nf+1, 256, cfg.FinalLR, 65536/int32(nf))
 	m.a1 = newAPM(256, 7)
 	m.a2 = newAPM(65536, 7)
 	m.nodes = make([]*node, 0, n+2)
+	if cfg.Warm != nil {
+		if err := m.warmUp(cfg.Warm); err != nil {
+			return nil, err
+		}
+	}
 	m.nibble()
 	m.predict()
-	return m
+	return m, nil
 }
 
 func bitsFor(n int) int {
@@ -158,7 +203,94 @@ func (m *model) byteContexts() {
 			h = append(h, hash32(uint32(g)|uint32(n&1)<<8, 501+uint32(k)))
 		}
 	}
+	c1, c2 := uint32(m.c8&0xff), uint32(m.c8>>8&0xff)
+	if m.cfg.Indirect {
+		h = append(h, hash32(c1|uint32(m.ind1[c1])<<8, 600),
+			hash32(uint32(m.c8&0xffff)|uint32(m.ind2[m.c8&0xffff])<<16, 601))
+	}
+	if m.cfg.WordSkip {
+		h = append(h, hash32(m.word^m.word2*0x3C6EF372, 602))
+	}
+	if m.cfg.Nest {
+		top, d := uint32(0), uint32(len(m.nest))
+		if d > 0 {
+			top = uint32(m.nest[d-1])
+		}
+		h = append(h, hash32(top<<16|min(d, 15)<<8|c1, 603))
+	}
+	if m.cfg.Shape {
+		h = append(h, hash32(m.shape&0xffffff, 604|c2<<16))
+	}
 	m.hash = h
+}
+
+// byteClass is the Shape class of a byte: 0 lower-case letter, 1
+// upper-case, 2 digit, 3 space or tab, 4 newline, 5 punctuation that
+// opens or closes, 6 other punctuation, 7 other bytes (>= 0x80, control).
+var byteClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'a' && c <= 'z':
+			t[c] = 0
+		case c >= 'A' && c <= 'Z':
+			t[c] = 1
+		case c >= '0' && c <= '9':
+			t[c] = 2
+		case c == ' ' || c == '\t':
+			t[c] = 3
+		case c == '\n' || c == '\r':
+			t[c] = 4
+		case c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '<' || c == '>' || c == '"' || c == '\'':
+			t[c] = 5
+		case c > ' ' && c < 0x7f:
+			t[c] = 6
+		default:
+			t[c] = 7
+		}
+	}
+	return
+}()
+
+// maxNest bounds the Nest stack.
+const maxNest = 32
+
+// extraUpdate advances the version 2 state after byte b.
+func (m *model) extraUpdate(b byte) {
+	if m.cfg.Indirect {
+		m.ind1[m.c8>>8&0xff] = m.ind1[m.c8>>8&0xff]<<8 | uint16(b)
+		m.ind2[m.c8>>8&0xffff] = m.ind2[m.c8>>8&0xffff]<<8 | uint16(b)
+	}
+	if m.cfg.Shape {
+		m.shape = m.shape<<3 | uint32(byteClass[b])
+	}
+	if m.cfg.Nest {
+		n := len(m.nest)
+		var want byte
+		switch b {
+		case ')':
+			want = '('
+		case ']':
+			want = '['
+		case '}':
+			want = '{'
+		case '>':
+			want = '<'
+		}
+		switch {
+		case want != 0:
+			if n > 0 && m.nest[n-1] == want {
+				m.nest = m.nest[:n-1]
+			}
+		case b == '"' && n > 0 && m.nest[n-1] == '"':
+			m.nest = m.nest[:n-1]
+		case b == '(' || b == '[' || b == '{' || b == '<' || b == '"':
+			if n < maxNest {
+				m.nest = append(m.nest, b)
+			}
+		case b == '\n' && n > 0 && m.nest[n-1] == '"':
+			m.nest = m.nest[:n-1] // a quote does not span lines
+		}
+	}
 }
 
 // nibble finds every hashed context's line for the nibble that starts now.
@@ -231,10 +363,36 @@ func (m *model) predict() {
 	x0.add(ml)
 	x0.add(256)
 	m.sel = [4]int{int(m.c0), m.mm.lenClass()<<3 | int(m.bit), int(c1)<<3 | int(m.bit), conf<<3 | int(m.bit)}
+	var sp int32
+	pconf := 0
+	if m.prior != nil {
+		sp = stretch(priorP1(m.pft, m.c0, m.bit))
+		x0.add(sp)
+		x0.add(sp / 4)
+		pconf = int(min(abs32(sp)>>7, 15))
+		m.sel[1] |= pconf << 9
+	}
 	x0.mix(m.sel)
 	f := m.final
 	for _, d := range x0.dot {
 		f.add(d)
+	}
+	if x2 := m.mix2; x2 != nil {
+		b := int(m.bit)
+		cls := int(byteClass[c1])<<3 | int(byteClass[m.c8>>8&0xff])
+		depth := 0
+		if m.cfg.Nest {
+			depth = min(len(m.nest), 7)
+		}
+		o2 := 0
+		if len(m.nodes) > 0 {
+			o2 = hist(*m.nodes[0])
+		}
+		m.sel2 = [4]int{cls<<3 | b, (min(m.wordLen, 15)<<3|depth)<<3 | b, o2<<3 | b, int(m.c0)<<2 | min(len(m.buf)>>14, 3)}
+		x2.mix(m.sel2)
+		for _, d := range x2.dot {
+			f.add(d)
+		}
 	}
 	f.add(256)
 	f.mix(int(m.c0))
@@ -242,6 +400,10 @@ func (m *model) predict() {
 	p1 := m.a1.refine(p, int(m.c0))
 	p2 := m.a2.refine(p, int(m.c0|c1<<8))
 	p = (int32(m.cfg.W0)*p + int32(m.cfg.W1)*p1 + (16-int32(m.cfg.W0)-int32(m.cfg.W1))*p2 + 8) >> 4
+	if m.prior != nil {
+		p3 := m.a3.refine(p, int(m.c0)<<4|pconf)
+		p = (p + p3 + 1) >> 1
+	}
 	m.pr = min(max(p, 1), 4095)
 }
 
@@ -256,9 +418,15 @@ func (m *model) update(y int) {
 	}
 	m.mm.update(y)
 	m.mixers.update(y)
+	if m.mix2 != nil {
+		m.mix2.update(y)
+	}
 	m.final.update(y)
 	m.a1.update(y)
 	m.a2.update(y)
+	if m.a3 != nil {
+		m.a3.update(y)
+	}
 
 	m.c0 = m.c0<<1 | uint32(y)
 	m.bit++
@@ -268,16 +436,24 @@ func (m *model) update(y int) {
 		m.c8 = m.c8<<8 | uint64(b)
 		m.c0, m.bit = 1, 0
 		m.wordUpdate(b)
+		m.extraUpdate(b)
 		if m.cfg.MixLREnd > 0 && len(m.buf)&255 == 0 {
 			// Young weights need large steps, settled ones small: long
 			// stationary text codes better with a lower final rate.
 			a, e, k := int64(m.cfg.MixLR)*16, int64(m.cfg.MixLREnd)*16, int64(m.cfg.MixDecay)
 			m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(len(m.buf))))
+			if m.mix2 != nil {
+				m.mix2.lr16 = m.mixers.lr16
+			}
 		}
 		if b == '\n' {
 			m.line1, m.line0 = m.line0, len(m.buf)
 		}
 		m.mm.byteUpdate(m.buf)
+		if m.prior != nil {
+			m.prior.Update(b)
+			m.pft = m.prior.Next()
+		}
 		m.byteContexts()
 		m.nibble()
 	} else if m.bit == 4 {
@@ -293,8 +469,11 @@ func (m *model) wordUpdate(b byte) {
 		fallthrough
 	case b >= 'a' && b <= 'z', b >= 0x80:
 		m.word = (m.word + uint32(b) + 1) * 0x2F0F1F47
+		m.wordLen++
 	default:
+		m.wordLen = 0
 		if m.word != 0 {
+			m.word2 = m.word1
 			m.word1 = m.word
 			m.word = 0
 		}

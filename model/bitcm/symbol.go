@@ -74,10 +74,7 @@ func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 	cfg.Limit = min(max(cfg.Limit, 1), 255)
 	m := &SymbolModel{nctx: nctx, c0: 1, cfg: cfg}
 	m.tbits = uint(min(max(bitsFor(n)-2, 10), int(cfg.TableBits)))
-	m.tabs = make([][]node, nctx)
-	for i := range m.tabs {
-		m.tabs[i] = make([]node, lineLen<<m.tbits)
-	}
+	m.tabs = allocTables(nctx, lineLen<<m.tbits)
 	m.line = make([]int, nctx)
 	m.heads = make([]lineHeads, nctx)
 	m.hash = make([]uint32, nctx)
@@ -176,11 +173,14 @@ func (m *SymbolModel) nibble() {
 // priorP1 is the prior's 12-bit probability that the next bit is 1: the
 // mass of the values whose leading bits are c0's and whose next bit is 1,
 // over the mass of the values whose leading bits are c0's.
-func (m *SymbolModel) priorP1() int32 {
-	k := 8 - m.bit // bits left, including this one
-	lo := int(m.c0&(1<<m.bit-1)) << k
+func (m *SymbolModel) priorP1() int32 { return priorP1(m.prior, m.c0, m.bit) }
+
+// priorP1 is the 12-bit probability under t that the next bit is 1,
+// given c0, the symbol's bit so far (bit of them) with a leading 1.
+func priorP1(t *coder.FreqTable, c0 uint32, bit uint) int32 {
+	k := 8 - bit // bits left, including this one
+	lo := int(c0&(1<<bit-1)) << k
 	mid, hi := lo+1<<(k-1), lo+1<<k
-	t := m.prior
 	all := int64(t.Cum(hi-1) + t.Freq(hi-1) - t.Cum(lo))
 	one := int64(t.Cum(hi-1) + t.Freq(hi-1) - t.Cum(mid))
 	return int32(min(max((one<<12+all/2)/all, 1), 4095))

@@ -1,0 +1,151 @@
+package bitcm
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
+
+// The version 2 text model with its shipped warm start: a pinned
+// stream (it passes on every GOARCH and with -tags purego), and its
+// fingerprint.
+func TestGoldenText(t *testing.T) {
+	cfg, err := TextConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := append(sampleText(60000, 11), randomBytes(3000, 12)...)
+	src = append(src, []byte("(a [b {c <d \"e\" f> g} h] i)\n\tx := f(y[3], \"z\")\n")...)
+	out := roundTrip(t, "golden text", src, cfg)
+	s := sha256.Sum256(out)
+	const want = "865f10784efd7ba5f861ca6167ab6402b2517fcc63fdebcc190c1b8dd351e0e6"
+	if got := hex.EncodeToString(s[:]); got != want {
+		t.Errorf("golden stream: %d bytes, sha256 %s, want %s", len(out), got, want)
+	}
+	fp := Fingerprint(cfg)
+	if got := hex.EncodeToString(fp[:]); got != "cd94e43648f44e8b" {
+		t.Errorf("fingerprint %s", got)
+	}
+	// The warm start pays on a small text.
+	cold, err := Encode(src[:4000], TextConfigCold())
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, err := Encode(src[:4000], cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warm) >= len(cold) {
+		t.Errorf("4000 bytes: %d coded with the warm start, %d without", len(warm), len(cold))
+	}
+}
+
+// A trained warm start survives MarshalBinary and ParseWarm, codes the
+// same bits, and changes the fingerprint; one for another shape fails.
+func TestWarmRoundTrip(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.TableBits = 12
+	w, err := TrainWarm(cfg, [][]byte{sampleText(3000, 1), sampleText(2000, 2)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := ParseWarm(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sampleText(5000, 3)
+	a, b2 := cfg, cfg
+	a.Warm, b2.Warm = w, w2
+	x := roundTrip(t, "warm", src, a)
+	y := roundTrip(t, "parsed warm", src, b2)
+	if !bytes.Equal(x, y) {
+		t.Error("a parsed warm start codes differently")
+	}
+	if Fingerprint(a) == Fingerprint(cfg) || Fingerprint(a) != Fingerprint(b2) {
+		t.Error("the fingerprint does not follow the warm start")
+	}
+	other := BinaryConfig(0)
+	other.Warm = w
+	if _, err := Encode(src, other); !errors.Is(err, ErrWarm) {
+		t.Errorf("warm start of another shape: %v", err)
+	}
+	for _, bad := range [][]byte{nil, b[:5], b[:len(b)-1], append(append([]byte(nil), b...), 0)} {
+		if _, err := ParseWarm(bad); !errors.Is(err, ErrWarm) {
+			t.Errorf("damaged warm start of %d bytes: %v", len(bad), err)
+		}
+	}
+}
+
+// countPrior is a deterministic Prior for tests: an order-0 count of the
+// bytes so far.
+type countPrior struct {
+	n  [256]uint32
+	ft coder.FreqTable
+}
+
+func (p *countPrior) Next() *coder.FreqTable {
+	lg := make([]int32, 256)
+	for i := range lg {
+		lg[i] = int32(min(p.n[i], 4000))
+	}
+	if err := p.ft.SetLogits(lg, 16); err != nil {
+		panic(err)
+	}
+	return &p.ft
+}
+
+func (p *countPrior) Update(b byte) { p.n[b] += 4 }
+
+// A model with a prior decodes with an identical prior, and a prior
+// that knows less than the contexts (order 0) costs little: the mixers
+// learn how far to trust it.
+func TestPriorRoundTrip(t *testing.T) {
+	cfg := DefaultConfig()
+	src := append(sampleText(20000, 5), bytes.Repeat([]byte{0xfe, 0xff}, 3000)...)
+	enc, err := EncodePrior(src, cfg, &countPrior{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := DecodePriorTo(make([]byte, len(src)), enc, cfg, &countPrior{})
+	if err != nil || !bytes.Equal(dec, src) {
+		t.Fatalf("round trip: %v", err)
+	}
+	plain, err := Encode(src, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d bytes: %d with the prior, %d without", len(src), len(enc), len(plain))
+	if len(enc) > len(plain)+len(plain)/50 {
+		t.Errorf("the prior costs: %d vs %d", len(enc), len(plain))
+	}
+}
+
+func FuzzParseWarm(f *testing.F) {
+	cfg := DefaultConfig()
+	cfg.TableBits = 10
+	w, err := TrainWarm(cfg, [][]byte{sampleText(500, 1)}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, _ := w.MarshalBinary()
+	f.Add(b)
+	f.Add([]byte(warmMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, err := ParseWarm(data)
+		if err != nil {
+			return
+		}
+		again, _ := w.MarshalBinary()
+		if !bytes.Equal(again, data) {
+			t.Fatal("a parsed warm start marshals differently")
+		}
+	})
+}

@@ -1,0 +1,96 @@
+package model
+
+import (
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+	"github.com/klauspost/compress/zstd"
+)
+
+// The text network inside the context-mixing model (codec model-text,
+// version 2): bitcm's version 2 text model (bitcm.TextConfigCold) codes
+// every bit, and the text network's distribution of each byte is one
+// more input of its mixers (bitcm.Prior), with its own probability map
+// and its confidence selecting mixer weights. The bitcm model with a
+// prior has its own warm start, trained with the network it was trained
+// beside; both are named by the codec's parameters.
+
+// textPrior drives a textPredictor as a bitcm.Prior.
+type textPrior struct {
+	p  *textPredictor
+	ft coder.FreqTable
+	lg [256]int32
+}
+
+func (t *textPrior) Next() *coder.FreqTable {
+	t.p.Logits(t.lg[:])
+	if err := t.ft.SetLogits(t.lg[:], totalBits); err != nil {
+		// SetLogits fails only for a table size out of range.
+		panic(err)
+	}
+	return &t.ft
+}
+
+func (t *textPrior) Update(b byte) { t.p.Update(b, &t.ft) }
+
+// TextPrior returns the text network q as a bitcm.Prior for a segment
+// of n bytes.
+func (q *QNet) TextPrior(n int) (bitcm.Prior, error) {
+	p, err := q.newTextPredictor(n)
+	if err != nil {
+		return nil, err
+	}
+	return &textPrior{p: p}, nil
+}
+
+// EncodeTextCM codes a text segment with bitcm's byte model (cfg) whose
+// mixers also take the text network q's prediction.
+func (q *QNet) EncodeTextCM(src []byte, cfg bitcm.Config) ([]byte, error) {
+	p, err := q.TextPrior(len(src))
+	if err != nil {
+		return nil, err
+	}
+	return bitcm.EncodePrior(src, cfg, p)
+}
+
+// DecodeTextCM decodes len(dst) bytes coded by EncodeTextCM into dst.
+func (q *QNet) DecodeTextCM(dst, data []byte, cfg bitcm.Config) ([]byte, error) {
+	p, err := q.TextPrior(len(dst))
+	if err != nil {
+		return nil, err
+	}
+	return bitcm.DecodePriorTo(dst, data, cfg, p)
+}
+
+// textCMWarm is the warm start of bitcm.TextConfigCold with the default
+// network's text modality as its prior (dcartrain -warm-text-prior).
+//
+//go:embed weights/uni96b-a.textcm.dcwarm.zst
+var textCMWarm []byte
+
+var textCMConfig = sync.OnceValues(func() (bitcm.Config, error) {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
+	if err != nil {
+		return bitcm.Config{}, err
+	}
+	defer d.Close()
+	b, err := d.DecodeAll(textCMWarm, nil)
+	if err != nil {
+		return bitcm.Config{}, fmt.Errorf("%w: embedded warm start: %v", bitcm.ErrWarm, err)
+	}
+	w, err := bitcm.ParseWarm(b)
+	if err != nil {
+		return bitcm.Config{}, err
+	}
+	c := bitcm.TextConfigCold()
+	c.Warm = w
+	return c, nil
+})
+
+// TextCMConfig returns the bitcm configuration (with its warm start)
+// that model-text version 2 uses beside the default network's text
+// modality.
+func TextCMConfig() (bitcm.Config, error) { return textCMConfig() }

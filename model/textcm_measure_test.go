@@ -1,0 +1,70 @@
+package model
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dcar-archiver/dcar/model/bitcm"
+)
+
+var (
+	tcmDir    = flag.String("textcm", "", "directory of text files to measure EncodeTextCM on")
+	tcmPrior  = flag.Bool("textcm-prior", true, "with the network prior")
+	tcmVerify = flag.Bool("textcm-verify", false, "decode and compare")
+)
+
+// TestMeasureTextCM codes every file of -textcm as one segment through
+// bitcm's text model with and without the network prior and reports
+// bits per byte of the real coded sizes.
+func TestMeasureTextCM(t *testing.T) {
+	if *tcmDir == "" {
+		t.Skip("-textcm DIR not given")
+	}
+	m, err := DefaultText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := TextCMConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := bitcm.TextConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(*tcmDir, "*"))
+	var raw, coded int64
+	var el time.Duration
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		var out []byte
+		if *tcmPrior {
+			out, err = m.Text.EncodeTextCM(data, cfg)
+		} else {
+			out, err = bitcm.Encode(data, plain)
+		}
+		el += time.Since(t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *tcmVerify && *tcmPrior {
+			back, err := m.Text.DecodeTextCM(make([]byte, len(data)), out, cfg)
+			if err != nil || !bytes.Equal(back, data) {
+				t.Fatalf("%s: round trip failed: %v", f, err)
+			}
+		}
+		raw += int64(len(data))
+		coded += int64(len(out))
+		fmt.Printf("%-40s %9d %8d %.4f\n", filepath.Base(f), len(data), len(out), 8*float64(len(out))/float64(len(data)))
+	}
+	fmt.Printf("TOTAL %d %d %.4f bpb  %.3f MB/s\n", raw, coded, 8*float64(coded)/float64(raw), float64(raw)/el.Seconds()/1e6)
+}
