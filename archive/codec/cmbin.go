@@ -15,8 +15,10 @@ import (
 // by a trial. zstd's matches leave most of the structure of such data
 // unused; the writer still keeps zstd for any block it codes smaller.
 
-// cmBinFingerprint names cm-bin's models and its segment headers (set 2).
-var cmBinFingerprint = segFingerprint("cm-bin/1 ")
+// cmBinFingerprints name cm-bin's models and its segment headers: index
+// 0 set 2, index 1 set 3 (the version 2 text model; writers use the
+// last).
+var cmBinFingerprints = [...][8]byte{segFingerprint("cm-bin/1 "), segFingerprint3("cm-bin/2 ")}
 
 // cmBinProbe is how much of a file the planner looks at to tell data
 // worth the context mixer's time from data that is not (encrypted, or
@@ -34,7 +36,8 @@ func planCMBin(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if n, _ := r.ReadAt(probe, 0); n != len(probe) || !compressible(probe) {
 		return Choice{}, false
 	}
-	return Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...), BlockSize: segmentBlockSize(size)}, true
+	fp := cmBinFingerprints[len(cmBinFingerprints)-1]
+	return Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: segmentBlockSize(size)}, true
 }
 
 // compressible reports whether b is likely to compress: zstd's fastest
@@ -62,21 +65,24 @@ func compressible(b []byte) bool {
 
 type cmBin struct{}
 
-func (cmBin) check(b Block) error {
+// check checks a block's parameters and returns the segment header set
+// they name.
+func (cmBin) check(b Block) (segHeaderSet, error) {
 	if len(b.Params) != 9 {
-		return fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
+		return 0, fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
 	}
-	_, err := checkParams(b.Params, "cm-bin", cmBinFingerprint)
-	return err
+	i, err := checkParams(b.Params, "cm-bin", cmBinFingerprints[:]...)
+	return segHeaderSet(i + 2), err
 }
 
-// Payload of a cm-bin block: one set-2 cm segment (header and bitcm
-// stream) of the block's RawLen bytes.
+// Payload of a cm-bin block: one cm segment (header and bitcm stream) of
+// the block's RawLen bytes, of the set the parameters name.
 func (c cmBin) Compress(dst, src []byte, b Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	set, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
-	out, err := encodeSegment(src)
+	out, err := encodeSegment(src, set)
 	if err != nil {
 		return dst, err
 	}
@@ -84,12 +90,13 @@ func (c cmBin) Compress(dst, src []byte, b Block) ([]byte, error) {
 }
 
 func (c cmBin) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	set, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	n := len(dst)
 	dst = slices.Grow(dst, rawLen)[:n+rawLen]
-	if err := decodeSegment(dst[n:], src, segSet2); err != nil {
+	if err := decodeSegment(dst[n:], src, set); err != nil {
 		return dst[:n], fmt.Errorf("%w: cm-bin: %v", format.ErrCorrupt, err)
 	}
 	return dst, nil

@@ -14,7 +14,7 @@ import (
 )
 
 func cmBinBlock() Block {
-	return Block{Params: append([]byte{paramsVersion}, cmBinFingerprint[:]...)}
+	return Block{Params: append([]byte{paramsVersion}, cmBinFingerprints[len(cmBinFingerprints)-1][:]...)}
 }
 
 // records is n fixed-length records of 16 bytes (counters, a square, a
@@ -46,9 +46,9 @@ func TestCMBinRoundTrip(t *testing.T) {
 		src  []byte
 		kind byte
 	}{
-		{"one byte", []byte{0}, segTextT},
+		{"one byte", []byte{0}, 0},
 		{"records", records(256), segBinaryT},
-		{"fields", fields, segTextT},
+		{"fields", fields, segText2T},
 		{"noise", noise, 0},
 		{"longer than the trial", long, segBinaryT},
 	} {

@@ -36,9 +36,9 @@ func planBZ2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 
 // bz2Fingerprints are cm-bz2's model fingerprints, index i naming
 // segment header set i+1: set 1 (table bits 18) was written until set 2
-// (table bits in every header) replaced it; readers accept both, writers
-// use the last.
-var bz2Fingerprints = [...][8]byte{segFingerprint("cm-bz2/1 "), segFingerprint("cm-bz2/2 ")}
+// (table bits in every header) replaced it, then set 3 (the version 2
+// text model); readers accept all, writers use the last.
+var bz2Fingerprints = [...][8]byte{segFingerprint("cm-bz2/1 "), segFingerprint("cm-bz2/2 "), segFingerprint3("cm-bz2/3 ")}
 
 type cmBZ2 struct{}
 
@@ -54,7 +54,8 @@ func (cmBZ2) check(b Block) (segHeaderSet, error) {
 //	uvarint  P, then P bytes: bz2re.Params.MarshalBinary
 //	the decompressed payload (cmseg.go)
 func (c cmBZ2) Compress(dst, src []byte, b Block) ([]byte, error) {
-	if _, err := c.check(b); err != nil {
+	set, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	raw, p, err := bz2re.Split(src, expansionLimit(len(src)))
@@ -67,7 +68,7 @@ func (c cmBZ2) Compress(dst, src []byte, b Block) ([]byte, error) {
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(side)))
 	dst = append(dst, side...)
-	return appendDecompressed(dst, raw)
+	return appendDecompressed(dst, raw, set)
 }
 
 func (c cmBZ2) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {

@@ -32,18 +32,22 @@ func planGzip(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if _, err := r.ReadAt(head[:], 0); err != nil || !deflatere.IsGzip(head[:]) {
 		return Choice{}, false
 	}
-	return Choice{Codec: format.CodecCMGzip, Params: append([]byte{paramsVersion}, gzipFingerprint[:]...), BlockSize: int(size)}, true
+	fp := gzipFingerprints[len(gzipFingerprints)-1]
+	return Choice{Codec: format.CodecCMGzip, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: int(size)}, true
 }
 
-// gzipFingerprint names the two models a segment may use and the segment
-// header set (2).
-var gzipFingerprint = segFingerprint("cm-gzip/1 ")
+// gzipFingerprints name the two models a segment may use and the
+// segment header set: index 0 set 2, index 1 set 3 (the version 2 text
+// model; writers use the last).
+var gzipFingerprints = [...][8]byte{segFingerprint("cm-gzip/1 "), segFingerprint3("cm-gzip/2 ")}
 
 type cmGzip struct{}
 
-func (cmGzip) check(b Block) error {
-	_, err := checkWholeFile(b, "cm-gzip", gzipFingerprint)
-	return err
+// check checks a block's parameters and returns the segment header set
+// they name.
+func (cmGzip) check(b Block) (segHeaderSet, error) {
+	i, err := checkWholeFile(b, "cm-gzip", gzipFingerprints[:]...)
+	return segHeaderSet(i + 2), err
 }
 
 // Payload of a cm-gzip block (the whole file):
@@ -56,7 +60,8 @@ func (cmGzip) check(b Block) error {
 // coding anything; a file that does not come back byte for byte, is not
 // gzip after all or expands more than expansionLimit is declined.
 func (c cmGzip) Compress(dst, src []byte, b Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	set, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	raw, meta, tokens, err := deflatere.SplitGzip(src, int(expansionLimit(len(src))))
@@ -73,11 +78,12 @@ func (c cmGzip) Compress(dst, src []byte, b Block) ([]byte, error) {
 	dst = append(dst, meta...)
 	dst = binary.AppendUvarint(dst, uint64(len(tokens)))
 	dst = append(dst, tokens...)
-	return appendDecompressed(dst, raw)
+	return appendDecompressed(dst, raw, set)
 }
 
 func (c cmGzip) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	set, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: cm-gzip %s", format.ErrCorrupt, what) }
@@ -98,7 +104,7 @@ func (c cmGzip) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 	if tokens == nil {
 		return dst, bad("token stream length")
 	}
-	raw, err := readDecompressed(src, rawLen, segSet2, "cm-gzip")
+	raw, err := readDecompressed(src, rawLen, set, "cm-gzip")
 	if err != nil {
 		return dst, err
 	}

@@ -12,16 +12,18 @@ import (
 )
 
 // A cm segment is a run of bytes coded by bitcm with one of two models,
-// text (bitcm.DefaultConfig) or binary (bitcm.BinaryConfig with a record
-// stride), chosen by the writer per segment and named by a header before
-// the bitcm stream. cm-bz2 and cm-bin code their bytes as cm segments.
+// text (bitcm.DefaultConfig, or in set 3 bitcm.TextConfig) or binary
+// (bitcm.BinaryConfig with a record stride), chosen by the writer per
+// segment and named by a header before the bitcm stream. cm-bz2, cm-gzip
+// and cm-bin code their bytes as cm segments.
 //
 // Segment headers (the model byte, then its fields):
 //
 //	0x00                        text, table bits 18 (cm-bz2 set 1)
 //	0x01 uvarint S              binary, stride S, table bits 18 (cm-bz2 set 1)
 //	0x02 byte T                 text, table bits T (set 2)
-//	0x03 uvarint S, byte T      binary, stride S, table bits T (set 2)
+//	0x03 uvarint S, byte T      binary, stride S, table bits T (sets 2 and 3)
+//	0x04 byte T                 text version 2 (bitcm.TextConfig), table bits T (set 3)
 //
 // T caps the lines of each hashed context at 2^T (bitcm also caps them
 // by the segment length), so it sets the model's memory: about
@@ -33,6 +35,7 @@ const (
 	segBinary  = 1
 	segTextT   = 2
 	segBinaryT = 3
+	segText2T  = 4
 
 	// segTableBits is the T writers use; maxSegTableBits the largest a
 	// reader accepts, which bounds a decoder's memory (8 contexts of
@@ -46,20 +49,30 @@ const (
 )
 
 // A segHeaderSet is the set of segment headers a codec's parameters
-// allow: set 1 is 0x00 and 0x01, set 2 is 0x02 and 0x03.
+// allow: set 1 is 0x00 and 0x01, set 2 is 0x02 and 0x03, set 3 is 0x03
+// and 0x04.
 type segHeaderSet int
 
 const (
 	segSet1 segHeaderSet = 1
 	segSet2 segHeaderSet = 2
+	segSet3 segHeaderSet = 3
 )
 
-// segFingerprint names the two models a cm segment may use and the
-// header set: the first 8 bytes of SHA-256(tag ‖ text fingerprint ‖
-// binary fingerprint). cm-bz2's set-1 tag is "cm-bz2/1 ".
+// segFingerprint names the two models a cm segment of sets 1 and 2 may
+// use and the header set: the first 8 bytes of SHA-256(tag ‖ text
+// fingerprint ‖ binary fingerprint). cm-bz2's set-1 tag is "cm-bz2/1 ".
 func segFingerprint(tag string) [8]byte {
-	t, b := bitcm.Fingerprint(bitcm.DefaultConfig()), bitcm.Fingerprint(bitcm.BinaryConfig(1))
-	s := sha256.Sum256(append(append([]byte(tag), t[:]...), b[:]...))
+	return segFingerprintOf(tag, bitcm.Fingerprint(bitcm.DefaultConfig()))
+}
+
+// segFingerprint3 is segFingerprint for set 3, whose text model is
+// bitcm.TextConfig (cmText2Fingerprint).
+func segFingerprint3(tag string) [8]byte { return segFingerprintOf(tag, cmText2Fingerprint) }
+
+func segFingerprintOf(tag string, text [8]byte) [8]byte {
+	b := bitcm.Fingerprint(bitcm.BinaryConfig(1))
+	s := sha256.Sum256(append(append([]byte(tag), text[:]...), b[:]...))
 	return [8]byte(s[:8])
 }
 
@@ -99,14 +112,26 @@ func eachSegment(n int, f func(i int) error) error {
 	return nil
 }
 
-// encodeSegment codes seg as a set-2 cm segment: header and bitcm
-// stream. The model is chosen by coding the first segTrial bytes with
-// both; a segment no longer than the trial is its own trial.
-func encodeSegment(seg []byte) ([]byte, error) {
+// encodeSegment codes seg as a cm segment of set (2 or 3): header and
+// bitcm stream. The model is chosen by coding the first segTrial bytes
+// with both; a segment no longer than the trial is its own trial.
+func encodeSegment(seg []byte, set segHeaderSet) ([]byte, error) {
 	defer holdModel()()
 	trial := seg[:min(len(seg), segTrial)]
 	stride := bitcm.DetectStride(seg)
 	text, bin := bitcm.DefaultConfig(), bitcm.BinaryConfig(stride)
+	textKind := byte(segTextT)
+	switch set {
+	case segSet2:
+	case segSet3:
+		var err error
+		if text, err = bitcm.TextConfig(); err != nil {
+			return nil, err
+		}
+		textKind = segText2T
+	default:
+		return nil, fmt.Errorf("%w: cm segments of header set %d are not written", ErrParams, set)
+	}
 	text.TableBits, bin.TableBits = segTableBits, segTableBits
 	a, err := bitcm.Encode(trial, text)
 	if err != nil {
@@ -116,7 +141,7 @@ func encodeSegment(seg []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	hdr, cfg, out := []byte{segTextT, segTableBits}, text, a
+	hdr, cfg, out := []byte{textKind, segTableBits}, text, a
 	if len(b) < len(a) {
 		hdr = binary.AppendUvarint([]byte{segBinaryT}, uint64(stride))
 		hdr, cfg, out = append(hdr, segTableBits), bin, b
@@ -148,18 +173,31 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 		return bitcm.Config{}, 0, fmt.Errorf("no model byte")
 	}
 	kind, k := src[0], 1
-	if (set == segSet1) != (kind <= segBinary) {
+	var ok bool
+	switch set {
+	case segSet1:
+		ok = kind == segText || kind == segBinary
+	case segSet2:
+		ok = kind == segTextT || kind == segBinaryT
+	case segSet3:
+		ok = kind == segText2T || kind == segBinaryT
+	}
+	if !ok {
 		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
 	}
 	cfg := bitcm.DefaultConfig()
-	if kind == segBinary || kind == segBinaryT {
+	switch kind {
+	case segBinary, segBinaryT:
 		s, n := binary.Uvarint(src[k:])
 		if n <= 0 || s > bitcm.MaxStride {
 			return bitcm.Config{}, 0, fmt.Errorf("bad stride")
 		}
 		cfg, k = bitcm.BinaryConfig(int(s)), k+n
-	} else if kind != segText && kind != segTextT {
-		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
+	case segText2T:
+		var err error
+		if cfg, err = bitcm.TextConfig(); err != nil {
+			return bitcm.Config{}, 0, err
+		}
 	}
 	if kind >= segTextT {
 		if k >= len(src) || src[k] < 10 || src[k] > maxSegTableBits {
@@ -209,14 +247,15 @@ func expansionLimit(fileLen int) int64 {
 	return min(int64(maxExpansion)*int64(fileLen)+1<<20, maxDecompressed)
 }
 
-// appendDecompressed appends raw as a decompressed payload to dst.
-func appendDecompressed(dst, raw []byte) ([]byte, error) {
+// appendDecompressed appends raw as a decompressed payload of cm
+// segments of set to dst.
+func appendDecompressed(dst, raw []byte, set segHeaderSet) ([]byte, error) {
 	dst = binary.AppendUvarint(dst, uint64(len(raw)))
 	segs := make([][]byte, (len(raw)+decompSegment-1)/decompSegment)
 	err := eachSegment(len(segs), func(i int) error {
 		s := raw[i*decompSegment : min((i+1)*decompSegment, len(raw))]
 		var err error
-		segs[i], err = encodeSegment(s)
+		segs[i], err = encodeSegment(s, set)
 		return err
 	})
 	if err != nil {

@@ -263,12 +263,18 @@ func TestGoldenCtx(t *testing.T) {
 		// (segment header set 1: table bits 18)
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},
 		// segment header set 2: table bits in every segment header
-		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0},
+		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},
+		// (segment header set 3: the version 2 text model)
+		{"golden-v3-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0},
 		// gzip files as their content through bitcm plus deflatere's side
 		// data (gzip -9n, two members with padding, Go's compress/gzip)
-		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0},
+		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0},
+		// (segment header set 3: the version 2 text model)
+		{"golden-v2-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0},
 		// other bytes through bitcm, text or binary model per block
-		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0},
+		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0},
+		// (segment header set 3: the version 2 text model)
+		{"golden-v2-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)
