@@ -123,4 +123,6 @@ func commands() []*cli.Command {
 	return cmds
 }
 
-const version = "0.1.0 (archive format 1)"
+// version names the release and the newest archive format it writes
+// (it reads every earlier one).
+var version = fmt.Sprintf("0.1.0 (archive format %d)", format.Version)
