@@ -79,7 +79,7 @@ func segFingerprintOf(tag string, text [8]byte) [8]byte {
 // modelSlots bounds the context-mixing models alive at once in the
 // process, whatever mix of blocks (the writer's and reader's jobs) and
 // segments (a cm-bz2 block's) is being coded: each model's tables take
-// up to ~0.6 GB. Its size is GOMAXPROCS at first use; dcar sets
+// up to ~0.8 GB. Its size is GOMAXPROCS at first use; dcar sets
 // GOMAXPROCS from --jobs, so --jobs bounds the memory. No holder waits
 // for anything while holding a slot, so slots cannot deadlock.
 var modelSlots = sync.OnceValue(func() chan struct{} {

@@ -20,9 +20,9 @@
 // else the less visited one is cleared and claimed. Table size grows
 // with the segment length up to 2^TableBits lines per context, so memory
 // is bounded (about 120 MB per model at the default 18; dcar's codecs
-// use 20: about 0.45 GB for the text model, up to 0.6 GB for the binary
-// one, for segments of 2 MiB and more) and encoder and decoder build
-// identical tables.
+// use 20: about 0.8 GB for the version 2 text model, 0.45 GB for the
+// first one, up to 0.6 GB for the binary one, for segments of 2 MiB and
+// more) and encoder and decoder build identical tables.
 //
 // A node (counter.go) packs a direct probability with a 1/(n+1.5)
 // learning rate and a bit history (counts of zeros and ones, the other
