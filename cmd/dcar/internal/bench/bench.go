@@ -305,9 +305,19 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 	}
 	dec := time.Since(t0).Seconds()
 	rows := map[format.Modality]*Row{}
+	row := func(m format.Modality) *Row {
+		r := rows[m]
+		if r == nil {
+			r = &Row{Modality: m, Tool: tool, Verified: true}
+			rows[m] = r
+		}
+		return r
+	}
 	var total int64
 	for _, e := range idx {
-		total += e.Header.Size
+		if e.Header.Type == format.TypeRegular {
+			total += e.Header.Size
+		}
 	}
 	samples := map[string]int64{}
 	origin := map[string]string{}
@@ -316,15 +326,17 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 		origin[archive.EntryName(f.Path)] = f.Path
 	}
 	for _, e := range idx {
+		if e.Header.Type == format.TypeGroup {
+			// A solid group holds the coded bytes of its member files
+			// (each a part entry of a few bytes): they count with the
+			// group's modality, its files are counted below.
+			row(e.Header.Modality).Packed += e.Stored
+			continue
+		}
 		if e.Header.Type != format.TypeRegular {
 			continue
 		}
-		m := e.Header.Modality
-		r := rows[m]
-		if r == nil {
-			r = &Row{Modality: m, Tool: tool, Verified: true}
-			rows[m] = r
-		}
+		r := row(e.Header.Modality)
 		r.Files++
 		r.Raw += e.Header.Size
 		r.Packed += e.Stored
