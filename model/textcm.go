@@ -7,7 +7,6 @@ import (
 
 	"github.com/dcar-archiver/dcar/coder"
 	"github.com/dcar-archiver/dcar/model/bitcm"
-	"github.com/klauspost/compress/zstd"
 )
 
 // The text network inside the context-mixing model (codec model-text,
@@ -72,18 +71,9 @@ func (q *QNet) DecodeTextCM(dst, data []byte, cfg bitcm.Config) ([]byte, error) 
 var textCMWarm []byte
 
 var textCMConfig = sync.OnceValues(func() (bitcm.Config, error) {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
+	w, err := bitcm.ParseCompressedWarm(textCMWarm)
 	if err != nil {
-		return bitcm.Config{}, err
-	}
-	defer d.Close()
-	b, err := d.DecodeAll(textCMWarm, nil)
-	if err != nil {
-		return bitcm.Config{}, fmt.Errorf("%w: embedded warm start: %v", bitcm.ErrWarm, err)
-	}
-	w, err := bitcm.ParseWarm(b)
-	if err != nil {
-		return bitcm.Config{}, err
+		return bitcm.Config{}, fmt.Errorf("embedded warm start of model-text: %w", err)
 	}
 	c := bitcm.TextConfigCold()
 	c.Warm = w

@@ -27,18 +27,21 @@ func TextConfigCold() Config {
 //go:embed warm-text.dcwarm.zst
 var warmText []byte
 
-var textWarm = sync.OnceValues(func() (*Warm, error) {
+var textWarm = sync.OnceValues(func() (*Warm, error) { return ParseCompressedWarm(warmText) })
+
+// ParseCompressedWarm reads a Warm stored by CompressWarm.
+func ParseCompressedWarm(z []byte) (*Warm, error) {
 	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
 	if err != nil {
 		return nil, err
 	}
 	defer d.Close()
-	b, err := d.DecodeAll(warmText, nil)
+	b, err := d.DecodeAll(z, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: embedded text warm start: %v", ErrWarm, err)
+		return nil, fmt.Errorf("%w: %v", ErrWarm, err)
 	}
 	return ParseWarm(b)
-})
+}
 
 // TextConfig is the version 2 text model with its shipped warm start.
 func TextConfig() (Config, error) {
