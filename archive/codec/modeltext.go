@@ -31,7 +31,7 @@ const modelTextV2 = 2
 
 // modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()),
 // pinned so that planning decompresses nothing (a test checks it).
-var modelTextCMFingerprint = [8]byte{0x7e, 0xbc, 0x70, 0x39, 0x95, 0xf8, 0x0c, 0xf9}
+var modelTextCMFingerprint = [8]byte{0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d}
 
 // planModelText routes text to model-text version 2 (asked with --best
 // only) when the default network has the text modality. There is no
