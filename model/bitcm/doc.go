@@ -155,7 +155,7 @@
 //	  + match from 5 bytes                  1.6672
 //	  + second mixer bank                   1.6585
 //	  + warm start (TextConfig)             1.6418    1.6205
-//	with the network as prior (model-text 2)  1.5898
+//	with the network as prior (model-text 2)  1.5835    (1.4784, not a hold-out)
 //
 // (single contexts and the steps before the warm start were measured on
 // an earlier small set; rows without a small figure: see
