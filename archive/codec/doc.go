@@ -27,9 +27,11 @@
 //     bytes with bitcm's text or binary model, chosen per block by a
 //     trial; cm-bz2 codes a bzip2 file as its content through bitcm plus
 //     the few bytes of package format/bz2re that rebuild the exact file;
-//     model-text corrects txtctx's mixture with the text modality of the
-//     shipped network (tried with --best, kept where a trial on the first
-//     64 KiB codes smaller); ctx-text (txtctx alone) decodes forever.
+//     cm-gzip does the same for gzip files with package format/deflatere;
+//     model-text (--best) codes text with bitcm's model and the text
+//     modality of the shipped network as one more mixer input (version
+//     1, txtctx's mixture corrected by the network, decodes forever);
+//     ctx-text (txtctx alone) decodes forever.
 //
 // Every entry's parameters start with a version byte and the 8-byte
 // fingerprint of the model that coded it (params.go): a binary whose
