@@ -148,10 +148,14 @@ type apm struct {
 
 func newAPM(contexts int, rate uint) *apm {
 	a := &apm{t: make([]uint16, contexts*33), rate: rate}
-	for c := 0; c < contexts; c++ {
-		for j := 0; j < 33; j++ {
-			a.t[c*33+j] = uint16(squash(int32(j-16)*128) * 16)
-		}
+	// Every context starts as the identity map: one row, copied (a map
+	// over 65536 contexts is built for every segment).
+	row := a.t[:33]
+	for j := range row {
+		row[j] = uint16(squash(int32(j-16)*128) * 16)
+	}
+	for c := 33; c < len(a.t); c += 33 {
+		copy(a.t[c:c+33], row)
 	}
 	return a
 }

@@ -164,7 +164,8 @@ func ParseWarm(data []byte) (*Warm, error) {
 	return w, nil
 }
 
-// snapshot returns m's learned state as a Warm.
+// snapshot returns m's learned state as a Warm, without its sum (seal
+// sets it: only the Warm that TrainWarm returns needs one).
 func (m *model) snapshot() *Warm {
 	w := &Warm{
 		final: append([]int32(nil), m.final.w...),
@@ -185,8 +186,6 @@ func (m *model) snapshot() *Warm {
 	for _, h := range m.hms {
 		w.hms = append(w.hms, h.p)
 	}
-	b, _ := w.MarshalBinary()
-	w.sum = sha256.Sum256(b)
 	return w
 }
 
@@ -257,6 +256,10 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 			}
 		}
 		w = m.snapshot()
+	}
+	if w != nil && w != cfg.Warm {
+		b, _ := w.MarshalBinary()
+		w.sum = sha256.Sum256(b)
 	}
 	return w, nil
 }
