@@ -24,6 +24,18 @@ const DefaultBlockSize = codec.DefaultBlockSize
 // or (for Create) its modification or status change time.
 var ErrFileChanged = errors.New("dcar: file changed while being read")
 
+// A Preset trades speed for size, like an archiver's levels: it chooses
+// the codecs a Writer routes files to (dcar create --fast, --best).
+type Preset = codec.Preset
+
+// The presets. Archives of every preset decode with any dcar that knows
+// their codecs, at about the speed they were written.
+const (
+	PresetDefault = codec.PresetDefault // learned image model, version 2 text model, recompression of PNG, gzip, bzip2
+	PresetFast    = codec.PresetFast    // imgctx alone for pixels, the lite text model, zstd for the rest
+	PresetBest    = codec.PresetBest    // the pixel context-mixing stage, the network inside the text mixing
+)
+
 // WriterOptions tune a Writer. The zero value writes what `dcar create`
 // writes by default. The archive bytes depend on every option but Jobs.
 type WriterOptions struct {
@@ -33,9 +45,9 @@ type WriterOptions struct {
 	// NoModel codes every regular file with zstd, skipping the content
 	// codecs (dcar create --zstd-only).
 	NoModel bool
-	// Best also tries the stronger, slower codecs on each file and keeps
-	// them where they code smaller (dcar create --best).
-	Best bool
+	// Preset chooses the codecs: PresetDefault (the zero value),
+	// PresetFast (dcar create --fast) or PresetBest (--best).
+	Preset Preset
 	// Progress, if set, is called after each block is coded and written
 	// with the content bytes coded so far (from the Writer's output
 	// goroutine; it must be cheap).
@@ -254,10 +266,15 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 		}
 		if id != format.CodecZstd {
 			// Never worse than the fallback: a block that zstd codes
-			// smaller is kept as zstd.
+			// smaller is kept as zstd (level 19; with --fast the
+			// zstd level asked for, at least 3).
 			alt := (&format.BlockHeader{Codec: format.CodecZstd, RawLen: uint32(len(j.raw))}).Marshal(nil)
 			z, _ := codec.Lookup(format.CodecZstd)
-			alt, err = z.Compress(alt, j.raw, codec.Block{Level: 19})
+			level := 19
+			if aw.opts.Preset == PresetFast {
+				level = max(aw.opts.Level, 3)
+			}
+			alt, err = z.Compress(alt, j.raw, codec.Block{Level: level})
 			if err != nil && declined {
 				return nil, fmt.Errorf("%s: zstd: %w", j.path, err)
 			}
@@ -463,7 +480,7 @@ func (aw *Writer) plan(h *Header, view io.ReaderAt) error {
 		h.Codec, h.Params, h.BlockSize = format.CodecZstd, nil, 0
 		return nil
 	}
-	pl := codec.Plan(k, view, h.Size, aw.opts.Best)
+	pl := codec.Plan(k, view, h.Size, aw.opts.Preset)
 	h.Codec, h.Params, h.BlockSize = pl.Codec, pl.Params, uint32(pl.BlockSize)
 	return nil
 }

@@ -117,7 +117,7 @@ func writeTree(t *testing.T, dir string, opts archive.WriterOptions, wrap func(*
 // (held in memory to plan).
 func TestWriterPlansAsCreate(t *testing.T) {
 	dir := mixedTree(t)
-	for _, opts := range []archive.WriterOptions{{}, {Best: true}, {NoModel: true}, {Jobs: 1, Level: 9}} {
+	for _, opts := range []archive.WriterOptions{{}, {Preset: archive.PresetBest}, {Preset: archive.PresetFast}, {NoModel: true}, {Jobs: 1, Level: 9}} {
 		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) {
 			var want bytes.Buffer
 			if err := archive.Create(&want, []string{dir}, archive.CreateOptions{WriterOptions: opts}); err != nil {
@@ -142,7 +142,14 @@ func TestWriterPlansAsCreate(t *testing.T) {
 				}
 			}
 			t.Logf("codecs planned: %v", codecs)
-			if !opts.NoModel && !(codecs["model-image"] && codecs["model-png"] && codecs["cm-bz2"] && codecs["cm-bin"]) {
+			switch {
+			case opts.NoModel:
+			case opts.Preset == archive.PresetFast:
+				// imgctx alone, the lite text model, zstd for the rest.
+				if !codecs["ctx-image"] || !codecs["model-png"] || codecs["model-image"] || codecs["cm-bz2"] || codecs["cm-bin"] {
+					t.Errorf("codecs planned %v with --fast", codecs)
+				}
+			case !(codecs["model-image"] && codecs["model-png"] && codecs["cm-bz2"] && codecs["cm-bin"]):
 				t.Errorf("codecs planned %v: expected every planner to take a file", codecs)
 			}
 		})

@@ -108,19 +108,49 @@ func Lookup(id uint64) (Codec, error) {
 	return c, nil
 }
 
-// Plan chooses the codec of a regular file of the sniffed kind, reading
-// it through r (size bytes) where a planner needs to: with best, the
-// best planners first, then the default planners in order (codecs.go);
-// zstd if none takes the file.
-func Plan(kind Kind, r io.ReaderAt, size int64, best bool) Choice {
-	if best {
-		for _, p := range bestPlanners {
-			if pl, ok := p(kind, r, size); ok {
-				return pl
-			}
-		}
+// A Preset trades speed for size, like the levels of every archiver:
+// it chooses which planners route files (codecs.go). Archives of every
+// preset decode with the same binary at the same speed as they were
+// written.
+type Preset uint8
+
+const (
+	// PresetDefault: the learned image model, cm-text with the version 2
+	// text model, and every recompressing codec (PNG, gzip, bzip2).
+	PresetDefault Preset = iota
+	// PresetFast: imgctx alone for pixels, cm-text's lite model for
+	// text, zstd for everything else (no recompression).
+	PresetFast
+	// PresetBest: the strongest codecs whatever their speed: the pixel
+	// context-mixing stage, model-text.
+	PresetBest
+)
+
+// String returns the preset's flag name: "fast", "default" or "best".
+func (p Preset) String() string {
+	switch p {
+	case PresetFast:
+		return "fast"
+	case PresetBest:
+		return "best"
+	case PresetDefault:
+		return "default"
 	}
-	for _, p := range planners {
+	return fmt.Sprintf("preset-%d", uint8(p))
+}
+
+// Plan chooses the codec of a regular file of the sniffed kind, reading
+// it through r (size bytes) where a planner needs to: the preset's
+// planners in order (codecs.go); zstd if none takes the file.
+func Plan(kind Kind, r io.ReaderAt, size int64, preset Preset) Choice {
+	ps := planners
+	switch preset {
+	case PresetFast:
+		ps = fastPlanners
+	case PresetBest:
+		ps = bestPlanners
+	}
+	for _, p := range ps {
 		if pl, ok := p(kind, r, size); ok {
 			return pl
 		}

@@ -12,9 +12,9 @@ func builtinCodecs() map[uint64]Codec {
 		format.CodecModelImage: modelImage,  // pixel containers: imgctx + the network
 		format.CodecModelText:  modelText{}, // text: txtctx + the network (--best)
 		format.CodecModelPNG:   pngModel,    // PNG: pixels + deflate rebuild data
-		format.CodecCtxImage:   ctxImage,    // pixel containers: imgctx alone (decode only)
+		format.CodecCtxImage:   ctxImage,    // pixel containers: imgctx alone (--fast)
 		format.CodecCtxText:    ctxText,     // text: txtctx alone (decode only)
-		format.CodecCMText:     cmText,      // text: bitcm
+		format.CodecCMText:     cmText,      // text: bitcm (the lite model with --fast)
 		format.CodecCMBZ2:      cmBZ2{},     // bzip2 files: content through bitcm + rebuild data
 		format.CodecCMBin:      cmBin{},     // other bytes: bitcm, text or binary model per block
 		format.CodecCMGzip:     cmGzip{},    // gzip files: content through bitcm + deflate rebuild data
@@ -26,5 +26,6 @@ func builtinCodecs() map[uint64]Codec {
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
 	planners     = []Planner{planImage, planPNG, planCMText, planBZ2, planGzip, planCMBin}
-	bestPlanners = []Planner{planModelText, planImageBest, planPNGBest} // asked first with best (--best)
+	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest}, planners...) // --best: the strongest first
+	fastPlanners = []Planner{planCtxImage, planPNGFast, planCMTextLite}                      // --fast: everything else zstd
 )

@@ -18,6 +18,7 @@ import (
 	. "github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
 func roundTrip(t *testing.T, files map[string][]byte, jobs int) ([]byte, []format.IndexEntry) {
@@ -257,11 +258,12 @@ func TestGzipEntries(t *testing.T) {
 	}
 }
 
-// With CreateOptions.Best, every text entry goes through model-text
-// version 2 (cm-text's model with the network as one more mixer input),
-// never much larger than cm-text, the default. Everything comes back
-// exactly.
-func TestBestRoutesText(t *testing.T) {
+// Each preset routes text to its codec: --fast to cm-text with the lite
+// model, the default to cm-text, --best to model-text version 2
+// (cm-text's model with the network as one more mixer input), never
+// much larger than cm-text; the lite model is never smaller than the
+// default's but not far from it. Everything comes back exactly.
+func TestPresetsRouteText(t *testing.T) {
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join("..", "writer.go"))
 	if err != nil {
@@ -277,29 +279,33 @@ func TestBestRoutesText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sizes := map[bool]map[string]int64{}
-	for _, best := range []bool{false, true} {
+	lite := bitcm.LiteFingerprint
+	sizes := map[archive.Preset]map[string]int64{}
+	for _, preset := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
 		var buf bytes.Buffer
-		if err := archive.Create(&buf, []string{dir}, archive.CreateOptions{WriterOptions: archive.WriterOptions{Best: best, NoSolid: true}}); err != nil {
+		if err := archive.Create(&buf, []string{dir}, archive.CreateOptions{WriterOptions: archive.WriterOptions{Preset: preset, NoSolid: true}}); err != nil {
 			t.Fatal(err)
 		}
 		idx, err := archive.ReadIndex(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sizes[best] = map[string]int64{}
+		sizes[preset] = map[string]int64{}
 		for _, e := range idx {
 			name := filepath.Base(e.Header.Path)
 			if _, ok := files[name]; !ok {
 				continue
 			}
-			sizes[best][name] = e.Stored
+			sizes[preset][name] = e.Stored
 			want := format.CodecCMText
-			if best {
+			if preset == archive.PresetBest {
 				want = format.CodecModelText
 			}
 			if e.Header.Codec != want {
-				t.Errorf("best=%v %s: codec %s, want %s", best, name, archive.CodecName(e.Header.Codec), archive.CodecName(want))
+				t.Errorf("%v %s: codec %s, want %s", preset, name, archive.CodecName(e.Header.Codec), archive.CodecName(want))
+			}
+			if isLite := bytes.Equal(e.Header.Params[1:], lite[:]); isLite != (preset == archive.PresetFast) {
+				t.Errorf("%v %s: params %x (lite model %x)", preset, name, e.Header.Params, lite[:])
 			}
 		}
 		out := t.TempDir()
@@ -309,15 +315,18 @@ func TestBestRoutesText(t *testing.T) {
 		for name, b := range files {
 			got, err := os.ReadFile(filepath.Join(out, archive.EntryName(dir), name))
 			if err != nil || !bytes.Equal(got, b) {
-				t.Errorf("best=%v %s: round trip failed (%v)", best, name, err)
+				t.Errorf("%v %s: round trip failed (%v)", preset, name, err)
 			}
 		}
 	}
 	for name := range files {
-		cm, net := sizes[false][name], sizes[true][name]
-		t.Logf("%s: cm-text %d bytes, model-text %d bytes", name, cm, net)
+		fast, cm, net := sizes[archive.PresetFast][name], sizes[archive.PresetDefault][name], sizes[archive.PresetBest][name]
+		t.Logf("%s: lite %d bytes, cm-text %d bytes, model-text %d bytes", name, fast, cm, net)
 		if net > cm+cm/20+16 {
 			t.Errorf("%s: model-text %d bytes, cm-text %d", name, net, cm)
+		}
+		if fast < cm || fast > cm*2+64 {
+			t.Errorf("%s: lite model %d bytes, cm-text %d", name, fast, cm)
 		}
 	}
 }
@@ -342,7 +351,7 @@ func TestBestImages(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := archive.Create(&buf, []string{dir}, archive.CreateOptions{WriterOptions: archive.WriterOptions{Best: true}}); err != nil {
+	if err := archive.Create(&buf, []string{dir}, archive.CreateOptions{WriterOptions: archive.WriterOptions{Preset: archive.PresetBest}}); err != nil {
 		t.Fatal(err)
 	}
 	idx, err := archive.ReadIndex(bytes.NewReader(buf.Bytes()), int64(buf.Len()))

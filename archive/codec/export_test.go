@@ -17,14 +17,15 @@ var (
 	BZ2Fixtures = bz2Fixtures
 	GzFixtures  = gzipFixtures
 
-	PlanBZ2       = planBZ2
-	PlanGzip      = planGzip
-	PlanModelText = planModelText
-	PlanImageBest = planImageBest
-	PlanPNGBest   = planPNGBest
-	PlanPNG       = planPNG
-	PlanCMText    = planCMText
-	PlanCMBin     = planCMBin
+	PlanBZ2        = planBZ2
+	PlanGzip       = planGzip
+	PlanModelText  = planModelText
+	PlanImageBest  = planImageBest
+	PlanPNGBest    = planPNGBest
+	PlanPNG        = planPNG
+	PlanCMText     = planCMText
+	PlanCMTextLite = planCMTextLite
+	PlanCMBin      = planCMBin
 )
 
 const (
@@ -41,7 +42,7 @@ func PlanText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 
 // PlanCtxImage plans image containers as ctx-image (imgctx alone).
 func PlanCtxImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planImageWith(ctxImage, format.CodecCtxImage, k, r, size)
+	return planCtxImage(k, r, size)
 }
 
 // PlanImageNet plans image containers as model-image with the network
@@ -53,3 +54,6 @@ func PlanImageNet(current func() ([8]byte, error)) Planner {
 		return planImageWith(c, format.CodecModelImage, k, r, size)
 	}
 }
+
+// SetSplitSamples sets SplitSamples for a test and returns the old value.
+func SetSplitSamples(n int) int { old := SplitSamples; SplitSamples = n; return old }

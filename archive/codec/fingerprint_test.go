@@ -22,11 +22,13 @@ func TestFingerprintsFrozen(t *testing.T) {
 	check("ctx-text (txtctx)", ctxText.models[0].fp, fp(0x14, 0xc0, 0xba, 0xb4, 0xe6, 0x5b, 0x4d, 0xd2))
 	check("cm-text table bits 18", cmText.models[0].fp, fp(0xd3, 0x1e, 0xa5, 0xd5, 0x1b, 0x0a, 0xed, 0x30))
 	check("cm-text table bits 20", cmText.models[1].fp, fp(0x15, 0x0e, 0xcf, 0xc4, 0x34, 0xc9, 0x10, 0x7e))
-	check("cm-text version 2, warm", cmText.models[2].fp, fp(0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b))
+	check("cm-text lite (--fast)", cmText.models[2].fp, fp(0xf1, 0x36, 0x4f, 0x70, 0xe2, 0x72, 0x5e, 0xa6))
+	check("bitcm.LiteFingerprint", bitcm.LiteFingerprint, cmText.models[2].fp)
+	check("cm-text version 2, warm", cmText.models[3].fp, fp(0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b))
 	if c, err := bitcm.TextConfig(); err != nil {
 		t.Error(err)
 	} else {
-		check("bitcm.TextConfig", bitcm.Fingerprint(c), cmText.models[2].fp)
+		check("bitcm.TextConfig", bitcm.Fingerprint(c), cmText.models[3].fp)
 	}
 	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d))
 	if c, err := model.TextCMConfig(); err != nil {

@@ -139,6 +139,11 @@ func planDual(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return PlanImageNet(func() ([8]byte, error) { return m.Fingerprint, nil })(k, r, size)
 }
 
+// planFast plans as dcar create --fast (golden-v1-fast.dcar).
+func planFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return Plan(k, r, size, PresetFast), true
+}
+
 // planCM codes images with ctx-image and text with cm-text
 // (golden-v1-cm.dcar).
 func planCM(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
@@ -275,6 +280,9 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0},
 		// (segment header set 3: the version 2 text model)
 		{"golden-v2-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0},
+		// --fast: imgctx alone for image containers and a PNG's pixels,
+		// cm-text's lite model
+		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)

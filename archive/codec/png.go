@@ -38,7 +38,7 @@ type pngCodec struct {
 var (
 	pngModel   = pngCodec{current: defaultNetFingerprint} // what dcar writes
 	pngModelCM = pngCodec{current: defaultCMFingerprint}  // with --best: the context-mixing stage
-	pngCtx     = pngCodec{current: ctxImage.current}      // imgctx pixels (tests, speed)
+	pngCtx     = pngCodec{current: ctxImage.current}      // with --fast: imgctx pixels
 )
 
 // pngParams are: the parameter version, the pixel model's fingerprint.
@@ -78,6 +78,11 @@ func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 // (--best).
 func planPNGBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return planPNGWith(pngModelCM, k, r, size)
+}
+
+// planPNGFast routes PNGs to model-png with imgctx's pixels (--fast).
+func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	return planPNGWith(pngCtx, k, r, size)
 }
 
 func planPNGWith(c pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {

@@ -13,7 +13,9 @@ import (
 // segment of a byte model, fresh per block; the entry's parameters are
 // the version byte and the model's 8-byte fingerprint, so a binary whose
 // model differs fails naming both. The reader decodes with whichever of
-// the codec's models the fingerprint names; the writer uses the last.
+// the codec's models the fingerprint names; the writer uses the last
+// unless a planner names another model that can still encode (a
+// preset's).
 type segmentCodec struct {
 	name   string
 	id     uint64
@@ -24,6 +26,7 @@ type segmentCodec struct {
 type segmentModel struct {
 	fp     [8]byte
 	decode func(data []byte, n int) ([]byte, error)
+	encode func(src []byte) ([]byte, error) // a model other than the last that is still written; else nil
 }
 
 // cmTextConfig is cm-text's second model: table bits 20, 2^20 lines per
@@ -55,7 +58,7 @@ var (
 			}
 			return bitcm.Encode(src, c)
 		},
-		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), {cmText2Fingerprint, func(data []byte, n int) ([]byte, error) {
+		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel, {fp: cmText2Fingerprint, decode: func(data []byte, n int) ([]byte, error) {
 			c, err := bitcm.TextConfig()
 			if err != nil {
 				return nil, err
@@ -68,15 +71,35 @@ var (
 	ctxText = segmentCodec{
 		name: "ctx-text", id: format.CodecCtxText,
 		encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) },
-		models: []segmentModel{{txtctx.DefaultFingerprint, func(data []byte, n int) ([]byte, error) {
+		models: []segmentModel{{fp: txtctx.DefaultFingerprint, decode: func(data []byte, n int) ([]byte, error) {
 			return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
 		}}},
 	}
 )
 
+// liteModel is bitcm's lite model, cm-text's model with --fast (about
+// four times as fast as the version 2 model, 8-10 % larger).
+var liteModel = segmentModel{bitcm.LiteFingerprint, bitcm.DecodeLite, bitcm.EncodeLite}
+
+// planCMTextLite routes text to cm-text with the lite model (--fast),
+// a file above 1 MiB in blocks of about 2 MiB and at least two, so that
+// two cores code it (it costs the lite model ~2 % against one 4 MiB
+// segment, docs/ABLATIONS.md).
+func planCMTextLite(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	pl, ok := cmText.plan(k, r, size)
+	if ok {
+		pl.Params = append([]byte{paramsVersion}, liteModel.fp[:]...)
+		if size > 1<<20 {
+			n := max(2, (size+1<<20)>>21)
+			pl.BlockSize = int((size + n - 1) / n)
+		}
+	}
+	return pl, ok
+}
+
 // bitcmModel is the segment model of bitcm configuration cfg.
 func bitcmModel(cfg bitcm.Config) segmentModel {
-	return segmentModel{bitcm.Fingerprint(cfg), func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
+	return segmentModel{fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
 // planCMText routes text to cm-text.
@@ -129,11 +152,14 @@ func (c segmentCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	enc := c.encode
 	if last := len(c.models) - 1; i != last {
-		return dst, fmt.Errorf("%w: %s writes only model %x", ErrParams, c.name, c.models[last].fp[:])
+		if enc = c.models[i].encode; enc == nil {
+			return dst, fmt.Errorf("%w: %s writes only model %x", ErrParams, c.name, c.models[last].fp[:])
+		}
 	}
 	release := holdModel()
-	out, err := c.encode(src)
+	out, err := enc(src)
 	release()
 	if err != nil {
 		return dst, err

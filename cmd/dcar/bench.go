@@ -16,12 +16,13 @@ func benchCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "bench",
 		Before:    applyJobs,
-		Usage:     "compare dcar with the peer compressors on PATH (zstd, xz, 7z, cjxl) on the same files; every round trip is verified",
+		Usage:     "compare dcar with the peer compressors on PATH (zstd, xz, 7z, cjxl) on the same files; every round trip is verified; MB/s are input bytes over wall time, CPU-s user + system seconds",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
 			jobsFlag,
 			&cli.IntFlag{Name: "level", Value: 19, Usage: "zstd level of dcar's zstd-coded entries"},
 			&cli.BoolFlag{Name: "no-peers", Usage: "measure dcar only"},
+			&cli.BoolFlag{Name: "fast", Usage: "also measure dcar --fast"},
 			&cli.BoolFlag{Name: "best", Usage: "also measure dcar --best (strongest, slower codecs)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -39,17 +40,16 @@ func benchCommand() *cli.Command {
 			}
 			defer os.RemoveAll(tmp)
 			fmt.Fprintf(os.Stderr, "dcar bench: %d files\n", len(files))
-			dr, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level")}}, tmp)
-			if err != nil {
-				return fmt.Errorf("dcar: %w", err)
-			}
-			results := []map[format.Modality]*bench.Row{dr}
-			if c.Bool("best") {
-				br, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), Best: true}}, tmp)
-				if err != nil {
-					return fmt.Errorf("dcar --best: %w", err)
+			var results []map[format.Modality]*bench.Row
+			for _, p := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
+				if p != archive.PresetDefault && !c.Bool(p.String()) {
+					continue
 				}
-				results = append(results, br)
+				r, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), Preset: p}}, tmp)
+				if err != nil {
+					return fmt.Errorf("dcar --%s: %w", p, err)
+				}
+				results = append(results, r)
 			}
 			if !c.Bool("no-peers") {
 				for _, p := range bench.Peers() {
@@ -67,7 +67,7 @@ func benchCommand() *cli.Command {
 				}
 			}
 			tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "modality\ttool\tfiles\tinput bytes\tpacked bytes\tbits\tunit\tcomp MB/s\tdecomp MB/s\tverified\t")
+			fmt.Fprintln(tw, "modality\ttool\tfiles\tinput bytes\tpacked bytes\tbits\tunit\tcomp MB/s\tdecomp MB/s\tcomp CPU-s\tdecomp CPU-s\tverified\t")
 			for _, r := range bench.Sorted(results) {
 				bits, unit := r.BitsPerUnit()
 				ok := "yes"
@@ -77,8 +77,8 @@ func benchCommand() *cli.Command {
 				if r.Note != "" {
 					ok += " (" + r.Note + ")"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.4f\t%s\t%.2f\t%.2f\t%s\t\n", r.Modality, r.Tool, r.Files, r.Raw, r.Packed,
-					bits, unit, float64(r.Raw)/1e6/max(r.CompSec, 1e-9), float64(r.Raw)/1e6/max(r.DecSec, 1e-9), ok)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.4f\t%s\t%.2f\t%.2f\t%.1f\t%.1f\t%s\t\n", r.Modality, r.Tool, r.Files, r.Raw, r.Packed,
+					bits, unit, float64(r.Raw)/1e6/max(r.CompSec, 1e-9), float64(r.Raw)/1e6/max(r.DecSec, 1e-9), r.CompCPU, r.DecCPU, ok)
 			}
 			return tw.Flush()
 		},

@@ -280,10 +280,53 @@ func TestCLIExitCodes(t *testing.T) {
 		{[]string{"create", "--jobs", "0", arc, dir}, 2},
 		{[]string{"create", "--jobs", "-3", arc, dir}, 2},
 		{[]string{"extract", "--jobs", "0", arc}, 2},
+		{[]string{"create", "--fast", "--best", arc, dir}, 2},
+		{[]string{"create", "--zstd-only", "--fast", arc, dir}, 2},
+		{[]string{"create", "--zstd-level", "0", arc, dir}, 2},
 	} {
 		if _, se, code := dcar(t, nil, tc.args...); code != tc.want {
 			t.Errorf("dcar %q: exit %d, want %d (%s)", tc.args, code, tc.want, se)
 		}
+	}
+}
+
+// Each preset writes an archive that extracts to the same tree; --fast
+// routes text to cm-text (its solid group) and nothing to the network or
+// cm-bin; --level is still accepted as the name of --zstd-level.
+func TestCLIPresets(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	writeTree(t, src)
+	for _, args := range [][]string{{"--fast"}, {"--best"}, {"--level", "9"}, {"--fast", "--zstd-level", "19"}} {
+		arc := filepath.Join(work, strings.Join(args, "")+".dcar")
+		if _, se, code := dcar(t, nil, append(append([]string{"create"}, args...), arc, src)...); code != 0 {
+			t.Fatalf("create %v: %d %s", args, code, se)
+		}
+		so, se, code := dcar(t, nil, "list", "--json", arc)
+		if code != 0 {
+			t.Fatalf("list: %d %s", code, se)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(so), &rows); err != nil {
+			t.Fatal(err)
+		}
+		codecs := map[string]string{}
+		for _, r := range rows {
+			if c, ok := r["codec"].(string); ok {
+				codecs[filepath.Base(r["path"].(string))] = c
+			}
+		}
+		if args[0] == "--fast" {
+			all := fmt.Sprint(codecs)
+			if !strings.Contains(all, "cm-text") || strings.Contains(all, "model-") || strings.Contains(all, "cm-bin") {
+				t.Errorf("%v: codecs %v", args, codecs)
+			}
+		}
+		out := filepath.Join(work, "out"+strings.Join(args, ""))
+		if _, se, code := dcar(t, nil, "extract", arc, "-C", out); code != 0 {
+			t.Fatalf("extract %v: %d %s", args, code, se)
+		}
+		sameTree(t, src, filepath.Join(out, strings.TrimPrefix(src, "/")))
 	}
 }
 

@@ -40,26 +40,30 @@ func createCommand() *cli.Command {
 		ArgsUsage: "ARCHIVE PATH...",
 		Flags: []cli.Flag{
 			jobsFlag, verboseFlag, quietFlag,
-			&cli.IntFlag{Name: "level", Value: 3, Usage: "zstd level 1..22 for the zstd-coded entries"},
+			&cli.IntFlag{Name: "zstd-level", Aliases: []string{"level"}, Value: 3, Usage: "zstd level 1..22 of the entries coded with zstd (files no model takes; not a preset: see --fast, --best)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip entries whose path or base name matches `GLOB` (repeatable)"},
 			&cli.IntFlag{Name: "block-size", Value: archive.DefaultBlockSize, Usage: "raw bytes per independently coded block (codecs may choose their own)"},
 			&cli.BoolFlag{Name: "zstd-only", Usage: "code every file with zstd, skipping the image and text models"},
 			&cli.BoolFlag{Name: "no-dedup", Usage: "code every file, even one whose content an earlier file already has (by default it is stored once)"},
 			&cli.BoolFlag{Name: "no-solid", Usage: "code every small text file on its own (by default they are coded together in solid groups of up to 4 MiB: smaller, but extracting one file decodes its group)"},
-			&cli.BoolFlag{Name: "best", Usage: "strongest, slower codecs (about half the speed): images through the pixel context-mixing stage, text also through the learned network (model-text)"},
+			&cli.BoolFlag{Name: "fast", Usage: presetUsage[archive.PresetFast]},
+			&cli.BoolFlag{Name: "best", Usage: presetUsage[archive.PresetBest]},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 2 {
 				return usageErr("create needs an ARCHIVE and at least one PATH")
 			}
-			if l := c.Int("level"); l < 1 || l > 22 {
-				return usageErr("--level %d is outside 1..22", l)
+			if l := c.Int("zstd-level"); l < 1 || l > 22 {
+				return usageErr("--zstd-level %d is outside 1..22", l)
+			}
+			preset, err := presetOf(c)
+			if err != nil {
+				return err
 			}
 			if bs := c.Int("block-size"); bs < 4096 || bs > format.MaxBlockSize {
 				return usageErr("--block-size %d is outside 4096..%d", bs, format.MaxBlockSize)
 			}
 			name, roots := c.Args().First(), c.Args().Tail()
-			var err error
 			for _, r := range roots {
 				if _, err := os.Lstat(r); err != nil {
 					return inputErr(err)
@@ -79,8 +83,8 @@ func createCommand() *cli.Command {
 			bar := newProgress(total, "create", c.Bool("quiet"))
 			left := 0
 			opts := archive.CreateOptions{
-				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), BlockSize: c.Int("block-size"),
-					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Best: c.Bool("best"), Progress: bar.fn()},
+				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), BlockSize: c.Int("block-size"),
+					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn()},
 				Exclude: excludes,
 				Warn: func(w archive.Warning) {
 					if w.Skipped {
@@ -121,6 +125,29 @@ func inputErr(err error) error {
 // createFile writes the archive to a temporary file beside name and
 // renames it into place only once it is complete, so that a crash or an
 // interrupt never leaves a half archive under the target name.
+// presetUsage is each preset flag's help, with what it measured
+// (README, "Presets").
+var presetUsage = map[archive.Preset]string{
+	archive.PresetFast: "faster, larger: images through imgctx alone, text through the lite context-mixing model, other files zstd (no PNG, gzip or bzip2 recompression)",
+	archive.PresetBest: "strongest, slowest: images through the pixel context-mixing stage, text also through the learned network (model-text)",
+}
+
+// presetOf returns the preset that create's flags ask for.
+func presetOf(c *cli.Context) (archive.Preset, error) {
+	fast, best := c.Bool("fast"), c.Bool("best")
+	switch {
+	case fast && best:
+		return 0, usageErr("--fast and --best exclude each other")
+	case (fast || best) && c.Bool("zstd-only"):
+		return 0, usageErr("--zstd-only excludes --fast and --best")
+	case fast:
+		return archive.PresetFast, nil
+	case best:
+		return archive.PresetBest, nil
+	}
+	return archive.PresetDefault, nil
+}
+
 func createFile(name string, roots []string, opts archive.CreateOptions) error {
 	abs, err := filepath.Abs(name)
 	if err != nil {

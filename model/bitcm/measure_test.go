@@ -21,6 +21,7 @@ var (
 	mBinary = flag.Bool("binary", false, "BinaryConfig with the detected stride per segment")
 	mWarmT  = flag.String("warm-train", "", "train a warm start on the files of this directory (shuffled, in order of a hash of their names) first")
 	mWarm   = flag.String("warm", "", "warm-start file to use (written here with -warm-train)")
+	mLite   = flag.Bool("lite", false, "the lite model (EncodeLite) instead of a Config")
 )
 
 // measureWarm returns the warm start of -warm or -warm-train for cfg.
@@ -169,13 +170,21 @@ func TestMeasure(t *testing.T) {
 					cfg.Stride = st
 				}
 			}
-			out, err := Encode(seg, cfg)
+			var out []byte
+			if *mLite {
+				out, err = EncodeLite(seg)
+			} else {
+				out, err = Encode(seg, cfg)
+			}
 			el += time.Since(t0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if *mVerify {
 				back, err := Decode(out, len(seg), cfg)
+				if *mLite {
+					back, err = DecodeLite(out, len(seg))
+				}
 				if err != nil || !bytes.Equal(back, seg) {
 					t.Fatalf("%s: round trip failed: %v", f, err)
 				}

@@ -33,11 +33,13 @@ type Row struct {
 	Modality format.Modality
 	Tool     string
 	Files    int
-	Raw      int64 // input bytes
-	Samples  int64 // image sub-pixels, for bits per sub-pixel
-	Packed   int64 // compressed bytes
-	CompSec  float64
+	Raw      int64   // input bytes
+	Samples  int64   // image sub-pixels, for bits per sub-pixel
+	Packed   int64   // compressed bytes
+	CompSec  float64 // wall seconds
 	DecSec   float64
+	CompCPU  float64 // CPU seconds (user + system; 0 if unknown)
+	DecCPU   float64
 	Verified bool
 	Note     string
 }
@@ -91,7 +93,8 @@ type Peer struct {
 }
 
 // Peers returns the peer tools dcar is compared with: zstd and xz on
-// every file, 7-Zip PPMd on text, lossless JPEG XL on images.
+// every file, 7-Zip PPMd on text, lossless JPEG XL (efforts 7 and 3)
+// on images.
 func Peers() []Peer {
 	return []Peer{
 		{Name: "zstd -19", Bin: "zstd", Ext: ".zst",
@@ -105,12 +108,18 @@ func Peers() []Peer {
 				return []string{"a", "-bd", "-bso0", "-mmt=1", "-m0=PPMd:mem=1g:o=32", out, in}
 			},
 			Decode: func(in, out string) []string { return []string{"e", "-bd", "-bso0", "-so", in} }},
-		{Name: "cjxl -d 0 -e 7", Modality: format.ModalityImage, Bin: "cjxl", DecBin: "djxl", Ext: ".jxl", SamePixels: true,
-			Compress: func(in, out string) []string {
-				return []string{"-d", "0", "-e", "7", "--num_threads=1", "--quiet", in, out}
-			},
-			Decode: func(in, out string) []string { return []string{in, out, "--num_threads=1", "--quiet"} }},
+		cjxl("7"),
+		cjxl("3"),
 	}
+}
+
+// cjxl is lossless JPEG XL at effort e, one thread.
+func cjxl(e string) Peer {
+	return Peer{Name: "cjxl -d 0 -e " + e, Modality: format.ModalityImage, Bin: "cjxl", DecBin: "djxl", Ext: ".jxl", SamePixels: true,
+		Compress: func(in, out string) []string {
+			return []string{"-d", "0", "-e", e, "--num_threads=1", "--quiet", in, out}
+		},
+		Decode: func(in, out string) []string { return []string{in, out, "--num_threads=1", "--quiet"} }}
 }
 
 func binary(p Peer) string {
@@ -128,14 +137,15 @@ func binary(p Peer) string {
 	return ""
 }
 
-func run(ctx context.Context, bin string, args []string, stdout io.Writer) error {
+// run runs bin and returns the CPU seconds (user + system) it took.
+func run(ctx context.Context, bin string, args []string, stdout io.Writer) (float64, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %v: %v: %s", filepath.Base(bin), args, err, stderr.String())
+		return 0, fmt.Errorf("%s %v: %v: %s", filepath.Base(bin), args, err, stderr.String())
 	}
-	return nil
+	return (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds(), nil
 }
 
 // RunPeer compresses and decompresses every file of its modality with p.
@@ -173,9 +183,11 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 		os.Remove(packed)
 		t0 := time.Now()
 		var sink bytes.Buffer
-		if err := run(ctx, bin, p.Compress(in, packed), &sink); err != nil {
+		cpu, err := run(ctx, bin, p.Compress(in, packed), &sink)
+		if err != nil {
 			return nil, err
 		}
+		r.CompCPU += cpu
 		if sink.Len() > 0 { // tools writing to stdout
 			if err := os.WriteFile(packed, sink.Bytes(), 0o600); err != nil {
 				return nil, err
@@ -188,9 +200,11 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 		}
 		t0 = time.Now()
 		var out bytes.Buffer
-		if err := run(ctx, decBin, p.Decode(packed, decoded), &out); err != nil {
+		cpu, err = run(ctx, decBin, p.Decode(packed, decoded), &out)
+		if err != nil {
 			return nil, err
 		}
+		r.DecCPU += cpu
 		r.DecSec += time.Since(t0).Seconds()
 		got := out.Bytes()
 		if out.Len() == 0 {
@@ -271,21 +285,21 @@ func samplesOf(data []byte) ([]byte, bool) {
 // attributes stored bytes to modalities through the index.
 func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp string) (map[format.Modality]*Row, error) {
 	tool := "dcar"
-	if opts.Best {
-		tool = "dcar --best"
+	if opts.Preset != archive.PresetDefault {
+		tool = "dcar --" + opts.Preset.String()
 	}
 	arcPath := filepath.Join(tmp, "bench.dcar")
 	f, err := os.Create(arcPath)
 	if err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuSeconds()
 	err = archive.Create(f, paths, opts)
 	f.Close()
 	if err != nil {
 		return nil, err
 	}
-	comp := time.Since(t0).Seconds()
+	comp, compCPU := time.Since(t0).Seconds(), cpuSeconds()-c0
 	af, err := os.Open(arcPath)
 	if err != nil {
 		return nil, err
@@ -298,12 +312,12 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 	}
 	out := filepath.Join(tmp, "extract")
 	os.RemoveAll(out)
-	t0 = time.Now()
+	t0, c0 = time.Now(), cpuSeconds()
 	af.Seek(0, io.SeekStart)
 	if err := archive.Extract(af, out, archive.ExtractOptions{Jobs: opts.Jobs}); err != nil {
 		return nil, err
 	}
-	dec := time.Since(t0).Seconds()
+	dec, decCPU := time.Since(t0).Seconds(), cpuSeconds()-c0
 	rows := map[format.Modality]*Row{}
 	row := func(m format.Modality) *Row {
 		r := rows[m]
@@ -351,6 +365,7 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 	for _, r := range rows {
 		share := float64(r.Raw) / float64(max(total, 1))
 		r.CompSec, r.DecSec = comp*share, dec*share
+		r.CompCPU, r.DecCPU = compCPU*share, decCPU*share
 	}
 	os.RemoveAll(out)
 	return rows, nil

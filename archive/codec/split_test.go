@@ -1,0 +1,98 @@
+package codec_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/archive"
+	. "github.com/dcar-archiver/dcar/archive/codec"
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// An image of SplitSamples or more is planned as two blocks cut where a
+// row starts (PPM top-down, BMP bottom-up with row padding), coded by
+// the default and the fast preset, and comes back exactly; below, one
+// block.
+func TestImageSplitsInTwoBlocks(t *testing.T) {
+	defer SetSplitSamples(SetSplitSamples(40 * 33 * 3))
+	const w, h = 40, 33 // odd height; the BMP is 41 wide (row padding) and bottom-up
+	files := map[string][]byte{
+		"a.ppm":     PPMFile(w, h, SmoothImage(w, h, 3, 7)),
+		"b.bmp":     BMPFile(41, h, SmoothImage(41, h, 3, 8), false),
+		"small.ppm": PPMFile(w, h-1, SmoothImage(w, h-1, 3, 9)),
+	}
+	dir := filepath.Join(t.TempDir(), "in")
+	os.MkdirAll(dir, 0o755)
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, preset := range []archive.Preset{archive.PresetDefault, archive.PresetFast} {
+		var buf bytes.Buffer
+		if err := archive.Create(&buf, []string{dir}, archive.CreateOptions{WriterOptions: archive.WriterOptions{Preset: preset}}); err != nil {
+			t.Fatal(err)
+		}
+		idx, err := archive.ReadIndex(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range idx {
+			name := filepath.Base(e.Header.Path)
+			if files[name] == nil {
+				continue
+			}
+			want := format.CodecModelImage
+			if preset == archive.PresetFast {
+				want = format.CodecCtxImage
+			}
+			if e.Header.Codec != want {
+				t.Errorf("%v %s: codec %s", preset, name, archive.CodecName(e.Header.Codec))
+			}
+			blocks := (e.Header.Size + int64(e.Header.BlockSize) - 1) / int64(e.Header.BlockSize)
+			wantBlocks := map[string]int64{"a.ppm": 2, "b.bmp": 2, "small.ppm": 1}[name]
+			if blocks != wantBlocks {
+				t.Errorf("%v %s: %d blocks of %d bytes, want %d", preset, name, blocks, e.Header.BlockSize, wantBlocks)
+			}
+			// A cut at a row: the whole image is coded by the pixel
+			// model, so the archive is far smaller than the file.
+			if e.Stored*2 > e.Header.Size {
+				t.Errorf("%v %s: %d bytes stored of %d", preset, name, e.Stored, e.Header.Size)
+			}
+		}
+		out := t.TempDir()
+		if err := archive.Extract(bytes.NewReader(buf.Bytes()), out, archive.ExtractOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range files {
+			got, err := os.ReadFile(filepath.Join(out, archive.EntryName(dir), name))
+			if err != nil || !bytes.Equal(got, data) {
+				t.Errorf("%v %s: round trip differs (%v)", preset, name, err)
+			}
+		}
+	}
+}
+
+// With --fast, a text above 1 MiB is planned as two blocks or more of
+// about 2 MiB (two cores on one file); smaller ones as one block.
+func TestFastTextBlocks(t *testing.T) {
+	k := Kind{Modality: format.ModalityText}
+	for _, tc := range []struct {
+		size   int64
+		blocks int64
+	}{{100, 1}, {1 << 20, 1}, {1<<20 + 1, 2}, {3 << 20, 2}, {4 << 20, 2}, {5<<20 + 7, 3}, {64 << 20, 32}} {
+		pl, ok := PlanCMTextLite(k, nil, tc.size)
+		if !ok {
+			t.Fatalf("%d bytes: not planned", tc.size)
+		}
+		blocks := int64(1)
+		if pl.BlockSize > 0 {
+			blocks = (tc.size + int64(pl.BlockSize) - 1) / int64(pl.BlockSize)
+		}
+		if blocks != tc.blocks || pl.BlockSize > format.MaxBlockSize {
+			t.Errorf("%d bytes: %d blocks of %d, want %d", tc.size, blocks, pl.BlockSize, tc.blocks)
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package bitcm
+
+import (
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
+
+// The lite model is the text model of dcar's fast preset: the same
+// nodes, history maps, match model, mixer and probability map as the
+// full model, but fewer contexts, one line per context and nibble (no
+// pair to search), one mixer instead of banks, and one small map. It
+// takes about a third of TextConfig's CPU time for about 12 % more bits
+// (docs/ABLATIONS.md).
+//
+// Contexts at each byte boundary: orders 2, 3, 4 and 6 and the current
+// word with the last byte, hashed; order 1 direct. Each gives the mixer
+// its node's probability and its history's meaning; the match model
+// (from 6 bytes) two more inputs. The mixer's weight set is chosen by
+// the partial byte; the map refines its output in the context of the
+// partial byte and the class of the last byte (byteClass), and the
+// coder gets a quarter of the mixer's probability plus three quarters
+// of the map's.
+const (
+	liteHashed = 5 // hashed contexts
+	liteNodes  = liteHashed + 1
+	liteInputs = 2*liteNodes + 2 + 1 // nodes (two each), match (two), bias
+	liteTBits  = 18                  // log2 lines per hashed context, at most
+	liteMatch  = 6                   // match model minimum length
+	liteLimit  = 255                 // node visit limit
+	liteMixLR  = 6
+)
+
+var liteOrders = [...]int{2, 3, 4, 6}
+
+// LiteFingerprint identifies the lite model (stored by codecs beside
+// its streams, like Fingerprint).
+var LiteFingerprint = func() [8]byte {
+	s := sha256.Sum256(fmt.Appendf(nil, "bitcm-lite/1 orders=%v word=true hashed=%d tb=%d match=%d limit=%d mixlr=%d mixsel=c0 apm=c0+class",
+		liteOrders, liteHashed, liteTBits, liteMatch, liteLimit, liteMixLR))
+	return [8]byte(s[:8])
+}()
+
+type lite struct {
+	buf  []byte
+	c0   uint32 // the current byte's bits so far with a leading 1
+	bit  uint   // bits of the current byte seen (0..7)
+	c8   uint64 // the last 8 bytes, most recent in the low byte
+	word uint32 // hash of the current word
+
+	hash  [liteHashed]uint32 // byte-boundary hashes
+	tabs  [][]node
+	line  [liteHashed]int // current line of each hashed context
+	tbits uint
+	o1    []node // order 1: 256 contexts × 256 nodes
+
+	nodes [liteNodes]*node
+	hms   [liteNodes]historyMap
+	mm    matchModel
+	mx    *mixer
+	a     *apm
+	pr    int32
+}
+
+func newLite(segLen int, hist []byte) *lite {
+	m := &lite{c0: 1, buf: hist[:0]}
+	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), liteTBits))
+	m.tabs = allocTables(liteHashed, lineLen<<m.tbits)
+	m.o1 = make([]node, 256*256)
+	for i := range m.o1 {
+		m.o1[i] = nodeInit
+	}
+	m.mm.init(segLen, Config{MatchMin: liteMatch, TableBits: liteTBits})
+	for i := range m.hms {
+		m.hms[i].init()
+	}
+	m.mx = newMixer(liteInputs, 256, liteMixLR, 1<<14)
+	m.a = newAPM(256*8, 7)
+	m.byteContexts()
+	m.nibble()
+	m.predict()
+	return m
+}
+
+func (m *lite) byteContexts() { liteHashes(&m.hash, m.c8, m.word) }
+
+// liteHashes computes the hashed contexts' byte-boundary hashes after
+// the bytes c8 (most recent in the low byte) with word the current word.
+func liteHashes(h *[liteHashed]uint32, c8 uint64, word uint32) {
+	for i, o := range liteOrders {
+		x := c8 & (1<<(8*o) - 1)
+		h[i] = hash32(uint32(x)^uint32(x>>32)*0x2545F491, uint32(o)+1)
+	}
+	h[len(liteOrders)] = hash32(word, 100+uint32(c8&0xff))
+}
+
+// nextWord is the current word's hash after byte b.
+func nextWord(word uint32, b byte) uint32 {
+	switch {
+	case b >= 'A' && b <= 'Z':
+		b += 'a' - 'A'
+		fallthrough
+	case b >= 'a' && b <= 'z', b >= 0x80:
+		return (word + uint32(b) + 1) * 0x2F0F1F47
+	}
+	return 0
+}
+
+// prefetchNext asks, at bit 3, for the lines the second nibble may use
+// (both possible high nibbles), so that their cache misses overlap the
+// coding of bit 3: ~6 % faster on the tuning set. (Prefetching at bit 7
+// the lines of both possible next bytes did not pay: twice the lines
+// the model needs fill the memory queue.) The lines are only read
+// early: the model is the same.
+func (m *lite) prefetchNext() {
+	mask := uint32(1)<<m.tbits - 1
+	for i, h := range m.hash {
+		t := m.tabs[i]
+		for y := range uint32(2) {
+			prefetch(&t[int(hash32(h, m.c0<<1|y)&mask)*lineLen])
+		}
+	}
+}
+
+// nibble finds each hashed context's line for the nibble that starts
+// now; a line whose check differs is cleared and claimed.
+func (m *lite) nibble() {
+	mask := uint32(1)<<m.tbits - 1
+	for i, h := range m.hash {
+		k := hash32(h, m.c0)
+		a := int(k&mask) * lineLen
+		t := m.tabs[i][a : a+lineLen]
+		if chk := k>>16 | 1; t[0]>>16 != chk {
+			t[0] = chk << 16
+			for j := 1; j < lineLen; j++ {
+				t[j] = nodeInit
+			}
+		}
+		m.line[i] = a
+	}
+}
+
+func (m *lite) predict() {
+	j := m.bit & 3
+	nd := int(1<<j | m.c0&(1<<j-1))
+	for i, a := range m.line {
+		m.nodes[i] = &m.tabs[i][a+nd]
+	}
+	c1 := uint32(m.c8 & 0xff)
+	m.nodes[liteHashed] = &m.o1[c1<<8|m.c0]
+	x := m.mx
+	for i, c := range m.nodes {
+		x.add(stretch(p12(*c)))
+		x.add(m.hms[i].predict(hist(*c)))
+	}
+	// The match model's inputs (as matchModel.inputs, for this model).
+	mm := &m.mm
+	mm.cur = nil
+	var ms, mv int32
+	if mm.len > 0 && mm.pb>>(8-m.bit) == m.c0 {
+		b := int(mm.pb>>(7-m.bit)) & 1
+		mm.cur = &mm.sm[mm.lenClass()<<1|b]
+		ms = stretch(p12(*mm.cur))
+		mv = int32(min(mm.len, 32)) * 64
+		if b == 0 {
+			mv = -mv
+		}
+	}
+	x.add(ms)
+	x.add(mv)
+	x.add(256)
+	x.mix(int(m.c0))
+	p := x.pr
+	p2 := m.a.refine(p, int(m.c0)|int(byteClass[c1])<<8)
+	m.pr = min(max((p+3*p2+2)>>2, 1), 4095)
+}
+
+func (m *lite) p0() uint16 { return uint16(65536 - m.pr<<4) }
+
+func (m *lite) update(y int) {
+	for i, c := range m.nodes {
+		update(c, y, liteLimit)
+		m.hms[i].learn(y)
+	}
+	m.mm.update(y)
+	m.mx.update(y)
+	m.a.update(y)
+
+	m.c0 = m.c0<<1 | uint32(y)
+	m.bit++
+	if m.bit == 8 {
+		b := byte(m.c0)
+		m.buf = append(m.buf, b)
+		m.c8 = m.c8<<8 | uint64(b)
+		m.c0, m.bit = 1, 0
+		m.word = nextWord(m.word, b)
+		m.mm.byteUpdate(m.buf)
+		m.byteContexts()
+		m.nibble()
+	} else if m.bit == 4 {
+		m.nibble()
+	} else if m.bit == 3 {
+		m.prefetchNext()
+	}
+	m.predict()
+}
+
+// EncodeLite codes src as one segment of the lite model. The output does
+// not hold the length: DecodeLite needs it.
+func EncodeLite(src []byte) ([]byte, error) {
+	if len(src) > MaxSegment {
+		return nil, ErrTooLarge
+	}
+	m := newLite(len(src), make([]byte, 0, len(src)))
+	var e coder.Encoder
+	e.Reset(make([]byte, 0, len(src)/3+16))
+	for _, c := range src {
+		for i := 7; i >= 0; i-- {
+			y := int(c>>i) & 1
+			e.EncodeBit(m.p0(), y)
+			m.update(y)
+		}
+	}
+	return e.Finish()
+}
+
+// DecodeLite decodes n bytes coded by EncodeLite.
+func DecodeLite(data []byte, n int) ([]byte, error) {
+	if n < 0 || n > MaxSegment {
+		return nil, ErrTooLarge
+	}
+	var d coder.Decoder
+	if err := d.Init(data); err != nil {
+		return nil, err
+	}
+	dst := make([]byte, n)
+	m := newLite(n, dst[:0:n])
+	for len(m.buf) < n {
+		y := d.DecodeBit(m.p0())
+		if err := d.Err(); err != nil {
+			return nil, err
+		}
+		m.update(y)
+	}
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}

@@ -1,0 +1,6 @@
+//go:build !(amd64 || arm64) || purego
+
+package bitcm
+
+// prefetch is a no-op here (see prefetch_asm.go).
+func prefetch(p *node) {}
