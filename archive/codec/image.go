@@ -116,10 +116,9 @@ type imageCodec struct {
 }
 
 // planImage routes uncompressed image containers to model-image. An
-// image below SplitSamples is one block (one stripe: the best ratio); a
-// larger one up to 16 MiB is two blocks cut at a row (two cores code
-// it); larger files are cut in 16 MiB blocks, each coding the rows it
-// holds whole.
+// image below SplitSamples is one block (one stripe); a larger one up to
+// 16 MiB is two blocks cut at a row (two cores code it); larger files
+// are cut in 16 MiB blocks, each coding the rows it holds whole.
 func planImage(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return planImageWith(modelImage, format.CodecModelImage, k, r, size)
 }
@@ -163,10 +162,12 @@ func planImageWith(c imageCodec, id uint64, k Kind, r io.ReaderAt, size int64) (
 // SplitSamples is the image size from which an image is coded in two
 // blocks, so that two cores code one image at once: the first block
 // ends where the row nearest the middle of the file starts, so every
-// row lies wholly in one block. Each half learns from scratch, which
-// costs photos ~0.3 % (docs/ABLATIONS.md); below a 1.4 MP photo an
-// image is one block.
-var SplitSamples = 4 << 20
+// row lies wholly in one block. Each half learns from scratch, yet on
+// training photos of 0.9-1.3 MP the two halves came out 0.2 % smaller
+// than one stripe (the adapted head follows each half more closely;
+// docs/ABLATIONS.md), so the threshold is low: 1 Mi samples, a 0.35 MP
+// colour image. (PNGs are one block: model-png codes the whole file.)
+var SplitSamples = 1 << 20
 
 // splitBlockSize returns the block size that cuts an image of l (a
 // file of size bytes, blocks of bs) in two at a row, or bs.

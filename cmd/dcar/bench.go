@@ -20,7 +20,7 @@ func benchCommand() *cli.Command {
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
 			jobsFlag,
-			&cli.IntFlag{Name: "level", Value: 19, Usage: "zstd level of dcar's zstd-coded entries"},
+			&cli.IntFlag{Name: "zstd-level", Aliases: []string{"level"}, Value: 19, Usage: "zstd level of the entries dcar codes with zstd"},
 			&cli.BoolFlag{Name: "no-peers", Usage: "measure dcar only"},
 			&cli.BoolFlag{Name: "fast", Usage: "also measure dcar --fast"},
 			&cli.BoolFlag{Name: "best", Usage: "also measure dcar --best (strongest, slower codecs)"},
@@ -45,7 +45,7 @@ func benchCommand() *cli.Command {
 				if p != archive.PresetDefault && !c.Bool(p.String()) {
 					continue
 				}
-				r, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("level"), Preset: p}}, tmp)
+				r, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), Preset: p}}, tmp)
 				if err != nil {
 					return fmt.Errorf("dcar --%s: %w", p, err)
 				}
