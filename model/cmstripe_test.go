@@ -78,8 +78,9 @@ func TestCMFingerprintDistinct(t *testing.T) {
 	}
 }
 
-// TestCMSplit: CMNet codes a stripe of CMSplitSamples or more as two
-// halves (payload byte 2), a smaller one whole (byte 1); both decode, and
+// TestCMSplit: CMNet and SplitNet code a stripe of their split size or
+// more as two halves (payload byte 2), a smaller one whole (byte 1); both
+// decode, SplitNet's whole stripe is the network's own stream, and
 // damaged framing is an error, not a panic.
 func TestCMSplit(t *testing.T) {
 	m, err := Default()
@@ -88,28 +89,44 @@ func TestCMSplit(t *testing.T) {
 	}
 	const w, h = 24, 9
 	img := testImage(w, h, 3)
-	defer func(n int) { CMSplitSamples = n }(CMSplitSamples)
+	defer func(n, k int) { CMSplitSamples, SplitSamples = n, k }(CMSplitSamples, SplitSamples)
+	type stripeModel interface {
+		EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error)
+		DecodeStripe(data []byte, w, rows, ch int) ([]byte, error)
+	}
 	for _, c := range []struct {
 		split int
 		first byte
 	}{{len(img) + 1, 1}, {len(img), 2}} {
-		CMSplitSamples = c.split
-		cm := CMNet{m.Net}
-		data, err := cm.EncodeStripe(nil, img, w, h, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if data[0] != c.first {
-			t.Errorf("split at %d: payload byte %d, want %d", c.split, data[0], c.first)
-		}
-		got, err := cm.DecodeStripe(data, w, h, 3)
-		if err != nil || !bytes.Equal(got, img) {
-			t.Fatalf("split at %d: round trip: %v", c.split, err)
-		}
-		for _, bad := range [][]byte{nil, {0}, {3}, {2}, {2, 0, 1}, {2, 9, 1}, {2, 4, 200}} {
-			if _, err := cm.DecodeStripe(bad, w, h, 3); err == nil {
-				t.Errorf("payload %v accepted", bad)
+		CMSplitSamples, SplitSamples = c.split, c.split
+		for _, pm := range []stripeModel{CMNet{m.Net}, SplitNet{m.Net}} {
+			data, err := pm.EncodeStripe(nil, img, w, h, 3)
+			if err != nil {
+				t.Fatal(err)
 			}
+			if data[0] != c.first {
+				t.Errorf("%T split at %d: payload byte %d, want %d", pm, c.split, data[0], c.first)
+			}
+			got, err := pm.DecodeStripe(data, w, h, 3)
+			if err != nil || !bytes.Equal(got, img) {
+				t.Fatalf("%T split at %d: round trip: %v", pm, c.split, err)
+			}
+			if _, ok := pm.(SplitNet); ok && c.first == 1 {
+				plain, _ := m.Net.EncodeStripe(nil, img, w, h, 3)
+				if !bytes.Equal(data[1:], plain) {
+					t.Errorf("SplitNet's whole stripe differs from the network's stream")
+				}
+			}
+			for _, bad := range [][]byte{nil, {0}, {3}, {2}, {2, 0, 1}, {2, 9, 1}, {2, 4, 200}} {
+				if _, err := pm.DecodeStripe(bad, w, h, 3); err == nil {
+					t.Errorf("%T: payload %v accepted", pm, bad)
+				}
+			}
+		}
+	}
+	for _, n := range []*Model{m} {
+		if got, err := BySplitFingerprint(n.SplitFingerprint); err != nil || got != n || n.SplitFingerprint == n.Fingerprint || n.SplitFingerprint == n.CMFingerprint {
+			t.Errorf("%s: split fingerprint %x: %v", n.Name, n.SplitFingerprint, err)
 		}
 	}
 }

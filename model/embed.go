@@ -42,6 +42,10 @@ type Model struct {
 	// stage (CMNet, cmstripe.go): the first 8 bytes of SHA-256 of
 	// "pixcm/1 " and Fingerprint.
 	CMFingerprint [8]byte
+	// SplitFingerprint identifies the network coding a large stripe in
+	// two halves at once (SplitNet): the first 8 bytes of SHA-256 of
+	// "pixsplit/1 " and Fingerprint.
+	SplitFingerprint [8]byte
 }
 
 var shipped = sync.OnceValues(func() ([]*Model, error) {
@@ -75,6 +79,7 @@ func decodeShipped(name string, b []byte) (*Model, error) {
 	sum := f.Fingerprint
 	m := &Model{Name: name, Fingerprint: fingerprint(sum)}
 	m.CMFingerprint = cmFingerprint(m.Fingerprint)
+	m.SplitFingerprint = splitFingerprint(m.Fingerprint)
 	if f.Meta["arch"] == dualArch {
 		d, err := dualFrom(f)
 		if err != nil {
@@ -91,6 +96,11 @@ func decodeShipped(name string, b []byte) (*Model, error) {
 
 func cmFingerprint(net [8]byte) [8]byte {
 	s := sha256.Sum256(append([]byte("pixcm/1 "), net[:]...))
+	return [8]byte(s[:8])
+}
+
+func splitFingerprint(net [8]byte) [8]byte {
+	s := sha256.Sum256(append([]byte("pixsplit/1 "), net[:]...))
 	return [8]byte(s[:8])
 }
 
@@ -155,6 +165,21 @@ func ByCMFingerprint(fp [8]byte) (*Model, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w (pixel CM %x)", ErrUnknownModel, fp[:])
+}
+
+// BySplitFingerprint returns the shipped network whose two-halves
+// variant (SplitNet) has fingerprint fp.
+func BySplitFingerprint(fp [8]byte) (*Model, error) {
+	all, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.SplitFingerprint == fp {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("%w (pixel split %x)", ErrUnknownModel, fp[:])
 }
 
 // DefaultText returns the unified network new text entries use (the

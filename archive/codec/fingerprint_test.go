@@ -58,6 +58,12 @@ func TestFingerprintsFrozen(t *testing.T) {
 		"rec96b-a.dcw": fp(0x0f, 0x5d, 0x99, 0x69, 0x21, 0xee, 0xbd, 0x6a),
 		"uni96b-a.dcw": fp(0x60, 0xac, 0x2b, 0xbb, 0x4d, 0xed, 0x9f, 0xd2),
 	}
+	// Each network coding large stripes in two halves (model.SplitNet).
+	splits := map[string][8]byte{
+		"rec96.dcw":    fp(0x05, 0xd3, 0x2d, 0xc2, 0x23, 0xfd, 0xc7, 0x10),
+		"rec96b-a.dcw": fp(0xcc, 0x8a, 0xd7, 0xc5, 0x5a, 0x3f, 0x6a, 0x73),
+		"uni96b-a.dcw": fp(0x59, 0x89, 0xc6, 0xe9, 0xb6, 0xd7, 0x08, 0xa1),
+	}
 	all, err := model.Shipped()
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +79,7 @@ func TestFingerprintsFrozen(t *testing.T) {
 		}
 		check(m.Name, m.Fingerprint, want)
 		check(m.Name+" + CM", m.CMFingerprint, cms[m.Name])
+		check(m.Name+" in halves", m.SplitFingerprint, splits[m.Name])
 		if m.Text != nil {
 			check(m.Name+" text", m.TextFingerprint, texts[m.Name])
 		}

@@ -117,6 +117,19 @@ func planNet(name string) planFunc {
 // embedded forever.
 const dualWeights = "uni96b-a.dcw"
 
+// planPNGSplit codes PNGs with model-png as dcar writes them since
+// issue #16: the unified network dualWeights coding large images in two
+// halves (model.SplitNet; golden-v3-png.dcar).
+func planPNGSplit(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	ch, ok := PlanPNG(k, r, size)
+	m, err := model.ByName(dualWeights)
+	if !ok || err != nil {
+		return ch, false
+	}
+	copy(ch.Params[1:9], m.SplitFingerprint[:])
+	return ch, true
+}
+
 // planDual2 codes text with model-text version 2 as --best plans it,
 // and images as planDual (golden-v2-dual.dcar).
 func planDual2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
@@ -245,53 +258,61 @@ func TestGoldenCtx(t *testing.T) {
 		// cmSplit: model.CMSplitSamples while writing and re-writing it
 		// (0: the default)
 		cmSplit int
+		// split: model.SplitSamples likewise
+		split int
 	}{
-		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false, 0},
-		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0},
-		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false, 0},
+		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false, 0, 0},
+		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0, 0},
+		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0},
 		// pngre side data version 2 (dynamic headers predicted)
-		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false, 0},
+		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0},
 		// the second image-only network
-		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0},
+		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0, 0},
 		// the unified network: model-image and model-text
-		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0},
+		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0},
 		// model-text version 2: the network inside cm-text's model
-		{"golden-v2-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0},
+		{"golden-v2-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
-		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0},
+		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0},
 		// table bits 20
-		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0},
+		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0},
 		// the version 2 text model with its warm start (bitcm.TextConfig)
-		{"golden-v3-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0},
+		{"golden-v3-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
-		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},
+		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0},
 		// segment header set 2: table bits in every segment header
-		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0},
+		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0},
 		// (segment header set 3: the version 2 text model)
-		{"golden-v3-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0},
+		{"golden-v3-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0, 0},
 		// gzip files as their content through bitcm plus deflatere's side
 		// data (gzip -9n, two members with padding, Go's compress/gzip)
-		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0},
+		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0, 0},
 		// (segment header set 3: the version 2 text model)
-		{"golden-v2-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0},
+		{"golden-v2-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0, 0},
 		// other bytes through bitcm, text or binary model per block
-		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0},
+		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0, 0},
 		// (segment header set 3: the version 2 text model)
-		{"golden-v2-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0},
+		{"golden-v2-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0},
+		// model-png with the network in two halves (model.SplitNet)
+		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000},
 		// --fast: imgctx alone for image containers and a PNG's pixels,
 		// cm-text's lite model
-		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0},
+		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)
-		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10},
+		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10, 0},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {
 				defer func(n int) { model.CMSplitSamples = n }(model.CMSplitSamples)
 				model.CMSplitSamples = g.cmSplit
+			}
+			if g.split > 0 {
+				defer func(n int) { model.SplitSamples = n }(model.SplitSamples)
+				model.SplitSamples = g.split
 			}
 			testGolden(t, g.file, g.files, g.plan, g.want, g.decodeOnly)
 		})

@@ -74,6 +74,16 @@ func defaultCMFingerprint() ([8]byte, error) {
 	return m.CMFingerprint, nil
 }
 
+// defaultSplitFingerprint is the fingerprint of the default network
+// coding a large stripe in two halves at once (model-png's pixels).
+func defaultSplitFingerprint() ([8]byte, error) {
+	m, err := model.Default()
+	if err != nil {
+		return [8]byte{}, err
+	}
+	return m.SplitFingerprint, nil
+}
+
 // defaultNetFingerprint is the fingerprint of the network new entries use.
 func defaultNetFingerprint() ([8]byte, error) {
 	m, err := model.Default()
@@ -97,11 +107,15 @@ func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
 	if m, err := model.ByCMFingerprint(fp); err == nil {
 		return model.CMNet{Net: m.Net}, nil
 	}
+	if m, err := model.BySplitFingerprint(fp); err == nil {
+		return model.SplitNet{Net: m.Net}, nil
+	}
 	cfp := imgctx.DefaultFingerprint
 	names := []string{fmt.Sprintf("%x (imgctx)", cfp[:])}
 	all, _ := model.Shipped()
 	for _, m := range all {
-		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name), fmt.Sprintf("%x (%s + CM)", m.CMFingerprint[:], m.Name))
+		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name), fmt.Sprintf("%x (%s + CM)", m.CMFingerprint[:], m.Name),
+			fmt.Sprintf("%x (%s, halves)", m.SplitFingerprint[:], m.Name))
 	}
 	return nil, fmt.Errorf("%w: %s pixel model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, fp[:], strings.Join(names, ", "))
 }

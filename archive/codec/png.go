@@ -36,7 +36,7 @@ type pngCodec struct {
 }
 
 var (
-	pngModel   = pngCodec{current: defaultNetFingerprint} // what dcar writes
+	pngModel   = pngCodec{current: defaultSplitFingerprint} // what dcar writes: the network, a large image in two halves (model.SplitNet)
 	pngModelCM = pngCodec{current: defaultCMFingerprint}  // with --best: the context-mixing stage
 	pngCtx     = pngCodec{current: ctxImage.current}      // with --fast: imgctx pixels
 )
