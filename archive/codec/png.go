@@ -37,8 +37,8 @@ type pngCodec struct {
 
 var (
 	pngModel   = pngCodec{current: defaultSplitFingerprint} // what dcar writes: the network, a large image in two halves (model.SplitNet)
-	pngModelCM = pngCodec{current: defaultCMFingerprint}  // with --best: the context-mixing stage
-	pngCtx     = pngCodec{current: ctxImage.current}      // with --fast: imgctx pixels
+	pngModelCM = pngCodec{current: defaultCMFingerprint}    // with --best: the context-mixing stage
+	pngCtx     = pngCodec{current: ctxImage.current}        // with --fast: imgctx pixels
 )
 
 // pngParams are: the parameter version, the pixel model's fingerprint.
