@@ -11,11 +11,12 @@ import (
 // nodes, history maps, match model, mixer and probability map as the
 // full model, but fewer contexts, one line per context and nibble (no
 // pair to search), one mixer instead of banks, and one small map. It
-// takes about a third of TextConfig's CPU time for about 12 % more bits
+// takes about a fifth of TextConfig's CPU time for about 15 % more bits
 // (docs/ABLATIONS.md).
 //
-// Contexts at each byte boundary: orders 2, 3, 4 and 6 and the current
-// word with the last byte, hashed; order 1 direct. Each gives the mixer
+// Contexts at each byte boundary: order 3 and the current word with the
+// last byte, hashed; order 1 direct (orders 2, 3, 4 and 6 code 3 % smaller
+// at 60 % more time: docs/ABLATIONS.md). Each gives the mixer
 // its node's probability and its history's meaning; the match model
 // (from 6 bytes) two more inputs. The mixer's weight set is chosen by
 // the partial byte; the map refines its output in the context of the
@@ -23,7 +24,7 @@ import (
 // coder gets a quarter of the mixer's probability plus three quarters
 // of the map's.
 const (
-	liteHashed = 5 // hashed contexts
+	liteHashed = 2 // hashed contexts
 	liteNodes  = liteHashed + 1
 	liteInputs = 2*liteNodes + 2 + 1 // nodes (two each), match (two), bias
 	liteTBits  = 18                  // log2 lines per hashed context, at most
@@ -32,7 +33,7 @@ const (
 	liteMixLR  = 6
 )
 
-var liteOrders = [...]int{2, 3, 4, 6}
+var liteOrders = [...]int{3}
 
 // LiteFingerprint identifies the lite model (stored by codecs beside
 // its streams, like Fingerprint).
