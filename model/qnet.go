@@ -131,6 +131,7 @@ type QState struct {
 	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
 	ri                          [256]uint8 // render: grid cell of each value
 	rf                          [256]int32 // render: position in the cell, Q16
+	rw                          renderWindow // render: the values inside the relative grid
 	S                           []int32    // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
@@ -204,10 +205,17 @@ func prepScales(s []kernel.Scale) []rescale {
 }
 
 func prepScale(v kernel.Scale) rescale {
+	if v.Shift >= 64 {
+		// x >> 64 or more is x >> 63 in int64 (0 or -1), and the
+		// rounding half 2^(Shift-1) is 1 << Shift >> 1 = 0 in Go.
+		return rescale{m: int64(v.Mult), sh: 63}
+	}
 	return rescale{m: int64(v.Mult), half: int64(1) << v.Shift >> 1, sh: uint(v.Shift)}
 }
 
-func (r rescale) apply(x int64) int64 { return (x*r.m + r.half) >> r.sh }
+// apply rescales x. sh is below 64 (prepScale), so the shift needs no
+// check for larger counts.
+func (r rescale) apply(x int64) int64 { return (x*r.m + r.half) >> (r.sh & 63) }
 
 // requant sets dst[i] = SatInt16(scales[i].apply(acc[i] + bias[i]))
 // (bias may be nil), with ReLU if relu.
@@ -217,12 +225,15 @@ func requant(dst []int16, acc, bias []int32, scales []rescale, relu bool) {
 	if relu {
 		lo = 0
 	}
-	for i := range dst {
-		a := int64(acc[i])
-		if bias != nil {
-			a += int64(bias[i])
+	if bias == nil {
+		for i := range dst {
+			dst[i] = int16(max(lo, min(32767, scales[i].apply(int64(acc[i])))))
 		}
-		dst[i] = int16(max(lo, min(32767, scales[i].apply(a))))
+		return
+	}
+	bias = bias[:len(dst)]
+	for i := range dst {
+		dst[i] = int16(max(lo, min(32767, scales[i].apply(int64(acc[i])+int64(bias[i])))))
 	}
 }
 
@@ -244,7 +255,7 @@ func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 		s.obc = f.C % 3
 	}
 	s.forward(feat, nil)
-	renderQ(logits, s.o, f, &s.ri, &s.rf)
+	s.rw = renderQ(logits, s.o, f, &s.ri, &s.rf)
 }
 
 // StepText runs the text network on one byte: feat are its
@@ -366,7 +377,7 @@ func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha 
 // o[i])·f) >> 16 with i = q>>16, f = q&0xffff. Hats: predictor k adds
 // (o[NRel+k]·e) >> 16 with e = 65536 - (|16v - Pred_k|·floor(2^32/Scale))
 // >> 16 where e > 0. Finally logits[v] += (delta + 8) >> 4.
-func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *[256]int32) {
+func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *[256]int32) renderWindow {
 	logits = logits[:256]
 	o = o[:NOut]
 	bl, sc := int64(f.Blend), int64(max(f.Scale, 1))
@@ -374,13 +385,26 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 	inv := (int64(1) << 40) / sc
 	// acc = (16v - Blend)·inv, stepped exactly
 	acc, step := -bl*inv, 16*inv
-	for v := range delta {
+	// Values below the window are clamped to cell 0 at f = 0 (delta =
+	// o[0]), values from its end to the last cell at f = 0 (delta =
+	// o[2·RelJ]); only the window needs the interpolation.
+	rw := relWindow(acc, step)
+	for v := 0; v < rw.lo; v++ {
+		ri[v], rf[v] = 0, 0
+		delta[v] = int64(o[0])
+	}
+	acc += int64(rw.lo) * step
+	for v := rw.lo; v < rw.hi; v++ {
 		qv := max(0, min(2*RelJ<<16, acc>>23+RelJ<<16))
 		acc += step
 		i0, fr := qv>>16, qv&0xffff
 		ri[v], rf[v] = uint8(i0), int32(fr)
 		a, b := int64(o[i0]), int64(o[i0+1])
 		delta[v] = a + ((b-a)*fr)>>16
+	}
+	for v := rw.hi; v < 256; v++ {
+		ri[v], rf[v] = 2*RelJ, 0
+		delta[v] = int64(o[2*RelJ])
 	}
 	invH := (int64(1) << 32) / sc
 	for k := 0; k < imgctx.NumPred; k++ {
@@ -403,6 +427,28 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 	for v := range logits {
 		logits[v] += int32(max(-1<<30, min(1<<30, (delta[v]+8)>>4)))
 	}
+	return rw
+}
+
+// A renderWindow is the range [lo, hi) of values whose relative
+// position q(v) lies strictly inside the render grid: below lo, q(v)
+// clamps to 0 (cell 0, f = 0), from hi on to 2·RelJ·2^16 (cell 2·RelJ,
+// f = 0).
+type renderWindow struct{ lo, hi int }
+
+// relWindow returns the window of q(v) = clamp((acc0 + v·step) >> 23 +
+// RelJ·2^16, 0, 2·RelJ·2^16) over v = 0..255 (step > 0, so q is monotone):
+// q(v) > 0 iff acc0 + v·step >= (1 - RelJ·2^16)·2^23, and q(v) < 2·RelJ·2^16
+// iff acc0 + v·step < RelJ·2^16·2^23.
+func relWindow(acc0, step int64) renderWindow {
+	first := func(t int64) int { // the least v >= 0 with acc0 + v·step >= t, at most 256
+		n := t - acc0
+		if n <= 0 {
+			return 0
+		}
+		return int(min((n+step-1)/step, 256))
+	}
+	return renderWindow{first((1 - RelJ<<16) << 23), first(RelJ << 16 << 23)}
 }
 
 // Adapt takes one integer gradient step on the head's bias after the
@@ -444,10 +490,20 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 		s.adaptStep(g)
 		return
 	}
-	for v, d := range dz {
+	// Outside the render window every value sits at f = 0 of cell 0 or
+	// of the last cell: its whole dz goes to that cell's left end.
+	rw := s.rw
+	for _, d := range dz[:rw.lo] {
+		g[0] += d
+	}
+	for v := rw.lo; v < rw.hi; v++ {
+		d := dz[v]
 		i0, fr := s.ri[v], int64(s.rf[v])
 		g[i0] += (d * (65536 - fr)) >> 16
 		g[i0+1] += (d * fr) >> 16
+	}
+	for _, d := range dz[rw.hi:] {
+		g[2*RelJ] += d
 	}
 	sc := int64(max(f.Scale, 1))
 	invH := (int64(1) << 32) / sc
