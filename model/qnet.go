@@ -123,16 +123,16 @@ type QState struct {
 	acc                         []int32
 	o                           []int32
 	wkv                         wkvScratch
-	ob                          [3][]int32 // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
-	obc                         int        // adaptation context of the current sub-pixel
-	w3                          []int32    // adapted head matrix, W3·2^HeadFrac (nil: W3 as shipped)
-	g3                          []int32    // its gradient step per row
-	ga                          []int64    // Adapt's gradient per head output (scratch)
-	mix                         [256]int32 // text: the mixture logits minus their maximum (clamped), log2 Q8
-	ri                          [256]uint8 // render: grid cell of each value
-	rf                          [256]int32 // render: position in the cell, Q16
+	ob                          [3][]int32   // adapted head bias (log2 Q12) per adaptation context, kept for the whole stripe
+	obc                         int          // adaptation context of the current sub-pixel
+	w3                          []int32      // adapted head matrix, W3·2^HeadFrac (nil: W3 as shipped)
+	g3                          []int32      // its gradient step per row
+	ga                          []int64      // Adapt's gradient per head output (scratch)
+	mix                         [256]int32   // text: the mixture logits minus their maximum (clamped), log2 Q8
+	ri                          [256]uint8   // render: grid cell of each value
+	rf                          [256]int32   // render: position in the cell, Q16
 	rw                          renderWindow // render: the values inside the relative grid
-	S                           []int32    // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
+	S                           []int32      // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
 // NewState returns a state at a sequence start.
