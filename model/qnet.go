@@ -94,16 +94,16 @@ type QNet struct {
 }
 
 type prepared struct {
-	s1, sr, sk, sv, so, s2, s3 []rescale
-	sa3                        []rescale
-	sg                         rescale
+	s1, sr, sk, sv, s2 *kernel.Requantizer // requantisation to int16 (kernel.Requant)
+	so, s3, sa3        []rescale
+	sg                 rescale
 }
 
 func (q *QNet) prepare() {
 	q.once.Do(func() {
-		q.p = &prepared{s1: prepScales(q.S1), sr: prepScales(q.Sr), sk: prepScales(q.Sk), sv: prepScales(q.Sv),
-			so: prepScales(q.So), s2: prepScales(q.S2), s3: prepScales(q.S3), sg: prepScale(q.Sg),
-			sa3: prepScales(q.SA3)}
+		q.p = &prepared{s1: kernel.NewRequantizer(q.S1), sr: kernel.NewRequantizer(q.Sr), sk: kernel.NewRequantizer(q.Sk),
+			sv: kernel.NewRequantizer(q.Sv), s2: kernel.NewRequantizer(q.S2),
+			so: prepScales(q.So), s3: prepScales(q.S3), sg: prepScale(q.Sg), sa3: prepScales(q.SA3)}
 	})
 }
 
@@ -217,36 +217,6 @@ func prepScale(v kernel.Scale) rescale {
 // check for larger counts.
 func (r rescale) apply(x int64) int64 { return (x*r.m + r.half) >> (r.sh & 63) }
 
-// requant sets dst[i] = SatInt16(scales[i].apply(acc[i] + bias[i]))
-// (bias may be nil), with ReLU if relu.
-func requant(dst []int16, acc, bias []int32, scales []rescale, relu bool) {
-	acc, scales = acc[:len(dst)], scales[:len(dst)]
-	lo := int64(-32768)
-	if relu {
-		lo = 0
-	}
-	if bias == nil {
-		for i := range dst {
-			dst[i] = int16(max(lo, min(32767, scales[i].apply(int64(acc[i])))))
-		}
-		return
-	}
-	bias = bias[:len(dst)]
-	for i := range dst {
-		dst[i] = int16(max(lo, min(32767, scales[i].apply(int64(acc[i])+int64(bias[i])))))
-	}
-}
-
-// lerpQ16 sets dst = a + ((b-a)·mu + 2^15) >> 16, saturated: the token
-// shift with a signed Q16 mix, rounded half up.
-func lerpQ16(dst, a, b []int16, mu []int32) {
-	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
-	for i := range dst {
-		d := int64(b[i]) - int64(a[i])
-		dst[i] = int16(max(-32768, min(32767, int64(a[i])+(d*int64(mu[i])+1<<15)>>16)))
-	}
-}
-
 // Step runs the network on one sub-pixel: feat are its Featurize inputs,
 // f its imgctx features (for the render), and logits the imgctx logits on
 // entry; on return logits holds the final logits bias + delta.
@@ -276,14 +246,14 @@ func (s *QState) forward(feat []int16, e []int32) {
 	for i, v := range e {
 		s.acc[i] += v
 	}
-	requant(s.h1, s.acc, q.B1, q.p.s1, true)
+	kernel.Requant(s.h1, s.acc, q.B1, q.p.s1, true)
 	hr := s.h1
 	if q.Rec() {
 		s.timeMix()
 		hr = s.hr
 	}
 	kernel.MatVecS16(s.acc, q.W2, hr, H, H)
-	requant(s.h2, s.acc, q.B2, q.p.s2, true)
+	kernel.Requant(s.h2, s.acc, q.B2, q.p.s2, true)
 	nout := len(s.o)
 	if s.w3 != nil {
 		kernel.MatVecS32S16(s.acc, s.w3, s.h2, nout, H, HeadFrac)
@@ -319,16 +289,16 @@ func renderTextQ(logits []int32, o []int32, mix *[256]int32) {
 func (s *QState) timeMix() {
 	q := s.q
 	H := q.H
-	lerpQ16(s.xr, s.h1, s.hp, q.MuR)
-	lerpQ16(s.xk, s.h1, s.hp, q.MuK)
-	lerpQ16(s.xv, s.h1, s.hp, q.MuV)
+	kernel.Lerp16(s.xr, s.h1, s.hp, q.MuR)
+	kernel.Lerp16(s.xk, s.h1, s.hp, q.MuK)
+	kernel.Lerp16(s.xv, s.h1, s.hp, q.MuV)
 	copy(s.hp, s.h1)
 	kernel.MatVecS16(s.acc, q.Wr, s.xr, H, H)
-	requant(s.r, s.acc, nil, q.p.sr, false)
+	kernel.Requant(s.r, s.acc, nil, q.p.sr, false)
 	kernel.MatVecS16(s.acc, q.Wk, s.xk, H, H)
-	requant(s.k, s.acc, nil, q.p.sk, false)
+	kernel.Requant(s.k, s.acc, nil, q.p.sk, false)
 	kernel.MatVecS16(s.acc, q.Wv, s.xv, H, H)
-	requant(s.v, s.acc, nil, q.p.sv, false)
+	kernel.Requant(s.v, s.acc, nil, q.p.sv, false)
 	for c, x := range s.xr {
 		s.y[c] = int16(max(-32768, min(32767, q.p.sg.apply(int64(x))))) // y is free until the WKV
 	}

@@ -31,11 +31,15 @@ type implementation struct {
 type elemKernels struct {
 	gate    func(dst, a []int16, g []uint16)
 	sigmoid func(dst []uint16, x []int16)
+	requant func(dst []int16, acc, bias []int32, m, half, sh []int64, lo int64)
+	lerp    func(dst, a, b []int16, mu []int32)
 }
 
 var genericElem = elemKernels{
 	gate:    gateGeneric,
 	sigmoid: sigmoidGeneric,
+	requant: requantGeneric,
+	lerp:    lerpGeneric,
 }
 
 // generic is the portable reference implementation. It defines the exact

@@ -24,14 +24,20 @@ func gateAVX2(dst, a *int16, gf *uint16, n int)
 //go:noescape
 func sigmoidAVX2(dst *uint16, x *int16, n int, tab *uint32)
 
+// AVX2 has no 64-bit arithmetic shift or saturating qword narrowing:
+// requant and lerp run the generic code there.
 var avx2Elem = elemKernels{
 	gate:    gateAVX2Go,
 	sigmoid: sigmoidAVX2Go,
+	requant: requantGeneric,
+	lerp:    lerpGeneric,
 }
 
 var avx512Elem = elemKernels{
 	gate:    gateAVX512Go,
 	sigmoid: sigmoidAVX512Go,
+	requant: requantAVX512Go,
+	lerp:    lerpAVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

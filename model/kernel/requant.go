@@ -1,0 +1,52 @@
+package kernel
+
+// Requantisation and the token-shift interpolation: the element-wise
+// integer steps between the network's matrix products (issue #16 moved
+// them here from package model's loops). Exported entry points; the
+// reference is requant_generic.go, the AVX-512 twins requant_amd64.s.
+
+// A Requantizer holds per-row Scales prepared for Requant: multiplier,
+// rounding half 2^(Shift-1) (0 for Shift 0 and for Shift >= 64, as Go's
+// 1<<Shift>>1) and shift, each as int64.
+type Requantizer struct {
+	m, half, sh []int64
+}
+
+// NewRequantizer prepares scales for Requant.
+func NewRequantizer(scales []Scale) *Requantizer {
+	r := &Requantizer{m: make([]int64, len(scales)), half: make([]int64, len(scales)), sh: make([]int64, len(scales))}
+	for i, s := range scales {
+		r.m[i], r.half[i], r.sh[i] = int64(s.Mult), int64(1)<<s.Shift>>1, int64(s.Shift)
+	}
+	return r
+}
+
+// Len is the number of rows r prepares.
+func (r *Requantizer) Len() int { return len(r.m) }
+
+// Requant sets dst[i] = SatInt16(max(lo, (a·Mult_i + 2^(Shift_i-1)) >>
+// Shift_i)) for i < len(dst), with a = acc[i] + bias[i] in int64 (bias may
+// be nil: 0) and lo = 0 with relu, else -32768. The product and sum wrap
+// in int64 as Go's do; >> floors, a shift of 64 or more leaves the sign.
+// It panics if acc, bias (when not nil) or r are shorter than dst.
+func Requant(dst []int16, acc, bias []int32, r *Requantizer, relu bool) {
+	n := len(dst)
+	acc = acc[:n]
+	if bias != nil {
+		bias = bias[:n]
+	}
+	lo := int64(-32768)
+	if relu {
+		lo = 0
+	}
+	ek.requant(dst, acc, bias, r.m[:n], r.half[:n], r.sh[:n], lo)
+}
+
+// Lerp16 sets dst[i] = SatInt16(a[i] + ((b[i]-a[i])·mu[i] + 2^15) >> 16)
+// for i < len(dst), in int64 with a flooring shift: the token shift with a
+// signed Q16 mix mu, rounded half up. It panics if an input is shorter
+// than dst; dst may be a or b.
+func Lerp16(dst, a, b []int16, mu []int32) {
+	n := len(dst)
+	ek.lerp(dst, a[:n], b[:n], mu[:n])
+}

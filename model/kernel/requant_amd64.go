@@ -1,0 +1,45 @@
+//go:build !purego
+
+package kernel
+
+// AVX-512 twins of requantGeneric and lerpGeneric (requant_amd64.s), 8
+// int64 lanes at a time, the last n%8 under a mask:
+//
+//   - requant: VPMOVSXDQ widens acc and bias, VPADDQ adds them exactly,
+//     VPMULLQ is the low 64 bits of the product (Go's wrapping int64
+//     multiply), VPADDQ the wrapping sum with the half, VPSRAVQ the
+//     flooring >> (a count of 64 or more fills with the sign, as Go's >>
+//     on int64), VPMAXSQ the lower bound, VPMOVSQW the saturation to
+//     int16 (the upper bound 32767 and, without relu, -32768).
+//   - lerp: VPMOVSXWQ/VPMOVSXDQ widen, VPSUBQ gives b-a (17 bits),
+//     VPMULDQ multiplies the signed low dwords exactly (|b-a|·|mu| < 2^48),
+//     VPADDQ 2^15, VPSRAQ 16 floors, VPADDQ a, VPMOVSQW saturates.
+
+//go:noescape
+func requantAVX512(dst *int16, acc, bias *int32, m, half, sh *int64, n int, lo int64)
+
+//go:noescape
+func lerpAVX512(dst, a, b *int16, mu *int32, n int)
+
+func requantAVX512Go(dst []int16, acc, bias []int32, m, half, sh []int64, lo int64) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_, _, _, _ = acc[n-1], m[n-1], half[n-1], sh[n-1]
+	var bp *int32
+	if bias != nil {
+		_ = bias[n-1]
+		bp = &bias[0]
+	}
+	requantAVX512(&dst[0], &acc[0], bp, &m[0], &half[0], &sh[0], n, lo)
+}
+
+func lerpAVX512Go(dst, a, b []int16, mu []int32) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_, _, _ = a[n-1], b[n-1], mu[n-1]
+	lerpAVX512(&dst[0], &a[0], &b[0], &mu[0], n)
+}

@@ -1,0 +1,120 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Requant and Lerp16 with AVX-512 (see requant_amd64.go for why each
+// instruction computes exactly the generic formula).
+
+// LANEMASK sets K1 to the low CX bits (CX < 8).
+#define LANEMASK \
+	MOVQ  $1, AX; \
+	SHLQ  CX, AX; \
+	DECQ  AX;     \
+	KMOVB AX, K1
+
+// func requantAVX512(dst *int16, acc, bias *int32, m, half, sh *int64, n int, lo int64)
+TEXT ·requantAVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst+0(FP), DI
+	MOVQ         acc+8(FP), SI
+	MOVQ         bias+16(FP), DX
+	MOVQ         m+24(FP), R8
+	MOVQ         half+32(FP), R9
+	MOVQ         sh+40(FP), R10
+	MOVQ         n+48(FP), CX
+	VPBROADCASTQ lo+56(FP), Z31
+
+rq_loop:
+	CMPQ      CX, $8
+	JLT       rq_tail
+	VPMOVSXDQ (SI), Z0
+	TESTQ     DX, DX
+	JZ        rq_nobias
+	VPMOVSXDQ (DX), Z1
+	VPADDQ    Z1, Z0, Z0
+	ADDQ      $32, DX
+
+rq_nobias:
+	VPMULLQ   (R8), Z0, Z0
+	VPADDQ    (R9), Z0, Z0
+	VMOVDQU64 (R10), Z2
+	VPSRAVQ   Z2, Z0, Z0
+	VPMAXSQ   Z31, Z0, Z0
+	VPMOVSQW  Z0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $64, R8
+	ADDQ      $64, R9
+	ADDQ      $64, R10
+	ADDQ      $16, DI
+	SUBQ      $8, CX
+	JMP       rq_loop
+
+rq_tail:
+	TESTQ       CX, CX
+	JZ          rq_done
+	LANEMASK
+	VPMOVSXDQ.Z (SI), K1, Z0
+	TESTQ       DX, DX
+	JZ          rq_tail_nobias
+	VPMOVSXDQ.Z (DX), K1, Z1
+	VPADDQ      Z1, Z0, Z0
+
+rq_tail_nobias:
+	VMOVDQU64.Z (R8), K1, Z3
+	VPMULLQ     Z3, Z0, Z0
+	VMOVDQU64.Z (R9), K1, Z3
+	VPADDQ      Z3, Z0, Z0
+	VMOVDQU64.Z (R10), K1, Z2
+	VPSRAVQ     Z2, Z0, Z0
+	VPMAXSQ     Z31, Z0, Z0
+	VPMOVSQW    Z0, K1, (DI)
+
+rq_done:
+	VZEROUPPER
+	RET
+
+// LERPCALC: Z0 = a, Z1 = b, Z2 = mu (int64 lanes) → Z1 = a + ((b-a)·mu + 2^15) >> 16.
+#define LERPCALC \
+	VPSUBQ  Z0, Z1, Z1;  \
+	VPMULDQ Z2, Z1, Z1;  \
+	VPADDQ  Z30, Z1, Z1; \
+	VPSRAQ  $16, Z1, Z1; \
+	VPADDQ  Z0, Z1, Z1
+
+// func lerpAVX512(dst, a, b *int16, mu *int32, n int)
+TEXT ·lerpAVX512(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         a+8(FP), SI
+	MOVQ         b+16(FP), DX
+	MOVQ         mu+24(FP), R8
+	MOVQ         n+32(FP), CX
+	MOVQ         $0x8000, AX
+	VPBROADCASTQ AX, Z30
+
+lerp_loop:
+	CMPQ      CX, $8
+	JLT       lerp_tail
+	VPMOVSXWQ (SI), Z0
+	VPMOVSXWQ (DX), Z1
+	VPMOVSXDQ (R8), Z2
+	LERPCALC
+	VPMOVSQW  Z1, (DI)
+	ADDQ      $16, SI
+	ADDQ      $16, DX
+	ADDQ      $32, R8
+	ADDQ      $16, DI
+	SUBQ      $8, CX
+	JMP       lerp_loop
+
+lerp_tail:
+	TESTQ       CX, CX
+	JZ          lerp_done
+	LANEMASK
+	VPMOVSXWQ.Z (SI), K1, Z0
+	VPMOVSXWQ.Z (DX), K1, Z1
+	VPMOVSXDQ.Z (R8), K1, Z2
+	LERPCALC
+	VPMOVSQW    Z1, K1, (DI)
+
+lerp_done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,23 @@
+package kernel
+
+// The reference for Requant and Lerp16 (requant.go): what every
+// accelerated twin must compute bit for bit.
+
+func requantGeneric(dst []int16, acc, bias []int32, m, half, sh []int64, lo int64) {
+	acc, m, half, sh = acc[:len(dst)], m[:len(dst)], half[:len(dst)], sh[:len(dst)]
+	for i := range dst {
+		a := int64(acc[i])
+		if bias != nil {
+			a += int64(bias[i])
+		}
+		dst[i] = int16(max(lo, min(32767, (a*m[i]+half[i])>>uint64(sh[i]))))
+	}
+}
+
+func lerpGeneric(dst, a, b []int16, mu []int32) {
+	a, b, mu = a[:len(dst)], b[:len(dst)], mu[:len(dst)]
+	for i := range dst {
+		d := int64(b[i]) - int64(a[i])
+		dst[i] = int16(max(-32768, min(32767, int64(a[i])+(d*int64(mu[i])+1<<15)>>16)))
+	}
+}

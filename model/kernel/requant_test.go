@@ -1,0 +1,139 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"fmt"
+	"testing"
+)
+
+// requantCase builds Requant inputs of length n from r: accumulators
+// and biases with extremes, scales with shifts 0..70 (64 and more
+// included) and multipliers up to 2^31-1.
+func requantCase(r *rng, n int) (acc, bias []int32, s *Requantizer) {
+	ext := []int32{-1 << 31, 1<<31 - 1, 0, 1, -1, 1 << 20, -1 << 20}
+	acc, bias = make([]int32, n), make([]int32, n)
+	sc := make([]Scale, n)
+	for i := range n {
+		acc[i], bias[i] = int32(r.next()), int32(r.next())
+		if r.intn(4) == 0 {
+			acc[i] = ext[r.intn(len(ext))]
+		}
+		if r.intn(4) == 0 {
+			bias[i] = ext[r.intn(len(ext))]
+		}
+		sc[i] = Scale{Mult: int32(r.next() >> 1), Shift: uint8(r.intn(71))}
+		if r.intn(3) == 0 {
+			sc[i].Shift = uint8(20 + r.intn(20)) // the shifts a network uses
+		}
+		if r.intn(8) == 0 {
+			sc[i].Mult = 1<<31 - 1
+		}
+	}
+	return acc, bias, NewRequantizer(sc)
+}
+
+// TestRequantLerpImpls checks every implementation's Requant and Lerp16
+// against the generic ones, bit for bit, with and without bias and relu,
+// for every tail length, and that nothing is written past len(dst).
+func TestRequantLerpImpls(t *testing.T) {
+	for _, im := range impls {
+		t.Run(im.name, func(t *testing.T) {
+			r := rng(44)
+			e, g := im.elem, genericElem
+			for _, n := range elemLengths {
+				for rep := range 20 {
+					acc, bias, s := requantCase(&r, n+1)
+					for _, b := range [][]int32{bias, nil} {
+						for _, lo := range []int64{0, -32768} {
+							got, want := make([]int16, n+1), make([]int16, n+1)
+							got[n], want[n] = 12345, 12345
+							e.requant(got[:n], acc, b, s.m, s.half, s.sh, lo)
+							g.requant(want[:n], acc, b, s.m, s.half, s.sh, lo)
+							if !sameSlices(t, fmt.Sprintf("requant n=%d rep=%d bias=%v lo=%d", n, rep, b != nil, lo), got, want) {
+								return
+							}
+						}
+					}
+					a, bb := extremeI16(&r, n+1), extremeI16(&r, n+1)
+					mu := make([]int32, n+1)
+					for i := range mu {
+						mu[i] = int32(r.next()) >> uint(r.intn(16))
+					}
+					got, want := make([]int16, n+1), make([]int16, n+1)
+					got[n], want[n] = 777, 777
+					e.lerp(got[:n], a, bb, mu)
+					g.lerp(want[:n], a, bb, mu)
+					if !sameSlices(t, fmt.Sprintf("lerp n=%d rep=%d", n, rep), got, want) {
+						return
+					}
+					// in place
+					inPlace := append([]int16(nil), a...)
+					e.lerp(inPlace[:n], inPlace, bb, mu)
+					if !sameSlices(t, fmt.Sprintf("lerp in place n=%d", n), inPlace[:n], want[:n]) {
+						return
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestRequantValues(t *testing.T) {
+	s := NewRequantizer([]Scale{{Mult: 1 << 30, Shift: 31}, {Mult: 1 << 30, Shift: 31}, {Mult: 3, Shift: 0}, {Mult: 5, Shift: 70}})
+	dst := make([]int16, 4)
+	Requant(dst, []int32{5, -5, 20000, -7}, nil, s, false)
+	// 5/2 = 2.5 rounds up to 3; -5/2 = -2.5 rounds up to -2; 60000 saturates; -35 >> 70 = -1.
+	if dst[0] != 3 || dst[1] != -2 || dst[2] != 32767 || dst[3] != -1 {
+		t.Errorf("Requant = %v", dst)
+	}
+	Requant(dst, []int32{5, -5, 20000, -7}, []int32{1, 0, 0, 0}, s, true)
+	if dst[0] != 3 || dst[1] != 0 || dst[2] != 32767 || dst[3] != 0 {
+		t.Errorf("Requant relu = %v", dst)
+	}
+	l := make([]int16, 3)
+	Lerp16(l, []int16{0, 100, -32768}, []int16{100, 0, 32767}, []int32{32768, 65536, 1 << 20})
+	if l[0] != 50 || l[1] != 0 || l[2] != 32767 {
+		t.Errorf("Lerp16 = %v", l)
+	}
+}
+
+// FuzzRequantLerp feeds arbitrary bytes as inputs to every
+// implementation's Requant and Lerp16 and compares with the generic ones.
+func FuzzRequantLerp(f *testing.F) {
+	f.Add([]byte("\\x00\\x01\\x02\\x03\\xff\\xfe\\x80\\x7f"), uint8(3))
+	f.Add(make([]byte, 200), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, flags uint8) {
+		n := len(data) / 16
+		acc, bias := make([]int32, n), make([]int32, n)
+		sc := make([]Scale, n)
+		a, b := make([]int16, n), make([]int16, n)
+		mu := make([]int32, n)
+		for i := range n {
+			p := data[16*i:]
+			acc[i] = int32(binary.LittleEndian.Uint32(p))
+			bias[i] = int32(binary.LittleEndian.Uint32(p[4:]))
+			sc[i] = Scale{Mult: int32(binary.LittleEndian.Uint32(p[8:]) >> 1), Shift: p[12] % 72}
+			a[i], b[i] = int16(binary.LittleEndian.Uint16(p[12:])), int16(binary.LittleEndian.Uint16(p[14:]))
+			mu[i] = int32(binary.LittleEndian.Uint32(p[8:]))
+		}
+		s := NewRequantizer(sc)
+		if flags&1 == 0 {
+			bias = nil
+		}
+		lo := int64(-32768)
+		if flags&2 != 0 {
+			lo = 0
+		}
+		want := make([]int16, n)
+		genericElem.requant(want, acc, bias, s.m, s.half, s.sh, lo)
+		wl := make([]int16, n)
+		genericElem.lerp(wl, a, b, mu)
+		for _, im := range impls {
+			got := make([]int16, n)
+			im.elem.requant(got, acc, bias, s.m, s.half, s.sh, lo)
+			sameSlices(t, im.name+" requant", got, want)
+			im.elem.lerp(got, a, b, mu)
+			sameSlices(t, im.name+" lerp", got, wl)
+		}
+	})
+}
