@@ -132,6 +132,7 @@ type QState struct {
 	ri                          [256]uint8   // render: grid cell of each value
 	rf                          [256]int32   // render: position in the cell, Q16
 	rw                          renderWindow // render: the values inside the relative grid
+	delta                       [256]int64   // render: scratch
 	S                           []int32      // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
@@ -225,7 +226,7 @@ func (s *QState) Step(logits []int32, feat []int16, f *imgctx.Features) {
 		s.obc = f.C % 3
 	}
 	s.forward(feat, nil)
-	s.rw = renderQ(logits, s.o, f, &s.ri, &s.rf)
+	s.rw = renderQ(logits, s.o, f, &s.ri, &s.rf, &s.delta)
 }
 
 // StepText runs the text network on one byte: feat are its
@@ -347,11 +348,10 @@ func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha 
 // o[i])·f) >> 16 with i = q>>16, f = q&0xffff. Hats: predictor k adds
 // (o[NRel+k]·e) >> 16 with e = 65536 - (|16v - Pred_k|·floor(2^32/Scale))
 // >> 16 where e > 0. Finally logits[v] += (delta + 8) >> 4.
-func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *[256]int32) renderWindow {
+func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *[256]int32, delta *[256]int64) renderWindow {
 	logits = logits[:256]
 	o = o[:NOut]
 	bl, sc := int64(f.Blend), int64(max(f.Scale, 1))
-	var delta [256]int64
 	inv := (int64(1) << 40) / sc
 	// acc = (16v - Blend)·inv, stepped exactly
 	acc, step := -bl*inv, 16*inv
@@ -394,9 +394,7 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 			}
 		}
 	}
-	for v := range logits {
-		logits[v] += int32(max(-1<<30, min(1<<30, (delta[v]+8)>>4)))
-	}
+	kernel.AddRoundedQ4(logits, delta[:])
 	return rw
 }
 

@@ -84,7 +84,8 @@ func TestRenderWindow(t *testing.T) {
 		var ri1, ri2 [256]uint8
 		var rf1, rf2 [256]int32
 		renderQRef(l1[:], o[:], &f, &ri1, &rf1)
-		rw := renderQ(l2[:], o[:], &f, &ri2, &rf2)
+		var delta [256]int64
+		rw := renderQ(l2[:], o[:], &f, &ri2, &rf2, &delta)
 		if l1 != l2 || ri1 != ri2 || rf1 != rf2 {
 			t.Fatalf("blend %d scale %d: renderQ differs from the reference", f.Blend, f.Scale)
 		}

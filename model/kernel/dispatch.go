@@ -33,6 +33,7 @@ type elemKernels struct {
 	sigmoid func(dst []uint16, x []int16)
 	requant func(dst []int16, acc, bias []int32, m, half, sh []int64, lo int64)
 	lerp    func(dst, a, b []int16, mu []int32)
+	addQ4   func(logits []int32, delta []int64)
 }
 
 var genericElem = elemKernels{
@@ -40,6 +41,7 @@ var genericElem = elemKernels{
 	sigmoid: sigmoidGeneric,
 	requant: requantGeneric,
 	lerp:    lerpGeneric,
+	addQ4:   addQ4Generic,
 }
 
 // generic is the portable reference implementation. It defines the exact

@@ -31,6 +31,7 @@ var avx2Elem = elemKernels{
 	sigmoid: sigmoidAVX2Go,
 	requant: requantGeneric,
 	lerp:    lerpGeneric,
+	addQ4:   addQ4Generic,
 }
 
 var avx512Elem = elemKernels{
@@ -38,6 +39,7 @@ var avx512Elem = elemKernels{
 	sigmoid: sigmoidAVX512Go,
 	requant: requantAVX512Go,
 	lerp:    lerpAVX512Go,
+	addQ4:   addQ4AVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

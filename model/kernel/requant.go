@@ -50,3 +50,11 @@ func Lerp16(dst, a, b []int16, mu []int32) {
 	n := len(dst)
 	ek.lerp(dst, a[:n], b[:n], mu[:n])
 }
+
+// AddRoundedQ4 sets logits[i] += int32(clamp((delta[i] + 8) >> 4, -2^30,
+// 2^30)) for i < len(logits) (the add wraps in int32, as Go's): a Q4
+// delta rounded half up and added to int32 logits. It panics if delta is
+// shorter than logits.
+func AddRoundedQ4(logits []int32, delta []int64) {
+	ek.addQ4(logits, delta[:len(logits)])
+}

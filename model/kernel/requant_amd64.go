@@ -14,12 +14,29 @@ package kernel
 //   - lerp: VPMOVSXWQ/VPMOVSXDQ widen, VPSUBQ gives b-a (17 bits),
 //     VPMULDQ multiplies the signed low dwords exactly (|b-a|·|mu| < 2^48),
 //     VPADDQ 2^15, VPSRAQ 16 floors, VPADDQ a, VPMOVSQW saturates.
+//   - addQ4: see addQ4AVX512.
 
 //go:noescape
 func requantAVX512(dst *int16, acc, bias *int32, m, half, sh *int64, n int, lo int64)
 
 //go:noescape
 func lerpAVX512(dst, a, b *int16, mu *int32, n int)
+
+// addQ4AVX512: VPADDQ 8 and VPSRAQ 4 round exactly in int64, VPMAXSQ and
+// VPMINSQ clamp to ±2^30, VPMOVQD narrows (the values fit), VPADDD adds
+// with int32 wrap-around.
+//
+//go:noescape
+func addQ4AVX512(logits *int32, delta *int64, n int)
+
+func addQ4AVX512Go(logits []int32, delta []int64) {
+	n := len(logits)
+	if n == 0 {
+		return
+	}
+	_ = delta[n-1]
+	addQ4AVX512(&logits[0], &delta[0], n)
+}
 
 func requantAVX512Go(dst []int16, acc, bias []int32, m, half, sh []int64, lo int64) {
 	n := len(dst)

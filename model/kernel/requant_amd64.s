@@ -118,3 +118,49 @@ lerp_tail:
 lerp_done:
 	VZEROUPPER
 	RET
+
+// ADDQ4CALC: Z0 = delta → Y1 = int32(clamp((delta + 8) >> 4, ±2^30)).
+#define ADDQ4CALC \
+	VPADDQ  Z29, Z0, Z0; \
+	VPSRAQ  $4, Z0, Z0;  \
+	VPMAXSQ Z28, Z0, Z0; \
+	VPMINSQ Z27, Z0, Z0; \
+	VPMOVQD Z0, Y1
+
+// func addQ4AVX512(logits *int32, delta *int64, n int)
+TEXT ·addQ4AVX512(SB), NOSPLIT, $0-24
+	MOVQ         logits+0(FP), DI
+	MOVQ         delta+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVQ         $8, AX
+	VPBROADCASTQ AX, Z29
+	MOVQ         $-1073741824, AX
+	VPBROADCASTQ AX, Z28
+	MOVQ         $1073741824, AX
+	VPBROADCASTQ AX, Z27
+
+addq4_loop:
+	CMPQ      CX, $8
+	JLT       addq4_tail
+	VMOVDQU64 (SI), Z0
+	ADDQ4CALC
+	VPADDD    (DI), Y1, Y1
+	VMOVDQU32 Y1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $32, DI
+	SUBQ      $8, CX
+	JMP       addq4_loop
+
+addq4_tail:
+	TESTQ       CX, CX
+	JZ          addq4_done
+	LANEMASK
+	VMOVDQU64.Z (SI), K1, Z0
+	ADDQ4CALC
+	VMOVDQU32.Z (DI), K1, Y2
+	VPADDD      Y2, Y1, Y1
+	VMOVDQU32   Y1, K1, (DI)
+
+addq4_done:
+	VZEROUPPER
+	RET

@@ -21,3 +21,10 @@ func lerpGeneric(dst, a, b []int16, mu []int32) {
 		dst[i] = int16(max(-32768, min(32767, int64(a[i])+(d*int64(mu[i])+1<<15)>>16)))
 	}
 }
+
+func addQ4Generic(logits []int32, delta []int64) {
+	delta = delta[:len(logits)]
+	for i := range logits {
+		logits[i] += int32(max(-1<<30, min(1<<30, (delta[i]+8)>>4)))
+	}
+}

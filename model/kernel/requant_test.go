@@ -78,6 +78,34 @@ func TestRequantLerpImpls(t *testing.T) {
 	}
 }
 
+// TestAddQ4Impls checks every implementation's AddRoundedQ4 against the
+// generic one for every tail length, with extreme deltas and logits.
+func TestAddQ4Impls(t *testing.T) {
+	ext := []int64{-1 << 62, 1<<62 - 1, 0, 7, 8, -8, -9, 1 << 34, -1 << 34, 1<<34 + 8}
+	for _, im := range impls {
+		r := rng(45)
+		for _, n := range append(elemLengths, 256) {
+			for range 20 {
+				delta := make([]int64, n+1)
+				lg := make([]int32, n+1)
+				for i := range delta {
+					delta[i] = int64(r.next()) >> uint(r.intn(40))
+					if r.intn(4) == 0 {
+						delta[i] = ext[r.intn(len(ext))]
+					}
+					lg[i] = int32(r.next())
+				}
+				got, want := append([]int32(nil), lg...), append([]int32(nil), lg...)
+				im.elem.addQ4(got[:n], delta)
+				genericElem.addQ4(want[:n], delta)
+				if !sameSlices(t, fmt.Sprintf("%s addQ4 n=%d", im.name, n), got, want) {
+					return
+				}
+			}
+		}
+	}
+}
+
 func TestRequantValues(t *testing.T) {
 	s := NewRequantizer([]Scale{{Mult: 1 << 30, Shift: 31}, {Mult: 1 << 30, Shift: 31}, {Mult: 3, Shift: 0}, {Mult: 5, Shift: 70}})
 	dst := make([]int16, 4)
@@ -98,7 +126,8 @@ func TestRequantValues(t *testing.T) {
 }
 
 // FuzzRequantLerp feeds arbitrary bytes as inputs to every
-// implementation's Requant and Lerp16 and compares with the generic ones.
+// implementation's Requant, Lerp16 and AddRoundedQ4 and compares with the
+// generic ones.
 func FuzzRequantLerp(f *testing.F) {
 	f.Add([]byte("\\x00\\x01\\x02\\x03\\xff\\xfe\\x80\\x7f"), uint8(3))
 	f.Add(make([]byte, 200), uint8(0))
@@ -128,7 +157,18 @@ func FuzzRequantLerp(f *testing.F) {
 		genericElem.requant(want, acc, bias, s.m, s.half, s.sh, lo)
 		wl := make([]int16, n)
 		genericElem.lerp(wl, a, b, mu)
+		delta := make([]int64, n)
+		lg := make([]int32, n)
+		for i := range n {
+			delta[i] = int64(binary.LittleEndian.Uint64(data[16*i:]))
+			lg[i] = int32(binary.LittleEndian.Uint32(data[16*i+8:]))
+		}
+		wq := append([]int32(nil), lg...)
+		genericElem.addQ4(wq, delta)
 		for _, im := range impls {
+			gq := append([]int32(nil), lg...)
+			im.elem.addQ4(gq, delta)
+			sameSlices(t, im.name+" addQ4", gq, wq)
 			got := make([]int16, n)
 			im.elem.requant(got, acc, bias, s.m, s.half, s.sh, lo)
 			sameSlices(t, im.name+" requant", got, want)
