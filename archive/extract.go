@@ -61,7 +61,7 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		}
 		return nil, nil
 	}
-	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs, Source: source})
+	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs, Source: source, Want: wanted(r, opts.Only)})
 	if err != nil {
 		return err
 	}
@@ -106,6 +106,62 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		}
 	}
 	return nil
+}
+
+// wanted returns, for an extraction of some paths (only) from an archive
+// with random access, the Want option that decodes just what they need:
+// the entries asked for, the originals of the deduplicated ones among
+// them and the solid groups of both, found in the archive's index. It
+// returns nil (decode everything) for a whole extraction, a stream, or
+// an archive whose index cannot be read; a part or copy whose source was
+// declined after all is decoded again from the archive, so the result is
+// the same either way, only slower.
+func wanted(r io.Reader, only []string) func(int, *Header) bool {
+	ra, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	if len(only) == 0 || !ok {
+		return nil
+	}
+	pos, err := ra.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil
+	}
+	end, err := ra.Seek(0, io.SeekEnd)
+	if _, err2 := ra.Seek(pos, io.SeekStart); err != nil || err2 != nil {
+		return nil
+	}
+	idx, err := ReadIndex(io.NewSectionReader(ra, pos, end-pos), end-pos)
+	if err != nil {
+		return nil
+	}
+	need := make([]bool, len(idx))
+	var mark func(n int)
+	mark = func(n int) {
+		if n < 0 || n >= len(idx) || need[n] {
+			return
+		}
+		need[n] = true
+		h := &idx[n].Header
+		switch h.Codec {
+		case format.CodecSame:
+			if o, err := format.ParseSameParams(h.Params); err == nil && o < n {
+				mark(o)
+			}
+		case format.CodecPart:
+			if g, _, err := format.ParsePartParams(h.Params); err == nil && g < n {
+				mark(g)
+			}
+		}
+	}
+	scratch := make([]bool, len(only))
+	for n := range idx {
+		if h := &idx[n].Header; h.Type != format.TypeGroup && selected(h.Path, only, scratch) {
+			mark(n)
+		}
+	}
+	return func(n int, h *Header) bool { return n >= len(need) || need[n] }
 }
 
 // ErrNotFound is returned when a path asked for is not in the archive.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
@@ -30,12 +31,26 @@ type ReaderOptions struct {
 	// same entry then fails with ErrNoSource. Whatever the source, the
 	// content is checked against the entry's SHA-256.
 	Source func(entry int) (io.ReaderAt, error)
+	// Want, if set, says which entries' content will be read: it is
+	// called once per entry, in archive order, with the entry's number
+	// (from 0) and header, from the Reader's own goroutine, before Next
+	// returns that entry. The blocks of an entry it declines are read
+	// and their records checked but not decoded, and the entry's Read
+	// fails with ErrNotWanted; a solid group it declines is not decoded
+	// (a part of it that is read later decodes it again, which needs
+	// random access). Extract sets it from the archive's index to decode
+	// only what the paths asked for need. Nil: every entry.
+	Want func(entry int, h *Header) bool
 
 	// verify (Verify) checks a same entry against its original's
 	// verified SHA-256 instead of reading the original again; Read then
 	// yields none of its bytes.
 	verify bool
 }
+
+// ErrNotWanted is returned by Read for an entry that the Want option
+// declined: its content was not decoded.
+var ErrNotWanted = errors.New("dcar: entry not decoded (declined by ReaderOptions.Want)")
 
 // ErrNoSource reports a same entry (deduplicated content) whose earlier
 // entry the Reader cannot read again.
@@ -69,6 +84,7 @@ type Reader struct {
 	same      *sameBlock       // the last original block decoded for a same entry
 	group     *groupContent    // the content of the last solid group read
 	skipping  bool             // Next is skipping the current entry's content
+	notWanted bool             // Want declined the current entry: its blocks are not decoded
 	sums      map[int][32]byte // verify: the SHA-256 of each entry whose content checked out
 }
 
@@ -100,6 +116,7 @@ type event struct {
 	off   int64
 	size  int64
 	hdr   *format.Header
+	skip  bool // a header: Want declined the entry
 	blk   *decodeJob
 	end   format.End
 	index []format.IndexEntry
@@ -110,6 +127,7 @@ type event struct {
 
 type decodeJob struct {
 	ref     bool // a block of a same or part entry: resolved by Read, not a worker
+	skip    bool // a block of an entry Want declined: not decoded
 	bh      format.BlockHeader
 	payload []byte
 	codec   uint64
@@ -156,7 +174,12 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	return ar, nil
 }
 
+// blocksDecoded counts the blocks decoded by every Reader (tests check
+// what a partial extraction decodes).
+var blocksDecoded atomic.Int64
+
 func decodeBlock(j *decodeJob) ([]byte, error) {
+	blocksDecoded.Add(1)
 	c, err := codec.Lookup(j.bh.Codec)
 	if err != nil {
 		return nil, err
@@ -172,6 +195,7 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 	defer close(work)
 	var cur *format.Header
 	var curOff, curBlock int64
+	entries, curSkip := 0, false
 	send := func(e event) bool {
 		select {
 		case ar.events <- e:
@@ -241,7 +265,9 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				continue
 			}
 			cur, curOff, curBlock = h, rec.Offset, 0
-			if !send(event{kind: evHeader, off: rec.Offset, size: rec.Size, hdr: h}) {
+			curSkip = ar.opts.Want != nil && !ar.opts.Want(entries, h)
+			entries++
+			if !send(event{kind: evHeader, off: rec.Offset, size: rec.Size, hdr: h, skip: curSkip}) {
 				return
 			}
 		case format.TagBlock:
@@ -279,11 +305,14 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			if refCodec(bh.Codec) {
 				j.ref, j.payload = true, nil
 				close(j.done)
+			} else if curSkip {
+				j.skip, j.payload = true, nil
+				close(j.done)
 			}
 			if !send(event{kind: evBlock, off: rec.Offset, size: rec.Size, blk: j}) {
 				return
 			}
-			if j.ref {
+			if j.ref || j.skip {
 				continue
 			}
 			select {
@@ -394,7 +423,7 @@ func (ar *Reader) Next() (*Header, error) {
 		}
 		switch e.kind {
 		case evHeader:
-			ar.cur, ar.curOff = e.hdr, e.off
+			ar.cur, ar.curOff, ar.notWanted = e.hdr, e.off, e.skip
 			ar.sum.Reset()
 			ar.got, ar.nblocks = 0, 0
 			ar.entries = append(ar.entries, format.IndexEntry{Offset: e.off, Stored: e.size, Header: *e.hdr})
@@ -403,7 +432,7 @@ func (ar *Reader) Next() (*Header, error) {
 			}
 			if e.hdr.Type == format.TypeGroup {
 				// Not a file: its content is kept for the part entries
-				// that follow.
+				// that follow (unless Want declined it).
 				if err := ar.readGroup(); err != nil {
 					return nil, err
 				}
@@ -459,6 +488,10 @@ func (ar *Reader) Read(p []byte) (int, error) {
 	if ar.cur == nil || !ar.cur.Type.HasContent() {
 		return 0, io.EOF
 	}
+	if ar.notWanted && !ar.skipping {
+		// Not sticky: Next skips the entry as usual.
+		return 0, ar.entryErr(ar.curOff, "read content", ErrNotWanted)
+	}
 	for len(ar.data) == 0 {
 		if err := ar.advance(); err != nil {
 			ar.curErr = err
@@ -489,6 +522,18 @@ func (ar *Reader) advance() error {
 	case evBlock:
 		ar.addStored(e.size)
 		<-e.blk.done
+		if e.blk.skip {
+			if !ar.skipping {
+				return ar.entryErr(e.off, "read content", ErrNotWanted)
+			}
+			if ar.ra != nil {
+				k := ar.entry()
+				ar.blockOffs[k] = append(ar.blockOffs[k], e.off)
+			}
+			ar.nblocks++
+			ar.got += int64(e.blk.bh.RawLen)
+			return nil
+		}
 		same := e.blk.ref && ar.cur.Codec == format.CodecSame
 		if e.blk.ref && ar.skipping || same && ar.opts.verify {
 			ar.nblocks++
@@ -526,6 +571,9 @@ func (ar *Reader) advance() error {
 		// Content not produced (a skipped reference, or a same entry
 		// checked against its original's sum) is not hashed.
 		byRef := ar.cur.Codec == format.CodecSame && (ar.skipping || ar.opts.verify) || ar.cur.Codec == format.CodecPart && ar.skipping
+		if ar.notWanted {
+			byRef = true // not decoded: nothing to hash
+		}
 		switch {
 		case e.end.Size != uint64(ar.cur.Size) || ar.got != ar.cur.Size:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: content is %d bytes, header says %d", format.ErrCorrupt, ar.got, ar.cur.Size))
@@ -621,6 +669,17 @@ func (ar *Reader) readGroup() error {
 	if ar.cur.Size > format.MaxBlockSize || ar.cur.Codec == format.CodecSame || ar.cur.Codec == format.CodecPart {
 		ar.curErr = ar.entryErr(ar.curOff, "read group", fmt.Errorf("%w: group of %d bytes, codec %d", format.ErrCorrupt, ar.cur.Size, ar.cur.Codec))
 		return ar.curErr
+	}
+	if ar.notWanted {
+		// Its records are read and checked, its blocks' offsets kept.
+		ar.skipping = true
+		_, err := io.Copy(io.Discard, ar)
+		ar.skipping = false
+		if err != nil {
+			return err
+		}
+		ar.cur, ar.curErr, ar.data = nil, nil, nil
+		return nil
 	}
 	data, err := io.ReadAll(ar)
 	if err != nil {
