@@ -133,3 +133,36 @@ func BenchmarkElementwise(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkElem96 times the network's element-wise steps on one
+// 96-wide vector (ns per call): Requant with bias, Lerp16, and
+// AddRoundedQ4 on 256 values.
+func BenchmarkElem96(b *testing.B) {
+	r := rng(46)
+	acc, bias, s := requantCase(&r, 96)
+	a, c := extremeI16(&r, 96), extremeI16(&r, 96)
+	mu := make([]int32, 96)
+	for i := range mu {
+		mu[i] = int32(r.next() % 65536)
+	}
+	delta := make([]int64, 256)
+	lg := make([]int32, 256)
+	dst := make([]int16, 96)
+	for _, im := range impls {
+		b.Run(im.name+"/requant", func(b *testing.B) {
+			for b.Loop() {
+				im.elem.requant(dst, acc, bias, s.m, s.half, s.sh, 0)
+			}
+		})
+		b.Run(im.name+"/lerp", func(b *testing.B) {
+			for b.Loop() {
+				im.elem.lerp(dst, a, c, mu)
+			}
+		})
+		b.Run(im.name+"/addQ4-256", func(b *testing.B) {
+			for b.Loop() {
+				im.elem.addQ4(lg, delta)
+			}
+		})
+	}
+}
