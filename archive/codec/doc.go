@@ -5,8 +5,9 @@
 //
 // A Codec codes one block; a Planner looks at a file (its sniffed Kind
 // and, where it must, its content) and proposes a Choice: codec, codec
-// parameters, block size. Plan asks the planners in a fixed order and
-// falls back to zstd. The writer (package archive) keeps zstd for any
+// parameters, block size. Plan asks a preset's planners in a fixed
+// order (PresetDefault, PresetFast, PresetBest: codecs.go) and falls back
+// to zstd. The writer (package archive) keeps zstd for any
 // block a content codec would code larger, and stores a block nothing
 // shrinks.
 //
@@ -20,11 +21,14 @@
 //     shipped network (package model), every other byte verbatim;
 //     model-png codes a PNG as its pixels plus the side data of package
 //     format/pngre that rebuilds the exact file; ctx-image is model-image
-//     with imgctx alone, kept so that its archives decode forever.
+//     with imgctx alone (--fast; PNGs then get imgctx's pixels too). An
+//     image of SplitSamples or more is coded in two halves at once:
+//     containers as two blocks cut at a row, PNGs by model.SplitNet.
 //   - Byte-stream codecs over context mixing (segment.go, cmseg.go,
 //     cmbin.go, cmbz2.go, modeltext.go): cm-text codes text with package
 //     model/bitcm (the default for text); cm-bin codes other uncompressed
-//     bytes with bitcm's text or binary model, chosen per block by a
+//     bytes with bitcm's text or binary model (with --fast, cm-text
+//     uses bitcm's lite model), chosen per block by a
 //     trial; cm-bz2 codes a bzip2 file as its content through bitcm plus
 //     the few bytes of package format/bz2re that rebuild the exact file;
 //     cm-gzip does the same for gzip files with package format/deflatere;
