@@ -26,9 +26,9 @@
 //     containers as two blocks cut at a row, PNGs by model.SplitNet.
 //   - Byte-stream codecs over context mixing (segment.go, cmseg.go,
 //     cmbin.go, cmbz2.go, modeltext.go): cm-text codes text with package
-//     model/bitcm (the default for text); cm-bin codes other uncompressed
-//     bytes with bitcm's text or binary model (with --fast, cm-text
-//     uses bitcm's lite model), chosen per block by a
+//     model/bitcm (the default for text; with --fast, bitcm's lite
+//     model); cm-bin codes other uncompressed
+//     bytes with bitcm's text or binary model, chosen per block by a
 //     trial; cm-bz2 codes a bzip2 file as its content through bitcm plus
 //     the few bytes of package format/bz2re that rebuild the exact file;
 //     cm-gzip does the same for gzip files with package format/deflatere;
