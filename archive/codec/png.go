@@ -66,10 +66,10 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	return m, int(p[0]), nil
 }
 
-// planPNG routes PNGs that pngre reconstructs exactly to model-png, as one
-// block. The full reconstruction round trip runs here: a PNG whose side
-// data does not rebuild it byte for byte stays zstd (a codec error would
-// fail the whole archive).
+// planPNG routes PNGs of the kinds pngre splits to model-png, as one
+// block. The full reconstruction round trip runs when the block is coded:
+// a PNG whose side data does not rebuild it byte for byte is declined
+// there (ErrDeclined) and its block coded with zstd.
 func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return planPNGWith(pngModel, k, r, size)
 }
@@ -89,11 +89,8 @@ func planPNGWith(c pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
 		return Choice{}, false
 	}
-	data := make([]byte, size)
-	if _, err := r.ReadAt(data, 0); err != nil {
-		return Choice{}, false
-	}
-	if !pngVerifies(data) {
+	var head [33]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil || !pngSupported(head[:], size) {
 		return Choice{}, false
 	}
 	params, err := c.params()
@@ -103,14 +100,31 @@ func planPNGWith(c pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return Choice{Codec: format.CodecModelPNG, Params: params, BlockSize: int(size)}, true
 }
 
-// pngVerifies splits a PNG and checks that its side data rebuilds it.
-func pngVerifies(data []byte) bool {
-	p, err := pngre.Split(data)
-	if err != nil || len(p.Pixels) > maxPNGExpansion*len(data)+1<<16 {
+// pngSupported reads a PNG's signature and IHDR chunk (the first 33
+// bytes) and reports whether pngre may split it: 8-bit grey, grey+alpha,
+// RGB or RGBA, not interlaced, and at most maxPNGExpansion samples per
+// file byte. Whether its side data rebuilds it exactly is checked when
+// it is coded (Compress declines it otherwise).
+func pngSupported(h []byte, size int64) bool {
+	if len(h) < 33 || string(h[:8]) != "\x89PNG\r\n\x1a\n" || string(h[12:16]) != "IHDR" {
 		return false
 	}
+	w, ht := int64(binary.BigEndian.Uint32(h[16:])), int64(binary.BigEndian.Uint32(h[20:]))
+	depth, color, interlace := h[24], h[25], h[28]
+	ch := map[byte]int64{0: 1, 2: 3, 4: 2, 6: 4}[color]
+	return depth == 8 && ch > 0 && interlace == 0 && w > 0 && ht > 0 &&
+		w <= 1<<24 && ht <= 1<<24 && w*ht*ch <= maxPNGExpansion*size+1<<16
+}
+
+// pngRebuilds splits a PNG and checks that its side data rebuilds it,
+// returning the parts.
+func pngRebuilds(data []byte, version int) (*pngre.Parts, bool) {
+	p, err := pngre.SplitVersion(data, version)
+	if err != nil || len(p.Pixels) > maxPNGExpansion*len(data)+1<<16 {
+		return nil, false
+	}
 	back, err := pngre.Join(p.Meta, p.Tokens, p.Pixels)
-	return err == nil && bytes.Equal(back, data)
+	return p, err == nil && bytes.Equal(back, data)
 }
 
 // Payload of a model-png block (the whole file):
@@ -128,9 +142,11 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if int64(len(src)) != b.EntrySize {
 		return dst, fmt.Errorf("model-png: block of %d bytes, entry of %d", len(src), b.EntrySize)
 	}
-	p, err := pngre.SplitVersion(src, version)
-	if err != nil {
-		return dst, err
+	// The plan looked at the header only: the whole rebuild is checked
+	// here, once, before anything is written (split once, not twice).
+	p, ok := pngRebuilds(src, version)
+	if !ok {
+		return dst, fmt.Errorf("%w: model-png: the side data does not rebuild this PNG", ErrDeclined)
 	}
 	meta, err := packResidual(p.Meta)
 	if err != nil {
