@@ -133,6 +133,7 @@ type QState struct {
 	rf                          [256]int32   // render: position in the cell, Q16
 	rw                          renderWindow // render: the values inside the relative grid
 	delta                       [256]int64   // render: scratch
+	dz                          [256]int64   // Adapt: scratch
 	S                           []int32      // H/HeadN heads of HeadN×HeadN, transposed: S[j*HeadN+i] = S[i][j]
 }
 
@@ -383,15 +384,8 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 			continue
 		}
 		p := int64(f.Pred[k])
-		lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4)
-		for v := lo; v <= hi; v++ {
-			d := int64(16*v) - p
-			if d < 0 {
-				d = -d
-			}
-			if e := 65536 - (d*invH)>>16; e > 0 {
-				delta[v] += (bk * e) >> 16
-			}
+		if lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4); lo <= hi {
+			kernel.HatAdd(delta[lo:hi+1], int(lo), p, invH, bk)
 		}
 	}
 	kernel.AddRoundedQ4(logits, delta[:])
@@ -435,7 +429,7 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 	if sh == 0 {
 		return
 	}
-	var dz [256]int64
+	dz := &s.dz // every entry is set here (state scratch: a local array passed to a kernel escapes)
 	prev := uint32(0)
 	for v := range dz {
 		c := ft.Cum(v + 1)
@@ -477,18 +471,9 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 	invH := (int64(1) << 32) / sc
 	for k := 0; k < imgctx.NumPred; k++ {
 		p := int64(f.Pred[k])
-		lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4)
-		var acc int64
-		for v := lo; v <= hi; v++ {
-			d := int64(16*v) - p
-			if d < 0 {
-				d = -d
-			}
-			if e := 65536 - (d*invH)>>16; e > 0 {
-				acc += (dz[v] * e) >> 16
-			}
+		if lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4); lo <= hi {
+			g[NRel+k] += kernel.HatDot(dz[lo:hi+1], int(lo), p, invH)
 		}
-		g[NRel+k] += acc
 	}
 	s.adaptStep(g)
 }

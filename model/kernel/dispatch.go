@@ -34,6 +34,8 @@ type elemKernels struct {
 	requant func(dst []int16, acc, bias []int32, m, half, sh []int64, lo int64)
 	lerp    func(dst, a, b []int16, mu []int32)
 	addQ4   func(logits []int32, delta []int64)
+	hatAdd  func(delta []int64, lo int, p, invH, bk int64)
+	hatDot  func(dz []int64, lo int, p, invH int64) int64
 }
 
 var genericElem = elemKernels{
@@ -42,6 +44,8 @@ var genericElem = elemKernels{
 	requant: requantGeneric,
 	lerp:    lerpGeneric,
 	addQ4:   addQ4Generic,
+	hatAdd:  hatAddGeneric,
+	hatDot:  hatDotGeneric,
 }
 
 // generic is the portable reference implementation. It defines the exact

@@ -32,6 +32,8 @@ var avx2Elem = elemKernels{
 	requant: requantGeneric,
 	lerp:    lerpGeneric,
 	addQ4:   addQ4Generic,
+	hatAdd:  hatAddGeneric,
+	hatDot:  hatDotGeneric,
 }
 
 var avx512Elem = elemKernels{
@@ -40,6 +42,8 @@ var avx512Elem = elemKernels{
 	requant: requantAVX512Go,
 	lerp:    lerpAVX512Go,
 	addQ4:   addQ4AVX512Go,
+	hatAdd:  hatAddAVX512Go,
+	hatDot:  hatDotAVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

@@ -1,0 +1,125 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// HatAdd and HatDot with AVX-512 (see hat_amd64.go).
+
+// HATMASK sets K1 to the low CX bits (CX < 8).
+#define HATMASK \
+	MOVQ  $1, AX; \
+	SHLQ  CX, AX; \
+	DECQ  AX;     \
+	KMOVB AX, K1
+
+// HATE: Z0 = the lanes' values v → Z1 = e(v), K2 = (e > 0) & K1.
+// Z28 = p, Z27 = invH, Z26 = 65536, Z25 = 0.
+#define HATE \
+	VPSLLQ  $4, Z0, Z1;         \
+	VPSUBQ  Z28, Z1, Z1;        \
+	VPABSQ  Z1, Z1;             \
+	VPMULLQ Z27, Z1, Z1;        \
+	VPSRAQ  $16, Z1, Z1;        \
+	VPSUBQ  Z1, Z26, Z1;        \
+	VPCMPQ  $6, Z25, Z1, K1, K2
+
+// func hatAddAVX512(delta *int64, n int, v0, p, invH, bk int64)
+TEXT ·hatAddAVX512(SB), NOSPLIT, $0-48
+	MOVQ         delta+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VPBROADCASTQ v0+16(FP), Z0
+	VPBROADCASTQ p+24(FP), Z28
+	VPBROADCASTQ invH+32(FP), Z27
+	VPBROADCASTQ bk+40(FP), Z24
+	MOVQ         $65536, AX
+	VPBROADCASTQ AX, Z26
+	VPXORQ       Z25, Z25, Z25
+	MOVQ         $8, AX
+	VPBROADCASTQ AX, Z23
+	// Z0 = v0 + lane index
+	MOVQ         $0x0706050403020100, AX
+	VMOVQ        AX, X2
+	VPMOVZXBQ    X2, Z2
+	VPADDQ       Z2, Z0, Z0
+	KXNORB       K1, K1, K1
+
+hadd_loop:
+	CMPQ      CX, $8
+	JLT       hadd_tail
+	HATE
+	VPMULLQ   Z24, Z1, Z1
+	VPSRAQ    $16, Z1, Z1
+	VMOVDQU64 (DI), Z3
+	VPADDQ    Z1, Z3, K2, Z3
+	VMOVDQU64 Z3, (DI)
+	VPADDQ    Z23, Z0, Z0
+	ADDQ      $64, DI
+	SUBQ      $8, CX
+	JMP       hadd_loop
+
+hadd_tail:
+	TESTQ       CX, CX
+	JZ          hadd_done
+	HATMASK
+	HATE
+	VPMULLQ     Z24, Z1, Z1
+	VPSRAQ      $16, Z1, Z1
+	VMOVDQU64.Z (DI), K1, Z3
+	VPADDQ      Z1, Z3, K2, Z3
+	VMOVDQU64   Z3, K1, (DI)
+
+hadd_done:
+	VZEROUPPER
+	RET
+
+// func hatDotAVX512(dz *int64, n int, v0, p, invH int64) int64
+TEXT ·hatDotAVX512(SB), NOSPLIT, $0-48
+	MOVQ         dz+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VPBROADCASTQ v0+16(FP), Z0
+	VPBROADCASTQ p+24(FP), Z28
+	VPBROADCASTQ invH+32(FP), Z27
+	MOVQ         $65536, AX
+	VPBROADCASTQ AX, Z26
+	VPXORQ       Z25, Z25, Z25
+	VPXORQ       Z4, Z4, Z4
+	MOVQ         $8, AX
+	VPBROADCASTQ AX, Z23
+	MOVQ         $0x0706050403020100, AX
+	VMOVQ        AX, X2
+	VPMOVZXBQ    X2, Z2
+	VPADDQ       Z2, Z0, Z0
+	KXNORB       K1, K1, K1
+
+hdot_loop:
+	CMPQ      CX, $8
+	JLT       hdot_tail
+	HATE
+	VPMULLQ   (SI), Z1, Z1
+	VPSRAQ    $16, Z1, Z1
+	VPADDQ    Z1, Z4, K2, Z4
+	VPADDQ    Z23, Z0, Z0
+	ADDQ      $64, SI
+	SUBQ      $8, CX
+	JMP       hdot_loop
+
+hdot_tail:
+	TESTQ       CX, CX
+	JZ          hdot_sum
+	HATMASK
+	HATE
+	VMOVDQU64.Z (SI), K1, Z3
+	VPMULLQ     Z3, Z1, Z1
+	VPSRAQ      $16, Z1, Z1
+	VPADDQ      Z1, Z4, K2, Z4
+
+hdot_sum:
+	VEXTRACTI64X4 $1, Z4, Y5
+	VPADDQ        Y5, Y4, Y4
+	VEXTRACTI128  $1, Y4, X5
+	VPADDQ        X5, X4, X4
+	VPSHUFD       $0x4e, X4, X5
+	VPADDQ        X5, X4, X4
+	VMOVQ         X4, AX
+	MOVQ          AX, ret+40(FP)
+	VZEROUPPER
+	RET
