@@ -2,18 +2,20 @@ package kernel
 
 import (
 	"math"
-	"math/bits"
 )
 
-// Isqrt returns floor(√x) exactly, in pure integer arithmetic: integer
-// Newton steps r ← (r + x/r)/2 (floor divisions) from the upper bound
-// r = 2^ceil(bitlen(x)/2), stopping when r no longer decreases; from any
-// start >= floor(√x) this stops exactly at floor(√x).
+// Isqrt returns floor(√x) exactly, in integer arithmetic: integer Newton
+// steps r ← (r + x/r)/2 (floor divisions), stopping when r no longer
+// decreases; from any start >= floor(√x) this stops exactly at
+// floor(√x), so the start only decides how many steps it takes. It
+// starts one above the float64 square root (within 2^-20 of √x for any
+// uint64, so at least floor(√x) whatever the platform's last bit):
+// two steps, where the power-of-two start took five or six.
 func Isqrt(x uint64) uint32 {
 	if x == 0 {
 		return 0
 	}
-	r := uint64(1) << ((bits.Len64(x) + 1) / 2) // >= √x, <= 2^32
+	r := min(uint64(math.Sqrt(float64(x)))+1, 1<<32) // >= floor(√x), <= 2^32
 	for {
 		y := (r + x/r) / 2 // r + x/r <= 2^33: no overflow
 		if y >= r {
