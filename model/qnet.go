@@ -364,15 +364,7 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 		ri[v], rf[v] = 0, 0
 		delta[v] = int64(o[0])
 	}
-	acc += int64(rw.lo) * step
-	for v := rw.lo; v < rw.hi; v++ {
-		qv := max(0, min(2*RelJ<<16, acc>>23+RelJ<<16))
-		acc += step
-		i0, fr := qv>>16, qv&0xffff
-		ri[v], rf[v] = uint8(i0), int32(fr)
-		a, b := int64(o[i0]), int64(o[i0+1])
-		delta[v] = a + ((b-a)*fr)>>16
-	}
+	kernel.GridInterp(delta[rw.lo:rw.hi], ri[rw.lo:], rf[rw.lo:], o, acc+int64(rw.lo)*step, step, RelJ)
 	for v := rw.hi; v < 256; v++ {
 		ri[v], rf[v] = 2*RelJ, 0
 		delta[v] = int64(o[2*RelJ])

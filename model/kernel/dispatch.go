@@ -36,6 +36,7 @@ type elemKernels struct {
 	addQ4   func(logits []int32, delta []int64)
 	hatAdd  func(delta []int64, lo int, p, invH, bk int64)
 	hatDot  func(dz []int64, lo int, p, invH int64) int64
+	grid    func(delta []int64, cell []uint8, frac []int32, o []int32, acc, step, rj int64)
 }
 
 var genericElem = elemKernels{
@@ -46,6 +47,7 @@ var genericElem = elemKernels{
 	addQ4:   addQ4Generic,
 	hatAdd:  hatAddGeneric,
 	hatDot:  hatDotGeneric,
+	grid:    gridGeneric,
 }
 
 // generic is the portable reference implementation. It defines the exact

@@ -34,6 +34,7 @@ var avx2Elem = elemKernels{
 	addQ4:   addQ4Generic,
 	hatAdd:  hatAddGeneric,
 	hatDot:  hatDotGeneric,
+	grid:    gridGeneric,
 }
 
 var avx512Elem = elemKernels{
@@ -44,6 +45,7 @@ var avx512Elem = elemKernels{
 	addQ4:   addQ4AVX512Go,
 	hatAdd:  hatAddAVX512Go,
 	hatDot:  hatDotAVX512Go,
+	grid:    gridAVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

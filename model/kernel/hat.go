@@ -17,3 +17,15 @@ func HatAdd(delta []int64, lo int, p, invH, bk int64) {
 func HatDot(dz []int64, lo int, p, invH int64) int64 {
 	return ek.hatDot(dz, lo, p, invH)
 }
+
+// GridInterp interpolates a piecewise-linear function on a grid of cells
+// (the render's relative bins): for i < len(delta), with a = acc +
+// i·step, q = clamp(a >> 23 + rj·2^16, 0, 2·rj·2^16), cell c = q >> 16
+// and position f = q & 0xffff: cell[i] = c, frac[i] = f and delta[i] =
+// o[c] + ((o[c+1] - o[c])·f) >> 16. o must hold 2·rj + 2 values (rj <
+// 128); cell and frac at least len(delta).
+func GridInterp(delta []int64, cell []uint8, frac []int32, o []int32, acc, step, rj int64) {
+	n := len(delta)
+	_ = o[2*rj+1]
+	ek.grid(delta, cell[:n], frac[:n], o, acc, step, rj)
+}

@@ -28,3 +28,21 @@ func hatDotAVX512Go(dz []int64, lo int, p, invH int64) int64 {
 	}
 	return hatDotAVX512(&dz[0], len(dz), int64(lo), p, invH)
 }
+
+// gridAVX512 is gridGeneric 8 lanes at a time: the lanes' a from acc +
+// lane·step (VPMULLQ; then += 8·step, wrapping as Go's), VPSRAQ the
+// flooring >> 23, VPMAXSQ/VPMINSQ the clamp, VPGATHERQD the two cell
+// ends (o[c], o[c+1]), VPMOVSXDQ, and the interpolation in int64 lanes;
+// VPMOVQB/VPMOVQD store the cells and positions (they fit).
+//
+//go:noescape
+func gridAVX512(delta *int64, cell *uint8, frac *int32, o *int32, n int, acc, step, rj int64)
+
+func gridAVX512Go(delta []int64, cell []uint8, frac []int32, o []int32, acc, step, rj int64) {
+	n := len(delta)
+	if n == 0 {
+		return
+	}
+	_, _ = cell[n-1], frac[n-1]
+	gridAVX512(&delta[0], &cell[0], &frac[0], &o[0], n, acc, step, rj)
+}

@@ -123,3 +123,78 @@ hdot_sum:
 	MOVQ          AX, ret+40(FP)
 	VZEROUPPER
 	RET
+
+// GRIDCALC: Z0 = the lanes' a (int64), K1 the lanes to do → Z5 = cell,
+// Z6 = frac, Z7 = delta. Z20 = rj·2^16, Z21 = 2·rj·2^16, Z25 = 0,
+// Z22 = 0xffff, SI = o.
+#define GRIDCALC \
+	VPSRAQ      $23, Z0, Z5;            \
+	VPADDQ      Z20, Z5, Z5;            \
+	VPMAXSQ     Z25, Z5, Z5;            \
+	VPMINSQ     Z21, Z5, Z5;            \
+	VPANDQ      Z22, Z5, Z6;            \
+	VPSRLQ      $16, Z5, Z5;            \
+	KMOVB       K1, K3;                 \
+	VPXORD      Y8, Y8, Y8;             \
+	VPGATHERQD  (SI)(Z5*4), K3, Y8;     \
+	KMOVB       K1, K4;                 \
+	VPXORD      Y9, Y9, Y9;             \
+	VPGATHERQD  4(SI)(Z5*4), K4, Y9;    \
+	VPMOVSXDQ   Y8, Z8;                 \
+	VPMOVSXDQ   Y9, Z9;                 \
+	VPSUBQ      Z8, Z9, Z9;             \
+	VPMULLQ     Z6, Z9, Z9;             \
+	VPSRAQ      $16, Z9, Z9;            \
+	VPADDQ      Z8, Z9, Z7
+
+// func gridAVX512(delta *int64, cell *uint8, frac *int32, o *int32, n int, acc, step, rj int64)
+TEXT ·gridAVX512(SB), NOSPLIT, $0-64
+	MOVQ         delta+0(FP), DI
+	MOVQ         cell+8(FP), R8
+	MOVQ         frac+16(FP), R9
+	MOVQ         o+24(FP), SI
+	MOVQ         n+32(FP), CX
+	VPBROADCASTQ acc+40(FP), Z0
+	VPBROADCASTQ step+48(FP), Z1
+	MOVQ         rj+56(FP), AX
+	SHLQ         $16, AX
+	VPBROADCASTQ AX, Z20
+	VPADDQ       Z20, Z20, Z21
+	VPXORQ       Z25, Z25, Z25
+	MOVQ         $0xffff, AX
+	VPBROADCASTQ AX, Z22
+	// Z0 = acc + lane·step, Z2 = 8·step
+	MOVQ         $0x0706050403020100, AX
+	VMOVQ        AX, X2
+	VPMOVZXBQ    X2, Z2
+	VPMULLQ      Z1, Z2, Z2
+	VPADDQ       Z2, Z0, Z0
+	VPSLLQ       $3, Z1, Z2
+	KXNORB       K1, K1, K1
+
+grid_loop:
+	CMPQ      CX, $8
+	JLT       grid_tail
+	GRIDCALC
+	VMOVDQU64 Z7, (DI)
+	VPMOVQB   Z5, (R8)
+	VPMOVQD   Z6, (R9)
+	VPADDQ    Z2, Z0, Z0
+	ADDQ      $64, DI
+	ADDQ      $8, R8
+	ADDQ      $32, R9
+	SUBQ      $8, CX
+	JMP       grid_loop
+
+grid_tail:
+	TESTQ     CX, CX
+	JZ        grid_done
+	HATMASK
+	GRIDCALC
+	VMOVDQU64 Z7, K1, (DI)
+	VPMOVQB   Z5, K1, (R8)
+	VPMOVQD   Z6, K1, (R9)
+
+grid_done:
+	VZEROUPPER
+	RET

@@ -89,3 +89,67 @@ func FuzzHat(f *testing.F) {
 		}
 	})
 }
+
+// TestGridImpls checks every implementation's GridInterp against the
+// generic one for the render's ranges and beyond, every tail length, and
+// that nothing is written past the slices.
+func TestGridImpls(t *testing.T) {
+	for _, im := range impls {
+		r := rng(48)
+		for rep := range 3000 {
+			sc := int64(1 + r.intn(65535))
+			inv := (int64(1) << 40) / sc
+			bl := int64(r.intn(4096+400)) - 200
+			lo := r.intn(256)
+			acc, step := -bl*inv+int64(lo)*16*inv, 16*inv
+			if rep%7 == 0 {
+				acc, step = int64(r.next())>>8, int64(r.next()>>20)
+			}
+			n := r.intn(257)
+			rj := int64(20)
+			if rep%5 == 0 {
+				rj = int64(1 + r.intn(60))
+			}
+			o := make([]int32, 2*rj+2)
+			for i := range o {
+				o[i] = int32(r.next()) >> 1
+			}
+			d1, d2 := make([]int64, n+1), make([]int64, n+1)
+			c1, c2 := make([]uint8, n+1), make([]uint8, n+1)
+			f1, f2 := make([]int32, n+1), make([]int32, n+1)
+			d1[n], d2[n], c1[n], c2[n], f1[n], f2[n] = 7, 7, 7, 7, 7, 7
+			im.elem.grid(d1[:n], c1, f1, o, acc, step, rj)
+			genericElem.grid(d2[:n], c2, f2, o, acc, step, rj)
+			what := fmt.Sprintf("%s grid rep %d n %d", im.name, rep, n)
+			if !sameSlices(t, what+" delta", d1, d2) || !sameSlices(t, what+" cell", c1, c2) || !sameSlices(t, what+" frac", f1, f2) {
+				return
+			}
+		}
+	}
+}
+
+// FuzzGrid compares every implementation's GridInterp with the generic
+// one on arbitrary grids and steps.
+func FuzzGrid(f *testing.F) {
+	f.Add(int64(-1<<30), int64(1<<28), uint8(20), uint8(40), []byte("grid values, any bytes"))
+	f.Fuzz(func(t *testing.T, acc, step int64, rj, n uint8, data []byte) {
+		r := int64(rj%100) + 1
+		o := make([]int32, 2*r+2)
+		for i := range o {
+			if len(data) > 0 {
+				o[i] = int32(data[i%len(data)])<<20 - 1<<27 + int32(i)
+			}
+		}
+		want := make([]int64, n)
+		wc, wf := make([]uint8, n), make([]int32, n)
+		genericElem.grid(want, wc, wf, o, acc, step, r)
+		for _, im := range impls {
+			got := make([]int64, n)
+			gc, gf := make([]uint8, n), make([]int32, n)
+			im.elem.grid(got, gc, gf, o, acc, step, r)
+			sameSlices(t, im.name+" grid delta", got, want)
+			sameSlices(t, im.name+" grid cell", gc, wc)
+			sameSlices(t, im.name+" grid frac", gf, wf)
+		}
+	})
+}
