@@ -94,16 +94,16 @@ type QNet struct {
 }
 
 type prepared struct {
-	s1, sr, sk, sv, s2 *kernel.Requantizer // requantisation to int16 (kernel.Requant)
-	so, s3, sa3        []rescale
-	sg                 rescale
+	s1, sr, sk, sv, s2, so, s3 *kernel.Requantizer // kernel.Requant, RequantAdd (so), RequantHead (s3)
+	sa3                        []rescale
+	sg                         rescale
 }
 
 func (q *QNet) prepare() {
 	q.once.Do(func() {
 		q.p = &prepared{s1: kernel.NewRequantizer(q.S1), sr: kernel.NewRequantizer(q.Sr), sk: kernel.NewRequantizer(q.Sk),
 			sv: kernel.NewRequantizer(q.Sv), s2: kernel.NewRequantizer(q.S2),
-			so: prepScales(q.So), s3: prepScales(q.S3), sg: prepScale(q.Sg), sa3: prepScales(q.SA3)}
+			so: kernel.NewRequantizer(q.So), s3: kernel.NewRequantizer(q.S3), sg: prepScale(q.Sg), sa3: prepScales(q.SA3)}
 	})
 }
 
@@ -262,10 +262,7 @@ func (s *QState) forward(feat []int16, e []int32) {
 	} else {
 		kernel.MatVecS16(s.acc, q.W3, s.h2, nout, H)
 	}
-	ob := s.ob[s.obc]
-	for i := range s.o {
-		s.o[i] = int32(max(-1<<30, min(1<<30, q.p.s3[i].apply(int64(s.acc[i])+int64(q.B3[i]))+int64(ob[i]))))
-	}
+	kernel.RequantHead(s.o, s.acc, q.B3, s.ob[s.obc], q.p.s3)
 }
 
 // renderTextQ is the integer form of train's renderText: with m(c) = logits(c) minus
@@ -313,9 +310,7 @@ func (s *QState) timeMix() {
 	}
 	kernel.Gate(s.y, s.y, s.g)
 	kernel.MatVecS16(s.acc, q.Wo, s.y, H, H)
-	for c := 0; c < H; c++ {
-		s.hr[c] = kernel.SatInt16(int64(s.h1[c]) + q.p.so[c].apply(int64(s.acc[c])))
-	}
+	kernel.RequantAdd(s.hr, s.acc, s.h1, q.p.so)
 }
 
 // wkvQ is one token of one head in integers (the float version is

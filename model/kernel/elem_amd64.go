@@ -35,6 +35,9 @@ var avx2Elem = elemKernels{
 	hatAdd:  hatAddGeneric,
 	hatDot:  hatDotGeneric,
 	grid:    gridGeneric,
+
+	requantAdd:  requantAddGeneric,
+	requantHead: requantHeadGeneric,
 }
 
 var avx512Elem = elemKernels{
@@ -46,6 +49,9 @@ var avx512Elem = elemKernels{
 	hatAdd:  hatAddAVX512Go,
 	hatDot:  hatDotAVX512Go,
 	grid:    gridAVX512Go,
+
+	requantAdd:  requantAddAVX512Go,
+	requantHead: requantHeadAVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

@@ -58,3 +58,19 @@ func Lerp16(dst, a, b []int16, mu []int32) {
 func AddRoundedQ4(logits []int32, delta []int64) {
 	ek.addQ4(logits, delta[:len(logits)])
 }
+
+// RequantAdd sets dst[i] = SatInt16(base[i] + (acc[i]·Mult_i +
+// 2^(Shift_i-1)) >> Shift_i) for i < len(dst): a residual connection
+// after a requantised product (int64, wrapping and flooring as Requant).
+func RequantAdd(dst []int16, acc []int32, base []int16, r *Requantizer) {
+	n := len(dst)
+	ek.requantAdd(dst, acc[:n], base[:n], r.m[:n], r.half[:n], r.sh[:n])
+}
+
+// RequantHead sets dst[i] = clamp((acc[i] + bias[i])·Mult_i +
+// 2^(Shift_i-1)) >> Shift_i) + add[i], -2^30, 2^30) for i < len(dst): the
+// head's outputs with their adapted bias (int64, as Requant).
+func RequantHead(dst, acc, bias, add []int32, r *Requantizer) {
+	n := len(dst)
+	ek.requantHead(dst, acc[:n], bias[:n], add[:n], r.m[:n], r.half[:n], r.sh[:n])
+}

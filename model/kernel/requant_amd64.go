@@ -60,3 +60,32 @@ func lerpAVX512Go(dst, a, b []int16, mu []int32) {
 	_, _, _ = a[n-1], b[n-1], mu[n-1]
 	lerpAVX512(&dst[0], &a[0], &b[0], &mu[0], n)
 }
+
+// requantAddAVX512 and requantHeadAVX512: requant's lanes (VPMULLQ,
+// VPADDQ, VPSRAVQ), then VPMOVSXWQ/VPMOVSXDQ and VPADDQ the residual or
+// the adapted bias, VPMOVSQW the int16 saturation, or VPMAXSQ/VPMINSQ
+// the ±2^30 clamp and VPMOVQD.
+//
+//go:noescape
+func requantAddAVX512(dst *int16, acc *int32, base *int16, m, half, sh *int64, n int)
+
+//go:noescape
+func requantHeadAVX512(dst, acc, bias, add *int32, m, half, sh *int64, n int)
+
+func requantAddAVX512Go(dst []int16, acc []int32, base []int16, m, half, sh []int64) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_, _, _, _, _ = acc[n-1], base[n-1], m[n-1], half[n-1], sh[n-1]
+	requantAddAVX512(&dst[0], &acc[0], &base[0], &m[0], &half[0], &sh[0], n)
+}
+
+func requantHeadAVX512Go(dst, acc, bias, add []int32, m, half, sh []int64) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_, _, _, _, _, _ = acc[n-1], bias[n-1], add[n-1], m[n-1], half[n-1], sh[n-1]
+	requantHeadAVX512(&dst[0], &acc[0], &bias[0], &add[0], &m[0], &half[0], &sh[0], n)
+}

@@ -164,3 +164,111 @@ addq4_tail:
 addq4_done:
 	VZEROUPPER
 	RET
+
+// RQCORE: Z0 = a (int64 lanes), K1 the lanes → Z0 = (a·m + half) >> sh,
+// with m, half, sh at R8, R9, R10 (masked loads).
+#define RQCORE \
+	VMOVDQU64.Z (R8), K1, Z3;  \
+	VPMULLQ     Z3, Z0, Z0;    \
+	VMOVDQU64.Z (R9), K1, Z3;  \
+	VPADDQ      Z3, Z0, Z0;    \
+	VMOVDQU64.Z (R10), K1, Z2; \
+	VPSRAVQ     Z2, Z0, Z0
+
+// func requantAddAVX512(dst *int16, acc *int32, base *int16, m, half, sh *int64, n int)
+TEXT ·requantAddAVX512(SB), NOSPLIT, $0-56
+	MOVQ   dst+0(FP), DI
+	MOVQ   acc+8(FP), SI
+	MOVQ   base+16(FP), DX
+	MOVQ   m+24(FP), R8
+	MOVQ   half+32(FP), R9
+	MOVQ   sh+40(FP), R10
+	MOVQ   n+48(FP), CX
+	KXNORB K1, K1, K1
+
+rqa_loop:
+	CMPQ        CX, $8
+	JLT         rqa_tail
+	VPMOVSXDQ   (SI), Z0
+	RQCORE
+	VPMOVSXWQ   (DX), Z1
+	VPADDQ      Z1, Z0, Z0
+	VPMOVSQW    Z0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $16, DX
+	ADDQ        $64, R8
+	ADDQ        $64, R9
+	ADDQ        $64, R10
+	ADDQ        $16, DI
+	SUBQ        $8, CX
+	JMP         rqa_loop
+
+rqa_tail:
+	TESTQ       CX, CX
+	JZ          rqa_done
+	LANEMASK
+	VPMOVSXDQ.Z (SI), K1, Z0
+	RQCORE
+	VPMOVSXWQ.Z (DX), K1, Z1
+	VPADDQ      Z1, Z0, Z0
+	VPMOVSQW    Z0, K1, (DI)
+
+rqa_done:
+	VZEROUPPER
+	RET
+
+// func requantHeadAVX512(dst, acc, bias, add *int32, m, half, sh *int64, n int)
+TEXT ·requantHeadAVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst+0(FP), DI
+	MOVQ         acc+8(FP), SI
+	MOVQ         bias+16(FP), DX
+	MOVQ         add+24(FP), R11
+	MOVQ         m+32(FP), R8
+	MOVQ         half+40(FP), R9
+	MOVQ         sh+48(FP), R10
+	MOVQ         n+56(FP), CX
+	MOVQ         $-1073741824, AX
+	VPBROADCASTQ AX, Z28
+	MOVQ         $1073741824, AX
+	VPBROADCASTQ AX, Z27
+	KXNORB       K1, K1, K1
+
+rqh_loop:
+	CMPQ      CX, $8
+	JLT       rqh_tail
+	VPMOVSXDQ (SI), Z0
+	VPMOVSXDQ (DX), Z1
+	VPADDQ    Z1, Z0, Z0
+	RQCORE
+	VPMOVSXDQ (R11), Z1
+	VPADDQ    Z1, Z0, Z0
+	VPMAXSQ   Z28, Z0, Z0
+	VPMINSQ   Z27, Z0, Z0
+	VPMOVQD   Z0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $32, R11
+	ADDQ      $64, R8
+	ADDQ      $64, R9
+	ADDQ      $64, R10
+	ADDQ      $32, DI
+	SUBQ      $8, CX
+	JMP       rqh_loop
+
+rqh_tail:
+	TESTQ       CX, CX
+	JZ          rqh_done
+	LANEMASK
+	VPMOVSXDQ.Z (SI), K1, Z0
+	VPMOVSXDQ.Z (DX), K1, Z1
+	VPADDQ      Z1, Z0, Z0
+	RQCORE
+	VPMOVSXDQ.Z (R11), K1, Z1
+	VPADDQ      Z1, Z0, Z0
+	VPMAXSQ     Z28, Z0, Z0
+	VPMINSQ     Z27, Z0, Z0
+	VPMOVQD     Z0, K1, (DI)
+
+rqh_done:
+	VZEROUPPER
+	RET

@@ -28,3 +28,18 @@ func addQ4Generic(logits []int32, delta []int64) {
 		logits[i] += int32(max(-1<<30, min(1<<30, (delta[i]+8)>>4)))
 	}
 }
+
+func requantAddGeneric(dst []int16, acc []int32, base []int16, m, half, sh []int64) {
+	acc, base, m, half, sh = acc[:len(dst)], base[:len(dst)], m[:len(dst)], half[:len(dst)], sh[:len(dst)]
+	for i := range dst {
+		dst[i] = SatInt16(int64(base[i]) + (int64(acc[i])*m[i]+half[i])>>uint64(sh[i]))
+	}
+}
+
+func requantHeadGeneric(dst, acc, bias, add []int32, m, half, sh []int64) {
+	acc, bias, add, m, half, sh = acc[:len(dst)], bias[:len(dst)], add[:len(dst)], m[:len(dst)], half[:len(dst)], sh[:len(dst)]
+	for i := range dst {
+		v := ((int64(acc[i])+int64(bias[i]))*m[i]+half[i])>>uint64(sh[i]) + int64(add[i])
+		dst[i] = int32(max(-1<<30, min(1<<30, v)))
+	}
+}

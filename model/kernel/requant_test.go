@@ -165,10 +165,20 @@ func FuzzRequantLerp(f *testing.F) {
 		}
 		wq := append([]int32(nil), lg...)
 		genericElem.addQ4(wq, delta)
+		wa := make([]int16, n)
+		genericElem.requantAdd(wa, acc, a, s.m, s.half, s.sh)
+		wh := make([]int32, n)
+		genericElem.requantHead(wh, acc, acc, mu, s.m, s.half, s.sh)
 		for _, im := range impls {
 			gq := append([]int32(nil), lg...)
 			im.elem.addQ4(gq, delta)
 			sameSlices(t, im.name+" addQ4", gq, wq)
+			ga := make([]int16, n)
+			im.elem.requantAdd(ga, acc, a, s.m, s.half, s.sh)
+			sameSlices(t, im.name+" requantAdd", ga, wa)
+			gh := make([]int32, n)
+			im.elem.requantHead(gh, acc, acc, mu, s.m, s.half, s.sh)
+			sameSlices(t, im.name+" requantHead", gh, wh)
 			got := make([]int16, n)
 			im.elem.requant(got, acc, bias, s.m, s.half, s.sh, lo)
 			sameSlices(t, im.name+" requant", got, want)
@@ -176,4 +186,36 @@ func FuzzRequantLerp(f *testing.F) {
 			sameSlices(t, im.name+" lerp", got, wl)
 		}
 	})
+}
+
+// TestRequantAddHeadImpls checks every implementation's RequantAdd and
+// RequantHead against the generic ones for every tail length.
+func TestRequantAddHeadImpls(t *testing.T) {
+	for _, im := range impls {
+		r := rng(49)
+		for _, n := range append(elemLengths, 96) {
+			for rep := range 20 {
+				acc, bias, s := requantCase(&r, n+1)
+				base := extremeI16(&r, n+1)
+				add := make([]int32, n+1)
+				for i := range add {
+					add[i] = int32(r.next()) >> uint(r.intn(8))
+				}
+				g16, w16 := make([]int16, n+1), make([]int16, n+1)
+				g16[n], w16[n] = 99, 99
+				im.elem.requantAdd(g16[:n], acc, base, s.m, s.half, s.sh)
+				genericElem.requantAdd(w16[:n], acc, base, s.m, s.half, s.sh)
+				if !sameSlices(t, fmt.Sprintf("%s requantAdd n=%d rep=%d", im.name, n, rep), g16, w16) {
+					return
+				}
+				g32, w32 := make([]int32, n+1), make([]int32, n+1)
+				g32[n], w32[n] = 99, 99
+				im.elem.requantHead(g32[:n], acc, bias, add, s.m, s.half, s.sh)
+				genericElem.requantHead(w32[:n], acc, bias, add, s.m, s.half, s.sh)
+				if !sameSlices(t, fmt.Sprintf("%s requantHead n=%d rep=%d", im.name, n, rep), g32, w32) {
+					return
+				}
+			}
+		}
+	}
 }
