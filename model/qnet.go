@@ -327,13 +327,7 @@ func wkvQ(sc *wkvScratch, St *[HeadN * HeadN]int32, k, v, r []int16, dec, alpha 
 	}
 	rs := int64(kernel.RsqrtQ30(uint64(max(ss, 1))))
 	lsh, rsh := uint(max(vkShift, 0)), uint(max(-vkShift, 0))
-	for j := 0; j < N; j++ {
-		kk[j] = int32(int64(k[j]) * rs >> 15)
-		b[j] = int32(int64(kk[j]) * int64(alpha[j]) >> 16)
-		kv[j] = int32(k[j]) << lsh
-		vv[j] = int32(v[j])
-		rr[j] = int32(r[j])
-	}
+	kernel.WKVPrep(kk, b, kv, vv, rr, (*[N]int16)(k), (*[N]int16)(v), (*[N]int16)(r), (*[N]int32)(alpha), rs, lsh)
 	kernel.WKV16(St, kk, b, (*[N]int32)(dec), kv, vv, rr, rsh, yShift, (*[N]int16)(y))
 }
 

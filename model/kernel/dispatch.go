@@ -18,8 +18,9 @@ type implementation struct {
 	// Element-wise kernels (exact; same semantics as the generic ones).
 	elem elemKernels
 
-	// One WKV16 step (see WKV16; exact).
-	wkv16 func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
+	// One WKV16 step (see WKV16; exact) and its inputs (WKVPrep).
+	wkv16   func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
+	wkvPrep func(kk, b, kv, v32, r32 *[16]int32, k, v, r *[16]int16, alpha *[16]int32, rs int64, lsh uint)
 
 	// The adaptive-head kernels (see MatVecS32S16, RankOneUpdateS32; exact).
 	matVecS32S16     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
@@ -64,6 +65,7 @@ var generic = &implementation{
 	sgemm:     sgemmGeneric,
 	elem:      genericElem,
 	wkv16:     wkv16Generic,
+	wkvPrep:   wkvPrepGeneric,
 
 	matVecS32S16:     matVecS32S16Generic,
 	rankOneUpdateS32: rankOneUpdateS32Generic,
@@ -82,6 +84,7 @@ var (
 	sgemmImpl     func(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, accumulate bool)
 	ek            elemKernels
 	wkv16Impl     func(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16)
+	wkvPrepImpl   func(kk, b, kv, v32, r32 *[16]int32, k, v, r *[16]int16, alpha *[16]int32, rs int64, lsh uint)
 
 	matVecS32S16Impl     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
 	rankOneUpdateS32Impl func(w []int32, g []int32, x []int16, rows, cols int)
@@ -99,6 +102,7 @@ func use(im *implementation) {
 	sgemmImpl = im.sgemm
 	ek = im.elem
 	wkv16Impl = im.wkv16
+	wkvPrepImpl = im.wkvPrep
 	matVecS32S16Impl = im.matVecS32S16
 	rankOneUpdateS32Impl = im.rankOneUpdateS32
 }

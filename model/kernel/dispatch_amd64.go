@@ -18,6 +18,7 @@ var avx2Impl = &implementation{
 	sgemm:     sgemmAVX2,
 	elem:      avx2Elem,
 	wkv16:     wkv16Generic, // no 64-bit arithmetic shifts or min/max in AVX2
+	wkvPrep:   wkvPrepGeneric,
 
 	matVecS32S16:     matVecS32S16Generic,
 	rankOneUpdateS32: rankOneUpdateS32Generic,
@@ -29,6 +30,7 @@ var avx512Impl = &implementation{
 	sgemm:     sgemmAVX512,
 	elem:      avx512Elem,
 	wkv16:     wkv16AVX512,
+	wkvPrep:   wkvPrepAVX512,
 
 	matVecS32S16:     matVecS32S16AVX512Go,
 	rankOneUpdateS32: rankOneUpdateS32AVX512,

@@ -28,3 +28,22 @@ package kernel
 func WKV16(st *[256]int32, kk, b, dec, kv, v, r *[16]int32, rsh, yShift uint, y *[16]int16) {
 	wkv16Impl(st, kk, b, dec, kv, v, r, rsh, yShift, y)
 }
+
+// WKVPrep prepares one head's WKV16 inputs from the time-mix's int16
+// projections: kk[j] = int32((k[j]·rs) >> 15) (the key normalised by
+// rs, Q15), b[j] = int32((kk[j]·alpha[j]) >> 16), kv[j] = int32(k[j]) <<
+// lsh, v32[j] = v[j], r32[j] = r[j] (int64 products, flooring shifts,
+// int32 truncation and shift as Go's; rs below 2^32).
+func WKVPrep(kk, b, kv, v32, r32 *[16]int32, k, v, r *[16]int16, alpha *[16]int32, rs int64, lsh uint) {
+	wkvPrepImpl(kk, b, kv, v32, r32, k, v, r, alpha, rs, lsh)
+}
+
+func wkvPrepGeneric(kk, b, kv, v32, r32 *[16]int32, k, v, r *[16]int16, alpha *[16]int32, rs int64, lsh uint) {
+	for j := range 16 {
+		kk[j] = int32(int64(k[j]) * rs >> 15)
+		b[j] = int32(int64(kk[j]) * int64(alpha[j]) >> 16)
+		kv[j] = int32(k[j]) << lsh
+		v32[j] = int32(v[j])
+		r32[j] = int32(r[j])
+	}
+}

@@ -198,3 +198,43 @@ wkv_nohalf:
 	VMOVDQU    X1, 16(DI)
 	VZEROUPPER
 	RET
+
+// WKVHALF: kk, b for 8 lanes at byte offset off of the int32 outputs and
+// 2·off/4 of k: Z2 = rs.
+#define WKVHALF(koff, off) \
+	VPMOVSXWQ koff(SI), Z0;    \
+	VPMULLQ   Z2, Z0, Z0;      \
+	VPSRAQ    $15, Z0, Z0;     \
+	VPMOVQD   Z0, Y1;          \
+	VMOVDQU   Y1, off(AX);     \
+	VPMOVSXDQ Y1, Z0;          \
+	VPMOVSXDQ off(R12), Z3;    \
+	VPMULLQ   Z3, Z0, Z0;      \
+	VPSRAQ    $16, Z0, Z0;     \
+	VPMOVQD   Z0, Y1;          \
+	VMOVDQU   Y1, off(BX)
+
+// func wkvPrepAVX512(kk, b, kv, v32, r32 *[16]int32, k, v, r *[16]int16, alpha *[16]int32, rs int64, lsh uint)
+TEXT ·wkvPrepAVX512(SB), NOSPLIT, $0-88
+	MOVQ         kk+0(FP), AX
+	MOVQ         b+8(FP), BX
+	MOVQ         kv+16(FP), CX
+	MOVQ         v32+24(FP), DX
+	MOVQ         r32+32(FP), DI
+	MOVQ         k+40(FP), SI
+	MOVQ         v+48(FP), R8
+	MOVQ         r+56(FP), R9
+	MOVQ         alpha+64(FP), R12
+	VPBROADCASTQ rs+72(FP), Z2
+	MOVQ         lsh+80(FP), X4
+	WKVHALF(0, 0)
+	WKVHALF(16, 32)
+	VPMOVSXWD    (SI), Z5
+	VPSLLD       X4, Z5, Z5
+	VMOVDQU32    Z5, (CX)
+	VPMOVSXWD    (R8), Z5
+	VMOVDQU32    Z5, (DX)
+	VPMOVSXWD    (R9), Z5
+	VMOVDQU32    Z5, (DI)
+	VZEROUPPER
+	RET

@@ -340,3 +340,66 @@ func BenchmarkWKV16(b *testing.B) {
 		}
 	}
 }
+
+// TestWKVPrepImpls checks every implementation's WKVPrep against the
+// generic one on extreme and random inputs, shifts of 0 to 40.
+func TestWKVPrepImpls(t *testing.T) {
+	r := rng(50)
+	for rep := range 20000 {
+		var k, v, rr [16]int16
+		var alpha [16]int32
+		copy(k[:], extremeI16(&r, 16))
+		copy(v[:], extremeI16(&r, 16))
+		copy(rr[:], extremeI16(&r, 16))
+		for j := range alpha {
+			alpha[j] = int32(r.next())
+			if rep%3 == 0 {
+				alpha[j] >>= 15
+			}
+		}
+		rs := int64(r.next() >> 32)
+		if rep%4 == 0 {
+			rs >>= uint(r.intn(32))
+		}
+		lsh := uint(r.intn(41))
+		var want [5][16]int32
+		wkvPrepGeneric(&want[0], &want[1], &want[2], &want[3], &want[4], &k, &v, &rr, &alpha, rs, lsh)
+		for _, im := range impls {
+			var got [5][16]int32
+			im.wkvPrep(&got[0], &got[1], &got[2], &got[3], &got[4], &k, &v, &rr, &alpha, rs, lsh)
+			if got != want {
+				t.Fatalf("%s rep %d rs %d lsh %d: %v, want %v", im.name, rep, rs, lsh, got, want)
+			}
+		}
+	}
+}
+
+// FuzzWKVPrep compares every implementation's WKVPrep with the generic
+// one on arbitrary inputs.
+func FuzzWKVPrep(f *testing.F) {
+	f.Add([]byte("sixteen keys and values and receptances, alphas too"), int64(1<<30), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, rs int64, lsh uint8) {
+		if len(data) == 0 {
+			return
+		}
+		at := func(i int) byte { return data[i%len(data)] ^ byte(i/len(data)) }
+		var k, v, r [16]int16
+		var alpha [16]int32
+		for j := range 16 {
+			k[j] = int16(uint16(at(2*j)) | uint16(at(2*j+1))<<8)
+			v[j] = int16(uint16(at(32+2*j)) | uint16(at(33+2*j))<<8)
+			r[j] = int16(uint16(at(64+2*j)) | uint16(at(65+2*j))<<8)
+			alpha[j] = int32(uint32(at(96+4*j)) | uint32(at(97+4*j))<<8 | uint32(at(98+4*j))<<16 | uint32(at(99+4*j))<<24)
+		}
+		rs = int64(uint64(rs) >> 32) // below 2^32, as documented
+		var want [5][16]int32
+		wkvPrepGeneric(&want[0], &want[1], &want[2], &want[3], &want[4], &k, &v, &r, &alpha, rs, uint(lsh))
+		for _, im := range impls {
+			var got [5][16]int32
+			im.wkvPrep(&got[0], &got[1], &got[2], &got[3], &got[4], &k, &v, &r, &alpha, rs, uint(lsh))
+			if got != want {
+				t.Fatalf("%s: %v, want %v", im.name, got, want)
+			}
+		}
+	})
+}
