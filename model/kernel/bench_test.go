@@ -166,3 +166,32 @@ func BenchmarkElem96(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRender times the render's kernels on typical sizes (ns per
+// call): hats over 16 values, the grid over 128.
+func BenchmarkRender(b *testing.B) {
+	delta := make([]int64, 256)
+	cell := make([]uint8, 256)
+	frac := make([]int32, 256)
+	o := make([]int32, 42)
+	for i := range o {
+		o[i] = int32(i * 1000)
+	}
+	for _, im := range impls {
+		b.Run(im.name+"/hatAdd-16", func(b *testing.B) {
+			for b.Loop() {
+				im.elem.hatAdd(delta[100:116], 100, 1728, 1<<27, 1<<16)
+			}
+		})
+		b.Run(im.name+"/hatDot-16", func(b *testing.B) {
+			for b.Loop() {
+				_ = im.elem.hatDot(delta[100:116], 100, 1728, 1<<27)
+			}
+		})
+		b.Run(im.name+"/grid-128", func(b *testing.B) {
+			for b.Loop() {
+				im.elem.grid(delta[:128], cell, frac, o, -1<<36, 1<<31, 20)
+			}
+		})
+	}
+}
