@@ -95,7 +95,7 @@ type QNet struct {
 
 type prepared struct {
 	s1, sr, sk, sv, s2, so, s3 *kernel.Requantizer // kernel.Requant, RequantAdd (so), RequantHead (s3)
-	sa3                        []rescale
+	sa3                        *kernel.Requantizer // kernel.RescaleSat32
 	sg                         rescale
 }
 
@@ -103,7 +103,7 @@ func (q *QNet) prepare() {
 	q.once.Do(func() {
 		q.p = &prepared{s1: kernel.NewRequantizer(q.S1), sr: kernel.NewRequantizer(q.Sr), sk: kernel.NewRequantizer(q.Sk),
 			sv: kernel.NewRequantizer(q.Sv), s2: kernel.NewRequantizer(q.S2),
-			so: kernel.NewRequantizer(q.So), s3: kernel.NewRequantizer(q.S3), sg: prepScale(q.Sg), sa3: prepScales(q.SA3)}
+			so: kernel.NewRequantizer(q.So), s3: kernel.NewRequantizer(q.S3), sg: prepScale(q.Sg), sa3: kernel.NewRequantizer(q.SA3)}
 	})
 }
 
@@ -196,14 +196,6 @@ func (q *QNet) nout() int {
 type rescale struct {
 	m, half int64
 	sh      uint
-}
-
-func prepScales(s []kernel.Scale) []rescale {
-	out := make([]rescale, len(s))
-	for i, v := range s {
-		out[i] = prepScale(v)
-	}
-	return out
 }
 
 func prepScale(v kernel.Scale) rescale {
@@ -464,17 +456,11 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 func (s *QState) adaptStep(g []int64) {
 	sh := s.q.AdaptShift
 	half := int64(1) << (sh - 1)
-	ob := s.ob[s.obc]
-	for k, gk := range g {
-		ob[k] = int32(max(-1<<24, min(1<<24, int64(ob[k])-(gk+half)>>sh)))
-	}
+	kernel.StepBias(s.ob[s.obc][:len(g)], g, half, sh)
 	if s.w3 == nil {
 		return
 	}
-	sa := s.q.p.sa3
-	for k, gk := range g {
-		s.g3[k] = int32(max(-1<<31, min(1<<31-1, sa[k].apply(gk))))
-	}
+	kernel.RescaleSat32(s.g3[:len(g)], g, s.q.p.sa3)
 	kernel.RankOneUpdateS32(s.w3, s.g3, s.h2, len(g), s.q.H)
 }
 

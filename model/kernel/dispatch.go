@@ -41,6 +41,8 @@ type elemKernels struct {
 
 	requantAdd  func(dst []int16, acc []int32, base []int16, m, half, sh []int64)
 	requantHead func(dst, acc, bias, add []int32, m, half, sh []int64)
+	stepBias    func(ob []int32, g []int64, half int64, sh uint)
+	rescale32   func(dst []int32, g []int64, m, half, sh []int64)
 }
 
 var genericElem = elemKernels{
@@ -55,6 +57,8 @@ var genericElem = elemKernels{
 
 	requantAdd:  requantAddGeneric,
 	requantHead: requantHeadGeneric,
+	stepBias:    stepBiasGeneric,
+	rescale32:   rescale32Generic,
 }
 
 // generic is the portable reference implementation. It defines the exact

@@ -38,6 +38,8 @@ var avx2Elem = elemKernels{
 
 	requantAdd:  requantAddGeneric,
 	requantHead: requantHeadGeneric,
+	stepBias:    stepBiasGeneric,
+	rescale32:   rescale32Generic,
 }
 
 var avx512Elem = elemKernels{
@@ -52,6 +54,8 @@ var avx512Elem = elemKernels{
 
 	requantAdd:  requantAddAVX512Go,
 	requantHead: requantHeadAVX512Go,
+	stepBias:    stepBiasAVX512Go,
+	rescale32:   rescale32AVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

@@ -74,3 +74,18 @@ func RequantHead(dst, acc, bias, add []int32, r *Requantizer) {
 	n := len(dst)
 	ek.requantHead(dst, acc[:n], bias[:n], add[:n], r.m[:n], r.half[:n], r.sh[:n])
 }
+
+// StepBias sets ob[i] = int32(clamp(ob[i] - (g[i] + half) >> sh, -2^24,
+// 2^24)) for i < len(ob): a gradient step on the adapted head bias (int64,
+// wrapping and flooring as Go's).
+func StepBias(ob []int32, g []int64, half int64, sh uint) {
+	ek.stepBias(ob, g[:len(ob)], half, sh)
+}
+
+// RescaleSat32 sets dst[i] = SatInt32((g[i]·Mult_i + 2^(Shift_i-1)) >>
+// Shift_i) for i < len(dst) (int64 as Requant): the adaptation's step per
+// head row.
+func RescaleSat32(dst []int32, g []int64, r *Requantizer) {
+	n := len(dst)
+	ek.rescale32(dst, g[:n], r.m[:n], r.half[:n], r.sh[:n])
+}

@@ -89,3 +89,32 @@ func requantHeadAVX512Go(dst, acc, bias, add []int32, m, half, sh []int64) {
 	_, _, _, _, _, _ = acc[n-1], bias[n-1], add[n-1], m[n-1], half[n-1], sh[n-1]
 	requantHeadAVX512(&dst[0], &acc[0], &bias[0], &add[0], &m[0], &half[0], &sh[0], n)
 }
+
+// stepBiasAVX512: VPADDQ and VPSRAQ (count from a register: 64 or more
+// fills with the sign, as Go's >>), VPSUBQ from the widened bias,
+// VPMAXSQ/VPMINSQ the ±2^24 clamp, VPMOVQD. rescale32AVX512: requant's
+// lanes on int64 inputs, VPMOVSQD the int32 saturation.
+//
+//go:noescape
+func stepBiasAVX512(ob *int32, grad *int64, n int, half int64, sh uint)
+
+//go:noescape
+func rescale32AVX512(dst *int32, grad *int64, m, half, sh *int64, n int)
+
+func stepBiasAVX512Go(ob []int32, g []int64, half int64, sh uint) {
+	n := len(ob)
+	if n == 0 {
+		return
+	}
+	_ = g[n-1]
+	stepBiasAVX512(&ob[0], &g[0], n, half, sh)
+}
+
+func rescale32AVX512Go(dst []int32, g []int64, m, half, sh []int64) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_, _, _, _ = g[n-1], m[n-1], half[n-1], sh[n-1]
+	rescale32AVX512(&dst[0], &g[0], &m[0], &half[0], &sh[0], n)
+}

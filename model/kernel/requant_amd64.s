@@ -272,3 +272,85 @@ rqh_tail:
 rqh_done:
 	VZEROUPPER
 	RET
+
+// func stepBiasAVX512(ob *int32, grad *int64, n int, half int64, sh uint)
+TEXT ·stepBiasAVX512(SB), NOSPLIT, $0-40
+	MOVQ         ob+0(FP), DI
+	MOVQ         grad+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VPBROADCASTQ half+24(FP), Z26
+	MOVQ         sh+32(FP), X5
+	MOVQ         $-16777216, AX
+	VPBROADCASTQ AX, Z28
+	MOVQ         $16777216, AX
+	VPBROADCASTQ AX, Z27
+	KXNORB       K1, K1, K1
+
+sb_loop:
+	CMPQ      CX, $8
+	JLT       sb_tail
+	VMOVDQU64 (SI), Z0
+	VPADDQ    Z26, Z0, Z0
+	VPSRAQ    X5, Z0, Z0
+	VPMOVSXDQ (DI), Z1
+	VPSUBQ    Z0, Z1, Z1
+	VPMAXSQ   Z28, Z1, Z1
+	VPMINSQ   Z27, Z1, Z1
+	VPMOVQD   Z1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $32, DI
+	SUBQ      $8, CX
+	JMP       sb_loop
+
+sb_tail:
+	TESTQ       CX, CX
+	JZ          sb_done
+	LANEMASK
+	VMOVDQU64.Z (SI), K1, Z0
+	VPADDQ      Z26, Z0, Z0
+	VPSRAQ      X5, Z0, Z0
+	VPMOVSXDQ.Z (DI), K1, Z1
+	VPSUBQ      Z0, Z1, Z1
+	VPMAXSQ     Z28, Z1, Z1
+	VPMINSQ     Z27, Z1, Z1
+	VPMOVQD     Z1, K1, (DI)
+
+sb_done:
+	VZEROUPPER
+	RET
+
+// func rescale32AVX512(dst *int32, grad *int64, m, half, sh *int64, n int)
+TEXT ·rescale32AVX512(SB), NOSPLIT, $0-48
+	MOVQ   dst+0(FP), DI
+	MOVQ   grad+8(FP), SI
+	MOVQ   m+16(FP), R8
+	MOVQ   half+24(FP), R9
+	MOVQ   sh+32(FP), R10
+	MOVQ   n+40(FP), CX
+	KXNORB K1, K1, K1
+
+rs_loop:
+	CMPQ      CX, $8
+	JLT       rs_tail
+	VMOVDQU64 (SI), Z0
+	RQCORE
+	VPMOVSQD  Z0, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, R8
+	ADDQ      $64, R9
+	ADDQ      $64, R10
+	ADDQ      $32, DI
+	SUBQ      $8, CX
+	JMP       rs_loop
+
+rs_tail:
+	TESTQ       CX, CX
+	JZ          rs_done
+	LANEMASK
+	VMOVDQU64.Z (SI), K1, Z0
+	RQCORE
+	VPMOVSQD    Z0, K1, (DI)
+
+rs_done:
+	VZEROUPPER
+	RET

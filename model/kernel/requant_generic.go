@@ -43,3 +43,17 @@ func requantHeadGeneric(dst, acc, bias, add []int32, m, half, sh []int64) {
 		dst[i] = int32(max(-1<<30, min(1<<30, v)))
 	}
 }
+
+func stepBiasGeneric(ob []int32, g []int64, half int64, sh uint) {
+	g = g[:len(ob)]
+	for i := range ob {
+		ob[i] = int32(max(-1<<24, min(1<<24, int64(ob[i])-(g[i]+half)>>sh)))
+	}
+}
+
+func rescale32Generic(dst []int32, g []int64, m, half, sh []int64) {
+	g, m, half, sh = g[:len(dst)], m[:len(dst)], half[:len(dst)], sh[:len(dst)]
+	for i := range dst {
+		dst[i] = SatInt32((g[i]*m[i] + half[i]) >> uint64(sh[i]))
+	}
+}

@@ -169,6 +169,11 @@ func FuzzRequantLerp(f *testing.F) {
 		genericElem.requantAdd(wa, acc, a, s.m, s.half, s.sh)
 		wh := make([]int32, n)
 		genericElem.requantHead(wh, acc, acc, mu, s.m, s.half, s.sh)
+		sh := uint(flags>>2) + 1
+		wb := append([]int32(nil), acc...)
+		genericElem.stepBias(wb, delta, int64(1)<<(sh-1), sh)
+		wr := make([]int32, n)
+		genericElem.rescale32(wr, delta, s.m, s.half, s.sh)
 		for _, im := range impls {
 			gq := append([]int32(nil), lg...)
 			im.elem.addQ4(gq, delta)
@@ -179,6 +184,12 @@ func FuzzRequantLerp(f *testing.F) {
 			gh := make([]int32, n)
 			im.elem.requantHead(gh, acc, acc, mu, s.m, s.half, s.sh)
 			sameSlices(t, im.name+" requantHead", gh, wh)
+			gb := append([]int32(nil), acc...)
+			im.elem.stepBias(gb, delta, int64(1)<<(sh-1), sh)
+			sameSlices(t, im.name+" stepBias", gb, wb)
+			gr := make([]int32, n)
+			im.elem.rescale32(gr, delta, s.m, s.half, s.sh)
+			sameSlices(t, im.name+" rescale32", gr, wr)
 			got := make([]int16, n)
 			im.elem.requant(got, acc, bias, s.m, s.half, s.sh, lo)
 			sameSlices(t, im.name+" requant", got, want)
@@ -213,6 +224,41 @@ func TestRequantAddHeadImpls(t *testing.T) {
 				im.elem.requantHead(g32[:n], acc, bias, add, s.m, s.half, s.sh)
 				genericElem.requantHead(w32[:n], acc, bias, add, s.m, s.half, s.sh)
 				if !sameSlices(t, fmt.Sprintf("%s requantHead n=%d rep=%d", im.name, n, rep), g32, w32) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// TestStepBiasRescale32Impls checks every implementation's StepBias and
+// RescaleSat32 against the generic ones: every tail length, shifts 1 to
+// 70, gradients up to ±2^62.
+func TestStepBiasRescale32Impls(t *testing.T) {
+	for _, im := range impls {
+		r := rng(51)
+		for _, n := range append(elemLengths, 54, 257) {
+			for range 20 {
+				_, _, s := requantCase(&r, n+1)
+				g := make([]int64, n+1)
+				ob := make([]int32, n+1)
+				for i := range g {
+					g[i] = int64(r.next()) >> uint(1+r.intn(40))
+					ob[i] = int32(r.next()) >> uint(r.intn(10))
+				}
+				sh := uint(1 + r.intn(70))
+				half := int64(1) << (sh - 1)
+				gob, wob := append([]int32(nil), ob...), append([]int32(nil), ob...)
+				im.elem.stepBias(gob[:n], g, half, sh)
+				genericElem.stepBias(wob[:n], g, half, sh)
+				if !sameSlices(t, fmt.Sprintf("%s stepBias n=%d sh=%d", im.name, n, sh), gob, wob) {
+					return
+				}
+				g32, w32 := make([]int32, n+1), make([]int32, n+1)
+				g32[n], w32[n] = 5, 5
+				im.elem.rescale32(g32[:n], g, s.m, s.half, s.sh)
+				genericElem.rescale32(w32[:n], g, s.m, s.half, s.sh)
+				if !sameSlices(t, fmt.Sprintf("%s rescale32 n=%d", im.name, n), g32, w32) {
 					return
 				}
 			}
