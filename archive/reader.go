@@ -407,10 +407,7 @@ func (ar *Reader) Next() (*Header, error) {
 	// Skip the rest of the current entry (a same entry's without
 	// fetching its original: nothing of it is delivered).
 	if ar.cur != nil && ar.curErr == nil {
-		ar.skipping = true
-		_, err := io.Copy(io.Discard, ar)
-		ar.skipping = false
-		if err != nil && !ar.opts.Continue {
+		if err := ar.discard(); err != nil && !ar.opts.Continue {
 			return nil, err
 		}
 	}
@@ -663,6 +660,16 @@ func (ar *Reader) readSame(j *decodeJob) ([]byte, error) {
 // payload (same, part), resolved by the Reader rather than a codec.
 func refCodec(id uint64) bool { return id == format.CodecSame || id == format.CodecPart }
 
+// discard reads the rest of the current entry's records without
+// producing its content (references are not resolved, declined blocks
+// not decoded), checking what it can.
+func (ar *Reader) discard() error {
+	ar.skipping = true
+	_, err := io.Copy(io.Discard, ar)
+	ar.skipping = false
+	return err
+}
+
 // readGroup reads the current entry, a solid group, whole and keeps its
 // content for the part entries that refer to it.
 func (ar *Reader) readGroup() error {
@@ -672,10 +679,7 @@ func (ar *Reader) readGroup() error {
 	}
 	if ar.notWanted {
 		// Its records are read and checked, its blocks' offsets kept.
-		ar.skipping = true
-		_, err := io.Copy(io.Discard, ar)
-		ar.skipping = false
-		if err != nil {
+		if err := ar.discard(); err != nil {
 			return err
 		}
 		ar.cur, ar.curErr, ar.data = nil, nil, nil

@@ -111,7 +111,11 @@ func pngSupported(h []byte, size int64) bool {
 	}
 	w, ht := int64(binary.BigEndian.Uint32(h[16:])), int64(binary.BigEndian.Uint32(h[20:]))
 	depth, color, interlace := h[24], h[25], h[28]
-	ch := map[byte]int64{0: 1, 2: 3, 4: 2, 6: 4}[color]
+	channels := [7]int64{0: 1, 2: 3, 4: 2, 6: 4} // by colour type; 0: not split
+	if int(color) >= len(channels) {
+		return false
+	}
+	ch := channels[color]
 	return depth == 8 && ch > 0 && interlace == 0 && w > 0 && ht > 0 &&
 		w <= 1<<24 && ht <= 1<<24 && w*ht*ch <= maxPNGExpansion*size+1<<16
 }

@@ -13,20 +13,19 @@ import (
 // segment of a byte model, fresh per block; the entry's parameters are
 // the version byte and the model's 8-byte fingerprint, so a binary whose
 // model differs fails naming both. The reader decodes with whichever of
-// the codec's models the fingerprint names; the writer uses the last
-// unless a planner names another model that can still encode (a
-// preset's).
+// the codec's models the fingerprint names; the writer encodes with the
+// model it names too, which must be one that is still written (has an
+// encoder): the last by default, or a preset's.
 type segmentCodec struct {
 	name   string
 	id     uint64
-	encode func(src []byte) ([]byte, error) // with the last model
-	models []segmentModel                   // every model the codec was written with, oldest first
+	models []segmentModel // every model the codec was written with, oldest first
 }
 
 type segmentModel struct {
 	fp     [8]byte
 	decode func(data []byte, n int) ([]byte, error)
-	encode func(src []byte) ([]byte, error) // a model other than the last that is still written; else nil
+	encode func(src []byte) ([]byte, error) // nil: a model no longer written
 }
 
 // cmTextConfig is cm-text's second model: table bits 20, 2^20 lines per
@@ -51,29 +50,31 @@ var (
 	// contexts and the warm start).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
-		encode: func(src []byte) ([]byte, error) {
-			c, err := bitcm.TextConfig()
-			if err != nil {
-				return nil, err
-			}
-			return bitcm.Encode(src, c)
-		},
-		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel, {fp: cmText2Fingerprint, decode: func(data []byte, n int) ([]byte, error) {
-			c, err := bitcm.TextConfig()
-			if err != nil {
-				return nil, err
-			}
-			return bitcm.Decode(data, n, c)
-		}}},
+		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel, {fp: cmText2Fingerprint,
+			decode: func(data []byte, n int) ([]byte, error) {
+				c, err := bitcm.TextConfig()
+				if err != nil {
+					return nil, err
+				}
+				return bitcm.Decode(data, n, c)
+			},
+			encode: func(src []byte) ([]byte, error) {
+				c, err := bitcm.TextConfig()
+				if err != nil {
+					return nil, err
+				}
+				return bitcm.Encode(src, c)
+			}}},
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
 	// cm-text; kept so that its archives decode forever.
 	ctxText = segmentCodec{
 		name: "ctx-text", id: format.CodecCtxText,
-		encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) },
-		models: []segmentModel{{fp: txtctx.DefaultFingerprint, decode: func(data []byte, n int) ([]byte, error) {
-			return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
-		}}},
+		models: []segmentModel{{fp: txtctx.DefaultFingerprint,
+			decode: func(data []byte, n int) ([]byte, error) {
+				return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
+			},
+			encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) }}},
 	}
 )
 
@@ -88,7 +89,7 @@ var liteModel = segmentModel{bitcm.LiteFingerprint, bitcm.DecodeLite, bitcm.Enco
 func planCMTextLite(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	pl, ok := cmText.plan(k, r, size)
 	if ok {
-		pl.Params = append([]byte{paramsVersion}, liteModel.fp[:]...)
+		pl.Params = liteModel.params()
 		if size > 1<<20 {
 			n := max(2, (size+1<<20)>>21)
 			pl.BlockSize = int((size + n - 1) / n)
@@ -130,9 +131,12 @@ func segmentBlockSize(size int64) int {
 	return int((size + n - 1) / n)
 }
 
-func (c segmentCodec) params() []byte {
-	return append([]byte{paramsVersion}, c.models[len(c.models)-1].fp[:]...)
-}
+// params are the parameters of an entry written with the codec's last
+// model.
+func (c segmentCodec) params() []byte { return c.models[len(c.models)-1].params() }
+
+// params are the parameters of an entry written with m.
+func (m segmentModel) params() []byte { return append([]byte{paramsVersion}, m.fp[:]...) }
 
 // check checks a block's parameters and returns the index of the model
 // they name.
@@ -152,11 +156,9 @@ func (c segmentCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	enc := c.encode
-	if last := len(c.models) - 1; i != last {
-		if enc = c.models[i].encode; enc == nil {
-			return dst, fmt.Errorf("%w: %s writes only model %x", ErrParams, c.name, c.models[last].fp[:])
-		}
+	enc := c.models[i].encode
+	if enc == nil {
+		return dst, fmt.Errorf("%w: %s no longer writes model %x (it writes %x)", ErrParams, c.name, c.models[i].fp[:], c.models[len(c.models)-1].fp[:])
 	}
 	release := holdModel()
 	out, err := enc(src)

@@ -96,18 +96,6 @@ func liteHashes(h *[liteHashed]uint32, c8 uint64, word uint32) {
 	h[len(liteOrders)] = hash32(word, 100+uint32(c8&0xff))
 }
 
-// nextWord is the current word's hash after byte b.
-func nextWord(word uint32, b byte) uint32 {
-	switch {
-	case b >= 'A' && b <= 'Z':
-		b += 'a' - 'A'
-		fallthrough
-	case b >= 'a' && b <= 'z', b >= 0x80:
-		return (word + uint32(b) + 1) * 0x2F0F1F47
-	}
-	return 0
-}
-
 // prefetchNext asks, at bit 3, for the lines the second nibble may use
 // (both possible high nibbles), so that their cache misses overlap the
 // coding of bit 3: 3-5 % less CPU on the tuning set. (Prefetching at bit 7

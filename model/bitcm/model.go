@@ -463,19 +463,31 @@ func (m *model) update(y int) {
 }
 
 func (m *model) wordUpdate(b byte) {
-	switch {
-	case b >= 'A' && b <= 'Z':
-		b += 'a' - 'A'
-		fallthrough
-	case b >= 'a' && b <= 'z', b >= 0x80:
-		m.word = (m.word + uint32(b) + 1) * 0x2F0F1F47
+	if wordByte(b) {
+		m.word = nextWord(m.word, b)
 		m.wordLen++
-	default:
-		m.wordLen = 0
-		if m.word != 0 {
-			m.word2 = m.word1
-			m.word1 = m.word
-			m.word = 0
-		}
+		return
 	}
+	m.wordLen = 0
+	if m.word != 0 {
+		m.word2 = m.word1
+		m.word1 = m.word
+		m.word = 0
+	}
+}
+
+// wordByte reports whether b belongs to a word: a letter (either case)
+// or a byte >= 0x80.
+func wordByte(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' || b >= 0x80 }
+
+// nextWord is the current word's hash after byte b: the letters case
+// folded, 0 after a byte that ends the word.
+func nextWord(word uint32, b byte) uint32 {
+	if !wordByte(b) {
+		return 0
+	}
+	if b >= 'A' && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return (word + uint32(b) + 1) * 0x2F0F1F47
 }

@@ -25,22 +25,12 @@ func gateAVX2(dst, a *int16, gf *uint16, n int)
 func sigmoidAVX2(dst *uint16, x *int16, n int, tab *uint32)
 
 // AVX2 has no 64-bit arithmetic shift or saturating qword narrowing:
-// requant and lerp run the generic code there.
-var avx2Elem = elemKernels{
-	gate:    gateAVX2Go,
-	sigmoid: sigmoidAVX2Go,
-	requant: requantGeneric,
-	lerp:    lerpGeneric,
-	addQ4:   addQ4Generic,
-	hatAdd:  hatAddGeneric,
-	hatDot:  hatDotGeneric,
-	grid:    gridGeneric,
-
-	requantAdd:  requantAddGeneric,
-	requantHead: requantHeadGeneric,
-	stepBias:    stepBiasGeneric,
-	rescale32:   rescale32Generic,
-}
+// beside Gate and Sigmoid, the AVX2 set runs the generic kernels.
+var avx2Elem = func() elemKernels {
+	e := genericElem
+	e.gate, e.sigmoid = gateAVX2Go, sigmoidAVX2Go
+	return e
+}()
 
 var avx512Elem = elemKernels{
 	gate:    gateAVX512Go,

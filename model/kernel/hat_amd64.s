@@ -1,15 +1,9 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "lanes_amd64.h"
 
 // HatAdd and HatDot with AVX-512 (see hat_amd64.go).
-
-// HATMASK sets K1 to the low CX bits (CX < 8).
-#define HATMASK \
-	MOVQ  $1, AX; \
-	SHLQ  CX, AX; \
-	DECQ  AX;     \
-	KMOVB AX, K1
 
 // HATE: Z0 = the lanes' values v → Z1 = e(v), K2 = (e > 0) & K1.
 // Z28 = p, Z27 = invH, Z26 = 65536, Z25 = 0.
@@ -59,7 +53,7 @@ hadd_loop:
 hadd_tail:
 	TESTQ       CX, CX
 	JZ          hadd_done
-	HATMASK
+	LANEMASK
 	HATE
 	VPMULLQ     Z24, Z1, Z1
 	VPSRAQ      $16, Z1, Z1
@@ -105,7 +99,7 @@ hdot_loop:
 hdot_tail:
 	TESTQ       CX, CX
 	JZ          hdot_sum
-	HATMASK
+	LANEMASK
 	HATE
 	VMOVDQU64.Z (SI), K1, Z3
 	VPMULLQ     Z3, Z1, Z1
@@ -189,7 +183,7 @@ grid_loop:
 grid_tail:
 	TESTQ     CX, CX
 	JZ        grid_done
-	HATMASK
+	LANEMASK
 	GRIDCALC
 	VMOVDQU64 Z7, K1, (DI)
 	VPMOVQB   Z5, K1, (R8)

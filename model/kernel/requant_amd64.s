@@ -1,16 +1,10 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "lanes_amd64.h"
 
 // Requant and Lerp16 with AVX-512 (see requant_amd64.go for why each
 // instruction computes exactly the generic formula).
-
-// LANEMASK sets K1 to the low CX bits (CX < 8).
-#define LANEMASK \
-	MOVQ  $1, AX; \
-	SHLQ  CX, AX; \
-	DECQ  AX;     \
-	KMOVB AX, K1
 
 // func requantAVX512(dst *int16, acc, bias *int32, m, half, sh *int64, n int, lo int64)
 TEXT ·requantAVX512(SB), NOSPLIT, $0-64
