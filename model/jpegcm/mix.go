@@ -1,0 +1,128 @@
+package jpegcm
+
+import (
+	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/model/logistic"
+)
+
+// A counter is an adaptive probability of a 1 for one context: bits
+// 31..16 P(1) in 1/65536, bits 7..0 the number of updates so far
+// (saturating at counterLimit). Its step is 1/(n+1.5): a new context
+// learns from its first bits almost fully, an old one averages over the
+// last ~counterLimit.
+type counter = uint32
+
+const (
+	counterInit  counter = 1 << 31
+	counterLimit         = 255
+)
+
+// rate[n] = 65536/(n+1.5).
+var rate [256]int32
+
+func init() {
+	for n := range rate {
+		rate[n] = int32(131072 / (2*n + 3))
+	}
+}
+
+func newCounters(n int) []counter {
+	t := make([]counter, n)
+	for i := range t {
+		t[i] = counterInit
+	}
+	return t
+}
+
+// maxInputs bounds the contexts of one decision.
+const maxInputs = 6
+
+// mixer combines the stretched probabilities of a decision's contexts
+// with one weight vector per selector value (16.16 fixed point), trained
+// online on coding cost. The bias input is a constant.
+type mixer struct {
+	n  int // inputs including the bias
+	w  []int32
+	lr int32
+	// cost accumulates the coded bits when measuring is set (tests).
+	cost float64
+}
+
+// measuring makes every mixer add up the cost of its decisions.
+var measuring bool
+
+// bitCost is set by the tests: the cost in bits of coding y at P(1) = p/65536.
+var bitCost = func(p int32, y int) float64 { return 0 }
+
+func newMixer(inputs, sets int, lr int32) *mixer {
+	n := inputs + 1
+	m := &mixer{n: n, w: make([]int32, n*sets), lr: lr}
+	for i := range m.w {
+		if i%n < inputs {
+			m.w[i] = int32((1 << 16) * 3 / (inputs * 2))
+		} else {
+			m.w[i] = 0
+		}
+	}
+	return m
+}
+
+// bitCoder codes the binary decisions of the model with the range coder:
+// with an encoder it codes the given bit, with a decoder it returns the
+// decoded one. Encoder and decoder run the same predictions and updates.
+type bitCoder struct {
+	enc *coder.Encoder
+	dec *coder.Decoder
+	c   [maxInputs]*counter
+	x   [maxInputs + 1]int32
+	n   int
+}
+
+// ctx adds a context's counter as an input of the next decision.
+func (b *bitCoder) ctx(c *counter) { b.c[b.n] = c; b.n++ }
+
+const biasInput = 256
+
+// code codes bit y (ignored when decoding) with the inputs added since
+// the last call, mixed with m's weight set sel, and returns the bit.
+func (b *bitCoder) code(y int, m *mixer, sel int) int {
+	n := b.n
+	w := m.w[sel*m.n : sel*m.n+m.n]
+	var s int64
+	for i := range n {
+		x := logistic.Stretch(int32(*b.c[i] >> 20))
+		b.x[i] = x
+		s += int64(x) * int64(w[i])
+	}
+	b.x[n] = biasInput
+	s += biasInput * int64(w[m.n-1])
+	dot := int32(min(max(s>>16, -logistic.WideMax), logistic.WideMax))
+	p := logistic.Squash16(dot) // P(1), 1..65535
+	if b.dec != nil {
+		y = b.dec.DecodeBit(uint16(65536 - p))
+	} else {
+		b.enc.EncodeBit(uint16(65536-p), y)
+	}
+	if measuring {
+		m.cost += bitCost(p, y)
+	}
+	e := (int32(y)<<16 - int32(y) - p) >> 4 * m.lr // 12-bit error × rate
+	for i := range n {
+		w[i] = min(max(w[i]+(b.x[i]*e+1<<13)>>14, -1<<22), 1<<22)
+		c := b.c[i]
+		v := *c
+		k := v & 255
+		q := int64(v >> 16)
+		q += (int64(y)<<16 - int64(y) - q) * int64(rate[k]) >> 16
+		if k < counterLimit {
+			k++
+		}
+		*c = uint32(q)<<16 | k
+	}
+	w[m.n-1] = min(max(w[m.n-1]+(biasInput*e+1<<13)>>14, -1<<22), 1<<22)
+	b.n = 0
+	return y
+}
+
+// report is set by the tests to collect the mixers' costs.
+var report = func(*Model) {}
