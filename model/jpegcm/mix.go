@@ -76,7 +76,31 @@ type bitCoder struct {
 	c   [maxInputs]*counter
 	x   [maxInputs + 1]int32
 	n   int
+	a   *apm // refines the next decision's probability if set
+	ai  int  // in this row
 }
+
+// An apm (adaptive probability map) refines a mixed probability in a
+// small context: per row, 33 points over the logit domain ±2048 hold
+// P(1) in 1/65536, interpolated on the way in; the nearer point learns.
+type apm struct {
+	t []uint16
+}
+
+func newAPM(rows int) *apm {
+	a := &apm{t: make([]uint16, rows*33)}
+	for r := range rows {
+		for j := range 33 {
+			a.t[r*33+j] = uint16(min(max(logistic.Squash16(int32(j-16)*128), 1), 65535))
+		}
+	}
+	return a
+}
+
+// sse sets the apm row refining the next decision.
+func (b *bitCoder) sse(a *apm, row int) { b.a, b.ai = a, row }
+
+const apmRate = 6
 
 // ctx adds a context's counter as an input of the next decision.
 func (b *bitCoder) ctx(c *counter) { b.c[b.n] = c; b.n++ }
@@ -97,16 +121,32 @@ func (b *bitCoder) code(y int, m *mixer, sel int) int {
 	b.x[n] = biasInput
 	s += biasInput * int64(w[m.n-1])
 	dot := int32(min(max(s>>16, -logistic.WideMax), logistic.WideMax))
-	p := logistic.Squash16(dot) // P(1), 1..65535
+	pm := logistic.Squash16(dot) // P(1), 1..65535
+	p := pm
+	var ai int
+	a := b.a
+	if a != nil {
+		x := min(max(dot, -2047), 2047) + 2048 // 1..4095
+		lo, f := int(x>>7), x&127
+		ai = b.ai*33 + lo
+		pa := (int32(a.t[ai])*(128-f) + int32(a.t[ai+1])*f) >> 7
+		p = min(max((pm+3*pa)>>2, 1), 65535)
+		ai += int(f >> 6)
+		b.a = nil
+	}
 	if b.dec != nil {
 		y = b.dec.DecodeBit(uint16(65536 - p))
 	} else {
 		b.enc.EncodeBit(uint16(65536-p), y)
 	}
+	if a != nil {
+		t := int32(a.t[ai])
+		a.t[ai] = uint16(t + ((int32(y)<<16-int32(y))-t)>>apmRate)
+	}
 	if measuring {
 		m.cost += bitCost(p, y)
 	}
-	e := (int32(y)<<16 - int32(y) - p) >> 4 * m.lr // 12-bit error × rate
+	e := (int32(y)<<16 - int32(y) - pm) >> 4 * m.lr // 12-bit error × rate
 	for i := range n {
 		w[i] = min(max(w[i]+(b.x[i]*e+1<<13)>>14, -1<<22), 1<<22)
 		c := b.c[i]

@@ -69,32 +69,76 @@ func sign3(v int16) int {
 	return 0
 }
 
+// Positions of the coefficients in a block, in coding order: the 49
+// interior ones (u, v >= 1) in zig-zag order, then the left edge column
+// F(0,v) and the top edge row F(u,0), each v or u = 1..7.
+type interiorPos struct {
+	k      uint8 // zig-zag index
+	band   uint8
+	fl, fa int8 // zig-zag index of F(u-1,v) and F(u,v-1) when interior, else -1
+}
+
+var interior [49]interiorPos
+
+func init() {
+	i := 0
+	for k, n := range zigzag {
+		u, v := int(n%8), int(n/8)
+		if u == 0 || v == 0 {
+			continue
+		}
+		p := interiorPos{k: uint8(k), band: band[k], fl: -1, fa: -1}
+		if u >= 2 {
+			p.fl = int8(unzig[n-1])
+		}
+		if v >= 2 {
+			p.fa = int8(unzig[n-8])
+		}
+		interior[i] = p
+		i++
+	}
+}
+
+const (
+	nInterior = 49
+	nEdge     = 14 // 7 left-column + 7 top-row positions
+	maxExp    = 16 // unary exponent decisions j = 1..15
+)
+
 // Model is the coefficient model: every decision's context tables and
 // mixers. A Model codes one image; encoder and decoder build the same.
 type Model struct {
 	b bitCoder
 
-	nzT  [3][]counter
-	nzM  *mixer
-	zT   [5][]counter
-	zM   *mixer
-	eT   [4][]counter
-	eM   *mixer
-	sT   [2][]counter
-	sM   *mixer
-	mT   [2][]counter
-	mM   *mixer
-	dzT  [3][]counter // DC residual: zero, sign, exponent, mantissa
-	dsT  [2][]counter
-	deT  [3][]counter
-	dmT  [2][]counter
-	dcM  *mixer
-	prev [4]int // previous block's non-zero count per component
-}
+	nzT [3][]counter // interior non-zero count
+	nzM *mixer
+	zT  [5][]counter // interior: zero flag, exponent, mantissa, sign
+	zM  *mixer
+	eT  [5][]counter
+	eM  *mixer
+	mT  [2][]counter
+	mM  *mixer
+	sT  [2][]counter
+	sM  *mixer
+	ezT [4][]counter // edges
+	ezM *mixer
+	eeT [3][]counter
+	eeM *mixer
+	emT [2][]counter
+	emM *mixer
+	esT [2][]counter
+	esM *mixer
+	dzT [3][]counter // DC residual: zero, sign, exponent, mantissa
+	dsT [2][]counter
+	deT [3][]counter
+	dmT [2][]counter
+	dcM *mixer
+	zA  *apm // refine interior zero flags, exponents; edge zero flags
+	eA  *apm
+	ezA *apm
 
-const (
-	maxExp = 16 // exponents 1..15 of coefficient magnitudes
-)
+	prev [4]int // previous block's interior non-zero count per component
+}
 
 func newModel() *Model {
 	m := &Model{}
@@ -102,23 +146,39 @@ func newModel() *Model {
 	m.nzT[1] = newCounters(2 * nzBuckets * nzBuckets * 64)
 	m.nzT[2] = newCounters(2 * 64)
 	m.nzM = newMixer(3, 2*6, 6)
-	m.zT[0] = newCounters(2 * 64 * nzBuckets)
-	m.zT[1] = newCounters(2 * 64 * 12)
-	m.zT[2] = newCounters(2 * 64 * 8 * 8)
+	m.zT[0] = newCounters(2 * nInterior * nzBuckets)
+	m.zT[1] = newCounters(2 * nInterior * 12)
+	m.zT[2] = newCounters(2 * nInterior * 8 * 8)
 	m.zT[3] = newCounters(2 * nzBuckets * 12 * 10)
-	m.zT[4] = newCounters(2 * 64 * 2 * 4)
-	m.zM = newMixer(5, 2*64, 6)
+	m.zT[4] = newCounters(2 * nInterior * 8 * 4)
+	m.zM = newMixer(5, 2*nInterior, 6)
 	m.eT[0] = newCounters(2 * 10 * 12 * maxExp)
-	m.eT[1] = newCounters(2 * 64 * maxExp)
+	m.eT[1] = newCounters(2 * nInterior * maxExp)
 	m.eT[2] = newCounters(2 * 10 * 8 * 8 * maxExp)
 	m.eT[3] = newCounters(2 * nzBuckets * 10 * maxExp)
-	m.eM = newMixer(4, 2*maxExp, 6)
-	m.sT[0] = newCounters(2 * 64 * 9)
-	m.sT[1] = newCounters(2 * 64)
-	m.sM = newMixer(2, 2*64, 6)
+	m.eT[4] = newCounters(2 * 10 * 8 * maxExp)
+	m.eM = newMixer(5, 2*maxExp, 6)
 	m.mT[0] = newCounters(2 * 10 * maxExp * maxExp)
 	m.mT[1] = newCounters(2 * maxExp * maxExp * 12)
 	m.mM = newMixer(2, 2*maxExp, 6)
+	m.sT[0] = newCounters(2 * nInterior * 9)
+	m.sT[1] = newCounters(2 * nInterior)
+	m.sM = newMixer(2, 2*nInterior, 6)
+	m.ezT[0] = newCounters(2 * nEdge * 12)
+	m.ezT[1] = newCounters(2 * nEdge * nzBuckets)
+	m.ezT[2] = newCounters(2 * nEdge * 8 * 8)
+	m.ezT[3] = newCounters(2 * nEdge * 2 * 6)
+	m.ezM = newMixer(4, 2*nEdge, 6)
+	m.eeT[0] = newCounters(2 * nEdge * 12 * maxExp)
+	m.eeT[1] = newCounters(2 * nEdge * nzBuckets * maxExp)
+	m.eeT[2] = newCounters(2 * nEdge * 8 * maxExp)
+	m.eeM = newMixer(3, 2*maxExp, 6)
+	m.emT[0] = newCounters(2 * nEdge * maxExp * maxExp)
+	m.emT[1] = newCounters(2 * maxExp * maxExp * 12 * 4)
+	m.emM = newMixer(2, 2*maxExp, 6)
+	m.esT[0] = newCounters(2 * nEdge * 3 * 8)
+	m.esT[1] = newCounters(2 * nEdge * 3)
+	m.esM = newMixer(2, 2*nEdge, 6)
 	m.dzT[0] = newCounters(2 * 13 * nzBuckets)
 	m.dzT[1] = newCounters(2 * 13)
 	m.dzT[2] = newCounters(2 * nzBuckets)
@@ -130,6 +190,9 @@ func newModel() *Model {
 	m.dmT[0] = newCounters(2 * maxExp * maxExp)
 	m.dmT[1] = newCounters(2 * 13 * maxExp * maxExp)
 	m.dcM = newMixer(3, 2*4*maxExp, 6)
+	m.zA = newAPM(2 * nInterior * nzBuckets)
+	m.eA = newAPM(2 * 10 * maxExp * 12)
+	m.ezA = newAPM(2 * nEdge * 12)
 	return m
 }
 
@@ -138,12 +201,12 @@ func newModel() *Model {
 type blockCtx struct {
 	cc       int // component class: 0 the first component, 1 the others
 	l, a, al []int16
-	nzL, nzA int
+	nzL, nzA int // their interior non-zero counts
 	q        *[64]uint16
-	ql, qa   int32 // DC quantisation steps (same table: q[0])
 }
 
-// codeImage codes (or, decoding, fills) every coefficient of img.
+// codeImage codes (or, decoding, fills) every coefficient of img:
+// component by component, blocks row by row.
 func (m *Model) codeImage(img *jpegre.Image) error {
 	for ci := range img.Comps {
 		c := &img.Comps[ci]
@@ -172,14 +235,42 @@ func (m *Model) codeImage(img *jpegre.Image) error {
 	return nil
 }
 
-// codeBlock codes one block: the number of non-zero AC coefficients,
-// the AC coefficients in zig-zag order until the last non-zero one, then
-// the DC coefficient's difference from its prediction.
+// magnitude codes |v| >= 1 (ignored when decoding) as its bit length e in
+// unary (decisions "e > j", contexts from ectx(j)), then the bits below
+// the top one (contexts from mctx(e, i)).
+func (m *Model) magnitude(v int32, em *mixer, esel int, ectx func(j int), mm *mixer, msel int, mctx func(e, i int)) int32 {
+	b := &m.b
+	e := bitlen(v, 15)
+	j := 1
+	for ; j < 15; j++ {
+		ectx(j)
+		y := 0
+		if e > j {
+			y = 1
+		}
+		if b.code(y, em, esel+j) == 0 {
+			break
+		}
+	}
+	e = j
+	r := int32(1)
+	for i := e - 2; i >= 0; i-- {
+		mctx(e, i)
+		r = r<<1 | int32(b.code(int(v>>i&1), mm, msel+e))
+	}
+	return r
+}
+
+// codeBlock codes one block: the number of non-zero interior
+// coefficients, the interior ones in zig-zag order until the last
+// non-zero one, the two edges predicted from the neighbours across them,
+// then the DC coefficient's difference from its prediction. It returns
+// the interior non-zero count.
 func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	b := &m.b
 	cc := bc.cc
 	enc := b.dec == nil
-	// Non-zero count.
+	// Interior non-zero count.
 	nzp := 0
 	switch {
 	case bc.l != nil && bc.a != nil:
@@ -200,8 +291,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	}
 	nz := 0
 	if enc {
-		for _, v := range z[1:] {
-			if v != 0 {
+		for _, p := range interior {
+			if z[p.k] != 0 {
 				nz++
 			}
 		}
@@ -218,94 +309,142 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			y := b.code(nz>>d&1, m.nzM, cc*6+5-d)
 			t = t<<1 | y
 		}
-		nz = t - 64
+		nz = min(t-64, nInterior) // a decoder may read more from a corrupt stream
 	}
 	m.prev[ci] = nz
-	// AC coefficients.
+	// Interior coefficients.
 	left := nz
-	for k := 1; k < 64 && left > 0; k++ {
-		var av, lv, alv int16
+	for i := 0; i < nInterior && left > 0; i++ {
+		p := interior[i]
+		k := p.k
+		var av, lv int16
 		if bc.a != nil {
 			av = bc.a[k]
 		}
 		if bc.l != nil {
 			lv = bc.l[k]
 		}
-		if bc.al != nil {
-			alv = bc.al[k]
-		}
-		_ = alv
 		pm := int32(abs16(av)) + int32(abs16(lv))
 		qpm := bitlen(pm, 11)
 		ba, bl := bitlen(int32(av), 7), bitlen(int32(lv), 7)
+		fq := int32(0)
+		if p.fl >= 0 {
+			fq += int32(abs16(z[p.fl]))
+		}
+		if p.fa >= 0 {
+			fq += int32(abs16(z[p.fa]))
+		}
+		bf := bitlen(fq, 7)
 		nb := int(nzBucket[left])
+		kb := int(p.band)
 		v := z[k]
 		nonzero := 1
-		if 64-k > left { // otherwise every remaining coefficient is non-zero
-			prevNZ := 0
-			if z[k-1] != 0 && k > 1 {
-				prevNZ = 1
-			}
-			b.ctx(&m.zT[0][(cc*64+k)*nzBuckets+nb])
-			b.ctx(&m.zT[1][(cc*64+k)*12+qpm])
-			b.ctx(&m.zT[2][((cc*64+k)*8+ba)*8+bl])
-			b.ctx(&m.zT[3][((cc*nzBuckets+nb)*12+qpm)*10+int(band[k])])
-			b.ctx(&m.zT[4][((cc*64+k)*2+prevNZ)*4+min(nb, 3)])
+		if nInterior-i > left { // else every remaining one is non-zero
+			b.ctx(&m.zT[0][(cc*nInterior+i)*nzBuckets+nb])
+			b.ctx(&m.zT[1][(cc*nInterior+i)*12+qpm])
+			b.ctx(&m.zT[2][((cc*nInterior+i)*8+ba)*8+bl])
+			b.ctx(&m.zT[3][((cc*nzBuckets+nb)*12+qpm)*10+kb])
+			b.ctx(&m.zT[4][((cc*nInterior+i)*8+bf)*4+min(nb, 3)])
 			y := 0
 			if v != 0 {
 				y = 1
 			}
-			nonzero = b.code(y, m.zM, cc*64+k)
+			b.sse(m.zA, (cc*nInterior+i)*nzBuckets+nb)
+			nonzero = b.code(y, m.zM, cc*nInterior+i)
 		}
 		if nonzero == 0 {
-			if !enc {
-				z[k] = 0
-			}
 			continue
 		}
 		left--
-		// Magnitude: the exponent in unary, then the bits below the top.
-		mag := int32(abs16(v))
-		e := bitlen(mag, 15)
-		kb := int(band[k])
-		j := 1
-		for ; j < 15; j++ {
+		r := m.magnitude(int32(abs16(v)), m.eM, cc*maxExp, func(j int) {
 			b.ctx(&m.eT[0][((cc*10+kb)*12+qpm)*maxExp+j])
-			b.ctx(&m.eT[1][(cc*64+k)*maxExp+j])
+			b.ctx(&m.eT[1][(cc*nInterior+i)*maxExp+j])
 			b.ctx(&m.eT[2][(((cc*10+kb)*8+ba)*8+bl)*maxExp+j])
 			b.ctx(&m.eT[3][((cc*nzBuckets+nb)*10+kb)*maxExp+j])
-			y := 0
-			if e > j {
-				y = 1
-			}
-			if b.code(y, m.eM, cc*maxExp+j) == 0 {
-				break
-			}
-		}
-		e = j
-		r := int32(1)
-		for i := e - 2; i >= 0; i-- {
-			b.ctx(&m.mT[0][((cc*10+kb)*maxExp+e)*maxExp+i])
-			b.ctx(&m.mT[1][((cc*maxExp+e)*maxExp+i)*12+qpm])
-			r = r<<1 | int32(b.code(int(mag>>i&1), m.mM, cc*maxExp+e))
-		}
-		// Sign.
-		b.ctx(&m.sT[0][(cc*64+k)*9+sign3(av)*3+sign3(lv)])
-		b.ctx(&m.sT[1][cc*64+k])
-		neg := 0
-		if v < 0 {
-			neg = 1
-		}
-		if b.code(neg, m.sM, cc*64+k) == 1 {
+			b.ctx(&m.eT[4][((cc*10+kb)*8+bf)*maxExp+j])
+			b.sse(m.eA, ((cc*10+kb)*maxExp+j)*12+qpm)
+		}, m.mM, cc*maxExp, func(e, j int) {
+			b.ctx(&m.mT[0][((cc*10+kb)*maxExp+e)*maxExp+j])
+			b.ctx(&m.mT[1][((cc*maxExp+e)*maxExp+j)*12+qpm])
+		})
+		b.ctx(&m.sT[0][(cc*nInterior+i)*9+sign3(av)*3+sign3(lv)])
+		b.ctx(&m.sT[1][cc*nInterior+i])
+		if b.code(neg(v), m.sM, cc*nInterior+i) == 1 {
 			r = -r
 		}
 		if !enc {
 			z[k] = int16(r)
 		}
 	}
+	// Edges: the left column from the left neighbour, the top row from
+	// the one above.
+	enz := 0
+	nb7 := int(nzBucket[nz])
+	for d := range 2 {
+		n, ks := bc.l, &colK
+		if d == 1 {
+			n, ks = bc.a, &rowK
+		}
+		prevZero := 1
+		for u := 1; u < 8; u++ {
+			e := d*7 + u - 1
+			k := ks[u]
+			qp, sp := 11, 0
+			bn := 0
+			apq := int32(0)
+			if n != nil {
+				pq := predictEdge(n, z, bc.q, d, u)
+				apq = abs32(pq)
+				qp, sp = bitlen(pq, 10), sign3(int16(min(max(pq, -1), 1)))
+				bn = bitlen(int32(n[k]), 7)
+			}
+			v := z[k]
+			b.ctx(&m.ezT[0][(cc*nEdge+e)*12+qp])
+			b.ctx(&m.ezT[1][(cc*nEdge+e)*nzBuckets+nb7])
+			b.ctx(&m.ezT[2][((cc*nEdge+e)*8+bn)*8+min(qp, 7)])
+			b.ctx(&m.ezT[3][((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5)])
+			y := 0
+			if v != 0 {
+				y = 1
+			}
+			b.sse(m.ezA, (cc*nEdge+e)*12+qp)
+			if b.code(y, m.ezM, cc*nEdge+e) == 0 {
+				prevZero = 1
+				continue
+			}
+			prevZero = 0
+			enz++
+			r := m.magnitude(int32(abs16(v)), m.eeM, cc*maxExp, func(j int) {
+				b.ctx(&m.eeT[0][((cc*nEdge+e)*12+qp)*maxExp+j])
+				b.ctx(&m.eeT[1][((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j])
+				b.ctx(&m.eeT[2][((cc*nEdge+e)*8+bn)*maxExp+j])
+			}, m.emM, cc*maxExp, func(ex, j int) {
+				b.ctx(&m.emT[0][((cc*nEdge+e)*maxExp+ex)*maxExp+j])
+				hint := 2
+				if qp == ex {
+					hint = int(apq >> j & 1)
+				} else if qp > ex {
+					hint = 3
+				}
+				b.ctx(&m.emT[1][(((cc*maxExp+ex)*maxExp+j)*12+qp)*4+hint])
+			})
+			var ns int16
+			if n != nil {
+				ns = n[k]
+			}
+			b.ctx(&m.esT[0][((cc*nEdge+e)*3+sp)*8+min(qp, 7)])
+			b.ctx(&m.esT[1][(cc*nEdge+e)*3+sign3(ns)])
+			if b.code(neg(v), m.esM, cc*nEdge+e) == 1 {
+				r = -r
+			}
+			if !enc {
+				z[k] = int16(r)
+			}
+		}
+	}
 	// DC.
 	pred, u, sh := predictDC(bc, z)
-	nb := int(nzBucket[nz])
+	nb := int(nzBucket[min(nz+enz, 63)])
 	var res int32
 	if enc {
 		res = int32(z[0]) - pred
@@ -318,39 +457,17 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		y = 1
 	}
 	if b.code(y, m.dcM, cc*4*maxExp) == 1 {
-		mag := res
-		if mag < 0 {
-			mag = -mag
-		}
-		e := bitlen(mag, 16)
-		j := 1
-		for ; j < 16; j++ {
-			b.ctx(&m.deT[0][(cc*13+u)*maxExp+min(j, maxExp-1)])
-			b.ctx(&m.deT[1][(cc*nzBuckets+nb)*maxExp+min(j, maxExp-1)])
-			b.ctx(&m.deT[2][cc*maxExp+min(j, maxExp-1)])
-			yy := 0
-			if e > j {
-				yy = 1
-			}
-			if b.code(yy, m.dcM, (cc*4+1)*maxExp+min(j, maxExp-1)) == 0 {
-				break
-			}
-		}
-		e = j
-		r := int32(1)
-		for i := e - 2; i >= 0; i-- {
-			ee := min(e, maxExp-1)
-			b.ctx(&m.dmT[0][(cc*maxExp+ee)*maxExp+min(i, maxExp-1)])
-			b.ctx(&m.dmT[1][((cc*13+u)*maxExp+ee)*maxExp+min(i, maxExp-1)])
-			r = r<<1 | int32(b.code(int(mag>>i&1), m.dcM, (cc*4+2)*maxExp+ee))
-		}
+		r := m.magnitude(abs32(res), m.dcM, (cc*4+1)*maxExp, func(j int) {
+			b.ctx(&m.deT[0][(cc*13+u)*maxExp+j])
+			b.ctx(&m.deT[1][(cc*nzBuckets+nb)*maxExp+j])
+			b.ctx(&m.deT[2][cc*maxExp+j])
+		}, m.dcM, (cc*4+2)*maxExp, func(e, j int) {
+			b.ctx(&m.dmT[0][(cc*maxExp+e)*maxExp+j])
+			b.ctx(&m.dmT[1][((cc*13+u)*maxExp+e)*maxExp+j])
+		})
 		b.ctx(&m.dsT[0][(cc*13+u)*3+sh])
 		b.ctx(&m.dsT[1][cc])
-		neg := 0
-		if res < 0 {
-			neg = 1
-		}
-		if b.code(neg, m.dcM, (cc*4+3)*maxExp) == 1 {
+		if b.code(neg32(res), m.dcM, (cc*4+3)*maxExp) == 1 {
 			r = -r
 		}
 		res = r
@@ -361,7 +478,28 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	return nz
 }
 
+func neg(v int16) int {
+	if v < 0 {
+		return 1
+	}
+	return 0
+}
+
+func neg32(v int32) int {
+	if v < 0 {
+		return 1
+	}
+	return 0
+}
+
 func abs16(v int16) int16 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func abs32(v int32) int32 {
 	if v < 0 {
 		return -v
 	}

@@ -99,3 +99,44 @@ func bitlenU(v uint64) int {
 	}
 	return n
 }
+
+// lakTab[u] = round(65536·α(u)·cos(uπ/16)), α(0) = 1/(2√2), α(u) = 1/2:
+// the weight of frequency u in the 1-D inverse DCT at the first sample;
+// at the last sample it is (-1)^u·lakTab[u].
+var lakTab = [8]int64{23170, 32138, 30274, 27246, 23170, 18205, 12540, 6393}
+
+// predictEdge predicts (quantised) the block's edge coefficient of
+// frequency w on the edge shared with neighbour n: d = 0 the left edge,
+// F(0,w) from the left neighbour's row w of coefficients; d = 1 the top
+// edge, F(w,0) from the upper neighbour's column w. The 1-D inverse DCT
+// along the edge of the block's frequency-w line, at its first sample,
+// should equal the neighbour's at its last; every other coefficient of
+// the block's line is interior and already known.
+func predictEdge(n, z []int16, q *[64]uint16, d, w int) int32 {
+	// idx(f) is the zig-zag index of frequency f across the edge on the
+	// line of frequency w along it.
+	idx := func(f int) int {
+		if d == 0 {
+			return int(unzig[w*8+f])
+		}
+		return int(unzig[f*8+w])
+	}
+	var s int64
+	for f := range 8 {
+		k := idx(f)
+		t := lakTab[f]
+		if f&1 == 1 {
+			t = -t
+		}
+		s += int64(n[k]) * int64(q[k]) * t
+		if f > 0 {
+			s -= int64(z[k]) * int64(q[k]) * lakTab[f]
+		}
+	}
+	k0 := idx(0)
+	div := lakTab[0] * int64(max(q[k0], 1))
+	if s >= 0 {
+		return int32(min((s+div/2)/div, 1<<20))
+	}
+	return -int32(min((-s+div/2)/div, 1<<20))
+}
