@@ -10,8 +10,9 @@ var (
 	// data that does not describe one).
 	ErrFormat = errors.New("jpegre: malformed JPEG")
 	// ErrUnsupported reports a well-formed JPEG of a kind this package
-	// does not split (progressive, arithmetic-coded, lossless, 12-bit,
-	// too large for the caller's bound, truncated).
+	// does not split (arithmetic-coded, lossless, hierarchical, 12-bit,
+	// a progression out of order, too large for the caller's bound,
+	// truncated).
 	ErrUnsupported = errors.New("jpegre: unsupported JPEG")
 	// ErrNoRebuild reports a JPEG whose canonical re-encoding differs
 	// from the file (its encoder spent bits in a way the coefficients do
@@ -27,6 +28,7 @@ func errAt(err error, off int, format string, a ...any) error {
 const (
 	mSOF0 = 0xC0 // baseline DCT
 	mSOF1 = 0xC1 // extended sequential DCT, Huffman
+	mSOF2 = 0xC2 // progressive DCT, Huffman
 	mDHT  = 0xC4
 	mRST0 = 0xD0
 	mSOI  = 0xD8
@@ -48,30 +50,41 @@ type compHdr struct {
 
 // frameHdr is the SOF segment and the grid derived from it.
 type frameHdr struct {
-	w, h       int
-	comps      []compHdr
-	hmax, vmax int
-	mcux, mcuy int // MCUs of an interleaved scan
+	w, h        int
+	progressive bool // SOF2
+	comps       []compHdr
+	hmax, vmax  int
+	mcux, mcuy  int // MCUs of an interleaved scan
 }
 
 // scanHdr is one SOS segment: the frame components it codes (indexes)
-// with their DC and AC table selectors.
+// with their DC and AC table selectors, the spectral band Ss..Se (zig-zag
+// indexes) and the successive approximation bit positions Ah, Al. A
+// sequential scan has the band 0..63 and Ah = Al = 0.
 type scanHdr struct {
 	comps  []int
 	td, ta []int
+	ss, se int
+	ah, al uint
 }
 
 // parser walks the marker segments of a file or a skeleton, keeping the
 // tables in force.
 type parser struct {
-	b        []byte
-	huff     [2][4]*huffTable // [0: DC, 1: AC][selector]
-	quant    [4][64]uint16    // zig-zag order
-	qdef     [4]bool
-	ri       int // restart interval in MCUs, 0: none
-	frame    *frameHdr
-	quantOf  [][64]uint16 // per frame component: its table at its first scan
-	scanned  []bool
+	b       []byte
+	huff    [2][4]*huffTable // [0: DC, 1: AC][selector]
+	quant   [4][64]uint16    // zig-zag order
+	qdef    [4]bool
+	ri      int // restart interval in MCUs, 0: none
+	frame   *frameHdr
+	quantOf [][64]uint16 // per frame component: its table at its first scan
+	scanned []bool
+	// prog is, per frame component of a progressive frame and per
+	// coefficient (zig-zag), the Al of the last scan that coded it, -1
+	// before the first: each scan must continue it (T.81 G.1.1.1.2), so
+	// a file has at most 4·64·14 scans and the coefficients after each
+	// scan are the final ones with the low Al bits cleared.
+	prog     [][64]int8
 	nscan    int
 	maxBlock int
 }
@@ -128,10 +141,10 @@ func (p *parser) walk(scan func(pos int, sc *scanHdr) (int, error)) (int, error)
 		pos += n
 		var err error
 		switch {
-		case m == mSOF0 || m == mSOF1:
-			err = p.parseSOF(seg, segAt)
-		case m >= 0xC2 && m <= 0xCF && m != mDHT:
-			err = errAt(ErrUnsupported, at, "frame type SOF%d (progressive, lossless or arithmetic-coded)", m-0xC0)
+		case m == mSOF0 || m == mSOF1 || m == mSOF2:
+			err = p.parseSOF(seg, segAt, m == mSOF2)
+		case m >= 0xC3 && m <= 0xCF && m != mDHT:
+			err = errAt(ErrUnsupported, at, "frame type SOF%d (lossless, hierarchical or arithmetic-coded)", m-0xC0)
 		case m == mDHT:
 			err = p.parseDHT(seg, segAt)
 		case m == mDQT:
@@ -158,7 +171,7 @@ func (p *parser) walk(scan func(pos int, sc *scanHdr) (int, error)) (int, error)
 	}
 }
 
-func (p *parser) parseSOF(s []byte, at int) error {
+func (p *parser) parseSOF(s []byte, at int, progressive bool) error {
 	if p.frame != nil {
 		return errAt(ErrUnsupported, at, "second frame header")
 	}
@@ -168,7 +181,7 @@ func (p *parser) parseSOF(s []byte, at int) error {
 	if s[0] != 8 {
 		return errAt(ErrUnsupported, at, "%d-bit samples", s[0])
 	}
-	f := &frameHdr{h: be16(s, 1), w: be16(s, 3)}
+	f := &frameHdr{h: be16(s, 1), w: be16(s, 3), progressive: progressive}
 	nc := int(s[5])
 	if f.h == 0 {
 		return errAt(ErrUnsupported, at, "height defined by DNL")
@@ -204,6 +217,14 @@ func (p *parser) parseSOF(s []byte, at int) error {
 	p.frame = f
 	p.quantOf = make([][64]uint16, nc)
 	p.scanned = make([]bool, nc)
+	if progressive {
+		p.prog = make([][64]int8, nc)
+		for i := range p.prog {
+			for k := range p.prog[i] {
+				p.prog[i][k] = -1
+			}
+		}
+	}
 	return nil
 }
 
@@ -266,10 +287,21 @@ func (p *parser) parseSOS(s []byte, at int) (*scanHdr, error) {
 	if ns < 1 || ns > 4 || len(s) != 4+2*ns {
 		return nil, errAt(ErrFormat, at, "SOS with %d components in %d bytes", ns, len(s))
 	}
-	if ss, se, a := s[1+2*ns], s[2+2*ns], s[3+2*ns]; ss != 0 || se != 63 || a != 0 {
-		return nil, errAt(ErrFormat, at, "sequential scan with Ss=%d Se=%d Ah/Al=0x%02x", ss, se, a)
+	sc := &scanHdr{ss: int(s[1+2*ns]), se: int(s[2+2*ns]), ah: uint(s[3+2*ns] >> 4), al: uint(s[3+2*ns] & 15)}
+	if !f.progressive {
+		if sc.ss != 0 || sc.se != 63 || sc.ah != 0 || sc.al != 0 {
+			return nil, errAt(ErrFormat, at, "sequential scan with Ss=%d Se=%d Ah=%d Al=%d", sc.ss, sc.se, sc.ah, sc.al)
+		}
+	} else if sc.se > 63 || sc.ss > sc.se || (sc.ss == 0) != (sc.se == 0) || (sc.ss > 0 && ns != 1) ||
+		(sc.ah != 0 && sc.al != sc.ah-1) || sc.al > 13 {
+		// T.81 G.1.1.1: a DC band alone, an AC band of one component;
+		// a refinement adds one bit.
+		return nil, errAt(ErrFormat, at, "progressive scan with %d components, Ss=%d Se=%d Ah=%d Al=%d", ns, sc.ss, sc.se, sc.ah, sc.al)
 	}
-	sc := &scanHdr{}
+	// The tables the scan codes with: DC for a sequential scan or a
+	// first DC scan, AC for a sequential or AC scan; a DC refinement
+	// codes bare bits.
+	useDC, useAC := sc.ss == 0 && sc.ah == 0, sc.se > 0
 	blocks := 0
 	for i := range ns {
 		id, t := s[1+2*i], s[2+2*i]
@@ -279,19 +311,37 @@ func (p *parser) parseSOS(s []byte, at int) (*scanHdr, error) {
 				ci = j
 			}
 		}
-		if ci < 0 || p.scanned[ci] {
+		if ci < 0 || (!f.progressive && p.scanned[ci]) {
 			return nil, errAt(ErrFormat, at+1+2*i, "scan component %d unknown or coded twice", id)
 		}
 		td, ta := int(t>>4), int(t&15)
-		if td > 3 || ta > 3 || p.huff[0][td] == nil || p.huff[1][ta] == nil {
+		if td > 3 || ta > 3 || (useDC && p.huff[0][td] == nil) || (useAC && p.huff[1][ta] == nil) {
 			return nil, errAt(ErrFormat, at+2+2*i, "scan component %d uses undefined Huffman tables %d/%d", id, td, ta)
 		}
 		c := f.comps[ci]
-		if !p.qdef[c.tq] {
-			return nil, errAt(ErrFormat, at+1+2*i, "component %d uses undefined quantisation table %d", id, c.tq)
+		if !p.scanned[ci] {
+			if !p.qdef[c.tq] {
+				return nil, errAt(ErrFormat, at+1+2*i, "component %d uses undefined quantisation table %d", id, c.tq)
+			}
+			p.scanned[ci] = true
+			p.quantOf[ci] = p.quant[c.tq]
 		}
-		p.scanned[ci] = true
-		p.quantOf[ci] = p.quant[c.tq]
+		if f.progressive {
+			// A first scan codes coefficients no scan coded yet, a
+			// refinement continues the last scan's Al. (A component
+			// named twice in one scan fails here too.)
+			want := int8(-1)
+			if sc.ah != 0 {
+				want = int8(sc.ah)
+			}
+			st := &p.prog[ci]
+			for k := sc.ss; k <= sc.se; k++ {
+				if st[k] != want {
+					return nil, errAt(ErrUnsupported, at, "scan codes coefficient %d of component %d with Ah=%d after Al=%d", k, id, sc.ah, st[k])
+				}
+				st[k] = int8(sc.al)
+			}
+		}
 		blocks += c.h * c.v
 		sc.comps = append(sc.comps, ci)
 		sc.td = append(sc.td, td)

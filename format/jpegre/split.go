@@ -5,8 +5,12 @@ import (
 	"encoding/binary"
 )
 
-// sideVersion is the first byte of the side data.
-const sideVersion = 1
+// The first byte of the side data: version 1 for sequential files,
+// version 2 (version 1 and the EOB run deviations) for progressive ones.
+const (
+	sideSequential  = 1
+	sideProgressive = 2
+)
 
 // Image is a JPEG's frame and its quantised coefficients.
 type Image struct {
@@ -19,7 +23,7 @@ type Component struct {
 	ID     byte
 	H, V   int        // sampling factors
 	BW, BH int        // block grid (whole MCUs)
-	Quant  [64]uint16 // quantisation steps in zig-zag order, as in force at the component's scan (zero if no scan codes it)
+	Quant  [64]uint16 // quantisation steps in zig-zag order, as in force at the component's first scan (zero if no scan codes it)
 	Coef   []int16    // BW·BH blocks of 64, row by row, each in zig-zag order
 }
 
@@ -60,40 +64,32 @@ func coefs(m *Image) [][]int16 {
 func Split(jpg []byte, maxBlocks int) (*Image, []byte, error) {
 	p := &parser{b: jpg, maxBlock: maxBlocks}
 	var skel []byte
-	var pads [][]byte
+	var scans []scanSide
 	var img *Image
 	prev := 0
-	end, err := p.walk(func(pos int, sc *scanHdr) (int, error) {
+	_, err := p.walk(func(pos int, sc *scanHdr) (int, error) {
 		if img == nil {
 			img = p.image()
 		}
-		// The quantisation tables in force now belong to this scan's
-		// components.
+		// The quantisation tables in force at a component's first scan
+		// belong to it.
 		for _, ci := range sc.comps {
 			img.Comps[ci].Quant = p.quantOf[ci]
 		}
-		e, pad, err := p.decodeScan(pos, sc, coefs(img))
+		e, ss, err := p.decodeScan(pos, sc, coefs(img))
 		if err != nil {
 			return 0, err
 		}
 		skel = append(skel, jpg[prev:pos]...)
-		pads = append(pads, pad)
+		scans = append(scans, ss)
 		prev = e
 		return e, nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	_ = end
 	skel = append(skel, jpg[prev:]...)
-	side := []byte{sideVersion}
-	side = binary.AppendUvarint(side, uint64(len(skel)))
-	side = append(side, skel...)
-	side = binary.AppendUvarint(side, uint64(len(pads)))
-	for _, pd := range pads {
-		side = binary.AppendUvarint(side, uint64(len(pd)))
-		side = append(side, pd...)
-	}
+	side := appendSide(nil, skel, scans, p.frame.progressive)
 	out, err := Rebuild(make([]byte, 0, len(jpg)), img, side)
 	if err != nil || !bytes.Equal(out, jpg) {
 		return nil, nil, errAt(ErrNoRebuild, 0, "re-encoded file differs")
@@ -101,49 +97,121 @@ func Split(jpg []byte, maxBlocks int) (*Image, []byte, error) {
 	return img, side, nil
 }
 
+// appendSide appends the side data of a file (doc.go) to dst.
+func appendSide(dst, skel []byte, scans []scanSide, progressive bool) []byte {
+	v := byte(sideSequential)
+	if progressive {
+		v = sideProgressive
+	}
+	dst = append(dst, v)
+	dst = binary.AppendUvarint(dst, uint64(len(skel)))
+	dst = append(dst, skel...)
+	dst = binary.AppendUvarint(dst, uint64(len(scans)))
+	for _, s := range scans {
+		dst = binary.AppendUvarint(dst, uint64(len(s.pads)))
+		dst = append(dst, s.pads...)
+	}
+	if v == sideSequential {
+		return dst
+	}
+	n := 0
+	for _, s := range scans {
+		if len(s.dev) > 0 {
+			n++
+		}
+	}
+	dst = binary.AppendUvarint(dst, uint64(n))
+	prev := -1
+	for i, s := range scans {
+		if len(s.dev) == 0 {
+			continue
+		}
+		dst = binary.AppendUvarint(dst, uint64(i-prev-1))
+		prev = i
+		dst = binary.AppendUvarint(dst, uint64(len(s.dev)))
+		pb := -1
+		for _, b := range s.dev {
+			dst = binary.AppendUvarint(dst, uint64(b-pb-1))
+			pb = b
+		}
+	}
+	return dst
+}
+
 // sideData is parsed side data.
 type sideData struct {
-	skel []byte
-	pads [][]byte
+	skel  []byte
+	scans []scanSide
 }
 
 func parseSide(side []byte) (*sideData, error) {
-	if len(side) < 1 || side[0] != sideVersion {
+	if len(side) < 1 || side[0] != sideSequential && side[0] != sideProgressive {
 		return nil, errAt(ErrFormat, 0, "side data version %d", firstByte(side))
 	}
 	r := side[1:]
-	next := func() (int, bool) {
+	// next reads a uvarint of at most max.
+	next := func(max int) (int, bool) {
 		v, n := binary.Uvarint(r)
-		if n <= 0 || v > uint64(len(side)) {
+		if n <= 0 || v > uint64(max) {
 			return 0, false
 		}
 		r = r[n:]
 		return int(v), true
 	}
+	at := func() int { return len(side) - len(r) }
 	sd := &sideData{}
-	n, ok := next()
+	n, ok := next(len(side))
 	if !ok || n > len(r) {
-		return nil, errAt(ErrFormat, len(side)-len(r), "side data: skeleton length")
+		return nil, errAt(ErrFormat, at(), "side data: skeleton length")
 	}
 	sd.skel, r = r[:n], r[n:]
-	ns, ok := next()
+	ns, ok := next(len(side))
 	if !ok {
-		return nil, errAt(ErrFormat, len(side)-len(r), "side data: scan count")
+		return nil, errAt(ErrFormat, at(), "side data: scan count")
 	}
 	for range ns {
-		n, ok := next()
+		n, ok := next(len(side))
 		if !ok || n > len(r) {
-			return nil, errAt(ErrFormat, len(side)-len(r), "side data: pad bits")
+			return nil, errAt(ErrFormat, at(), "side data: pad bits")
 		}
 		var pd []byte
 		if n > 0 {
 			pd = r[:n]
 		}
-		sd.pads = append(sd.pads, pd)
+		sd.scans = append(sd.scans, scanSide{pads: pd})
 		r = r[n:]
 	}
+	if side[0] == sideProgressive {
+		// Each entry takes a byte at least: the counts are bounded by
+		// the side data's length, and the block indexes by 2^31 each.
+		nd, ok := next(ns)
+		if !ok {
+			return nil, errAt(ErrFormat, at(), "side data: EOB run deviations")
+		}
+		prev := -1
+		for range nd {
+			d, ok1 := next(ns)
+			t, ok2 := next(len(r))
+			if i := prev + 1 + d; ok1 && ok2 && t > 0 && i < ns {
+				prev = i
+			} else {
+				return nil, errAt(ErrFormat, at(), "side data: EOB run deviations")
+			}
+			dev := make([]int, t)
+			pb := -1
+			for j := range dev {
+				d, ok := next(1 << 31)
+				if !ok {
+					return nil, errAt(ErrFormat, at(), "side data: EOB run deviations")
+				}
+				pb += 1 + d
+				dev[j] = pb
+			}
+			sd.scans[prev].dev = dev
+		}
+	}
 	if len(r) != 0 {
-		return nil, errAt(ErrFormat, len(side)-len(r), "side data: %d trailing bytes", len(r))
+		return nil, errAt(ErrFormat, at(), "side data: %d trailing bytes", len(r))
 	}
 	return sd, nil
 }
@@ -175,8 +243,8 @@ func Layout(side []byte, maxBlocks int) (*Image, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if p.nscan != len(sd.pads) {
-		return nil, errAt(ErrFormat, 0, "side data: %d scans, %d pad lists", p.nscan, len(sd.pads))
+	if p.nscan != len(sd.scans) {
+		return nil, errAt(ErrFormat, 0, "side data: %d scans, %d pad lists", p.nscan, len(sd.scans))
 	}
 	return img, nil
 }
@@ -191,7 +259,7 @@ func Rebuild(dst []byte, img *Image, side []byte) ([]byte, error) {
 	p := &parser{b: sd.skel, maxBlock: img.Blocks()}
 	prev := 0
 	_, err = p.walk(func(pos int, sc *scanHdr) (int, error) {
-		if p.nscan > len(sd.pads) {
+		if p.nscan > len(sd.scans) {
 			return 0, errAt(ErrFormat, pos, "side data: more scans than pad lists")
 		}
 		if len(img.Comps) != len(p.frame.comps) {
@@ -205,11 +273,14 @@ func Rebuild(dst []byte, img *Image, side []byte) ([]byte, error) {
 		dst = append(dst, sd.skel[prev:pos]...)
 		prev = pos
 		var err error
-		dst, err = p.encodeScan(dst, sc, coefs(img), sd.pads[p.nscan-1])
+		dst, err = p.encodeScan(dst, sc, coefs(img), sd.scans[p.nscan-1])
 		return pos, err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if p.nscan != len(sd.scans) {
+		return nil, errAt(ErrFormat, 0, "side data: %d scans, %d pad lists", p.nscan, len(sd.scans))
 	}
 	return append(dst, sd.skel[prev:]...), nil
 }

@@ -26,7 +26,7 @@ func fixtures(t testing.TB) map[string][]byte {
 }
 
 // unsupported are the fixtures Split must refuse with ErrUnsupported.
-var unsupported = map[string]bool{"progressive.jpg": true, "arith.jpg": true}
+var unsupported = map[string]bool{"arith.jpg": true}
 
 func TestRoundTrip(t *testing.T) {
 	for name, b := range fixtures(t) {
