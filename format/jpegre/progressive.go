@@ -34,11 +34,11 @@ import (
 // bits, not one per block.
 
 const (
-	maxEOBRun   = 0x7FFF
-	maxCorrBits = 1000 - 63
+	maxEOBRun = 0x7FFF    // the longest run an EOB symbol codes (EOB14)
+	ruleBits  = 1000 - 63 // the correction bits libjpeg's rule lets a run hold
 )
 
-var errDeviation = errors.New("an EOB run deviation names a block where no EOB run may end")
+var errDeparture = errors.New("an EOB run departure names a block after which no run can end")
 
 // dcCoder codes a DC scan.
 type dcCoder struct {
@@ -58,8 +58,8 @@ func (c *dcCoder) decodeMCU(r *bitReader, m int) error {
 	return c.l.each(m, func(i, blk int) error {
 		z := &c.coef[c.l.sc.comps[i]][blk*64]
 		if c.refine {
-			// The bits below al are zero (the progression), so this is
-			// the two's complement bit al of the final value.
+			// Bit al and those below are zero (the progression), so
+			// this sets the two's complement bit al of the final value.
 			*z |= int16(r.bits(1) << c.al)
 			return nil
 		}
@@ -67,11 +67,12 @@ func (c *dcCoder) decodeMCU(r *bitReader, m int) error {
 		if err != nil {
 			return err
 		}
-		if x := v << c.al; x < -32768 || x > 32767 {
+		x := v << c.al
+		if x < -32768 || x > 32767 {
 			return errBadCode
 		}
 		c.pred[i] = v
-		*z = int16(v << c.al)
+		*z = int16(x)
 		return nil
 	})
 }
@@ -113,7 +114,7 @@ type acCoder struct {
 
 // ruleEnds is the canonical rule: whether the run ends after the block
 // that made it n blocks and be bits.
-func (c *acCoder) ruleEnds() bool { return c.n == maxEOBRun || c.be > maxCorrBits }
+func (c *acCoder) ruleEnds() bool { return c.n == maxEOBRun || c.be > ruleBits }
 
 func (c *acCoder) start() {
 	c.n, c.left, c.be, c.pend = 0, 0, 0, -1
@@ -376,7 +377,7 @@ func (c *acCoder) join(w *bitWriter, m int, br []byte) error {
 	ends := c.ruleEnds()
 	if dev := c.side.dev; c.next < len(dev) && dev[c.next] <= m {
 		if dev[c.next] < m {
-			return errDeviation
+			return errDeparture
 		}
 		c.next++
 		if ends { // go on; the rule counts bits afresh
@@ -405,7 +406,7 @@ func (c *acCoder) flush(w *bitWriter) error {
 
 func (c *acCoder) encodeEnd(w *bitWriter) error {
 	if dev := c.side.dev; c.next < len(dev) && dev[c.next] <= c.last {
-		return errDeviation
+		return errDeparture
 	}
 	return c.flush(w)
 }

@@ -77,7 +77,7 @@ type scanCoder interface {
 
 // coder returns the coder for scan sc over the grids coef; side is
 // where a progressive AC scan's decoding records, and its encoding
-// reads, the EOB run deviations.
+// reads, the EOB run departures.
 func (p *parser) coder(sc *scanHdr, coef [][]int16, side *scanSide) scanCoder {
 	l := newScanLayout(p.frame, sc)
 	tabs := func(class int, sel []int) []*huffTable {
@@ -183,7 +183,7 @@ func (p *parser) encodeScan(dst []byte, sc *scanHdr, coef [][]int16, side scanSi
 		return nil, errAt(ErrFormat, 0, "scan %d: %d pad entries for %d intervals", p.nscan, len(side.pads), ceilDiv(l.mcus, ri))
 	}
 	if len(side.dev) > 0 && (!p.frame.progressive || sc.ss == 0 || side.dev[len(side.dev)-1] >= l.mcus) {
-		return nil, errAt(ErrFormat, 0, "scan %d: EOB run deviations for a scan without EOB runs or past its %d MCUs", p.nscan, l.mcus)
+		return nil, errAt(ErrFormat, 0, "scan %d: EOB run departures for a scan without EOB runs or past its %d MCUs", p.nscan, l.mcus)
 	}
 	c := p.coder(sc, coef, &side)
 	w := bitWriter{out: dst}

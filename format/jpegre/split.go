@@ -6,7 +6,7 @@ import (
 )
 
 // The first byte of the side data: version 1 for sequential files,
-// version 2 (version 1 and the EOB run deviations) for progressive ones.
+// version 2 (version 1 and the EOB run departures) for progressive ones.
 const (
 	sideSequential  = 1
 	sideProgressive = 2
@@ -186,7 +186,7 @@ func parseSide(side []byte) (*sideData, error) {
 		// the side data's length, and the block indexes by 2^31 each.
 		nd, ok := next(ns)
 		if !ok {
-			return nil, errAt(ErrFormat, at(), "side data: EOB run deviations")
+			return nil, errAt(ErrFormat, at(), "side data: EOB run departures")
 		}
 		prev := -1
 		for range nd {
@@ -195,14 +195,14 @@ func parseSide(side []byte) (*sideData, error) {
 			if i := prev + 1 + d; ok1 && ok2 && t > 0 && i < ns {
 				prev = i
 			} else {
-				return nil, errAt(ErrFormat, at(), "side data: EOB run deviations")
+				return nil, errAt(ErrFormat, at(), "side data: EOB run departures")
 			}
 			dev := make([]int, t)
 			pb := -1
 			for j := range dev {
 				d, ok := next(1 << 31)
 				if !ok {
-					return nil, errAt(ErrFormat, at(), "side data: EOB run deviations")
+					return nil, errAt(ErrFormat, at(), "side data: EOB run departures")
 				}
 				pb += 1 + d
 				dev[j] = pb
