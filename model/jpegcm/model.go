@@ -112,7 +112,7 @@ type Model struct {
 
 	nzT [3][]counter // interior non-zero count
 	nzM *mixer
-	zT  [5][]counter // interior: zero flag, exponent, mantissa, sign
+	zT  [6][]counter // interior: zero flag, exponent, mantissa, sign
 	zM  *mixer
 	eT  [5][]counter
 	eM  *mixer
@@ -144,14 +144,15 @@ func newModel() *Model {
 	m := &Model{}
 	m.nzT[0] = newCounters(2 * nzBuckets * 64)
 	m.nzT[1] = newCounters(2 * nzBuckets * nzBuckets * 64)
-	m.nzT[2] = newCounters(2 * 64)
+	m.nzT[2] = newCounters((nzBuckets + 1) * 64)
 	m.nzM = newMixer(3, 2*6, 6)
 	m.zT[0] = newCounters(2 * nInterior * nzBuckets)
 	m.zT[1] = newCounters(2 * nInterior * 12)
 	m.zT[2] = newCounters(2 * nInterior * 8 * 8)
 	m.zT[3] = newCounters(2 * nzBuckets * 12 * 10)
 	m.zT[4] = newCounters(2 * nInterior * 8 * 4)
-	m.zM = newMixer(5, 2*nInterior, 6)
+	m.zT[5] = newCounters((nzBuckets + 1) * nInterior * nzBuckets)
+	m.zM = newMixer(6, 2*nInterior, 6)
 	m.eT[0] = newCounters(2 * 10 * 12 * maxExp)
 	m.eT[1] = newCounters(2 * nInterior * maxExp)
 	m.eT[2] = newCounters(2 * 10 * 8 * 8 * maxExp)
@@ -202,21 +203,40 @@ type blockCtx struct {
 	cc       int // component class: 0 the first component, 1 the others
 	l, a, al []int16
 	nzL, nzA int // their interior non-zero counts
+	lum      int // chroma: the co-located luma blocks' mean interior non-zero count, bucketed + 1; 0 for luma
 	q        *[64]uint16
 }
 
 // codeImage codes (or, decoding, fills) every coefficient of img:
 // component by component, blocks row by row.
 func (m *Model) codeImage(img *jpegre.Image) error {
+	var lnz []uint8 // the first component's counts
 	for ci := range img.Comps {
 		c := &img.Comps[ci]
 		cc := min(ci, 1)
 		nz := make([]uint8, c.BW*c.BH)
+		if ci == 0 {
+			lnz = nz
+		}
+		l := &img.Comps[0]
+		sx, sy := max(l.H/c.H, 1), max(l.V/c.V, 1)
 		for by := range c.BH {
 			for bx := range c.BW {
 				i := by*c.BW + bx
 				z := c.Coef[i*64 : i*64+64]
 				bc := blockCtx{cc: cc, q: &c.Quant}
+				if ci > 0 {
+					t, n := 0, 0
+					for y := by * sy; y < min(by*sy+sy, l.BH); y++ {
+						for x := bx * sx; x < min(bx*sx+sx, l.BW); x++ {
+							t += int(lnz[y*l.BW+x])
+							n++
+						}
+					}
+					if n > 0 {
+						bc.lum = 1 + int(nzBucket[(t+n/2)/n])
+					}
+				}
 				if bx > 0 {
 					bc.l = c.Coef[(i-1)*64 : i*64]
 					bc.nzL = int(nz[i-1])
@@ -300,7 +320,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	{
 		c0 := (cc*nzBuckets + int(nzBucket[nzp])) * 64
 		c1 := ((cc*nzBuckets+int(nzBucket[nzl]))*nzBuckets + int(nzBucket[nza])) * 64
-		c2 := cc * 64
+		c2 := bc.lum * 64
 		t := 1
 		for d := 5; d >= 0; d-- {
 			b.ctx(&m.nzT[0][c0+t])
@@ -345,6 +365,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(&m.zT[2][((cc*nInterior+i)*8+ba)*8+bl])
 			b.ctx(&m.zT[3][((cc*nzBuckets+nb)*12+qpm)*10+kb])
 			b.ctx(&m.zT[4][((cc*nInterior+i)*8+bf)*4+min(nb, 3)])
+			b.ctx(&m.zT[5][(bc.lum*nInterior+i)*nzBuckets+nb])
 			y := 0
 			if v != 0 {
 				y = 1
