@@ -120,6 +120,7 @@ const (
 	CodecSame       uint64 = 24 // the content of an earlier entry of the archive (deduplication; no payload)
 	CodecCMGzip     uint64 = 25 // a gzip file as its decompressed bytes (model/bitcm) + deflate rebuild data (package format/deflatere)
 	CodecPart       uint64 = 26 // a range of an earlier solid group's content (no payload)
+	CodecCMJPEG     uint64 = 27 // a JPEG file as its DCT coefficients (package model/jpegcm) + rebuild data (package format/jpegre)
 )
 
 // codecNames is the one table of codec names, by id.
@@ -137,6 +138,7 @@ var codecNames = map[uint64]string{
 	CodecSame:       "same",
 	CodecCMGzip:     "cm-gzip",
 	CodecPart:       "part",
+	CodecCMJPEG:     "cm-jpeg",
 }
 
 // CodecName returns the name of codec id, or "" for an id the format

@@ -18,14 +18,15 @@ func builtinCodecs() map[uint64]Codec {
 		format.CodecCMBZ2:      cmBZ2{},     // bzip2 files: content through bitcm + rebuild data
 		format.CodecCMBin:      cmBin{},     // other bytes: bitcm, text or binary model per block
 		format.CodecCMGzip:     cmGzip{},    // gzip files: content through bitcm + deflate rebuild data
+		format.CodecCMJPEG:     cmJPEG{},    // JPEG files: DCT coefficients through jpegcm + rebuild data
 	}
 }
 
 // The planners, in the order Plan asks them: the specific ones (image
-// containers, PNG, text, bzip2, gzip) first; cm-bin takes whatever they
+// containers, PNG, JPEG, text, bzip2, gzip) first; cm-bin takes whatever they
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
-	planners     = []Planner{planImage, planPNG, planCMText, planBZ2, planGzip, planCMBin}
+	planners     = []Planner{planImage, planPNG, planJPEG, planCMText, planBZ2, planGzip, planCMBin}
 	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest}, planners...) // --best: the strongest first
-	fastPlanners = []Planner{planCtxImage, planPNGFast, planCMTextLite}                      // --fast: everything else zstd
+	fastPlanners = []Planner{planCtxImage, planPNGFast, planJPEG, planCMTextLite}            // --fast: everything else zstd
 )

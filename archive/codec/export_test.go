@@ -23,6 +23,7 @@ var (
 	PlanImageBest  = planImageBest
 	PlanPNGBest    = planPNGBest
 	PlanPNG        = planPNG
+	PlanJPEG       = planJPEG
 	PlanCMText     = planCMText
 	PlanCMTextLite = planCMTextLite
 	PlanCMBin      = planCMBin

@@ -208,6 +208,21 @@ func goldenGzipFiles(t testing.TB) []goldenFile {
 	return []goldenFile{{"golden/changelog-9n.gz", all["changelog-9n.gz"]}, {"golden/concat.gz", all["concat.gz"]}, {"golden/go-5.gz", all["go-5.gz"]}}
 }
 
+// goldenJPEGFiles is the content of testdata/golden-v1-jpeg.dcar: a
+// JPEG written by Go's image/jpeg (baseline 4:2:0) and one by cjpeg
+// (4:2:2, restart intervals), committed in testdata/golden-jpeg.
+func goldenJPEGFiles(t testing.TB) []goldenFile {
+	var out []goldenFile
+	for _, name := range []string{"go-q90.jpg", "q80-422-rst.jpg"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden-jpeg", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, goldenFile{"golden/" + name, b})
+	}
+	return out
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := model.ByName("rec96.dcw")
 	if err != nil {
@@ -304,6 +319,9 @@ func TestGoldenCtx(t *testing.T) {
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)
 		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10, 0},
+		// JPEGs as their coefficients through jpegcm (model 1) plus
+		// jpegre's side data version 1
+		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 2}, false, 0, 0},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {

@@ -1,0 +1,121 @@
+package codec
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/jpegre"
+	"github.com/dcar-archiver/dcar/model/jpegcm"
+)
+
+// cm-jpeg (codec 27): a JPEG file is split by package jpegre into its
+// quantised DCT coefficients and the side data that rebuilds the exact
+// file (every byte outside the entropy-coded scans, verbatim, and the
+// scans' pad bits); the coefficients are coded by jpegcm's context
+// mixing, the side data with zstd. A JPEG that jpegre does not split or
+// rebuild exactly (arithmetic-coded, 12-bit, damaged, truncated, or
+// written with bits the canonical coding does not reproduce) is declined
+// when its block is coded and stays a zstd block.
+
+// jpegParamsVersion is the first byte of cm-jpeg's parameters, followed
+// by the coefficient model's fingerprint.
+const jpegParamsVersion = 1
+
+// jpegMaxBlocks bounds the 8×8 blocks of a cm-jpeg entry by its file
+// size, so that a decoder's memory (128 bytes of coefficients per block)
+// stays O(rawLen) whatever the payload claims. A real photo has well
+// under one block per file byte; only near-blank images exceed this, and
+// zstd codes those well.
+func jpegMaxBlocks(fileLen int) int { return 2*fileLen + 4096 }
+
+// planJPEG routes JPEG files to cm-jpeg as one block. It reads nothing:
+// the split and the rebuild check run once, when the block is coded.
+func planJPEG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	if k.MIME != "image/jpeg" || size == 0 || size > format.MaxBlockSize {
+		return Choice{}, false
+	}
+	fp := jpegcm.Fingerprint()
+	return Choice{Codec: format.CodecCMJPEG, Params: append([]byte{jpegParamsVersion}, fp[:]...), BlockSize: int(size)}, true
+}
+
+type cmJPEG struct{}
+
+func (cmJPEG) check(b Block) error {
+	p := b.Params
+	if len(p) != 9 || p[0] != jpegParamsVersion {
+		return fmt.Errorf("%w (cm-jpeg version %d)", ErrParams, firstByte(p))
+	}
+	if fp := jpegcm.Fingerprint(); [8]byte(p[1:9]) != fp {
+		return fmt.Errorf("%w: cm-jpeg model %x is not in this dcar binary", ErrParams, p[1:9])
+	}
+	if b.Offset != 0 {
+		return fmt.Errorf("%w: cm-jpeg entry in more than one block", format.ErrCorrupt)
+	}
+	return nil
+}
+
+// Payload of a cm-jpeg block (the whole file):
+//
+//	uvarint  S, the length of the side data
+//	uvarint  L, then L bytes: the side data as byte 0x00 and S bytes
+//	         verbatim, or byte 0x01 and one zstd frame decoding to S bytes
+//	the jpegcm stream of the coefficients
+func (c cmJPEG) Compress(dst, src []byte, b Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
+		return dst, err
+	}
+	if int64(len(src)) != b.EntrySize {
+		return dst, fmt.Errorf("cm-jpeg: block of %d bytes, entry of %d", len(src), b.EntrySize)
+	}
+	img, side, err := jpegre.Split(src, jpegMaxBlocks(len(src)))
+	if err != nil {
+		return dst, fmt.Errorf("%w: cm-jpeg: %v", ErrDeclined, err)
+	}
+	packed, err := packResidual(side)
+	if err != nil {
+		return dst, err
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(side)))
+	dst = binary.AppendUvarint(dst, uint64(len(packed)))
+	dst = append(dst, packed...)
+	return jpegcm.Encode(dst, img)
+}
+
+func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
+	if err := c.check(b); err != nil {
+		return dst, err
+	}
+	bad := func(what string) error { return fmt.Errorf("%w: cm-jpeg %s", format.ErrCorrupt, what) }
+	s, k := binary.Uvarint(src)
+	if k <= 0 || s == 0 || s > uint64(rawLen) {
+		return dst, bad("side data length")
+	}
+	src = src[k:]
+	l, k := binary.Uvarint(src)
+	if k <= 0 || l == 0 || l > uint64(len(src)-k) {
+		return dst, bad("packed side data length")
+	}
+	side, err := unpackStoredOrZstd(src[k:k+int(l)], int(s), "cm-jpeg side data")
+	if err != nil {
+		return dst, err
+	}
+	src = src[k+int(l):]
+	img, err := jpegre.Layout(side, jpegMaxBlocks(rawLen))
+	if err != nil {
+		return dst, fmt.Errorf("%w: cm-jpeg: %v", format.ErrCorrupt, err)
+	}
+	if err := jpegcm.Decode(src, img); err != nil {
+		return dst, fmt.Errorf("%w: cm-jpeg coefficients: %v", format.ErrCorrupt, err)
+	}
+	start := len(dst)
+	dst, err = jpegre.Rebuild(dst, img, side)
+	if err != nil {
+		return dst[:start], fmt.Errorf("%w: cm-jpeg: %v", format.ErrCorrupt, err)
+	}
+	if len(dst)-start != rawLen {
+		return dst[:start], bad(fmt.Sprintf("rebuilt %d bytes, want %d", len(dst)-start, rawLen))
+	}
+	return dst, nil
+}
