@@ -25,13 +25,15 @@
 // and, for chroma, the co-located luma blocks' non-zero count.
 //
 // Edge coefficients are predicted across the block boundary (predict.go):
-// the 1-D inverse DCT of a line of frequency w along the edge, evaluated
-// at the block's first sample, should match the neighbour's at its last,
-// which gives the one unknown coefficient of the line from the
-// neighbour's eight and the block's seven interior ones. The DC is
-// predicted the same way from both neighbours (mean rows and columns,
-// extrapolated half a pixel) and its difference coded with the two
-// estimates' disagreement as context.
+// the 1-D inverse DCT of a line of frequency w along the edge, at the two
+// samples nearest the edge on each side and extrapolated a quarter step
+// towards it, should agree, which gives the one unknown coefficient of
+// the line from the neighbour's eight and the block's seven interior
+// ones. The DC is predicted the same way from both neighbours (mean rows
+// and columns) and its difference coded with the two estimates'
+// disagreement as context. Interior zero flags, exponents and edge
+// decisions mix their inputs twice, with weight sets chosen by two
+// different contexts, and average the two logits.
 //
 // Everything is integer arithmetic with fixed tables: encoder and decoder
 // compute the same bits on every machine. The model is pinned by

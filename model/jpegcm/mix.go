@@ -76,9 +76,15 @@ type bitCoder struct {
 	c   [maxInputs]*counter
 	x   [maxInputs + 1]int32
 	n   int
-	a   *apm // refines the next decision's probability if set
-	ai  int  // in this row
+	a   *apm   // refines the next decision's probability if set
+	ai  int    // in this row
+	m2  *mixer // a second weight set for the next decision, if set
+	s2  int
 }
+
+// also sets a second mixer and weight set for the next decision: the
+// decision's logit is the mean of both mixers' (each trained on its own).
+func (b *bitCoder) also(m *mixer, sel int) { b.m2, b.s2 = m, sel }
 
 // An apm (adaptive probability map) refines a mixed probability in a
 // small context: per row, 33 points over the logit domain ±2048 hold
@@ -122,7 +128,21 @@ func (b *bitCoder) code(y int, m *mixer, sel int) int {
 	s += biasInput * int64(w[m.n-1])
 	dot := int32(min(max(s>>16, -logistic.WideMax), logistic.WideMax))
 	pm := logistic.Squash16(dot) // P(1), 1..65535
-	p := pm
+	m2 := b.m2
+	var w2 []int32
+	var pm2 int32
+	if m2 != nil {
+		w2 = m2.w[b.s2*m2.n : b.s2*m2.n+m2.n]
+		var s2 int64
+		for i := range n + 1 {
+			s2 += int64(b.x[i]) * int64(w2[i])
+		}
+		dot2 := int32(min(max(s2>>16, -logistic.WideMax), logistic.WideMax))
+		pm2 = logistic.Squash16(dot2)
+		dot = (dot + dot2) >> 1
+		b.m2 = nil
+	}
+	p := logistic.Squash16(dot)
 	var ai int
 	a := b.a
 	if a != nil {
@@ -160,6 +180,12 @@ func (b *bitCoder) code(y int, m *mixer, sel int) int {
 		*c = uint32(q)<<16 | k
 	}
 	w[m.n-1] = min(max(w[m.n-1]+(biasInput*e+1<<13)>>14, -1<<22), 1<<22)
+	if m2 != nil {
+		e2 := (int32(y)<<16 - int32(y) - pm2) >> 4 * m2.lr
+		for i := range n + 1 {
+			w2[i] = min(max(w2[i]+(b.x[i]*e2+1<<13)>>14, -1<<22), 1<<22)
+		}
+	}
 	b.n = 0
 	return y
 }

@@ -110,32 +110,36 @@ const (
 type Model struct {
 	b bitCoder
 
-	nzT [3][]counter // interior non-zero count
-	nzM *mixer
-	zT  [6][]counter // interior: zero flag, exponent, mantissa, sign
-	zM  *mixer
-	eT  [5][]counter
-	eM  *mixer
-	mT  [2][]counter
-	mM  *mixer
-	sT  [2][]counter
-	sM  *mixer
-	ezT [4][]counter // edges
-	ezM *mixer
-	eeT [3][]counter
-	eeM *mixer
-	emT [2][]counter
-	emM *mixer
-	esT [2][]counter
-	esM *mixer
-	dzT [3][]counter // DC residual: zero, sign, exponent, mantissa
-	dsT [2][]counter
-	deT [3][]counter
-	dmT [2][]counter
-	dcM *mixer
-	zA  *apm // refine interior zero flags, exponents; edge zero flags
-	eA  *apm
-	ezA *apm
+	nzT  [3][]counter // interior non-zero count
+	nzM  *mixer
+	zT   [6][]counter // interior: zero flag, exponent, mantissa, sign
+	zM   *mixer
+	eT   [5][]counter
+	eM   *mixer
+	mT   [2][]counter
+	mM   *mixer
+	sT   [2][]counter
+	sM   *mixer
+	ezT  [4][]counter // edges
+	ezM  *mixer
+	eeT  [3][]counter
+	eeM  *mixer
+	emT  [2][]counter
+	emM  *mixer
+	esT  [2][]counter
+	esM  *mixer
+	dzT  [3][]counter // DC residual: zero, sign, exponent, mantissa
+	dsT  [2][]counter
+	deT  [3][]counter
+	dmT  [2][]counter
+	dcM  *mixer
+	zM2  *mixer // second weight sets: interior zero flags, exponents; edge zero flags, exponents
+	eM2  *mixer
+	ezM2 *mixer
+	eeM2 *mixer
+	zA   *apm // refine interior zero flags, exponents; edge zero flags
+	eA   *apm
+	ezA  *apm
 
 	prev [4]int // previous block's interior non-zero count per component
 }
@@ -191,6 +195,10 @@ func newModel() *Model {
 	m.dmT[0] = newCounters(2 * maxExp * maxExp)
 	m.dmT[1] = newCounters(2 * 13 * maxExp * maxExp)
 	m.dcM = newMixer(3, 2*4*maxExp, 6)
+	m.zM2 = newMixer(6, 2*nzBuckets*12, 6)
+	m.eM2 = newMixer(5, 2*maxExp*12, 6)
+	m.ezM2 = newMixer(4, 2*nzBuckets*12, 6)
+	m.eeM2 = newMixer(3, 2*maxExp*12, 6)
 	m.zA = newAPM(2 * nInterior * nzBuckets)
 	m.eA = newAPM(2 * 10 * maxExp * 12)
 	m.ezA = newAPM(2 * nEdge * 12)
@@ -371,6 +379,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 				y = 1
 			}
 			b.sse(m.zA, (cc*nInterior+i)*nzBuckets+nb)
+			b.also(m.zM2, (cc*nzBuckets+nb)*12+qpm)
 			nonzero = b.code(y, m.zM, cc*nInterior+i)
 		}
 		if nonzero == 0 {
@@ -384,6 +393,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(&m.eT[3][((cc*nzBuckets+nb)*10+kb)*maxExp+j])
 			b.ctx(&m.eT[4][((cc*10+kb)*8+bf)*maxExp+j])
 			b.sse(m.eA, ((cc*10+kb)*maxExp+j)*12+qpm)
+			b.also(m.eM2, (cc*maxExp+j)*12+qpm)
 		}, m.mM, cc*maxExp, func(e, j int) {
 			b.ctx(&m.mT[0][((cc*10+kb)*maxExp+e)*maxExp+j])
 			b.ctx(&m.mT[1][((cc*maxExp+e)*maxExp+j)*12+qpm])
@@ -429,6 +439,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 				y = 1
 			}
 			b.sse(m.ezA, (cc*nEdge+e)*12+qp)
+			b.also(m.ezM2, (cc*nzBuckets+nb7)*12+qp)
 			if b.code(y, m.ezM, cc*nEdge+e) == 0 {
 				prevZero = 1
 				continue
@@ -439,6 +450,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 				b.ctx(&m.eeT[0][((cc*nEdge+e)*12+qp)*maxExp+j])
 				b.ctx(&m.eeT[1][((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j])
 				b.ctx(&m.eeT[2][((cc*nEdge+e)*8+bn)*maxExp+j])
+				b.also(m.eeM2, (cc*maxExp+j)*12+qp)
 			}, m.emM, cc*maxExp, func(ex, j int) {
 				b.ctx(&m.emT[0][((cc*nEdge+e)*maxExp+ex)*maxExp+j])
 				hint := 2

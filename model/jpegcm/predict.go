@@ -7,7 +7,7 @@ package jpegcm
 // (the vertical frequencies average out), and likewise the mean of row
 // y over the columns with F(0,v). The boundary between the left
 // neighbour and the block, estimated from each side by extrapolating its
-// two nearest columns half a pixel, should agree: that gives the block's
+// two nearest columns a quarter step towards it, should agree: that gives the block's
 // F(0,0) from its own AC coefficients and the neighbour's whole first
 // row of coefficients; the block above gives a second estimate through
 // the rows. Everything is integer (Q16 table below), so encoder and
@@ -51,8 +51,8 @@ func fromEdge(n, z []int16, q *[64]uint16, ks *[8]uint8) int64 {
 	n6 := int64(n[0])*dcScale + edgeMean(n, q, ks, 2)
 	c0 := edgeMean(z, q, ks, 0)
 	c1 := edgeMean(z, q, ks, 1)
-	bn := 2*n7 + (n7 - n6) // twice the boundary seen from the neighbour
-	bc := 2*c0 - (c1 - c0) // and from the block, without its DC
+	bn := 2*n7 + (n7-n6)/2 // twice the boundary seen from the neighbour
+	bc := 2*c0 - (c1-c0)/2 // and from the block, without its DC
 	d := 2 * dcScale
 	num := bn - bc
 	if num >= 0 {
@@ -100,41 +100,54 @@ func bitlenU(v uint64) int {
 	return n
 }
 
-// lakTab[u] = round(65536·α(u)·cos(uπ/16)), α(0) = 1/(2√2), α(u) = 1/2:
-// the weight of frequency u in the 1-D inverse DCT at the first sample;
-// at the last sample it is (-1)^u·lakTab[u].
-var lakTab = [8]int64{23170, 32138, 30274, 27246, 23170, 18205, 12540, 6393}
+// lineTab[i][f] = round(65536·α(f)·cos((2x+1)fπ/16)), α(0) = 1/(2√2),
+// α(f) = 1/2, for the samples x = 0, 1, 6, 7 (i = 0..3): the weight of
+// frequency f in the 1-D inverse DCT at the samples nearest an edge.
+var lineTab = [4][8]int64{
+	{23170, 32138, 30274, 27246, 23170, 18205, 12540, 6393},
+	{23170, 27246, 12540, -6393, -23170, -32138, -30274, -18205},
+	{23170, -27246, 12540, 6393, -23170, 32138, -30274, 18205},
+	{23170, -32138, 30274, -27246, 23170, -18205, 12540, -6393},
+}
+
+// edgeGrad is the gradient extrapolation towards the edge, in quarters of
+// the step between the two samples nearest it.
+const edgeGrad = 1
 
 // predictEdge predicts (quantised) the block's edge coefficient of
 // frequency w on the edge shared with neighbour n: d = 0 the left edge,
 // F(0,w) from the left neighbour's row w of coefficients; d = 1 the top
 // edge, F(w,0) from the upper neighbour's column w. The 1-D inverse DCT
-// along the edge of the block's frequency-w line, at its first sample,
-// should equal the neighbour's at its last; every other coefficient of
-// the block's line is interior and already known.
+// across the edge of the frequency-w line, extrapolated from each side's
+// two samples nearest the edge a quarter step towards it, should agree;
+// every other coefficient of the block's line is interior and already
+// known, and the unknown one weighs the same at every sample.
 func predictEdge(n, z []int16, q *[64]uint16, d, w int) int32 {
-	// idx(f) is the zig-zag index of frequency f across the edge on the
-	// line of frequency w along it.
-	idx := func(f int) int {
-		if d == 0 {
-			return int(unzig[w*8+f])
-		}
-		return int(unzig[f*8+w])
-	}
-	var s int64
+	var n7, n6, c0, c1 int64
 	for f := range 8 {
-		k := idx(f)
-		t := lakTab[f]
-		if f&1 == 1 {
-			t = -t
+		var k int
+		if d == 0 {
+			k = int(unzig[w*8+f])
+		} else {
+			k = int(unzig[f*8+w])
 		}
-		s += int64(n[k]) * int64(q[k]) * t
+		nv := int64(n[k]) * int64(q[k])
+		n7 += nv * lineTab[3][f]
+		n6 += nv * lineTab[2][f]
 		if f > 0 {
-			s -= int64(z[k]) * int64(q[k]) * lakTab[f]
+			cv := int64(z[k]) * int64(q[k])
+			c0 += cv * lineTab[0][f]
+			c1 += cv * lineTab[1][f]
 		}
 	}
-	k0 := idx(0)
-	div := lakTab[0] * int64(max(q[k0], 1))
+	// 4·boundary: from the neighbour 4·n7 + g·(n7-n6); from the block
+	// 4·(c0 + F·t) - g·(c1 - c0), t = lineTab[·][0].
+	s := 4*n7 + edgeGrad*(n7-n6) - 4*c0 + edgeGrad*(c1-c0)
+	k0 := int(unzig[w*8])
+	if d == 1 {
+		k0 = int(unzig[w])
+	}
+	div := 4 * lineTab[0][0] * int64(max(q[k0], 1))
 	if s >= 0 {
 		return int32(min((s+div/2)/div, 1<<20))
 	}

@@ -25,6 +25,7 @@ type File struct {
 	Path     string
 	Size     int64
 	Modality format.Modality
+	MIME     string
 	Samples  int64 // image samples (sub-pixels), if the container is understood
 }
 
@@ -65,7 +66,8 @@ func Collect(paths []string) ([]File, error) {
 			if err != nil {
 				return err
 			}
-			f := File{Path: p, Size: int64(len(data)), Modality: codec.Sniff(data).Modality}
+			k := codec.Sniff(data)
+			f := File{Path: p, Size: int64(len(data)), Modality: k.Modality, MIME: k.MIME}
 			if s, ok := samplesOf(data); ok {
 				f.Samples = int64(len(s))
 			}
@@ -90,11 +92,13 @@ type Peer struct {
 	Ext      string
 	// SamePixels, when set, compares decoded images by pixels instead of bytes.
 	SamePixels bool
+	// JPEG, when set, runs the peer on JPEG files only (and byte-exact).
+	JPEG bool
 }
 
 // Peers returns the peer tools dcar is compared with: zstd and xz on
 // every file, 7-Zip PPMd on text, lossless JPEG XL (efforts 7 and 3)
-// on images.
+// on images, JPEG XL's lossless JPEG transcoding on JPEG files.
 func Peers() []Peer {
 	return []Peer{
 		{Name: "zstd -19", Bin: "zstd", Ext: ".zst",
@@ -110,6 +114,11 @@ func Peers() []Peer {
 			Decode: func(in, out string) []string { return []string{"e", "-bd", "-bso0", "-so", in} }},
 		cjxl("7"),
 		cjxl("3"),
+		{Name: "cjxl (JPEG transcode)", Modality: format.ModalityImage, Bin: "cjxl", DecBin: "djxl", Ext: ".jxl", JPEG: true,
+			Compress: func(in, out string) []string {
+				return []string{"--lossless_jpeg=1", "--num_threads=1", "--quiet", in, out}
+			},
+			Decode: func(in, out string) []string { return []string{in, out, "--num_threads=1", "--quiet"} }},
 	}
 }
 
@@ -162,7 +171,7 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 	}
 	rows := map[format.Modality]*Row{}
 	for i, f := range files {
-		if p.Modality != format.ModalityOther && f.Modality != p.Modality {
+		if p.Modality != format.ModalityOther && f.Modality != p.Modality || p.JPEG && f.MIME != "image/jpeg" {
 			continue
 		}
 		r := rows[f.Modality]
@@ -225,6 +234,11 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 		r.Packed += st.Size()
 		os.Remove(packed)
 		os.Remove(decoded)
+	}
+	for m, r := range rows {
+		if r.Files == 0 {
+			delete(rows, m) // every file skipped: no row
+		}
 	}
 	return rows, nil
 }
