@@ -209,11 +209,12 @@ func goldenGzipFiles(t testing.TB) []goldenFile {
 }
 
 // goldenJPEGFiles is the content of testdata/golden-v1-jpeg.dcar: a
-// JPEG written by Go's image/jpeg (baseline 4:2:0) and one by cjpeg
-// (4:2:2, restart intervals), committed in testdata/golden-jpeg.
+// JPEG written by Go's image/jpeg (baseline 4:2:0) and two by cjpeg
+// (4:2:2 with restart intervals; progressive), committed in
+// testdata/golden-jpeg.
 func goldenJPEGFiles(t testing.TB) []goldenFile {
 	var out []goldenFile
-	for _, name := range []string{"go-q90.jpg", "q80-422-rst.jpg"} {
+	for _, name := range []string{"go-q90.jpg", "q80-422-rst.jpg", "prog-q85.jpg"} {
 		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden-jpeg", name))
 		if err != nil {
 			t.Fatal(err)
@@ -320,8 +321,8 @@ func TestGoldenCtx(t *testing.T) {
 		// (the tiles in two halves)
 		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10, 0},
 		// JPEGs as their coefficients through jpegcm (model 1) plus
-		// jpegre's side data version 1
-		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 2}, false, 0, 0},
+		// jpegre's side data (versions 1 and 2: sequential, progressive)
+		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {
