@@ -22,7 +22,13 @@
 // adaptive probability map. The contexts are made of the position, the
 // non-zero coefficients still to come, the same coefficient in the left
 // and upper blocks, the block's already coded neighbours in frequency,
-// and, for chroma, the co-located luma blocks' non-zero count.
+// and, for chroma, what the components coded before say about the same
+// place: the co-located luma blocks' non-zero count and the mean
+// magnitude and summed sign of the same coefficient there, and for the
+// third component the second one's block at the same place (its
+// non-zero count, the same coefficient's magnitude and sign, its DC
+// difference). Colour edges show in all three components, so chroma
+// costs much less given luma and Cr given Cb.
 //
 // Edge coefficients are predicted across the block boundary (predict.go):
 // the 1-D inverse DCT of a line of frequency w along the edge, at the two

@@ -35,7 +35,7 @@ func newCounters(n int) []counter {
 }
 
 // maxInputs bounds the contexts of one decision.
-const maxInputs = 6
+const maxInputs = 8
 
 // mixer combines the stretched probabilities of a decision's contexts
 // with one weight vector per selector value (16.16 fixed point), trained

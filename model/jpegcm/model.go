@@ -112,25 +112,25 @@ type Model struct {
 
 	nzT  [3][]counter // interior non-zero count
 	nzM  *mixer
-	zT   [6][]counter // interior: zero flag, exponent, mantissa, sign
+	zT   [8][]counter // interior: zero flag, exponent, mantissa, sign
 	zM   *mixer
-	eT   [5][]counter
+	eT   [7][]counter
 	eM   *mixer
 	mT   [2][]counter
 	mM   *mixer
-	sT   [2][]counter
+	sT   [4][]counter
 	sM   *mixer
-	ezT  [4][]counter // edges
+	ezT  [6][]counter // edges
 	ezM  *mixer
-	eeT  [3][]counter
+	eeT  [5][]counter
 	eeM  *mixer
 	emT  [2][]counter
 	emM  *mixer
-	esT  [2][]counter
+	esT  [4][]counter
 	esM  *mixer
-	dzT  [3][]counter // DC residual: zero, sign, exponent, mantissa
-	dsT  [2][]counter
-	deT  [3][]counter
+	dzT  [4][]counter // DC residual: zero, sign, exponent, mantissa
+	dsT  [3][]counter
+	deT  [4][]counter
 	dmT  [2][]counter
 	dcM  *mixer
 	zM2  *mixer // second weight sets: interior zero flags, exponents; edge zero flags, exponents
@@ -141,49 +141,62 @@ type Model struct {
 	eA   *apm
 	ezA  *apm
 
-	prev [4]int // previous block's interior non-zero count per component
+	prev    [4]int // previous block's interior non-zero count per component
+	lastRes int32  // the last block's DC difference
 }
 
 func newModel() *Model {
 	m := &Model{}
 	m.nzT[0] = newCounters(2 * nzBuckets * 64)
 	m.nzT[1] = newCounters(2 * nzBuckets * nzBuckets * 64)
-	m.nzT[2] = newCounters((nzBuckets + 1) * 64)
-	m.nzM = newMixer(3, 2*6, 6)
+	m.nzT[2] = newCounters((nzBuckets + 1) * (nzBuckets + 1) * 64)
+	m.nzM = newMixer(3, 2*6, 12)
 	m.zT[0] = newCounters(2 * nInterior * nzBuckets)
 	m.zT[1] = newCounters(2 * nInterior * 12)
 	m.zT[2] = newCounters(2 * nInterior * 8 * 8)
 	m.zT[3] = newCounters(2 * nzBuckets * 12 * 10)
 	m.zT[4] = newCounters(2 * nInterior * 8 * 4)
 	m.zT[5] = newCounters((nzBuckets + 1) * nInterior * nzBuckets)
-	m.zM = newMixer(6, 2*nInterior, 6)
+	m.zT[6] = newCounters(2 * nInterior * 8 * 4)
+	m.zT[7] = newCounters(nInterior * 9 * 4)
+	m.zM = newMixer(8, 2*nInterior, 12)
 	m.eT[0] = newCounters(2 * 10 * 12 * maxExp)
 	m.eT[1] = newCounters(2 * nInterior * maxExp)
 	m.eT[2] = newCounters(2 * 10 * 8 * 8 * maxExp)
 	m.eT[3] = newCounters(2 * nzBuckets * 10 * maxExp)
 	m.eT[4] = newCounters(2 * 10 * 8 * maxExp)
-	m.eM = newMixer(5, 2*maxExp, 6)
+	m.eT[5] = newCounters(2 * 10 * 8 * maxExp)
+	m.eT[6] = newCounters(10 * 9 * maxExp)
+	m.eM = newMixer(7, 2*maxExp, 12)
 	m.mT[0] = newCounters(2 * 10 * maxExp * maxExp)
 	m.mT[1] = newCounters(2 * maxExp * maxExp * 12)
-	m.mM = newMixer(2, 2*maxExp, 6)
+	m.mM = newMixer(2, 2*maxExp, 12)
 	m.sT[0] = newCounters(2 * nInterior * 9)
 	m.sT[1] = newCounters(2 * nInterior)
-	m.sM = newMixer(2, 2*nInterior, 6)
+	m.sT[2] = newCounters(nInterior * 3 * 8)
+	m.sT[3] = newCounters(nInterior * 3 * 9)
+	m.sM = newMixer(4, 2*nInterior, 12)
 	m.ezT[0] = newCounters(2 * nEdge * 12)
 	m.ezT[1] = newCounters(2 * nEdge * nzBuckets)
 	m.ezT[2] = newCounters(2 * nEdge * 8 * 8)
 	m.ezT[3] = newCounters(2 * nEdge * 2 * 6)
-	m.ezM = newMixer(4, 2*nEdge, 6)
+	m.ezT[4] = newCounters(nEdge * 8 * 8)
+	m.ezT[5] = newCounters(nEdge * 9 * 8)
+	m.ezM = newMixer(6, 2*nEdge, 12)
 	m.eeT[0] = newCounters(2 * nEdge * 12 * maxExp)
 	m.eeT[1] = newCounters(2 * nEdge * nzBuckets * maxExp)
 	m.eeT[2] = newCounters(2 * nEdge * 8 * maxExp)
-	m.eeM = newMixer(3, 2*maxExp, 6)
+	m.eeT[3] = newCounters(nEdge * 8 * maxExp)
+	m.eeT[4] = newCounters(nEdge * 9 * maxExp)
+	m.eeM = newMixer(5, 2*maxExp, 12)
 	m.emT[0] = newCounters(2 * nEdge * maxExp * maxExp)
 	m.emT[1] = newCounters(2 * maxExp * maxExp * 12 * 4)
-	m.emM = newMixer(2, 2*maxExp, 6)
+	m.emM = newMixer(2, 2*maxExp, 12)
 	m.esT[0] = newCounters(2 * nEdge * 3 * 8)
 	m.esT[1] = newCounters(2 * nEdge * 3)
-	m.esM = newMixer(2, 2*nEdge, 6)
+	m.esT[2] = newCounters(nEdge * 3 * 8)
+	m.esT[3] = newCounters(nEdge * 3 * 9)
+	m.esM = newMixer(4, 2*nEdge, 12)
 	m.dzT[0] = newCounters(2 * 13 * nzBuckets)
 	m.dzT[1] = newCounters(2 * 13)
 	m.dzT[2] = newCounters(2 * nzBuckets)
@@ -194,11 +207,14 @@ func newModel() *Model {
 	m.deT[2] = newCounters(2 * maxExp)
 	m.dmT[0] = newCounters(2 * maxExp * maxExp)
 	m.dmT[1] = newCounters(2 * 13 * maxExp * maxExp)
-	m.dcM = newMixer(3, 2*4*maxExp, 6)
-	m.zM2 = newMixer(6, 2*nzBuckets*12, 6)
-	m.eM2 = newMixer(5, 2*maxExp*12, 6)
-	m.ezM2 = newMixer(4, 2*nzBuckets*12, 6)
-	m.eeM2 = newMixer(3, 2*maxExp*12, 6)
+	m.dzT[3] = newCounters(12 * 13)
+	m.deT[3] = newCounters(12 * maxExp)
+	m.dsT[2] = newCounters(3 * 12)
+	m.dcM = newMixer(4, 2*4*maxExp, 12)
+	m.zM2 = newMixer(8, 2*nzBuckets*12, 12)
+	m.eM2 = newMixer(7, 2*maxExp*12, 12)
+	m.ezM2 = newMixer(6, 2*nzBuckets*12, 12)
+	m.eeM2 = newMixer(5, 2*maxExp*12, 12)
 	m.zA = newAPM(2 * nInterior * nzBuckets)
 	m.eA = newAPM(2 * 10 * maxExp * 12)
 	m.ezA = newAPM(2 * nEdge * 12)
@@ -210,21 +226,37 @@ func newModel() *Model {
 type blockCtx struct {
 	cc       int // component class: 0 the first component, 1 the others
 	l, a, al []int16
-	nzL, nzA int // their interior non-zero counts
-	lum      int // chroma: the co-located luma blocks' mean interior non-zero count, bucketed + 1; 0 for luma
+	nzL, nzA int       // their interior non-zero counts
+	lum      int       // chroma: the co-located luma blocks' mean interior non-zero count, bucketed + 1; 0 for luma
+	x        []int16   // the third component: the second's block at the same place (nil otherwise)
+	nzX      int       // its interior non-zero count
+	xres     int32     // and the difference of its DC from its prediction
+	ymag     [64]int32 // chroma: the co-located luma blocks' mean magnitude of each coefficient
+	ysum     [64]int32 // and their sum
+	hasY     bool
 	q        *[64]uint16
 }
 
 // codeImage codes (or, decoding, fills) every coefficient of img:
 // component by component, blocks row by row.
 func (m *Model) codeImage(img *jpegre.Image) error {
-	var lnz []uint8 // the first component's counts
+	var lnz []uint8  // the first component's counts
+	var xnz []uint8  // the second's
+	var xres []int32 // the second's DC differences
 	for ci := range img.Comps {
 		c := &img.Comps[ci]
 		cc := min(ci, 1)
 		nz := make([]uint8, c.BW*c.BH)
-		if ci == 0 {
+		switch ci {
+		case 0:
 			lnz = nz
+		case 1:
+			xnz = nz
+			xres = make([]int32, len(nz))
+		}
+		var xc *jpegre.Component
+		if ci == 2 && img.Comps[1].BW == c.BW && img.Comps[1].BH == c.BH {
+			xc = &img.Comps[1]
 		}
 		l := &img.Comps[0]
 		sx, sy := max(l.H/c.H, 1), max(l.V/c.V, 1)
@@ -237,11 +269,20 @@ func (m *Model) codeImage(img *jpegre.Image) error {
 					t, n := 0, 0
 					for y := by * sy; y < min(by*sy+sy, l.BH); y++ {
 						for x := bx * sx; x < min(bx*sx+sx, l.BW); x++ {
-							t += int(lnz[y*l.BW+x])
+							j := y*l.BW + x
+							t += int(lnz[j])
 							n++
+							for k, v := range l.Coef[j*64 : j*64+64] {
+								bc.ymag[k] += int32(abs16(v))
+								bc.ysum[k] += int32(v)
+							}
 						}
 					}
 					if n > 0 {
+						for k := range bc.ymag {
+							bc.ymag[k] /= int32(n)
+						}
+						bc.hasY = true
 						bc.lum = 1 + int(nzBucket[(t+n/2)/n])
 					}
 				}
@@ -256,7 +297,15 @@ func (m *Model) codeImage(img *jpegre.Image) error {
 						bc.al = c.Coef[(i-c.BW-1)*64 : (i-c.BW)*64]
 					}
 				}
+				if xc != nil {
+					bc.x = xc.Coef[i*64 : i*64+64]
+					bc.nzX = int(xnz[i])
+					bc.xres = xres[i]
+				}
 				nz[i] = uint8(m.codeBlock(&bc, z, ci))
+				if ci == 1 {
+					xres[i] = m.lastRes
+				}
 			}
 		}
 	}
@@ -328,7 +377,11 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	{
 		c0 := (cc*nzBuckets + int(nzBucket[nzp])) * 64
 		c1 := ((cc*nzBuckets+int(nzBucket[nzl]))*nzBuckets + int(nzBucket[nza])) * 64
-		c2 := bc.lum * 64
+		xb := 0
+		if bc.x != nil {
+			xb = 1 + int(nzBucket[bc.nzX])
+		}
+		c2 := (bc.lum*(nzBuckets+1) + xb) * 64
 		t := 1
 		for d := 5; d >= 0; d-- {
 			b.ctx(&m.nzT[0][c0+t])
@@ -363,6 +416,15 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			fq += int32(abs16(z[p.fa]))
 		}
 		bf := bitlen(fq, 7)
+		bx, xs := 0, 0
+		if bc.x != nil {
+			bx = 1 + bitlen(int32(bc.x[k]), 6)
+			xs = sign3(bc.x[k])
+		}
+		by := 0
+		if bc.hasY {
+			by = 1 + bitlen(bc.ymag[k], 7)
+		}
 		nb := int(nzBucket[left])
 		kb := int(p.band)
 		v := z[k]
@@ -374,6 +436,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(&m.zT[3][((cc*nzBuckets+nb)*12+qpm)*10+kb])
 			b.ctx(&m.zT[4][((cc*nInterior+i)*8+bf)*4+min(nb, 3)])
 			b.ctx(&m.zT[5][(bc.lum*nInterior+i)*nzBuckets+nb])
+			b.ctx(&m.zT[6][((cc*nInterior+i)*8+bx)*4+min(nb, 3)])
+			b.ctx(&m.zT[7][(i*9+by)*4+min(nb, 3)])
 			y := 0
 			if v != 0 {
 				y = 1
@@ -392,6 +456,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(&m.eT[2][(((cc*10+kb)*8+ba)*8+bl)*maxExp+j])
 			b.ctx(&m.eT[3][((cc*nzBuckets+nb)*10+kb)*maxExp+j])
 			b.ctx(&m.eT[4][((cc*10+kb)*8+bf)*maxExp+j])
+			b.ctx(&m.eT[5][((cc*10+kb)*8+bx)*maxExp+j])
+			b.ctx(&m.eT[6][(kb*9+by)*maxExp+j])
 			b.sse(m.eA, ((cc*10+kb)*maxExp+j)*12+qpm)
 			b.also(m.eM2, (cc*maxExp+j)*12+qpm)
 		}, m.mM, cc*maxExp, func(e, j int) {
@@ -400,6 +466,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		})
 		b.ctx(&m.sT[0][(cc*nInterior+i)*9+sign3(av)*3+sign3(lv)])
 		b.ctx(&m.sT[1][cc*nInterior+i])
+		b.ctx(&m.sT[2][(i*3+xs)*8+bx])
+		b.ctx(&m.sT[3][(i*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by])
 		if b.code(neg(v), m.sM, cc*nInterior+i) == 1 {
 			r = -r
 		}
@@ -434,6 +502,17 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(&m.ezT[1][(cc*nEdge+e)*nzBuckets+nb7])
 			b.ctx(&m.ezT[2][((cc*nEdge+e)*8+bn)*8+min(qp, 7)])
 			b.ctx(&m.ezT[3][((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5)])
+			bx, xs := 0, 0
+			if bc.x != nil {
+				bx = 1 + bitlen(int32(bc.x[k]), 6)
+				xs = sign3(bc.x[k])
+			}
+			b.ctx(&m.ezT[4][(e*8+bx)*8+min(qp, 7)])
+			by := 0
+			if bc.hasY {
+				by = 1 + bitlen(bc.ymag[k], 7)
+			}
+			b.ctx(&m.ezT[5][(e*9+by)*8+min(qp, 7)])
 			y := 0
 			if v != 0 {
 				y = 1
@@ -450,6 +529,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 				b.ctx(&m.eeT[0][((cc*nEdge+e)*12+qp)*maxExp+j])
 				b.ctx(&m.eeT[1][((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j])
 				b.ctx(&m.eeT[2][((cc*nEdge+e)*8+bn)*maxExp+j])
+				b.ctx(&m.eeT[3][(e*8+bx)*maxExp+j])
+				b.ctx(&m.eeT[4][(e*9+by)*maxExp+j])
 				b.also(m.eeM2, (cc*maxExp+j)*12+qp)
 			}, m.emM, cc*maxExp, func(ex, j int) {
 				b.ctx(&m.emT[0][((cc*nEdge+e)*maxExp+ex)*maxExp+j])
@@ -467,6 +548,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			}
 			b.ctx(&m.esT[0][((cc*nEdge+e)*3+sp)*8+min(qp, 7)])
 			b.ctx(&m.esT[1][(cc*nEdge+e)*3+sign3(ns)])
+			b.ctx(&m.esT[2][(e*3+xs)*8+bx])
+			b.ctx(&m.esT[3][(e*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by])
 			if b.code(neg(v), m.esM, cc*nEdge+e) == 1 {
 				r = -r
 			}
@@ -485,6 +568,11 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	b.ctx(&m.dzT[0][(cc*13+u)*nzBuckets+nb])
 	b.ctx(&m.dzT[1][cc*13+u])
 	b.ctx(&m.dzT[2][cc*nzBuckets+nb])
+	xb, xs := 0, 0
+	if bc.x != nil {
+		xb, xs = 1+bitlen(bc.xres, 10), sign3(int16(min(max(bc.xres, -1), 1)))
+	}
+	b.ctx(&m.dzT[3][xb*13+u])
 	y := 0
 	if res != 0 {
 		y = 1
@@ -494,17 +582,20 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(&m.deT[0][(cc*13+u)*maxExp+j])
 			b.ctx(&m.deT[1][(cc*nzBuckets+nb)*maxExp+j])
 			b.ctx(&m.deT[2][cc*maxExp+j])
+			b.ctx(&m.deT[3][xb*maxExp+j])
 		}, m.dcM, (cc*4+2)*maxExp, func(e, j int) {
 			b.ctx(&m.dmT[0][(cc*maxExp+e)*maxExp+j])
 			b.ctx(&m.dmT[1][((cc*13+u)*maxExp+e)*maxExp+j])
 		})
 		b.ctx(&m.dsT[0][(cc*13+u)*3+sh])
 		b.ctx(&m.dsT[1][cc])
+		b.ctx(&m.dsT[2][xs*12+xb])
 		if b.code(neg32(res), m.dcM, (cc*4+3)*maxExp) == 1 {
 			r = -r
 		}
 		res = r
 	}
+	m.lastRes = res
 	if !enc {
 		z[0] = int16(pred + res)
 	}
