@@ -183,7 +183,8 @@ func parseSide(side []byte) (*sideData, error) {
 	}
 	if side[0] == sideProgressive {
 		// Each entry takes a byte at least: the counts are bounded by
-		// the side data's length, and the block indexes by 2^31 each.
+		// the side data's length, and the block indexes by 2^30 (also
+		// on 32-bit machines).
 		nd, ok := next(ns)
 		if !ok {
 			return nil, errAt(ErrFormat, at(), "side data: EOB run departures")
@@ -200,8 +201,8 @@ func parseSide(side []byte) (*sideData, error) {
 			dev := make([]int, t)
 			pb := -1
 			for j := range dev {
-				d, ok := next(1 << 31)
-				if !ok {
+				d, ok := next(1 << 30)
+				if !ok || pb+1+d >= 1<<30 {
 					return nil, errAt(ErrFormat, at(), "side data: EOB run departures")
 				}
 				pb += 1 + d
