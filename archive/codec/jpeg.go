@@ -4,10 +4,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/jpegre"
 	"github.com/dcar-archiver/dcar/model/jpegcm"
+	"github.com/klauspost/compress/zstd"
 )
 
 // cm-jpeg (codec 27): a JPEG file is split by package jpegre into its
@@ -60,7 +62,9 @@ func (cmJPEG) check(b Block) error {
 //
 //	uvarint  S, the length of the side data
 //	uvarint  L, then L bytes: the side data as byte 0x00 and S bytes
-//	         verbatim, or byte 0x01 and one zstd frame decoding to S bytes
+//	         verbatim, byte 0x01 and one zstd frame decoding to S bytes,
+//	         or byte 0x02 and one zstd frame decoding to S bytes with
+//	         jpegre.HeaderDictionary as raw-content dictionary
 //	the jpegcm stream of the coefficients
 func (c cmJPEG) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err := c.check(b); err != nil {
@@ -73,7 +77,7 @@ func (c cmJPEG) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, fmt.Errorf("%w: cm-jpeg: %v", ErrDeclined, err)
 	}
-	packed, err := packResidual(side)
+	packed, err := packJPEGSide(side)
 	if err != nil {
 		return dst, err
 	}
@@ -97,7 +101,7 @@ func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 	if k <= 0 || l == 0 || l > uint64(len(src)-k) {
 		return dst, bad("packed side data length")
 	}
-	side, err := unpackStoredOrZstd(src[k:k+int(l)], int(s), "cm-jpeg side data")
+	side, err := unpackJPEGSide(src[k:k+int(l)], int(s))
 	if err != nil {
 		return dst, err
 	}
@@ -118,4 +122,70 @@ func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 		return dst[:start], bad(fmt.Sprintf("rebuilt %d bytes, want %d", len(dst)-start, rawLen))
 	}
 	return dst, nil
+}
+
+// jpegDictID is the dictionary id the side data's zstd frames carry
+// (method 0x02): jpegre.HeaderDictionary, whose bytes never change.
+const jpegDictID = 0x4A504731 // "JPG1"
+
+// jpegDict holds zstd coders primed with jpegre.HeaderDictionary.
+var jpegDict = sync.OnceValues(func() (*jpegDictCoders, error) {
+	d := jpegre.HeaderDictionary()
+	enc, err := zstd.NewWriter(nil,
+		zstd.WithEncoderLevel(zstd.SpeedBestCompression),
+		zstd.WithEncoderCRC(false),
+		zstd.WithWindowSize(format.MaxBlockSize),
+		zstd.WithZeroFrames(true),
+		zstd.WithSingleSegment(true),
+		zstd.WithEncoderDictRaw(jpegDictID, d))
+	if err != nil {
+		return nil, err
+	}
+	dec, err := zstd.NewReader(nil,
+		zstd.WithDecoderConcurrency(0),
+		zstd.WithDecoderMaxMemory(format.MaxBlockSize),
+		zstd.WithDecoderMaxWindow(format.MaxBlockSize),
+		zstd.WithDecoderDictRaw(jpegDictID, d))
+	if err != nil {
+		return nil, err
+	}
+	return &jpegDictCoders{enc, dec}, nil
+})
+
+type jpegDictCoders struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+}
+
+// packJPEGSide packs side data the smallest way: verbatim, zstd, or zstd
+// with the header dictionary (most JPEGs' Huffman and quantisation
+// tables are in it: a few hundred bytes saved per file).
+func packJPEGSide(side []byte) ([]byte, error) {
+	best, err := packResidual(side)
+	if err != nil {
+		return nil, err
+	}
+	d, err := jpegDict()
+	if err != nil {
+		return nil, err
+	}
+	if withDict := d.enc.EncodeAll(side, []byte{2}); len(withDict) < len(best) {
+		return withDict, nil
+	}
+	return best, nil
+}
+
+func unpackJPEGSide(b []byte, n int) ([]byte, error) {
+	if b[0] != 2 {
+		return unpackStoredOrZstd(b, n, "cm-jpeg side data")
+	}
+	d, err := jpegDict()
+	if err != nil {
+		return nil, err
+	}
+	out, err := d.dec.DecodeAll(b[1:], nil)
+	if err != nil || len(out) != n {
+		return nil, fmt.Errorf("%w: cm-jpeg side data (%d bytes, want %d): %v", format.ErrCorrupt, len(out), n, err)
+	}
+	return out, nil
 }
