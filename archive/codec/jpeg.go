@@ -32,10 +32,17 @@ const jpegParamsVersion = 1
 // zstd codes those well.
 func jpegMaxBlocks(fileLen int) int { return 2*fileLen + 4096 }
 
-// planJPEG routes JPEG files to cm-jpeg as one block. It reads nothing:
-// the split and the rebuild check run once, when the block is coded.
+// planJPEG routes JPEG files whose scans jpegre decodes to cm-jpeg, as
+// one block (jpegre.Check: a kind jpegre does not handle, a truncated or
+// damaged file stays a zstd entry, with no codec parameters to carry).
+// The rebuild check runs once, when the block is coded; a file that does
+// not rebuild is declined there (its block coded with zstd).
 func planJPEG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/jpeg" || size == 0 || size > format.MaxBlockSize {
+		return Choice{}, false
+	}
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil || jpegre.Check(data, jpegMaxBlocks(len(data))) != nil {
 		return Choice{}, false
 	}
 	fp := jpegcm.Fingerprint()

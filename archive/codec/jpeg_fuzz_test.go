@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"os"
 	"testing"
 )
@@ -13,7 +14,7 @@ func FuzzCMJPEGDecompress(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	ch, ok := planJPEG(Kind{MIME: "image/jpeg"}, nil, int64(len(data)))
+	ch, ok := planJPEG(Kind{MIME: "image/jpeg"}, bytes.NewReader(data), int64(len(data)))
 	if !ok {
 		f.Fatal("not planned")
 	}

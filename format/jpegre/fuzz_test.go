@@ -13,6 +13,9 @@ func FuzzSplit(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		img, side, err := Split(b, 1<<14)
+		if cerr := Check(b, 1<<14); err == nil && cerr != nil {
+			t.Fatalf("Split accepts what Check refuses: %v", cerr)
+		}
 		if err != nil {
 			return
 		}

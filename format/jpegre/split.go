@@ -97,6 +97,24 @@ func Split(jpg []byte, maxBlocks int) (*Image, []byte, error) {
 	return img, side, nil
 }
 
+// Check decodes every scan of jpg as Split does, without the rebuild:
+// nil means Split will accept the file unless its encoder spent bits the
+// canonical coding does not reproduce (ErrNoRebuild). It is about twice
+// as fast as Split, for a caller that wants to know before committing to
+// the file's coding.
+func Check(jpg []byte, maxBlocks int) error {
+	p := &parser{b: jpg, maxBlock: maxBlocks}
+	var img *Image
+	_, err := p.walk(func(pos int, sc *scanHdr) (int, error) {
+		if img == nil {
+			img = p.image()
+		}
+		e, _, err := p.decodeScan(pos, sc, coefs(img))
+		return e, err
+	})
+	return err
+}
+
 // appendSide appends the side data of a file (doc.go) to dst.
 func appendSide(dst, skel []byte, scans []scanSide, progressive bool) []byte {
 	v := byte(sideSequential)

@@ -164,3 +164,18 @@ func TestNonOnesPadding(t *testing.T) {
 	}
 	t.Skip("no interval end with pad bits to alter")
 }
+
+// TestCheck: Check accepts what Split accepts and refuses the fixtures
+// Split refuses as unsupported, truncated files and damaged scans.
+func TestCheck(t *testing.T) {
+	for name, b := range fixtures(t) {
+		_, _, serr := Split(b, 1<<20)
+		cerr := Check(b, 1<<20)
+		if (serr == nil) != (cerr == nil) {
+			t.Errorf("%s: Split %v, Check %v", name, serr, cerr)
+		}
+		if cerr := Check(b[:len(b)*3/4], 1<<20); cerr == nil {
+			t.Errorf("%s: truncated file passes Check", name)
+		}
+	}
+}
