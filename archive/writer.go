@@ -267,12 +267,16 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 		if id != format.CodecZstd {
 			// Never worse than the fallback: a block that zstd codes
 			// smaller is kept as zstd (level 19; with --fast the
-			// zstd level asked for, at least 3).
+			// zstd level asked for, at least 3; for a codec of
+			// entropy-coded content, the level it names).
 			alt := (&format.BlockHeader{Codec: format.CodecZstd, RawLen: uint32(len(j.raw))}).Marshal(nil)
 			z, _ := codec.Lookup(format.CodecZstd)
 			level := 19
 			if aw.opts.Preset == PresetFast {
 				level = max(aw.opts.Level, 3)
+			}
+			if fl, ok := c.(codec.FallbackLeveler); ok {
+				level = min(level, fl.FallbackLevel())
 			}
 			alt, err = z.Compress(alt, j.raw, codec.Block{Level: level})
 			if err != nil && declined {

@@ -38,6 +38,14 @@ type Block struct {
 // context, small enough to keep all cores busy and memory bounded.
 const DefaultBlockSize = 4 << 20
 
+// A FallbackLeveler is a Codec whose input is already entropy coded (a
+// JPEG's scans, say): zstd at a high level finds next to nothing more in
+// it than at a low one, so the writer's check of the zstd fallback runs
+// at FallbackLevel instead of 19.
+type FallbackLeveler interface {
+	FallbackLevel() int
+}
+
 // A Choice says how to code a regular file: its codec, the codec's
 // parameters and the block size (0: the writer's default; at most
 // format.MaxBlockSize).
