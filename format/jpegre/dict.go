@@ -18,7 +18,7 @@ func HeaderDictionary() []byte {
 		d = append(d, 0xFF, 0xDB, 0x00, 0x84)
 		for t, base := range [2]*[64]byte{&quantLuma, &quantChroma} {
 			d = append(d, byte(t))
-			for _, n := range zigzagNatural {
+			for _, n := range ZigZag {
 				d = append(d, ijgScale(base[n], q))
 			}
 		}
@@ -45,14 +45,6 @@ func ijgScale(v byte, q int) byte {
 		s = 5000 / q
 	}
 	return byte(min(max((int(v)*s+50)/100, 1), 255))
-}
-
-// zigzagNatural[k] is the natural (row-major) index of zig-zag position k.
-var zigzagNatural = [64]uint8{
-	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
-	12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
-	35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
-	58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 }
 
 // T.81 annex K.1 and K.2, natural order.

@@ -26,12 +26,23 @@ func init() {
 	}
 }
 
-func newCounters(n int) []counter {
-	t := make([]counter, n)
-	for i := range t {
-		t[i] = counterInit
-	}
+// A table is a context table: the offset of its first counter in the
+// model's arena (one allocation for all tables, so that a decision's
+// inputs are indexes, not pointers the garbage collector must track).
+type table = int32
+
+// alloc reserves a table of n counters; allocDone makes the arena.
+func (m *Model) alloc(n int) table {
+	t := table(m.arenaSize)
+	m.arenaSize += n
 	return t
+}
+
+func (m *Model) allocDone() {
+	m.b.arena = make([]counter, m.arenaSize)
+	for i := range m.b.arena {
+		m.b.arena[i] = counterInit
+	}
 }
 
 // maxInputs bounds the contexts of one decision.
@@ -71,15 +82,16 @@ func newMixer(inputs, sets int, lr int32) *mixer {
 // with an encoder it codes the given bit, with a decoder it returns the
 // decoded one. Encoder and decoder run the same predictions and updates.
 type bitCoder struct {
-	enc *coder.Encoder
-	dec *coder.Decoder
-	c   [maxInputs]*counter
-	x   [maxInputs + 1]int32
-	n   int
-	a   *apm   // refines the next decision's probability if set
-	ai  int    // in this row
-	m2  *mixer // a second weight set for the next decision, if set
-	s2  int
+	enc   *coder.Encoder
+	dec   *coder.Decoder
+	arena []counter
+	c     [maxInputs]int32 // the inputs' counters: indexes into arena
+	x     [maxInputs + 1]int32
+	n     int
+	a     *apm   // refines the next decision's probability if set
+	ai    int    // in this row
+	m2    *mixer // a second weight set for the next decision, if set
+	s2    int
 }
 
 // also sets a second mixer and weight set for the next decision: the
@@ -108,8 +120,8 @@ func (b *bitCoder) sse(a *apm, row int) { b.a, b.ai = a, row }
 
 const apmRate = 6
 
-// ctx adds a context's counter as an input of the next decision.
-func (b *bitCoder) ctx(c *counter) { b.c[b.n] = c; b.n++ }
+// ctx adds counter i of table t as an input of the next decision.
+func (b *bitCoder) ctx(t table, i int) { b.c[b.n] = t + int32(i); b.n++ }
 
 const biasInput = 256
 
@@ -120,7 +132,7 @@ func (b *bitCoder) code(y int, m *mixer, sel int) int {
 	w := m.w[sel*m.n : sel*m.n+m.n]
 	var s int64
 	for i := range n {
-		x := logistic.Stretch(int32(*b.c[i] >> 20))
+		x := logistic.Stretch(int32(b.arena[b.c[i]] >> 20))
 		b.x[i] = x
 		s += int64(x) * int64(w[i])
 	}
@@ -169,7 +181,7 @@ func (b *bitCoder) code(y int, m *mixer, sel int) int {
 	e := (int32(y)<<16 - int32(y) - pm) >> 4 * m.lr // 12-bit error × rate
 	for i := range n {
 		w[i] = min(max(w[i]+(b.x[i]*e+1<<13)>>14, -1<<22), 1<<22)
-		c := b.c[i]
+		c := &b.arena[b.c[i]]
 		v := *c
 		k := v & 255
 		q := int64(v >> 16)

@@ -6,15 +6,6 @@ import (
 	"github.com/dcar-archiver/dcar/format/jpegre"
 )
 
-// zigzag[k] is the natural (row-major, row = vertical frequency) index
-// of the k-th coefficient in zig-zag order.
-var zigzag = [64]uint8{
-	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
-	12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
-	35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
-	58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-}
-
 // unzig[n] is the zig-zag index of natural index n.
 var unzig [64]uint8
 
@@ -22,7 +13,7 @@ var unzig [64]uint8
 var band [64]uint8
 
 func init() {
-	for k, n := range zigzag {
+	for k, n := range jpegre.ZigZag {
 		unzig[n] = uint8(k)
 	}
 	edges := []int{1, 2, 3, 6, 10, 15, 21, 28, 36, 64}
@@ -82,7 +73,7 @@ var interior [49]interiorPos
 
 func init() {
 	i := 0
-	for k, n := range zigzag {
+	for k, n := range jpegre.ZigZag {
 		u, v := int(n%8), int(n/8)
 		if u == 0 || v == 0 {
 			continue
@@ -110,28 +101,28 @@ const (
 type Model struct {
 	b bitCoder
 
-	nzT  [3][]counter // interior non-zero count
+	nzT  [3]table // interior non-zero count
 	nzM  *mixer
-	zT   [8][]counter // interior: zero flag, exponent, mantissa, sign
+	zT   [8]table // interior: zero flag, exponent, mantissa, sign
 	zM   *mixer
-	eT   [7][]counter
+	eT   [7]table
 	eM   *mixer
-	mT   [2][]counter
+	mT   [2]table
 	mM   *mixer
-	sT   [4][]counter
+	sT   [4]table
 	sM   *mixer
-	ezT  [6][]counter // edges
+	ezT  [6]table // edges
 	ezM  *mixer
-	eeT  [5][]counter
+	eeT  [5]table
 	eeM  *mixer
-	emT  [2][]counter
+	emT  [2]table
 	emM  *mixer
-	esT  [4][]counter
+	esT  [4]table
 	esM  *mixer
-	dzT  [4][]counter // DC residual: zero, sign, exponent, mantissa
-	dsT  [3][]counter
-	deT  [4][]counter
-	dmT  [2][]counter
+	dzT  [4]table // DC residual: zero, sign, exponent, mantissa
+	dsT  [3]table
+	deT  [4]table
+	dmT  [2]table
 	dcM  *mixer
 	zM2  *mixer // second weight sets: interior zero flags, exponents; edge zero flags, exponents
 	eM2  *mixer
@@ -141,75 +132,77 @@ type Model struct {
 	eA   *apm
 	ezA  *apm
 
-	prev    [4]int // previous block's interior non-zero count per component
-	lastRes int32  // the last block's DC difference
+	arenaSize int
+	prev      [4]int // previous block's interior non-zero count per component
+	lastRes   int32  // the last block's DC difference
 }
 
 func newModel() *Model {
 	m := &Model{}
-	m.nzT[0] = newCounters(2 * nzBuckets * 64)
-	m.nzT[1] = newCounters(2 * nzBuckets * nzBuckets * 64)
-	m.nzT[2] = newCounters((nzBuckets + 1) * (nzBuckets + 1) * 64)
+	defer m.allocDone()
+	m.nzT[0] = m.alloc(2 * nzBuckets * 64)
+	m.nzT[1] = m.alloc(2 * nzBuckets * nzBuckets * 64)
+	m.nzT[2] = m.alloc((nzBuckets + 1) * (nzBuckets + 1) * 64)
 	m.nzM = newMixer(3, 2*6, 12)
-	m.zT[0] = newCounters(2 * nInterior * nzBuckets)
-	m.zT[1] = newCounters(2 * nInterior * 12)
-	m.zT[2] = newCounters(2 * nInterior * 8 * 8)
-	m.zT[3] = newCounters(2 * nzBuckets * 12 * 10)
-	m.zT[4] = newCounters(2 * nInterior * 8 * 4)
-	m.zT[5] = newCounters((nzBuckets + 1) * nInterior * nzBuckets)
-	m.zT[6] = newCounters(2 * nInterior * 8 * 4)
-	m.zT[7] = newCounters(nInterior * 9 * 4)
+	m.zT[0] = m.alloc(2 * nInterior * nzBuckets)
+	m.zT[1] = m.alloc(2 * nInterior * 12)
+	m.zT[2] = m.alloc(2 * nInterior * 8 * 8)
+	m.zT[3] = m.alloc(2 * nzBuckets * 12 * 10)
+	m.zT[4] = m.alloc(2 * nInterior * 8 * 4)
+	m.zT[5] = m.alloc((nzBuckets + 1) * nInterior * nzBuckets)
+	m.zT[6] = m.alloc(2 * nInterior * 8 * 4)
+	m.zT[7] = m.alloc(nInterior * 9 * 4)
 	m.zM = newMixer(8, 2*nInterior, 12)
-	m.eT[0] = newCounters(2 * 10 * 12 * maxExp)
-	m.eT[1] = newCounters(2 * nInterior * maxExp)
-	m.eT[2] = newCounters(2 * 10 * 8 * 8 * maxExp)
-	m.eT[3] = newCounters(2 * nzBuckets * 10 * maxExp)
-	m.eT[4] = newCounters(2 * 10 * 8 * maxExp)
-	m.eT[5] = newCounters(2 * 10 * 8 * maxExp)
-	m.eT[6] = newCounters(10 * 9 * maxExp)
+	m.eT[0] = m.alloc(2 * 10 * 12 * maxExp)
+	m.eT[1] = m.alloc(2 * nInterior * maxExp)
+	m.eT[2] = m.alloc(2 * 10 * 8 * 8 * maxExp)
+	m.eT[3] = m.alloc(2 * nzBuckets * 10 * maxExp)
+	m.eT[4] = m.alloc(2 * 10 * 8 * maxExp)
+	m.eT[5] = m.alloc(2 * 10 * 8 * maxExp)
+	m.eT[6] = m.alloc(10 * 9 * maxExp)
 	m.eM = newMixer(7, 2*maxExp, 12)
-	m.mT[0] = newCounters(2 * 10 * maxExp * maxExp)
-	m.mT[1] = newCounters(2 * maxExp * maxExp * 12)
+	m.mT[0] = m.alloc(2 * 10 * maxExp * maxExp)
+	m.mT[1] = m.alloc(2 * maxExp * maxExp * 12)
 	m.mM = newMixer(2, 2*maxExp, 12)
-	m.sT[0] = newCounters(2 * nInterior * 9)
-	m.sT[1] = newCounters(2 * nInterior)
-	m.sT[2] = newCounters(nInterior * 3 * 8)
-	m.sT[3] = newCounters(nInterior * 3 * 9)
+	m.sT[0] = m.alloc(2 * nInterior * 9)
+	m.sT[1] = m.alloc(2 * nInterior)
+	m.sT[2] = m.alloc(nInterior * 3 * 8)
+	m.sT[3] = m.alloc(nInterior * 3 * 9)
 	m.sM = newMixer(4, 2*nInterior, 12)
-	m.ezT[0] = newCounters(2 * nEdge * 12)
-	m.ezT[1] = newCounters(2 * nEdge * nzBuckets)
-	m.ezT[2] = newCounters(2 * nEdge * 8 * 8)
-	m.ezT[3] = newCounters(2 * nEdge * 2 * 6)
-	m.ezT[4] = newCounters(nEdge * 8 * 8)
-	m.ezT[5] = newCounters(nEdge * 9 * 8)
+	m.ezT[0] = m.alloc(2 * nEdge * 12)
+	m.ezT[1] = m.alloc(2 * nEdge * nzBuckets)
+	m.ezT[2] = m.alloc(2 * nEdge * 8 * 8)
+	m.ezT[3] = m.alloc(2 * nEdge * 2 * 6)
+	m.ezT[4] = m.alloc(nEdge * 8 * 8)
+	m.ezT[5] = m.alloc(nEdge * 9 * 8)
 	m.ezM = newMixer(6, 2*nEdge, 12)
-	m.eeT[0] = newCounters(2 * nEdge * 12 * maxExp)
-	m.eeT[1] = newCounters(2 * nEdge * nzBuckets * maxExp)
-	m.eeT[2] = newCounters(2 * nEdge * 8 * maxExp)
-	m.eeT[3] = newCounters(nEdge * 8 * maxExp)
-	m.eeT[4] = newCounters(nEdge * 9 * maxExp)
+	m.eeT[0] = m.alloc(2 * nEdge * 12 * maxExp)
+	m.eeT[1] = m.alloc(2 * nEdge * nzBuckets * maxExp)
+	m.eeT[2] = m.alloc(2 * nEdge * 8 * maxExp)
+	m.eeT[3] = m.alloc(nEdge * 8 * maxExp)
+	m.eeT[4] = m.alloc(nEdge * 9 * maxExp)
 	m.eeM = newMixer(5, 2*maxExp, 12)
-	m.emT[0] = newCounters(2 * nEdge * maxExp * maxExp)
-	m.emT[1] = newCounters(2 * maxExp * maxExp * 12 * 4)
+	m.emT[0] = m.alloc(2 * nEdge * maxExp * maxExp)
+	m.emT[1] = m.alloc(2 * maxExp * maxExp * 12 * 4)
 	m.emM = newMixer(2, 2*maxExp, 12)
-	m.esT[0] = newCounters(2 * nEdge * 3 * 8)
-	m.esT[1] = newCounters(2 * nEdge * 3)
-	m.esT[2] = newCounters(nEdge * 3 * 8)
-	m.esT[3] = newCounters(nEdge * 3 * 9)
+	m.esT[0] = m.alloc(2 * nEdge * 3 * 8)
+	m.esT[1] = m.alloc(2 * nEdge * 3)
+	m.esT[2] = m.alloc(nEdge * 3 * 8)
+	m.esT[3] = m.alloc(nEdge * 3 * 9)
 	m.esM = newMixer(4, 2*nEdge, 12)
-	m.dzT[0] = newCounters(2 * 13 * nzBuckets)
-	m.dzT[1] = newCounters(2 * 13)
-	m.dzT[2] = newCounters(2 * nzBuckets)
-	m.dsT[0] = newCounters(2 * 13 * 3)
-	m.dsT[1] = newCounters(2)
-	m.deT[0] = newCounters(2 * 13 * maxExp)
-	m.deT[1] = newCounters(2 * nzBuckets * maxExp)
-	m.deT[2] = newCounters(2 * maxExp)
-	m.dmT[0] = newCounters(2 * maxExp * maxExp)
-	m.dmT[1] = newCounters(2 * 13 * maxExp * maxExp)
-	m.dzT[3] = newCounters(12 * 13)
-	m.deT[3] = newCounters(12 * maxExp)
-	m.dsT[2] = newCounters(3 * 12)
+	m.dzT[0] = m.alloc(2 * 13 * nzBuckets)
+	m.dzT[1] = m.alloc(2 * 13)
+	m.dzT[2] = m.alloc(2 * nzBuckets)
+	m.dsT[0] = m.alloc(2 * 13 * 3)
+	m.dsT[1] = m.alloc(2)
+	m.deT[0] = m.alloc(2 * 13 * maxExp)
+	m.deT[1] = m.alloc(2 * nzBuckets * maxExp)
+	m.deT[2] = m.alloc(2 * maxExp)
+	m.dmT[0] = m.alloc(2 * maxExp * maxExp)
+	m.dmT[1] = m.alloc(2 * 13 * maxExp * maxExp)
+	m.dzT[3] = m.alloc(12 * 13)
+	m.deT[3] = m.alloc(12 * maxExp)
+	m.dsT[2] = m.alloc(3 * 12)
 	m.dcM = newMixer(4, 2*4*maxExp, 12)
 	m.zM2 = newMixer(8, 2*nzBuckets*12, 12)
 	m.eM2 = newMixer(7, 2*maxExp*12, 12)
@@ -384,9 +377,9 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		c2 := (bc.lum*(nzBuckets+1) + xb) * 64
 		t := 1
 		for d := 5; d >= 0; d-- {
-			b.ctx(&m.nzT[0][c0+t])
-			b.ctx(&m.nzT[1][c1+t])
-			b.ctx(&m.nzT[2][c2+t])
+			b.ctx(m.nzT[0], c0+t)
+			b.ctx(m.nzT[1], c1+t)
+			b.ctx(m.nzT[2], c2+t)
 			y := b.code(nz>>d&1, m.nzM, cc*6+5-d)
 			t = t<<1 | y
 		}
@@ -430,14 +423,14 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		v := z[k]
 		nonzero := 1
 		if nInterior-i > left { // else every remaining one is non-zero
-			b.ctx(&m.zT[0][(cc*nInterior+i)*nzBuckets+nb])
-			b.ctx(&m.zT[1][(cc*nInterior+i)*12+qpm])
-			b.ctx(&m.zT[2][((cc*nInterior+i)*8+ba)*8+bl])
-			b.ctx(&m.zT[3][((cc*nzBuckets+nb)*12+qpm)*10+kb])
-			b.ctx(&m.zT[4][((cc*nInterior+i)*8+bf)*4+min(nb, 3)])
-			b.ctx(&m.zT[5][(bc.lum*nInterior+i)*nzBuckets+nb])
-			b.ctx(&m.zT[6][((cc*nInterior+i)*8+bx)*4+min(nb, 3)])
-			b.ctx(&m.zT[7][(i*9+by)*4+min(nb, 3)])
+			b.ctx(m.zT[0], (cc*nInterior+i)*nzBuckets+nb)
+			b.ctx(m.zT[1], (cc*nInterior+i)*12+qpm)
+			b.ctx(m.zT[2], ((cc*nInterior+i)*8+ba)*8+bl)
+			b.ctx(m.zT[3], ((cc*nzBuckets+nb)*12+qpm)*10+kb)
+			b.ctx(m.zT[4], ((cc*nInterior+i)*8+bf)*4+min(nb, 3))
+			b.ctx(m.zT[5], (bc.lum*nInterior+i)*nzBuckets+nb)
+			b.ctx(m.zT[6], ((cc*nInterior+i)*8+bx)*4+min(nb, 3))
+			b.ctx(m.zT[7], (i*9+by)*4+min(nb, 3))
 			y := 0
 			if v != 0 {
 				y = 1
@@ -451,23 +444,23 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		}
 		left--
 		r := m.magnitude(int32(abs16(v)), m.eM, cc*maxExp, func(j int) {
-			b.ctx(&m.eT[0][((cc*10+kb)*12+qpm)*maxExp+j])
-			b.ctx(&m.eT[1][(cc*nInterior+i)*maxExp+j])
-			b.ctx(&m.eT[2][(((cc*10+kb)*8+ba)*8+bl)*maxExp+j])
-			b.ctx(&m.eT[3][((cc*nzBuckets+nb)*10+kb)*maxExp+j])
-			b.ctx(&m.eT[4][((cc*10+kb)*8+bf)*maxExp+j])
-			b.ctx(&m.eT[5][((cc*10+kb)*8+bx)*maxExp+j])
-			b.ctx(&m.eT[6][(kb*9+by)*maxExp+j])
+			b.ctx(m.eT[0], ((cc*10+kb)*12+qpm)*maxExp+j)
+			b.ctx(m.eT[1], (cc*nInterior+i)*maxExp+j)
+			b.ctx(m.eT[2], (((cc*10+kb)*8+ba)*8+bl)*maxExp+j)
+			b.ctx(m.eT[3], ((cc*nzBuckets+nb)*10+kb)*maxExp+j)
+			b.ctx(m.eT[4], ((cc*10+kb)*8+bf)*maxExp+j)
+			b.ctx(m.eT[5], ((cc*10+kb)*8+bx)*maxExp+j)
+			b.ctx(m.eT[6], (kb*9+by)*maxExp+j)
 			b.sse(m.eA, ((cc*10+kb)*maxExp+j)*12+qpm)
 			b.also(m.eM2, (cc*maxExp+j)*12+qpm)
 		}, m.mM, cc*maxExp, func(e, j int) {
-			b.ctx(&m.mT[0][((cc*10+kb)*maxExp+e)*maxExp+j])
-			b.ctx(&m.mT[1][((cc*maxExp+e)*maxExp+j)*12+qpm])
+			b.ctx(m.mT[0], ((cc*10+kb)*maxExp+e)*maxExp+j)
+			b.ctx(m.mT[1], ((cc*maxExp+e)*maxExp+j)*12+qpm)
 		})
-		b.ctx(&m.sT[0][(cc*nInterior+i)*9+sign3(av)*3+sign3(lv)])
-		b.ctx(&m.sT[1][cc*nInterior+i])
-		b.ctx(&m.sT[2][(i*3+xs)*8+bx])
-		b.ctx(&m.sT[3][(i*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by])
+		b.ctx(m.sT[0], (cc*nInterior+i)*9+sign3(av)*3+sign3(lv))
+		b.ctx(m.sT[1], cc*nInterior+i)
+		b.ctx(m.sT[2], (i*3+xs)*8+bx)
+		b.ctx(m.sT[3], (i*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by)
 		if b.code(neg(v), m.sM, cc*nInterior+i) == 1 {
 			r = -r
 		}
@@ -498,21 +491,21 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 				bn = bitlen(int32(n[k]), 7)
 			}
 			v := z[k]
-			b.ctx(&m.ezT[0][(cc*nEdge+e)*12+qp])
-			b.ctx(&m.ezT[1][(cc*nEdge+e)*nzBuckets+nb7])
-			b.ctx(&m.ezT[2][((cc*nEdge+e)*8+bn)*8+min(qp, 7)])
-			b.ctx(&m.ezT[3][((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5)])
+			b.ctx(m.ezT[0], (cc*nEdge+e)*12+qp)
+			b.ctx(m.ezT[1], (cc*nEdge+e)*nzBuckets+nb7)
+			b.ctx(m.ezT[2], ((cc*nEdge+e)*8+bn)*8+min(qp, 7))
+			b.ctx(m.ezT[3], ((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5))
 			bx, xs := 0, 0
 			if bc.x != nil {
 				bx = 1 + bitlen(int32(bc.x[k]), 6)
 				xs = sign3(bc.x[k])
 			}
-			b.ctx(&m.ezT[4][(e*8+bx)*8+min(qp, 7)])
+			b.ctx(m.ezT[4], (e*8+bx)*8+min(qp, 7))
 			by := 0
 			if bc.hasY {
 				by = 1 + bitlen(bc.ymag[k], 7)
 			}
-			b.ctx(&m.ezT[5][(e*9+by)*8+min(qp, 7)])
+			b.ctx(m.ezT[5], (e*9+by)*8+min(qp, 7))
 			y := 0
 			if v != 0 {
 				y = 1
@@ -526,30 +519,30 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			prevZero = 0
 			enz++
 			r := m.magnitude(int32(abs16(v)), m.eeM, cc*maxExp, func(j int) {
-				b.ctx(&m.eeT[0][((cc*nEdge+e)*12+qp)*maxExp+j])
-				b.ctx(&m.eeT[1][((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j])
-				b.ctx(&m.eeT[2][((cc*nEdge+e)*8+bn)*maxExp+j])
-				b.ctx(&m.eeT[3][(e*8+bx)*maxExp+j])
-				b.ctx(&m.eeT[4][(e*9+by)*maxExp+j])
+				b.ctx(m.eeT[0], ((cc*nEdge+e)*12+qp)*maxExp+j)
+				b.ctx(m.eeT[1], ((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j)
+				b.ctx(m.eeT[2], ((cc*nEdge+e)*8+bn)*maxExp+j)
+				b.ctx(m.eeT[3], (e*8+bx)*maxExp+j)
+				b.ctx(m.eeT[4], (e*9+by)*maxExp+j)
 				b.also(m.eeM2, (cc*maxExp+j)*12+qp)
 			}, m.emM, cc*maxExp, func(ex, j int) {
-				b.ctx(&m.emT[0][((cc*nEdge+e)*maxExp+ex)*maxExp+j])
+				b.ctx(m.emT[0], ((cc*nEdge+e)*maxExp+ex)*maxExp+j)
 				hint := 2
 				if qp == ex {
 					hint = int(apq >> j & 1)
 				} else if qp > ex {
 					hint = 3
 				}
-				b.ctx(&m.emT[1][(((cc*maxExp+ex)*maxExp+j)*12+qp)*4+hint])
+				b.ctx(m.emT[1], (((cc*maxExp+ex)*maxExp+j)*12+qp)*4+hint)
 			})
 			var ns int16
 			if n != nil {
 				ns = n[k]
 			}
-			b.ctx(&m.esT[0][((cc*nEdge+e)*3+sp)*8+min(qp, 7)])
-			b.ctx(&m.esT[1][(cc*nEdge+e)*3+sign3(ns)])
-			b.ctx(&m.esT[2][(e*3+xs)*8+bx])
-			b.ctx(&m.esT[3][(e*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by])
+			b.ctx(m.esT[0], ((cc*nEdge+e)*3+sp)*8+min(qp, 7))
+			b.ctx(m.esT[1], (cc*nEdge+e)*3+sign3(ns))
+			b.ctx(m.esT[2], (e*3+xs)*8+bx)
+			b.ctx(m.esT[3], (e*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by)
 			if b.code(neg(v), m.esM, cc*nEdge+e) == 1 {
 				r = -r
 			}
@@ -565,31 +558,31 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	if enc {
 		res = int32(z[0]) - pred
 	}
-	b.ctx(&m.dzT[0][(cc*13+u)*nzBuckets+nb])
-	b.ctx(&m.dzT[1][cc*13+u])
-	b.ctx(&m.dzT[2][cc*nzBuckets+nb])
+	b.ctx(m.dzT[0], (cc*13+u)*nzBuckets+nb)
+	b.ctx(m.dzT[1], cc*13+u)
+	b.ctx(m.dzT[2], cc*nzBuckets+nb)
 	xb, xs := 0, 0
 	if bc.x != nil {
 		xb, xs = 1+bitlen(bc.xres, 10), sign3(int16(min(max(bc.xres, -1), 1)))
 	}
-	b.ctx(&m.dzT[3][xb*13+u])
+	b.ctx(m.dzT[3], xb*13+u)
 	y := 0
 	if res != 0 {
 		y = 1
 	}
 	if b.code(y, m.dcM, cc*4*maxExp) == 1 {
 		r := m.magnitude(abs32(res), m.dcM, (cc*4+1)*maxExp, func(j int) {
-			b.ctx(&m.deT[0][(cc*13+u)*maxExp+j])
-			b.ctx(&m.deT[1][(cc*nzBuckets+nb)*maxExp+j])
-			b.ctx(&m.deT[2][cc*maxExp+j])
-			b.ctx(&m.deT[3][xb*maxExp+j])
+			b.ctx(m.deT[0], (cc*13+u)*maxExp+j)
+			b.ctx(m.deT[1], (cc*nzBuckets+nb)*maxExp+j)
+			b.ctx(m.deT[2], cc*maxExp+j)
+			b.ctx(m.deT[3], xb*maxExp+j)
 		}, m.dcM, (cc*4+2)*maxExp, func(e, j int) {
-			b.ctx(&m.dmT[0][(cc*maxExp+e)*maxExp+j])
-			b.ctx(&m.dmT[1][((cc*13+u)*maxExp+e)*maxExp+j])
+			b.ctx(m.dmT[0], (cc*maxExp+e)*maxExp+j)
+			b.ctx(m.dmT[1], ((cc*13+u)*maxExp+e)*maxExp+j)
 		})
-		b.ctx(&m.dsT[0][(cc*13+u)*3+sh])
-		b.ctx(&m.dsT[1][cc])
-		b.ctx(&m.dsT[2][xs*12+xb])
+		b.ctx(m.dsT[0], (cc*13+u)*3+sh)
+		b.ctx(m.dsT[1], cc)
+		b.ctx(m.dsT[2], xs*12+xb)
 		if b.code(neg32(res), m.dcM, (cc*4+3)*maxExp) == 1 {
 			r = -r
 		}
