@@ -19,6 +19,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/jpegcm"
 )
 
 var update = flag.Bool("update", false, "write the ctx golden archive (only for a new codec version)")
@@ -224,6 +225,15 @@ func goldenJPEGFiles(t testing.TB) []goldenFile {
 	return out
 }
 
+// planJPEG1 codes JPEGs with cm-jpeg version 1 (one coefficient stream).
+func planJPEG1(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+	ch, ok := PlanJPEG(k, r, size)
+	if ok {
+		ch.Params[0] = 1
+	}
+	return ch, ok
+}
+
 func rec96Fingerprint() ([8]byte, error) {
 	m, err := model.ByName("rec96.dcw")
 	if err != nil {
@@ -276,53 +286,57 @@ func TestGoldenCtx(t *testing.T) {
 		cmSplit int
 		// split: model.SplitSamples likewise
 		split int
+		// jpegSplit: jpegcm.SplitBlocks likewise
+		jpegSplit int
 	}{
-		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false, 0, 0},
-		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0, 0},
-		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0},
+		{"golden-v1-ctx.dcar", goldenFiles(t), planCtx, map[uint64]int{format.CodecCtxImage: 2, format.CodecCtxText: 1}, false, 0, 0, 0},
+		{"golden-v1-model.dcar", goldenFiles(t), planModel, map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0, 0, 0},
+		{"golden-v1-png.dcar", goldenPNGFiles(t), planPNGModel, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0, 0},
 		// pngre side data version 2 (dynamic headers predicted)
-		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0},
+		{"golden-v2-png.dcar", goldenPNGFiles(t), planPNGModel2, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0, 0},
 		// the second image-only network
-		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0, 0},
+		{"golden-v1-rec96b.dcar", goldenFiles(t), planNet("rec96b-a.dcw"), map[uint64]int{format.CodecModelImage: 2, format.CodecCtxText: 1}, false, 0, 0, 0},
 		// the unified network: model-image and model-text
-		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0},
+		{"golden-v1-dual.dcar", goldenFiles(t), planDual, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
 		// model-text version 2: the network inside cm-text's model
-		{"golden-v2-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0},
+		{"golden-v2-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
-		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0},
+		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
 		// table bits 20
-		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0},
+		{"golden-v2-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
 		// the version 2 text model with its warm start (bitcm.TextConfig)
-		{"golden-v3-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0},
+		{"golden-v3-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
-		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0},
+		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},
 		// segment header set 2: table bits in every segment header
-		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0},
+		{"golden-v2-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},
 		// (segment header set 3: the version 2 text model)
-		{"golden-v3-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0, 0},
+		{"golden-v3-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0, 0, 0},
 		// gzip files as their content through bitcm plus deflatere's side
 		// data (gzip -9n, two members with padding, Go's compress/gzip)
-		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0, 0},
+		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0, 0, 0},
 		// (segment header set 3: the version 2 text model)
-		{"golden-v2-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0, 0},
+		{"golden-v2-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0, 0, 0},
 		// other bytes through bitcm, text or binary model per block
-		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0, 0},
+		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0, 0, 0},
 		// (segment header set 3: the version 2 text model)
-		{"golden-v2-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0},
+		{"golden-v2-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
 		// model-png with the network in two halves (model.SplitNet)
-		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000},
+		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000, 0},
 		// --fast: imgctx alone for image containers and a PNG's pixels,
 		// cm-text's lite model
-		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0, 0},
+		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0, 0, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)
-		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10, 0},
+		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10, 0, 0},
 		// JPEGs as their coefficients through jpegcm (model 1) plus
 		// jpegre's side data (versions 1 and 2: sequential, progressive)
-		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0},
+		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), planJPEG1, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 0},
+		// cm-jpeg version 2: the coefficients in two parts coded at once
+		{"golden-v2-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 64},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {
@@ -332,6 +346,10 @@ func TestGoldenCtx(t *testing.T) {
 			if g.split > 0 {
 				defer func(n int) { model.SplitSamples = n }(model.SplitSamples)
 				model.SplitSamples = g.split
+			}
+			if g.jpegSplit > 0 {
+				defer func(n int) { jpegcm.SplitBlocks = n }(jpegcm.SplitBlocks)
+				jpegcm.SplitBlocks = g.jpegSplit
 			}
 			testGolden(t, g.file, g.files, g.plan, g.want, g.decodeOnly)
 		})

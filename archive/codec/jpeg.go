@@ -21,9 +21,15 @@ import (
 // written with bits the canonical coding does not reproduce) is declined
 // when its block is coded and stays a zstd block.
 
-// jpegParamsVersion is the first byte of cm-jpeg's parameters, followed
-// by the coefficient model's fingerprint.
-const jpegParamsVersion = 1
+// The first byte of cm-jpeg's parameters (followed by the coefficient
+// model's fingerprint) says how the coefficients are laid out: version 1
+// one jpegcm stream (jpegcm.Encode), version 2 (what dcar writes) one or
+// two parts coded at once (jpegcm.EncodeParts), so that both cores code
+// one large JPEG.
+const (
+	jpegParamsVersion  = 1
+	jpegParamsVersion2 = 2
+)
 
 // jpegMaxBlocks bounds the 8×8 blocks of a cm-jpeg entry by its file
 // size, so that a decoder's memory (128 bytes of coefficients per block)
@@ -46,7 +52,7 @@ func planJPEG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 		return Choice{}, false
 	}
 	fp := jpegcm.Fingerprint()
-	return Choice{Codec: format.CodecCMJPEG, Params: append([]byte{jpegParamsVersion}, fp[:]...), BlockSize: int(size)}, true
+	return Choice{Codec: format.CodecCMJPEG, Params: append([]byte{jpegParamsVersion2}, fp[:]...), BlockSize: int(size)}, true
 }
 
 type cmJPEG struct{}
@@ -56,18 +62,19 @@ type cmJPEG struct{}
 // a few bytes more on entropy-coded data, at 20 % of cm-jpeg's time).
 func (cmJPEG) FallbackLevel() int { return 1 }
 
-func (cmJPEG) check(b Block) error {
+// check returns the parameter version of a block's entry.
+func (cmJPEG) check(b Block) (int, error) {
 	p := b.Params
-	if len(p) != 9 || p[0] != jpegParamsVersion {
-		return fmt.Errorf("%w (cm-jpeg version %d)", ErrParams, firstByte(p))
+	if len(p) != 9 || p[0] != jpegParamsVersion && p[0] != jpegParamsVersion2 {
+		return 0, fmt.Errorf("%w (cm-jpeg version %d)", ErrParams, firstByte(p))
 	}
 	if fp := jpegcm.Fingerprint(); [8]byte(p[1:9]) != fp {
-		return fmt.Errorf("%w: cm-jpeg model %x is not in this dcar binary", ErrParams, p[1:9])
+		return 0, fmt.Errorf("%w: cm-jpeg model %x is not in this dcar binary", ErrParams, p[1:9])
 	}
 	if b.Offset != 0 {
-		return fmt.Errorf("%w: cm-jpeg entry in more than one block", format.ErrCorrupt)
+		return 0, fmt.Errorf("%w: cm-jpeg entry in more than one block", format.ErrCorrupt)
 	}
-	return nil
+	return int(p[0]), nil
 }
 
 // Payload of a cm-jpeg block (the whole file):
@@ -77,9 +84,11 @@ func (cmJPEG) check(b Block) error {
 //	         verbatim, byte 0x01 and one zstd frame decoding to S bytes,
 //	         or byte 0x02 and one zstd frame decoding to S bytes with
 //	         jpegre.HeaderDictionary as raw-content dictionary
-//	the jpegcm stream of the coefficients
+//	the coefficients: version 1 one jpegcm stream, version 2 jpegcm's
+//	parts (a count, the first parts' lengths, the streams)
 func (c cmJPEG) Compress(dst, src []byte, b Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	version, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	if int64(len(src)) != b.EntrySize {
@@ -96,11 +105,15 @@ func (c cmJPEG) Compress(dst, src []byte, b Block) ([]byte, error) {
 	dst = binary.AppendUvarint(dst, uint64(len(side)))
 	dst = binary.AppendUvarint(dst, uint64(len(packed)))
 	dst = append(dst, packed...)
-	return jpegcm.Encode(dst, img)
+	if version == jpegParamsVersion {
+		return jpegcm.Encode(dst, img)
+	}
+	return jpegcm.EncodeParts(dst, img)
 }
 
 func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	if err := c.check(b); err != nil {
+	version, err := c.check(b)
+	if err != nil {
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: cm-jpeg %s", format.ErrCorrupt, what) }
@@ -122,7 +135,11 @@ func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 	if err != nil {
 		return dst, fmt.Errorf("%w: cm-jpeg: %v", format.ErrCorrupt, err)
 	}
-	if err := jpegcm.Decode(src, img); err != nil {
+	decode := jpegcm.DecodeParts
+	if version == jpegParamsVersion {
+		decode = jpegcm.Decode
+	}
+	if err := decode(src, img); err != nil {
 		return dst, fmt.Errorf("%w: cm-jpeg coefficients: %v", format.ErrCorrupt, err)
 	}
 	start := len(dst)

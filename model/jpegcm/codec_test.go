@@ -152,3 +152,42 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// TestParts: an image coded in two parts at once decodes to the same
+// coefficients (also under -race: the parts never touch each other's
+// rows), and costs little more than one part.
+func TestParts(t *testing.T) {
+	defer func(n int) { SplitBlocks = n }(SplitBlocks)
+	for _, name := range []string{"../../testdata/golden-jpeg/go-q90.jpg", "../../format/jpegre/testdata/q80-422-rst.jpg", "../../format/jpegre/testdata/prog-444.jpg", "../../format/jpegre/testdata/grey.jpg"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, side, err := jpegre.Split(b, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sizes [2]int
+		for i, split := range []int{1 << 30, 1} {
+			SplitBlocks = split
+			data, err := EncodeParts(nil, img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data[0] != byte(i+1) {
+				t.Fatalf("%s: %d parts", name, data[0])
+			}
+			lay, _ := jpegre.Layout(side, 1<<20)
+			if err := DecodeParts(data, lay); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for c := range img.Comps {
+				if !slices.Equal(img.Comps[c].Coef, lay.Comps[c].Coef) {
+					t.Fatalf("%s, %d parts: component %d differs", name, i+1, c)
+				}
+			}
+			sizes[i] = len(data)
+		}
+		t.Logf("%s: one part %d bytes, two %d", filepath.Base(name), sizes[0], sizes[1])
+	}
+}

@@ -233,6 +233,19 @@ type blockCtx struct {
 // codeImage codes (or, decoding, fills) every coefficient of img:
 // component by component, blocks row by row.
 func (m *Model) codeImage(img *jpegre.Image) error {
+	return m.codeRows(img, 0, mcuRows(img))
+}
+
+// mcuRows is the number of MCU rows of img.
+func mcuRows(img *jpegre.Image) int {
+	c := img.Comps[0]
+	return c.BH / max(c.V, 1)
+}
+
+// codeRows codes the blocks of MCU rows [lo, hi) of every component as
+// if they were the whole image: nothing outside them is read, so parts
+// of an image can be coded at once, each with its own Model.
+func (m *Model) codeRows(img *jpegre.Image, lo, hi int) error {
 	var lnz []uint8  // the first component's counts
 	var xnz []uint8  // the second's
 	var xres []int32 // the second's DC differences
@@ -253,14 +266,16 @@ func (m *Model) codeImage(img *jpegre.Image) error {
 		}
 		l := &img.Comps[0]
 		sx, sy := max(l.H/c.H, 1), max(l.V/c.V, 1)
-		for by := range c.BH {
+		top, bottom := lo*c.V, min(hi*c.V, c.BH) // this part's block rows
+		ltop, lbottom := lo*l.V, min(hi*l.V, l.BH)
+		for by := top; by < bottom; by++ {
 			for bx := range c.BW {
 				i := by*c.BW + bx
 				z := c.Coef[i*64 : i*64+64]
 				bc := blockCtx{cc: cc, q: &c.Quant}
 				if ci > 0 {
 					t, n := 0, 0
-					for y := by * sy; y < min(by*sy+sy, l.BH); y++ {
+					for y := max(by*sy, ltop); y < min(by*sy+sy, lbottom); y++ {
 						for x := bx * sx; x < min(bx*sx+sx, l.BW); x++ {
 							j := y*l.BW + x
 							t += int(lnz[j])
@@ -283,7 +298,7 @@ func (m *Model) codeImage(img *jpegre.Image) error {
 					bc.l = c.Coef[(i-1)*64 : i*64]
 					bc.nzL = int(nz[i-1])
 				}
-				if by > 0 {
+				if by > top {
 					bc.a = c.Coef[(i-c.BW)*64 : (i-c.BW+1)*64]
 					bc.nzA = int(nz[i-c.BW])
 					if bx > 0 {
