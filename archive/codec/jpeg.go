@@ -143,7 +143,7 @@ func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 		return dst, fmt.Errorf("%w: cm-jpeg coefficients: %v", format.ErrCorrupt, err)
 	}
 	start := len(dst)
-	dst, err = jpegre.Rebuild(dst, img, side)
+	dst, err = jpegre.RebuildMax(dst, img, side, rawLen)
 	if err != nil {
 		return dst[:start], fmt.Errorf("%w: cm-jpeg: %v", format.ErrCorrupt, err)
 	}

@@ -87,6 +87,7 @@ type parser struct {
 	prog     [][64]int8
 	nscan    int
 	maxBlock int
+	maxOut   int // Rebuild: the bound on the output's length, < 0 none
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -194,6 +194,9 @@ func (p *parser) encodeScan(dst []byte, sc *scanHdr, coef [][]int16, side scanSi
 			if err := c.encodeMCU(&w, m); err != nil {
 				return nil, errAt(ErrFormat, 0, "scan %d, MCU %d: %v", p.nscan, m, err)
 			}
+			if p.maxOut >= 0 && len(w.out) > p.maxOut {
+				return nil, errAt(ErrFormat, 0, "scan %d, MCU %d: rebuilt file longer than the bound", p.nscan, m)
+			}
 		}
 		if err := c.encodeEnd(&w); err != nil {
 			return nil, errAt(ErrFormat, 0, "scan %d interval %d: %v", p.nscan, n, err)
@@ -206,6 +209,9 @@ func (p *parser) encodeScan(dst []byte, sc *scanHdr, coef [][]int16, side scanSi
 		if end < l.mcus {
 			w.out = append(w.out, 0xFF, mRST0+byte(n%8))
 		}
+	}
+	if p.maxOut >= 0 && len(w.out) > p.maxOut {
+		return nil, errAt(ErrFormat, 0, "scan %d: rebuilt file longer than the bound", p.nscan)
 	}
 	return w.out, nil
 }

@@ -100,7 +100,7 @@ func Split(jpg []byte, maxBlocks int) (*Image, []byte, error) {
 	}
 	skel = append(skel, jpg[prev:]...)
 	side := appendSide(nil, skel, scans, p.frame.progressive)
-	out, err := Rebuild(make([]byte, 0, len(jpg)), img, side)
+	out, err := RebuildMax(make([]byte, 0, len(jpg)), img, side, len(jpg))
 	if err != nil || !bytes.Equal(out, jpg) {
 		return nil, nil, errAt(ErrNoRebuild, 0, "re-encoded file differs")
 	}
@@ -281,11 +281,22 @@ func Layout(side []byte, maxBlocks int) (*Image, error) {
 // Rebuild appends to dst the JPEG file that side data and img's
 // coefficients describe. img must have the layout Layout(side) returns.
 func Rebuild(dst []byte, img *Image, side []byte) ([]byte, error) {
+	return RebuildMax(dst, img, side, -1)
+}
+
+// RebuildMax is Rebuild failing (ErrFormat) as soon as the file would
+// exceed max bytes (max < 0: no bound), so that coefficients from a
+// damaged archive cannot make it allocate far more than the file it
+// should rebuild.
+func RebuildMax(dst []byte, img *Image, side []byte, max int) ([]byte, error) {
 	sd, err := parseSide(side)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{b: sd.skel, maxBlock: img.Blocks()}
+	p := &parser{b: sd.skel, maxBlock: img.Blocks(), maxOut: -1}
+	if max >= 0 {
+		p.maxOut = len(dst) + max
+	}
 	prev := 0
 	_, err = p.walk(func(pos int, sc *scanHdr) (int, error) {
 		if p.nscan > len(sd.scans) {
@@ -310,6 +321,9 @@ func Rebuild(dst []byte, img *Image, side []byte) ([]byte, error) {
 	}
 	if p.nscan != len(sd.scans) {
 		return nil, errAt(ErrFormat, 0, "side data: %d scans, %d pad lists", p.nscan, len(sd.scans))
+	}
+	if p.maxOut >= 0 && len(dst)+len(sd.skel)-prev > p.maxOut {
+		return nil, errAt(ErrFormat, 0, "rebuilt file longer than %d bytes", max)
 	}
 	return append(dst, sd.skel[prev:]...), nil
 }

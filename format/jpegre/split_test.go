@@ -179,3 +179,27 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildMax: coefficients that would make a file far larger than
+// the bound fail early instead of allocating it.
+func TestRebuildMax(t *testing.T) {
+	b := fixtures(t)["q75-420.jpg"]
+	img, side, err := Split(b, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := RebuildMax(nil, img, side, len(b)); err != nil || !bytes.Equal(out, b) {
+		t.Fatalf("exact bound: %v", err)
+	}
+	if _, err := RebuildMax(nil, img, side, len(b)-1); err == nil {
+		t.Error("one byte over the bound accepted")
+	}
+	for i := range img.Comps {
+		for j := range img.Comps[i].Coef {
+			img.Comps[i].Coef[j] = 1000 // every coefficient at category 10
+		}
+	}
+	if _, err := RebuildMax(nil, img, side, 2*len(b)); err == nil {
+		t.Error("a file of maximal coefficients fits twice the original")
+	}
+}
