@@ -51,6 +51,21 @@ func goldenPNGFiles(t testing.TB) []goldenFile {
 	return out
 }
 
+// goldenPaletteFiles is the content of testdata/golden-v4-png.dcar:
+// palette PNGs of 4- and 8-bit indices written once by Go's image/png and
+// committed in testdata/golden-png.
+func goldenPaletteFiles(t testing.TB) []goldenFile {
+	var out []goldenFile
+	for _, name := range []string{"pal4.png", "pal8.png"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden-png", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, goldenFile{"golden/" + name, b})
+	}
+	return out
+}
+
 // goldenFiles is the content of testdata/golden-v1-ctx.dcar and
 // golden-v1-model.dcar.
 func goldenFiles(testing.TB) []goldenFile {
@@ -335,6 +350,9 @@ func TestGoldenCtx(t *testing.T) {
 		// JPEGs as their coefficients through jpegcm (model 1) plus
 		// jpegre's side data (versions 1 and 2: sequential, progressive)
 		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), planJPEG1, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 0},
+		// model-png version 3: palette and 1-, 2-, 4-bit PNGs, their
+		// indices through the context-mixing stage
+		{"golden-v4-png.dcar", goldenPaletteFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0, 0},
 		// cm-jpeg version 2: the coefficients in two parts coded at once
 		{"golden-v2-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 64},
 	} {

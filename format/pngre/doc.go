@@ -9,6 +9,7 @@
 //	doc.go    this overview and the side data format
 //	png.go    the sentinel errors, chunk parsing and writing, IHDR
 //	filter.go PNG scanline filters 0-4: unfilter and refilter
+//	depth.go  1-, 2- and 4-bit samples: unpack and pack
 //	meta.go   the Meta part: marshalMeta and the bounded unmarshalMeta
 //	split.go  the API: Parts, Split, SplitVersion, Join, Dims
 //
@@ -19,8 +20,12 @@
 //     (IHDR, ancillary chunks, their CRCs), the bytes after the last one
 //     (IEND and anything following it). IDAT chunks must be consecutive
 //     with correct CRCs; their data lengths are recorded. Handled: 8-bit
-//     gray, gray+alpha, RGB and RGBA, not interlaced; anything else is
-//     ErrUnsupported (the caller falls back).
+//     gray, gray+alpha, RGB and RGBA, palette images (the pixels are
+//     the indices; PLTE and tRNS stay verbatim with the other chunks),
+//     1-, 2- and 4-bit gray and palette images (one byte per sample;
+//     rows whose unused last bits are not zero are refused), not
+//     interlaced; anything else is ErrUnsupported (the caller falls
+//     back).
 //   - deflatere: the zlib stream at token level, its layout and the token
 //     corrections against a reference tokenizer run over the filtered
 //     bytes.

@@ -1,6 +1,7 @@
 package pngre
 
-// PNG scanline filters (PNG spec section 9) for 8-bit samples: bpp is the
+// PNG scanline filters (PNG spec section 9) on the packed bytes of each
+// row (samples of 1, 2 or 4 bits are unpacked after, in depth.go): bpp is the
 // number of channels.
 
 func paeth(a, b, c byte) byte {
@@ -24,13 +25,13 @@ func paeth(a, b, c byte) byte {
 	return c
 }
 
-// unfilter turns filtered data (a filter byte then W*C bytes per row) into
-// pixels and the per-row filter types.
+// unfilter turns filtered data (a filter byte then the packed row per
+// row) into the packed rows and the per-row filter types.
 func unfilter(h header, f []byte) (pix, types []byte, err error) {
-	rb := h.W * h.C
+	rb := h.packedRow()
 	pix = make([]byte, h.H*rb)
 	types = make([]byte, h.H)
-	bpp := h.C
+	bpp := h.bpp()
 	for y := 0; y < h.H; y++ {
 		ft := f[y*(rb+1)]
 		src := f[y*(rb+1)+1 : (y+1)*(rb+1)]
@@ -93,12 +94,12 @@ func unfilter(h header, f []byte) (pix, types []byte, err error) {
 
 // refilter is unfilter's inverse: it rebuilds the filtered data.
 func refilter(h header, pix, types []byte) ([]byte, error) {
-	rb := h.W * h.C
+	rb := h.packedRow()
 	if len(pix) != h.H*rb || len(types) != h.H {
 		return nil, errf(ErrFormat, 0, "side data: %d pixel bytes, %d filter types for %dx%dx%d", len(pix), len(types), h.W, h.H, h.C)
 	}
 	f := make([]byte, h.H*(rb+1))
-	bpp := h.C
+	bpp := h.bpp()
 	for y := 0; y < h.H; y++ {
 		ft := types[y]
 		dst := f[y*(rb+1)+1 : (y+1)*(rb+1)]

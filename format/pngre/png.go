@@ -27,11 +27,18 @@ const maxPixels = 1 << 28
 type header struct {
 	W, H      int
 	ColorType byte
-	C         int // channels: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+	C         int // channels: 1 gray or palette index, 2 gray+alpha, 3 RGB, 4 RGBA
+	Depth     int // bits per sample: 8, or 1, 2 or 4 for gray and palette images
 }
 
+// packedRow is the length of one row's samples as the file packs them.
+func (h header) packedRow() int { return (h.W*h.C*h.Depth + 7) / 8 }
+
+// bpp is the byte distance of the filters' left neighbour.
+func (h header) bpp() int { return max(1, h.C*h.Depth/8) }
+
 // rowBytes is the filtered length of one row: filter byte + samples.
-func (h header) rowBytes() int { return 1 + h.W*h.C }
+func (h header) rowBytes() int { return 1 + h.packedRow() }
 
 // filteredLen is the length of the decompressed IDAT data.
 func (h header) filteredLen() int { return h.H * h.rowBytes() }
@@ -66,7 +73,7 @@ func parseHeader(d []byte, off int) (header, error) {
 	if len(d) != 13 {
 		return header{}, errf(ErrFormat, off, "IHDR length %d", len(d))
 	}
-	h := header{W: int(binary.BigEndian.Uint32(d)), H: int(binary.BigEndian.Uint32(d[4:])), ColorType: d[9]}
+	h := header{W: int(binary.BigEndian.Uint32(d)), H: int(binary.BigEndian.Uint32(d[4:])), ColorType: d[9], Depth: int(d[8])}
 	depth, comp, filt, inter := d[8], d[10], d[11], d[12]
 	if h.W == 0 || h.H == 0 || h.W > 1<<24 || h.H > 1<<24 {
 		return h, errf(ErrUnsupported, off, "size %dx%d", h.W, h.H)
@@ -78,13 +85,16 @@ func parseHeader(d []byte, off int) (header, error) {
 		h.C = 3
 	case 4:
 		h.C = 2
+	case 3:
+		h.C = 1 // the palette index
 	case 6:
 		h.C = 4
 	default:
 		return h, errf(ErrUnsupported, off, "color type %d", h.ColorType)
 	}
-	if depth != 8 {
-		return h, errf(ErrUnsupported, off, "bit depth %d", depth)
+	// 1, 2 and 4 bits only for gray and palette images (PNG spec 11.2.2).
+	if depth != 8 && !((h.ColorType == 0 || h.ColorType == 3) && (depth == 1 || depth == 2 || depth == 4)) {
+		return h, errf(ErrUnsupported, off, "bit depth %d for color type %d", depth, h.ColorType)
 	}
 	if comp != 0 || filt != 0 {
 		return h, errf(ErrUnsupported, off, "compression %d / filter method %d", comp, filt)

@@ -160,3 +160,69 @@ func TestCorpora(t *testing.T) {
 		t.Logf("%s: meta %d (zstd %d) tokens %d side %d (%.1fs)", filepath.Base(f), len(p.Meta), zm, len(p.Tokens), zm+len(p.Tokens), time.Since(t0).Seconds())
 	}
 }
+
+// palettePNG encodes a w×h paletted image of n colours with Go's
+// image/png, which writes 1-, 2-, 4- or 8-bit indices by palette size.
+func palettePNG(t testing.TB, w, h, n int, seed int64) []byte {
+	pal := make(color.Palette, n)
+	r := rand.New(rand.NewSource(seed))
+	for i := range pal {
+		pal[i] = color.RGBA{uint8(r.Intn(256)), uint8(r.Intn(256)), uint8(r.Intn(256)), 255}
+	}
+	m := image.NewPaletted(image.Rect(0, 0, w, h), pal)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			// flat regions with edges, as in a diagram
+			m.Pix[y*m.Stride+x] = uint8(((x/7)*3 + (y/5)*5 + r.Intn(2)) % n)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestPaletteAndLowDepth: palette PNGs of 1-, 2-, 4- and 8-bit indices
+// (odd widths, so rows end inside a byte) round-trip, their pixels are
+// the indices, and a row whose unused bits are not zero is refused.
+func TestPaletteAndLowDepth(t *testing.T) {
+	for _, n := range []int{2, 3, 4, 11, 16, 200} {
+		b := palettePNG(t, 37, 13, n, int64(n))
+		p := roundTrip(t, "palette", b)
+		if p.C != 1 || len(p.Pixels) != 37*13 {
+			t.Fatalf("%d colours: C %d, %d pixels", n, p.C, len(p.Pixels))
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(img.(*image.Paletted).Pix, p.Pixels) {
+			t.Errorf("%d colours: pixels are not the indices", n)
+		}
+	}
+	// Gray at 1, 2, 4 bits: pack and unpack directly, unused bits set.
+	for _, d := range []int{1, 2, 4} {
+		h := header{W: 13, H: 3, C: 1, Depth: d, ColorType: 0}
+		s := make([]byte, 13*3)
+		for i := range s {
+			s[i] = byte(i*7) & byte(1<<d-1)
+		}
+		packed, err := pack(h, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := unpack(h, packed)
+		if err != nil || !bytes.Equal(back, s) {
+			t.Fatalf("%d bits: unpack(pack) differs (%v)", d, err)
+		}
+		packed[h.packedRow()-1] |= 1 // an unused bit of row 0
+		if _, err := unpack(h, packed); err == nil {
+			t.Errorf("%d bits: unused bits accepted", d)
+		}
+		s[0] = 1 << d
+		if _, err := pack(h, s); err == nil {
+			t.Errorf("%d bits: out-of-range sample packed", d)
+		}
+	}
+}

@@ -15,8 +15,8 @@ const metaVersion = deflatere.HeadersCoded
 // Parts is a PNG split for coding: its pixels and the side data that
 // rebuilds the file from them.
 type Parts struct {
-	W, H, C int    // C: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
-	Pixels  []byte // W*H*C bytes, raster order, channels interleaved
+	W, H, C int    // C: 1 gray or palette index, 2 gray+alpha, 3 RGB, 4 RGBA
+	Pixels  []byte // W*H*C bytes (one per sample, also for 1-, 2- and 4-bit images), raster order, channels interleaved
 	Meta    []byte // chunks, filter types, deflate block layout (see package doc)
 	Tokens  []byte // range-coded corrections to the reference tokenizer
 }
@@ -44,7 +44,11 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 		// the offsets count from the start of the zlib stream
 		return nil, fmt.Errorf("%w of the IDAT zlib stream", wrap(err))
 	}
-	pix, types, err := unfilter(l.hdr, data)
+	rows, types, err := unfilter(l.hdr, data)
+	if err != nil {
+		return nil, err
+	}
+	pix, err := unpack(l.hdr, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +90,11 @@ func Join(meta, tokens, pixels []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := refilter(l.hdr, pixels, types)
+	rows, err := pack(l.hdr, pixels)
+	if err != nil {
+		return nil, err
+	}
+	data, err := refilter(l.hdr, rows, types)
 	if err != nil {
 		return nil, err
 	}
