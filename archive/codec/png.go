@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pngre"
@@ -182,7 +183,15 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	dst = append(dst, meta...)
 	dst = binary.AppendUvarint(dst, uint64(len(p.Tokens)))
 	dst = append(dst, p.Tokens...)
-	return pm.EncodeStripe(dst, p.Pixels, p.W, p.H, p.C)
+	pix := p.Pixels
+	if b.Params[0] == pngParamsVersion3 {
+		order, err := paletteOrder(p.Meta)
+		if err != nil {
+			return dst, err
+		}
+		pix = remap(pix, order.rank)
+	}
+	return pm.EncodeStripe(dst, pix, p.W, p.H, p.C)
 }
 
 func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
@@ -225,6 +234,13 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
 	}
+	if b.Params[0] == pngParamsVersion3 {
+		order, err := paletteOrder(meta)
+		if err != nil {
+			return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
+		}
+		pix = remap(pix, order.index)
+	}
 	out, err := pngre.Join(meta, tokens, pix)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
@@ -237,4 +253,42 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 
 func unpackPNGMeta(b []byte, n int) ([]byte, error) {
 	return unpackStoredOrZstd(b, n, "model-png meta")
+}
+
+// paletteOrdering renumbers a palette image's indices by the luminance
+// of their colours (model-png version 3), so that near indices are near
+// colours for the pixel model: rank[i] is index i's place, index its
+// inverse; indices past the palette, and all 256 values of a
+// non-palette image, map to themselves.
+type paletteOrdering struct{ rank, index [256]byte }
+
+func paletteOrder(meta []byte) (*paletteOrdering, error) {
+	pal, err := pngre.Palette(meta)
+	if err != nil {
+		return nil, err
+	}
+	n := len(pal) / 3
+	ord := make([]int, n)
+	for i := range ord {
+		ord[i] = i
+	}
+	lum := func(i int) int { return 299*int(pal[3*i]) + 587*int(pal[3*i+1]) + 114*int(pal[3*i+2]) }
+	sort.SliceStable(ord, func(a, b int) bool { return lum(ord[a]) < lum(ord[b]) })
+	o := &paletteOrdering{}
+	for v := range 256 {
+		o.rank[v], o.index[v] = byte(v), byte(v)
+	}
+	for r, i := range ord {
+		o.rank[i], o.index[r] = byte(r), byte(i)
+	}
+	return o, nil
+}
+
+// remap returns pix with every value v replaced by m[v].
+func remap(pix []byte, m [256]byte) []byte {
+	out := make([]byte, len(pix))
+	for i, v := range pix {
+		out[i] = m[v]
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package pngre
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/dcar-archiver/dcar/format/deflatere"
@@ -82,6 +83,34 @@ func Dims(meta []byte) (w, h, c int, err error) {
 	}
 	hd, err := headerOf(pre)
 	return hd.W, hd.H, hd.C, err
+}
+
+// Palette returns the PLTE chunk's RGB triples of a palette image's side
+// data, or nil for an image of another colour type.
+func Palette(meta []byte) ([]byte, error) {
+	r := &deflatere.FieldReader{B: meta}
+	if v := r.Byte("version"); v != 1 && v != 2 {
+		return nil, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
+	}
+	pre := r.Bytes(r.Uvarint("pre length", uint64(len(meta))), "pre chunks")
+	if r.Err != nil {
+		return nil, wrap(r.Err)
+	}
+	hd, err := headerOf(pre)
+	if err != nil || hd.ColorType != 3 {
+		return nil, err
+	}
+	for off := 0; off+12 <= len(pre); {
+		n := int(binary.BigEndian.Uint32(pre[off:]))
+		if n < 0 || n > len(pre)-off-12 {
+			break
+		}
+		if string(pre[off+4:off+8]) == "PLTE" && n%3 == 0 && n > 0 && n <= 768 {
+			return pre[off+8 : off+8+n], nil
+		}
+		off += 12 + n
+	}
+	return nil, errf(ErrFormat, 0, "side data: palette image without a PLTE chunk")
 }
 
 // Join rebuilds the PNG file from its pixels and side data.
