@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/png"
 	"strings"
 	"testing"
@@ -96,4 +97,51 @@ func FuzzPNGDecompress(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c.Decompress(nil, src, len(data), b)
 	})
+}
+
+// TestPaletteOrder: the luminance renumbering is a bijection of 0..255
+// whose inverse undoes it, and a palette PNG is planned as model-png
+// version 3 and comes back exactly.
+func TestPaletteOrder(t *testing.T) {
+	pal := color.Palette{color.RGBA{255, 255, 255, 255}, color.RGBA{0, 0, 0, 255}, color.RGBA{200, 0, 0, 255}, color.RGBA{0, 0, 90, 255}, color.RGBA{10, 10, 10, 255}}
+	m := image.NewPaletted(image.Rect(0, 0, 33, 9), pal)
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i*7/5) % uint8(len(pal))
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	ch, ok := planPNG(Kind{MIME: "image/png"}, bytes.NewReader(data), int64(len(data)))
+	if !ok || ch.Params[0] != pngParamsVersion3 {
+		t.Fatalf("planned %v %v", ok, ch.Params)
+	}
+	p, ok := pngRebuilds(data, 2)
+	if !ok {
+		t.Fatal("does not rebuild")
+	}
+	o, err := paletteOrder(p.Meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[byte]bool{}
+	for v := range 256 {
+		if o.index[o.rank[v]] != byte(v) {
+			t.Fatalf("index(rank(%d)) = %d", v, o.index[o.rank[v]])
+		}
+		seen[o.rank[v]] = true
+	}
+	if len(seen) != 256 || o.rank[1] != 0 || o.rank[4] != 1 || o.rank[0] != 4 {
+		t.Errorf("ranks %v", o.rank[:6])
+	}
+	b := Block{EntrySize: int64(len(data)), Params: ch.Params}
+	enc, err := pngModel.Compress(nil, data, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := pngModel.Decompress(nil, enc, len(data), b)
+	if err != nil || !bytes.Equal(dec, data) {
+		t.Fatalf("round trip: %v", err)
+	}
 }
