@@ -16,6 +16,9 @@ func seeds(f *testing.F) [][]byte {
 			out = append(out, encodePNG(f, testImage(9+i, 5, m, int64(i)), lv))
 		}
 	}
+	for _, n := range []int{2, 4, 16, 100} { // 1-, 2-, 4- and 8-bit palette indices
+		out = append(out, palettePNG(f, 11, 4, n, int64(n)))
+	}
 	files, _ := filepath.Glob("testdata/*.png")
 	for _, fn := range files {
 		if b, err := os.ReadFile(fn); err == nil {
