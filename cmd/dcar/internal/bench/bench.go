@@ -255,7 +255,8 @@ func sameContent(a, b []byte, pixelsOnly bool) bool {
 
 // samplesOf returns an image's 8-bit samples in raster order: through
 // pixels for uncompressed containers, through image/png for PNG (8-bit
-// RGB or gray only, as the peers' decoders write them).
+// RGB or gray, and opaque palette images as RGB, as the peers' decoders
+// write them).
 func samplesOf(data []byte) ([]byte, bool) {
 	if l, _, err := pixels.Parse(data); err == nil {
 		p, _, err := l.Split(data)
@@ -288,6 +289,16 @@ func samplesOf(data []byte) ([]byte, bool) {
 	case *image.Gray:
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			out = append(out, m.Pix[m.PixOffset(b.Min.X, y):m.PixOffset(b.Max.X, y)]...)
+		}
+	case *image.Paletted: // opaque palettes only: the peers decode them to RGB
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				r, g, bl, a := m.At(x, y).RGBA()
+				if a != 0xffff {
+					return nil, false
+				}
+				out = append(out, byte(r>>8), byte(g>>8), byte(bl>>8))
+			}
 		}
 	default:
 		return nil, false
