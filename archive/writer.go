@@ -32,7 +32,7 @@ type Preset = codec.Preset
 // their codecs, at about the speed they were written.
 const (
 	PresetDefault = codec.PresetDefault // learned image model, version 2 text model, recompression of PNG, gzip, bzip2
-	PresetFast    = codec.PresetFast    // imgctx alone for pixels, the lite text model, zstd for the rest
+	PresetFast    = codec.PresetFast    // imgctx alone for pixels, the lite text model, cm-jpeg, zstd for the rest
 	PresetBest    = codec.PresetBest    // the pixel context-mixing stage, the network inside the text mixing
 )
 

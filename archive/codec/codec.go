@@ -124,10 +124,11 @@ type Preset uint8
 
 const (
 	// PresetDefault: the learned image model, cm-text with the version 2
-	// text model, and every recompressing codec (PNG, gzip, bzip2).
+	// text model, and every recompressing codec (PNG, JPEG, gzip, bzip2).
 	PresetDefault Preset = iota
 	// PresetFast: imgctx alone for pixels, cm-text's lite model for
-	// text, zstd for everything else (no recompression).
+	// text, cm-jpeg for JPEGs, zstd for everything else (no other
+	// recompression).
 	PresetFast
 	// PresetBest: the strongest codecs whatever their speed: the pixel
 	// context-mixing stage, model-text.
