@@ -174,6 +174,3 @@ func (w *bitWriter) align(p byte) {
 		w.put(uint32(p), n)
 	}
 }
-
-// pending is the number of bits an align would add.
-func (w *bitWriter) pending() uint { return (8 - w.n) & 7 }
