@@ -1,7 +1,6 @@
 package codec
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"sync"
@@ -102,9 +101,7 @@ func (c cmJPEG) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	dst = binary.AppendUvarint(dst, uint64(len(side)))
-	dst = binary.AppendUvarint(dst, uint64(len(packed)))
-	dst = append(dst, packed...)
+	dst = appendPacked(dst, len(side), packed)
 	if version == jpegParamsVersion {
 		return jpegcm.Encode(dst, img)
 	}
@@ -117,20 +114,14 @@ func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: cm-jpeg %s", format.ErrCorrupt, what) }
-	s, k := binary.Uvarint(src)
-	if k <= 0 || s == 0 || s > uint64(rawLen) {
-		return dst, bad("side data length")
-	}
-	src = src[k:]
-	l, k := binary.Uvarint(src)
-	if k <= 0 || l == 0 || l > uint64(len(src)-k) {
-		return dst, bad("packed side data length")
-	}
-	side, err := unpackJPEGSide(src[k:k+int(l)], int(s))
+	n, packed, src, err := splitPacked(src, rawLen, "cm-jpeg", "side data")
 	if err != nil {
 		return dst, err
 	}
-	src = src[k+int(l):]
+	side, err := unpackJPEGSide(packed, n)
+	if err != nil {
+		return dst, err
+	}
 	img, err := jpegre.Layout(side, jpegMaxBlocks(rawLen))
 	if err != nil {
 		return dst, fmt.Errorf("%w: cm-jpeg: %v", format.ErrCorrupt, err)
@@ -160,21 +151,11 @@ const jpegDictID = 0x4A504731 // "JPG1"
 // jpegDict holds zstd coders primed with jpegre.HeaderDictionary.
 var jpegDict = sync.OnceValues(func() (*jpegDictCoders, error) {
 	d := jpegre.HeaderDictionary()
-	enc, err := zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(zstd.SpeedBestCompression),
-		zstd.WithEncoderCRC(false),
-		zstd.WithWindowSize(format.MaxBlockSize),
-		zstd.WithZeroFrames(true),
-		zstd.WithSingleSegment(true),
-		zstd.WithEncoderDictRaw(jpegDictID, d))
+	enc, err := zstd.NewWriter(nil, append(blockEncoderOptions(zstd.SpeedBestCompression), zstd.WithEncoderDictRaw(jpegDictID, d))...)
 	if err != nil {
 		return nil, err
 	}
-	dec, err := zstd.NewReader(nil,
-		zstd.WithDecoderConcurrency(0),
-		zstd.WithDecoderMaxMemory(format.MaxBlockSize),
-		zstd.WithDecoderMaxWindow(format.MaxBlockSize),
-		zstd.WithDecoderDictRaw(jpegDictID, d))
+	dec, err := zstd.NewReader(nil, append(blockDecoderOptions(), zstd.WithDecoderDictRaw(jpegDictID, d))...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -60,4 +61,29 @@ func unpackStoredOrZstd(b []byte, n int, what string) ([]byte, error) {
 		return zstdC.Decompress(nil, b[1:], n, Block{})
 	}
 	return nil, fmt.Errorf("%w: %s method %d", format.ErrCorrupt, what, b[0])
+}
+
+// appendPacked appends a packed part of a payload (model-png's meta,
+// cm-jpeg's side data): uvarint N, the part's length; uvarint L, then
+// the L bytes packed (packResidual's methods, or a codec's own).
+func appendPacked(dst []byte, n int, packed []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(n))
+	dst = binary.AppendUvarint(dst, uint64(len(packed)))
+	return append(dst, packed...)
+}
+
+// splitPacked reads what appendPacked wrote at the start of src: N in
+// 1..rawLen, L >= 1 within src. It returns N, the packed bytes and the
+// rest of src; errors name the codec and the part.
+func splitPacked(src []byte, rawLen int, codec, what string) (int, []byte, []byte, error) {
+	n, k := binary.Uvarint(src)
+	if k <= 0 || n == 0 || n > uint64(rawLen) {
+		return 0, nil, nil, fmt.Errorf("%w: %s %s length", format.ErrCorrupt, codec, what)
+	}
+	src = src[k:]
+	l, k := binary.Uvarint(src)
+	if k <= 0 || l == 0 || l > uint64(len(src)-k) {
+		return 0, nil, nil, fmt.Errorf("%w: %s packed %s length", format.ErrCorrupt, codec, what)
+	}
+	return int(n), src[k : k+int(l)], src[k+int(l):], nil
 }

@@ -178,9 +178,7 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	dst = binary.AppendUvarint(dst, uint64(len(p.Meta)))
-	dst = binary.AppendUvarint(dst, uint64(len(meta)))
-	dst = append(dst, meta...)
+	dst = appendPacked(dst, len(p.Meta), meta)
 	dst = binary.AppendUvarint(dst, uint64(len(p.Tokens)))
 	dst = append(dst, p.Tokens...)
 	pix := p.Pixels
@@ -200,20 +198,14 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: model-png %s", format.ErrCorrupt, what) }
-	m, k := binary.Uvarint(src)
-	if k <= 0 || m == 0 || m > uint64(rawLen) {
-		return dst, bad("meta length")
-	}
-	src = src[k:]
-	l, k := binary.Uvarint(src)
-	if k <= 0 || l > uint64(len(src)-k) || l == 0 {
-		return dst, bad("packed meta length")
-	}
-	meta, err := unpackPNGMeta(src[k:k+int(l)], int(m))
+	m, packed, src, err := splitPacked(src, rawLen, "model-png", "meta")
 	if err != nil {
 		return dst, err
 	}
-	src = src[k+int(l):]
+	meta, err := unpackPNGMeta(packed, m)
+	if err != nil {
+		return dst, err
+	}
 	t, k := binary.Uvarint(src)
 	if k <= 0 || t > uint64(len(src)-k) {
 		return dst, bad("token stream length")

@@ -47,17 +47,7 @@ func (z *zstdCodec) encoder(level int) (*zstd.Encoder, error) {
 	if e, ok := z.encs[l]; ok {
 		return e, nil
 	}
-	// The window never needs to exceed a block; a fixed window keeps the
-	// output independent of anything but the input and level. Concurrency
-	// only sets how many EncodeAll calls may run at once (each is single
-	// threaded), so it does not change the output.
-	e, err := zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(l),
-		zstd.WithEncoderCRC(false),
-		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
-		zstd.WithWindowSize(format.MaxBlockSize),
-		zstd.WithZeroFrames(true),
-		zstd.WithSingleSegment(true))
+	e, err := zstd.NewWriter(nil, blockEncoderOptions(l)...)
 	if err != nil {
 		return nil, err
 	}
@@ -82,10 +72,7 @@ func (z *zstdCodec) decoder() (*zstd.Decoder, error) {
 	if z.dec != nil {
 		return z.dec, nil
 	}
-	d, err := zstd.NewReader(nil,
-		zstd.WithDecoderConcurrency(0),
-		zstd.WithDecoderMaxMemory(format.MaxBlockSize),
-		zstd.WithDecoderMaxWindow(format.MaxBlockSize))
+	d, err := zstd.NewReader(nil, blockDecoderOptions()...)
 	if err != nil {
 		return nil, err
 	}
@@ -107,4 +94,31 @@ func (z *zstdCodec) Decompress(dst, src []byte, rawLen int, _ Block) ([]byte, er
 		return dst, fmt.Errorf("%w: zstd block decoded to %d bytes, expected %d", format.ErrCorrupt, len(out)-start, rawLen)
 	}
 	return out, nil
+}
+
+// blockEncoderOptions are the options of every zstd encoder of payload
+// parts at level l: frames without their own checksum; the window never
+// needs to exceed a block, and a fixed window keeps the output
+// independent of anything but the input and level. Concurrency only sets
+// how many EncodeAll calls may run at once (each is single threaded), so
+// it does not change the output.
+func blockEncoderOptions(l zstd.EncoderLevel) []zstd.EOption {
+	return []zstd.EOption{
+		zstd.WithEncoderLevel(l),
+		zstd.WithEncoderCRC(false),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithWindowSize(format.MaxBlockSize),
+		zstd.WithZeroFrames(true),
+		zstd.WithSingleSegment(true),
+	}
+}
+
+// blockDecoderOptions bound a zstd decoder's memory and window by a
+// block.
+func blockDecoderOptions() []zstd.DOption {
+	return []zstd.DOption{
+		zstd.WithDecoderConcurrency(0),
+		zstd.WithDecoderMaxMemory(format.MaxBlockSize),
+		zstd.WithDecoderMaxWindow(format.MaxBlockSize),
+	}
 }

@@ -59,6 +59,19 @@ func (p *parser) image() *Image {
 	return m
 }
 
+// imageAt returns the image a walk fills, made at its first scan, with
+// the quantisation tables in force at each component's first scan given
+// to it (Split, Check and Layout agree on them).
+func (p *parser) imageAt(img *Image, sc *scanHdr) *Image {
+	if img == nil {
+		img = p.image()
+	}
+	for _, ci := range sc.comps {
+		img.Comps[ci].Quant = p.quantOf[ci]
+	}
+	return img
+}
+
 func coefs(m *Image) [][]int16 {
 	c := make([][]int16, len(m.Comps))
 	for i := range m.Comps {
@@ -78,14 +91,7 @@ func Split(jpg []byte, maxBlocks int) (*Image, []byte, error) {
 	var img *Image
 	prev := 0
 	_, err := p.walk(func(pos int, sc *scanHdr) (int, error) {
-		if img == nil {
-			img = p.image()
-		}
-		// The quantisation tables in force at a component's first scan
-		// belong to it.
-		for _, ci := range sc.comps {
-			img.Comps[ci].Quant = p.quantOf[ci]
-		}
+		img = p.imageAt(img, sc)
 		e, ss, err := p.decodeScan(pos, sc, coefs(img))
 		if err != nil {
 			return 0, err
@@ -116,9 +122,7 @@ func Check(jpg []byte, maxBlocks int) error {
 	p := &parser{b: jpg, maxBlock: maxBlocks}
 	var img *Image
 	_, err := p.walk(func(pos int, sc *scanHdr) (int, error) {
-		if img == nil {
-			img = p.image()
-		}
+		img = p.imageAt(img, sc)
 		e, _, err := p.decodeScan(pos, sc, coefs(img))
 		return e, err
 	})
@@ -262,12 +266,7 @@ func Layout(side []byte, maxBlocks int) (*Image, error) {
 	p := &parser{b: sd.skel, maxBlock: maxBlocks}
 	var img *Image
 	if _, err := p.walk(func(pos int, sc *scanHdr) (int, error) {
-		if img == nil {
-			img = p.image()
-		}
-		for _, ci := range sc.comps {
-			img.Comps[ci].Quant = p.quantOf[ci]
-		}
+		img = p.imageAt(img, sc)
 		return pos, nil
 	}); err != nil {
 		return nil, err

@@ -73,30 +73,28 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 
 // Dims returns the image size and channel count recorded in meta.
 func Dims(meta []byte) (w, h, c int, err error) {
+	_, hd, err := preOf(meta)
+	return hd.W, hd.H, hd.C, err
+}
+
+// preOf returns the chunks before IDAT recorded in meta and their IHDR.
+func preOf(meta []byte) ([]byte, header, error) {
 	r := &deflatere.FieldReader{B: meta}
 	if v := r.Byte("version"); v != 1 && v != 2 {
-		return 0, 0, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
+		return nil, header{}, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	pre := r.Bytes(r.Uvarint("pre length", uint64(len(meta))), "pre chunks")
 	if r.Err != nil {
-		return 0, 0, 0, wrap(r.Err)
+		return nil, header{}, wrap(r.Err)
 	}
 	hd, err := headerOf(pre)
-	return hd.W, hd.H, hd.C, err
+	return pre, hd, err
 }
 
 // Palette returns the PLTE chunk's RGB triples of a palette image's side
 // data, or nil for an image of another colour type.
 func Palette(meta []byte) ([]byte, error) {
-	r := &deflatere.FieldReader{B: meta}
-	if v := r.Byte("version"); v != 1 && v != 2 {
-		return nil, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
-	}
-	pre := r.Bytes(r.Uvarint("pre length", uint64(len(meta))), "pre chunks")
-	if r.Err != nil {
-		return nil, wrap(r.Err)
-	}
-	hd, err := headerOf(pre)
+	pre, hd, err := preOf(meta)
 	if err != nil || hd.ColorType != 3 {
 		return nil, err
 	}

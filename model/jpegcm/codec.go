@@ -10,13 +10,26 @@ import (
 	"github.com/dcar-archiver/dcar/format/jpegre"
 )
 
-// Encode appends the coded coefficients of img to dst.
+// Encode appends the coded coefficients of img to dst: one stream over
+// the whole image (cm-jpeg version 1).
 func Encode(dst []byte, img *jpegre.Image) ([]byte, error) {
+	return encodePart(dst, img, 0, mcuRows(img))
+}
+
+// Decode fills the coefficients of img (laid out by jpegre.Layout, all
+// zero) from data, which must be exactly one coded stream.
+func Decode(data []byte, img *jpegre.Image) error {
+	return decodePart(data, img, 0, mcuRows(img))
+}
+
+// encodePart appends the stream of MCU rows [lo, hi) of img to dst,
+// coded by a fresh Model.
+func encodePart(dst []byte, img *jpegre.Image, lo, hi int) ([]byte, error) {
 	m := newModel()
 	var e coder.Encoder
 	e.Reset(dst)
 	m.b.enc = &e
-	if err := m.codeImage(img); err != nil {
+	if err := m.codeRows(img, lo, hi); err != nil {
 		return nil, err
 	}
 	if measuring {
@@ -25,16 +38,16 @@ func Encode(dst []byte, img *jpegre.Image) ([]byte, error) {
 	return e.Finish()
 }
 
-// Decode fills the coefficients of img (laid out by jpegre.Layout, all
-// zero) from data, which must be exactly one coded stream.
-func Decode(data []byte, img *jpegre.Image) error {
+// decodePart fills MCU rows [lo, hi) of img from data, which must be
+// exactly the one stream encodePart wrote.
+func decodePart(data []byte, img *jpegre.Image, lo, hi int) error {
 	m := newModel()
 	var d coder.Decoder
 	if err := d.Init(data); err != nil {
 		return err
 	}
 	m.b.dec = &d
-	if err := m.codeImage(img); err != nil {
+	if err := m.codeRows(img, lo, hi); err != nil {
 		return err
 	}
 	if err := d.Err(); err != nil {
@@ -66,14 +79,7 @@ func EncodeParts(dst []byte, img *jpegre.Image) ([]byte, error) {
 	errs := make([]error, p)
 	var wg sync.WaitGroup
 	for i := range p {
-		wg.Go(func() {
-			m := newModel()
-			var e coder.Encoder
-			m.b.enc = &e
-			if errs[i] = m.codeRows(img, i*rows/p, (i+1)*rows/p); errs[i] == nil {
-				streams[i], errs[i] = e.Finish()
-			}
-		})
+		wg.Go(func() { streams[i], errs[i] = encodePart(nil, img, i*rows/p, (i+1)*rows/p) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -117,20 +123,7 @@ func DecodeParts(data []byte, img *jpegre.Image) error {
 	errs := make([]error, p)
 	var wg sync.WaitGroup
 	for i := range int(p) {
-		wg.Go(func() {
-			m := newModel()
-			var d coder.Decoder
-			if errs[i] = d.Init(streams[i]); errs[i] != nil {
-				return
-			}
-			m.b.dec = &d
-			if errs[i] = m.codeRows(img, i*rows/int(p), (i+1)*rows/int(p)); errs[i] != nil {
-				return
-			}
-			if errs[i] = d.Err(); errs[i] == nil {
-				errs[i] = d.Finish()
-			}
-		})
+		wg.Go(func() { errs[i] = decodePart(streams[i], img, i*rows/int(p), (i+1)*rows/int(p)) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)

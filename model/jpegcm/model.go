@@ -50,7 +50,8 @@ func bitlen(v int32, lim int) int {
 	return min(bits.Len32(uint32(v)), lim)
 }
 
-func sign3(v int16) int {
+// sign3 is 0 for 0, 1 for a positive v, 2 for a negative one.
+func sign3[T int16 | int32](v T) int {
 	switch {
 	case v > 0:
 		return 1
@@ -214,6 +215,21 @@ func newModel() *Model {
 	return m
 }
 
+// cross returns what the components coded before say about coefficient
+// k of a chroma block: the bucketed magnitude and the sign of the second
+// component's coefficient at the same place (bx 0: none), and the
+// bucketed mean magnitude and summed sign of the co-located luma blocks'
+// (by 0: none).
+func (bc *blockCtx) cross(k uint8) (bx, xs, by, ys int) {
+	if bc.x != nil {
+		bx, xs = 1+bitlen(int32(bc.x[k]), 6), sign3(bc.x[k])
+	}
+	if bc.hasY {
+		by = 1 + bitlen(bc.ymag[k], 7)
+	}
+	return bx, xs, by, sign3(bc.ysum[k])
+}
+
 // blockCtx is what a block's neighbours (left, above, above-left; nil
 // when outside the grid) say about it.
 type blockCtx struct {
@@ -228,12 +244,6 @@ type blockCtx struct {
 	ysum     [64]int32 // and their sum
 	hasY     bool
 	q        *[64]uint16
-}
-
-// codeImage codes (or, decoding, fills) every coefficient of img:
-// component by component, blocks row by row.
-func (m *Model) codeImage(img *jpegre.Image) error {
-	return m.codeRows(img, 0, mcuRows(img))
 }
 
 // mcuRows is the number of MCU rows of img.
@@ -281,7 +291,7 @@ func (m *Model) codeRows(img *jpegre.Image, lo, hi int) error {
 							t += int(lnz[j])
 							n++
 							for k, v := range l.Coef[j*64 : j*64+64] {
-								bc.ymag[k] += int32(abs16(v))
+								bc.ymag[k] += int32(abs(v))
 								bc.ysum[k] += int32(v)
 							}
 						}
@@ -413,26 +423,18 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		if bc.l != nil {
 			lv = bc.l[k]
 		}
-		pm := int32(abs16(av)) + int32(abs16(lv))
+		pm := int32(abs(av)) + int32(abs(lv))
 		qpm := bitlen(pm, 11)
 		ba, bl := bitlen(int32(av), 7), bitlen(int32(lv), 7)
 		fq := int32(0)
 		if p.fl >= 0 {
-			fq += int32(abs16(z[p.fl]))
+			fq += int32(abs(z[p.fl]))
 		}
 		if p.fa >= 0 {
-			fq += int32(abs16(z[p.fa]))
+			fq += int32(abs(z[p.fa]))
 		}
 		bf := bitlen(fq, 7)
-		bx, xs := 0, 0
-		if bc.x != nil {
-			bx = 1 + bitlen(int32(bc.x[k]), 6)
-			xs = sign3(bc.x[k])
-		}
-		by := 0
-		if bc.hasY {
-			by = 1 + bitlen(bc.ymag[k], 7)
-		}
+		bx, xs, by, ys := bc.cross(k)
 		nb := int(nzBucket[left])
 		kb := int(p.band)
 		v := z[k]
@@ -458,7 +460,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			continue
 		}
 		left--
-		r := m.magnitude(int32(abs16(v)), m.eM, cc*maxExp, func(j int) {
+		r := m.magnitude(int32(abs(v)), m.eM, cc*maxExp, func(j int) {
 			b.ctx(m.eT[0], ((cc*10+kb)*12+qpm)*maxExp+j)
 			b.ctx(m.eT[1], (cc*nInterior+i)*maxExp+j)
 			b.ctx(m.eT[2], (((cc*10+kb)*8+ba)*8+bl)*maxExp+j)
@@ -475,8 +477,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		b.ctx(m.sT[0], (cc*nInterior+i)*9+sign3(av)*3+sign3(lv))
 		b.ctx(m.sT[1], cc*nInterior+i)
 		b.ctx(m.sT[2], (i*3+xs)*8+bx)
-		b.ctx(m.sT[3], (i*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by)
-		if b.code(neg(v), m.sM, cc*nInterior+i) == 1 {
+		b.ctx(m.sT[3], (i*3+ys)*9+by)
+		if b.code(negative(v), m.sM, cc*nInterior+i) == 1 {
 			r = -r
 		}
 		if !enc {
@@ -501,8 +503,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			apq := int32(0)
 			if n != nil {
 				pq := predictEdge(n, z, bc.q, d, u)
-				apq = abs32(pq)
-				qp, sp = bitlen(pq, 10), sign3(int16(min(max(pq, -1), 1)))
+				apq = abs(pq)
+				qp, sp = bitlen(pq, 10), sign3(pq)
 				bn = bitlen(int32(n[k]), 7)
 			}
 			v := z[k]
@@ -510,16 +512,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(m.ezT[1], (cc*nEdge+e)*nzBuckets+nb7)
 			b.ctx(m.ezT[2], ((cc*nEdge+e)*8+bn)*8+min(qp, 7))
 			b.ctx(m.ezT[3], ((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5))
-			bx, xs := 0, 0
-			if bc.x != nil {
-				bx = 1 + bitlen(int32(bc.x[k]), 6)
-				xs = sign3(bc.x[k])
-			}
+			bx, xs, by, ys := bc.cross(k)
 			b.ctx(m.ezT[4], (e*8+bx)*8+min(qp, 7))
-			by := 0
-			if bc.hasY {
-				by = 1 + bitlen(bc.ymag[k], 7)
-			}
 			b.ctx(m.ezT[5], (e*9+by)*8+min(qp, 7))
 			y := 0
 			if v != 0 {
@@ -533,7 +527,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			}
 			prevZero = 0
 			enz++
-			r := m.magnitude(int32(abs16(v)), m.eeM, cc*maxExp, func(j int) {
+			r := m.magnitude(int32(abs(v)), m.eeM, cc*maxExp, func(j int) {
 				b.ctx(m.eeT[0], ((cc*nEdge+e)*12+qp)*maxExp+j)
 				b.ctx(m.eeT[1], ((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j)
 				b.ctx(m.eeT[2], ((cc*nEdge+e)*8+bn)*maxExp+j)
@@ -557,8 +551,8 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 			b.ctx(m.esT[0], ((cc*nEdge+e)*3+sp)*8+min(qp, 7))
 			b.ctx(m.esT[1], (cc*nEdge+e)*3+sign3(ns))
 			b.ctx(m.esT[2], (e*3+xs)*8+bx)
-			b.ctx(m.esT[3], (e*3+sign3(int16(min(max(bc.ysum[k], -1), 1))))*9+by)
-			if b.code(neg(v), m.esM, cc*nEdge+e) == 1 {
+			b.ctx(m.esT[3], (e*3+ys)*9+by)
+			if b.code(negative(v), m.esM, cc*nEdge+e) == 1 {
 				r = -r
 			}
 			if !enc {
@@ -578,7 +572,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	b.ctx(m.dzT[2], cc*nzBuckets+nb)
 	xb, xs := 0, 0
 	if bc.x != nil {
-		xb, xs = 1+bitlen(bc.xres, 10), sign3(int16(min(max(bc.xres, -1), 1)))
+		xb, xs = 1+bitlen(bc.xres, 10), sign3(bc.xres)
 	}
 	b.ctx(m.dzT[3], xb*13+u)
 	y := 0
@@ -586,7 +580,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		y = 1
 	}
 	if b.code(y, m.dcM, cc*4*maxExp) == 1 {
-		r := m.magnitude(abs32(res), m.dcM, (cc*4+1)*maxExp, func(j int) {
+		r := m.magnitude(abs(res), m.dcM, (cc*4+1)*maxExp, func(j int) {
 			b.ctx(m.deT[0], (cc*13+u)*maxExp+j)
 			b.ctx(m.deT[1], (cc*nzBuckets+nb)*maxExp+j)
 			b.ctx(m.deT[2], cc*maxExp+j)
@@ -598,7 +592,7 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		b.ctx(m.dsT[0], (cc*13+u)*3+sh)
 		b.ctx(m.dsT[1], cc)
 		b.ctx(m.dsT[2], xs*12+xb)
-		if b.code(neg32(res), m.dcM, (cc*4+3)*maxExp) == 1 {
+		if b.code(negative(res), m.dcM, (cc*4+3)*maxExp) == 1 {
 			r = -r
 		}
 		res = r
@@ -610,28 +604,15 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	return nz
 }
 
-func neg(v int16) int {
+// negative is 1 for a negative v, else 0.
+func negative[T int16 | int32](v T) int {
 	if v < 0 {
 		return 1
 	}
 	return 0
 }
 
-func neg32(v int32) int {
-	if v < 0 {
-		return 1
-	}
-	return 0
-}
-
-func abs16(v int16) int16 {
-	if v < 0 {
-		return -v
-	}
-	return v
-}
-
-func abs32(v int32) int32 {
+func abs[T int16 | int32](v T) T {
 	if v < 0 {
 		return -v
 	}
