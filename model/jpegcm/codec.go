@@ -28,7 +28,10 @@ func encodePart(dst []byte, img *jpegre.Image, lo, hi int) ([]byte, error) {
 	m := newModel()
 	var e coder.Encoder
 	e.Reset(dst)
-	m.b.enc = &e
+	m.b.Enc = &e
+	if measuring {
+		m.b.Measure = bitCost
+	}
 	if err := m.codeRows(img, lo, hi); err != nil {
 		return nil, err
 	}
@@ -46,7 +49,7 @@ func decodePart(data []byte, img *jpegre.Image, lo, hi int) error {
 	if err := d.Init(data); err != nil {
 		return err
 	}
-	m.b.dec = &d
+	m.b.Dec = &d
 	if err := m.codeRows(img, lo, hi); err != nil {
 		return err
 	}
@@ -128,3 +131,12 @@ func DecodeParts(data []byte, img *jpegre.Image) error {
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// The measurement hooks: the tests set measuring, bitCost (the cost in
+// bits of coding y at P(1) = p/65536) and report (collects the mixers'
+// costs after a part is coded).
+var (
+	measuring bool
+	bitCost   = func(p int32, y int) float64 { return 0 }
+	report    = func(*Model) {}
+)

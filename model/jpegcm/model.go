@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/dcar-archiver/dcar/format/jpegre"
+	"github.com/dcar-archiver/dcar/model/cm"
 )
 
 // unzig[n] is the zig-zag index of natural index n.
@@ -100,118 +101,117 @@ const (
 // Model is the coefficient model: every decision's context tables and
 // mixers. A Model codes one image; encoder and decoder build the same.
 type Model struct {
-	b bitCoder
+	b cm.Coder
 
-	nzT  [3]table // interior non-zero count
-	nzM  *mixer
-	zT   [8]table // interior: zero flag, exponent, mantissa, sign
-	zM   *mixer
-	eT   [7]table
-	eM   *mixer
-	mT   [2]table
-	mM   *mixer
-	sT   [4]table
-	sM   *mixer
-	ezT  [6]table // edges
-	ezM  *mixer
-	eeT  [5]table
-	eeM  *mixer
-	emT  [2]table
-	emM  *mixer
-	esT  [4]table
-	esM  *mixer
-	dzT  [4]table // DC residual: zero, sign, exponent, mantissa
-	dsT  [3]table
-	deT  [4]table
-	dmT  [2]table
-	dcM  *mixer
-	zM2  *mixer // second weight sets: interior zero flags, exponents; edge zero flags, exponents
-	eM2  *mixer
-	ezM2 *mixer
-	eeM2 *mixer
-	zA   *apm // refine interior zero flags, exponents; edge zero flags
-	eA   *apm
-	ezA  *apm
+	nzT  [3]cm.Table // interior non-zero count
+	nzM  *cm.Mixer
+	zT   [8]cm.Table // interior: zero flag, exponent, mantissa, sign
+	zM   *cm.Mixer
+	eT   [7]cm.Table
+	eM   *cm.Mixer
+	mT   [2]cm.Table
+	mM   *cm.Mixer
+	sT   [4]cm.Table
+	sM   *cm.Mixer
+	ezT  [6]cm.Table // edges
+	ezM  *cm.Mixer
+	eeT  [5]cm.Table
+	eeM  *cm.Mixer
+	emT  [2]cm.Table
+	emM  *cm.Mixer
+	esT  [4]cm.Table
+	esM  *cm.Mixer
+	dzT  [4]cm.Table // DC residual: zero, sign, exponent, mantissa
+	dsT  [3]cm.Table
+	deT  [4]cm.Table
+	dmT  [2]cm.Table
+	dcM  *cm.Mixer
+	zM2  *cm.Mixer // second weight sets: interior zero flags, exponents; edge zero flags, exponents
+	eM2  *cm.Mixer
+	ezM2 *cm.Mixer
+	eeM2 *cm.Mixer
+	zA   *cm.APM // refine interior zero flags, exponents; edge zero flags
+	eA   *cm.APM
+	ezA  *cm.APM
 
-	arenaSize int
-	prev      [4]int // previous block's interior non-zero count per component
-	lastRes   int32  // the last block's DC difference
+	prev    [4]int // previous block's interior non-zero count per component
+	lastRes int32  // the last block's DC difference
 }
 
 func newModel() *Model {
 	m := &Model{}
-	defer m.allocDone()
-	m.nzT[0] = m.alloc(2 * nzBuckets * 64)
-	m.nzT[1] = m.alloc(2 * nzBuckets * nzBuckets * 64)
-	m.nzT[2] = m.alloc((nzBuckets + 1) * (nzBuckets + 1) * 64)
-	m.nzM = newMixer(3, 2*6, 12)
-	m.zT[0] = m.alloc(2 * nInterior * nzBuckets)
-	m.zT[1] = m.alloc(2 * nInterior * 12)
-	m.zT[2] = m.alloc(2 * nInterior * 8 * 8)
-	m.zT[3] = m.alloc(2 * nzBuckets * 12 * 10)
-	m.zT[4] = m.alloc(2 * nInterior * 8 * 4)
-	m.zT[5] = m.alloc((nzBuckets + 1) * nInterior * nzBuckets)
-	m.zT[6] = m.alloc(2 * nInterior * 8 * 4)
-	m.zT[7] = m.alloc(nInterior * 9 * 4)
-	m.zM = newMixer(8, 2*nInterior, 12)
-	m.eT[0] = m.alloc(2 * 10 * 12 * maxExp)
-	m.eT[1] = m.alloc(2 * nInterior * maxExp)
-	m.eT[2] = m.alloc(2 * 10 * 8 * 8 * maxExp)
-	m.eT[3] = m.alloc(2 * nzBuckets * 10 * maxExp)
-	m.eT[4] = m.alloc(2 * 10 * 8 * maxExp)
-	m.eT[5] = m.alloc(2 * 10 * 8 * maxExp)
-	m.eT[6] = m.alloc(10 * 9 * maxExp)
-	m.eM = newMixer(7, 2*maxExp, 12)
-	m.mT[0] = m.alloc(2 * 10 * maxExp * maxExp)
-	m.mT[1] = m.alloc(2 * maxExp * maxExp * 12)
-	m.mM = newMixer(2, 2*maxExp, 12)
-	m.sT[0] = m.alloc(2 * nInterior * 9)
-	m.sT[1] = m.alloc(2 * nInterior)
-	m.sT[2] = m.alloc(nInterior * 3 * 8)
-	m.sT[3] = m.alloc(nInterior * 3 * 9)
-	m.sM = newMixer(4, 2*nInterior, 12)
-	m.ezT[0] = m.alloc(2 * nEdge * 12)
-	m.ezT[1] = m.alloc(2 * nEdge * nzBuckets)
-	m.ezT[2] = m.alloc(2 * nEdge * 8 * 8)
-	m.ezT[3] = m.alloc(2 * nEdge * 2 * 6)
-	m.ezT[4] = m.alloc(nEdge * 8 * 8)
-	m.ezT[5] = m.alloc(nEdge * 9 * 8)
-	m.ezM = newMixer(6, 2*nEdge, 12)
-	m.eeT[0] = m.alloc(2 * nEdge * 12 * maxExp)
-	m.eeT[1] = m.alloc(2 * nEdge * nzBuckets * maxExp)
-	m.eeT[2] = m.alloc(2 * nEdge * 8 * maxExp)
-	m.eeT[3] = m.alloc(nEdge * 8 * maxExp)
-	m.eeT[4] = m.alloc(nEdge * 9 * maxExp)
-	m.eeM = newMixer(5, 2*maxExp, 12)
-	m.emT[0] = m.alloc(2 * nEdge * maxExp * maxExp)
-	m.emT[1] = m.alloc(2 * maxExp * maxExp * 12 * 4)
-	m.emM = newMixer(2, 2*maxExp, 12)
-	m.esT[0] = m.alloc(2 * nEdge * 3 * 8)
-	m.esT[1] = m.alloc(2 * nEdge * 3)
-	m.esT[2] = m.alloc(nEdge * 3 * 8)
-	m.esT[3] = m.alloc(nEdge * 3 * 9)
-	m.esM = newMixer(4, 2*nEdge, 12)
-	m.dzT[0] = m.alloc(2 * 13 * nzBuckets)
-	m.dzT[1] = m.alloc(2 * 13)
-	m.dzT[2] = m.alloc(2 * nzBuckets)
-	m.dsT[0] = m.alloc(2 * 13 * 3)
-	m.dsT[1] = m.alloc(2)
-	m.deT[0] = m.alloc(2 * 13 * maxExp)
-	m.deT[1] = m.alloc(2 * nzBuckets * maxExp)
-	m.deT[2] = m.alloc(2 * maxExp)
-	m.dmT[0] = m.alloc(2 * maxExp * maxExp)
-	m.dmT[1] = m.alloc(2 * 13 * maxExp * maxExp)
-	m.dzT[3] = m.alloc(12 * 13)
-	m.deT[3] = m.alloc(12 * maxExp)
-	m.dsT[2] = m.alloc(3 * 12)
-	m.dcM = newMixer(4, 2*4*maxExp, 12)
-	m.zM2 = newMixer(8, 2*nzBuckets*12, 12)
-	m.eM2 = newMixer(7, 2*maxExp*12, 12)
-	m.ezM2 = newMixer(6, 2*nzBuckets*12, 12)
-	m.eeM2 = newMixer(5, 2*maxExp*12, 12)
-	m.zA = newAPM(2 * nInterior * nzBuckets)
-	m.eA = newAPM(2 * 10 * maxExp * 12)
-	m.ezA = newAPM(2 * nEdge * 12)
+	defer m.b.AllocDone()
+	m.nzT[0] = m.b.Alloc(2 * nzBuckets * 64)
+	m.nzT[1] = m.b.Alloc(2 * nzBuckets * nzBuckets * 64)
+	m.nzT[2] = m.b.Alloc((nzBuckets + 1) * (nzBuckets + 1) * 64)
+	m.nzM = cm.NewMixer(3, 2*6, 12)
+	m.zT[0] = m.b.Alloc(2 * nInterior * nzBuckets)
+	m.zT[1] = m.b.Alloc(2 * nInterior * 12)
+	m.zT[2] = m.b.Alloc(2 * nInterior * 8 * 8)
+	m.zT[3] = m.b.Alloc(2 * nzBuckets * 12 * 10)
+	m.zT[4] = m.b.Alloc(2 * nInterior * 8 * 4)
+	m.zT[5] = m.b.Alloc((nzBuckets + 1) * nInterior * nzBuckets)
+	m.zT[6] = m.b.Alloc(2 * nInterior * 8 * 4)
+	m.zT[7] = m.b.Alloc(nInterior * 9 * 4)
+	m.zM = cm.NewMixer(8, 2*nInterior, 12)
+	m.eT[0] = m.b.Alloc(2 * 10 * 12 * maxExp)
+	m.eT[1] = m.b.Alloc(2 * nInterior * maxExp)
+	m.eT[2] = m.b.Alloc(2 * 10 * 8 * 8 * maxExp)
+	m.eT[3] = m.b.Alloc(2 * nzBuckets * 10 * maxExp)
+	m.eT[4] = m.b.Alloc(2 * 10 * 8 * maxExp)
+	m.eT[5] = m.b.Alloc(2 * 10 * 8 * maxExp)
+	m.eT[6] = m.b.Alloc(10 * 9 * maxExp)
+	m.eM = cm.NewMixer(7, 2*maxExp, 12)
+	m.mT[0] = m.b.Alloc(2 * 10 * maxExp * maxExp)
+	m.mT[1] = m.b.Alloc(2 * maxExp * maxExp * 12)
+	m.mM = cm.NewMixer(2, 2*maxExp, 12)
+	m.sT[0] = m.b.Alloc(2 * nInterior * 9)
+	m.sT[1] = m.b.Alloc(2 * nInterior)
+	m.sT[2] = m.b.Alloc(nInterior * 3 * 8)
+	m.sT[3] = m.b.Alloc(nInterior * 3 * 9)
+	m.sM = cm.NewMixer(4, 2*nInterior, 12)
+	m.ezT[0] = m.b.Alloc(2 * nEdge * 12)
+	m.ezT[1] = m.b.Alloc(2 * nEdge * nzBuckets)
+	m.ezT[2] = m.b.Alloc(2 * nEdge * 8 * 8)
+	m.ezT[3] = m.b.Alloc(2 * nEdge * 2 * 6)
+	m.ezT[4] = m.b.Alloc(nEdge * 8 * 8)
+	m.ezT[5] = m.b.Alloc(nEdge * 9 * 8)
+	m.ezM = cm.NewMixer(6, 2*nEdge, 12)
+	m.eeT[0] = m.b.Alloc(2 * nEdge * 12 * maxExp)
+	m.eeT[1] = m.b.Alloc(2 * nEdge * nzBuckets * maxExp)
+	m.eeT[2] = m.b.Alloc(2 * nEdge * 8 * maxExp)
+	m.eeT[3] = m.b.Alloc(nEdge * 8 * maxExp)
+	m.eeT[4] = m.b.Alloc(nEdge * 9 * maxExp)
+	m.eeM = cm.NewMixer(5, 2*maxExp, 12)
+	m.emT[0] = m.b.Alloc(2 * nEdge * maxExp * maxExp)
+	m.emT[1] = m.b.Alloc(2 * maxExp * maxExp * 12 * 4)
+	m.emM = cm.NewMixer(2, 2*maxExp, 12)
+	m.esT[0] = m.b.Alloc(2 * nEdge * 3 * 8)
+	m.esT[1] = m.b.Alloc(2 * nEdge * 3)
+	m.esT[2] = m.b.Alloc(nEdge * 3 * 8)
+	m.esT[3] = m.b.Alloc(nEdge * 3 * 9)
+	m.esM = cm.NewMixer(4, 2*nEdge, 12)
+	m.dzT[0] = m.b.Alloc(2 * 13 * nzBuckets)
+	m.dzT[1] = m.b.Alloc(2 * 13)
+	m.dzT[2] = m.b.Alloc(2 * nzBuckets)
+	m.dsT[0] = m.b.Alloc(2 * 13 * 3)
+	m.dsT[1] = m.b.Alloc(2)
+	m.deT[0] = m.b.Alloc(2 * 13 * maxExp)
+	m.deT[1] = m.b.Alloc(2 * nzBuckets * maxExp)
+	m.deT[2] = m.b.Alloc(2 * maxExp)
+	m.dmT[0] = m.b.Alloc(2 * maxExp * maxExp)
+	m.dmT[1] = m.b.Alloc(2 * 13 * maxExp * maxExp)
+	m.dzT[3] = m.b.Alloc(12 * 13)
+	m.deT[3] = m.b.Alloc(12 * maxExp)
+	m.dsT[2] = m.b.Alloc(3 * 12)
+	m.dcM = cm.NewMixer(4, 2*4*maxExp, 12)
+	m.zM2 = cm.NewMixer(8, 2*nzBuckets*12, 12)
+	m.eM2 = cm.NewMixer(7, 2*maxExp*12, 12)
+	m.ezM2 = cm.NewMixer(6, 2*nzBuckets*12, 12)
+	m.eeM2 = cm.NewMixer(5, 2*maxExp*12, 12)
+	m.zA = cm.NewAPM(2 * nInterior * nzBuckets)
+	m.eA = cm.NewAPM(2 * 10 * maxExp * 12)
+	m.ezA = cm.NewAPM(2 * nEdge * 12)
 	return m
 }
 
@@ -333,7 +333,7 @@ func (m *Model) codeRows(img *jpegre.Image, lo, hi int) error {
 // magnitude codes |v| >= 1 (ignored when decoding) as its bit length e in
 // unary (decisions "e > j", contexts from ectx(j)), then the bits below
 // the top one (contexts from mctx(e, i)).
-func (m *Model) magnitude(v int32, em *mixer, esel int, ectx func(j int), mm *mixer, msel int, mctx func(e, i int)) int32 {
+func (m *Model) magnitude(v int32, em *cm.Mixer, esel int, ectx func(j int), mm *cm.Mixer, msel int, mctx func(e, i int)) int32 {
 	b := &m.b
 	e := bitlen(v, 15)
 	j := 1
@@ -343,7 +343,7 @@ func (m *Model) magnitude(v int32, em *mixer, esel int, ectx func(j int), mm *mi
 		if e > j {
 			y = 1
 		}
-		if b.code(y, em, esel+j) == 0 {
+		if b.Code(y, em, esel+j) == 0 {
 			break
 		}
 	}
@@ -351,7 +351,7 @@ func (m *Model) magnitude(v int32, em *mixer, esel int, ectx func(j int), mm *mi
 	r := int32(1)
 	for i := e - 2; i >= 0; i-- {
 		mctx(e, i)
-		r = r<<1 | int32(b.code(int(v>>i&1), mm, msel+e))
+		r = r<<1 | int32(b.Code(int(v>>i&1), mm, msel+e))
 	}
 	return r
 }
@@ -364,7 +364,7 @@ func (m *Model) magnitude(v int32, em *mixer, esel int, ectx func(j int), mm *mi
 func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	b := &m.b
 	cc := bc.cc
-	enc := b.dec == nil
+	enc := b.Dec == nil
 	// Interior non-zero count.
 	nzp := 0
 	switch {
@@ -402,10 +402,10 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		c2 := (bc.lum*(nzBuckets+1) + xb) * 64
 		t := 1
 		for d := 5; d >= 0; d-- {
-			b.ctx(m.nzT[0], c0+t)
-			b.ctx(m.nzT[1], c1+t)
-			b.ctx(m.nzT[2], c2+t)
-			y := b.code(nz>>d&1, m.nzM, cc*6+5-d)
+			b.Ctx(m.nzT[0], c0+t)
+			b.Ctx(m.nzT[1], c1+t)
+			b.Ctx(m.nzT[2], c2+t)
+			y := b.Code(nz>>d&1, m.nzM, cc*6+5-d)
 			t = t<<1 | y
 		}
 		nz = min(t-64, nInterior) // a decoder may read more from a corrupt stream
@@ -440,45 +440,45 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 		v := z[k]
 		nonzero := 1
 		if nInterior-i > left { // else every remaining one is non-zero
-			b.ctx(m.zT[0], (cc*nInterior+i)*nzBuckets+nb)
-			b.ctx(m.zT[1], (cc*nInterior+i)*12+qpm)
-			b.ctx(m.zT[2], ((cc*nInterior+i)*8+ba)*8+bl)
-			b.ctx(m.zT[3], ((cc*nzBuckets+nb)*12+qpm)*10+kb)
-			b.ctx(m.zT[4], ((cc*nInterior+i)*8+bf)*4+min(nb, 3))
-			b.ctx(m.zT[5], (bc.lum*nInterior+i)*nzBuckets+nb)
-			b.ctx(m.zT[6], ((cc*nInterior+i)*8+bx)*4+min(nb, 3))
-			b.ctx(m.zT[7], (i*9+by)*4+min(nb, 3))
+			b.Ctx(m.zT[0], (cc*nInterior+i)*nzBuckets+nb)
+			b.Ctx(m.zT[1], (cc*nInterior+i)*12+qpm)
+			b.Ctx(m.zT[2], ((cc*nInterior+i)*8+ba)*8+bl)
+			b.Ctx(m.zT[3], ((cc*nzBuckets+nb)*12+qpm)*10+kb)
+			b.Ctx(m.zT[4], ((cc*nInterior+i)*8+bf)*4+min(nb, 3))
+			b.Ctx(m.zT[5], (bc.lum*nInterior+i)*nzBuckets+nb)
+			b.Ctx(m.zT[6], ((cc*nInterior+i)*8+bx)*4+min(nb, 3))
+			b.Ctx(m.zT[7], (i*9+by)*4+min(nb, 3))
 			y := 0
 			if v != 0 {
 				y = 1
 			}
-			b.sse(m.zA, (cc*nInterior+i)*nzBuckets+nb)
-			b.also(m.zM2, (cc*nzBuckets+nb)*12+qpm)
-			nonzero = b.code(y, m.zM, cc*nInterior+i)
+			b.SSE(m.zA, (cc*nInterior+i)*nzBuckets+nb)
+			b.Also(m.zM2, (cc*nzBuckets+nb)*12+qpm)
+			nonzero = b.Code(y, m.zM, cc*nInterior+i)
 		}
 		if nonzero == 0 {
 			continue
 		}
 		left--
 		r := m.magnitude(int32(abs(v)), m.eM, cc*maxExp, func(j int) {
-			b.ctx(m.eT[0], ((cc*10+kb)*12+qpm)*maxExp+j)
-			b.ctx(m.eT[1], (cc*nInterior+i)*maxExp+j)
-			b.ctx(m.eT[2], (((cc*10+kb)*8+ba)*8+bl)*maxExp+j)
-			b.ctx(m.eT[3], ((cc*nzBuckets+nb)*10+kb)*maxExp+j)
-			b.ctx(m.eT[4], ((cc*10+kb)*8+bf)*maxExp+j)
-			b.ctx(m.eT[5], ((cc*10+kb)*8+bx)*maxExp+j)
-			b.ctx(m.eT[6], (kb*9+by)*maxExp+j)
-			b.sse(m.eA, ((cc*10+kb)*maxExp+j)*12+qpm)
-			b.also(m.eM2, (cc*maxExp+j)*12+qpm)
+			b.Ctx(m.eT[0], ((cc*10+kb)*12+qpm)*maxExp+j)
+			b.Ctx(m.eT[1], (cc*nInterior+i)*maxExp+j)
+			b.Ctx(m.eT[2], (((cc*10+kb)*8+ba)*8+bl)*maxExp+j)
+			b.Ctx(m.eT[3], ((cc*nzBuckets+nb)*10+kb)*maxExp+j)
+			b.Ctx(m.eT[4], ((cc*10+kb)*8+bf)*maxExp+j)
+			b.Ctx(m.eT[5], ((cc*10+kb)*8+bx)*maxExp+j)
+			b.Ctx(m.eT[6], (kb*9+by)*maxExp+j)
+			b.SSE(m.eA, ((cc*10+kb)*maxExp+j)*12+qpm)
+			b.Also(m.eM2, (cc*maxExp+j)*12+qpm)
 		}, m.mM, cc*maxExp, func(e, j int) {
-			b.ctx(m.mT[0], ((cc*10+kb)*maxExp+e)*maxExp+j)
-			b.ctx(m.mT[1], ((cc*maxExp+e)*maxExp+j)*12+qpm)
+			b.Ctx(m.mT[0], ((cc*10+kb)*maxExp+e)*maxExp+j)
+			b.Ctx(m.mT[1], ((cc*maxExp+e)*maxExp+j)*12+qpm)
 		})
-		b.ctx(m.sT[0], (cc*nInterior+i)*9+sign3(av)*3+sign3(lv))
-		b.ctx(m.sT[1], cc*nInterior+i)
-		b.ctx(m.sT[2], (i*3+xs)*8+bx)
-		b.ctx(m.sT[3], (i*3+ys)*9+by)
-		if b.code(negative(v), m.sM, cc*nInterior+i) == 1 {
+		b.Ctx(m.sT[0], (cc*nInterior+i)*9+sign3(av)*3+sign3(lv))
+		b.Ctx(m.sT[1], cc*nInterior+i)
+		b.Ctx(m.sT[2], (i*3+xs)*8+bx)
+		b.Ctx(m.sT[3], (i*3+ys)*9+by)
+		if b.Code(negative(v), m.sM, cc*nInterior+i) == 1 {
 			r = -r
 		}
 		if !enc {
@@ -508,51 +508,51 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 				bn = bitlen(int32(n[k]), 7)
 			}
 			v := z[k]
-			b.ctx(m.ezT[0], (cc*nEdge+e)*12+qp)
-			b.ctx(m.ezT[1], (cc*nEdge+e)*nzBuckets+nb7)
-			b.ctx(m.ezT[2], ((cc*nEdge+e)*8+bn)*8+min(qp, 7))
-			b.ctx(m.ezT[3], ((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5))
+			b.Ctx(m.ezT[0], (cc*nEdge+e)*12+qp)
+			b.Ctx(m.ezT[1], (cc*nEdge+e)*nzBuckets+nb7)
+			b.Ctx(m.ezT[2], ((cc*nEdge+e)*8+bn)*8+min(qp, 7))
+			b.Ctx(m.ezT[3], ((cc*nEdge+e)*2+prevZero)*6+min(qp/2, 5))
 			bx, xs, by, ys := bc.cross(k)
-			b.ctx(m.ezT[4], (e*8+bx)*8+min(qp, 7))
-			b.ctx(m.ezT[5], (e*9+by)*8+min(qp, 7))
+			b.Ctx(m.ezT[4], (e*8+bx)*8+min(qp, 7))
+			b.Ctx(m.ezT[5], (e*9+by)*8+min(qp, 7))
 			y := 0
 			if v != 0 {
 				y = 1
 			}
-			b.sse(m.ezA, (cc*nEdge+e)*12+qp)
-			b.also(m.ezM2, (cc*nzBuckets+nb7)*12+qp)
-			if b.code(y, m.ezM, cc*nEdge+e) == 0 {
+			b.SSE(m.ezA, (cc*nEdge+e)*12+qp)
+			b.Also(m.ezM2, (cc*nzBuckets+nb7)*12+qp)
+			if b.Code(y, m.ezM, cc*nEdge+e) == 0 {
 				prevZero = 1
 				continue
 			}
 			prevZero = 0
 			enz++
 			r := m.magnitude(int32(abs(v)), m.eeM, cc*maxExp, func(j int) {
-				b.ctx(m.eeT[0], ((cc*nEdge+e)*12+qp)*maxExp+j)
-				b.ctx(m.eeT[1], ((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j)
-				b.ctx(m.eeT[2], ((cc*nEdge+e)*8+bn)*maxExp+j)
-				b.ctx(m.eeT[3], (e*8+bx)*maxExp+j)
-				b.ctx(m.eeT[4], (e*9+by)*maxExp+j)
-				b.also(m.eeM2, (cc*maxExp+j)*12+qp)
+				b.Ctx(m.eeT[0], ((cc*nEdge+e)*12+qp)*maxExp+j)
+				b.Ctx(m.eeT[1], ((cc*nEdge+e)*nzBuckets+nb7)*maxExp+j)
+				b.Ctx(m.eeT[2], ((cc*nEdge+e)*8+bn)*maxExp+j)
+				b.Ctx(m.eeT[3], (e*8+bx)*maxExp+j)
+				b.Ctx(m.eeT[4], (e*9+by)*maxExp+j)
+				b.Also(m.eeM2, (cc*maxExp+j)*12+qp)
 			}, m.emM, cc*maxExp, func(ex, j int) {
-				b.ctx(m.emT[0], ((cc*nEdge+e)*maxExp+ex)*maxExp+j)
+				b.Ctx(m.emT[0], ((cc*nEdge+e)*maxExp+ex)*maxExp+j)
 				hint := 2
 				if qp == ex {
 					hint = int(apq >> j & 1)
 				} else if qp > ex {
 					hint = 3
 				}
-				b.ctx(m.emT[1], (((cc*maxExp+ex)*maxExp+j)*12+qp)*4+hint)
+				b.Ctx(m.emT[1], (((cc*maxExp+ex)*maxExp+j)*12+qp)*4+hint)
 			})
 			var ns int16
 			if n != nil {
 				ns = n[k]
 			}
-			b.ctx(m.esT[0], ((cc*nEdge+e)*3+sp)*8+min(qp, 7))
-			b.ctx(m.esT[1], (cc*nEdge+e)*3+sign3(ns))
-			b.ctx(m.esT[2], (e*3+xs)*8+bx)
-			b.ctx(m.esT[3], (e*3+ys)*9+by)
-			if b.code(negative(v), m.esM, cc*nEdge+e) == 1 {
+			b.Ctx(m.esT[0], ((cc*nEdge+e)*3+sp)*8+min(qp, 7))
+			b.Ctx(m.esT[1], (cc*nEdge+e)*3+sign3(ns))
+			b.Ctx(m.esT[2], (e*3+xs)*8+bx)
+			b.Ctx(m.esT[3], (e*3+ys)*9+by)
+			if b.Code(negative(v), m.esM, cc*nEdge+e) == 1 {
 				r = -r
 			}
 			if !enc {
@@ -567,32 +567,32 @@ func (m *Model) codeBlock(bc *blockCtx, z []int16, ci int) int {
 	if enc {
 		res = int32(z[0]) - pred
 	}
-	b.ctx(m.dzT[0], (cc*13+u)*nzBuckets+nb)
-	b.ctx(m.dzT[1], cc*13+u)
-	b.ctx(m.dzT[2], cc*nzBuckets+nb)
+	b.Ctx(m.dzT[0], (cc*13+u)*nzBuckets+nb)
+	b.Ctx(m.dzT[1], cc*13+u)
+	b.Ctx(m.dzT[2], cc*nzBuckets+nb)
 	xb, xs := 0, 0
 	if bc.x != nil {
 		xb, xs = 1+bitlen(bc.xres, 10), sign3(bc.xres)
 	}
-	b.ctx(m.dzT[3], xb*13+u)
+	b.Ctx(m.dzT[3], xb*13+u)
 	y := 0
 	if res != 0 {
 		y = 1
 	}
-	if b.code(y, m.dcM, cc*4*maxExp) == 1 {
+	if b.Code(y, m.dcM, cc*4*maxExp) == 1 {
 		r := m.magnitude(abs(res), m.dcM, (cc*4+1)*maxExp, func(j int) {
-			b.ctx(m.deT[0], (cc*13+u)*maxExp+j)
-			b.ctx(m.deT[1], (cc*nzBuckets+nb)*maxExp+j)
-			b.ctx(m.deT[2], cc*maxExp+j)
-			b.ctx(m.deT[3], xb*maxExp+j)
+			b.Ctx(m.deT[0], (cc*13+u)*maxExp+j)
+			b.Ctx(m.deT[1], (cc*nzBuckets+nb)*maxExp+j)
+			b.Ctx(m.deT[2], cc*maxExp+j)
+			b.Ctx(m.deT[3], xb*maxExp+j)
 		}, m.dcM, (cc*4+2)*maxExp, func(e, j int) {
-			b.ctx(m.dmT[0], (cc*maxExp+e)*maxExp+j)
-			b.ctx(m.dmT[1], ((cc*13+u)*maxExp+e)*maxExp+j)
+			b.Ctx(m.dmT[0], (cc*maxExp+e)*maxExp+j)
+			b.Ctx(m.dmT[1], ((cc*13+u)*maxExp+e)*maxExp+j)
 		})
-		b.ctx(m.dsT[0], (cc*13+u)*3+sh)
-		b.ctx(m.dsT[1], cc)
-		b.ctx(m.dsT[2], xs*12+xb)
-		if b.code(negative(res), m.dcM, (cc*4+3)*maxExp) == 1 {
+		b.Ctx(m.dsT[0], (cc*13+u)*3+sh)
+		b.Ctx(m.dsT[1], cc)
+		b.Ctx(m.dsT[2], xs*12+xb)
+		if b.Code(negative(res), m.dcM, (cc*4+3)*maxExp) == 1 {
 			r = -r
 		}
 		res = r
