@@ -121,6 +121,8 @@ const (
 	CodecCMGzip     uint64 = 25 // a gzip file as its decompressed bytes (model/bitcm) + deflate rebuild data (package format/deflatere)
 	CodecPart       uint64 = 26 // a range of an earlier solid group's content (no payload)
 	CodecCMJPEG     uint64 = 27 // a JPEG file as its DCT coefficients (package model/jpegcm) + rebuild data (package format/jpegre)
+	CodecModelGIF   uint64 = 28 // a GIF file as its frames' indices (a pixel model) + LZW rebuild data (package format/gifre)
+	CodecModelTIFF  uint64 = 29 // a compressed TIFF as its samples (a pixel model) + rebuild data (package format/tiffre)
 )
 
 // codecNames is the one table of codec names, by id.
@@ -139,6 +141,8 @@ var codecNames = map[uint64]string{
 	CodecCMGzip:     "cm-gzip",
 	CodecPart:       "part",
 	CodecCMJPEG:     "cm-jpeg",
+	CodecModelGIF:   "model-gif",
+	CodecModelTIFF:  "model-tiff",
 }
 
 // CodecName returns the name of codec id, or "" for an id the format

@@ -19,6 +19,7 @@ func builtinCodecs() map[uint64]Codec {
 		format.CodecCMBin:      cmBin{},     // other bytes: bitcm, text or binary model per block
 		format.CodecCMGzip:     cmGzip{},    // gzip files: content through bitcm + deflate rebuild data
 		format.CodecCMJPEG:     cmJPEG{},    // JPEG files: DCT coefficients through jpegcm + rebuild data
+		format.CodecModelGIF:   modelGIF,    // GIF files: frames through the palette pixel model + LZW rebuild data
 	}
 }
 
@@ -26,7 +27,7 @@ func builtinCodecs() map[uint64]Codec {
 // containers, PNG, JPEG, text, bzip2, gzip) first; cm-bin takes whatever they
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
-	planners     = []Planner{planImage, planPNG, planJPEG, planCMText, planBZ2, planGzip, planCMBin}
-	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest}, planners...) // --best: the strongest first
-	fastPlanners = []Planner{planCtxImage, planPNGFast, planJPEG, planCMTextLite}            // --fast: everything else zstd
+	planners     = []Planner{planImage, planPNG, planJPEG, planGIF, planCMText, planBZ2, planGzip, planCMBin}
+	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest, planGIFBest}, planners...) // --best: the strongest first
+	fastPlanners = []Planner{planCtxImage, planPNGFast, planJPEG, planGIFFast, planCMTextLite}            // --fast: everything else zstd
 )

@@ -24,6 +24,7 @@ var (
 	PlanPNGBest    = planPNGBest
 	PlanPNG        = planPNG
 	PlanJPEG       = planJPEG
+	PlanGIF        = planGIF
 	PlanCMText     = planCMText
 	PlanCMTextLite = planCMTextLite
 	PlanCMBin      = planCMBin

@@ -55,15 +55,27 @@ func goldenPNGFiles(t testing.TB) []goldenFile {
 // palette PNGs of 4- and 8-bit indices written once by Go's image/png and
 // committed in testdata/golden-png.
 func goldenPaletteFiles(t testing.TB) []goldenFile {
+	return goldenDirFiles(t, "golden-png", "pal4.png", "pal8.png")
+}
+
+// goldenDirFiles reads the named files of testdata/dir, as golden/NAME.
+func goldenDirFiles(t testing.TB, dir string, names ...string) []goldenFile {
 	var out []goldenFile
-	for _, name := range []string{"pal4.png", "pal8.png"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden-png", name))
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, goldenFile{"golden/" + name, b})
 	}
 	return out
+}
+
+// goldenGIFFiles is the content of testdata/golden-v1-gif.dcar (from
+// format/gifre's fixtures: ImageMagick 16 colours interlaced, gifsicle
+// -O3 animated, pamtogif -nolzw).
+func goldenGIFFiles(t testing.TB) []goldenFile {
+	return goldenDirFiles(t, "golden-gif", "magick-16-interlace.gif", "gifsicle-O3-anim.gif", "pamtogif-nolzw.gif")
 }
 
 // goldenFiles is the content of testdata/golden-v1-ctx.dcar and
@@ -229,15 +241,7 @@ func goldenGzipFiles(t testing.TB) []goldenFile {
 // (4:2:2 with restart intervals; progressive), committed in
 // testdata/golden-jpeg.
 func goldenJPEGFiles(t testing.TB) []goldenFile {
-	var out []goldenFile
-	for _, name := range []string{"go-q90.jpg", "q80-422-rst.jpg", "prog-q85.jpg"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden-jpeg", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, goldenFile{"golden/" + name, b})
-	}
-	return out
+	return goldenDirFiles(t, "golden-jpeg", "go-q90.jpg", "q80-422-rst.jpg", "prog-q85.jpg")
 }
 
 // planJPEG1 codes JPEGs with cm-jpeg version 1 (one coefficient stream).
@@ -355,6 +359,9 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v4-png.dcar", goldenPaletteFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0, 0},
 		// cm-jpeg version 2: the coefficients in two parts coded at once
 		{"golden-v2-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 64},
+		// GIFs: every frame's indices through the context-mixing stage,
+		// gifre's LZW rebuild data
+		{"golden-v1-gif.dcar", goldenGIFFiles(t), planFunc(PlanGIF), map[uint64]int{format.CodecModelGIF: 3}, false, 0, 0, 0},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {

@@ -259,7 +259,12 @@ func paletteOrder(meta []byte) (*paletteOrdering, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := len(pal) / 3
+	return paletteRanks(pal), nil
+}
+
+// paletteRanks returns the ordering of palette pal (RGB triples).
+func paletteRanks(pal []byte) *paletteOrdering {
+	n := min(len(pal)/3, 256)
 	ord := make([]int, n)
 	for i := range ord {
 		ord[i] = i
@@ -273,7 +278,7 @@ func paletteOrder(meta []byte) (*paletteOrdering, error) {
 	for r, i := range ord {
 		o.rank[i], o.index[r] = byte(r), byte(i)
 	}
-	return o, nil
+	return o
 }
 
 // remap returns pix with every value v replaced by m[v].

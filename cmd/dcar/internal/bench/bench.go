@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"io/fs"
@@ -17,7 +16,6 @@ import (
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/format/pixels"
 )
 
 // File is one input file with what sniffing found.
@@ -27,6 +25,8 @@ type File struct {
 	Modality format.Modality
 	MIME     string
 	Samples  int64 // image samples (sub-pixels), if the container is understood
+	Frames   int   // images in the file (an animated GIF has several)
+	PeerPNG  bool  // image peers read the file's pixels as a PNG (TIFF, BMP)
 }
 
 // Row is one tool's result on one modality.
@@ -68,8 +68,8 @@ func Collect(paths []string) ([]File, error) {
 			}
 			k := codec.Sniff(data)
 			f := File{Path: p, Size: int64(len(data)), Modality: k.Modality, MIME: k.MIME}
-			if s, ok := samplesOf(data); ok {
-				f.Samples = int64(len(s))
+			if p, ok := decodePicture(data); ok {
+				f.Samples, f.Frames, f.PeerPNG = p.samples, p.frames, p.peerPNG
 			}
 			out = append(out, f)
 			return nil
@@ -92,6 +92,10 @@ type Peer struct {
 	Ext      string
 	// SamePixels, when set, compares decoded images by pixels instead of bytes.
 	SamePixels bool
+	// BitsFlag, with SamePixels, is the decoder's option that sets the
+	// output's bits per sample (8, or 16 for 16-bit images): djxl writes
+	// a 1- or 2-bit grey image's samples unscaled otherwise.
+	BitsFlag string
 	// JPEG, when set, runs the peer on JPEG files only (and byte-exact).
 	JPEG bool
 }
@@ -124,7 +128,7 @@ func Peers() []Peer {
 
 // cjxl is lossless JPEG XL at effort e, one thread.
 func cjxl(e string) Peer {
-	return Peer{Name: "cjxl -d 0 -e " + e, Modality: format.ModalityImage, Bin: "cjxl", DecBin: "djxl", Ext: ".jxl", SamePixels: true,
+	return Peer{Name: "cjxl -d 0 -e " + e, Modality: format.ModalityImage, Bin: "cjxl", DecBin: "djxl", Ext: ".jxl", SamePixels: true, BitsFlag: "--bits_per_sample=",
 		Compress: func(in, out string) []string {
 			return []string{"-d", "0", "-e", e, "--num_threads=1", "--quiet", in, out}
 		},
@@ -180,14 +184,36 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 			rows[f.Modality] = r
 		}
 		in := f.Path
-		if p.SamePixels && f.Samples == 0 {
-			r.Note = "some files skipped"
+		if p.SamePixels && (f.Samples == 0 || f.Frames > 1) {
+			r.Note = "some files skipped" // not understood, or animated (the peer's output holds one frame)
 			continue
+		}
+		orig, err := os.ReadFile(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		var pic *picture
+		if p.SamePixels {
+			var ok bool
+			if pic, ok = decodePicture(orig); !ok {
+				r.Note = "some files skipped"
+				continue
+			}
+			if f.PeerPNG { // the same pixels in a container the peer reads
+				in = filepath.Join(tmp, fmt.Sprintf("%d.in.png", i))
+				var b bytes.Buffer
+				if err := png.Encode(&b, pic.img); err != nil {
+					return nil, err
+				}
+				if err := os.WriteFile(in, b.Bytes(), 0o600); err != nil {
+					return nil, err
+				}
+			}
 		}
 		packed := filepath.Join(tmp, fmt.Sprintf("%d%s", i, p.Ext))
 		decoded := filepath.Join(tmp, fmt.Sprintf("%d.out%s", i, filepath.Ext(f.Path)))
 		if p.SamePixels {
-			decoded = filepath.Join(tmp, fmt.Sprintf("%d.out.ppm", i))
+			decoded = filepath.Join(tmp, fmt.Sprintf("%d.out.png", i))
 		}
 		os.Remove(packed)
 		t0 := time.Now()
@@ -209,7 +235,11 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 		}
 		t0 = time.Now()
 		var out bytes.Buffer
-		cpu, err = run(ctx, decBin, p.Decode(packed, decoded), &out)
+		args := p.Decode(packed, decoded)
+		if p.BitsFlag != "" {
+			args = append(args, fmt.Sprint(p.BitsFlag, pic.bits()))
+		}
+		cpu, err = run(ctx, decBin, args, &out)
 		if err != nil {
 			return nil, err
 		}
@@ -221,11 +251,11 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 				return nil, err
 			}
 		}
-		orig, err := os.ReadFile(f.Path)
-		if err != nil {
-			return nil, err
-		}
-		if !sameContent(orig, got, p.SamePixels) {
+		if p.SamePixels {
+			if back, ok := decodePicture(got); !ok || !samePicture(pic, back) {
+				r.Verified = false
+			}
+		} else if !bytes.Equal(orig, got) {
 			r.Verified = false
 		}
 		r.Files++
@@ -234,6 +264,9 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 		r.Packed += st.Size()
 		os.Remove(packed)
 		os.Remove(decoded)
+		if in != f.Path {
+			os.Remove(in)
+		}
 	}
 	for m, r := range rows {
 		if r.Files == 0 {
@@ -241,69 +274,6 @@ func RunPeer(ctx context.Context, p Peer, files []File, tmp string) (map[format.
 		}
 	}
 	return rows, nil
-}
-
-// sameContent compares bytes, or for image codecs the pixel samples.
-func sameContent(a, b []byte, pixelsOnly bool) bool {
-	if !pixelsOnly {
-		return bytes.Equal(a, b)
-	}
-	pa, ok1 := samplesOf(a)
-	pb, ok2 := samplesOf(b)
-	return ok1 && ok2 && bytes.Equal(pa, pb)
-}
-
-// samplesOf returns an image's 8-bit samples in raster order: through
-// pixels for uncompressed containers, through image/png for PNG (8-bit
-// RGB or gray, and opaque palette images as RGB, as the peers' decoders
-// write them).
-func samplesOf(data []byte) ([]byte, bool) {
-	if l, _, err := pixels.Parse(data); err == nil {
-		p, _, err := l.Split(data)
-		return p, err == nil
-	}
-	if !bytes.HasPrefix(data, []byte("\x89PNG")) {
-		return nil, false
-	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, false
-	}
-	b := img.Bounds()
-	var out []byte
-	switch m := img.(type) {
-	case *image.RGBA:
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				i := m.PixOffset(x, y)
-				out = append(out, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
-			}
-		}
-	case *image.NRGBA:
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				i := m.PixOffset(x, y)
-				out = append(out, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
-			}
-		}
-	case *image.Gray:
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			out = append(out, m.Pix[m.PixOffset(b.Min.X, y):m.PixOffset(b.Max.X, y)]...)
-		}
-	case *image.Paletted: // opaque palettes only: the peers decode them to RGB
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				r, g, bl, a := m.At(x, y).RGBA()
-				if a != 0xffff {
-					return nil, false
-				}
-				out = append(out, byte(r>>8), byte(g>>8), byte(bl>>8))
-			}
-		}
-	default:
-		return nil, false
-	}
-	return out, true
 }
 
 // RunDcar archives all paths with dcar, extracts and compares, and

@@ -1,0 +1,94 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+func readGolden(t testing.TB, path string) []byte {
+	b, err := os.ReadFile("../../testdata/" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rasterBlock plans data with planner p and returns its block.
+func rasterBlock(t testing.TB, p Planner, mime string, data []byte) Block {
+	ch, ok := p(Kind{MIME: mime, Modality: format.ModalityImage}, bytes.NewReader(data), int64(len(data)))
+	if !ok {
+		t.Fatal("not planned")
+	}
+	return Block{EntrySize: int64(len(data)), Params: ch.Params}
+}
+
+func TestGIFRoundTripAndDeclines(t *testing.T) {
+	for _, name := range []string{"magick-16-interlace.gif", "gifsicle-O3-anim.gif", "pamtogif-nolzw.gif"} {
+		data := readGolden(t, "golden-gif/"+name)
+		for _, p := range []Planner{planGIF, planGIFFast} {
+			b := rasterBlock(t, p, "image/gif", data)
+			enc, err := modelGIF.Compress(nil, data, b)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			back, err := modelGIF.Decompress(nil, enc, len(data), b)
+			if err != nil || !bytes.Equal(back, data) {
+				t.Fatalf("%s: round trip failed (%v)", name, err)
+			}
+			if len(enc) >= len(data) {
+				t.Errorf("%s: %d bytes coded to %d", name, len(data), len(enc))
+			}
+		}
+		// A truncated or damaged GIF is declined (its block goes to zstd).
+		for _, bad := range [][]byte{data[:len(data)/2], append(append([]byte{}, data[:40]...), bytes.Repeat([]byte{0xff}, 200)...)} {
+			b := rasterBlock(t, planGIF, "image/gif", bad)
+			b.EntrySize = int64(len(bad))
+			if _, err := modelGIF.Compress(nil, bad, b); !errors.Is(err, ErrDeclined) {
+				t.Errorf("%s damaged: %v, want ErrDeclined", name, err)
+			}
+		}
+	}
+}
+
+func TestRasterBadParams(t *testing.T) {
+	data := readGolden(t, "golden-gif/pamtogif-nolzw.gif")
+	b := rasterBlock(t, planGIF, "image/gif", data)
+	enc, err := modelGIF.Compress(nil, data, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][]byte{nil, {2}, append([]byte{2}, b.Params[1:]...), b.Params[:9], append(append([]byte{}, b.Params[:9]...), make([]byte, 8)...)} {
+		bb := b
+		bb.Params = p
+		if _, err := modelGIF.Decompress(nil, enc, len(data), bb); err == nil {
+			t.Errorf("params %x: no error", p)
+		}
+	}
+	bb := b
+	bb.Offset = 1
+	if _, err := modelGIF.Decompress(nil, enc, len(data), bb); err == nil {
+		t.Error("entry in two blocks: no error")
+	}
+	for n := range len(enc) {
+		if _, err := modelGIF.Decompress(nil, enc[:n], len(data), b); err == nil {
+			t.Fatalf("payload cut at %d: no error", n)
+		}
+	}
+}
+
+func FuzzModelGIFDecompress(f *testing.F) {
+	data := readGolden(f, "golden-gif/magick-16-interlace.gif")
+	b := rasterBlock(f, planGIFFast, "image/gif", data)
+	enc, err := modelGIF.Compress(nil, data, b)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enc)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		modelGIF.Decompress(nil, src, len(data), b)
+	})
+}
