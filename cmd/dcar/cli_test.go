@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -570,5 +572,66 @@ func TestCLIDedup(t *testing.T) {
 	sameTree(t, src, filepath.Join(out, root))
 	if so, se, code := dcar(t, data, "verify", "-"); code != 0 {
 		t.Errorf("verify from a pipe: %d %s %s", code, so, se)
+	}
+}
+
+// TestCLIListKindAndFallback: list -l names each file's kind, and an
+// image the pixel models did not take (here a PNG truncated in its
+// pixel data: not rebuildable) as a fallback, in the text and the JSON.
+func TestCLIListKindAndFallback(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	img := image.NewGray(image.Rect(0, 0, 96, 96))
+	r := uint32(1)
+	for i := range img.Pix {
+		r = r*1664525 + 1013904223
+		img.Pix[i] = byte(i%96+i/96) + byte(r>>29) // a ramp with noise: the pixel model beats zstd
+	}
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	bad := append(append([]byte{}, good[:len(good)-40]...), []byte("damaged tail")...)
+	for name, b := range map[string][]byte{"good.png": good, "bad.png": bad} {
+		if err := os.WriteFile(filepath.Join(src, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arc := filepath.Join(work, "a.dcar")
+	if _, se, code := dcar(t, nil, "create", "--fast", arc, src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	so, _, _ := dcar(t, nil, "list", "-l", arc)
+	var goodLine, badLine string
+	for _, l := range strings.Split(so, "\n") {
+		switch {
+		case strings.HasSuffix(strings.TrimSpace(l), "good.png"):
+			goodLine = l
+		case strings.HasSuffix(strings.TrimSpace(l), "bad.png"):
+			badLine = l
+		}
+	}
+	if !strings.Contains(goodLine, " png ") || !strings.Contains(goodLine, "model-png") || strings.Contains(goodLine, "fallback") {
+		t.Errorf("good.png: %q", goodLine)
+	}
+	if !strings.Contains(badLine, " png ") || !strings.Contains(badLine, "(fallback)") {
+		t.Errorf("bad.png: %q", badLine)
+	}
+	so, _, _ = dcar(t, nil, "list", "--json", arc)
+	var rows []struct {
+		Path     string
+		Fallback bool
+	}
+	if err := json.Unmarshal([]byte(so), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if want := filepath.Base(r.Path) == "bad.png"; r.Fallback != want {
+			t.Errorf("%s: fallback %v", r.Path, r.Fallback)
+		}
 	}
 }

@@ -305,11 +305,15 @@ type listRow struct {
 	// Blocks: raw bytes per block codec, when some blocks of the entry
 	// were kept with another codec than the entry's (zstd coded them
 	// smaller, or nothing shrank them: store).
-	Blocks  map[string]int64 `json:"blocks,omitempty"`
-	Mode    string           `json:"mode"`
-	ModTime time.Time        `json:"mtime"`
-	Owner   string           `json:"owner"`
-	Link    string           `json:"link,omitempty"`
+	Blocks map[string]int64 `json:"blocks,omitempty"`
+	// Fallback: an image the pixel models did not take (a kind dcar
+	// does not model, or a file its format package could not rebuild
+	// exactly), kept with zstd or stored.
+	Fallback bool      `json:"fallback,omitempty"`
+	Mode     string    `json:"mode"`
+	ModTime  time.Time `json:"mtime"`
+	Owner    string    `json:"owner"`
+	Link     string    `json:"link,omitempty"`
 	// SameAs: the entry whose content a same entry has (deduplication).
 	SameAs string `json:"same_as,omitempty"`
 	// Group: the solid group whose content holds a part entry's (its
@@ -324,7 +328,7 @@ func listCommand() *cli.Command {
 		Usage:     "list the entries of an archive",
 		ArgsUsage: "ARCHIVE",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, modality, codec (+ the fallback codecs of some blocks), time"},
+			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, kind (the sniffed file type), codec (+ the fallback codecs of some blocks; \"(fallback)\": an image the pixel models did not take), time"},
 			&cli.BoolFlag{Name: "json", Usage: "one JSON array of entries"},
 		},
 		Action: func(c *cli.Context) error {
@@ -351,6 +355,9 @@ func listCommand() *cli.Command {
 					Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
 				if !h.Type.HasContent() {
 					rows[i].Codec = "-"
+				}
+				if h.Modality == format.ModalityImage && h.Size > 0 && (h.Codec == format.CodecZstd || h.Codec == format.CodecStore) {
+					rows[i].Fallback = true
 				}
 				if n, err := format.ParseSameParams(h.Params); h.Codec == format.CodecSame && err == nil && n < i {
 					rows[i].SameAs = idx[n].Header.Path
@@ -406,7 +413,7 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 1, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "type\tmode\towner\tsize\tstored\tbits/byte\tmodality\tcodec\tmodified\t path\t")
+	fmt.Fprintln(tw, "type\tmode\towner\tsize\tstored\tbits/byte\tkind\tcodec\tmodified\t path\t")
 	for _, r := range rows {
 		bpb := "-"
 		if r.Size > 0 {
@@ -426,10 +433,33 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		if r.Group != "" {
 			name += " in " + format.DisplayPath(r.Group)
 		}
+		codec, kind := r.Codec, "-"
+		if codec != "-" {
+			kind = kindName(r.Modality, r.MIME)
+		}
+		if r.Fallback {
+			codec += " (fallback)"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
-			r.Modality, r.Codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
+			kind, codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
 	}
 	return tw.Flush()
+}
+
+// kindName is the kind column of list -l: the file type sniffing found
+// (png, gif, tiff, jpeg, ppm, ...), else the modality.
+func kindName(modality, mime string) string {
+	short := map[string]string{
+		"image/x-portable-graymap": "pgm", "image/x-portable-pixmap": "ppm", "image/x-portable-arbitrarymap": "pam",
+		"text/plain": "text", "application/octet-stream": "other",
+	}
+	if k, ok := short[mime]; ok {
+		return k
+	}
+	if _, sub, ok := strings.Cut(mime, "/"); ok && sub != "" {
+		return strings.TrimPrefix(sub, "x-")
+	}
+	return modality
 }
 
 // addBlockCodecs notes, for the entries of a seekable archive whose
@@ -455,6 +485,9 @@ func addBlockCodecs(name string, idx []format.IndexEntry, rows []listRow) {
 		}
 		if _, only := by[e.Header.Codec]; only && len(by) == 1 {
 			continue
+		}
+		if e.Header.Modality == format.ModalityImage && by[e.Header.Codec] == 0 && by[format.CodecZstd]+by[format.CodecStore] == e.Header.Size {
+			rows[i].Fallback = true // declined when coded: zstd or store
 		}
 		// The codec column names the codecs that coded the entry's bytes,
 		// the entry's own first.
