@@ -25,6 +25,7 @@ var (
 	PlanPNG        = planPNG
 	PlanJPEG       = planJPEG
 	PlanGIF        = planGIF
+	PlanTIFF       = planTIFF
 	PlanCMText     = planCMText
 	PlanCMTextLite = planCMTextLite
 	PlanCMBin      = planCMBin

@@ -71,6 +71,12 @@ func goldenDirFiles(t testing.TB, dir string, names ...string) []goldenFile {
 	return out
 }
 
+// goldenTIFFFiles is the content of testdata/golden-v1-tiff.dcar (from
+// format/tiffre's fixtures, ImageMagick and tiffcp).
+func goldenTIFFFiles(t testing.TB) []goldenFile {
+	return goldenDirFiles(t, "golden-tiff", "im-lzw-pred2.tif", "im-lzw-grey16-msb.tif", "im-lzw-palette.tif", "tc-zip-rgb16-r7.tif", "tc-packbits-tiled.tif")
+}
+
 // goldenGIFFiles is the content of testdata/golden-v1-gif.dcar (from
 // format/gifre's fixtures: ImageMagick 16 colours interlaced, gifsicle
 // -O3 animated, pamtogif -nolzw).
@@ -362,6 +368,10 @@ func TestGoldenCtx(t *testing.T) {
 		// GIFs: every frame's indices through the context-mixing stage,
 		// gifre's LZW rebuild data
 		{"golden-v1-gif.dcar", goldenGIFFiles(t), planFunc(PlanGIF), map[uint64]int{format.CodecModelGIF: 3}, false, 0, 0, 0},
+		// compressed TIFFs (LZW with predictor, 16-bit grey, palette,
+		// Deflate 16-bit RGB, PackBits tiles): samples through the pixel
+		// models (16-bit as high parts + model/lowbyte), tiffre's side data
+		{"golden-v1-tiff.dcar", goldenTIFFFiles(t), planFunc(PlanTIFF), map[uint64]int{format.CodecModelTIFF: 5}, false, 0, 0, 0},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {

@@ -26,29 +26,45 @@ func rasterBlock(t testing.TB, p Planner, mime string, data []byte) Block {
 	return Block{EntrySize: int64(len(data)), Params: ch.Params}
 }
 
-func TestGIFRoundTripAndDeclines(t *testing.T) {
-	for _, name := range []string{"magick-16-interlace.gif", "gifsicle-O3-anim.gif", "pamtogif-nolzw.gif"} {
-		data := readGolden(t, "golden-gif/"+name)
-		for _, p := range []Planner{planGIF, planGIFFast} {
-			b := rasterBlock(t, p, "image/gif", data)
-			enc, err := modelGIF.Compress(nil, data, b)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
+func TestRasterRoundTripAndDeclines(t *testing.T) {
+	for _, tc := range []struct {
+		rc    rasterCodec
+		mime  string
+		plans []Planner
+		files []string
+	}{
+		{modelGIF, "image/gif", []Planner{planGIF, planGIFFast}, []string{"golden-gif/magick-16-interlace.gif", "golden-gif/gifsicle-O3-anim.gif", "golden-gif/pamtogif-nolzw.gif"}},
+		{modelTIFF, "image/tiff", []Planner{planTIFF, planTIFFFast}, []string{"golden-tiff/im-lzw-pred2.tif", "golden-tiff/im-lzw-grey16-msb.tif", "golden-tiff/im-lzw-palette.tif", "golden-tiff/tc-zip-rgb16-r7.tif", "golden-tiff/tc-packbits-tiled.tif"}},
+	} {
+		for _, name := range tc.files {
+			data := readGolden(t, name)
+			for _, p := range tc.plans {
+				b := rasterBlock(t, p, tc.mime, data)
+				enc, err := tc.rc.Compress(nil, data, b)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				back, err := tc.rc.Decompress(nil, enc, len(data), b)
+				if err != nil || !bytes.Equal(back, data) {
+					t.Fatalf("%s: round trip failed (%v)", name, err)
+				}
+				if len(enc) >= len(data) {
+					t.Errorf("%s: %d bytes coded to %d", name, len(data), len(enc))
+				}
 			}
-			back, err := modelGIF.Decompress(nil, enc, len(data), b)
-			if err != nil || !bytes.Equal(back, data) {
-				t.Fatalf("%s: round trip failed (%v)", name, err)
-			}
-			if len(enc) >= len(data) {
-				t.Errorf("%s: %d bytes coded to %d", name, len(data), len(enc))
-			}
-		}
-		// A truncated or damaged GIF is declined (its block goes to zstd).
-		for _, bad := range [][]byte{data[:len(data)/2], append(append([]byte{}, data[:40]...), bytes.Repeat([]byte{0xff}, 200)...)} {
-			b := rasterBlock(t, planGIF, "image/gif", bad)
-			b.EntrySize = int64(len(bad))
-			if _, err := modelGIF.Compress(nil, bad, b); !errors.Is(err, ErrDeclined) {
-				t.Errorf("%s damaged: %v, want ErrDeclined", name, err)
+			// A truncated or damaged file is declined (its block goes to
+			// zstd), unless what is left still rebuilds exactly.
+			for _, bad := range [][]byte{data[:len(data)/2], append(append([]byte{}, data[:40]...), bytes.Repeat([]byte{0xff}, 200)...)} {
+				b := rasterBlock(t, tc.plans[0], tc.mime, bad)
+				enc, err := tc.rc.Compress(nil, bad, b)
+				if err == nil {
+					back, err := tc.rc.Decompress(nil, enc, len(bad), b)
+					if err != nil || !bytes.Equal(back, bad) {
+						t.Errorf("%s damaged: coded, but does not round-trip (%v)", name, err)
+					}
+				} else if !errors.Is(err, ErrDeclined) {
+					t.Errorf("%s damaged: %v, want ErrDeclined", name, err)
+				}
 			}
 		}
 	}
@@ -78,6 +94,19 @@ func TestRasterBadParams(t *testing.T) {
 			t.Fatalf("payload cut at %d: no error", n)
 		}
 	}
+}
+
+func FuzzModelTIFFDecompress(f *testing.F) {
+	data := readGolden(f, "golden-tiff/im-lzw-grey16-msb.tif")
+	b := rasterBlock(f, planTIFFFast, "image/tiff", data)
+	enc, err := modelTIFF.Compress(nil, data, b)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enc)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		modelTIFF.Decompress(nil, src, len(data), b)
+	})
 }
 
 func FuzzModelGIFDecompress(f *testing.F) {
