@@ -18,6 +18,7 @@ import (
 	. "github.com/dcar-archiver/dcar/archive/codec"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/pixels/pixeltest"
 	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/jpegcm"
 )
@@ -69,6 +70,26 @@ func goldenDirFiles(t testing.TB, dir string, names ...string) []goldenFile {
 		out = append(out, goldenFile{"golden/" + name, b})
 	}
 	return out
+}
+
+// goldenWideFiles is the content of testdata/golden-v1-wide.dcar: a
+// 16-bit PPM (an 8-bit smooth image widened, plus noise in the low
+// bytes) and a little-endian 16-bit TIFF of a 12-bit range.
+func goldenWideFiles() []goldenFile {
+	w, h := 40, 24
+	px := SmoothImage(w, h, 3, 11)
+	ppm := make([]byte, 2*len(px))
+	tif := make([]byte, 2*len(px))
+	for i, v := range px {
+		a := uint16(v)*257 ^ uint16(i*7919%61)
+		b := uint16(v)<<4 | uint16(i%16)
+		ppm[2*i], ppm[2*i+1] = byte(a>>8), byte(a)
+		tif[2*i], tif[2*i+1] = byte(b>>8), byte(b)
+	}
+	return []goldenFile{
+		{"golden/wide.ppm", pixeltest.PNM(w, h, 3, 65535, ppm)},
+		{"golden/wide-le.tif", pixeltest.TIFF(w, h, 3, 16, true, tif, 7)},
+	}
 }
 
 // goldenTIFFFiles is the content of testdata/golden-v1-tiff.dcar (from
@@ -372,6 +393,12 @@ func TestGoldenCtx(t *testing.T) {
 		// Deflate 16-bit RGB, PackBits tiles): samples through the pixel
 		// models (16-bit as high parts + model/lowbyte), tiffre's side data
 		{"golden-v1-tiff.dcar", goldenTIFFFiles(t), planFunc(PlanTIFF), map[uint64]int{format.CodecModelTIFF: 5}, false, 0, 0, 0},
+		// model-png version 4: Adam7-interlaced (RGB, palette, grey+alpha
+		// 16) and 16-bit PNGs (pngre's fixtures)
+		{"golden-v5-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png", "im-adam7-ga16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 5}, false, 0, 0, 0},
+		// 16-bit samples in uncompressed containers (pixel layout
+		// version 2): a PPM, a little-endian TIFF of a 12-bit range
+		{"golden-v1-wide.dcar", goldenWideFiles(), planModel, map[uint64]int{format.CodecModelImage: 2}, false, 0, 0, 0},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			if g.cmSplit > 0 {

@@ -158,7 +158,7 @@ func planImageWith(c imageCodec, id uint64, k Kind, r io.ReaderAt, size int64) (
 	if _, err := r.ReadAt(data, 0); err != nil {
 		return Choice{}, false
 	}
-	l, _, err := pixels.Parse(data)
+	l, _, err := pixels.ParseWide(data)
 	if err != nil {
 		return Choice{}, false
 	}
@@ -221,7 +221,7 @@ func (c imageCodec) setup(b Block) (*pixels.Layout, pixelModel, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := pixels.UnmarshalLayout(b.Params[9:], b.EntrySize)
+	l, err := pixels.UnmarshalLayoutWide(b.Params[9:], b.EntrySize)
 	return l, m, err
 }
 
@@ -292,6 +292,9 @@ func (c imageCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if rows == 0 {
 		return dst, nil
 	}
+	if l.SampleBytes() == 2 {
+		return encodeWide(dst, m, samples, l.W, rows, l.C)
+	}
 	return m.EncodeStripe(dst, samples, l.W, rows, l.C)
 }
 
@@ -313,7 +316,11 @@ func (c imageCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, er
 	}
 	var samples []byte
 	if rows > 0 {
-		if samples, err = m.DecodeStripe(src[k+int(n):], l.W, rows, l.C); err != nil {
+		decode := m.DecodeStripe
+		if l.SampleBytes() == 2 {
+			decode = func(s []byte, w, rows, ch int) ([]byte, error) { return decodeWide(s, m, w, rows, ch) }
+		}
+		if samples, err = decode(src[k+int(n):], l.W, rows, l.C); err != nil {
 			return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)
 		}
 	} else if len(src) != k+int(n) {

@@ -25,6 +25,12 @@ const (
 	// 4-bit PNG (pixels = one byte per index or sample); dcar writes it
 	// for those PNGs only, so that a dcar that predates them says so.
 	pngParamsVersion3 = 3
+	// pngParamsVersion4: side data version 2 of an Adam7-interlaced or
+	// 16-bit PNG (any colour type and depth pngre splits; pixels =
+	// the deinterlaced image, 16-bit samples as two bytes, most
+	// significant first, coded as in spec section 7.16); palette and
+	// 1-, 2-, 4-bit images as in version 3.
+	pngParamsVersion4 = 4
 )
 
 // maxPNGExpansion bounds the pixel bytes of a model-png entry relative to
@@ -59,7 +65,7 @@ func (c pngCodec) params() ([]byte, error) {
 // (1 or 2).
 func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	p := b.Params
-	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion3 {
+	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion4 {
 		return nil, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
 	}
 	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]))
@@ -69,7 +75,7 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	if b.Offset != 0 {
 		return nil, 0, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
 	}
-	return m, min(int(p[0]), pngParamsVersion2), nil // version 3 is side data version 2
+	return m, min(int(p[0]), pngParamsVersion2), nil // versions 3 and 4 are side data version 2
 }
 
 // planPNG routes PNGs of the kinds pngre splits to model-png, as one
@@ -103,7 +109,7 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 	if _, err := r.ReadAt(head[:], 0); err != nil {
 		return Choice{}, false
 	}
-	ok, idx := pngSupported(head[:], size)
+	ok, idx, v4 := pngSupported(head[:], size)
 	if !ok {
 		return Choice{}, false
 	}
@@ -114,32 +120,42 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 	if err != nil {
 		return Choice{}, false
 	}
-	if idx {
+	switch {
+	case v4:
+		params[0] = pngParamsVersion4
+	case idx:
 		params[0] = pngParamsVersion3
 	}
 	return Choice{Codec: format.CodecModelPNG, Params: params, BlockSize: int(size)}, true
 }
 
 // pngSupported reads a PNG's signature and IHDR chunk (the first 33
-// bytes) and reports whether pngre may split it: 8-bit grey, grey+alpha,
-// RGB or RGBA, palette images and 1-, 2- or 4-bit grey (indexed: the
-// last two), not interlaced, and at most maxPNGExpansion samples per
-// file byte. Whether its side data rebuilds it exactly is checked when
-// it is coded (Compress declines it otherwise).
-func pngSupported(h []byte, size int64) (ok, indexed bool) {
+// bytes) and reports whether pngre may split it: 8- and 16-bit grey,
+// grey+alpha, RGB or RGBA, palette images and 1-, 2- or 4-bit grey
+// (indexed: the last two), interlaced or not (v4: interlaced or 16-bit,
+// model-png version 4), and at most maxPNGExpansion pixel bytes per file
+// byte. Whether its side data rebuilds it exactly is checked when it is
+// coded (Compress declines it otherwise).
+func pngSupported(h []byte, size int64) (ok, indexed, v4 bool) {
 	if len(h) < 33 || string(h[:8]) != "\x89PNG\r\n\x1a\n" || string(h[12:16]) != "IHDR" {
-		return false, false
+		return false, false, false
 	}
 	w, ht := int64(binary.BigEndian.Uint32(h[16:])), int64(binary.BigEndian.Uint32(h[20:]))
 	depth, color, interlace := h[24], h[25], h[28]
 	channels := [7]int64{0: 1, 2: 3, 3: 1, 4: 2, 6: 4} // by colour type; 0: not split
-	if int(color) >= len(channels) {
-		return false, false
+	if int(color) >= len(channels) || interlace > 1 {
+		return false, false, false
 	}
 	ch := channels[color]
 	low := (color == 0 || color == 3) && (depth == 1 || depth == 2 || depth == 4)
-	return (depth == 8 || low) && ch > 0 && interlace == 0 && w > 0 && ht > 0 &&
-		w <= 1<<24 && ht <= 1<<24 && w*ht*ch <= maxPNGExpansion*size+1<<16, color == 3 || low
+	wide := depth == 16 && color != 3
+	bytes := int64(1)
+	if wide {
+		bytes = 2
+	}
+	ok = (depth == 8 || low || wide) && ch > 0 && w > 0 && ht > 0 &&
+		w <= 1<<24 && ht <= 1<<24 && w*ht*ch*bytes <= maxPNGExpansion*size+1<<16
+	return ok, color == 3 || low, wide || interlace == 1
 }
 
 // pngRebuilds splits a PNG and checks that its side data rebuilds it,
@@ -182,7 +198,13 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	dst = binary.AppendUvarint(dst, uint64(len(p.Tokens)))
 	dst = append(dst, p.Tokens...)
 	pix := p.Pixels
-	if b.Params[0] == pngParamsVersion3 {
+	if p.SampleBytes == 2 {
+		if b.Params[0] != pngParamsVersion4 {
+			return dst, fmt.Errorf("model-png: 16-bit PNG planned as version %d", b.Params[0])
+		}
+		return encodeWide(dst, pm, pix, p.W, p.H, p.C)
+	}
+	if b.Params[0] >= pngParamsVersion3 {
 		order, err := paletteOrder(p.Meta)
 		if err != nil {
 			return dst, err
@@ -215,18 +237,25 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	}
 	tokens := src[k : k+int(t)]
 	src = src[k+int(t):]
-	w, h, ch, err := pngre.Dims(meta)
+	w, h, ch, sb, interlaced, err := pngre.Format(meta)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
 	}
-	if int64(w)*int64(h)*int64(ch) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
+	if (sb == 2 || interlaced) != (b.Params[0] == pngParamsVersion4) {
+		return dst, bad(fmt.Sprintf("version %d entry of a PNG of %d-byte samples, interlaced %v", b.Params[0], sb, interlaced))
+	}
+	if int64(w)*int64(h)*int64(ch)*int64(sb) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
 		return dst, bad("image larger than its file allows")
 	}
-	pix, err := pm.DecodeStripe(src, w, h, ch)
+	decode := pm.DecodeStripe
+	if sb == 2 {
+		decode = func(s []byte, w, rows, ch int) ([]byte, error) { return decodeWide(s, pm, w, rows, ch) }
+	}
+	pix, err := decode(src, w, h, ch)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
 	}
-	if b.Params[0] == pngParamsVersion3 {
+	if b.Params[0] >= pngParamsVersion3 && sb == 1 {
 		order, err := paletteOrder(meta)
 		if err != nil {
 			return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)

@@ -19,7 +19,7 @@ func pngOf(t testing.TB, w, h, c int, px []byte, level png.CompressionLevel) []b
 		copy(g.Pix, px)
 		img = g
 	case 2:
-		g := image.NewGray16(r) // 16-bit: not handled, for the fallback test
+		g := image.NewGray16(r) // 16-bit grey (model-png version 4)
 		for i, v := range px[:w*h] {
 			g.Pix[2*i], g.Pix[2*i+1] = v, px[w*h+i%(len(px)-w*h)]
 		}

@@ -8,7 +8,20 @@ import (
 
 // Parse finds the pixel layout of an uncompressed 8-bit image file, or
 // returns an error wrapping ErrUnsupported. kind names the container.
+// Files of 16-bit samples are refused: see ParseWide.
 func Parse(data []byte) (l *Layout, kind string, err error) {
+	l, kind, err = ParseWide(data)
+	if err == nil && l.SampleBytes() != 1 {
+		return nil, kind, fmt.Errorf("%w: %s of 16-bit samples", ErrUnsupported, kind)
+	}
+	return l, kind, err
+}
+
+// ParseWide is Parse also accepting 16-bit samples (Layout.Bytes 2):
+// PGM/PPM of maxval 256..65535 and PAM of MAXVAL 256..65535 (big endian,
+// as netpbm writes them), baseline TIFF of 16 bits per sample in either
+// byte order.
+func ParseWide(data []byte) (l *Layout, kind string, err error) {
 	switch {
 	case len(data) >= 3 && data[0] == 'P' && (data[1] == '5' || data[1] == '6'):
 		l, err = parsePNM(data)
@@ -102,14 +115,28 @@ func parsePNM(data []byte) (*Layout, error) {
 		return nil, err
 	}
 	w, h, maxval := vals[0], vals[1], vals[2]
-	if maxval != 255 || !sizeOK(w, h) {
+	if maxval < 1 || maxval > 65535 || !sizeOK(w, h) {
 		return nil, fmt.Errorf("%w: PNM %dx%d maxval %d", ErrUnsupported, w, h, maxval)
 	}
 	c := 1
 	if data[1] == '6' {
 		c = 3
 	}
-	return &Layout{W: w, H: h, C: c, Perm: identity(c), Rows: regularRows(int64(off), int64(w*c), h)}, nil
+	sb := sampleBytes(maxval)
+	return &Layout{W: w, H: h, C: c, Perm: identity(c), Rows: regularRows(int64(off), int64(w*c*sb), h), Bytes: sb}, nil
+}
+
+// sampleBytes is the width of a netpbm sample of the given maxval: one
+// byte up to 255, else two, most significant first (netpbm's "Raster"
+// sections of pgm(5), ppm(5), pam(5)). A maxval below 255 still has
+// samples of one byte, which a byte-wise pixel model codes as they are
+// (a file's samples above maxval, which netpbm forbids, are still kept
+// exactly: Split and Join only move bytes).
+func sampleBytes(maxval int) int {
+	if maxval > 255 {
+		return 2
+	}
+	return 1
 }
 
 func parsePAM(data []byte) (*Layout, error) {
@@ -129,11 +156,12 @@ func parsePAM(data []byte) (*Layout, error) {
 		}
 	}
 	w, h, d, m := fields["WIDTH"], fields["HEIGHT"], fields["DEPTH"], fields["MAXVAL"]
-	if m != 255 || d < 1 || d > 4 || !sizeOK(w, h) {
+	if m < 1 || m > 65535 || d < 1 || d > 4 || !sizeOK(w, h) {
 		return nil, fmt.Errorf("%w: PAM %dx%d depth %d maxval %d", ErrUnsupported, w, h, d, m)
 	}
 	off := int64(i + len("ENDHDR\n"))
-	return &Layout{W: w, H: h, C: d, Perm: identity(d), Rows: regularRows(off, int64(w*d), h)}, nil
+	sb := sampleBytes(m)
+	return &Layout{W: w, H: h, C: d, Perm: identity(d), Rows: regularRows(off, int64(w*d*sb), h), Bytes: sb}, nil
 }
 
 func parseBMP(data []byte) (*Layout, error) {
@@ -173,7 +201,7 @@ func parseBMP(data []byte) (*Layout, error) {
 	}
 	// File order B,G,R(,A) -> canonical R,G,B(,A): file sample c is channel perm[c].
 	perm := [4]uint8{2, 1, 0, 3}
-	return &Layout{W: w, H: h, C: c, Perm: perm, Rows: rows}, nil
+	return &Layout{W: w, H: h, C: c, Perm: perm, Rows: rows, Bytes: 1}, nil
 }
 
 func parseTIFF(data []byte) (*Layout, error) {
@@ -238,11 +266,20 @@ func parseTIFF(data []byte) (*Layout, error) {
 	if !(photo == 1 && (spp == 1 || spp == 2)) && !(photo == 2 && (spp == 3 || spp == 4)) {
 		return nil, fmt.Errorf("%w: TIFF photometric %d with %d samples", ErrUnsupported, photo, spp)
 	}
+	// BitsPerSample (tag 258): all 8, or all 16 (TIFF 6.0 section 2: a
+	// 16-bit sample is stored in the file's byte order). A file without
+	// the tag (which TIFF reads as 1 bit) was always taken for 8 bits:
+	// its bytes are moved all the same, and archives hold such layouts.
+	bits := one(258, 8)
 	for _, b := range tags[258] {
-		if b != 8 {
+		if b != bits || b != 8 && b != 16 {
 			return nil, fmt.Errorf("%w: TIFF %d bits per sample", ErrUnsupported, b)
 		}
 	}
+	if bits != 8 && bits != 16 {
+		return nil, fmt.Errorf("%w: TIFF %d bits per sample", ErrUnsupported, bits)
+	}
+	sb := int(bits / 8)
 	offs, counts := tags[273], tags[279]
 	rps := int(one(278, int64(h)))
 	if rps <= 0 || rps > h {
@@ -252,7 +289,7 @@ func parseTIFF(data []byte) (*Layout, error) {
 	if len(offs) != strips || len(counts) != strips {
 		return nil, fmt.Errorf("%w: TIFF strips", ErrUnsupported)
 	}
-	rb := int64(w * spp)
+	rb := int64(w * spp * sb)
 	rows := make([]int64, h)
 	for y := range rows {
 		s := y / rps
@@ -263,5 +300,5 @@ func parseTIFF(data []byte) (*Layout, error) {
 		}
 		rows[y] = offs[s] + inStrip*rb
 	}
-	return &Layout{W: w, H: h, C: spp, Perm: identity(spp), Rows: rows}, nil
+	return &Layout{W: w, H: h, C: spp, Perm: identity(spp), Rows: rows, Bytes: sb, LittleEndian: sb == 2 && data[0] == 'I'}, nil
 }

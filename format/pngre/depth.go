@@ -6,9 +6,10 @@ package pngre
 // only rows whose unused bits are zero, what every encoder writes, so
 // that packing the samples again gives the file's bytes.
 
-// unpack expands the packed rows of h into one byte per sample.
+// unpack expands the packed rows of h into one byte per sample; rows of
+// 8- and 16-bit samples are returned as they are.
 func unpack(h header, packed []byte) ([]byte, error) {
-	if h.Depth == 8 {
+	if h.Depth >= 8 {
 		return packed, nil
 	}
 	rb, d := h.packedRow(), uint(h.Depth)
@@ -34,7 +35,7 @@ func unpack(h header, packed []byte) ([]byte, error) {
 // pack is unpack's inverse; samples above 2^depth-1 are an error (side
 // data or pixels of a damaged archive).
 func pack(h header, samples []byte) ([]byte, error) {
-	if h.Depth == 8 {
+	if h.Depth >= 8 {
 		return samples, nil
 	}
 	if len(samples) != h.W*h.H {

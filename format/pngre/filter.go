@@ -1,8 +1,9 @@
 package pngre
 
 // PNG scanline filters (PNG spec section 9) on the packed bytes of each
-// row (samples of 1, 2 or 4 bits are unpacked after, in depth.go): bpp is the
-// number of channels.
+// row (samples of 1, 2 or 4 bits are unpacked after, in depth.go): bpp is
+// the number of bytes of a pixel (2 per channel for 16-bit samples), at
+// least 1. An interlaced image is filtered pass by pass (interlace.go).
 
 func paeth(a, b, c byte) byte {
 	p := int(a) + int(b) - int(c)
@@ -26,8 +27,9 @@ func paeth(a, b, c byte) byte {
 }
 
 // unfilter turns filtered data (a filter byte then the packed row per
-// row) into the packed rows and the per-row filter types.
-func unfilter(h header, f []byte) (pix, types []byte, err error) {
+// row) into the packed rows and the per-row filter types. base is the
+// offset of f in the inflated data, for errors.
+func unfilter(h header, f []byte, base int) (pix, types []byte, err error) {
 	rb := h.packedRow()
 	pix = make([]byte, h.H*rb)
 	types = make([]byte, h.H)
@@ -86,7 +88,7 @@ func unfilter(h header, f []byte) (pix, types []byte, err error) {
 				cur[i] = src[i] + paeth(a, b, c)
 			}
 		default:
-			return nil, nil, errf(ErrFormat, y*(rb+1), "row %d filter type %d in the inflated data", y, ft)
+			return nil, nil, errf(ErrFormat, base+y*(rb+1), "row %d filter type %d in the inflated data", y, ft)
 		}
 	}
 	return pix, types, nil

@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// seeds are small PNGs written by image/png at every level, plus the
-// committed ones in testdata/.
+// seeds are small PNGs written by image/png at every level, of every
+// colour type and depth interlaced or not, plus the committed ones in
+// testdata/.
 func seeds(f *testing.F) [][]byte {
 	var out [][]byte
 	for i, m := range []color.Model{color.GrayModel, color.RGBAModel, color.NRGBAModel} {
@@ -18,6 +19,14 @@ func seeds(f *testing.F) [][]byte {
 	}
 	for _, n := range []int{2, 4, 16, 100} { // 1-, 2-, 4- and 8-bit palette indices
 		out = append(out, palettePNG(f, 11, 4, n, int64(n)))
+	}
+	// every colour type and bit depth, interlaced or not (interlace_test.go)
+	for i, k := range kinds {
+		c := map[byte]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[k.ct]
+		for _, il := range []bool{false, true} {
+			pix := synthSamples(10, 7, c, k.depth, int64(i))
+			out = append(out, synthPNG(f, 10, 7, k.ct, k.depth, il, pix, 6, func(r int) byte { return byte(r % 5) }))
+		}
 	}
 	files, _ := filepath.Glob("testdata/*.png")
 	for _, fn := range files {

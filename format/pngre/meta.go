@@ -73,7 +73,7 @@ func unmarshalMeta(meta []byte) (*layout, *deflatere.Stream, []byte, int, error)
 		return nil, nil, nil, 0, err
 	}
 	l.hdr = h
-	types := r.Bytes(h.H, "filter types")
+	types := r.Bytes(h.rows(), "filter types")
 	if r.Err != nil {
 		return nil, nil, nil, 0, wrap(r.Err)
 	}

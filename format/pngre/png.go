@@ -10,7 +10,8 @@ import (
 )
 
 // ErrUnsupported reports a valid-looking PNG this package does not
-// reconstruct (palette, 16-bit, interlaced, ...): the caller falls back.
+// reconstruct (unused bits set, chunks out of order, ...): the caller
+// falls back.
 var ErrUnsupported = errors.New("pngre: unsupported PNG")
 
 // ErrFormat reports malformed input: a PNG, deflate stream or side data
@@ -19,8 +20,9 @@ var ErrFormat = errors.New("pngre: malformed input")
 
 var signature = [8]byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}
 
-// maxPixels bounds W*H*C so that a forged header cannot ask for more
-// memory than the archive's block limit could ever hold pixels for.
+// maxPixels bounds the bytes of the pixels, W*H*C (times 2 for 16-bit
+// samples), so that a forged header cannot ask for more memory than the
+// archive's block limit could ever hold pixels for.
 const maxPixels = 1 << 28
 
 // header is the part of IHDR this package needs.
@@ -28,20 +30,51 @@ type header struct {
 	W, H      int
 	ColorType byte
 	C         int // channels: 1 gray or palette index, 2 gray+alpha, 3 RGB, 4 RGBA
-	Depth     int // bits per sample: 8, or 1, 2 or 4 for gray and palette images
+	Depth     int // bits per sample: 8 or 16, or 1, 2 or 4 for gray and palette images
+
+	// Interlaced is set for Adam7 (interlace method 1): the IDAT data
+	// holds the seven passes of interlace.go one after the other.
+	Interlaced bool
+}
+
+// sampleBytes is the width of one sample in Parts.Pixels: 2 for 16-bit
+// images (most significant byte first, as in the file), else 1.
+func (h header) sampleBytes() int {
+	if h.Depth == 16 {
+		return 2
+	}
+	return 1
 }
 
 // packedRow is the length of one row's samples as the file packs them.
 func (h header) packedRow() int { return (h.W*h.C*h.Depth + 7) / 8 }
 
-// bpp is the byte distance of the filters' left neighbour.
+// bpp is the byte distance of the filters' left neighbour (PNG spec 9.2:
+// the bytes of one pixel, at least 1).
 func (h header) bpp() int { return max(1, h.C*h.Depth/8) }
 
 // rowBytes is the filtered length of one row: filter byte + samples.
 func (h header) rowBytes() int { return 1 + h.packedRow() }
 
-// filteredLen is the length of the decompressed IDAT data.
-func (h header) filteredLen() int { return h.H * h.rowBytes() }
+// filteredLen is the length of the decompressed IDAT data: the rows of
+// every non-empty pass.
+func (h header) filteredLen() int {
+	n := 0
+	for _, p := range h.passes() {
+		n += p.H * p.rowBytes()
+	}
+	return n
+}
+
+// rows is the number of filtered rows, each with its filter type: H, or
+// the rows of all the non-empty passes of an interlaced image.
+func (h header) rows() int {
+	n := 0
+	for _, p := range h.passes() {
+		n += p.H
+	}
+	return n
+}
 
 // layout is a parsed PNG file: everything outside the IDAT data verbatim.
 type layout struct {
@@ -92,17 +125,20 @@ func parseHeader(d []byte, off int) (header, error) {
 	default:
 		return h, errf(ErrUnsupported, off, "color type %d", h.ColorType)
 	}
-	// 1, 2 and 4 bits only for gray and palette images (PNG spec 11.2.2).
-	if depth != 8 && !((h.ColorType == 0 || h.ColorType == 3) && (depth == 1 || depth == 2 || depth == 4)) {
+	// The allowed bit depths of each colour type (PNG spec 11.2.2): 1, 2
+	// and 4 bits only for gray and palette images, 16 for all but palette.
+	low := depth == 1 || depth == 2 || depth == 4
+	if !(depth == 8 || depth == 16 && h.ColorType != 3 || low && (h.ColorType == 0 || h.ColorType == 3)) {
 		return h, errf(ErrUnsupported, off, "bit depth %d for color type %d", depth, h.ColorType)
 	}
 	if comp != 0 || filt != 0 {
 		return h, errf(ErrUnsupported, off, "compression %d / filter method %d", comp, filt)
 	}
-	if inter != 0 {
+	if inter > 1 { // 0 none, 1 Adam7 (PNG spec 8.2)
 		return h, errf(ErrUnsupported, off, "interlace method %d", inter)
 	}
-	if uint64(h.W)*uint64(h.H)*uint64(h.C) > maxPixels {
+	h.Interlaced = inter == 1
+	if uint64(h.W)*uint64(h.H)*uint64(h.C)*uint64(h.sampleBytes()) > maxPixels {
 		return h, errf(ErrUnsupported, off, "%dx%dx%d too large", h.W, h.H, h.C)
 	}
 	return h, nil

@@ -2,6 +2,9 @@ package pngre
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -115,11 +118,34 @@ func TestRoundTripGo(t *testing.T) {
 	}
 }
 
+// TestUnsupported: IHDRs this package refuses with ErrUnsupported (it
+// refused 16-bit images before they were supported; they are tested in
+// TestDepthInterlace).
 func TestUnsupported(t *testing.T) {
-	b := encodePNG(t, testImage(20, 10, color.Gray16Model, 1), png.DefaultCompression)
-	if _, err := Split(b); err == nil {
-		t.Fatal("16-bit accepted")
+	for _, c := range []struct {
+		name              string
+		depth, ct, interl byte
+	}{
+		{"interlace method 2", 8, 2, 2},
+		{"16-bit palette", 16, 3, 0},
+		{"2-bit RGB", 2, 2, 0},
+		{"colour type 5", 8, 5, 0},
+	} {
+		b := encodePNG(t, testImage(20, 10, color.RGBAModel, 1), png.DefaultCompression)
+		b = withIHDR(b, c.depth, c.ct, c.interl)
+		if _, err := Split(b); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v", c.name, err)
+		}
 	}
+}
+
+// withIHDR sets the bit depth, colour type and interlace method of a PNG
+// file's IHDR (and its CRC).
+func withIHDR(b []byte, depth, ct, interlace byte) []byte {
+	b = bytes.Clone(b)
+	b[24], b[25], b[28] = depth, ct, interlace
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
 }
 
 // TestCorpora round-trips the Kodak and training PNGs when ../shared is

@@ -16,10 +16,19 @@ const metaVersion = deflatere.HeadersCoded
 // Parts is a PNG split for coding: its pixels and the side data that
 // rebuilds the file from them.
 type Parts struct {
-	W, H, C int    // C: 1 gray or palette index, 2 gray+alpha, 3 RGB, 4 RGBA
-	Pixels  []byte // W*H*C bytes (one per sample, also for 1-, 2- and 4-bit images), raster order, channels interleaved
-	Meta    []byte // chunks, filter types, deflate block layout (see package doc)
-	Tokens  []byte // range-coded corrections to the reference tokenizer
+	W, H, C int // C: 1 gray or palette index, 2 gray+alpha, 3 RGB, 4 RGBA
+
+	// SampleBytes is 2 for 16-bit images, else 1.
+	SampleBytes int
+
+	// Pixels holds W*H*C*SampleBytes bytes: one byte per sample (also
+	// for 1-, 2- and 4-bit images) or two, most significant first, for
+	// 16-bit images; raster order (an interlaced image's passes are put
+	// together), channels interleaved.
+	Pixels []byte
+
+	Meta   []byte // chunks, filter types, deflate block layout (see package doc)
+	Tokens []byte // range-coded corrections to the reference tokenizer
 }
 
 // Split parses a PNG and separates it into pixels and side data. It
@@ -45,11 +54,7 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 		// the offsets count from the start of the zlib stream
 		return nil, fmt.Errorf("%w of the IDAT zlib stream", wrap(err))
 	}
-	rows, types, err := unfilter(l.hdr, data)
-	if err != nil {
-		return nil, err
-	}
-	pix, err := unpack(l.hdr, rows)
+	pix, types, err := decode(l.hdr, data)
 	if err != nil {
 		return nil, err
 	}
@@ -68,13 +73,25 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
+	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, SampleBytes: l.hdr.sampleBytes(), Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
 }
 
 // Dims returns the image size and channel count recorded in meta.
 func Dims(meta []byte) (w, h, c int, err error) {
 	_, hd, err := preOf(meta)
 	return hd.W, hd.H, hd.C, err
+}
+
+// Format returns what a decoder needs to know of the pixels before it
+// has them: the image size, the channel count, the bytes per sample
+// (Parts.SampleBytes: 1, or 2 for 16-bit images) and whether the file
+// is interlaced (its pixels are in raster order all the same).
+func Format(meta []byte) (w, h, c, sampleBytes int, interlaced bool, err error) {
+	_, hd, err := preOf(meta)
+	if err != nil {
+		return 0, 0, 0, 0, false, err
+	}
+	return hd.W, hd.H, hd.C, hd.sampleBytes(), hd.Interlaced, nil
 }
 
 // preOf returns the chunks before IDAT recorded in meta and their IHDR.
@@ -117,11 +134,7 @@ func Join(meta, tokens, pixels []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := pack(l.hdr, pixels)
-	if err != nil {
-		return nil, err
-	}
-	data, err := refilter(l.hdr, rows, types)
+	data, err := encode(l.hdr, pixels, types)
 	if err != nil {
 		return nil, err
 	}
