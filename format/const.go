@@ -123,6 +123,7 @@ const (
 	CodecCMJPEG     uint64 = 27 // a JPEG file as its DCT coefficients (package model/jpegcm) + rebuild data (package format/jpegre)
 	CodecModelGIF   uint64 = 28 // a GIF file as its frames' indices (a pixel model) + LZW rebuild data (package format/gifre)
 	CodecModelTIFF  uint64 = 29 // a compressed TIFF as its samples (a pixel model) + rebuild data (package format/tiffre)
+	CodecModelBMP   uint64 = 30 // a palette BMP (uncompressed or RLE) as its indices (a pixel model) + rebuild data (package format/bmpre)
 )
 
 // codecNames is the one table of codec names, by id.
@@ -143,6 +144,7 @@ var codecNames = map[uint64]string{
 	CodecCMJPEG:     "cm-jpeg",
 	CodecModelGIF:   "model-gif",
 	CodecModelTIFF:  "model-tiff",
+	CodecModelBMP:   "model-bmp",
 }
 
 // CodecName returns the name of codec id, or "" for an id the format

@@ -21,6 +21,7 @@ func builtinCodecs() map[uint64]Codec {
 		format.CodecCMJPEG:     cmJPEG{},    // JPEG files: DCT coefficients through jpegcm + rebuild data
 		format.CodecModelGIF:   modelGIF,    // GIF files: frames through the palette pixel model + LZW rebuild data
 		format.CodecModelTIFF:  modelTIFF,   // compressed TIFFs: samples through the pixel models + rebuild data
+		format.CodecModelBMP:   modelBMP,    // palette BMPs: indices through the palette pixel model + rebuild data
 	}
 }
 
@@ -28,7 +29,7 @@ func builtinCodecs() map[uint64]Codec {
 // containers, PNG, JPEG, text, bzip2, gzip) first; cm-bin takes whatever they
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
-	planners     = []Planner{planImage, planPNG, planJPEG, planGIF, planTIFF, planCMText, planBZ2, planGzip, planCMBin}
-	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest, planGIFBest, planTIFFBest}, planners...) // --best: the strongest first
-	fastPlanners = []Planner{planCtxImage, planPNGFast, planJPEG, planGIFFast, planTIFFFast, planCMTextLite}            // --fast: everything else zstd
+	planners     = []Planner{planImage, planPNG, planJPEG, planGIF, planTIFF, planBMP, planCMText, planBZ2, planGzip, planCMBin}
+	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest, planGIFBest, planTIFFBest, planBMPBest}, planners...) // --best: the strongest first
+	fastPlanners = []Planner{planCtxImage, planPNGFast, planJPEG, planGIFFast, planTIFFFast, planBMPFast, planCMTextLite}            // --fast: everything else zstd
 )

@@ -26,6 +26,7 @@ var (
 	PlanJPEG       = planJPEG
 	PlanGIF        = planGIF
 	PlanTIFF       = planTIFF
+	PlanBMP        = planBMP
 	PlanCMText     = planCMText
 	PlanCMTextLite = planCMTextLite
 	PlanCMBin      = planCMBin

@@ -393,6 +393,10 @@ func TestGoldenCtx(t *testing.T) {
 		// Deflate 16-bit RGB, PackBits tiles): samples through the pixel
 		// models (16-bit as high parts + model/lowbyte), tiffre's side data
 		{"golden-v1-tiff.dcar", goldenTIFFFiles(t), planFunc(PlanTIFF), map[uint64]int{format.CodecModelTIFF: 5}, false, 0, 0, 0},
+		// palette BMPs (ImageMagick RLE8 and V5 4-bit, ppmtobmp 4-bit and
+		// OS/2 1-bit): indices through the context-mixing stage, bmpre's
+		// side data
+		{"golden-v1-bmp.dcar", goldenDirFiles(t, "golden-bmp", "magick-rle8.bmp", "magick-v5-16.bmp", "ppmtobmp-4.bmp", "ppmtobmp-os2-1.bmp"), planFunc(PlanBMP), map[uint64]int{format.CodecModelBMP: 4}, false, 0, 0, 0},
 		// model-png version 4: Adam7-interlaced (RGB, palette, grey+alpha
 		// 16) and 16-bit PNGs (pngre's fixtures)
 		{"golden-v5-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png", "im-adam7-ga16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 5}, false, 0, 0, 0},

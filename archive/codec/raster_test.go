@@ -34,6 +34,7 @@ func TestRasterRoundTripAndDeclines(t *testing.T) {
 		files []string
 	}{
 		{modelGIF, "image/gif", []Planner{planGIF, planGIFFast}, []string{"golden-gif/magick-16-interlace.gif", "golden-gif/gifsicle-O3-anim.gif", "golden-gif/pamtogif-nolzw.gif"}},
+		{modelBMP, "image/bmp", []Planner{planBMP, planBMPFast}, []string{"golden-bmp/magick-rle8.bmp", "golden-bmp/magick-v5-16.bmp", "golden-bmp/ppmtobmp-4.bmp", "golden-bmp/ppmtobmp-os2-1.bmp"}},
 		{modelTIFF, "image/tiff", []Planner{planTIFF, planTIFFFast}, []string{"golden-tiff/im-lzw-pred2.tif", "golden-tiff/im-lzw-grey16-msb.tif", "golden-tiff/im-lzw-palette.tif", "golden-tiff/tc-zip-rgb16-r7.tif", "golden-tiff/tc-packbits-tiled.tif"}},
 	} {
 		for _, name := range tc.files {
@@ -106,6 +107,19 @@ func FuzzModelTIFFDecompress(f *testing.F) {
 	f.Add(enc)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		modelTIFF.Decompress(nil, src, len(data), b)
+	})
+}
+
+func FuzzModelBMPDecompress(f *testing.F) {
+	data := readGolden(f, "golden-bmp/magick-rle8.bmp")
+	b := rasterBlock(f, planBMPFast, "image/bmp", data)
+	enc, err := modelBMP.Compress(nil, data, b)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enc)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		modelBMP.Decompress(nil, src, len(data), b)
 	})
 }
 
