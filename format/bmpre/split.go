@@ -503,7 +503,7 @@ func joinRLE(h *header, m *metaReader, flags int, pre, pix []byte) ([]byte, erro
 		n := m.count(2)
 		last := -1
 		for range n {
-			d := m.uint(1 << 40)
+			d := m.uint(1 << 30)
 			t, explicit := m.token()
 			if m.err == nil && d == 0 {
 				m.fail("exception order")

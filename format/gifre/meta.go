@@ -125,7 +125,7 @@ func (m *metaReader) record(pixels int) record {
 		r.clears = make([]int, m.count())
 		last := 0
 		for i := range r.clears {
-			d := m.uint(1 << 40)
+			d := m.uint(1 << 30)
 			if d == 0 {
 				m.fail("clear index order")
 			}
@@ -139,7 +139,7 @@ func (m *metaReader) record(pixels int) record {
 		r.exc = make([]exception, m.uint((len(m.b)-m.pos)/2))
 		last := -1
 		for i := range r.exc {
-			d := m.uint(1 << 40)
+			d := m.uint(1 << 30)
 			if d == 0 {
 				m.fail("exception index order")
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/dcar-archiver/dcar/format/deflatere"
@@ -170,11 +171,15 @@ func (o order) u16(p int) int {
 	return int(binary.LittleEndian.Uint16(o.b[p:]))
 }
 
+// u32 reads a LONG, clamped to 2^31 - 1 so that every GOARCH (int of
+// 32 or 64 bits) reads the same value (nothing this package uses can be
+// larger: offsets lie inside the file, sizes are bounded).
 func (o order) u32(p int) int {
+	v := binary.LittleEndian.Uint32(o.b[p:])
 	if o.big {
-		return int(binary.BigEndian.Uint32(o.b[p:]))
+		v = binary.BigEndian.Uint32(o.b[p:])
 	}
-	return int(binary.LittleEndian.Uint32(o.b[p:]))
+	return int(min(v, math.MaxInt32))
 }
 
 // entry is one IFD entry (TIFF 6.0 section 2: "Image File Directory").
@@ -311,7 +316,7 @@ func parse(b []byte) (*file, error) {
 		g.TW, g.TH = one(322, 0), one(323, 0)
 		offTag, cntTag = 324, 325
 	} else {
-		g.TW, g.TH = g.W, min(g.H, one(278, 1<<32-1))
+		g.TW, g.TH = g.W, min(g.H, one(278, math.MaxInt32))
 	}
 	if err != nil {
 		return nil, err
