@@ -13,7 +13,7 @@ R=$(cd "$(dirname "$0")/.." && pwd)
 S=$R/../shared/data/train-images/wikipedia-photos
 C=/usr/bin/convert
 rm -rf "$O"
-mkdir -p "$O"/png-grey-low "$O"/png-palette "$O"/png-16 "$O"/png-interlaced "$O"/gif "$O"/tiff "$O"/pnm16 "$O"/bmp
+mkdir -p "$O"/ppm8 "$O"/png-grey-low "$O"/png-palette "$O"/png-16 "$O"/png-interlaced "$O"/gif "$O"/tiff "$O"/pnm16 "$O"/bmp
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
@@ -31,6 +31,9 @@ $C -size 800x500 xc:white -fill '#3366cc' -draw 'rectangle 60,400 140,120' -fill
 $C -size 900x600 xc:white -fill black -pointsize 18 -annotate +30+40 \
   "$(sed -n 1,22p "$R/README.md" | cut -c1-80)" "$T/text.png"
 
+# The reference kind: 8-bit RGB PPMs of three of the sources (speed per sample is compared with it)
+for i in 1 2 3; do $C "$T/s$i.png" -depth 8 "$O/ppm8/rgb8-$i.ppm"; done
+
 # PNG, grey at 1, 2 and 4 bits (dithered photos), by ImageMagick and optipng
 $C "$T/s1.png" -depth 8 -colorspace Gray -dither FloydSteinberg -monochrome -define png:bit-depth=1 -define png:color-type=0 "$O/png-grey-low/grey1.png"
 $C "$T/s2.png" -colorspace Gray -colors 4 -depth 2 -define png:bit-depth=2 -define png:color-type=0 "$O/png-grey-low/grey2.png"
@@ -39,6 +42,7 @@ cp "$O/png-grey-low/grey4.png" "$O/png-grey-low/grey4-optipng.png" && optipng -q
 
 # PNG, palette: chart, text, photo at 256 and 16 colours; optipng and pngcrush
 $C "$T/chart.png" -colors 16 PNG8:"$O/png-palette/chart.png"
+cp "$O/png-palette/chart.png" "$O/png-palette/chart-optipng.png" && optipng -quiet -o2 "$O/png-palette/chart-optipng.png"
 $C "$T/text.png" -colors 64 PNG8:"$O/png-palette/text.png"
 $C "$T/s4.png" -depth 8 -colors 256 PNG8:"$O/png-palette/photo256.png"
 $C "$T/s5.png" -depth 8 +dither -colors 16 PNG8:"$O/png-palette/poster16.png"

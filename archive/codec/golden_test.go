@@ -92,6 +92,12 @@ func goldenWideFiles() []goldenFile {
 	}
 }
 
+// goldenAlphaFiles is the content of testdata/golden-v6-png.dcar.
+func goldenAlphaFiles(t testing.TB) []goldenFile {
+	return append(goldenDirFiles(t, "golden-png", "optipng-i1o2-ga8.png", "im-adam7-rgba16.png"),
+		goldenFile{"golden/go-rgba8.png", PNGOf(t, 40, 24, 4, SmoothImage(40, 24, 4, 12), png.BestSpeed)})
+}
+
 // goldenTIFFFiles is the content of testdata/golden-v1-tiff.dcar (from
 // format/tiffre's fixtures, ImageMagick and tiffcp).
 func goldenTIFFFiles(t testing.TB) []goldenFile {
@@ -399,7 +405,13 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v1-bmp.dcar", goldenDirFiles(t, "golden-bmp", "magick-rle8.bmp", "magick-v5-16.bmp", "ppmtobmp-4.bmp", "ppmtobmp-os2-1.bmp"), planFunc(PlanBMP), map[uint64]int{format.CodecModelBMP: 4}, false, 0, 0, 0},
 		// model-png version 4: Adam7-interlaced (RGB, palette, grey+alpha
 		// 16) and 16-bit PNGs (pngre's fixtures)
-		{"golden-v5-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png", "im-adam7-ga16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 5}, false, 0, 0, 0},
+		// (decode only: its grey+alpha PNG is version 5 now)
+		{"golden-v5-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png", "im-adam7-ga16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 5}, true, 0, 0, 0},
+		// version 4 as dcar writes it: interlaced and 16-bit PNGs without alpha
+		{"golden-v7-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 4}, false, 0, 0, 0},
+		// model-png version 5: PNGs with alpha as two planes (Go's RGBA 8,
+		// optipng's interlaced grey+alpha 8, ImageMagick's Adam7 RGBA 16)
+		{"golden-v6-png.dcar", goldenAlphaFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 3}, false, 0, 0, 0},
 		// 16-bit samples in uncompressed containers (pixel layout
 		// version 2): a PPM, a little-endian TIFF of a 12-bit range
 		{"golden-v1-wide.dcar", goldenWideFiles(), planModel, map[uint64]int{format.CodecModelImage: 2}, false, 0, 0, 0},

@@ -31,6 +31,11 @@ const (
 	// significant first, coded as in spec section 7.16); palette and
 	// 1-, 2-, 4-bit images as in version 3.
 	pngParamsVersion4 = 4
+	// pngParamsVersion5: side data version 2 of a grey+alpha or RGBA PNG
+	// (any depth, interlaced or not) whose pixels are coded as two
+	// planes, the colour channels and the alpha channel (encodePixels);
+	// dcar writes it for every PNG with an alpha channel.
+	pngParamsVersion5 = 5
 )
 
 // maxPNGExpansion bounds the pixel bytes of a model-png entry relative to
@@ -65,7 +70,7 @@ func (c pngCodec) params() ([]byte, error) {
 // (1 or 2).
 func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	p := b.Params
-	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion4 {
+	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion5 {
 		return nil, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
 	}
 	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]))
@@ -75,7 +80,7 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	if b.Offset != 0 {
 		return nil, 0, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
 	}
-	return m, min(int(p[0]), pngParamsVersion2), nil // versions 3 and 4 are side data version 2
+	return m, min(int(p[0]), pngParamsVersion2), nil // versions 3 to 5 are side data version 2
 }
 
 // planPNG routes PNGs of the kinds pngre splits to model-png, as one
@@ -109,7 +114,7 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 	if _, err := r.ReadAt(head[:], 0); err != nil {
 		return Choice{}, false
 	}
-	ok, idx, v4 := pngSupported(head[:], size)
+	ok, idx, v4, alpha := pngSupported(head[:], size)
 	if !ok {
 		return Choice{}, false
 	}
@@ -121,6 +126,8 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 		return Choice{}, false
 	}
 	switch {
+	case alpha:
+		params[0] = pngParamsVersion5
 	case v4:
 		params[0] = pngParamsVersion4
 	case idx:
@@ -133,18 +140,19 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 // bytes) and reports whether pngre may split it: 8- and 16-bit grey,
 // grey+alpha, RGB or RGBA, palette images and 1-, 2- or 4-bit grey
 // (indexed: the last two), interlaced or not (v4: interlaced or 16-bit,
-// model-png version 4), and at most maxPNGExpansion pixel bytes per file
-// byte. Whether its side data rebuilds it exactly is checked when it is
-// coded (Compress declines it otherwise).
-func pngSupported(h []byte, size int64) (ok, indexed, v4 bool) {
+// model-png version 4), with an alpha channel or not (alpha: version 5),
+// and at most maxPNGExpansion pixel bytes per file byte. Whether its side
+// data rebuilds it exactly is checked when it is coded (Compress declines
+// it otherwise).
+func pngSupported(h []byte, size int64) (ok, indexed, v4, alpha bool) {
 	if len(h) < 33 || string(h[:8]) != "\x89PNG\r\n\x1a\n" || string(h[12:16]) != "IHDR" {
-		return false, false, false
+		return false, false, false, false
 	}
 	w, ht := int64(binary.BigEndian.Uint32(h[16:])), int64(binary.BigEndian.Uint32(h[20:]))
 	depth, color, interlace := h[24], h[25], h[28]
 	channels := [7]int64{0: 1, 2: 3, 3: 1, 4: 2, 6: 4} // by colour type; 0: not split
 	if int(color) >= len(channels) || interlace > 1 {
-		return false, false, false
+		return false, false, false, false
 	}
 	ch := channels[color]
 	low := (color == 0 || color == 3) && (depth == 1 || depth == 2 || depth == 4)
@@ -155,7 +163,7 @@ func pngSupported(h []byte, size int64) (ok, indexed, v4 bool) {
 	}
 	ok = (depth == 8 || low || wide) && ch > 0 && w > 0 && ht > 0 &&
 		w <= 1<<24 && ht <= 1<<24 && w*ht*ch*bytes <= maxPNGExpansion*size+1<<16
-	return ok, color == 3 || low, wide || interlace == 1
+	return ok, color == 3 || low, wide || interlace == 1, color == 4 || color == 6
 }
 
 // pngRebuilds splits a PNG and checks that its side data rebuilds it,
@@ -198,13 +206,18 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	dst = binary.AppendUvarint(dst, uint64(len(p.Tokens)))
 	dst = append(dst, p.Tokens...)
 	pix := p.Pixels
-	if p.SampleBytes == 2 {
-		if b.Params[0] != pngParamsVersion4 {
-			return dst, fmt.Errorf("model-png: 16-bit PNG planned as version %d", b.Params[0])
-		}
-		return encodeWide(dst, pm, pix, p.W, p.H, p.C)
+	v := b.Params[0]
+	_, _, _, _, interlaced, err := pngre.Format(p.Meta)
+	if err != nil {
+		return dst, err
 	}
-	if b.Params[0] >= pngParamsVersion3 {
+	if err := pngVersionFits(v, p.SampleBytes, p.C, interlaced); err != nil {
+		return dst, err
+	}
+	if p.SampleBytes == 2 || v == pngParamsVersion5 {
+		return encodePixels(dst, pm, pix, p.W, p.H, p.C, p.SampleBytes, v == pngParamsVersion5)
+	}
+	if v >= pngParamsVersion3 {
 		order, err := paletteOrder(p.Meta)
 		if err != nil {
 			return dst, err
@@ -241,17 +254,13 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
 	}
-	if (sb == 2 || interlaced) != (b.Params[0] == pngParamsVersion4) {
-		return dst, bad(fmt.Sprintf("version %d entry of a PNG of %d-byte samples, interlaced %v", b.Params[0], sb, interlaced))
+	if err := pngVersionFits(b.Params[0], sb, ch, interlaced); err != nil {
+		return dst, fmt.Errorf("%w: %v", format.ErrCorrupt, err)
 	}
 	if int64(w)*int64(h)*int64(ch)*int64(sb) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
 		return dst, bad("image larger than its file allows")
 	}
-	decode := pm.DecodeStripe
-	if sb == 2 {
-		decode = func(s []byte, w, rows, ch int) ([]byte, error) { return decodeWide(s, pm, w, rows, ch) }
-	}
-	pix, err := decode(src, w, h, ch)
+	pix, err := decodePixels(src, pm, w, h, ch, sb, b.Params[0] == pngParamsVersion5)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
 	}
@@ -270,6 +279,27 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 		return dst, bad(fmt.Sprintf("rebuilt %d bytes, want %d", len(out), rawLen))
 	}
 	return append(dst, out...), nil
+}
+
+// pngVersionFits checks that an entry's parameter version v suits its
+// PNG: version 5 for images with alpha (ch 2 or 4) only, version 4 for
+// 16-bit or interlaced ones (without the two planes), earlier versions
+// for neither (a reader of version 3 did not know them).
+func pngVersionFits(v byte, sb, ch int, interlaced bool) error {
+	wide := sb == 2 || interlaced
+	var ok bool
+	switch v {
+	case pngParamsVersion5:
+		ok = ch == 2 || ch == 4
+	case pngParamsVersion4:
+		ok = wide
+	default:
+		ok = !wide
+	}
+	if !ok {
+		return fmt.Errorf("model-png version %d entry of a PNG of %d channels of %d bytes, interlaced %v", v, ch, sb, interlaced)
+	}
+	return nil
 }
 
 func unpackPNGMeta(b []byte, n int) ([]byte, error) {

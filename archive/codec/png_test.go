@@ -145,3 +145,22 @@ func TestPaletteOrder(t *testing.T) {
 		t.Fatalf("round trip: %v", err)
 	}
 }
+
+// TestPNGVersionFits: each model-png parameter version takes only the
+// PNGs it was defined for.
+func TestPNGVersionFits(t *testing.T) {
+	for _, tc := range []struct {
+		v          byte
+		sb, ch     int
+		interlaced bool
+		ok         bool
+	}{
+		{2, 1, 3, false, true}, {2, 1, 4, false, true}, {2, 2, 3, false, false}, {3, 1, 1, true, false},
+		{4, 2, 1, false, true}, {4, 1, 3, true, true}, {4, 1, 3, false, false},
+		{5, 1, 2, false, true}, {5, 2, 4, true, true}, {5, 1, 3, false, false}, {5, 2, 1, false, false},
+	} {
+		if err := pngVersionFits(tc.v, tc.sb, tc.ch, tc.interlaced); (err == nil) != tc.ok {
+			t.Errorf("%+v: %v", tc, err)
+		}
+	}
+}
