@@ -47,7 +47,7 @@ func TestCorpus(t *testing.T) {
 			tl.ok++
 			h, m, _ := readMeta(p.Meta)
 			tl.meta += len(p.Meta)
-			tl.rec += len(p.Meta) - m.pos
+			tl.rec += len(p.Meta) - m.Off
 			_ = h
 			tl.bytes += len(b)
 			bytesIn += int64(len(b))

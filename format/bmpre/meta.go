@@ -1,6 +1,12 @@
 package bmpre
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/dcar-archiver/dcar/format/deflatere"
+)
 
 // metaVersion is the first byte of the side data.
 const metaVersion = 1
@@ -66,56 +72,22 @@ func appendToken(b []byte, x exception) []byte {
 	return binary.AppendUvarint(b, uint64(t.n)*4+1)
 }
 
+// wrap gives an error of the side data reader this package's ErrFormat.
+func wrap(err error) error {
+	if errors.Is(err, deflatere.ErrFormat) {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return err
+}
+
 // metaReader reads the side data with every count checked against the
-// bytes left before anything is allocated.
-type metaReader struct {
-	b   []byte
-	pos int
-	err error
-}
-
-func (m *metaReader) fail(format string, a ...any) {
-	if m.err == nil {
-		m.err = errf(ErrFormat, m.pos, "side data: "+format, a...)
-	}
-}
-
-// uint reads a uvarint no larger than max.
-func (m *metaReader) uint(max int) int {
-	if m.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(m.b[m.pos:])
-	if n <= 0 || v > uint64(max) {
-		m.fail("bad number")
-		return 0
-	}
-	m.pos += n
-	return int(v)
-}
-
-// count reads a list length whose elements take at least per bytes each.
-func (m *metaReader) count(per int) int { return m.uint((len(m.b) - m.pos) / per) }
-
-func (m *metaReader) bytes(n int) []byte {
-	if m.err != nil || len(m.b)-m.pos < n {
-		m.fail("truncated")
-		return nil
-	}
-	m.pos += n
-	return m.b[m.pos-n : m.pos]
-}
-
-func (m *metaReader) byte() byte {
-	if b := m.bytes(1); b != nil {
-		return b[0]
-	}
-	return 0
-}
+// bytes left before anything is allocated (deflatere.FieldReader, the
+// format packages' one bounded field reader; errors go through wrap).
+type metaReader struct{ deflatere.FieldReader }
 
 // token reads an exception's code.
 func (m *metaReader) token() (token, bool) {
-	k := m.uint(255*4 + 3)
+	k := m.Uvarint("number", uint64(255*4+3))
 	switch k {
 	case kEOL:
 		return token{kind: tEOL}, false
@@ -124,11 +96,11 @@ func (m *metaReader) token() (token, bool) {
 	case kStop:
 		return token{kind: tStop}, false
 	case kDelta:
-		return token{kind: tDelta, n: m.byte(), dy: m.byte()}, false
+		return token{kind: tDelta, n: m.Byte("byte"), dy: m.Byte("byte")}, false
 	}
 	n := k / 4
 	if n == 0 || (k&1 == 1 && n < 3) {
-		m.fail("token %d", k)
+		m.Fail(fmt.Sprintf("token %d", k))
 	}
 	switch k & 3 {
 	case 0:
@@ -136,7 +108,7 @@ func (m *metaReader) token() (token, bool) {
 	case 1:
 		return token{kind: tLit, n: uint8(n)}, false
 	case 2:
-		return token{kind: tRun, n: uint8(n), b: uint16(m.byte())}, true
+		return token{kind: tRun, n: uint8(n), b: uint16(m.Byte("byte"))}, true
 	}
-	return token{kind: tLit, n: uint8(n), b: uint16(m.uint(255<<4 | 15))}, false
+	return token{kind: tLit, n: uint8(n), b: uint16(m.Uvarint("number", uint64(255<<4|15)))}, false
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+
+	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
 // Parts is a palette BMP split for coding: its colour indices and the
@@ -74,10 +76,10 @@ func readMeta(meta []byte) (*header, *metaReader, error) {
 	if len(meta) == 0 || meta[0] != metaVersion {
 		return nil, nil, errf(ErrFormat, 0, "side data version")
 	}
-	m := &metaReader{b: meta, pos: 1}
-	pre := m.bytes(m.count(1))
-	if m.err != nil {
-		return nil, nil, m.err
+	m := &metaReader{deflatere.FieldReader{B: meta, Off: 1}}
+	pre := m.Bytes(m.Count("count", 1), "bytes")
+	if m.Err != nil {
+		return nil, nil, wrap(m.Err)
 	}
 	h, err := parseHeader(pre, true)
 	if err != nil {
@@ -97,8 +99,8 @@ func Join(meta, pix []byte) ([]byte, error) {
 	if len(pix) != h.w*h.h {
 		return nil, errf(ErrFormat, 0, "%d pixels for %dx%d", len(pix), h.w, h.h)
 	}
-	pre := meta[m.pos-h.offBits : m.pos]
-	flags := m.uint(fAll)
+	pre := meta[m.Off-h.offBits : m.Off]
+	flags := m.Uvarint("number", uint64(fAll))
 	var out []byte
 	if h.comp == biRGB {
 		out, err = joinRGB(h, m, flags, pre, pix)
@@ -108,12 +110,12 @@ func Join(meta, pix []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	post := m.bytes(m.count(1))
-	if m.err != nil {
-		return nil, m.err
+	post := m.Bytes(m.Count("count", 1), "bytes")
+	if m.Err != nil {
+		return nil, wrap(m.Err)
 	}
-	if m.pos != len(meta) {
-		return nil, errf(ErrFormat, m.pos, "side data: trailing bytes")
+	if m.Off != len(meta) {
+		return nil, errf(ErrFormat, m.Off, "side data: trailing bytes")
 	}
 	return append(out, post...), nil
 }
@@ -201,27 +203,27 @@ func joinRGB(h *header, m *metaReader, flags int, pre, pix []byte) ([]byte, erro
 	tl := stride - full
 	var tails []tail
 	if flags&^fTails != 0 || (flags&fTails != 0 && tl == 0) {
-		m.fail("flags %#x", flags)
+		m.Fail(fmt.Sprintf("flags %#x", flags))
 	}
 	if flags&fTails != 0 {
-		n := m.count(1 + tl)
+		n := m.Count("count", 1+tl)
 		last := -1
 		for range n {
-			d := m.uint(h.h)
-			t := tail{last + d, m.bytes(tl)}
-			if m.err != nil {
+			d := m.Uvarint("number", uint64(h.h))
+			t := tail{last + d, m.Bytes(tl, "bytes")}
+			if m.Err != nil {
 				break
 			}
 			if d == 0 || t.row >= h.h || t.bytes[0]&^mask != 0 {
-				m.fail("padding record")
+				m.Fail("padding record")
 				break
 			}
 			tails = append(tails, t)
 			last = t.row
 		}
 	}
-	if m.err != nil {
-		return nil, m.err
+	if m.Err != nil {
+		return nil, wrap(m.Err)
 	}
 	if h.bpp < 8 {
 		for i, v := range pix {
@@ -230,7 +232,7 @@ func joinRGB(h *header, m *metaReader, flags int, pre, pix []byte) ([]byte, erro
 			}
 		}
 	}
-	out := make([]byte, len(pre)+stride*h.h, len(pre)+stride*h.h+len(m.b)-m.pos)
+	out := make([]byte, len(pre)+stride*h.h, len(pre)+stride*h.h+len(m.B)-m.Off)
 	copy(out, pre)
 	for y := range h.h {
 		row := out[len(pre)+y*stride:][:stride]
@@ -467,31 +469,31 @@ func (m *rleImage) choose(toks []token) (cfg, []exception) {
 
 func joinRLE(h *header, m *metaReader, flags int, pre, pix []byte) ([]byte, error) {
 	if flags&^(fOverflow|fExc) != 0 {
-		m.fail("flags %#x", flags)
+		m.Fail(fmt.Sprintf("flags %#x", flags))
 	}
 	var c cfg
-	c.maxRun, c.maxLit, c.minRun = m.uint(255), m.uint(255), m.uint(255)
-	bits := m.uint(cAll)
+	c.maxRun, c.maxLit, c.minRun = m.Uvarint("number", uint64(255)), m.Uvarint("number", uint64(255)), m.Uvarint("number", uint64(255))
+	bits := m.Uvarint("number", uint64(cAll))
 	c.pad, c.lastEOL, c.pairs, c.alt, c.split = bits&cPad != 0, bits&cLastEOL != 0, bits&cPairs != 0, bits&cAlt != 0, bits&cSplit != 0
-	c.odd, c.litPad = m.uint(2), m.uint(255)
+	c.odd, c.litPad = m.Uvarint("number", uint64(2)), m.Uvarint("number", uint64(255))
 	s := 1
 	if c.pairs && h.comp == biRLE4 {
 		s = 2
 	}
 	if c.maxRun == 0 || c.maxRun*s > 255 || (c.maxLit != 0 && c.maxLit < 3) || c.maxLit*s > 255 {
-		m.fail("encoder limits")
+		m.Fail("encoder limits")
 	}
 	xmax := h.rowPixels()
 	var ovf []overflow
 	if flags&fOverflow != 0 {
-		n := m.count(2)
+		n := m.Count("count", 2)
 		last, lim := -1, (xmax-h.w)*h.h
 		for range n {
-			o := overflow{last + m.uint(lim), m.byte()}
-			if m.err == nil && (o.idx <= last || o.idx >= lim) {
-				m.fail("overflow index")
+			o := overflow{last + m.Uvarint("number", uint64(lim)), m.Byte("byte")}
+			if m.Err == nil && (o.idx <= last || o.idx >= lim) {
+				m.Fail("overflow index")
 			}
-			if m.err != nil {
+			if m.Err != nil {
 				break
 			}
 			ovf = append(ovf, o)
@@ -500,23 +502,23 @@ func joinRLE(h *header, m *metaReader, flags int, pre, pix []byte) ([]byte, erro
 	}
 	var exc []exception
 	if flags&fExc != 0 {
-		n := m.count(2)
+		n := m.Count("count", 2)
 		last := -1
 		for range n {
-			d := m.uint(1 << 30)
+			d := m.Uvarint("number", uint64(1<<30))
 			t, explicit := m.token()
-			if m.err == nil && d == 0 {
-				m.fail("exception order")
+			if m.Err == nil && d == 0 {
+				m.Fail("exception order")
 			}
-			if m.err != nil {
+			if m.Err != nil {
 				break
 			}
 			last += d
 			exc = append(exc, exception{last, t, explicit})
 		}
 	}
-	if m.err != nil {
-		return nil, m.err
+	if m.Err != nil {
+		return nil, wrap(m.Err)
 	}
 	v := make([]byte, xmax*h.h)
 	for y := range h.h {

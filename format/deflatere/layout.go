@@ -175,3 +175,10 @@ func (r *FieldReader) Byte(what string) byte {
 	}
 	return b[0]
 }
+
+// Count reads the length of a list whose elements take at least per
+// bytes each in what is left of B (so the list cannot claim more
+// elements than the side data could hold).
+func (r *FieldReader) Count(what string, per int) int {
+	return r.Uvarint(what, uint64((len(r.B)-r.Off)/max(per, 1)))
+}

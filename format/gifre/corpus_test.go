@@ -45,7 +45,7 @@ func TestCorpus(t *testing.T) {
 		case err == nil:
 			tl.ok++
 			l, m, _ := readMeta(p.Meta)
-			tl.meta += len(p.Meta) - m.pos
+			tl.meta += len(p.Meta) - m.Off
 			tl.skel += len(l.skel)
 			tl.bytes += len(b)
 			bytesIn += int64(len(b))

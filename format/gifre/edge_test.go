@@ -183,7 +183,7 @@ func TestEdgeCases(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := roundTrip(t, c.name, c.gif)
 			l, m, _ := readMeta(p.Meta)
-			t.Logf("%d bytes, departures %d bytes (skeleton %d)", len(c.gif), len(p.Meta)-m.pos, len(l.skel))
+			t.Logf("%d bytes, departures %d bytes (skeleton %d)", len(c.gif), len(p.Meta)-m.Off, len(l.skel))
 		})
 	}
 }
@@ -197,7 +197,7 @@ func TestDepartures(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, m, _ := readMeta(p.Meta)
-		if d := len(p.Meta) - m.pos; d > 4*len(p.Frames) {
+		if d := len(p.Meta) - m.Off; d > 4*len(p.Frames) {
 			t.Errorf("%s: %d bytes of departures for %d frames", name, d, len(p.Frames))
 		}
 	}

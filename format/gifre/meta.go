@@ -2,6 +2,10 @@ package gifre
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
 // metaVersion is the first byte of the side data.
@@ -77,104 +81,70 @@ func (r *record) marshal(b []byte) []byte {
 	return b
 }
 
+// wrap gives an error of the side data reader this package's ErrFormat.
+func wrap(err error) error {
+	if errors.Is(err, deflatere.ErrFormat) {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return err
+}
+
 // metaReader reads the side data with every count checked against the
-// bytes left before anything is allocated.
-type metaReader struct {
-	b   []byte
-	pos int
-	err error
-}
-
-func (m *metaReader) fail(format string, a ...any) {
-	if m.err == nil {
-		m.err = errf(ErrFormat, m.pos, "side data: "+format, a...)
-	}
-}
-
-// uint reads a uvarint no larger than max.
-func (m *metaReader) uint(max int) int {
-	if m.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(m.b[m.pos:])
-	if n <= 0 || v > uint64(max) {
-		m.fail("bad number")
-		return 0
-	}
-	m.pos += n
-	return int(v)
-}
-
-// count reads a list length whose elements take at least one byte each.
-func (m *metaReader) count() int { return m.uint(len(m.b) - m.pos) }
-
-func (m *metaReader) bytes(n int) []byte {
-	if m.err != nil || len(m.b)-m.pos < n {
-		m.fail("truncated")
-		return nil
-	}
-	m.pos += n
-	return m.b[m.pos-n : m.pos]
-}
+// bytes left before anything is allocated (deflatere.FieldReader, the
+// format packages' one bounded field reader; errors go through wrap).
+type metaReader struct{ deflatere.FieldReader }
 
 // record reads one image's record; pixels is the image's W*H.
 func (m *metaReader) record(pixels int) record {
 	var r record
-	r.flags = m.uint(fAll)
+	r.flags = m.Uvarint("number", uint64(fAll))
 	if r.flags&fExplicitClears != 0 {
-		r.clears = make([]int, m.count())
+		r.clears = make([]int, m.Count("count", 1))
 		last := 0
 		for i := range r.clears {
-			d := m.uint(1 << 30)
+			d := m.Uvarint("number", uint64(1<<30))
 			if d == 0 {
-				m.fail("clear index order")
+				m.Fail("clear index order")
 			}
 			last += d
 			r.clears[i] = last
 		}
 	} else {
-		r.policy = m.uint(maxCodes)
+		r.policy = m.Uvarint("number", uint64(maxCodes))
 	}
 	if r.flags&fExceptions != 0 {
-		r.exc = make([]exception, m.uint((len(m.b)-m.pos)/2))
+		r.exc = make([]exception, m.Uvarint("number", uint64((len(m.B)-m.Off)/2)))
 		last := -1
 		for i := range r.exc {
-			d := m.uint(1 << 30)
+			d := m.Uvarint("number", uint64(1<<30))
 			if d == 0 {
-				m.fail("exception index order")
+				m.Fail("exception index order")
 			}
 			last += d
-			r.exc[i] = exception{last, m.uint(maxCodes - 1)}
+			r.exc[i] = exception{last, m.Uvarint("number", uint64(maxCodes-1))}
 		}
 	}
 	r.count = pixels
 	if r.flags&fCount != 0 {
-		r.count = m.uint(pixels)
+		r.count = m.Uvarint("number", uint64(pixels))
 	}
 	if r.flags&fTail != 0 {
-		r.tailBits = m.uint(255)
-		r.tailBytes = m.bytes(m.count())
+		r.tailBits = m.Uvarint("number", uint64(255))
+		r.tailBytes = m.Bytes(m.Count("count", 1), "bytes")
 	}
 	if r.flags&fBlocksConstant != 0 && r.flags&fBlocksExplicit != 0 {
-		m.fail("two sub-block modes")
+		m.Fail("two sub-block modes")
 	}
 	switch {
 	case r.flags&fBlocksConstant != 0:
-		r.blockLen = int(m.byte())
+		r.blockLen = int(m.Byte("byte"))
 		if r.blockLen == 0 {
-			m.fail("sub-block length 0")
+			m.Fail("sub-block length 0")
 		}
 	case r.flags&fBlocksExplicit != 0:
-		r.blocks = m.bytes(m.count())
+		r.blocks = m.Bytes(m.Count("count", 1), "bytes")
 	default:
 		r.blockLen = 255
 	}
 	return r
-}
-
-func (m *metaReader) byte() byte {
-	if b := m.bytes(1); b != nil {
-		return b[0]
-	}
-	return 0
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
 // Frame is one image of a GIF as the pixel model sees it.
@@ -197,10 +199,10 @@ func readMeta(meta []byte) (*layout, *metaReader, error) {
 	if len(meta) == 0 || meta[0] != metaVersion {
 		return nil, nil, errf(ErrFormat, 0, "side data version")
 	}
-	m := &metaReader{b: meta, pos: 1}
-	skel := m.bytes(m.count())
-	if m.err != nil {
-		return nil, nil, m.err
+	m := &metaReader{deflatere.FieldReader{B: meta, Off: 1}}
+	skel := m.Bytes(m.Count("count", 1), "bytes")
+	if m.Err != nil {
+		return nil, nil, wrap(m.Err)
 	}
 	l, err := parse(skel, true)
 	if err != nil {
@@ -228,11 +230,11 @@ func Join(meta []byte, pix [][]byte) ([]byte, error) {
 		}
 		recs[i] = m.record(im.w * im.h)
 	}
-	if m.err != nil {
-		return nil, m.err
+	if m.Err != nil {
+		return nil, wrap(m.Err)
 	}
-	if m.pos != len(meta) {
-		return nil, errf(ErrFormat, m.pos, "side data: trailing bytes")
+	if m.Off != len(meta) {
+		return nil, errf(ErrFormat, m.Off, "side data: trailing bytes")
 	}
 	out := make([]byte, 0, len(l.skel)+len(meta)+sumPixels(l)*5/4)
 	var seq, data []byte
