@@ -13,7 +13,7 @@ R=$(cd "$(dirname "$0")/.." && pwd)
 S=$R/../shared/data/train-images/wikipedia-photos
 C=/usr/bin/convert
 rm -rf "$O"
-mkdir -p "$O"/ppm8 "$O"/png-grey-low "$O"/png-palette "$O"/png-16 "$O"/png-interlaced "$O"/gif "$O"/tiff "$O"/pnm16 "$O"/bmp
+mkdir -p "$O"/ppm8 "$O"/png-alpha "$O"/png-grey-low "$O"/png-palette "$O"/png-16 "$O"/png-interlaced "$O"/gif "$O"/tiff "$O"/pnm16 "$O"/bmp
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
@@ -39,6 +39,13 @@ $C "$T/s1.png" -depth 8 -colorspace Gray -dither FloydSteinberg -monochrome -def
 $C "$T/s2.png" -colorspace Gray -colors 4 -depth 2 -define png:bit-depth=2 -define png:color-type=0 "$O/png-grey-low/grey2.png"
 $C "$T/s3.png" -colorspace Gray -colors 16 -depth 4 -define png:bit-depth=4 -define png:color-type=0 "$O/png-grey-low/grey4.png"
 cp "$O/png-grey-low/grey4.png" "$O/png-grey-low/grey4-optipng.png" && optipng -quiet -o2 "$O/png-grey-low/grey4-optipng.png"
+
+# PNG with alpha and small palettes: RGBA 8, grey+alpha 8 and 16 (an alpha ramp), 2- and 1-bit palettes
+$C "$T/s2.png" -depth 8 \( +clone -sparse-color barycentric '0,0 white %[w],%[h] gray20' \) -alpha off -compose CopyOpacity -composite PNG32:"$O/png-alpha/rgba8.png"
+$C "$T/s3.png" -colorspace Gray -depth 8 \( +clone -sparse-color barycentric '0,0 white %[w],0 gray40' \) -alpha off -compose CopyOpacity -composite -define png:color-type=4 "$O/png-alpha/ga8.png"
+$C "$T/s4.png" -colorspace Gray -depth 16 \( +clone -sparse-color barycentric '0,0 white 0,%[h] gray40' \) -alpha off -compose CopyOpacity -composite -define png:color-type=4 -define png:bit-depth=16 "$O/png-alpha/ga16.png"
+$C "$T/s5.png" -depth 8 -colors 4 -define png:bit-depth=2 -define png:color-type=3 "$O/png-palette/photo4.png"
+$C "$T/chart.png" -colors 2 -define png:bit-depth=1 -define png:color-type=3 "$O/png-palette/chart2.png"
 
 # PNG, palette: chart, text, photo at 256 and 16 colours; optipng and pngcrush
 $C "$T/chart.png" -colors 16 PNG8:"$O/png-palette/chart.png"
