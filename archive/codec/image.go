@@ -158,7 +158,7 @@ func planImageWith(c imageCodec, id uint64, k Kind, r io.ReaderAt, size int64) (
 	if _, err := r.ReadAt(data, 0); err != nil {
 		return Choice{}, false
 	}
-	l, _, err := pixels.ParseWide(data)
+	l, _, err := pixels.Parse(data)
 	if err != nil {
 		return Choice{}, false
 	}
@@ -221,7 +221,7 @@ func (c imageCodec) setup(b Block) (*pixels.Layout, pixelModel, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := pixels.UnmarshalLayoutWide(b.Params[9:], b.EntrySize)
+	l, err := pixels.UnmarshalLayout(b.Params[9:], b.EntrySize)
 	return l, m, err
 }
 

@@ -10,8 +10,7 @@
 // A Layout records where each row of samples lies in the file; it is all
 // a decoder needs besides the two byte streams.
 //
-// Samples are 8-bit (Parse, UnmarshalLayout) or, through ParseWide and
-// UnmarshalLayoutWide, also 16-bit: PGM/PPM/PAM of maxval 256..65535
+// Samples are 8-bit or 16-bit: PGM/PPM/PAM of maxval 256..65535
 // and TIFF of 16 bits per sample. Split hands out a 16-bit sample as two
 // bytes, most significant first, whatever the file's byte order (a
 // little-endian TIFF's are swapped). An 8-bit layout's binary form is
@@ -24,7 +23,7 @@
 //
 //	doc.go     this overview
 //	layout.go  the sentinel errors, Layout (Split, Join, row access) and its binary form
-//	parse.go   Parse, ParseWide: the container parsers (PNM, PAM, BMP, TIFF) that find a Layout
+//	parse.go   Parse: the container parsers (PNM, PAM, BMP, TIFF) that find a Layout
 //	png.go     LoadPNGRGB: a PNG file as RGB samples, for the trainer and measurements
 //
 // The subpackage pixeltest writes small containers for tests.

@@ -7,7 +7,7 @@ import (
 )
 
 // ErrUnsupported is returned for files that are not a supported
-// uncompressed image (8-bit for Parse, 8- or 16-bit for ParseWide); such
+// uncompressed 8- or 16-bit image; such
 // files go to another codec.
 var ErrUnsupported = errors.New("pixels: unsupported image")
 
@@ -258,17 +258,11 @@ func (l *Layout) MarshalBinary() []byte {
 	return b
 }
 
-// UnmarshalLayout decodes MarshalBinary's output of an 8-bit layout
-// (version 1); fileSize bounds the rows. It never allocates more than
-// the height implies, and the height is bounded by MaxSide. A 16-bit
-// layout is refused (ErrCorrupt), as by the decoders that predate them:
-// a caller that codes 16-bit samples uses UnmarshalLayoutWide.
+// UnmarshalLayout decodes MarshalBinary's output (version 1: 8-bit
+// samples; version 2: 16-bit, which decoders that predate it refuse);
+// fileSize bounds the rows. It never allocates more than the height
+// implies, and the height is bounded by MaxSide.
 func UnmarshalLayout(b []byte, fileSize int64) (*Layout, error) {
-	return unmarshalLayout(b, fileSize, false)
-}
-
-// UnmarshalLayoutWide is UnmarshalLayout also accepting 16-bit layouts.
-func UnmarshalLayoutWide(b []byte, fileSize int64) (*Layout, error) {
 	return unmarshalLayout(b, fileSize, true)
 }
 

@@ -6,22 +6,12 @@ import (
 	"fmt"
 )
 
-// Parse finds the pixel layout of an uncompressed 8-bit image file, or
-// returns an error wrapping ErrUnsupported. kind names the container.
-// Files of 16-bit samples are refused: see ParseWide.
+// Parse finds the pixel layout of an uncompressed image file, or returns
+// an error wrapping ErrUnsupported; kind names the container. Samples
+// are 8-bit, or 16-bit (Layout.Bytes 2): PGM/PPM of maxval 256..65535 and
+// PAM of MAXVAL 256..65535 (big endian, as netpbm writes them), baseline
+// TIFF of 16 bits per sample in either byte order.
 func Parse(data []byte) (l *Layout, kind string, err error) {
-	l, kind, err = ParseWide(data)
-	if err == nil && l.SampleBytes() != 1 {
-		return nil, kind, fmt.Errorf("%w: %s of 16-bit samples", ErrUnsupported, kind)
-	}
-	return l, kind, err
-}
-
-// ParseWide is Parse also accepting 16-bit samples (Layout.Bytes 2):
-// PGM/PPM of maxval 256..65535 and PAM of MAXVAL 256..65535 (big endian,
-// as netpbm writes them), baseline TIFF of 16 bits per sample in either
-// byte order.
-func ParseWide(data []byte) (l *Layout, kind string, err error) {
 	switch {
 	case len(data) >= 3 && data[0] == 'P' && (data[1] == '5' || data[1] == '6'):
 		l, err = parsePNM(data)

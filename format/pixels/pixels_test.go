@@ -135,7 +135,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestUnsupported(t *testing.T) {
-	for _, in := range []string{"", "P6\n1 1\n65535\n\x00\x00\x00\x00\x00\x00", "P6\n2 2\n255\n\x00", "BM", "hello", "P5 3", "II*\x00\x08\x00\x00\x00\x00\x00"} {
+	for _, in := range []string{"", "P6\n1 1\n65535\n\x00\x00\x00\x00\x00", "P6\n1 1\n65536\n\x00\x00\x00\x00\x00\x00", "P6\n2 2\n255\n\x00", "BM", "hello", "P5 3", "II*\x00\x08\x00\x00\x00\x00\x00"} {
 		if _, _, err := Parse([]byte(in)); err == nil {
 			t.Errorf("%q parsed", in)
 		}

@@ -12,7 +12,7 @@
 //	depth.go  1-, 2- and 4-bit samples: unpack and pack
 //	interlace.go  Adam7: the passes, decode and encode of the IDAT data
 //	meta.go   the Meta part: marshalMeta and the bounded unmarshalMeta
-//	split.go  the API: Parts, Split, SplitVersion, Join, Dims, Format, Palette
+//	split.go  the API: Parts, Split, SplitVersion, Join, Format, Palette
 //
 // # Stages
 //
@@ -54,7 +54,7 @@
 //
 // Interlaced and 16-bit images use the same meta (versions 1 and 2): the
 // kind of an image is its IHDR, kept in the chunks before IDAT, and
-// Dims, Format and Join read it from there. Decoders that predate these
+// Format and Join read it from there. Decoders that predate these
 // kinds refuse their side data with ErrUnsupported when they parse that
 // IHDR (interlace method 1, bit depth 16), so they never misread it.
 //

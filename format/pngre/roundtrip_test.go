@@ -32,9 +32,9 @@ func roundTrip(t testing.TB, name string, b []byte) *Parts {
 	if err != nil {
 		t.Fatalf("%s: Split: %v", name, err)
 	}
-	w, h, c, err := Dims(p.Meta)
-	if err != nil || w != p.W || h != p.H || c != p.C {
-		t.Fatalf("%s: Dims %d %d %d %v", name, w, h, c, err)
+	w, h, c, sb, _, err := Format(p.Meta)
+	if err != nil || w != p.W || h != p.H || c != p.C || sb != p.SampleBytes {
+		t.Fatalf("%s: Format %d %d %d %d %v", name, w, h, c, sb, err)
 	}
 	got, err := Join(p.Meta, p.Tokens, p.Pixels)
 	if err != nil {

@@ -76,12 +76,6 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, SampleBytes: l.hdr.sampleBytes(), Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
 }
 
-// Dims returns the image size and channel count recorded in meta.
-func Dims(meta []byte) (w, h, c int, err error) {
-	_, hd, err := preOf(meta)
-	return hd.W, hd.H, hd.C, err
-}
-
 // Format returns what a decoder needs to know of the pixels before it
 // has them: the image size, the channel count, the bytes per sample
 // (Parts.SampleBytes: 1, or 2 for 16-bit images) and whether the file

@@ -30,7 +30,7 @@ type picture struct {
 // decodePicture decodes a still or animated image file: PNG, GIF, TIFF,
 // BMP, and the containers package pixels reads (PNM, PAM, ...).
 func decodePicture(data []byte) (*picture, bool) {
-	if l, kind, err := pixels.ParseWide(data); err == nil {
+	if l, kind, err := pixels.Parse(data); err == nil {
 		s, _, err := l.Split(data)
 		if err != nil {
 			return nil, false
