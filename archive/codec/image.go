@@ -292,10 +292,7 @@ func (c imageCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if rows == 0 {
 		return dst, nil
 	}
-	if l.SampleBytes() == 2 {
-		return encodeWide(dst, m, samples, l.W, rows, l.C)
-	}
-	return m.EncodeStripe(dst, samples, l.W, rows, l.C)
+	return encodePixels(dst, m, samples, l.W, rows, l.C, l.SampleBytes(), false)
 }
 
 func (c imageCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
@@ -316,11 +313,7 @@ func (c imageCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, er
 	}
 	var samples []byte
 	if rows > 0 {
-		decode := m.DecodeStripe
-		if l.SampleBytes() == 2 {
-			decode = func(s []byte, w, rows, ch int) ([]byte, error) { return decodeWide(s, m, w, rows, ch) }
-		}
-		if samples, err = decode(src[k+int(n):], l.W, rows, l.C); err != nil {
+		if samples, err = decodePixels(src[k+int(n):], m, l.W, rows, l.C, l.SampleBytes(), false); err != nil {
 			return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)
 		}
 	} else if len(src) != k+int(n) {

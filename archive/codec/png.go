@@ -207,24 +207,17 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	dst = append(dst, p.Tokens...)
 	pix := p.Pixels
 	v := b.Params[0]
-	_, _, _, _, interlaced, err := pngre.Format(p.Meta)
-	if err != nil {
+	if err := pngVersionFits(v, p.SampleBytes, p.C, p.Interlaced); err != nil {
 		return dst, err
 	}
-	if err := pngVersionFits(v, p.SampleBytes, p.C, interlaced); err != nil {
-		return dst, err
-	}
-	if p.SampleBytes == 2 || v == pngParamsVersion5 {
-		return encodePixels(dst, pm, pix, p.W, p.H, p.C, p.SampleBytes, v == pngParamsVersion5)
-	}
-	if v >= pngParamsVersion3 {
+	if v >= pngParamsVersion3 && p.SampleBytes == 1 {
 		order, err := paletteOrder(p.Meta)
 		if err != nil {
 			return dst, err
 		}
-		pix = remap(pix, order.rank)
+		pix = order.toRanks(pix)
 	}
-	return pm.EncodeStripe(dst, pix, p.W, p.H, p.C)
+	return encodePixels(dst, pm, pix, p.W, p.H, p.C, p.SampleBytes, v == pngParamsVersion5)
 }
 
 func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
@@ -269,7 +262,7 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 		if err != nil {
 			return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
 		}
-		pix = remap(pix, order.index)
+		pix = order.toIndices(pix)
 	}
 	out, err := pngre.Join(meta, tokens, pix)
 	if err != nil {
@@ -307,12 +300,14 @@ func unpackPNGMeta(b []byte, n int) ([]byte, error) {
 }
 
 // paletteOrdering renumbers a palette image's indices by the luminance
-// of their colours (model-png version 3), so that near indices are near
-// colours for the pixel model: rank[i] is index i's place, index its
-// inverse; indices past the palette, and all 256 values of a
-// non-palette image, map to themselves.
+// of their colours (model-png versions 3 to 5, palette rasters), so
+// that near indices are near colours for the pixel model: rank[i] is
+// index i's place, index its inverse; indices past the palette map to
+// themselves. A nil ordering (no palette) is the identity.
 type paletteOrdering struct{ rank, index [256]byte }
 
+// paletteOrder returns the ordering of a PNG's palette (nil for images
+// without one).
 func paletteOrder(meta []byte) (*paletteOrdering, error) {
 	pal, err := pngre.Palette(meta)
 	if err != nil {
@@ -321,9 +316,13 @@ func paletteOrder(meta []byte) (*paletteOrdering, error) {
 	return paletteRanks(pal), nil
 }
 
-// paletteRanks returns the ordering of palette pal (RGB triples).
+// paletteRanks returns the ordering of palette pal (RGB triples), nil if
+// it is empty.
 func paletteRanks(pal []byte) *paletteOrdering {
 	n := min(len(pal)/3, 256)
+	if n == 0 {
+		return nil
+	}
 	ord := make([]int, n)
 	for i := range ord {
 		ord[i] = i
@@ -338,6 +337,23 @@ func paletteRanks(pal []byte) *paletteOrdering {
 		o.rank[i], o.index[r] = byte(r), byte(i)
 	}
 	return o
+}
+
+// toRanks returns pix with every index replaced by its rank (pix itself
+// for the identity).
+func (o *paletteOrdering) toRanks(pix []byte) []byte {
+	if o == nil {
+		return pix
+	}
+	return remap(pix, o.rank)
+}
+
+// toIndices is toRanks' inverse.
+func (o *paletteOrdering) toIndices(pix []byte) []byte {
+	if o == nil {
+		return pix
+	}
+	return remap(pix, o.index)
 }
 
 // remap returns pix with every value v replaced by m[v].

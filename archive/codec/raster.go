@@ -138,15 +138,11 @@ func (rc rasterCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	}
 	dst = appendPacked(dst, len(meta), packed)
 	for i, r := range shapes {
-		var s []byte
-		switch {
-		case r.indexed:
-			s, err = indexed.EncodeStripe(nil, remap(pix[i], paletteRanks(r.palette).rank), r.w, r.h, r.c)
-		case r.bytes == 2:
-			s, err = encodeWide(nil, colour, pix[i], r.w, r.h, r.c)
-		default:
-			s, err = colour.EncodeStripe(nil, pix[i], r.w, r.h, r.c)
+		pm, px := colour, pix[i]
+		if r.indexed {
+			pm, px = indexed, paletteRanks(r.palette).toRanks(px)
 		}
+		s, err := encodePixels(nil, pm, px, r.w, r.h, r.c, r.bytes, false)
 		if err != nil {
 			return dst, err
 		}
@@ -195,18 +191,15 @@ func (rc rasterCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, 
 		}
 		s := src[k : k+int(n)]
 		src = src[k+int(n):]
-		switch {
-		case r.indexed:
-			if pix[i], err = indexed.DecodeStripe(s, r.w, r.h, r.c); err == nil {
-				pix[i] = remap(pix[i], paletteRanks(r.palette).index)
-			}
-		case r.bytes == 2:
-			pix[i], err = decodeWide(s, colour, r.w, r.h, r.c)
-		default:
-			pix[i], err = colour.DecodeStripe(s, r.w, r.h, r.c)
+		pm := colour
+		if r.indexed {
+			pm = indexed
 		}
-		if err != nil {
+		if pix[i], err = decodePixels(s, pm, r.w, r.h, r.c, r.bytes, false); err != nil {
 			return dst, bad("raster %d: %v", i, err)
+		}
+		if r.indexed {
+			pix[i] = paletteRanks(r.palette).toIndices(pix[i])
 		}
 	}
 	if len(src) != 0 {

@@ -40,11 +40,7 @@ var modelTIFF = rasterCodec{id: format.CodecModelTIFF, ct: container{
 // indices go to the palette model in their own order (the colour map
 // stays in the side data).
 func tiffRaster(meta []byte) (raster, error) {
-	w, h, c, depth, err := tiffre.Dims(meta)
-	if err != nil {
-		return raster{}, err
-	}
-	pal, err := tiffre.IsPalette(meta)
+	w, h, c, depth, pal, err := tiffre.Shape(meta)
 	if err != nil {
 		return raster{}, err
 	}

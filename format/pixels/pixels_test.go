@@ -150,6 +150,11 @@ func FuzzParse(f *testing.F) {
 	tiff.Encode(&b, img, nil)
 	f.Add(b.Bytes())
 	f.Add(pam(img, ""))
+	for _, c := range wideCases(f) { // 16-bit files
+		if len(c.data) < 2000 {
+			f.Add(c.data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, _, err := Parse(data)
 		if err != nil {
@@ -159,7 +164,11 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := l.Join(pix, rest)
+		l2, err := UnmarshalLayout(l.MarshalBinary(), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := l2.Join(pix, rest)
 		if err != nil || !bytes.Equal(back, data) {
 			t.Fatalf("round trip failed: %v", err)
 		}
@@ -169,12 +178,20 @@ func FuzzParse(f *testing.F) {
 func FuzzUnmarshalLayout(f *testing.F) {
 	l, _, _ := Parse(ppm(randImage(4, 4, false, 2), false, ""))
 	f.Add(l.MarshalBinary(), int64(100))
+	for _, c := range wideCases(f)[:12] { // 16-bit layouts
+		l, _, err := Parse(c.data)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(l.MarshalBinary(), int64(len(c.data)))
+	}
 	f.Fuzz(func(t *testing.T, b []byte, size int64) {
 		if size < 0 || size > 1<<30 {
 			return
 		}
 		if l, err := UnmarshalLayout(b, size); err == nil {
-			l.Join(make([]byte, l.Samples()), make([]byte, size-int64(l.Samples())))
+			n := l.Samples() * l.SampleBytes()
+			l.Join(make([]byte, n), make([]byte, size-int64(n)))
 		}
 	})
 }

@@ -20,6 +20,9 @@ type Parts struct {
 
 	// SampleBytes is 2 for 16-bit images, else 1.
 	SampleBytes int
+	// Interlaced: the file is Adam7-interlaced (Pixels are in raster
+	// order all the same).
+	Interlaced bool
 
 	// Pixels holds W*H*C*SampleBytes bytes: one byte per sample (also
 	// for 1-, 2- and 4-bit images) or two, most significant first, for
@@ -73,7 +76,7 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, SampleBytes: l.hdr.sampleBytes(), Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
+	return &Parts{W: l.hdr.W, H: l.hdr.H, C: l.hdr.C, SampleBytes: l.hdr.sampleBytes(), Interlaced: l.hdr.Interlaced, Pixels: pix, Meta: marshalMeta(l, s, types, version), Tokens: tb}, nil
 }
 
 // Format returns what a decoder needs to know of the pixels before it

@@ -14,7 +14,7 @@
 //	packbits.go PackBits: the decoder, libtiff's row-wise encoder, rebuild from header bytes
 //	samples.go  byte order and predictor 2; chunks to and from pixels; tile padding
 //	meta.go     the side data: marshal and the bounded unmarshal
-//	split.go    the API: Parts, Split, Dims, Join
+//	split.go    the API: Parts, Split, Shape, Join
 //
 // # What is handled
 //

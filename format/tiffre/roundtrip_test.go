@@ -20,9 +20,9 @@ func roundTrip(t testing.TB, name string, b []byte) *Parts {
 	if err != nil {
 		t.Fatalf("%s: Split: %v", name, err)
 	}
-	w, h, c, d, err := Dims(p.Meta)
+	w, h, c, d, _, err := Shape(p.Meta)
 	if err != nil || w != p.W || h != p.H || c != p.C || d != p.Depth {
-		t.Fatalf("%s: Dims %d %d %d %d %v", name, w, h, c, d, err)
+		t.Fatalf("%s: Shape %d %d %d %d %v", name, w, h, c, d, err)
 	}
 	if p.Meta[0] != metaVersion || len(p.Pixels) != w*h*c*d/8 {
 		t.Fatalf("%s: meta version %d, %d pixel bytes", name, p.Meta[0], len(p.Pixels))

@@ -147,37 +147,26 @@ func Split(tiff []byte) (*Parts, error) {
 	return p, nil
 }
 
-// Dims returns the image size, samples per pixel and bits per sample
-// recorded in meta.
-func Dims(meta []byte) (w, h, c, depth int, err error) {
+// Shape returns the image size, samples per pixel and bits per sample
+// recorded in meta, and whether the image is a palette image
+// (photometric interpretation 3: its one sample is a colour index).
+func Shape(meta []byte) (w, h, c, depth int, palette bool, err error) {
 	r := &deflatere.FieldReader{B: meta}
 	g := readGeom(r)
 	if r.Err != nil {
-		return 0, 0, 0, 0, wrap(r.Err)
+		return 0, 0, 0, 0, false, wrap(r.Err)
 	}
 	if err := g.check(0); err != nil {
-		return 0, 0, 0, 0, err
+		return 0, 0, 0, 0, false, err
 	}
-	return g.W, g.H, g.C, g.Depth, nil
-}
-
-// IsPalette reports whether the image recorded in meta is a palette
-// image (photometric interpretation 3), whose one sample per pixel is a
-// colour index.
-func IsPalette(meta []byte) (bool, error) {
-	r := &deflatere.FieldReader{B: meta}
-	g := readGeom(r)
-	if r.Err != nil {
-		return false, wrap(r.Err)
-	}
-	return g.Palette, nil
+	return g.W, g.H, g.C, g.Depth, g.Palette, nil
 }
 
 // Join rebuilds the TIFF file from its side data and samples. Memory is
 // O(len(meta) + len(pixels) + the file): the pixels must be exactly the
 // size the side data declares before anything else is allocated.
 func Join(meta, pixels []byte) ([]byte, error) {
-	w, h, c, depth, err := Dims(meta)
+	w, h, c, depth, _, err := Shape(meta)
 	if err != nil {
 		return nil, err
 	}
