@@ -340,16 +340,11 @@ func renderQ(logits []int32, o []int32, f *imgctx.Features, ri *[256]uint8, rf *
 	// Values below the window are clamped to cell 0 at f = 0 (delta =
 	// o[0]), values from its end to the last cell at f = 0 (delta =
 	// o[2·RelJ]); only the window needs the interpolation.
+	// ri and rf are set inside the window only: Adapt reads no others.
 	rw := relWindow(acc, step)
-	for v := 0; v < rw.lo; v++ {
-		ri[v], rf[v] = 0, 0
-		delta[v] = int64(o[0])
-	}
+	fill(delta[:rw.lo], int64(o[0]))
 	kernel.GridInterp(delta[rw.lo:rw.hi], ri[rw.lo:], rf[rw.lo:], o, acc+int64(rw.lo)*step, step, RelJ)
-	for v := rw.hi; v < 256; v++ {
-		ri[v], rf[v] = 2*RelJ, 0
-		delta[v] = int64(o[2*RelJ])
-	}
+	fill(delta[rw.hi:], int64(o[2*RelJ]))
 	invH := (int64(1) << 32) / sc
 	for k := 0; k < imgctx.NumPred; k++ {
 		bk := int64(o[NRel+k])
@@ -402,17 +397,12 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 	if sh == 0 {
 		return
 	}
-	dz := &s.dz // every entry is set here (state scratch: a local array passed to a kernel escapes)
-	prev := uint32(0)
-	for v := range dz {
-		c := ft.Cum(v + 1)
-		dz[v] = int64(c - prev)
-		prev = c
-	}
-	dz[tgt] -= 65536
+	dz := &s.dz // state scratch: a local array passed to a kernel escapes
 	g := s.ga
 	clear(g)
 	if s.q.Text {
+		diffs(dz[:], ft, 0)
+		dz[tgt] -= 65536
 		var g256 int64
 		for c, d := range dz {
 			g[c] = d
@@ -425,22 +415,47 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 		s.adaptStep(g)
 		return
 	}
-	// Outside the render window every value sits at f = 0 of cell 0 or
-	// of the last cell: its whole dz goes to that cell's left end.
+	// dz is needed only where the render interpolates or a hat is
+	// non-zero: [need.lo, need.hi) covers those values.
 	rw := s.rw
-	for _, d := range dz[:rw.lo] {
-		g[0] += d
+	sc := int64(max(f.Scale, 1))
+	need := rw
+	if need.lo >= need.hi {
+		need = renderWindow{256, 0}
 	}
+	for k := 0; k < imgctx.NumPred; k++ {
+		p := int64(f.Pred[k])
+		if lo, hi := max(0, (p-sc)>>4), min(255, (p+sc)>>4); lo <= hi {
+			need.lo, need.hi = min(need.lo, int(lo)), max(need.hi, int(hi)+1)
+		}
+	}
+	if need.lo < need.hi {
+		diffs(dz[need.lo:need.hi], ft, need.lo)
+		if int(tgt) >= need.lo && int(tgt) < need.hi {
+			dz[tgt] -= 65536
+		}
+	}
+	// Outside the render window every value sits at f = 0 of cell 0 or
+	// of the last cell: its whole dz goes to that cell's left end. The
+	// sums of dz below and above the window are differences of the
+	// cumulative frequencies (cum(0) = 0, cum(256) = 2^16).
+	t := int(tgt)
+	below := int64(ft.Cum(rw.lo))
+	if t < rw.lo {
+		below -= 65536
+	}
+	above := int64(ft.Cum(256)) - int64(ft.Cum(rw.hi))
+	if t >= rw.hi {
+		above -= 65536
+	}
+	g[0] += below
 	for v := rw.lo; v < rw.hi; v++ {
 		d := dz[v]
 		i0, fr := s.ri[v], int64(s.rf[v])
 		g[i0] += (d * (65536 - fr)) >> 16
 		g[i0+1] += (d * fr) >> 16
 	}
-	for _, d := range dz[rw.hi:] {
-		g[2*RelJ] += d
-	}
-	sc := int64(max(f.Scale, 1))
+	g[2*RelJ] += above
 	invH := (int64(1) << 32) / sc
 	for k := 0; k < imgctx.NumPred; k++ {
 		p := int64(f.Pred[k])
@@ -449,6 +464,24 @@ func (s *QState) Adapt(f *imgctx.Features, ft *coder.FreqTable, tgt byte) {
 		}
 	}
 	s.adaptStep(g)
+}
+
+// diffs sets dz[i] = ft.Cum(lo+i+1) - ft.Cum(lo+i), the frequencies of
+// the values lo, lo+1, ....
+func diffs(dz []int64, ft *coder.FreqTable, lo int) {
+	prev := ft.Cum(lo)
+	for i := range dz {
+		c := ft.Cum(lo + i + 1)
+		dz[i] = int64(c - prev)
+		prev = c
+	}
+}
+
+// fill sets every element of d to x.
+func fill(d []int64, x int64) {
+	for i := range d {
+		d[i] = x
+	}
 }
 
 // adaptStep applies the head gradient g (Q16 log-loss units per head

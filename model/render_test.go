@@ -2,6 +2,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/dcar-archiver/dcar/model/imgctx"
@@ -86,7 +87,9 @@ func TestRenderWindow(t *testing.T) {
 		renderQRef(l1[:], o[:], &f, &ri1, &rf1)
 		var delta [256]int64
 		rw := renderQ(l2[:], o[:], &f, &ri2, &rf2, &delta)
-		if l1 != l2 || ri1 != ri2 || rf1 != rf2 {
+		// renderQ sets the cells only inside its window (Adapt reads no
+		// others).
+		if l1 != l2 || !slices.Equal(ri1[rw.lo:rw.hi], ri2[rw.lo:rw.hi]) || !slices.Equal(rf1[rw.lo:rw.hi], rf2[rw.lo:rw.hi]) {
 			t.Fatalf("blend %d scale %d: renderQ differs from the reference", f.Blend, f.Scale)
 		}
 		for v := range 256 {
