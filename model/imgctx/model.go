@@ -1,5 +1,7 @@
 package imgctx
 
+import "github.com/dcar-archiver/dcar/model/kernel"
+
 var lsBoost uint = 3 // the LS weight is multiplied by 8 in the blend
 
 const (
@@ -16,6 +18,10 @@ const (
 	minScale      = 4 // Q4: a quarter of a level
 	shapePeakBits = 16
 )
+
+// kernel.ShapeLogits renders 256 bins centred at 128, the bin of a value
+// being acc >> 16: the constants above must agree.
+const _ = uint(shapeBins-256) + uint(256-shapeBins) + uint(shapeCenter-128) + uint(128-shapeCenter) + uint(shapeInvSh-16) + uint(16-shapeInvSh)
 
 // shapeTable is an adaptive histogram of the normalised error
 // u = (16*v - Blend)/Scale in bins of 1/8 Scale; its logits are
@@ -251,32 +257,10 @@ func (cx *Context) Logits(dst []int32) {
 	dst = dst[:256]
 	t := &cx.shape[cx.shapeCtx]
 	inv := cx.invScale()
-	// acc = d*inv with d = 16*v - Blend, stepped exactly.
-	acc := -f.Blend * inv
-	step := inv << PredBits
-	lo, hi := t.logit[0], t.logit[shapeBins-1]
-	v := 0
-	for ; v < 256; v++ {
-		b := acc>>shapeInvSh + shapeCenter
-		if b >= 0 {
-			break
-		}
-		dst[v] = lo + b*shapeTail
-		acc += step
-	}
-	for ; v < 256; v++ {
-		b := acc>>shapeInvSh + shapeCenter
-		if b >= shapeBins {
-			break
-		}
-		dst[v] = t.logit[uint8(b)]
-		acc += step
-	}
-	for ; v < 256; v++ {
-		b := acc>>shapeInvSh + shapeCenter
-		dst[v] = hi - (b-shapeBins+1)*shapeTail
-		acc += step
-	}
+	// acc = d*inv with d = 16*v - Blend, stepped exactly; the bin of v
+	// is acc >> shapeInvSh + shapeCenter, the table extended by
+	// shapeTail per bin beyond its ends.
+	kernel.ShapeLogits(dst, &t.logit, -f.Blend*inv, inv<<PredBits, shapeTail)
 }
 
 // Update records the value of the next sub-pixel and advances.

@@ -38,6 +38,7 @@ type elemKernels struct {
 	hatAdd  func(delta []int64, lo int, p, invH, bk int64)
 	hatDot  func(dz []int64, lo int, p, invH int64) int64
 	grid    func(delta []int64, cell []uint8, frac []int32, o []int32, acc, step, rj int64)
+	shape   func(dst []int32, tab *[256]int32, acc, step, tail int32)
 
 	requantAdd  func(dst []int16, acc []int32, base []int16, m, half, sh []int64)
 	requantHead func(dst, acc, bias, add []int32, m, half, sh []int64)
@@ -54,6 +55,7 @@ var genericElem = elemKernels{
 	hatAdd:  hatAddGeneric,
 	hatDot:  hatDotGeneric,
 	grid:    gridGeneric,
+	shape:   shapeGeneric,
 
 	requantAdd:  requantAddGeneric,
 	requantHead: requantHeadGeneric,

@@ -41,6 +41,7 @@ var avx512Elem = elemKernels{
 	hatAdd:  hatAddAVX512Go,
 	hatDot:  hatDotAVX512Go,
 	grid:    gridAVX512Go,
+	shape:   shapeAVX512Go,
 
 	requantAdd:  requantAddAVX512Go,
 	requantHead: requantHeadAVX512Go,
