@@ -290,9 +290,7 @@ func (s *QState) timeMix() {
 	kernel.Requant(s.k, s.acc, nil, q.p.sk, false)
 	kernel.MatVecS16(s.acc, q.Wv, s.xv, H, H)
 	kernel.Requant(s.v, s.acc, nil, q.p.sv, false)
-	for c, x := range s.xr {
-		s.y[c] = int16(max(-32768, min(32767, q.p.sg.apply(int64(x))))) // y is free until the WKV
-	}
+	kernel.RescaleS16(s.y, s.xr, q.p.sg.m, q.p.sg.half, q.p.sg.sh) // y is free until the WKV
 	kernel.SigmoidVec(s.g, s.y)
 	yShift := q.FS + q.FR - q.FY
 	for hh := 0; hh < H/HeadN; hh++ {

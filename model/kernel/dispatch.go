@@ -44,6 +44,7 @@ type elemKernels struct {
 	requantHead func(dst, acc, bias, add []int32, m, half, sh []int64)
 	stepBias    func(ob []int32, g []int64, half int64, sh uint)
 	rescale32   func(dst []int32, g []int64, m, half, sh []int64)
+	rescale16   func(dst, src []int16, m, half int64, sh uint)
 }
 
 var genericElem = elemKernels{
@@ -61,6 +62,7 @@ var genericElem = elemKernels{
 	requantHead: requantHeadGeneric,
 	stepBias:    stepBiasGeneric,
 	rescale32:   rescale32Generic,
+	rescale16:   rescale16Generic,
 }
 
 // generic is the portable reference implementation. It defines the exact

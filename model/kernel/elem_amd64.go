@@ -47,6 +47,7 @@ var avx512Elem = elemKernels{
 	requantHead: requantHeadAVX512Go,
 	stepBias:    stepBiasAVX512Go,
 	rescale32:   rescale32AVX512Go,
+	rescale16:   rescale16AVX512Go,
 }
 
 func gateAVX512Go(dst, a []int16, g []uint16) {

@@ -89,3 +89,10 @@ func RescaleSat32(dst []int32, g []int64, r *Requantizer) {
 	n := len(dst)
 	ek.rescale32(dst, g[:n], r.m[:n], r.half[:n], r.sh[:n])
 }
+
+// RescaleS16 sets dst[i] = Sat16((src[i]·m + half) >> sh): one scale for
+// every element (int64 product, wrapping as Go's; the flooring shift
+// by sh & 63; Sat16 the clamp to the int16 range).
+func RescaleS16(dst, src []int16, m, half int64, sh uint) {
+	ek.rescale16(dst, src[:len(dst)], m, half, sh&63)
+}

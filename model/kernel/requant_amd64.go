@@ -118,3 +118,19 @@ func rescale32AVX512Go(dst []int32, g []int64, m, half, sh []int64) {
 	_, _, _, _ = g[n-1], m[n-1], half[n-1], sh[n-1]
 	rescale32AVX512(&dst[0], &g[0], &m[0], &half[0], &sh[0], n)
 }
+
+// rescale16AVX512 is rescale16Generic 8 int64 lanes at a time
+// (requant_amd64.s): VPMOVSXWQ, VPMULLQ (the low 64 bits, as Go's),
+// VPADDQ, VPSRAQ by sh, VPMOVSQW the saturating narrowing (the clamp).
+//
+//go:noescape
+func rescale16AVX512(dst, src *int16, n int, m, half int64, sh uint)
+
+func rescale16AVX512Go(dst, src []int16, m, half int64, sh uint) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_ = src[n-1]
+	rescale16AVX512(&dst[0], &src[0], n, m, half, sh)
+}

@@ -348,3 +348,40 @@ rs_tail:
 rs_done:
 	VZEROUPPER
 	RET
+
+// func rescale16AVX512(dst, src *int16, n int, m, half int64, sh uint)
+TEXT ·rescale16AVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VPBROADCASTQ m+24(FP), Z28
+	VPBROADCASTQ half+32(FP), Z29
+	MOVQ         sh+40(FP), AX
+	VMOVQ        AX, X30
+
+rs_loop:
+	CMPQ      CX, $8
+	JLT       rs_tail
+	VPMOVSXWQ (SI), Z0
+	VPMULLQ   Z28, Z0, Z0
+	VPADDQ    Z29, Z0, Z0
+	VPSRAQ    X30, Z0, Z0
+	VPMOVSQW  Z0, (DI)
+	ADDQ      $16, SI
+	ADDQ      $16, DI
+	SUBQ      $8, CX
+	JMP       rs_loop
+
+rs_tail:
+	TESTQ       CX, CX
+	JZ          rs_done
+	LANEMASK
+	VPMOVSXWQ.Z (SI), K1, Z0
+	VPMULLQ     Z28, Z0, Z0
+	VPADDQ      Z29, Z0, Z0
+	VPSRAQ      X30, Z0, Z0
+	VPMOVSQW    Z0, K1, (DI)
+
+rs_done:
+	VZEROUPPER
+	RET

@@ -57,3 +57,10 @@ func rescale32Generic(dst []int32, g []int64, m, half, sh []int64) {
 		dst[i] = SatInt32((g[i]*m[i] + half[i]) >> uint64(sh[i]))
 	}
 }
+
+func rescale16Generic(dst, src []int16, m, half int64, sh uint) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] = int16(max(-32768, min(32767, (int64(src[i])*m+half)>>(sh&63))))
+	}
+}

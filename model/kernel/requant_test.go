@@ -265,3 +265,51 @@ func TestStepBiasRescale32Impls(t *testing.T) {
 		}
 	}
 }
+
+// TestRescaleS16Impls checks every implementation's RescaleS16 against
+// the generic one: the network's scales, extreme multipliers and shifts,
+// every tail length, and nothing written past dst.
+func TestRescaleS16Impls(t *testing.T) {
+	for _, im := range impls {
+		r := rng(51)
+		for rep := range 3000 {
+			n := r.intn(130)
+			src := make([]int16, n)
+			r.fillS16(src)
+			m, sh := int64(r.intn(1<<20))-1<<19, uint(r.intn(40))
+			if rep%4 == 0 {
+				m, sh = int64(r.next()), uint(r.intn(64))
+			}
+			half := int64(1) << sh >> 1
+			if rep%7 == 0 {
+				half = int64(r.next())
+			}
+			got, want := make([]int16, n+1), make([]int16, n+1)
+			got[n], want[n] = 7, 7
+			im.elem.rescale16(got[:n], src, m, half, sh)
+			genericElem.rescale16(want[:n], src, m, half, sh)
+			if !sameSlices(t, fmt.Sprintf("%s rescale16 rep %d n %d", im.name, rep, n), got, want) {
+				return
+			}
+		}
+	}
+}
+
+// FuzzRescaleS16 compares every implementation with the generic one on
+// arbitrary inputs and scales.
+func FuzzRescaleS16(f *testing.F) {
+	f.Add([]byte("any int16 samples at all"), int64(12345), int64(1<<11), uint8(12))
+	f.Fuzz(func(t *testing.T, data []byte, m, half int64, sh uint8) {
+		src := make([]int16, len(data)/2)
+		for i := range src {
+			src[i] = int16(binary.LittleEndian.Uint16(data[2*i:]))
+		}
+		want := make([]int16, len(src))
+		genericElem.rescale16(want, src, m, half, uint(sh)&63)
+		for _, im := range impls {
+			got := make([]int16, len(src))
+			im.elem.rescale16(got, src, m, half, uint(sh)&63)
+			sameSlices(t, im.name+" rescale16", got, want)
+		}
+	})
+}

@@ -4,25 +4,21 @@ import (
 	"math"
 )
 
-// Isqrt returns floor(√x) exactly, in integer arithmetic: integer Newton
-// steps r ← (r + x/r)/2 (floor divisions), stopping when r no longer
-// decreases; from any start >= floor(√x) this stops exactly at
-// floor(√x), so the start only decides how many steps it takes. It
-// starts one above the float64 square root (within 2^-20 of √x for any
-// uint64, so at least floor(√x) whatever the platform's last bit):
-// two steps, where the power-of-two start took five or six.
+// Isqrt returns floor(√x) exactly. It starts from the float64 square
+// root of float64(x), which is within 1 of floor(√x) for any uint64 (x
+// rounds to 53 bits, the root to 53 bits of at most 32 integer bits),
+// and steps it down while r² > x and up while (r+1)² <= x, in integer
+// arithmetic: exact whatever the platform's last bit, with no division
+// (the Newton steps it replaces took two 64-bit divisions).
 func Isqrt(x uint64) uint32 {
-	if x == 0 {
-		return 0
+	r := min(uint64(math.Sqrt(float64(x))), 1<<32-1)
+	for r*r > x {
+		r--
 	}
-	r := min(uint64(math.Sqrt(float64(x)))+1, 1<<32) // >= floor(√x), <= 2^32
-	for {
-		y := (r + x/r) / 2 // r + x/r <= 2^33: no overflow
-		if y >= r {
-			return uint32(r)
-		}
-		r = y
+	for r < 1<<32-1 && (r+1)*(r+1) <= x {
+		r++
 	}
+	return uint32(r)
 }
 
 // RsqrtQ30 returns floor(2^30/√x) exactly for x >= 1 (2^30 for x = 1,
