@@ -25,10 +25,11 @@ func gateAVX2(dst, a *int16, gf *uint16, n int)
 func sigmoidAVX2(dst *uint16, x *int16, n int, tab *uint32)
 
 // AVX2 has no 64-bit arithmetic shift or saturating qword narrowing:
-// beside Gate and Sigmoid, the AVX2 set runs the generic kernels.
+// beside Gate, Sigmoid and ShapeLogits, the AVX2 set runs the generic
+// kernels.
 var avx2Elem = func() elemKernels {
 	e := genericElem
-	e.gate, e.sigmoid = gateAVX2Go, sigmoidAVX2Go
+	e.gate, e.sigmoid, e.shape = gateAVX2Go, sigmoidAVX2Go, shapeAVX2Go
 	return e
 }()
 

@@ -18,3 +18,17 @@ func shapeAVX512Go(dst []int32, tab *[256]int32, acc, step, tail int32) {
 	}
 	shapeAVX512(&dst[0], tab, len(dst), acc, step, tail)
 }
+
+// shapeAVX2 is shapeGeneric 8 lanes at a time for n%8 == 0, n >= 8
+// (shape_amd64.s); the wrapper does the last n%8 in Go.
+//
+//go:noescape
+func shapeAVX2(dst *int32, tab *[256]int32, n int, acc, step, tail int32)
+
+func shapeAVX2Go(dst []int32, tab *[256]int32, acc, step, tail int32) {
+	v := len(dst) &^ 7
+	if v > 0 {
+		shapeAVX2(&dst[0], tab, v, acc, step, tail)
+	}
+	shapeGeneric(dst[v:], tab, acc+int32(v)*step, step, tail)
+}

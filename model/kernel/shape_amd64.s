@@ -68,3 +68,54 @@ shape_tail:
 shape_done:
 	VZEROUPPER
 	RET
+
+// func shapeAVX2(dst *int32, tab *[256]int32, n int, acc, step, tail int32)
+// (n%8 == 0, n >= 8): shapeAVX512 8 lanes at a time, the gather's mask
+// set before each VPGATHERDD (which clears it).
+TEXT ·shapeAVX2(SB), NOSPLIT, $0-36
+	MOVQ         dst+0(FP), DI
+	MOVQ         tab+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVL         acc+24(FP), AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	MOVL         step+28(FP), AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	MOVL         tail+32(FP), AX
+	VMOVD        AX, X2
+	VPBROADCASTD X2, Y2
+	MOVL         $128, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	VPXOR        Y6, Y6, Y6
+	MOVL         $255, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	// Y0 = acc + lane·step, Y3 = 8·step
+	MOVQ         $0x0706050403020100, AX
+	VMOVQ        AX, X4
+	VPMOVZXBD    X4, Y4
+	VPMULLD      Y1, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSLLD       $3, Y1, Y3
+
+shape2_loop:
+	VPSRAD     $16, Y0, Y8
+	VPADDD     Y5, Y8, Y8
+	VPMAXSD    Y6, Y8, Y9
+	VPMINSD    Y7, Y9, Y9
+	VPSUBD     Y9, Y8, Y8
+	VPABSD     Y8, Y8
+	VPMULLD    Y2, Y8, Y8
+	VPCMPEQD   Y11, Y11, Y11
+	VPXOR      Y10, Y10, Y10
+	VPGATHERDD Y11, (SI)(Y9*4), Y10
+	VPSUBD     Y8, Y10, Y10
+	VMOVDQU    Y10, (DI)
+	VPADDD     Y3, Y0, Y0
+	ADDQ       $32, DI
+	SUBQ       $8, CX
+	JNZ        shape2_loop
+	VZEROUPPER
+	RET
