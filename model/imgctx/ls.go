@@ -1,5 +1,7 @@
 package imgctx
 
+import "github.com/dcar-archiver/dcar/model/kernel"
+
 // MaxLSInputs is the largest number of inputs of the least-squares
 // predictor.
 const MaxLSInputs = 16
@@ -52,20 +54,11 @@ func (s *lsState) predict(x *[MaxLSInputs]int32) int64 {
 	return acc
 }
 
-// update adds the observation (x, t) with forgetting.
+// update adds the observation (x, t) with forgetting: for j <= k,
+// A[j][k] -= A[j][k] >> decay, then += (x_j << lsAccShift)·x_k; b alike
+// with t (kernel.LSUpdate).
 func (s *lsState) update(x *[MaxLSInputs]int32, t int32) {
-	n := s.n
-	dec := s.decay
-	for j := 0; j < n; j++ {
-		xj := int64(x[j]) << lsAccShift
-		row := &s.a[j]
-		for k := j; k < n; k++ {
-			a := row[k]
-			row[k] = a - a>>dec + xj*int64(x[k])
-		}
-		bj := s.b[j]
-		s.b[j] = bj - bj>>dec + xj*int64(t)
-	}
+	kernel.LSUpdate(&s.a, &s.b, x, t, s.n, s.decay, lsAccShift)
 }
 
 // solve recomputes the weights from A + reg*I and b.

@@ -25,6 +25,9 @@ type implementation struct {
 	// The adaptive-head kernels (see MatVecS32S16, RankOneUpdateS32; exact).
 	matVecS32S16     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
 	rankOneUpdateS32 func(w []int32, g []int32, x []int16, rows, cols int)
+
+	// imgctx's least-squares update (see LSUpdate; exact).
+	lsUpdate func(a *[16][16]int64, b *[16]int64, x *[16]int32, t int32, n int, dec, sh uint)
 }
 
 // elemKernels are the vectorisable element-wise operations, called by the
@@ -77,6 +80,7 @@ var generic = &implementation{
 
 	matVecS32S16:     matVecS32S16Generic,
 	rankOneUpdateS32: rankOneUpdateS32Generic,
+	lsUpdate:         lsUpdateGeneric,
 }
 
 // impls lists the implementations usable on this machine, best first; the
@@ -96,6 +100,7 @@ var (
 
 	matVecS32S16Impl     func(y []int32, w []int32, x []int16, rows, cols int, shift uint)
 	rankOneUpdateS32Impl func(w []int32, g []int32, x []int16, rows, cols int)
+	lsUpdateImpl         func(a *[16][16]int64, b *[16]int64, x *[16]int32, t int32, n int, dec, sh uint)
 )
 
 func init() {
@@ -113,4 +118,5 @@ func use(im *implementation) {
 	wkvPrepImpl = im.wkvPrep
 	matVecS32S16Impl = im.matVecS32S16
 	rankOneUpdateS32Impl = im.rankOneUpdateS32
+	lsUpdateImpl = im.lsUpdate
 }

@@ -22,6 +22,7 @@ var avx2Impl = &implementation{
 
 	matVecS32S16:     matVecS32S16Generic,
 	rankOneUpdateS32: rankOneUpdateS32Generic,
+	lsUpdate:         lsUpdateGeneric,
 }
 
 var avx512Impl = &implementation{
@@ -34,6 +35,7 @@ var avx512Impl = &implementation{
 
 	matVecS32S16:     matVecS32S16AVX512Go,
 	rankOneUpdateS32: rankOneUpdateS32AVX512,
+	lsUpdate:         lsUpdateAVX512Go,
 }
 
 func archImpls() []*implementation {
