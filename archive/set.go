@@ -1,0 +1,385 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dcar-archiver/dcar/format"
+)
+
+// Errors of sets.
+var (
+	// ErrNotSet: the file is neither a set manifest nor a volume listed
+	// by the manifest beside it (it may be an archive of its own).
+	ErrNotSet = errors.New("dcar: not a volume set")
+	// ErrVolumeMissing: a volume the manifest lists cannot be opened.
+	ErrVolumeMissing = errors.New("dcar: volume missing")
+	// ErrVolumeDamaged: a volume's size or SHA-256 is not the manifest's.
+	ErrVolumeDamaged = errors.New("dcar: volume damaged")
+)
+
+// SetInfo is the manifest's note of the options that made a set.
+func SetInfo(o WriterOptions) string {
+	preset := map[Preset]string{PresetDefault: "default", PresetFast: "fast", PresetBest: "best"}[o.Preset]
+	if o.NoModel {
+		preset = "zstd-only"
+	}
+	return fmt.Sprintf("preset=%s zstd-level=%d block-size=%d dedup=%t solid=%t", preset, max(o.Level, 3*btoi(o.Level <= 0)),
+		max(o.BlockSize, DefaultBlockSize*btoi(o.BlockSize <= 0)), !o.NoDedup, !o.NoSolid)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// NewManifest is the manifest of set name (its file name) cut by plan,
+// whose volumes were written with opts and gave vols (in order).
+func NewManifest(name string, plan *SetPlan, vols []VolumeInfo, opts WriterOptions) *format.Manifest {
+	m := &format.Manifest{Name: filepath.Base(name), VolumeSize: plan.VolumeSize, Info: SetInfo(opts), Entries: plan.Entries, Volumes: vols}
+	if plan.Ordered {
+		m.Flags |= format.ManifestOrdered
+	}
+	return m
+}
+
+// CreateSet writes the volumes of plan as name.001, name.002, ... and
+// then the manifest as name (each file under a temporary name, renamed
+// once complete), and returns the manifest.
+func CreateSet(name string, plan *SetPlan, opts VolumeOptions) (*format.Manifest, error) {
+	vols := make([]VolumeInfo, len(plan.Volumes))
+	for i := range plan.Volumes {
+		vn := VolumeName(name, i)
+		err := writeFileAtomic(vn, func(w io.Writer) (err error) {
+			vols[i], err = WriteVolume(w, &plan.Volumes[i], opts)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", vn, err)
+		}
+		vols[i].Name = filepath.Base(vn)
+	}
+	m := NewManifest(name, plan, vols, opts.WriterOptions)
+	return m, writeFileAtomic(name, func(w io.Writer) error { return WriteManifest(w, m) })
+}
+
+// WriteManifest writes m (spec section 15.4).
+func WriteManifest(w io.Writer, m *format.Manifest) error {
+	_, err := w.Write(format.AppendManifest(nil, m))
+	return err
+}
+
+// writeFileAtomic writes name through fill into a temporary file beside
+// it, renamed to name only once complete.
+func writeFileAtomic(name string, fill func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	err = fill(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// A Set is a volume set opened through its manifest.
+type Set struct {
+	Dir      string // the directory of the manifest and the volumes
+	Manifest *format.Manifest
+}
+
+var volumeSuffix = regexp.MustCompile(`\.[0-9]{3,}$`)
+
+// OpenSet opens the set that name belongs to: name is its manifest, or
+// one of its volumes (NAME.001, ...) with the manifest NAME beside it.
+// It returns an error wrapping ErrNotSet when name is neither (a plain
+// archive, say), and the manifest's error when the manifest is damaged.
+func OpenSet(name string) (*Set, error) {
+	b, err := readManifestFile(name)
+	if errors.Is(err, ErrNotSet) {
+		if loc := volumeSuffix.FindStringIndex(name); loc != nil {
+			if b2, err2 := readManifestFile(name[:loc[0]]); err2 == nil {
+				b, err = b2, nil
+				name = name[:loc[0]]
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, err := format.ParseManifest(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &Set{Dir: filepath.Dir(name), Manifest: m}, nil
+}
+
+// readManifestFile returns the bytes of name if it is a set manifest
+// (by its magic), an error wrapping ErrNotSet if it is not.
+func readManifestFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotSet, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, format.MaxManifestSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < len(format.ManifestMagic) || !bytes.Equal(b[:len(format.ManifestMagic)], format.ManifestMagic[:]) {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotSet)
+	}
+	return b, nil
+}
+
+// VolumePath is the path of volume i (from 0).
+func (s *Set) VolumePath(i int) string { return filepath.Join(s.Dir, s.Manifest.Volumes[i].Name) }
+
+// OpenVolume opens volume i and checks its size against the manifest.
+// Errors name the volume's file and wrap ErrVolumeMissing or
+// ErrVolumeDamaged.
+func (s *Set) OpenVolume(i int) (*os.File, error) {
+	v := &s.Manifest.Volumes[i]
+	f, err := os.Open(s.VolumePath(i))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (%w)", v.Name, ErrVolumeMissing, err)
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() != v.Size {
+		err = fmt.Errorf("%s: %w: %d bytes, the manifest says %d (%w)", v.Name, ErrVolumeDamaged, fi.Size(), v.Size, format.ErrTruncated)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Needed returns the volumes that hold the entries only names and what
+// is below them (every volume for none), in order. In a set whose paths
+// are in path element order (spec section 15.2) that is found from each
+// volume's first and last path; otherwise it is every volume.
+func (s *Set) Needed(only []string) []int {
+	var out []int
+	for i, v := range s.Manifest.Volumes {
+		if len(only) == 0 || !s.Manifest.Ordered() {
+			out = append(out, i)
+			continue
+		}
+		for _, o := range only {
+			o = EntryName(o)
+			if v.Entries > 0 && comparePaths(v.LastPath, o) >= 0 &&
+				(comparePaths(v.FirstPath, o) <= 0 || strings.HasPrefix(v.FirstPath, o+"/")) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// SetEntry is one entry of a set's index, and the volume it is in.
+type SetEntry struct {
+	IndexEntry
+	Volume int
+}
+
+// Index reads the index of each volume listed in only (nil: every
+// volume) and returns their entries in order, with one error per volume
+// that could not be read (naming its file); it goes on after one.
+func (s *Set) Index(only []int) ([]SetEntry, []error) {
+	if only == nil {
+		only = s.Needed(nil)
+	}
+	var out []SetEntry
+	var errs []error
+	for _, i := range only {
+		f, err := s.OpenVolume(i)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		idx, err := ReadIndex(f, s.Manifest.Volumes[i].Size)
+		f.Close()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.Manifest.Volumes[i].Name, err))
+			continue
+		}
+		for _, e := range idx {
+			out = append(out, SetEntry{e, i})
+		}
+	}
+	return out, errs
+}
+
+// SetReport summarises VerifySet.
+type SetReport struct {
+	Volumes int   // volumes verified intact
+	Entries int   // entries read
+	Bytes   int64 // content bytes checked
+	// Problems holds one error per damaged or missing volume (naming its
+	// file) and per split file whose pieces do not join.
+	Problems []error
+}
+
+// Verify decodes every volume, checks it against the manifest (size and
+// SHA-256) and every checksum inside it, and checks that the pieces of
+// every split file join (spec section 15.3). It goes on after a missing
+// or damaged volume. progress, if set, gets the content bytes checked so
+// far in the whole set.
+func (s *Set) Verify(jobs int, progress func(int64)) *SetReport {
+	rep := &SetReport{}
+	for i := range s.Manifest.Volumes {
+		v := &s.Manifest.Volumes[i]
+		f, err := s.OpenVolume(i)
+		if err != nil {
+			rep.Problems = append(rep.Problems, err)
+			continue
+		}
+		sum := sha256.New()
+		base := rep.Bytes
+		var p func(int64)
+		if progress != nil {
+			p = func(n int64) { progress(base + n) }
+		}
+		vr, err := Verify(io.TeeReader(f, sum), jobs, p)
+		if err == nil {
+			_, err = io.Copy(sum, f) // nothing follows an intact footer
+		}
+		f.Close()
+		if err != nil {
+			rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w", v.Name, err))
+			continue
+		}
+		rep.Entries += vr.Entries
+		rep.Bytes += vr.Bytes
+		for _, d := range vr.Damaged {
+			rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w", v.Name, d.Err))
+		}
+		if [32]byte(sum.Sum(nil)) != v.SHA256 {
+			rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w: its SHA-256 is not the manifest's", v.Name, ErrVolumeDamaged))
+		}
+		if len(vr.Damaged) == 0 {
+			rep.Volumes++
+		}
+	}
+	idx, _ := s.Index(nil) // a volume that cannot be read is reported above
+	rep.Problems = append(rep.Problems, s.joinPieces(idx)...)
+	return rep
+}
+
+// joinPieces checks that the pieces of each split file in idx follow
+// each other from offset 0 to the file's size with one header, and
+// names the volume of a missing piece.
+func (s *Set) joinPieces(idx []SetEntry) []error {
+	var errs []error
+	var cur *SetEntry
+	var next int64
+	prevVol := -1
+	flush := func() {
+		if cur != nil && next != cur.Header.FileSize {
+			errs = append(errs, fmt.Errorf("%s: %w: pieces end at byte %d of %d (the next is in %s)", cur.Header.Path, ErrPieceAlone, next, cur.Header.FileSize, s.volumeAfter(prevVol)))
+		}
+		cur, next = nil, 0
+	}
+	for i := range idx {
+		e := &idx[i]
+		h := &e.Header
+		if !h.IsPiece() {
+			continue
+		}
+		if cur != nil && (h.Path != cur.Header.Path || h.FileSize != cur.Header.FileSize || h.PieceOffset != next || !h.ModTime.Equal(cur.Header.ModTime) || h.Mode != cur.Header.Mode) {
+			flush()
+		}
+		if cur == nil {
+			if h.PieceOffset != 0 {
+				errs = append(errs, fmt.Errorf("%s: %w: its first piece in %s is at byte %d (the one before is in %s)", h.Path, ErrPieceAlone, s.Manifest.Volumes[e.Volume].Name, h.PieceOffset, s.volumeBefore(e.Volume)))
+				continue
+			}
+			cur = e
+		}
+		next, prevVol = h.PieceOffset+h.Size, e.Volume
+		if next == h.FileSize {
+			cur = nil
+		}
+	}
+	flush()
+	return errs
+}
+
+func (s *Set) volumeAfter(i int) string {
+	if i+1 < len(s.Manifest.Volumes) {
+		return s.Manifest.Volumes[i+1].Name
+	}
+	return "no volume"
+}
+
+func (s *Set) volumeBefore(i int) string {
+	if i > 0 {
+		return s.Manifest.Volumes[i-1].Name
+	}
+	return "no volume"
+}
+
+// Extract extracts the set below dir, as Extract does an archive: the
+// entries opts.Only names (all without), reading only the volumes that
+// hold them. A missing or damaged volume does not stop it: the returned
+// error joins one error per such volume (naming its file), per split
+// file it could not restore whole (removed), and per path asked for and
+// not found; everything else is extracted.
+func (s *Set) Extract(ctx context.Context, dir string, opts ExtractOptions) error {
+	x, err := newExtractor(ctx, dir, opts)
+	if err != nil {
+		return err
+	}
+	defer x.root.Close()
+	matched := make([]bool, len(opts.Only))
+	var errs []error
+	for _, i := range s.Needed(opts.Only) {
+		f, err := s.OpenVolume(i)
+		if err == nil {
+			err = x.extract(f, matched) // progress counts on over the volumes
+			f.Close()
+			if err != nil {
+				err = fmt.Errorf("%s: %w", s.Manifest.Volumes[i].Name, err)
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		if len(x.pieces) > 0 && !s.Manifest.Volumes[i].Continued() {
+			errs = append(errs, x.unjoined()) // a piece's volume ended without the rest
+		}
+	}
+	errs = append(errs, x.unjoined(), x.finishDirs())
+	if err := errors.Join(errs...); err != nil {
+		return err // a path asked for may be in a volume that failed
+	}
+	return notFound(opts.Only, matched)
+}
