@@ -253,41 +253,61 @@ type SetReport struct {
 func (s *Set) Verify(jobs int, progress func(int64)) *SetReport {
 	rep := &SetReport{}
 	for i := range s.Manifest.Volumes {
-		v := &s.Manifest.Volumes[i]
+		var p func(int64)
+		if progress != nil {
+			base := rep.Bytes
+			p = func(n int64) { progress(base + n) }
+		}
 		f, err := s.OpenVolume(i)
 		if err != nil {
 			rep.Problems = append(rep.Problems, err)
 			continue
 		}
-		sum := sha256.New()
-		base := rep.Bytes
-		var p func(int64)
-		if progress != nil {
-			p = func(n int64) { progress(base + n) }
-		}
-		vr, err := Verify(io.TeeReader(f, sum), jobs, p)
-		if err == nil {
-			_, err = io.Copy(sum, f) // nothing follows an intact footer
-		}
+		vr := VerifyVolume(f, &s.Manifest.Volumes[i], jobs, p)
 		f.Close()
-		if err != nil {
-			rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w", v.Name, err))
-			continue
-		}
-		rep.Entries += vr.Entries
-		rep.Bytes += vr.Bytes
-		for _, d := range vr.Damaged {
-			rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w", v.Name, d.Err))
-		}
-		if [32]byte(sum.Sum(nil)) != v.SHA256 {
-			rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w: its SHA-256 is not the manifest's", v.Name, ErrVolumeDamaged))
-		}
-		if len(vr.Damaged) == 0 {
-			rep.Volumes++
-		}
+		rep.add(vr)
 	}
 	idx, _ := s.Index(nil) // a volume that cannot be read is reported above
 	rep.Problems = append(rep.Problems, s.joinPieces(idx)...)
+	return rep
+}
+
+// add adds the report of one volume to rep.
+func (rep *SetReport) add(vr *SetReport) {
+	rep.Volumes += vr.Volumes
+	rep.Entries += vr.Entries
+	rep.Bytes += vr.Bytes
+	rep.Problems = append(rep.Problems, vr.Problems...)
+}
+
+// VerifyVolume decodes the volume v of a set from r, checks every
+// checksum inside it and its size and SHA-256 against the manifest row
+// v, and reports it as a set of one volume: Volumes is 1 if it is
+// intact; every problem names the volume's file.
+func VerifyVolume(r io.Reader, v *VolumeInfo, jobs int, progress func(int64)) *SetReport {
+	rep := &SetReport{}
+	sum := sha256.New()
+	cr := &countingReader{r: io.TeeReader(r, sum), n: new(int64), f: func(int64) {}}
+	vr, err := Verify(cr, jobs, progress)
+	if err == nil {
+		_, err = io.Copy(io.Discard, cr) // nothing follows an intact footer
+	}
+	if err != nil {
+		rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w", v.Name, err))
+		return rep
+	}
+	rep.Entries, rep.Bytes = vr.Entries, vr.Bytes
+	for _, d := range vr.Damaged {
+		rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w", v.Name, d.Err))
+	}
+	if *cr.n != v.Size {
+		rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w: %d bytes, the manifest says %d", v.Name, ErrVolumeDamaged, *cr.n, v.Size))
+	} else if [32]byte(sum.Sum(nil)) != v.SHA256 {
+		rep.Problems = append(rep.Problems, fmt.Errorf("%s: %w: its SHA-256 is not the manifest's", v.Name, ErrVolumeDamaged))
+	}
+	if len(rep.Problems) == 0 {
+		rep.Volumes = 1
+	}
 	return rep
 }
 
@@ -351,15 +371,69 @@ func (s *Set) volumeBefore(i int) string {
 // file it could not restore whole (removed), and per path asked for and
 // not found; everything else is extracted.
 func (s *Set) Extract(ctx context.Context, dir string, opts ExtractOptions) error {
+	open := func(i int) (io.ReadCloser, error) { return s.OpenVolume(i) }
+	matched := make([]bool, len(opts.Only))
+	err := s.extract(ctx, dir, s.Needed(opts.Only), open, opts, matched, true)
+	if err != nil {
+		return err // a path asked for may be in a volume that failed
+	}
+	return notFound(opts.Only, matched)
+}
+
+// Units cuts the volumes vols (in order) into runs that extract on
+// their own: a run ends with a volume whose last entry does not go on in
+// the next volume (a piece of a split file). Parallel extraction gives
+// each run to one worker.
+func (s *Set) Units(vols []int) [][]int {
+	var out [][]int
+	for k, i := range vols {
+		if k == 0 || !s.Manifest.Volumes[vols[k-1]].Continued() || vols[k-1] != i-1 {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], i)
+	}
+	return out
+}
+
+// ExtractUnit extracts the volumes of one unit (see Units), each read
+// through open, below dir; as Extract, it goes on after a volume that
+// fails. Directory modes and times are left to FinishDirs, run once all
+// units are done, since other units may write into the directories.
+func (s *Set) ExtractUnit(ctx context.Context, dir string, unit []int, open func(i int) (io.ReadCloser, error), opts ExtractOptions) error {
+	return s.extract(ctx, dir, unit, open, opts, make([]bool, len(opts.Only)), false)
+}
+
+// FinishDirs gives the directories of the set (read from the volumes'
+// indexes) their modes and times below dir, deepest first: the last
+// step of a parallel extraction.
+func (s *Set) FinishDirs(dir string, opts ExtractOptions) error {
+	x, err := newExtractor(context.Background(), dir, opts)
+	if err != nil {
+		return err
+	}
+	defer x.root.Close()
+	idx, errs := s.Index(s.Needed(opts.Only))
+	scratch := make([]bool, len(opts.Only))
+	for i := range idx {
+		if h := &idx[i].Header; h.Type == format.TypeDir && selected(h.Path, opts.Only, scratch) {
+			x.dirs = append(x.dirs, h)
+		}
+	}
+	return errors.Join(append(errs, x.finishDirs())...)
+}
+
+// extract extracts the volumes vols in order, read through open, noting
+// in matched the paths asked for that it met; with dirs, it then gives
+// the directories their modes and times.
+func (s *Set) extract(ctx context.Context, dir string, vols []int, open func(i int) (io.ReadCloser, error), opts ExtractOptions, matched []bool, dirs bool) error {
 	x, err := newExtractor(ctx, dir, opts)
 	if err != nil {
 		return err
 	}
 	defer x.root.Close()
-	matched := make([]bool, len(opts.Only))
 	var errs []error
-	for _, i := range s.Needed(opts.Only) {
-		f, err := s.OpenVolume(i)
+	for _, i := range vols {
+		f, err := open(i)
 		if err == nil {
 			err = x.extract(f, matched) // progress counts on over the volumes
 			f.Close()
@@ -377,9 +451,9 @@ func (s *Set) Extract(ctx context.Context, dir string, opts ExtractOptions) erro
 			errs = append(errs, x.unjoined()) // a piece's volume ended without the rest
 		}
 	}
-	errs = append(errs, x.unjoined(), x.finishDirs())
-	if err := errors.Join(errs...); err != nil {
-		return err // a path asked for may be in a volume that failed
+	errs = append(errs, x.unjoined())
+	if dirs {
+		errs = append(errs, x.finishDirs())
 	}
-	return notFound(opts.Only, matched)
+	return errors.Join(errs...)
 }
