@@ -70,10 +70,10 @@ func (x *extractor) unjoined() error {
 	var errs []error
 	for _, p := range slices.Sorted(maps.Keys(x.pieces)) {
 		x.root.Remove(p)
-		errs = append(errs, fmt.Errorf("%s: %w (its later pieces are missing; nothing of it is left)", p, ErrPieceAlone))
+		errs = append(errs, fmt.Errorf("%s: %w (its later pieces were not read: removed)", p, ErrPieceAlone))
 	}
 	for _, p := range x.orphans {
-		errs = append(errs, fmt.Errorf("%s: %w (its earlier pieces are missing; not extracted)", p, ErrPieceAlone))
+		errs = append(errs, fmt.Errorf("%s: %w (its earlier pieces were not read: not extracted; extract the set, its manifest or all its volumes)", p, ErrPieceAlone))
 	}
 	x.pieces, x.orphans = map[string]int64{}, nil
 	return errors.Join(errs...)
@@ -363,7 +363,7 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 // ErrPieceAlone reports a piece of a split file whose earlier pieces
 // this extraction did not write (they are in another volume of its set),
 // or a split file whose later pieces it did not write.
-var ErrPieceAlone = errors.New("dcar: a piece of a file split across volumes, without its other pieces: extract the set (its manifest, or all its volumes)")
+var ErrPieceAlone = errors.New("dcar: a file split across volumes lacks pieces")
 
 // write copies an entry's content to f, then closes f.
 func (x *extractor) write(f *os.File, content io.Reader) error {

@@ -58,7 +58,12 @@ func NewManifest(name string, plan *SetPlan, vols []VolumeInfo, opts WriterOptio
 // once complete), and returns the manifest.
 func CreateSet(name string, plan *SetPlan, opts VolumeOptions) (*format.Manifest, error) {
 	vols := make([]VolumeInfo, len(plan.Volumes))
+	progress, done := opts.Progress, int64(0)
 	for i := range plan.Volumes {
+		if progress != nil {
+			base := done
+			opts.Progress = func(n int64) { progress(base + n) }
+		}
 		vn := VolumeName(name, i)
 		err := writeFileAtomic(vn, func(w io.Writer) (err error) {
 			vols[i], err = WriteVolume(w, &plan.Volumes[i], opts)
@@ -68,6 +73,7 @@ func CreateSet(name string, plan *SetPlan, opts VolumeOptions) (*format.Manifest
 			return nil, fmt.Errorf("%s: %w", vn, err)
 		}
 		vols[i].Name = filepath.Base(vn)
+		done += vols[i].Content
 	}
 	m := NewManifest(name, plan, vols, opts.WriterOptions)
 	return m, writeFileAtomic(name, func(w io.Writer) error { return WriteManifest(w, m) })
@@ -201,6 +207,20 @@ func (s *Set) Needed(only []string) []int {
 	return out
 }
 
+// VolumeIndex reads the index of volume i; an error names its file.
+func (s *Set) VolumeIndex(i int) ([]IndexEntry, error) {
+	f, err := s.OpenVolume(i)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	idx, err := ReadIndex(f, s.Manifest.Volumes[i].Size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Manifest.Volumes[i].Name, err)
+	}
+	return idx, nil
+}
+
 // SetEntry is one entry of a set's index, and the volume it is in.
 type SetEntry struct {
 	IndexEntry
@@ -217,15 +237,9 @@ func (s *Set) Index(only []int) ([]SetEntry, []error) {
 	var out []SetEntry
 	var errs []error
 	for _, i := range only {
-		f, err := s.OpenVolume(i)
+		idx, err := s.VolumeIndex(i)
 		if err != nil {
 			errs = append(errs, err)
-			continue
-		}
-		idx, err := ReadIndex(f, s.Manifest.Volumes[i].Size)
-		f.Close()
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", s.Manifest.Volumes[i].Name, err))
 			continue
 		}
 		for _, e := range idx {
@@ -373,7 +387,7 @@ func (s *Set) volumeBefore(i int) string {
 func (s *Set) Extract(ctx context.Context, dir string, opts ExtractOptions) error {
 	open := func(i int) (io.ReadCloser, error) { return s.OpenVolume(i) }
 	matched := make([]bool, len(opts.Only))
-	err := s.extract(ctx, dir, s.Needed(opts.Only), open, opts, matched, true)
+	err := s.extract(ctx, dir, s.Needed(opts.Only), open, opts, matched, (*extractor).finishDirs)
 	if err != nil {
 		return err // a path asked for may be in a volume that failed
 	}
@@ -397,35 +411,39 @@ func (s *Set) Units(vols []int) [][]int {
 
 // ExtractUnit extracts the volumes of one unit (see Units), each read
 // through open, below dir; as Extract, it goes on after a volume that
-// fails. Directory modes and times are left to FinishDirs, run once all
-// units are done, since other units may write into the directories.
-func (s *Set) ExtractUnit(ctx context.Context, dir string, unit []int, open func(i int) (io.ReadCloser, error), opts ExtractOptions) error {
-	return s.extract(ctx, dir, unit, open, opts, make([]bool, len(opts.Only)), false)
+// fails. It returns the headers of the directories it made, whose modes
+// and times FinishDirs gives them once every unit is done (other units
+// may write into them).
+func (s *Set) ExtractUnit(ctx context.Context, dir string, unit []int, open func(i int) (io.ReadCloser, error), opts ExtractOptions) ([]Header, error) {
+	var dirs []Header
+	err := s.extract(ctx, dir, unit, open, opts, make([]bool, len(opts.Only)), func(x *extractor) error {
+		for _, h := range x.dirs {
+			dirs = append(dirs, *h)
+		}
+		return nil
+	})
+	return dirs, err
 }
 
-// FinishDirs gives the directories of the set (read from the volumes'
-// indexes) their modes and times below dir, deepest first: the last
-// step of a parallel extraction.
-func (s *Set) FinishDirs(dir string, opts ExtractOptions) error {
+// FinishDirs gives the directories dirs (from ExtractUnit) their modes
+// and times below dir, deepest first: the last step of a parallel
+// extraction.
+func FinishDirs(dir string, dirs []Header, opts ExtractOptions) error {
 	x, err := newExtractor(context.Background(), dir, opts)
 	if err != nil {
 		return err
 	}
 	defer x.root.Close()
-	idx, errs := s.Index(s.Needed(opts.Only))
-	scratch := make([]bool, len(opts.Only))
-	for i := range idx {
-		if h := &idx[i].Header; h.Type == format.TypeDir && selected(h.Path, opts.Only, scratch) {
-			x.dirs = append(x.dirs, h)
-		}
+	for i := range dirs {
+		x.dirs = append(x.dirs, &dirs[i])
 	}
-	return errors.Join(append(errs, x.finishDirs())...)
+	return x.finishDirs()
 }
 
 // extract extracts the volumes vols in order, read through open, noting
-// in matched the paths asked for that it met; with dirs, it then gives
-// the directories their modes and times.
-func (s *Set) extract(ctx context.Context, dir string, vols []int, open func(i int) (io.ReadCloser, error), opts ExtractOptions, matched []bool, dirs bool) error {
+// in matched the paths asked for that it met, and ends with finish (the
+// directories' modes and times).
+func (s *Set) extract(ctx context.Context, dir string, vols []int, open func(i int) (io.ReadCloser, error), opts ExtractOptions, matched []bool, finish func(*extractor) error) error {
 	x, err := newExtractor(ctx, dir, opts)
 	if err != nil {
 		return err
@@ -451,9 +469,6 @@ func (s *Set) extract(ctx context.Context, dir string, vols []int, open func(i i
 			errs = append(errs, x.unjoined()) // a piece's volume ended without the rest
 		}
 	}
-	errs = append(errs, x.unjoined())
-	if dirs {
-		errs = append(errs, x.finishDirs())
-	}
+	errs = append(errs, x.unjoined(), finish(x))
 	return errors.Join(errs...)
 }

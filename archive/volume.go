@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/dcar-archiver/dcar/format"
@@ -58,6 +59,26 @@ type PlannedEntry struct {
 
 // VolumeInfo is what the manifest says of a written volume.
 type VolumeInfo = format.Volume
+
+// ErrSize reports a size that ParseSize cannot read.
+var ErrSize = errors.New("dcar: a size is a positive number of bytes with an optional K, M or G suffix (powers of 1024)")
+
+// ParseSize reads a size as dcar's command lines take it: "4096", "64K",
+// "100M", "1G", "2T" (binary multiples; a trailing "B" or "iB" is
+// allowed: "100MiB").
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"), "I")
+	mult := int64(1)
+	if i := strings.IndexAny(t, "KMGT"); i >= 0 && i == len(t)-1 {
+		mult = 1 << (10 * (1 + strings.IndexByte("KMGT", t[i])))
+		t = t[:i]
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > format.MaxFileSize/mult {
+		return 0, fmt.Errorf("%w: %q", ErrSize, s)
+	}
+	return n * mult, nil
+}
 
 // VolumeName is the file name of volume i (from 0) of the set name:
 // name.001, name.002, ... (more digits beyond 999 volumes).
