@@ -171,11 +171,11 @@ func (s *Set) OpenVolume(i int) (*os.File, error) {
 	v := &s.Manifest.Volumes[i]
 	f, err := os.Open(s.VolumePath(i))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w (%w)", v.Name, ErrVolumeMissing, err)
+		return nil, fmt.Errorf("%s: %w (%v)", v.Name, ErrVolumeMissing, err)
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Size() != v.Size {
-		err = fmt.Errorf("%s: %w: %d bytes, the manifest says %d (%w)", v.Name, ErrVolumeDamaged, fi.Size(), v.Size, format.ErrTruncated)
+		err = fmt.Errorf("%s: %w: %d bytes, the manifest says %d", v.Name, ErrVolumeDamaged, fi.Size(), v.Size)
 	}
 	if err != nil {
 		f.Close()

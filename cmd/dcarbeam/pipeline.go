@@ -283,7 +283,7 @@ func (f *verifyVolumeFn) ProcessElement(ctx context.Context, i int, emit func(st
 	v := &m.Volumes[i]
 	r, err := openFile(ctx, volumePath(f.Set, v))
 	if err != nil {
-		emit(fmt.Errorf("%s: %w (%w)", v.Name, archive.ErrVolumeMissing, err).Error())
+		emit(fmt.Errorf("%s: %w (%v)", v.Name, archive.ErrVolumeMissing, err).Error())
 		return nil
 	}
 	defer r.Close()
@@ -362,7 +362,7 @@ func (f *extractUnitFn) ProcessElement(ctx context.Context, _ int, units func(*s
 			v := &m.Volumes[i]
 			r, err := openFile(ctx, volumePath(f.Set, v))
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w (%w)", v.Name, archive.ErrVolumeMissing, err)
+				return nil, fmt.Errorf("%s: %w (%v)", v.Name, archive.ErrVolumeMissing, err)
 			}
 			return r, nil
 		}
