@@ -44,6 +44,7 @@ var (
 	noDedup    = flag.Bool("no_dedup", false, "create: dcar create --no-dedup")
 	noSolid    = flag.Bool("no_solid", false, "create: dcar create --no-solid")
 	jobs       = flag.Int("jobs", 1, "block coders per worker (the bytes are the same for any value)")
+	branches   = flag.Int("branches", 8, "independent branches the volumes are dealt to (Beam's local runners run a stage's elements on one thread, and the branches in parallel); the bytes are the same for any value")
 )
 
 func usage() {

@@ -23,7 +23,7 @@ import (
 func init() {
 	register.DoFn4x1[context.Context, int, func(*string) bool, func(string), error](&codeVolumeFn{})
 	register.DoFn3x1[context.Context, int, func(*string) bool, error](&writeManifestFn{})
-	register.DoFn3x1[context.Context, int, func(string), error](&verifyVolumeFn{})
+	register.DoFn4x1[context.Context, int, func(*string) bool, func(string), error](&verifyVolumeFn{})
 	register.DoFn4x1[context.Context, int, func(*string) bool, func(string), error](&extractUnitFn{})
 	register.DoFn3x1[context.Context, int, func(*string) bool, error](&reportFn{})
 	register.Function1x2(keyByIndex)
@@ -149,10 +149,29 @@ func buildCreate(plan *archive.SetPlan, out string, opts Options) (*beam.Pipelin
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	keyed := beam.ParDo(s, keyByIndex, beam.CreateList(s, vols))
-	infos := beam.ParDo(s, &codeVolumeFn{Out: out, Opts: opts}, beam.GroupByKey(s, keyed))
+	infos := fanOut(s, vols, keyByIndex, &codeVolumeFn{Out: out, Opts: opts})
 	beam.ParDo0(s, &writeManifestFn{Out: out, Plan: string(hb), Opts: opts}, beam.GroupByKey(s, beam.AddFixedKey(s, infos)))
 	return p, nil
+}
+
+// fanOut applies fn to the elements, each keyed by key and grouped by
+// its key so that a distributed runner can give each its own worker. The
+// elements are dealt round-robin to --branches independent branches,
+// whose outputs are flattened: a runner that runs each stage's bundle on
+// one thread (Beam's local runners) still runs the branches in parallel.
+func fanOut(s beam.Scope, elems []string, key any, fn any) beam.PCollection {
+	n := max(1, min(*branches, len(elems)))
+	parts := make([][]string, n)
+	for i, e := range elems {
+		parts[i%n] = append(parts[i%n], e)
+	}
+	var outs []beam.PCollection
+	for b, part := range parts {
+		bs := s.Scope(fmt.Sprintf("branch%d", b))
+		keyed := beam.ParDo(bs, key, beam.CreateList(bs, part))
+		outs = append(outs, beam.ParDo(bs, fn, beam.GroupByKey(bs, keyed)))
+	}
+	return beam.Flatten(s, outs...)
 }
 
 // keyByIndex keys a volume plan by its number.
@@ -259,11 +278,11 @@ func verifyPipeline(ctx context.Context, set string) (*beam.Pipeline, error) {
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	idx := make([]int, len(m.Volumes))
-	for i := range idx {
-		idx[i] = i
+	var idx []string
+	for i := range m.Volumes {
+		idx = append(idx, fmt.Sprintf("[%d]", i))
 	}
-	lines := beam.ParDo(s, &verifyVolumeFn{Set: set, Manifest: mb, Jobs: *jobs}, beam.Reshuffle(s, beam.CreateList(s, idx)))
+	lines := fanOut(s, idx, keyByFirst, &verifyVolumeFn{Set: set, Manifest: mb, Jobs: *jobs})
 	beam.ParDo0(s, &reportFn{What: "verify " + set}, beam.GroupByKey(s, beam.AddFixedKey(s, lines)))
 	return p, nil
 }
@@ -275,10 +294,13 @@ type verifyVolumeFn struct {
 	Jobs     int
 }
 
-func (f *verifyVolumeFn) ProcessElement(ctx context.Context, i int, emit func(string)) error {
+func (f *verifyVolumeFn) ProcessElement(ctx context.Context, i int, _ func(*string) bool, emit func(string)) error {
 	m, err := format.ParseManifest(f.Manifest)
 	if err != nil {
 		return err
+	}
+	if i < 0 || i >= len(m.Volumes) {
+		return fmt.Errorf("no volume %d", i)
 	}
 	v := &m.Volumes[i]
 	r, err := openFile(ctx, volumePath(f.Set, v))
@@ -319,8 +341,7 @@ func extractPipeline(ctx context.Context, set, dir string) (*beam.Pipeline, erro
 		units = append(units, string(b))
 	}
 	p, s := beam.NewPipelineWithRoot()
-	keyed := beam.ParDo(s, keyByFirst, beam.CreateList(s, units))
-	lines := beam.ParDo(s, &extractUnitFn{Set: set, Manifest: mb, Dir: dir, Jobs: *jobs}, beam.GroupByKey(s, keyed))
+	lines := fanOut(s, units, keyByFirst, &extractUnitFn{Set: set, Manifest: mb, Dir: dir, Jobs: *jobs})
 	beam.ParDo0(s, &reportFn{What: "extract " + set, Dir: dir}, beam.GroupByKey(s, beam.AddFixedKey(s, lines)))
 	return p, nil
 }
