@@ -3,7 +3,9 @@ package format
 // Version is the newest archive format version this package writes and
 // reads; it reads every version from 1. Version 2 is version 1 plus
 // solid groups (entry type 4, TypeGroup): a writer that writes no group
-// MAY write version 1, and dcar does when it cannot write one.
+// MAY write version 1, and dcar does when it cannot write one. Version 3
+// is version 2 plus pieces of files split across the volumes of a set
+// (FlagPiece), written only in a volume that holds one.
 const Version = 3
 
 // VersionSolid is the first version whose archives may hold solid groups.
