@@ -86,9 +86,9 @@ func WriteManifest(w io.Writer, m *format.Manifest) error {
 }
 
 // writeFileAtomic writes name through fill into a temporary file beside
-// it, renamed to name only once complete.
+// it, ".NAME.tmp-PID-*", renamed to name only once complete.
 func writeFileAtomic(name string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(name), fmt.Sprintf(".%s.tmp-%d-*", filepath.Base(name), os.Getpid()))
 	if err != nil {
 		return err
 	}

@@ -155,6 +155,25 @@ func createSet(c *cli.Context, name string, roots, excludes []string, preset arc
 			total += e.Header.Size
 		}
 	}
+	for i := range plan.Volumes {
+		removeStaleTemps(archive.VolumeName(abs, i))
+	}
+	removeStaleTemps(abs)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
+	go func() {
+		if _, ok := <-sig; ok {
+			// The volume being written is under a temporary name; the
+			// manifest, written last, is not there: no set.
+			olds, _ := filepath.Glob(filepath.Join(filepath.Dir(abs), fmt.Sprintf(".%s*.tmp-%d-*", filepath.Base(abs), os.Getpid())))
+			for _, o := range olds {
+				os.Remove(o)
+			}
+			fmt.Fprintln(os.Stderr, "dcar: interrupted; no manifest written (the volumes written so far stay)")
+			os.Exit(130)
+		}
+	}()
 	bar := newProgress(total, "create", c.Bool("quiet"))
 	opts := archive.VolumeOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), BlockSize: c.Int("block-size"),
 		NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn()}}
