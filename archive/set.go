@@ -65,7 +65,7 @@ func CreateSet(name string, plan *SetPlan, opts VolumeOptions) (*format.Manifest
 			opts.Progress = func(n int64) { progress(base + n) }
 		}
 		vn := VolumeName(name, i)
-		err := writeFileAtomic(vn, func(w io.Writer) (err error) {
+		err := WriteFileAtomic(vn, func(w io.Writer) (err error) {
 			vols[i], err = WriteVolume(w, &plan.Volumes[i], opts)
 			return err
 		})
@@ -76,7 +76,7 @@ func CreateSet(name string, plan *SetPlan, opts VolumeOptions) (*format.Manifest
 		done += vols[i].Content
 	}
 	m := NewManifest(name, plan, vols, opts.WriterOptions)
-	return m, writeFileAtomic(name, func(w io.Writer) error { return WriteManifest(w, m) })
+	return m, WriteFileAtomic(name, func(w io.Writer) error { return WriteManifest(w, m) })
 }
 
 // WriteManifest writes m (spec section 15.4).
@@ -87,7 +87,7 @@ func WriteManifest(w io.Writer, m *format.Manifest) error {
 
 // writeFileAtomic writes name through fill into a temporary file beside
 // it, ".NAME.tmp-PID-*", renamed to name only once complete.
-func writeFileAtomic(name string, fill func(io.Writer) error) error {
+func WriteFileAtomic(name string, fill func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), fmt.Sprintf(".%s.tmp-%d-*", filepath.Base(name), os.Getpid()))
 	if err != nil {
 		return err
@@ -115,6 +115,14 @@ func writeFileAtomic(name string, fill func(io.Writer) error) error {
 type Set struct {
 	Dir      string // the directory of the manifest and the volumes
 	Manifest *format.Manifest
+}
+
+// TempPattern is the path.Match pattern of the temporary files this
+// process's WriteFileAtomic writes for name (to exclude them from a walk
+// that may meet them).
+func TempPattern(name string) string {
+	esc := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
+	return fmt.Sprintf(".%s.tmp-%d-*", esc.Replace(filepath.Base(name)), os.Getpid())
 }
 
 var volumeSuffix = regexp.MustCompile(`\.[0-9]{3,}$`)

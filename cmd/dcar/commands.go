@@ -159,21 +159,7 @@ func createSet(c *cli.Context, name string, roots, excludes []string, preset arc
 		removeStaleTemps(archive.VolumeName(abs, i))
 	}
 	removeStaleTemps(abs)
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sig)
-	go func() {
-		if _, ok := <-sig; ok {
-			// The volume being written is under a temporary name; the
-			// manifest, written last, is not there: no set.
-			olds, _ := filepath.Glob(filepath.Join(filepath.Dir(abs), fmt.Sprintf(".%s*.tmp-%d-*", filepath.Base(abs), os.Getpid())))
-			for _, o := range olds {
-				os.Remove(o)
-			}
-			fmt.Fprintln(os.Stderr, "dcar: interrupted; no manifest written (the volumes written so far stay)")
-			os.Exit(130)
-		}
-	}()
+	defer onInterrupt(abs, "no manifest written (the volumes written so far stay)")()
 	bar := newProgress(total, "create", c.Bool("quiet"))
 	opts := archive.VolumeOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), BlockSize: c.Int("block-size"),
 		NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn()}}
@@ -260,41 +246,35 @@ func createFile(name string, roots []string, opts archive.CreateOptions) error {
 		}
 	}
 	removeStaleTemps(abs)
-	tmp, err := os.CreateTemp(filepath.Dir(abs), fmt.Sprintf(".%s.tmp-%d-*", filepath.Base(abs), os.Getpid()))
+	defer onInterrupt(abs, "no archive written")()
+	// Exclude the temporary file from the walk in case it lies inside
+	// an input directory.
+	opts.Exclude = append(opts.Exclude, archive.TempPattern(abs))
+	err = archive.WriteFileAtomic(abs, func(w io.Writer) error { return archive.Create(w, roots, opts) })
 	if err != nil {
-		return err
-	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sig)
-	go func() {
-		if _, ok := <-sig; ok {
-			os.Remove(tmp.Name())
-			fmt.Fprintln(os.Stderr, "dcar: interrupted; no archive written")
-			os.Exit(130)
-		}
-	}()
-	// Exclude the temporary file and the target from the walk in case
-	// they lie inside an input directory.
-	opts.Exclude = append(opts.Exclude, filepath.Base(tmp.Name()))
-	err = archive.Create(tmp, roots, opts)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), abs)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return fmt.Errorf("%w; no archive written", err)
 	}
 	return nil
+}
+
+// onInterrupt makes an interrupt remove the temporary files of this
+// process beside abs (archive.WriteFileAtomic's, of abs and its volumes),
+// say what is left, and exit with status 130. It returns the function
+// that undoes it.
+func onInterrupt(abs, left string) (stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		if _, ok := <-sig; ok {
+			olds, _ := filepath.Glob(filepath.Join(filepath.Dir(abs), fmt.Sprintf(".%s*.tmp-%d-*", filepath.Base(abs), os.Getpid())))
+			for _, o := range olds {
+				os.Remove(o)
+			}
+			fmt.Fprintln(os.Stderr, "dcar: interrupted;", left)
+			os.Exit(130)
+		}
+	}()
+	return func() { signal.Stop(sig) }
 }
 
 // removeStaleTemps removes the temporary files that runs of dcar which
