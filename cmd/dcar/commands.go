@@ -448,6 +448,8 @@ type listRow struct {
 	// Piece: a piece of a split file read from one volume, "OFF+SIZE/FILESIZE"
 	// (in a set's listing the pieces are joined into the file's row).
 	Piece string `json:"piece,omitempty"`
+
+	pieceOff, fileSize int64
 }
 
 func listCommand() *cli.Command {
@@ -523,6 +525,7 @@ func listRows(idx []format.IndexEntry) []listRow {
 		}
 		if h.IsPiece() {
 			rows[i].Piece = fmt.Sprintf("%d+%d/%d", h.PieceOffset, h.Size, h.FileSize)
+			rows[i].pieceOff, rows[i].fileSize = h.PieceOffset, h.FileSize
 		}
 	}
 	return rows
@@ -551,6 +554,7 @@ func listSet(set *archive.Set, asJSON, long bool) error {
 				p := &rows[last]
 				p.Size += r.Size
 				p.Stored += r.Stored
+				p.Piece = fmt.Sprintf("%d+%d/%d", p.pieceOff, p.Size, p.fileSize)
 				if p.Size == h.FileSize {
 					p.Piece = ""
 				}
@@ -618,6 +622,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		}
 		if r.Group != "" {
 			name += " in " + format.DisplayPath(r.Group)
+		}
+		if r.Piece != "" {
+			name += fmt.Sprintf(" (a piece: bytes %d to %d of %d)", r.pieceOff, r.pieceOff+r.Size-1, r.fileSize)
 		}
 		codec, kind := r.Codec, "-"
 		if codec != "-" {
