@@ -36,6 +36,10 @@ type ExtractOptions struct {
 // Nothing outside dir is created or modified: all file system access goes
 // through an os.Root, which refuses paths and symlinks that leave it.
 // A file whose content fails its checks is removed, and Extract fails.
+// A piece of a file split across the volumes of a set (spec section
+// 15.3) without its other pieces is not extracted and makes Extract
+// fail with ErrPieceAlone once the rest is done (Set.Extract joins the
+// pieces).
 func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 	return ExtractContext(context.Background(), r, dir, opts)
 }

@@ -32,15 +32,14 @@ func SetInfo(o WriterOptions) string {
 	if o.NoModel {
 		preset = "zstd-only"
 	}
-	return fmt.Sprintf("preset=%s zstd-level=%d block-size=%d dedup=%t solid=%t", preset, max(o.Level, 3*btoi(o.Level <= 0)),
-		max(o.BlockSize, DefaultBlockSize*btoi(o.BlockSize <= 0)), !o.NoDedup, !o.NoSolid)
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
+	level, bs := o.Level, o.BlockSize
+	if level <= 0 {
+		level = 3 // as NewWriter
 	}
-	return 0
+	if bs <= 0 || bs > format.MaxBlockSize {
+		bs = DefaultBlockSize
+	}
+	return fmt.Sprintf("preset=%s zstd-level=%d block-size=%d dedup=%t solid=%t", preset, level, bs, !o.NoDedup, !o.NoSolid)
 }
 
 // NewManifest is the manifest of set name (its file name) cut by plan,

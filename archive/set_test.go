@@ -425,3 +425,16 @@ func TestGoldenSet(t *testing.T) {
 		t.Fatalf("extracted\n%v\nwant\n%v", got, want)
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for s, want := range map[string]int64{"4096": 4096, "64K": 64 << 10, "100M": 100 << 20, "1G": 1 << 30, "2t": 2 << 40, "100MiB": 100 << 20, "5MB": 5 << 20} {
+		if got, err := ParseSize(s); err != nil || got != want {
+			t.Errorf("%q: %d, %v; want %d", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "0", "-1M", "1.5G", "12X", "M", "99999999999T"} {
+		if _, err := ParseSize(s); !errors.Is(err, ErrSize) {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+}
