@@ -13,9 +13,11 @@
 // --temp_location, --environment_type, ...) go beside these. The launcher
 // walks the input tree to plan the set (so the tree must be readable
 // where it runs, and where the workers run: a shared file system);
-// volumes and the manifest are written through Beam's file systems
-// (local and gs:// are linked in). The manifest is written last, once
-// every volume is.
+// the plan of each volume goes to OUT.NNN.plan for its worker (a large
+// tree's plan does not fit in a pipeline graph), and the volumes and the
+// manifest are written through Beam's file systems (local and gs:// are
+// linked in). The manifest is written last, once every volume is, and
+// the plan files are then removed.
 package main
 
 import (

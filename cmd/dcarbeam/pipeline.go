@@ -129,18 +129,34 @@ func createPipeline(ctx context.Context, roots []string) (*beam.Pipeline, error)
 	if err != nil {
 		return nil, err
 	}
-	return buildCreate(plan, *out, opts)
+	return buildCreate(ctx, plan, *out, opts)
+}
+
+// planFile is where the launcher leaves the plan of volume i of the set
+// out for its worker (a plan of many files is too large for a pipeline
+// graph: Dataflow takes 10 MB); the manifest's step removes it.
+func planFile(out string, i int) string { return archive.VolumeName(out, i) + ".plan" }
+
+// volumeTask is the element of a volume to code: its number and where
+// its plan is.
+type volumeTask struct {
+	Index int
+	Plan  string
 }
 
 // buildCreate is the pipeline that writes plan as the set out.
-func buildCreate(plan *archive.SetPlan, out string, opts Options) (*beam.Pipeline, error) {
+func buildCreate(ctx context.Context, plan *archive.SetPlan, out string, opts Options) (*beam.Pipeline, error) {
 	var vols []string
 	for i := range plan.Volumes {
 		b, err := json.Marshal(&plan.Volumes[i])
 		if err != nil {
 			return nil, err
 		}
-		vols = append(vols, string(b))
+		if err := writeFile(ctx, planFile(out, i), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+			return nil, err
+		}
+		t, _ := json.Marshal(volumeTask{i, planFile(out, i)})
+		vols = append(vols, string(t))
 	}
 	head := *plan
 	head.Volumes = nil
@@ -174,7 +190,7 @@ func fanOut(s beam.Scope, elems []string, key any, fn any) beam.PCollection {
 	return beam.Flatten(s, outs...)
 }
 
-// keyByIndex keys a volume plan by its number.
+// keyByIndex keys a volume task by its number.
 func keyByIndex(v string) (int, string) {
 	var vp struct{ Index int }
 	json.Unmarshal([]byte(v), &vp)
@@ -190,13 +206,23 @@ type codeVolumeFn struct {
 func (f *codeVolumeFn) ProcessElement(ctx context.Context, i int, plans func(*string) bool, emit func(string)) error {
 	var s string
 	for plans(&s) {
-		var vp archive.VolumePlan
-		if err := json.Unmarshal([]byte(s), &vp); err != nil {
+		var t volumeTask
+		if err := json.Unmarshal([]byte(s), &t); err != nil {
 			return err
+		}
+		r, err := openFile(ctx, t.Plan)
+		if err != nil {
+			return err
+		}
+		var vp archive.VolumePlan
+		err = json.NewDecoder(r).Decode(&vp)
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.Plan, err)
 		}
 		name := archive.VolumeName(f.Out, vp.Index)
 		var info archive.VolumeInfo
-		err := writeFile(ctx, name, func(w io.Writer) (err error) {
+		err = writeFile(ctx, name, func(w io.Writer) (err error) {
 			info, err = archive.WriteVolume(w, &vp, archive.VolumeOptions{WriterOptions: f.Opts.writer(),
 				Open: func(p string) (io.ReadCloser, error) { return openFile(ctx, p) }})
 			return err
@@ -239,6 +265,16 @@ func (f *writeManifestFn) ProcessElement(ctx context.Context, _ int, rows func(*
 	m := archive.NewManifest(f.Out, &plan, vols, f.Opts.writer())
 	if err := writeFile(ctx, f.Out, func(w io.Writer) error { return archive.WriteManifest(w, m) }); err != nil {
 		return err
+	}
+	for i := range vols {
+		fs, err := filesystem.New(ctx, planFile(f.Out, i))
+		if err != nil {
+			return err
+		}
+		if rm, ok := fs.(filesystem.Remover); ok {
+			rm.Remove(ctx, planFile(f.Out, i))
+		}
+		fs.Close()
 	}
 	fmt.Fprintf(os.Stderr, "dcarbeam: %s: %d volumes written\n", f.Out, len(vols))
 	return nil

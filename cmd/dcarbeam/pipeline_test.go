@@ -94,7 +94,7 @@ func TestPipeline(t *testing.T) {
 	if _, err := archive.CreateSet("local/set.dcar", plan, archive.VolumeOptions{WriterOptions: opts.writer()}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := buildCreate(plan, filepath.Join(dir, "beam", "set.dcar"), opts)
+	p, err := buildCreate(context.Background(), plan, filepath.Join(dir, "beam", "set.dcar"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
