@@ -5,7 +5,7 @@
 // options (spec/FORMAT.md section 15), on Beam's local runner (prism,
 // the default, or direct) as on Dataflow, Flink or Spark.
 //
-//	dcarbeam create --volume_size 100M --out DIR/backup.dcar [--fast] PATH...
+//	dcarbeam create --volume_size 100M --out DIR/backup.dcar [--fast] [--files_from LIST] PATH...
 //	dcarbeam verify --set DIR/backup.dcar
 //	dcarbeam extract --set DIR/backup.dcar --directory OUT
 //
@@ -37,6 +37,7 @@ var (
 	out        = flag.String("out", "", "create: the set's manifest path; volumes are OUT.001, OUT.002, ...")
 	setPath    = flag.String("set", "", "verify, extract: the set's manifest")
 	directory  = flag.String("directory", "", "extract: the directory to extract into (shared by all workers)")
+	filesFrom  = flag.String("files_from", "", "create: a file (on any Beam file system) listing the PATHs to archive, one per line, in order (beside or instead of PATH arguments)")
 	exclude    = flag.String("exclude", "", "create: comma-separated GLOBs of entries to skip")
 	fast       = flag.Bool("fast", false, "create: the fast preset (dcar create --fast)")
 	best       = flag.Bool("best", false, "create: the best preset (dcar create --best)")

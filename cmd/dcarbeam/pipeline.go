@@ -106,6 +106,22 @@ func writeFile(ctx context.Context, p string, fill func(io.Writer) error) error 
 // per element, each keyed by its number so that the runner may give
 // every volume its own worker, and writes the manifest last.
 func createPipeline(ctx context.Context, roots []string) (*beam.Pipeline, error) {
+	if *filesFrom != "" {
+		r, err := openFile(ctx, *filesFrom)
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", *filesFrom, err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSuffix(l, "\r"); l != "" {
+				roots = append(roots, l)
+			}
+		}
+	}
 	if *out == "" || len(roots) == 0 {
 		return nil, usageError("create needs --out and at least one PATH")
 	}

@@ -145,4 +145,21 @@ func TestPipeline(t *testing.T) {
 	if err := ptest.Run(p); err == nil {
 		t.Fatal("a set without its volume 2 verified")
 	}
+	// ... and extraction restores the entries of the other volumes.
+	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err == nil {
+		t.Fatal("a set without its volume 2 extracted without an error")
+	}
+	restored := 0
+	for _, e := range plan.Volumes[len(plan.Volumes)-1].Entries {
+		if _, err := os.Lstat(filepath.Join(dir, "out2", e.Header.Path)); err == nil {
+			restored++
+		}
+	}
+	if restored == 0 {
+		t.Error("nothing of the last volume restored")
+	}
 }
