@@ -66,10 +66,46 @@ func Plan(roots []string, excludes []string) (files int, bytes int64, err error)
 // "/abs/x" becomes "abs/x", leading "../" elements are dropped).
 func Create(w io.Writer, roots []string, opts CreateOptions) error {
 	aw := NewWriter(w, opts.WriterOptions)
+	err := walkEntries(roots, opts.Exclude, opts.Warn, func(osPath string, fi fs.FileInfo, h *Header, f *os.File) error {
+		var r io.Reader
+		if f != nil {
+			r = f
+		}
+		if err := aw.WriteEntry(h, r); err != nil {
+			return err
+		}
+		if f != nil {
+			if testAfterRead != nil {
+				testAfterRead(osPath)
+			}
+			// Same size is not enough: an in-place edit while the file
+			// was read would leave content matching neither version.
+			if err := stampOf(fi).check(f); err != nil {
+				return fmt.Errorf("%s: %w (%v)", osPath, ErrFileChanged, err)
+			}
+		}
+		if opts.Verbose != nil {
+			opts.Verbose(h)
+		}
+		return nil
+	})
+	if err != nil {
+		aw.Abort(err)
+		return err
+	}
+	return aw.Close()
+}
+
+// walkEntries lists the entries Create archives, in its order: it walks
+// the roots and calls fn with each file's OS path, its Lstat result, its
+// header (a second name of a file already archived is a hard link to
+// the first) and, for a regular file, the file opened for reading (closed
+// after fn). Names the format cannot hold, a second file under one name
+// and files that cannot be opened are errors, or with warn warnings.
+func walkEntries(roots, excludes []string, warn func(Warning), fn func(osPath string, fi fs.FileInfo, h *Header, f *os.File) error) error {
 	links := map[fileID]string{}
 	written := map[string]fileID{} // entry names so far, and their files
-	warn := opts.Warn
-	err := walk(roots, opts.Exclude, warn, func(osPath, name string, fi fs.FileInfo) error {
+	return walk(roots, excludes, warn, func(osPath, name string, fi fs.FileInfo) error {
 		if len(name) > format.MaxPathLen {
 			err := fmt.Errorf("%w: name of %d bytes, the format holds %d", format.ErrLimit, len(name), format.MaxPathLen)
 			if warn == nil {
@@ -98,14 +134,13 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 		if err != nil {
 			return err
 		}
-		var r io.Reader
 		linked := h.Type == format.TypeRegular && id != (fileID{}) && linkCount(fi) > 1
 		if first, seen := links[id]; linked && seen {
 			h.Type, h.Link, h.Size = format.TypeHardlink, first, 0
 		}
+		var f *os.File
 		if h.Type == format.TypeRegular {
-			f, err := os.Open(osPath)
-			if err != nil {
+			if f, err = os.Open(osPath); err != nil {
 				if warn == nil {
 					return err
 				}
@@ -113,38 +148,15 @@ func Create(w io.Writer, roots []string, opts CreateOptions) error {
 				return nil
 			}
 			defer f.Close()
-			r = f
 		}
-		if err := aw.WriteEntry(h, r); err != nil {
+		if err := fn(osPath, fi, h, f); err != nil {
 			return err
-		}
-		if f, ok := r.(*os.File); ok {
-			if testAfterRead != nil {
-				testAfterRead(osPath)
-			}
-			// Same size is not enough: an in-place edit while the file
-			// was read would leave content matching neither version.
-			after, err := f.Stat()
-			if err == nil {
-				err = unchanged(fi, after)
-			}
-			if err != nil {
-				return fmt.Errorf("%s: %w (%v)", osPath, ErrFileChanged, err)
-			}
 		}
 		if linked && h.Type == format.TypeRegular {
 			links[id] = name // later links to the file name this entry
 		}
-		if opts.Verbose != nil {
-			opts.Verbose(h)
-		}
 		return nil
 	})
-	if err != nil {
-		aw.Abort(err)
-		return err
-	}
-	return aw.Close()
 }
 
 // countingReader reports the bytes read through it so far.
@@ -315,19 +327,37 @@ func FileInfoHeader(fi fs.FileInfo, name, link string) (*Header, error) {
 // that it did not change meanwhile.
 var testAfterRead func(osPath string)
 
-// unchanged returns an error saying what differs between two stats of a
-// file, before and after reading it: size, modification time or (where
-// the system has one) status change time.
-func unchanged(before, after fs.FileInfo) error {
-	switch {
-	case before.Size() != after.Size():
-		return fmt.Errorf("size %d, then %d", before.Size(), after.Size())
-	case !before.ModTime().Equal(after.ModTime()):
-		return fmt.Errorf("modified at %v while being read", after.ModTime())
+// stamp is what tells that a file changed: size, modification time
+// and (where the system has one) status change time.
+type stamp struct {
+	Size  int64
+	MTime int64 // nanoseconds since 1970
+	CTime int64 // nanoseconds since 1970; 0 where unknown
+}
+
+func stampOf(fi fs.FileInfo) stamp {
+	s := stamp{Size: fi.Size(), MTime: fi.ModTime().UnixNano()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		s.CTime = st.Ctim.Nano()
 	}
-	b, ok1 := before.Sys().(*syscall.Stat_t)
-	a, ok2 := after.Sys().(*syscall.Stat_t)
-	if ok1 && ok2 && b.Ctim != a.Ctim {
+	return s
+}
+
+// check returns an error saying what differs between the stamp s of a
+// file, taken before reading it, and the file f now: size, modification
+// time or status change time.
+func (s stamp) check(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	now := stampOf(fi)
+	switch {
+	case s.Size != now.Size:
+		return fmt.Errorf("size %d, then %d", s.Size, now.Size)
+	case s.MTime != now.MTime:
+		return fmt.Errorf("modified at %v while being read", fi.ModTime())
+	case s.CTime != 0 && now.CTime != 0 && s.CTime != now.CTime:
 		return errors.New("status changed while being read")
 	}
 	return nil

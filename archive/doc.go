@@ -17,6 +17,14 @@
 // decodes everything and reports damage; ReadIndex, ScanIndex and
 // BlockCodecs inspect an archive without decoding its content.
 //
+// Volume sets (spec section 15) cut what Create would archive into
+// volumes of a bounded content size, each a complete archive: PlanSet
+// plans the set (deterministically), WriteVolume writes one volume
+// (anywhere: dcarbeam runs it on Apache Beam workers), CreateSet writes
+// them all and the manifest; OpenSet opens a set by its manifest or any
+// volume, to list, verify or extract it, reading only the volumes
+// needed and going on past a missing or damaged one.
+//
 // Errors wrap sentinels (format.ErrCorrupt, format.ErrChecksum,
 // ErrFileChanged, ...) for errors.Is, and a *format.Error names the
 // entry and byte offset at fault.
@@ -24,5 +32,7 @@
 // The container format is specified in spec/FORMAT.md. Files: writer.go
 // (Writer, entry planning), solid.go (solid groups), reader.go (Reader), create.go (Create,
 // FileInfoHeader), extract.go (Extract), inspect.go (Verify, index and
-// block inspection), header.go (the entry header and its types).
+// block inspection), header.go (the entry header and its types),
+// volume.go (PlanSet, WriteVolume), set.go (CreateSet, OpenSet and the
+// Set's reading).
 package archive

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -34,6 +36,10 @@ type ExtractOptions struct {
 // Nothing outside dir is created or modified: all file system access goes
 // through an os.Root, which refuses paths and symlinks that leave it.
 // A file whose content fails its checks is removed, and Extract fails.
+// A piece of a file split across the volumes of a set (spec section
+// 15.3) without its other pieces is not extracted and makes Extract
+// fail with ErrPieceAlone once the rest is done (Set.Extract joins the
+// pieces).
 func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 	return ExtractContext(context.Background(), r, dir, opts)
 }
@@ -42,15 +48,69 @@ func Extract(r io.Reader, dir string, opts ExtractOptions) error {
 // file being written is removed, directories made so far get their
 // modes, and the error wraps ctx.Err().
 func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	root, err := os.OpenRoot(dir)
+	x, err := newExtractor(ctx, dir, opts)
 	if err != nil {
 		return err
 	}
-	defer root.Close()
-	x := &extractor{ctx: ctx, root: root, opts: opts, files: map[string]bool{}, skipped: map[string]bool{}, byEntry: map[int]string{}}
+	defer x.root.Close()
+	matched := make([]bool, len(opts.Only))
+	err = x.extract(r, matched)
+	if ferr := x.finishDirs(); err == nil { // the directories made so far get their modes
+		err = ferr
+	}
+	if err == nil {
+		err = x.unjoined()
+	}
+	if err != nil {
+		return err
+	}
+	return notFound(opts.Only, matched)
+}
+
+// unjoined removes the split files whose later pieces were not written
+// and returns an error naming them and those whose earlier pieces were
+// not (nil if none).
+func (x *extractor) unjoined() error {
+	var errs []error
+	for _, p := range slices.Sorted(maps.Keys(x.pieces)) {
+		x.root.Remove(p)
+		errs = append(errs, fmt.Errorf("%s: %w (its later pieces were not read: removed)", p, ErrPieceAlone))
+	}
+	for _, p := range x.orphans {
+		errs = append(errs, fmt.Errorf("%s: %w (its earlier pieces were not read: not extracted; extract the set, its manifest or all its volumes)", p, ErrPieceAlone))
+	}
+	x.pieces, x.orphans = map[string]int64{}, nil
+	return errors.Join(errs...)
+}
+
+// notFound is the error for the first path asked for that matched no
+// entry.
+func notFound(only []string, matched []bool) error {
+	for i, ok := range matched {
+		if !ok {
+			return fmt.Errorf("%w: %s", ErrNotFound, only[i])
+		}
+	}
+	return nil
+}
+
+func newExtractor(ctx context.Context, dir string, opts ExtractOptions) (*extractor, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &extractor{ctx: ctx, root: root, opts: opts, pieces: map[string]int64{}}, nil
+}
+
+// extract extracts the entries of one archive (a volume of a set),
+// noting in matched the paths asked for that it met. Directory modes
+// and times are left to finishDirs.
+func (x *extractor) extract(r io.Reader, matched []bool) error {
+	x.files, x.skipped, x.byEntry = map[string]bool{}, map[string]bool{}, map[int]string{}
+	root, opts, ctx := x.root, x.opts, x.ctx
 	// A same entry (deduplicated content) is copied from the file its
 	// original was extracted to, when this run extracted it.
 	source := func(n int) (io.ReaderAt, error) {
@@ -66,18 +126,15 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 		return err
 	}
 	defer ar.Close()
-	matched := make([]bool, len(opts.Only))
 	for {
 		if err := ctx.Err(); err != nil {
-			x.finishDirs()
 			return err
 		}
 		h, err := ar.Next()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			x.finishDirs() // the directories made so far get their modes
 			return err
 		}
 		if !selected(h.Path, opts.Only, matched) {
@@ -86,26 +143,22 @@ func ExtractContext(ctx context.Context, r io.Reader, dir string, opts ExtractOp
 			}
 			continue
 		}
-		if opts.Verbose != nil {
+		if h.IsPiece() && h.PieceOffset > 0 && x.pieces[h.Path] != h.PieceOffset {
+			// Its earlier pieces are in another volume, not extracted
+			// (or lost): nothing of the file is written.
+			x.orphans = append(x.orphans, h.Path)
+			continue
+		}
+		if opts.Verbose != nil && (!h.IsPiece() || h.PieceOffset == 0) {
 			opts.Verbose(h)
 		}
 		if err := x.entry(h, ar); err != nil {
-			x.finishDirs()
 			return err
 		}
-		if h.Type == format.TypeRegular {
+		if h.Type == format.TypeRegular && !h.IsPiece() {
 			x.byEntry[ar.entry()] = h.Path
 		}
 	}
-	if err := x.finishDirs(); err != nil {
-		return err
-	}
-	for i, ok := range matched {
-		if !ok {
-			return fmt.Errorf("%w: %s", ErrNotFound, opts.Only[i])
-		}
-	}
-	return nil
 }
 
 // wanted returns, for an extraction of some paths (only) from an archive
@@ -189,6 +242,10 @@ type extractor struct {
 	skipped map[string]bool // regular files not selected
 	byEntry map[int]string  // regular files extracted, by entry number
 	dirs    []*format.Header
+	// pieces are the split files being extracted: the bytes written so
+	// far of each (spec section 15.3).
+	pieces  map[string]int64
+	orphans []string // split files of which a piece was met without its earlier ones
 	done    int64
 	tmpSeq  atomic.Int64 // temporary file names
 }
@@ -276,6 +333,9 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		}
 		return nil
 	case format.TypeRegular:
+		if h.IsPiece() {
+			return x.piece(h, content)
+		}
 		if err := x.clear(h); err != nil {
 			return x.fail(h, err)
 		}
@@ -286,22 +346,9 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		if err != nil {
 			return x.fail(h, err)
 		}
-		var src io.Reader = content
-		if x.opts.Progress != nil {
-			src = &countingReader{r: content, n: &x.done, f: x.opts.Progress}
-		}
-		err = copySparse(x.ctx, f, src)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+		err = x.write(f, content)
 		if err == nil {
-			err = x.chown(tmp, h, false)
-		}
-		if err == nil {
-			err = x.root.Chmod(tmp, x.mode(h))
-		}
-		if err == nil {
-			err = x.root.Chtimes(tmp, time.Time{}, h.ModTime)
+			err = x.finishFile(tmp, h)
 		}
 		if err == nil {
 			err = x.root.Rename(tmp, h.Path)
@@ -315,6 +362,78 @@ func (x *extractor) entry(h *format.Header, content io.Reader) error {
 		return nil
 	}
 	return x.fail(h, fmt.Errorf("%w: entry type %d", format.ErrCorrupt, h.Type))
+}
+
+// ErrPieceAlone reports a piece of a split file whose earlier pieces
+// this extraction did not write (they are in another volume of its set),
+// or a split file whose later pieces it did not write.
+var ErrPieceAlone = errors.New("dcar: a file split across volumes lacks pieces")
+
+// write copies an entry's content to f, then closes f.
+func (x *extractor) write(f *os.File, content io.Reader) error {
+	var src io.Reader = content
+	if x.opts.Progress != nil {
+		src = &countingReader{r: content, n: &x.done, f: x.opts.Progress}
+	}
+	err := copySparse(x.ctx, f, src)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// finishFile gives the regular file p the owner, mode and time of h.
+func (x *extractor) finishFile(p string, h *format.Header) error {
+	if err := x.chown(p, h, false); err != nil {
+		return err
+	}
+	if err := x.root.Chmod(p, x.mode(h)); err != nil {
+		return err
+	}
+	return x.root.Chtimes(p, time.Time{}, h.ModTime)
+}
+
+// piece writes a piece of a split file in place, at its offset: the
+// first piece creates the file (private until it is complete), each
+// later one must follow the bytes written so far, and the last gives the
+// file its metadata. A piece that fails its checks removes the file.
+func (x *extractor) piece(h *format.Header, content io.Reader) error {
+	var f *os.File
+	var err error
+	if h.PieceOffset == 0 {
+		if err := x.clear(h); err != nil {
+			return x.fail(h, err)
+		}
+		f, err = x.root.OpenFile(h.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	} else if x.pieces[h.Path] != h.PieceOffset {
+		return x.fail(h, fmt.Errorf("%w (piece at offset %d of %d bytes)", ErrPieceAlone, h.PieceOffset, h.FileSize))
+	} else {
+		f, err = x.root.OpenFile(h.Path, os.O_WRONLY, 0)
+		if err == nil {
+			_, err = f.Seek(h.PieceOffset, io.SeekStart)
+		}
+	}
+	if err == nil {
+		err = x.write(f, content)
+	} else if f != nil {
+		f.Close()
+	}
+	end := h.PieceOffset + h.Size
+	if err == nil && end == h.FileSize {
+		err = x.finishFile(h.Path, h)
+	}
+	if err != nil {
+		delete(x.pieces, h.Path)
+		x.root.Remove(h.Path)
+		return x.fail(h, err)
+	}
+	if end == h.FileSize {
+		delete(x.pieces, h.Path)
+		x.files[h.Path] = true
+	} else {
+		x.pieces[h.Path] = end
+	}
+	return nil
 }
 
 // mode is the mode to restore: setuid and setgid only together with the
@@ -389,7 +508,8 @@ func (x *extractor) tempFile(p string) (string, *os.File, error) {
 // sparsePage is the granularity at which copySparse leaves holes.
 const sparsePage = 4 << 10
 
-// copySparse copies r to the empty file f, leaving runs of zero pages as
+// copySparse copies r to the file f from its current offset (f is empty
+// there, or the bytes are a piece's: spec section 15.3), leaving runs of zero pages as
 // holes (the file system allocates nothing for them; they read back as
 // zeros), as cp --sparse=auto and tar -S do.
 func copySparse(ctx context.Context, f *os.File, r io.Reader) error {
@@ -427,7 +547,11 @@ func copySparse(ctx context.Context, f *os.File, r io.Reader) error {
 		}
 	}
 	if hole > 0 {
-		return f.Truncate(size)
+		end, err := f.Seek(hole, io.SeekCurrent)
+		if err != nil {
+			return err
+		}
+		return f.Truncate(end)
 	}
 	return nil
 }

@@ -24,6 +24,8 @@ const seedMaxContent = 64 << 10
 
 func seedArchives(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*.dcar"))
+	vols, _ := filepath.Glob(filepath.Join("..", "testdata", "golden-set", "set.dcar.*"))
+	files = append(files, vols...) // volumes of a set: pieces of a split file
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {

@@ -52,7 +52,7 @@ type groupItem struct {
 // solid reports whether the file h, just planned, goes into a solid
 // group.
 func (aw *Writer) solid(h *format.Header) bool {
-	return !aw.opts.NoSolid && h.Modality == format.ModalityText && h.Size > 0 && h.Size <= solidMaxFile &&
+	return !aw.opts.NoSolid && !h.IsPiece() && h.Modality == format.ModalityText && h.Size > 0 && h.Size <= solidMaxFile &&
 		(h.Codec == format.CodecCMText || h.Codec == format.CodecModelText)
 }
 

@@ -69,6 +69,8 @@ type WriterOptions struct {
 	// Params and BlockSize its Header gives, instead of sniffing and
 	// planning it (for tools that choose codecs themselves).
 	KeepCodec bool
+
+	pieces bool // the archive holds pieces of split files: format version 3 (WriteVolume)
 }
 
 // Writer writes a dcar archive as a stream. Entries are written in the
@@ -165,6 +167,9 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 // version is the format version the Writer writes: 2 (solid groups) when
 // it may write a solid group, else 1, which every dcar reads.
 func (aw *Writer) version() int {
+	if aw.opts.pieces {
+		return format.VersionPieces
+	}
 	if aw.opts.NoSolid || aw.opts.KeepCodec || aw.opts.NoModel {
 		return 1
 	}
@@ -429,7 +434,10 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 		}
 		defer done()
 		var key contentKey
-		if !aw.opts.NoDedup && h.Size > 0 {
+		// A piece of a split file is neither deduplicated nor a
+		// dedup original: its extracted file holds other bytes too.
+		dedup := !aw.opts.NoDedup && h.Size > 0 && !h.IsPiece()
+		if dedup {
 			if key, err = hashContent(view, h.Size); err != nil {
 				return fmt.Errorf("%s: %w", h.Path, err)
 			}
@@ -449,7 +457,7 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 		if aw.solid(h) {
 			return aw.addMember(h, content, key)
 		}
-		if !aw.opts.NoDedup && h.Size > 0 {
+		if dedup {
 			if aw.seen == nil {
 				aw.seen = map[contentKey]seen{}
 			}

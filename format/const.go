@@ -3,11 +3,23 @@ package format
 // Version is the newest archive format version this package writes and
 // reads; it reads every version from 1. Version 2 is version 1 plus
 // solid groups (entry type 4, TypeGroup): a writer that writes no group
-// MAY write version 1, and dcar does when it cannot write one.
-const Version = 2
+// MAY write version 1, and dcar does when it cannot write one. Version 3
+// is version 2 plus pieces of files split across the volumes of a set
+// (FlagPiece), written only in a volume that holds one.
+const Version = 3
 
 // VersionSolid is the first version whose archives may hold solid groups.
 const VersionSolid = 2
+
+// VersionPieces is the first version whose archives may hold pieces of
+// files split across the volumes of a set (an entry header with
+// FlagPiece). A writer writes it only for a volume that holds a piece.
+const VersionPieces = 3
+
+// FlagPiece, in an entry header's flags, says that the entry is a piece
+// of a larger file: two uvarints follow, the piece's offset in the file
+// and the file's size (spec section 15.3).
+const FlagPiece = 1
 
 // Magic opens every archive. The high first byte and the CR LF / SUB
 // sequence catch 7-bit and newline-translating transports, as in PNG.

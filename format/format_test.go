@@ -160,6 +160,8 @@ func FuzzUnmarshal(f *testing.F) {
 	h := Header{Path: "a/b", Type: TypeRegular, Size: 3, BlockSize: 3, Codec: 1}
 	f.Add(h.MarshalBody(nil))
 	f.Add(MarshalIndex(nil, []IndexEntry{{Offset: 16, Stored: 40, Header: h}}))
+	piece := Header{Path: "a/big", Type: TypeRegular, Size: 3, BlockSize: 3, Codec: 1, FileSize: 10, PieceOffset: 4}
+	f.Add(piece.MarshalBody(nil))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var h Header
 		if h.UnmarshalBody(b) == nil {

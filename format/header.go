@@ -52,6 +52,9 @@ func (h *Header) CheckVersion(v int) error {
 	if h.Type == TypeGroup && v < VersionSolid {
 		return fmt.Errorf("%w: solid group entry in a version %d archive", ErrCorrupt, v)
 	}
+	if h.IsPiece() && v < VersionPieces {
+		return fmt.Errorf("%w: file piece entry in a version %d archive", ErrCorrupt, v)
+	}
 	return nil
 }
 
@@ -73,7 +76,16 @@ type Header struct {
 	// BlockSize is the raw size of every block but the last. Zero when the
 	// entry has no content.
 	BlockSize uint32
+	// FileSize is nonzero for a piece of a regular file split across the
+	// volumes of a set (version 3, spec section 15.3): the entry's Size
+	// content bytes are bytes [PieceOffset, PieceOffset+Size) of a file of
+	// FileSize bytes. Zero for a whole file.
+	FileSize    int64
+	PieceOffset int64
 }
+
+// IsPiece reports whether the entry holds a piece of a split file.
+func (h *Header) IsPiece() bool { return h.FileSize != 0 }
 
 // ValidPath reports whether p is acceptable as an entry path: 1 to
 // MaxPathLen bytes, relative, slash-separated, in clean form (no "." or
@@ -154,8 +166,12 @@ func (h *Header) MarshalBody(dst []byte) []byte {
 	dst = binary.AppendUvarint(dst, h.Codec)
 	dst = appendString(dst, string(h.Params))
 	dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
-	dst = binary.AppendUvarint(dst, 0) // flags, reserved
-	return dst
+	if !h.IsPiece() {
+		return binary.AppendUvarint(dst, 0) // flags
+	}
+	dst = binary.AppendUvarint(dst, FlagPiece)
+	dst = binary.AppendUvarint(dst, uint64(h.PieceOffset))
+	return binary.AppendUvarint(dst, uint64(h.FileSize))
 }
 
 // UnmarshalBody parses an entry header record body and validates every
@@ -179,6 +195,11 @@ func (h *Header) UnmarshalBody(b []byte) error {
 	h.Params = []byte(d.str(MaxParamsLen, "codec parameters"))
 	bs := d.uvarint("block size")
 	flags := d.uvarint("flags")
+	var pieceOff, fileSize uint64
+	if flags&FlagPiece != 0 {
+		pieceOff = d.uvarint("piece offset")
+		fileSize = d.uvarint("file size")
+	}
 	if d.err != nil {
 		return d.err
 	}
@@ -214,9 +235,12 @@ func (h *Header) UnmarshalBody(b []byte) error {
 		return fmt.Errorf("%w: block size %d", ErrLimit, bs)
 	case (size == 0) != (bs == 0):
 		return fmt.Errorf("%w: block size %d for size %d", ErrCorrupt, bs, size)
-	case flags != 0:
+	case flags&^FlagPiece != 0:
 		return fmt.Errorf("%w: reserved flags %#x set", ErrCorrupt, flags)
+	case flags&FlagPiece != 0 && (h.Type != TypeRegular || size == 0 || fileSize > MaxFileSize || pieceOff >= fileSize || size > fileSize-pieceOff || size == fileSize):
+		return fmt.Errorf("%w: piece [%d, +%d) of a %s of %d bytes", ErrCorrupt, pieceOff, size, h.Type, fileSize)
 	}
+	h.FileSize, h.PieceOffset = int64(fileSize), int64(pieceOff)
 	h.Mode = uint32(mode)
 	h.ModTime = time.Unix(sec, int64(nsec))
 	h.Size = int64(size)

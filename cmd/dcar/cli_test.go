@@ -285,6 +285,9 @@ func TestCLIExitCodes(t *testing.T) {
 		{[]string{"create", "--fast", "--best", arc, dir}, 2},
 		{[]string{"create", "--zstd-only", "--fast", arc, dir}, 2},
 		{[]string{"create", "--zstd-level", "0", arc, dir}, 2},
+		{[]string{"create", "--volume-size", "1M", "-", dir}, 2},
+		{[]string{"create", "--volume-size", "12X", arc, dir}, 2},
+		{[]string{"create", "--volume-size", "1K", arc, dir}, 2}, // below the block size
 	} {
 		if _, se, code := dcar(t, nil, tc.args...); code != tc.want {
 			t.Errorf("dcar %q: exit %d, want %d (%s)", tc.args, code, tc.want, se)
@@ -633,5 +636,56 @@ func TestCLIListKindAndFallback(t *testing.T) {
 		if want := filepath.Base(r.Path) == "bad.png"; r.Fallback != want {
 			t.Errorf("%s: fallback %v", r.Path, r.Fallback)
 		}
+	}
+}
+
+// A volume set through the command line: create, list, verify, extract
+// (whole, and one path from its volumes only); a missing volume is named
+// by verify and extract (exit 3), which restores everything else.
+func TestCLIVolumeSet(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "src")
+	writeTree(t, src)
+	big := make([]byte, 50000)
+	rng := rand.New(rand.NewPCG(3, 3))
+	for i := range big {
+		big[i] = byte(rng.Uint32())
+	}
+	os.WriteFile(filepath.Join(src, "big.bin"), big, 0o644)
+	set := filepath.Join(work, "s.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", "--volume-size", "16K", "--block-size", "4096", set, src); code != 0 {
+		t.Fatalf("create: %d %s", code, se)
+	}
+	vols, _ := filepath.Glob(set + ".*")
+	if len(vols) < 3 {
+		t.Fatalf("%d volumes", len(vols))
+	}
+	so, se, code := dcar(t, nil, "list", vols[1])
+	if code != 0 || strings.Count(so, "big.bin\n") != 1 {
+		t.Fatalf("list: %d %s %s", code, so, se)
+	}
+	if _, se, code := dcar(t, nil, "verify", set); code != 0 || !strings.Contains(se, "OK") {
+		t.Fatalf("verify: %d %s", code, se)
+	}
+	out := filepath.Join(work, "out")
+	if _, se, code := dcar(t, nil, "extract", "-q", set, "-C", out); code != 0 {
+		t.Fatalf("extract: %d %s", code, se)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, src[1:], "big.bin")); !bytes.Equal(b, big) {
+		t.Fatal("big.bin restored wrong")
+	}
+	last := vols[len(vols)-1]
+	os.Rename(last, last+".away")
+	_, se, code = dcar(t, nil, "verify", set)
+	if code != 3 || !strings.Contains(se, filepath.Base(last)+": volume missing") {
+		t.Fatalf("verify without %s: %d %s", last, code, se)
+	}
+	out2 := filepath.Join(work, "out2")
+	_, se, code = dcar(t, nil, "extract", "-q", set, "-C", out2)
+	if code != 3 || !strings.Contains(se, filepath.Base(last)) {
+		t.Fatalf("extract without %s: %d %s", last, code, se)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out2, src[1:], "big.bin")); !bytes.Equal(b, big) {
+		t.Fatal("big.bin, in other volumes, not restored")
 	}
 }

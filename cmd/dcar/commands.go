@@ -48,6 +48,7 @@ func createCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-solid", Usage: "code every small text file on its own (by default they are coded together in solid groups of up to 4 MiB: smaller, but extracting one file decodes its group)"},
 			&cli.BoolFlag{Name: "fast", Usage: presetUsage[archive.PresetFast]},
 			&cli.BoolFlag{Name: "best", Usage: presetUsage[archive.PresetBest]},
+			&cli.StringFlag{Name: "volume-size", Usage: "write a volume set: ARCHIVE.001, ARCHIVE.002, ... of at most `SIZE` content bytes each (K, M, G suffixes, powers of 1024; each volume comes out at or below it plus a little framing), then the manifest ARCHIVE; a file larger than a volume is split across volumes"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 2 {
@@ -76,6 +77,9 @@ func createCommand() *cli.Command {
 				if _, total, err = archive.Plan(roots, excludes); err != nil {
 					total = 0 // unknown: Create reports what it cannot read
 				}
+			}
+			if c.IsSet("volume-size") {
+				return createSet(c, name, roots, excludes, preset)
 			}
 			if name == "-" && term.IsTerminal(int(os.Stdout.Fd())) {
 				return usageErr("refusing to write an archive to a terminal (redirect standard output, or give a file name)")
@@ -111,6 +115,89 @@ func createCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// createSet is create --volume-size: plan the set, write its volumes
+// and then its manifest.
+func createSet(c *cli.Context, name string, roots, excludes []string, preset archive.Preset) error {
+	if name == "-" {
+		return usageErr("--volume-size writes several files: give a file name for the set, not -")
+	}
+	vs, err := archive.ParseSize(c.String("volume-size"))
+	if err != nil {
+		return usageErr("--volume-size: %v", trimPrefix(err.Error()))
+	}
+	if vs < int64(c.Int("block-size")) {
+		return usageErr("--volume-size %d is below the block size %d", vs, c.Int("block-size"))
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return inputErr(err)
+	}
+	left := 0
+	plan, err := archive.PlanSet(roots, archive.SetOptions{
+		// The set's own files, should they lie inside an input directory.
+		Exclude:    append(excludes, filepath.Base(abs), filepath.Base(abs)+".[0-9][0-9][0-9]*", "."+filepath.Base(abs)+".*.tmp-*"),
+		VolumeSize: vs, BlockSize: c.Int("block-size"),
+		Warn: func(w archive.Warning) {
+			if w.Skipped {
+				left++
+			}
+			fmt.Fprintf(os.Stderr, "dcar: %s: %s\n", format.DisplayPath(w.Path), trimPrefix(w.Err.Error()))
+		},
+	})
+	if err != nil {
+		return inputErr(err)
+	}
+	var total int64
+	for _, v := range plan.Volumes {
+		for _, e := range v.Entries {
+			total += e.Header.Size
+		}
+	}
+	for i := range plan.Volumes {
+		removeStaleTemps(archive.VolumeName(abs, i))
+	}
+	removeStaleTemps(abs)
+	defer onInterrupt(abs, "no manifest written (the volumes written so far stay)")()
+	bar := newProgress(total, "create", c.Bool("quiet"))
+	opts := archive.VolumeOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), BlockSize: c.Int("block-size"),
+		NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn()}}
+	m, err := archive.CreateSet(abs, plan, opts)
+	bar.finish()
+	if err != nil {
+		return inputErr(fmt.Errorf("%w; the manifest was not written", err))
+	}
+	if c.Bool("verbose") {
+		for _, v := range plan.Volumes {
+			for _, e := range v.Entries {
+				if e.Header.PieceOffset == 0 {
+					fmt.Fprintln(os.Stderr, format.DisplayPath(e.Header.Path))
+				}
+			}
+		}
+	}
+	if !c.Bool("quiet") {
+		fmt.Fprintf(os.Stderr, "%s: %d volumes, %d entries\n", name, len(m.Volumes), m.Entries)
+	}
+	if left > 0 {
+		return cli.Exit(fmt.Sprintf("%d file(s) left out, named above; the set holds the rest", left), exitError)
+	}
+	return nil
+}
+
+// openSet returns the set name belongs to (its manifest, or one of its
+// volumes), nil if name is not one (a plain archive), or the error of a
+// damaged manifest.
+func openSet(name string) (*archive.Set, error) {
+	if name == "-" {
+		return nil, nil
+	}
+	s, err := archive.OpenSet(name)
+	if errors.Is(err, archive.ErrNotSet) {
+		return nil, nil
+	}
+	return s, err
 }
 
 // inputErr marks an error of create, where nothing is read from an
@@ -159,41 +246,35 @@ func createFile(name string, roots []string, opts archive.CreateOptions) error {
 		}
 	}
 	removeStaleTemps(abs)
-	tmp, err := os.CreateTemp(filepath.Dir(abs), fmt.Sprintf(".%s.tmp-%d-*", filepath.Base(abs), os.Getpid()))
+	defer onInterrupt(abs, "no archive written")()
+	// Exclude the temporary file from the walk in case it lies inside
+	// an input directory.
+	opts.Exclude = append(opts.Exclude, archive.TempPattern(abs))
+	err = archive.WriteFileAtomic(abs, func(w io.Writer) error { return archive.Create(w, roots, opts) })
 	if err != nil {
-		return err
-	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sig)
-	go func() {
-		if _, ok := <-sig; ok {
-			os.Remove(tmp.Name())
-			fmt.Fprintln(os.Stderr, "dcar: interrupted; no archive written")
-			os.Exit(130)
-		}
-	}()
-	// Exclude the temporary file and the target from the walk in case
-	// they lie inside an input directory.
-	opts.Exclude = append(opts.Exclude, filepath.Base(tmp.Name()))
-	err = archive.Create(tmp, roots, opts)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), abs)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return fmt.Errorf("%w; no archive written", err)
 	}
 	return nil
+}
+
+// onInterrupt makes an interrupt remove the temporary files of this
+// process beside abs (archive.WriteFileAtomic's, of abs and its volumes),
+// say what is left, and exit with status 130. It returns the function
+// that undoes it.
+func onInterrupt(abs, left string) (stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		if _, ok := <-sig; ok {
+			olds, _ := filepath.Glob(filepath.Join(filepath.Dir(abs), fmt.Sprintf(".%s*.tmp-%d-*", filepath.Base(abs), os.Getpid())))
+			for _, o := range olds {
+				os.Remove(o)
+			}
+			fmt.Fprintln(os.Stderr, "dcar: interrupted;", left)
+			os.Exit(130)
+		}
+	}()
+	return func() { signal.Stop(sig) }
 }
 
 // removeStaleTemps removes the temporary files that runs of dcar which
@@ -255,12 +336,23 @@ func extractCommand() *cli.Command {
 				return usageErr("extract needs an ARCHIVE")
 			}
 			name := c.Args().First()
-			f, err := openArchive(name)
+			set, err := openSet(name)
 			if err != nil {
 				return err
 			}
-			defer f.Close()
-			total := contentSize(name)
+			var f io.ReadCloser
+			var total int64
+			if set != nil {
+				for _, i := range set.Needed(c.Args().Tail()) {
+					total += set.Manifest.Volumes[i].Content
+				}
+			} else {
+				if f, err = openArchive(name); err != nil {
+					return err
+				}
+				defer f.Close()
+				total = contentSize(name)
+			}
 			bar := newProgress(total, "extract", c.Bool("quiet") || total == 0)
 			// As tar: root restores owners (and with them set-id bits)
 			// unless told not to; other users extract as themselves.
@@ -274,10 +366,17 @@ func extractCommand() *cli.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
-			err = archive.ExtractContext(ctx, f, c.String("directory"), opts)
+			if set != nil {
+				err = set.Extract(ctx, c.String("directory"), opts)
+			} else {
+				err = archive.ExtractContext(ctx, f, c.String("directory"), opts)
+			}
 			bar.finish()
 			if ctx.Err() != nil {
 				return cli.Exit("interrupted; the file being written was removed, the entries before it are extracted", 130)
+			}
+			if err != nil && set != nil {
+				return setProblems(err, "extract", "the rest is extracted")
 			}
 			if err != nil && name != "-" {
 				// Name the entry a damaged record belongs to, if the
@@ -289,6 +388,30 @@ func extractCommand() *cli.Command {
 			return err
 		},
 	}
+}
+
+// setProblems prints each problem of a set's extraction or verification
+// (joined errors, one per missing or damaged volume, split file or path)
+// and returns the exit status the worst of them calls for.
+func setProblems(err error, what, rest string) error {
+	var errs []error
+	var flatten func(error)
+	flatten = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				flatten(e)
+			}
+		} else if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	flatten(err)
+	code := exitError
+	for _, e := range errs {
+		fmt.Fprintln(os.Stderr, "dcar:", trimPrefix(e.Error()))
+		code = max(code, exitCode(e))
+	}
+	return cli.Exit(fmt.Sprintf("%s: %d problem(s), named above; %s", what, len(errs), rest), code)
 }
 
 type listRow struct {
@@ -319,6 +442,14 @@ type listRow struct {
 	// Group: the solid group whose content holds a part entry's (its
 	// stored bytes are in the group's row).
 	Group string `json:"group,omitempty"`
+	// Volume: the volume of a set the entry is in (its first, for a
+	// split file).
+	Volume string `json:"volume,omitempty"`
+	// Piece: a piece of a split file read from one volume, "OFF+SIZE/FILESIZE"
+	// (in a set's listing the pieces are joined into the file's row).
+	Piece string `json:"piece,omitempty"`
+
+	pieceOff, fileSize int64
 }
 
 func listCommand() *cli.Command {
@@ -335,39 +466,21 @@ func listCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usageErr("list needs exactly one ARCHIVE")
 			}
-			idx, ierr := readIndex(c.Args().First())
+			name := c.Args().First()
+			set, err := openSet(name)
+			if err != nil {
+				return err
+			}
+			if set != nil {
+				return listSet(set, c.Bool("json"), c.Bool("long"))
+			}
+			idx, ierr := readIndex(name)
 			if ierr != nil && len(idx) == 0 {
 				return ierr
 			}
-			rows := make([]listRow, len(idx))
-			for i, e := range idx {
-				h := &e.Header
-				owner := h.Uname
-				if owner == "" {
-					owner = fmt.Sprint(h.UID)
-				}
-				group := h.Gname
-				if group == "" {
-					group = fmt.Sprint(h.GID)
-				}
-				rows[i] = listRow{Path: h.Path, Type: h.Type.String(), Size: h.Size, Stored: e.Stored,
-					Modality: h.Modality.String(), MIME: h.MIME, Codec: archive.CodecName(h.Codec),
-					Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
-				if !h.Type.HasContent() {
-					rows[i].Codec = "-"
-				}
-				if h.Modality == format.ModalityImage && h.Size > 0 && (h.Codec == format.CodecZstd || h.Codec == format.CodecStore) {
-					rows[i].Fallback = true
-				}
-				if n, err := format.ParseSameParams(h.Params); h.Codec == format.CodecSame && err == nil && n < i {
-					rows[i].SameAs = idx[n].Header.Path
-				}
-				if g, _, err := format.ParsePartParams(h.Params); h.Codec == format.CodecPart && err == nil && g < i {
-					rows[i].Group = idx[g].Header.Path
-				}
-			}
+			rows := listRows(idx)
 			if c.Bool("long") || c.Bool("json") {
-				addBlockCodecs(c.Args().First(), idx, rows)
+				addBlockCodecs(name, idx, rows)
 			}
 			if err := printList(os.Stdout, rows, c.Bool("json"), c.Bool("long")); err != nil {
 				return err
@@ -380,6 +493,83 @@ func listCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// listRows are the rows of list for an archive's index.
+func listRows(idx []format.IndexEntry) []listRow {
+	rows := make([]listRow, len(idx))
+	for i, e := range idx {
+		h := &e.Header
+		owner := h.Uname
+		if owner == "" {
+			owner = fmt.Sprint(h.UID)
+		}
+		group := h.Gname
+		if group == "" {
+			group = fmt.Sprint(h.GID)
+		}
+		rows[i] = listRow{Path: h.Path, Type: h.Type.String(), Size: h.Size, Stored: e.Stored,
+			Modality: h.Modality.String(), MIME: h.MIME, Codec: archive.CodecName(h.Codec),
+			Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
+		if !h.Type.HasContent() {
+			rows[i].Codec = "-"
+		}
+		if h.Modality == format.ModalityImage && h.Size > 0 && (h.Codec == format.CodecZstd || h.Codec == format.CodecStore) {
+			rows[i].Fallback = true
+		}
+		if n, err := format.ParseSameParams(h.Params); h.Codec == format.CodecSame && err == nil && n < i {
+			rows[i].SameAs = idx[n].Header.Path
+		}
+		if g, _, err := format.ParsePartParams(h.Params); h.Codec == format.CodecPart && err == nil && g < i {
+			rows[i].Group = idx[g].Header.Path
+		}
+		if h.IsPiece() {
+			rows[i].Piece = fmt.Sprintf("%d+%d/%d", h.PieceOffset, h.Size, h.FileSize)
+			rows[i].pieceOff, rows[i].fileSize = h.PieceOffset, h.FileSize
+		}
+	}
+	return rows
+}
+
+// listSet lists a set from its volumes' indexes, in order, each split
+// file once; a volume that cannot be read is named and skipped.
+func listSet(set *archive.Set, asJSON, long bool) error {
+	var rows []listRow
+	var problems []error
+	for i, v := range set.Manifest.Volumes {
+		idx, err := set.VolumeIndex(i)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		vr := listRows(idx)
+		if long || asJSON {
+			addBlockCodecs(set.VolumePath(i), idx, vr)
+		}
+		for k := range vr {
+			r := &vr[k]
+			r.Volume = v.Name
+			h := &idx[k].Header
+			if last := len(rows) - 1; h.IsPiece() && h.PieceOffset > 0 && last >= 0 && rows[last].Path == r.Path && rows[last].Piece != "" {
+				p := &rows[last]
+				p.Size += r.Size
+				p.Stored += r.Stored
+				p.Piece = fmt.Sprintf("%d+%d/%d", p.pieceOff, p.Size, p.fileSize)
+				if p.Size == h.FileSize {
+					p.Piece = ""
+				}
+				continue
+			}
+			rows = append(rows, *r)
+		}
+	}
+	if err := printList(os.Stdout, rows, asJSON, long); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return setProblems(errors.Join(problems...), "list", "the entries of the other volumes are listed")
+	}
+	return nil
 }
 
 // printList prints the rows: names only, long (-l) or JSON. Names go
@@ -432,6 +622,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		}
 		if r.Group != "" {
 			name += " in " + format.DisplayPath(r.Group)
+		}
+		if r.Piece != "" {
+			name += fmt.Sprintf(" (a piece: bytes %d to %d of %d)", r.pieceOff, r.pieceOff+r.Size-1, r.fileSize)
 		}
 		codec, kind := r.Codec, "-"
 		if codec != "-" {
@@ -572,6 +765,13 @@ func verifyCommand() *cli.Command {
 				return usageErr("verify needs exactly one ARCHIVE")
 			}
 			name := c.Args().First()
+			set, err := openSet(name)
+			if err != nil {
+				return err
+			}
+			if set != nil {
+				return verifySet(c, name, set)
+			}
 			f, err := openArchive(name)
 			if err != nil {
 				return err
@@ -594,4 +794,21 @@ func verifyCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// verifySet is verify of a set: every volume, against the manifest.
+func verifySet(c *cli.Context, name string, set *archive.Set) error {
+	var total int64
+	for _, v := range set.Manifest.Volumes {
+		total += v.Content
+	}
+	bar := newProgress(total, "verify", c.Bool("quiet") || total == 0)
+	rep := set.Verify(c.Int("jobs"), bar.fn())
+	bar.finish()
+	n := len(set.Manifest.Volumes)
+	if len(rep.Problems) > 0 {
+		return setProblems(errors.Join(rep.Problems...), name, fmt.Sprintf("%d of %d volumes intact", rep.Volumes, n))
+	}
+	fmt.Fprintf(os.Stderr, "%s: OK, %d volumes, %d entries, %d bytes of content verified\n", name, n, rep.Entries, rep.Bytes)
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/urfave/cli/v2"
@@ -25,7 +26,8 @@ const exitHelp = `EXIT CODES:
    1  error: I/O, changed input file, refused overwrite, unknown codec or model;
       create: files left out (unreadable, or a second file under one name), named on stderr
    2  usage error
-   3  the archive is damaged, truncated or not a dcar archive (verify found damage)
+   3  the archive is damaged, truncated or not a dcar archive (verify found damage);
+      of a volume set: a volume is missing or damaged (named on stderr)
  130  interrupted (extract removes the file it was writing; create leaves no archive)
 `
 
@@ -71,7 +73,8 @@ func trimPrefix(s string) string {
 
 func exitCode(err error) int {
 	for _, e := range []error{format.ErrMagic, format.ErrVersion, format.ErrChecksum, format.ErrTruncated,
-		format.ErrCorrupt, format.ErrLimit, format.ErrUnknownTag, format.ErrInvalidPath, codec.ErrParams} {
+		format.ErrCorrupt, format.ErrLimit, format.ErrUnknownTag, format.ErrInvalidPath, codec.ErrParams,
+		archive.ErrVolumeMissing, archive.ErrVolumeDamaged, archive.ErrPieceAlone} {
 		if errors.Is(err, e) {
 			return exitDamaged
 		}
@@ -93,7 +96,7 @@ func newApp() *cli.App {
 	return &cli.App{
 		Name:      "dcar",
 		Usage:     "archive directories of images and text, compressed by a learned model",
-		UsageText: "dcar create ARCHIVE PATH...\n   dcar extract ARCHIVE [PATH...] [-C DIR]\n   dcar list ARCHIVE [-l] [--json]\n   dcar verify ARCHIVE\n\n   ARCHIVE may be - for standard input or output.",
+		UsageText: "dcar create [--volume-size SIZE] ARCHIVE PATH...\n   dcar extract ARCHIVE [PATH...] [-C DIR]\n   dcar list ARCHIVE [-l] [--json]\n   dcar verify ARCHIVE\n\n   ARCHIVE may be - for standard input or output, or a volume set: its\n   manifest ARCHIVE or any of its volumes ARCHIVE.001, ARCHIVE.002, ...",
 		Version:   version,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return cli.Exit(err.Error(), exitUsage)

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/dcar-archiver/dcar/archive"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+// makeTree writes a small tree whose set at 16 KiB volumes has several
+// volumes, a file split across three, text, a hard link, a symlink and
+// an empty directory.
+func makeTree(t *testing.T, dir string) {
+	t.Helper()
+	big := make([]byte, 40000)
+	rand.Read(big)
+	files := map[string][]byte{
+		"tree/a/big.bin":  big,
+		"tree/a/note.txt": []byte(strings.Repeat("a line of text for the model\n", 300)),
+		"tree/b/small":    []byte("small\n"),
+		"tree/b/more.bin": big[:9000],
+	}
+	for n, b := range files {
+		p := filepath.Join(dir, n)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Link(filepath.Join(dir, "tree/b/small"), filepath.Join(dir, "tree/b/small-link")))
+	must(os.Symlink("a/note.txt", filepath.Join(dir, "tree/sym")))
+	must(os.Mkdir(filepath.Join(dir, "tree/empty"), 0o700))
+}
+
+func files(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		switch {
+		case fi.Mode().IsRegular():
+			b, _ := os.ReadFile(p)
+			out[rel] = b
+		case fi.Mode()&os.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			out[rel] = []byte("-> " + l)
+		default:
+			out[rel] = []byte(fi.Mode().String())
+		}
+		return nil
+	})
+	return out
+}
+
+// TestPipeline runs create, verify and extract on Beam's local runner:
+// the set is byte for byte the one the archive package (dcar create
+// --volume-size) writes, and extracts to the tree.
+func TestPipeline(t *testing.T) {
+	dir := t.TempDir()
+	makeTree(t, dir)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	opts := Options{Level: 3, BlockSize: 4096, Jobs: 1}
+	plan, err := archive.PlanSet([]string{"tree"}, archive.SetOptions{VolumeSize: 16 << 10, BlockSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Volumes) < 4 {
+		t.Fatalf("%d volumes", len(plan.Volumes))
+	}
+	os.Mkdir("local", 0o755)
+	os.Mkdir("beam", 0o755)
+	if _, err := archive.CreateSet("local/set.dcar", plan, archive.VolumeOptions{WriterOptions: opts.writer()}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := buildCreate(context.Background(), plan, filepath.Join(dir, "beam", "set.dcar"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	local, fromBeam := files(t, "local"), files(t, "beam")
+	if len(local) != len(plan.Volumes)+2 || len(local) != len(fromBeam) { // + the manifest and "."
+		t.Fatalf("%d files locally, %d from Beam", len(local), len(fromBeam))
+	}
+	for n, b := range local {
+		if !bytes.Equal(b, fromBeam[n]) {
+			t.Errorf("%s differs", n)
+		}
+	}
+
+	ctx := context.Background()
+	p, err = verifyPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	want, got := files(t, "tree"), files(t, "out/tree")
+	if len(want) != len(got) {
+		t.Fatalf("%d entries extracted, want %d", len(got), len(want))
+	}
+	for n, b := range want {
+		if !bytes.Equal(b, got[n]) {
+			t.Errorf("%s extracted wrong", n)
+		}
+	}
+
+	// A missing volume fails verification, naming it.
+	os.Remove(filepath.Join(dir, "beam", "set.dcar.002"))
+	p, err = verifyPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err == nil {
+		t.Fatal("a set without its volume 2 verified")
+	}
+	// ... and extraction restores the entries of the other volumes.
+	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err == nil {
+		t.Fatal("a set without its volume 2 extracted without an error")
+	}
+	restored := 0
+	for _, e := range plan.Volumes[len(plan.Volumes)-1].Entries {
+		if _, err := os.Lstat(filepath.Join(dir, "out2", e.Header.Path)); err == nil {
+			restored++
+		}
+	}
+	if restored == 0 {
+		t.Error("nothing of the last volume restored")
+	}
+}
