@@ -191,8 +191,9 @@ func (q *QNet) nout() int {
 	return NOut
 }
 
-// rescale is a kernel.Scale prepared for loops: apply(x) =
-// (x·Mult + 2^(Shift-1)) >> Shift, i.e. x·Mult·2^-Shift rounded half up.
+// rescale is a kernel.Scale prepared for the kernels that apply one
+// scale to a vector (kernel.RescaleS16): (x·m + half) >> sh, i.e.
+// x·Mult·2^-Shift rounded half up, with sh below 64.
 type rescale struct {
 	m, half int64
 	sh      uint
@@ -206,10 +207,6 @@ func prepScale(v kernel.Scale) rescale {
 	}
 	return rescale{m: int64(v.Mult), half: int64(1) << v.Shift >> 1, sh: uint(v.Shift)}
 }
-
-// apply rescales x. sh is below 64 (prepScale), so the shift needs no
-// check for larger counts.
-func (r rescale) apply(x int64) int64 { return (x*r.m + r.half) >> (r.sh & 63) }
 
 // Step runs the network on one sub-pixel: feat are its Featurize inputs,
 // f its imgctx features (for the render), and logits the imgctx logits on

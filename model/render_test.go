@@ -101,17 +101,21 @@ func TestRenderWindow(t *testing.T) {
 	}
 }
 
-// rescale.apply equals (x·Mult + 1<<Shift>>1) >> Shift with Go's shift
+// prepScale's parameters, applied by kernel.RescaleS16 (as the time-mix
+// does), give Sat16((x·Mult + 1<<Shift>>1) >> Shift) with Go's shift
 // semantics for every Shift, 64 and more included.
 func TestRescaleShifts(t *testing.T) {
 	r := rand.New(rand.NewPCG(16, 2))
 	for sh := uint8(0); sh < 80; sh++ {
 		for range 200 {
 			m := int32(r.Uint32() >> 1)
-			x := int64(r.Uint64()>>31) - 1<<32
-			want := (x*int64(m) + int64(1)<<sh>>1) >> sh
-			if got := prepScale(kernel.Scale{Mult: m, Shift: sh}).apply(x); got != want {
-				t.Fatalf("shift %d mult %d x %d: %d, want %d", sh, m, x, got, want)
+			x := int16(r.Uint32())
+			want := int16(max(-32768, min(32767, (int64(x)*int64(m)+int64(1)<<sh>>1)>>sh)))
+			rs := prepScale(kernel.Scale{Mult: m, Shift: sh})
+			got := []int16{0}
+			kernel.RescaleS16(got, []int16{x}, rs.m, rs.half, rs.sh)
+			if got[0] != want {
+				t.Fatalf("shift %d mult %d x %d: %d, want %d", sh, m, x, got[0], want)
 			}
 		}
 	}
