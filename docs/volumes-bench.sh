@@ -5,9 +5,12 @@
 # dcar create and by dcarbeam on Beam's local runner (prism), compared
 # volume by volume, extracted and compared with the tree; then one
 # volume deleted: verify and extract.
-#   docs/volumes-bench.sh DCAR DCARBEAM WORKDIR [PRESET_FLAG]
+#   docs/volumes-bench.sh DCAR DCARBEAM WORKDIR [PRESET_FLAG [EXTRA_DIR...]]
+# EXTRA_DIRs are copied into the tree as well (the ~1 GB run added two
+# directories of the Go module cache, Go source of many projects).
 set -u
 dcar=$1 beam=$2 work=$3 preset=${4:---fast}
+shift $(($# < 4 ? $# : 4))
 t() { /usr/bin/time -f '%e s wall, %U s user, %S s sys' "$@"; }
 tree=$work/mixed
 if [ ! -d "$tree" ]; then
@@ -16,8 +19,12 @@ if [ ! -d "$tree" ]; then
 	cp -a "$(go env GOROOT)" "$tree"/go
 	cp -a /usr/share/doc "$tree"/doc
 fi
-cd "$tree" || exit 1
 roots="train-images train-text go doc"
+for d in "$@"; do
+	[ -d "$tree/$(basename "$d")" ] || cp -a "$d" "$tree"/
+	roots="$roots $(basename "$d")"
+done
+cd "$tree" || exit 1
 echo "tree: $(du -s --apparent-size --block-size=1 $roots | awk '{s+=$1} END {print s}') bytes, $(find $roots -type f | wc -l) files"
 rm -rf "$work/local" "$work/beam" "$work/x" "$work/y"
 mkdir -p "$work/local" "$work/beam"
