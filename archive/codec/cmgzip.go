@@ -43,6 +43,12 @@ var gzipFingerprints = [...][8]byte{segFingerprint("cm-gzip/1 "), segFingerprint
 
 type cmGzip struct{}
 
+// gzipSearchBudget is the match search cm-gzip allows the rebuild of a
+// file's deflate streams, in steps per byte of data (as model-png's with
+// the network: the text model costs about as much a byte); a file over it
+// is declined (zstd).
+const gzipSearchBudget = 256
+
 // check checks a block's parameters and returns the segment header set
 // they name.
 func (cmGzip) check(b Block) (segHeaderSet, error) {
@@ -64,7 +70,7 @@ func (c cmGzip) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	raw, meta, tokens, err := deflatere.SplitGzip(src, int(expansionLimit(len(src))))
+	raw, meta, tokens, err := deflatere.SplitGzip(src, int(expansionLimit(len(src))), gzipSearchBudget)
 	if err != nil {
 		if errors.Is(err, deflatere.ErrFormat) || errors.Is(err, deflatere.ErrUnsupported) {
 			return dst, fmt.Errorf("%w: %v", ErrDeclined, err)

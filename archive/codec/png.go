@@ -9,6 +9,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pngre"
+	"github.com/dcar-archiver/dcar/model"
 )
 
 // model-png (codec 18): a PNG is split by package pngre into its pixels
@@ -166,10 +167,27 @@ func pngSupported(h []byte, size int64) (ok, indexed, v4, alpha bool) {
 	return ok, color == 3 || low, wide || interlace == 1, color == 4 || color == 6
 }
 
-// pngRebuilds splits a PNG and checks that its side data rebuilds it,
-// returning the parts.
-func pngRebuilds(data []byte, version int) (*pngre.Parts, bool) {
-	p, err := pngre.SplitVersion(data, version)
+// pngSearchBudget is the match search model-png allows the rebuild of a
+// PNG's deflate stream, in steps per byte of filtered pixels (~9 ns a
+// step, paid again by the decoder), by the cost of its pixel model: a
+// photo takes ~6 steps a byte, a screenshot of long repeats up to 2048
+// (a 1040×10000 one: 374, 3.4 µs a byte beside imgctx's ~0.6). --fast
+// (imgctx) allows 64, the network 256, the context-mixing stage (--best)
+// any; a PNG over the budget is declined (zstd).
+func pngSearchBudget(pm pixelModel) int {
+	switch pm.(type) {
+	case ctxModel:
+		return 64
+	case model.CMNet:
+		return 0
+	}
+	return 256
+}
+
+// pngRebuilds splits a PNG with the given match-search budget and checks
+// that its side data rebuilds it, returning the parts.
+func pngRebuilds(data []byte, version, budget int) (*pngre.Parts, bool) {
+	p, err := pngre.SplitVersion(data, version, budget)
 	if err != nil || len(p.Pixels) > maxPNGExpansion*len(data)+1<<16 {
 		return nil, false
 	}
@@ -194,7 +212,7 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	}
 	// The plan looked at the header only: the whole rebuild is checked
 	// here, once, before anything is written (split once, not twice).
-	p, ok := pngRebuilds(src, version)
+	p, ok := pngRebuilds(src, version, pngSearchBudget(pm))
 	if !ok {
 		return dst, fmt.Errorf("%w: model-png: the side data does not rebuild this PNG", ErrDeclined)
 	}

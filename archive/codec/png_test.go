@@ -117,7 +117,7 @@ func TestPaletteOrder(t *testing.T) {
 	if !ok || ch.Params[0] != pngParamsVersion3 {
 		t.Fatalf("planned %v %v", ok, ch.Params)
 	}
-	p, ok := pngRebuilds(data, 2)
+	p, ok := pngRebuilds(data, 2, 0)
 	if !ok {
 		t.Fatal("does not rebuild")
 	}

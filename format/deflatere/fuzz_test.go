@@ -75,7 +75,7 @@ func FuzzSplitGzip(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, gz []byte) {
-		data, meta, tokens, err := SplitGzip(gz, 1<<20)
+		data, meta, tokens, err := SplitGzip(gz, 1<<20, 0)
 		if err != nil {
 			return
 		}
@@ -93,7 +93,7 @@ func FuzzSplitGzip(f *testing.F) {
 // its memory bounded.
 func FuzzJoinGzip(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
-		data, meta, tokens, err := SplitGzip(s, 1<<20)
+		data, meta, tokens, err := SplitGzip(s, 1<<20, 0)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -68,9 +68,12 @@ func gzipHeaderLen(b []byte, base int) (int, error) {
 // every member's deflate stream). It checks that every stream re-emits
 // exactly; JoinGzip's full round trip is the caller's final check.
 // Streams it cannot rebuild, and CRC-32 or ISIZE fields that do not match
-// the data, give ErrUnsupported; malformed input ErrFormat.
-func SplitGzip(gz []byte, maxData int) (data, meta, tokens []byte, err error) {
-	var te TokenEncoder
+// the data, give ErrUnsupported; malformed input ErrFormat. The match
+// search of the reference tokenizer may take budget steps per byte of
+// data (TokenEncoder.Budget; 0: no bound); past it, SplitGzip fails with
+// ErrBudget.
+func SplitGzip(gz []byte, maxData int, budget int) (data, meta, tokens []byte, err error) {
+	te := TokenEncoder{Budget: budget}
 	var members []byte
 	count, off := 0, 0
 	for off < len(gz) && IsGzip(gz[off:]) || count == 0 {

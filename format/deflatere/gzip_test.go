@@ -59,7 +59,7 @@ func kpGzip(t testing.TB, data []byte, level int) []byte {
 // and the data is gz's content; it returns the side data size.
 func gzipRoundTrip(t testing.TB, name string, gz []byte) int {
 	t.Helper()
-	data, meta, tokens, err := SplitGzip(gz, 1<<30)
+	data, meta, tokens, err := SplitGzip(gz, 1<<30, 0)
 	if err != nil {
 		t.Fatalf("%s: SplitGzip: %v", name, err)
 	}
@@ -129,7 +129,7 @@ func TestGzipMembers(t *testing.T) {
 		"stored (level 0)":      goGzip(t, a, 0),
 		"empty content, member": goGzip(t, nil, 9),
 	} {
-		data, _, _, err := SplitGzip(gz, 1<<30)
+		data, _, _, err := SplitGzip(gz, 1<<30, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -172,15 +172,15 @@ func TestGzipErrors(t *testing.T) {
 		"method 7":     {append([]byte{0x1f, 0x8b, 7}, good[3:]...), ErrFormat},
 		"reserved flg": {append([]byte{0x1f, 0x8b, 8, 0x20}, good[4:]...), ErrFormat},
 	} {
-		_, _, _, err := SplitGzip(c.b, 1<<30)
+		_, _, _, err := SplitGzip(c.b, 1<<30, 0)
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
 		}
 	}
-	if _, _, _, err := SplitGzip(good, 1000); !errors.Is(err, ErrFormat) {
+	if _, _, _, err := SplitGzip(good, 1000, 0); !errors.Is(err, ErrFormat) {
 		t.Errorf("data over the limit: %v", err)
 	}
-	data, meta, tokens, err := SplitGzip(good, 1<<30)
+	data, meta, tokens, err := SplitGzip(good, 1<<30, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,5 +212,29 @@ func TestGzipFixtures(t *testing.T) {
 		}
 		side := gzipRoundTrip(t, f, gz)
 		t.Logf("%s: %d bytes, side data %d", f, len(gz), side)
+	}
+}
+
+// TestSplitBudget checks the match-search budget: data of long runs that
+// end at the same place in every row (a screenshot's rows: up to 2048
+// chain steps a byte) is refused under a budget of 64 steps a byte, and
+// rebuilt without one; text is rebuilt under it.
+func TestSplitBudget(t *testing.T) {
+	var rows []byte
+	for r := 0; len(rows) < 512<<10; r++ {
+		rows = append(rows, byte(r%5))
+		for k := 0; k < 3600; k++ {
+			rows = append(rows, 0)
+		}
+	}
+	gz := goGzip(t, rows, 9)
+	if _, _, _, err := SplitGzip(gz, 1<<30, 64); !errors.Is(err, ErrBudget) || !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("rows under a budget of 64: %v, want ErrBudget", err)
+	}
+	if _, _, _, err := SplitGzip(gz, 1<<30, 0); err != nil {
+		t.Fatalf("rows without a budget: %v", err)
+	}
+	if _, _, _, err := SplitGzip(goGzip(t, testData(1<<20, 3), 9), 1<<30, 64); err != nil {
+		t.Fatalf("text under a budget of 64: %v", err)
 	}
 }

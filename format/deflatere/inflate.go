@@ -198,6 +198,9 @@ func init() {
 		l += 1 << lenExtra[i]
 	}
 	lenBase[28], lenSym[258] = 258, 28 // 285: length 258 (284+31 is refused)
+	for l := 3; l <= 258; l++ {
+		lenLast[lenSym[l]] = l
+	}
 	d := 1
 	for i := 0; i < 30; i++ {
 		if i >= 4 {

@@ -50,6 +50,9 @@ type matcher struct {
 	head [nKeys][]int32
 	prev [nKeys][]int32
 	next int // positions < next are inserted
+	// steps counts the chain entries find has visited; with rate > 0,
+	// findAll stops once steps passes allow + rate*(p+1) at position p.
+	steps, rate, allow int64
 }
 
 func newMatcher(data []byte) *matcher {
@@ -164,7 +167,8 @@ func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 	k := 0
 	last := p // positions in [last, p) on the current chain are examined
 	c := m.head[0][hashKey(d, p, 0)]
-	for steps := 0; c >= 0 && p-int(c) <= window && steps < maxSteps; steps++ {
+	steps := 0
+	for ; c >= 0 && p-int(c) <= window && steps < maxSteps; steps++ {
 		ci := int(c)
 		if ci < last {
 			last = ci
@@ -185,6 +189,7 @@ func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 		}
 		c = m.prev[k][ci&wmask]
 	}
+	m.steps += int64(steps)
 	return out
 }
 
@@ -313,6 +318,10 @@ type plan struct {
 	cost   []int64
 	// choice0 is the first parse's choice (under the code lengths).
 	choice0 []uint32
+	// lengths is the number of lengths the records offer, what
+	// parseLengths tries per parse.
+	lengths int64
+	win     costWindow // parseRuns' range minima
 }
 
 // refineRounds is how often the parse is re-run on its own statistics.
@@ -321,22 +330,35 @@ var refineRounds = 1
 // newPlan runs the match finder over [s, e) and the optimal parse: first
 // under the block's code lengths, then refineRounds times under the
 // entropy of the previous parse's symbol counts.
-func newPlan(m *matcher, s, e int, b *block, pl *plan) {
-	pl.findAll(m, s, e)
+func newPlan(m *matcher, s, e int, b *block, pl *plan) error {
+	if err := pl.findAll(m, s, e); err != nil {
+		return err
+	}
 	pl.parseBlock(m.data, b)
+	return nil
 }
 
-// findAll fills the match records of every position of [s, e).
-func (pl *plan) findAll(m *matcher, s, e int) {
+// findAll fills the match records of every position of [s, e). Past the
+// matcher's budget it stops with ErrBudget.
+func (pl *plan) findAll(m *matcher, s, e int) error {
 	pl.s, pl.e = s, e
 	pl.off = append(pl.off[:0], 0)
 	pl.recs = pl.recs[:0]
+	pl.lengths = 0
 	for p := s; p < e; p++ {
 		m.insertUpTo(p)
+		k := len(pl.recs)
 		pl.recs = m.find(p, min(maxMatch, e-p), pl.recs)
+		if len(pl.recs) > k { // lengths 3 to the longest record's
+			pl.lengths += int64(pl.recs[len(pl.recs)-1]>>16) - (minMatch - 1)
+		}
 		pl.off = append(pl.off, int32(len(pl.recs)))
+		if m.rate > 0 && m.steps > m.allow+m.rate*int64(p+1) {
+			return errf(ErrBudget, p, "%d steps", m.steps)
+		}
 	}
 	m.insertUpTo(e)
+	return nil
 }
 
 // parseBlock is the parse of newPlan over the records already found.
@@ -378,7 +400,10 @@ func (pl *plan) refine(data []byte, b *block, rounds int) {
 
 // parse is the backward optimal parse: cost[i] is the cheapest coding of
 // the block from position s+i on. Ties go to the literal, then to the
-// shortest length.
+// shortest length. Two parsers give the same choices, margins and costs
+// (TestParseRuns): parseLengths tries every length of every record,
+// parseRuns every run of lengths of one symbol in O(1); parse picks the
+// one that is cheaper for the block's records.
 func (pl *plan) parse(data []byte, c *costs) {
 	n := pl.e - pl.s
 	pl.choice = grow(pl.choice, n)
@@ -388,8 +413,23 @@ func (pl *plan) parse(data []byte, c *costs) {
 	} else {
 		pl.cost = make([]int64, n+1)
 	}
+	pl.cost[n] = 0
+	if pl.lengths > runsAbove*int64(n) {
+		pl.parseRuns(data, c)
+	} else {
+		pl.parseLengths(data, c)
+	}
+}
+
+// runsAbove: parseRuns pays ~4 steps a position to keep its table and
+// one per run; parseLengths one per length (plan.lengths in all). Photos
+// have ~1 length a position to try, screenshots ~100.
+const runsAbove = 8
+
+// parseLengths is parse trying every length of every record in turn.
+func (pl *plan) parseLengths(data []byte, c *costs) {
+	n := pl.e - pl.s
 	cost := pl.cost
-	cost[n] = 0
 	for i := n - 1; i >= 0; i-- {
 		litc := int64(c.lit[data[pl.s+i]]) + cost[i+1]
 		matc, mch := int64(1)<<62, uint32(0)
@@ -413,6 +453,94 @@ func (pl *plan) parse(data []byte, c *costs) {
 		}
 		pl.margin[i] = int8(max(-127, min(127, (litc-matc)>>12)))
 	}
+}
+
+// parseRuns is parse by runs of lengths: a length's cost depends only on
+// its length symbol, so the lengths of one record that share a symbol
+// (runs of at most 32) cost the symbol's cost plus the least cost[i+k]
+// over the run, which a range-minimum table over the positions after i
+// (costWindow) gives at its shortest length.
+func (pl *plan) parseRuns(data []byte, c *costs) {
+	n := pl.e - pl.s
+	cost := pl.cost
+	w := &pl.win
+	w.set(cost, n, n)
+	for i := n - 1; i >= 0; i-- {
+		litc := int64(c.lit[data[pl.s+i]]) + cost[i+1]
+		matc, mch := int64(1)<<62, uint32(0)
+		prevLen := minMatch - 1
+		for _, r := range pl.recs[pl.off[i]:pl.off[i+1]] {
+			l, d := int(r>>16), int(r&0xffff)
+			dc := c.dsym[distSym(d)]
+			if dc < inf {
+				for k := prevLen + 1; k <= l; {
+					hi := min(l, lenLast[lenSym[k]])
+					at := i + k
+					if hi > k {
+						at = w.argmin(cost, i+k, i+hi)
+					}
+					if v := int64(c.len[k]) + int64(dc) + cost[at]; v < matc {
+						matc, mch = v, uint32(at-i)<<16|uint32(d)
+					}
+					k = hi + 1
+				}
+			}
+			prevLen = l
+		}
+		if litc <= matc {
+			cost[i], pl.choice[i] = litc, 0
+		} else {
+			cost[i], pl.choice[i] = matc, mch
+		}
+		pl.margin[i] = int8(max(-127, min(127, (litc-matc)>>12)))
+		w.set(cost, i, n)
+	}
+}
+
+// lenLast[s] is the longest length of length symbol 257+s (set with
+// lenSym, in inflate.go's init).
+var lenLast [29]int
+
+// winLevels: level j of a costWindow covers 2^j positions; a run of
+// lengths of one symbol is at most 32 long (5 extra bits), two level-4
+// entries cover it.
+const (
+	winLevels = 5
+	winSize   = 512 // > maxMatch + 16: the entries a parse step may read
+)
+
+// costWindow is a sparse range-minimum table over the last winSize
+// positions of a backward parse: at[j][x&(winSize-1)] is the smallest
+// position of least cost in [x, x+2^j) (clipped to the block end). Level
+// 0 is the cost array itself.
+type costWindow struct {
+	at [winLevels][winSize]int32
+}
+
+// set enters position x (its cost known, every later one entered).
+func (w *costWindow) set(cost []int64, x, n int) {
+	w.at[0][x&(winSize-1)] = int32(x)
+	for j := 1; j < winLevels; j++ {
+		a := w.at[j-1][x&(winSize-1)]
+		if y := x + 1<<(j-1); y <= n {
+			if b := w.at[j-1][y&(winSize-1)]; cost[b] < cost[a] {
+				a = b
+			}
+		}
+		w.at[j][x&(winSize-1)] = a
+	}
+}
+
+// argmin is the smallest position of least cost in [a, b] (b-a < 32, both
+// entered, within winSize of the last entered). On a tie the left
+// window's position is the smaller one.
+func (w *costWindow) argmin(cost []int64, a, b int) int {
+	j := min(bits.Len(uint(b-a+1))-1, winLevels-1)
+	x := w.at[j][a&(winSize-1)]
+	if y := w.at[j][(b-1<<j+1)&(winSize-1)]; cost[y] < cost[x] {
+		x = y
+	}
+	return int(x)
 }
 
 func grow(s []uint32, n int) []uint32 {

@@ -148,31 +148,37 @@ func blockTokens(s *Stream) ([][]uint32, error) {
 }
 
 // codeTokens runs the reference tokenizer over every block and codes the
-// corrections (enc: toks per block given) or decodes them.
-func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int) ([][]uint32, error) {
+// corrections (enc: toks per block given) or decodes them. With rate > 0,
+// the match search may take allow + rate*(p+1) steps up to position p of
+// data, or it stops with ErrBudget; steps is what it took.
+func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int, rate, allow int64) (out [][]uint32, steps int64, err error) {
 	m := newMatcher(data)
+	m.rate, m.allow = rate, allow
+	defer func() { steps = m.steps }()
 	md := &tokenModel{}
 	hm := &hdrModel{}
 	var prev *block
 	kind := 0
 	var pl plan
-	out := make([][]uint32, len(s.blocks))
+	out = make([][]uint32, len(s.blocks))
 	pos := 0
 	for i := range s.blocks {
 		b := &s.blocks[i]
 		if pos+b.raw > len(data) {
-			return nil, errf(ErrFormat, pos, "side data: blocks longer than the data")
+			return nil, 0, errf(ErrFormat, pos, "side data: blocks longer than the data")
 		}
 		if b.typ != blockStored {
 			dyn2 := version >= 2 && b.typ == blockDynamic
 			if dyn2 {
-				pl.findAll(m, pos, pos+b.raw)
+				if err := pl.findAll(m, pos, pos+b.raw); err != nil {
+					return nil, 0, err
+				}
 				if err := hm.codeHeader(c, toks != nil, &pl, data, b, prev, kind); err != nil {
-					return nil, err
+					return nil, 0, err
 				}
 				pl.parseBlock(data, b)
-			} else {
-				newPlan(m, pos, pos+b.raw, b, &pl)
+			} else if err := newPlan(m, pos, pos+b.raw, b, &pl); err != nil {
+				return nil, 0, err
 			}
 			var in []uint32
 			if toks != nil {
@@ -183,7 +189,7 @@ func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int
 			}
 			t, err := md.codeBlock(c, &pl, data, in, nil)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			out[i] = t
 			if dyn2 {
@@ -195,7 +201,7 @@ func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int
 		m.insertUpTo(pos)
 	}
 	if pos != len(data) {
-		return nil, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
+		return nil, 0, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
 	}
-	return out, nil
+	return out, 0, nil
 }

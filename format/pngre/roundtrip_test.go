@@ -49,7 +49,7 @@ func roundTrip(t testing.TB, name string, b []byte) *Parts {
 // roundTripV1 checks that side data version 1 still round-trips.
 func roundTripV1(t testing.TB, b []byte) {
 	t.Helper()
-	p, err := SplitVersion(b, 1)
+	p, err := SplitVersion(b, 1, 0)
 	if err != nil {
 		t.Fatalf("v1 Split: %v", err)
 	}

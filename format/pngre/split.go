@@ -39,12 +39,16 @@ type Parts struct {
 // malformed ones. It checks that the deflate stream re-emits exactly from
 // its tokens; Join's full round trip is the caller's final check.
 func Split(png []byte) (*Parts, error) {
-	return SplitVersion(png, metaVersion)
+	return SplitVersion(png, metaVersion, 0)
 }
 
 // SplitVersion is Split writing the given side data version: 1 (dynamic
-// Huffman headers verbatim in the meta) or 2 (the current one).
-func SplitVersion(png []byte, version int) (*Parts, error) {
+// Huffman headers verbatim in the meta) or 2 (the current one), with the
+// reference tokenizer's match search bounded by budget steps per byte of
+// filtered pixels (0: no bound; see deflatere.TokenEncoder.Budget). A PNG
+// over the budget gives an error that wraps deflatere.ErrBudget and
+// ErrUnsupported.
+func SplitVersion(png []byte, version int, budget int) (*Parts, error) {
 	if version != 1 && version != 2 {
 		return nil, fmt.Errorf("pngre: side data version %d", version)
 	}
@@ -68,7 +72,7 @@ func SplitVersion(png []byte, version int) (*Parts, error) {
 	if !bytes.Equal(re, l.stream) {
 		return nil, fmt.Errorf("%w: deflate stream does not re-emit exactly", ErrUnsupported)
 	}
-	var e deflatere.TokenEncoder
+	e := deflatere.TokenEncoder{Budget: budget}
 	if err := e.Encode(s, data, version); err != nil {
 		return nil, wrap(err)
 	}
