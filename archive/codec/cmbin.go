@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/x86"
 )
 
 // cm-bin (codec 23): the bytes of a file that is neither text nor an
@@ -14,6 +15,8 @@ import (
 // block as cm segments, each with the text or the binary model, chosen
 // by a trial. zstd's matches leave most of the structure of such data
 // unused; the writer still keeps zstd for any block it codes smaller.
+// x86 and x86-64 executables (ELF, PE, Mach-O) go through package x86's
+// transform first (parameter version 1 with a tenth byte, 1).
 
 // cmBinFingerprints name cm-bin's models and its segment headers: index
 // 0 set 2, index 1 set 3 (the version 2 text model; writers use the
@@ -37,8 +40,19 @@ func planCMBin(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 		return Choice{}, false
 	}
 	fp := cmBinFingerprints[len(cmBinFingerprints)-1]
-	return Choice{Codec: format.CodecCMBin, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: segmentBlockSize(size)}, true
+	params := append([]byte{paramsVersion}, fp[:]...)
+	if x86.Detect(probe) {
+		params = append(params, cmBinX86)
+	}
+	return Choice{Codec: format.CodecCMBin, Params: params, BlockSize: segmentBlockSize(size)}, true
 }
+
+// cm-bin's filters: a tenth parameter byte names the transform every
+// block's bytes go through before the model (version 1 of the
+// parameters has none).
+const (
+	cmBinX86 = 1 // x86.Encode: relative calls and RIP-relative operands made absolute
+)
 
 // compressible reports whether b is likely to compress: zstd's fastest
 // level shrinks it by 1/16, or its byte distribution is skewed (fixed-
@@ -66,21 +80,31 @@ func compressible(b []byte) bool {
 type cmBin struct{}
 
 // check checks a block's parameters and returns the segment header set
-// they name.
-func (cmBin) check(b Block) (segHeaderSet, error) {
-	if len(b.Params) != 9 {
-		return 0, fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
+// they name and whether the x86 filter applies.
+func (cmBin) check(b Block) (set segHeaderSet, filter bool, err error) {
+	switch {
+	case len(b.Params) == 10 && b.Params[9] == cmBinX86:
+		filter = true
+	case len(b.Params) == 10:
+		return 0, false, fmt.Errorf("%w (cm-bin filter %d)", ErrParams, b.Params[9])
+	case len(b.Params) != 9:
+		return 0, false, fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
 	}
 	i, err := checkParams(b.Params, "cm-bin", cmBinFingerprints[:]...)
-	return segHeaderSet(i + 2), err
+	return segHeaderSet(i + 2), filter, err
 }
 
 // Payload of a cm-bin block: one cm segment (header and bitcm stream) of
-// the block's RawLen bytes, of the set the parameters name.
+// the block's RawLen bytes, of the set the parameters name, after the
+// parameters' filter.
 func (c cmBin) Compress(dst, src []byte, b Block) ([]byte, error) {
-	set, err := c.check(b)
+	set, filter, err := c.check(b)
 	if err != nil {
 		return dst, err
+	}
+	if filter {
+		src = slices.Clone(src)
+		x86.Encode(src)
 	}
 	out, err := encodeSegment(src, set)
 	if err != nil {
@@ -90,7 +114,7 @@ func (c cmBin) Compress(dst, src []byte, b Block) ([]byte, error) {
 }
 
 func (c cmBin) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	set, err := c.check(b)
+	set, filter, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
@@ -98,6 +122,9 @@ func (c cmBin) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) 
 	dst = slices.Grow(dst, rawLen)[:n+rawLen]
 	if err := decodeSegment(dst[n:], src, set); err != nil {
 		return dst[:n], fmt.Errorf("%w: cm-bin: %v", format.ErrCorrupt, err)
+	}
+	if filter {
+		x86.Decode(dst[n:])
 	}
 	return dst, nil
 }

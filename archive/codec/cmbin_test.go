@@ -177,3 +177,39 @@ func TestModelSlots(t *testing.T) {
 		t.Errorf("peak %d models alive, %d slots", p, slots)
 	}
 }
+
+// TestCMBinX86 checks the x86 filter: planned for an x86-64 ELF file
+// only (a tenth parameter byte), both directions exact, the filtered
+// block smaller, an unknown filter refused.
+func TestCMBinX86(t *testing.T) {
+	files := GoldenX86Files()
+	elf, rec := files[0].Data, files[1].Data
+	ch, ok := planCMBin(Kind{}, bytes.NewReader(elf), int64(len(elf)))
+	if !ok || len(ch.Params) != 10 || ch.Params[9] != cmBinX86 {
+		t.Fatalf("ELF x86-64 planned %v with parameters %x, want cm-bin with the x86 filter", ok, ch.Params)
+	}
+	if ch, ok := planCMBin(Kind{}, bytes.NewReader(rec), int64(len(rec))); !ok || len(ch.Params) != 9 {
+		t.Fatalf("records planned %v with parameters %x, want cm-bin without a filter", ok, ch.Params)
+	}
+	filtered := Block{Params: ch.Params}
+	enc, err := cmBin{}.Compress(nil, elf, filtered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := cmBin{}.Decompress([]byte("x"), enc, len(elf), filtered)
+	if err != nil || !bytes.Equal(dec[1:], elf) {
+		t.Fatalf("round trip: %v", err)
+	}
+	plain, err := cmBin{}.Compress(nil, elf, cmBinBlock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("x86 filter: %d bytes, without %d", len(enc), len(plain))
+	if len(enc) >= len(plain) {
+		t.Errorf("filtered %d bytes, unfiltered %d", len(enc), len(plain))
+	}
+	bad := Block{Params: append(bytes.Clone(ch.Params[:9]), 2)}
+	if _, err := (cmBin{}).Decompress(nil, enc, len(elf), bad); !errors.Is(err, ErrParams) {
+		t.Errorf("filter 2: %v, want ErrParams", err)
+	}
+}

@@ -33,3 +33,30 @@ func GoldenBinFiles() []GoldenFile {
 	}
 	return []GoldenFile{{"golden/records.bin", rec}, {"golden/fields.bin", fields}}
 }
+
+// GoldenX86Files is the content of testdata/golden-v3-cmbin.dcar: an
+// x86-64 ELF file of made-up code (calls and RIP-relative loads of a few
+// targets among a few instructions; cm-bin with the x86 filter) and the
+// records of GoldenBinFiles (no filter).
+func GoldenX86Files() []GoldenFile {
+	elf := make([]byte, 64, 48<<10)
+	copy(elf, "\x7fELF\x02\x01\x01")
+	binary.LittleEndian.PutUint16(elf[16:], 2)  // executable
+	binary.LittleEndian.PutUint16(elf[18:], 62) // x86-64
+	rng := rand.New(rand.NewPCG(8, 6))
+	targets := []int{0x400, 0x1800, 0x2f00, 0x9000, 0xb400}
+	ops := [][]byte{{0x48, 0x89, 0xc3}, {0x48, 0x83, 0xec, 0x18}, {0xc3}, {0x90}, {0x31, 0xc0}, {0x48, 0x8b, 0x44, 0x24, 0x08}}
+	for len(elf) < cap(elf)-16 {
+		switch t := targets[rng.IntN(len(targets))]; rng.IntN(3) {
+		case 0:
+			elf = append(elf, 0xe8)
+			elf = binary.LittleEndian.AppendUint32(elf, uint32(int32(t-(len(elf)+4))))
+		case 1:
+			elf = append(elf, 0x48, 0x8d, 0x05)
+			elf = binary.LittleEndian.AppendUint32(elf, uint32(int32(t-(len(elf)+4))))
+		default:
+			elf = append(elf, ops[rng.IntN(len(ops))]...)
+		}
+	}
+	return []GoldenFile{{"golden/prog", elf}, GoldenBinFiles()[0]}
+}
