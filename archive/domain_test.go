@@ -26,8 +26,8 @@ func tinyDomain(t *testing.T) *domain.Model {
 func domainArchive(t *testing.T, opts WriterOptions) ([]byte, map[string]string) {
 	t.Helper()
 	files := map[string]string{
-		"a.go": strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 40),
-		"b.go": strings.Repeat("package main\n\nfunc main() { println(\"hello, domain\") }\n", 30),
+		"a.go":  strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 40),
+		"b.go":  strings.Repeat("package main\n\nfunc main() { println(\"hello, domain\") }\n", 30),
 		"c.txt": strings.Repeat("a larger text file coded on its own, not in a group. ", 3000),
 	}
 	var buf bytes.Buffer

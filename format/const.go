@@ -73,8 +73,8 @@ const (
 	MaxEndBody       = 64
 	MaxIndexBody     = 256 << 20
 	MaxModelBody     = 1 + 32<<20 // the form byte and a domain model file (domain.MaxSize)
-	MaxEntries       = 1 << 24 // entries in one index
-	MaxFileSize      = 1 << 50 // bytes in one regular file
+	MaxEntries       = 1 << 24    // entries in one index
+	MaxFileSize      = 1 << 50    // bytes in one regular file
 	recordHeaderMax  = 1 + 10
 	recordTrailerLen = 4
 )
