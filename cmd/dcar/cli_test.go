@@ -689,3 +689,45 @@ func TestCLIVolumeSet(t *testing.T) {
 		t.Fatal("big.bin, in other volumes, not restored")
 	}
 }
+
+// create --model carries the domain model: the archive extracts and
+// verifies alone, and list -l names the model; with --model-ref it
+// needs --model, and without it (or with another) fails naming the
+// fingerprint.
+func TestDomainModelCLI(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	writeTree(t, src)
+	model := "../../model/domain/testdata/tiny.dcm"
+	carried, ref := filepath.Join(dir, "c.dcar"), filepath.Join(dir, "r.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", "--model", model, carried, src); code != 0 {
+		t.Fatalf("create --model: %d %s", code, se)
+	}
+	if _, se, code := dcar(t, nil, "create", "-q", "--model", model, "--model-ref", ref, src); code != 0 {
+		t.Fatalf("create --model-ref: %d %s", code, se)
+	}
+	out, _, code := dcar(t, nil, "list", "-l", carried)
+	if code != 0 || !strings.Contains(out, "cm-text (domain ") {
+		t.Errorf("list -l: %d\n%s", code, out)
+	}
+	x := filepath.Join(dir, "x")
+	if _, se, code := dcar(t, nil, "extract", "-q", "-C", x, carried); code != 0 {
+		t.Fatalf("extract: %d %s", code, se)
+	}
+	sameTree(t, src, filepath.Join(x, src))
+	for _, args := range [][]string{{"verify", ref}, {"extract", "-C", filepath.Join(dir, "y"), ref}} {
+		_, se, code := dcar(t, nil, args...)
+		if code == 0 || !strings.Contains(se, "domain model") || !strings.Contains(se, "--model") {
+			t.Errorf("%s without the model: exit %d, %s", args[0], code, se)
+		}
+	}
+	if _, se, code := dcar(t, nil, "verify", "-q", "--model", model, ref); code != 0 {
+		t.Errorf("verify --model: %d %s", code, se)
+	}
+	bad := filepath.Join(dir, "bad.dcm")
+	b, _ := os.ReadFile(model)
+	os.WriteFile(bad, b[:len(b)/2], 0o644)
+	if _, se, code := dcar(t, nil, "verify", "--model", bad, ref); code != 3 || !strings.Contains(se, "offset") {
+		t.Errorf("a truncated model: exit %d, %s", code, se)
+	}
+}
