@@ -731,3 +731,47 @@ func TestDomainModelCLI(t *testing.T) {
 		t.Errorf("a truncated model: exit %d, %s", code, se)
 	}
 }
+
+// dcar train with a step budget writes the same model twice; create
+// --model codes with it and the archive round-trips.
+func TestTrainCLI(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	for i := range 6 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "package p%d\n\n", i)
+		for j := range 20 {
+			fmt.Fprintf(&b, "func f%d(x int) int { return x*%d + %d }\n", j, i+j, j)
+		}
+		os.MkdirAll(src, 0o755)
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("p%d.go", i)), []byte(b.String()), 0o644)
+	}
+	os.WriteFile(filepath.Join(src, "x.bin"), bytes.Repeat([]byte{0, 200, 3}, 999), 0o644)
+	var models [2][]byte
+	for i := range models {
+		out := filepath.Join(dir, fmt.Sprintf("m%d.dcm", i))
+		_, se, code := dcar(t, nil, "train", "-q", "-o", out, "--steps", "3", "--seed", "5", src)
+		if code != 0 || !strings.Contains(se, "validation") || !strings.Contains(se, "1 other files skipped") {
+			t.Fatalf("train: exit %d\n%s", code, se)
+		}
+		models[i], _ = os.ReadFile(out)
+		if _, err := os.Stat(out + ".ckpt"); err == nil {
+			t.Error("the checkpoint was left behind")
+		}
+	}
+	if len(models[0]) == 0 || !bytes.Equal(models[0], models[1]) {
+		t.Fatal("two trainings with the same seed and steps differ")
+	}
+	a := filepath.Join(dir, "a.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", "--model", filepath.Join(dir, "m0.dcm"), a, src); code != 0 {
+		t.Fatalf("create: %s", se)
+	}
+	x := filepath.Join(dir, "x")
+	if _, se, code := dcar(t, nil, "extract", "-q", "-C", x, a); code != 0 {
+		t.Fatalf("extract: %s", se)
+	}
+	sameTree(t, src, filepath.Join(x, src))
+	if _, se, code := dcar(t, nil, "train", "-o", filepath.Join(dir, "n.dcm"), filepath.Join(src, "x.bin")); code == 0 {
+		t.Errorf("train on no text: exit 0\n%s", se)
+	}
+}

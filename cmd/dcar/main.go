@@ -116,7 +116,7 @@ func newApp() *cli.App {
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{createCommand(), extractCommand(), listCommand(), verifyCommand(), benchCommand()}
+	cmds := []*cli.Command{createCommand(), extractCommand(), listCommand(), verifyCommand(), benchCommand(), trainCommand()}
 	for _, c := range cmds {
 		// An unknown or malformed flag is a usage error (exit 2), as
 		// for the app's own flags.
