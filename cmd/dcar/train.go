@@ -79,7 +79,7 @@ func trainCommand() *cli.Command {
 				}
 			}()
 			bar := newProgress(tb, "train", c.Bool("quiet"))
-			opts := domain.TrainOptions{Seed: c.Uint64("seed"), Steps: c.Int("steps"), Checkpoint: out + ".ckpt", CheckpointEvery: 64,
+			opts := domain.TrainOptions{Seed: c.Uint64("seed"), Steps: c.Int("steps"), Checkpoint: out + ".ckpt", CheckpointInterval: time.Minute,
 				Stop: stop, Jobs: c.Int("jobs")}
 			if !c.IsSet("steps") {
 				opts.Deadline = start.Add(time.Duration(c.Float64("minutes") * float64(time.Minute)))

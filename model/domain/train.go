@@ -58,12 +58,12 @@ type TrainOptions struct {
 	// Deadline, if not zero, ends training after the step running when
 	// it passes (the model then records the steps done).
 	Deadline time.Time
-	// Checkpoint, if set, is a file where Train saves its state after
-	// every CheckpointEvery steps and when Stop fires (a domain model
-	// whose description records the steps done), and from which it
-	// resumes a run of the same samples and seed.
-	Checkpoint      string
-	CheckpointEvery int
+	// Checkpoint, if set, is a file where Train saves its state at
+	// most every CheckpointInterval (0: after every step) and when Stop
+	// fires (a domain model whose description records the steps done),
+	// and from which it resumes a run of the same samples and seed.
+	Checkpoint         string
+	CheckpointInterval time.Duration
 	// Stop, when closed, makes Train save its checkpoint and return
 	// ErrInterrupted.
 	Stop <-chan struct{}
@@ -131,7 +131,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	for _, s := range train[:done] {
 		read += int64(len(s.Data))
 	}
-	every := max(opts.CheckpointEvery, 1)
+	saved := time.Now()
 	for done < steps {
 		select {
 		case <-opts.Stop:
@@ -154,10 +154,11 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		if opts.Progress != nil {
 			opts.Progress(read, total)
 		}
-		if done%every == 0 && done < steps {
+		if done < steps && time.Since(saved) >= opts.CheckpointInterval {
 			if err := save(); err != nil {
 				return nil, err
 			}
+			saved = time.Now()
 		}
 	}
 	if w == cfg.Warm {

@@ -68,7 +68,7 @@ func TestTrainDeterministicResumable(t *testing.T) {
 	ck := filepath.Join(t.TempDir(), "m.dcm.ckpt")
 	stop := make(chan struct{})
 	n := 0
-	_, err = Train(tr, va, TrainOptions{Seed: 7, Steps: 4, Checkpoint: ck, CheckpointEvery: 1, Stop: stop,
+	_, err = Train(tr, va, TrainOptions{Seed: 7, Steps: 4, Checkpoint: ck, Stop: stop,
 		Progress: func(done, total int64) {
 			if n++; n == 2 {
 				close(stop)
