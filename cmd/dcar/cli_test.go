@@ -724,6 +724,10 @@ func TestDomainModelCLI(t *testing.T) {
 	if _, se, code := dcar(t, nil, "verify", "-q", "--model", model, ref); code != 0 {
 		t.Errorf("verify --model: %d %s", code, se)
 	}
+	if out, se, code := dcar(t, nil, "bench", "--no-peers", "-j", "1", "--model", model, src); code != 0 ||
+		!strings.Contains(out, "dcar --model --model-ref") || !strings.Contains(out, "model record: ") {
+		t.Errorf("bench --model: exit %d\n%s%s", code, out, se)
+	}
 	bad := filepath.Join(dir, "bad.dcm")
 	b, _ := os.ReadFile(model)
 	os.WriteFile(bad, b[:len(b)/2], 0o644)
