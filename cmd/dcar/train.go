@@ -23,7 +23,7 @@ import (
 // up to maxTrainBytes in all.
 const (
 	maxTrainFile  = 4 << 20
-	maxTrainBytes = 1 << 30
+	maxTrainBytes = 256 << 20 // more than 20 minutes of training reads
 	valBytes      = 2 << 20 // validation held back: a tenth of the samples, at most this
 )
 
@@ -139,14 +139,20 @@ func trainProgress(bar *progress, quiet bool, deadline time.Time) func(done, tot
 // to maxTrainBytes in all, and counts the other files it skips.
 func collectSamples(paths []string) ([]domain.Sample, int, error) {
 	var files []string
+	skipped := 0
 	for _, root := range paths {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if d.Type().IsRegular() {
-				files = append(files, p)
+			if !d.Type().IsRegular() {
+				return nil
 			}
+			if fi, err := d.Info(); err != nil || fi.Size() == 0 || fi.Size() > maxTrainFile {
+				skipped++ // not read: empty, or coded in blocks a warm start matters little for
+				return nil
+			}
+			files = append(files, p)
 			return nil
 		})
 		if err != nil {
@@ -156,7 +162,6 @@ func collectSamples(paths []string) ([]domain.Sample, int, error) {
 	sort.Strings(files)
 	var out []domain.Sample
 	var total int64
-	skipped := 0
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
