@@ -24,7 +24,7 @@ import (
 const (
 	maxTrainFile  = 4 << 20
 	maxTrainBytes = 256 << 20 // more than 20 minutes of training reads
-	valBytes      = 2 << 20 // validation held back: a tenth of the samples, at most this
+	valBytes      = 2 << 20   // validation held back: a tenth of the samples, at most this
 )
 
 func trainCommand() *cli.Command {
