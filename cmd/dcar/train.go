@@ -30,7 +30,7 @@ const (
 func trainCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "train",
-		Usage:     "fit a domain model (.dcm) to sample files, for dcar create --model: the text model's learned start values, fitted to the samples' text",
+		Usage:     "fit a domain model (.dcm) to sample files, for dcar create --model: the text model's learned start values fitted to the samples' text, and a primer (dictionary) taken from them",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
 			jobsFlag, quietFlag,
@@ -38,13 +38,18 @@ func trainCommand() *cli.Command {
 			&cli.Float64Flag{Name: "minutes", Value: 20, Usage: "time budget of the training pass (validation comes after it)"},
 			&cli.IntFlag{Name: "steps", Usage: "train on at most `N` sample files (0: all the budget allows); with a step budget the model bytes depend only on the files and the seed"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the validation split and the training order"},
+			&cli.IntFlag{Name: "primer", Value: 256, Usage: "KiB of sample text the model reads before each text segment, as a dictionary (0: none); it costs the time of modelling it per segment, on both sides"},
+			&cli.BoolFlag{Name: "no-warm", Usage: "keep the shipped warm start (no training pass): a model of the primer alone, about a tenth of the size"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
 				return usageErr("train needs at least one PATH of sample files")
 			}
-			if c.Float64("minutes") <= 0 || c.Int("steps") < 0 {
-				return usageErr("--minutes must be positive and --steps at least 0")
+			if c.Float64("minutes") <= 0 || c.Int("steps") < 0 || c.Int("primer") < 0 || c.Int("primer") > 4096 {
+				return usageErr("--minutes must be positive, --steps at least 0 and --primer 0 to 4096 KiB")
+			}
+			if c.Bool("no-warm") && c.Int("primer") == 0 {
+				return usageErr("--no-warm needs a primer: the model would replace nothing")
 			}
 			start := time.Now()
 			samples, skipped, err := collectSamples(c.Args().Slice())
@@ -80,7 +85,7 @@ func trainCommand() *cli.Command {
 			}()
 			bar := newProgress(tb, "train", c.Bool("quiet"))
 			opts := domain.TrainOptions{Seed: c.Uint64("seed"), Steps: c.Int("steps"), Checkpoint: out + ".ckpt", CheckpointInterval: time.Minute,
-				Stop: stop, Jobs: c.Int("jobs")}
+				Stop: stop, Jobs: c.Int("jobs"), NoWarm: c.Bool("no-warm"), PrimerBytes: c.Int("primer") << 10}
 			if !c.IsSet("steps") {
 				opts.Deadline = start.Add(time.Duration(c.Float64("minutes") * float64(time.Minute)))
 			}
@@ -100,7 +105,7 @@ func trainCommand() *cli.Command {
 			bpc := func(bits int64) float64 { return float64(bits) / float64(max(res.ValBytes, 1)) }
 			fmt.Fprintf(os.Stderr, "dcar train: %s: %d bytes, domain model %x, %d of %d training files in %s\n",
 				out, len(res.Model.Bytes()), res.Model.Fingerprint[:], res.Steps, len(train), time.Since(start).Round(time.Second))
-			fmt.Fprintf(os.Stderr, "dcar train: validation (%d files, %d bytes, each coded on its own): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
+			fmt.Fprintf(os.Stderr, "dcar train: validation (%d files, %d bytes, coded as solid groups): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
 				len(val), res.ValBytes, bpc(res.ValBitsShipped), bpc(res.ValBits), 100*(float64(res.ValBits)/float64(max(res.ValBitsShipped, 1))-1))
 			return nil
 		},

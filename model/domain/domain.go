@@ -8,9 +8,10 @@
 // A domain model is based on one shipped model (Base, the fingerprint of
 // the default unified network of the release that trained it) and
 // replaces some of its parts; every part it does not replace is the
-// shipped one. Version 1 has one replaceable part, the warm start of
-// cm-text's version 2 text model (bitcm.TextConfigCold's learned start
-// values), and an optional description.
+// shipped one. Version 1 replaces or adds parts of cm-text's version 2
+// text model: its warm start (bitcm.TextConfigCold's learned start
+// values) and a primer (text the model reads before every segment, a
+// dictionary: bitcm.Config.Primer); and has an optional description.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
@@ -18,7 +19,8 @@
 //	version  u32      1
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
-//	parts    nParts × (kind u8, length u64, length bytes), kinds increasing
+//	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
+//	         0 description, 1 text warm start, 2 text primer
 //	sha256   [32]byte SHA-256 of everything before it
 //
 // The model's fingerprint is the first 8 bytes of the SHA-256 trailer.
@@ -35,6 +37,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dcar-archiver/dcar/model/bitcm"
+	"github.com/klauspost/compress/zstd"
 )
 
 const (
@@ -62,6 +65,9 @@ const (
 	// (bitcm.TextConfigCold) in bitcm.CompressWarm's form: a zstd frame
 	// of the marshalled bitcm.Warm. It replaces the shipped warm start.
 	PartTextWarm byte = 1
+	// PartTextPrimer is a primer of cm-text's version 2 model
+	// (bitcm.Config.Primer), as a zstd frame of the text.
+	PartTextPrimer byte = 2
 )
 
 // ErrBadModel is wrapped by every error Parse returns for a file that
@@ -94,23 +100,35 @@ type Model struct {
 	// Fingerprint identifies the file: the first 8 bytes of its SHA-256.
 	Fingerprint [8]byte
 
-	text *bitcm.Warm // PartTextWarm, or nil
-	raw  []byte
+	text   *bitcm.Warm // PartTextWarm, or nil
+	primer []byte      // PartTextPrimer, or nil
+	raw    []byte
 }
 
 // Bytes returns the model's file bytes (not to be modified).
 func (m *Model) Bytes() []byte { return m.raw }
 
 // TextConfig returns cm-text's version 2 model with the domain's warm
-// start, and false if the model does not replace it.
+// start (else the shipped one) and primer, and false if the model
+// replaces neither.
 func (m *Model) TextConfig() (bitcm.Config, bool) {
-	if m.text == nil {
+	if m.text == nil && m.primer == nil {
 		return bitcm.Config{}, false
 	}
 	c := bitcm.TextConfigCold()
-	c.Warm = m.text
+	c.Warm, c.Primer = m.text, m.primer
+	if c.Warm == nil {
+		shipped, err := bitcm.TextConfig()
+		if err != nil {
+			return bitcm.Config{}, false
+		}
+		c.Warm = shipped.Warm
+	}
 	return c, true
 }
+
+// Primer returns the text model's primer (nil if none).
+func (m *Model) Primer() []byte { return m.primer }
 
 // TextFingerprint is the bitcm fingerprint of TextConfig, which cm-text
 // entries coded with the domain model carry in their parameters; zero if
@@ -127,18 +145,17 @@ func (m *Model) TextFingerprint() [8]byte {
 func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
 
 // Encode builds a version 1 model file based on base with the given
-// description and text warm start (nil: not replaced). At least one
-// part must replace something.
-func Encode(base [8]byte, info string, text *bitcm.Warm) ([]byte, error) {
-	if text == nil {
+// description, text warm start (nil: the shipped one) and primer (nil:
+// none). At least one of them must be given.
+func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte, error) {
+	if text == nil && len(primer) == 0 {
 		return nil, errors.New("domain: a model must replace at least one part")
 	}
 	if len(info) > maxInfo || !utf8.ValidString(info) {
 		return nil, errors.New("domain: description too long or not UTF-8")
 	}
-	z, err := bitcm.CompressWarm(text)
-	if err != nil {
-		return nil, err
+	if len(primer) > bitcm.MaxPrimer {
+		return nil, fmt.Errorf("domain: primer of %d bytes exceeds %d", len(primer), bitcm.MaxPrimer)
 	}
 	le := binary.LittleEndian
 	b := append([]byte(magic), 0, 0, 0, 0)
@@ -149,7 +166,21 @@ func Encode(base [8]byte, info string, text *bitcm.Warm) ([]byte, error) {
 	if info != "" {
 		kinds, parts = append(kinds, PartInfo), append(parts, []byte(info))
 	}
-	kinds, parts = append(kinds, PartTextWarm), append(parts, z)
+	if text != nil {
+		z, err := bitcm.CompressWarm(text)
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartTextWarm), append(parts, z)
+	}
+	if len(primer) > 0 {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartTextPrimer), append(parts, e.EncodeAll(primer, nil))
+		e.Close()
+	}
 	b = le.AppendUint32(b, uint32(len(parts)))
 	for i, p := range parts {
 		b = append(b, kinds[i])
@@ -208,7 +239,7 @@ func Parse(b []byte) (*Model, error) {
 		if i > 0 && kind <= parts[i-1].kind {
 			return nil, bad(off, "part %d: kind %d after kind %d (kinds must increase)", i, kind, parts[i-1].kind)
 		}
-		if kind > PartTextWarm {
+		if kind > PartTextPrimer {
 			return nil, bad(off, "part %d: unknown kind %d", i, kind)
 		}
 		parts = append(parts, part{kind, off, b[off+9 : off+9+int(size)]})
@@ -237,17 +268,38 @@ func Parse(b []byte) (*Model, error) {
 			if err != nil {
 				return nil, bad(p.at, "text warm start: %v", err)
 			}
-			m.text = w
-			c, _ := m.TextConfig()
+			c := bitcm.TextConfigCold()
+			c.Warm = w
 			if err := bitcm.CheckWarm(c); err != nil {
 				return nil, bad(p.at, "text warm start: %v", err)
 			}
+			m.text = w
+		case PartTextPrimer:
+			t, err := unzstd(p.data, bitcm.MaxPrimer)
+			if err != nil || len(t) == 0 {
+				return nil, bad(p.at, "text primer: %v", err)
+			}
+			m.primer = t
 		}
 	}
-	if m.text == nil {
+	if m.text == nil && m.primer == nil {
 		return nil, bad(20, "no part replaces anything")
 	}
 	return m, nil
+}
+
+// unzstd decodes one zstd frame of at most limit bytes.
+func unzstd(z []byte, limit int) ([]byte, error) {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1<<20))
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	out, err := d.DecodeAll(z, nil)
+	if err == nil && len(out) > limit {
+		err = fmt.Errorf("%d bytes, more than %d", len(out), limit)
+	}
+	return out, err
 }
 
 // Load reads and parses the model file at path; errors name the file.

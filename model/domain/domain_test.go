@@ -25,7 +25,7 @@ func tinyModel(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Encode(tinyBase, "tiny test model", w)
+	b, err := Encode(tinyBase, "tiny test model", w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestRejectForeignWarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Encode(tinyBase, "", w)
+	b, err := Encode(tinyBase, "", w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +132,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(b)
 	f.Add(b[:30])
+	if p, err := Encode(tinyBase, "primer", nil, []byte("package p\n")); err == nil {
+		f.Add(p)
+	}
 	f.Fuzz(func(t *testing.T, d []byte) {
 		m, err := Parse(d)
 		if err != nil {
@@ -144,4 +147,38 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Bytes differ from the input")
 		}
 	})
+}
+
+// A model of a primer alone keeps the shipped warm start; it codes text
+// like its primer smaller than the shipped model, and round-trips.
+func TestPrimerOnly(t *testing.T) {
+	primer := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 20))
+	b, err := Encode(tinyBase, "", nil, primer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := m.TextConfig()
+	shipped, _ := bitcm.TextConfig()
+	if !ok || c.Warm != shipped.Warm || !bytes.Equal(m.Primer(), primer) || m.TextFingerprint() == bitcm.Fingerprint(shipped) {
+		t.Fatalf("primer-only model: %v", ok)
+	}
+	src := []byte("package x\n\nfunc (m *Model) Bytes() []byte { return m.raw }\n")
+	a, _ := bitcm.Encode(src, shipped)
+	p, err := bitcm.Encode(src, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) >= len(a) {
+		t.Errorf("%d bytes with the primer, %d without", len(p), len(a))
+	}
+	if d, err := bitcm.Decode(p, len(src), c); err != nil || !bytes.Equal(d, src) {
+		t.Fatalf("round trip: %v", err)
+	}
+	if _, err := Encode(tinyBase, "", nil, nil); err == nil {
+		t.Error("a model of nothing encoded")
+	}
 }

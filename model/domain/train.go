@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -70,8 +71,15 @@ type TrainOptions struct {
 	// Progress, if set, is called after every step with the training
 	// bytes read so far and in all.
 	Progress func(done, total int64)
-	// Jobs is the number of samples measured at once in validation.
+	// Jobs is the number of segments measured at once in validation.
 	Jobs int
+	// NoWarm leaves the shipped warm start in place (no training pass):
+	// the model is then only its primer, a few times smaller than a
+	// warm start.
+	NoWarm bool
+	// PrimerBytes is the size of the primer taken from the training
+	// samples (0: no primer).
+	PrimerBytes int
 }
 
 // ErrInterrupted is returned by Train when TrainOptions.Stop fires.
@@ -83,7 +91,8 @@ type Result struct {
 	Steps int // training samples read
 	// ValBytes is the validation samples' size; ValBitsShipped and
 	// ValBits their coded size in bits with the shipped text model and
-	// with the domain model, each sample coded as a segment of its own.
+	// with the domain model, the samples coded in segments of up to
+	// 4 MiB as dcar create codes small files (solid groups).
 	ValBytes                int64
 	ValBitsShipped, ValBits int64
 }
@@ -91,8 +100,9 @@ type Result struct {
 // Train fits a domain model to the training samples: the warm start of
 // cm-text's version 2 text model, learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
-// samples in order, each as a segment of its own. It then measures the
-// validation samples with the shipped and the domain model.
+// samples in order, each as a segment of its own (unless NoWarm); and a
+// primer of PrimerBytes taken from the samples (Primer). It then
+// measures the validation samples with the shipped and the domain model.
 func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	base, err := model.Default()
 	if err != nil {
@@ -103,6 +113,9 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		return nil, err
 	}
 	steps := len(train)
+	if opts.NoWarm {
+		steps = 0
+	}
 	if opts.Steps > 0 {
 		steps = min(steps, opts.Steps)
 	}
@@ -121,7 +134,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		if opts.Checkpoint == "" || done == 0 {
 			return nil
 		}
-		b, err := Encode(base.Fingerprint, checkpointInfo(plan, done), w)
+		b, err := Encode(base.Fingerprint, checkpointInfo(plan, done), w, nil)
 		if err != nil {
 			return err
 		}
@@ -162,10 +175,14 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		}
 	}
 	if w == cfg.Warm {
-		return nil, errors.New("domain: no training sample was read")
+		w = nil // the shipped warm start
+		if !opts.NoWarm {
+			return nil, errors.New("domain: no training sample was read")
+		}
 	}
-	info := fmt.Sprintf("dcar train: %d training samples (%d bytes), seed %d", done, read, opts.Seed)
-	b, err := Encode(base.Fingerprint, info, w)
+	primer := Primer(train, opts.PrimerBytes)
+	info := fmt.Sprintf("dcar train: warm start from %d training samples (%d bytes), primer of %d bytes, seed %d", done, read, len(primer), opts.Seed)
+	b, err := Encode(base.Fingerprint, info, w, primer)
 	if err != nil {
 		return nil, err
 	}
@@ -187,18 +204,55 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	return res, nil
 }
 
-// codedBits is the size in bits of the samples coded with cfg, each as
-// a segment of its own, jobs at a time.
+// Primer returns the primer of up to n bytes Train takes from the
+// training samples: whole samples spread evenly over the training
+// order, in that order (each at most n/4 bytes, so that a primer holds
+// several).
+func Primer(train []Sample, n int) []byte {
+	if n <= 0 || len(train) == 0 {
+		return nil
+	}
+	var total int64
+	for _, s := range train {
+		total += int64(len(s.Data))
+	}
+	// Every k-th sample, k chosen so that the picks fill about n bytes.
+	k := max(1, int(total/int64(n)))
+	var p []byte
+	for i := 0; i < len(train) && len(p) < n; i += k {
+		d := train[i].Data
+		if len(d) > n/4 {
+			continue
+		}
+		p = append(p, d[:min(len(d), n-len(p))]...)
+	}
+	return p
+}
+
+// valSegment is the size of the segments validation codes, as a solid
+// group of dcar create.
+const valSegment = 4 << 20
+
+// codedBits is the size in bits of the samples coded with cfg in
+// segments of up to valSegment (each sample in one), jobs at a time.
 func codedBits(samples []Sample, cfg bitcm.Config, jobs int) (int64, error) {
-	sizes := make([]int64, len(samples))
-	errs := make([]error, len(samples))
+	var segs [][]byte
+	for _, s := range samples {
+		if n := len(segs); n > 0 && len(segs[n-1])+len(s.Data) <= valSegment {
+			segs[n-1] = append(segs[n-1], s.Data...)
+			continue
+		}
+		segs = append(segs, bytes.Clone(s.Data))
+	}
+	sizes := make([]int64, len(segs))
+	errs := make([]error, len(segs))
 	sem := make(chan struct{}, max(jobs, 1))
 	var wg sync.WaitGroup
-	for i, s := range samples {
+	for i, s := range segs {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out, err := bitcm.Encode(s.Data, cfg)
+			out, err := bitcm.Encode(s, cfg)
 			sizes[i], errs[i] = 8*int64(len(out)), err
 		})
 	}
