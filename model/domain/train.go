@@ -205,9 +205,10 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 }
 
 // Primer returns the primer of up to n bytes Train takes from the
-// training samples: whole samples spread evenly over the training
-// order, in that order (each at most n/4 bytes, so that a primer holds
-// several).
+// training samples: samples (the first n/4 bytes of a larger one, so
+// that a primer holds several), every k-th of the training order with k chosen
+// to spread them over all of it, in further passes from the next
+// offsets until it is full.
 func Primer(train []Sample, n int) []byte {
 	if n <= 0 || len(train) == 0 {
 		return nil
@@ -216,15 +217,13 @@ func Primer(train []Sample, n int) []byte {
 	for _, s := range train {
 		total += int64(len(s.Data))
 	}
-	// Every k-th sample, k chosen so that the picks fill about n bytes.
 	k := max(1, int(total/int64(n)))
 	var p []byte
-	for i := 0; i < len(train) && len(p) < n; i += k {
-		d := train[i].Data
-		if len(d) > n/4 {
-			continue
+	for pass := 0; pass < k && len(p) < n; pass++ {
+		for i := pass; i < len(train) && len(p) < n; i += k {
+			d := train[i].Data
+			p = append(p, d[:min(len(d), max(n/4, 1), n-len(p))]...)
 		}
-		p = append(p, d[:min(len(d), n-len(p))]...)
 	}
 	return p
 }

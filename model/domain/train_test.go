@@ -86,3 +86,21 @@ func TestTrainDeterministicResumable(t *testing.T) {
 		t.Fatalf("resumed run: %d steps run, same bytes %v", n, bytes.Equal(c.Model.Bytes(), a.Model.Bytes()))
 	}
 }
+
+// The primer fills its size from samples spread over the training set.
+func TestPrimerSize(t *testing.T) {
+	s := goSamples()
+	var total int
+	for _, x := range s {
+		total += len(x.Data)
+	}
+	for _, n := range []int{100, 5000, total / 2, 2 * total} {
+		p := Primer(s, n)
+		if want := min(n, total); n <= total/2 && len(p) != want || len(p) > n || n > total && len(p) < total/4 {
+			t.Errorf("primer of %d bytes asked: %d (samples: %d bytes)", n, len(p), total)
+		}
+	}
+	if Primer(s, 0) != nil {
+		t.Error("a primer of 0 bytes")
+	}
+}
