@@ -107,6 +107,15 @@ func trainCommand() *cli.Command {
 				out, len(res.Model.Bytes()), res.Model.Fingerprint[:], res.Steps, len(train), time.Since(start).Round(time.Second))
 			fmt.Fprintf(os.Stderr, "dcar train: validation (%d files, %d bytes, coded as solid groups): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
 				len(val), res.ValBytes, bpc(res.ValBitsShipped), bpc(res.ValBits), 100*(float64(res.ValBits)/float64(max(res.ValBitsShipped, 1))-1))
+			// Break-even: the text content an archive needs for the
+			// saving to repay the carried model (its record: the file
+			// and a few bytes of framing).
+			if saved := res.ValBitsShipped - res.ValBits; saved > 0 {
+				mb := float64(len(res.Model.Bytes())+16) * 8 / float64(saved) * float64(res.ValBytes) / 1e6
+				fmt.Fprintf(os.Stderr, "dcar train: carried in an archive (create --model), the model pays for itself from about %.1f MB of such text; with --model-ref from the first file\n", mb)
+			} else {
+				fmt.Fprintf(os.Stderr, "dcar train: the domain model codes the held-back files no smaller than the shipped one: it does not pay on this data\n")
+			}
 			return nil
 		},
 	}
