@@ -754,7 +754,7 @@ func TestTrainCLI(t *testing.T) {
 	var models [2][]byte
 	for i := range models {
 		out := filepath.Join(dir, fmt.Sprintf("m%d.dcm", i))
-		_, se, code := dcar(t, nil, "train", "-q", "-o", out, "--steps", "3", "--seed", "5", src)
+		_, se, code := dcar(t, nil, "train", "-q", "-o", out, "--warm", "--steps", "3", "--seed", "5", "--primer", "2", src)
 		if code != 0 || !strings.Contains(se, "validation") || !strings.Contains(se, "1 other files skipped") {
 			t.Fatalf("train: exit %d\n%s", code, se)
 		}

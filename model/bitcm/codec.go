@@ -10,7 +10,7 @@ import (
 // MaxPrimer the largest Config.Primer.
 const (
 	MaxSegment = 1 << 30
-	MaxPrimer  = 16 << 20
+	MaxPrimer  = 4 << 20
 )
 
 // ErrTooLarge reports a segment length above MaxSegment or negative.

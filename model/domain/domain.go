@@ -37,7 +37,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dcar-archiver/dcar/model/bitcm"
-	"github.com/klauspost/compress/zstd"
 )
 
 const (
@@ -66,7 +65,9 @@ const (
 	// of the marshalled bitcm.Warm. It replaces the shipped warm start.
 	PartTextWarm byte = 1
 	// PartTextPrimer is a primer of cm-text's version 2 model
-	// (bitcm.Config.Primer), as a zstd frame of the text.
+	// (bitcm.Config.Primer): its length (u32) and the text coded by
+	// the shipped text model (bitcm.Encode with bitcm.TextConfig), which
+	// stores source code about a third smaller than zstd -19.
 	PartTextPrimer byte = 2
 )
 
@@ -174,12 +175,15 @@ func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte,
 		kinds, parts = append(kinds, PartTextWarm), append(parts, z)
 	}
 	if len(primer) > 0 {
-		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		c, err := bitcm.TextConfig()
 		if err != nil {
 			return nil, err
 		}
-		kinds, parts = append(kinds, PartTextPrimer), append(parts, e.EncodeAll(primer, nil))
-		e.Close()
+		z, err := bitcm.Encode(primer, c)
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartTextPrimer), append(parts, append(le.AppendUint32(nil, uint32(len(primer))), z...))
 	}
 	b = le.AppendUint32(b, uint32(len(parts)))
 	for i, p := range parts {
@@ -275,9 +279,20 @@ func Parse(b []byte) (*Model, error) {
 			}
 			m.text = w
 		case PartTextPrimer:
-			t, err := unzstd(p.data, bitcm.MaxPrimer)
-			if err != nil || len(t) == 0 {
-				return nil, bad(p.at, "text primer: %v", err)
+			if len(p.data) < 4 {
+				return nil, bad(p.at, "text primer of %d bytes", len(p.data))
+			}
+			n := le.Uint32(p.data)
+			if n == 0 || n > bitcm.MaxPrimer {
+				return nil, bad(p.at+9, "text primer length %d (1 to %d allowed)", n, bitcm.MaxPrimer)
+			}
+			c, err := bitcm.TextConfig()
+			if err != nil {
+				return nil, err
+			}
+			t, err := bitcm.Decode(p.data[4:], int(n), c)
+			if err != nil {
+				return nil, bad(p.at+13, "text primer: %v", err)
 			}
 			m.primer = t
 		}
@@ -286,20 +301,6 @@ func Parse(b []byte) (*Model, error) {
 		return nil, bad(20, "no part replaces anything")
 	}
 	return m, nil
-}
-
-// unzstd decodes one zstd frame of at most limit bytes.
-func unzstd(z []byte, limit int) ([]byte, error) {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1<<20))
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	out, err := d.DecodeAll(z, nil)
-	if err == nil && len(out) > limit {
-		err = fmt.Errorf("%d bytes, more than %d", len(out), limit)
-	}
-	return out, err
 }
 
 // Load reads and parses the model file at path; errors name the file.

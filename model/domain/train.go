@@ -73,10 +73,10 @@ type TrainOptions struct {
 	Progress func(done, total int64)
 	// Jobs is the number of segments measured at once in validation.
 	Jobs int
-	// NoWarm leaves the shipped warm start in place (no training pass):
-	// the model is then only its primer, a few times smaller than a
-	// warm start.
-	NoWarm bool
+	// Warm makes Train fit the text model's warm start (the training
+	// pass, which Steps, Deadline and the checkpoint are about); without
+	// it the shipped warm start stays and the model is its primer.
+	Warm bool
 	// PrimerBytes is the size of the primer taken from the training
 	// samples (0: no primer).
 	PrimerBytes int
@@ -100,7 +100,7 @@ type Result struct {
 // Train fits a domain model to the training samples: the warm start of
 // cm-text's version 2 text model, learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
-// samples in order, each as a segment of its own (unless NoWarm); and a
+// samples in order, each as a segment of its own (with Warm); and a
 // primer of PrimerBytes taken from the samples (Primer). It then
 // measures the validation samples with the shipped and the domain model.
 func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
@@ -113,7 +113,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		return nil, err
 	}
 	steps := len(train)
-	if opts.NoWarm {
+	if !opts.Warm {
 		steps = 0
 	}
 	if opts.Steps > 0 {
@@ -176,12 +176,16 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	}
 	if w == cfg.Warm {
 		w = nil // the shipped warm start
-		if !opts.NoWarm {
+		if opts.Warm {
 			return nil, errors.New("domain: no training sample was read")
 		}
 	}
 	primer := Primer(train, opts.PrimerBytes)
-	info := fmt.Sprintf("dcar train: warm start from %d training samples (%d bytes), primer of %d bytes, seed %d", done, read, len(primer), opts.Seed)
+	warm := "the shipped warm start"
+	if w != nil {
+		warm = fmt.Sprintf("a warm start from %d training samples (%d bytes)", done, read)
+	}
+	info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
 	b, err := Encode(base.Fingerprint, info, w, primer)
 	if err != nil {
 		return nil, err

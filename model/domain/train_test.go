@@ -51,11 +51,11 @@ func TestSplit(t *testing.T) {
 // held-back samples of the domain smaller than the shipped one.
 func TestTrainDeterministicResumable(t *testing.T) {
 	tr, va := Split(goSamples(), 7, 3000)
-	a, err := Train(tr, va, TrainOptions{Seed: 7, Steps: 4, Jobs: 2})
+	a, err := Train(tr, va, TrainOptions{Warm: true, Seed: 7, Steps: 4, Jobs: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Train(tr, va, TrainOptions{Seed: 7, Steps: 4, Jobs: 2})
+	b, err := Train(tr, va, TrainOptions{Warm: true, Seed: 7, Steps: 4, Jobs: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestTrainDeterministicResumable(t *testing.T) {
 	ck := filepath.Join(t.TempDir(), "m.dcm.ckpt")
 	stop := make(chan struct{})
 	n := 0
-	_, err = Train(tr, va, TrainOptions{Seed: 7, Steps: 4, Checkpoint: ck, Stop: stop,
+	_, err = Train(tr, va, TrainOptions{Warm: true, Seed: 7, Steps: 4, Checkpoint: ck, Stop: stop,
 		Progress: func(done, total int64) {
 			if n++; n == 2 {
 				close(stop)
@@ -78,7 +78,7 @@ func TestTrainDeterministicResumable(t *testing.T) {
 		t.Fatalf("interrupted run: %v", err)
 	}
 	n = 0
-	c, err := Train(tr, va, TrainOptions{Seed: 7, Steps: 4, Checkpoint: ck, Progress: func(done, total int64) { n++ }})
+	c, err := Train(tr, va, TrainOptions{Warm: true, Seed: 7, Steps: 4, Checkpoint: ck, Progress: func(done, total int64) { n++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
