@@ -101,7 +101,7 @@ type Result struct {
 // cm-text's version 2 text model, learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
 // samples in order, each as a segment of its own (with Warm); and a
-// primer of PrimerBytes taken from the samples (Primer). It then
+// primer of PrimerBytes chosen from the samples by coverage (Primer). It then
 // measures the validation samples with the shipped and the domain model.
 func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	base, err := model.Default()
@@ -206,30 +206,6 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
-}
-
-// Primer returns the primer of up to n bytes Train takes from the
-// training samples: samples (the first n/4 bytes of a larger one, so
-// that a primer holds several), every k-th of the training order with k chosen
-// to spread them over all of it, in further passes from the next
-// offsets until it is full.
-func Primer(train []Sample, n int) []byte {
-	if n <= 0 || len(train) == 0 {
-		return nil
-	}
-	var total int64
-	for _, s := range train {
-		total += int64(len(s.Data))
-	}
-	k := max(1, int(total/int64(n)))
-	var p []byte
-	for pass := 0; pass < k && len(p) < n; pass++ {
-		for i := pass; i < len(train) && len(p) < n; i += k {
-			d := train[i].Data
-			p = append(p, d[:min(len(d), max(n/4, 1), n-len(p))]...)
-		}
-	}
-	return p
 }
 
 // valSegment is the size of the segments validation codes, as a solid

@@ -87,20 +87,23 @@ func TestTrainDeterministicResumable(t *testing.T) {
 	}
 }
 
-// The primer fills its size from samples spread over the training set.
-func TestPrimerSize(t *testing.T) {
+// The primer takes the chunks most shared between samples, never what
+// is in one sample only (it stops short when nothing more recurs).
+func TestPrimer(t *testing.T) {
 	s := goSamples()
-	var total int
-	for _, x := range s {
-		total += len(x.Data)
+	unique := bytes.Repeat([]byte("zqxj unique noise 0123456789 "), 200)
+	s = append(s, Sample{Name: "noise", Data: unique})
+	p := Primer(s, 4096)
+	if len(p) < 1024 || len(p) > 4096 {
+		t.Fatalf("primer of %d bytes, want 1024 to 4096", len(p))
 	}
-	for _, n := range []int{100, 5000, total / 2, 2 * total} {
-		p := Primer(s, n)
-		if want := min(n, total); n <= total/2 && len(p) != want || len(p) > n || n > total && len(p) < total/4 {
-			t.Errorf("primer of %d bytes asked: %d (samples: %d bytes)", n, len(p), total)
-		}
+	if bytes.Contains(p, []byte("zqxj")) {
+		t.Error("the primer holds text of one sample only")
 	}
-	if Primer(s, 0) != nil {
-		t.Error("a primer of 0 bytes")
+	if !bytes.Contains(p, []byte("func f")) {
+		t.Error("the primer lacks the text every sample shares")
+	}
+	if !bytes.Equal(p, Primer(s, 4096)) || Primer(s, 0) != nil {
+		t.Error("Primer is not deterministic")
 	}
 }
