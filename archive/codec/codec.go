@@ -156,7 +156,8 @@ func (p Preset) String() string {
 
 // UseDomain moves a Choice to the domain model d where d replaces the
 // model the choice codes with (cm-text's version 2 text model, by its
-// warm start); any other choice, or d nil, is returned as it is.
+// warm start and primer); any other choice, or d nil, is returned as it
+// is.
 func UseDomain(ch Choice, d *domain.Model) Choice {
 	if d == nil {
 		return ch

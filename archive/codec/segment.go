@@ -34,13 +34,13 @@ type segmentModel struct {
 }
 
 // cmTextDomain is cm-text's model of a domain model: the version 2 text
-// model with the domain's warm start.
+// model with the domain's warm start and primer.
 func cmTextDomain(d *domain.Model) (segmentModel, bool) {
 	c, ok := d.TextConfig()
 	if !ok {
 		return segmentModel{}, false
 	}
-	return segmentModel{fp: bitcm.Fingerprint(c),
+	return segmentModel{fp: d.TextFingerprint(),
 		decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, c) },
 		encode: func(src []byte) ([]byte, error) { return bitcm.Encode(src, c) }}, true
 }

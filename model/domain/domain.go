@@ -103,6 +103,7 @@ type Model struct {
 
 	text   *bitcm.Warm // PartTextWarm, or nil
 	primer []byte      // PartTextPrimer, or nil
+	textFP [8]byte     // TextFingerprint, computed once by Parse (it hashes the primer)
 	raw    []byte
 }
 
@@ -134,13 +135,7 @@ func (m *Model) Primer() []byte { return m.primer }
 // TextFingerprint is the bitcm fingerprint of TextConfig, which cm-text
 // entries coded with the domain model carry in their parameters; zero if
 // the model does not replace the text model.
-func (m *Model) TextFingerprint() [8]byte {
-	c, ok := m.TextConfig()
-	if !ok {
-		return [8]byte{}
-	}
-	return bitcm.Fingerprint(c)
-}
+func (m *Model) TextFingerprint() [8]byte { return m.textFP }
 
 // String names the model by its fingerprint.
 func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
@@ -297,9 +292,11 @@ func Parse(b []byte) (*Model, error) {
 			m.primer = t
 		}
 	}
-	if m.text == nil && m.primer == nil {
+	c, ok := m.TextConfig()
+	if !ok {
 		return nil, bad(20, "no part replaces anything")
 	}
+	m.textFP = bitcm.Fingerprint(c)
 	return m, nil
 }
 
