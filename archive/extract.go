@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // ErrExists is returned when extraction would replace an existing file.
@@ -30,6 +31,9 @@ type ExtractOptions struct {
 	Only      []string // extract only these entries and what is below them
 	Verbose   func(h *format.Header)
 	Progress  func(done int64)
+	// Models are domain models an archive may refer to without carrying
+	// them (ReaderOptions.Models).
+	Models []*domain.Model
 }
 
 // Extract reads an archive from r and recreates its entries below dir.
@@ -121,7 +125,7 @@ func (x *extractor) extract(r io.Reader, matched []bool) error {
 		}
 		return nil, nil
 	}
-	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs, Source: source, Want: wanted(r, opts.Only)})
+	ar, err := NewReader(r, ReaderOptions{Jobs: opts.Jobs, Source: source, Want: wanted(r, opts.Only), Models: opts.Models})
 	if err != nil {
 		return err
 	}

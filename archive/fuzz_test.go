@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // seedMaxContent bounds the content of a golden used as a seed. The
@@ -45,7 +46,30 @@ func seedArchives(f *testing.F) {
 	}
 	f.Add(smallArchive(f))
 	f.Add(smallSolid(f))
+	for _, ref := range []bool{false, true} {
+		f.Add(smallDomain(f, ref)) // a model record, carried and referenced
+	}
 	f.Add(newRaw().entry(format_file("a"), []byte("x")).bytes())
+}
+
+// smallDomain is an archive coded with the tiny domain model of
+// model/domain's tests, which it carries, or only refers to (ref).
+func smallDomain(f *testing.F, ref bool) []byte {
+	d, err := domain.Load("../model/domain/testdata/tiny.dcm")
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{Jobs: 1, Domain: d, DomainRef: ref})
+	data := "func (m *Model) Bytes() []byte { return m.raw }\n"
+	h := &format.Header{Path: "m.go", Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0), Size: int64(len(data))}
+	if err := w.WriteEntry(h, strings.NewReader(data)); err != nil {
+		f.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		f.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // smallSolid is an archive with a solid group of three small texts, a

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // ReadIndex reads the index of a seekable archive of the given size
@@ -144,7 +145,15 @@ type VerifyReport struct {
 // same entry (deduplicated content) is checked against its original: its
 // SHA-256 must be the one the original's content verified with.
 func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) {
-	ar, err := NewReader(r, ReaderOptions{Jobs: jobs, Continue: true, verify: true})
+	return VerifyModels(r, jobs, progress, nil)
+}
+
+// VerifyModels is Verify for an archive that may refer to one of the
+// domain models given (ReaderOptions.Models). An archive whose domain
+// model is missing is not damaged: VerifyModels fails with an error
+// wrapping ErrModelMissing.
+func VerifyModels(r io.Reader, jobs int, progress func(int64), models []*domain.Model) (*VerifyReport, error) {
+	ar, err := NewReader(r, ReaderOptions{Jobs: jobs, Continue: true, verify: true, Models: models})
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +170,9 @@ func Verify(r io.Reader, jobs int, progress func(int64)) (*VerifyReport, error) 
 	buf := make([]byte, 256<<10)
 	for {
 		h, err := ar.Next()
+		if errors.Is(err, ErrModelMissing) {
+			return nil, err
+		}
 		if err == io.EOF || (err != nil && ar.fatal != nil) {
 			if err != io.EOF && (len(rep.Damaged) == 0 || rep.Damaged[len(rep.Damaged)-1].Err != err) {
 				add(err)
@@ -253,4 +265,34 @@ func BlockCodecs(r io.ReaderAt, e IndexEntry) (map[uint64]int64, error) {
 		off += int64(head + body + format.RecordTrailerLen)
 	}
 	return out, nil
+}
+
+// ModelRecord reads the model record of the archive r (which has random
+// access): the fingerprint of the domain model the archive was coded
+// with and whether the archive carries the model's file. ok is false
+// for an archive without one (before format version 4, or coded with
+// shipped models only).
+func ModelRecord(r io.ReaderAt) (fp [8]byte, carried, ok bool, err error) {
+	var fh [format.FileHeaderSize]byte
+	if _, err := r.ReadAt(fh[:], 0); err != nil {
+		return fp, false, false, &format.Error{Op: "read file header", Err: err}
+	}
+	v, err := format.ParseFileHeader(fh[:])
+	if err != nil || v < format.VersionModel {
+		return fp, false, false, err
+	}
+	rec, err := format.ReadRecordAt(r, format.FileHeaderSize)
+	if err != nil || rec.Tag != format.TagModel {
+		return fp, false, false, err
+	}
+	b := rec.Body
+	switch {
+	case len(b) == 9 && b[0] == format.ModelReferenced:
+		return [8]byte(b[1:]), false, true, nil
+	case len(b) > 33 && b[0] == format.ModelCarried:
+		// The fingerprint is the start of the model file's SHA-256
+		// trailer (checked when a Reader parses it).
+		return [8]byte(b[len(b)-32:]), true, true, nil
+	}
+	return fp, false, false, &format.Error{Offset: rec.Offset, Op: "read model record", Err: fmt.Errorf("%w: model record of %d bytes", format.ErrCorrupt, len(b))}
 }

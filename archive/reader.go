@@ -8,11 +8,13 @@ import (
 	"hash"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // ReaderOptions tune a Reader.
@@ -41,12 +43,22 @@ type ReaderOptions struct {
 	// random access). Extract sets it from the archive's index to decode
 	// only what the paths asked for need. Nil: every entry.
 	Want func(entry int, h *Header) bool
+	// Models are the domain models the Reader may be given to decode an
+	// archive that refers to one by its fingerprint (dcar create
+	// --model-ref; dcar extract --model). An archive that carries its
+	// model needs none.
+	Models []*domain.Model
 
 	// verify (Verify) checks a same entry against its original's
 	// verified SHA-256 instead of reading the original again; Read then
 	// yields none of its bytes.
 	verify bool
 }
+
+// ErrModelMissing reports an archive coded with a domain model that it
+// only refers to (by fingerprint) when the Reader was not given that
+// model.
+var ErrModelMissing = errors.New("dcar: the archive's domain model was not given")
 
 // ErrNotWanted is returned by Read for an entry that the Want option
 // declined: its content was not decoded.
@@ -79,6 +91,7 @@ type Reader struct {
 	rawIndex []format.IndexEntry // the index as read, even if it did not match
 	entries  []format.IndexEntry // entries seen, to check the index against
 
+	domain    *domain.Model    // the archive's domain model (model record), if any: set by scan before the events of any entry
 	ra        io.ReaderAt      // the archive with random access, if it has it
 	blockOffs [][]int64        // with ra, per entry seen: offsets of its block records
 	same      *sameBlock       // the last original block decoded for a same entry
@@ -195,7 +208,7 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 	defer close(work)
 	var cur *format.Header
 	var curOff, curBlock int64
-	entries, curSkip := 0, false
+	entries, curSkip, records := 0, false, 0
 	send := func(e event) bool {
 		select {
 		case ar.events <- e:
@@ -247,7 +260,21 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 			}
 			continue
 		}
+		records++
 		switch rec.Tag {
+		case format.TagModel:
+			// Only first, and only from version 4: a damaged archive's
+			// model cannot be resynchronised to, so any problem is fatal.
+			var err error
+			if s.Version() < format.VersionModel || records != 1 {
+				err = fmt.Errorf("%w: model record in a version %d archive or after other records", format.ErrCorrupt, s.Version())
+			} else {
+				ar.domain, err = ar.resolveModel(rec.Body)
+			}
+			if err != nil {
+				send(event{kind: evError, off: rec.Offset, err: &format.Error{Offset: rec.Offset, Op: "read model record", Err: err}, fatal: true})
+				return
+			}
 		case format.TagEntry:
 			h := new(format.Header)
 			if err := h.UnmarshalBody(rec.Body); err != nil {
@@ -300,7 +327,7 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				continue
 			}
 			j := &decodeJob{bh: bh, payload: bytes.Clone(payload), done: make(chan struct{}),
-				blk: codec.Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params}}
+				blk: codec.Block{Index: curBlock, Offset: curBlock * int64(cur.BlockSize), EntrySize: cur.Size, Params: cur.Params, Domain: ar.domain}}
 			curBlock++
 			if refCodec(bh.Codec) {
 				j.ref, j.payload = true, nil
@@ -358,6 +385,43 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 		}
 	}
 }
+
+// resolveModel returns the domain model of a model record's body: the
+// model it carries, or the one of ReaderOptions.Models it names.
+func (ar *Reader) resolveModel(body []byte) (*domain.Model, error) {
+	if len(body) == 0 {
+		return nil, fmt.Errorf("%w: empty model record", format.ErrCorrupt)
+	}
+	switch body[0] {
+	case format.ModelCarried:
+		m, err := domain.Parse(bytes.Clone(body[1:]))
+		if err != nil {
+			return nil, fmt.Errorf("%w: the carried domain model: %v", format.ErrCorrupt, err)
+		}
+		return m, nil
+	case format.ModelReferenced:
+		if len(body) != 9 {
+			return nil, fmt.Errorf("%w: model reference of %d bytes", format.ErrCorrupt, len(body)-1)
+		}
+		fp := [8]byte(body[1:])
+		var given []string
+		for _, m := range ar.opts.Models {
+			if m.Fingerprint == fp {
+				return m, nil
+			}
+			given = append(given, fmt.Sprintf("%x", m.Fingerprint[:]))
+		}
+		if len(given) == 0 {
+			return nil, fmt.Errorf("%w: the archive was coded with domain model %x and does not carry it (give its .dcm file with --model)", ErrModelMissing, fp[:])
+		}
+		return nil, fmt.Errorf("%w: the archive was coded with domain model %x; the model given is %s", ErrModelMissing, fp[:], strings.Join(given, ", "))
+	}
+	return nil, fmt.Errorf("%w: model record form %d", format.ErrCorrupt, body[0])
+}
+
+// Domain returns the archive's domain model, once Next has returned an
+// entry (or the end): nil for an archive coded with shipped models only.
+func (ar *Reader) Domain() *domain.Model { return ar.domain }
 
 // entry is the number of the current entry (the last header Next
 // returned), from 0.
@@ -744,7 +808,7 @@ func (ar *Reader) decodeAt(off, k int64, orig *format.Header) ([]byte, error) {
 		return nil, err
 	}
 	return decodeBlock(&decodeJob{bh: bh, payload: payload,
-		blk: codec.Block{Index: k, Offset: k * int64(orig.BlockSize), EntrySize: orig.Size, Params: orig.Params}})
+		blk: codec.Block{Index: k, Offset: k * int64(orig.BlockSize), EntrySize: orig.Size, Params: orig.Params, Domain: ar.domain}})
 }
 
 // cmpEOF is err, or io.ErrUnexpectedEOF for a short read without one.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // DefaultBlockSize is the raw size of payload blocks unless a codec
@@ -69,6 +70,15 @@ type WriterOptions struct {
 	// Params and BlockSize its Header gives, instead of sniffing and
 	// planning it (for tools that choose codecs themselves).
 	KeepCodec bool
+
+	// Domain, if set, codes with a domain model (dcar train) wherever
+	// it replaces a shipped model, and writes it into the archive's
+	// model record (format version 4), so that a reader needs nothing
+	// else. With DomainRef the record holds only the model's
+	// fingerprint: a reader must then be given the model
+	// (ReaderOptions.Models).
+	Domain    *domain.Model
+	DomainRef bool
 
 	pieces bool // the archive holds pieces of split files: format version 3 (WriteVolume)
 }
@@ -161,12 +171,24 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	go aw.hasher()
 	go aw.output(w)
 	aw.order <- &pending{rec: format.AppendFileHeader(nil, aw.version())}
+	if d := opts.Domain; d != nil {
+		body := []byte{format.ModelCarried}
+		if opts.DomainRef {
+			body = append([]byte{format.ModelReferenced}, d.Fingerprint[:]...)
+		} else {
+			body = append(body, d.Bytes()...)
+		}
+		aw.order <- &pending{rec: format.AppendRecord(nil, format.TagModel, body)}
+	}
 	return aw
 }
 
 // version is the format version the Writer writes: 2 (solid groups) when
 // it may write a solid group, else 1, which every dcar reads.
 func (aw *Writer) version() int {
+	if aw.opts.Domain != nil {
+		return format.VersionModel
+	}
 	if aw.opts.pieces {
 		return format.VersionPieces
 	}
@@ -505,7 +527,7 @@ func (aw *Writer) plan(h *Header, view io.ReaderAt) error {
 		h.Codec, h.Params, h.BlockSize = format.CodecZstd, nil, 0
 		return nil
 	}
-	pl := codec.Plan(k, view, h.Size, aw.opts.Preset)
+	pl := codec.UseDomain(codec.Plan(k, view, h.Size, aw.opts.Preset), aw.opts.Domain)
 	h.Codec, h.Params, h.BlockSize = pl.Codec, pl.Params, uint32(pl.BlockSize)
 	return nil
 }
@@ -615,7 +637,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
 		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
-			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params}}
+			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params, Domain: aw.opts.Domain}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}

@@ -5,8 +5,11 @@ package format
 // solid groups (entry type 4, TypeGroup): a writer that writes no group
 // MAY write version 1, and dcar does when it cannot write one. Version 3
 // is version 2 plus pieces of files split across the volumes of a set
-// (FlagPiece), written only in a volume that holds one.
-const Version = 3
+// (FlagPiece), written only in a volume that holds one. Version 4 is
+// version 3 plus the model record (TagModel): an archive coded with a
+// domain model carries it, or its fingerprint; only such archives are
+// version 4.
+const Version = 4
 
 // VersionSolid is the first version whose archives may hold solid groups.
 const VersionSolid = 2
@@ -15,6 +18,11 @@ const VersionSolid = 2
 // files split across the volumes of a set (an entry header with
 // FlagPiece). A writer writes it only for a volume that holds a piece.
 const VersionPieces = 3
+
+// VersionModel is the first version whose archives may hold a model
+// record (TagModel). A writer writes it only for an archive coded with a
+// domain model.
+const VersionModel = 4
 
 // FlagPiece, in an entry header's flags, says that the entry is a piece
 // of a larger file: two uvarints follow, the piece's offset in the file
@@ -40,6 +48,16 @@ const (
 	TagBlock byte = 0x02 // one independently decodable payload block
 	TagEnd   byte = 0x03 // end of a regular file's payload: size, block count, SHA-256
 	TagIndex byte = 0x04 // the trailing index; followed by the footer
+	// TagModel (version 4) is the domain model an archive was coded
+	// with, right after the file header: ModelCarried and the model
+	// file, or ModelReferenced and its 8-byte fingerprint.
+	TagModel byte = 0x05
+)
+
+// The forms of a model record's body, its first byte.
+const (
+	ModelCarried    byte = 0 // the domain model file follows
+	ModelReferenced byte = 1 // the model file's fingerprint follows: the reader must be given the file
 )
 
 // Limits. A reader rejects anything beyond them before allocating, so
@@ -54,8 +72,9 @@ const (
 	MaxBlockBody     = MaxBlockSize + MaxBlockSize/8 + 4096
 	MaxEndBody       = 64
 	MaxIndexBody     = 256 << 20
-	MaxEntries       = 1 << 24 // entries in one index
-	MaxFileSize      = 1 << 50 // bytes in one regular file
+	MaxModelBody     = 1 + 32<<20 // the form byte and a domain model file (domain.MaxSize)
+	MaxEntries       = 1 << 24    // entries in one index
+	MaxFileSize      = 1 << 50    // bytes in one regular file
 	recordHeaderMax  = 1 + 10
 	recordTrailerLen = 4
 )

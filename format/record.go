@@ -47,6 +47,8 @@ func maxBody(tag byte) (int, bool) {
 		return MaxEndBody, true
 	case TagIndex:
 		return MaxIndexBody, true
+	case TagModel:
+		return MaxModelBody, true
 	}
 	return 0, false
 }

@@ -1,12 +1,14 @@
 package codec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // A Codec turns one block of an entry into payload bytes and back.
@@ -31,6 +33,10 @@ type Block struct {
 	EntrySize int64  // size of the entry's content
 	Level     int    // compression level asked for (the decoder gets 0)
 	Params    []byte // the entry's codec parameters
+	// Domain is the domain model of the block's archive (its model
+	// record), or nil: a codec whose parameters name a fingerprint none
+	// of its shipped models has looks it up here.
+	Domain *domain.Model
 }
 
 // DefaultBlockSize is the raw size of an entry's payload blocks unless
@@ -146,6 +152,36 @@ func (p Preset) String() string {
 		return "default"
 	}
 	return fmt.Sprintf("preset-%d", uint8(p))
+}
+
+// UseDomain moves a Choice to the domain model d where d replaces the
+// model the choice codes with (cm-text's version 2 text model, by its
+// warm start and primer); any other choice, or d nil, is returned as it
+// is.
+func UseDomain(ch Choice, d *domain.Model) Choice {
+	if d == nil {
+		return ch
+	}
+	if fp := d.TextFingerprint(); fp != ([8]byte{}) && ch.Codec == format.CodecCMText && bytes.Equal(ch.Params, cmText.params()) {
+		ch.Params = append([]byte{paramsVersion}, fp[:]...)
+	}
+	return ch
+}
+
+// DomainCoded reports whether an entry of codec id with params was
+// coded with a domain model: its codec is one a domain model can
+// replace and the fingerprint in params is none of the codec's shipped
+// models'. (The archive's model record names which domain model.)
+func DomainCoded(id uint64, params []byte) bool {
+	if id != format.CodecCMText || len(params) != 9 || params[0] != paramsVersion {
+		return false
+	}
+	for _, m := range cmText.models {
+		if m.fp == [8]byte(params[1:]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Plan chooses the codec of a regular file of the sniffed kind, reading

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model/bitcm"
+	"github.com/dcar-archiver/dcar/model/domain"
 	"github.com/dcar-archiver/dcar/model/txtctx"
 )
 
@@ -20,12 +21,28 @@ type segmentCodec struct {
 	name   string
 	id     uint64
 	models []segmentModel // every model the codec was written with, oldest first
+	// domain, if set, is the model of a domain model that replaces the
+	// codec's (ok false: it replaces none): what an entry whose
+	// fingerprint none of models has is looked up in.
+	domain func(d *domain.Model) (m segmentModel, ok bool)
 }
 
 type segmentModel struct {
 	fp     [8]byte
 	decode func(data []byte, n int) ([]byte, error)
 	encode func(src []byte) ([]byte, error) // nil: a model no longer written
+}
+
+// cmTextDomain is cm-text's model of a domain model: the version 2 text
+// model with the domain's warm start and primer.
+func cmTextDomain(d *domain.Model) (segmentModel, bool) {
+	c, ok := d.TextConfig()
+	if !ok {
+		return segmentModel{}, false
+	}
+	return segmentModel{fp: d.TextFingerprint(),
+		decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, c) },
+		encode: func(src []byte) ([]byte, error) { return bitcm.Encode(src, c) }}, true
 }
 
 // cmTextConfig is cm-text's second model: table bits 20, 2^20 lines per
@@ -65,6 +82,7 @@ var (
 				}
 				return bitcm.Encode(src, c)
 			}}},
+		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
 	// cm-text; kept so that its archives decode forever.
@@ -138,27 +156,36 @@ func (c segmentCodec) params() []byte { return c.models[len(c.models)-1].params(
 // params are the parameters of an entry written with m.
 func (m segmentModel) params() []byte { return append([]byte{paramsVersion}, m.fp[:]...) }
 
-// check checks a block's parameters and returns the index of the model
-// they name.
-func (c segmentCodec) check(b Block) (int, error) {
+// check checks a block's parameters and returns the model they name:
+// one of the codec's, or that of the block's domain model.
+func (c segmentCodec) check(b Block) (segmentModel, error) {
 	if len(b.Params) != 9 {
-		return 0, fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, c.name, len(b.Params))
+		return segmentModel{}, fmt.Errorf("%w (%s parameters of %d bytes)", ErrParams, c.name, len(b.Params))
 	}
 	fps := make([][8]byte, len(c.models))
 	for i, m := range c.models {
 		fps[i] = m.fp
 	}
-	return checkParams(b.Params, c.name, fps...)
+	if c.domain != nil && b.Domain != nil && b.Params[0] == paramsVersion {
+		if m, ok := c.domain(b.Domain); ok && m.fp == [8]byte(b.Params[1:9]) {
+			return m, nil
+		}
+	}
+	i, err := checkParams(b.Params, c.name, fps...)
+	if err != nil {
+		return segmentModel{}, err
+	}
+	return c.models[i], nil
 }
 
 func (c segmentCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
-	i, err := c.check(b)
+	m, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
-	enc := c.models[i].encode
+	enc := m.encode
 	if enc == nil {
-		return dst, fmt.Errorf("%w: %s no longer writes model %x (it writes %x)", ErrParams, c.name, c.models[i].fp[:], c.models[len(c.models)-1].fp[:])
+		return dst, fmt.Errorf("%w: %s no longer writes model %x (it writes %x)", ErrParams, c.name, m.fp[:], c.models[len(c.models)-1].fp[:])
 	}
 	release := holdModel()
 	out, err := enc(src)
@@ -170,12 +197,12 @@ func (c segmentCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 }
 
 func (c segmentCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	i, err := c.check(b)
+	m, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
 	release := holdModel()
-	out, err := c.models[i].decode(src, rawLen)
+	out, err := m.decode(src, rawLen)
 	release()
 	if err != nil {
 		return dst, fmt.Errorf("%w: %s: %v", format.ErrCorrupt, c.name, err)

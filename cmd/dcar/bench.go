@@ -24,6 +24,7 @@ func benchCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-peers", Usage: "measure dcar only"},
 			&cli.BoolFlag{Name: "fast", Usage: "also measure dcar --fast"},
 			&cli.BoolFlag{Name: "best", Usage: "also measure dcar --best (strongest, slower codecs)"},
+			&cli.StringFlag{Name: "model", Usage: "also measure dcar --model `FILE` (a domain model from dcar train), carried (its bytes counted with the text) and --model-ref"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
@@ -39,6 +40,10 @@ func benchCommand() *cli.Command {
 				return err
 			}
 			defer os.RemoveAll(tmp)
+			models, err := loadModels(c)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(os.Stderr, "dcar bench: %d files\n", len(files))
 			var results []map[format.Modality]*bench.Row
 			for _, p := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
@@ -48,6 +53,17 @@ func benchCommand() *cli.Command {
 				r, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), Preset: p}}, tmp)
 				if err != nil {
 					return fmt.Errorf("dcar --%s: %w", p, err)
+				}
+				results = append(results, r)
+			}
+			for _, ref := range []bool{false, true} {
+				if models == nil {
+					break
+				}
+				r, err := bench.RunDcar(paths, files, archive.CreateOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"),
+					Domain: models[0], DomainRef: ref}}, tmp)
+				if err != nil {
+					return fmt.Errorf("dcar --model: %w", err)
 				}
 				results = append(results, r)
 			}

@@ -689,3 +689,93 @@ func TestCLIVolumeSet(t *testing.T) {
 		t.Fatal("big.bin, in other volumes, not restored")
 	}
 }
+
+// create --model carries the domain model: the archive extracts and
+// verifies alone, and list -l names the model; with --model-ref it
+// needs --model, and without it (or with another) fails naming the
+// fingerprint.
+func TestDomainModelCLI(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	writeTree(t, src)
+	model := "../../model/domain/testdata/tiny.dcm"
+	carried, ref := filepath.Join(dir, "c.dcar"), filepath.Join(dir, "r.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", "--model", model, carried, src); code != 0 {
+		t.Fatalf("create --model: %d %s", code, se)
+	}
+	if _, se, code := dcar(t, nil, "create", "-q", "--model", model, "--model-ref", ref, src); code != 0 {
+		t.Fatalf("create --model-ref: %d %s", code, se)
+	}
+	out, _, code := dcar(t, nil, "list", "-l", carried)
+	if code != 0 || !strings.Contains(out, "cm-text (domain ") {
+		t.Errorf("list -l: %d\n%s", code, out)
+	}
+	x := filepath.Join(dir, "x")
+	if _, se, code := dcar(t, nil, "extract", "-q", "-C", x, carried); code != 0 {
+		t.Fatalf("extract: %d %s", code, se)
+	}
+	sameTree(t, src, filepath.Join(x, src))
+	for _, args := range [][]string{{"verify", ref}, {"extract", "-C", filepath.Join(dir, "y"), ref}} {
+		_, se, code := dcar(t, nil, args...)
+		if code == 0 || !strings.Contains(se, "domain model") || !strings.Contains(se, "--model") {
+			t.Errorf("%s without the model: exit %d, %s", args[0], code, se)
+		}
+	}
+	if _, se, code := dcar(t, nil, "verify", "-q", "--model", model, ref); code != 0 {
+		t.Errorf("verify --model: %d %s", code, se)
+	}
+	if out, se, code := dcar(t, nil, "bench", "--no-peers", "-j", "1", "--model", model, src); code != 0 ||
+		!strings.Contains(out, "dcar --model --model-ref") || !strings.Contains(out, "model record: ") {
+		t.Errorf("bench --model: exit %d\n%s%s", code, out, se)
+	}
+	bad := filepath.Join(dir, "bad.dcm")
+	b, _ := os.ReadFile(model)
+	os.WriteFile(bad, b[:len(b)/2], 0o644)
+	if _, se, code := dcar(t, nil, "verify", "--model", bad, ref); code != 3 || !strings.Contains(se, "offset") {
+		t.Errorf("a truncated model: exit %d, %s", code, se)
+	}
+}
+
+// dcar train with a step budget writes the same model twice; create
+// --model codes with it and the archive round-trips.
+func TestTrainCLI(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	for i := range 6 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "package p%d\n\n", i)
+		for j := range 20 {
+			fmt.Fprintf(&b, "func f%d(x int) int { return x*%d + %d }\n", j, i+j, j)
+		}
+		os.MkdirAll(src, 0o755)
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("p%d.go", i)), []byte(b.String()), 0o644)
+	}
+	os.WriteFile(filepath.Join(src, "x.bin"), bytes.Repeat([]byte{0, 200, 3}, 999), 0o644)
+	var models [2][]byte
+	for i := range models {
+		out := filepath.Join(dir, fmt.Sprintf("m%d.dcm", i))
+		_, se, code := dcar(t, nil, "train", "-q", "-o", out, "--warm", "--steps", "3", "--seed", "5", "--primer", "2", src)
+		if code != 0 || !strings.Contains(se, "validation") || !strings.Contains(se, "1 other files skipped") {
+			t.Fatalf("train: exit %d\n%s", code, se)
+		}
+		models[i], _ = os.ReadFile(out)
+		if _, err := os.Stat(out + ".ckpt"); err == nil {
+			t.Error("the checkpoint was left behind")
+		}
+	}
+	if len(models[0]) == 0 || !bytes.Equal(models[0], models[1]) {
+		t.Fatal("two trainings with the same seed and steps differ")
+	}
+	a := filepath.Join(dir, "a.dcar")
+	if _, se, code := dcar(t, nil, "create", "-q", "--model", filepath.Join(dir, "m0.dcm"), a, src); code != 0 {
+		t.Fatalf("create: %s", se)
+	}
+	x := filepath.Join(dir, "x")
+	if _, se, code := dcar(t, nil, "extract", "-q", "-C", x, a); code != 0 {
+		t.Fatalf("extract: %s", se)
+	}
+	sameTree(t, src, filepath.Join(x, src))
+	if _, se, code := dcar(t, nil, "train", "-o", filepath.Join(dir, "n.dcm"), filepath.Join(src, "x.bin")); code == 0 {
+		t.Errorf("train on no text: exit 0\n%s", se)
+	}
+}

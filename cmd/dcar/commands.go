@@ -20,7 +20,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/dcar-archiver/dcar/archive"
+	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 )
@@ -29,7 +31,22 @@ var (
 	jobsFlag    = &cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "parallel coders (the archive bytes are the same for any value)"}
 	verboseFlag = &cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print each entry's path on stderr"}
 	quietFlag   = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"}
+	// modelFlag gives the domain model (dcar train) of an archive that
+	// refers to it without carrying it (create --model-ref).
+	modelFlag = &cli.StringFlag{Name: "model", Usage: "the domain model `FILE` (.dcm, from dcar train) the archive was created with, when the archive does not carry it (create --model-ref)"}
 )
+
+// loadModels loads the domain model --model names, if any.
+func loadModels(c *cli.Context) ([]*domain.Model, error) {
+	if !c.IsSet("model") {
+		return nil, nil
+	}
+	m, err := domain.Load(c.String("model"))
+	if err != nil {
+		return nil, err
+	}
+	return []*domain.Model{m}, nil
+}
 
 func createCommand() *cli.Command {
 	return &cli.Command{
@@ -48,6 +65,8 @@ func createCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-solid", Usage: "code every small text file on its own (by default they are coded together in solid groups of up to 4 MiB: smaller, but extracting one file decodes its group)"},
 			&cli.BoolFlag{Name: "fast", Usage: presetUsage[archive.PresetFast]},
 			&cli.BoolFlag{Name: "best", Usage: presetUsage[archive.PresetBest]},
+			&cli.StringFlag{Name: "model", Usage: "code with the domain model `FILE` (.dcm, from dcar train) where it replaces a shipped model; the archive carries the model, so extracting needs nothing else"},
+			&cli.BoolFlag{Name: "model-ref", Usage: "with --model: the archive holds only the model's fingerprint (smaller); extract, verify and list then need --model FILE"},
 			&cli.StringFlag{Name: "volume-size", Usage: "write a volume set: ARCHIVE.001, ARCHIVE.002, ... of at most `SIZE` content bytes each (K, M, G suffixes, powers of 1024; each volume comes out at or below it plus a little framing), then the manifest ARCHIVE; a file larger than a volume is split across volumes"},
 		},
 		Action: func(c *cli.Context) error {
@@ -71,6 +90,16 @@ func createCommand() *cli.Command {
 				}
 			}
 			excludes := c.StringSlice("exclude")
+			models, err := loadModels(c)
+			if err != nil {
+				return err
+			}
+			if c.Bool("model-ref") && models == nil {
+				return usageErr("--model-ref needs --model FILE")
+			}
+			if models != nil && c.IsSet("volume-size") {
+				return usageErr("--model cannot be combined with --volume-size (volume sets carry no domain model yet)")
+			}
 			var total int64
 			if showProgress(c.Bool("quiet")) {
 				// Walk once more up front only to size the progress bar.
@@ -88,7 +117,8 @@ func createCommand() *cli.Command {
 			left := 0
 			opts := archive.CreateOptions{
 				WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), BlockSize: c.Int("block-size"),
-					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn()},
+					NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn(),
+					DomainRef: c.Bool("model-ref")},
 				Exclude: excludes,
 				Warn: func(w archive.Warning) {
 					if w.Skipped {
@@ -96,6 +126,9 @@ func createCommand() *cli.Command {
 					}
 					bar.println(fmt.Sprintf("dcar: %s: %s", format.DisplayPath(w.Path), trimPrefix(w.Err.Error())))
 				},
+			}
+			if models != nil {
+				opts.Domain = models[0]
 			}
 			if c.Bool("verbose") {
 				opts.Verbose = func(h *archive.Header) { bar.println(format.DisplayPath(h.Path)) }
@@ -330,12 +363,17 @@ func extractCommand() *cli.Command {
 			&cli.BoolFlag{Name: "overwrite", Usage: "replace existing files"},
 			&cli.BoolFlag{Name: "same-owner", Usage: "restore owner and group ids and setuid/setgid bits (the default for root)"},
 			&cli.BoolFlag{Name: "no-same-owner", Usage: "extract as the user running dcar, without setuid/setgid bits (the default for others)"},
+			modelFlag,
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
 				return usageErr("extract needs an ARCHIVE")
 			}
 			name := c.Args().First()
+			models, err := loadModels(c)
+			if err != nil {
+				return err
+			}
 			set, err := openSet(name)
 			if err != nil {
 				return err
@@ -359,7 +397,7 @@ func extractCommand() *cli.Command {
 			sameOwner := (os.Geteuid() == 0 || c.Bool("same-owner")) && !c.Bool("no-same-owner")
 			opts := archive.ExtractOptions{
 				Jobs: c.Int("jobs"), Overwrite: c.Bool("overwrite"), SameOwner: sameOwner,
-				Only: c.Args().Tail(), Progress: bar.fn(),
+				Only: c.Args().Tail(), Progress: bar.fn(), Models: models,
 			}
 			if c.Bool("verbose") {
 				opts.Verbose = func(h *archive.Header) { bar.println(format.DisplayPath(h.Path)) }
@@ -425,6 +463,9 @@ type listRow struct {
 	Modality    string `json:"modality"`
 	MIME        string `json:"mime,omitempty"`
 	Codec       string `json:"codec"`
+	// Model: the domain model that coded the entry ("domain" and the
+	// model file's fingerprint); "" for the shipped models.
+	Model string `json:"model,omitempty"`
 	// Blocks: raw bytes per block codec, when some blocks of the entry
 	// were kept with another codec than the entry's (zstd coded them
 	// smaller, or nothing shrank them: store).
@@ -481,6 +522,7 @@ func listCommand() *cli.Command {
 			rows := listRows(idx)
 			if c.Bool("long") || c.Bool("json") {
 				addBlockCodecs(name, idx, rows)
+				addModels(name, idx, rows)
 			}
 			if err := printList(os.Stdout, rows, c.Bool("json"), c.Bool("long")); err != nil {
 				return err
@@ -633,6 +675,9 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		if r.Fallback {
 			codec += " (fallback)"
 		}
+		if r.Model != "" {
+			codec += " (" + r.Model + ")"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
 			kind, codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
 	}
@@ -699,6 +744,35 @@ func addBlockCodecs(name string, idx []format.IndexEntry, rows []listRow) {
 	}
 }
 
+// addModels names, for the entries of a seekable archive coded with a
+// domain model, that model (from the archive's model record).
+func addModels(name string, idx []format.IndexEntry, rows []listRow) {
+	if name == "-" {
+		return
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fp, carried, ok, err := archive.ModelRecord(f)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dcar: %s: %v\n", name, trimPrefix(err.Error()))
+	}
+	if !ok {
+		return
+	}
+	m := fmt.Sprintf("domain %x", fp[:])
+	if !carried {
+		m += ", not carried"
+	}
+	for i, e := range idx {
+		if codec.DomainCoded(e.Header.Codec, e.Header.Params) {
+			rows[i].Model = m
+		}
+	}
+}
+
 // readIndex reads the index through the footer when the archive is a
 // seekable file, and by scanning every record otherwise.
 func readIndex(name string) ([]format.IndexEntry, error) {
@@ -759,12 +833,16 @@ func verifyCommand() *cli.Command {
 		Before:    applyJobs,
 		Usage:     "decode every entry and check every checksum; writes nothing",
 		ArgsUsage: "ARCHIVE",
-		Flags:     []cli.Flag{jobsFlag, quietFlag},
+		Flags:     []cli.Flag{jobsFlag, quietFlag, modelFlag},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageErr("verify needs exactly one ARCHIVE")
 			}
 			name := c.Args().First()
+			models, err := loadModels(c)
+			if err != nil {
+				return err
+			}
 			set, err := openSet(name)
 			if err != nil {
 				return err
@@ -779,7 +857,7 @@ func verifyCommand() *cli.Command {
 			defer f.Close()
 			total := contentSize(name)
 			bar := newProgress(total, "verify", c.Bool("quiet") || total == 0)
-			rep, err := archive.Verify(f, c.Int("jobs"), bar.fn())
+			rep, err := archive.VerifyModels(f, c.Int("jobs"), bar.fn(), models)
 			bar.finish()
 			if err != nil {
 				return err

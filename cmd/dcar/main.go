@@ -10,6 +10,7 @@ import (
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 	"github.com/urfave/cli/v2"
 )
 
@@ -74,7 +75,7 @@ func trimPrefix(s string) string {
 func exitCode(err error) int {
 	for _, e := range []error{format.ErrMagic, format.ErrVersion, format.ErrChecksum, format.ErrTruncated,
 		format.ErrCorrupt, format.ErrLimit, format.ErrUnknownTag, format.ErrInvalidPath, codec.ErrParams,
-		archive.ErrVolumeMissing, archive.ErrVolumeDamaged, archive.ErrPieceAlone} {
+		archive.ErrVolumeMissing, archive.ErrVolumeDamaged, archive.ErrPieceAlone, domain.ErrBadModel} {
 		if errors.Is(err, e) {
 			return exitDamaged
 		}
@@ -115,7 +116,7 @@ func newApp() *cli.App {
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{createCommand(), extractCommand(), listCommand(), verifyCommand(), benchCommand()}
+	cmds := []*cli.Command{createCommand(), extractCommand(), listCommand(), verifyCommand(), benchCommand(), trainCommand()}
 	for _, c := range cmds {
 		// An unknown or malformed flag is a usage error (exit 2), as
 		// for the app's own flags.

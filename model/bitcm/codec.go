@@ -6,11 +6,19 @@ import (
 	"github.com/dcar-archiver/dcar/coder"
 )
 
-// MaxSegment is the largest segment Encode and Decode accept.
-const MaxSegment = 1 << 30
+// MaxSegment is the largest segment Encode and Decode accept, and
+// MaxPrimer the largest Config.Primer.
+const (
+	MaxSegment = 1 << 30
+	MaxPrimer  = 4 << 20
+)
 
 // ErrTooLarge reports a segment length above MaxSegment or negative.
 var ErrTooLarge = errors.New("bitcm: segment length out of range")
+
+// errPrimerPrior reports a Config with a Primer given a Prior: a prior
+// follows the segment's bytes only.
+var errPrimerPrior = errors.New("bitcm: a primer cannot be combined with a prior")
 
 // Encode codes src as one segment with a fresh Model of cfg. The output
 // does not hold the length: Decode needs it.
@@ -19,13 +27,18 @@ func Encode(src []byte, cfg Config) ([]byte, error) { return EncodePrior(src, cf
 // EncodePrior is Encode with prior (if not nil) as one more input of
 // the mixers; the decoder must drive an identical prior (DecodePriorTo).
 func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
-	if len(src) > MaxSegment {
+	np := len(cfg.Primer)
+	if len(src) > MaxSegment || np > MaxPrimer {
 		return nil, ErrTooLarge
 	}
-	m, err := newModel(len(src), make([]byte, 0, len(src)), cfg, prior)
+	if np > 0 && prior != nil {
+		return nil, errPrimerPrior
+	}
+	m, err := newModel(np+len(src), make([]byte, 0, np+len(src)), cfg, prior)
 	if err != nil {
 		return nil, err
 	}
+	m.prime(cfg.Primer)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
 	for _, c := range src {
@@ -56,18 +69,29 @@ func DecodeTo(dst, data []byte, cfg Config) ([]byte, error) {
 // DecodePriorTo decodes len(dst) bytes coded by EncodePrior with the
 // same cfg and an identical prior into dst and returns dst.
 func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
-	if len(dst) > MaxSegment {
+	np := len(cfg.Primer)
+	if len(dst) > MaxSegment || np > MaxPrimer {
 		return nil, ErrTooLarge
+	}
+	if np > 0 && prior != nil {
+		return nil, errPrimerPrior
 	}
 	var d coder.Decoder
 	if err := d.Init(data); err != nil {
 		return nil, err
 	}
 	n := len(dst)
-	m, err := newModel(n, dst[:0:n], cfg, prior)
+	hist := dst[:0:n]
+	if np > 0 {
+		// The model's history is the primer, then the segment.
+		n += np
+		hist = make([]byte, 0, n)
+	}
+	m, err := newModel(n, hist, cfg, prior)
 	if err != nil {
 		return nil, err
 	}
+	m.prime(cfg.Primer)
 	for len(m.buf) < n {
 		y := d.DecodeBit(m.p0())
 		if err := d.Err(); err != nil {
@@ -78,5 +102,17 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	if err := d.Finish(); err != nil {
 		return nil, err
 	}
+	if np > 0 {
+		copy(dst, m.buf[np:])
+	}
 	return dst, nil
+}
+
+// prime makes m read p as the start of its segment, without coding it.
+func (m *model) prime(p []byte) {
+	for _, c := range p {
+		for i := 7; i >= 0; i-- {
+			m.update(int(c>>i) & 1)
+		}
+	}
 }

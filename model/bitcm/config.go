@@ -29,6 +29,12 @@ type Config struct {
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
 	Warm *Warm
+
+	// Primer, if set, is text the model reads before each segment,
+	// without coding it: the segment starts with the primer's contexts,
+	// statistics and match history, as zstd's with a dictionary. It
+	// costs the time of modelling its bytes per segment, on both sides.
+	Primer []byte
 }
 
 // DefaultConfig is the text model (cm-text, and cm-bz2's text segments).

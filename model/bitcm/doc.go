@@ -69,6 +69,12 @@
 // knows what text looks like. The Fingerprint covers the warm start's
 // bytes.
 //
+// A Primer (Config.Primer, the domain models of package model/domain)
+// is text the model reads before each segment without coding it, so
+// that the segment starts with its hashed contexts and match history
+// too, as zstd's with a dictionary; the Fingerprint covers its SHA-256.
+// It costs the time of modelling it, per segment, on both sides.
+//
 // A Prior (EncodePrior, DecodePriorTo) is a learned model's distribution
 // of each byte (package model's text network): its probability of each
 // binary decision is two more mixer inputs, its confidence a mixer

@@ -27,6 +27,10 @@ func Fingerprint(cfg Config) [8]byte {
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
 	}
+	if len(c.Primer) > 0 {
+		// Hashed only when set, as the fields above.
+		s = sha256.Sum256(fmt.Appendf(s[:], " primer=%x", sha256.Sum256(c.Primer)))
+	}
 	var f [8]byte
 	copy(f[:], s[:])
 	return f

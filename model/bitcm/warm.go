@@ -263,3 +263,14 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 	}
 	return w, nil
 }
+
+// CheckWarm reports whether cfg's Warm, if any, fits cfg's model shape
+// (what coding with cfg would otherwise find only at its first segment).
+// It builds the smallest model of cfg: a few hundred kilobytes.
+func CheckWarm(cfg Config) error {
+	if cfg.Warm == nil {
+		return nil
+	}
+	_, err := newModel(1, make([]byte, 0, 1), cfg, nil)
+	return err
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // File is one input file with what sniffing found.
@@ -283,6 +284,12 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 	if opts.Preset != archive.PresetDefault {
 		tool = "dcar --" + opts.Preset.String()
 	}
+	if opts.Domain != nil {
+		tool += " --model"
+		if opts.DomainRef {
+			tool += " --model-ref"
+		}
+	}
 	arcPath := filepath.Join(tmp, "bench.dcar")
 	f, err := os.Create(arcPath)
 	if err != nil {
@@ -309,7 +316,11 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 	os.RemoveAll(out)
 	t0, c0 = time.Now(), cpuSeconds()
 	af.Seek(0, io.SeekStart)
-	if err := archive.Extract(af, out, archive.ExtractOptions{Jobs: opts.Jobs}); err != nil {
+	var models []*domain.Model
+	if opts.Domain != nil {
+		models = []*domain.Model{opts.Domain}
+	}
+	if err := archive.Extract(af, out, archive.ExtractOptions{Jobs: opts.Jobs, Models: models}); err != nil {
 		return nil, err
 	}
 	dec, decCPU := time.Since(t0).Seconds(), cpuSeconds()-c0
@@ -355,6 +366,17 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 		if err1 != nil || err2 != nil || !bytes.Equal(orig, got) {
 			r.Verified = false
 		}
+	}
+	if opts.Domain != nil {
+		// The model record (the model file, or its fingerprint) counts
+		// with the text it codes.
+		rec, err := format.ReadRecordAt(af, format.FileHeaderSize)
+		if err != nil {
+			return nil, err
+		}
+		r := row(format.ModalityText)
+		r.Packed += rec.Size
+		r.Note = fmt.Sprintf("model record: %d bytes", rec.Size)
 	}
 	// Time is shared by modalities in proportion to their bytes.
 	for _, r := range rows {

@@ -1,0 +1,155 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/archive/codec"
+	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
+)
+
+func tinyDomain(t *testing.T) *domain.Model {
+	t.Helper()
+	m, err := domain.Load("../model/domain/testdata/tiny.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// domainArchive writes two text files (one in a solid group, one large
+// enough to be coded alone) and an image-less binary with opts.
+func domainArchive(t *testing.T, opts WriterOptions) ([]byte, map[string]string) {
+	t.Helper()
+	files := map[string]string{
+		"a.go":  strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 40),
+		"b.go":  strings.Repeat("package main\n\nfunc main() { println(\"hello, domain\") }\n", 30),
+		"c.txt": strings.Repeat("a larger text file coded on its own, not in a group. ", 3000),
+	}
+	var buf bytes.Buffer
+	w := NewWriter(&buf, opts)
+	for _, name := range []string{"a.go", "b.go", "c.txt"} {
+		h := &Header{Path: name, Type: TypeRegular, Mode: 0o644, Size: int64(len(files[name]))}
+		if err := w.WriteEntry(h, strings.NewReader(files[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), files
+}
+
+func readAll(t *testing.T, a []byte, opts ReaderOptions) (map[string]string, *Reader, error) {
+	t.Helper()
+	r, err := NewReader(bytes.NewReader(a), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	got := map[string]string{}
+	for {
+		h, err := r.Next()
+		if err == io.EOF {
+			return got, r, nil
+		}
+		if err != nil {
+			return nil, r, err
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, r, err
+		}
+		got[h.Path] = string(b)
+	}
+}
+
+// An archive coded with a domain model carries it (format version 4, a
+// model record), codes its text with it and decodes with nothing else;
+// with DomainRef it carries only the fingerprint and decodes only when
+// the Reader is given the model.
+func TestDomainModel(t *testing.T) {
+	d := tinyDomain(t)
+	plain, files := domainArchive(t, WriterOptions{Jobs: 2})
+	carried, _ := domainArchive(t, WriterOptions{Jobs: 2, Domain: d})
+	ref, _ := domainArchive(t, WriterOptions{Jobs: 2, Domain: d, DomainRef: true})
+	if plain[8] != format.VersionSolid || carried[8] != format.VersionModel || ref[8] != format.VersionModel {
+		t.Fatalf("versions %d, %d, %d", plain[8], carried[8], ref[8])
+	}
+	if len(carried) < len(ref)+len(d.Bytes())-8 { // the file instead of its fingerprint
+		t.Errorf("the carried archive (%d bytes) is smaller than the referring one (%d) plus the model (%d)", len(carried), len(ref), len(d.Bytes()))
+	}
+	for _, a := range []struct {
+		name string
+		b    []byte
+		opts ReaderOptions
+	}{{"carried", carried, ReaderOptions{}}, {"referenced", ref, ReaderOptions{Models: []*domain.Model{d}}}} {
+		got, r, err := readAll(t, a.b, a.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", a.name, err)
+		}
+		for k, v := range files {
+			if got[k] != v {
+				t.Errorf("%s: %s differs", a.name, k)
+			}
+		}
+		if r.Domain() == nil || r.Domain().Fingerprint != d.Fingerprint {
+			t.Errorf("%s: Domain() = %v", a.name, r.Domain())
+		}
+		fp, isCarried, ok, err := ModelRecord(bytes.NewReader(a.b))
+		if err != nil || !ok || fp != d.Fingerprint || isCarried != (a.name == "carried") {
+			t.Errorf("%s: ModelRecord %x %v %v %v", a.name, fp, isCarried, ok, err)
+		}
+		idx, err := ReadIndex(bytes.NewReader(a.b), int64(len(a.b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		coded := 0
+		for _, e := range idx {
+			if codec.DomainCoded(e.Header.Codec, e.Header.Params) {
+				coded++
+			}
+		}
+		if coded != 2 { // the group and c.txt
+			t.Errorf("%s: %d entries coded with the domain model, want 2", a.name, coded)
+		}
+	}
+	if _, _, ok, err := ModelRecord(bytes.NewReader(plain)); ok || err != nil {
+		t.Errorf("plain archive: model record %v %v", ok, err)
+	}
+	// The referring archive without its model, or with another: a clear
+	// error naming the fingerprint.
+	other := *d
+	other.Fingerprint[0] ^= 1
+	for _, models := range [][]*domain.Model{nil, {&other}} {
+		_, _, err := readAll(t, ref, ReaderOptions{Models: models})
+		if !errors.Is(err, ErrModelMissing) || !strings.Contains(err.Error(), strings.TrimSpace(string(hexOf(d.Fingerprint[:])))) {
+			t.Errorf("models %v: %v", models, err)
+		}
+		if _, err := VerifyModels(bytes.NewReader(ref), 1, nil, models); !errors.Is(err, ErrModelMissing) {
+			t.Errorf("verify, models %v: %v", models, err)
+		}
+	}
+	if rep, err := VerifyModels(bytes.NewReader(ref), 1, nil, []*domain.Model{d}); err != nil || len(rep.Damaged) != 0 {
+		t.Errorf("verify with the model: %v %v", rep, err)
+	}
+	// A damaged carried model is damage, named at the record.
+	bad := bytes.Clone(carried)
+	bad[format.FileHeaderSize+200] ^= 1
+	if _, _, err := readAll(t, bad, ReaderOptions{}); err == nil {
+		t.Error("damaged model record read")
+	}
+}
+
+func hexOf(b []byte) []byte {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return out
+}

@@ -1,0 +1,319 @@
+// Package domain reads and writes domain models: the learned parts of
+// dcar's shipped model refitted to one kind of data (dcar train), stored
+// as a versioned, checksummed, fingerprinted .dcm file. An archive coded
+// with a domain model carries the file (or, with --model-ref, its
+// fingerprint) in a model record (spec section 16); its codecs resolve
+// the fingerprints in entry parameters against it per archive.
+//
+// A domain model is based on one shipped model (Base, the fingerprint of
+// the default unified network of the release that trained it) and
+// replaces some of its parts; every part it does not replace is the
+// shipped one. Version 1 replaces or adds parts of cm-text's version 2
+// text model: its warm start (bitcm.TextConfigCold's learned start
+// values) and a primer (text the model reads before every segment, a
+// dictionary: bitcm.Config.Primer); and has an optional description.
+//
+// File layout (spec/FORMAT.md section 16.1; integers little-endian):
+//
+//	magic    [8]byte  "DCARDCM\x00"
+//	version  u32      1
+//	base     [8]byte  fingerprint of the shipped network it is based on
+//	nParts   u32      1..MaxParts
+//	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
+//	         0 description, 1 text warm start, 2 text primer
+//	sha256   [32]byte SHA-256 of everything before it
+//
+// The model's fingerprint is the first 8 bytes of the SHA-256 trailer.
+package domain
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"github.com/dcar-archiver/dcar/model/bitcm"
+)
+
+const (
+	magic   = "DCARDCM\x00"
+	version = 1
+
+	// MaxSize bounds a model file (what Parse and Load accept), so that
+	// a damaged archive or file cannot make a reader allocate more.
+	MaxSize = 32 << 20
+	// MaxParts bounds the parts of a model file.
+	MaxParts = 16
+	// maxInfo bounds the description part.
+	maxInfo = 64 << 10
+
+	headerLen  = 8 + 4 + 8 + 4
+	trailerLen = sha256.Size
+)
+
+// Part kinds, in the order they appear in a file.
+const (
+	// PartInfo is a UTF-8 description (training data, seed, budget,
+	// validation bits): informational, not used to code.
+	PartInfo byte = 0
+	// PartTextWarm is the warm start of cm-text's version 2 model
+	// (bitcm.TextConfigCold) in bitcm.CompressWarm's form: a zstd frame
+	// of the marshalled bitcm.Warm. It replaces the shipped warm start.
+	PartTextWarm byte = 1
+	// PartTextPrimer is a primer of cm-text's version 2 model
+	// (bitcm.Config.Primer): its length (u32) and the text coded by
+	// the shipped text model (bitcm.Encode with bitcm.TextConfig), which
+	// stores source code about a third smaller than zstd -19.
+	PartTextPrimer byte = 2
+)
+
+// ErrBadModel is wrapped by every error Parse returns for a file that
+// is not an intact version 1 domain model.
+var ErrBadModel = errors.New("domain: bad model file")
+
+// An Error is a load error at a byte offset of the model file.
+type Error struct {
+	Offset int64
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%v: at offset %d: %s", ErrBadModel, e.Offset, e.Msg)
+}
+
+func (e *Error) Unwrap() error { return ErrBadModel }
+
+func bad(off int, format string, a ...any) error {
+	return &Error{Offset: int64(off), Msg: fmt.Sprintf(format, a...)}
+}
+
+// A Model is a parsed domain model.
+type Model struct {
+	// Base is the fingerprint of the shipped network the model is based
+	// on (model.Model.Fingerprint of model.DefaultWeights).
+	Base [8]byte
+	// Info is the description part ("" if none).
+	Info string
+	// Fingerprint identifies the file: the first 8 bytes of its SHA-256.
+	Fingerprint [8]byte
+
+	text   *bitcm.Warm // PartTextWarm, or nil
+	primer []byte      // PartTextPrimer, or nil
+	textFP [8]byte     // TextFingerprint, computed once by Parse (it hashes the primer)
+	raw    []byte
+}
+
+// Bytes returns the model's file bytes (not to be modified).
+func (m *Model) Bytes() []byte { return m.raw }
+
+// TextConfig returns cm-text's version 2 model with the domain's warm
+// start (else the shipped one) and primer, and false if the model
+// replaces neither.
+func (m *Model) TextConfig() (bitcm.Config, bool) {
+	if m.text == nil && m.primer == nil {
+		return bitcm.Config{}, false
+	}
+	c := bitcm.TextConfigCold()
+	c.Warm, c.Primer = m.text, m.primer
+	if c.Warm == nil {
+		shipped, err := bitcm.TextConfig()
+		if err != nil {
+			return bitcm.Config{}, false
+		}
+		c.Warm = shipped.Warm
+	}
+	return c, true
+}
+
+// Primer returns the text model's primer (nil if none).
+func (m *Model) Primer() []byte { return m.primer }
+
+// TextFingerprint is the bitcm fingerprint of TextConfig, which cm-text
+// entries coded with the domain model carry in their parameters; zero if
+// the model does not replace the text model.
+func (m *Model) TextFingerprint() [8]byte { return m.textFP }
+
+// String names the model by its fingerprint.
+func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
+
+// Encode builds a version 1 model file based on base with the given
+// description, text warm start (nil: the shipped one) and primer (nil:
+// none). At least one of them must be given.
+func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte, error) {
+	if text == nil && len(primer) == 0 {
+		return nil, errors.New("domain: a model must replace at least one part")
+	}
+	if len(info) > maxInfo || !utf8.ValidString(info) {
+		return nil, errors.New("domain: description too long or not UTF-8")
+	}
+	if len(primer) > bitcm.MaxPrimer {
+		return nil, fmt.Errorf("domain: primer of %d bytes exceeds %d", len(primer), bitcm.MaxPrimer)
+	}
+	le := binary.LittleEndian
+	b := append([]byte(magic), 0, 0, 0, 0)
+	le.PutUint32(b[8:], version)
+	b = append(b, base[:]...)
+	var parts [][]byte
+	var kinds []byte
+	if info != "" {
+		kinds, parts = append(kinds, PartInfo), append(parts, []byte(info))
+	}
+	if text != nil {
+		z, err := bitcm.CompressWarm(text)
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartTextWarm), append(parts, z)
+	}
+	if len(primer) > 0 {
+		c, err := bitcm.TextConfig()
+		if err != nil {
+			return nil, err
+		}
+		z, err := bitcm.Encode(primer, c)
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartTextPrimer), append(parts, append(le.AppendUint32(nil, uint32(len(primer))), z...))
+	}
+	b = le.AppendUint32(b, uint32(len(parts)))
+	for i, p := range parts {
+		b = append(b, kinds[i])
+		b = le.AppendUint64(b, uint64(len(p)))
+		b = append(b, p...)
+	}
+	if len(b)+trailerLen > MaxSize {
+		return nil, fmt.Errorf("domain: model of %d bytes exceeds %d", len(b)+trailerLen, MaxSize)
+	}
+	sum := sha256.Sum256(b)
+	return append(b, sum[:]...), nil
+}
+
+// Parse reads and checks a model file: layout, bounds, checksum, then
+// each part (a text warm start must fit cm-text's model). Every error
+// wraps ErrBadModel and names the offset of the problem. b is kept.
+func Parse(b []byte) (*Model, error) {
+	le := binary.LittleEndian
+	if len(b) > MaxSize {
+		return nil, bad(MaxSize, "file of %d bytes exceeds the limit of %d", len(b), MaxSize)
+	}
+	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
+		n := min(len(b), len(magic))
+		if bytes.HasPrefix([]byte(magic), b[:n]) {
+			return nil, bad(len(b), "truncated: %d bytes", len(b))
+		}
+		return nil, bad(0, "not a dcar domain model (bad magic)")
+	}
+	if len(b) < headerLen {
+		return nil, bad(len(b), "truncated in the header (%d bytes)", len(b))
+	}
+	if v := le.Uint32(b[8:]); v != version {
+		return nil, bad(8, "unsupported version %d (this dcar reads %d)", v, version)
+	}
+	m := &Model{raw: b}
+	copy(m.Base[:], b[12:20])
+	n := le.Uint32(b[20:])
+	if n == 0 || n > MaxParts {
+		return nil, bad(20, "%d parts (1 to %d allowed)", n, MaxParts)
+	}
+	type part struct {
+		kind byte
+		at   int
+		data []byte
+	}
+	var parts []part
+	off := headerLen
+	for i := range int(n) {
+		if len(b)-off < 9 {
+			return nil, bad(off, "truncated in the header of part %d", i)
+		}
+		kind, size := b[off], le.Uint64(b[off+1:])
+		if size > uint64(len(b)-off-9) {
+			return nil, bad(off, "part %d (kind %d) of %d bytes, only %d remain", i, kind, size, len(b)-off-9)
+		}
+		if i > 0 && kind <= parts[i-1].kind {
+			return nil, bad(off, "part %d: kind %d after kind %d (kinds must increase)", i, kind, parts[i-1].kind)
+		}
+		if kind > PartTextPrimer {
+			return nil, bad(off, "part %d: unknown kind %d", i, kind)
+		}
+		parts = append(parts, part{kind, off, b[off+9 : off+9+int(size)]})
+		off += 9 + int(size)
+	}
+	if len(b)-off != trailerLen {
+		if len(b)-off < trailerLen {
+			return nil, bad(len(b), "truncated: the checksum at offset %d needs %d bytes, %d remain", off, trailerLen, len(b)-off)
+		}
+		return nil, bad(off, "%d unexpected bytes after the last part", len(b)-off-trailerLen)
+	}
+	sum := sha256.Sum256(b[:off])
+	if !bytes.Equal(sum[:], b[off:]) {
+		return nil, bad(off, "checksum mismatch: the file is damaged or altered")
+	}
+	copy(m.Fingerprint[:], sum[:8])
+	for _, p := range parts {
+		switch p.kind {
+		case PartInfo:
+			if len(p.data) > maxInfo || !utf8.Valid(p.data) {
+				return nil, bad(p.at, "description of %d bytes is too long or not UTF-8", len(p.data))
+			}
+			m.Info = string(p.data)
+		case PartTextWarm:
+			w, err := bitcm.ParseCompressedWarm(p.data)
+			if err != nil {
+				return nil, bad(p.at, "text warm start: %v", err)
+			}
+			c := bitcm.TextConfigCold()
+			c.Warm = w
+			if err := bitcm.CheckWarm(c); err != nil {
+				return nil, bad(p.at, "text warm start: %v", err)
+			}
+			m.text = w
+		case PartTextPrimer:
+			if len(p.data) < 4 {
+				return nil, bad(p.at, "text primer of %d bytes", len(p.data))
+			}
+			n := le.Uint32(p.data)
+			if n == 0 || n > bitcm.MaxPrimer {
+				return nil, bad(p.at+9, "text primer length %d (1 to %d allowed)", n, bitcm.MaxPrimer)
+			}
+			c, err := bitcm.TextConfig()
+			if err != nil {
+				return nil, err
+			}
+			t, err := bitcm.Decode(p.data[4:], int(n), c)
+			if err != nil {
+				return nil, bad(p.at+13, "text primer: %v", err)
+			}
+			m.primer = t
+		}
+	}
+	c, ok := m.TextConfig()
+	if !ok {
+		return nil, bad(20, "no part replaces anything")
+	}
+	m.textFP = bitcm.Fingerprint(c)
+	return m, nil
+}
+
+// Load reads and parses the model file at path; errors name the file.
+func Load(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	m, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,289 @@
+package domain
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+)
+
+// A Sample is one training or validation file.
+type Sample struct {
+	Name string
+	Data []byte
+}
+
+// Split orders samples by a hash of seed and their names and holds the
+// first of that order back for validation, up to valBytes (at least one
+// sample when there are two or more): the split and the training order
+// depend only on the seed and the names, not on the order samples are
+// given in.
+func Split(samples []Sample, seed uint64, valBytes int64) (train, val []Sample) {
+	key := func(s Sample) [32]byte {
+		h := sha256.New()
+		h.Write(binary.LittleEndian.AppendUint64(nil, seed))
+		h.Write([]byte(s.Name))
+		return [32]byte(h.Sum(nil))
+	}
+	s := slices.Clone(samples)
+	slices.SortStableFunc(s, func(a, b Sample) int {
+		ka, kb := key(a), key(b)
+		return slices.Compare(ka[:], kb[:])
+	})
+	var n int64
+	i := 0
+	for i < len(s)-1 && (i == 0 || n+int64(len(s[i].Data)) <= valBytes) {
+		n += int64(len(s[i].Data))
+		i++
+	}
+	return s[i:], s[:i]
+}
+
+// TrainOptions control Train.
+type TrainOptions struct {
+	Seed uint64
+	// Steps bounds the training samples read (0: all). A step is one
+	// sample; the result depends only on the samples, the seed and the
+	// steps done, so a step budget gives the same model bytes every time.
+	Steps int
+	// Deadline, if not zero, ends training after the step running when
+	// it passes (the model then records the steps done).
+	Deadline time.Time
+	// Checkpoint, if set, is a file where Train saves its state at
+	// most every CheckpointInterval (0: after every step) and when Stop
+	// fires (a domain model whose description records the steps done),
+	// and from which it resumes a run of the same samples and seed.
+	Checkpoint         string
+	CheckpointInterval time.Duration
+	// Stop, when closed, makes Train save its checkpoint and return
+	// ErrInterrupted.
+	Stop <-chan struct{}
+	// Progress, if set, is called after every step with the training
+	// bytes read so far and in all.
+	Progress func(done, total int64)
+	// Jobs is the number of segments measured at once in validation.
+	Jobs int
+	// Warm makes Train fit the text model's warm start (the training
+	// pass, which Steps, Deadline and the checkpoint are about); without
+	// it the shipped warm start stays and the model is its primer.
+	Warm bool
+	// PrimerBytes is the size of the primer taken from the training
+	// samples (0: no primer).
+	PrimerBytes int
+}
+
+// ErrInterrupted is returned by Train when TrainOptions.Stop fires.
+var ErrInterrupted = errors.New("domain: training interrupted (checkpoint saved)")
+
+// A Result is a trained domain model and its validation.
+type Result struct {
+	Model *Model
+	Steps int // training samples read
+	// ValBytes is the validation samples' size; ValBitsShipped and
+	// ValBits their coded size in bits with the shipped text model and
+	// with the domain model, the samples coded in segments of up to
+	// 4 MiB as dcar create codes small files (solid groups).
+	ValBytes                int64
+	ValBitsShipped, ValBits int64
+}
+
+// Train fits a domain model to the training samples: the warm start of
+// cm-text's version 2 text model, learned from the shipped one by
+// bitcm.TrainWarm (the trainer of the shipped warm start) over the
+// samples in order, each as a segment of its own (with Warm); and a
+// primer of PrimerBytes chosen from the samples by coverage (Primer). It then
+// measures the validation samples with the shipped and the domain model.
+func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
+	base, err := model.Default()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := bitcm.TextConfig()
+	if err != nil {
+		return nil, err
+	}
+	steps := len(train)
+	if !opts.Warm {
+		steps = 0
+	}
+	if opts.Steps > 0 {
+		steps = min(steps, opts.Steps)
+	}
+	var total int64
+	for _, s := range train[:steps] {
+		total += int64(len(s.Data))
+	}
+	plan := planHash(train[:steps], opts.Seed)
+	w, done := cfg.Warm, 0
+	if opts.Checkpoint != "" {
+		if cw, cd, ok := resume(opts.Checkpoint, plan); ok && cd <= steps {
+			w, done = cw, cd
+		}
+	}
+	save := func() error {
+		if opts.Checkpoint == "" || done == 0 {
+			return nil
+		}
+		b, err := Encode(base.Fingerprint, checkpointInfo(plan, done), w, nil)
+		if err != nil {
+			return err
+		}
+		return model.WriteFileAtomic(opts.Checkpoint, b)
+	}
+	var read int64
+	for _, s := range train[:done] {
+		read += int64(len(s.Data))
+	}
+	saved := time.Now()
+	for done < steps {
+		select {
+		case <-opts.Stop:
+			if err := save(); err != nil {
+				return nil, err
+			}
+			return nil, ErrInterrupted
+		default:
+		}
+		if !opts.Deadline.IsZero() && time.Now().After(opts.Deadline) {
+			break
+		}
+		c := cfg
+		c.Warm = w
+		if w, err = bitcm.TrainWarm(c, [][]byte{train[done].Data}, nil); err != nil {
+			return nil, err
+		}
+		read += int64(len(train[done].Data))
+		done++
+		if opts.Progress != nil {
+			opts.Progress(read, total)
+		}
+		if done < steps && time.Since(saved) >= opts.CheckpointInterval {
+			if err := save(); err != nil {
+				return nil, err
+			}
+			saved = time.Now()
+		}
+	}
+	if w == cfg.Warm {
+		w = nil // the shipped warm start
+		if opts.Warm {
+			return nil, errors.New("domain: no training sample was read")
+		}
+	}
+	primer := Primer(train, opts.PrimerBytes)
+	warm := "the shipped warm start"
+	if w != nil {
+		warm = fmt.Sprintf("a warm start from %d training samples (%d bytes)", done, read)
+	}
+	info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
+	b, err := Encode(base.Fingerprint, info, w, primer)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Model: m, Steps: done}
+	dc, _ := m.TextConfig()
+	for _, s := range val {
+		res.ValBytes += int64(len(s.Data))
+	}
+	if res.ValBitsShipped, err = codedBits(val, cfg, opts.Jobs); err != nil {
+		return nil, err
+	}
+	if res.ValBits, err = codedBits(val, dc, opts.Jobs); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// valSegment is the size of the segments validation codes, as a solid
+// group of dcar create.
+const valSegment = 4 << 20
+
+// codedBits is the size in bits of the samples coded with cfg in
+// segments of up to valSegment (each sample in one), jobs at a time.
+func codedBits(samples []Sample, cfg bitcm.Config, jobs int) (int64, error) {
+	var segs [][]byte
+	for _, s := range samples {
+		if n := len(segs); n > 0 && len(segs[n-1])+len(s.Data) <= valSegment {
+			segs[n-1] = append(segs[n-1], s.Data...)
+			continue
+		}
+		segs = append(segs, bytes.Clone(s.Data))
+	}
+	sizes := make([]int64, len(segs))
+	errs := make([]error, len(segs))
+	sem := make(chan struct{}, max(jobs, 1))
+	var wg sync.WaitGroup
+	for i, s := range segs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out, err := bitcm.Encode(s, cfg)
+			sizes[i], errs[i] = 8*int64(len(out)), err
+		})
+	}
+	wg.Wait()
+	var n int64
+	for i := range sizes {
+		if errs[i] != nil {
+			return 0, errs[i]
+		}
+		n += sizes[i]
+	}
+	return n, nil
+}
+
+// planHash identifies a training run: the seed and the samples (names
+// and contents) in order.
+func planHash(train []Sample, seed uint64) string {
+	h := sha256.New()
+	h.Write(binary.LittleEndian.AppendUint64(nil, seed))
+	for _, s := range train {
+		sum := sha256.Sum256(s.Data)
+		h.Write([]byte(s.Name))
+		h.Write([]byte{0})
+		h.Write(sum[:])
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)[:16])
+}
+
+const checkpointPrefix = "dcar train checkpoint: plan "
+
+func checkpointInfo(plan string, done int) string {
+	return fmt.Sprintf("%s%s steps %d", checkpointPrefix, plan, done)
+}
+
+// resume reads a checkpoint of the run plan: its warm start and the
+// steps it had done. A missing, damaged or foreign checkpoint is not
+// resumed from (ok false).
+func resume(path, plan string) (*bitcm.Warm, int, bool) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, 0, false
+	}
+	m, err := Load(path)
+	if err != nil {
+		return nil, 0, false
+	}
+	rest, ok := strings.CutPrefix(m.Info, checkpointPrefix+plan+" steps ")
+	if !ok {
+		return nil, 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil || n <= 0 {
+		return nil, 0, false
+	}
+	return m.text, n, true
+}
