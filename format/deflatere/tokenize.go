@@ -446,12 +446,7 @@ func (pl *plan) parseLengths(data []byte, c *costs) {
 			}
 			prevLen = l
 		}
-		if litc <= matc {
-			cost[i], pl.choice[i] = litc, 0
-		} else {
-			cost[i], pl.choice[i] = matc, mch
-		}
-		pl.margin[i] = int8(max(-127, min(127, (litc-matc)>>12)))
+		pl.choose(i, litc, matc, mch)
 	}
 }
 
@@ -487,14 +482,20 @@ func (pl *plan) parseRuns(data []byte, c *costs) {
 			}
 			prevLen = l
 		}
-		if litc <= matc {
-			cost[i], pl.choice[i] = litc, 0
-		} else {
-			cost[i], pl.choice[i] = matc, mch
-		}
-		pl.margin[i] = int8(max(-127, min(127, (litc-matc)>>12)))
+		pl.choose(i, litc, matc, mch)
 		w.set(cost, i, n)
 	}
+}
+
+// choose records the parse's decision at block position i: the literal
+// (cost litc) unless the match mch is cheaper (matc).
+func (pl *plan) choose(i int, litc, matc int64, mch uint32) {
+	if litc <= matc {
+		pl.cost[i], pl.choice[i] = litc, 0
+	} else {
+		pl.cost[i], pl.choice[i] = matc, mch
+	}
+	pl.margin[i] = int8(max(-127, min(127, (litc-matc)>>12)))
 }
 
 // lenLast[s] is the longest length of length symbol 257+s (set with
