@@ -9,8 +9,8 @@
 // package archive/codec holds the codecs. The subpackages pixels, pngre
 // and bz2re take apart the file formats some codecs understand (image
 // containers, PNG, bzip2) so that the parts can be coded and the file
-// rebuilt byte for byte; x86 is a reversible transform of machine code
-// that cm-bin applies before its model.
+// rebuilt byte for byte; exe holds reversible transforms of machine code
+// (x86, ARM64) that cm-bin applies before its model.
 //
 // Every record is framed as
 //

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/dcar-archiver/dcar/format"
-	"github.com/dcar-archiver/dcar/format/x86"
+	"github.com/dcar-archiver/dcar/format/exe"
 )
 
 // cm-bin (codec 23): the bytes of a file that is neither text nor an
@@ -15,8 +15,9 @@ import (
 // block as cm segments, each with the text or the binary model, chosen
 // by a trial. zstd's matches leave most of the structure of such data
 // unused; the writer still keeps zstd for any block it codes smaller.
-// x86 and x86-64 executables (ELF, PE, Mach-O) go through package x86's
-// transform first (parameter version 1 with a tenth byte, 1).
+// x86, x86-64 and ARM64 executables (ELF, PE, Mach-O) go through package
+// exe's transform first (parameter version 1 with a tenth byte: 1 x86, 2
+// ARM64).
 
 // cmBinFingerprints name cm-bin's models and its segment headers: index
 // 0 set 2, index 1 set 3 (the version 2 text model; writers use the
@@ -41,18 +42,11 @@ func planCMBin(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	}
 	fp := cmBinFingerprints[len(cmBinFingerprints)-1]
 	params := append([]byte{paramsVersion}, fp[:]...)
-	if x86.Detect(probe) {
-		params = append(params, cmBinX86)
+	if a := exe.Detect(probe); a != exe.None {
+		params = append(params, byte(a))
 	}
 	return Choice{Codec: format.CodecCMBin, Params: params, BlockSize: segmentBlockSize(size)}, true
 }
-
-// cm-bin's filters: a tenth parameter byte names the transform every
-// block's bytes go through before the model (version 1 of the
-// parameters has none).
-const (
-	cmBinX86 = 1 // x86.Encode: relative calls and RIP-relative operands made absolute
-)
 
 // compressible reports whether b is likely to compress: zstd's fastest
 // level shrinks it by 1/16, or its byte distribution is skewed (fixed-
@@ -80,15 +74,16 @@ func compressible(b []byte) bool {
 type cmBin struct{}
 
 // check checks a block's parameters and returns the segment header set
-// they name and whether the x86 filter applies.
-func (cmBin) check(b Block) (set segHeaderSet, filter bool, err error) {
+// they name and the filter: a tenth byte names the transform (package
+// exe) every block's bytes go through before the model, 1 x86, 2 ARM64.
+func (cmBin) check(b Block) (set segHeaderSet, filter exe.Arch, err error) {
 	switch {
-	case len(b.Params) == 10 && b.Params[9] == cmBinX86:
-		filter = true
+	case len(b.Params) == 10 && (b.Params[9] == byte(exe.X86) || b.Params[9] == byte(exe.ARM64)):
+		filter = exe.Arch(b.Params[9])
 	case len(b.Params) == 10:
-		return 0, false, fmt.Errorf("%w (cm-bin filter %d)", ErrParams, b.Params[9])
+		return 0, 0, fmt.Errorf("%w (cm-bin filter %d)", ErrParams, b.Params[9])
 	case len(b.Params) != 9:
-		return 0, false, fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
+		return 0, 0, fmt.Errorf("%w (cm-bin parameters of %d bytes)", ErrParams, len(b.Params))
 	}
 	i, err := checkParams(b.Params, "cm-bin", cmBinFingerprints[:]...)
 	return segHeaderSet(i + 2), filter, err
@@ -102,9 +97,9 @@ func (c cmBin) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if filter {
+	if filter != exe.None {
 		src = slices.Clone(src)
-		x86.Encode(src)
+		exe.Encode(src, filter)
 	}
 	out, err := encodeSegment(src, set)
 	if err != nil {
@@ -123,8 +118,6 @@ func (c cmBin) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) 
 	if err := decodeSegment(dst[n:], src, set); err != nil {
 		return dst[:n], fmt.Errorf("%w: cm-bin: %v", format.ErrCorrupt, err)
 	}
-	if filter {
-		x86.Decode(dst[n:])
-	}
+	exe.Decode(dst[n:], filter)
 	return dst, nil
 }

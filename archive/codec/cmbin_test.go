@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/exe"
 )
 
 func cmBinBlock() Block {
@@ -178,14 +179,15 @@ func TestModelSlots(t *testing.T) {
 	}
 }
 
-// TestCMBinX86 checks the x86 filter: planned for an x86-64 ELF file
-// only (a tenth parameter byte), both directions exact, the filtered
+// TestCMBinFilters checks the executable filters: the x86 one planned for
+// an x86-64 ELF file, the ARM64 one for an AArch64 one, neither for other
+// data (a tenth parameter byte), both directions exact, the filtered
 // block smaller, an unknown filter refused.
-func TestCMBinX86(t *testing.T) {
+func TestCMBinFilters(t *testing.T) {
 	files := GoldenX86Files()
 	elf, rec := files[0].Data, files[1].Data
 	ch, ok := planCMBin(Kind{}, bytes.NewReader(elf), int64(len(elf)))
-	if !ok || len(ch.Params) != 10 || ch.Params[9] != cmBinX86 {
+	if !ok || len(ch.Params) != 10 || ch.Params[9] != byte(exe.X86) {
 		t.Fatalf("ELF x86-64 planned %v with parameters %x, want cm-bin with the x86 filter", ok, ch.Params)
 	}
 	if ch, ok := planCMBin(Kind{}, bytes.NewReader(rec), int64(len(rec))); !ok || len(ch.Params) != 9 {
@@ -208,8 +210,26 @@ func TestCMBinX86(t *testing.T) {
 	if len(enc) >= len(plain) {
 		t.Errorf("filtered %d bytes, unfiltered %d", len(enc), len(plain))
 	}
-	bad := Block{Params: append(bytes.Clone(ch.Params[:9]), 2)}
+	arm := GoldenARM64Files()[0].Data
+	if ch, ok := planCMBin(Kind{}, bytes.NewReader(arm), int64(len(arm))); !ok || len(ch.Params) != 10 || ch.Params[9] != byte(exe.ARM64) {
+		t.Fatalf("ELF AArch64 planned %v with parameters %x, want cm-bin with the ARM64 filter", ok, ch.Params)
+	} else {
+		enc, err := cmBin{}.Compress(nil, arm, Block{Params: ch.Params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := cmBin{}.Decompress(nil, enc, len(arm), Block{Params: ch.Params})
+		if err != nil || !bytes.Equal(dec, arm) {
+			t.Fatalf("ARM64 round trip: %v", err)
+		}
+		plain, _ := cmBin{}.Compress(nil, arm, cmBinBlock())
+		t.Logf("ARM64 filter: %d bytes, without %d", len(enc), len(plain))
+		if len(enc) >= len(plain) {
+			t.Errorf("ARM64 filtered %d bytes, unfiltered %d", len(enc), len(plain))
+		}
+	}
+	bad := Block{Params: append(bytes.Clone(ch.Params[:9]), 3)}
 	if _, err := (cmBin{}).Decompress(nil, enc, len(elf), bad); !errors.Is(err, ErrParams) {
-		t.Errorf("filter 2: %v, want ErrParams", err)
+		t.Errorf("filter 3: %v, want ErrParams", err)
 	}
 }

@@ -60,3 +60,29 @@ func GoldenX86Files() []GoldenFile {
 	}
 	return []GoldenFile{{"golden/prog", elf}, GoldenBinFiles()[0]}
 }
+
+// GoldenARM64Files is the content of testdata/golden-v4-cmbin.dcar: an
+// AArch64 ELF file of made-up code (BLs and ADRPs of a few targets among
+// a few instructions; cm-bin with the ARM64 filter).
+func GoldenARM64Files() []GoldenFile {
+	elf := make([]byte, 64, 48<<10)
+	copy(elf, "\x7fELF\x02\x01\x01")
+	binary.LittleEndian.PutUint16(elf[16:], 2)   // executable
+	binary.LittleEndian.PutUint16(elf[18:], 183) // AArch64
+	rng := rand.New(rand.NewPCG(8, 7))
+	targets := []int{0x400, 0x1800, 0x2f00, 0x9000, 0xb400}
+	ops := []uint32{0xd503201f, 0xa9bf7bfd, 0x910003fd, 0xd65f03c0, 0xf9400be0, 0x52800020}
+	for len(elf) < cap(elf) {
+		t, pc := targets[rng.IntN(len(targets))], len(elf)
+		switch rng.IntN(3) {
+		case 0: // BL
+			elf = binary.LittleEndian.AppendUint32(elf, 0x94000000|uint32((t-pc)>>2)&0x3FFFFFF)
+		case 1: // ADRP x0
+			p := uint32((t>>12)-(pc>>12)) & 0x1FFFFF
+			elf = binary.LittleEndian.AppendUint32(elf, 0x90000000|(p&3)<<29|(p>>2)<<5)
+		default:
+			elf = binary.LittleEndian.AppendUint32(elf, ops[rng.IntN(len(ops))])
+		}
+	}
+	return []GoldenFile{{"golden/prog-arm64", elf}}
+}

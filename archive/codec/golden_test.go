@@ -378,6 +378,8 @@ func TestGoldenCtx(t *testing.T) {
 		// cm-bin with the x86 filter (parameters of 10 bytes) for an
 		// x86-64 ELF file, without it for the records
 		{"golden-v3-cmbin.dcar", GoldenX86Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
+		// cm-bin with the ARM64 filter for an AArch64 ELF file
+		{"golden-v4-cmbin.dcar", GoldenARM64Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 1}, false, 0, 0, 0},
 		// model-png with the network in two halves (model.SplitNet)
 		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000, 0},
 		// --fast: imgctx alone for image containers and a PNG's pixels,
