@@ -285,14 +285,16 @@ func ModelRecord(r io.ReaderAt) (fp [8]byte, carried, ok bool, err error) {
 	if err != nil || rec.Tag != format.TagModel {
 		return fp, false, false, err
 	}
-	b := rec.Body
+	form, payload, err := format.ParseModelBody(rec.Body)
 	switch {
-	case len(b) == 9 && b[0] == format.ModelReferenced:
-		return [8]byte(b[1:]), false, true, nil
-	case len(b) > 33 && b[0] == format.ModelCarried:
+	case err == nil && form == format.ModelReferenced:
+		return [8]byte(payload), false, true, nil
+	case err == nil && len(payload) > 32:
 		// The fingerprint is the start of the model file's SHA-256
 		// trailer (checked when a Reader parses it).
-		return [8]byte(b[len(b)-32:]), true, true, nil
+		return [8]byte(payload[len(payload)-32:]), true, true, nil
+	case err == nil:
+		err = fmt.Errorf("%w: carried model of %d bytes", format.ErrCorrupt, len(payload))
 	}
-	return fp, false, false, &format.Error{Offset: rec.Offset, Op: "read model record", Err: fmt.Errorf("%w: model record of %d bytes", format.ErrCorrupt, len(b))}
+	return fp, false, false, &format.Error{Offset: rec.Offset, Op: "read model record", Err: err}
 }

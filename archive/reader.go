@@ -389,34 +389,29 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 // resolveModel returns the domain model of a model record's body: the
 // model it carries, or the one of ReaderOptions.Models it names.
 func (ar *Reader) resolveModel(body []byte) (*domain.Model, error) {
-	if len(body) == 0 {
-		return nil, fmt.Errorf("%w: empty model record", format.ErrCorrupt)
+	form, payload, err := format.ParseModelBody(body)
+	if err != nil {
+		return nil, err
 	}
-	switch body[0] {
-	case format.ModelCarried:
-		m, err := domain.Parse(bytes.Clone(body[1:]))
+	if form == format.ModelCarried {
+		m, err := domain.Parse(bytes.Clone(payload))
 		if err != nil {
 			return nil, fmt.Errorf("%w: the carried domain model: %v", format.ErrCorrupt, err)
 		}
 		return m, nil
-	case format.ModelReferenced:
-		if len(body) != 9 {
-			return nil, fmt.Errorf("%w: model reference of %d bytes", format.ErrCorrupt, len(body)-1)
-		}
-		fp := [8]byte(body[1:])
-		var given []string
-		for _, m := range ar.opts.Models {
-			if m.Fingerprint == fp {
-				return m, nil
-			}
-			given = append(given, fmt.Sprintf("%x", m.Fingerprint[:]))
-		}
-		if len(given) == 0 {
-			return nil, fmt.Errorf("%w: the archive was coded with domain model %x and does not carry it (give its .dcm file with --model)", ErrModelMissing, fp[:])
-		}
-		return nil, fmt.Errorf("%w: the archive was coded with domain model %x; the model given is %s", ErrModelMissing, fp[:], strings.Join(given, ", "))
 	}
-	return nil, fmt.Errorf("%w: model record form %d", format.ErrCorrupt, body[0])
+	fp := [8]byte(payload)
+	var given []string
+	for _, m := range ar.opts.Models {
+		if m.Fingerprint == fp {
+			return m, nil
+		}
+		given = append(given, fmt.Sprintf("%x", m.Fingerprint[:]))
+	}
+	if len(given) == 0 {
+		return nil, fmt.Errorf("%w: the archive was coded with domain model %x and does not carry it (give its .dcm file with --model)", ErrModelMissing, fp[:])
+	}
+	return nil, fmt.Errorf("%w: the archive was coded with domain model %x; the model given is %s", ErrModelMissing, fp[:], strings.Join(given, ", "))
 }
 
 // Domain returns the archive's domain model, once Next has returned an

@@ -172,12 +172,7 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	go aw.output(w)
 	aw.order <- &pending{rec: format.AppendFileHeader(nil, aw.version())}
 	if d := opts.Domain; d != nil {
-		body := []byte{format.ModelCarried}
-		if opts.DomainRef {
-			body = append([]byte{format.ModelReferenced}, d.Fingerprint[:]...)
-		} else {
-			body = append(body, d.Bytes()...)
-		}
+		body := format.AppendModelBody(nil, d.Bytes(), d.Fingerprint, opts.DomainRef)
 		aw.order <- &pending{rec: format.AppendRecord(nil, format.TagModel, body)}
 	}
 	return aw

@@ -189,3 +189,26 @@ func TestFrameRecord(t *testing.T) {
 		}
 	}
 }
+
+func TestModelBody(t *testing.T) {
+	fp := [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
+	for _, c := range []struct {
+		file []byte
+		ref  bool
+		form byte
+		want []byte
+	}{
+		{[]byte("a model file"), false, ModelCarried, []byte("a model file")},
+		{nil, true, ModelReferenced, fp[:]},
+	} {
+		form, payload, err := ParseModelBody(AppendModelBody(nil, c.file, fp, c.ref))
+		if err != nil || form != c.form || !bytes.Equal(payload, c.want) {
+			t.Errorf("ref %v: form %d payload %q err %v", c.ref, form, payload, err)
+		}
+	}
+	for _, b := range [][]byte{nil, {ModelReferenced, 1, 2}, {7, 0}} {
+		if _, _, err := ParseModelBody(b); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%x: %v, want ErrCorrupt", b, err)
+		}
+	}
+}
