@@ -184,13 +184,6 @@ func pngSearchBudget(pm pixelModel) int {
 	return 256
 }
 
-// pngRebuilds splits a PNG with the given match-search budget and checks
-// that its side data rebuilds it, returning the parts.
-func pngRebuilds(data []byte, version, budget int) (*pngre.Parts, bool) {
-	p, ok := pngSplit(data, version, budget)
-	return p, ok && <-pngCheck(p, data)
-}
-
 // pngSplit splits a PNG with the given match-search budget.
 func pngSplit(data []byte, version, budget int) (*pngre.Parts, bool) {
 	p, err := pngre.SplitVersion(data, version, budget)

@@ -117,8 +117,8 @@ func TestPaletteOrder(t *testing.T) {
 	if !ok || ch.Params[0] != pngParamsVersion3 {
 		t.Fatalf("planned %v %v", ok, ch.Params)
 	}
-	p, ok := pngRebuilds(data, 2, 0)
-	if !ok {
+	p, ok := pngSplit(data, 2, 0)
+	if !ok || !<-pngCheck(p, data) {
 		t.Fatal("does not rebuild")
 	}
 	o, err := paletteOrder(p.Meta)

@@ -150,17 +150,16 @@ func blockTokens(s *Stream) ([][]uint32, error) {
 // codeTokens runs the reference tokenizer over every block and codes the
 // corrections (enc: toks per block given) or decodes them. With rate > 0,
 // the match search may take allow + rate*(p+1) steps up to position p of
-// data, or it stops with ErrBudget; steps is what it took.
-func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int, rate, allow int64) (out [][]uint32, steps int64, err error) {
+// data, or it stops with ErrBudget; it returns the steps it took.
+func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int, rate, allow int64) ([][]uint32, int64, error) {
 	m := newMatcher(data)
 	m.rate, m.allow = rate, allow
-	defer func() { steps = m.steps }()
 	md := &tokenModel{}
 	hm := &hdrModel{}
 	var prev *block
 	kind := 0
 	var pl plan
-	out = make([][]uint32, len(s.blocks))
+	out := make([][]uint32, len(s.blocks))
 	pos := 0
 	for i := range s.blocks {
 		b := &s.blocks[i]
@@ -203,5 +202,5 @@ func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int
 	if pos != len(data) {
 		return nil, 0, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
 	}
-	return out, 0, nil
+	return out, m.steps, nil
 }
