@@ -41,3 +41,28 @@ func bankTrain(x, w0, w1, w2, w3 []int32, e [4]int32) {
 }
 
 func hasBankKernels() bool { return hasAVX2 }
+
+//go:noescape
+func mixDotAVX2(x, w *int32, n int) int64
+
+//go:noescape
+func mixTrainAVX2(x, w *int32, n int, e int32)
+
+func mixDot(x, w []int32) int64 {
+	n := len(x)
+	if !hasAVX2 || n == 0 || n%bankLanes != 0 {
+		return mixDotGo(x, w)
+	}
+	_ = w[n-1]
+	return mixDotAVX2(&x[0], &w[0], n)
+}
+
+func mixTrain(x, w []int32, e int32) {
+	n := len(x)
+	if !hasAVX2 || n == 0 || n%bankLanes != 0 {
+		mixTrainGo(x, w, e)
+		return
+	}
+	_ = w[n-1]
+	mixTrainAVX2(&x[0], &w[0], n, e)
+}

@@ -112,3 +112,66 @@ trainloop:
 	JLT  trainloop
 	VZEROUPPER
 	RET
+
+// func mixDotAVX2(x, w *int32, n int) int64
+// One mixer's dot product (mixDotGo), four lanes at a time as
+// bankDotAVX2.
+TEXT ·mixDotAVX2(SB), NOSPLIT, $0-32
+	MOVQ  x+0(FP), SI
+	MOVQ  w+8(FP), R8
+	MOVQ  n+16(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	XORQ  AX, AX
+
+mdotloop:
+	VPMOVSXDQ (SI)(AX*4), Y4
+	VPMOVSXDQ (R8)(AX*4), Y5
+	VPMOVSXDQ 16(SI)(AX*4), Y6
+	VPMOVSXDQ 16(R8)(AX*4), Y7
+	VPMULDQ   Y4, Y5, Y5
+	VPMULDQ   Y6, Y7, Y7
+	VPADDQ    Y5, Y0, Y0
+	VPADDQ    Y7, Y1, Y1
+	ADDQ      $8, AX
+	CMPQ      AX, CX
+	JLT       mdotloop
+
+	VPADDQ       Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X4
+	VPADDQ       X4, X0, X0
+	VPSHUFD      $0x4e, X0, X5 // swap the two quadwords
+	VPADDQ       X5, X0, X0
+	VMOVQ        X0, AX
+	MOVQ         AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func mixTrainAVX2(x, w *int32, n int, e int32)
+// One mixer's step (mixTrainGo): eight lanes at a time, as
+// bankTrainAVX2's STEP.
+TEXT ·mixTrainAVX2(SB), NOSPLIT, $0-28
+	MOVQ         x+0(FP), SI
+	MOVQ         w+8(FP), R8
+	MOVQ         n+16(FP), CX
+	MOVL         e+24(FP), AX
+	VMOVD        AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL         $0x2000, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14    // 2^13
+	MOVL         $0x4000000, AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, Y15    // maxWeight
+	VPXOR        Y9, Y9, Y9
+	VPSUBD       Y15, Y9, Y9 // -maxWeight
+	XORQ         AX, AX
+
+mtrainloop:
+	VMOVDQU (SI)(AX*4), Y4
+	STEP(Y10, R8, Y5)
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT  mtrainloop
+	VZEROUPPER
+	RET

@@ -26,3 +26,23 @@ func bankTrainGo(x, w0, w1, w2, w3 []int32, e [4]int32) {
 		w3[i] = step(w3[i], xi, e[3])
 	}
 }
+
+// mixDotGo is the reference for mixDot: one mixer's dot product of x
+// with w (of len(x)), exact in int64 (what mixer.mix computes).
+func mixDotGo(x, w []int32) int64 {
+	w = w[:len(x)]
+	var s int64
+	for i, xi := range x {
+		s += int64(xi) * int64(w[i])
+	}
+	return s
+}
+
+// mixTrainGo is the reference for mixTrain: one step of every weight of
+// w (of len(x)) for input x[i] and error e (what mixer.update does).
+func mixTrainGo(x, w []int32, e int32) {
+	w = w[:len(x)]
+	for i, xi := range x {
+		w[i] = step(w[i], xi, e)
+	}
+}

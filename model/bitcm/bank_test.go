@@ -117,3 +117,39 @@ func benchBank(b *testing.B, train func(x, w0, w1, w2, w3 []int32, e [4]int32)) 
 
 func BenchmarkBankTrain(b *testing.B)   { benchBank(b, bankTrain) }
 func BenchmarkBankTrainGo(b *testing.B) { benchBank(b, bankTrainGo) }
+
+// The one-mixer kernels equal the reference, on model-like values and
+// on extremes.
+func TestMixKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{8, 16, 24, 40} {
+		for k := range 400 {
+			x := make([]int32, n)
+			w := make([]int32, n)
+			for i := range x {
+				if k%4 == 3 {
+					x[i] = int32(rng.Uint32())
+					w[i] = int32(rng.Uint32())
+					continue
+				}
+				x[i] = rng.Int32N(4095) - 2047
+				w[i] = rng.Int32N(2*maxWeight+1) - maxWeight
+			}
+			if got, want := mixDot(x, w), mixDotGo(x, w); got != want {
+				t.Fatalf("n %d: mixDot = %d, want %d", n, got, want)
+			}
+			e := rng.Int32N(1<<20) - 1<<19
+			if k%4 == 3 {
+				e = int32(rng.Uint32())
+			}
+			a, b := append([]int32(nil), w...), append([]int32(nil), w...)
+			mixTrain(x, a, e)
+			mixTrainGo(x, b, e)
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatalf("n %d: mixTrain weight %d = %d, want %d (x %d, e %d)", n, i, a[i], b[i], x[i], e)
+				}
+			}
+		}
+	}
+}

@@ -38,6 +38,7 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer freeTables(m.tabBuf)
 	m.prime(cfg.Primer)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
@@ -91,6 +92,7 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer freeTables(m.tabBuf)
 	m.prime(cfg.Primer)
 	for len(m.buf) < n {
 		y := d.DecodeBit(m.p0())

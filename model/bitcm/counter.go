@@ -71,7 +71,7 @@ func update(c *node, y int, limit uint32) {
 // one adaptive probability per history.
 type historyMap struct {
 	p   [256]uint32 // 22-bit probability << 10 | count (limit 1023)
-	cur *uint32
+	cur uint8       // the history predict saw, for learn (an index, not a pointer: no write barrier)
 }
 
 func (h *historyMap) init() {
@@ -84,17 +84,17 @@ func (h *historyMap) init() {
 // predict returns the stretched probability of history hi and remembers
 // it for learn.
 func (h *historyMap) predict(hi int) int32 {
-	h.cur = &h.p[hi]
-	return stretch(int32(*h.cur >> 20))
+	h.cur = uint8(hi)
+	return stretch(int32(h.p[uint8(hi)] >> 20))
 }
 
 func (h *historyMap) learn(y int) {
-	v := *h.cur
+	v := h.p[h.cur]
 	n := v & 1023
 	p := int64(v >> 10)
 	p += ((int64(y)<<22 - int64(y) - p) * recip[n]) >> 16
 	if n < 1023 {
 		n++
 	}
-	*h.cur = uint32(p)<<10 | n
+	h.p[h.cur] = uint32(p)<<10 | n
 }

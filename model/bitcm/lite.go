@@ -50,24 +50,28 @@ type lite struct {
 	c8   uint64 // the last 8 bytes, most recent in the low byte
 	word uint32 // hash of the current word
 
-	hash  [liteHashed]uint32 // byte-boundary hashes
-	tabs  [][]node
-	line  [liteHashed]int // current line of each hashed context
-	tbits uint
-	o1    []node // order 1: 256 contexts × 256 nodes
+	hash   [liteHashed]uint32 // byte-boundary hashes
+	tabs   [][]node
+	tabBuf *[]node         // behind tabs (freeTables)
+	line   [liteHashed]int // current line of each hashed context
+	tbits  uint
+	o1     []node // order 1: 256 contexts × 256 nodes
 
-	nodes [liteNodes]*node
-	hms   [liteNodes]historyMap
-	mm    matchModel
-	mx    *mixer
-	a     *apm
-	pr    int32
+	// idx is each node's index of the current bit: in tabs[i] for the
+	// hashed contexts, in o1 for the last (indices, not pointers: no
+	// write barrier on the hot path).
+	idx [liteNodes]int
+	hms [liteNodes]historyMap
+	mm  matchModel
+	mx  *mixer
+	a   *apm
+	pr  int32
 }
 
 func newLite(segLen int, hist []byte) *lite {
 	m := &lite{c0: 1, buf: hist[:0]}
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), liteTBits))
-	m.tabs = allocTables(liteHashed, lineLen<<m.tbits)
+	m.tabs, m.tabBuf = allocTables(liteHashed, lineLen<<m.tbits)
 	m.o1 = make([]node, 256*256)
 	for i := range m.o1 {
 		m.o1[i] = nodeInit
@@ -76,7 +80,7 @@ func newLite(segLen int, hist []byte) *lite {
 	for i := range m.hms {
 		m.hms[i].init()
 	}
-	m.mx = newMixer(liteInputs, 256, liteMixLR, 1<<14)
+	m.mx = newPaddedMixer(liteInputs, 256, liteMixLR, 1<<14)
 	m.a = newAPM(256*8, 7)
 	m.byteContexts()
 	m.nibble()
@@ -130,27 +134,38 @@ func (m *lite) nibble() {
 	}
 }
 
+// node returns the i'th node of the current bit.
+func (m *lite) node(i int) *node {
+	if i < liteHashed {
+		return &m.tabs[i][m.idx[i]]
+	}
+	return &m.o1[m.idx[i]]
+}
+
 func (m *lite) predict() {
 	j := m.bit & 3
-	nd := int(1<<j | m.c0&(1<<j-1))
-	for i, a := range m.line {
-		m.nodes[i] = &m.tabs[i][a+nd]
-	}
+	nd := 1<<j | int(m.c0)&(1<<j-1)
 	c1 := uint32(m.c8 & 0xff)
-	m.nodes[liteHashed] = &m.o1[c1<<8|m.c0]
+	acx := int(m.c0) | int(byteClass[c1])<<8
+	m.a.prefetchRow(acx)
+	for i := range liteHashed {
+		m.idx[i] = m.line[i] + nd
+	}
+	m.idx[liteHashed] = int(c1<<8 | m.c0)
 	x := m.mx
-	for i, c := range m.nodes {
-		x.add(stretch(p12(*c)))
-		x.add(m.hms[i].predict(hist(*c)))
+	for i := range liteNodes {
+		c := *m.node(i)
+		x.add(stretch(p12(c)))
+		x.add(m.hms[i].predict(hist(c)))
 	}
 	// The match model's inputs (as matchModel.inputs, for this model).
 	mm := &m.mm
-	mm.cur = nil
+	mm.cur = -1
 	var ms, mv int32
 	if mm.len > 0 && mm.pb>>(8-m.bit) == m.c0 {
 		b := int(mm.pb>>(7-m.bit)) & 1
-		mm.cur = &mm.sm[mm.lenClass()<<1|b]
-		ms = stretch(p12(*mm.cur))
+		mm.cur = mm.lenClass()<<1 | b
+		ms = stretch(p12(mm.sm[mm.cur]))
 		mv = int32(min(mm.len, 32)) * 64
 		if b == 0 {
 			mv = -mv
@@ -161,15 +176,15 @@ func (m *lite) predict() {
 	x.add(256)
 	x.mix(int(m.c0))
 	p := x.pr
-	p2 := m.a.refine(p, int(m.c0)|int(byteClass[c1])<<8)
+	p2 := m.a.refine(p, acx)
 	m.pr = min(max((p+3*p2+2)>>2, 1), 4095)
 }
 
 func (m *lite) p0() uint16 { return uint16(65536 - m.pr<<4) }
 
 func (m *lite) update(y int) {
-	for i, c := range m.nodes {
-		update(c, y, liteLimit)
+	for i := range liteNodes {
+		update(m.node(i), y, liteLimit)
 		m.hms[i].learn(y)
 	}
 	m.mm.update(y)
@@ -191,6 +206,8 @@ func (m *lite) update(y int) {
 		m.nibble()
 	} else if m.bit == 3 {
 		m.prefetchNext()
+	} else if m.bit == 7 {
+		m.mm.prefetchSlots(m.buf, m.c0)
 	}
 	m.predict()
 }
@@ -202,6 +219,7 @@ func EncodeLite(src []byte) ([]byte, error) {
 		return nil, ErrTooLarge
 	}
 	m := newLite(len(src), make([]byte, 0, len(src)))
+	defer freeTables(m.tabBuf)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/3+16))
 	for _, c := range src {
@@ -225,6 +243,7 @@ func DecodeLite(data []byte, n int) ([]byte, error) {
 	}
 	dst := make([]byte, n)
 	m := newLite(n, dst[:0:n])
+	defer freeTables(m.tabBuf)
 	for len(m.buf) < n {
 		y := d.DecodeBit(m.p0())
 		if err := d.Err(); err != nil {

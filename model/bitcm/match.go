@@ -13,11 +13,12 @@ type matchModel struct {
 	len  int
 	pb   uint32 // predicted byte + 256
 	sm   []node
-	cur  *node
+	cur  int // the entry of sm inputs used, -1: none (an index: no write barrier)
 }
 
 func (mm *matchModel) init(segLen int, cfg Config) {
 	mm.min = cfg.MatchMin
+	mm.cur = -1
 	b := min(max(bitsFor(segLen), 10), int(cfg.TableBits)+2)
 	mm.tab = make([]int32, 1<<b)
 	mm.mask = 1<<b - 1
@@ -39,13 +40,13 @@ func (mm *matchModel) lenClass() int {
 
 // inputs returns the two mixer inputs for the next bit of m.
 func (mm *matchModel) inputs(m *model) (int32, int32) {
-	mm.cur = nil
+	mm.cur = -1
 	if mm.len == 0 || mm.pb>>(8-m.bit) != m.c0 {
 		return 0, 0
 	}
 	b := int(mm.pb>>(7-m.bit)) & 1
-	mm.cur = &mm.sm[mm.lenClass()<<1|b]
-	s := stretch(p12(*mm.cur))
+	mm.cur = mm.lenClass()<<1 | b
+	s := stretch(p12(mm.sm[mm.cur]))
 	v := int32(min(mm.len, 32)) * 64
 	if b == 0 {
 		v = -v
@@ -54,8 +55,29 @@ func (mm *matchModel) inputs(m *model) (int32, int32) {
 }
 
 func (mm *matchModel) update(y int) {
-	if mm.cur != nil {
-		update(mm.cur, y, 255)
+	if mm.cur >= 0 {
+		update(&mm.sm[mm.cur], y, 255)
+	}
+}
+
+// prefetchSlots asks for the table entries that byteUpdate may look up
+// after the byte in progress, whose bits so far are c0 (7 of them, with
+// a leading 1): one for each value of its last bit. The byte's lookup
+// is a likely cache miss that would otherwise stall the model; issued
+// one bit early, it overlaps the coding of that bit. Same values, so
+// the same bits.
+func (mm *matchModel) prefetchSlots(buf []byte, c0 uint32) {
+	n := len(buf) + 1
+	if mm.min == 0 || n < mm.min {
+		return
+	}
+	var h uint32
+	for _, c := range buf[n-mm.min:] {
+		h = (h + uint32(c) + 1) * 0x2F0F1F47
+	}
+	for y := range uint32(2) {
+		b := (c0<<1 | y) & 0xff
+		prefetchInt32(&mm.tab[hash32((h+b+1)*0x2F0F1F47, 7)&mm.mask])
 	}
 }
 

@@ -23,6 +23,10 @@ type mixer struct {
 	wide bool
 	pr16 int32
 	lr16 int32 // a wide mixer's learning rate in 1/16
+	// pad: n is a multiple of bankLanes, the inputs past the ones
+	// added are zero, and mix and update run over all n with mixDot
+	// and mixTrain (a zero input adds nothing and moves no weight).
+	pad bool
 }
 
 const maxWeight = 1 << 26
@@ -43,6 +47,14 @@ func newMixer(n, sets int, lr, w0 int32) *mixer {
 	return m
 }
 
+// newPaddedMixer is newMixer with n rounded up to a multiple of
+// bankLanes, for the vector kernels; its outputs are newMixer's.
+func newPaddedMixer(n, sets int, lr, w0 int32) *mixer {
+	m := newMixer((n+bankLanes-1)/bankLanes*bankLanes, sets, lr, w0)
+	m.pad = true
+	return m
+}
+
 func (m *mixer) add(x int32) { m.x[m.nx] = x; m.nx++ }
 
 // mix computes the output for weight set sel from the inputs added since
@@ -51,8 +63,12 @@ func (m *mixer) mix(sel int) int32 {
 	m.sel = sel
 	w := m.w[sel*m.n : sel*m.n+m.n]
 	var s int64
-	for i, x := range m.x[:m.nx] {
-		s += int64(x) * int64(w[i])
+	if m.pad {
+		s = mixDot(m.x, w)
+	} else {
+		for i, x := range m.x[:m.nx] {
+			s += int64(x) * int64(w[i])
+		}
 	}
 	if m.wide {
 		m.dot = int32(min(max(s>>16, -wideMax), wideMax))
@@ -71,8 +87,12 @@ func (m *mixer) update(y int) {
 		err = ((int32(y)<<16 - m.pr16) * m.lr16) >> 8
 	}
 	w := m.w[m.sel*m.n : m.sel*m.n+m.n]
-	for i, x := range m.x[:m.nx] {
-		w[i] = step(w[i], x, err)
+	if m.pad {
+		mixTrain(m.x, w, err)
+	} else {
+		for i, x := range m.x[:m.nx] {
+			w[i] = step(w[i], x, err)
+		}
 	}
 	m.nx = 0
 }
@@ -158,6 +178,14 @@ func newAPM(contexts int, rate uint) *apm {
 		copy(a.t[c:c+33], row)
 	}
 	return a
+}
+
+// prefetchRow asks for context cx's map (two cache lines), which refine
+// will read once the probability to refine is known.
+func (a *apm) prefetchRow(cx int) {
+	r := a.t[cx*33 : cx*33+33]
+	prefetchUint16(&r[0])
+	prefetchUint16(&r[32])
 }
 
 // refine returns the mapped 12-bit probability of pr in context cx.

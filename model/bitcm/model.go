@@ -22,11 +22,12 @@ type model struct {
 
 	// Hashed contexts: per context a byte-boundary hash, a table of
 	// lines and the line serving the current nibble.
-	hash  []uint32
-	tabs  [][]node
-	line  []int // index of the current line's first counter
-	heads []lineHeads
-	tbits uint
+	hash   []uint32
+	tabs   [][]node
+	tabBuf *[]node // behind tabs (freeTables)
+	line   []int   // index of the current line's first counter
+	heads  []lineHeads
+	tbits  uint
 
 	o1 []node // order 1, direct: 256 contexts × 256 nodes
 	o0 []node // order 0, direct
@@ -40,9 +41,13 @@ type model struct {
 	wordLen int
 	final   *mixer
 	a1, a2  *apm
-	pr      int32   // final prediction of the current bit (12 bits)
-	nodes   []*node // the nodes feeding the current bit
-	hms     []historyMap
+	pr      int32 // final prediction of the current bit (12 bits)
+	// The nodes feeding the current bit: node i is srcs[i][idx[i]] (the
+	// hashed contexts' tables, then o1 and o0; indices, not pointers:
+	// no write barrier on the hot path).
+	srcs [][]node
+	idx  []int
+	hms  []historyMap
 
 	// prior, if set, gives a distribution of each byte (a learned
 	// model); pft is the current byte's.
@@ -82,7 +87,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m.line = make([]int, n)
 	m.heads = make([]lineHeads, n)
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
-	m.tabs = allocTables(n, lineLen<<m.tbits)
+	m.tabs, m.tabBuf = allocTables(n, lineLen<<m.tbits)
 	m.o1 = make([]node, 256*256)
 	m.o0 = make([]node, 256)
 	for _, t := range [][]node{m.o1, m.o0} {
@@ -117,7 +122,8 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m.final = newMixer(nf+1, 256, cfg.FinalLR, 65536/int32(nf))
 	m.a1 = newAPM(256, 7)
 	m.a2 = newAPM(65536, 7)
-	m.nodes = make([]*node, 0, n+2)
+	m.srcs = append(m.tabs[:n:n], m.o1, m.o0)
+	m.idx = make([]int, n+2)
 	if cfg.Warm != nil {
 		if err := m.warmUp(cfg.Warm); err != nil {
 			return nil, err
@@ -342,21 +348,24 @@ type lineHeads struct {
 func (m *model) predict() {
 	j := m.bit & 3
 	node := int(1<<j | m.c0&(1<<j-1))
-	m.nodes = m.nodes[:0]
-	for i, a := range m.line {
-		m.nodes = append(m.nodes, &m.tabs[i][a+node])
-	}
 	c1 := uint32(m.c8 & 0xff)
-	m.nodes = append(m.nodes, &m.o1[c1<<8|m.c0], &m.o0[m.c0])
+	m.a2.prefetchRow(int(m.c0 | c1<<8))
+	idx := m.idx
+	for i, a := range m.line {
+		idx[i] = a + node
+	}
+	nh := len(m.line)
+	idx[nh], idx[nh+1] = int(c1<<8|m.c0), int(m.c0)
 	x0 := m.mixers
 	conf := 0
-	for i, c := range m.nodes {
-		if i < len(m.cfg.Orders) && *c&255 != 0 {
-			h := hist(*c)
+	for i, t := range m.srcs {
+		c := t[idx[i]]
+		if i < len(m.cfg.Orders) && c&255 != 0 {
+			h := hist(c)
 			conf = (i+1)*3 + min(h>>4, 1) + min(h&15, 1) - 1
 		}
-		x0.add(stretch(p12(*c)))
-		x0.add(m.hms[i].predict(hist(*c)))
+		x0.add(stretch(p12(c)))
+		x0.add(m.hms[i].predict(hist(c)))
 	}
 	mx, ml := m.mm.inputs(m)
 	x0.add(mx)
@@ -385,8 +394,8 @@ func (m *model) predict() {
 			depth = min(len(m.nest), 7)
 		}
 		o2 := 0
-		if len(m.nodes) > 0 {
-			o2 = hist(*m.nodes[0])
+		if nh > 0 {
+			o2 = hist(m.srcs[0][idx[0]])
 		}
 		m.sel2 = [4]int{cls<<3 | b, (min(m.wordLen, 15)<<3|depth)<<3 | b, o2<<3 | b, int(m.c0)<<2 | min(len(m.buf)>>14, 3)}
 		x2.mix(m.sel2)
@@ -412,8 +421,8 @@ func (m *model) p0() uint16 { return uint16(65536 - m.pr<<4) }
 
 // update records bit y (0 or 1) and prepares the next prediction.
 func (m *model) update(y int) {
-	for i, c := range m.nodes {
-		update(c, y, m.cfg.Limit)
+	for i, t := range m.srcs {
+		update(&t[m.idx[i]], y, m.cfg.Limit)
 		m.hms[i].learn(y)
 	}
 	m.mm.update(y)
@@ -458,6 +467,8 @@ func (m *model) update(y int) {
 		m.nibble()
 	} else if m.bit == 4 {
 		m.nibble()
+	} else if m.bit == 7 {
+		m.mm.prefetchSlots(m.buf, m.c0)
 	}
 	m.predict()
 }

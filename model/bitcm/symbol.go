@@ -74,7 +74,7 @@ func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 	cfg.Limit = min(max(cfg.Limit, 1), 255)
 	m := &SymbolModel{nctx: nctx, c0: 1, cfg: cfg}
 	m.tbits = uint(min(max(bitsFor(n)-2, 10), int(cfg.TableBits)))
-	m.tabs = allocTables(nctx, lineLen<<m.tbits)
+	m.tabs, _ = allocTables(nctx, lineLen<<m.tbits) // a SymbolModel's life is its caller's: not pooled
 	m.line = make([]int, nctx)
 	m.heads = make([]lineHeads, nctx)
 	m.hash = make([]uint32, nctx)

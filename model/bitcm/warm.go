@@ -256,6 +256,7 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 			}
 		}
 		w = m.snapshot()
+		freeTables(m.tabBuf)
 	}
 	if w != nil && w != cfg.Warm {
 		b, _ := w.MarshalBinary()
