@@ -88,7 +88,7 @@ type WriterOptions struct {
 // written in order, so the output is identical for any number of jobs.
 type Writer struct {
 	opts  WriterOptions
-	work  chan *blockJob
+	work  *jobQueue
 	hashq chan hashItem
 	order chan *pending
 	done  chan struct{}
@@ -157,7 +157,7 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	}
 	aw := &Writer{
 		opts:  opts,
-		work:  make(chan *blockJob, opts.Jobs),
+		work:  newJobQueue(opts.Jobs),
 		hashq: make(chan hashItem, 2*opts.Jobs+2),
 		order: make(chan *pending, 2*opts.Jobs+2),
 		done:  make(chan struct{}),
@@ -197,7 +197,7 @@ func (aw *Writer) version() int {
 // bytes is stored instead, so no block ever expands beyond its framing.
 func (aw *Writer) coder() {
 	defer aw.wg.Done()
-	for j := range aw.work {
+	for j := aw.work.pop(); j != nil; j = aw.work.pop() {
 		j.rec, j.err = aw.codeBlock(j)
 		aw.release(j)
 		close(j.done)
@@ -636,7 +636,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}
-		aw.work <- j
+		aw.work.push(j)
 		blocks++
 	}
 	if err := checkEnd(r, h.Path, hc.Size); err != nil {
@@ -669,7 +669,7 @@ func (aw *Writer) Close() error {
 		aw.setErr(err)
 	}
 	aw.closed = true
-	close(aw.work)
+	aw.work.close()
 	close(aw.hashq)
 	close(aw.order)
 	aw.wg.Wait()

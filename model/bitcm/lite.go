@@ -147,7 +147,6 @@ func (m *lite) predict() {
 	nd := 1<<j | int(m.c0)&(1<<j-1)
 	c1 := uint32(m.c8 & 0xff)
 	acx := int(m.c0) | int(byteClass[c1])<<8
-	m.a.prefetchRow(acx)
 	for i := range liteHashed {
 		m.idx[i] = m.line[i] + nd
 	}
