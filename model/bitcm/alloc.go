@@ -97,6 +97,3 @@ func freeTables(b *[]node) {
 // prefetchInt32 is prefetch for an entry of an int32 table (the match
 // model's).
 func prefetchInt32(p *int32) { prefetch((*node)(unsafe.Pointer(p))) }
-
-// prefetchUint16 is prefetch for an entry of a uint16 table (an apm's).
-func prefetchUint16(p *uint16) { prefetch((*node)(unsafe.Pointer(p))) }

@@ -180,14 +180,6 @@ func newAPM(contexts int, rate uint) *apm {
 	return a
 }
 
-// prefetchRow asks for context cx's map (two cache lines), which refine
-// will read once the probability to refine is known.
-func (a *apm) prefetchRow(cx int) {
-	r := a.t[cx*33 : cx*33+33]
-	prefetchUint16(&r[0])
-	prefetchUint16(&r[32])
-}
-
 // refine returns the mapped 12-bit probability of pr in context cx.
 func (a *apm) refine(pr int32, cx int) int32 {
 	s := stretch(pr) + 2048 // 1..4095

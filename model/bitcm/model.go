@@ -349,7 +349,6 @@ func (m *model) predict() {
 	j := m.bit & 3
 	node := int(1<<j | m.c0&(1<<j-1))
 	c1 := uint32(m.c8 & 0xff)
-	m.a2.prefetchRow(int(m.c0 | c1<<8))
 	idx := m.idx
 	for i, a := range m.line {
 		idx[i] = a + node
