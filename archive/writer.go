@@ -159,7 +159,13 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 		opts:  opts,
 		work:  newJobQueue(opts.Jobs),
 		hashq: make(chan hashItem, 2*opts.Jobs+2),
-		order: make(chan *pending, 2*opts.Jobs+2),
+		// Records in output order, coded blocks among them: room for a
+		// few entries (with solid groups, an entry is several records)
+		// beyond the block being waited for, so that the next large
+		// blocks reach the work queue while it is coded (see jobQueue).
+		// Raw blocks stay bounded by the work queue and the coders;
+		// what waits here is coded.
+		order: make(chan *pending, 8*opts.Jobs+8),
 		done:  make(chan struct{}),
 	}
 	aw.pool.New = func() any { b := make([]byte, opts.BlockSize); return &b }
