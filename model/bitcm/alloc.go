@@ -31,7 +31,10 @@ func allocTables(n, size int) ([][]node, *[]node) {
 		return t, nil
 	}
 	total := n * size
-	buf := reuseTables(total)
+	var buf *[]node
+	if total >= poolMin {
+		buf = reuseTables(total)
+	}
 	if buf == nil {
 		buf = hugeAligned(total)
 	}
@@ -65,7 +68,13 @@ func hugeAligned(total int) *[]node {
 // test machines (virtual machines) cost 10-15 % of the text model's CPU
 // time; clearing a buffer that is already mapped costs a few percent.
 // The pool drops buffers at garbage collections like any sync.Pool.
+// Buffers of fewer than poolMin nodes (16 MiB) are neither pooled nor
+// taken from the pool: their faults cost little, and a small model
+// should not hold a large buffer that a large one then has to allocate
+// again.
 var tablePool sync.Pool
+
+const poolMin = 4 << 20
 
 // reuseTables returns a pooled buffer of at least total nodes, its first
 // total cleared, or nil. A smaller buffer is dropped.
@@ -88,7 +97,7 @@ func reuseTables(total int) *[]node {
 // freeTables hands a buffer from allocTables (nil: nothing) to later
 // models; the caller's tables must not be used after.
 func freeTables(b *[]node) {
-	if b != nil {
+	if b != nil && cap(*b) >= poolMin {
 		*b = (*b)[:cap(*b)]
 		tablePool.Put(b)
 	}
