@@ -73,6 +73,20 @@ dotloop:
 	VPMAXSD Y9, T, T;          \
 	VMOVDQU T, (w)(AX*4)
 
+// STEPCONSTS sets STEP's constants: Y14 = 2^13, Y15 = maxWeight, Y9 =
+// -maxWeight. VEX moves only: a legacy SSE MOVQ here, with the upper
+// halves of the Y registers dirty, cost an SSE/AVX transition on every
+// call (the kernel ran 4 times slower than the Go loop).
+#define STEPCONSTS \
+	MOVL         $0x2000, AX; \
+	VMOVD        AX, X14;     \
+	VPBROADCASTD X14, Y14;    \
+	MOVL         $0x4000000, AX; \
+	VMOVD        AX, X15;     \
+	VPBROADCASTD X15, Y15;    \
+	VPXOR        Y9, Y9, Y9;  \
+	VPSUBD       Y15, Y9, Y9
+
 // func bankTrainAVX2(x, w0, w1, w2, w3 *int32, n int, e *[4]int32)
 // Eight lanes at a time, per mixer j: w = clamp(w + (x·e[j] + 2^13)
 // >>arith 14, ±2^26), every operation in wrapping int32 as in step.
@@ -88,17 +102,7 @@ TEXT ·bankTrainAVX2(SB), NOSPLIT, $0-56
 	VPBROADCASTD 4(DI), Y11
 	VPBROADCASTD 8(DI), Y12
 	VPBROADCASTD 12(DI), Y13
-	// VEX moves only: a legacy SSE MOVQ here, with the upper halves
-	// of Y10..Y13 dirty, cost an SSE/AVX transition on every call
-	// (the kernel ran 4 times slower than the Go loop).
-	MOVL         $0x2000, AX
-	VMOVD        AX, X14
-	VPBROADCASTD X14, Y14    // 2^13
-	MOVL         $0x4000000, AX
-	VMOVD        AX, X15
-	VPBROADCASTD X15, Y15    // maxWeight
-	VPXOR        Y9, Y9, Y9
-	VPSUBD       Y15, Y9, Y9 // -maxWeight
+	STEPCONSTS
 	XORQ         AX, AX
 
 trainloop:
@@ -157,14 +161,7 @@ TEXT ·mixTrainAVX2(SB), NOSPLIT, $0-28
 	MOVL         e+24(FP), AX
 	VMOVD        AX, X10
 	VPBROADCASTD X10, Y10
-	MOVL         $0x2000, AX
-	VMOVD        AX, X14
-	VPBROADCASTD X14, Y14    // 2^13
-	MOVL         $0x4000000, AX
-	VMOVD        AX, X15
-	VPBROADCASTD X15, Y15    // maxWeight
-	VPXOR        Y9, Y9, Y9
-	VPSUBD       Y15, Y9, Y9 // -maxWeight
+	STEPCONSTS
 	XORQ         AX, AX
 
 mtrainloop:
