@@ -139,14 +139,16 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-// watchdog fails a fuzz input that runs for more than ten seconds, with
-// every goroutine's stack, so that hangs are reported like crashes.
+// watchdog fails a fuzz input that runs for more than ten seconds (times
+// raceSlowdown under the race detector, which slows the model codecs of
+// the seed archives past ten seconds), with every goroutine's stack, so
+// that hangs are reported like crashes.
 func watchdog(t *testing.T) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(raceSlowdown * 10 * time.Second):
 			buf := make([]byte, 1<<20)
 			n := runtime.Stack(buf, true)
 			panic("input hangs:\n" + string(buf[:n]))
