@@ -57,15 +57,16 @@ type lite struct {
 	tbits  uint
 	o1     []node // order 1: 256 contexts × 256 nodes
 
-	// idx is each node's index of the current bit: in tabs[i] for the
-	// hashed contexts, in o1 for the last (indices, not pointers: no
-	// write barrier on the hot path).
-	idx [liteNodes]int
-	hms [liteNodes]historyMap
-	mm  matchModel
-	mx  *mixer
-	a   *apm
-	pr  int32
+	// The nodes feeding the current bit: node i is srcs[i][idx[i]] (the
+	// hashed contexts' tables, then o1; indices, not pointers: no write
+	// barrier on the hot path).
+	srcs [liteNodes][]node
+	idx  [liteNodes]int
+	hms  [liteNodes]historyMap
+	mm   matchModel
+	mx   *mixer
+	a    *apm
+	pr   int32
 }
 
 func newLite(segLen int, hist []byte) *lite {
@@ -76,6 +77,8 @@ func newLite(segLen int, hist []byte) *lite {
 	for i := range m.o1 {
 		m.o1[i] = nodeInit
 	}
+	copy(m.srcs[:], m.tabs)
+	m.srcs[liteHashed] = m.o1
 	m.mm.init(segLen, Config{MatchMin: liteMatch, TableBits: liteTBits})
 	for i := range m.hms {
 		m.hms[i].init()
@@ -134,56 +137,35 @@ func (m *lite) nibble() {
 	}
 }
 
-// node returns the i'th node of the current bit.
-func (m *lite) node(i int) *node {
-	if i < liteHashed {
-		return &m.tabs[i][m.idx[i]]
-	}
-	return &m.o1[m.idx[i]]
-}
-
 func (m *lite) predict() {
 	j := m.bit & 3
 	nd := 1<<j | int(m.c0)&(1<<j-1)
 	c1 := uint32(m.c8 & 0xff)
-	acx := int(m.c0) | int(byteClass[c1])<<8
 	for i := range liteHashed {
 		m.idx[i] = m.line[i] + nd
 	}
 	m.idx[liteHashed] = int(c1<<8 | m.c0)
 	x := m.mx
-	for i := range liteNodes {
-		c := *m.node(i)
+	for i, t := range m.srcs[:] {
+		c := t[m.idx[i]]
 		x.add(stretch(p12(c)))
 		x.add(m.hms[i].predict(hist(c)))
 	}
-	// The match model's inputs (as matchModel.inputs, for this model).
-	mm := &m.mm
-	mm.cur = -1
-	var ms, mv int32
-	if mm.len > 0 && mm.pb>>(8-m.bit) == m.c0 {
-		b := int(mm.pb>>(7-m.bit)) & 1
-		mm.cur = mm.lenClass()<<1 | b
-		ms = stretch(p12(mm.sm[mm.cur]))
-		mv = int32(min(mm.len, 32)) * 64
-		if b == 0 {
-			mv = -mv
-		}
-	}
+	ms, mv := m.mm.inputs(m.bit, m.c0)
 	x.add(ms)
 	x.add(mv)
 	x.add(256)
 	x.mix(int(m.c0))
 	p := x.pr
-	p2 := m.a.refine(p, acx)
+	p2 := m.a.refine(p, int(m.c0)|int(byteClass[c1])<<8)
 	m.pr = min(max((p+3*p2+2)>>2, 1), 4095)
 }
 
 func (m *lite) p0() uint16 { return uint16(65536 - m.pr<<4) }
 
 func (m *lite) update(y int) {
-	for i := range liteNodes {
-		update(m.node(i), y, liteLimit)
+	for i, t := range m.srcs[:] {
+		update(&t[m.idx[i]], y, liteLimit)
 		m.hms[i].learn(y)
 	}
 	m.mm.update(y)

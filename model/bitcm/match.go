@@ -38,13 +38,14 @@ func (mm *matchModel) lenClass() int {
 	return min(16+(mm.len-16)/8, 63)
 }
 
-// inputs returns the two mixer inputs for the next bit of m.
-func (mm *matchModel) inputs(m *model) (int32, int32) {
+// inputs returns the two mixer inputs for the next bit, bit of its
+// byte (0..7), the byte's bits so far being c0 (with a leading 1).
+func (mm *matchModel) inputs(bit uint, c0 uint32) (int32, int32) {
 	mm.cur = -1
-	if mm.len == 0 || mm.pb>>(8-m.bit) != m.c0 {
+	if mm.len == 0 || mm.pb>>(8-bit) != c0 {
 		return 0, 0
 	}
-	b := int(mm.pb>>(7-m.bit)) & 1
+	b := int(mm.pb>>(7-bit)) & 1
 	mm.cur = mm.lenClass()<<1 | b
 	s := stretch(p12(mm.sm[mm.cur]))
 	v := int32(min(mm.len, 32)) * 64
@@ -71,15 +72,23 @@ func (mm *matchModel) prefetchSlots(buf []byte, c0 uint32) {
 	if mm.min == 0 || n < mm.min {
 		return
 	}
-	var h uint32
-	for _, c := range buf[n-mm.min:] {
-		h = (h + uint32(c) + 1) * 0x2F0F1F47
-	}
+	h := matchHash(0, buf[n-mm.min:])
 	for y := range uint32(2) {
-		b := (c0<<1 | y) & 0xff
-		prefetchInt32(&mm.tab[hash32((h+b+1)*0x2F0F1F47, 7)&mm.mask])
+		b := byte(c0<<1 | y)
+		prefetchInt32(&mm.tab[mm.slot(matchHash(h, []byte{b}))])
 	}
 }
+
+// matchHash continues the hash h of the bytes before p over p.
+func matchHash(h uint32, p []byte) uint32 {
+	for _, c := range p {
+		h = (h + uint32(c) + 1) * 0x2F0F1F47
+	}
+	return h
+}
+
+// slot is the table entry of the bytes whose matchHash is h.
+func (mm *matchModel) slot(h uint32) uint32 { return hash32(h, 7) & mm.mask }
 
 // byteUpdate follows or looks up the match after byte buf[len(buf)-1].
 func (mm *matchModel) byteUpdate(buf []byte) {
@@ -95,11 +104,7 @@ func (mm *matchModel) byteUpdate(buf []byte) {
 	if mm.min == 0 || n < mm.min {
 		return
 	}
-	var h uint32
-	for _, c := range buf[n-mm.min:] {
-		h = (h + uint32(c) + 1) * 0x2F0F1F47
-	}
-	h = hash32(h, 7) & mm.mask
+	h := mm.slot(matchHash(0, buf[n-mm.min:]))
 	if mm.len == 0 {
 		if c := int(mm.tab[h]); c > 0 {
 			l := 0

@@ -366,7 +366,7 @@ func (m *model) predict() {
 		x0.add(stretch(p12(c)))
 		x0.add(m.hms[i].predict(hist(c)))
 	}
-	mx, ml := m.mm.inputs(m)
+	mx, ml := m.mm.inputs(m.bit, m.c0)
 	x0.add(mx)
 	x0.add(ml)
 	x0.add(256)
