@@ -31,6 +31,12 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("bitcm.TextConfig", bitcm.Fingerprint(c), cmText.models[3].fp)
 	}
+	check("cm-text version 3, warm", cmText.models[4].fp, fp(0x53, 0xcc, 0xfb, 0xf8, 0x78, 0x02, 0x6c, 0xb1))
+	if c, err := bitcm.Text3Config(); err != nil {
+		t.Error(err)
+	} else {
+		check("bitcm.Text3Config", bitcm.Fingerprint(c), cmText.models[4].fp)
+	}
 	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d))
 	if c, err := model.TextCMConfig(); err != nil {
 		t.Error(err)

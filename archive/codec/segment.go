@@ -60,28 +60,20 @@ func cmTextConfig() bitcm.Config {
 // checks it against the model).
 var cmText2Fingerprint = [8]byte{0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b}
 
+// cmText3Fingerprint is the fingerprint of bitcm.Text3Config(), the text
+// model version 3 with its shipped warm start (pinned as version 2's).
+var cmText3Fingerprint = [8]byte{0x53, 0xcc, 0xfb, 0xf8, 0x78, 0x02, 0x6c, 0xb1}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18),
-	// then with table bits 20, now with bitcm.TextConfig() (version 2
-	// contexts and the warm start).
+	// then with table bits 20, then with bitcm.TextConfig() (version 2
+	// contexts and the warm start), now with bitcm.Text3Config()
+	// (version 3: source-code and markup contexts, its warm start).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
-		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel, {fp: cmText2Fingerprint,
-			decode: func(data []byte, n int) ([]byte, error) {
-				c, err := bitcm.TextConfig()
-				if err != nil {
-					return nil, err
-				}
-				return bitcm.Decode(data, n, c)
-			},
-			encode: func(src []byte) ([]byte, error) {
-				c, err := bitcm.TextConfig()
-				if err != nil {
-					return nil, err
-				}
-				return bitcm.Encode(src, c)
-			}}},
+		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel,
+			configModel(cmText2Fingerprint, bitcm.TextConfig), configModel(cmText3Fingerprint, bitcm.Text3Config)},
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
@@ -114,6 +106,27 @@ func planCMTextLite(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 		}
 	}
 	return pl, ok
+}
+
+// configModel is the segment model of a shipped configuration with a
+// warm start, fingerprint fp: the warm start is decompressed when a
+// segment is first coded, not when the codec table is built.
+func configModel(fp [8]byte, config func() (bitcm.Config, error)) segmentModel {
+	return segmentModel{fp: fp,
+		decode: func(data []byte, n int) ([]byte, error) {
+			c, err := config()
+			if err != nil {
+				return nil, err
+			}
+			return bitcm.Decode(data, n, c)
+		},
+		encode: func(src []byte) ([]byte, error) {
+			c, err := config()
+			if err != nil {
+				return nil, err
+			}
+			return bitcm.Encode(src, c)
+		}}
 }
 
 // bitcmModel is the segment model of bitcm configuration cfg.

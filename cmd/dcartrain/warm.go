@@ -14,7 +14,9 @@ import (
 
 var warmPriorOut = flag.String("warm-text-prior", "", "as -warm-text, for the text model with the default network's text modality as its prior (model-text version 2)")
 
-var warmTextOut = flag.String("warm-text", "", "train the text model's warm start (bitcm.TextConfigCold) on the files of the directory given as argument (docs/warm-text.sh builds it) and write it, zstd-compressed, to this path")
+var warmTextVersion = flag.Int("warm-text-version", 3, "the text model -warm-text trains: 3 (bitcm.Text3ConfigCold, cm-text's) or 2 (bitcm.TextConfigCold)")
+
+var warmTextOut = flag.String("warm-text", "", "train the text model's warm start (bitcm.Text3ConfigCold, or -warm-text-version's) on the files of the directory given as argument (docs/warm-text.sh builds it) and write it, zstd-compressed, to this path")
 
 // trainWarmText trains the text warm start on every file of dir, in the
 // order of a hash of their names (so that the last files, which weigh
@@ -42,7 +44,11 @@ func trainWarmText(out, dir string, withPrior bool) {
 		}
 		prior = m.Text.TextPrior
 	}
-	w, err := bitcm.TrainWarm(bitcm.TextConfigCold(), segs, prior)
+	cfg := bitcm.Text3ConfigCold()
+	if withPrior || *warmTextVersion == 2 {
+		cfg = bitcm.TextConfigCold() // model-text 2's prior model is version 2
+	}
+	w, err := bitcm.TrainWarm(cfg, segs, prior)
 	if err != nil {
 		log.Fatal(err)
 	}

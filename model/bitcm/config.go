@@ -26,6 +26,15 @@ type Config struct {
 	Shape    bool // classes (letter case, digit, space, punctuation) of the last 8 bytes
 	Mix2     bool // a second bank of 4 mixers selected by byte classes, word length and nesting, order-2 history, position
 
+	// Version 3 contexts, for source code and markup (hashed into the
+	// fingerprint only when set).
+	LineStart bool // the current line's indentation (up to 31 blanks), its first other byte and the last byte
+	LineWord  bool // the current line's first token + the current word
+	WordNext  bool // the word that followed the last occurrence of the previous word + the current word
+	Calls     bool // the word before the innermost open ( [ { and that bracket + the last byte
+	Punct     bool // the last two punctuation bytes + the current word
+	Above2    bool // the bytes at the same column of the two previous lines + the last byte
+
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
 	Warm *Warm
@@ -65,6 +74,11 @@ func BinaryConfig(stride int) Config {
 	c.Sparse = true
 	c.Stride = stride
 	return c
+}
+
+// version3 reports whether c has any version 3 context.
+func (c Config) version3() bool {
+	return c.LineStart || c.LineWord || c.WordNext || c.Calls || c.Punct || c.Above2
 }
 
 func (c Config) normalized() Config {

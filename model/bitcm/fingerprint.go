@@ -24,6 +24,10 @@ func Fingerprint(cfg Config) [8]byte {
 	if c.Indirect || c.WordSkip || c.Nest || c.Shape || c.Mix2 {
 		s = sha256.Sum256(fmt.Appendf(s[:], " v2 indirect=%t wordskip=%t nest=%t shape=%t mix2=%t", c.Indirect, c.WordSkip, c.Nest, c.Shape, c.Mix2))
 	}
+	if c.version3() {
+		s = sha256.Sum256(fmt.Appendf(s[:], " v3 linestart=%t lineword=%t wordnext=%t calls=%t punct=%t above2=%t",
+			c.LineStart, c.LineWord, c.WordNext, c.Calls, c.Punct, c.Above2))
+	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
 	}

@@ -89,6 +89,15 @@ func tunedConfig(t testing.TB) Config {
 				}
 				c = w
 			}
+		case "text3": // Text3Config (version 3, warm) or, with 0, Text3ConfigCold
+			c = Text3ConfigCold()
+			if n != 0 {
+				w, err := Text3Config()
+				if err != nil {
+					t.Fatal(err)
+				}
+				c = w
+			}
 		case "orders":
 			c.Orders = nil
 			for _, s := range strings.Split(v, ",") {
@@ -129,6 +138,18 @@ func tunedConfig(t testing.TB) Config {
 			c.Nest = n != 0
 		case "mix2":
 			c.Mix2 = n != 0
+		case "linestart":
+			c.LineStart = n != 0
+		case "lineword":
+			c.LineWord = n != 0
+		case "wordnext":
+			c.WordNext = n != 0
+		case "calls":
+			c.Calls = n != 0
+		case "punct":
+			c.Punct = n != 0
+		case "above2":
+			c.Above2 = n != 0
 		case "shape":
 			c.Shape = n != 0
 		case "finallr":

@@ -19,6 +19,15 @@ type model struct {
 	nest         []byte   // Nest: the open brackets, quotes and tags, innermost last
 	shape        uint32   // Shape: 3-bit classes of the last bytes
 	line0, line1 int      // start of the current line and of the previous one
+	line2        int      // ... and of the one before (Above2)
+
+	// Version 3 state.
+	indent uint32   // LineStart: the current line's leading blanks (up to 31)
+	first  uint32   // LineStart: the current line's first other byte | 256 (0: none yet)
+	lword  uint32   // LineWord: hash of the current line's first token (bit 31: it ended)
+	wnext  []uint32 // WordNext: per hashed word, the word that followed it last
+	calls  []uint32 // Calls: per open bracket, the word before it | bracket<<24
+	punct  uint32   // Punct: the last two punctuation bytes
 
 	// Hashed contexts: per context a byte-boundary hash, a table of
 	// lines and the line serving the current nibble.
@@ -80,6 +89,9 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	if cfg.Indirect {
 		m.ind1 = make([]uint16, 256)
 		m.ind2 = make([]uint16, 65536)
+	}
+	if cfg.WordNext {
+		m.wnext = make([]uint32, 1<<16)
 	}
 	// The hashed contexts are whatever byteContexts computes for cfg.
 	m.byteContexts()
@@ -227,6 +239,37 @@ func (m *model) byteContexts() {
 	if m.cfg.Shape {
 		h = append(h, hash32(m.shape&0xffffff, 604|c2<<16))
 	}
+	// Version 3: source code and markup.
+	if m.cfg.LineStart {
+		h = append(h, hash32(m.indent|m.first<<5|c1<<14, 605))
+	}
+	if m.cfg.WordNext {
+		h = append(h, hash32(m.wnext[m.word1&0xffff]^m.word*0x2545F491, 607))
+	}
+	if m.cfg.Calls {
+		top := uint32(0)
+		if n := len(m.calls); n > 0 {
+			top = m.calls[n-1]
+		}
+		h = append(h, hash32(top^c1*0x3C6EF372, 608))
+	}
+	if m.cfg.Punct {
+		h = append(h, hash32(m.punct^m.word*0x2545F491, 609))
+	}
+	if m.cfg.LineWord {
+		h = append(h, hash32(m.lword^m.word*0x2545F491, 611))
+	}
+	if m.cfg.Above2 {
+		col := len(m.buf) - m.line0
+		var a1, a2 uint32
+		if m.line1+col < m.line0 {
+			a1 = uint32(m.buf[m.line1+col]) | 256
+		}
+		if m.line2+col < m.line1 {
+			a2 = uint32(m.buf[m.line2+col]) | 256
+		}
+		h = append(h, hash32(a1|a2<<9|c1<<18, 610))
+	}
 	m.hash = h
 }
 
@@ -268,6 +311,45 @@ func (m *model) extraUpdate(b byte) {
 	}
 	if m.cfg.Shape {
 		m.shape = m.shape<<3 | uint32(byteClass[b])
+	}
+	if m.cfg.Calls {
+		switch b {
+		case '(', '[', '{':
+			if len(m.calls) < maxNest {
+				m.calls = append(m.calls, m.word1|uint32(b)<<24)
+			}
+		case ')', ']', '}':
+			if n := len(m.calls); n > 0 {
+				m.calls = m.calls[:n-1]
+			}
+		}
+	}
+	if m.cfg.Punct && (byteClass[b] == 5 || byteClass[b] == 6) {
+		m.punct = m.punct<<8&0xffff | uint32(b)
+	}
+	if m.cfg.LineStart {
+		switch {
+		case b == '\n':
+			m.indent, m.first = 0, 0
+		case m.first != 0:
+		case b == ' ' || b == '\t':
+			m.indent = min(m.indent+1, 31)
+		default:
+			m.first = uint32(b) | 256
+		}
+	}
+	if m.cfg.LineWord {
+		switch {
+		case b == '\n':
+			m.lword = 0
+		case m.lword&(1<<31) != 0:
+		case b == ' ' || b == '\t':
+			if m.lword != 0 {
+				m.lword |= 1 << 31 // the first token ended
+			}
+		default:
+			m.lword = (m.lword+uint32(b)+1)*0x2F0F1F47&^(1<<31) | 1
+		}
 	}
 	if m.cfg.Nest {
 		n := len(m.nest)
@@ -455,7 +537,7 @@ func (m *model) update(y int) {
 			}
 		}
 		if b == '\n' {
-			m.line1, m.line0 = m.line0, len(m.buf)
+			m.line2, m.line1, m.line0 = m.line1, m.line0, len(m.buf)
 		}
 		m.mm.byteUpdate(m.buf)
 		if m.prior != nil {
@@ -483,6 +565,9 @@ func (m *model) wordUpdate(b byte) {
 		m.word2 = m.word1
 		m.word1 = m.word
 		m.word = 0
+		if m.wnext != nil {
+			m.wnext[m.word2&0xffff] = m.word1
+		}
 	}
 }
 

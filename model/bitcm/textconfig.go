@@ -54,6 +54,40 @@ func TextConfig() (Config, error) {
 	return c, nil
 }
 
+// Text3ConfigCold is the version 3 text model without its warm start:
+// TextConfigCold's model with contexts for source code and markup (the
+// line's indentation and first byte, the line's first token and the
+// word before an open bracket, the word that followed the previous word
+// last time, the last punctuation, the two lines above) in place of the
+// nesting context, which they make redundant. The warm start
+// warm-text3.dcwarm.zst is trained for it.
+func Text3ConfigCold() Config {
+	c := TextConfigCold()
+	c.Nest = false
+	c.LineStart, c.LineWord, c.WordNext, c.Calls, c.Punct, c.Above2 = true, true, true, true, true, true
+	return c
+}
+
+// warmText3 is the shipped warm start of Text3ConfigCold (dcartrain
+// -warm-text, the same training set as warmText).
+//
+//go:embed warm-text3.dcwarm.zst
+var warmText3 []byte
+
+var text3Warm = sync.OnceValues(func() (*Warm, error) { return ParseCompressedWarm(warmText3) })
+
+// Text3Config is the version 3 text model with its shipped warm start:
+// cm-text's model.
+func Text3Config() (Config, error) {
+	c := Text3ConfigCold()
+	w, err := text3Warm()
+	if err != nil {
+		return Config{}, err
+	}
+	c.Warm = w
+	return c, nil
+}
+
 // CompressWarm returns w's stored form compressed as the embedded warm
 // starts are.
 func CompressWarm(w *Warm) ([]byte, error) {

@@ -14,33 +14,47 @@ import (
 // stream (it passes on every GOARCH and with -tags purego), and its
 // fingerprint.
 func TestGoldenText(t *testing.T) {
-	cfg, err := TextConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
 	src := append(sampleText(60000, 11), randomBytes(3000, 12)...)
 	src = append(src, []byte("(a [b {c <d \"e\" f> g} h] i)\n\tx := f(y[3], \"z\")\n")...)
-	out := roundTrip(t, "golden text", src, cfg)
-	s := sha256.Sum256(out)
-	const want = "865f10784efd7ba5f861ca6167ab6402b2517fcc63fdebcc190c1b8dd351e0e6"
-	if got := hex.EncodeToString(s[:]); got != want {
-		t.Errorf("golden stream: %d bytes, sha256 %s, want %s", len(out), got, want)
-	}
-	fp := Fingerprint(cfg)
-	if got := hex.EncodeToString(fp[:]); got != "cd94e43648f44e8b" {
-		t.Errorf("fingerprint %s", got)
-	}
-	// The warm start pays on a small text.
-	cold, err := Encode(src[:4000], TextConfigCold())
-	if err != nil {
-		t.Fatal(err)
-	}
-	warm, err := Encode(src[:4000], cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(warm) >= len(cold) {
-		t.Errorf("4000 bytes: %d coded with the warm start, %d without", len(warm), len(cold))
+	// Version 3's contexts see lines, tokens and brackets: a few lines of
+	// code as well.
+	code := []byte("func f(x int) int {\n\tif x > 0 {\n\t\treturn g(x, h(x-1))\n\t}\n\treturn 0\n}\n")
+	src3 := append(append([]byte{}, src...), bytes.Repeat(code, 40)...)
+	for _, g := range []struct {
+		name       string
+		config     func() (Config, error)
+		cold       Config
+		src        []byte
+		stream, fp string
+	}{
+		{"version 2", TextConfig, TextConfigCold(), src, "865f10784efd7ba5f861ca6167ab6402b2517fcc63fdebcc190c1b8dd351e0e6", "cd94e43648f44e8b"},
+		{"version 3", Text3Config, Text3ConfigCold(), src3, "ca2a282709a8064190ce1deb6cc81c386a6c3cfc36e9af6a01d0f9153b7d558a", "53ccfbf878026cb1"},
+	} {
+		cfg, err := g.config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := roundTrip(t, "golden text "+g.name, g.src, cfg)
+		s := sha256.Sum256(out)
+		if got := hex.EncodeToString(s[:]); got != g.stream {
+			t.Errorf("%s: golden stream: %d bytes, sha256 %s, want %s", g.name, len(out), got, g.stream)
+		}
+		fp := Fingerprint(cfg)
+		if got := hex.EncodeToString(fp[:]); got != g.fp {
+			t.Errorf("%s: fingerprint %s", g.name, got)
+		}
+		// The warm start pays on a small text.
+		cold, err := Encode(g.src[:4000], g.cold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warm, err := Encode(g.src[:4000], cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(warm) >= len(cold) {
+			t.Errorf("%s: 4000 bytes: %d coded with the warm start, %d without", g.name, len(warm), len(cold))
+		}
 	}
 }
 
