@@ -31,7 +31,7 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("bitcm.TextConfig", bitcm.Fingerprint(c), cmText.models[3].fp)
 	}
-	check("cm-text version 3, warm", cmText.models[4].fp, fp(0x53, 0xcc, 0xfb, 0xf8, 0x78, 0x02, 0x6c, 0xb1))
+	check("cm-text version 3, warm", cmText.models[4].fp, fp(0x66, 0xf2, 0x78, 0x81, 0x3d, 0xa7, 0x76, 0x85))
 	if c, err := bitcm.Text3Config(); err != nil {
 		t.Error(err)
 	} else {

@@ -55,15 +55,13 @@ func TextConfig() (Config, error) {
 }
 
 // Text3ConfigCold is the version 3 text model without its warm start:
-// TextConfigCold's model with contexts for source code and markup (the
-// line's indentation and first byte, the line's first token and the
+// TextConfigCold's model with six contexts for source code and markup
+// (the line's indentation and first byte, the line's first token, the
 // word before an open bracket, the word that followed the previous word
-// last time, the last punctuation, the two lines above) in place of the
-// nesting context, which they make redundant. The warm start
+// last time, the last punctuation, the two lines above). The warm start
 // warm-text3.dcwarm.zst is trained for it.
 func Text3ConfigCold() Config {
 	c := TextConfigCold()
-	c.Nest = false
 	c.LineStart, c.LineWord, c.WordNext, c.Calls, c.Punct, c.Above2 = true, true, true, true, true, true
 	return c
 }

@@ -28,7 +28,7 @@ func TestGoldenText(t *testing.T) {
 		stream, fp string
 	}{
 		{"version 2", TextConfig, TextConfigCold(), src, "865f10784efd7ba5f861ca6167ab6402b2517fcc63fdebcc190c1b8dd351e0e6", "cd94e43648f44e8b"},
-		{"version 3", Text3Config, Text3ConfigCold(), src3, "ca2a282709a8064190ce1deb6cc81c386a6c3cfc36e9af6a01d0f9153b7d558a", "53ccfbf878026cb1"},
+		{"version 3", Text3Config, Text3ConfigCold(), src3, "824445b810b144c8df392036fcdbf412ca1fc4543cf51919e283c1c308cbd385", "66f278813da77685"},
 	} {
 		cfg, err := g.config()
 		if err != nil {
