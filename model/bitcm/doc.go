@@ -98,7 +98,7 @@
 //	  + the two lines above                 1.6539    0.9485
 //	  all six                               1.6329    0.9394
 //	  - the word variant
-//	  + the line's first token              1.6306    0.9383
+//	  + the line's first token (version 3)  1.6305    0.9380
 //	version 2 with its warm start           1.6418    0.9473    1.6205
 //	version 3 with its warm start           1.6120    0.9190    1.5917
 //
