@@ -310,10 +310,10 @@ func (aw *Writer) codeBlock(j *blockJob) ([]byte, error) {
 				// A cheap bound first: zstd -19 has never come out
 				// below 0.64 of zstd -3 on any block measured
 				// (docs/ABLATIONS.md, "The zstd fallback check"), so a
-				// model payload at most half of zstd -3's is kept
+				// model payload at most 0.6 of zstd -3's is kept
 				// without the -19 pass (1-2 s per 4 MiB block).
 				hl := len(alt)
-				if a3, err := z.Compress(alt, j.raw, codec.Block{Level: 3}); err == nil && 2*(len(buf)-hdrEnd) <= len(a3)-hl {
+				if a3, err := z.Compress(alt, j.raw, codec.Block{Level: 3}); err == nil && 5*(len(buf)-hdrEnd) <= 3*(len(a3)-hl) {
 					level = 0
 				}
 			}
