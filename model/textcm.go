@@ -11,8 +11,8 @@ import (
 )
 
 // The text network inside the context-mixing model (codec model-text,
-// version 2): bitcm's version 2 text model (bitcm.TextConfigCold) codes
-// every bit, and the text network's distribution of each byte is one
+// version 2): bitcm's text model (version 3, bitcm.Text3ConfigCold;
+// first version 2, bitcm.TextConfigCold) codes every bit, and the text network's distribution of each byte is one
 // more input of its mixers (bitcm.Prior), with its own probability map
 // and its confidence selecting mixer weights. The bitcm model with a
 // prior has its own warm start, trained with the network it was trained
@@ -87,6 +87,28 @@ var textCMConfig = sync.OnceValues(func() (bitcm.Config, error) {
 })
 
 // TextCMConfig returns the bitcm configuration (with its warm start)
-// that model-text version 2 uses beside the default network's text
-// modality.
+// that model-text version 2 used first beside the default network's
+// text modality: the version 2 text model.
 func TextCMConfig() (bitcm.Config, error) { return textCMConfig() }
+
+// textCM3Warm is the warm start of bitcm.Text3ConfigCold with the
+// default network's text modality as its prior (dcartrain
+// -warm-text-prior).
+//
+//go:embed weights/uni96b-a.textcm3.dcwarm.zst
+var textCM3Warm []byte
+
+var textCM3Config = sync.OnceValues(func() (bitcm.Config, error) {
+	w, err := bitcm.ParseCompressedWarm(textCM3Warm)
+	if err != nil {
+		return bitcm.Config{}, fmt.Errorf("embedded warm start of model-text (text model 3): %w", err)
+	}
+	c := bitcm.Text3ConfigCold()
+	c.Warm = w
+	return c, nil
+})
+
+// TextCM3Config returns the bitcm configuration (with its warm start)
+// that model-text version 2 writes beside the default network's text
+// modality: the version 3 text model.
+func TextCM3Config() (bitcm.Config, error) { return textCM3Config() }

@@ -16,6 +16,7 @@ var (
 	tcmDir    = flag.String("textcm", "", "directory of text files to measure EncodeTextCM on")
 	tcmPrior  = flag.Bool("textcm-prior", true, "with the network prior")
 	tcmVerify = flag.Bool("textcm-verify", false, "decode and compare")
+	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of version 3")
 )
 
 // TestMeasureTextCM codes every file of -textcm as one segment through
@@ -29,11 +30,17 @@ func TestMeasureTextCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := TextCMConfig()
+	cfg, err := TextCM3Config()
+	if *tcmV2 {
+		cfg, err = TextCMConfig()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := bitcm.TextConfig()
+	plain, err := bitcm.Text3Config()
+	if *tcmV2 {
+		plain, err = bitcm.TextConfig()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

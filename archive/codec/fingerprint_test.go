@@ -43,6 +43,12 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("model.TextCMConfig", bitcm.Fingerprint(c), modelTextCMFingerprint)
 	}
+	check("model-text version 2 context mixing, text model 3", modelTextCM3Fingerprint, fp(0x64, 0x87, 0x0e, 0x0d, 0xa6, 0xc0, 0x0b, 0x37))
+	if c, err := model.TextCM3Config(); err != nil {
+		t.Error(err)
+	} else {
+		check("model.TextCM3Config", bitcm.Fingerprint(c), modelTextCM3Fingerprint)
+	}
 	check("cm-bin set 3", cmBinFingerprints[1], fp(0xb0, 0x02, 0xbe, 0x75, 0x6f, 0xf2, 0x3c, 0xdc))
 	check("cm-bz2 set 3", bz2Fingerprints[2], fp(0x7f, 0xef, 0x58, 0x80, 0x24, 0xc4, 0x3a, 0x1b))
 	check("cm-gzip set 3", gzipFingerprints[1], fp(0xf3, 0xbc, 0x4a, 0xac, 0xf5, 0x23, 0x96, 0x79))

@@ -23,15 +23,32 @@ import (
 //	   mixers also take the network's distribution of each byte
 //	   (model.QNet.EncodeTextCM). Parameters: 2, the network's text
 //	   fingerprint, then the 8-byte fingerprint of the bitcm
-//	   configuration with its warm start (model.TextCMConfig).
+//	   configuration with its warm start: model.TextCMConfig (the
+//	   version 2 text model, written first) or model.TextCM3Config (the
+//	   version 3 text model, written now).
 
 type modelText struct{}
 
 const modelTextV2 = 2
 
-// modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()),
-// pinned so that planning decompresses nothing (a test checks it).
-var modelTextCMFingerprint = [8]byte{0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d}
+// modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()) and
+// modelTextCM3Fingerprint bitcm.Fingerprint(model.TextCM3Config()),
+// pinned so that planning decompresses nothing (a test checks them).
+var (
+	modelTextCMFingerprint  = [8]byte{0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d}
+	modelTextCM3Fingerprint = [8]byte{0x64, 0x87, 0x0e, 0x0d, 0xa6, 0xc0, 0x0b, 0x37}
+)
+
+// A textCMModel is a bitcm configuration of model-text version 2 and
+// its fingerprint.
+type textCMModel struct {
+	fp     [8]byte
+	config func() (bitcm.Config, error)
+}
+
+// modelTextCMConfigs are the bitcm configurations model-text version 2
+// reads, by fingerprint; it writes the last.
+var modelTextCMConfigs = []textCMModel{{modelTextCMFingerprint, model.TextCMConfig}, {modelTextCM3Fingerprint, model.TextCM3Config}}
 
 // planModelText routes text to model-text version 2 (asked with --best
 // only) when the default network has the text modality. There is no
@@ -46,7 +63,8 @@ func planModelText(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
 		return Choice{}, false
 	}
 	p := append([]byte{modelTextV2}, m.TextFingerprint[:]...)
-	return Choice{Codec: format.CodecModelText, Params: append(p, modelTextCMFingerprint[:]...), BlockSize: segmentBlockSize(size)}, true
+	cm := modelTextCMConfigs[len(modelTextCMConfigs)-1].fp
+	return Choice{Codec: format.CodecModelText, Params: append(p, cm[:]...), BlockSize: segmentBlockSize(size)}, true
 }
 
 // textNet returns the text network named by a block's parameters, their
@@ -57,11 +75,16 @@ func textNet(b Block) (*model.QNet, byte, bitcm.Config, error) {
 	switch {
 	case len(p) == 9 && p[0] == paramsVersion:
 	case len(p) == 17 && p[0] == modelTextV2:
-		if [8]byte(p[9:17]) != modelTextCMFingerprint {
-			return nil, 0, cfg, fmt.Errorf("%w: model-text context-mixing fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, p[9:17], modelTextCMFingerprint[:])
+		i := slices.IndexFunc(modelTextCMConfigs, func(c textCMModel) bool { return c.fp == [8]byte(p[9:17]) })
+		if i < 0 {
+			var have []string
+			for _, c := range modelTextCMConfigs {
+				have = append(have, fmt.Sprintf("%x", c.fp[:]))
+			}
+			return nil, 0, cfg, fmt.Errorf("%w: model-text context-mixing fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, p[9:17], strings.Join(have, ", "))
 		}
 		var err error
-		if cfg, err = model.TextCMConfig(); err != nil {
+		if cfg, err = modelTextCMConfigs[i].config(); err != nil {
 			return nil, 0, cfg, err
 		}
 	default:

@@ -12,7 +12,7 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var warmPriorOut = flag.String("warm-text-prior", "", "as -warm-text, for the text model with the default network's text modality as its prior (model-text version 2)")
+var warmPriorOut = flag.String("warm-text-prior", "", "as -warm-text, for the text model with the default network's text modality as its prior (model-text version 2; the text model of -warm-text-version)")
 
 var warmTextVersion = flag.Int("warm-text-version", 3, "the text model -warm-text trains: 3 (bitcm.Text3ConfigCold, cm-text's) or 2 (bitcm.TextConfigCold)")
 
@@ -45,8 +45,8 @@ func trainWarmText(out, dir string, withPrior bool) {
 		prior = m.Text.TextPrior
 	}
 	cfg := bitcm.Text3ConfigCold()
-	if withPrior || *warmTextVersion == 2 {
-		cfg = bitcm.TextConfigCold() // model-text 2's prior model is version 2
+	if *warmTextVersion == 2 {
+		cfg = bitcm.TextConfigCold()
 	}
 	w, err := bitcm.TrainWarm(cfg, segs, prior)
 	if err != nil {
