@@ -12,7 +12,8 @@ import (
 )
 
 // A cm segment is a run of bytes coded by bitcm with one of two models,
-// text (bitcm.DefaultConfig, or in set 3 bitcm.TextConfig) or binary
+// text (bitcm.DefaultConfig, in set 3 bitcm.TextConfig, in set 4
+// bitcm.Text3Config) or binary
 // (bitcm.BinaryConfig with a record stride), chosen by the writer per
 // segment and named by a header before the bitcm stream. cm-bz2, cm-gzip
 // and cm-bin code their bytes as cm segments.
@@ -24,6 +25,7 @@ import (
 //	0x02 byte T                 text, table bits T (set 2)
 //	0x03 uvarint S, byte T      binary, stride S, table bits T (sets 2 and 3)
 //	0x04 byte T                 text version 2 (bitcm.TextConfig), table bits T (set 3)
+//	0x05 byte T                 text version 3 (bitcm.Text3Config), table bits T (set 4)
 //
 // T caps the lines of each hashed context at 2^T (bitcm also caps them
 // by the segment length), so it sets the model's memory: about
@@ -36,6 +38,7 @@ const (
 	segTextT   = 2
 	segBinaryT = 3
 	segText2T  = 4
+	segText3T  = 5
 
 	// segTableBits is the T writers use; maxSegTableBits the largest a
 	// reader accepts, which bounds a decoder's memory (8 contexts of
@@ -50,13 +53,14 @@ const (
 
 // A segHeaderSet is the set of segment headers a codec's parameters
 // allow: set 1 is 0x00 and 0x01, set 2 is 0x02 and 0x03, set 3 is 0x03
-// and 0x04.
+// and 0x04, set 4 is 0x03 and 0x05.
 type segHeaderSet int
 
 const (
 	segSet1 segHeaderSet = 1
 	segSet2 segHeaderSet = 2
 	segSet3 segHeaderSet = 3
+	segSet4 segHeaderSet = 4
 )
 
 // segFingerprint names the two models a cm segment of sets 1 and 2 may
@@ -69,6 +73,10 @@ func segFingerprint(tag string) [8]byte {
 // segFingerprint3 is segFingerprint for set 3, whose text model is
 // bitcm.TextConfig (cmText2Fingerprint).
 func segFingerprint3(tag string) [8]byte { return segFingerprintOf(tag, cmText2Fingerprint) }
+
+// segFingerprint4 is segFingerprint for set 4, whose text model is
+// bitcm.Text3Config (cmText3Fingerprint).
+func segFingerprint4(tag string) [8]byte { return segFingerprintOf(tag, cmText3Fingerprint) }
 
 func segFingerprintOf(tag string, text [8]byte) [8]byte {
 	b := bitcm.Fingerprint(bitcm.BinaryConfig(1))
@@ -129,6 +137,12 @@ func encodeSegment(seg []byte, set segHeaderSet) ([]byte, error) {
 			return nil, err
 		}
 		textKind = segText2T
+	case segSet4:
+		var err error
+		if text, err = bitcm.Text3Config(); err != nil {
+			return nil, err
+		}
+		textKind = segText3T
 	default:
 		return nil, fmt.Errorf("%w: cm segments of header set %d are not written", ErrParams, set)
 	}
@@ -181,6 +195,8 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 		ok = kind == segTextT || kind == segBinaryT
 	case segSet3:
 		ok = kind == segText2T || kind == segBinaryT
+	case segSet4:
+		ok = kind == segText3T || kind == segBinaryT
 	}
 	if !ok {
 		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
@@ -196,6 +212,11 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 	case segText2T:
 		var err error
 		if cfg, err = bitcm.TextConfig(); err != nil {
+			return bitcm.Config{}, 0, err
+		}
+	case segText3T:
+		var err error
+		if cfg, err = bitcm.Text3Config(); err != nil {
 			return bitcm.Config{}, 0, err
 		}
 	}
