@@ -21,16 +21,28 @@ const hugePage = 2 << 20
 // The returned buffer, if not nil, holds all the tables; freeTables
 // hands it to the next model once its own is done with it.
 func allocTables(n, size int) ([][]node, *[]node) {
-	t := make([][]node, n)
+	sizes := make([]int, n)
+	for i := range sizes {
+		sizes[i] = size
+	}
+	return allocTablesOf(sizes)
+}
+
+// allocTablesOf is allocTables for tables of the given sizes.
+func allocTablesOf(sizes []int) ([][]node, *[]node) {
+	t := make([][]node, len(sizes))
 	if unsafe.Sizeof(uintptr(0)) < 8 {
 		// A 32-bit address space may have room for the tables
 		// apart but not together.
 		for i := range t {
-			t[i] = make([]node, size)
+			t[i] = make([]node, sizes[i])
 		}
 		return t, nil
 	}
-	total := n * size
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
 	var buf *[]node
 	if total >= poolMin {
 		buf = reuseTables(total)
@@ -39,8 +51,10 @@ func allocTables(n, size int) ([][]node, *[]node) {
 		buf = hugeAligned(total)
 	}
 	b := *buf
-	for i := range t {
-		t[i] = b[i*size : (i+1)*size : (i+1)*size]
+	off := 0
+	for i, n := range sizes {
+		t[i] = b[off : off+n : off+n]
+		off += n
 	}
 	return t, buf
 }

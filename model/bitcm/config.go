@@ -34,6 +34,10 @@ type Config struct {
 	Calls     bool // the word before the innermost open ( [ { and that bracket + the last byte
 	Punct     bool // the last two punctuation bytes + the current word
 	Above2    bool // the bytes at the same column of the two previous lines + the last byte
+	// SmallBits, if > 0, caps the tables of contexts with few values
+	// (order 2, nesting, line start, the two lines above) at 2^SmallBits
+	// lines (version 3 only).
+	SmallBits uint
 
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
@@ -91,6 +95,9 @@ func (c Config) normalized() Config {
 		c.MatchMin = min(max(c.MatchMin, 3), 32)
 	}
 	c.TableBits = min(max(c.TableBits, 10), 22)
+	if c.SmallBits != 0 {
+		c.SmallBits = min(max(c.SmallBits, 10), c.TableBits)
+	}
 	c.Stride = min(max(c.Stride, 0), MaxStride)
 	c.Limit = min(max(c.Limit, 1), 255)
 	c.MixLR = min(max(c.MixLR, 1), 128)

@@ -27,6 +27,9 @@ func Fingerprint(cfg Config) [8]byte {
 	if c.version3() {
 		s = sha256.Sum256(fmt.Appendf(s[:], " v3 linestart=%t lineword=%t wordnext=%t calls=%t punct=%t above2=%t",
 			c.LineStart, c.LineWord, c.WordNext, c.Calls, c.Punct, c.Above2))
+		if c.SmallBits != 0 {
+			s = sha256.Sum256(fmt.Appendf(s[:], " small=%d", c.SmallBits))
+		}
 	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))

@@ -148,6 +148,8 @@ func tunedConfig(t testing.TB) Config {
 			c.Calls = n != 0
 		case "punct":
 			c.Punct = n != 0
+		case "small":
+			c.SmallBits = uint(n)
 		case "above2":
 			c.Above2 = n != 0
 		case "shape":

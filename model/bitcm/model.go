@@ -37,6 +37,8 @@ type model struct {
 	line   []int   // index of the current line's first counter
 	heads  []lineHeads
 	tbits  uint
+	masks  []uint32 // per context: its table's lines - 1
+	small  uint64   // byteContexts: bit i set if context i has few values (SmallBits)
 
 	o1 []node // order 1, direct: 256 contexts × 256 nodes
 	o0 []node // order 0, direct
@@ -99,7 +101,16 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m.line = make([]int, n)
 	m.heads = make([]lineHeads, n)
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
-	m.tabs, m.tabBuf = allocTables(n, lineLen<<m.tbits)
+	sizes := make([]int, n)
+	m.masks = make([]uint32, n)
+	for i := range sizes {
+		b := m.tbits
+		if cfg.SmallBits != 0 && cfg.version3() && m.small&(1<<i) != 0 {
+			b = min(b, cfg.SmallBits)
+		}
+		sizes[i], m.masks[i] = lineLen<<b, uint32(1)<<b-1
+	}
+	m.tabs, m.tabBuf = allocTablesOf(sizes)
 	m.o1 = make([]node, 256*256)
 	m.o0 = make([]node, 256)
 	for _, t := range [][]node{m.o1, m.o0} {
@@ -175,6 +186,9 @@ func (m *model) byteContexts() {
 			x = m.c8
 		}
 		h = append(h, hash32(uint32(x)^uint32(x>>32)*0x2545F491, uint32(o)+1))
+		if o == 2 {
+			m.small |= 1 << (len(h) - 1)
+		}
 	}
 	if m.cfg.Word {
 		h = append(h, hash32(m.word, 100+uint32(m.c8&0xff)))
@@ -235,6 +249,7 @@ func (m *model) byteContexts() {
 			top = uint32(m.nest[d-1])
 		}
 		h = append(h, hash32(top<<16|min(d, 15)<<8|c1, 603))
+		m.small |= 1 << (len(h) - 1)
 	}
 	if m.cfg.Shape {
 		h = append(h, hash32(m.shape&0xffffff, 604|c2<<16))
@@ -242,6 +257,7 @@ func (m *model) byteContexts() {
 	// Version 3: source code and markup.
 	if m.cfg.LineStart {
 		h = append(h, hash32(m.indent|m.first<<5|c1<<14, 605))
+		m.small |= 1 << (len(h) - 1)
 	}
 	if m.cfg.WordNext {
 		h = append(h, hash32(m.wnext[m.word1&0xffff]^m.word*0x2545F491, 607))
@@ -269,6 +285,7 @@ func (m *model) byteContexts() {
 			a2 = uint32(m.buf[m.line2+col]) | 256
 		}
 		h = append(h, hash32(a1|a2<<9|c1<<18, 610))
+		m.small |= 1 << (len(h) - 1)
 	}
 	m.hash = h
 }
@@ -383,14 +400,14 @@ func (m *model) extraUpdate(b byte) {
 
 // nibble finds every hashed context's line for the nibble that starts now.
 func (m *model) nibble() {
-	mask := uint32(1)<<m.tbits - 1
 	// Two passes: the first only loads every context's pair of lines
 	// (each load likely a cache miss, and independent of the others, so
 	// the CPU overlaps them); the second decides with the loaded words.
 	heads := m.heads[:len(m.hash)]
+	masks := m.masks[:len(m.hash)]
 	for i, h := range m.hash {
 		k := hash32(h, m.c0)
-		a := int((k & mask &^ 1) * lineLen)
+		a := int((k & masks[i] &^ 1) * lineLen)
 		t := m.tabs[i][a : a+2*lineLen]
 		heads[i] = lineHeads{a, k>>16 | 1, t[0], t[lineLen]}
 	}
