@@ -62,7 +62,7 @@ var cmText2Fingerprint = [8]byte{0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b}
 
 // cmText3Fingerprint is the fingerprint of bitcm.Text3Config(), the text
 // model version 3 with its shipped warm start (pinned as version 2's).
-var cmText3Fingerprint = [8]byte{0xd1, 0xb7, 0x3d, 0xe8, 0xfb, 0x1f, 0x9f, 0xa5}
+var cmText3Fingerprint = [8]byte{0xb5, 0x03, 0x5d, 0xd8, 0xad, 0x69, 0x25, 0xa8}
 
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for

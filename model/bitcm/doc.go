@@ -82,7 +82,10 @@
 // time it occurred, with the current word (WordNext: a word-level
 // indirect context); the last two punctuation bytes with the current
 // word (Punct); and the bytes at the same column of the two previous
-// lines with the last byte (Above2). The tables of the four contexts
+// lines with the last byte (Above2). The second bank's fourth mixer is
+// selected by the partial byte and the line state (at the line's start,
+// in its indentation, in its first token, after it) instead of the
+// position in the segment. The tables of the four contexts
 // with few values (order 2, nesting, line start, the two lines above)
 // are capped at 2^16 lines (SmallBits: the same bits within 0.01 % on
 // the tuning sets, 912 instead of 1,152 MiB per model). Its own warm start
@@ -102,8 +105,10 @@
 //	  all six                               1.6329    0.9394
 //	  - the word variant
 //	  + the line's first token (version 3)  1.6305    0.9380
+//	  + the second bank's fourth mixer
+//	    selected by the line state          1.6294    0.9363
 //	version 2 with its warm start           1.6418    0.9473    1.6205
-//	version 3 with its warm start           1.6120    0.9190    1.5917
+//	version 3 with its warm start           1.6108    0.9172    1.5887
 //
 // (each "+" row adds one context to the second row; without the nesting
 // context version 3 measured 1.6135 / 0.9204 / 1.5963 warm, and 0.8 %

@@ -434,6 +434,22 @@ func (m *model) nibble() {
 	}
 }
 
+// lineState is where the next byte is in its line (version 3's
+// selector of the second bank's fourth mixer, in place of the position
+// in the segment): 0 at the line's start, 1 in its indentation, 2 in
+// its first token, 3 after it.
+func (m *model) lineState() int {
+	switch {
+	case len(m.buf) == m.line0:
+		return 0
+	case m.first == 0:
+		return 1
+	case m.lword&(1<<31) == 0:
+		return 2
+	}
+	return 3
+}
+
 // lineHeads is what nibble's first pass loads for a context: the index
 // of its pair of lines, the check it looks for and the pair's first
 // entries.
@@ -495,7 +511,11 @@ func (m *model) predict() {
 		if nh > 0 {
 			o2 = hist(m.srcs[0][idx[0]])
 		}
-		m.sel2 = [4]int{cls<<3 | b, (min(m.wordLen, 15)<<3|depth)<<3 | b, o2<<3 | b, int(m.c0)<<2 | min(len(m.buf)>>14, 3)}
+		where := min(len(m.buf)>>14, 3) // the position in the segment
+		if m.cfg.version3() {
+			where = m.lineState()
+		}
+		m.sel2 = [4]int{cls<<3 | b, (min(m.wordLen, 15)<<3|depth)<<3 | b, o2<<3 | b, int(m.c0)<<2 | where}
 		x2.mix(m.sel2)
 		for _, d := range x2.dot {
 			f.add(d)
