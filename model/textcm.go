@@ -2,9 +2,7 @@ package model
 
 import (
 	_ "embed"
-	"fmt"
 	"math"
-	"sync"
 
 	"github.com/dcar-archiver/dcar/coder"
 	"github.com/dcar-archiver/dcar/model/bitcm"
@@ -76,20 +74,12 @@ func (q *QNet) DecodeTextCM(dst, data []byte, cfg bitcm.Config) ([]byte, error) 
 //go:embed weights/uni96b-a.textcm.dcwarm.zst
 var textCMWarm []byte
 
-var textCMConfig = sync.OnceValues(func() (bitcm.Config, error) {
-	w, err := bitcm.ParseCompressedWarm(textCMWarm)
-	if err != nil {
-		return bitcm.Config{}, fmt.Errorf("embedded warm start of model-text: %w", err)
-	}
-	c := bitcm.TextConfigCold()
-	c.Warm = w
-	return c, nil
-})
-
 // TextCMConfig returns the bitcm configuration (with its warm start)
 // that model-text version 2 used first beside the default network's
 // text modality: the version 2 text model.
 func TextCMConfig() (bitcm.Config, error) { return textCMConfig() }
+
+var textCMConfig = bitcm.EmbeddedConfig("model-text", bitcm.TextConfigCold(), textCMWarm)
 
 // textCM3Warm is the warm start of bitcm.Text3ConfigCold with the
 // default network's text modality as its prior (dcartrain
@@ -98,17 +88,9 @@ func TextCMConfig() (bitcm.Config, error) { return textCMConfig() }
 //go:embed weights/uni96b-a.textcm3.dcwarm.zst
 var textCM3Warm []byte
 
-var textCM3Config = sync.OnceValues(func() (bitcm.Config, error) {
-	w, err := bitcm.ParseCompressedWarm(textCM3Warm)
-	if err != nil {
-		return bitcm.Config{}, fmt.Errorf("embedded warm start of model-text (text model 3): %w", err)
-	}
-	c := bitcm.Text3ConfigCold()
-	c.Warm = w
-	return c, nil
-})
-
 // TextCM3Config returns the bitcm configuration (with its warm start)
 // that model-text version 2 writes beside the default network's text
 // modality: the version 3 text model.
 func TextCM3Config() (bitcm.Config, error) { return textCM3Config() }
+
+var textCM3Config = bitcm.EmbeddedConfig("model-text (text model 3)", bitcm.Text3ConfigCold(), textCM3Warm)

@@ -3,6 +3,7 @@ package bitcm
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -27,7 +28,28 @@ func TextConfigCold() Config {
 //go:embed warm-text.dcwarm.zst
 var warmText []byte
 
-var textWarm = sync.OnceValues(func() (*Warm, error) { return ParseCompressedWarm(warmText) })
+// EmbeddedConfig returns a function that gives cold with the warm start
+// z (CompressWarm's form) as its Warm, decompressed at the first call;
+// name says whose warm start in its error.
+func EmbeddedConfig(name string, cold Config, z []byte) func() (Config, error) {
+	once := sync.OnceValues(func() (*Warm, error) {
+		w, err := ParseCompressedWarm(z)
+		if err != nil {
+			return nil, fmt.Errorf("embedded warm start of %s: %w", name, err)
+		}
+		return w, nil
+	})
+	return func() (Config, error) {
+		w, err := once()
+		if err != nil {
+			return Config{}, err
+		}
+		c := cold
+		c.Orders = slices.Clone(cold.Orders) // each caller its own
+		c.Warm = w
+		return c, nil
+	}
+}
 
 // ParseCompressedWarm reads a Warm stored by CompressWarm.
 func ParseCompressedWarm(z []byte) (*Warm, error) {
@@ -44,15 +66,9 @@ func ParseCompressedWarm(z []byte) (*Warm, error) {
 }
 
 // TextConfig is the version 2 text model with its shipped warm start.
-func TextConfig() (Config, error) {
-	c := TextConfigCold()
-	w, err := textWarm()
-	if err != nil {
-		return Config{}, err
-	}
-	c.Warm = w
-	return c, nil
-}
+func TextConfig() (Config, error) { return textConfig() }
+
+var textConfig = EmbeddedConfig("the version 2 text model", TextConfigCold(), warmText)
 
 // Text3ConfigCold is the version 3 text model without its warm start:
 // TextConfigCold's model with six contexts for source code and markup
@@ -75,19 +91,11 @@ func Text3ConfigCold() Config {
 //go:embed warm-text3.dcwarm.zst
 var warmText3 []byte
 
-var text3Warm = sync.OnceValues(func() (*Warm, error) { return ParseCompressedWarm(warmText3) })
-
 // Text3Config is the version 3 text model with its shipped warm start:
 // cm-text's model.
-func Text3Config() (Config, error) {
-	c := Text3ConfigCold()
-	w, err := text3Warm()
-	if err != nil {
-		return Config{}, err
-	}
-	c.Warm = w
-	return c, nil
-}
+func Text3Config() (Config, error) { return text3Config() }
+
+var text3Config = EmbeddedConfig("the version 3 text model", Text3ConfigCold(), warmText3)
 
 // CompressWarm returns w's stored form compressed as the embedded warm
 // starts are.
