@@ -21,11 +21,12 @@
 //	dcartrain -eval kodak -load model/runs/rec96b.ckpt              # once, at the end
 //	dcartrain -load model/runs/rec96b.ckpt -export model/weights/X.dcw  # image-only weight file
 //
-// The text model's warm start (package model/bitcm, TextConfig):
+// The text model's warm start (package model/bitcm, Text3Config; with
+// -warm-text-version 2 the version 2 model's, TextConfig):
 //
 //	sh docs/warm-text.sh /tmp/warm-text
-//	dcartrain -warm-text model/bitcm/warm-text.dcwarm.zst /tmp/warm-text
-//	dcartrain -warm-text-prior model/weights/uni96b-a.textcm.dcwarm.zst /tmp/warm-text  # with the network (model-text)
+//	dcartrain -warm-text model/bitcm/warm-text3.dcwarm.zst /tmp/warm-text
+//	dcartrain -warm-text-prior model/weights/uni96b-a.textcm3.dcwarm.zst /tmp/warm-text  # with the network (model-text)
 //
 // -steps N (with -unified) trains N steps instead of -minutes; results
 // and the commands behind them: model/RESULTS.md.

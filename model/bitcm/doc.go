@@ -20,7 +20,7 @@
 // else the less visited one is cleared and claimed. Table size grows
 // with the segment length up to 2^TableBits lines per context, so memory
 // is bounded (about 120 MB per model at the default 18; dcar's codecs
-// use 20: about 0.8 GB for the version 2 text model, 0.45 GB for the
+// use 20: about 0.9 GB for the version 3 text model, 0.8 GB for version 2, 0.45 GB for the
 // first one, up to 0.6 GB for the binary one, for segments of 2 MiB and
 // more) and encoder and decoder build identical tables.
 //
@@ -48,7 +48,7 @@
 //
 // # Version 2 text model (TextConfig, warm.go, textconfig.go)
 //
-// TextConfig, cm-text's model since issue #15, adds to DefaultConfig (with
+// TextConfig, cm-text's model from issue #15 until version 3, adds to DefaultConfig (with
 // 2^20-line tables): indirect contexts (the last two bytes that followed
 // each earlier occurrence of the last byte, and of the last byte pair),
 // the current word with the word before the previous one, the innermost
