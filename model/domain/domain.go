@@ -8,15 +8,18 @@
 // A domain model is based on one shipped model (Base, the fingerprint of
 // the default unified network of the release that trained it) and
 // replaces some of its parts; every part it does not replace is the
-// shipped one. Version 1 replaces or adds parts of cm-text's version 2
-// text model: its warm start (bitcm.TextConfigCold's learned start
-// values) and a primer (text the model reads before every segment, a
-// dictionary: bitcm.Config.Primer); and has an optional description.
+// shipped one. Its parts replace or add parts of one of cm-text's text
+// models: its warm start (learned start values) and a primer (text the
+// model reads before every segment, a dictionary: bitcm.Config.Primer);
+// and it has an optional description. The file's version says which
+// text model: version 1 the version 2 text model (bitcm.TextConfigCold),
+// version 2 the version 3 text model (bitcm.Text3ConfigCold), which
+// Encode writes.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1
+//	version  u32      1 or 2
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
@@ -41,7 +44,7 @@ import (
 
 const (
 	magic   = "DCARDCM\x00"
-	version = 1
+	version = 2 // what Encode writes
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -55,24 +58,35 @@ const (
 	trailerLen = sha256.Size
 )
 
+// textModels are the text models of the file versions: cold gives the
+// model the parts refit, shipped the same with dcar's own warm start.
+var textModels = map[uint32]struct {
+	cold    func() bitcm.Config
+	shipped func() (bitcm.Config, error)
+}{
+	1: {bitcm.TextConfigCold, bitcm.TextConfig},
+	2: {bitcm.Text3ConfigCold, bitcm.Text3Config},
+}
+
 // Part kinds, in the order they appear in a file.
 const (
 	// PartInfo is a UTF-8 description (training data, seed, budget,
 	// validation bits): informational, not used to code.
 	PartInfo byte = 0
-	// PartTextWarm is the warm start of cm-text's version 2 model
-	// (bitcm.TextConfigCold) in bitcm.CompressWarm's form: a zstd frame
-	// of the marshalled bitcm.Warm. It replaces the shipped warm start.
+	// PartTextWarm is the warm start of the file version's text model
+	// in bitcm.CompressWarm's form: a zstd frame of the marshalled
+	// bitcm.Warm. It replaces the shipped warm start.
 	PartTextWarm byte = 1
-	// PartTextPrimer is a primer of cm-text's version 2 model
+	// PartTextPrimer is a primer of the file version's text model
 	// (bitcm.Config.Primer): its length (u32) and the text coded by
-	// the shipped text model (bitcm.Encode with bitcm.TextConfig), which
-	// stores source code about a third smaller than zstd -19.
+	// that shipped text model (bitcm.Encode with bitcm.TextConfig in
+	// version 1, bitcm.Text3Config in version 2), which stores source
+	// code about a third smaller than zstd -19.
 	PartTextPrimer byte = 2
 )
 
 // ErrBadModel is wrapped by every error Parse returns for a file that
-// is not an intact version 1 domain model.
+// is not an intact domain model of a version this package reads.
 var ErrBadModel = errors.New("domain: bad model file")
 
 // An Error is a load error at a byte offset of the model file.
@@ -101,26 +115,29 @@ type Model struct {
 	// Fingerprint identifies the file: the first 8 bytes of its SHA-256.
 	Fingerprint [8]byte
 
-	text   *bitcm.Warm // PartTextWarm, or nil
-	primer []byte      // PartTextPrimer, or nil
-	textFP [8]byte     // TextFingerprint, computed once by Parse (it hashes the primer)
-	raw    []byte
+	version uint32      // the file's version: which text model (textModels)
+	text    *bitcm.Warm // PartTextWarm, or nil
+	primer  []byte      // PartTextPrimer, or nil
+	textFP  [8]byte     // TextFingerprint, computed once by Parse (it hashes the primer)
+	raw     []byte
 }
 
 // Bytes returns the model's file bytes (not to be modified).
 func (m *Model) Bytes() []byte { return m.raw }
 
-// TextConfig returns cm-text's version 2 model with the domain's warm
-// start (else the shipped one) and primer, and false if the model
+// TextConfig returns the file version's text model (cm-text's version 2
+// model for a version 1 file, version 3 for version 2) with the domain's
+// warm start (else the shipped one) and primer, and false if the model
 // replaces neither.
 func (m *Model) TextConfig() (bitcm.Config, bool) {
 	if m.text == nil && m.primer == nil {
 		return bitcm.Config{}, false
 	}
-	c := bitcm.TextConfigCold()
+	tm := textModels[m.version]
+	c := tm.cold()
 	c.Warm, c.Primer = m.text, m.primer
 	if c.Warm == nil {
-		shipped, err := bitcm.TextConfig()
+		shipped, err := tm.shipped()
 		if err != nil {
 			return bitcm.Config{}, false
 		}
@@ -140,7 +157,7 @@ func (m *Model) TextFingerprint() [8]byte { return m.textFP }
 // String names the model by its fingerprint.
 func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
 
-// Encode builds a version 1 model file based on base with the given
+// Encode builds a version 2 model file (the version 3 text model) based on base with the given
 // description, text warm start (nil: the shipped one) and primer (nil:
 // none). At least one of them must be given.
 func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte, error) {
@@ -170,7 +187,7 @@ func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte,
 		kinds, parts = append(kinds, PartTextWarm), append(parts, z)
 	}
 	if len(primer) > 0 {
-		c, err := bitcm.TextConfig()
+		c, err := textModels[version].shipped()
 		if err != nil {
 			return nil, err
 		}
@@ -211,10 +228,12 @@ func Parse(b []byte) (*Model, error) {
 	if len(b) < headerLen {
 		return nil, bad(len(b), "truncated in the header (%d bytes)", len(b))
 	}
-	if v := le.Uint32(b[8:]); v != version {
-		return nil, bad(8, "unsupported version %d (this dcar reads %d)", v, version)
+	v := le.Uint32(b[8:])
+	tm, ok := textModels[v]
+	if !ok {
+		return nil, bad(8, "unsupported version %d (this dcar reads 1 to %d)", v, version)
 	}
-	m := &Model{raw: b}
+	m := &Model{raw: b, version: v}
 	copy(m.Base[:], b[12:20])
 	n := le.Uint32(b[20:])
 	if n == 0 || n > MaxParts {
@@ -267,7 +286,7 @@ func Parse(b []byte) (*Model, error) {
 			if err != nil {
 				return nil, bad(p.at, "text warm start: %v", err)
 			}
-			c := bitcm.TextConfigCold()
+			c := tm.cold()
 			c.Warm = w
 			if err := bitcm.CheckWarm(c); err != nil {
 				return nil, bad(p.at, "text warm start: %v", err)
@@ -281,7 +300,7 @@ func Parse(b []byte) (*Model, error) {
 			if n == 0 || n > bitcm.MaxPrimer {
 				return nil, bad(p.at+9, "text primer length %d (1 to %d allowed)", n, bitcm.MaxPrimer)
 			}
-			c, err := bitcm.TextConfig()
+			c, err := tm.shipped()
 			if err != nil {
 				return nil, err
 			}

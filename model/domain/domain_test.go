@@ -11,17 +11,19 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny2.dcm")
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 
-// tinyModel is testdata/tiny.dcm: cm-text's cold model fitted to a few
-// lines of Go (a warm start mostly at its initial values, so the file
-// compresses to a few kilobytes).
+// tinyModel is testdata/tiny2.dcm: cm-text's cold version 3 model fitted
+// to a few lines of Go (a warm start mostly at its initial values, so
+// the file compresses to a few kilobytes). testdata/tiny.dcm is the
+// same for version 1 files (the version 2 text model), written before
+// version 2 and kept: it must parse forever.
 func tinyModel(t testing.TB) []byte {
 	t.Helper()
 	src := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 4))
-	w, err := bitcm.TrainWarm(bitcm.TextConfigCold(), [][]byte{src}, nil)
+	w, err := bitcm.TrainWarm(bitcm.Text3ConfigCold(), [][]byte{src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,22 +34,35 @@ func tinyModel(t testing.TB) []byte {
 	return b
 }
 
-// The fixture is what Encode builds today (the format and TrainWarm are
-// deterministic), and parses back.
+// The version 2 fixture is what Encode builds today (the format and
+// TrainWarm are deterministic); both fixtures parse back, each to its
+// version's text model.
 func TestTinyFixture(t *testing.T) {
 	b := tinyModel(t)
 	if *update {
-		if err := os.WriteFile("testdata/tiny.dcm", b, 0o644); err != nil {
+		if err := os.WriteFile("testdata/tiny2.dcm", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile("testdata/tiny.dcm")
+	want, err := os.ReadFile("testdata/tiny2.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny2.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
 	}
+	checkTiny(t, b, bitcm.Text3Config)
+	v1, err := os.ReadFile("testdata/tiny.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiny(t, v1, bitcm.TextConfig)
+}
+
+// checkTiny parses a tiny fixture and checks it refits shipped's text
+// model and codes with it.
+func checkTiny(t *testing.T, b []byte, shipped func() (bitcm.Config, error)) {
+	t.Helper()
 	m, err := Parse(b)
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +77,17 @@ func TestTinyFixture(t *testing.T) {
 	if !ok || m.TextFingerprint() != bitcm.Fingerprint(c) {
 		t.Fatal("no text model")
 	}
-	if shipped, _ := bitcm.TextConfig(); m.TextFingerprint() == bitcm.Fingerprint(shipped) {
+	s, err := shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TextFingerprint() == bitcm.Fingerprint(s) {
 		t.Error("the domain text model has the shipped fingerprint")
+	}
+	same := c
+	same.Warm = s.Warm
+	if bitcm.Fingerprint(same) != bitcm.Fingerprint(s) {
+		t.Error("the domain text model is not the shipped model with another warm start")
 	}
 	src := []byte("func main() { println(\"hello\") }\n")
 	enc, err := bitcm.Encode(src, c)
@@ -126,12 +150,14 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	b, err := os.ReadFile("testdata/tiny.dcm")
-	if err != nil {
-		f.Fatal(err)
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(b[:30])
 	}
-	f.Add(b)
-	f.Add(b[:30])
 	if p, err := Encode(tinyBase, "primer", nil, []byte("package p\n")); err == nil {
 		f.Add(p)
 	}
@@ -162,7 +188,7 @@ func TestPrimerOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, ok := m.TextConfig()
-	shipped, _ := bitcm.TextConfig()
+	shipped, _ := bitcm.Text3Config()
 	if !ok || c.Warm != shipped.Warm || !bytes.Equal(m.Primer(), primer) || m.TextFingerprint() == bitcm.Fingerprint(shipped) {
 		t.Fatalf("primer-only model: %v", ok)
 	}

@@ -98,7 +98,7 @@ type Result struct {
 }
 
 // Train fits a domain model to the training samples: the warm start of
-// cm-text's version 2 text model, learned from the shipped one by
+// cm-text's text model (version 3), learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
 // samples in order, each as a segment of its own (with Warm); and a
 // primer of PrimerBytes chosen from the samples by coverage (Primer). It then
@@ -108,7 +108,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := bitcm.TextConfig()
+	cfg, err := textModels[version].shipped()
 	if err != nil {
 		return nil, err
 	}
