@@ -200,21 +200,32 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
+// FuzzDecode decodes arbitrary streams with the first model and, with
+// v3 set, the version 3 text model (cold: the warm start's tables are
+// FuzzParseWarm's).
 func FuzzDecode(f *testing.F) {
-	for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4)} {
-		out, err := Encode(s, DefaultConfig())
-		if err != nil {
-			f.Fatal(err)
+	config := func(v3 bool) Config {
+		if v3 {
+			return Text3ConfigCold()
 		}
-		f.Add(out, uint16(len(s)))
+		return DefaultConfig()
 	}
-	f.Fuzz(func(t *testing.T, data []byte, n uint16) {
-		got, err := Decode(data, int(n), DefaultConfig())
+	for _, v3 := range []bool{false, true} {
+		for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4), []byte("f(x) {\n\tg(y[1])\n}\n")} {
+			out, err := Encode(s, config(v3))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(out, uint16(len(s)), v3)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, n uint16, v3 bool) {
+		got, err := Decode(data, int(n), config(v3))
 		if err != nil {
 			return
 		}
 		// Anything accepted is exactly the encoding of what it decoded to.
-		again, err := Encode(got, DefaultConfig())
+		again, err := Encode(got, config(v3))
 		if err != nil || !bytes.Equal(again, data) {
 			t.Fatalf("accepted a stream that is not the encoding of its output")
 		}
