@@ -71,7 +71,7 @@
 //
 // # Version 3 text model (Text3Config)
 //
-// Text3Config, cm-text's model since the eleventh session of issue #15,
+// Text3Config, cm-text's model since 2026-12-05 (issue #15),
 // is TextConfig's model with six more contexts, for source code and
 // markup, where the gap to paq8px was widest: the current line's indentation (up to 31
 // blanks), its first other byte and the last byte (LineStart); the
