@@ -63,6 +63,18 @@ const (
 	segSet4 segHeaderSet = 4
 )
 
+// segTexts is, per header set from 2 on, its text model: the model byte
+// and, where it has a warm start, the shipped configuration (nil:
+// bitcm.DefaultConfig).
+var segTexts = map[segHeaderSet]struct {
+	kind   byte
+	config func() (bitcm.Config, error)
+}{
+	segSet2: {segTextT, nil},
+	segSet3: {segText2T, bitcm.TextConfig},
+	segSet4: {segText3T, bitcm.Text3Config},
+}
+
 // segFingerprint names the two models a cm segment of sets 1 and 2 may
 // use and the header set: the first 8 bytes of SHA-256(tag ‖ text
 // fingerprint ‖ binary fingerprint). cm-bz2's set-1 tag is "cm-bz2/1 ".
@@ -120,31 +132,24 @@ func eachSegment(n int, f func(i int) error) error {
 	return nil
 }
 
-// encodeSegment codes seg as a cm segment of set (2 or 3): header and
+// encodeSegment codes seg as a cm segment of set (2, 3 or 4): header and
 // bitcm stream. The model is chosen by coding the first segTrial bytes
 // with both; a segment no longer than the trial is its own trial.
 func encodeSegment(seg []byte, set segHeaderSet) ([]byte, error) {
 	defer holdModel()()
 	trial := seg[:min(len(seg), segTrial)]
 	stride := bitcm.DetectStride(seg)
-	text, bin := bitcm.DefaultConfig(), bitcm.BinaryConfig(stride)
-	textKind := byte(segTextT)
-	switch set {
-	case segSet2:
-	case segSet3:
-		var err error
-		if text, err = bitcm.TextConfig(); err != nil {
-			return nil, err
-		}
-		textKind = segText2T
-	case segSet4:
-		var err error
-		if text, err = bitcm.Text3Config(); err != nil {
-			return nil, err
-		}
-		textKind = segText3T
-	default:
+	st, ok := segTexts[set]
+	if !ok {
 		return nil, fmt.Errorf("%w: cm segments of header set %d are not written", ErrParams, set)
+	}
+	text, bin := bitcm.DefaultConfig(), bitcm.BinaryConfig(stride)
+	textKind := st.kind
+	if st.config != nil {
+		var err error
+		if text, err = st.config(); err != nil {
+			return nil, err
+		}
 	}
 	text.TableBits, bin.TableBits = segTableBits, segTableBits
 	a, err := bitcm.Encode(trial, text)
@@ -187,17 +192,8 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 		return bitcm.Config{}, 0, fmt.Errorf("no model byte")
 	}
 	kind, k := src[0], 1
-	var ok bool
-	switch set {
-	case segSet1:
-		ok = kind == segText || kind == segBinary
-	case segSet2:
-		ok = kind == segTextT || kind == segBinaryT
-	case segSet3:
-		ok = kind == segText2T || kind == segBinaryT
-	case segSet4:
-		ok = kind == segText3T || kind == segBinaryT
-	}
+	st, later := segTexts[set]
+	ok := set == segSet1 && (kind == segText || kind == segBinary) || later && (kind == st.kind || kind == segBinaryT)
 	if !ok {
 		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
 	}
@@ -209,15 +205,12 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 			return bitcm.Config{}, 0, fmt.Errorf("bad stride")
 		}
 		cfg, k = bitcm.BinaryConfig(int(s)), k+n
-	case segText2T:
-		var err error
-		if cfg, err = bitcm.TextConfig(); err != nil {
-			return bitcm.Config{}, 0, err
-		}
-	case segText3T:
-		var err error
-		if cfg, err = bitcm.Text3Config(); err != nil {
-			return bitcm.Config{}, 0, err
+	case st.kind:
+		if st.config != nil {
+			var err error
+			if cfg, err = st.config(); err != nil {
+				return bitcm.Config{}, 0, err
+			}
 		}
 	}
 	if kind >= segTextT {

@@ -33,16 +33,14 @@ type segmentModel struct {
 	encode func(src []byte) ([]byte, error) // nil: a model no longer written
 }
 
-// cmTextDomain is cm-text's model of a domain model: the version 2 text
-// model with the domain's warm start and primer.
+// cmTextDomain is cm-text's model of a domain model: the text model its
+// file version names, with the domain's warm start and primer.
 func cmTextDomain(d *domain.Model) (segmentModel, bool) {
 	c, ok := d.TextConfig()
 	if !ok {
 		return segmentModel{}, false
 	}
-	return segmentModel{fp: d.TextFingerprint(),
-		decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, c) },
-		encode: func(src []byte) ([]byte, error) { return bitcm.Encode(src, c) }}, true
+	return configModel(d.TextFingerprint(), func() (bitcm.Config, error) { return c, nil }), true
 }
 
 // cmTextConfig is cm-text's second model: table bits 20, 2^20 lines per

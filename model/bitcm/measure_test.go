@@ -80,19 +80,14 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
-		case "text": // TextConfig (version 2, warm) or, with 0, TextConfigCold
-			c = TextConfigCold()
-			if n != 0 {
-				w, err := TextConfig()
-				if err != nil {
-					t.Fatal(err)
-				}
-				c = w
+		case "text", "text3": // TextConfig / Text3Config (warm) or, with 0, their cold models
+			cold, warm := TextConfigCold, TextConfig
+			if k == "text3" {
+				cold, warm = Text3ConfigCold, Text3Config
 			}
-		case "text3": // Text3Config (version 3, warm) or, with 0, Text3ConfigCold
-			c = Text3ConfigCold()
+			c = cold()
 			if n != 0 {
-				w, err := Text3Config()
+				w, err := warm()
 				if err != nil {
 					t.Fatal(err)
 				}

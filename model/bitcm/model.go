@@ -200,11 +200,7 @@ func (m *model) byteContexts() {
 		// The byte above in the previous line and the last byte: text
 		// laid out in columns (tables, indented code) repeats vertically.
 		col := len(m.buf) - m.line0
-		above := uint32(0)
-		if m.line1+col < m.line0 {
-			above = uint32(m.buf[m.line1+col]) | 256
-		}
-		h = append(h, hash32(above<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16))
+		h = append(h, hash32(m.above(m.line1, m.line0)<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16))
 	}
 	if m.cfg.Sparse {
 		// Bytes 2 and 3 back, and byte 2 back with the position's
@@ -276,18 +272,20 @@ func (m *model) byteContexts() {
 		h = append(h, hash32(m.lword^m.word*0x2545F491, 611))
 	}
 	if m.cfg.Above2 {
-		col := len(m.buf) - m.line0
-		var a1, a2 uint32
-		if m.line1+col < m.line0 {
-			a1 = uint32(m.buf[m.line1+col]) | 256
-		}
-		if m.line2+col < m.line1 {
-			a2 = uint32(m.buf[m.line2+col]) | 256
-		}
+		a1, a2 := m.above(m.line1, m.line0), m.above(m.line2, m.line1)
 		h = append(h, hash32(a1|a2<<9|c1<<18, 610))
 		m.small |= 1 << (len(h) - 1)
 	}
 	m.hash = h
+}
+
+// above is the byte at the current column of the line that starts at
+// start and ends before end, | 256, or 0 if that line is shorter.
+func (m *model) above(start, end int) uint32 {
+	if i := start + len(m.buf) - m.line0; i < end {
+		return uint32(m.buf[i]) | 256
+	}
+	return 0
 }
 
 // byteClass is the Shape class of a byte: 0 lower-case letter, 1
@@ -437,7 +435,8 @@ func (m *model) nibble() {
 // lineState is where the next byte is in its line (version 3's
 // selector of the second bank's fourth mixer, in place of the position
 // in the segment): 0 at the line's start, 1 in its indentation, 2 in
-// its first token, 3 after it.
+// its first token, 3 after it. It reads LineStart's and LineWord's
+// state, which stays zero when they are off.
 func (m *model) lineState() int {
 	switch {
 	case len(m.buf) == m.line0:
