@@ -106,13 +106,14 @@ func readAllEntries(t testing.TB, r io.Reader, opts ReaderOptions) (map[string]s
 
 // TestGoldenSolid reads the solid goldens: golden-v2-solid.dcar, written
 // with cm-text's table-bits-20 model, golden-v2-solid-t2.dcar, with its
-// version 2 text model (both decode only), and golden-v2-solid-t3.dcar,
-// with its version 3 text model, which the Writer must still reproduce.
+// version 2 text model, golden-v2-solid-t3.dcar, with its version 3
+// text model (all three decode only), and golden-v2-solid-t4.dcar, with
+// its version 4 text model, which the Writer must still reproduce.
 func TestGoldenSolid(t *testing.T) {
 	for _, g := range []struct {
 		file       string
 		decodeOnly bool
-	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", false}} {
+	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", false}} {
 		t.Run(g.file, func(t *testing.T) { testGoldenSolid(t, g.file, g.decodeOnly) })
 	}
 }

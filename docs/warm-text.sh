@@ -4,8 +4,9 @@
 # and at $1.tune a disjoint set of short texts (the same kinds) that
 # bitcm's tuning measurements use for small files.
 #   sh docs/warm-text.sh /tmp/warm-text            (from the repository root)
-#   go run ./cmd/dcartrain -warm-text model/bitcm/warm-text3.dcwarm.zst /tmp/warm-text
-#   (-warm-text-version 2 for the version 2 model's, warm-text.dcwarm.zst)
+#   go run ./cmd/dcartrain -warm-text model/bitcm/warm-text4.dcwarm.zst /tmp/warm-text
+#   (-warm-text-version 3 or 2 for the version 3 or 2 model's,
+#   warm-text3.dcwarm.zst, warm-text.dcwarm.zst)
 # Sources: the training novels (one piece of 4-54 KB from each) and files
 # of GOROOT/src (sources, testdata, docs). Left out, so that the tuning
 # measurements of model/bitcm stay on text the warm start never saw: the

@@ -37,6 +37,12 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("bitcm.Text3Config", bitcm.Fingerprint(c), cmText.models[4].fp)
 	}
+	check("cm-text version 4, warm", cmText.models[5].fp, fp(0xd5, 0xc5, 0x4c, 0xaf, 0x9d, 0xb4, 0x58, 0xdc))
+	if c, err := bitcm.Text4Config(); err != nil {
+		t.Error(err)
+	} else {
+		check("bitcm.Text4Config", bitcm.Fingerprint(c), cmText.models[5].fp)
+	}
 	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d))
 	if c, err := model.TextCMConfig(); err != nil {
 		t.Error(err)

@@ -62,16 +62,23 @@ var cmText2Fingerprint = [8]byte{0xcd, 0x94, 0xe4, 0x36, 0x48, 0xf4, 0x4e, 0x8b}
 // model version 3 with its shipped warm start (pinned as version 2's).
 var cmText3Fingerprint = [8]byte{0xb5, 0x03, 0x5d, 0xd8, 0xad, 0x69, 0x25, 0xa8}
 
+// cmText4Fingerprint is the fingerprint of bitcm.Text4Config(), the text
+// model version 4 with its shipped warm start (pinned as version 2's).
+var cmText4Fingerprint = [8]byte{0xd5, 0xc5, 0x4c, 0xaf, 0x9d, 0xb4, 0x58, 0xdc}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18),
 	// then with table bits 20, then with bitcm.TextConfig() (version 2
-	// contexts and the warm start), now with bitcm.Text3Config()
-	// (version 3: source-code and markup contexts, its warm start).
+	// contexts and the warm start), then with bitcm.Text3Config()
+	// (version 3: source-code and markup contexts, its warm start), now
+	// with bitcm.Text4Config() (version 4: each byte as its code in a
+	// tree of byte classes, capped tables, a second match model).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
 		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel,
-			configModel(cmText2Fingerprint, bitcm.TextConfig), configModel(cmText3Fingerprint, bitcm.Text3Config)},
+			configModel(cmText2Fingerprint, bitcm.TextConfig), configModel(cmText3Fingerprint, bitcm.Text3Config),
+			configModel(cmText4Fingerprint, bitcm.Text4Config)},
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before

@@ -21,12 +21,15 @@
 //	dcartrain -eval kodak -load model/runs/rec96b.ckpt              # once, at the end
 //	dcartrain -load model/runs/rec96b.ckpt -export model/weights/X.dcw  # image-only weight file
 //
-// The text model's warm start (package model/bitcm, Text3Config; with
-// -warm-text-version 2 the version 2 model's, TextConfig):
+// The text model's warm start (package model/bitcm, Text4Config; with
+// -warm-text-version 3 or 2 the version 3 or 2 model's, Text3Config,
+// TextConfig):
 //
 //	sh docs/warm-text.sh /tmp/warm-text
-//	dcartrain -warm-text model/bitcm/warm-text3.dcwarm.zst /tmp/warm-text
-//	dcartrain -warm-text-prior model/weights/uni96b-a.textcm3.dcwarm.zst /tmp/warm-text  # with the network (model-text)
+//	dcartrain -tree-counts model/bitcm/treecounts.go /tmp/warm-text   # the version 4 code tree's weights
+//	dcartrain -warm-text model/bitcm/warm-text4.dcwarm.zst /tmp/warm-text
+//	dcartrain -warm-text-version 3 -warm-text model/bitcm/warm-text3.dcwarm.zst /tmp/warm-text
+//	dcartrain -warm-text-version 3 -warm-text-prior model/weights/uni96b-a.textcm3.dcwarm.zst /tmp/warm-text  # with the network (model-text)
 //
 // -steps N (with -unified) trains N steps instead of -minutes; results
 // and the commands behind them: model/RESULTS.md.
@@ -154,6 +157,13 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *treeCountsOut != "" {
+		if flag.NArg() != 1 {
+			log.Fatal("dcartrain: -tree-counts OUT needs one training directory")
+		}
+		writeTreeCounts(*treeCountsOut, flag.Arg(0))
+		return
+	}
 	if *warmTextOut != "" || *warmPriorOut != "" {
 		if flag.NArg() != 1 {
 			log.Fatal("dcartrain: -warm-text OUT and -warm-text-prior OUT need one training directory")

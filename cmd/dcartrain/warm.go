@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/bitcm"
@@ -14,9 +16,9 @@ import (
 
 var warmPriorOut = flag.String("warm-text-prior", "", "as -warm-text, for the text model with the default network's text modality as its prior (model-text version 2; the text model of -warm-text-version)")
 
-var warmTextVersion = flag.Int("warm-text-version", 3, "the text model -warm-text trains: 3 (bitcm.Text3ConfigCold, cm-text's) or 2 (bitcm.TextConfigCold)")
+var warmTextVersion = flag.Int("warm-text-version", 4, "the text model -warm-text trains: 4 (bitcm.Text4ConfigCold, cm-text's), 3 (bitcm.Text3ConfigCold, model-text's and domain models') or 2 (bitcm.TextConfigCold)")
 
-var warmTextOut = flag.String("warm-text", "", "train the text model's warm start (bitcm.Text3ConfigCold, or -warm-text-version's) on the files of the directory given as argument (docs/warm-text.sh builds it) and write it, zstd-compressed, to this path")
+var warmTextOut = flag.String("warm-text", "", "train the text model's warm start (bitcm.Text4ConfigCold, or -warm-text-version's) on the files of the directory given as argument (docs/warm-text.sh builds it) and write it, zstd-compressed, to this path")
 
 // trainWarmText trains the text warm start on every file of dir, in the
 // order of a hash of their names (so that the last files, which weigh
@@ -44,9 +46,16 @@ func trainWarmText(out, dir string, withPrior bool) {
 		}
 		prior = m.Text.TextPrior
 	}
-	cfg := bitcm.Text3ConfigCold()
-	if *warmTextVersion == 2 {
+	var cfg bitcm.Config
+	switch *warmTextVersion {
+	case 2:
 		cfg = bitcm.TextConfigCold()
+	case 3:
+		cfg = bitcm.Text3ConfigCold()
+	case 4:
+		cfg = bitcm.Text4ConfigCold()
+	default:
+		log.Fatalf("dcartrain: no text model version %d", *warmTextVersion)
 	}
 	w, err := bitcm.TrainWarm(cfg, segs, prior)
 	if err != nil {
@@ -69,4 +78,43 @@ func nameOrder(path string) uint32 {
 		h = (h ^ uint32(c)) * 16777619
 	}
 	return h
+}
+
+var treeCountsOut = flag.String("tree-counts", "", "write the byte counts of the files of the directory given as argument (the warm start's training set) as the Go source of bitcm's code tree weights (model/bitcm/treecounts.go) to this path")
+
+// writeTreeCounts writes the Go source of bitcm.textByteCounts: how
+// often each byte value occurs in the files of dir.
+func writeTreeCounts(out, dir string) {
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) == 0 {
+		log.Fatalf("dcartrain: no training files in %q", dir)
+	}
+	var c [256]uint64
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, x := range b {
+			c[x]++
+		}
+	}
+	var s strings.Builder
+	s.WriteString("// Code generated from the warm start's training set (docs/warm-text.sh); DO NOT EDIT.\n\npackage bitcm\n\n")
+	fmt.Fprintf(&s, "// textByteCounts is how often each byte value occurs in the %d files of\n// the warm start's training set: the weights of codeTree's Huffman code.\nvar textByteCounts = [256]uint32{", len(files))
+	for i, v := range c {
+		if v > math.MaxUint32 {
+			log.Fatalf("dcartrain: byte %d occurs %d times", i, v)
+		}
+		if i%8 == 0 {
+			s.WriteString("\n\t")
+		} else {
+			s.WriteString(" ")
+		}
+		fmt.Fprintf(&s, "%d,", v)
+	}
+	s.WriteString("\n}\n")
+	if err := model.WriteFileAtomic(out, []byte(s.String())); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -43,8 +43,9 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
 	for _, c := range src {
-		for i := 7; i >= 0; i-- {
-			y := int(c>>i) & 1
+		code, n := m.codeOf(c)
+		for i := int(n) - 1; i >= 0; i-- {
+			y := int(code>>i) & 1
 			e.EncodeBit(m.p0(), y)
 			m.update(y)
 		}
@@ -113,8 +114,23 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 // prime makes m read p as the start of its segment, without coding it.
 func (m *model) prime(p []byte) {
 	for _, c := range p {
-		for i := 7; i >= 0; i-- {
-			m.update(int(c>>i) & 1)
-		}
+		m.learnByte(c)
+	}
+}
+
+// codeOf returns the binary decisions of byte c, most significant first:
+// its code in the model's code tree (n bits), or its 8 bits.
+func (m *model) codeOf(c byte) (code uint32, n uint) {
+	if t := m.tree; t != nil {
+		return t.code[c], uint(t.depth[c])
+	}
+	return uint32(c), 8
+}
+
+// learnByte makes m read byte c without coding it.
+func (m *model) learnByte(c byte) {
+	code, n := m.codeOf(c)
+	for i := int(n) - 1; i >= 0; i-- {
+		m.update(int(code>>i) & 1)
 	}
 }

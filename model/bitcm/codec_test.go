@@ -200,32 +200,35 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-// FuzzDecode decodes arbitrary streams with the first model and, with
-// v3 set, the version 3 text model (cold: the warm start's tables are
-// FuzzParseWarm's).
+// FuzzDecode decodes arbitrary streams with the first model, the version
+// 3 text model (v 1) and the version 4 one (v 2, its code tree) (cold:
+// the warm start's tables are FuzzParseWarm's).
 func FuzzDecode(f *testing.F) {
-	config := func(v3 bool) Config {
-		if v3 {
+	config := func(v uint8) Config {
+		switch v % 3 {
+		case 1:
 			return Text3ConfigCold()
+		case 2:
+			return Text4ConfigCold()
 		}
 		return DefaultConfig()
 	}
-	for _, v3 := range []bool{false, true} {
+	for v := range uint8(3) {
 		for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4), []byte("f(x) {\n\tg(y[1])\n}\n")} {
-			out, err := Encode(s, config(v3))
+			out, err := Encode(s, config(v))
 			if err != nil {
 				f.Fatal(err)
 			}
-			f.Add(out, uint16(len(s)), v3)
+			f.Add(out, uint16(len(s)), v)
 		}
 	}
-	f.Fuzz(func(t *testing.T, data []byte, n uint16, v3 bool) {
-		got, err := Decode(data, int(n), config(v3))
+	f.Fuzz(func(t *testing.T, data []byte, n uint16, v uint8) {
+		got, err := Decode(data, int(n), config(v))
 		if err != nil {
 			return
 		}
 		// Anything accepted is exactly the encoding of what it decoded to.
-		again, err := Encode(got, config(v3))
+		again, err := Encode(got, config(v))
 		if err != nil || !bytes.Equal(again, data) {
 			t.Fatalf("accepted a stream that is not the encoding of its output")
 		}

@@ -71,7 +71,7 @@
 //
 // # Version 3 text model (Text3Config)
 //
-// Text3Config, cm-text's model since 2026-12-05 (issue #15),
+// Text3Config, cm-text's model on 2026-12-05 (issue #15) until version 4,
 // is TextConfig's model with six more contexts, for source code and
 // markup, where the gap to paq8px was widest: the current line's indentation (up to 31
 // blanks), its first other byte and the last byte (LineStart); the
@@ -114,6 +114,42 @@
 // context version 3 measured 1.6135 / 0.9204 / 1.5963 warm, and 0.8 %
 // larger on a small HTML and a small Lisp file). It costs six more
 // hashed lines per nibble: about 25 % more CPU time per byte.
+//
+// # Version 4 text model (Text4Config)
+//
+// Text4Config, cm-text's model since 2026-12-05 (issues #15, #16), has
+// version 3's contexts and codes each byte as its code in a code tree
+// (Tree, tree.go) instead of its 8 bits: a Huffman code of text's byte
+// frequencies within byte classes (letters, capitals, digits, blanks,
+// punctuation, other), the classes' subtrees joined by their own
+// Huffman code. A byte of text is about 5 binary decisions instead of
+// 8 (a space 3, an 'e' 4; 4.97 on a training novel, 5.5 on Go source
+// and on enwik8's start), so the per-decision work (mixers, maps,
+// counter updates) is about 40 % less, and a third of the bytes need one
+// line per context instead of two (1.7 lines per byte). The classes come first because the contexts
+// know a byte's kind before its value, as the top bits of ASCII say it:
+// one Huffman code over all bytes coded a training novel 2.6 % larger
+// than the 8 bits (cold), byteClass's eight classes 0.4 % larger, these
+// six (blanks with newlines, brackets with punctuation) 0.2 % smaller,
+// and 0.4 % smaller on Go source; splitting vowels from consonants, or
+// capitals into the letters, cost 0.6-0.7 %. The inner nodes are numbered
+// 1..255, so the node stands for the partial byte in every table and
+// selector. Version 4 also caps eight more tables at 2^16 lines
+// (SmallMore: 432 instead of 912 MiB per model at 2^20 lines; each cap
+// cost under 0.03 % alone, the skipped word 0.06 % and orders 4, 6 and
+// the column 0.17-0.36 % on prose, so those stay large) and adds a second
+// match model from 12 bytes (Match2Min), which wins that back. With
+// their warm starts (real coded bytes, the sets above; "novels 4M" is
+// 4 MiB of two training novels in one segment):
+//
+//	model        mid bpb   src bpb   small bpb   novels 4M   CPU, 1 MB novel
+//	version 3    1.6108    0.9172    1.5887      1.6388      6.8-7.5 s
+//	version 4    1.6064    0.9093    1.5798      1.6301      4.5-5.4 s
+//
+// (−0.3 %, −0.9 %, −0.6 %, −0.5 %; encode, user+sys, three alternated
+// pairs). The model takes no Prior: the network's byte distribution
+// would have to be summed over each node's subtree, not yet done, so
+// model-text (--best) keeps version 3.
 //
 // A Primer (Config.Primer, the domain models of package model/domain)
 // is text the model reads before each segment without coding it, so

@@ -31,6 +31,9 @@ func Fingerprint(cfg Config) [8]byte {
 			s = sha256.Sum256(fmt.Appendf(s[:], " small=%d", c.SmallBits))
 		}
 	}
+	if c.SmallMore || c.Match2Min != 0 || c.Tree {
+		s = sha256.Sum256(fmt.Appendf(s[:], " v4 smallmore=%t match2=%d tree=%t", c.SmallMore, c.Match2Min, c.Tree))
+	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
 	}

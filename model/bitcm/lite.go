@@ -151,7 +151,7 @@ func (m *lite) predict() {
 		x.add(stretch(p12(c)))
 		x.add(m.hms[i].predict(hist(c)))
 	}
-	ms, mv := m.mm.inputs(m.bit, m.c0)
+	ms, mv := m.mm.inputs(m.bit, m.c0, nil, 0, 0)
 	x.add(ms)
 	x.add(mv)
 	x.add(256)

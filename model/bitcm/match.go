@@ -40,12 +40,28 @@ func (mm *matchModel) lenClass() int {
 
 // inputs returns the two mixer inputs for the next bit, bit of its
 // byte (0..7), the byte's bits so far being c0 (with a leading 1).
-func (mm *matchModel) inputs(bit uint, c0 uint32) (int32, int32) {
+// With a code tree t (version 4) the bits are those of the predicted
+// byte's code: depth and path (with a leading 1) say where the byte's
+// code is.
+func (mm *matchModel) inputs(bit uint, c0 uint32, t *codeTree, depth uint, path uint32) (int32, int32) {
 	mm.cur = -1
-	if mm.len == 0 || mm.pb>>(8-bit) != c0 {
+	if mm.len == 0 {
 		return 0, 0
 	}
-	b := int(mm.pb>>(7-bit)) & 1
+	var b int
+	if t != nil {
+		pb := byte(mm.pb)
+		d, c := uint(t.depth[pb]), t.code[pb]
+		if c>>(d-depth) != path {
+			return 0, 0
+		}
+		b = int(c>>(d-1-depth)) & 1
+	} else {
+		if mm.pb>>(8-bit) != c0 {
+			return 0, 0
+		}
+		b = int(mm.pb>>(7-bit)) & 1
+	}
 	mm.cur = mm.lenClass()<<1 | b
 	s := stretch(p12(mm.sm[mm.cur]))
 	v := int32(min(mm.len, 32)) * 64

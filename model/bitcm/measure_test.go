@@ -80,10 +80,13 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
-		case "text", "text3": // TextConfig / Text3Config (warm) or, with 0, their cold models
+		case "text", "text3", "text4": // TextConfig / Text3Config / Text4Config (warm) or, with 0, their cold models
 			cold, warm := TextConfigCold, TextConfig
-			if k == "text3" {
+			switch k {
+			case "text3":
 				cold, warm = Text3ConfigCold, Text3Config
+			case "text4":
+				cold, warm = Text4ConfigCold, Text4Config
 			}
 			c = cold()
 			if n != 0 {
@@ -145,6 +148,12 @@ func tunedConfig(t testing.TB) Config {
 			c.Punct = n != 0
 		case "small":
 			c.SmallBits = uint(n)
+		case "smallmore":
+			c.SmallMore = n != 0
+		case "match2":
+			c.Match2Min = n
+		case "tree":
+			c.Tree = n != 0
 		case "above2":
 			c.Above2 = n != 0
 		case "shape":

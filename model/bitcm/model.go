@@ -1,6 +1,10 @@
 package bitcm
 
-import "github.com/dcar-archiver/dcar/coder"
+import (
+	"errors"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
 
 // model predicts the bits of one segment, most significant bit of each
 // byte first: p1 is P(next bit = 1), update(y) records the bit. Encoder
@@ -9,8 +13,17 @@ type model struct {
 	cfg Config
 	buf []byte // the segment's bytes so far
 	c0  uint32 // the current byte's bits so far with a leading 1 (1..255)
-	bit uint   // bits of the current byte seen (0..7)
-	c8  uint64 // the last 8 bytes, most recent in the low byte
+	bit uint   // bits of the current byte seen (0..7); with a code tree, its depth up to 7
+	// wpath is the current bits since the start of the current line
+	// (nibble) with a leading 1: the node's index in each context's line.
+	wpath uint32
+	// Tree (version 4): the byte's code in tree; c0 is then the current
+	// internal node, depth its depth and path the code so far with a
+	// leading 1.
+	tree  *codeTree
+	depth uint
+	path  uint32
+	c8    uint64 // the last 8 bytes, most recent in the low byte
 
 	word, word1  uint32   // hash of the current word and of the previous one
 	word2        uint32   // ... and of the one before
@@ -43,7 +56,8 @@ type model struct {
 	o1 []node // order 1, direct: 256 contexts × 256 nodes
 	o0 []node // order 0, direct
 
-	mm matchModel
+	mm  matchModel
+	mm2 matchModel // Match2Min: a second match model for long repeats (min 0: off)
 
 	mixers  *bank
 	sel     [4]int
@@ -87,7 +101,13 @@ const lineLen = 16
 // appends to hist (the caller's buffer of capacity segLen).
 func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) {
 	cfg = cfg.normalized()
-	m := &model{cfg: cfg, c0: 1, buf: hist[:0], prior: prior}
+	m := &model{cfg: cfg, c0: 1, wpath: 1, path: 1, buf: hist[:0], prior: prior}
+	if cfg.Tree {
+		if prior != nil {
+			return nil, errors.New("bitcm: a model with a code tree takes no prior")
+		}
+		m.tree = textTree()
+	}
 	if cfg.Indirect {
 		m.ind1 = make([]uint16, 256)
 		m.ind2 = make([]uint16, 65536)
@@ -119,11 +139,19 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		}
 	}
 	m.mm.init(segLen, cfg)
+	if cfg.Match2Min > 0 {
+		c := cfg
+		c.MatchMin = cfg.Match2Min
+		m.mm2.init(segLen, c)
+	}
 	m.hms = make([]historyMap, n+2)
 	for i := range m.hms {
 		m.hms[i].init()
 	}
 	nIn := 2*(n+2) + 2 + 1 // hashed and o1, o0 (two each), match (2), bias
+	if m.mm2.min > 0 {
+		nIn += 2
+	}
 	sets1 := 64 * 8
 	if prior != nil {
 		nIn += 2
@@ -186,7 +214,7 @@ func (m *model) byteContexts() {
 			x = m.c8
 		}
 		h = append(h, hash32(uint32(x)^uint32(x>>32)*0x2545F491, uint32(o)+1))
-		if o == 2 {
+		if o == 2 || o == 3 && m.cfg.SmallMore {
 			m.small |= 1 << (len(h) - 1)
 		}
 	}
@@ -235,6 +263,8 @@ func (m *model) byteContexts() {
 	if m.cfg.Indirect {
 		h = append(h, hash32(c1|uint32(m.ind1[c1])<<8, 600),
 			hash32(uint32(m.c8&0xffff)|uint32(m.ind2[m.c8&0xffff])<<16, 601))
+		m.markMore(len(h) - 2)
+		m.markMore(len(h) - 1)
 	}
 	if m.cfg.WordSkip {
 		h = append(h, hash32(m.word^m.word2*0x3C6EF372, 602))
@@ -249,6 +279,7 @@ func (m *model) byteContexts() {
 	}
 	if m.cfg.Shape {
 		h = append(h, hash32(m.shape&0xffffff, 604|c2<<16))
+		m.markMore(len(h) - 1)
 	}
 	// Version 3: source code and markup.
 	if m.cfg.LineStart {
@@ -257,6 +288,7 @@ func (m *model) byteContexts() {
 	}
 	if m.cfg.WordNext {
 		h = append(h, hash32(m.wnext[m.word1&0xffff]^m.word*0x2545F491, 607))
+		m.markMore(len(h) - 1)
 	}
 	if m.cfg.Calls {
 		top := uint32(0)
@@ -264,12 +296,15 @@ func (m *model) byteContexts() {
 			top = m.calls[n-1]
 		}
 		h = append(h, hash32(top^c1*0x3C6EF372, 608))
+		m.markMore(len(h) - 1)
 	}
 	if m.cfg.Punct {
 		h = append(h, hash32(m.punct^m.word*0x2545F491, 609))
+		m.markMore(len(h) - 1)
 	}
 	if m.cfg.LineWord {
 		h = append(h, hash32(m.lword^m.word*0x2545F491, 611))
+		m.markMore(len(h) - 1)
 	}
 	if m.cfg.Above2 {
 		a1, a2 := m.above(m.line1, m.line0), m.above(m.line2, m.line1)
@@ -277,6 +312,14 @@ func (m *model) byteContexts() {
 		m.small |= 1 << (len(h) - 1)
 	}
 	m.hash = h
+}
+
+// markMore marks context i as one whose table SmallBits caps when
+// SmallMore is set (version 4).
+func (m *model) markMore(i int) {
+	if m.cfg.SmallMore {
+		m.small |= 1 << i
+	}
 }
 
 // above is the byte at the current column of the line that starts at
@@ -460,8 +503,7 @@ type lineHeads struct {
 
 // predict computes m.pr for the next bit.
 func (m *model) predict() {
-	j := m.bit & 3
-	node := int(1<<j | m.c0&(1<<j-1))
+	node := int(m.wpath)
 	c1 := uint32(m.c8 & 0xff)
 	idx := m.idx
 	for i, a := range m.line {
@@ -480,9 +522,14 @@ func (m *model) predict() {
 		x0.add(stretch(p12(c)))
 		x0.add(m.hms[i].predict(hist(c)))
 	}
-	mx, ml := m.mm.inputs(m.bit, m.c0)
+	mx, ml := m.mm.inputs(m.bit, m.c0, m.tree, m.depth, m.path)
 	x0.add(mx)
 	x0.add(ml)
+	if m.mm2.min > 0 {
+		mx, ml := m.mm2.inputs(m.bit, m.c0, m.tree, m.depth, m.path)
+		x0.add(mx)
+		x0.add(ml)
+	}
 	x0.add(256)
 	m.sel = [4]int{int(m.c0), m.mm.lenClass()<<3 | int(m.bit), int(c1)<<3 | int(m.bit), conf<<3 | int(m.bit)}
 	var sp int32
@@ -543,6 +590,9 @@ func (m *model) update(y int) {
 		m.hms[i].learn(y)
 	}
 	m.mm.update(y)
+	if m.mm2.min > 0 {
+		m.mm2.update(y)
+	}
 	m.mixers.update(y)
 	if m.mix2 != nil {
 		m.mix2.update(y)
@@ -554,13 +604,47 @@ func (m *model) update(y int) {
 		m.a3.update(y)
 	}
 
+	if t := m.tree; t != nil {
+		m.depth++
+		m.path = m.path<<1 | uint32(y)
+		if nx := t.child[m.c0][y]; nx < 256 {
+			m.c0, m.bit = uint32(nx), min(m.depth, 7)
+			m.wpath = m.wpath<<1 | uint32(y)
+			if m.depth&3 == 0 {
+				m.wpath = 1
+				m.nibble()
+			}
+		} else {
+			m.depth, m.path = 0, 1
+			m.byteDone(byte(nx - 256))
+		}
+		m.predict()
+		return
+	}
 	m.c0 = m.c0<<1 | uint32(y)
+	m.wpath = m.wpath<<1 | uint32(y)
 	m.bit++
 	if m.bit == 8 {
-		b := byte(m.c0)
+		m.byteDone(byte(m.c0))
+	} else if m.bit == 4 {
+		m.wpath = 1
+		m.nibble()
+	} else if m.bit == 7 {
+		m.mm.prefetchSlots(m.buf, m.c0)
+		if m.mm2.min > 0 {
+			m.mm2.prefetchSlots(m.buf, m.c0)
+		}
+	}
+	m.predict()
+}
+
+// byteDone records byte b, whose last bit has just been coded, and
+// finds the contexts of the next byte.
+func (m *model) byteDone(b byte) {
+	{
 		m.buf = append(m.buf, b)
 		m.c8 = m.c8<<8 | uint64(b)
-		m.c0, m.bit = 1, 0
+		m.c0, m.bit, m.wpath = 1, 0, 1
 		m.wordUpdate(b)
 		m.extraUpdate(b)
 		if m.cfg.MixLREnd > 0 && len(m.buf)&255 == 0 {
@@ -576,18 +660,16 @@ func (m *model) update(y int) {
 			m.line2, m.line1, m.line0 = m.line1, m.line0, len(m.buf)
 		}
 		m.mm.byteUpdate(m.buf)
+		if m.mm2.min > 0 {
+			m.mm2.byteUpdate(m.buf)
+		}
 		if m.prior != nil {
 			m.prior.Update(b)
 			m.pft = m.prior.Next()
 		}
 		m.byteContexts()
 		m.nibble()
-	} else if m.bit == 4 {
-		m.nibble()
-	} else if m.bit == 7 {
-		m.mm.prefetchSlots(m.buf, m.c0)
 	}
-	m.predict()
 }
 
 func (m *model) wordUpdate(b byte) {

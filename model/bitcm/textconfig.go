@@ -91,11 +91,37 @@ func Text3ConfigCold() Config {
 //go:embed warm-text3.dcwarm.zst
 var warmText3 []byte
 
-// Text3Config is the version 3 text model with its shipped warm start:
-// cm-text's model.
+// Text3Config is the version 3 text model with its shipped warm start
+// (cm-text's model from 2026-12-05 to version 4).
 func Text3Config() (Config, error) { return text3Config() }
 
 var text3Config = EmbeddedConfig("the version 3 text model", Text3ConfigCold(), warmText3)
+
+// Text4ConfigCold is the version 4 text model without its warm start:
+// version 3's contexts with each byte coded as its code in a tree of
+// byte classes and frequencies (Tree: about 5 binary decisions per
+// byte of text instead of 8), the tables of eight more contexts capped
+// at 2^16 lines (SmallMore: 432 instead of 912 MiB per model at 2^20
+// lines) and a second match model from 12 bytes (Match2Min).
+func Text4ConfigCold() Config {
+	c := Text3ConfigCold()
+	c.Tree = true
+	c.SmallMore = true
+	c.Match2Min = 12
+	return c
+}
+
+// warmText4 is the shipped warm start of Text4ConfigCold (dcartrain
+// -warm-text -warm-text-version 4, the same training set as warmText).
+//
+//go:embed warm-text4.dcwarm.zst
+var warmText4 []byte
+
+// Text4Config is the version 4 text model with its shipped warm start:
+// cm-text's model.
+func Text4Config() (Config, error) { return text4Config() }
+
+var text4Config = EmbeddedConfig("the version 4 text model", Text4ConfigCold(), warmText4)
 
 // CompressWarm returns w's stored form compressed as the embedded warm
 // starts are.

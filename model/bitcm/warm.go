@@ -26,6 +26,7 @@ type Warm struct {
 	o1    []node
 	o0    []node
 	mm    []node
+	mm2   []node   // the second match model's (format version 2; empty without one)
 	sum   [32]byte // SHA-256 of the marshalled form
 }
 
@@ -33,13 +34,23 @@ type Warm struct {
 // model configuration it is used with.
 var ErrWarm = errors.New("bitcm: warm start does not fit")
 
-const warmMagic = "dcarwarm\x00\x01" // format version 1
+// warmMagic begins a stored Warm: the format's name and version. Version
+// 1 has every table up to mm; version 2 adds mm2, and is written only
+// for a model with a second match model, so a Warm without one has the
+// same bytes (and sum) as before.
+const (
+	warmMagic  = "dcarwarm\x00\x01" // format version 1
+	warmMagic2 = "dcarwarm\x00\x02" // format version 2
+)
 
 // MarshalBinary returns the stored form: the magic with its version,
 // then every table as a 32-bit element count and its little-endian
 // elements, in a fixed order.
 func (w *Warm) MarshalBinary() ([]byte, error) {
 	b := []byte(warmMagic)
+	if len(w.mm2) > 0 {
+		b = []byte(warmMagic2)
+	}
 	put32 := func(v []int32) {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
 		for _, x := range v {
@@ -73,6 +84,9 @@ func (w *Warm) MarshalBinary() ([]byte, error) {
 	putU32(w.o1)
 	putU32(w.o0)
 	putU32(w.mm)
+	if len(w.mm2) > 0 {
+		putU32(w.mm2)
+	}
 	return b, nil
 }
 
@@ -82,9 +96,10 @@ const maxWarmElems = 1 << 23
 
 // ParseWarm reads a Warm stored by MarshalBinary.
 func ParseWarm(data []byte) (*Warm, error) {
-	if len(data) < len(warmMagic) || string(data[:len(warmMagic)]) != warmMagic {
-		return nil, fmt.Errorf("%w: not a version 1 warm-start file", ErrWarm)
+	if len(data) < len(warmMagic) || string(data[:len(warmMagic)]) != warmMagic && string(data[:len(warmMagic)]) != warmMagic2 {
+		return nil, fmt.Errorf("%w: not a version 1 or 2 warm-start file", ErrWarm)
 	}
+	v2 := string(data[:len(warmMagic)]) == warmMagic2
 	r := data[len(warmMagic):]
 	var err error
 	count := func(size int) int {
@@ -154,6 +169,12 @@ func ParseWarm(data []byte) (*Warm, error) {
 	w.o1 = getU32()
 	w.o0 = getU32()
 	w.mm = getU32()
+	if v2 {
+		w.mm2 = getU32()
+		if err == nil && len(w.mm2) == 0 {
+			err = fmt.Errorf("%w: version 2 without a second match model", ErrWarm)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +195,7 @@ func (m *model) snapshot() *Warm {
 		o1:    append([]node(nil), m.o1...),
 		o0:    append([]node(nil), m.o0...),
 		mm:    append([]node(nil), m.mm.sm...),
+		mm2:   append([]node(nil), m.mm2.sm...),
 	}
 	if m.a3 != nil {
 		w.a3 = append([]uint16(nil), m.a3.t...)
@@ -202,7 +224,7 @@ func (m *model) banks() []*bank {
 func (m *model) warmUp(w *Warm) error {
 	fit := len(w.final) == len(m.final.w) && len(w.a1) == len(m.a1.t) && len(w.a2) == len(m.a2.t) &&
 		(m.a3 == nil && len(w.a3) == 0 || m.a3 != nil && len(w.a3) == len(m.a3.t)) &&
-		len(w.o1) == len(m.o1) && len(w.o0) == len(m.o0) && len(w.mm) == len(m.mm.sm) && len(w.hms) == len(m.hms)
+		len(w.o1) == len(m.o1) && len(w.o0) == len(m.o0) && len(w.mm) == len(m.mm.sm) && len(w.mm2) == len(m.mm2.sm) && len(w.hms) == len(m.hms)
 	banks := m.banks()
 	fit = fit && len(w.bank) == 4*len(banks)
 	for i := 0; fit && i < len(w.bank); i++ {
@@ -223,6 +245,7 @@ func (m *model) warmUp(w *Warm) error {
 	copy(m.o1, w.o1)
 	copy(m.o0, w.o0)
 	copy(m.mm.sm, w.mm)
+	copy(m.mm2.sm, w.mm2)
 	for i := range m.hms {
 		m.hms[i].p = w.hms[i]
 	}
@@ -251,9 +274,7 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 			return nil, err
 		}
 		for _, b := range s {
-			for i := 7; i >= 0; i-- {
-				m.update(int(b>>i) & 1)
-			}
+			m.learnByte(b)
 		}
 		w = m.snapshot()
 		freeTables(m.tabBuf)

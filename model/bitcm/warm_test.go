@@ -29,6 +29,7 @@ func TestGoldenText(t *testing.T) {
 	}{
 		{"version 2", TextConfig, TextConfigCold(), src, "865f10784efd7ba5f861ca6167ab6402b2517fcc63fdebcc190c1b8dd351e0e6", "cd94e43648f44e8b"},
 		{"version 3", Text3Config, Text3ConfigCold(), src3, "ef3e626a6c9044dea249efbccfaa927ae22004a03314fcd5b516ed5882983ba7", "b5035dd8ad6925a8"},
+		{"version 4", Text4Config, Text4ConfigCold(), src3, "62d47130a0460870a3eb6d7bbee3e7d23db9d41c1c519e91a7b68367e5bc577a", "d5c54caf9db458dc"},
 	} {
 		cfg, err := g.config()
 		if err != nil {
@@ -152,6 +153,17 @@ func FuzzParseWarm(f *testing.F) {
 	b, _ := w.MarshalBinary()
 	f.Add(b)
 	f.Add([]byte(warmMagic))
+	// Format version 2: a model with a second match model.
+	cfg.Match2Min = 12
+	w, err = TrainWarm(cfg, [][]byte{sampleText(500, 1)}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, _ = w.MarshalBinary()
+	if string(b[:len(warmMagic2)]) != warmMagic2 {
+		f.Fatal("a warm start with a second match model is not format version 2")
+	}
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, err := ParseWarm(data)
 		if err != nil {
@@ -188,34 +200,43 @@ func TestPrimer(t *testing.T) {
 	}
 }
 
-// TestSmallTables checks the version 3 model's capped tables: on a
-// segment long enough for 2^18-line tables, the four contexts with few
-// values get 2^16 lines and the others 2^18, and the stream (pinned)
-// decodes. The goldens above are too short to reach the cap.
+// TestSmallTables checks the capped tables: on a segment long enough
+// for 2^18-line tables, version 3's four contexts with few values get
+// 2^16 lines and the others 2^18, version 4's twelve, and the streams
+// (pinned) decode. The goldens above are too short to reach the cap.
 func TestSmallTables(t *testing.T) {
-	cfg := Text3ConfigCold()
 	src := sampleText(300000, 21)
-	m, err := newModel(len(src), make([]byte, 0, len(src)), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	small := 0
-	for i, tab := range m.tabs {
-		switch len(tab) {
-		case lineLen << 16:
-			small++
-		case lineLen << 18:
-		default:
-			t.Errorf("context %d: table of %d nodes", i, len(tab))
+	for _, c := range []struct {
+		name   string
+		cfg    Config
+		small  int
+		stream string
+	}{
+		{"version 3", Text3ConfigCold(), 4, "a4fd27a1a17dc3d60f8dd6ba1f0fa298aaf091aff15ac160fbbe6622b90d8690"},
+		{"version 4", Text4ConfigCold(), 12, "955b92f8743ac1c2f4ac7bc07166b3d3200758b932dbfa4964929011e8c53716"},
+	} {
+		m, err := newModel(len(src), make([]byte, 0, len(src)), c.cfg, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	freeTables(m.tabBuf)
-	if small != 4 {
-		t.Errorf("%d capped tables, want 4", small)
-	}
-	out := roundTrip(t, "capped tables", src, cfg)
-	s := sha256.Sum256(out)
-	if got, want := hex.EncodeToString(s[:]), "a4fd27a1a17dc3d60f8dd6ba1f0fa298aaf091aff15ac160fbbe6622b90d8690"; got != want {
-		t.Errorf("stream: %d bytes, sha256 %s, want %s", len(out), got, want)
+		small := 0
+		for i, tab := range m.tabs {
+			switch len(tab) {
+			case lineLen << 16:
+				small++
+			case lineLen << 18:
+			default:
+				t.Errorf("%s: context %d: table of %d nodes", c.name, i, len(tab))
+			}
+		}
+		freeTables(m.tabBuf)
+		if small != c.small {
+			t.Errorf("%s: %d capped tables, want %d", c.name, small, c.small)
+		}
+		out := roundTrip(t, c.name+" capped tables", src, c.cfg)
+		s := sha256.Sum256(out)
+		if got := hex.EncodeToString(s[:]); got != c.stream {
+			t.Errorf("%s: stream: %d bytes, sha256 %s, want %s", c.name, len(out), got, c.stream)
+		}
 	}
 }
