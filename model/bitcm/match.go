@@ -12,6 +12,9 @@ type matchModel struct {
 	ptr  int // position of the predicted byte in buf, valid if len > 0
 	len  int
 	pb   uint32 // predicted byte + 256
+	// next is the matchHash of the last min-1 bytes (once there are
+	// that many): the hash of the next byte's lookup before that byte.
+	next uint32
 	sm   []node
 	cur  int // the entry of sm inputs used, -1: none (an index: no write barrier)
 }
@@ -84,15 +87,19 @@ func (mm *matchModel) update(y int) {
 // one bit early, it overlaps the coding of that bit. Same values, so
 // the same bits.
 func (mm *matchModel) prefetchSlots(buf []byte, c0 uint32) {
-	n := len(buf) + 1
-	if mm.min == 0 || n < mm.min {
+	for y := range uint32(2) {
+		mm.prefetchByte(buf, byte(c0<<1|y))
+	}
+}
+
+// prefetchByte asks for the table entry that byteUpdate will look up if
+// the byte in progress is b (with a code tree: for a byte one decision
+// away).
+func (mm *matchModel) prefetchByte(buf []byte, b byte) {
+	if mm.min == 0 || len(buf)+1 < mm.min {
 		return
 	}
-	h := matchHash(0, buf[n-mm.min:])
-	for y := range uint32(2) {
-		b := byte(c0<<1 | y)
-		prefetchInt32(&mm.tab[mm.slot(matchHash(h, []byte{b}))])
-	}
+	prefetchInt32(&mm.tab[mm.slot(matchHash(mm.next, []byte{b}))])
 }
 
 // matchHash continues the hash h of the bytes before p over p.
@@ -117,10 +124,17 @@ func (mm *matchModel) byteUpdate(buf []byte) {
 			mm.len = 0
 		}
 	}
-	if mm.min == 0 || n < mm.min {
+	if mm.min == 0 {
 		return
 	}
-	h := mm.slot(matchHash(0, buf[n-mm.min:]))
+	if n < mm.min {
+		if n == mm.min-1 {
+			mm.next = matchHash(0, buf)
+		}
+		return
+	}
+	h := mm.slot(matchHash(mm.next, buf[n-1:]))
+	mm.next = matchHash(0, buf[n-mm.min+1:])
 	if mm.len == 0 {
 		if c := int(mm.tab[h]); c > 0 {
 			l := 0

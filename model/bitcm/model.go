@@ -614,6 +614,15 @@ func (m *model) update(y int) {
 				m.wpath = 1
 				m.nibble()
 			}
+			// A byte one decision away: its match lookups.
+			for _, c := range t.child[nx] {
+				if c >= 256 {
+					m.mm.prefetchByte(m.buf, byte(c-256))
+					if m.mm2.min > 0 {
+						m.mm2.prefetchByte(m.buf, byte(c-256))
+					}
+				}
+			}
 		} else {
 			m.depth, m.path = 0, 1
 			m.byteDone(byte(nx - 256))
