@@ -9,8 +9,8 @@ import (
 )
 
 // The text network inside the context-mixing model (codec model-text,
-// version 2): bitcm's text model (version 3, bitcm.Text3ConfigCold;
-// first version 2, bitcm.TextConfigCold) codes every bit, and the text network's distribution of each byte is one
+// version 2): bitcm's text model (version 4, bitcm.Text4ConfigCold;
+// before it version 3 and version 2) codes every binary decision, and the text network's distribution of each byte is one
 // more input of its mixers (bitcm.Prior), with its own probability map
 // and its confidence selecting mixer weights. The bitcm model with a
 // prior has its own warm start, trained with the network it was trained
@@ -89,8 +89,24 @@ var textCMConfig = bitcm.EmbeddedConfig("model-text", bitcm.TextConfigCold(), te
 var textCM3Warm []byte
 
 // TextCM3Config returns the bitcm configuration (with its warm start)
-// that model-text version 2 writes beside the default network's text
-// modality: the version 3 text model.
+// that model-text version 2 wrote second beside the default network's
+// text modality: the version 3 text model.
 func TextCM3Config() (bitcm.Config, error) { return textCM3Config() }
 
 var textCM3Config = bitcm.EmbeddedConfig("model-text (text model 3)", bitcm.Text3ConfigCold(), textCM3Warm)
+
+// textCM4Warm is the warm start of bitcm.Text4ConfigCold with the
+// default network's text modality as its prior (dcartrain
+// -warm-text-prior).
+//
+//go:embed weights/uni96b-a.textcm4.dcwarm.zst
+var textCM4Warm []byte
+
+// TextCM4Config returns the bitcm configuration (with its warm start)
+// that model-text version 2 writes beside the default network's text
+// modality: the version 4 text model, whose prior probability of each
+// decision is the network's mass of one child's subtree of the code
+// tree over the node's.
+func TextCM4Config() (bitcm.Config, error) { return textCM4Config() }
+
+var textCM4Config = bitcm.EmbeddedConfig("model-text (text model 4)", bitcm.Text4ConfigCold(), textCM4Warm)

@@ -16,7 +16,8 @@ var (
 	tcmDir    = flag.String("textcm", "", "directory of text files to measure EncodeTextCM on")
 	tcmPrior  = flag.Bool("textcm-prior", true, "with the network prior")
 	tcmVerify = flag.Bool("textcm-verify", false, "decode and compare")
-	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of version 3")
+	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of version 4")
+	tcmV3     = flag.Bool("textcm-v3", false, "the version 3 text model instead of version 4")
 )
 
 // TestMeasureTextCM codes every file of -textcm as one segment through
@@ -30,16 +31,22 @@ func TestMeasureTextCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := TextCM3Config()
-	if *tcmV2 {
+	cfg, err := TextCM4Config()
+	switch {
+	case *tcmV2:
 		cfg, err = TextCMConfig()
+	case *tcmV3:
+		cfg, err = TextCM3Config()
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := bitcm.Text3Config()
-	if *tcmV2 {
+	plain, err := bitcm.Text4Config()
+	switch {
+	case *tcmV2:
 		plain, err = bitcm.TextConfig()
+	case *tcmV3:
+		plain, err = bitcm.Text3Config()
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -55,6 +55,12 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("model.TextCM3Config", bitcm.Fingerprint(c), modelTextCM3Fingerprint)
 	}
+	check("model-text version 2 context mixing, text model 4", modelTextCM4Fingerprint, fp(0x72, 0x99, 0x66, 0x22, 0x9a, 0x1f, 0x43, 0xe7))
+	if c, err := model.TextCM4Config(); err != nil {
+		t.Error(err)
+	} else {
+		check("model.TextCM4Config", bitcm.Fingerprint(c), modelTextCM4Fingerprint)
+	}
 	check("cm-bin set 3", cmBinFingerprints[1], fp(0xb0, 0x02, 0xbe, 0x75, 0x6f, 0xf2, 0x3c, 0xdc))
 	check("cm-bz2 set 3", bz2Fingerprints[2], fp(0x7f, 0xef, 0x58, 0x80, 0x24, 0xc4, 0x3a, 0x1b))
 	check("cm-gzip set 3", gzipFingerprints[1], fp(0xf3, 0xbc, 0x4a, 0xac, 0xf5, 0x23, 0x96, 0x79))

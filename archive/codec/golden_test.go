@@ -353,7 +353,9 @@ func TestGoldenCtx(t *testing.T) {
 		// model-text version 2: the network inside cm-text's model
 		{"golden-v2-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, true, 0, 0, 0},
 		// model-text version 2 with the version 3 text model
-		{"golden-v3-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
+		{"golden-v3-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, true, 0, 0, 0},
+		// model-text version 2 with the version 4 text model
+		{"golden-v4-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
 		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},

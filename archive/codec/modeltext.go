@@ -24,19 +24,22 @@ import (
 //	   (model.QNet.EncodeTextCM). Parameters: 2, the network's text
 //	   fingerprint, then the 8-byte fingerprint of the bitcm
 //	   configuration with its warm start: model.TextCMConfig (the
-//	   version 2 text model, written first) or model.TextCM3Config (the
-//	   version 3 text model, written now).
+//	   version 2 text model, written first), model.TextCM3Config (the
+//	   version 3 text model) or model.TextCM4Config (the version 4 text
+//	   model, written now).
 
 type modelText struct{}
 
 const modelTextV2 = 2
 
-// modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()) and
-// modelTextCM3Fingerprint bitcm.Fingerprint(model.TextCM3Config()),
-// pinned so that planning decompresses nothing (a test checks them).
+// modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()),
+// modelTextCM3Fingerprint and modelTextCM4Fingerprint those of
+// model.TextCM3Config() and model.TextCM4Config(), pinned so that
+// planning decompresses nothing (a test checks them).
 var (
 	modelTextCMFingerprint  = [8]byte{0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d}
 	modelTextCM3Fingerprint = [8]byte{0xde, 0xad, 0x9a, 0xb3, 0x31, 0xb3, 0x82, 0xa9}
+	modelTextCM4Fingerprint = [8]byte{0x72, 0x99, 0x66, 0x22, 0x9a, 0x1f, 0x43, 0xe7}
 )
 
 // A textCMModel is a bitcm configuration of model-text version 2 and
@@ -48,7 +51,8 @@ type textCMModel struct {
 
 // modelTextCMConfigs are the bitcm configurations model-text version 2
 // reads, by fingerprint; it writes the last.
-var modelTextCMConfigs = []textCMModel{{modelTextCMFingerprint, model.TextCMConfig}, {modelTextCM3Fingerprint, model.TextCM3Config}}
+var modelTextCMConfigs = []textCMModel{{modelTextCMFingerprint, model.TextCMConfig}, {modelTextCM3Fingerprint, model.TextCM3Config},
+	{modelTextCM4Fingerprint, model.TextCM4Config}}
 
 // planModelText routes text to model-text version 2 (asked with --best
 // only) when the default network has the text modality. There is no

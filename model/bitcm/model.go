@@ -1,10 +1,6 @@
 package bitcm
 
-import (
-	"errors"
-
-	"github.com/dcar-archiver/dcar/coder"
-)
+import "github.com/dcar-archiver/dcar/coder"
 
 // model predicts the bits of one segment, most significant bit of each
 // byte first: p1 is P(next bit = 1), update(y) records the bit. Encoder
@@ -78,6 +74,9 @@ type model struct {
 	// model); pft is the current byte's.
 	prior Prior
 	pft   *coder.FreqTable
+	// pmass, with a code tree, is the prior's mass of each inner node's
+	// subtree (treeMass) for the current byte.
+	pmass []int64
 	a3    *apm
 }
 
@@ -103,10 +102,10 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	cfg = cfg.normalized()
 	m := &model{cfg: cfg, c0: 1, wpath: 1, path: 1, buf: hist[:0], prior: prior}
 	if cfg.Tree {
-		if prior != nil {
-			return nil, errors.New("bitcm: a model with a code tree takes no prior")
-		}
 		m.tree = textTree()
+		if prior != nil {
+			m.pmass = make([]int64, 256)
+		}
 	}
 	if cfg.Indirect {
 		m.ind1 = make([]uint16, 256)
@@ -158,6 +157,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		sets1 *= 16
 		m.a3 = newAPM(256*16, 7)
 		m.pft = prior.Next()
+		m.treeMass()
 	}
 	// Weight sets selected by: the partial byte; the match length class
 	// and bit position; the last byte and bit position; the longest
@@ -535,7 +535,11 @@ func (m *model) predict() {
 	var sp int32
 	pconf := 0
 	if m.prior != nil {
-		sp = stretch(priorP1(m.pft, m.c0, m.bit))
+		if m.tree != nil {
+			sp = stretch(m.treeP1())
+		} else {
+			sp = stretch(priorP1(m.pft, m.c0, m.bit))
+		}
 		x0.add(sp)
 		x0.add(sp / 4)
 		pconf = int(min(abs32(sp)>>7, 15))
@@ -675,6 +679,7 @@ func (m *model) byteDone(b byte) {
 		if m.prior != nil {
 			m.prior.Update(b)
 			m.pft = m.prior.Next()
+			m.treeMass()
 		}
 		m.byteContexts()
 		m.nibble()
@@ -712,4 +717,40 @@ func nextWord(word uint32, b byte) uint32 {
 		b += 'a' - 'A'
 	}
 	return (word + uint32(b) + 1) * 0x2F0F1F47
+}
+
+// treeMass sets pmass from the prior's table of the current byte: each
+// inner node's mass is its children's, a leaf's the frequency of its
+// byte. Children are numbered after their parents (breadth first), so
+// one pass from the last node back to the root does it.
+func (m *model) treeMass() {
+	if m.tree == nil || m.pft == nil {
+		return
+	}
+	t := m.tree
+	for n := 255; n >= 1; n-- {
+		var s int64
+		for _, c := range t.child[n] {
+			if c >= 256 {
+				s += int64(m.pft.Freq(int(c - 256)))
+			} else {
+				s += m.pmass[c]
+			}
+		}
+		m.pmass[n] = s
+	}
+}
+
+// treeP1 is the prior's probability (12 bits) that the next decision is
+// 1: the mass of the current node's second child over the node's.
+func (m *model) treeP1() int32 {
+	c := m.tree.child[m.c0][1]
+	var one int64
+	if c >= 256 {
+		one = int64(m.pft.Freq(int(c - 256)))
+	} else {
+		one = m.pmass[c]
+	}
+	all := m.pmass[m.c0]
+	return int32(min(max((one<<12+all/2)/all, 1), 4095))
 }

@@ -123,7 +123,13 @@ func (p *countPrior) Update(b byte) { p.n[b] += 4 }
 // that knows less than the contexts (order 0) costs little: the mixers
 // learn how far to trust it.
 func TestPriorRoundTrip(t *testing.T) {
-	cfg := DefaultConfig()
+	t.Run("8 bits", func(t *testing.T) { testPriorRoundTrip(t, DefaultConfig()) })
+	tree := DefaultConfig()
+	tree.Tree = true
+	t.Run("code tree", func(t *testing.T) { testPriorRoundTrip(t, tree) })
+}
+
+func testPriorRoundTrip(t *testing.T, cfg Config) {
 	src := append(sampleText(20000, 5), bytes.Repeat([]byte{0xfe, 0xff}, 3000)...)
 	enc, err := EncodePrior(src, cfg, &countPrior{})
 	if err != nil {
