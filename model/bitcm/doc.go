@@ -147,9 +147,9 @@
 //	version 4    1.6064    0.9093    1.5798      1.6301      4.5-5.4 s
 //
 // (−0.3 %, −0.9 %, −0.6 %, −0.5 %; encode, user+sys, three alternated
-// pairs). The model takes no Prior: the network's byte distribution
-// would have to be summed over each node's subtree, not yet done, so
-// model-text (--best) keeps version 3.
+// pairs). With a Prior, the prior's probability of a decision is its
+// mass of the node's second subtree over the node's (treeMass, once per
+// byte): model-text (--best) codes the "mid" set 1.5561 → 1.5519 bpb.
 //
 // A Primer (Config.Primer, the domain models of package model/domain)
 // is text the model reads before each segment without coding it, so
