@@ -13,13 +13,13 @@
 // model reads before every segment, a dictionary: bitcm.Config.Primer);
 // and it has an optional description. The file's version says which
 // text model: version 1 the version 2 text model (bitcm.TextConfigCold),
-// version 2 the version 3 text model (bitcm.Text3ConfigCold), which
-// Encode writes.
+// version 2 the version 3 text model (bitcm.Text3ConfigCold), version 3
+// the version 4 text model (bitcm.Text4ConfigCold), which Encode writes.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1 or 2
+//	version  u32      1, 2 or 3
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
@@ -44,7 +44,7 @@ import (
 
 const (
 	magic   = "DCARDCM\x00"
-	version = 2 // what Encode writes
+	version = 3 // what Encode writes
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -66,6 +66,7 @@ var textModels = map[uint32]struct {
 }{
 	1: {bitcm.TextConfigCold, bitcm.TextConfig},
 	2: {bitcm.Text3ConfigCold, bitcm.Text3Config},
+	3: {bitcm.Text4ConfigCold, bitcm.Text4Config},
 }
 
 // Part kinds, in the order they appear in a file.
@@ -80,7 +81,8 @@ const (
 	// PartTextPrimer is a primer of the file version's text model
 	// (bitcm.Config.Primer): its length (u32) and the text coded by
 	// that shipped text model (bitcm.Encode with bitcm.TextConfig in
-	// version 1, bitcm.Text3Config in version 2), which stores source
+	// version 1, bitcm.Text3Config in version 2, bitcm.Text4Config in
+	// version 3), which stores source
 	// code about a third smaller than zstd -19.
 	PartTextPrimer byte = 2
 )
@@ -126,7 +128,8 @@ type Model struct {
 func (m *Model) Bytes() []byte { return m.raw }
 
 // TextConfig returns the file version's text model (cm-text's version 2
-// model for a version 1 file, version 3 for version 2) with the domain's
+// model for a version 1 file, version 3 for version 2, version 4 for
+// version 3) with the domain's
 // warm start (else the shipped one) and primer, and false if the model
 // replaces neither.
 func (m *Model) TextConfig() (bitcm.Config, bool) {
@@ -157,7 +160,8 @@ func (m *Model) TextFingerprint() [8]byte { return m.textFP }
 // String names the model by its fingerprint.
 func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
 
-// Encode builds a version 2 model file (the version 3 text model) based on base with the given
+// Encode builds a version 3 model file (the version 4 text model) based
+// on base with the given
 // description, text warm start (nil: the shipped one) and primer (nil:
 // none). At least one of them must be given.
 func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte, error) {
