@@ -21,8 +21,9 @@ import (
 
 // cmBinFingerprints name cm-bin's models and its segment headers: index
 // 0 set 2, index 1 set 3 (the version 2 text model), index 2 set 4 (the
-// version 3 text model; writers use the last).
-var cmBinFingerprints = [...][8]byte{segFingerprint("cm-bin/1 "), segFingerprint3("cm-bin/2 "), segFingerprint4("cm-bin/3 ")}
+// version 3 text model), index 3 set 5 (the version 4 text model;
+// writers use the last).
+var cmBinFingerprints = [...][8]byte{segFingerprint("cm-bin/1 "), segFingerprint3("cm-bin/2 "), segFingerprint4("cm-bin/3 "), segFingerprint5("cm-bin/4 ")}
 
 // cmBinProbe is how much of a file the planner looks at to tell data
 // worth the context mixer's time from data that is not (encrypted, or

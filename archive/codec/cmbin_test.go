@@ -49,7 +49,7 @@ func TestCMBinRoundTrip(t *testing.T) {
 	}{
 		{"one byte", []byte{0}, 0},
 		{"records", records(256), segBinaryT},
-		{"fields", fields, segText3T},
+		{"fields", fields, segText4T},
 		{"noise", noise, 0},
 		{"longer than the trial", long, segBinaryT},
 	} {

@@ -37,9 +37,10 @@ func planBZ2(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 // bz2Fingerprints are cm-bz2's model fingerprints, index i naming
 // segment header set i+1: set 1 (table bits 18) was written until set 2
 // (table bits in every header) replaced it, then set 3 (the version 2
-// text model), then set 4 (the version 3 text model); readers accept
-// all, writers use the last.
-var bz2Fingerprints = [...][8]byte{segFingerprint("cm-bz2/1 "), segFingerprint("cm-bz2/2 "), segFingerprint3("cm-bz2/3 "), segFingerprint4("cm-bz2/4 ")}
+// text model), then set 4 (the version 3 text model), then set 5 (the
+// version 4 text model); readers accept all, writers use the last.
+var bz2Fingerprints = [...][8]byte{segFingerprint("cm-bz2/1 "), segFingerprint("cm-bz2/2 "), segFingerprint3("cm-bz2/3 "), segFingerprint4("cm-bz2/4 "),
+	segFingerprint5("cm-bz2/5 ")}
 
 type cmBZ2 struct{}
 

@@ -38,9 +38,10 @@ func planGzip(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 
 // gzipFingerprints name the two models a segment may use and the
 // segment header set: index 0 set 2, index 1 set 3 (the version 2 text
-// model), index 2 set 4 (the version 3 text model; writers use the
-// last).
-var gzipFingerprints = [...][8]byte{segFingerprint("cm-gzip/1 "), segFingerprint3("cm-gzip/2 "), segFingerprint4("cm-gzip/3 ")}
+// model), index 2 set 4 (the version 3 text model), index 3 set 5 (the
+// version 4 text model; writers use the last).
+var gzipFingerprints = [...][8]byte{segFingerprint("cm-gzip/1 "), segFingerprint3("cm-gzip/2 "), segFingerprint4("cm-gzip/3 "),
+	segFingerprint5("cm-gzip/4 ")}
 
 type cmGzip struct{}
 

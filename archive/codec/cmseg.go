@@ -13,7 +13,7 @@ import (
 
 // A cm segment is a run of bytes coded by bitcm with one of two models,
 // text (bitcm.DefaultConfig, in set 3 bitcm.TextConfig, in set 4
-// bitcm.Text3Config) or binary
+// bitcm.Text3Config, in set 5 bitcm.Text4Config) or binary
 // (bitcm.BinaryConfig with a record stride), chosen by the writer per
 // segment and named by a header before the bitcm stream. cm-bz2, cm-gzip
 // and cm-bin code their bytes as cm segments.
@@ -26,6 +26,7 @@ import (
 //	0x03 uvarint S, byte T      binary, stride S, table bits T (sets 2 and 3)
 //	0x04 byte T                 text version 2 (bitcm.TextConfig), table bits T (set 3)
 //	0x05 byte T                 text version 3 (bitcm.Text3Config), table bits T (set 4)
+//	0x06 byte T                 text version 4 (bitcm.Text4Config), table bits T (set 5)
 //
 // T caps the lines of each hashed context at 2^T (bitcm also caps them
 // by the segment length), so it sets the model's memory: about
@@ -39,6 +40,7 @@ const (
 	segBinaryT = 3
 	segText2T  = 4
 	segText3T  = 5
+	segText4T  = 6
 
 	// segTableBits is the T writers use; maxSegTableBits the largest a
 	// reader accepts, which bounds a decoder's memory (8 contexts of
@@ -53,7 +55,7 @@ const (
 
 // A segHeaderSet is the set of segment headers a codec's parameters
 // allow: set 1 is 0x00 and 0x01, set 2 is 0x02 and 0x03, set 3 is 0x03
-// and 0x04, set 4 is 0x03 and 0x05.
+// and 0x04, set 4 is 0x03 and 0x05, set 5 is 0x03 and 0x06.
 type segHeaderSet int
 
 const (
@@ -61,6 +63,7 @@ const (
 	segSet2 segHeaderSet = 2
 	segSet3 segHeaderSet = 3
 	segSet4 segHeaderSet = 4
+	segSet5 segHeaderSet = 5
 )
 
 // segTexts is, per header set from 2 on, its text model: the model byte
@@ -73,6 +76,7 @@ var segTexts = map[segHeaderSet]struct {
 	segSet2: {segTextT, nil},
 	segSet3: {segText2T, bitcm.TextConfig},
 	segSet4: {segText3T, bitcm.Text3Config},
+	segSet5: {segText4T, bitcm.Text4Config},
 }
 
 // segFingerprint names the two models a cm segment of sets 1 and 2 may
@@ -89,6 +93,10 @@ func segFingerprint3(tag string) [8]byte { return segFingerprintOf(tag, cmText2F
 // segFingerprint4 is segFingerprint for set 4, whose text model is
 // bitcm.Text3Config (cmText3Fingerprint).
 func segFingerprint4(tag string) [8]byte { return segFingerprintOf(tag, cmText3Fingerprint) }
+
+// segFingerprint5 is segFingerprint for set 5, whose text model is
+// bitcm.Text4Config (cmText4Fingerprint).
+func segFingerprint5(tag string) [8]byte { return segFingerprintOf(tag, cmText4Fingerprint) }
 
 func segFingerprintOf(tag string, text [8]byte) [8]byte {
 	b := bitcm.Fingerprint(bitcm.BinaryConfig(1))

@@ -375,14 +375,18 @@ func TestGoldenCtx(t *testing.T) {
 		// (segment header set 3: the version 2 text model)
 		{"golden-v3-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},
 		// (segment header set 4: the version 3 text model)
-		{"golden-v4-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0, 0, 0},
+		{"golden-v4-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},
+		// (segment header set 5: the version 4 text model)
+		{"golden-v5-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, false, 0, 0, 0},
 		// gzip files as their content through bitcm plus deflatere's side
 		// data (gzip -9n, two members with padding, Go's compress/gzip)
 		{"golden-v1-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0, 0, 0},
 		// (segment header set 3: the version 2 text model)
 		{"golden-v2-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0, 0, 0},
 		// (segment header set 4: the version 3 text model)
-		{"golden-v3-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0, 0, 0},
+		{"golden-v3-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, true, 0, 0, 0},
+		// (segment header set 5: the version 4 text model)
+		{"golden-v4-gzip.dcar", goldenGzipFiles(t), PlanGzip, map[uint64]int{format.CodecCMGzip: 3}, false, 0, 0, 0},
 		// other bytes through bitcm, text or binary model per block
 		{"golden-v1-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0, 0, 0},
 		// (segment header set 3: the version 2 text model)
@@ -394,9 +398,14 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v4-cmbin.dcar", GoldenARM64Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 1}, true, 0, 0, 0},
 		// segment header set 4 (the version 3 text model): plain, x86
 		// and ARM64 as the three before
-		{"golden-v5-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
-		{"golden-v6-cmbin.dcar", GoldenX86Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
-		{"golden-v7-cmbin.dcar", GoldenARM64Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 1}, false, 0, 0, 0},
+		{"golden-v5-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0, 0, 0},
+		{"golden-v6-cmbin.dcar", GoldenX86Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, true, 0, 0, 0},
+		{"golden-v7-cmbin.dcar", GoldenARM64Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 1}, true, 0, 0, 0},
+		// segment header set 5 (the version 4 text model): plain, x86
+		// and ARM64 as the three before
+		{"golden-v8-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
+		{"golden-v9-cmbin.dcar", GoldenX86Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
+		{"golden-v10-cmbin.dcar", GoldenARM64Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 1}, false, 0, 0, 0},
 		// model-png with the network in two halves (model.SplitNet)
 		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000, 0},
 		// --fast: imgctx alone for image containers and a PNG's pixels,
