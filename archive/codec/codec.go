@@ -184,6 +184,43 @@ func DomainCoded(id uint64, params []byte) bool {
 	return true
 }
 
+// TextModel names the shipped text model that coded a cm-text or
+// model-text entry of codec id with params ("text model 4", "lite";
+// model-text: "network + text model 4"), or "" for other codecs and
+// for parameters that name none of the shipped ones (a domain model:
+// DomainCoded). (cm-bin, cm-bz2 and cm-gzip choose a text or a binary
+// model per segment: their entries name none.)
+func TextModel(id uint64, params []byte) string {
+	textN := func(n int) string { return fmt.Sprintf("text model %d", n) }
+	if id == format.CodecModelText {
+		if len(params) == 17 && params[0] == modelTextV2 {
+			for i, c := range modelTextCMConfigs {
+				if c.fp == [8]byte(params[9:17]) {
+					return "network + " + textN(i+2)
+				}
+			}
+		}
+		return ""
+	}
+	if id != format.CodecCMText || len(params) != 9 || params[0] != paramsVersion {
+		return ""
+	}
+	// cmText.models: the first model at table bits 18 and 20, lite,
+	// then text models 2, 3, 4.
+	for i, m := range cmText.models {
+		if m.fp == [8]byte(params[1:]) {
+			switch {
+			case i == 2:
+				return "lite"
+			case i >= 3:
+				return textN(i - 1)
+			}
+			return "text model 1"
+		}
+	}
+	return ""
+}
+
 // Plan chooses the codec of a regular file of the sniffed kind, reading
 // it through r (size bytes) where a planner needs to: the preset's
 // planners in order (codecs.go); zstd if none takes the file.

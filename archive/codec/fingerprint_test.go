@@ -3,6 +3,7 @@ package codec
 import (
 	"testing"
 
+	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/bitcm"
 	"github.com/dcar-archiver/dcar/model/jpegcm"
@@ -124,4 +125,34 @@ func ctxImageFingerprint(t *testing.T) [8]byte {
 		t.Fatal(err)
 	}
 	return fp
+}
+
+// TextModel names cm-text's and model-text's shipped text models (list
+// -l shows them) and nothing else.
+func TestTextModel(t *testing.T) {
+	params := func(fp [8]byte) []byte { return append([]byte{paramsVersion}, fp[:]...) }
+	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4"} {
+		if got := TextModel(format.CodecCMText, params(cmText.models[i].fp)); got != want {
+			t.Errorf("cm-text model %d: %q, want %q", i, got, want)
+		}
+	}
+	net := [8]byte{9, 9, 9, 9, 9, 9, 9, 9}
+	for i, want := range []string{"network + text model 2", "network + text model 3", "network + text model 4"} {
+		p := append(append([]byte{modelTextV2}, net[:]...), modelTextCMConfigs[i].fp[:]...)
+		if got := TextModel(format.CodecModelText, p); got != want {
+			t.Errorf("model-text %d: %q, want %q", i, got, want)
+		}
+	}
+	for _, c := range []struct {
+		id uint64
+		p  []byte
+	}{
+		{format.CodecCMText, params([8]byte{1})},          // a domain model's
+		{format.CodecCMBin, params(cmBinFingerprints[3])}, // text or binary per segment
+		{format.CodecZstd, nil},
+	} {
+		if got := TextModel(c.id, c.p); got != "" {
+			t.Errorf("codec %d: %q", c.id, got)
+		}
+	}
 }

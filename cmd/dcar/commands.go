@@ -466,6 +466,9 @@ type listRow struct {
 	// Model: the domain model that coded the entry ("domain" and the
 	// model file's fingerprint); "" for the shipped models.
 	Model string `json:"model,omitempty"`
+	// TextModel: the shipped text model that coded the entry ("text
+	// model 4", codec.TextModel), shown by list -l.
+	TextModel string `json:"text_model,omitempty"`
 	// Blocks: raw bytes per block codec, when some blocks of the entry
 	// were kept with another codec than the entry's (zstd coded them
 	// smaller, or nothing shrank them: store).
@@ -500,7 +503,7 @@ func listCommand() *cli.Command {
 		Usage:     "list the entries of an archive",
 		ArgsUsage: "ARCHIVE",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, kind (the sniffed file type), codec (+ the fallback codecs of some blocks; \"(fallback)\": an image the pixel models did not take), time"},
+			&cli.BoolFlag{Name: "long", Aliases: []string{"l"}, Usage: "mode, owner, size, stored bytes, bits per byte, kind (the sniffed file type), codec (+ the fallback codecs of some blocks; \"(fallback)\": an image the pixel models did not take; the text model or domain model of cm-text and model-text entries), time"},
 			&cli.BoolFlag{Name: "json", Usage: "one JSON array of entries"},
 		},
 		Action: func(c *cli.Context) error {
@@ -555,6 +558,8 @@ func listRows(idx []format.IndexEntry) []listRow {
 			Mode: fmt.Sprintf("%04o", h.Mode), ModTime: h.ModTime.UTC(), Owner: owner + "/" + group, Link: h.Link}
 		if !h.Type.HasContent() {
 			rows[i].Codec = "-"
+		} else {
+			rows[i].TextModel = codec.TextModel(h.Codec, h.Params)
 		}
 		if h.Modality == format.ModalityImage && h.Size > 0 && (h.Codec == format.CodecZstd || h.Codec == format.CodecStore) {
 			rows[i].Fallback = true
@@ -677,6 +682,8 @@ func printList(out io.Writer, rows []listRow, asJSON, long bool) error {
 		}
 		if r.Model != "" {
 			codec += " (" + r.Model + ")"
+		} else if r.TextModel != "" {
+			codec += " (" + r.TextModel + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t %s\t\n", r.Type, r.Mode, r.Owner, r.Size, r.Stored, bpb,
 			kind, codec, r.ModTime.Local().Format("2006-01-02 15:04"), name)
