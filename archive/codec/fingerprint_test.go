@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dcar-archiver/dcar/format"
@@ -153,6 +154,31 @@ func TestTextModel(t *testing.T) {
 	} {
 		if got := TextModel(c.id, c.p); got != "" {
 			t.Errorf("codec %d: %q", c.id, got)
+		}
+	}
+}
+
+// cm-text codes mostly non-ASCII text with the version 3 model, whose 8
+// bits suit it better than version 4's code tree, and other text with
+// version 4; model-text likewise.
+func TestPlanTextModel(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+	}{
+		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 4"},
+		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3"},
+		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3"},
+	} {
+		k := Kind{Modality: format.ModalityText}
+		r := strings.NewReader(c.text)
+		pl, ok := planCMText(k, r, int64(len(c.text)))
+		if got := TextModel(pl.Codec, pl.Params); !ok || got != c.want {
+			t.Errorf("%.20q: cm-text %q, want %q", c.text, got, c.want)
+		}
+		if pl, ok := planModelText(k, r, int64(len(c.text))); ok {
+			if got := TextModel(pl.Codec, pl.Params); got != "network + "+c.want {
+				t.Errorf("%.20q: model-text %q", c.text, got)
+			}
 		}
 	}
 }

@@ -55,10 +55,12 @@ var modelTextCMConfigs = []textCMModel{{modelTextCMFingerprint, model.TextCMConf
 	{modelTextCM4Fingerprint, model.TextCM4Config}}
 
 // planModelText routes text to model-text version 2 (asked with --best
-// only) when the default network has the text modality. There is no
+// only) when the default network has the text modality, with the
+// version 4 text model or, for mostly non-ASCII text, version 3 (as
+// planCMText). There is no
 // trial: the mixers weigh the network as it earns, so a text it
 // predicts badly costs little more than cm-text.
-func planModelText(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
+func planModelText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.Modality != format.ModalityText || size == 0 {
 		return Choice{}, false
 	}
@@ -68,6 +70,10 @@ func planModelText(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
 	}
 	p := append([]byte{modelTextV2}, m.TextFingerprint[:]...)
 	cm := modelTextCMConfigs[len(modelTextCMConfigs)-1].fp
+	if !treeSuits(r, size) {
+		// Mostly non-ASCII text: the version 3 text model (planCMText).
+		cm = modelTextCMConfigs[len(modelTextCMConfigs)-2].fp
+	}
 	return Choice{Codec: format.CodecModelText, Params: append(p, cm[:]...), BlockSize: segmentBlockSize(size)}, true
 }
 

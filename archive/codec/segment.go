@@ -139,9 +139,33 @@ func bitcmModel(cfg bitcm.Config) segmentModel {
 	return segmentModel{fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
-// planCMText routes text to cm-text.
+// planCMText routes text to cm-text: with the version 4 text model, or
+// with version 3 when the first treeProbe bytes say that version 4's
+// code tree does not suit the text (bitcm.TreeSuits: mostly non-ASCII).
 func planCMText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return cmText.plan(k, r, size)
+	pl, ok := cmText.plan(k, r, size)
+	if ok && !treeSuits(r, size) {
+		pl.Params = cmText.models[len(cmText.models)-2].params()
+	}
+	return pl, ok
+}
+
+// treeProbe is how much of a text the planners read to choose between
+// the version 4 and version 3 text models.
+const treeProbe = 64 << 10
+
+// treeSuits reports whether the version 4 text model's code tree suits
+// the text r holds (size bytes), judged by its first treeProbe bytes; a
+// read error says yes (the coder will meet it).
+func treeSuits(r io.ReaderAt, size int64) bool {
+	if r == nil {
+		return true
+	}
+	b := make([]byte, min(size, treeProbe))
+	if n, _ := r.ReadAt(b, 0); n != len(b) {
+		return true
+	}
+	return bitcm.TreeSuits(b)
 }
 
 func (c segmentCodec) plan(k Kind, _ io.ReaderAt, size int64) (Choice, bool) {
