@@ -55,7 +55,7 @@ const (
 
 // A segHeaderSet is the set of segment headers a codec's parameters
 // allow: set 1 is 0x00 and 0x01, set 2 is 0x02 and 0x03, set 3 is 0x03
-// and 0x04, set 4 is 0x03 and 0x05, set 5 is 0x03 and 0x06.
+// and 0x04, set 4 is 0x03 and 0x05, set 5 is 0x03, 0x06 and 0x05.
 type segHeaderSet int
 
 const (
@@ -66,13 +66,24 @@ const (
 	segSet5 segHeaderSet = 5
 )
 
-// segTexts is, per header set from 2 on, its text model: the model byte
-// and, where it has a warm start, the shipped configuration (nil:
+// A segTextModel is a text model of a header set: the model byte and, where
+// it has a warm start, the shipped configuration (nil:
 // bitcm.DefaultConfig).
-var segTexts = map[segHeaderSet]struct {
+type segTextModel struct {
 	kind   byte
 	config func() (bitcm.Config, error)
-}{
+}
+
+// segTextsAlt is, for the sets that have one, the text model a writer
+// uses instead of segTexts' for a segment that is mostly non-ASCII
+// (bitcm.TreeSuits false: version 4's code tree would take more than 7
+// decisions a byte), as cm-text's planner does.
+var segTextsAlt = map[segHeaderSet]segTextModel{
+	segSet5: {segText3T, bitcm.Text3Config},
+}
+
+// segTexts is, per header set from 2 on, its text model.
+var segTexts = map[segHeaderSet]segTextModel{
 	segSet2: {segTextT, nil},
 	segSet3: {segText2T, bitcm.TextConfig},
 	segSet4: {segText3T, bitcm.Text3Config},
@@ -151,6 +162,9 @@ func encodeSegment(seg []byte, set segHeaderSet) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: cm segments of header set %d are not written", ErrParams, set)
 	}
+	if alt, ok := segTextsAlt[set]; ok && !bitcm.TreeSuits(trial) {
+		st = alt
+	}
 	text, bin := bitcm.DefaultConfig(), bitcm.BinaryConfig(stride)
 	textKind := st.kind
 	if st.config != nil {
@@ -201,6 +215,9 @@ func segModel(src []byte, set segHeaderSet) (bitcm.Config, int, error) {
 	}
 	kind, k := src[0], 1
 	st, later := segTexts[set]
+	if alt, ok := segTextsAlt[set]; ok && kind == alt.kind {
+		st = alt
+	}
 	ok := set == segSet1 && (kind == segText || kind == segBinary) || later && (kind == st.kind || kind == segBinaryT)
 	if !ok {
 		return bitcm.Config{}, 0, fmt.Errorf("unknown model %d", kind)
