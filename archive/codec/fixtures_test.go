@@ -34,6 +34,25 @@ func GoldenBinFiles() []GoldenFile {
 	return []GoldenFile{{"golden/records.bin", rec}, {"golden/fields.bin", fields}}
 }
 
+// GoldenCyrillicFiles is the content of testdata/golden-v11-cmbin.dcar:
+// sentences of Russian words in UTF-8, which cm-bin's header set 5
+// codes with the version 3 text model (header 0x05; bitcm.TreeSuits),
+// and the records of GoldenBinFiles.
+func GoldenCyrillicFiles() []GoldenFile {
+	words := strings.Fields("съешь же ещё этих мягких французских булок да выпей чаю в чащах юга жил бы цитрус но фальшивый экземпляр")
+	rng := rand.New(rand.NewPCG(11, 11))
+	var text []byte
+	for i := 0; len(text) < 12000; i++ {
+		text = append(text, words[rng.IntN(len(words))]...)
+		if i%9 == 8 {
+			text = append(text, ".\n"...)
+		} else {
+			text = append(text, ' ')
+		}
+	}
+	return []GoldenFile{{"golden/russian.txt", text}, GoldenBinFiles()[0]}
+}
+
 // GoldenX86Files is the content of testdata/golden-v3-cmbin.dcar: an
 // x86-64 ELF file of made-up code (calls and RIP-relative loads of a few
 // targets among a few instructions; cm-bin with the x86 filter) and the

@@ -406,6 +406,9 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v8-cmbin.dcar", GoldenBinFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
 		{"golden-v9-cmbin.dcar", GoldenX86Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
 		{"golden-v10-cmbin.dcar", GoldenARM64Files(), PlanCMBin, map[uint64]int{format.CodecCMBin: 1}, false, 0, 0, 0},
+		// set 5 with the version 3 text model's header (0x05) for a
+		// mostly non-ASCII segment
+		{"golden-v11-cmbin.dcar", GoldenCyrillicFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
 		// model-png with the network in two halves (model.SplitNet)
 		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000, 0},
 		// --fast: imgctx alone for image containers and a PNG's pixels,
