@@ -42,19 +42,6 @@ func TestCMBinRoundTrip(t *testing.T) {
 		long[i] ^= byte(i >> 7) // not periodic all the way
 	}
 	fields := GoldenBinFiles()[1].Data
-	// Sentences of Russian words in random order: text, but its UTF-8
-	// suits the version 3 model's 8 bits better than version 4's code
-	// tree.
-	words := strings.Fields("съешь же ещё этих мягких французских булок да выпей чаю в чащах юга жил бы цитрус но фальшивый экземпляр")
-	var cyrillic []byte
-	for i := 0; len(cyrillic) < 20000; i++ {
-		cyrillic = append(cyrillic, words[rng.IntN(len(words))]...)
-		if i%9 == 8 {
-			cyrillic = append(cyrillic, ".\n"...)
-		} else {
-			cyrillic = append(cyrillic, ' ')
-		}
-	}
 	for _, c := range []struct {
 		name string
 		src  []byte
@@ -63,7 +50,7 @@ func TestCMBinRoundTrip(t *testing.T) {
 		{"one byte", []byte{0}, 0},
 		{"records", records(256), segBinaryT},
 		{"fields", fields, segText4T},
-		{"mostly non-ASCII text", cyrillic, segText3T},
+		{"mostly non-ASCII text", GoldenCyrillicFiles()[0].Data, segText3T},
 		{"noise", noise, 0},
 		{"longer than the trial", long, segBinaryT},
 	} {

@@ -151,7 +151,7 @@ func eachSegment(n int, f func(i int) error) error {
 	return nil
 }
 
-// encodeSegment codes seg as a cm segment of set (2, 3 or 4): header and
+// encodeSegment codes seg as a cm segment of set (2 to 5): header and
 // bitcm stream. The model is chosen by coding the first segTrial bytes
 // with both; a segment no longer than the trial is its own trial.
 func encodeSegment(seg []byte, set segHeaderSet) ([]byte, error) {

@@ -72,7 +72,7 @@ func planModelText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	cm := modelTextCMConfigs[len(modelTextCMConfigs)-1].fp
 	if !treeSuits(r, size) {
 		// Mostly non-ASCII text: the version 3 text model (planCMText).
-		cm = modelTextCMConfigs[len(modelTextCMConfigs)-2].fp
+		cm = modelTextCM3Fingerprint
 	}
 	return Choice{Codec: format.CodecModelText, Params: append(p, cm[:]...), BlockSize: segmentBlockSize(size)}, true
 }

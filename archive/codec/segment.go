@@ -77,8 +77,7 @@ var (
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
 		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel,
-			configModel(cmText2Fingerprint, bitcm.TextConfig), configModel(cmText3Fingerprint, bitcm.Text3Config),
-			configModel(cmText4Fingerprint, bitcm.Text4Config)},
+			configModel(cmText2Fingerprint, bitcm.TextConfig), cmText3, configModel(cmText4Fingerprint, bitcm.Text4Config)},
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
@@ -92,6 +91,10 @@ var (
 			encode: func(src []byte) ([]byte, error) { return txtctx.EncodeSegmentConfig(src, txtctx.DefaultConfig()) }}},
 	}
 )
+
+// cmText3 is cm-text's version 3 text model, which it still writes for
+// text that version 4's code tree does not suit (planCMText).
+var cmText3 = configModel(cmText3Fingerprint, bitcm.Text3Config)
 
 // liteModel is bitcm's lite model, cm-text's model with --fast (about
 // four times as fast as the version 2 model, 8-10 % larger).
@@ -145,7 +148,7 @@ func bitcmModel(cfg bitcm.Config) segmentModel {
 func planCMText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	pl, ok := cmText.plan(k, r, size)
 	if ok && !treeSuits(r, size) {
-		pl.Params = cmText.models[len(cmText.models)-2].params()
+		pl.Params = cmText3.params()
 	}
 	return pl, ok
 }

@@ -24,19 +24,10 @@ var warmTextOut = flag.String("warm-text", "", "train the text model's warm star
 // order of a hash of their names (so that the last files, which weigh
 // most in the result, are not all of one kind), and writes it to out.
 func trainWarmText(out, dir string, withPrior bool) {
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil || len(files) == 0 {
-		log.Fatalf("dcartrain: no training files in %q", dir)
-	}
-	sort.Slice(files, func(i, j int) bool { return nameOrder(files[i]) < nameOrder(files[j]) })
-	var segs [][]byte
+	segs := trainingFiles(dir)
 	total := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			log.Fatal(err)
-		}
-		segs, total = append(segs, b), total+len(b)
+	for _, b := range segs {
+		total += len(b)
 	}
 	var prior func(n int) (bitcm.Prior, error)
 	if withPrior {
@@ -71,6 +62,23 @@ func trainWarmText(out, dir string, withPrior bool) {
 	fmt.Printf("%s: warm start from %d files (%d bytes), %d bytes compressed\n", out, len(segs), total, len(z))
 }
 
+// trainingFiles returns the contents of the files of dir, in the order
+// of a hash of their names (nameOrder); none is fatal.
+func trainingFiles(dir string) [][]byte {
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) == 0 {
+		log.Fatalf("dcartrain: no training files in %q", dir)
+	}
+	sort.Slice(files, func(i, j int) bool { return nameOrder(files[i]) < nameOrder(files[j]) })
+	segs := make([][]byte, len(files))
+	for i, f := range files {
+		if segs[i], err = os.ReadFile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
+	return segs
+}
+
 // nameOrder is the training order key of a file: a hash of its base name.
 func nameOrder(path string) uint32 {
 	h := uint32(2166136261)
@@ -85,16 +93,9 @@ var treeCountsOut = flag.String("tree-counts", "", "write the byte counts of the
 // writeTreeCounts writes the Go source of bitcm.textByteCounts: how
 // often each byte value occurs in the files of dir.
 func writeTreeCounts(out, dir string) {
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil || len(files) == 0 {
-		log.Fatalf("dcartrain: no training files in %q", dir)
-	}
+	files := trainingFiles(dir)
 	var c [256]uint64
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			log.Fatal(err)
-		}
+	for _, b := range files {
 		for _, x := range b {
 			c[x]++
 		}

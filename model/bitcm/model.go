@@ -618,17 +618,15 @@ func (m *model) update(y int) {
 				m.wpath = 1
 				m.nibble()
 			}
-			// A byte one decision away: its match lookups.
+			// A byte one decision away: its match lookups (a match
+			// model that is off asks for nothing).
 			for _, c := range t.child[nx] {
 				if c >= 256 {
 					m.mm.prefetchByte(m.buf, byte(c-256))
-					if m.mm2.min > 0 {
-						m.mm2.prefetchByte(m.buf, byte(c-256))
-					}
+					m.mm2.prefetchByte(m.buf, byte(c-256))
 				}
 			}
 		} else {
-			m.depth, m.path = 0, 1
 			m.byteDone(byte(nx - 256))
 		}
 		m.predict()
@@ -644,9 +642,7 @@ func (m *model) update(y int) {
 		m.nibble()
 	} else if m.bit == 7 {
 		m.mm.prefetchSlots(m.buf, m.c0)
-		if m.mm2.min > 0 {
-			m.mm2.prefetchSlots(m.buf, m.c0)
-		}
+		m.mm2.prefetchSlots(m.buf, m.c0)
 	}
 	m.predict()
 }
@@ -654,36 +650,34 @@ func (m *model) update(y int) {
 // byteDone records byte b, whose last bit has just been coded, and
 // finds the contexts of the next byte.
 func (m *model) byteDone(b byte) {
-	{
-		m.buf = append(m.buf, b)
-		m.c8 = m.c8<<8 | uint64(b)
-		m.c0, m.bit, m.wpath = 1, 0, 1
-		m.wordUpdate(b)
-		m.extraUpdate(b)
-		if m.cfg.MixLREnd > 0 && len(m.buf)&255 == 0 {
-			// Young weights need large steps, settled ones small: long
-			// stationary text codes better with a lower final rate.
-			a, e, k := int64(m.cfg.MixLR)*16, int64(m.cfg.MixLREnd)*16, int64(m.cfg.MixDecay)
-			m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(len(m.buf))))
-			if m.mix2 != nil {
-				m.mix2.lr16 = m.mixers.lr16
-			}
+	m.buf = append(m.buf, b)
+	m.c8 = m.c8<<8 | uint64(b)
+	m.c0, m.bit, m.wpath, m.depth, m.path = 1, 0, 1, 0, 1
+	m.wordUpdate(b)
+	m.extraUpdate(b)
+	if m.cfg.MixLREnd > 0 && len(m.buf)&255 == 0 {
+		// Young weights need large steps, settled ones small: long
+		// stationary text codes better with a lower final rate.
+		a, e, k := int64(m.cfg.MixLR)*16, int64(m.cfg.MixLREnd)*16, int64(m.cfg.MixDecay)
+		m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(len(m.buf))))
+		if m.mix2 != nil {
+			m.mix2.lr16 = m.mixers.lr16
 		}
-		if b == '\n' {
-			m.line2, m.line1, m.line0 = m.line1, m.line0, len(m.buf)
-		}
-		m.mm.byteUpdate(m.buf)
-		if m.mm2.min > 0 {
-			m.mm2.byteUpdate(m.buf)
-		}
-		if m.prior != nil {
-			m.prior.Update(b)
-			m.pft = m.prior.Next()
-			m.treeMass()
-		}
-		m.byteContexts()
-		m.nibble()
 	}
+	if b == '\n' {
+		m.line2, m.line1, m.line0 = m.line1, m.line0, len(m.buf)
+	}
+	m.mm.byteUpdate(m.buf)
+	if m.mm2.min > 0 {
+		m.mm2.byteUpdate(m.buf)
+	}
+	if m.prior != nil {
+		m.prior.Update(b)
+		m.pft = m.prior.Next()
+		m.treeMass()
+	}
+	m.byteContexts()
+	m.nibble()
 }
 
 func (m *model) wordUpdate(b byte) {

@@ -23,10 +23,11 @@ const maxCodeLen = 20
 
 var textTree = sync.OnceValue(func() *codeTree { return newCodeTree(&textByteCounts) })
 
-// newCodeTree builds the Huffman tree of counts: the two lightest nodes
-// are merged until one is left, ties broken by the lower node number (a
-// byte's number is the byte, merged nodes are numbered in the order they
-// are made), so the tree is the same on every machine.
+// newCodeTree builds the tree of counts: a Huffman tree of each class's
+// bytes (codeClass), then one of the class subtrees. Each merges the two
+// lightest nodes until one is left, ties broken by the lower node
+// number (a byte's number is the byte, merged nodes are numbered in the
+// order they are made), so the tree is the same on every machine.
 func newCodeTree(counts *[256]uint32) *codeTree {
 	var total uint64
 	for _, c := range counts {
@@ -82,11 +83,11 @@ func newCodeTree(counts *[256]uint32) *codeTree {
 			roots = append(roots, huffman(in))
 		}
 	}
-	live := []int{huffman(roots)}
+	root := huffman(roots)
 	t := &codeTree{}
 	// Number the internal nodes breadth first, then link them.
 	ids := make([]int, len(nodes))
-	queue := []int{live[0]}
+	queue := []int{root}
 	next := 1
 	for len(queue) > 0 {
 		n := queue[0]
@@ -113,7 +114,7 @@ func newCodeTree(counts *[256]uint32) *codeTree {
 			walk(k, code<<1|uint32(y), d+1)
 		}
 	}
-	walk(live[0], 1, 0)
+	walk(root, 1, 0)
 	return t
 }
 
