@@ -2,71 +2,149 @@ package archive
 
 import "sync"
 
-// jobQueue hands blocks to the coders, largest first. Blocks are written
-// in order whatever order they are coded in, so the archive's bytes do
-// not depend on it; the order only decides how well the coders share
-// the work: when a folder ends with a few large files (a photo, a
-// text of several MiB: one block each, each coded on one core), taking
-// the largest waiting block first keeps both cores busy to the end
-// instead of leaving one idle while the other codes the last large
-// block alone (longest processing time first). Like the channel it
-// replaces it holds at most max blocks, so memory stays bounded.
-type jobQueue struct {
+// lookahead is how many raw bytes of blocks the Writer reads ahead of
+// the coders and the Reader decodes ahead of its consumer, beyond one
+// block per coder. Blocks are coded largest first (jobQueue), so the
+// further ahead the queue sees, the better the cores share the work: a
+// folder whose largest file comes last (a text of several MiB, a photo)
+// has it coded from the start, beside the small ones, instead of alone
+// at the end while the other cores idle. 64 MiB is 16 default blocks:
+// little beside the models' own memory (a text model's tables are
+// several hundred MiB per coder).
+const lookahead = 64 << 20
+
+// jobQueue hands jobs to the coders, largest first. Blocks are written
+// (and delivered) in order whatever order they are coded in, so the
+// archive's bytes do not depend on it; the order only decides how well
+// the coders share the work (longest processing time first). It holds
+// at least minJobs jobs and beyond that at most maxBytes of their
+// sizes, so memory stays bounded (maxBytes 0: no bound).
+type jobQueue[J any] struct {
 	mu       sync.Mutex
 	nonEmpty sync.Cond
 	nonFull  sync.Cond
-	jobs     []*blockJob
-	max      int
+	jobs     []J
+	sizes    []int
+	bytes    int
+	minJobs  int
+	maxBytes int
 	closed   bool
 }
 
-func newJobQueue(max int) *jobQueue {
-	q := &jobQueue{max: max}
+func newJobQueue[J any](minJobs, maxBytes int) *jobQueue[J] {
+	q := &jobQueue[J]{minJobs: minJobs, maxBytes: maxBytes}
 	q.nonEmpty.L = &q.mu
 	q.nonFull.L = &q.mu
 	return q
 }
 
-// push waits for room and queues j.
-func (q *jobQueue) push(j *blockJob) {
+// push waits for room and queues j, of size n; after discard it drops j.
+func (q *jobQueue[J]) push(j J, n int) {
 	q.mu.Lock()
-	for len(q.jobs) >= q.max {
+	for q.maxBytes > 0 && len(q.jobs) >= q.minJobs && q.bytes+n > q.maxBytes && !q.closed {
 		q.nonFull.Wait()
 	}
+	if q.closed {
+		q.mu.Unlock()
+		return
+	}
 	q.jobs = append(q.jobs, j)
+	q.sizes = append(q.sizes, n)
+	q.bytes += n
 	q.mu.Unlock()
 	q.nonEmpty.Signal()
 }
 
-// pop waits for a block and returns the largest queued (the earliest of
-// equals), or nil once the queue is closed and empty.
-func (q *jobQueue) pop() *blockJob {
+// pop waits for a job and returns the largest queued (the earliest of
+// equals); ok is false once the queue is closed and empty.
+func (q *jobQueue[J]) pop() (j J, ok bool) {
 	q.mu.Lock()
 	for len(q.jobs) == 0 && !q.closed {
 		q.nonEmpty.Wait()
 	}
 	if len(q.jobs) == 0 {
 		q.mu.Unlock()
-		return nil
+		return j, false
 	}
 	k := 0
-	for i, j := range q.jobs {
-		if j.n > q.jobs[k].n {
+	for i, n := range q.sizes {
+		if n > q.sizes[k] {
 			k = i
 		}
 	}
-	j := q.jobs[k]
+	j, n := q.jobs[k], q.sizes[k]
 	q.jobs = append(q.jobs[:k], q.jobs[k+1:]...)
+	q.sizes = append(q.sizes[:k], q.sizes[k+1:]...)
+	q.bytes -= n
 	q.mu.Unlock()
-	q.nonFull.Signal()
-	return j
+	q.nonFull.Broadcast()
+	return j, true
 }
 
 // close wakes the coders waiting in pop: they drain what is queued and
 // stop.
-func (q *jobQueue) close() {
+func (q *jobQueue[J]) close() {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()
 	q.nonEmpty.Broadcast()
+}
+
+// byteBudget bounds the raw bytes of blocks in flight between a
+// producer and its consumer: acquire waits until n more fit (one block
+// always fits when none is in flight), release returns them. stop wakes
+// every waiter for good.
+type byteBudget struct {
+	mu      sync.Mutex
+	room    sync.Cond
+	used    int
+	max     int
+	stopped bool
+}
+
+func newByteBudget(max int) *byteBudget {
+	b := &byteBudget{max: max}
+	b.room.L = &b.mu
+	return b
+}
+
+// acquire waits until n bytes fit and takes them; it reports false if
+// the budget was stopped instead.
+func (b *byteBudget) acquire(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used > 0 && b.used+n > b.max && !b.stopped {
+		b.room.Wait()
+	}
+	if b.stopped {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+func (b *byteBudget) release(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.room.Broadcast()
+}
+
+func (b *byteBudget) stop() {
+	b.mu.Lock()
+	b.stopped = true
+	b.mu.Unlock()
+	b.room.Broadcast()
+}
+
+// discard drops every queued job and closes the queue: the coders stop
+// after the jobs they hold.
+func (q *jobQueue[J]) discard() {
+	q.mu.Lock()
+	clear(q.jobs)
+	q.jobs, q.sizes, q.bytes = q.jobs[:0], q.sizes[:0], 0
+	q.closed = true
+	q.mu.Unlock()
+	q.nonEmpty.Broadcast()
+	q.nonFull.Broadcast()
 }

@@ -6,44 +6,69 @@ import (
 	"time"
 )
 
-// The queue hands out the largest waiting block first (the earliest of
-// equals), holds at most max, and after close drains what is left.
-func TestJobQueue(t *testing.T) {
-	q := newJobQueue(4)
-	for i, n := range []int{10, 40, 20, 40} {
-		q.push(&blockJob{n: n, path: string(rune('a' + i))})
-	}
-	pushed := make(chan struct{})
+// waits reports whether f blocks for a while (and leaves it running).
+func waits(f func()) (done chan struct{}, blocked bool) {
+	done = make(chan struct{})
 	go func() {
-		q.push(&blockJob{n: 30, path: "e"}) // waits for room
-		close(pushed)
+		f()
+		close(done)
 	}()
 	select {
-	case <-pushed:
-		t.Fatal("push into a full queue did not wait")
+	case <-done:
+		return done, false
 	case <-time.After(20 * time.Millisecond):
+		return done, true
+	}
+}
+
+// The queue hands out the largest waiting job first (the earliest of
+// equals), holds more than maxBytes only up to minJobs jobs, and after
+// close drains what is left.
+func TestJobQueue(t *testing.T) {
+	q := newJobQueue[string](2, 110)
+	for i, n := range []int{10, 40, 20, 40} { // the first two fit in minJobs whatever their sizes
+		q.push(string(rune('a'+i)), n)
+	}
+	pushed, blocked := waits(func() { q.push("e", 30) }) // 110 + 30 > 110
+	if !blocked {
+		t.Fatal("push beyond maxBytes did not wait")
 	}
 	var got string
-	got += q.pop().path // b (40, earlier than d)
+	j, _ := q.pop() // b (40, earlier than d): then 70 + 30 fits
+	got += j
 	<-pushed
 	q.close()
-	for j := q.pop(); j != nil; j = q.pop() {
-		got += j.path
+	for j, ok := q.pop(); ok; j, ok = q.pop() {
+		got += j
 	}
 	if want := "bdeca"; got != want {
 		t.Errorf("order %q, want %q", got, want)
 	}
 }
 
-// Coders blocked in pop all return once the queue is closed.
+// Below minJobs, a job of any size is queued at once.
+func TestJobQueueMinJobs(t *testing.T) {
+	q := newJobQueue[int](2, 10)
+	q.push(1, 1000)
+	if _, blocked := waits(func() { q.push(2, 1000) }); blocked {
+		t.Fatal("push below minJobs waited")
+	}
+	if _, blocked := waits(func() { q.push(3, 1) }); !blocked {
+		t.Fatal("push at minJobs and over maxBytes did not wait")
+	}
+	q.discard() // wakes and drops the waiting push
+}
+
+// Coders blocked in pop all return once the queue is closed; discard
+// drops what is queued, and later pushes.
 func TestJobQueueClose(t *testing.T) {
-	q := newJobQueue(2)
+	q := newJobQueue[int](2, 0)
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if j := q.pop(); j != nil {
+			if j, ok := q.pop(); ok {
 				t.Errorf("pop on an empty closed queue = %v", j)
 			}
 		}()
@@ -51,4 +76,40 @@ func TestJobQueueClose(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	q.close()
 	wg.Wait()
+
+	q = newJobQueue[int](2, 0)
+	q.push(1, 5)
+	q.discard()
+	q.push(2, 5)
+	if j, ok := q.pop(); ok {
+		t.Errorf("pop after discard = %v", j)
+	}
+}
+
+// The budget lets one job of any size in when none is held, waits while
+// the next does not fit, and stop wakes the waiter with false.
+func TestByteBudget(t *testing.T) {
+	b := newByteBudget(100)
+	if !b.acquire(500) {
+		t.Fatal("first acquire failed")
+	}
+	var ok bool
+	done, blocked := waits(func() { ok = b.acquire(10) })
+	if !blocked {
+		t.Fatal("acquire over the budget did not wait")
+	}
+	b.release(500)
+	<-done
+	if !ok {
+		t.Fatal("acquire after release failed")
+	}
+	done, blocked = waits(func() { ok = b.acquire(95) })
+	if !blocked {
+		t.Fatal("acquire over the budget did not wait")
+	}
+	b.stop()
+	<-done
+	if ok {
+		t.Fatal("acquire after stop succeeded")
+	}
 }

@@ -77,6 +77,8 @@ type Reader struct {
 	events chan event
 	stop   chan struct{}
 	once   sync.Once
+	work   *jobQueue[*decodeJob] // blocks to decode, largest first
+	budget *byteBudget           // raw bytes of the blocks dispatched and not yet taken by Read/Next
 
 	cur      *format.Header
 	curOff   int64
@@ -145,6 +147,7 @@ type decodeJob struct {
 	payload []byte
 	codec   uint64
 	blk     codec.Block
+	cost    int // bytes of the Reader's budget it holds until taken
 	out     []byte
 	err     error
 	done    chan struct{}
@@ -169,22 +172,36 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	ar := &Reader{opts: opts, events: make(chan event, 2*opts.Jobs+2), stop: make(chan struct{}), sum: sha256.New(), ra: ra}
+	// The scanner runs ahead of Read by up to lookahead bytes of decoded
+	// blocks (the budget) and any number of records (events: room for
+	// many entries' records), so that the decoders, which take the
+	// largest waiting block first, start a large entry near the end
+	// early, as the Writer's coders do.
+	ar := &Reader{opts: opts, events: make(chan event, 1024), stop: make(chan struct{}), sum: sha256.New(), ra: ra,
+		work: newJobQueue[*decodeJob](0, 0), budget: newByteBudget(lookahead)}
 	if opts.verify {
 		ar.sums = map[int][32]byte{}
 	}
-	work := make(chan *decodeJob, opts.Jobs)
 	for i := 0; i < opts.Jobs; i++ {
 		go func() {
-			for j := range work {
+			for j, ok := ar.work.pop(); ok; j, ok = ar.work.pop() {
 				j.out, j.err = decodeBlock(j)
 				j.payload = nil
 				close(j.done)
 			}
 		}()
 	}
-	go ar.scan(s, work)
+	go ar.scan(s)
 	return ar, nil
+}
+
+// take waits for block j's decoding and returns its share of the budget.
+func (ar *Reader) take(j *decodeJob) {
+	<-j.done
+	if j.cost > 0 {
+		ar.budget.release(j.cost)
+		j.cost = 0
+	}
 }
 
 // blocksDecoded counts the blocks decoded by every Reader (tests check
@@ -203,9 +220,9 @@ func decodeBlock(j *decodeJob) ([]byte, error) {
 
 // scan reads records and turns them into events, dispatching block
 // decoding to the workers. It is the only reader of the Scanner.
-func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
+func (ar *Reader) scan(s *format.Scanner) {
 	defer close(ar.events)
-	defer close(work)
+	defer ar.work.close()
 	var cur *format.Header
 	var curOff, curBlock int64
 	entries, curSkip, records := 0, false, 0
@@ -336,16 +353,17 @@ func (ar *Reader) scan(s *format.Scanner, work chan<- *decodeJob) {
 				j.skip, j.payload = true, nil
 				close(j.done)
 			}
+			if !j.ref && !j.skip {
+				j.cost = int(bh.RawLen)
+				if !ar.budget.acquire(j.cost) {
+					return
+				}
+			}
 			if !send(event{kind: evBlock, off: rec.Offset, size: rec.Size, blk: j}) {
 				return
 			}
-			if j.ref || j.skip {
-				continue
-			}
-			select {
-			case work <- j:
-			case <-ar.stop:
-				return
+			if !j.ref && !j.skip {
+				ar.work.push(j, j.cost)
 			}
 		case format.TagEnd:
 			var e format.End
@@ -443,6 +461,8 @@ func (ar *Reader) nextEvent() (event, bool) {
 func (ar *Reader) Close() error {
 	ar.once.Do(func() {
 		close(ar.stop)
+		ar.budget.stop()
+		ar.work.discard()
 		for range ar.events {
 		}
 	})
@@ -500,7 +520,7 @@ func (ar *Reader) Next() (*Header, error) {
 			// A block with no entry being read: its entry's header was
 			// damaged and already reported. Wait for the worker so the
 			// pipeline stays in order, then drop it.
-			<-e.blk.done
+			ar.take(e.blk)
 		case evEnd:
 			ar.addStored(e.size)
 		case evError:
@@ -577,7 +597,7 @@ func (ar *Reader) advance() error {
 	switch e.kind {
 	case evBlock:
 		ar.addStored(e.size)
-		<-e.blk.done
+		ar.take(e.blk)
 		if e.blk.skip {
 			if !ar.skipping {
 				return ar.entryErr(e.off, "read content", ErrNotWanted)

@@ -88,7 +88,7 @@ type WriterOptions struct {
 // written in order, so the output is identical for any number of jobs.
 type Writer struct {
 	opts  WriterOptions
-	work  *jobQueue
+	work  *jobQueue[*blockJob]
 	hashq chan hashItem
 	order chan *pending
 	done  chan struct{}
@@ -157,15 +157,15 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	}
 	aw := &Writer{
 		opts:  opts,
-		work:  newJobQueue(opts.Jobs),
+		work:  newJobQueue[*blockJob](opts.Jobs, lookahead),
 		hashq: make(chan hashItem, 2*opts.Jobs+2),
-		// Records in output order, coded blocks among them: room for a
-		// few entries (with solid groups, an entry is several records)
-		// beyond the block being waited for, so that the next large
-		// blocks reach the work queue while it is coded (see jobQueue).
+		// Records in output order, coded blocks among them: room for
+		// many entries (with solid groups, an entry is several records)
+		// beyond the block being waited for, so that the large blocks
+		// ahead reach the work queue while it is coded (see jobQueue).
 		// Raw blocks stay bounded by the work queue and the coders;
 		// what waits here is coded.
-		order: make(chan *pending, 8*opts.Jobs+8),
+		order: make(chan *pending, 1024),
 		done:  make(chan struct{}),
 	}
 	aw.pool.New = func() any { b := make([]byte, opts.BlockSize); return &b }
@@ -203,7 +203,7 @@ func (aw *Writer) version() int {
 // bytes is stored instead, so no block ever expands beyond its framing.
 func (aw *Writer) coder() {
 	defer aw.wg.Done()
-	for j := aw.work.pop(); j != nil; j = aw.work.pop() {
+	for j, ok := aw.work.pop(); ok; j, ok = aw.work.pop() {
 		j.rec, j.err = aw.codeBlock(j)
 		aw.release(j)
 		close(j.done)
@@ -219,7 +219,7 @@ func hdrLen(body []byte) int {
 
 // release drops one user of a block's raw buffer; the last returns it.
 func (aw *Writer) release(j *blockJob) {
-	if j.refs.Add(-1) == 0 {
+	if j.refs.Add(-1) == 0 && cap(*j.buf) == aw.opts.BlockSize {
 		aw.pool.Put(j.buf)
 	}
 }
@@ -624,9 +624,14 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		level = 1 // already compressed: a fast pass, stored if it does not pay
 	}
 	for read < hc.Size {
-		bp := aw.pool.Get().(*[]byte)
 		want := min(int64(hc.BlockSize), hc.Size-read)
-		if int64(cap(*bp)) < want {
+		var bp *[]byte
+		if want > int64(aw.opts.BlockSize)/4 {
+			bp = aw.pool.Get().(*[]byte)
+		}
+		if bp == nil || int64(cap(*bp)) < want {
+			// A small block (or one of a codec's larger size) gets a
+			// buffer of its own size: the lookahead counts capacities.
 			b := make([]byte, want)
 			bp = &b
 		}
@@ -634,7 +639,9 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		n, err := io.ReadFull(r, buf)
 		read += int64(n)
 		if err != nil {
-			aw.pool.Put(bp)
+			if cap(*bp) == aw.opts.BlockSize {
+				aw.pool.Put(bp)
+			}
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
 		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
@@ -642,7 +649,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}
-		aw.work.push(j)
+		aw.work.push(j, cap(*bp))
 		blocks++
 	}
 	if err := checkEnd(r, h.Path, hc.Size); err != nil {
