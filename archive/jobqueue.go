@@ -11,7 +11,7 @@ import "sync"
 // at the end while the other cores idle. 64 MiB is 16 default blocks:
 // little beside the models' own memory (a text model's tables are
 // several hundred MiB per coder).
-const lookahead = 64 << 20
+var lookahead = 64 << 20 // a variable for tests
 
 // jobQueue hands jobs to the coders, largest first. Blocks are written
 // (and delivered) in order whatever order they are coded in, so the

@@ -1,9 +1,13 @@
 package archive
 
 import (
+	"bytes"
+	"io"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dcar-archiver/dcar/format"
 )
 
 // waits reports whether f blocks for a while (and leaves it running).
@@ -111,5 +115,50 @@ func TestByteBudget(t *testing.T) {
 	<-done
 	if ok {
 		t.Fatal("acquire after stop succeeded")
+	}
+}
+
+// The Reader decodes ahead of its consumer only up to lookahead bytes of
+// blocks, and delivers every block in order.
+func TestReaderLookahead(t *testing.T) {
+	defer func(n int) { lookahead = n }(lookahead)
+	lookahead = 10 * 4096
+	data := make([]byte, 200*4096)
+	for i := range data {
+		data[i] = byte(i*i>>7 ^ i>>3)
+	}
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WriterOptions{Jobs: 2, BlockSize: 4096, NoModel: true})
+	h := &format.Header{Path: "f", Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0), Size: int64(len(data))}
+	if err := w.WriteEntry(h, bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := blocksDecoded.Load()
+	r, err := NewReader(bytes.NewReader(buf.Bytes()), ReaderOptions{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	// Let the decoders run as far ahead as they may.
+	for last := int64(-1); ; {
+		time.Sleep(50 * time.Millisecond)
+		n := blocksDecoded.Load() - before
+		if n == last {
+			break
+		}
+		last = n
+	}
+	if n := blocksDecoded.Load() - before; n > 10 {
+		t.Errorf("%d blocks of 4096 bytes decoded ahead of the reader, want at most 10 (lookahead %d)", n, lookahead)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("content: %d bytes, %v", len(got), err)
 	}
 }
