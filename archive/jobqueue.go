@@ -90,6 +90,18 @@ func (q *jobQueue[J]) close() {
 	q.nonEmpty.Broadcast()
 }
 
+// discard drops every queued job and closes the queue: the coders stop
+// after the jobs they hold.
+func (q *jobQueue[J]) discard() {
+	q.mu.Lock()
+	clear(q.jobs)
+	q.jobs, q.sizes, q.bytes = q.jobs[:0], q.sizes[:0], 0
+	q.closed = true
+	q.mu.Unlock()
+	q.nonEmpty.Broadcast()
+	q.nonFull.Broadcast()
+}
+
 // byteBudget bounds the raw bytes of blocks in flight between a
 // producer and its consumer: acquire waits until n more fit (one block
 // always fits when none is in flight), release returns them. stop wakes
@@ -135,16 +147,4 @@ func (b *byteBudget) stop() {
 	b.stopped = true
 	b.mu.Unlock()
 	b.room.Broadcast()
-}
-
-// discard drops every queued job and closes the queue: the coders stop
-// after the jobs they hold.
-func (q *jobQueue[J]) discard() {
-	q.mu.Lock()
-	clear(q.jobs)
-	q.jobs, q.sizes, q.bytes = q.jobs[:0], q.sizes[:0], 0
-	q.closed = true
-	q.mu.Unlock()
-	q.nonEmpty.Broadcast()
-	q.nonFull.Broadcast()
 }

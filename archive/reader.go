@@ -173,8 +173,8 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 		return nil, err
 	}
 	// The scanner runs ahead of Read by up to lookahead bytes of decoded
-	// blocks (the budget) and any number of records (events: room for
-	// many entries' records), so that the decoders, which take the
+	// blocks (the budget) and 1024 records (events: room for many
+	// entries' records), so that the decoders, which take the
 	// largest waiting block first, start a large entry near the end
 	// early, as the Writer's coders do.
 	ar := &Reader{opts: opts, events: make(chan event, 1024), stop: make(chan struct{}), sum: sha256.New(), ra: ra,

@@ -219,8 +219,16 @@ func hdrLen(body []byte) int {
 
 // release drops one user of a block's raw buffer; the last returns it.
 func (aw *Writer) release(j *blockJob) {
-	if j.refs.Add(-1) == 0 && cap(*j.buf) == aw.opts.BlockSize {
-		aw.pool.Put(j.buf)
+	if j.refs.Add(-1) == 0 {
+		aw.putBuf(j.buf)
+	}
+}
+
+// putBuf returns a block buffer to the pool if it is one of the pool's
+// (of the block size; a small block's buffer of its own size is not).
+func (aw *Writer) putBuf(bp *[]byte) {
+	if cap(*bp) == aw.opts.BlockSize {
+		aw.pool.Put(bp)
 	}
 }
 
@@ -639,9 +647,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		n, err := io.ReadFull(r, buf)
 		read += int64(n)
 		if err != nil {
-			if cap(*bp) == aw.opts.BlockSize {
-				aw.pool.Put(bp)
-			}
+			aw.putBuf(bp)
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
 		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
