@@ -185,7 +185,7 @@ func DomainCoded(id uint64, params []byte) bool {
 }
 
 // TextModel names the shipped text model that coded a cm-text or
-// model-text entry of codec id with params ("text model 4", "lite";
+// model-text entry of codec id with params ("text model 4", "lite 2";
 // model-text: "network + text model 4"), or "" for other codecs and
 // for parameters that name none of the shipped ones (a domain model:
 // DomainCoded). (cm-bin, cm-bz2 and cm-gzip choose a text or a binary
@@ -205,17 +205,9 @@ func TextModel(id uint64, params []byte) string {
 	if id != format.CodecCMText || len(params) != 9 || params[0] != paramsVersion {
 		return ""
 	}
-	// cmText.models: the first model at table bits 18 and 20, lite,
-	// then text models 2, 3, 4.
-	for i, m := range cmText.models {
+	for _, m := range cmText.models {
 		if m.fp == [8]byte(params[1:]) {
-			switch {
-			case i == 2:
-				return "lite"
-			case i >= 3:
-				return textN(i - 1)
-			}
-			return "text model 1"
+			return m.name
 		}
 	}
 	return ""

@@ -264,7 +264,7 @@ func TestGzipEntries(t *testing.T) {
 }
 
 // Each preset routes text to its codec: --fast to cm-text with the lite
-// model, the default to cm-text, --best to model-text version 2
+// model's version 2, the default to cm-text, --best to model-text version 2
 // (cm-text's model with the network as one more mixer input), never
 // much larger than cm-text; the lite model is never smaller than the
 // default's but not far from it. Everything comes back exactly.
@@ -279,7 +279,7 @@ func TestPresetsRouteText(t *testing.T) {
 		"rep.txt":  []byte(strings.Repeat("line one\r\nline two, a little longer\r\n", 80)),
 		"abc.txt":  []byte(strings.Repeat("abcdefghij", 20000)),
 	}
-	lite := bitcm.LiteFingerprint
+	lite := bitcm.Lite2Fingerprint
 	sizes := map[archive.Preset]map[string]int64{}
 	for _, preset := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
 		_, idx := roundTripOpts(t, dir, files, archive.WriterOptions{Preset: preset, NoSolid: true})

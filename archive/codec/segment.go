@@ -16,11 +16,12 @@ import (
 // model differs fails naming both. The reader decodes with whichever of
 // the codec's models the fingerprint names; the writer encodes with the
 // model it names too, which must be one that is still written (has an
-// encoder): the last by default, or a preset's.
+// encoder): models[def] by default, or a preset's.
 type segmentCodec struct {
 	name   string
 	id     uint64
 	models []segmentModel // every model the codec was written with, oldest first
+	def    int            // the model written by default
 	// domain, if set, is the model of a domain model that replaces the
 	// codec's (ok false: it replaces none): what an entry whose
 	// fingerprint none of models has is looked up in.
@@ -28,6 +29,7 @@ type segmentCodec struct {
 }
 
 type segmentModel struct {
+	name   string // what list -l shows (TextModel)
 	fp     [8]byte
 	decode func(data []byte, n int) ([]byte, error)
 	encode func(src []byte) ([]byte, error) // nil: a model no longer written
@@ -40,7 +42,7 @@ func cmTextDomain(d *domain.Model) (segmentModel, bool) {
 	if !ok {
 		return segmentModel{}, false
 	}
-	return configModel(d.TextFingerprint(), func() (bitcm.Config, error) { return c, nil }), true
+	return configModel("", d.TextFingerprint(), func() (bitcm.Config, error) { return c, nil }), true
 }
 
 // cmTextConfig is cm-text's second model: table bits 20, 2^20 lines per
@@ -73,18 +75,20 @@ var (
 	// contexts and the warm start), then with bitcm.Text3Config()
 	// (version 3: source-code and markup contexts, its warm start), now
 	// with bitcm.Text4Config() (version 4: each byte as its code in a
-	// tree of byte classes, capped tables, a second match model).
+	// tree of byte classes, capped tables, a second match model). With
+	// --fast, the lite model (version 2 since 2026-12-05).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
-		models: []segmentModel{bitcmModel(bitcm.DefaultConfig()), bitcmModel(cmTextConfig()), liteModel,
-			configModel(cmText2Fingerprint, bitcm.TextConfig), cmText3, configModel(cmText4Fingerprint, bitcm.Text4Config)},
+		models: []segmentModel{bitcmModel("text model 1", bitcm.DefaultConfig()), bitcmModel("text model 1", cmTextConfig()), liteModel,
+			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model},
+		def:    5,
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
 	// cm-text; kept so that its archives decode forever.
 	ctxText = segmentCodec{
 		name: "ctx-text", id: format.CodecCtxText,
-		models: []segmentModel{{fp: txtctx.DefaultFingerprint,
+		models: []segmentModel{{name: "", fp: txtctx.DefaultFingerprint,
 			decode: func(data []byte, n int) ([]byte, error) {
 				return txtctx.DecodeSegmentConfig(data, n, txtctx.DefaultConfig())
 			},
@@ -94,20 +98,33 @@ var (
 
 // cmText3 is cm-text's version 3 text model, which it still writes for
 // text that version 4's code tree does not suit (planCMText).
-var cmText3 = configModel(cmText3Fingerprint, bitcm.Text3Config)
+var cmText3 = configModel("text model 3", cmText3Fingerprint, bitcm.Text3Config)
+
+// cmText4 is cm-text's version 4 text model, its default.
+var cmText4 = configModel("text model 4", cmText4Fingerprint, bitcm.Text4Config)
 
 // liteModel is bitcm's lite model, cm-text's model with --fast (about
-// four times as fast as the version 2 model, 8-10 % larger).
-var liteModel = segmentModel{bitcm.LiteFingerprint, bitcm.DecodeLite, bitcm.EncodeLite}
+// four times as fast as the version 2 model, 8-10 % larger); since
+// lite2Model, only for text that the code tree does not suit.
+var liteModel = segmentModel{"lite", bitcm.LiteFingerprint, bitcm.DecodeLite, bitcm.EncodeLite}
 
-// planCMTextLite routes text to cm-text with the lite model (--fast),
-// a file above 1 MiB in blocks of about 2 MiB and at least two, so that
-// two cores code it (it costs the lite model ~2 % against one 4 MiB
+// lite2Model is the lite model's version 2, each byte as its code in the
+// code tree: on training text 0.6-1.1 % smaller and about a fifth less
+// CPU than version 1 (docs/ABLATIONS.md).
+var lite2Model = segmentModel{"lite 2", bitcm.Lite2Fingerprint, bitcm.DecodeLite2, bitcm.EncodeLite2}
+
+// planCMTextLite routes text to cm-text with the lite model (--fast;
+// version 2, or version 1 for text the code tree does not suit), a file
+// above 1 MiB in blocks of about 2 MiB and at least two, so that two
+// cores code it (it costs the lite model ~2 % against one 4 MiB
 // segment, docs/ABLATIONS.md).
 func planCMTextLite(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	pl, ok := cmText.plan(k, r, size)
 	if ok {
-		pl.Params = liteModel.params()
+		pl.Params = lite2Model.params()
+		if !treeSuits(r, size) {
+			pl.Params = liteModel.params()
+		}
 		if size > 1<<20 {
 			n := max(2, (size+1<<20)>>21)
 			pl.BlockSize = int((size + n - 1) / n)
@@ -119,8 +136,8 @@ func planCMTextLite(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 // configModel is the segment model of a shipped configuration with a
 // warm start, fingerprint fp: the warm start is decompressed when a
 // segment is first coded, not when the codec table is built.
-func configModel(fp [8]byte, config func() (bitcm.Config, error)) segmentModel {
-	return segmentModel{fp: fp,
+func configModel(name string, fp [8]byte, config func() (bitcm.Config, error)) segmentModel {
+	return segmentModel{name: name, fp: fp,
 		decode: func(data []byte, n int) ([]byte, error) {
 			c, err := config()
 			if err != nil {
@@ -137,9 +154,10 @@ func configModel(fp [8]byte, config func() (bitcm.Config, error)) segmentModel {
 		}}
 }
 
-// bitcmModel is the segment model of bitcm configuration cfg.
-func bitcmModel(cfg bitcm.Config) segmentModel {
-	return segmentModel{fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
+// bitcmModel is the segment model of bitcm configuration cfg (decode
+// only).
+func bitcmModel(name string, cfg bitcm.Config) segmentModel {
+	return segmentModel{name: name, fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
 // planCMText routes text to cm-text: with the version 4 text model, or
@@ -194,9 +212,9 @@ func segmentBlockSize(size int64) int {
 	return int((size + n - 1) / n)
 }
 
-// params are the parameters of an entry written with the codec's last
-// model.
-func (c segmentCodec) params() []byte { return c.models[len(c.models)-1].params() }
+// params are the parameters of an entry written with the codec's
+// default model.
+func (c segmentCodec) params() []byte { return c.models[c.def].params() }
 
 // params are the parameters of an entry written with m.
 func (m segmentModel) params() []byte { return append([]byte{paramsVersion}, m.fp[:]...) }
@@ -230,7 +248,7 @@ func (c segmentCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	}
 	enc := m.encode
 	if enc == nil {
-		return dst, fmt.Errorf("%w: %s no longer writes model %x (it writes %x)", ErrParams, c.name, m.fp[:], c.models[len(c.models)-1].fp[:])
+		return dst, fmt.Errorf("%w: %s no longer writes model %x (it writes %x)", ErrParams, c.name, m.fp[:], c.models[c.def].fp[:])
 	}
 	release := holdModel()
 	out, err := enc(src)

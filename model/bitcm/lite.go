@@ -23,6 +23,14 @@ import (
 // partial byte and the class of the last byte (byteClass), and the
 // coder gets a quarter of the mixer's probability plus three quarters
 // of the map's.
+//
+// Version 2 (EncodeLite2) codes each byte as its code in the version 4
+// text model's tree of byte classes (codeTree): about 5 binary decisions
+// per byte of text instead of 8, and a new line per context every four
+// decisions, so a third of the bytes need one line instead of two. The
+// partial byte c0 is then the tree's node (1..255), which indexes the
+// order-1 table, the mixer's weight sets and the map as the partial byte
+// does in version 1.
 const (
 	liteHashed = 2 // hashed contexts
 	liteNodes  = liteHashed + 1
@@ -43,12 +51,27 @@ var LiteFingerprint = func() [8]byte {
 	return [8]byte(s[:8])
 }()
 
+// Lite2Fingerprint identifies the lite model's version 2 (EncodeLite2):
+// version 1's contexts, each byte as its code in the code tree.
+var Lite2Fingerprint = func() [8]byte {
+	s := sha256.Sum256(fmt.Appendf(nil, "bitcm-lite/2 %x tree=true", LiteFingerprint))
+	return [8]byte(s[:8])
+}()
+
 type lite struct {
 	buf  []byte
-	c0   uint32 // the current byte's bits so far with a leading 1
-	bit  uint   // bits of the current byte seen (0..7)
+	c0   uint32 // the current byte's bits so far with a leading 1 (version 2: its node in tree)
+	bit  uint   // bits of the current byte seen (0..7; version 2: decisions, at most 7)
 	c8   uint64 // the last 8 bytes, most recent in the low byte
 	word uint32 // hash of the current word
+
+	// Version 2: the code tree, the decisions of the current byte so far
+	// (depth) and their path with a leading 1; wpath is the path since
+	// the current line (every four decisions), the node in it.
+	tree  *codeTree
+	depth uint
+	path  uint32
+	wpath uint32
 
 	hash   [liteHashed]uint32 // byte-boundary hashes
 	tabs   [][]node
@@ -69,8 +92,8 @@ type lite struct {
 	pr   int32
 }
 
-func newLite(segLen int, hist []byte) *lite {
-	m := &lite{c0: 1, buf: hist[:0]}
+func newLite(segLen int, hist []byte, tree *codeTree) *lite {
+	m := &lite{c0: 1, buf: hist[:0], tree: tree, path: 1, wpath: 1}
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), liteTBits))
 	m.tabs, m.tabBuf = allocTables(liteHashed, lineLen<<m.tbits)
 	m.o1 = make([]node, 256*256)
@@ -108,13 +131,20 @@ func liteHashes(h *[liteHashed]uint32, c8 uint64, word uint32) {
 // coding of bit 3: 3-5 % less CPU on the tuning set. (Prefetching at bit 7
 // the lines of both possible next bytes did not pay: twice the lines
 // the model needs fill the memory queue.) The lines are only read
-// early: the model is the same.
+// early: the model is the same. Version 2 asks three decisions into a
+// line for the lines of the node's children that are not leaves.
 func (m *lite) prefetchNext() {
 	mask := uint32(1)<<m.tbits - 1
-	for i, h := range m.hash {
-		t := m.tabs[i]
-		for y := range uint32(2) {
-			prefetch(&t[int(hash32(h, m.c0<<1|y)&mask)*lineLen])
+	for y := range uint32(2) {
+		next := m.c0<<1 | y
+		if t := m.tree; t != nil {
+			next = uint32(t.child[m.c0][y])
+			if next >= 256 {
+				continue
+			}
+		}
+		for i, h := range m.hash {
+			prefetch(&m.tabs[i][int(hash32(h, next)&mask)*lineLen])
 		}
 	}
 }
@@ -140,6 +170,9 @@ func (m *lite) nibble() {
 func (m *lite) predict() {
 	j := m.bit & 3
 	nd := 1<<j | int(m.c0)&(1<<j-1)
+	if m.tree != nil {
+		nd = int(m.wpath)
+	}
 	c1 := uint32(m.c8 & 0xff)
 	for i := range liteHashed {
 		m.idx[i] = m.line[i] + nd
@@ -151,7 +184,7 @@ func (m *lite) predict() {
 		x.add(stretch(p12(c)))
 		x.add(m.hms[i].predict(hist(c)))
 	}
-	ms, mv := m.mm.inputs(m.bit, m.c0, nil, 0, 0)
+	ms, mv := m.mm.inputs(m.bit, m.c0, m.tree, m.depth, m.path)
 	x.add(ms)
 	x.add(mv)
 	x.add(256)
@@ -159,6 +192,18 @@ func (m *lite) predict() {
 	p := x.pr
 	p2 := m.a.refine(p, int(m.c0)|int(byteClass[c1])<<8)
 	m.pr = min(max((p+3*p2+2)>>2, 1), 4095)
+}
+
+// byteDone records byte b, whose last decision has just been coded, and
+// finds the contexts of the next byte.
+func (m *lite) byteDone(b byte) {
+	m.buf = append(m.buf, b)
+	m.c8 = m.c8<<8 | uint64(b)
+	m.c0, m.bit, m.depth, m.path, m.wpath = 1, 0, 0, 1, 1
+	m.word = nextWord(m.word, b)
+	m.mm.byteUpdate(m.buf)
+	m.byteContexts()
+	m.nibble()
 }
 
 func (m *lite) p0() uint16 { return uint16(65536 - m.pr<<4) }
@@ -172,17 +217,35 @@ func (m *lite) update(y int) {
 	m.mx.update(y)
 	m.a.update(y)
 
+	if t := m.tree; t != nil {
+		m.depth++
+		m.path = m.path<<1 | uint32(y)
+		if nx := t.child[m.c0][y]; nx < 256 {
+			m.c0, m.bit = uint32(nx), min(m.depth, 7)
+			m.wpath = m.wpath<<1 | uint32(y)
+			switch m.depth & 3 {
+			case 0:
+				m.wpath = 1
+				m.nibble()
+			case 3:
+				m.prefetchNext()
+			}
+			// A byte one decision away: its match lookup.
+			for _, c := range t.child[nx] {
+				if c >= 256 {
+					m.mm.prefetchByte(m.buf, byte(c-256))
+				}
+			}
+		} else {
+			m.byteDone(byte(nx - 256))
+		}
+		m.predict()
+		return
+	}
 	m.c0 = m.c0<<1 | uint32(y)
 	m.bit++
 	if m.bit == 8 {
-		b := byte(m.c0)
-		m.buf = append(m.buf, b)
-		m.c8 = m.c8<<8 | uint64(b)
-		m.c0, m.bit = 1, 0
-		m.word = nextWord(m.word, b)
-		m.mm.byteUpdate(m.buf)
-		m.byteContexts()
-		m.nibble()
+		m.byteDone(byte(m.c0))
 	} else if m.bit == 4 {
 		m.nibble()
 	} else if m.bit == 3 {
@@ -195,17 +258,35 @@ func (m *lite) update(y int) {
 
 // EncodeLite codes src as one segment of the lite model. The output does
 // not hold the length: DecodeLite needs it.
-func EncodeLite(src []byte) ([]byte, error) {
+func EncodeLite(src []byte) ([]byte, error) { return encodeLite(src, nil) }
+
+// DecodeLite decodes n bytes coded by EncodeLite.
+func DecodeLite(data []byte, n int) ([]byte, error) { return decodeLite(data, n, nil) }
+
+// EncodeLite2 codes src as one segment of the lite model's version 2
+// (each byte as its code in the code tree); DecodeLite2 decodes it.
+// Like the version 4 text model it suits text that is mostly ASCII
+// (TreeSuits).
+func EncodeLite2(src []byte) ([]byte, error) { return encodeLite(src, textTree()) }
+
+// DecodeLite2 decodes n bytes coded by EncodeLite2.
+func DecodeLite2(data []byte, n int) ([]byte, error) { return decodeLite(data, n, textTree()) }
+
+func encodeLite(src []byte, tree *codeTree) ([]byte, error) {
 	if len(src) > MaxSegment {
 		return nil, ErrTooLarge
 	}
-	m := newLite(len(src), make([]byte, 0, len(src)))
+	m := newLite(len(src), make([]byte, 0, len(src)), tree)
 	defer freeTables(m.tabBuf)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/3+16))
 	for _, c := range src {
-		for i := 7; i >= 0; i-- {
-			y := int(c>>i) & 1
+		code, n := uint32(c), 8
+		if tree != nil {
+			code, n = tree.code[c], int(tree.depth[c])
+		}
+		for i := n - 1; i >= 0; i-- {
+			y := int(code>>i) & 1
 			e.EncodeBit(m.p0(), y)
 			m.update(y)
 		}
@@ -213,8 +294,7 @@ func EncodeLite(src []byte) ([]byte, error) {
 	return e.Finish()
 }
 
-// DecodeLite decodes n bytes coded by EncodeLite.
-func DecodeLite(data []byte, n int) ([]byte, error) {
+func decodeLite(data []byte, n int, tree *codeTree) ([]byte, error) {
 	if n < 0 || n > MaxSegment {
 		return nil, ErrTooLarge
 	}
@@ -223,7 +303,7 @@ func DecodeLite(data []byte, n int) ([]byte, error) {
 		return nil, err
 	}
 	dst := make([]byte, n)
-	m := newLite(n, dst[:0:n])
+	m := newLite(n, dst[:0:n], tree)
 	defer freeTables(m.tabBuf)
 	for len(m.buf) < n {
 		y := d.DecodeBit(m.p0())

@@ -21,7 +21,7 @@ var (
 	mBinary = flag.Bool("binary", false, "BinaryConfig with the detected stride per segment")
 	mWarmT  = flag.String("warm-train", "", "train a warm start on the files of this directory (shuffled, in order of a hash of their names) first")
 	mWarm   = flag.String("warm", "", "warm-start file to use (written here with -warm-train)")
-	mLite   = flag.Bool("lite", false, "the lite model (EncodeLite) instead of a Config")
+	mLite   = flag.Int("lite", 0, "the lite model's version 1 or 2 (EncodeLite, EncodeLite2) instead of a Config")
 )
 
 // measureWarm returns the warm start of -warm or -warm-train for cfg.
@@ -198,9 +198,12 @@ func TestMeasure(t *testing.T) {
 				}
 			}
 			var out []byte
-			if *mLite {
+			switch *mLite {
+			case 1:
 				out, err = EncodeLite(seg)
-			} else {
+			case 2:
+				out, err = EncodeLite2(seg)
+			default:
 				out, err = Encode(seg, cfg)
 			}
 			el += time.Since(t0)
@@ -208,9 +211,14 @@ func TestMeasure(t *testing.T) {
 				t.Fatal(err)
 			}
 			if *mVerify {
-				back, err := Decode(out, len(seg), cfg)
-				if *mLite {
+				var back []byte
+				switch *mLite {
+				case 1:
 					back, err = DecodeLite(out, len(seg))
+				case 2:
+					back, err = DecodeLite2(out, len(seg))
+				default:
+					back, err = Decode(out, len(seg), cfg)
 				}
 				if err != nil || !bytes.Equal(back, seg) {
 					t.Fatalf("%s: round trip failed: %v", f, err)
