@@ -3,8 +3,8 @@ package archive
 import "sync"
 
 // lookahead is how many raw bytes of blocks the Writer reads ahead of
-// the coders and the Reader decodes ahead of its consumer, beyond one
-// block per coder. Blocks are coded largest first (jobQueue), so the
+// its coders (beyond one block per coder) and the Reader decodes ahead
+// of its consumer. Blocks are coded largest first (jobQueue), so the
 // further ahead the queue sees, the better the cores share the work: a
 // folder whose largest file comes last (a text of several MiB, a photo)
 // has it coded from the start, beside the small ones, instead of alone
@@ -16,41 +16,31 @@ var lookahead = 64 << 20 // a variable for tests
 // jobQueue hands jobs to the coders, largest first. Blocks are written
 // (and delivered) in order whatever order they are coded in, so the
 // archive's bytes do not depend on it; the order only decides how well
-// the coders share the work (longest processing time first). It holds
-// at least minJobs jobs and beyond that at most maxBytes of their
-// sizes, so memory stays bounded (maxBytes 0: no bound).
+// the coders share the work (longest processing time first). It does
+// not bound what it holds: its producer does (byteBudget).
 type jobQueue[J any] struct {
 	mu       sync.Mutex
 	nonEmpty sync.Cond
-	nonFull  sync.Cond
 	jobs     []J
 	sizes    []int
-	bytes    int
-	minJobs  int
-	maxBytes int
 	closed   bool
 }
 
-func newJobQueue[J any](minJobs, maxBytes int) *jobQueue[J] {
-	q := &jobQueue[J]{minJobs: minJobs, maxBytes: maxBytes}
+func newJobQueue[J any]() *jobQueue[J] {
+	q := &jobQueue[J]{}
 	q.nonEmpty.L = &q.mu
-	q.nonFull.L = &q.mu
 	return q
 }
 
-// push waits for room and queues j, of size n; after discard it drops j.
+// push queues j, of size n; after discard it drops j.
 func (q *jobQueue[J]) push(j J, n int) {
 	q.mu.Lock()
-	for q.maxBytes > 0 && len(q.jobs) >= q.minJobs && q.bytes+n > q.maxBytes && !q.closed {
-		q.nonFull.Wait()
-	}
 	if q.closed {
 		q.mu.Unlock()
 		return
 	}
 	q.jobs = append(q.jobs, j)
 	q.sizes = append(q.sizes, n)
-	q.bytes += n
 	q.mu.Unlock()
 	q.nonEmpty.Signal()
 }
@@ -72,12 +62,10 @@ func (q *jobQueue[J]) pop() (j J, ok bool) {
 			k = i
 		}
 	}
-	j, n := q.jobs[k], q.sizes[k]
+	j = q.jobs[k]
 	q.jobs = append(q.jobs[:k], q.jobs[k+1:]...)
 	q.sizes = append(q.sizes[:k], q.sizes[k+1:]...)
-	q.bytes -= n
 	q.mu.Unlock()
-	q.nonFull.Broadcast()
 	return j, true
 }
 
@@ -95,17 +83,17 @@ func (q *jobQueue[J]) close() {
 func (q *jobQueue[J]) discard() {
 	q.mu.Lock()
 	clear(q.jobs)
-	q.jobs, q.sizes, q.bytes = q.jobs[:0], q.sizes[:0], 0
+	q.jobs, q.sizes = q.jobs[:0], q.sizes[:0]
 	q.closed = true
 	q.mu.Unlock()
 	q.nonEmpty.Broadcast()
-	q.nonFull.Broadcast()
 }
 
 // byteBudget bounds the raw bytes of blocks in flight between a
-// producer and its consumer: acquire waits until n more fit (one block
-// always fits when none is in flight), release returns them. stop wakes
-// every waiter for good.
+// producer and its consumers (the Writer's reading and its coders and
+// hasher; the Reader's dispatching and its Read/Next): acquire waits
+// until n more fit (one block always fits when none is in flight),
+// release returns them. stop wakes every waiter for good.
 type byteBudget struct {
 	mu      sync.Mutex
 	room    sync.Cond

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,47 +27,30 @@ func waits(f func()) (done chan struct{}, blocked bool) {
 }
 
 // The queue hands out the largest waiting job first (the earliest of
-// equals), holds more than maxBytes only up to minJobs jobs, and after
-// close drains what is left.
+// equals), also among jobs pushed after a pop, and after close drains
+// what is left.
 func TestJobQueue(t *testing.T) {
-	q := newJobQueue[string](2, 110)
-	for i, n := range []int{10, 40, 20, 40} { // the first two fit in minJobs whatever their sizes
+	q := newJobQueue[string]()
+	for i, n := range []int{10, 40, 20, 40, 30} {
 		q.push(string(rune('a'+i)), n)
 	}
-	pushed, blocked := waits(func() { q.push("e", 30) }) // 110 + 30 > 110
-	if !blocked {
-		t.Fatal("push beyond maxBytes did not wait")
-	}
 	var got string
-	j, _ := q.pop() // b (40, earlier than d): then 70 + 30 fits
+	j, _ := q.pop() // b (40, earlier than d)
 	got += j
-	<-pushed
+	q.push("f", 50)
 	q.close()
 	for j, ok := q.pop(); ok; j, ok = q.pop() {
 		got += j
 	}
-	if want := "bdeca"; got != want {
+	if want := "bfdeca"; got != want {
 		t.Errorf("order %q, want %q", got, want)
 	}
-}
-
-// Below minJobs, a job of any size is queued at once.
-func TestJobQueueMinJobs(t *testing.T) {
-	q := newJobQueue[int](2, 10)
-	q.push(1, 1000)
-	if _, blocked := waits(func() { q.push(2, 1000) }); blocked {
-		t.Fatal("push below minJobs waited")
-	}
-	if _, blocked := waits(func() { q.push(3, 1) }); !blocked {
-		t.Fatal("push at minJobs and over maxBytes did not wait")
-	}
-	q.discard() // wakes and drops the waiting push
 }
 
 // Coders blocked in pop all return once the queue is closed; discard
 // drops what is queued, and later pushes.
 func TestJobQueueClose(t *testing.T) {
-	q := newJobQueue[int](2, 0)
+	q := newJobQueue[int]()
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)
@@ -81,7 +65,7 @@ func TestJobQueueClose(t *testing.T) {
 	q.close()
 	wg.Wait()
 
-	q = newJobQueue[int](2, 0)
+	q = newJobQueue[int]()
 	q.push(1, 5)
 	q.discard()
 	q.push(2, 5)
@@ -156,6 +140,61 @@ func TestReaderLookahead(t *testing.T) {
 	}
 	if n := blocksDecoded.Load() - before; n > 10 {
 		t.Errorf("%d blocks of 4096 bytes decoded ahead of the reader, want at most 10 (lookahead %d)", n, lookahead)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("content: %d bytes, %v", len(got), err)
+	}
+}
+
+// The Writer reads ahead of its coders only up to lookahead bytes of
+// blocks beyond one per coder, and writes every block in order.
+func TestWriterLookahead(t *testing.T) {
+	defer func(n int) { lookahead = n }(lookahead)
+	lookahead = 10 * 4096
+	hold := make(chan struct{})
+	testHookCode = func() { <-hold }
+	defer func() { testHookCode = nil }()
+	data := make([]byte, 200*4096)
+	for i := range data {
+		data[i] = byte(i*i>>7 ^ i>>3)
+	}
+	var buf bytes.Buffer
+	// KeepCodec: the entry streams from the reader (no spooling for
+	// dedup or planning).
+	w := NewWriter(&buf, WriterOptions{Jobs: 2, BlockSize: 4096, KeepCodec: true})
+	h := &format.Header{Path: "f", Type: format.TypeRegular, Mode: 0o644, ModTime: time.Unix(1_700_000_000, 0), Size: int64(len(data)), Codec: format.CodecZstd}
+	var read atomic.Int64
+	var n int64
+	cr := &countingReader{r: bytes.NewReader(data), n: &n, f: func(n int64) { read.Store(n) }}
+	done := make(chan error, 1)
+	go func() { done <- w.WriteEntry(h, cr) }()
+	// Let the reading run as far ahead as it may.
+	for last := int64(-1); ; {
+		time.Sleep(50 * time.Millisecond)
+		n := read.Load()
+		if n == last {
+			break
+		}
+		last = n
+	}
+	if n := read.Load(); n > 12*4096 {
+		t.Errorf("%d bytes read ahead of 2 held coders, want at most %d (lookahead %d + a block per coder)", n, 12*4096, lookahead)
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(bytes.NewReader(buf.Bytes()), ReaderOptions{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
 	}
 	got, err := io.ReadAll(r)
 	if err != nil || !bytes.Equal(got, data) {

@@ -178,7 +178,7 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	// largest waiting block first, start a large entry near the end
 	// early, as the Writer's coders do.
 	ar := &Reader{opts: opts, events: make(chan event, 1024), stop: make(chan struct{}), sum: sha256.New(), ra: ra,
-		work: newJobQueue[*decodeJob](0, 0), budget: newByteBudget(lookahead)}
+		work: newJobQueue[*decodeJob](), budget: newByteBudget(lookahead)}
 	if opts.verify {
 		ar.sums = map[int][32]byte{}
 	}

@@ -87,14 +87,17 @@ type WriterOptions struct {
 // order of the calls to WriteEntry; their blocks are coded in parallel and
 // written in order, so the output is identical for any number of jobs.
 type Writer struct {
-	opts  WriterOptions
-	work  *jobQueue[*blockJob]
-	hashq chan hashItem
-	order chan *pending
-	done  chan struct{}
-	wg    sync.WaitGroup
-	pool  sync.Pool // raw block buffers
-	outs  sync.Pool // coded record buffers
+	opts WriterOptions
+	work *jobQueue[*blockJob]
+	// budget: raw bytes of the blocks read and not yet both coded and
+	// hashed, at most lookahead beyond one block per coder.
+	budget *byteBudget
+	hashq  chan hashItem
+	order  chan *pending
+	done   chan struct{}
+	wg     sync.WaitGroup
+	pool   sync.Pool // raw block buffers
+	outs   sync.Pool // coded record buffers
 
 	mu     sync.Mutex
 	err    error // first error of the output goroutine
@@ -133,6 +136,7 @@ type blockJob struct {
 	raw   []byte
 	n     int          // raw bytes of the block (raw is released after coding)
 	buf   *[]byte      // pool buffer behind raw
+	cost  int          // bytes of the Writer's budget it holds until released
 	refs  atomic.Int32 // users of raw: the coder and the hasher
 	out   *[]byte      // pool buffer behind rec
 	codec uint64
@@ -156,15 +160,16 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 		opts.BlockSize = DefaultBlockSize
 	}
 	aw := &Writer{
-		opts:  opts,
-		work:  newJobQueue[*blockJob](opts.Jobs, lookahead),
-		hashq: make(chan hashItem, 2*opts.Jobs+2),
+		opts:   opts,
+		work:   newJobQueue[*blockJob](),
+		budget: newByteBudget(lookahead + opts.Jobs*opts.BlockSize),
+		hashq:  make(chan hashItem, 2*opts.Jobs+2),
 		// Records in output order, coded blocks among them: room for
 		// many entries (with solid groups, an entry is several records)
 		// beyond the block being waited for, so that the large blocks
 		// ahead reach the work queue while it is coded (see jobQueue).
-		// Raw blocks stay bounded by the work queue and the coders;
-		// what waits here is coded.
+		// Raw blocks stay bounded by the budget; what waits here is
+		// coded.
 		order: make(chan *pending, 1024),
 		done:  make(chan struct{}),
 	}
@@ -204,11 +209,18 @@ func (aw *Writer) version() int {
 func (aw *Writer) coder() {
 	defer aw.wg.Done()
 	for j, ok := aw.work.pop(); ok; j, ok = aw.work.pop() {
+		if testHookCode != nil {
+			testHookCode()
+		}
 		j.rec, j.err = aw.codeBlock(j)
 		aw.release(j)
 		close(j.done)
 	}
 }
+
+// testHookCode, if set, runs in a coder before each block (tests hold
+// the coders back with it).
+var testHookCode func()
 
 // hdrLen is the length of the block header at the start of a block body.
 func hdrLen(body []byte) int {
@@ -217,10 +229,12 @@ func hdrLen(body []byte) int {
 	return n1 + n2
 }
 
-// release drops one user of a block's raw buffer; the last returns it.
+// release drops one user of a block's raw buffer; the last returns it
+// and the block's share of the budget.
 func (aw *Writer) release(j *blockJob) {
 	if j.refs.Add(-1) == 0 {
 		aw.putBuf(j.buf)
+		aw.budget.release(j.cost)
 	}
 }
 
@@ -632,14 +646,21 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		level = 1 // already compressed: a fast pass, stored if it does not pay
 	}
 	for read < hc.Size {
-		want := min(int64(hc.BlockSize), hc.Size-read)
-		var bp *[]byte
-		if want > int64(aw.opts.BlockSize)/4 {
-			bp = aw.pool.Get().(*[]byte)
+		want := int(min(int64(hc.BlockSize), hc.Size-read))
+		// A block above a quarter of the block size reads into a pool
+		// buffer (of the block size, or of its own if a codec chose a
+		// larger one), a smaller one into a buffer of its own size: the
+		// budget counts capacities.
+		pooled := want > aw.opts.BlockSize/4
+		cost := want
+		if pooled {
+			cost = max(want, aw.opts.BlockSize)
 		}
-		if bp == nil || int64(cap(*bp)) < want {
-			// A small block (or one of a codec's larger size) gets a
-			// buffer of its own size: the lookahead counts capacities.
+		aw.budget.acquire(cost) // the coders and the hasher release without the caller: never stopped
+		var bp *[]byte
+		if pooled && want <= aw.opts.BlockSize {
+			bp = aw.pool.Get().(*[]byte)
+		} else {
 			b := make([]byte, want)
 			bp = &b
 		}
@@ -648,14 +669,15 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		read += int64(n)
 		if err != nil {
 			aw.putBuf(bp)
+			aw.budget.release(cost)
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
-		j := &blockJob{raw: buf, n: len(buf), buf: bp, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
+		j := &blockJob{raw: buf, n: len(buf), buf: bp, cost: cost, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
 			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params, Domain: aw.opts.Domain}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}
-		aw.work.push(j, cap(*bp))
+		aw.work.push(j, cost)
 		blocks++
 	}
 	if err := checkEnd(r, h.Path, hc.Size); err != nil {
