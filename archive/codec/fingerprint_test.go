@@ -47,8 +47,14 @@ func TestFingerprintsFrozen(t *testing.T) {
 	}
 	check("cm-text lite version 2 (--fast)", cmText.models[6].fp, fp(0xaa, 0x78, 0xa1, 0x79, 0xe5, 0xcd, 0x0e, 0x97))
 	check("bitcm.Lite2Fingerprint", bitcm.Lite2Fingerprint, cmText.models[6].fp)
-	if cmText.def != 5 {
-		t.Errorf("cm-text writes model %d by default, want 5 (text model 4)", cmText.def)
+	check("cm-text version 5, warm", cmText.models[7].fp, fp(0x52, 0xcb, 0x7f, 0x07, 0xd9, 0xf3, 0x85, 0xdb))
+	if c, err := bitcm.Text5Config(); err != nil {
+		t.Error(err)
+	} else {
+		check("bitcm.Text5Config", bitcm.Fingerprint(c), cmText.models[7].fp)
+	}
+	if cmText.def != 7 {
+		t.Errorf("cm-text writes model %d by default, want 7 (text model 5)", cmText.def)
 	}
 	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d))
 	if c, err := model.TextCMConfig(); err != nil {
@@ -137,7 +143,7 @@ func ctxImageFingerprint(t *testing.T) [8]byte {
 // -l shows them) and nothing else.
 func TestTextModel(t *testing.T) {
 	params := func(fp [8]byte) []byte { return append([]byte{paramsVersion}, fp[:]...) }
-	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4", "lite 2"} {
+	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4", "lite 2", "text model 5"} {
 		if got := TextModel(format.CodecCMText, params(cmText.models[i].fp)); got != want {
 			t.Errorf("cm-text model %d: %q, want %q", i, got, want)
 		}
@@ -164,16 +170,17 @@ func TestTextModel(t *testing.T) {
 }
 
 // cm-text codes mostly non-ASCII text with the version 3 model, whose 8
-// bits suit it better than version 4's code tree, and other text with
-// version 4; model-text likewise; with --fast, the lite model's version
-// 1 and 2 the same way.
+// bits suit it better than version 4's code tree and version 5's word
+// code, and other text with version 5; model-text likewise with version
+// 4 (the network predicts the text's bytes, not the word code's); with
+// --fast, the lite model's version 1 and 2 the same way.
 func TestPlanTextModel(t *testing.T) {
 	for _, c := range []struct {
-		text, want, lite string
+		text, want, net, lite string
 	}{
-		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 4", "lite 2"},
-		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3", "lite"},
-		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3", "lite"},
+		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 5", "text model 4", "lite 2"},
+		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3", "text model 3", "lite"},
+		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3", "text model 3", "lite"},
 	} {
 		k := Kind{Modality: format.ModalityText}
 		r := strings.NewReader(c.text)
@@ -182,7 +189,7 @@ func TestPlanTextModel(t *testing.T) {
 			t.Errorf("%.20q: cm-text %q, want %q", c.text, got, c.want)
 		}
 		if pl, ok := planModelText(k, r, int64(len(c.text))); ok {
-			if got := TextModel(pl.Codec, pl.Params); got != "network + "+c.want {
+			if got := TextModel(pl.Codec, pl.Params); got != "network + "+c.net {
 				t.Errorf("%.20q: model-text %q", c.text, got)
 			}
 		}

@@ -367,7 +367,10 @@ func TestGoldenCtx(t *testing.T) {
 		// the version 3 text model with its warm start (bitcm.Text3Config)
 		{"golden-v4-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
 		// the version 4 text model with its warm start (bitcm.Text4Config)
-		{"golden-v5-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
+		{"golden-v5-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
+		// the version 5 text model (the word code) with its warm start
+		// (bitcm.Text5Config)
+		{"golden-v6-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},

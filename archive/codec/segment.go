@@ -68,20 +68,27 @@ var cmText3Fingerprint = [8]byte{0xb5, 0x03, 0x5d, 0xd8, 0xad, 0x69, 0x25, 0xa8}
 // model version 4 with its shipped warm start (pinned as version 2's).
 var cmText4Fingerprint = [8]byte{0xd5, 0xc5, 0x4c, 0xaf, 0x9d, 0xb4, 0x58, 0xdc}
 
+// cmText5Fingerprint is the fingerprint of bitcm.Text5Config(), the text
+// model version 5 (the word code) with its shipped warm start (pinned as
+// version 2's).
+var cmText5Fingerprint = [8]byte{0x52, 0xcb, 0x7f, 0x07, 0xd9, 0xf3, 0x85, 0xdb}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18),
 	// then with table bits 20, then with bitcm.TextConfig() (version 2
 	// contexts and the warm start), then with bitcm.Text3Config()
 	// (version 3: source-code and markup contexts, its warm start), now
-	// with bitcm.Text4Config() (version 4: each byte as its code in a
-	// tree of byte classes, capped tables, a second match model). With
-	// --fast, the lite model (version 2 since 2026-12-05).
+	// then with bitcm.Text4Config() (version 4: each byte as its code in
+	// a tree of byte classes, capped tables, a second match model), now
+	// with bitcm.Text5Config() (version 5: version 4's model without the
+	// tree reading the word code's transform). With --fast, the lite
+	// model (version 2 since 2026-12-05).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
 		models: []segmentModel{bitcmModel("text model 1", bitcm.DefaultConfig()), bitcmModel("text model 1", cmTextConfig()), liteModel,
-			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model},
-		def:    5,
+			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5},
+		def:    7,
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
@@ -100,8 +107,12 @@ var (
 // text that version 4's code tree does not suit (planCMText).
 var cmText3 = configModel("text model 3", cmText3Fingerprint, bitcm.Text3Config)
 
-// cmText4 is cm-text's version 4 text model, its default.
+// cmText4 is cm-text's version 4 text model, its default before
+// version 5.
 var cmText4 = configModel("text model 4", cmText4Fingerprint, bitcm.Text4Config)
+
+// cmText5 is cm-text's version 5 text model, its default.
+var cmText5 = configModel("text model 5", cmText5Fingerprint, bitcm.Text5Config)
 
 // liteModel is bitcm's lite model, cm-text's model with --fast (about
 // four times as fast as the version 2 model, 8-10 % larger); since
@@ -160,9 +171,10 @@ func bitcmModel(name string, cfg bitcm.Config) segmentModel {
 	return segmentModel{name: name, fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
-// planCMText routes text to cm-text: with the version 4 text model, or
-// with version 3 when the first treeProbe bytes say that version 4's
-// code tree does not suit the text (bitcm.TreeSuits: mostly non-ASCII).
+// planCMText routes text to cm-text: with the version 5 text model, or
+// with version 3 when the first treeProbe bytes say that the text is
+// mostly non-ASCII (bitcm.TreeSuits: version 4's code tree does not
+// suit it, and version 5's word code would escape half its bytes).
 func planCMText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	pl, ok := cmText.plan(k, r, size)
 	if ok && !treeSuits(r, size) {

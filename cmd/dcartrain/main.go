@@ -22,12 +22,14 @@
 //	dcartrain -load model/runs/rec96b.ckpt -export model/weights/X.dcw  # image-only weight file
 //
 // The text model's warm start (package model/bitcm, Text4Config; with
-// -warm-text-version 3 or 2 the version 3 or 2 model's, Text3Config,
-// TextConfig):
+// -warm-text-version 5, 3 or 2 the version 5, 3 or 2 model's,
+// Text5Config, Text3Config, TextConfig):
 //
 //	sh docs/warm-text.sh /tmp/warm-text
 //	dcartrain -tree-counts model/bitcm/treecounts.go /tmp/warm-text   # the version 4 code tree's weights
+//	sh docs/word-dict.sh /tmp/word-dict && dcartrain -word-dict model/bitcm/words.txt /tmp/word-dict/*   # the word code's dictionary
 //	dcartrain -warm-text model/bitcm/warm-text4.dcwarm.zst /tmp/warm-text
+//	dcartrain -warm-text-version 5 -warm-text model/bitcm/warm-text5.dcwarm.zst /tmp/warm-text
 //	dcartrain -warm-text-version 3 -warm-text model/bitcm/warm-text3.dcwarm.zst /tmp/warm-text
 //	dcartrain -warm-text-version 3 -warm-text-prior model/weights/uni96b-a.textcm3.dcwarm.zst /tmp/warm-text  # with the network (model-text)
 //
@@ -157,6 +159,13 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *wordDictOut != "" {
+		if flag.NArg() == 0 {
+			log.Fatal("dcartrain: -word-dict OUT needs one or more corpus directories")
+		}
+		writeWordDict(*wordDictOut, flag.Args())
+		return
+	}
 	if *treeCountsOut != "" {
 		if flag.NArg() != 1 {
 			log.Fatal("dcartrain: -tree-counts OUT needs one training directory")

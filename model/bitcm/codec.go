@@ -1,6 +1,7 @@
 package bitcm
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/dcar-archiver/dcar/coder"
@@ -20,6 +21,10 @@ var ErrTooLarge = errors.New("bitcm: segment length out of range")
 // follows the segment's bytes only.
 var errPrimerPrior = errors.New("bitcm: a primer cannot be combined with a prior")
 
+// errWordCodePrior reports a Config with WordCode given a Prior: the
+// prior predicts the text's bytes, the model the transform's.
+var errWordCodePrior = errors.New("bitcm: the word code cannot be combined with a prior")
+
 // Encode codes src as one segment with a fresh Model of cfg. The output
 // does not hold the length: Decode needs it.
 func Encode(src []byte, cfg Config) ([]byte, error) { return EncodePrior(src, cfg, nil) }
@@ -34,12 +39,24 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 	if np > 0 && prior != nil {
 		return nil, errPrimerPrior
 	}
-	m, err := newModel(np+len(src), make([]byte, 0, np+len(src)), cfg, prior)
+	if cfg.WordCode && prior != nil {
+		return nil, errWordCodePrior
+	}
+	// The tables are sized by the text's length, with or without the
+	// word code (the decoder knows no other).
+	segLen := np + len(src)
+	primer := cfg.Primer
+	if cfg.WordCode {
+		d := textWords()
+		src = d.encodeWords(nil, src)
+		primer = d.encodeWords(nil, primer)
+	}
+	m, err := newModel(segLen, make([]byte, 0, len(primer)+len(src)), cfg, prior)
 	if err != nil {
 		return nil, err
 	}
 	defer freeTables(m.tabBuf)
-	m.prime(cfg.Primer)
+	m.prime(primer)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
 	for _, c := range src {
@@ -78,6 +95,12 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	if np > 0 && prior != nil {
 		return nil, errPrimerPrior
 	}
+	if cfg.WordCode {
+		if prior != nil {
+			return nil, errWordCodePrior
+		}
+		return decodeWordCode(dst, data, cfg)
+	}
 	var d coder.Decoder
 	if err := d.Init(data); err != nil {
 		return nil, err
@@ -107,6 +130,49 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	}
 	if np > 0 {
 		copy(dst, m.buf[np:])
+	}
+	return dst, nil
+}
+
+// decodeWordCode is DecodePriorTo for a model with the word code: the
+// model decodes the transform, a byte at a time, until it gives back
+// len(dst) bytes of text; the transform must be the one the text has.
+func decodeWordCode(dst, data []byte, cfg Config) ([]byte, error) {
+	var d coder.Decoder
+	if err := d.Init(data); err != nil {
+		return nil, err
+	}
+	words := textWords()
+	primer := words.encodeWords(nil, cfg.Primer)
+	n := len(dst)
+	// The transform is about two thirds of the text; the history grows
+	// if it is longer.
+	m, err := newModel(len(cfg.Primer)+n, make([]byte, 0, len(primer)+n), cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer freeTables(m.tabBuf)
+	m.prime(primer)
+	out := dst[:0]
+	w := wordDecoder{d: words}
+	for len(out) < n || !w.idle() {
+		k := len(m.buf)
+		y := d.DecodeBit(m.p0())
+		if err := d.Err(); err != nil {
+			return nil, err
+		}
+		m.update(y)
+		if len(m.buf) > k {
+			if out = w.put(out, m.buf[k]); len(out) > n || w.bad {
+				return nil, errWordCode
+			}
+		}
+	}
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(words.encodeWords(nil, out), m.buf[len(primer):]) {
+		return nil, errWordCode
 	}
 	return dst, nil
 }

@@ -57,6 +57,13 @@ type Config struct {
 	// context instead of 2.
 	Tree bool
 
+	// Version 5 (hashed into the fingerprint only when set).
+	//
+	// WordCode codes the text's words as their numbers in a dictionary
+	// (wordcode.go): the model reads and codes the transform, which is
+	// about two thirds as long, and gives the text back from it.
+	WordCode bool
+
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
 	Warm *Warm

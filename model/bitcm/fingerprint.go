@@ -34,6 +34,9 @@ func Fingerprint(cfg Config) [8]byte {
 	if c.SmallMore || c.Match2Min != 0 || c.Tree {
 		s = sha256.Sum256(fmt.Appendf(s[:], " v4 smallmore=%t match2=%d tree=%t", c.SmallMore, c.Match2Min, c.Tree))
 	}
+	if c.WordCode {
+		s = sha256.Sum256(fmt.Appendf(s[:], " v5 wordcode=%x", textWords().sum))
+	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
 	}

@@ -80,13 +80,15 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
-		case "text", "text3", "text4": // TextConfig / Text3Config / Text4Config (warm) or, with 0, their cold models
+		case "text", "text3", "text4", "text5": // TextConfig / Text3Config / Text4Config / Text5Config (warm) or, with 0, their cold models
 			cold, warm := TextConfigCold, TextConfig
 			switch k {
 			case "text3":
 				cold, warm = Text3ConfigCold, Text3Config
 			case "text4":
 				cold, warm = Text4ConfigCold, Text4Config
+			case "text5":
+				cold, warm = Text5ConfigCold, Text5Config
 			}
 			c = cold()
 			if n != 0 {
@@ -154,6 +156,8 @@ func tunedConfig(t testing.TB) Config {
 			c.Match2Min = n
 		case "tree":
 			c.Tree = n != 0
+		case "wordcode":
+			c.WordCode = n != 0
 		case "above2":
 			c.Above2 = n != 0
 		case "shape":

@@ -118,10 +118,36 @@ func Text4ConfigCold() Config {
 var warmText4 []byte
 
 // Text4Config is the version 4 text model with its shipped warm start:
-// cm-text's model.
+// cm-text's model before version 5, and the text model of cm-bin's,
+// cm-bz2's and cm-gzip's segments.
 func Text4Config() (Config, error) { return text4Config() }
 
 var text4Config = EmbeddedConfig("the version 4 text model", Text4ConfigCold(), warmText4)
+
+// Text5ConfigCold is the version 5 text model without its warm start:
+// version 4's contexts, tables and match models reading the word code's
+// transform of the text (WordCode: the words of a dictionary as one or
+// two bytes), each byte as its 8 bits (on the transform, version 4's
+// code tree, or one built from the transforms' byte counts, coded
+// 0.3-0.8 % larger: docs/ABLATIONS.md).
+func Text5ConfigCold() Config {
+	c := Text4ConfigCold()
+	c.Tree = false
+	c.WordCode = true
+	return c
+}
+
+// warmText5 is the shipped warm start of Text5ConfigCold (dcartrain
+// -warm-text -warm-text-version 5, the same training set as warmText).
+//
+//go:embed warm-text5.dcwarm.zst
+var warmText5 []byte
+
+// Text5Config is the version 5 text model with its shipped warm start:
+// cm-text's model.
+func Text5Config() (Config, error) { return text5Config() }
+
+var text5Config = EmbeddedConfig("the version 5 text model", Text5ConfigCold(), warmText5)
 
 // CompressWarm returns w's stored form compressed as the embedded warm
 // starts are.

@@ -258,6 +258,9 @@ func (m *model) warmUp(w *Warm) error {
 // not nil, gives each segment's Prior (the model with a prior has more
 // inputs: its warm start is another).
 func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Warm, error) {
+	if cfg.WordCode && prior != nil {
+		return nil, errWordCodePrior
+	}
 	w := cfg.Warm
 	for _, s := range segs {
 		c := cfg
@@ -269,7 +272,11 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 				return nil, err
 			}
 		}
-		m, err := newModel(len(s), make([]byte, 0, len(s)), c, p)
+		n := len(s)
+		if cfg.WordCode {
+			s = WordTransform(nil, s)
+		}
+		m, err := newModel(n, make([]byte, 0, len(s)), c, p)
 		if err != nil {
 			return nil, err
 		}
