@@ -71,7 +71,7 @@ var cmText4Fingerprint = [8]byte{0xd5, 0xc5, 0x4c, 0xaf, 0x9d, 0xb4, 0x58, 0xdc}
 // cmText5Fingerprint is the fingerprint of bitcm.Text5Config(), the text
 // model version 5 (the word code) with its shipped warm start (pinned as
 // version 2's).
-var cmText5Fingerprint = [8]byte{0x52, 0xcb, 0x7f, 0x07, 0xd9, 0xf3, 0x85, 0xdb}
+var cmText5Fingerprint = [8]byte{0x99, 0x09, 0x51, 0xc5, 0x30, 0xdc, 0x06, 0x5c}
 
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for

@@ -15,8 +15,8 @@ import (
 var wordDictOut = flag.String("word-dict", "", "write the word code's dictionary (model/bitcm/words.txt) to this path, from the files under the directories given as arguments (each a corpus, weighing the same: docs/word-dict.sh)")
 
 // wordDictSize is how many words the dictionary holds (bitcm's word code
-// has 7,999 numbers: 63 of one byte, the rest of two).
-const wordDictSize = 7999
+// has 15,111 numbers: 7 of one byte, the rest of two).
+const wordDictSize = 15111
 
 // writeWordDict writes the dictionary of bitcm's word code: the words
 // (ASCII letter runs of 2 to 24 letters that the code would code: all

@@ -30,7 +30,7 @@ func TestGoldenText(t *testing.T) {
 		{"version 2", TextConfig, TextConfigCold(), src, "865f10784efd7ba5f861ca6167ab6402b2517fcc63fdebcc190c1b8dd351e0e6", "cd94e43648f44e8b"},
 		{"version 3", Text3Config, Text3ConfigCold(), src3, "ef3e626a6c9044dea249efbccfaa927ae22004a03314fcd5b516ed5882983ba7", "b5035dd8ad6925a8"},
 		{"version 4", Text4Config, Text4ConfigCold(), src3, "62d47130a0460870a3eb6d7bbee3e7d23db9d41c1c519e91a7b68367e5bc577a", "d5c54caf9db458dc"},
-		{"version 5", Text5Config, Text5ConfigCold(), src3, "31674c440350b4e01fe62459f38d14326d0740287494d66ca26de8950a2ea9f6", "52cb7f07d9f385db"},
+		{"version 5", Text5Config, Text5ConfigCold(), src3, "f26ea40bbf4a79b820080c76aefa0b591aa349a254efa8c0a53fd72b46932d9c", "990951c530dc065c"},
 	} {
 		cfg, err := g.config()
 		if err != nil {
@@ -221,7 +221,7 @@ func TestSmallTables(t *testing.T) {
 	}{
 		{"version 3", Text3ConfigCold(), 4, "a4fd27a1a17dc3d60f8dd6ba1f0fa298aaf091aff15ac160fbbe6622b90d8690"},
 		{"version 4", Text4ConfigCold(), 12, "955b92f8743ac1c2f4ac7bc07166b3d3200758b932dbfa4964929011e8c53716"},
-		{"version 5", Text5ConfigCold(), 12, "5867d744515ee52bc470533964270aa1f45f9ebd05c158f0a121b5b32ce8ac45"},
+		{"version 5", Text5ConfigCold(), 12, "aa39470423e201ac3f0dae215336aff0a051ba906c7cdc8361537c967e06d1e7"},
 	} {
 		m, err := newModel(len(src), make([]byte, 0, len(src)), c.cfg, nil)
 		if err != nil {
