@@ -1,7 +1,6 @@
 package bitcm
 
 import (
-	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"errors"
@@ -35,9 +34,9 @@ import (
 // case form is in the dictionary and it is all lower case, all upper
 // case (two letters or more) or capitalised (its first letter upper
 // case, the rest lower). Everything else is copied, bytes 0x80-0xff
-// escaped. The transform of a text is unique, and decodeWords accepts
-// only transforms (it re-encodes what it decoded), so a damaged stream
-// fails instead of decoding to other text.
+// escaped. The transform of a text is unique, and the model's decoder
+// accepts only transforms (it re-encodes what it decoded), so a damaged
+// stream fails instead of decoding to other text.
 
 const (
 	wcEscape   = 0x80
@@ -150,13 +149,14 @@ func (d *wordDict) encodeWords(dst, src []byte) []byte {
 // model with Config.WordCode reads; for tools that train on it).
 func WordTransform(dst, src []byte) []byte { return textWords().encodeWords(dst, src) }
 
-// errWordCode is decodeWords' error for bytes that are not a transform.
+// errWordCode reports bytes that are not the word code's transform of any text.
 var errWordCode = errors.New("bitcm: not a word-code transform")
 
 // A wordDecoder inverts encodeWords a byte at a time (the model's
 // decoder produces the transform byte by byte and must know when the
 // text is complete): put appends to out what the bytes so far complete.
-// It does not check that the bytes are a transform; decodeWords does.
+// It flags bytes that no transform has (bad), but a sequence of valid
+// bytes can still be no transform: its user re-encodes the text to check.
 type wordDecoder struct {
 	d     *wordDict
 	state byte // 0, or the pending escape, case flag or lead byte
@@ -225,18 +225,4 @@ func (w *wordDecoder) word(out []byte, n int) []byte {
 		out[k] &^= 0x20
 	}
 	return out
-}
-
-// decodeWords inverts encodeWords: it appends to dst the text whose
-// transform is x, or fails if x is not the transform of any text.
-func (d *wordDict) decodeWords(dst, x []byte) ([]byte, error) {
-	w := wordDecoder{d: d}
-	k := len(dst)
-	for _, c := range x {
-		dst = w.put(dst, c)
-	}
-	if w.bad || !w.idle() || !bytes.Equal(d.encodeWords(nil, dst[k:]), x) {
-		return dst[:k], errWordCode
-	}
-	return dst, nil
 }

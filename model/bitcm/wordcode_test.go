@@ -119,3 +119,18 @@ func TestWordCodeModel(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// decodeWords is the reference inverse of encodeWords (the model
+// decodes with wordDecoder and the same check): it appends to dst the text whose
+// transform is x, or fails if x is not the transform of any text.
+func (d *wordDict) decodeWords(dst, x []byte) ([]byte, error) {
+	w := wordDecoder{d: d}
+	k := len(dst)
+	for _, c := range x {
+		dst = w.put(dst, c)
+	}
+	if w.bad || !w.idle() || !bytes.Equal(d.encodeWords(nil, dst[k:]), x) {
+		return dst[:k], errWordCode
+	}
+	return dst, nil
+}
