@@ -11,6 +11,16 @@ import (
 	"github.com/dcar-archiver/dcar/format"
 )
 
+// settle waits until count stops changing (50 ms without a change).
+func settle(count func() int64) {
+	for last := int64(-1); ; last = count() {
+		time.Sleep(50 * time.Millisecond)
+		if count() == last {
+			return
+		}
+	}
+}
+
 // waits reports whether f blocks for a while (and leaves it running).
 func waits(f func()) (done chan struct{}, blocked bool) {
 	done = make(chan struct{})
@@ -129,15 +139,7 @@ func TestReaderLookahead(t *testing.T) {
 	if _, err := r.Next(); err != nil {
 		t.Fatal(err)
 	}
-	// Let the decoders run as far ahead as they may.
-	for last := int64(-1); ; {
-		time.Sleep(50 * time.Millisecond)
-		n := blocksDecoded.Load() - before
-		if n == last {
-			break
-		}
-		last = n
-	}
+	settle(func() int64 { return blocksDecoded.Load() }) // the decoders run as far ahead as they may
 	if n := blocksDecoded.Load() - before; n > 10 {
 		t.Errorf("%d blocks of 4096 bytes decoded ahead of the reader, want at most 10 (lookahead %d)", n, lookahead)
 	}
@@ -169,15 +171,7 @@ func TestWriterLookahead(t *testing.T) {
 	cr := &countingReader{r: bytes.NewReader(data), n: &n, f: func(n int64) { read.Store(n) }}
 	done := make(chan error, 1)
 	go func() { done <- w.WriteEntry(h, cr) }()
-	// Let the reading run as far ahead as it may.
-	for last := int64(-1); ; {
-		time.Sleep(50 * time.Millisecond)
-		n := read.Load()
-		if n == last {
-			break
-		}
-		last = n
-	}
+	settle(read.Load) // the reading runs as far ahead as it may
 	if n := read.Load(); n > 12*4096 {
 		t.Errorf("%d bytes read ahead of 2 held coders, want at most %d (lookahead %d + a block per coder)", n, 12*4096, lookahead)
 	}

@@ -173,23 +173,34 @@ func TestDetectStride(t *testing.T) {
 	}
 }
 
+// decodeErrorCases are the damaged inputs every decoder of a stream out
+// of n bytes must reject, and the errors it must give.
+func decodeErrorCases(out []byte, n int) []struct {
+	name string
+	data []byte
+	n    int
+	want error
+} {
+	return []struct {
+		name string
+		data []byte
+		n    int
+		want error
+	}{
+		{"truncated", out[:len(out)-3], n, coder.ErrTruncated},
+		{"trailing", append(append([]byte(nil), out...), 0), n, coder.ErrTrailingData},
+		{"negative", out, -1, ErrTooLarge},
+		{"too large", out, MaxSegment + 1, ErrTooLarge},
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	src := sampleText(5000, 5)
 	out, err := Encode(src, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		data []byte
-		n    int
-		want error
-	}{
-		{"truncated", out[:len(out)-3], len(src), coder.ErrTruncated},
-		{"trailing", append(append([]byte(nil), out...), 0), len(src), coder.ErrTrailingData},
-		{"negative", out, -1, ErrTooLarge},
-		{"too large", out, MaxSegment + 1, ErrTooLarge},
-	} {
+	for _, c := range decodeErrorCases(out, len(src)) {
 		if _, err := Decode(c.data, c.n, DefaultConfig()); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
-
-	"github.com/dcar-archiver/dcar/coder"
 )
 
 // liteVersions are the lite model's versions: encoder and decoder.
@@ -91,17 +89,7 @@ func TestDecodeLiteErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range []struct {
-			name string
-			data []byte
-			n    int
-			want error
-		}{
-			{"truncated", out[:len(out)-3], len(src), coder.ErrTruncated},
-			{"trailing", append(append([]byte(nil), out...), 0), len(src), coder.ErrTrailingData},
-			{"negative", out, -1, ErrTooLarge},
-			{"too large", out, MaxSegment + 1, ErrTooLarge},
-		} {
+		for _, c := range decodeErrorCases(out, len(src)) {
 			if _, err := lv.decode(c.data, c.n); !errors.Is(err, c.want) {
 				t.Errorf("%s %s: %v, want %v", lv.name, c.name, err, c.want)
 			}
