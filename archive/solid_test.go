@@ -113,14 +113,15 @@ func readAllEntries(t testing.TB, r io.Reader, opts ReaderOptions) (map[string]s
 // TestGoldenSolid reads the solid goldens: golden-v2-solid.dcar, written
 // with cm-text's table-bits-20 model, golden-v2-solid-t2.dcar, with its
 // version 2 text model, golden-v2-solid-t3.dcar, with its version 3
-// text model, golden-v2-solid-t4.dcar, with its version 4 text model
-// (all four decode only), and golden-v2-solid-t5.dcar, with its version
-// 5 text model, which the Writer must still reproduce.
+// text model, golden-v2-solid-t4.dcar, with its version 4 text model,
+// golden-v2-solid-t5.dcar, with its version 5 text model (all five
+// decode only), and golden-v2-solid-t6.dcar, with its version 6 text
+// model, which the Writer must still reproduce.
 func TestGoldenSolid(t *testing.T) {
 	for _, g := range []struct {
 		file       string
 		decodeOnly bool
-	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", false}} {
+	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", true}, {"golden-v2-solid-t6.dcar", false}} {
 		t.Run(g.file, func(t *testing.T) { testGoldenSolid(t, g.file, g.decodeOnly) })
 	}
 }

@@ -53,8 +53,14 @@ func TestFingerprintsFrozen(t *testing.T) {
 	} else {
 		check("bitcm.Text5Config", bitcm.Fingerprint(c), cmText.models[7].fp)
 	}
-	if cmText.def != 7 {
-		t.Errorf("cm-text writes model %d by default, want 7 (text model 5)", cmText.def)
+	check("cm-text version 6, warm", cmText.models[8].fp, fp(0xa0, 0x8e, 0xc3, 0xfd, 0x3b, 0x5d, 0x8f, 0x68))
+	if c, err := bitcm.Text6Config(); err != nil {
+		t.Error(err)
+	} else {
+		check("bitcm.Text6Config", bitcm.Fingerprint(c), cmText.models[8].fp)
+	}
+	if cmText.def != 8 {
+		t.Errorf("cm-text writes model %d by default, want 8 (text model 6)", cmText.def)
 	}
 	check("model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d))
 	if c, err := model.TextCMConfig(); err != nil {
@@ -143,7 +149,7 @@ func ctxImageFingerprint(t *testing.T) [8]byte {
 // -l shows them) and nothing else.
 func TestTextModel(t *testing.T) {
 	params := func(fp [8]byte) []byte { return append([]byte{paramsVersion}, fp[:]...) }
-	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4", "lite 2", "text model 5"} {
+	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4", "lite 2", "text model 5", "text model 6"} {
 		if got := TextModel(format.CodecCMText, params(cmText.models[i].fp)); got != want {
 			t.Errorf("cm-text model %d: %q, want %q", i, got, want)
 		}
@@ -178,7 +184,7 @@ func TestPlanTextModel(t *testing.T) {
 	for _, c := range []struct {
 		text, want, net, lite string
 	}{
-		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 5", "text model 4", "lite 2"},
+		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 6", "text model 4", "lite 2"},
 		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3", "text model 3", "lite"},
 		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3", "text model 3", "lite"},
 	} {

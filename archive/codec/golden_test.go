@@ -370,7 +370,10 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v5-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
 		// the version 5 text model (the word code) with its warm start
 		// (bitcm.Text5Config)
-		{"golden-v6-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
+		{"golden-v6-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
+		// the version 6 text model (version 6's word code, text columns)
+		// with its warm start (bitcm.Text6Config)
+		{"golden-v7-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},

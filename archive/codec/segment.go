@@ -73,6 +73,11 @@ var cmText4Fingerprint = [8]byte{0xd5, 0xc5, 0x4c, 0xaf, 0x9d, 0xb4, 0x58, 0xdc}
 // version 2's).
 var cmText5Fingerprint = [8]byte{0x99, 0x09, 0x51, 0xc5, 0x30, 0xdc, 0x06, 0x5c}
 
+// cmText6Fingerprint is the fingerprint of bitcm.Text6Config(), the text
+// model version 6 (version 6's word code, text columns) with its
+// shipped warm start (pinned as version 2's).
+var cmText6Fingerprint = [8]byte{0xa0, 0x8e, 0xc3, 0xfd, 0x3b, 0x5d, 0x8f, 0x68}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18),
@@ -80,15 +85,18 @@ var (
 	// contexts and the warm start), then with bitcm.Text3Config()
 	// (version 3: source-code and markup contexts, its warm start), now
 	// then with bitcm.Text4Config() (version 4: each byte as its code in
-	// a tree of byte classes, capped tables, a second match model), now
+	// a tree of byte classes, capped tables, a second match model), then
 	// with bitcm.Text5Config() (version 5: version 4's model without the
-	// tree reading the word code's transform). With --fast, the lite
-	// model (version 2 since 2026-12-05).
+	// tree reading the word code's transform), now with
+	// bitcm.Text6Config() (version 6: its own word code, which cuts camel
+	// case and leaves words next to digits, and column contexts from the
+	// text's lines). With --fast, the lite model (version 2 since
+	// 2026-12-05).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
 		models: []segmentModel{bitcmModel("text model 1", bitcm.DefaultConfig()), bitcmModel("text model 1", cmTextConfig()), liteModel,
-			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5},
-		def:    7,
+			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5, cmText6},
+		def:    8,
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
@@ -111,8 +119,12 @@ var cmText3 = configModel("text model 3", cmText3Fingerprint, bitcm.Text3Config)
 // version 5.
 var cmText4 = configModel("text model 4", cmText4Fingerprint, bitcm.Text4Config)
 
-// cmText5 is cm-text's version 5 text model, its default.
+// cmText5 is cm-text's version 5 text model, its default before
+// version 6.
 var cmText5 = configModel("text model 5", cmText5Fingerprint, bitcm.Text5Config)
+
+// cmText6 is cm-text's version 6 text model, its default.
+var cmText6 = configModel("text model 6", cmText6Fingerprint, bitcm.Text6Config)
 
 // liteModel is bitcm's lite model, cm-text's model with --fast (about
 // four times as fast as the version 2 model, 8-10 % larger); since
@@ -171,10 +183,10 @@ func bitcmModel(name string, cfg bitcm.Config) segmentModel {
 	return segmentModel{name: name, fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
-// planCMText routes text to cm-text: with the version 5 text model, or
+// planCMText routes text to cm-text: with the version 6 text model, or
 // with version 3 when the first treeProbe bytes say that the text is
 // mostly non-ASCII (bitcm.TreeSuits: version 4's code tree does not
-// suit it, and version 5's word code would escape half its bytes).
+// suit it, and the word code would escape half its bytes).
 func planCMText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	pl, ok := cmText.plan(k, r, size)
 	if ok && !treeSuits(r, size) {

@@ -22,13 +22,14 @@
 //	dcartrain -load model/runs/rec96b.ckpt -export model/weights/X.dcw  # image-only weight file
 //
 // The text model's warm start (package model/bitcm, Text4Config; with
-// -warm-text-version 5, 3 or 2 the version 5, 3 or 2 model's,
-// Text5Config, Text3Config, TextConfig):
+// -warm-text-version 6, 5, 3 or 2 the version 6, 5, 3 or 2 model's,
+// Text6Config, Text5Config, Text3Config, TextConfig):
 //
 //	sh docs/warm-text.sh /tmp/warm-text
 //	dcartrain -tree-counts model/bitcm/treecounts.go /tmp/warm-text   # the version 4 code tree's weights
-//	sh docs/word-dict.sh /tmp/word-dict && dcartrain -word-dict model/bitcm/words.txt /tmp/word-dict/*   # the word code's dictionary
+//	sh docs/word-dict.sh /tmp/word-dict && dcartrain -word-dict model/bitcm/words6.txt /tmp/word-dict/*   # the word code's dictionary (version 6)
 //	dcartrain -warm-text model/bitcm/warm-text4.dcwarm.zst /tmp/warm-text
+//	dcartrain -warm-text-version 6 -warm-text model/bitcm/warm-text6.dcwarm.zst /tmp/warm-text
 //	dcartrain -warm-text-version 5 -warm-text model/bitcm/warm-text5.dcwarm.zst /tmp/warm-text
 //	dcartrain -warm-text-version 3 -warm-text model/bitcm/warm-text3.dcwarm.zst /tmp/warm-text
 //	dcartrain -warm-text-version 3 -warm-text-prior model/weights/uni96b-a.textcm3.dcwarm.zst /tmp/warm-text  # with the network (model-text)

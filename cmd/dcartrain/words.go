@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
 var wordDictOut = flag.String("word-dict", "", "write the word code's dictionary (model/bitcm/words.txt) to this path, from the files under the directories given as arguments (each a corpus, weighing the same: docs/word-dict.sh)")
@@ -18,9 +19,9 @@ var wordDictOut = flag.String("word-dict", "", "write the word code's dictionary
 // has 15,111 numbers: 7 of one byte, the rest of two).
 const wordDictSize = 15111
 
-// writeWordDict writes the dictionary of bitcm's word code: the words
-// (ASCII letter runs of 2 to 24 letters that the code would code: all
-// lower case, all upper case or capitalised, counted in lower case)
+// writeWordDict writes the dictionary of bitcm's word code (version 6's):
+// the words (bitcm.Words: the runs of letters the code would code, of
+// up to 24 letters, counted in lower case)
 // that save the most bytes, each corpus weighing the same: a word's
 // score is, summed over the corpora, its count times its length minus
 // one over the corpus' total of that. Integer arithmetic, ties broken
@@ -38,21 +39,12 @@ func writeWordDict(out string, dirs []string) {
 			if err != nil {
 				return err
 			}
-			for i := 0; i < len(b); {
-				if !asciiLetter(b[i]) {
-					i++
-					continue
-				}
-				j := i + 1
-				for j < len(b) && asciiLetter(b[j]) {
-					j++
-				}
-				if w := b[i:j]; len(w) >= 2 && len(w) <= 24 && codable(w) {
+			bitcm.Words(b, func(w []byte) {
+				if len(w) <= 24 {
 					counts[strings.ToLower(string(w))] += uint64(len(w) - 1)
 					total += uint64(len(w) - 1)
 				}
-				i = j
-			}
+			})
 			return nil
 		})
 		if err != nil {
@@ -85,18 +77,4 @@ func writeWordDict(out string, dirs []string) {
 		log.Fatal(err)
 	}
 	log.Printf("dcartrain: %d words to %s", len(words), out)
-}
-
-func asciiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-// codable reports whether the word code codes w when its dictionary has
-// it: all lower case, all upper case, or capitalised.
-func codable(w []byte) bool {
-	up := 0
-	for _, c := range w {
-		if c >= 'A' && c <= 'Z' {
-			up++
-		}
-	}
-	return up == 0 || up == len(w) || up == 1 && w[0] >= 'A' && w[0] <= 'Z'
 }

@@ -39,15 +39,15 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 	if np > 0 && prior != nil {
 		return nil, errPrimerPrior
 	}
-	if cfg.WordCode && prior != nil {
+	cfg = cfg.normalized()
+	if cfg.WordCode != 0 && prior != nil {
 		return nil, errWordCodePrior
 	}
 	// The tables are sized by the text's length, with or without the
 	// word code (the decoder knows no other).
 	segLen := np + len(src)
 	primer := cfg.Primer
-	if cfg.WordCode {
-		d := textWords()
+	if d := cfg.words(); d != nil {
 		src = d.encodeWords(nil, src)
 		primer = d.encodeWords(nil, primer)
 	}
@@ -95,7 +95,7 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	if np > 0 && prior != nil {
 		return nil, errPrimerPrior
 	}
-	if cfg.WordCode {
+	if cfg = cfg.normalized(); cfg.WordCode != 0 {
 		if prior != nil {
 			return nil, errWordCodePrior
 		}
@@ -142,7 +142,7 @@ func decodeWordCode(dst, data []byte, cfg Config) ([]byte, error) {
 	if err := d.Init(data); err != nil {
 		return nil, err
 	}
-	words := textWords()
+	words := cfg.words()
 	primer := words.encodeWords(nil, cfg.Primer)
 	n := len(dst)
 	// The transform is about two thirds of the text; the history grows

@@ -212,22 +212,25 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 // FuzzDecode decodes arbitrary streams with the first model, the version
-// 3 text model (v 1), the version 4 one (v 2, its code tree) and the
-// version 5 one (v 3, the word code) (cold: the warm start's tables are
+// 3 text model (v 1), the version 4 one (v 2, its code tree), the
+// version 5 one (v 3, the word code) and the version 6 one (v 4, its
+// word code and text columns) (cold: the warm start's tables are
 // FuzzParseWarm's).
 func FuzzDecode(f *testing.F) {
 	config := func(v uint8) Config {
-		switch v % 4 {
+		switch v % 5 {
 		case 1:
 			return Text3ConfigCold()
 		case 2:
 			return Text4ConfigCold()
 		case 3:
 			return Text5ConfigCold()
+		case 4:
+			return Text6ConfigCold()
 		}
 		return DefaultConfig()
 	}
-	for v := range uint8(4) {
+	for v := range uint8(5) {
 		for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4), []byte("f(x) {\n\tg(y[1])\n}\n")} {
 			out, err := Encode(s, config(v))
 			if err != nil {

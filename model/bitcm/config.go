@@ -59,10 +59,22 @@ type Config struct {
 
 	// Version 5 (hashed into the fingerprint only when set).
 	//
-	// WordCode codes the text's words as their numbers in a dictionary
-	// (wordcode.go): the model reads and codes the transform, which is
-	// about two thirds as long, and gives the text back from it.
-	WordCode bool
+	// WordCode, 1 or 2, codes the text's words as their numbers in a
+	// dictionary (wordcode.go): the model reads and codes the
+	// transform, which is about two thirds as long, and gives the text
+	// back from it. 1 is version 5's word code, 2 version 6's (its own
+	// dictionary, runs of letters also cut at camel case, none next to
+	// a digit coded). 0: none.
+	WordCode int
+
+	// Version 6 (hashed into the fingerprint only when set).
+	//
+	// TextColumns, with WordCode, takes the column contexts (Column,
+	// Above2) from the text's own lines rather than the transform's: the
+	// column of the next byte in the text, and the text's bytes at that
+	// column in the lines above (the transform shortens each line by
+	// its words, so its columns do not line up where the text's do).
+	TextColumns bool
 
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
@@ -134,5 +146,7 @@ func (c Config) normalized() Config {
 	c.FinalLR = min(max(c.FinalLR, 1), 128)
 	c.W0 = min(max(c.W0, 0), 16)
 	c.W1 = min(max(c.W1, 0), 16-c.W0)
+	c.WordCode = min(max(c.WordCode, 0), 2)
+	c.TextColumns = c.TextColumns && c.WordCode != 0
 	return c
 }

@@ -34,8 +34,11 @@ func Fingerprint(cfg Config) [8]byte {
 	if c.SmallMore || c.Match2Min != 0 || c.Tree {
 		s = sha256.Sum256(fmt.Appendf(s[:], " v4 smallmore=%t match2=%d tree=%t", c.SmallMore, c.Match2Min, c.Tree))
 	}
-	if c.WordCode {
+	switch c.WordCode {
+	case 1:
 		s = sha256.Sum256(fmt.Appendf(s[:], " v5 wordcode=%x", textWords().sum))
+	case 2:
+		s = sha256.Sum256(fmt.Appendf(s[:], " v6 wordcode=%x textcolumns=%t", textWords6().sum, c.TextColumns))
 	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))

@@ -80,7 +80,7 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
-		case "text", "text3", "text4", "text5": // TextConfig / Text3Config / Text4Config / Text5Config (warm) or, with 0, their cold models
+		case "text", "text3", "text4", "text5", "text6": // TextConfig / Text3Config / ... / Text6Config (warm) or, with 0, their cold models
 			cold, warm := TextConfigCold, TextConfig
 			switch k {
 			case "text3":
@@ -89,6 +89,8 @@ func tunedConfig(t testing.TB) Config {
 				cold, warm = Text4ConfigCold, Text4Config
 			case "text5":
 				cold, warm = Text5ConfigCold, Text5Config
+			case "text6":
+				cold, warm = Text6ConfigCold, Text6Config
 			}
 			c = cold()
 			if n != 0 {
@@ -157,7 +159,9 @@ func tunedConfig(t testing.TB) Config {
 		case "tree":
 			c.Tree = n != 0
 		case "wordcode":
-			c.WordCode = n != 0
+			c.WordCode = n
+		case "textcol":
+			c.TextColumns = n != 0
 		case "above2":
 			c.Above2 = n != 0
 		case "shape":

@@ -29,6 +29,11 @@ type model struct {
 	shape        uint32   // Shape: 3-bit classes of the last bytes
 	line0, line1 int      // start of the current line and of the previous one
 	line2        int      // ... and of the one before (Above2)
+	// TextColumns (version 6): the text so far (the word code's
+	// inverse of buf) and where its last three lines start.
+	text                   []byte
+	words                  *wordDecoder
+	tline0, tline1, tline2 int
 
 	// Version 3 state.
 	indent uint32   // LineStart: the current line's leading blanks (up to 31)
@@ -106,6 +111,9 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		if prior != nil {
 			m.pmass = make([]int64, 256)
 		}
+	}
+	if cfg.TextColumns {
+		m.words = &wordDecoder{d: cfg.words()}
 	}
 	if cfg.Indirect {
 		m.ind1 = make([]uint16, 256)
@@ -227,8 +235,11 @@ func (m *model) byteContexts() {
 	if m.cfg.Column {
 		// The byte above in the previous line and the last byte: text
 		// laid out in columns (tables, indented code) repeats vertically.
-		col := len(m.buf) - m.line0
-		h = append(h, hash32(m.above(m.line1, m.line0)<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16))
+		col, a := len(m.buf)-m.line0, m.above(m.line1, m.line0)
+		if m.words != nil {
+			col, a = len(m.text)-m.tline0, m.textAbove(m.tline1, m.tline0)
+		}
+		h = append(h, hash32(a<<8|uint32(m.c8&0xff), 300+uint32(min(col, 255))<<16))
 	}
 	if m.cfg.Sparse {
 		// Bytes 2 and 3 back, and byte 2 back with the position's
@@ -308,6 +319,9 @@ func (m *model) byteContexts() {
 	}
 	if m.cfg.Above2 {
 		a1, a2 := m.above(m.line1, m.line0), m.above(m.line2, m.line1)
+		if m.words != nil {
+			a1, a2 = m.textAbove(m.tline1, m.tline0), m.textAbove(m.tline2, m.tline1)
+		}
 		h = append(h, hash32(a1|a2<<9|c1<<18, 610))
 		m.small |= 1 << (len(h) - 1)
 	}
@@ -320,6 +334,29 @@ func (m *model) markMore(i int) {
 	if m.cfg.SmallMore {
 		m.small |= 1 << i
 	}
+}
+
+// textUpdate extends the text by what transform byte b completes
+// (TextColumns) and keeps the starts of its last three lines, dropping
+// what lies before them once that is more than half the buffer.
+func (m *model) textUpdate(b byte) {
+	n := len(m.text)
+	m.text = m.words.put(m.text, b)
+	if len(m.text) == n+1 && b == '\n' {
+		m.tline2, m.tline1, m.tline0 = m.tline1, m.tline0, len(m.text)
+		if d := m.tline2; d > 1<<16 && d > len(m.text)/2 {
+			m.text = m.text[:copy(m.text, m.text[d:])]
+			m.tline2, m.tline1, m.tline0 = 0, m.tline1-d, m.tline0-d
+		}
+	}
+}
+
+// textAbove is above in the text's lines (TextColumns).
+func (m *model) textAbove(start, end int) uint32 {
+	if i := start + len(m.text) - m.tline0; i < end {
+		return uint32(m.text[i]) | 256
+	}
+	return 0
 }
 
 // above is the byte at the current column of the line that starts at
@@ -666,6 +703,9 @@ func (m *model) byteDone(b byte) {
 	}
 	if b == '\n' {
 		m.line2, m.line1, m.line0 = m.line1, m.line0, len(m.buf)
+	}
+	if m.words != nil {
+		m.textUpdate(b)
 	}
 	m.mm.byteUpdate(m.buf)
 	if m.mm2.min > 0 {

@@ -258,7 +258,7 @@ func (m *model) warmUp(w *Warm) error {
 // not nil, gives each segment's Prior (the model with a prior has more
 // inputs: its warm start is another).
 func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Warm, error) {
-	if cfg.WordCode && prior != nil {
+	if cfg.normalized().WordCode != 0 && prior != nil {
 		return nil, errWordCodePrior
 	}
 	w := cfg.Warm
@@ -273,9 +273,7 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 			}
 		}
 		n := len(s)
-		if cfg.WordCode {
-			s = WordTransform(nil, s)
-		}
+		s = WordTransform(nil, s, cfg)
 		m, err := newModel(n, make([]byte, 0, len(s)), c, p)
 		if err != nil {
 			return nil, err

@@ -31,6 +31,7 @@ func TestGoldenText(t *testing.T) {
 		{"version 3", Text3Config, Text3ConfigCold(), src3, "ef3e626a6c9044dea249efbccfaa927ae22004a03314fcd5b516ed5882983ba7", "b5035dd8ad6925a8"},
 		{"version 4", Text4Config, Text4ConfigCold(), src3, "62d47130a0460870a3eb6d7bbee3e7d23db9d41c1c519e91a7b68367e5bc577a", "d5c54caf9db458dc"},
 		{"version 5", Text5Config, Text5ConfigCold(), src3, "f26ea40bbf4a79b820080c76aefa0b591aa349a254efa8c0a53fd72b46932d9c", "990951c530dc065c"},
+		{"version 6", Text6Config, Text6ConfigCold(), src3, "098e0113b6e0c82e479db411f65efcccf5908c9def6f32ddcfdff5e3704883a3", "a08ec3fd3b5d8f68"},
 	} {
 		cfg, err := g.config()
 		if err != nil {
@@ -222,6 +223,7 @@ func TestSmallTables(t *testing.T) {
 		{"version 3", Text3ConfigCold(), 4, "a4fd27a1a17dc3d60f8dd6ba1f0fa298aaf091aff15ac160fbbe6622b90d8690"},
 		{"version 4", Text4ConfigCold(), 12, "955b92f8743ac1c2f4ac7bc07166b3d3200758b932dbfa4964929011e8c53716"},
 		{"version 5", Text5ConfigCold(), 12, "aa39470423e201ac3f0dae215336aff0a051ba906c7cdc8361537c967e06d1e7"},
+		{"version 6", Text6ConfigCold(), 12, "64f6067c294add7fdd7325cdc90ae80aea641cb3d749c575bb650c04c958ec85"},
 	} {
 		m, err := newModel(len(src), make([]byte, 0, len(src)), c.cfg, nil)
 		if err != nil {
