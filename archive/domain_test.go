@@ -68,8 +68,8 @@ func readAll(t *testing.T, a []byte, opts ReaderOptions) (map[string]string, *Re
 	}
 }
 
-// An archive coded with a domain model carries it (format version 4, a
-// model record), codes its text with it and decodes with nothing else;
+// An archive coded with a domain model carries it (a model record, from
+// format version 4), codes its text with it and decodes with nothing else;
 // with DomainRef it carries only the fingerprint and decodes only when
 // the Reader is given the model.
 func TestDomainModel(t *testing.T) {
@@ -77,7 +77,7 @@ func TestDomainModel(t *testing.T) {
 	plain, files := domainArchive(t, WriterOptions{Jobs: 2})
 	carried, _ := domainArchive(t, WriterOptions{Jobs: 2, Domain: d})
 	ref, _ := domainArchive(t, WriterOptions{Jobs: 2, Domain: d, DomainRef: true})
-	if plain[8] != format.VersionSolid || carried[8] != format.VersionModel || ref[8] != format.VersionModel {
+	if plain[8] != format.VersionIndexZ || carried[8] != format.VersionIndexZ || ref[8] != format.VersionIndexZ {
 		t.Fatalf("versions %d, %d, %d", plain[8], carried[8], ref[8])
 	}
 	if len(carried) < len(ref)+len(d.Bytes())-8 { // the file instead of its fingerprint

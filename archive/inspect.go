@@ -47,10 +47,10 @@ func ReadIndex(r io.ReaderAt, size int64) ([]IndexEntry, error) {
 		}
 		return nil, err
 	}
-	if rec.Tag != format.TagIndex || rec.Size != f.IndexSize {
+	if rec.Tag != format.IndexTag(version) || rec.Size != f.IndexSize {
 		return nil, &format.Error{Offset: f.IndexOffset, Op: "read index", Err: fmt.Errorf("%w: footer does not point at the index", format.ErrCorrupt)}
 	}
-	idx, err := format.UnmarshalIndex(rec.Body)
+	idx, err := format.ParseIndex(rec.Tag, rec.Body, version)
 	if err != nil {
 		return nil, &format.Error{Offset: f.IndexOffset, Op: "read index", Err: err}
 	}
@@ -109,7 +109,7 @@ func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 				} else {
 					out[len(out)-1].Stored += rec.Size
 				}
-			case format.TagIndex:
+			case format.TagIndex, format.TagIndexZ:
 				if _, err = s.ReadFooter(); err == nil {
 					return out, first
 				}

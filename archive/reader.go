@@ -382,10 +382,10 @@ func (ar *Reader) scan(s *format.Scanner) {
 				return
 			}
 			cur = nil
-		case format.TagIndex:
+		case format.TagIndex, format.TagIndexZ:
 			_ = curOff
 			cur = nil
-			idx, err := format.UnmarshalIndex(rec.Body)
+			idx, err := format.ParseIndex(rec.Tag, rec.Body, s.Version())
 			if err != nil {
 				fail(rec.Offset, &format.Error{Offset: rec.Offset, Op: "read index", Err: err})
 				return

@@ -344,13 +344,14 @@ func TestSolidDamaged(t *testing.T) {
 	}
 }
 
-// The Writer writes version 2 only when it may write a solid group; a
-// version 1 archive holding a group is damaged.
+// The Writer writes version 5 (the compressed index), or 1 with
+// KeepCodec (it writes no group then); a version 1 archive holding a
+// group is damaged.
 func TestSolidVersion(t *testing.T) {
 	for _, c := range []struct {
 		opts WriterOptions
 		want byte
-	}{{WriterOptions{}, 2}, {WriterOptions{NoSolid: true}, 1}, {WriterOptions{NoModel: true}, 1}, {WriterOptions{KeepCodec: true}, 1}} {
+	}{{WriterOptions{}, 5}, {WriterOptions{NoSolid: true}, 5}, {WriterOptions{NoModel: true}, 5}, {WriterOptions{KeepCodec: true}, 1}} {
 		var buf bytes.Buffer
 		w := NewWriter(&buf, c.opts)
 		if err := w.Close(); err != nil {
@@ -361,7 +362,7 @@ func TestSolidVersion(t *testing.T) {
 		}
 	}
 	arc := writeSolid(t, WriterOptions{})
-	v1 := append(format.AppendFileHeader(nil, 1), arc[format.FileHeaderSize:]...)
+	v1 := asVersion(t, arc, 1)
 	if _, err := ReadIndex(bytes.NewReader(v1), int64(len(v1))); !errors.Is(err, format.ErrCorrupt) {
 		t.Errorf("ReadIndex of a version 1 archive with a group: %v", err)
 	}
@@ -383,4 +384,23 @@ func TestSolidVersion(t *testing.T) {
 		}
 		io.Copy(io.Discard, ar)
 	}
+}
+
+// asVersion returns the archive arc labelled as format version v, its
+// index rewritten in version v's form (plain before version 5), for
+// tests of what a version may hold.
+func asVersion(t *testing.T, arc []byte, v int) []byte {
+	t.Helper()
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := format.ParseFooter(arc[len(arc)-format.FooterSize:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := append(format.AppendFileHeader(nil, v), arc[format.FileHeaderSize:f.IndexOffset]...)
+	at := int64(len(out))
+	out = format.AppendIndexRecord(out, v, idx)
+	return format.AppendFooter(out, format.Footer{IndexOffset: at, IndexSize: int64(len(out)) - at})
 }

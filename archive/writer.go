@@ -189,19 +189,16 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	return aw
 }
 
-// version is the format version the Writer writes: 2 (solid groups) when
-// it may write a solid group, else 1, which every dcar reads.
+// version is the format version the Writer writes: 5, whose index is
+// compressed (on a source tree of 2,284 entries, 225 KB of plain index
+// are 55 KB), or with KeepCodec, for tools that choose codecs
+// themselves, 1, which every dcar reads (such a Writer writes no group,
+// piece or model record).
 func (aw *Writer) version() int {
-	if aw.opts.Domain != nil {
-		return format.VersionModel
-	}
-	if aw.opts.pieces {
-		return format.VersionPieces
-	}
-	if aw.opts.NoSolid || aw.opts.KeepCodec || aw.opts.NoModel {
+	if aw.opts.KeepCodec && aw.opts.Domain == nil && !aw.opts.pieces {
 		return 1
 	}
-	return format.VersionSolid
+	return format.VersionIndexZ
 }
 
 // coder codes blocks. A block whose coded form is not smaller than the raw
@@ -428,7 +425,7 @@ func (aw *Writer) output(w io.Writer) {
 		return
 	}
 	at := off
-	rec := format.AppendRecord(nil, format.TagIndex, format.MarshalIndex(nil, aw.index))
+	rec := format.AppendIndexRecord(nil, aw.version(), aw.index)
 	write(rec)
 	write(format.AppendFooter(nil, format.Footer{IndexOffset: at, IndexSize: int64(len(rec))}))
 }

@@ -7,9 +7,11 @@ package format
 // is version 2 plus pieces of files split across the volumes of a set
 // (FlagPiece), written only in a volume that holds one. Version 4 is
 // version 3 plus the model record (TagModel): an archive coded with a
-// domain model carries it, or its fingerprint; only such archives are
-// version 4.
-const Version = 4
+// domain model carries it, or its fingerprint. Version 5 is version 4
+// plus the compressed index (TagIndexZ), which a version 5 archive has
+// in place of the plain one; dcar writes version 5 (version 1 with
+// KeepCodec, for tools that choose codecs themselves).
+const Version = 5
 
 // VersionSolid is the first version whose archives may hold solid groups.
 const VersionSolid = 2
@@ -23,6 +25,11 @@ const VersionPieces = 3
 // record (TagModel). A writer writes it only for an archive coded with a
 // domain model.
 const VersionModel = 4
+
+// VersionIndexZ is the first version whose archives end with the
+// compressed index (TagIndexZ) instead of the plain one (TagIndex); from
+// it on, every archive does.
+const VersionIndexZ = 5
 
 // FlagPiece, in an entry header's flags, says that the entry is a piece
 // of a larger file: two uvarints follow, the piece's offset in the file
@@ -52,6 +59,11 @@ const (
 	// with, right after the file header: ModelCarried and the model
 	// file, or ModelReferenced and its 8-byte fingerprint.
 	TagModel byte = 0x05
+	// TagIndexZ (version 5) is the trailing index compressed: the plain
+	// index body's length, then that body as one zstd frame. An
+	// archive's index is the plain one before version 5, this one from
+	// version 5 on.
+	TagIndexZ byte = 0x06
 )
 
 // The forms of a model record's body, its first byte.

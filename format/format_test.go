@@ -2,7 +2,9 @@ package format
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -160,6 +162,9 @@ func FuzzUnmarshal(f *testing.F) {
 	h := Header{Path: "a/b", Type: TypeRegular, Size: 3, BlockSize: 3, Codec: 1}
 	f.Add(h.MarshalBody(nil))
 	f.Add(MarshalIndex(nil, []IndexEntry{{Offset: 16, Stored: 40, Header: h}}))
+	rec := AppendIndexRecord(nil, VersionIndexZ, []IndexEntry{{Offset: 16, Stored: 40, Header: h}, {Offset: 56, Stored: 40, Header: h}})
+	_, k := binary.Uvarint(rec[1:])
+	f.Add(rec[1+k : len(rec)-4]) // the compressed index's body
 	piece := Header{Path: "a/big", Type: TypeRegular, Size: 3, BlockSize: 3, Codec: 1, FileSize: 10, PieceOffset: 4}
 	f.Add(piece.MarshalBody(nil))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -171,6 +176,7 @@ func FuzzUnmarshal(f *testing.F) {
 			}
 		}
 		UnmarshalIndex(b)
+		UnmarshalIndexZ(b)
 		ParseBlock(b)
 		var e End
 		e.UnmarshalBody(b)
@@ -210,5 +216,63 @@ func TestModelBody(t *testing.T) {
 		if _, _, err := ParseModelBody(b); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%x: %v, want ErrCorrupt", b, err)
 		}
+	}
+}
+
+// The compressed index (version 5) holds the same rows as the plain one;
+// each version's reader takes only its own kind, and a damaged or
+// lying compressed index fails as corrupt or over the limit.
+func TestIndexZ(t *testing.T) {
+	var rows []IndexEntry
+	for i := range 300 {
+		h := Header{Path: fmt.Sprintf("src/pkg%d/file%d.go", i/10, i), Type: TypeRegular, Size: int64(100 + i), BlockSize: 4096, Codec: 21, Mode: 0o644}
+		rows = append(rows, IndexEntry{Offset: int64(16 + 200*i), Stored: 200, Header: h})
+	}
+	plain, z := AppendIndexRecord(nil, 4, rows), AppendIndexRecord(nil, VersionIndexZ, rows)
+	if plain[0] != TagIndex || z[0] != TagIndexZ || len(z) >= len(plain)/3 {
+		t.Fatalf("plain index %d bytes (tag %#x), compressed %d (tag %#x)", len(plain), plain[0], len(z), z[0])
+	}
+	for _, c := range []struct {
+		rec []byte
+		v   int
+	}{{plain, 4}, {z, VersionIndexZ}} {
+		s, err := NewScanner(bytes.NewReader(append(AppendFileHeader(nil, c.v), c.rec...)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := s.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseIndex(rec.Tag, rec.Body, c.v)
+		if err != nil || len(got) != len(rows) || got[299].Header.Path != rows[299].Header.Path || got[299].Offset != rows[299].Offset {
+			t.Fatalf("version %d: %d rows, %v", c.v, len(got), err)
+		}
+		other := 4
+		if c.v == 4 {
+			other = VersionIndexZ
+		}
+		if _, err := ParseIndex(rec.Tag, rec.Body, other); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("an index record %#x in a version %d archive: %v", rec.Tag, other, err)
+		}
+	}
+	_, hk := binary.Uvarint(z[1:])
+	body := z[1+hk : len(z)-4]
+	if _, err := UnmarshalIndexZ(body); err != nil {
+		t.Fatal(err)
+	}
+	n, k := binary.Uvarint(body)
+	for name, b := range map[string][]byte{
+		"length too short": append(binary.AppendUvarint(nil, n-1), body[k:]...),
+		"length too long":  append(binary.AppendUvarint(nil, n+1), body[k:]...),
+		"frame cut":        body[:len(body)-3],
+		"frame damaged":    append(append([]byte{}, body[:len(body)-8]...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+	} {
+		if _, err := UnmarshalIndexZ(b); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := UnmarshalIndexZ(append(binary.AppendUvarint(nil, MaxIndexBody+1), body[k:]...)); !errors.Is(err, ErrLimit) {
+		t.Errorf("an index over the limit: %v", err)
 	}
 }

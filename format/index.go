@@ -3,6 +3,9 @@ package format
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // IndexEntry is one row of the trailing index: where an entry's records
@@ -59,3 +62,77 @@ func UnmarshalIndex(b []byte) ([]IndexEntry, error) {
 	}
 	return out, nil
 }
+
+// IndexTag is the tag of the index record of an archive of format
+// version v: TagIndexZ from VersionIndexZ on, TagIndex before.
+func IndexTag(v int) byte {
+	if v >= VersionIndexZ {
+		return TagIndexZ
+	}
+	return TagIndex
+}
+
+// AppendIndexRecord appends the index record of an archive of format
+// version v (IndexTag) for entries: framed, ready to write.
+func AppendIndexRecord(dst []byte, v int, entries []IndexEntry) []byte {
+	body := MarshalIndex(nil, entries)
+	if v >= VersionIndexZ {
+		z := binary.AppendUvarint(nil, uint64(len(body)))
+		body = indexEncoder().EncodeAll(body, z)
+	}
+	return AppendRecord(dst, IndexTag(v), body)
+}
+
+// ParseIndex parses the body of an index record of an archive of format
+// version v, whose tag is tag: a record of the other kind of index is
+// corrupt.
+func ParseIndex(tag byte, body []byte, v int) ([]IndexEntry, error) {
+	if tag != IndexTag(v) {
+		return nil, fmt.Errorf("%w: index record %#02x in a version %d archive", ErrCorrupt, tag, v)
+	}
+	if tag == TagIndex {
+		return UnmarshalIndex(body)
+	}
+	return UnmarshalIndexZ(body)
+}
+
+// UnmarshalIndexZ parses a compressed index record body (TagIndexZ).
+func UnmarshalIndexZ(b []byte) ([]IndexEntry, error) {
+	d := decoder{b: b}
+	n := d.uvarint("index length")
+	if d.err != nil {
+		return nil, d.err
+	}
+	if n > MaxIndexBody {
+		return nil, fmt.Errorf("%w: index of %d bytes", ErrLimit, n)
+	}
+	// The frame may claim any size: decode at most n bytes, and no fewer.
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(indexWindow),
+		zstd.WithDecoderMaxMemory(max(n, indexWindow)))
+	if err != nil {
+		return nil, err
+	}
+	defer dec.Close()
+	raw, err := dec.DecodeAll(d.b, make([]byte, 0, min(n, 1<<20)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: compressed index: %v", ErrCorrupt, err)
+	}
+	if uint64(len(raw)) != n {
+		return nil, fmt.Errorf("%w: compressed index of %d bytes, its header says %d", ErrCorrupt, len(raw), n)
+	}
+	return UnmarshalIndex(raw)
+}
+
+// indexWindow is the largest window a compressed index's frame may use.
+const indexWindow = 8 << 20
+
+// indexEncoder makes the smallest frames zstd makes: an index is small
+// beside the archive, and written once.
+var indexEncoder = sync.OnceValue(func() *zstd.Encoder {
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(indexWindow))
+	if err != nil {
+		panic(err)
+	}
+	return e
+})

@@ -45,7 +45,7 @@ func maxBody(tag byte) (int, bool) {
 		return MaxBlockBody, true
 	case TagEnd:
 		return MaxEndBody, true
-	case TagIndex:
+	case TagIndex, TagIndexZ:
 		return MaxIndexBody, true
 	case TagModel:
 		return MaxModelBody, true
@@ -269,7 +269,7 @@ func (s *Scanner) Resync() (int64, error) {
 		if len(p) == 0 {
 			return s.off, io.EOF
 		}
-		if p[0] == TagEntry || p[0] == TagIndex {
+		if p[0] == TagEntry || p[0] == TagIndex || p[0] == TagIndexZ {
 			ok, cost := s.intactAt()
 			if ok {
 				return s.off, nil
