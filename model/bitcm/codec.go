@@ -101,10 +101,6 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 		}
 		return decodeWordCode(dst, data, cfg)
 	}
-	var d coder.Decoder
-	if err := d.Init(data); err != nil {
-		return nil, err
-	}
 	n := len(dst)
 	hist := dst[:0:n]
 	if np > 0 {
@@ -112,18 +108,15 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 		n += np
 		hist = make([]byte, 0, n)
 	}
-	m, err := newModel(n, hist, cfg, prior)
+	d, m, err := newSegmentDecoder(data, n, hist, cfg.Primer, cfg, prior)
 	if err != nil {
 		return nil, err
 	}
 	defer freeTables(m.tabBuf)
-	m.prime(cfg.Primer)
 	for len(m.buf) < n {
-		y := d.DecodeBit(m.p0())
-		if err := d.Err(); err != nil {
+		if err := m.decodeByte(d); err != nil {
 			return nil, err
 		}
-		m.update(y)
 	}
 	if err := d.Finish(); err != nil {
 		return nil, err
@@ -138,34 +131,25 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 // model decodes the transform, a byte at a time, until it gives back
 // len(dst) bytes of text; the transform must be the one the text has.
 func decodeWordCode(dst, data []byte, cfg Config) ([]byte, error) {
-	var d coder.Decoder
-	if err := d.Init(data); err != nil {
-		return nil, err
-	}
 	words := cfg.words()
 	primer := words.encodeWords(nil, cfg.Primer)
 	n := len(dst)
 	// The transform is about two thirds of the text; the history grows
 	// if it is longer.
-	m, err := newModel(len(cfg.Primer)+n, make([]byte, 0, len(primer)+n), cfg, nil)
+	d, m, err := newSegmentDecoder(data, len(cfg.Primer)+n, make([]byte, 0, len(primer)+n), primer, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer freeTables(m.tabBuf)
-	m.prime(primer)
 	out := dst[:0]
 	w := wordDecoder{d: words}
 	for len(out) < n || !w.idle() {
 		k := len(m.buf)
-		y := d.DecodeBit(m.p0())
-		if err := d.Err(); err != nil {
+		if err := m.decodeByte(d); err != nil {
 			return nil, err
 		}
-		m.update(y)
-		if len(m.buf) > k {
-			if out = w.put(out, m.buf[k]); len(out) > n || w.bad {
-				return nil, errWordCode
-			}
+		if out = w.put(out, m.buf[k]); len(out) > n || w.bad {
+			return nil, errWordCode
 		}
 	}
 	if err := d.Finish(); err != nil {
@@ -175,6 +159,36 @@ func decodeWordCode(dst, data []byte, cfg Config) ([]byte, error) {
 		return nil, errWordCode
 	}
 	return dst, nil
+}
+
+// newSegmentDecoder starts decoding a segment of segLen bytes (the
+// primer's included: what sizes the tables) from data: the range
+// decoder and a fresh model of cfg whose history is hist, after it has
+// read primer. The caller frees the model's tables.
+func newSegmentDecoder(data []byte, segLen int, hist, primer []byte, cfg Config, prior Prior) (*coder.Decoder, *model, error) {
+	d := new(coder.Decoder)
+	if err := d.Init(data); err != nil {
+		return nil, nil, err
+	}
+	m, err := newModel(segLen, hist, cfg, prior)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.prime(primer)
+	return d, m, nil
+}
+
+// decodeByte decodes the bits of the next byte, which it appends to
+// m.buf.
+func (m *model) decodeByte(d *coder.Decoder) error {
+	for k := len(m.buf); len(m.buf) == k; {
+		y := d.DecodeBit(m.p0())
+		if err := d.Err(); err != nil {
+			return err
+		}
+		m.update(y)
+	}
+	return nil
 }
 
 // prime makes m read p as the start of its segment, without coding it.
