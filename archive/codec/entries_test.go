@@ -279,7 +279,7 @@ func TestPresetsRouteText(t *testing.T) {
 		"rep.txt":  []byte(strings.Repeat("line one\r\nline two, a little longer\r\n", 80)),
 		"abc.txt":  []byte(strings.Repeat("abcdefghij", 20000)),
 	}
-	lite := bitcm.Lite2Fingerprint
+	lite := bitcm.Lite3Fingerprint
 	sizes := map[archive.Preset]map[string]int64{}
 	for _, preset := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
 		_, idx := roundTripOpts(t, dir, files, archive.WriterOptions{Preset: preset, NoSolid: true})

@@ -53,6 +53,8 @@ func TestFingerprintsFrozen(t *testing.T) {
 	}
 	check("cm-text lite version 2 (--fast)", cmText.models[6].fp, fp(0xaa, 0x78, 0xa1, 0x79, 0xe5, 0xcd, 0x0e, 0x97))
 	check("bitcm.Lite2Fingerprint", bitcm.Lite2Fingerprint, cmText.models[6].fp)
+	check("cm-text lite version 3 (--fast)", cmText.models[9].fp, fp(0x58, 0x5d, 0x92, 0xff, 0x1f, 0x56, 0x78, 0x2c))
+	check("bitcm.Lite3Fingerprint", bitcm.Lite3Fingerprint, cmText.models[9].fp)
 	if cmText.def != 8 {
 		t.Errorf("cm-text writes model %d by default, want 8 (text model 6)", cmText.def)
 	}
@@ -125,7 +127,7 @@ func ctxImageFingerprint(t *testing.T) [8]byte {
 // -l shows them) and nothing else.
 func TestTextModel(t *testing.T) {
 	params := func(fp [8]byte) []byte { return append([]byte{paramsVersion}, fp[:]...) }
-	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4", "lite 2", "text model 5", "text model 6"} {
+	for i, want := range []string{"text model 1", "text model 1", "lite", "text model 2", "text model 3", "text model 4", "lite 2", "text model 5", "text model 6", "lite 3"} {
 		if got := TextModel(format.CodecCMText, params(cmText.models[i].fp)); got != want {
 			t.Errorf("cm-text model %d: %q, want %q", i, got, want)
 		}
@@ -160,7 +162,7 @@ func TestPlanTextModel(t *testing.T) {
 	for _, c := range []struct {
 		text, want, net, lite string
 	}{
-		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 6", "text model 4", "lite 2"},
+		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 6", "text model 4", "lite 3"},
 		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3", "text model 3", "lite"},
 		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3", "text model 3", "lite"},
 	} {

@@ -213,8 +213,9 @@ func planDual(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return PlanImageNet(func() ([8]byte, error) { return m.Fingerprint, nil })(k, r, size)
 }
 
-// planFast plans as dcar create --fast (golden-v2-fast.dcar; before
-// the lite model's version 2, golden-v1-fast.dcar).
+// planFast plans as dcar create --fast (golden-v3-fast.dcar; before
+// the lite model's version 3, golden-v2-fast.dcar, and before version 2,
+// golden-v1-fast.dcar).
 func planFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return Plan(k, r, size, PresetFast), true
 }
@@ -422,7 +423,9 @@ func TestGoldenCtx(t *testing.T) {
 		// cm-text's lite model
 		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, true, 0, 0, 0},
 		// --fast with the lite model's version 2 (the code tree)
-		{"golden-v2-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0, 0, 0},
+		{"golden-v2-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, true, 0, 0, 0},
+		// --fast with the lite model's version 3 (the word code)
+		{"golden-v3-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0, 0, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)

@@ -1,6 +1,7 @@
 package bitcm
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 
@@ -55,6 +56,15 @@ var LiteFingerprint = func() [8]byte {
 // version 1's contexts, each byte as its code in the code tree.
 var Lite2Fingerprint = func() [8]byte {
 	s := sha256.Sum256(fmt.Appendf(nil, "bitcm-lite/2 %x tree=true", LiteFingerprint))
+	return [8]byte(s[:8])
+}()
+
+// Lite3Fingerprint identifies the lite model's version 3 (EncodeLite3):
+// version 1's model, each byte as its 8 bits, reading the text's word
+// code (version 6's, as the version 6 text model: its dictionary's
+// SHA-256 is hashed in).
+var Lite3Fingerprint = func() [8]byte {
+	s := sha256.Sum256(fmt.Appendf(nil, "bitcm-lite/3 %x wordcode=%x", LiteFingerprint, textWords6().sum))
 	return [8]byte(s[:8])
 }()
 
@@ -271,6 +281,68 @@ func EncodeLite2(src []byte) ([]byte, error) { return encodeLite(src, textTree()
 
 // DecodeLite2 decodes n bytes coded by EncodeLite2.
 func DecodeLite2(data []byte, n int) ([]byte, error) { return decodeLite(data, n, textTree()) }
+
+// EncodeLite3 codes src as one segment of the lite model's version 3:
+// the lite model reading src's word code (version 6's, WordCode 2),
+// each of its bytes as 8 bits; DecodeLite3 decodes it.
+func EncodeLite3(src []byte) ([]byte, error) {
+	if len(src) > MaxSegment {
+		return nil, ErrTooLarge
+	}
+	x := textWords6().encodeWords(nil, src)
+	m := newLite(len(src), make([]byte, 0, len(x)), nil)
+	defer freeTables(m.tabBuf)
+	var e coder.Encoder
+	e.Reset(make([]byte, 0, len(src)/3+16))
+	for _, c := range x {
+		for i := 7; i >= 0; i-- {
+			y := int(c>>i) & 1
+			e.EncodeBit(m.p0(), y)
+			m.update(y)
+		}
+	}
+	return e.Finish()
+}
+
+// DecodeLite3 decodes n bytes coded by EncodeLite3: it decodes the word
+// code a byte at a time until it gives back n bytes of text, which must
+// be the text whose word code it decoded.
+func DecodeLite3(data []byte, n int) ([]byte, error) {
+	if n < 0 || n > MaxSegment {
+		return nil, ErrTooLarge
+	}
+	var d coder.Decoder
+	if err := d.Init(data); err != nil {
+		return nil, err
+	}
+	words := textWords6()
+	// The transform is about two thirds of the text; the history grows
+	// if it is longer.
+	m := newLite(n, make([]byte, 0, n), nil)
+	defer freeTables(m.tabBuf)
+	out := make([]byte, 0, n)
+	w := wordDecoder{d: words}
+	for len(out) < n || !w.idle() {
+		k := len(m.buf)
+		for len(m.buf) == k {
+			y := d.DecodeBit(m.p0())
+			if err := d.Err(); err != nil {
+				return nil, err
+			}
+			m.update(y)
+		}
+		if out = w.put(out, m.buf[k]); len(out) > n || w.bad {
+			return nil, errWordCode
+		}
+	}
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(words.encodeWords(nil, out), m.buf) {
+		return nil, errWordCode
+	}
+	return out, nil
+}
 
 func encodeLite(src []byte, tree *codeTree) ([]byte, error) {
 	if len(src) > MaxSegment {

@@ -21,7 +21,7 @@ var (
 	mBinary = flag.Bool("binary", false, "BinaryConfig with the detected stride per segment")
 	mWarmT  = flag.String("warm-train", "", "train a warm start on the files of this directory (shuffled, in order of a hash of their names) first")
 	mWarm   = flag.String("warm", "", "warm-start file to use (written here with -warm-train)")
-	mLite   = flag.Int("lite", 0, "the lite model's version 1 or 2 (EncodeLite, EncodeLite2) instead of a Config")
+	mLite   = flag.Int("lite", 0, "the lite model's version 1, 2 or 3 (EncodeLite, EncodeLite2, EncodeLite3) instead of a Config")
 )
 
 // measureWarm returns the warm start of -warm or -warm-train for cfg.
@@ -211,6 +211,8 @@ func TestMeasure(t *testing.T) {
 				out, err = EncodeLite(seg)
 			case 2:
 				out, err = EncodeLite2(seg)
+			case 3:
+				out, err = EncodeLite3(seg)
 			default:
 				out, err = Encode(seg, cfg)
 			}
@@ -225,6 +227,8 @@ func TestMeasure(t *testing.T) {
 					back, err = DecodeLite(out, len(seg))
 				case 2:
 					back, err = DecodeLite2(out, len(seg))
+				case 3:
+					back, err = DecodeLite3(out, len(seg))
 				default:
 					back, err = Decode(out, len(seg), cfg)
 				}
