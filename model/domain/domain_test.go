@@ -11,19 +11,20 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny3.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny4.dcm")
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 
-// tinyModel is testdata/tiny3.dcm: cm-text's cold version 4 model fitted
+// tinyModel is testdata/tiny4.dcm: cm-text's cold version 6 model fitted
 // to a few lines of Go (a warm start mostly at its initial values, so
-// the file compresses to a few kilobytes). testdata/tiny.dcm and
-// tiny2.dcm are the same for version 1 and 2 files (the version 2 and 3
-// text models), written before and kept: they must parse forever.
+// the file compresses to a few kilobytes). testdata/tiny.dcm, tiny2.dcm
+// and tiny3.dcm are the same for version 1, 2 and 3 files (the version
+// 2, 3 and 4 text models), written before and kept: they must parse
+// forever.
 func tinyModel(t testing.TB) []byte {
 	t.Helper()
 	src := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 4))
-	w, err := bitcm.TrainWarm(bitcm.Text4ConfigCold(), [][]byte{src}, nil)
+	w, err := bitcm.TrainWarm(bitcm.Text6ConfigCold(), [][]byte{src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,24 +35,29 @@ func tinyModel(t testing.TB) []byte {
 	return b
 }
 
-// The version 3 fixture is what Encode builds today (the format and
+// The version 4 fixture is what Encode builds today (the format and
 // TrainWarm are deterministic); both fixtures parse back, each to its
 // version's text model.
 func TestTinyFixture(t *testing.T) {
 	b := tinyModel(t)
 	if *update {
-		if err := os.WriteFile("testdata/tiny3.dcm", b, 0o644); err != nil {
+		if err := os.WriteFile("testdata/tiny4.dcm", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile("testdata/tiny3.dcm")
+	want, err := os.ReadFile("testdata/tiny4.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny3.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny4.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
 	}
-	checkTiny(t, b, bitcm.Text4Config)
+	checkTiny(t, b, bitcm.Text6Config)
+	v3, err := os.ReadFile("testdata/tiny3.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiny(t, v3, bitcm.Text4Config)
 	v2, err := os.ReadFile("testdata/tiny2.dcm")
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +161,7 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm"} {
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -193,7 +199,7 @@ func TestPrimerOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, ok := m.TextConfig()
-	shipped, _ := bitcm.Text4Config()
+	shipped, _ := bitcm.Text6Config()
 	if !ok || c.Warm != shipped.Warm || !bytes.Equal(m.Primer(), primer) || m.TextFingerprint() == bitcm.Fingerprint(shipped) {
 		t.Fatalf("primer-only model: %v", ok)
 	}
