@@ -141,21 +141,40 @@ func decodeWordCode(dst, data []byte, cfg Config) ([]byte, error) {
 		return nil, err
 	}
 	defer freeTables(m.tabBuf)
+	return decodeWords(d, m, words, dst, len(primer))
+}
+
+// A byteDecoder is a model that decodes its segment a byte at a time:
+// the text model and the lite model.
+type byteDecoder interface {
+	// decodeByte decodes the bits of the next byte with d and appends
+	// it to the history.
+	decodeByte(d *coder.Decoder) error
+	// history is every byte read or decoded so far.
+	history() []byte
+}
+
+// decodeWords decodes with d and m a word code's transform, a byte at a
+// time, until it gives back len(dst) bytes of text, which it writes to
+// dst; m's history holds np bytes of primer before the transform. The
+// transform must be the one the text has (words' encoding of it).
+func decodeWords(d *coder.Decoder, m byteDecoder, words *wordDict, dst []byte, np int) ([]byte, error) {
+	n := len(dst)
 	out := dst[:0]
 	w := wordDecoder{d: words}
 	for len(out) < n || !w.idle() {
-		k := len(m.buf)
+		k := len(m.history())
 		if err := m.decodeByte(d); err != nil {
 			return nil, err
 		}
-		if out = w.put(out, m.buf[k]); len(out) > n || w.bad {
+		if out = w.put(out, m.history()[k]); len(out) > n || w.bad {
 			return nil, errWordCode
 		}
 	}
 	if err := d.Finish(); err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(words.encodeWords(nil, out), m.buf[len(primer):]) {
+	if !bytes.Equal(words.encodeWords(nil, out), m.history()[np:]) {
 		return nil, errWordCode
 	}
 	return dst, nil
@@ -178,10 +197,17 @@ func newSegmentDecoder(data []byte, segLen int, hist, primer []byte, cfg Config,
 	return d, m, nil
 }
 
-// decodeByte decodes the bits of the next byte, which it appends to
-// m.buf.
-func (m *model) decodeByte(d *coder.Decoder) error {
-	for k := len(m.buf); len(m.buf) == k; {
+func (m *model) history() []byte                   { return m.buf }
+func (m *model) decodeByte(d *coder.Decoder) error { return decodeByteOf(m, d) }
+
+// decodeByteOf decodes with d the bits of m's next byte (until m's
+// history grows by it).
+func decodeByteOf[M interface {
+	p0() uint16
+	update(y int)
+	history() []byte
+}](m M, d *coder.Decoder) error {
+	for k := len(m.history()); len(m.history()) == k; {
 		y := d.DecodeBit(m.p0())
 		if err := d.Err(); err != nil {
 			return err

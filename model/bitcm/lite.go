@@ -1,7 +1,6 @@
 package bitcm
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"fmt"
 
@@ -315,34 +314,15 @@ func DecodeLite3(data []byte, n int) ([]byte, error) {
 	if err := d.Init(data); err != nil {
 		return nil, err
 	}
-	words := textWords6()
 	// The transform is about two thirds of the text; the history grows
 	// if it is longer.
 	m := newLite(n, make([]byte, 0, n), nil)
 	defer freeTables(m.tabBuf)
-	out := make([]byte, 0, n)
-	w := wordDecoder{d: words}
-	for len(out) < n || !w.idle() {
-		k := len(m.buf)
-		for len(m.buf) == k {
-			y := d.DecodeBit(m.p0())
-			if err := d.Err(); err != nil {
-				return nil, err
-			}
-			m.update(y)
-		}
-		if out = w.put(out, m.buf[k]); len(out) > n || w.bad {
-			return nil, errWordCode
-		}
-	}
-	if err := d.Finish(); err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(words.encodeWords(nil, out), m.buf) {
-		return nil, errWordCode
-	}
-	return out, nil
+	return decodeWords(&d, m, textWords6(), make([]byte, n), 0)
 }
+
+func (m *lite) history() []byte                   { return m.buf }
+func (m *lite) decodeByte(d *coder.Decoder) error { return decodeByteOf(m, d) }
 
 func encodeLite(src []byte, tree *codeTree) ([]byte, error) {
 	if len(src) > MaxSegment {
