@@ -32,7 +32,7 @@ type Preset = codec.Preset
 // The presets. Archives of every preset decode with any dcar that knows
 // their codecs, at about the speed they were written.
 const (
-	PresetDefault = codec.PresetDefault // learned image model, version 2 text model, recompression of PNG, gzip, bzip2
+	PresetDefault = codec.PresetDefault // learned image model, version 6 text model, recompression of PNG, gzip, bzip2
 	PresetFast    = codec.PresetFast    // imgctx alone for pixels, the lite text model, cm-jpeg, zstd for the rest
 	PresetBest    = codec.PresetBest    // the pixel context-mixing stage, the network inside the text mixing
 )
@@ -73,14 +73,14 @@ type WriterOptions struct {
 
 	// Domain, if set, codes with a domain model (dcar train) wherever
 	// it replaces a shipped model, and writes it into the archive's
-	// model record (format version 4), so that a reader needs nothing
+	// model record (from format version 4), so that a reader needs nothing
 	// else. With DomainRef the record holds only the model's
 	// fingerprint: a reader must then be given the model
 	// (ReaderOptions.Models).
 	Domain    *domain.Model
 	DomainRef bool
 
-	pieces bool // the archive holds pieces of split files: format version 3 (WriteVolume)
+	pieces bool // the archive holds pieces of split files (from format version 3; WriteVolume)
 }
 
 // Writer writes a dcar archive as a stream. Entries are written in the

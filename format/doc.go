@@ -1,7 +1,8 @@
 // Package format encodes and decodes the on-disk structures of a dcar
-// archive, format versions 1 and 2 (2 adds solid groups): the file
+// archive, format versions 1 to 5 (2 adds solid groups, 3 pieces of
+// split files, 4 the model record, 5 the compressed index): the file
 // header, the framed records (entry headers, payload blocks, entry ends,
-// the index) and the fixed footer.
+// the model record, the index) and the fixed footer.
 //
 // The normative description is spec/FORMAT.md; this package is its
 // reference implementation. It knows nothing about file systems, and of
@@ -27,5 +28,5 @@
 //	errors.go  the sentinel errors (prefix "dcar: ", which the CLI strips) and Error, which locates a failure
 //	header.go  CRC, the file header, entry headers (ValidPath, DisplayPath), entry ends, block headers, the field decoder
 //	record.go  record framing, the Scanner (reading, footer, resynchronisation) and the footer
-//	index.go   the trailing index: IndexEntry, MarshalIndex, UnmarshalIndex
+//	index.go   the trailing index, plain or compressed: IndexEntry, AppendIndexRecord, ParseIndex
 package format

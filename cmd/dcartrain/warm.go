@@ -16,7 +16,7 @@ import (
 
 var warmPriorOut = flag.String("warm-text-prior", "", "as -warm-text, for the text model with the default network's text modality as its prior (model-text version 2; the text model of -warm-text-version)")
 
-var warmTextVersion = flag.Int("warm-text-version", 4, "the text model -warm-text trains: 6 (bitcm.Text6ConfigCold, cm-text's), 5 (bitcm.Text5ConfigCold), 4 (bitcm.Text4ConfigCold, cm-bin's, cm-bz2's and cm-gzip's), 3 (bitcm.Text3ConfigCold, model-text's and domain models') or 2 (bitcm.TextConfigCold)")
+var warmTextVersion = flag.Int("warm-text-version", 4, "the text model -warm-text trains: 6 (bitcm.Text6ConfigCold, cm-text's and domain models'), 5 (bitcm.Text5ConfigCold), 4 (bitcm.Text4ConfigCold, cm-bin's, cm-bz2's and cm-gzip's), 3 (bitcm.Text3ConfigCold) or 2 (bitcm.TextConfigCold)")
 
 var warmTextOut = flag.String("warm-text", "", "train the text model's warm start (bitcm.Text4ConfigCold, or -warm-text-version's) on the files of the directory given as argument (docs/warm-text.sh builds it) and write it, zstd-compressed, to this path")
 
