@@ -165,9 +165,10 @@ func testGoldenSolid(t *testing.T, file string, decodeOnly bool) {
 		}
 	}
 	// The current Writer still writes the same bytes, with any number of
-	// jobs.
+	// jobs (not in -short runs: CI's arm64 run under qemu checks that the
+	// goldens decode; the models' own golden tests pin their encoders).
 	for _, jobs := range []int{1, 3} {
-		if !decodeOnly && !bytes.Equal(writeSolid(t, WriterOptions{Jobs: jobs}), arc) {
+		if !decodeOnly && !testing.Short() && !bytes.Equal(writeSolid(t, WriterOptions{Jobs: jobs}), arc) {
 			t.Errorf("the Writer (%d jobs) no longer reproduces %s", jobs, file)
 		}
 	}
