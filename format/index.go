@@ -1,8 +1,10 @@
 package format
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -106,19 +108,20 @@ func UnmarshalIndexZ(b []byte) ([]IndexEntry, error) {
 	if n > MaxIndexBody {
 		return nil, fmt.Errorf("%w: index of %d bytes", ErrLimit, n)
 	}
-	// The frame may claim any size: decode at most n bytes, and no fewer.
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(indexWindow),
-		zstd.WithDecoderMaxMemory(max(n, indexWindow)))
+	// The frames may claim any size: decode, as a stream, at most one
+	// byte more than n (to see that they hold no more), the buffer
+	// growing with what they give, not with what they claim.
+	dec, err := zstd.NewReader(bytes.NewReader(d.b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(indexWindow))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: compressed index: %v", ErrCorrupt, err)
 	}
 	defer dec.Close()
-	raw, err := dec.DecodeAll(d.b, make([]byte, 0, min(n, 1<<20)))
+	raw, err := io.ReadAll(io.LimitReader(dec, int64(n)+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: compressed index: %v", ErrCorrupt, err)
 	}
 	if uint64(len(raw)) != n {
-		return nil, fmt.Errorf("%w: compressed index of %d bytes, its header says %d", ErrCorrupt, len(raw), n)
+		return nil, fmt.Errorf("%w: compressed index of %d bytes or more, its header says %d", ErrCorrupt, len(raw), n)
 	}
 	return UnmarshalIndex(raw)
 }

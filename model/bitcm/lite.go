@@ -288,19 +288,7 @@ func EncodeLite3(src []byte) ([]byte, error) {
 	if len(src) > MaxSegment {
 		return nil, ErrTooLarge
 	}
-	x := textWords6().encodeWords(nil, src)
-	m := newLite(len(src), make([]byte, 0, len(x)), nil)
-	defer freeTables(m.tabBuf)
-	var e coder.Encoder
-	e.Reset(make([]byte, 0, len(src)/3+16))
-	for _, c := range x {
-		for i := 7; i >= 0; i-- {
-			y := int(c>>i) & 1
-			e.EncodeBit(m.p0(), y)
-			m.update(y)
-		}
-	}
-	return e.Finish()
+	return encodeLiteOf(textWords6().encodeWords(nil, src), len(src), nil)
 }
 
 // DecodeLite3 decodes n bytes coded by EncodeLite3: it decodes the word
@@ -328,11 +316,18 @@ func encodeLite(src []byte, tree *codeTree) ([]byte, error) {
 	if len(src) > MaxSegment {
 		return nil, ErrTooLarge
 	}
-	m := newLite(len(src), make([]byte, 0, len(src)), tree)
+	return encodeLiteOf(src, len(src), tree)
+}
+
+// encodeLiteOf codes the bytes x (a segment's text, or its word code)
+// with a fresh lite model whose tables are sized for a segment of
+// segLen bytes of text: each byte as its 8 bits, or as its code in tree.
+func encodeLiteOf(x []byte, segLen int, tree *codeTree) ([]byte, error) {
+	m := newLite(segLen, make([]byte, 0, len(x)), tree)
 	defer freeTables(m.tabBuf)
 	var e coder.Encoder
-	e.Reset(make([]byte, 0, len(src)/3+16))
-	for _, c := range src {
+	e.Reset(make([]byte, 0, segLen/3+16))
+	for _, c := range x {
 		code, n := uint32(c), 8
 		if tree != nil {
 			code, n = tree.code[c], int(tree.depth[c])
