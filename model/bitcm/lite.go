@@ -61,9 +61,10 @@ var Lite2Fingerprint = func() [8]byte {
 // Lite3Fingerprint identifies the lite model's version 3 (EncodeLite3):
 // version 1's model, each byte as its 8 bits, reading the text's word
 // code (version 6's, as the version 6 text model: its dictionary's
-// SHA-256 is hashed in).
+// SHA-256 is hashed in: the list's, not the parsed dictionary's, so
+// that nothing parses it when the package starts).
 var Lite3Fingerprint = func() [8]byte {
-	s := sha256.Sum256(fmt.Appendf(nil, "bitcm-lite/3 %x wordcode=%x", LiteFingerprint, textWords6().sum))
+	s := sha256.Sum256(fmt.Appendf(nil, "bitcm-lite/3 %x wordcode=%x", LiteFingerprint, sha256.Sum256([]byte(wordList6))))
 	return [8]byte(s[:8])
 }()
 
