@@ -191,7 +191,7 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 
 // version is the format version the Writer writes: 5, whose index is
 // compressed (on a source tree of 2,284 entries, 225 KB of plain index
-// are 55 KB), or with KeepCodec, for tools that choose codecs
+// are 59 KB), or with KeepCodec, for tools that choose codecs
 // themselves, 1, which every dcar reads (such a Writer writes no group,
 // piece or model record).
 func (aw *Writer) version() int {
