@@ -120,3 +120,6 @@ func freeTables(b *[]node) {
 // prefetchInt32 is prefetch for an entry of an int32 table (the match
 // model's).
 func prefetchInt32(p *int32) { prefetch((*node)(unsafe.Pointer(p))) }
+
+// prefetch16 is prefetch for an entry of a uint16 table (an APM's).
+func prefetch16(p *uint16) { prefetch((*node)(unsafe.Pointer(p))) }

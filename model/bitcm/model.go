@@ -1,6 +1,10 @@
 package bitcm
 
-import "github.com/dcar-archiver/dcar/coder"
+import (
+	"unsafe"
+
+	"github.com/dcar-archiver/dcar/coder"
+)
 
 // model predicts the bits of one segment, most significant bit of each
 // byte first: p1 is P(next bit = 1), update(y) records the bit. Encoder
@@ -53,6 +57,7 @@ type model struct {
 	tbits  uint
 	masks  []uint32 // per context: its table's lines - 1
 	small  uint64   // byteContexts: bit i set if context i has few values (SmallBits)
+	ahead  []uintptr // prefetchNibble: the line pairs the next nibble may use
 
 	o1 []node // order 1, direct: 256 contexts × 256 nodes
 	o0 []node // order 0, direct
@@ -127,6 +132,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	n := len(m.hash)
 	m.line = make([]int, n)
 	m.heads = make([]lineHeads, n)
+	m.ahead = make([]uintptr, 0, 2*n)
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
 	sizes := make([]int, n)
 	m.masks = make([]uint32, n)
@@ -512,6 +518,30 @@ func (m *model) nibble() {
 	}
 }
 
+// prefetchNibble asks for the lines of both nibbles the byte's fourth
+// bit can start, a bit before nibble looks one of them up: their
+// cache misses overlap the coding of that bit. A hint only: it changes
+// no value.
+func (m *model) prefetchNibble() {
+	p := m.ahead[:0]
+	lo, hi := uint32(0), uint32(1)
+	if m.pr < 512 {
+		hi = 0
+	} else if m.pr > 4096-512 {
+		lo = 1
+	}
+	for y := lo; y <= hi; y++ {
+		c := m.c0<<1 | y
+		for i, h := range m.hash {
+			k := hash32(h, c)
+			a := int((k & m.masks[i] &^ 1) * lineLen)
+			p = append(p, uintptr(unsafe.Pointer(&m.tabs[i][a])))
+		}
+	}
+	m.ahead = p
+	prefetchPairs(p)
+}
+
 // lineState is where the next byte is in its line (version 3's
 // selector of the second bank's fourth mixer, in place of the position
 // in the segment): 0 at the line's start, 1 in its indentation, 2 in
@@ -542,6 +572,11 @@ type lineHeads struct {
 func (m *model) predict() {
 	node := int(m.wpath)
 	c1 := uint32(m.c8 & 0xff)
+	// The order-1 APM's row for this bit, likely a cache miss, is
+	// needed last: ask for it first.
+	row := m.a2.t[int(m.c0|c1<<8)*33:]
+	prefetch16(&row[0])
+	prefetch16(&row[32])
 	idx := m.idx
 	for i, a := range m.line {
 		idx[i] = a + node
@@ -682,6 +717,9 @@ func (m *model) update(y int) {
 		m.mm2.prefetchSlots(m.buf, m.c0)
 	}
 	m.predict()
+	if m.bit == 3 {
+		m.prefetchNibble()
+	}
 }
 
 // byteDone records byte b, whose last bit has just been coded, and

@@ -9,3 +9,10 @@ package bitcm
 //
 //go:noescape
 func prefetch(p *node)
+
+// prefetchPairs is prefetch for the two cache lines at each address of
+// ps (a context's pair of lines for a nibble that may come): a hint, as
+// prefetch.
+//
+//go:noescape
+func prefetchPairs(ps []uintptr)

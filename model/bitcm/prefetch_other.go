@@ -4,3 +4,6 @@ package bitcm
 
 // prefetch is a no-op here (see prefetch_asm.go).
 func prefetch(p *node) {}
+
+// prefetchPairs is a no-op here (see prefetch_asm.go).
+func prefetchPairs(ps []uintptr) {}
