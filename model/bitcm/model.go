@@ -55,8 +55,8 @@ type model struct {
 	line   []int   // index of the current line's first counter
 	heads  []lineHeads
 	tbits  uint
-	masks  []uint32 // per context: its table's lines - 1
-	small  uint64   // byteContexts: bit i set if context i has few values (SmallBits)
+	masks  []uint32  // per context: its table's lines - 1
+	small  uint64    // byteContexts: bit i set if context i has few values (SmallBits)
 	ahead  []uintptr // prefetchNibble: the line pairs the next nibble may use
 
 	o1 []node // order 1, direct: 256 contexts × 256 nodes
