@@ -77,7 +77,7 @@ func TestDomainModel(t *testing.T) {
 	plain, files := domainArchive(t, WriterOptions{Jobs: 2})
 	carried, _ := domainArchive(t, WriterOptions{Jobs: 2, Domain: d})
 	ref, _ := domainArchive(t, WriterOptions{Jobs: 2, Domain: d, DomainRef: true})
-	if plain[8] != format.VersionIndexZ || carried[8] != format.VersionIndexZ || ref[8] != format.VersionIndexZ {
+	if plain[8] != format.VersionDelta || carried[8] != format.VersionDelta || ref[8] != format.VersionDelta {
 		t.Fatalf("versions %d, %d, %d", plain[8], carried[8], ref[8])
 	}
 	if len(carried) < len(ref)+len(d.Bytes())-8 { // the file instead of its fingerprint

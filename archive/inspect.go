@@ -75,6 +75,7 @@ func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 	}
 	var out []format.IndexEntry
 	var first error
+	var prev *format.Header // the last entry header read intact (delta headers read against it)
 	damaged := func(err error) {
 		if len(out) > 0 {
 			if fe := (*format.Error)(nil); errors.As(err, &fe) && fe.Entry == "" {
@@ -93,10 +94,11 @@ func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 			}
 			return out, first
 		}
-		if err == nil && rec.Tag == format.TagEntry {
+		if err == nil && (rec.Tag == format.TagEntry || rec.Tag == format.TagEntryDelta) {
 			var h format.Header
-			if err = h.UnmarshalBody(rec.Body); err == nil {
+			if err = unmarshalHeader(&h, rec, prev, s.Version()); err == nil {
 				out = append(out, format.IndexEntry{Offset: rec.Offset, Stored: rec.Size, Header: h})
+				prev = &h
 				continue
 			}
 			err = &format.Error{Offset: rec.Offset, Op: "read entry header", Err: err}
@@ -119,7 +121,7 @@ func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 			continue
 		}
 		damaged(err)
-		// Resync stops at the next intact entry header or index record.
+		// Resync stops at the next intact (full) entry header or index record.
 		if _, rerr := s.Resync(); rerr != nil {
 			return out, first
 		}

@@ -239,6 +239,11 @@ func (ar *Reader) scan(s *format.Scanner) {
 	// Errors in a record's frame (checksum, tag, length) cannot be
 	// attributed: the record may be the next entry's header. Locate
 	// names them from the index where it is readable.
+	// prev is the last entry header read intact, which a delta header
+	// (format version 6) is read against: after damage too, since a
+	// delta header names its predecessor's CRC, and one whose
+	// predecessor was lost fails instead of being misread.
+	var prev *format.Header
 	fail := func(off int64, err error) bool {
 		name := ""
 		var fe0 *format.Error
@@ -292,9 +297,9 @@ func (ar *Reader) scan(s *format.Scanner) {
 				send(event{kind: evError, off: rec.Offset, err: &format.Error{Offset: rec.Offset, Op: "read model record", Err: err}, fatal: true})
 				return
 			}
-		case format.TagEntry:
+		case format.TagEntry, format.TagEntryDelta:
 			h := new(format.Header)
-			if err := h.UnmarshalBody(rec.Body); err != nil {
+			if err := unmarshalHeader(h, rec, prev, s.Version()); err != nil {
 				cur = nil
 				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Op: "read entry header", Err: err}) {
 					return
@@ -308,7 +313,7 @@ func (ar *Reader) scan(s *format.Scanner) {
 				}
 				continue
 			}
-			cur, curOff, curBlock = h, rec.Offset, 0
+			cur, curOff, curBlock, prev = h, rec.Offset, 0, h
 			curSkip = ar.opts.Want != nil && !ar.opts.Want(entries, h)
 			entries++
 			if !send(event{kind: evHeader, off: rec.Offset, size: rec.Size, hdr: h, skip: curSkip}) {
@@ -868,4 +873,20 @@ func (ar *Reader) sameOrigin() (int, *format.Header, error) {
 		return 0, nil, fmt.Errorf("%w: same: entry %d (%s) is not a regular file of the same size coded on its own", format.ErrCorrupt, n, format.DisplayPath(orig.Path))
 	}
 	return n, orig, nil
+}
+
+// unmarshalHeader parses the entry header record rec of an archive of
+// format version v into h: a full one, or a delta one against prev (the
+// entry header before it, nil if none was read intact).
+func unmarshalHeader(h *format.Header, rec format.Record, prev *format.Header, v int) error {
+	if rec.Tag == format.TagEntry {
+		return h.UnmarshalBody(rec.Body)
+	}
+	switch {
+	case v < format.VersionDelta:
+		return fmt.Errorf("%w: delta entry header in a version %d archive", format.ErrCorrupt, v)
+	case prev == nil:
+		return fmt.Errorf("%w: delta entry header without an intact entry header before it", format.ErrCorrupt)
+	}
+	return h.UnmarshalDelta(rec.Body, prev)
 }

@@ -70,15 +70,15 @@ type streamOnly struct{ r io.Reader }
 func (s streamOnly) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 // TestGoldenSame reads the same goldens: golden-v1-same.dcar, a format
-// version 1 archive (a plain index; decode only), and
-// golden-v2-same.dcar, version 5 (the compressed index), which the
-// Writer must still write.
+// version 1 archive (a plain index), golden-v2-same.dcar, version 5 (the
+// compressed index; both decode only), and golden-v3-same.dcar, version 6
+// (delta entry headers), which the Writer must still write.
 func TestGoldenSame(t *testing.T) {
 	for _, g := range []struct {
 		file       string
 		version    byte
 		decodeOnly bool
-	}{{"golden-v1-same.dcar", 1, true}, {"golden-v2-same.dcar", format.VersionIndexZ, false}} {
+	}{{"golden-v1-same.dcar", 1, true}, {"golden-v2-same.dcar", format.VersionIndexZ, true}, {"golden-v3-same.dcar", format.VersionDelta, false}} {
 		t.Run(g.file, func(t *testing.T) { testGoldenSame(t, g.file, g.version, g.decodeOnly) })
 	}
 }

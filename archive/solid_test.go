@@ -114,14 +114,16 @@ func readAllEntries(t testing.TB, r io.Reader, opts ReaderOptions) (map[string]s
 // with cm-text's table-bits-20 model, golden-v2-solid-t2.dcar, with its
 // version 2 text model, golden-v2-solid-t3.dcar, with its version 3
 // text model, golden-v2-solid-t4.dcar, with its version 4 text model,
-// golden-v2-solid-t5.dcar, with its version 5 text model (all five
-// decode only), and golden-v2-solid-t6.dcar, with its version 6 text
-// model, which the Writer must still reproduce.
+// golden-v2-solid-t5.dcar, with its version 5 text model,
+// golden-v2-solid-t6.dcar, with its version 6 text model in format
+// version 5 (all six decode only), and golden-v3-solid-t6.dcar, the same
+// in format version 6 (delta entry headers), which the Writer must still
+// reproduce.
 func TestGoldenSolid(t *testing.T) {
 	for _, g := range []struct {
 		file       string
 		decodeOnly bool
-	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", true}, {"golden-v2-solid-t6.dcar", false}} {
+	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", true}, {"golden-v2-solid-t6.dcar", true}, {"golden-v3-solid-t6.dcar", false}} {
 		t.Run(g.file, func(t *testing.T) { testGoldenSolid(t, g.file, g.decodeOnly) })
 	}
 }
@@ -345,14 +347,14 @@ func TestSolidDamaged(t *testing.T) {
 	}
 }
 
-// The Writer writes version 5 (the compressed index), or 1 with
-// KeepCodec (it writes no group then); a version 1 archive holding a
-// group is damaged.
+// The Writer writes version 6 (delta entry headers, the compressed
+// index), or 1 with KeepCodec (it writes no group then); a version 1
+// archive holding a group is damaged.
 func TestSolidVersion(t *testing.T) {
 	for _, c := range []struct {
 		opts WriterOptions
 		want byte
-	}{{WriterOptions{}, 5}, {WriterOptions{NoSolid: true}, 5}, {WriterOptions{NoModel: true}, 5}, {WriterOptions{KeepCodec: true}, 1}} {
+	}{{WriterOptions{}, 6}, {WriterOptions{NoSolid: true}, 6}, {WriterOptions{NoModel: true}, 6}, {WriterOptions{KeepCodec: true}, 1}} {
 		var buf bytes.Buffer
 		w := NewWriter(&buf, c.opts)
 		if err := w.Close(); err != nil {

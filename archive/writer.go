@@ -105,6 +105,8 @@ type Writer struct {
 	closed bool
 
 	entries int                 // entry headers queued so far
+	prevHdr *Header             // the last entry header queued (delta headers are written against it)
+	deltas  int                 // delta headers queued since the last full one
 	seen    map[contentKey]seen // the first entry of each content (dedup)
 	group   *solidGroup         // the open solid group, if any
 	groups  int                 // groups written so far
@@ -198,7 +200,7 @@ func (aw *Writer) version() int {
 	if aw.opts.KeepCodec && aw.opts.Domain == nil && !aw.opts.pieces {
 		return 1
 	}
-	return format.VersionIndexZ
+	return format.VersionDelta
 }
 
 // coder codes blocks. A block whose coded form is not smaller than the raw
@@ -622,16 +624,37 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 		// image in one block); the default is the writer's.
 		hc.BlockSize = uint32(aw.opts.BlockSize)
 	}
-	body := hc.MarshalBody(nil)
+	// From format version 6 most headers are deltas against the one
+	// before: a full one opens the archive and every run of
+	// format.DeltaRun deltas, and every solid group's.
+	tag, body := format.TagEntry, hc.MarshalBody(nil)
+	if aw.version() >= format.VersionDelta && aw.prevHdr != nil && aw.deltas < format.DeltaRun && hc.Type != format.TypeGroup {
+		if d := hc.MarshalDelta(nil, aw.prevHdr); len(d) < len(body) {
+			tag, body = format.TagEntryDelta, d
+		}
+	}
 	if len(body) > format.MaxEntryBody {
 		return fmt.Errorf("%s: %w: entry header too large", h.Path, format.ErrLimit)
 	}
-	// Write only what a reader accepts.
+	// Write only what a reader accepts, and reads back as hc.
 	var check format.Header
-	if err := check.UnmarshalBody(body); err != nil {
+	err := check.UnmarshalBody(body)
+	if tag == format.TagEntryDelta {
+		err = check.UnmarshalDelta(body, aw.prevHdr)
+	}
+	if err == nil && tag == format.TagEntryDelta && !bytes.Equal(check.MarshalBody(nil), hc.MarshalBody(nil)) {
+		err = fmt.Errorf("delta header does not read back as the entry's")
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", h.Path, err)
 	}
-	aw.order <- &pending{rec: format.AppendRecord(nil, format.TagEntry, body), header: &hc}
+	if tag == format.TagEntryDelta {
+		aw.deltas++
+	} else {
+		aw.deltas = 0
+	}
+	aw.prevHdr = &hc
+	aw.order <- &pending{rec: format.AppendRecord(nil, tag, body), header: &hc}
 	aw.entries++
 	if !hc.Type.HasContent() {
 		return nil

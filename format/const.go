@@ -9,9 +9,10 @@ package format
 // version 3 plus the model record (TagModel): an archive coded with a
 // domain model carries it, or its fingerprint. Version 5 is version 4
 // plus the compressed index (TagIndexZ), which a version 5 archive has
-// in place of the plain one; dcar writes version 5 (version 1 with
+// in place of the plain one. Version 6 is version 5 plus delta entry
+// headers (TagEntryDelta); dcar writes version 6 (version 1 with
 // KeepCodec, for tools that choose codecs themselves).
-const Version = 5
+const Version = 6
 
 // VersionSolid is the first version whose archives may hold solid groups.
 const VersionSolid = 2
@@ -30,6 +31,17 @@ const VersionModel = 4
 // compressed index (TagIndexZ) instead of the plain one (TagIndex); from
 // it on, every archive does.
 const VersionIndexZ = 5
+
+// VersionDelta is the first version whose archives may hold delta entry
+// headers (TagEntryDelta).
+const VersionDelta = 6
+
+// DeltaRun is how many entry headers in a row a writer may write as
+// deltas (TagEntryDelta) after a full one (TagEntry): a reader that
+// resynchronises after damage, which it can do only at a full header,
+// skips at most this many intact entries. dcar's writer uses it; a
+// reader does not depend on it.
+const DeltaRun = 63
 
 // FlagPiece, in an entry header's flags, says that the entry is a piece
 // of a larger file: two uvarints follow, the piece's offset in the file
@@ -64,6 +76,11 @@ const (
 	// archive's index is the plain one before version 5, this one from
 	// version 5 on.
 	TagIndexZ byte = 0x06
+	// TagEntryDelta (version 6) is an entry header written as its
+	// differences from the entry header before it (Header.MarshalDelta):
+	// the path's bytes after those it shares with the previous path,
+	// and only the fields that differ.
+	TagEntryDelta byte = 0x07
 )
 
 // The forms of a model record's body, its first byte.

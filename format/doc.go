@@ -1,8 +1,9 @@
 // Package format encodes and decodes the on-disk structures of a dcar
-// archive, format versions 1 to 5 (2 adds solid groups, 3 pieces of
-// split files, 4 the model record, 5 the compressed index): the file
-// header, the framed records (entry headers, payload blocks, entry ends,
-// the model record, the index) and the fixed footer.
+// archive, format versions 1 to 6 (2 adds solid groups, 3 pieces of
+// split files, 4 the model record, 5 the compressed index, 6 delta entry
+// headers): the file header, the framed records (entry headers, full or
+// as deltas of the one before, payload blocks, entry ends, the model
+// record, the index) and the fixed footer.
 //
 // The normative description is spec/FORMAT.md; this package is its
 // reference implementation. It knows nothing about file systems, and of

@@ -276,3 +276,84 @@ func TestIndexZ(t *testing.T) {
 		t.Errorf("an index over the limit: %v", err)
 	}
 }
+
+// Every pair of headers round-trips as a delta against the other, from
+// one sharing everything to one sharing nothing; a delta read against
+// any other predecessor, or with a path longer than the limit or
+// reserved bits, is refused.
+func TestDeltaHeader(t *testing.T) {
+	hs := []Header{
+		{Path: "a/b.txt", Type: TypeRegular, Mode: 0o4755, ModTime: time.Unix(-5, 999999999), UID: 1 << 40, GID: 7,
+			Uname: "me", Gname: "us", Size: 1 << 33, Modality: ModalityText, MIME: "text/plain", Codec: CodecZstd,
+			Params: []byte{1, 2, 3}, BlockSize: MaxBlockSize},
+		{Path: "a/b.txt2", Type: TypeRegular, Mode: 0o4755, ModTime: time.Unix(-5, 999999999), UID: 1 << 40, GID: 7,
+			Uname: "me", Gname: "us", Size: 5, Modality: ModalityText, MIME: "text/plain", Codec: CodecZstd,
+			Params: []byte{1, 2, 3}, BlockSize: MaxBlockSize},
+		{Path: "a", Type: TypeDir, Mode: 0o700, ModTime: time.Unix(0, 0)},
+		{Path: "l", Type: TypeSymlink, Mode: 0o777, ModTime: time.Unix(1e9, 1), Link: "/abs/target"},
+		{Path: "a/b.txt3", Type: TypeHardlink, ModTime: time.Unix(1e9, 1), Link: "a/b.txt"},
+		{Path: "a/big", Type: TypeRegular, Size: 3, BlockSize: 3, Codec: 1, FileSize: 10, PieceOffset: 4},
+		{Path: "dcar-group/1", Type: TypeGroup, Size: 9, BlockSize: 9, Codec: 2},
+	}
+	for i := range hs {
+		for j := range hs {
+			h, prev := &hs[i], &hs[j]
+			d := h.MarshalDelta(nil, prev)
+			var got Header
+			if err := got.UnmarshalDelta(d, prev); err != nil {
+				t.Fatalf("%s after %s: %v", h.Path, prev.Path, err)
+			}
+			if !bytes.Equal(got.MarshalBody(nil), h.MarshalBody(nil)) {
+				t.Fatalf("%s after %s reads back as %+v", h.Path, prev.Path, got)
+			}
+			// After itself: the CRC, an empty suffix, Same, Link, Size and
+			// the flags, nothing else.
+			if want := 4 + 3 + len(appendString(nil, h.Link)) + len(binary.AppendUvarint(nil, uint64(h.Size))) + len(h.appendFlags(nil)); i == j && len(d) != want {
+				t.Errorf("%s after itself: %d bytes of delta, want %d", h.Path, len(d), want)
+			}
+			if other := &hs[(j+1)%len(hs)]; !bytes.Equal(other.MarshalBody(nil), prev.MarshalBody(nil)) {
+				if err := got.UnmarshalDelta(d, other); !errors.Is(err, ErrCorrupt) {
+					t.Errorf("%s after %s read against %s: %v", h.Path, prev.Path, other.Path, err)
+				}
+			}
+		}
+	}
+	prev := &hs[2] // "a"
+	crc := binary.LittleEndian.AppendUint32(nil, CRC(prev.MarshalBody(nil)))
+	var h Header
+	long := append(binary.AppendUvarint(bytes.Clone(crc), 1), appendString(nil, strings.Repeat("x", MaxPathLen))...)
+	if err := h.UnmarshalDelta(append(long, 0), prev); !errors.Is(err, ErrLimit) {
+		t.Errorf("a delta path of %d bytes: %v", MaxPathLen+1, err)
+	}
+	past := append(binary.AppendUvarint(bytes.Clone(crc), 2), appendString(nil, "b")...)
+	if err := h.UnmarshalDelta(append(past, 0), prev); !errors.Is(err, ErrLimit) {
+		t.Errorf("a delta keeping 2 bytes of a 1-byte path: %v", err)
+	}
+	d := hs[3].MarshalDelta(nil, prev)
+	d[4+1+2] |= 0x80 // the Same field's reserved bits (path "l": shared 0, suffix 1 byte)
+	if err := h.UnmarshalDelta(append(d[:4+1+2+1:4+1+2+1], append([]byte{0x01}, d[4+1+2+1:]...)...), prev); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("reserved bits: %v", err)
+	}
+}
+
+// FuzzDeltaHeader reads any bytes as a delta header after any full one:
+// no panic, and a delta that reads re-encodes to one that reads the same.
+func FuzzDeltaHeader(f *testing.F) {
+	a := Header{Path: "src/a.go", Type: TypeRegular, Mode: 0o644, Size: 3, BlockSize: 3, Codec: 21, Uname: "u", MIME: "text/x-go"}
+	b := Header{Path: "src/b.go", Type: TypeRegular, Mode: 0o644, Size: 9, BlockSize: 9, Codec: 26, Params: []byte{1, 2}, Uname: "u"}
+	f.Add(a.MarshalBody(nil), b.MarshalDelta(nil, &a))
+	f.Add(b.MarshalBody(nil), a.MarshalDelta(nil, &b))
+	f.Fuzz(func(t *testing.T, full, delta []byte) {
+		var prev, h Header
+		if prev.UnmarshalBody(full) != nil {
+			return
+		}
+		if h.UnmarshalDelta(delta, &prev) != nil {
+			return
+		}
+		var h2 Header
+		if err := h2.UnmarshalDelta(h.MarshalDelta(nil, &prev), &prev); err != nil || !bytes.Equal(h2.MarshalBody(nil), h.MarshalBody(nil)) {
+			t.Fatalf("re-encoded delta: %v", err)
+		}
+	})
+}

@@ -166,6 +166,12 @@ func (h *Header) MarshalBody(dst []byte) []byte {
 	dst = binary.AppendUvarint(dst, h.Codec)
 	dst = appendString(dst, string(h.Params))
 	dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
+	return h.appendFlags(dst)
+}
+
+// appendFlags appends the header's last fields: its flags and, for a
+// piece, the piece's offset and the file's size.
+func (h *Header) appendFlags(dst []byte) []byte {
 	if !h.IsPiece() {
 		return binary.AppendUvarint(dst, 0) // flags
 	}
@@ -246,6 +252,171 @@ func (h *Header) UnmarshalBody(b []byte) error {
 	h.Size = int64(size)
 	h.BlockSize = uint32(bs)
 	return nil
+}
+
+// The field groups of a delta entry header (TagEntryDelta, version 6):
+// bit i of its Same field says that group i is the previous header's.
+const (
+	sameType     = 1 << iota // Type
+	sameMode                 // Mode
+	sameTime                 // MTime, MTimeNsec
+	sameOwner                // UID, GID, Uname, Gname
+	sameKind                 // Modality, MIME
+	sameCodec                // Codec, Params
+	sameBlock                // BlockSize
+	sameReserved = ^uint64(1<<iota - 1)
+)
+
+// MarshalDelta appends the body of a delta entry header record
+// (TagEntryDelta): the CRC-32C of prev's full body (prev is the header
+// written before it), then h as its differences from prev.
+// UnmarshalDelta with the same prev gives h back; with any other prev
+// it fails (but for the CRC's odds of 2^-32), so a reader that lost the
+// header before a delta cannot misread it.
+func (h *Header) MarshalDelta(dst []byte, prev *Header) []byte {
+	shared := 0
+	for shared < len(h.Path) && shared < len(prev.Path) && h.Path[shared] == prev.Path[shared] {
+		shared++
+	}
+	var same uint64
+	if h.Type == prev.Type {
+		same |= sameType
+	}
+	if h.Mode == prev.Mode {
+		same |= sameMode
+	}
+	if h.ModTime.Unix() == prev.ModTime.Unix() && h.ModTime.Nanosecond() == prev.ModTime.Nanosecond() {
+		same |= sameTime
+	}
+	if h.UID == prev.UID && h.GID == prev.GID && h.Uname == prev.Uname && h.Gname == prev.Gname {
+		same |= sameOwner
+	}
+	if h.Modality == prev.Modality && h.MIME == prev.MIME {
+		same |= sameKind
+	}
+	if h.Codec == prev.Codec && string(h.Params) == string(prev.Params) {
+		same |= sameCodec
+	}
+	if h.BlockSize == prev.BlockSize {
+		same |= sameBlock
+	}
+	dst = binary.LittleEndian.AppendUint32(dst, CRC(prev.MarshalBody(nil)))
+	dst = binary.AppendUvarint(dst, uint64(shared))
+	dst = appendString(dst, h.Path[shared:])
+	dst = binary.AppendUvarint(dst, same)
+	if same&sameType == 0 {
+		dst = append(dst, byte(h.Type))
+	}
+	if same&sameMode == 0 {
+		dst = binary.AppendUvarint(dst, uint64(h.Mode))
+	}
+	if same&sameTime == 0 {
+		dst = binary.AppendVarint(dst, h.ModTime.Unix())
+		dst = binary.AppendUvarint(dst, uint64(h.ModTime.Nanosecond()))
+	}
+	if same&sameOwner == 0 {
+		dst = binary.AppendUvarint(dst, h.UID)
+		dst = binary.AppendUvarint(dst, h.GID)
+		dst = appendString(dst, h.Uname)
+		dst = appendString(dst, h.Gname)
+	}
+	dst = appendString(dst, h.Link)
+	dst = binary.AppendUvarint(dst, uint64(h.Size))
+	if same&sameKind == 0 {
+		dst = append(dst, byte(h.Modality))
+		dst = appendString(dst, h.MIME)
+	}
+	if same&sameCodec == 0 {
+		dst = binary.AppendUvarint(dst, h.Codec)
+		dst = appendString(dst, string(h.Params))
+	}
+	if same&sameBlock == 0 {
+		dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
+	}
+	return h.appendFlags(dst)
+}
+
+// UnmarshalDelta parses the body of a delta entry header record
+// (TagEntryDelta) against prev, the entry header before it: it fails
+// (ErrCorrupt) unless the record names prev's CRC-32C, and validates the
+// header it gives exactly as UnmarshalBody validates a full one.
+func (h *Header) UnmarshalDelta(b []byte, prev *Header) error {
+	d := decoder{b: b}
+	crc := d.bytes(4, "previous header's checksum")
+	if d.err == nil && binary.LittleEndian.Uint32(crc) != CRC(prev.MarshalBody(nil)) {
+		return fmt.Errorf("%w: delta entry header written after another entry header than the one before it", ErrCorrupt)
+	}
+	shared := d.uvarint("shared path length")
+	suffix := d.str(MaxPathLen, "path")
+	same := d.uvarint("same fields")
+	if d.err != nil {
+		return d.err
+	}
+	if shared > uint64(len(prev.Path)) || int(shared)+len(suffix) > MaxPathLen {
+		return fmt.Errorf("%w: delta path keeps %d bytes of a %d-byte path and adds %d", ErrLimit, shared, len(prev.Path), len(suffix))
+	}
+	if same&sameReserved != 0 {
+		return fmt.Errorf("%w: reserved bits %#x of a delta header set", ErrCorrupt, same&sameReserved)
+	}
+	// The full header, field by field: this or prev's.
+	f := *prev
+	f.Path = prev.Path[:shared] + suffix
+	var full []byte
+	full = appendString(full, f.Path)
+	if same&sameType == 0 {
+		full = append(full, d.byte("type"))
+	} else {
+		full = append(full, byte(prev.Type))
+	}
+	if same&sameMode == 0 {
+		full = binary.AppendUvarint(full, d.uvarint("mode"))
+	} else {
+		full = binary.AppendUvarint(full, uint64(prev.Mode))
+	}
+	if same&sameTime == 0 {
+		full = binary.AppendVarint(full, d.varint("mtime"))
+		full = binary.AppendUvarint(full, d.uvarint("mtime nanoseconds"))
+	} else {
+		full = binary.AppendVarint(full, prev.ModTime.Unix())
+		full = binary.AppendUvarint(full, uint64(prev.ModTime.Nanosecond()))
+	}
+	if same&sameOwner == 0 {
+		full = binary.AppendUvarint(full, d.uvarint("uid"))
+		full = binary.AppendUvarint(full, d.uvarint("gid"))
+		full = appendString(full, d.str(MaxNameLen, "user name"))
+		full = appendString(full, d.str(MaxNameLen, "group name"))
+	} else {
+		full = binary.AppendUvarint(full, prev.UID)
+		full = binary.AppendUvarint(full, prev.GID)
+		full = appendString(full, prev.Uname)
+		full = appendString(full, prev.Gname)
+	}
+	full = appendString(full, d.str(MaxPathLen, "link"))
+	full = binary.AppendUvarint(full, d.uvarint("size"))
+	if same&sameKind == 0 {
+		full = append(full, d.byte("modality"))
+		full = appendString(full, d.str(MaxMIMELen, "mime type"))
+	} else {
+		full = append(full, byte(prev.Modality))
+		full = appendString(full, prev.MIME)
+	}
+	if same&sameCodec == 0 {
+		full = binary.AppendUvarint(full, d.uvarint("codec"))
+		full = appendString(full, d.str(MaxParamsLen, "codec parameters"))
+	} else {
+		full = binary.AppendUvarint(full, prev.Codec)
+		full = appendString(full, string(prev.Params))
+	}
+	if same&sameBlock == 0 {
+		full = binary.AppendUvarint(full, d.uvarint("block size"))
+	} else {
+		full = binary.AppendUvarint(full, uint64(prev.BlockSize))
+	}
+	if d.err != nil {
+		return d.err
+	}
+	// The flags and what follows them are the full header's own bytes.
+	return h.UnmarshalBody(append(full, d.b...))
 }
 
 // Blocks returns how many blocks a regular file of h.Size bytes is cut into.

@@ -39,7 +39,7 @@ func FrameRecord(buf []byte, tag byte) []byte {
 // maxBody is the largest body length a version 1 reader accepts for tag.
 func maxBody(tag byte) (int, bool) {
 	switch tag {
-	case TagEntry:
+	case TagEntry, TagEntryDelta:
 		return MaxEntryBody, true
 	case TagBlock:
 		return MaxBlockBody, true
@@ -238,7 +238,8 @@ func (s *Scanner) ReadFooter() (Footer, error) {
 }
 
 // Resync searches forward from one byte past the start of the last record
-// read for the next intact entry header or index record, so that a reader
+// read for the next intact entry header (full or, from version 6, delta)
+// or index record, so that a reader
 // can report damage and go on with the following entries. It returns the
 // offset where scanning resumes, or io.EOF if no intact record follows.
 func (s *Scanner) Resync() (int64, error) {
@@ -269,7 +270,7 @@ func (s *Scanner) Resync() (int64, error) {
 		if len(p) == 0 {
 			return s.off, io.EOF
 		}
-		if p[0] == TagEntry || p[0] == TagIndex || p[0] == TagIndexZ {
+		if p[0] == TagEntry || p[0] == TagIndex || p[0] == TagIndexZ || p[0] == TagEntryDelta && s.version >= VersionDelta {
 			ok, cost := s.intactAt()
 			if ok {
 				return s.off, nil
