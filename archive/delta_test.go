@@ -199,3 +199,85 @@ func TestDeltaHeaderDamage(t *testing.T) {
 		})
 	}
 }
+
+// From format version 6 a part's end record holds no SHA-256 (its
+// group's checks its content); any other entry's end without one, or a
+// part's in an earlier version, is damage.
+func TestPartEndNoSum(t *testing.T) {
+	arc := writeSolid(t, WriterOptions{})
+	s, err := format.NewScanner(bytes.NewReader(arc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codec uint64
+	parts, groups := 0, 0
+	var prev *format.Header
+	var rebuilt []byte // arc with every end record sum-less, framed again
+	rebuilt = append(rebuilt, arc[:format.FileHeaderSize]...)
+	for {
+		rec, err := s.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Tag == format.TagIndex || rec.Tag == format.TagIndexZ {
+			break
+		}
+		body := rec.Body
+		switch rec.Tag {
+		case format.TagEntry, format.TagEntryDelta:
+			var h format.Header
+			if err := unmarshalHeader(&h, rec, prev, s.Version()); err != nil {
+				t.Fatal(err)
+			}
+			prev, codec = &h, h.Codec
+		case format.TagEnd:
+			var e format.End
+			if err := e.UnmarshalBody(rec.Body); err != nil {
+				t.Fatal(err)
+			}
+			if e.NoSum != (codec == format.CodecPart) {
+				t.Errorf("an end of codec %d: NoSum %v", codec, e.NoSum)
+			}
+			if codec == format.CodecPart {
+				parts++
+			} else if prev.Type == format.TypeGroup {
+				groups++
+			}
+			e.NoSum = true
+			body = e.MarshalBody(nil)
+		}
+		rebuilt = format.AppendRecord(rebuilt, rec.Tag, body)
+	}
+	if parts == 0 || groups == 0 {
+		t.Fatalf("%d parts, %d groups", parts, groups)
+	}
+	// The first entry end of the rebuilt archive that is not a part's
+	// (a file's or the group's) is refused; a version 5 archive (here
+	// refused at its first delta header already).
+	for _, c := range []struct {
+		name, want string
+		arc        []byte
+	}{{"file end", "without a SHA-256", rebuilt}, {"version 5", "delta entry header", append(format.AppendFileHeader(nil, format.VersionIndexZ), arc[format.FileHeaderSize:]...)}} {
+		ar, err := NewReader(bytes.NewReader(c.arc), ReaderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			_, err := ar.Next()
+			if err == nil {
+				_, err = io.Copy(io.Discard, ar)
+			}
+			if err == io.EOF {
+				t.Errorf("%s: read without error", c.name)
+				break
+			}
+			if err != nil {
+				if !errors.Is(err, format.ErrCorrupt) || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%s: %v, want ErrCorrupt (%s)", c.name, err, c.want)
+				}
+				break
+			}
+		}
+		ar.Close()
+	}
+}

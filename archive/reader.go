@@ -101,6 +101,7 @@ type Reader struct {
 	skipping  bool             // Next is skipping the current entry's content
 	notWanted bool             // Want declined the current entry: its blocks are not decoded
 	sums      map[int][32]byte // verify: the SHA-256 of each entry whose content checked out
+	groupSums map[int][32]byte // the SHA-256 of each solid group's content, from its end record
 }
 
 // groupContent is the decoded content of a solid group entry.
@@ -178,7 +179,7 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	// largest waiting block first, start a large entry near the end
 	// early, as the Writer's coders do.
 	ar := &Reader{opts: opts, events: make(chan event, 1024), stop: make(chan struct{}), sum: sha256.New(), ra: ra,
-		work: newJobQueue[*decodeJob](), budget: newByteBudget(lookahead)}
+		work: newJobQueue[*decodeJob](), budget: newByteBudget(lookahead), groupSums: map[int][32]byte{}}
 	if opts.verify {
 		ar.sums = map[int][32]byte{}
 	}
@@ -376,6 +377,9 @@ func (ar *Reader) scan(s *format.Scanner) {
 				err = fmt.Errorf("%w: entry end outside a regular file or group", format.ErrCorrupt)
 			} else {
 				err = e.UnmarshalBody(rec.Body)
+			}
+			if err == nil && e.NoSum && (s.Version() < format.VersionDelta || cur.Codec != format.CodecPart) {
+				err = fmt.Errorf("%w: entry end without a SHA-256 (only a part's may omit it, from format version %d)", format.ErrCorrupt, format.VersionDelta)
 			}
 			if err != nil {
 				if !fail(rec.Offset, &format.Error{Offset: rec.Offset, Op: "read entry end", Err: err}) {
@@ -664,8 +668,13 @@ func (ar *Reader) advance() error {
 			if err := ar.checkSame(e.end.SHA256); err != nil {
 				return ar.entryErr(e.off, "check entry", err)
 			}
-		case !byRef && sum != e.end.SHA256:
+		case !byRef && !e.end.NoSum && sum != e.end.SHA256:
 			return ar.entryErr(e.off, "check entry", fmt.Errorf("%w: SHA-256 of the content differs", format.ErrChecksum))
+		}
+		if ar.cur.Type == format.TypeGroup {
+			// What a part read later checks a group decoded again
+			// against (its blocks may have been skipped here).
+			ar.groupSums[ar.entry()] = e.end.SHA256
 		}
 		if ar.opts.verify && !ar.skipping && !byRef {
 			ar.sums[ar.entry()] = sum
@@ -804,6 +813,13 @@ func (ar *Reader) readPart(n int, h *format.Header, off, size int64) ([]byte, er
 		}
 		if int64(len(data)) != gh.Size {
 			return nil, fmt.Errorf("%w: part: group entry %d decodes to %d bytes, not %d", format.ErrCorrupt, g, len(data), gh.Size)
+		}
+		// A part's own end may hold no SHA-256 (format version 6): the
+		// group decoded again must be the one that checked out.
+		if want, ok := ar.groupSums[g]; !ok {
+			return nil, fmt.Errorf("%w: its solid group %s (entry %d) has no intact end record", ErrNoSource, format.DisplayPath(gh.Path), g)
+		} else if sha256.Sum256(data) != want {
+			return nil, fmt.Errorf("%w: part: its solid group %s (entry %d) decoded again differs", format.ErrChecksum, format.DisplayPath(gh.Path), g)
 		}
 		ar.group = &groupContent{g, data}
 	}

@@ -253,6 +253,7 @@ type hashItem struct {
 	size   int64
 	want   *[32]byte // the content hash dedup took: what its end must be
 	path   string
+	noSum  bool // the end record without the SHA-256 (a part, from format version 6)
 }
 
 // hasher computes each entry's SHA-256 over its blocks in order, beside
@@ -266,12 +267,13 @@ func (aw *Writer) hasher() {
 			aw.release(it.job)
 			continue
 		}
-		e := format.End{Blocks: it.blocks, Size: uint64(it.size)}
+		e := format.End{Blocks: it.blocks, Size: uint64(it.size), NoSum: it.noSum}
 		sum.Sum(e.SHA256[:0])
 		sum.Reset()
 		if it.want != nil && e.SHA256 != *it.want {
 			aw.setErr(fmt.Errorf("%s: %w (its content changed after it was hashed for deduplication)", it.path, ErrFileChanged))
 		}
+		e.NoSum = it.noSum
 		it.end.rec = format.AppendRecord(nil, format.TagEnd, e.MarshalBody(nil))
 		close(it.end.done)
 	}
@@ -705,7 +707,10 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 	}
 	end := &blockJob{done: make(chan struct{})}
 	aw.order <- &pending{job: end}
-	aw.hashq <- hashItem{end: end, blocks: blocks, size: read, want: want, path: h.Path}
+	// A part's content is checked by its group's SHA-256: from version 6
+	// its end record does not repeat one of its own.
+	noSum := hc.Codec == format.CodecPart && aw.version() >= format.VersionDelta
+	aw.hashq <- hashItem{end: end, blocks: blocks, size: read, want: want, path: h.Path, noSum: noSum}
 	return aw.firstErr()
 }
 

@@ -432,18 +432,34 @@ type End struct {
 	Blocks uint64
 	Size   uint64
 	SHA256 [32]byte
+	// NoSum (version 6, a part entry's end only): the record holds no
+	// SHA-256; the part's content is checked by its group's.
+	NoSum bool
 }
 
 func (e *End) MarshalBody(dst []byte) []byte {
 	dst = binary.AppendUvarint(dst, e.Blocks)
 	dst = binary.AppendUvarint(dst, e.Size)
+	if e.NoSum {
+		return dst
+	}
 	return append(dst, e.SHA256[:]...)
 }
 
+// UnmarshalBody parses an entry end record body: with its SHA-256, or
+// (NoSum) without. Whether the entry and the archive's version allow an
+// end without one is the reader's to check (spec section 6.2).
 func (e *End) UnmarshalBody(b []byte) error {
 	d := decoder{b: b}
 	e.Blocks = d.uvarint("block count")
 	e.Size = d.uvarint("size")
+	if d.err != nil {
+		return d.err
+	}
+	e.NoSum, e.SHA256 = len(d.b) == 0, [32]byte{}
+	if e.NoSum {
+		return nil
+	}
 	sum := d.bytes(32, "sha256")
 	if d.err != nil {
 		return d.err
