@@ -237,14 +237,14 @@ func (ar *Reader) scan(s *format.Scanner) {
 	}
 	// fail reports err; in Continue mode it resynchronises and returns
 	// true to go on.
-	// Errors in a record's frame (checksum, tag, length) cannot be
-	// attributed: the record may be the next entry's header. Locate
-	// names them from the index where it is readable.
 	// prev is the last entry header read intact, which a delta header
 	// (format version 6) is read against: after damage too, since a
 	// delta header names its predecessor's CRC, and one whose
 	// predecessor was lost fails instead of being misread.
 	var prev *format.Header
+	// Errors in a record's frame (checksum, tag, length) cannot be
+	// attributed: the record may be the next entry's header. Locate
+	// names them from the index where it is readable.
 	fail := func(off int64, err error) bool {
 		name := ""
 		var fe0 *format.Error
@@ -815,7 +815,7 @@ func (ar *Reader) readPart(n int, h *format.Header, off, size int64) ([]byte, er
 			return nil, fmt.Errorf("%w: part: group entry %d decodes to %d bytes, not %d", format.ErrCorrupt, g, len(data), gh.Size)
 		}
 		// A part's own end may hold no SHA-256 (format version 6): the
-		// group decoded again must be the one that checked out.
+		// group decoded again must have its end record's.
 		if want, ok := ar.groupSums[g]; !ok {
 			return nil, fmt.Errorf("%w: its solid group %s (entry %d) has no intact end record", ErrNoSource, format.DisplayPath(gh.Path), g)
 		} else if sha256.Sum256(data) != want {

@@ -273,7 +273,6 @@ func (aw *Writer) hasher() {
 		if it.want != nil && e.SHA256 != *it.want {
 			aw.setErr(fmt.Errorf("%s: %w (its content changed after it was hashed for deduplication)", it.path, ErrFileChanged))
 		}
-		e.NoSum = it.noSum
 		it.end.rec = format.AppendRecord(nil, format.TagEnd, e.MarshalBody(nil))
 		close(it.end.done)
 	}

@@ -150,22 +150,42 @@ func DisplayPath(p string) string {
 
 // MarshalBody appends the entry header record body.
 func (h *Header) MarshalBody(dst []byte) []byte {
-	dst = appendString(dst, h.Path)
-	dst = append(dst, byte(h.Type))
-	dst = binary.AppendUvarint(dst, uint64(h.Mode))
-	dst = binary.AppendVarint(dst, h.ModTime.Unix())
-	dst = binary.AppendUvarint(dst, uint64(h.ModTime.Nanosecond()))
-	dst = binary.AppendUvarint(dst, h.UID)
-	dst = binary.AppendUvarint(dst, h.GID)
-	dst = appendString(dst, h.Uname)
-	dst = appendString(dst, h.Gname)
+	return h.appendFields(appendString(dst, h.Path), 0)
+}
+
+// appendFields appends the fields of the header after Path, but those
+// of the groups set in same (a delta header's Same field; 0 for a full
+// header).
+func (h *Header) appendFields(dst []byte, same uint64) []byte {
+	if same&sameType == 0 {
+		dst = append(dst, byte(h.Type))
+	}
+	if same&sameMode == 0 {
+		dst = binary.AppendUvarint(dst, uint64(h.Mode))
+	}
+	if same&sameTime == 0 {
+		dst = binary.AppendVarint(dst, h.ModTime.Unix())
+		dst = binary.AppendUvarint(dst, uint64(h.ModTime.Nanosecond()))
+	}
+	if same&sameOwner == 0 {
+		dst = binary.AppendUvarint(dst, h.UID)
+		dst = binary.AppendUvarint(dst, h.GID)
+		dst = appendString(dst, h.Uname)
+		dst = appendString(dst, h.Gname)
+	}
 	dst = appendString(dst, h.Link)
 	dst = binary.AppendUvarint(dst, uint64(h.Size))
-	dst = append(dst, byte(h.Modality))
-	dst = appendString(dst, h.MIME)
-	dst = binary.AppendUvarint(dst, h.Codec)
-	dst = appendString(dst, string(h.Params))
-	dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
+	if same&sameKind == 0 {
+		dst = append(dst, byte(h.Modality))
+		dst = appendString(dst, h.MIME)
+	}
+	if same&sameCodec == 0 {
+		dst = binary.AppendUvarint(dst, h.Codec)
+		dst = appendString(dst, string(h.Params))
+	}
+	if same&sameBlock == 0 {
+		dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
+	}
 	return h.appendFlags(dst)
 }
 
@@ -304,36 +324,7 @@ func (h *Header) MarshalDelta(dst []byte, prev *Header) []byte {
 	dst = binary.AppendUvarint(dst, uint64(shared))
 	dst = appendString(dst, h.Path[shared:])
 	dst = binary.AppendUvarint(dst, same)
-	if same&sameType == 0 {
-		dst = append(dst, byte(h.Type))
-	}
-	if same&sameMode == 0 {
-		dst = binary.AppendUvarint(dst, uint64(h.Mode))
-	}
-	if same&sameTime == 0 {
-		dst = binary.AppendVarint(dst, h.ModTime.Unix())
-		dst = binary.AppendUvarint(dst, uint64(h.ModTime.Nanosecond()))
-	}
-	if same&sameOwner == 0 {
-		dst = binary.AppendUvarint(dst, h.UID)
-		dst = binary.AppendUvarint(dst, h.GID)
-		dst = appendString(dst, h.Uname)
-		dst = appendString(dst, h.Gname)
-	}
-	dst = appendString(dst, h.Link)
-	dst = binary.AppendUvarint(dst, uint64(h.Size))
-	if same&sameKind == 0 {
-		dst = append(dst, byte(h.Modality))
-		dst = appendString(dst, h.MIME)
-	}
-	if same&sameCodec == 0 {
-		dst = binary.AppendUvarint(dst, h.Codec)
-		dst = appendString(dst, string(h.Params))
-	}
-	if same&sameBlock == 0 {
-		dst = binary.AppendUvarint(dst, uint64(h.BlockSize))
-	}
-	return h.appendFlags(dst)
+	return h.appendFields(dst, same)
 }
 
 // UnmarshalDelta parses the body of a delta entry header record
