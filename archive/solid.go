@@ -33,6 +33,7 @@ var solidGroupSize int64 = 4 << 20
 // solidGroup is the open group: its content so far and its entries, in
 // the order WriteEntry received them.
 type solidGroup struct {
+	kind    int // solidText or solidBin
 	data    []byte
 	items   []groupItem
 	members int
@@ -49,23 +50,41 @@ type groupItem struct {
 	hardlink bool
 }
 
-// solid reports whether the file h, just planned, goes into a solid
-// group.
-func (aw *Writer) solid(h *format.Header) bool {
-	return !aw.opts.NoSolid && !h.IsPiece() && h.Modality == format.ModalityText && h.Size > 0 && h.Size <= solidMaxFile &&
-		(h.Codec == format.CodecCMText || h.Codec == format.CodecModelText)
+// Kinds of solid groups: a group holds files of one kind, and a file of
+// the other kind closes the open group (files of a kind mostly come
+// together, a directory of them at a time).
+const (
+	solidNone = iota
+	solidText // small text files for cm-text (or model-text)
+	solidBin  // small other files for cm-bin (certificates, icons, test data)
+)
+
+// solid returns the kind of solid group the file h, just planned, goes
+// into, or solidNone.
+func (aw *Writer) solid(h *format.Header) int {
+	if aw.opts.NoSolid || h.IsPiece() || h.Size <= 0 || h.Size > solidMaxFile {
+		return solidNone
+	}
+	switch {
+	case h.Modality == format.ModalityText && (h.Codec == format.CodecCMText || h.Codec == format.CodecModelText):
+		return solidText
+	case h.Codec == format.CodecCMBin:
+		return solidBin
+	}
+	return solidNone
 }
 
-// openGroup returns the open group, first writing the current one if n
-// more bytes would not fit in it.
-func (aw *Writer) openGroup(n int64) (*solidGroup, error) {
-	if g := aw.group; g != nil && int64(len(g.data))+n > solidGroupSize {
+// openGroup returns the open group of the given kind, first writing the
+// current one if it is of the other kind or n more bytes would not fit
+// in it.
+func (aw *Writer) openGroup(kind int, n int64) (*solidGroup, error) {
+	if g := aw.group; g != nil && (g.kind != kind || int64(len(g.data))+n > solidGroupSize) {
 		if err := aw.flushGroup(); err != nil {
 			return nil, err
 		}
 	}
 	if aw.group == nil {
-		aw.group = &solidGroup{paths: map[string]bool{}}
+		aw.group = &solidGroup{paths: map[string]bool{}, kind: kind}
 	}
 	return aw.group, nil
 }
@@ -73,14 +92,14 @@ func (aw *Writer) openGroup(n int64) (*solidGroup, error) {
 // addMember reads the content of h (planned, small text) into the open
 // group. key is its dedup key (zero with NoDedup); the hasher checks the
 // content against it when the group is written, as for any entry.
-func (aw *Writer) addMember(h *format.Header, r io.Reader, key contentKey) error {
+func (aw *Writer) addMember(h *format.Header, kind int, r io.Reader, key contentKey) error {
 	if err := aw.firstErr(); err != nil {
 		return err
 	}
 	if !format.ValidPath(h.Path) {
 		return fmt.Errorf("%w %q", format.ErrInvalidPath, h.Path)
 	}
-	g, err := aw.openGroup(h.Size)
+	g, err := aw.openGroup(kind, h.Size)
 	if err != nil {
 		return err
 	}

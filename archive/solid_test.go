@@ -392,3 +392,73 @@ func asVersion(t *testing.T, arc []byte, v int) []byte {
 	out = format.AppendIndexRecord(out, v, idx)
 	return format.AppendFooter(out, format.Footer{IndexOffset: at, IndexSize: int64(len(out)) - at})
 }
+
+// Small files for cm-bin go into solid groups of their own (a file of
+// the other kind closes the open group): with copies and a hard link
+// among them, every file reads back, from a file and from a stream.
+func TestSolidBinary(t *testing.T) {
+	bin := func(i int) string {
+		var b strings.Builder
+		b.WriteString("\x30\x82\x04\x00\x00\x01\xff\xfe certificate of test CA\x00")
+		x := uint32(i*2654435761 + 1)
+		for b.Len() < 1500 {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b.WriteByte(byte(x % 7 * 37))
+			if b.Len()%64 == 0 {
+				b.WriteString("\x06\x03\x55\x1d\x0f\x01\x01\xff\x04\x04\x03\x02\x01\x06")
+			}
+		}
+		return b.String()
+	}
+	text := func(i int) string { return strings.Repeat(fmt.Sprintf("line %d of a small text file\n", i), 30) }
+	files := []struct {
+		name, data, link string
+		dir              bool
+	}{
+		{name: "d", dir: true},
+		{name: "d/a.der", data: bin(1)}, {name: "d/b.der", data: bin(2)}, {name: "d/c.der", data: bin(3)},
+		{name: "d/copy.der", data: bin(2)},
+		{name: "d/link.der", link: "d/a.der"},
+		{name: "d/x.txt", data: text(1)}, {name: "d/y.txt", data: text(2)},
+		{name: "d/e.der", data: bin(4)}, {name: "d/f.der", data: bin(5)},
+		{name: "d/z.txt", data: text(3)},
+	}
+	arc := writeEntries(t, WriterOptions{}, files)
+	for name, r := range map[string]io.Reader{"file": bytes.NewReader(arc), "stream": streamOnly{bytes.NewReader(arc)}} {
+		got, _ := readAllEntries(t, r, ReaderOptions{})
+		for _, f := range files {
+			want := f.data
+			if f.link != "" {
+				continue
+			}
+			if !f.dir && got[f.name] != want {
+				t.Errorf("%s: %s differs", name, f.name)
+			}
+		}
+	}
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string]int{}
+	codec := map[string]string{}
+	for _, e := range idx {
+		codec[e.Header.Path] = CodecName(e.Header.Codec)
+		if e.Header.Type == format.TypeGroup {
+			groups[CodecName(e.Header.Codec)]++
+		}
+	}
+	if groups["cm-bin"] != 2 || groups["cm-text"] == 0 {
+		t.Errorf("groups by codec %v, want two of cm-bin (a text file closes the first) and cm-text", groups)
+	}
+	for _, p := range []string{"d/a.der", "d/c.der", "d/copy.der", "d/e.der"} {
+		if codec[p] != "part" {
+			t.Errorf("%s: %s, want a part", p, codec[p])
+		}
+	}
+	if rep, err := Verify(bytes.NewReader(arc), 2, nil); err != nil || len(rep.Damaged) != 0 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}

@@ -499,8 +499,8 @@ func (aw *Writer) WriteEntry(h *Header, r io.Reader) error {
 		if err := aw.plan(h, view); err != nil {
 			return fmt.Errorf("%s: %w", h.Path, err)
 		}
-		if aw.solid(h) {
-			return aw.addMember(h, content, key)
+		if kind := aw.solid(h); kind != solidNone {
+			return aw.addMember(h, kind, content, key)
 		}
 		if dedup {
 			if aw.seen == nil {
