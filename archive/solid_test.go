@@ -400,7 +400,7 @@ func TestSolidBinary(t *testing.T) {
 	bin := func(i int) string {
 		var b strings.Builder
 		b.WriteString("\x30\x82\x04\x00\x00\x01\xff\xfe certificate of test CA\x00")
-		x := uint32(i*2654435761 + 1)
+		x := uint32(i)*2654435761 + 1
 		for b.Len() < 1500 {
 			x ^= x << 13
 			x ^= x >> 17
