@@ -121,7 +121,8 @@ func ScanIndex(r io.Reader) ([]IndexEntry, error) {
 			continue
 		}
 		damaged(err)
-		// Resync stops at the next intact (full) entry header or index record.
+		// Resync stops at the next intact entry header (full or delta) or
+		// index record.
 		if _, rerr := s.Resync(); rerr != nil {
 			return out, first
 		}

@@ -12,7 +12,8 @@ import (
 // Solid groups (spec section 5, solid groups). A small text file coded
 // on its own starts its model from nothing; coded after other small
 // texts it starts from what they taught the model, as inside tar | xz.
-// The Writer collects small text files into a group, then writes one
+// The Writer collects small files of one kind (text for cm-text, other
+// bytes for cm-bin) into a group, then writes one
 // group entry whose content is theirs concatenated, coded as one block,
 // followed by one part entry per file that refers to its range. A reader
 // decodes the group once and cuts the files out of it; a group is an
@@ -89,8 +90,8 @@ func (aw *Writer) openGroup(kind int, n int64) (*solidGroup, error) {
 	return aw.group, nil
 }
 
-// addMember reads the content of h (planned, small text) into the open
-// group. key is its dedup key (zero with NoDedup); the hasher checks the
+// addMember reads the content of h (planned, small, of the given kind)
+// into the open group of that kind. key is its dedup key (zero with NoDedup); the hasher checks the
 // content against it when the group is written, as for any entry.
 func (aw *Writer) addMember(h *format.Header, kind int, r io.Reader, key contentKey) error {
 	if err := aw.firstErr(); err != nil {

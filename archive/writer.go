@@ -191,9 +191,10 @@ func NewWriter(w io.Writer, opts WriterOptions) *Writer {
 	return aw
 }
 
-// version is the format version the Writer writes: 5, whose index is
-// compressed (on a source tree of 2,284 entries, 225 KB of plain index
-// are 59 KB), or with KeepCodec, for tools that choose codecs
+// version is the format version the Writer writes: 6, whose index is
+// compressed (version 5: on a source tree of 2,284 entries, 225 KB of
+// plain index are 59 KB) and whose entry headers are mostly deltas
+// (version 6), or with KeepCodec, for tools that choose codecs
 // themselves, 1, which every dcar reads (such a Writer writes no group,
 // piece or model record).
 func (aw *Writer) version() int {
@@ -628,23 +629,26 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 	// From format version 6 most headers are deltas against the one
 	// before: a full one opens the archive and every run of
 	// format.DeltaRun deltas, and every solid group's.
-	tag, body := format.TagEntry, hc.MarshalBody(nil)
+	full := hc.MarshalBody(nil)
+	tag, body := format.TagEntry, full
 	if aw.version() >= format.VersionDelta && aw.prevHdr != nil && aw.deltas < format.DeltaRun && hc.Type != format.TypeGroup {
-		if d := hc.MarshalDelta(nil, aw.prevHdr); len(d) < len(body) {
+		if d := hc.MarshalDelta(nil, aw.prevHdr); len(d) < len(full) {
 			tag, body = format.TagEntryDelta, d
 		}
 	}
 	if len(body) > format.MaxEntryBody {
 		return fmt.Errorf("%s: %w: entry header too large", h.Path, format.ErrLimit)
 	}
-	// Write only what a reader accepts, and reads back as hc.
+	// Write only what a reader accepts (a delta: and reads back as hc).
 	var check format.Header
-	err := check.UnmarshalBody(body)
+	var err error
 	if tag == format.TagEntryDelta {
 		err = check.UnmarshalDelta(body, aw.prevHdr)
-	}
-	if err == nil && tag == format.TagEntryDelta && !bytes.Equal(check.MarshalBody(nil), hc.MarshalBody(nil)) {
-		err = fmt.Errorf("delta header does not read back as the entry's")
+		if err == nil && !bytes.Equal(check.MarshalBody(nil), full) {
+			err = fmt.Errorf("delta header does not read back as the entry's")
+		}
+	} else {
+		err = check.UnmarshalBody(body)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", h.Path, err)

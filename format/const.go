@@ -38,8 +38,9 @@ const VersionDelta = 6
 
 // DeltaRun is how many entry headers in a row a writer may write as
 // deltas (TagEntryDelta) after a full one (TagEntry): a reader that
-// resynchronises after damage, which it can do only at a full header,
-// skips at most this many intact entries. dcar's writer uses it; a
+// lost an entry header to damage cannot read the deltas after it (each
+// names the CRC of the header before it), so it loses at most this many
+// intact entries before the next full header. dcar's writer uses it; a
 // reader does not depend on it.
 const DeltaRun = 63
 

@@ -350,10 +350,7 @@ func (h *Header) UnmarshalDelta(b []byte, prev *Header) error {
 		return fmt.Errorf("%w: reserved bits %#x of a delta header set", ErrCorrupt, same&sameReserved)
 	}
 	// The full header, field by field: this or prev's.
-	f := *prev
-	f.Path = prev.Path[:shared] + suffix
-	var full []byte
-	full = appendString(full, f.Path)
+	full := appendString(nil, prev.Path[:shared]+suffix)
 	if same&sameType == 0 {
 		full = append(full, d.byte("type"))
 	} else {

@@ -518,10 +518,10 @@ func (m *model) nibble() {
 	}
 }
 
-// prefetchNibble asks for the lines of both nibbles the byte's fourth
-// bit can start, a bit before nibble looks one of them up: their
-// cache misses overlap the coding of that bit. A hint only: it changes
-// no value.
+// prefetchNibble asks for the lines of the nibble the byte's fourth bit
+// will likely start (of both it can start when that bit is uncertain),
+// a bit before nibble looks one of them up: their cache misses overlap
+// the coding of that bit. A hint only: it changes no value.
 func (m *model) prefetchNibble() {
 	p := m.ahead[:0]
 	lo, hi := uint32(0), uint32(1)
