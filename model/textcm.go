@@ -9,8 +9,8 @@ import (
 )
 
 // The text network inside the context-mixing model (codec model-text,
-// version 2): bitcm's text model (version 4, bitcm.Text4ConfigCold;
-// before it version 3 and version 2) codes every binary decision, and the text network's distribution of each byte is one
+// version 2): bitcm's text model (version 6, bitcm.Text6ConfigCold;
+// before it versions 4, 3 and 2) codes every binary decision, and the text network's distribution of each byte is one
 // more input of its mixers (bitcm.Prior), with its own probability map
 // and its confidence selecting mixer weights. The bitcm model with a
 // prior has its own warm start, trained with the network it was trained
@@ -103,10 +103,26 @@ var textCM3Config = bitcm.EmbeddedConfig("model-text (text model 3)", bitcm.Text
 var textCM4Warm []byte
 
 // TextCM4Config returns the bitcm configuration (with its warm start)
-// that model-text version 2 writes beside the default network's text
+// that model-text version 2 wrote fourth beside the default network's text
 // modality: the version 4 text model, whose prior probability of each
 // decision is the network's mass of one child's subtree of the code
 // tree over the node's.
 func TextCM4Config() (bitcm.Config, error) { return textCM4Config() }
 
 var textCM4Config = bitcm.EmbeddedConfig("model-text (text model 4)", bitcm.Text4ConfigCold(), textCM4Warm)
+
+// textCM6Warm is the warm start of bitcm.Text6ConfigCold with the
+// default network's text modality as its prior (dcartrain
+// -warm-text-prior -warm-text-version 6).
+//
+//go:embed weights/uni96b-a.textcm6.dcwarm.zst
+var textCM6Warm []byte
+
+// TextCM6Config returns the bitcm configuration (with its warm start)
+// that model-text version 2 writes beside the default network's text
+// modality: the version 6 text model, which reads the text's word code
+// while the network reads the text (bitcm spreads the network's
+// distribution of the next text byte over the word code's bytes).
+func TextCM6Config() (bitcm.Config, error) { return textCM6Config() }
+
+var textCM6Config = bitcm.EmbeddedConfig("model-text (text model 6)", bitcm.Text6ConfigCold(), textCM6Warm)

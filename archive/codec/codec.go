@@ -194,9 +194,9 @@ func TextModel(id uint64, params []byte) string {
 	textN := func(n int) string { return fmt.Sprintf("text model %d", n) }
 	if id == format.CodecModelText {
 		if len(params) == 17 && params[0] == modelTextV2 {
-			for i, c := range modelTextCMConfigs {
+			for _, c := range modelTextCMConfigs {
 				if c.fp == [8]byte(params[9:17]) {
-					return "network + " + textN(i+2)
+					return "network + " + textN(c.version)
 				}
 			}
 		}

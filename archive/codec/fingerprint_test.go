@@ -43,6 +43,7 @@ func TestFingerprintsFrozen(t *testing.T) {
 		{"model-text version 2 context mixing", modelTextCMFingerprint, fp(0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d), model.TextCMConfig},
 		{"model-text version 2 context mixing, text model 3", modelTextCM3Fingerprint, fp(0xde, 0xad, 0x9a, 0xb3, 0x31, 0xb3, 0x82, 0xa9), model.TextCM3Config},
 		{"model-text version 2 context mixing, text model 4", modelTextCM4Fingerprint, fp(0x72, 0x99, 0x66, 0x22, 0x9a, 0x1f, 0x43, 0xe7), model.TextCM4Config},
+		{"model-text version 2 context mixing, text model 6", modelTextCM6Fingerprint, fp(0x9b, 0x8e, 0x7e, 0x0c, 0x18, 0x4d, 0x00, 0xd8), model.TextCM6Config},
 	} {
 		check(c.name, c.stored, c.frozen)
 		if cfg, err := c.config(); err != nil {
@@ -154,15 +155,15 @@ func TestTextModel(t *testing.T) {
 }
 
 // cm-text codes mostly non-ASCII text with the version 3 model, whose 8
-// bits suit it better than version 4's code tree and version 5's word
-// code, and other text with version 5; model-text likewise with version
-// 4 (the network predicts the text's bytes, not the word code's); with
-// --fast, the lite model's version 1 and 2 the same way.
+// bits suit it better than version 4's code tree and version 6's word
+// code, and other text with version 6; model-text likewise (the network
+// reads the text while the model reads its word code); with --fast, the
+// lite model's version 1 and 3 the same way.
 func TestPlanTextModel(t *testing.T) {
 	for _, c := range []struct {
 		text, want, net, lite string
 	}{
-		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 6", "text model 4", "lite 3"},
+		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 6", "text model 6", "lite 3"},
 		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3", "text model 3", "lite"},
 		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3", "text model 3", "lite"},
 	} {

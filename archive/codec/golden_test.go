@@ -357,7 +357,10 @@ func TestGoldenCtx(t *testing.T) {
 		// model-text version 2 with the version 3 text model
 		{"golden-v3-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, true, 0, 0, 0},
 		// model-text version 2 with the version 4 text model
-		{"golden-v4-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
+		{"golden-v4-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, true, 0, 0, 0},
+		// model-text version 2 with the version 6 text model (the word
+		// code; the network reads the text)
+		{"golden-v5-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
 		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},

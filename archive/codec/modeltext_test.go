@@ -67,6 +67,11 @@ func FuzzModelTextDecompress(f *testing.F) {
 	for i, b := range bs {
 		enc, _ := modelText{}.Compress(nil, []byte("hello hello hello"), b)
 		f.Add(enc, 17, i)
+		// words of the word code's dictionary, capitalised, upper case,
+		// camel case, and bytes it escapes
+		src := []byte("The THE the theFirst x1the caf\xc3\xa9 OVER over Over.")
+		enc, _ = modelText{}.Compress(nil, src, b)
+		f.Add(enc, len(src), i)
 	}
 	f.Fuzz(func(t *testing.T, src []byte, n, v int) {
 		if n < 0 || n > 1<<14 {

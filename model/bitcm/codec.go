@@ -21,10 +21,6 @@ var ErrTooLarge = errors.New("bitcm: segment length out of range")
 // follows the segment's bytes only.
 var errPrimerPrior = errors.New("bitcm: a primer cannot be combined with a prior")
 
-// errWordCodePrior reports a Config with WordCode given a Prior: the
-// prior predicts the text's bytes, the model the transform's.
-var errWordCodePrior = errors.New("bitcm: the word code cannot be combined with a prior")
-
 // Encode codes src as one segment with a fresh Model of cfg. The output
 // does not hold the length: Decode needs it.
 func Encode(src []byte, cfg Config) ([]byte, error) { return EncodePrior(src, cfg, nil) }
@@ -40,8 +36,8 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 		return nil, errPrimerPrior
 	}
 	cfg = cfg.normalized()
-	if cfg.WordCode != 0 && prior != nil {
-		return nil, errWordCodePrior
+	if d := cfg.words(); d != nil && prior != nil {
+		prior = newWordPrior(prior, d)
 	}
 	// The tables are sized by the text's length, with or without the
 	// word code (the decoder knows no other).
@@ -96,10 +92,7 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 		return nil, errPrimerPrior
 	}
 	if cfg = cfg.normalized(); cfg.WordCode != 0 {
-		if prior != nil {
-			return nil, errWordCodePrior
-		}
-		return decodeWordCode(dst, data, cfg)
+		return decodeWordCode(dst, data, cfg, prior)
 	}
 	n := len(dst)
 	hist := dst[:0:n]
@@ -130,13 +123,16 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 // decodeWordCode is DecodePriorTo for a model with the word code: the
 // model decodes the transform, a byte at a time, until it gives back
 // len(dst) bytes of text; the transform must be the one the text has.
-func decodeWordCode(dst, data []byte, cfg Config) ([]byte, error) {
+func decodeWordCode(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	words := cfg.words()
+	if prior != nil {
+		prior = newWordPrior(prior, words)
+	}
 	primer := words.encodeWords(nil, cfg.Primer)
 	n := len(dst)
 	// The transform is about two thirds of the text; the history grows
 	// if it is longer.
-	d, m, err := newSegmentDecoder(data, len(cfg.Primer)+n, make([]byte, 0, len(primer)+n), primer, cfg, nil)
+	d, m, err := newSegmentDecoder(data, len(cfg.Primer)+n, make([]byte, 0, len(primer)+n), primer, cfg, prior)
 	if err != nil {
 		return nil, err
 	}

@@ -258,9 +258,6 @@ func (m *model) warmUp(w *Warm) error {
 // not nil, gives each segment's Prior (the model with a prior has more
 // inputs: its warm start is another).
 func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Warm, error) {
-	if cfg.normalized().WordCode != 0 && prior != nil {
-		return nil, errWordCodePrior
-	}
 	w := cfg.Warm
 	for _, s := range segs {
 		c := cfg
@@ -270,6 +267,9 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 			var err error
 			if p, err = prior(len(s)); err != nil {
 				return nil, err
+			}
+			if d := cfg.normalized().words(); d != nil {
+				p = newWordPrior(p, d)
 			}
 		}
 		n := len(s)

@@ -129,10 +129,49 @@ func TestPriorRoundTrip(t *testing.T) {
 	tree := DefaultConfig()
 	tree.Tree = true
 	t.Run("code tree", func(t *testing.T) { testPriorRoundTrip(t, tree) })
+	wc := Text6ConfigCold()
+	wc.TableBits = 16
+	t.Run("word code", func(t *testing.T) { testPriorRoundTrip(t, wc) })
+}
+
+// recordPrior is countPrior that keeps every byte it is told.
+type recordPrior struct {
+	countPrior
+	seen []byte
+}
+
+func (p *recordPrior) Update(b byte) {
+	p.countPrior.Update(b)
+	p.seen = append(p.seen, b)
+}
+
+// With the word code, the prior reads the text, not its transform: every
+// byte once, in order, on both sides.
+func TestWordPriorReadsText(t *testing.T) {
+	cfg := Text6ConfigCold()
+	cfg.TableBits = 14
+	src := []byte("The THE the theFirst x1the Élan caf\xc3\xa9 ALL-CAPS, unknownword andTheRest.\nfunc (m *Model) update(y int) { return }\n")
+	src = append(src, sampleText(3000, 2)...)
+	enc, dec := &recordPrior{}, &recordPrior{}
+	out, err := EncodePrior(src, cfg, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodePriorTo(make([]byte, len(src)), out, cfg, dec)
+	if err != nil || !bytes.Equal(back, src) {
+		t.Fatalf("round trip: %v", err)
+	}
+	// The last byte's Update may be withheld (nothing follows it).
+	for name, p := range map[string]*recordPrior{"encoder": enc, "decoder": dec} {
+		if !bytes.HasPrefix(src, p.seen) || len(src)-len(p.seen) > 1 {
+			t.Errorf("%s's prior read %d bytes, not the %d of the text: %q", name, len(p.seen), len(src), p.seen[:min(len(p.seen), 40)])
+		}
+	}
 }
 
 func testPriorRoundTrip(t *testing.T, cfg Config) {
 	src := append(sampleText(20000, 5), bytes.Repeat([]byte{0xfe, 0xff}, 3000)...)
+	src = append(src, "The End. THE END. TheEnd, the end: x2the"...)
 	enc, err := EncodePrior(src, cfg, &countPrior{})
 	if err != nil {
 		t.Fatal(err)
