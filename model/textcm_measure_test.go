@@ -16,8 +16,10 @@ var (
 	tcmDir    = flag.String("textcm", "", "directory of text files to measure EncodeTextCM on")
 	tcmPrior  = flag.Bool("textcm-prior", true, "with the network prior")
 	tcmVerify = flag.Bool("textcm-verify", false, "decode and compare")
-	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of version 4")
-	tcmV3     = flag.Bool("textcm-v3", false, "the version 3 text model instead of version 4")
+	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of version 6")
+	tcmV3     = flag.Bool("textcm-v3", false, "the version 3 text model instead of version 6")
+	tcmV4     = flag.Bool("textcm-v4", false, "the version 4 text model instead of version 6")
+	tcmCold   = flag.Bool("textcm-cold", false, "without the warm starts (cold models)")
 )
 
 // TestMeasureTextCM codes every file of -textcm as one segment through
@@ -31,25 +33,32 @@ func TestMeasureTextCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := TextCM4Config()
+	cfg, err := TextCM6Config()
 	switch {
 	case *tcmV2:
 		cfg, err = TextCMConfig()
 	case *tcmV3:
 		cfg, err = TextCM3Config()
+	case *tcmV4:
+		cfg, err = TextCM4Config()
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := bitcm.Text4Config()
+	plain, err := bitcm.Text6Config()
 	switch {
 	case *tcmV2:
 		plain, err = bitcm.TextConfig()
 	case *tcmV3:
 		plain, err = bitcm.Text3Config()
+	case *tcmV4:
+		plain, err = bitcm.Text4Config()
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	if *tcmCold {
+		cfg.Warm, plain.Warm = nil, nil
 	}
 	files, _ := filepath.Glob(filepath.Join(*tcmDir, "*"))
 	var raw, coded int64
