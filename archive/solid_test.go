@@ -116,14 +116,15 @@ func readAllEntries(t testing.TB, r io.Reader, opts ReaderOptions) (map[string]s
 // text model, golden-v2-solid-t4.dcar, with its version 4 text model,
 // golden-v2-solid-t5.dcar, with its version 5 text model,
 // golden-v2-solid-t6.dcar, with its version 6 text model in format
-// version 5 (all six decode only), and golden-v3-solid-t6.dcar, the same
-// in format version 6 (delta entry headers), which the Writer must still
-// reproduce.
+// version 5, golden-v3-solid-t6.dcar, the same in format version 6
+// (delta entry headers; all seven decode only), and
+// golden-v3-solid-t7.dcar, with the version 7 text model, which the
+// Writer must still reproduce.
 func TestGoldenSolid(t *testing.T) {
 	for _, g := range []struct {
 		file       string
 		decodeOnly bool
-	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", true}, {"golden-v2-solid-t6.dcar", true}, {"golden-v3-solid-t6.dcar", false}} {
+	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", true}, {"golden-v2-solid-t6.dcar", true}, {"golden-v3-solid-t6.dcar", true}, {"golden-v3-solid-t7.dcar", false}} {
 		t.Run(g.file, func(t *testing.T) { testGoldenSolid(t, g.file, g.decodeOnly) })
 	}
 }

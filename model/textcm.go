@@ -119,10 +119,25 @@ var textCM4Config = bitcm.EmbeddedConfig("model-text (text model 4)", bitcm.Text
 var textCM6Warm []byte
 
 // TextCM6Config returns the bitcm configuration (with its warm start)
-// that model-text version 2 writes beside the default network's text
-// modality: the version 6 text model, which reads the text's word code
+// that model-text version 2 wrote fifth beside the default network's
+// text modality: the version 6 text model, which reads the text's word code
 // while the network reads the text (bitcm spreads the network's
 // distribution of the next text byte over the word code's bytes).
 func TextCM6Config() (bitcm.Config, error) { return textCM6Config() }
 
 var textCM6Config = bitcm.EmbeddedConfig("model-text (text model 6)", bitcm.Text6ConfigCold(), textCM6Warm)
+
+// textCM7Warm is the warm start of bitcm.Text7ConfigCold with the
+// default network's text modality as its prior (dcartrain
+// -warm-text-prior -warm-text-version 7).
+//
+//go:embed weights/uni96b-a.textcm7.dcwarm.zst
+var textCM7Warm []byte
+
+// TextCM7Config returns the bitcm configuration (with its warm start)
+// that model-text version 2 writes beside the default network's text
+// modality: the version 7 text model (the word code, each transform
+// byte as its code in transformTree) with the network reading the text.
+func TextCM7Config() (bitcm.Config, error) { return textCM7Config() }
+
+var textCM7Config = bitcm.EmbeddedConfig("model-text (text model 7)", bitcm.Text7ConfigCold(), textCM7Warm)

@@ -78,6 +78,11 @@ var cmText5Fingerprint = [8]byte{0x99, 0x09, 0x51, 0xc5, 0x30, 0xdc, 0x06, 0x5c}
 // shipped warm start (pinned as version 2's).
 var cmText6Fingerprint = [8]byte{0xa0, 0x8e, 0xc3, 0xfd, 0x3b, 0x5d, 0x8f, 0x68}
 
+// cmText7Fingerprint is the fingerprint of bitcm.Text7Config(), the text
+// model version 7 (version 6 coding each transform byte as its code in
+// a tree) with its shipped warm start (pinned as version 2's).
+var cmText7Fingerprint = [8]byte{0x63, 0x34, 0xaa, 0x70, 0x7b, 0x61, 0x1c, 0xa4}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18),
@@ -87,16 +92,17 @@ var (
 	// then with bitcm.Text4Config() (version 4: each byte as its code in
 	// a tree of byte classes, capped tables, a second match model), then
 	// with bitcm.Text5Config() (version 5: version 4's model without the
-	// tree reading the word code's transform), now with
+	// tree reading the word code's transform), then with
 	// bitcm.Text6Config() (version 6: its own word code, which cuts camel
 	// case and leaves words next to digits, and column contexts from the
-	// text's lines). With --fast, the lite model (version 3 since
-	// 2026-12-06).
+	// text's lines), now with bitcm.Text7Config() (version 7: version 6
+	// coding each transform byte as its code in a tree). With --fast,
+	// the lite model (version 3 since 2026-12-06).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
 		models: []segmentModel{bitcmModel("text model 1", bitcm.DefaultConfig()), bitcmModel("text model 1", cmTextConfig()), liteModel,
-			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5, cmText6, lite3Model},
-		def:    8,
+			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5, cmText6, lite3Model, cmText7},
+		def:    10,
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
@@ -123,8 +129,12 @@ var cmText4 = configModel("text model 4", cmText4Fingerprint, bitcm.Text4Config)
 // version 6.
 var cmText5 = configModel("text model 5", cmText5Fingerprint, bitcm.Text5Config)
 
-// cmText6 is cm-text's version 6 text model, its default.
+// cmText6 is cm-text's version 6 text model, its default before
+// version 7.
 var cmText6 = configModel("text model 6", cmText6Fingerprint, bitcm.Text6Config)
+
+// cmText7 is cm-text's version 7 text model, its default.
+var cmText7 = configModel("text model 7", cmText7Fingerprint, bitcm.Text7Config)
 
 // liteModel is bitcm's lite model, cm-text's model with --fast (about
 // four times as fast as the version 2 model, 8-10 % larger); since
@@ -189,7 +199,7 @@ func bitcmModel(name string, cfg bitcm.Config) segmentModel {
 	return segmentModel{name: name, fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
-// planCMText routes text to cm-text: with the version 6 text model, or
+// planCMText routes text to cm-text: with the version 7 text model, or
 // with version 3 when the first treeProbe bytes say that the text is
 // mostly non-ASCII (bitcm.TreeSuits: version 4's code tree does not
 // suit it, and the word code would escape half its bytes).

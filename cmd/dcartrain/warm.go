@@ -49,6 +49,8 @@ func trainWarmText(out, dir string, withPrior bool) {
 		cfg = bitcm.Text5ConfigCold()
 	case 6:
 		cfg = bitcm.Text6ConfigCold()
+	case 7:
+		cfg = bitcm.Text7ConfigCold()
 	default:
 		log.Fatalf("dcartrain: no text model version %d", *warmTextVersion)
 	}

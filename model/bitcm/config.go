@@ -76,6 +76,15 @@ type Config struct {
 	// its words, so its columns do not line up where the text's do).
 	TextColumns bool
 
+	// Version 7 (hashed into the fingerprint only when set).
+	//
+	// TransformTree, with Tree and WordCode, codes each byte of the word
+	// code's transform as its code in transformTree (a Huffman tree of
+	// the transform's bytes below 0x80 by their counts, the bytes
+	// 0x80-0xff as their 7 low bits) instead of codeTree: about 6 binary
+	// decisions per transform byte instead of 8.
+	TransformTree bool
+
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
 	Warm *Warm
@@ -148,5 +157,6 @@ func (c Config) normalized() Config {
 	c.W1 = min(max(c.W1, 0), 16-c.W0)
 	c.WordCode = min(max(c.WordCode, 0), 2)
 	c.TextColumns = c.TextColumns && c.WordCode != 0
+	c.TransformTree = c.TransformTree && c.Tree && c.WordCode != 0
 	return c
 }

@@ -40,6 +40,9 @@ func Fingerprint(cfg Config) [8]byte {
 	case 2:
 		s = sha256.Sum256(fmt.Appendf(s[:], " v6 wordcode=%x textcolumns=%t", textWords6().sum, c.TextColumns))
 	}
+	if c.TransformTree {
+		s = sha256.Sum256(fmt.Appendf(s[:], " v7 transformtree=%x", transformTree().code))
+	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
 	}

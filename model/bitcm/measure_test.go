@@ -80,7 +80,7 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
-		case "text", "text3", "text4", "text5", "text6": // TextConfig / Text3Config / ... / Text6Config (warm) or, with 0, their cold models
+		case "text", "text3", "text4", "text5", "text6", "text7": // TextConfig / Text3Config / ... / Text7Config (warm) or, with 0, their cold models
 			cold, warm := TextConfigCold, TextConfig
 			switch k {
 			case "text3":
@@ -91,6 +91,8 @@ func tunedConfig(t testing.TB) Config {
 				cold, warm = Text5ConfigCold, Text5Config
 			case "text6":
 				cold, warm = Text6ConfigCold, Text6Config
+			case "text7":
+				cold, warm = Text7ConfigCold, Text7Config
 			}
 			c = cold()
 			if n != 0 {

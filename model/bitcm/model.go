@@ -113,6 +113,9 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m := &model{cfg: cfg, c0: 1, wpath: 1, path: 1, buf: hist[:0], prior: prior}
 	if cfg.Tree {
 		m.tree = textTree()
+		if cfg.TransformTree {
+			m.tree = transformTree()
+		}
 		if prior != nil {
 			m.pmass = make([]int64, 256)
 		}
@@ -532,6 +535,12 @@ func (m *model) prefetchNibble() {
 	}
 	for y := lo; y <= hi; y++ {
 		c := m.c0<<1 | y
+		if t := m.tree; t != nil {
+			// The next nibble starts at the child node, if it is one.
+			if c = uint32(t.child[m.c0][y]); c >= 256 {
+				continue
+			}
+		}
 		for i, h := range m.hash {
 			k := hash32(h, c)
 			a := int((k & m.masks[i] &^ 1) * lineLen)
@@ -702,6 +711,9 @@ func (m *model) update(y int) {
 			m.byteDone(byte(nx - 256))
 		}
 		m.predict()
+		if m.depth&3 == 3 {
+			m.prefetchNibble()
+		}
 		return
 	}
 	m.c0 = m.c0<<1 | uint32(y)

@@ -28,7 +28,22 @@ var textTree = sync.OnceValue(func() *codeTree { return newCodeTree(&textByteCou
 // lightest nodes until one is left, ties broken by the lower node
 // number (a byte's number is the byte, merged nodes are numbered in the
 // order they are made), so the tree is the same on every machine.
-func newCodeTree(counts *[256]uint32) *codeTree {
+func newCodeTree(counts *[256]uint32) *codeTree { return buildCodeTree(counts, false) }
+
+// transformTree is the version 7 text model's tree (Config.TransformTree):
+// the word code transform's bytes 0x00-0x7f coded as in codeTree, by
+// their counts in the transform of the warm start's training set, and
+// the bytes 0x80-0xff, which the word code uses for its escapes, codes,
+// leads and second bytes, one class of their own in which each keeps its
+// 7 low bits as 7 decisions: a Huffman tree of them would mix the word
+// codes, leads and second bytes, which the 8 bits keep apart (on
+// training text 0.16 % larger; docs/ABLATIONS.md).
+var transformTree = sync.OnceValue(func() *codeTree { return buildCodeTree(&transformByteCounts, true) })
+
+// buildCodeTree builds the tree of counts (newCodeTree); with plainHigh,
+// the bytes 0x80-0xff are a class of their own whose subtree is the
+// trie of their 7 low bits.
+func buildCodeTree(counts *[256]uint32, plainHigh bool) *codeTree {
 	var total uint64
 	for _, c := range counts {
 		total += uint64(c)
@@ -72,16 +87,38 @@ func newCodeTree(counts *[256]uint32) *codeTree {
 	// of all bytes coded prose 2.6 % larger than the 8 bits, byteClass's
 	// classes 0.4 % larger, these 0.2 % smaller; docs/ABLATIONS.md).
 	var roots []int
-	for cl := range uint8(8) {
+	for cl := range uint8(9) {
 		var in []int
 		for b := range 256 {
-			if codeClass(byte(b)) == cl {
+			c := codeClass(byte(b))
+			if plainHigh && b >= 0x80 {
+				c = 8
+			}
+			if c == cl {
 				in = append(in, b)
 			}
 		}
-		if len(in) > 0 {
-			roots = append(roots, huffman(in))
+		if len(in) == 0 {
+			continue
 		}
+		if plainHigh && cl == 8 {
+			// Equal weights make the Huffman tree of the 128 bytes the
+			// trie of their order (ties go to the lower node number);
+			// the subtree then weighs what its bytes do.
+			var w uint64
+			for _, b := range in {
+				w += nodes[b].w
+				nodes[b].w = 1
+			}
+			r := huffman(append([]int(nil), in...))
+			for _, b := range in {
+				nodes[b].w = uint64(counts[b]) + floor
+			}
+			nodes[r].w = w
+			roots = append(roots, r)
+			continue
+		}
+		roots = append(roots, huffman(in))
 	}
 	root := huffman(roots)
 	t := &codeTree{}

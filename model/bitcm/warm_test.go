@@ -32,6 +32,7 @@ func TestGoldenText(t *testing.T) {
 		{"version 4", Text4Config, Text4ConfigCold(), src3, "62d47130a0460870a3eb6d7bbee3e7d23db9d41c1c519e91a7b68367e5bc577a", "d5c54caf9db458dc"},
 		{"version 5", Text5Config, Text5ConfigCold(), src3, "f26ea40bbf4a79b820080c76aefa0b591aa349a254efa8c0a53fd72b46932d9c", "990951c530dc065c"},
 		{"version 6", Text6Config, Text6ConfigCold(), src3, "098e0113b6e0c82e479db411f65efcccf5908c9def6f32ddcfdff5e3704883a3", "a08ec3fd3b5d8f68"},
+		{"version 7", Text7Config, Text7ConfigCold(), src3, "424c080cd36c5267d828b0ed474237f9a4ea11119f4dd588d5674542a428d204", "6334aa707b611ca4"},
 	} {
 		cfg, err := g.config()
 		if err != nil {
