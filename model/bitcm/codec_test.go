@@ -213,12 +213,13 @@ func TestDecodeErrors(t *testing.T) {
 
 // FuzzDecode decodes arbitrary streams with the first model, the version
 // 3 text model (v 1), the version 4 one (v 2, its code tree), the
-// version 5 one (v 3, the word code) and the version 6 one (v 4, its
-// word code and text columns) (cold: the warm start's tables are
+// version 5 one (v 3, the word code), the version 6 one (v 4, its
+// word code and text columns) and the version 7 one (v 5, the code tree
+// over the word code) (cold: the warm start's tables are
 // FuzzParseWarm's).
 func FuzzDecode(f *testing.F) {
 	config := func(v uint8) Config {
-		switch v % 5 {
+		switch v % 6 {
 		case 1:
 			return Text3ConfigCold()
 		case 2:
@@ -227,10 +228,12 @@ func FuzzDecode(f *testing.F) {
 			return Text5ConfigCold()
 		case 4:
 			return Text6ConfigCold()
+		case 5:
+			return Text7ConfigCold()
 		}
 		return DefaultConfig()
 	}
-	for v := range uint8(5) {
+	for v := range uint8(6) {
 		for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4), []byte("f(x) {\n\tg(y[1])\n}\n")} {
 			out, err := Encode(s, config(v))
 			if err != nil {
