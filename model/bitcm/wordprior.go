@@ -44,7 +44,10 @@ type wordPrior struct {
 	pLow, pUp, pAll int32
 	inRun           bool // the last text byte is a letter of an uncoded run
 	lastLower       bool // the last text byte is a lower-case letter
-	start           int  // kind of word start Next saw: 0 none, 1 lower, 2 upper
+	// start is what Next saw: 0 no word start, 1 a word start (of
+	// either case), 2 only an upper-case one (after a lower-case letter
+	// of an uncoded run: camel case).
+	start int
 }
 
 // wordTables are a dictionary's shares of each first letter.
