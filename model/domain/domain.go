@@ -16,13 +16,14 @@
 // version 2 the version 3 text model (bitcm.Text3ConfigCold), version 3
 // the version 4 text model (bitcm.Text4ConfigCold), version 4 the
 // version 6 text model (bitcm.Text6ConfigCold: the word code; the
-// primer is text, which the model reads as its word code), which Encode
-// writes.
+// primer is text, which the model reads as its word code), version 5
+// the version 7 text model (bitcm.Text7ConfigCold: the same with the code
+// tree over the word code), which Encode writes.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1 to 4
+//	version  u32      1 to 5
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
@@ -47,7 +48,7 @@ import (
 
 const (
 	magic   = "DCARDCM\x00"
-	version = 4 // what Encode writes
+	version = 5 // what Encode writes
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -71,6 +72,7 @@ var textModels = map[uint32]struct {
 	2: {bitcm.Text3ConfigCold, bitcm.Text3Config},
 	3: {bitcm.Text4ConfigCold, bitcm.Text4Config},
 	4: {bitcm.Text6ConfigCold, bitcm.Text6Config},
+	5: {bitcm.Text7ConfigCold, bitcm.Text7Config},
 }
 
 // Part kinds, in the order they appear in a file.
@@ -133,7 +135,8 @@ func (m *Model) Bytes() []byte { return m.raw }
 
 // TextConfig returns the file version's text model (cm-text's version 2
 // model for a version 1 file, version 3 for version 2, version 4 for
-// version 3, version 6 for version 4) with the domain's
+// version 3, version 6 for version 4, version 7 for version 5) with the
+// domain's
 // warm start (else the shipped one) and primer, and false if the model
 // replaces neither.
 func (m *Model) TextConfig() (bitcm.Config, bool) {
@@ -164,7 +167,7 @@ func (m *Model) TextFingerprint() [8]byte { return m.textFP }
 // String names the model by its fingerprint.
 func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
 
-// Encode builds a version 4 model file (the version 6 text model) based
+// Encode builds a version 5 model file (the version 7 text model) based
 // on base with the given
 // description, text warm start (nil: the shipped one) and primer (nil:
 // none). At least one of them must be given.

@@ -11,20 +11,20 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny4.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny5.dcm")
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 
-// tinyModel is testdata/tiny4.dcm: cm-text's cold version 6 model fitted
+// tinyModel is testdata/tiny5.dcm: cm-text's cold version 7 model fitted
 // to a few lines of Go (a warm start mostly at its initial values, so
-// the file compresses to a few kilobytes). testdata/tiny.dcm, tiny2.dcm
-// and tiny3.dcm are the same for version 1, 2 and 3 files (the version
-// 2, 3 and 4 text models), written before and kept: they must parse
-// forever.
+// the file compresses to a few kilobytes). testdata/tiny.dcm, tiny2.dcm,
+// tiny3.dcm and tiny4.dcm are the same for version 1, 2, 3 and 4 files
+// (the version 2, 3, 4 and 6 text models), written before and kept:
+// they must parse forever.
 func tinyModel(t testing.TB) []byte {
 	t.Helper()
 	src := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 4))
-	w, err := bitcm.TrainWarm(bitcm.Text6ConfigCold(), [][]byte{src}, nil)
+	w, err := bitcm.TrainWarm(bitcm.Text7ConfigCold(), [][]byte{src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,24 +35,29 @@ func tinyModel(t testing.TB) []byte {
 	return b
 }
 
-// The version 4 fixture is what Encode builds today (the format and
+// The version 5 fixture is what Encode builds today (the format and
 // TrainWarm are deterministic); both fixtures parse back, each to its
 // version's text model.
 func TestTinyFixture(t *testing.T) {
 	b := tinyModel(t)
 	if *update {
-		if err := os.WriteFile("testdata/tiny4.dcm", b, 0o644); err != nil {
+		if err := os.WriteFile("testdata/tiny5.dcm", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile("testdata/tiny4.dcm")
+	want, err := os.ReadFile("testdata/tiny5.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny4.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny5.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
 	}
-	checkTiny(t, b, bitcm.Text6Config)
+	checkTiny(t, b, bitcm.Text7Config)
+	v4, err := os.ReadFile("testdata/tiny4.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiny(t, v4, bitcm.Text6Config)
 	v3, err := os.ReadFile("testdata/tiny3.dcm")
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +166,7 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm"} {
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -199,7 +204,7 @@ func TestPrimerOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, ok := m.TextConfig()
-	shipped, _ := bitcm.Text6Config()
+	shipped, _ := bitcm.Text7Config()
 	if !ok || c.Warm != shipped.Warm || !bytes.Equal(m.Primer(), primer) || m.TextFingerprint() == bitcm.Fingerprint(shipped) {
 		t.Fatalf("primer-only model: %v", ok)
 	}

@@ -98,7 +98,7 @@ type Result struct {
 }
 
 // Train fits a domain model to the training samples: the warm start of
-// cm-text's text model (version 6), learned from the shipped one by
+// cm-text's text model (version 7), learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
 // samples in order, each as a segment of its own (with Warm); and a
 // primer of PrimerBytes chosen from the samples by coverage (Primer). It then
