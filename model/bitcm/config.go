@@ -81,8 +81,8 @@ type Config struct {
 	// TransformTree, with Tree and WordCode, codes each byte of the word
 	// code's transform as its code in transformTree (a Huffman tree of
 	// the transform's bytes below 0x80 by their counts, the bytes
-	// 0x80-0xff as their 7 low bits) instead of codeTree: about 6 binary
-	// decisions per transform byte instead of 8.
+	// 0x80-0xff as their 7 low bits) instead of codeTree: about 6.5
+	// binary decisions per transform byte instead of 8.
 	TransformTree bool
 
 	// Warm, if set, is the learned starting state (TrainWarm); it must
