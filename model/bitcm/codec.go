@@ -36,9 +36,6 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 		return nil, errPrimerPrior
 	}
 	cfg = cfg.normalized()
-	if d := cfg.words(); d != nil && prior != nil {
-		prior = newWordPrior(prior, d)
-	}
 	// The tables are sized by the text's length, with or without the
 	// word code (the decoder knows no other).
 	segLen := np + len(src)
@@ -125,9 +122,6 @@ func DecodePriorTo(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 // len(dst) bytes of text; the transform must be the one the text has.
 func decodeWordCode(dst, data []byte, cfg Config, prior Prior) ([]byte, error) {
 	words := cfg.words()
-	if prior != nil {
-		prior = newWordPrior(prior, words)
-	}
 	primer := words.encodeWords(nil, cfg.Primer)
 	n := len(dst)
 	// The transform is about two thirds of the text; the history grows

@@ -110,15 +110,19 @@ const lineLen = 16
 // appends to hist (the caller's buffer of capacity segLen).
 func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) {
 	cfg = cfg.normalized()
+	if d := cfg.words(); d != nil && prior != nil {
+		// The prior predicts the text; the model reads its word code.
+		prior = newWordPrior(prior, d)
+	}
 	m := &model{cfg: cfg, c0: 1, wpath: 1, path: 1, buf: hist[:0], prior: prior}
-	if cfg.Tree {
+	switch {
+	case cfg.TransformTree:
+		m.tree = transformTree()
+	case cfg.Tree:
 		m.tree = textTree()
-		if cfg.TransformTree {
-			m.tree = transformTree()
-		}
-		if prior != nil {
-			m.pmass = make([]int64, 256)
-		}
+	}
+	if m.tree != nil && prior != nil {
+		m.pmass = make([]int64, 256)
 	}
 	if cfg.TextColumns {
 		m.words = &wordDecoder{d: cfg.words()}

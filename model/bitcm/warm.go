@@ -268,9 +268,6 @@ func TrainWarm(cfg Config, segs [][]byte, prior func(n int) (Prior, error)) (*Wa
 			if p, err = prior(len(s)); err != nil {
 				return nil, err
 			}
-			if d := cfg.normalized().words(); d != nil {
-				p = newWordPrior(p, d)
-			}
 		}
 		n := len(s)
 		s = WordTransform(nil, s, cfg)

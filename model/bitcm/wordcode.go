@@ -74,6 +74,9 @@ type wordDict struct {
 	index map[string]uint16 // lower-case word -> number
 	sum   [32]byte          // SHA-256 of the list
 	split bool              // version 6's rules (camel case, digits)
+	// priorTables are the tables a wordPrior spreads first letters with
+	// (built at the first use).
+	priorTables func() *wordTables
 }
 
 var (
@@ -94,6 +97,7 @@ func (c Config) words() *wordDict {
 
 func newWordDict(list string, split bool) *wordDict {
 	d := &wordDict{index: map[string]uint16{}, sum: sha256.Sum256([]byte(list)), split: split}
+	d.priorTables = sync.OnceValue(func() *wordTables { return newWordTables(d) })
 	for _, w := range strings.Split(strings.TrimSuffix(list, "\n"), "\n") {
 		if len(d.words) == wcMaxWords || w == "" {
 			break

@@ -2,7 +2,6 @@ package bitcm
 
 import (
 	"math/bits"
-	"sync"
 
 	"github.com/dcar-archiver/dcar/coder"
 )
@@ -61,12 +60,9 @@ type wordTables struct {
 	letter []uint8
 }
 
-var wordTablesOf sync.Map // *wordDict -> *wordTables
-
-func tablesFor(d *wordDict) *wordTables {
-	if t, ok := wordTablesOf.Load(d); ok {
-		return t.(*wordTables)
-	}
+// newWordTables builds d's tables (wordDict.priorTables builds them
+// once per dictionary).
+func newWordTables(d *wordDict) *wordTables {
 	t := &wordTables{weight: make([]int64, len(d.words)), letter: make([]uint8, len(d.words))}
 	var total [26]int64
 	zipf := func(n int) int64 { return (1 << 30) / int64(n+16) }
@@ -84,12 +80,11 @@ func tablesFor(d *wordDict) *wordTables {
 		}
 		t.share[l][b] += zipf(n) << 16 / total[l]
 	}
-	v, _ := wordTablesOf.LoadOrStore(d, t)
-	return v.(*wordTables)
+	return t
 }
 
 func newWordPrior(raw Prior, d *wordDict) *wordPrior {
-	w := &wordPrior{raw: raw, t: tablesFor(d), dec: wordDecoder{d: d}, pLow: 3000, pUp: 3000, pAll: 300}
+	w := &wordPrior{raw: raw, t: d.priorTables(), dec: wordDecoder{d: d}, pLow: 3000, pUp: 3000, pAll: 300}
 	w.p = raw.Next()
 	return w
 }
@@ -113,7 +108,7 @@ func (w *wordPrior) Next() *coder.FreqTable {
 			m[0x80+c] = w.first[w.t.letter[n]] * (w.t.weight[n] >> 16) >> 16
 		}
 	case s == wcUpper || s == wcCapital:
-		w.codes()
+		w.codes(&w.first)
 	default:
 		for b := 0; b < 0x80; b++ {
 			m[b] = int64(p.Freq(b)) << 16
@@ -139,29 +134,29 @@ func (w *wordPrior) Next() *coder.FreqTable {
 			m[wcCapital] = coded - m[wcUpper]
 		}
 		if !w.inRun {
+			// w.first keeps the upper-case letters' mass, for a case
+			// flag; the lower-case words' codes take the coded part of
+			// the lower-case letters'.
 			w.start = 1
+			var low [26]int64
 			for l := 0; l < 26; l++ {
 				f := int64(p.Freq('a' + l))
 				m['a'+l] = f * int64(4096-w.pLow) << 4
-				w.first[l] = f * int64(w.pLow) << 4
+				low[l] = f * int64(w.pLow) << 4
 			}
-			w.codes()
-			// The upper-case letters' mass, for a case flag.
-			for l := 0; l < 26; l++ {
-				w.first[l] = int64(p.Freq('A'+l)) << 16
-			}
+			w.codes(&low)
 		}
 	}
 	w.freqs()
 	return &w.out
 }
 
-// codes adds the first-letter distribution w.first to the codes that
-// start words with each letter.
-func (w *wordPrior) codes() {
+// codes adds the first-letter distribution first (×2^16 scale) to the
+// codes that start words with each letter.
+func (w *wordPrior) codes(first *[26]int64) {
 	m := &w.mass
 	for l := 0; l < 26; l++ {
-		f := w.first[l] >> 16
+		f := first[l] >> 16
 		if f == 0 {
 			continue
 		}
@@ -213,17 +208,17 @@ func (w *wordPrior) Update(c byte) {
 		lit := c >= 'a' && c <= 'z'
 		code := c >= wcOne && c < wcUpper
 		if lit || code {
-			w.pLow += (int32(b2i(code))<<12 - w.pLow) >> 5
+			learn(&w.pLow, code)
 		}
 		fallthrough
 	case 2:
 		lit := c >= 'A' && c <= 'Z'
 		flag := c == wcUpper || c == wcCapital
 		if lit || flag {
-			w.pUp += (int32(b2i(flag))<<12 - w.pUp) >> 5
+			learn(&w.pUp, flag)
 		}
 		if flag {
-			w.pAll += (int32(b2i(c == wcUpper))<<12 - w.pAll) >> 5
+			learn(&w.pAll, c == wcUpper)
 		}
 	}
 	if c >= wcLead && c < wcUpper && w.dec.state == 0 {
@@ -243,9 +238,11 @@ func (w *wordPrior) Update(c byte) {
 	}
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
+// learn moves the 12-bit rate r towards y by 1/32 of the way.
+func learn(r *int32, y bool) {
+	t := int32(0)
+	if y {
+		t = 4096
 	}
-	return 0
+	*r += (t - *r) >> 5
 }
