@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 )
 
 // The lite model is the text model of dcar's fast preset: the same
@@ -103,7 +104,8 @@ type lite struct {
 }
 
 func newLite(segLen int, hist []byte, tree *codeTree) *lite {
-	m := &lite{c0: 1, buf: hist[:0], tree: tree, path: 1, wpath: 1}
+	m := cacheline.New[lite]() // written at every bit (cacheline)
+	m.c0, m.buf, m.tree, m.path, m.wpath = 1, hist[:0], tree, 1, 1
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), liteTBits))
 	m.tabs, m.tabBuf = allocTables(liteHashed, lineLen<<m.tbits)
 	m.o1 = make([]node, 256*256)

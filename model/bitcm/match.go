@@ -1,5 +1,7 @@
 package bitcm
 
+import "github.com/dcar-archiver/dcar/internal/cacheline"
+
 // matchModel finds the most recent earlier occurrence of the last
 // MatchMin bytes and predicts that the byte which followed it comes
 // next. Its two mixer inputs are a learned confidence for (match length
@@ -25,7 +27,7 @@ func (mm *matchModel) init(segLen int, cfg Config) {
 	b := min(max(bitsFor(segLen), 10), int(cfg.TableBits)+2)
 	mm.tab = make([]int32, 1<<b)
 	mm.mask = 1<<b - 1
-	mm.sm = make([]node, 64*2)
+	mm.sm = cacheline.Make[node](64 * 2)
 	for i := range mm.sm {
 		mm.sm[i] = nodeInit
 	}

@@ -1,5 +1,7 @@
 package bitcm
 
+import "github.com/dcar-archiver/dcar/internal/cacheline"
+
 // A mixer combines n predictions in the logistic domain: p = squash(Σ
 // w_i·x_i) with x_i = stretch(p_i), one weight vector per selector value,
 // trained online by gradient descent on coding cost (the gradient of
@@ -40,7 +42,8 @@ func output(s int64) int32 { return int32(min(max(s>>16, -2047), 2047)) }
 func step(w, x, e int32) int32 { return min(max(w+(x*e+1<<13)>>14, -maxWeight), maxWeight) }
 
 func newMixer(n, sets int, lr, w0 int32) *mixer {
-	m := &mixer{n: n, w: make([]int32, n*sets), lr: lr, x: make([]int32, n)}
+	m := cacheline.New[mixer]()
+	m.n, m.w, m.lr, m.x = n, make([]int32, n*sets), lr, cacheline.Make[int32](n)
 	for i := range m.w {
 		m.w[i] = w0
 	}
@@ -119,7 +122,8 @@ const bankLanes = 8
 
 func newBank(n int, sets [4]int, lr, w0 int32) *bank {
 	n = (n + bankLanes - 1) / bankLanes * bankLanes
-	b := &bank{n: n, lr16: lr * 16, x: make([]int32, n)}
+	b := cacheline.New[bank]()
+	b.n, b.lr16, b.x = n, lr*16, cacheline.Make[int32](n)
 	for j, s := range sets {
 		b.w[j] = make([]int32, n*s)
 		for i := range b.w[j] {
@@ -167,7 +171,8 @@ type apm struct {
 }
 
 func newAPM(contexts int, rate uint) *apm {
-	a := &apm{t: make([]uint16, contexts*33), rate: rate}
+	a := cacheline.New[apm]()
+	a.t, a.rate = make([]uint16, contexts*33), rate
 	// Every context starts as the identity map: one row, copied (a map
 	// over 65536 contexts is built for every segment).
 	row := a.t[:33]

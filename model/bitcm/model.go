@@ -3,6 +3,8 @@ package bitcm
 import (
 	"unsafe"
 
+	"github.com/dcar-archiver/dcar/internal/cacheline"
+
 	"github.com/dcar-archiver/dcar/coder"
 )
 
@@ -106,6 +108,11 @@ type Prior interface {
 // the nibble's binary tree.
 const lineLen = 16
 
+// maxContexts is the capacity of m.hash: more hashed contexts than
+// byteContexts computes for any shipped Config (a larger one grows the
+// slice, unpadded).
+const maxContexts = 32
+
 // newModel returns the model for a segment of segLen bytes, which it
 // appends to hist (the caller's buffer of capacity segLen).
 func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) {
@@ -114,7 +121,11 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		// The prior predicts the text; the model reads its word code.
 		prior = newWordPrior(prior, d)
 	}
-	m := &model{cfg: cfg, c0: 1, wpath: 1, path: 1, buf: hist[:0], prior: prior}
+	// The model's small state is written at every bit: nothing of it
+	// may share a cache line with another model's (cacheline).
+	m := cacheline.New[model]()
+	m.cfg, m.c0, m.wpath, m.path, m.buf, m.prior = cfg, 1, 1, 1, hist[:0], prior
+	m.hash = cacheline.Make[uint32](maxContexts)[:0]
 	switch {
 	case cfg.TransformTree:
 		m.tree = transformTree()
@@ -122,13 +133,13 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		m.tree = textTree()
 	}
 	if m.tree != nil && prior != nil {
-		m.pmass = make([]int64, 256)
+		m.pmass = cacheline.Make[int64](256)
 	}
 	if cfg.TextColumns {
 		m.words = &wordDecoder{d: cfg.words()}
 	}
 	if cfg.Indirect {
-		m.ind1 = make([]uint16, 256)
+		m.ind1 = cacheline.Make[uint16](256)
 		m.ind2 = make([]uint16, 65536)
 	}
 	if cfg.WordNext {
@@ -137,9 +148,9 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	// The hashed contexts are whatever byteContexts computes for cfg.
 	m.byteContexts()
 	n := len(m.hash)
-	m.line = make([]int, n)
-	m.heads = make([]lineHeads, n)
-	m.ahead = make([]uintptr, 0, 2*n)
+	m.line = cacheline.Make[int](n)
+	m.heads = cacheline.Make[lineHeads](n)
+	m.ahead = cacheline.Make[uintptr](2 * n)[:0]
 	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
 	sizes := make([]int, n)
 	m.masks = make([]uint32, n)
@@ -152,7 +163,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	}
 	m.tabs, m.tabBuf = allocTablesOf(sizes)
 	m.o1 = make([]node, 256*256)
-	m.o0 = make([]node, 256)
+	m.o0 = cacheline.Make[node](256)
 	for _, t := range [][]node{m.o1, m.o0} {
 		for i := range t {
 			t[i] = nodeInit
@@ -164,7 +175,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		c.MatchMin = cfg.Match2Min
 		m.mm2.init(segLen, c)
 	}
-	m.hms = make([]historyMap, n+2)
+	m.hms = cacheline.Make[historyMap](n + 2)
 	for i := range m.hms {
 		m.hms[i].init()
 	}
@@ -195,7 +206,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m.a1 = newAPM(256, 7)
 	m.a2 = newAPM(65536, 7)
 	m.srcs = append(m.tabs[:n:n], m.o1, m.o0)
-	m.idx = make([]int, n+2)
+	m.idx = cacheline.Make[int](n + 2)
 	if cfg.Warm != nil {
 		if err := m.warmUp(cfg.Warm); err != nil {
 			return nil, err

@@ -1,6 +1,9 @@
 package bitcm
 
-import "github.com/dcar-archiver/dcar/coder"
+import (
+	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
+)
 
 // SymbolModel codes 8-bit symbols (the sub-pixels of an image) bit by
 // bit, most significant first, each bit predicted by mixing:
@@ -72,17 +75,18 @@ var DefaultSymbolConfig = SymbolConfig{TableBits: 20, Limit: 255, MixLR: 7, MixL
 // contexts per symbol.
 func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 	cfg.Limit = min(max(cfg.Limit, 1), 255)
-	m := &SymbolModel{nctx: nctx, c0: 1, cfg: cfg}
+	m := cacheline.New[SymbolModel]() // written at every bit (cacheline)
+	m.nctx, m.c0, m.cfg = nctx, 1, cfg
 	m.tbits = uint(min(max(bitsFor(n)-2, 10), int(cfg.TableBits)))
 	m.tabs, _ = allocTables(nctx, lineLen<<m.tbits) // a SymbolModel's life is its caller's: not pooled
-	m.line = make([]int, nctx)
-	m.heads = make([]lineHeads, nctx)
-	m.hash = make([]uint32, nctx)
-	m.hms = make([]historyMap, nctx+1)
+	m.line = cacheline.Make[int](nctx)
+	m.heads = cacheline.Make[lineHeads](nctx)
+	m.hash = cacheline.Make[uint32](nctx)
+	m.hms = cacheline.Make[historyMap](nctx + 1)
 	for i := range m.hms {
 		m.hms[i].init()
 	}
-	m.o0 = make([]node, SymbolSelectors*256)
+	m.o0 = cacheline.Make[node](SymbolSelectors * 256)
 	for i := range m.o0 {
 		m.o0[i] = nodeInit
 	}
@@ -90,7 +94,7 @@ func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 	m.mixers = newBank(nIn, [4]int{256, 16 * 8, SymbolSelectors * 8, 4 * 8 * 16}, cfg.MixLR, 1<<13)
 	m.final = newMixer(len(m.msel)+2, 256, cfg.FinalLR, 65536/int32(len(m.msel)+1))
 	m.final.wide, m.final.lr16 = true, cfg.FinalLR*16
-	m.nodes = make([]*node, 0, nctx+1)
+	m.nodes = cacheline.Make[*node](nctx + 1)[:0]
 	return m
 }
 
