@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 )
 
 // MaxSegment is the largest segment Encode and Decode accept, and
@@ -175,7 +176,7 @@ func decodeWords(d *coder.Decoder, m byteDecoder, words *wordDict, dst []byte, n
 // decoder and a fresh model of cfg whose history is hist, after it has
 // read primer. The caller frees the model's tables.
 func newSegmentDecoder(data []byte, segLen int, hist, primer []byte, cfg Config, prior Prior) (*coder.Decoder, *model, error) {
-	d := new(coder.Decoder)
+	d := cacheline.New[coder.Decoder]() // written at every bit
 	if err := d.Init(data); err != nil {
 		return nil, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/coder"
 	"github.com/dcar-archiver/dcar/format/jpegre"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 )
 
 // Encode appends the coded coefficients of img to dst: one stream over
@@ -26,9 +27,9 @@ func Decode(data []byte, img *jpegre.Image) error {
 // coded by a fresh Model.
 func encodePart(dst []byte, img *jpegre.Image, lo, hi int) ([]byte, error) {
 	m := newModel()
-	var e coder.Encoder
+	e := cacheline.New[coder.Encoder]()
 	e.Reset(dst)
-	m.b.Enc = &e
+	m.b.Enc = e
 	if measuring {
 		m.b.Measure = bitCost
 	}
@@ -45,11 +46,11 @@ func encodePart(dst []byte, img *jpegre.Image, lo, hi int) ([]byte, error) {
 // exactly the one stream encodePart wrote.
 func decodePart(data []byte, img *jpegre.Image, lo, hi int) error {
 	m := newModel()
-	var d coder.Decoder
+	d := cacheline.New[coder.Decoder]()
 	if err := d.Init(data); err != nil {
 		return err
 	}
-	m.b.Dec = &d
+	m.b.Dec = d
 	if err := m.codeRows(img, lo, hi); err != nil {
 		return err
 	}

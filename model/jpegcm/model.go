@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/dcar-archiver/dcar/format/jpegre"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 	"github.com/dcar-archiver/dcar/model/cm"
 )
 
@@ -139,7 +140,7 @@ type Model struct {
 }
 
 func newModel() *Model {
-	m := &Model{}
+	m := cacheline.New[Model]() // written at every decision (cacheline)
 	defer m.b.AllocDone()
 	m.nzT[0] = m.b.Alloc(2 * nzBuckets * 64)
 	m.nzT[1] = m.b.Alloc(2 * nzBuckets * nzBuckets * 64)

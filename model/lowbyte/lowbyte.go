@@ -25,6 +25,7 @@ import (
 	"math/bits"
 
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 	"github.com/dcar-archiver/dcar/model/cm"
 )
 
@@ -48,7 +49,7 @@ type model struct {
 }
 
 func newModel() *model {
-	m := &model{}
+	m := cacheline.New[model]()             // written at every decision (cacheline)
 	m.t[0] = m.b.Alloc(256 * 256)           // node × expected low byte (gradient)
 	m.t[1] = m.b.Alloc(256 * 256)           // node × expected low byte (all neighbours' high bytes)
 	m.t[2] = m.b.Alloc(256 * 256)           // node × W's low byte
@@ -73,10 +74,10 @@ func Encode(dst, hi, lo []byte, w, h, ch, nb int) ([]byte, error) {
 	if len(lo) != len(hi) {
 		return dst, ErrSize
 	}
-	var e coder.Encoder
+	e := cacheline.New[coder.Encoder]()
 	e.Reset(dst)
 	m := newModel()
-	m.b.Enc = &e
+	m.b.Enc = e
 	m.code(hi, lo, w, h, ch, nb)
 	return e.Finish()
 }
@@ -87,12 +88,12 @@ func Decode(src, hi []byte, w, h, ch, nb int) ([]byte, error) {
 	if err := checkSize(hi, w, h, ch, nb); err != nil {
 		return nil, err
 	}
-	var d coder.Decoder
+	d := cacheline.New[coder.Decoder]()
 	if err := d.Init(src); err != nil {
 		return nil, err
 	}
 	m := newModel()
-	m.b.Dec = &d
+	m.b.Dec = d
 	lo := make([]byte, len(hi))
 	m.code(hi, lo, w, h, ch, nb)
 	if err := d.Err(); err != nil {
