@@ -41,6 +41,16 @@ func (d *Dual) Encode() ([]byte, error) {
 	return f.Encode()
 }
 
+// DecodeDual reads a unified (dualnet-q1) weight file, such as a shipped
+// network's (model/weights) or one dcartrain -export wrote.
+func DecodeDual(b []byte) (*Dual, error) {
+	f, err := DecodeWeightFile(b)
+	if err != nil {
+		return nil, err
+	}
+	return dualFrom(f)
+}
+
 // dualFrom reads a unified (dualnet-q1) network from a parsed file.
 func dualFrom(f *WeightFile) (*Dual, error) {
 	fail := func(format string, a ...any) (*Dual, error) {

@@ -14,6 +14,13 @@
 //	dcartrain -load-unified model/runs/uni96.ckpt -eval holdout -int              # its image network on the hold-out crops
 //	dcartrain -load-unified model/runs/uni96.ckpt -export model/weights/X.dcw     # unified weight file
 //
+// A weight file stands in for its checkpoint (its networks dequantised,
+// train.FromDual): the shipped network's export flags write it back
+// byte for byte, and a run can start from it:
+//
+//	dcartrain -load-unified model/weights/uni96b-a.dcw -save-unified model/runs/ft.ckpt  # the shipped network, trainable
+//	dcartrain -unified -run ft -resume -h 96 -minutes 10                                   # fine-tune it
+//
 // The image network alone:
 //
 //	dcartrain -run rec96b -h 96 -rec -minutes 12                    # train, log to model/runs/rec96b.log
@@ -331,11 +338,17 @@ func evaluate() {
 	var net *train.Net
 	var err error
 	if *loadU != "" {
-		u, err := train.LoadUnified(*loadU)
+		u, err := loadUnified(*loadU)
 		if err != nil {
 			log.Fatal(err)
 		}
 		switch {
+		case *saveU != "":
+			if err := u.Save(*saveU); err != nil {
+				log.Fatal(err)
+			}
+			fmt.Printf("wrote %s\n", *saveU)
+			return
 		case *export != "":
 			exportDual(u)
 			return

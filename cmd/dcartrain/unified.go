@@ -279,7 +279,8 @@ func trainUnified() {
 }
 
 var (
-	loadU      = flag.String("load-unified", "", "unified checkpoint: with -eval text, code the text hold-out; with -eval holdout|kodak, evaluate its image network; with -export, write the unified weight file")
+	loadU      = flag.String("load-unified", "", "unified checkpoint, or a unified weight file (.dcw: its networks dequantised): with -eval text, code the text hold-out; with -eval holdout|kodak, evaluate its image network; with -export, write the unified weight file; with -save-unified, write it as a checkpoint")
+	saveU      = flag.String("save-unified", "", "with -load-unified: write the network as a unified checkpoint here (a weight file's dequantised network, to train on with -unified -resume)")
 	adaptT     = flag.Uint("adapt-t", 0, "text network: online head-bias adaptation shift (0 = off)")
 	adaptHeadT = flag.Float64("adapt-head-t", 0, "text network: online head-matrix adaptation learning rate (0 = off)")
 	evalFiles  = flag.String("text-eval-files", "", "with -eval text: code these files (comma-separated) instead of the hold-out")
@@ -327,6 +328,25 @@ func quantizeText(u *train.Unified) *model.QNet {
 		log.Fatal(err)
 	}
 	return qt
+}
+
+// loadUnified reads a unified checkpoint, or a unified weight file whose
+// networks it dequantises (train.FromDual; HiRA branches of rank factor
+// -hira at zero).
+func loadUnified(path string) (*train.Unified, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.HasPrefix(b, []byte("DUALNET1")) { // a checkpoint (train.Unified.Save)
+		return train.LoadUnified(path)
+	}
+	d, err := model.DecodeDual(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	H := d.Img.H
+	return train.FromDual(d, train.UConfig{H: H, Switch: true, MoE: d.Hs < H, Hs: d.Hs, HiRA: *hiraR}, 1)
 }
 
 // exportDual quantises both modalities of u and writes the unified

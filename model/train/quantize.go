@@ -87,15 +87,37 @@ func q16(x []float32) []int32 {
 // learning rate lrHead (per real weight and nat, as in EvaluateOnline)
 // if lrHead > 0 (which needs adaptShift > 0).
 func Quantize(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*model.QNet, error) {
+	var w Work
+	n.Forward(calib, &w, nil, false)
+	f := formats{fh1: fracBits(math.Max(math.Max(maxAbs(w.h1), maxAbs(w.hr)), maxAbs(n.St)), actLimit, 0, 14),
+		fh2: fracBits(maxAbs(w.h2), actLimit, 0, 14)}
+	if n.Cfg.Rec {
+		t := &w.tm
+		f.fr = fracBits(maxAbs(t.r), actLimit, 0, 14)
+		f.fk = fracBits(maxAbs(t.kr), actLimit, 0, 14)
+		f.fv = fracBits(maxAbs(t.v), actLimit, 0, 14)
+		f.fy = fracBits(maxAbs(t.y), actLimit, 0, 14)
+		f.fs = fracBits(maxAbs(t.states), stateLimit, 0, 24)
+	}
+	return quantizeWith(n, f, seq, adaptShift, lrHead)
+}
+
+// formats are the activation formats (fractional bits) of a QNet.
+type formats struct{ fh1, fh2, fr, fk, fv, fy, fs uint }
+
+// formatsOf returns q's activation formats.
+func formatsOf(q *model.QNet) formats {
+	return formats{fh1: q.FH1, fh2: q.FH2, fr: q.FR, fk: q.FK, fv: q.FV, fy: q.FY, fs: q.FS}
+}
+
+// quantizeWith is Quantize with the activation formats f given.
+func quantizeWith(n *Net, f formats, seq int, adaptShift uint, lrHead float64) (*model.QNet, error) {
 	H := n.Cfg.H
 	if H > 128 || (n.Cfg.Rec && H%model.HeadN != 0) {
 		return nil, fmt.Errorf("train: cannot quantise hidden size %d", H)
 	}
-	var w Work
-	n.Forward(calib, &w, nil, false)
 	q := &model.QNet{H: H, Seq: seq, Text: n.Cfg.Text}
-	q.FH1 = fracBits(math.Max(math.Max(maxAbs(w.h1), maxAbs(w.hr)), maxAbs(n.St)), actLimit, 0, 14)
-	q.FH2 = fracBits(maxAbs(w.h2), actLimit, 0, 14)
+	q.FH1, q.FH2 = f.fh1, f.fh2
 	const inScale = 1.0 / featOne
 	h1Scale := math.Ldexp(1, -int(q.FH1))
 	h2Scale := math.Ldexp(1, -int(q.FH2))
@@ -118,12 +140,7 @@ func Quantize(n *Net, calib *Batch, seq int, adaptShift uint, lrHead float64) (*
 	}
 
 	if n.Cfg.Rec {
-		t := &w.tm
-		q.FR = fracBits(maxAbs(t.r), actLimit, 0, 14)
-		q.FK = fracBits(maxAbs(t.kr), actLimit, 0, 14)
-		q.FV = fracBits(maxAbs(t.v), actLimit, 0, 14)
-		q.FY = fracBits(maxAbs(t.y), actLimit, 0, 14)
-		q.FS = fracBits(maxAbs(t.states), stateLimit, 0, 24)
+		q.FR, q.FK, q.FV, q.FY, q.FS = f.fr, f.fk, f.fv, f.fy, f.fs
 		q.MuR, q.MuK, q.MuV = q16(n.MuR), q16(n.MuK), q16(n.MuV)
 		q.Wr, sw = quantRows(n.Wr, H, H)
 		q.Sr = rowScales(sw, h1Scale*math.Ldexp(1, int(q.FR)))
