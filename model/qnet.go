@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 	"github.com/dcar-archiver/dcar/model/imgctx"
 	"github.com/dcar-archiver/dcar/model/kernel"
 )
@@ -141,21 +142,24 @@ type QState struct {
 func (q *QNet) NewState() *QState {
 	H := q.H
 	q.prepare()
-	s := &QState{q: q}
+	// Written at every step: nothing of a state may share a cache line
+	// with another stream's (two stripes or texts coded at once).
+	s := cacheline.New[QState]()
+	s.q = q
 	for _, p := range []*[]int16{&s.h1, &s.hp, &s.xr, &s.xk, &s.xv, &s.r, &s.k, &s.v, &s.y, &s.hr, &s.h2} {
-		*p = make([]int16, H)
+		*p = cacheline.Make[int16](H)
 	}
 	nout := q.nout()
-	s.x = make([]int16, q.nf())
-	s.g = make([]uint16, H)
-	s.acc = make([]int32, max(H, nout))
-	s.o = make([]int32, nout)
-	s.g3 = make([]int32, nout)
-	s.ga = make([]int64, nout)
+	s.x = cacheline.Make[int16](q.nf())
+	s.g = cacheline.Make[uint16](H)
+	s.acc = cacheline.Make[int32](max(H, nout))
+	s.o = cacheline.Make[int32](nout)
+	s.g3 = cacheline.Make[int32](nout)
+	s.ga = cacheline.Make[int64](nout)
 	for i := range s.ob {
-		s.ob[i] = make([]int32, nout)
+		s.ob[i] = cacheline.Make[int32](nout)
 	}
-	s.S = make([]int32, H*HeadN)
+	s.S = cacheline.Make[int32](H * HeadN)
 	copy(s.hp, q.St)
 	if q.SA3 != nil {
 		s.w3 = make([]int32, len(q.W3))

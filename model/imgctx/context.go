@@ -1,6 +1,10 @@
 package imgctx
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/dcar-archiver/dcar/internal/cacheline"
+)
 
 // Fixed-point format of predictions and errors: Q4 (sample value * 16).
 const (
@@ -141,7 +145,8 @@ func NewContext(w, rows, ch int, cfg Config) (*Context, error) {
 	if cfg.ShapeLim < 1<<10 {
 		cfg.ShapeLim = 1 << 10
 	}
-	cx := &Context{w: w, rows: rows, ch: ch, cfg: cfg}
+	cx := cacheline.New[Context]() // written at every sub-pixel (cacheline)
+	cx.w, cx.rows, cx.ch, cx.cfg = w, rows, ch, cfg
 	n := w + 2*pad
 	for c := 0; c < ch; c++ {
 		for k := range cx.pix[c] {

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 )
 
 // Config selects the sources and the tuning constants. A segment must be
@@ -61,7 +62,8 @@ type Mixer struct {
 
 // NewMixer returns a Mixer for the sources of m.
 func NewMixer(m *Model) *Mixer {
-	x := &Mixer{cfg: m.cfg, ns: len(m.src), lr: m.cfg.LR}
+	x := cacheline.New[Mixer]() // written at every byte (cacheline)
+	x.cfg, x.ns, x.lr = m.cfg, len(m.src), m.cfg.LR
 	x.w = make([]int32, x.ns*(NumSel+1)*NumBuckets)
 	for s := 0; s < x.ns; s++ {
 		for sel := 0; sel < 1; sel++ {

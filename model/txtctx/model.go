@@ -1,5 +1,7 @@
 package txtctx
 
+import "github.com/dcar-archiver/dcar/internal/cacheline"
+
 // The statistics half of the package: context tables, the match model
 // and the word context, updated causally one byte at a time. Everything
 // here is integer arithmetic on fixed-size arrays whose sizes depend only
@@ -122,7 +124,8 @@ func NewModel(segLen int, cfg Config) *Model {
 	if segLen < 0 {
 		segLen = 0
 	}
-	m := &Model{cfg: cfg, buf: make([]byte, 0, min(segLen, 1<<20)), msrc: -1}
+	m := cacheline.New[Model]() // written at every byte (cacheline)
+	m.cfg, m.buf, m.msrc = cfg, make([]byte, 0, min(segLen, 1<<20)), -1
 	hb := clampBits(ceilLog2(segLen+1)-min(ceilLog2(segLen+1), slotShrink), 10, cfg.TableBits)
 	for _, o := range cfg.Orders {
 		s := source{order: o, limit: cfg.Limit}
