@@ -94,18 +94,38 @@ var (
 	warmup    = flag.Int("warmup", 100, "learning-rate warm-up steps")
 	bench     = flag.Bool("bench", false, "with -load: time single-sample inference")
 	seed      = flag.Uint64("seed", 1, "seed")
+	imageDir  = flag.String("image-dir", "/work/shared/data/train-images/wikipedia-photos", "training images (PNG; every 4th from the third, up to 8, held out)")
+	grey      = flag.Bool("grey", false, "train and evaluate on the images' luma (one channel) instead of RGB")
 	trainCW   = flag.Int("train-cw", 1024, "training centre-crop width (0 = whole)")
 	trainCH   = flag.Int("train-ch", 512, "training centre-crop height (0 = whole)")
 )
 
 func loadRGB(path string, cw, chh int) ([]byte, int, int, error) {
-	return pixels.LoadPNGRGB(path, cw, chh)
+	pix, w, h, err := pixels.LoadPNGRGB(path, cw, chh)
+	if err != nil || !*grey {
+		return pix, w, h, err
+	}
+	// -grey: the luma of each pixel (ITU-R BT.601 weights), one channel
+	g := make([]byte, w*h)
+	for i := range g {
+		r, gr, b := int(pix[3*i]), int(pix[3*i+1]), int(pix[3*i+2])
+		g[i] = byte((299*r + 587*gr + 114*b + 500) / 1000)
+	}
+	return g, w, h, nil
+}
+
+// nch is the channels of the images loadRGB returns.
+func nch() int {
+	if *grey {
+		return 1
+	}
+	return 3
 }
 
 // split returns the training files and the 8 hold-out files (every 4th
 // of wikipedia-photos starting with the third, as imgctx's measurement).
 func split() (train, hold []string) {
-	all, _ := filepath.Glob("/work/shared/data/train-images/wikipedia-photos/*.png")
+	all, _ := filepath.Glob(filepath.Join(*imageDir, "*.png"))
 	sort.Strings(all)
 	for i, f := range all {
 		if i >= 2 && (i-2)%4 == 0 {
@@ -133,7 +153,7 @@ func extractAll(jobs []job) (*train.Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		return train.Extract(pix, w, h, 3, j.keep)
+		return train.Extract(pix, w, h, nch(), j.keep)
 	})
 }
 
@@ -417,7 +437,7 @@ func evaluate() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		s, err := train.Extract(pix, w, h, 3, nil)
+		s, err := train.Extract(pix, w, h, nch(), nil)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -426,19 +446,19 @@ func evaluate() {
 			log.Fatal(err)
 		}
 		// the imgctx-alone stream must have exactly the size of imgctx's own codec
-		ref := imgctx.EncodeStripe(pix, w, h, 3)
+		ref := imgctx.EncodeStripe(pix, w, h, nch())
 		if len(ref) != st.BaseBytes {
 			log.Fatalf("%s: imgctx stream %d bytes, reconstructed %d", f, len(ref), st.BaseBytes)
 		}
 		line := fmt.Sprintf("%-14s %v", filepath.Base(f), st)
 		if qn != nil {
 			t1 := time.Now()
-			enc, err := qn.EncodeStripe(nil, pix, w, h, 3)
+			enc, err := qn.EncodeStripe(nil, pix, w, h, nch())
 			if err != nil {
 				log.Fatal(err)
 			}
 			t2 := time.Now()
-			dec, err := qn.DecodeStripe(enc, w, h, 3)
+			dec, err := qn.DecodeStripe(enc, w, h, nch())
 			if err != nil || !bytes.Equal(dec, pix) {
 				log.Fatalf("%s: integer network round trip failed: %v", f, err)
 			}
@@ -463,7 +483,7 @@ func benchNet(net *train.Net) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err := train.Extract(pix, w, h, 3, nil)
+	s, err := train.Extract(pix, w, h, nch(), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -519,7 +539,7 @@ func onlineExperiment(net *train.Net) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		s, err := train.Extract(pix, w, h, 3, nil)
+		s, err := train.Extract(pix, w, h, nch(), nil)
 		if err != nil {
 			log.Fatal(err)
 		}
