@@ -122,8 +122,9 @@ func nch() int {
 	return 3
 }
 
-// split returns the training files and the 8 hold-out files (every 4th
-// of wikipedia-photos starting with the third, as imgctx's measurement).
+// split returns the training files and the 8 hold-out files of
+// -image-dir (every 4th starting with the third; for wikipedia-photos,
+// the hold-out of imgctx's measurement).
 func split() (train, hold []string) {
 	all, _ := filepath.Glob(filepath.Join(*imageDir, "*.png"))
 	sort.Strings(all)

@@ -338,8 +338,8 @@ func loadUnified(path string) (*train.Unified, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bytes.HasPrefix(b, []byte("DUALNET1")) { // a checkpoint (train.Unified.Save)
-		return train.LoadUnified(path)
+	if train.IsUnified(b) {
+		return train.ParseUnified(b)
 	}
 	d, err := model.DecodeDual(b)
 	if err != nil {

@@ -3,9 +3,8 @@ package bitcm
 import (
 	"unsafe"
 
-	"github.com/dcar-archiver/dcar/internal/cacheline"
-
 	"github.com/dcar-archiver/dcar/coder"
+	"github.com/dcar-archiver/dcar/internal/cacheline"
 )
 
 // model predicts the bits of one segment, most significant bit of each
@@ -136,7 +135,8 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		m.pmass = cacheline.Make[int64](256)
 	}
 	if cfg.TextColumns {
-		m.words = &wordDecoder{d: cfg.words()}
+		m.words = cacheline.New[wordDecoder]() // its state changes with every byte
+		m.words.d = cfg.words()
 	}
 	if cfg.Indirect {
 		m.ind1 = cacheline.Make[uint16](256)

@@ -49,7 +49,9 @@ type model struct {
 }
 
 func newModel() *model {
-	m := cacheline.New[model]()             // written at every decision (cacheline)
+	// Written at every decision: no cache line shared with another
+	// job's model (cacheline).
+	m := cacheline.New[model]()
 	m.t[0] = m.b.Alloc(256 * 256)           // node × expected low byte (gradient)
 	m.t[1] = m.b.Alloc(256 * 256)           // node × expected low byte (all neighbours' high bytes)
 	m.t[2] = m.b.Alloc(256 * 256)           // node × W's low byte

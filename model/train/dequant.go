@@ -31,20 +31,9 @@ func Dequantize(q *model.QNet) (*Net, error) {
 	}
 	n := NewNet(cfg, 1)
 	nf, nout := cfg.nf(), cfg.nout()
-	want := func(name string, got, n int) error {
-		if got != n {
-			return fmt.Errorf("train: dequantise: %s has %d values, want %d", name, got, n)
-		}
-		return nil
-	}
-	for _, c := range []struct {
-		name   string
-		got, n int
-	}{{"W1", len(q.W1), H * nf}, {"S1", len(q.S1), H}, {"B1", len(q.B1), H}, {"W2", len(q.W2), H * H},
-		{"S2", len(q.S2), H}, {"B2", len(q.B2), H}, {"W3", len(q.W3), nout * H}, {"S3", len(q.S3), nout}, {"B3", len(q.B3), nout}} {
-		if err := want(c.name, c.got, c.n); err != nil {
-			return nil, err
-		}
+	if err := checkSizes([]tensorSize{{"W1", len(q.W1), H * nf}, {"S1", len(q.S1), H}, {"B1", len(q.B1), H}, {"W2", len(q.W2), H * H},
+		{"S2", len(q.S2), H}, {"B2", len(q.B2), H}, {"W3", len(q.W3), nout * H}, {"S3", len(q.S3), nout}, {"B3", len(q.B3), nout}}); err != nil {
+		return nil, err
 	}
 	const inScale = 1.0 / featOne
 	h1Scale := math.Ldexp(1, -int(q.FH1))
@@ -53,7 +42,7 @@ func Dequantize(q *model.QNet) (*Net, error) {
 	sw := rowsFrom(n.W1, q.W1, q.S1, nf, inScale*math.Ldexp(1, int(q.FH1)))
 	biasFrom(n.B1, q.B1, sw, inScale)
 	if cfg.Text {
-		if err := want("E", len(q.E), 256*H); err != nil {
+		if err := checkSizes([]tensorSize{{"E", len(q.E), 256 * H}}); err != nil {
 			return nil, err
 		}
 		for b := range 256 {
@@ -61,7 +50,7 @@ func Dequantize(q *model.QNet) (*Net, error) {
 		}
 	}
 	if cfg.Start {
-		if err := want("St", len(q.St), H); err != nil {
+		if err := checkSizes([]tensorSize{{"St", len(q.St), H}}); err != nil {
 			return nil, err
 		}
 		for i, v := range q.St {
@@ -69,15 +58,10 @@ func Dequantize(q *model.QNet) (*Net, error) {
 		}
 	}
 	if cfg.Rec {
-		for _, c := range []struct {
-			name   string
-			got, n int
-		}{{"MuR", len(q.MuR), H}, {"MuK", len(q.MuK), H}, {"MuV", len(q.MuV), H}, {"Wr", len(q.Wr), H * H},
+		if err := checkSizes([]tensorSize{{"MuR", len(q.MuR), H}, {"MuK", len(q.MuK), H}, {"MuV", len(q.MuV), H}, {"Wr", len(q.Wr), H * H},
 			{"Wk", len(q.Wk), H * H}, {"Wv", len(q.Wv), H * H}, {"Wo", len(q.Wo), H * H}, {"Dec", len(q.Dec), H}, {"Alpha", len(q.Alpha), H},
-			{"Sr", len(q.Sr), H}, {"Sk", len(q.Sk), H}, {"Sv", len(q.Sv), H}, {"So", len(q.So), H}} {
-			if err := want(c.name, c.got, c.n); err != nil {
-				return nil, err
-			}
+			{"Sr", len(q.Sr), H}, {"Sk", len(q.Sk), H}, {"Sv", len(q.Sv), H}, {"So", len(q.So), H}}); err != nil {
+			return nil, err
 		}
 		from16(n.MuR, q.MuR)
 		from16(n.MuK, q.MuK)
@@ -109,6 +93,22 @@ func Dequantize(q *model.QNet) (*Net, error) {
 	}
 	biasFrom(n.B3, q.B3, sw, h2Scale)
 	return n, nil
+}
+
+// A tensorSize is a tensor's name, its length and the length it must have.
+type tensorSize struct {
+	name   string
+	got, n int
+}
+
+// checkSizes fails naming the first tensor whose length is not its n.
+func checkSizes(ts []tensorSize) error {
+	for _, t := range ts {
+		if t.got != t.n {
+			return fmt.Errorf("train: dequantise: %s has %d values, want %d", t.name, t.got, t.n)
+		}
+	}
+	return nil
 }
 
 // scaleValue is the factor a Scale stands for.

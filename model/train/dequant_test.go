@@ -11,29 +11,24 @@ import (
 // sameQNet reports the first integer tensor or format in which a and b
 // differ ("" if none).
 func sameQNet(a, b *model.QNet) string {
-	i16 := map[string][2][]int16{"W1": {a.W1, b.W1}, "W2": {a.W2, b.W2}, "W3": {a.W3, b.W3}, "Wr": {a.Wr, b.Wr},
-		"Wk": {a.Wk, b.Wk}, "Wv": {a.Wv, b.Wv}, "Wo": {a.Wo, b.Wo}, "St": {a.St, b.St}}
-	i32 := map[string][2][]int32{"B1": {a.B1, b.B1}, "B2": {a.B2, b.B2}, "B3": {a.B3, b.B3}, "E": {a.E, b.E},
-		"MuR": {a.MuR, b.MuR}, "MuK": {a.MuK, b.MuK}, "MuV": {a.MuV, b.MuV}, "Dec": {a.Dec, b.Dec}, "Alpha": {a.Alpha, b.Alpha}}
-	for _, k := range []string{"W1", "W2", "W3", "Wr", "Wk", "Wv", "Wo", "St"} {
-		if !slices.Equal(i16[k][0], i16[k][1]) {
-			return k
+	for _, t := range []struct {
+		name  string
+		equal bool
+	}{
+		{"W1", slices.Equal(a.W1, b.W1)}, {"W2", slices.Equal(a.W2, b.W2)}, {"W3", slices.Equal(a.W3, b.W3)},
+		{"Wr", slices.Equal(a.Wr, b.Wr)}, {"Wk", slices.Equal(a.Wk, b.Wk)}, {"Wv", slices.Equal(a.Wv, b.Wv)},
+		{"Wo", slices.Equal(a.Wo, b.Wo)}, {"St", slices.Equal(a.St, b.St)},
+		{"B1", slices.Equal(a.B1, b.B1)}, {"B2", slices.Equal(a.B2, b.B2)}, {"B3", slices.Equal(a.B3, b.B3)},
+		{"E", slices.Equal(a.E, b.E)}, {"MuR", slices.Equal(a.MuR, b.MuR)}, {"MuK", slices.Equal(a.MuK, b.MuK)},
+		{"MuV", slices.Equal(a.MuV, b.MuV)}, {"Dec", slices.Equal(a.Dec, b.Dec)}, {"Alpha", slices.Equal(a.Alpha, b.Alpha)},
+		{"S1", slices.Equal(a.S1, b.S1)}, {"S2", slices.Equal(a.S2, b.S2)}, {"S3", slices.Equal(a.S3, b.S3)},
+		{"Sr", slices.Equal(a.Sr, b.Sr)}, {"Sk", slices.Equal(a.Sk, b.Sk)}, {"Sv", slices.Equal(a.Sv, b.Sv)},
+		{"So", slices.Equal(a.So, b.So)},
+		{"formats", a.FH1 == b.FH1 && a.FR == b.FR && a.FK == b.FK && a.FV == b.FV && a.FS == b.FS && a.FY == b.FY && a.FH2 == b.FH2 && a.Sg == b.Sg},
+	} {
+		if !t.equal {
+			return t.name
 		}
-	}
-	for _, k := range []string{"B1", "B2", "B3", "E", "MuR", "MuK", "MuV", "Dec", "Alpha"} {
-		if !slices.Equal(i32[k][0], i32[k][1]) {
-			return k
-		}
-	}
-	scales := map[string]bool{"S1": slices.Equal(a.S1, b.S1), "S2": slices.Equal(a.S2, b.S2), "S3": slices.Equal(a.S3, b.S3),
-		"Sr": slices.Equal(a.Sr, b.Sr), "Sk": slices.Equal(a.Sk, b.Sk), "Sv": slices.Equal(a.Sv, b.Sv), "So": slices.Equal(a.So, b.So)}
-	for _, k := range []string{"S1", "S2", "S3", "Sr", "Sk", "Sv", "So"} {
-		if !scales[k] {
-			return k
-		}
-	}
-	if a.FH1 != b.FH1 || a.FR != b.FR || a.FK != b.FK || a.FV != b.FV || a.FS != b.FS || a.FY != b.FY || a.FH2 != b.FH2 || a.Sg != b.Sg {
-		return "formats"
 	}
 	return ""
 }

@@ -312,7 +312,15 @@ func LoadUnified(path string) (*Unified, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) < 32 || string(b[:8]) != uckptMagic {
+	return ParseUnified(b)
+}
+
+// IsUnified reports whether b starts as a checkpoint Save writes.
+func IsUnified(b []byte) bool { return len(b) >= 8 && string(b[:8]) == uckptMagic }
+
+// ParseUnified reads the bytes of a checkpoint written by Save.
+func ParseUnified(b []byte) (*Unified, error) {
+	if len(b) < 32 || !IsUnified(b) {
 		return nil, errors.New("train: bad unified checkpoint")
 	}
 	v := func(i int) int { return int(binary.LittleEndian.Uint32(b[8+4*i:])) }
