@@ -59,7 +59,7 @@ var shipped = sync.OnceValues(func() ([]*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := decodeShipped(e.Name(), b)
+		m, err := Decode(e.Name(), b)
 		if err != nil {
 			return nil, fmt.Errorf("shipped network %s: %w", e.Name(), err)
 		}
@@ -69,9 +69,11 @@ var shipped = sync.OnceValues(func() ([]*Model, error) {
 	return out, nil
 })
 
-// decodeShipped reads an image-only (imgnet-q1) or unified (dualnet-q1)
-// weight file (parsed and checked once).
-func decodeShipped(name string, b []byte) (*Model, error) {
+// Decode reads an image-only (imgnet-q1) or unified (dualnet-q1) weight
+// file into a Model named name, fingerprinted as the shipped ones are:
+// how the embedded files are read (once), and the network of a domain
+// model (package model/domain), which an archive carries.
+func Decode(name string, b []byte) (*Model, error) {
 	f, err := DecodeWeightFile(b)
 	if err != nil {
 		return nil, err

@@ -173,7 +173,7 @@ func FuzzDecodeNetwork(f *testing.F) {
 	}
 	img := testImage(5, 3, 1)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := decodeShipped("fuzz", b)
+		m, err := Decode("fuzz", b)
 		if err != nil {
 			return
 		}

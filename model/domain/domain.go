@@ -11,6 +11,8 @@
 // shipped one. Its parts replace or add parts of one of cm-text's text
 // models: its warm start (learned start values) and a primer (text the
 // model reads before every segment, a dictionary: bitcm.Config.Primer);
+// since version 6, the network the pixel codecs run (the shipped
+// network's image modality fine-tuned to the domain's images: Image);
 // and it has an optional description. The file's version says which
 // text model: version 1 the version 2 text model (bitcm.TextConfigCold),
 // version 2 the version 3 text model (bitcm.Text3ConfigCold), version 3
@@ -18,16 +20,18 @@
 // version 6 text model (bitcm.Text6ConfigCold: the word code; the
 // primer is text, which the model reads as its word code), version 5
 // the version 7 text model (bitcm.Text7ConfigCold: the same with the code
-// tree over the word code), which Encode writes.
+// tree over the word code); version 6, which Encode writes, the version 7
+// text model too, and it may hold an image network.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1 to 5
+//	version  u32      1 to 6
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
-//	         0 description, 1 text warm start, 2 text primer
+//	         0 description, 1 text warm start, 2 text primer,
+//	         3 image network (version 6)
 //	sha256   [32]byte SHA-256 of everything before it
 //
 // The model's fingerprint is the first 8 bytes of the SHA-256 trailer.
@@ -43,12 +47,15 @@ import (
 	"os"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/dcar-archiver/dcar/model"
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
 const (
 	magic   = "DCARDCM\x00"
-	version = 5 // what Encode writes
+	version = 6 // what Encode writes
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -73,7 +80,11 @@ var textModels = map[uint32]struct {
 	3: {bitcm.Text4ConfigCold, bitcm.Text4Config},
 	4: {bitcm.Text6ConfigCold, bitcm.Text6Config},
 	5: {bitcm.Text7ConfigCold, bitcm.Text7Config},
+	6: {bitcm.Text7ConfigCold, bitcm.Text7Config},
 }
+
+// imageVersion is the first file version that may hold PartImageNet.
+const imageVersion = 6
 
 // Part kinds, in the order they appear in a file.
 const (
@@ -88,9 +99,16 @@ const (
 	// (bitcm.Config.Primer): its length (u32) and the text coded by
 	// that shipped text model (bitcm.Encode with bitcm.TextConfig in
 	// version 1, bitcm.Text3Config in version 2, bitcm.Text4Config in
-	// version 3, bitcm.Text6Config in version 4), which stores source
-	// code about a third smaller than zstd -19.
+	// version 3, bitcm.Text6Config in version 4, bitcm.Text7Config in
+	// versions 5 and 6), which stores source code about a third smaller
+	// than zstd -19.
 	PartTextPrimer byte = 2
+	// PartImageNet is the network of the pixel codecs (version 6 on): a
+	// zstd frame of an image-only integer weight file (model.Decode; spec
+	// section 4), the shipped network's image modality refitted. The
+	// pixel entries it codes carry its fingerprints (model.Model's
+	// Fingerprint, CMFingerprint, SplitFingerprint) in their parameters.
+	PartImageNet byte = 3
 )
 
 // ErrBadModel is wrapped by every error Parse returns for a file that
@@ -123,10 +141,11 @@ type Model struct {
 	// Fingerprint identifies the file: the first 8 bytes of its SHA-256.
 	Fingerprint [8]byte
 
-	version uint32      // the file's version: which text model (textModels)
-	text    *bitcm.Warm // PartTextWarm, or nil
-	primer  []byte      // PartTextPrimer, or nil
-	textFP  [8]byte     // TextFingerprint, computed once by Parse (it hashes the primer)
+	version uint32       // the file's version: which text model (textModels)
+	text    *bitcm.Warm  // PartTextWarm, or nil
+	primer  []byte       // PartTextPrimer, or nil
+	textFP  [8]byte      // TextFingerprint, computed once by Parse (it hashes the primer)
+	image   *model.Model // PartImageNet, or nil
 	raw     []byte
 }
 
@@ -156,6 +175,11 @@ func (m *Model) TextConfig() (bitcm.Config, bool) {
 	return c, true
 }
 
+// Image returns the model's image network (nil if it keeps the shipped
+// one): what the pixel codecs run for the entries whose parameters name
+// one of its fingerprints.
+func (m *Model) Image() *model.Model { return m.image }
+
 // Primer returns the text model's primer (nil if none).
 func (m *Model) Primer() []byte { return m.primer }
 
@@ -167,12 +191,21 @@ func (m *Model) TextFingerprint() [8]byte { return m.textFP }
 // String names the model by its fingerprint.
 func (m *Model) String() string { return fmt.Sprintf("domain model %x", m.Fingerprint[:]) }
 
-// Encode builds a version 5 model file (the version 7 text model) based
-// on base with the given
-// description, text warm start (nil: the shipped one) and primer (nil:
-// none). At least one of them must be given.
-func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte, error) {
-	if text == nil && len(primer) == 0 {
+// Parts are what a model replaces or adds; nil keeps the shipped part.
+type Parts struct {
+	Text   *bitcm.Warm // the text model's warm start
+	Primer []byte      // the text model's primer
+	// Image is the pixel codecs' network: an image-only integer weight
+	// file (model.QNet.Encode) of the base's layout.
+	Image []byte
+}
+
+// Encode builds a version 6 model file (the version 7 text model) based
+// on base with the given description and parts, at least one of which
+// must be set.
+func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
+	text, primer := p.Text, p.Primer
+	if text == nil && len(primer) == 0 && len(p.Image) == 0 {
 		return nil, errors.New("domain: a model must replace at least one part")
 	}
 	if len(info) > maxInfo || !utf8.ValidString(info) {
@@ -207,6 +240,16 @@ func Encode(base [8]byte, info string, text *bitcm.Warm, primer []byte) ([]byte,
 			return nil, err
 		}
 		kinds, parts = append(kinds, PartTextPrimer), append(parts, append(le.AppendUint32(nil, uint32(len(primer))), z...))
+	}
+	if len(p.Image) > 0 {
+		if _, err := imageNet(p.Image); err != nil {
+			return nil, err
+		}
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartImageNet), append(parts, enc.EncodeAll(p.Image, nil))
 	}
 	b = le.AppendUint32(b, uint32(len(parts)))
 	for i, p := range parts {
@@ -268,8 +311,8 @@ func Parse(b []byte) (*Model, error) {
 		if i > 0 && kind <= parts[i-1].kind {
 			return nil, bad(off, "part %d: kind %d after kind %d (kinds must increase)", i, kind, parts[i-1].kind)
 		}
-		if kind > PartTextPrimer {
-			return nil, bad(off, "part %d: unknown kind %d", i, kind)
+		if kind > PartImageNet || (kind == PartImageNet && v < imageVersion) {
+			return nil, bad(off, "part %d: unknown kind %d in a version %d file", i, kind, v)
 		}
 		parts = append(parts, part{kind, off, b[off+9 : off+9+int(size)]})
 		off += 9 + int(size)
@@ -320,14 +363,42 @@ func Parse(b []byte) (*Model, error) {
 				return nil, bad(p.at+13, "text primer: %v", err)
 			}
 			m.primer = t
+		case PartImageNet:
+			dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxSize), zstd.WithDecoderConcurrency(1))
+			if err != nil {
+				return nil, err
+			}
+			wf, err := dec.DecodeAll(p.data, nil)
+			dec.Close()
+			if err != nil {
+				return nil, bad(p.at+9, "image network: %v", err)
+			}
+			if m.image, err = imageNet(wf); err != nil {
+				return nil, bad(p.at+9, "%v", err)
+			}
 		}
 	}
 	c, ok := m.TextConfig()
-	if !ok {
+	if !ok && m.image == nil {
 		return nil, bad(20, "no part replaces anything")
 	}
-	m.textFP = bitcm.Fingerprint(c)
+	if ok {
+		m.textFP = bitcm.Fingerprint(c)
+	}
 	return m, nil
+}
+
+// imageNet reads an image network part's weight file: an image-only
+// network (a unified file's text modality would replace nothing).
+func imageNet(wf []byte) (*model.Model, error) {
+	n, err := model.Decode("domain", wf)
+	if err != nil {
+		return nil, fmt.Errorf("image network: %w", err)
+	}
+	if n.Text != nil {
+		return nil, errors.New("image network: a unified weight file, not an image network")
+	}
+	return n, nil
 }
 
 // Load reads and parses the model file at path; errors name the file.

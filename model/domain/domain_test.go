@@ -11,16 +11,16 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny5.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny6.dcm")
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 
-// tinyModel is testdata/tiny5.dcm: cm-text's cold version 7 model fitted
+// tinyModel is testdata/tiny6.dcm: cm-text's cold version 7 model fitted
 // to a few lines of Go (a warm start mostly at its initial values, so
 // the file compresses to a few kilobytes). testdata/tiny.dcm, tiny2.dcm,
-// tiny3.dcm and tiny4.dcm are the same for version 1, 2, 3 and 4 files
-// (the version 2, 3, 4 and 6 text models), written before and kept:
-// they must parse forever.
+// tiny3.dcm, tiny4.dcm and tiny5.dcm are the same for version 1 to 5
+// files (the version 2, 3, 4, 6 and 7 text models), written before and
+// kept: they must parse forever.
 func tinyModel(t testing.TB) []byte {
 	t.Helper()
 	src := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 4))
@@ -28,31 +28,36 @@ func tinyModel(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Encode(tinyBase, "tiny test model", w, nil)
+	b, err := Encode(tinyBase, "tiny test model", Parts{Text: w})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-// The version 5 fixture is what Encode builds today (the format and
+// The version 6 fixture is what Encode builds today (the format and
 // TrainWarm are deterministic); both fixtures parse back, each to its
 // version's text model.
 func TestTinyFixture(t *testing.T) {
 	b := tinyModel(t)
 	if *update {
-		if err := os.WriteFile("testdata/tiny5.dcm", b, 0o644); err != nil {
+		if err := os.WriteFile("testdata/tiny6.dcm", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile("testdata/tiny5.dcm")
+	want, err := os.ReadFile("testdata/tiny6.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny5.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny6.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
 	}
 	checkTiny(t, b, bitcm.Text7Config)
+	v5, err := os.ReadFile("testdata/tiny5.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiny(t, v5, bitcm.Text7Config)
 	v4, err := os.ReadFile("testdata/tiny4.dcm")
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +161,7 @@ func TestRejectForeignWarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Encode(tinyBase, "", w, nil)
+	b, err := Encode(tinyBase, "", Parts{Text: w})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +171,7 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm"} {
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -174,7 +179,10 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 		f.Add(b[:30])
 	}
-	if p, err := Encode(tinyBase, "primer", nil, []byte("package p\n")); err == nil {
+	if p, err := Encode(tinyBase, "primer", Parts{Primer: []byte("package p\n")}); err == nil {
+		f.Add(p)
+	}
+	if p, err := Encode(tinyBase, "image", Parts{Image: smallImageNet(f)}); err == nil {
 		f.Add(p)
 	}
 	f.Fuzz(func(t *testing.T, d []byte) {
@@ -195,7 +203,7 @@ func FuzzParse(f *testing.F) {
 // like its primer smaller than the shipped model, and round-trips.
 func TestPrimerOnly(t *testing.T) {
 	primer := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 20))
-	b, err := Encode(tinyBase, "", nil, primer)
+	b, err := Encode(tinyBase, "", Parts{Primer: primer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +228,7 @@ func TestPrimerOnly(t *testing.T) {
 	if d, err := bitcm.Decode(p, len(src), c); err != nil || !bytes.Equal(d, src) {
 		t.Fatalf("round trip: %v", err)
 	}
-	if _, err := Encode(tinyBase, "", nil, nil); err == nil {
+	if _, err := Encode(tinyBase, "", Parts{}); err == nil {
 		t.Error("a model of nothing encoded")
 	}
 }

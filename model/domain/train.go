@@ -134,7 +134,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		if opts.Checkpoint == "" || done == 0 {
 			return nil
 		}
-		b, err := Encode(base.Fingerprint, checkpointInfo(plan, done), w, nil)
+		b, err := Encode(base.Fingerprint, checkpointInfo(plan, done), Parts{Text: w})
 		if err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		warm = fmt.Sprintf("a warm start from %d training samples (%d bytes)", done, read)
 	}
 	info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
-	b, err := Encode(base.Fingerprint, info, w, primer)
+	b, err := Encode(base.Fingerprint, info, Parts{Text: w, Primer: primer})
 	if err != nil {
 		return nil, err
 	}

@@ -183,3 +183,21 @@ func quantizeWith(n *Net, f formats, seq int, adaptShift uint, lrHead float64) (
 	}
 	return q, nil
 }
+
+// QuantizeLike quantises n, a network fine-tuned from like (Dequantize),
+// with like's activation formats, state-reset period and online
+// adaptation (bias shift, per-channel bias, and a head-matrix rate of
+// lrHead, the exporter's argument that like's SA3 was made with), so
+// that the result differs from like in its weights only; no calibration
+// pass. QuantizeLike(Dequantize(q), q, rate) is q again.
+func QuantizeLike(n *Net, like *model.QNet, lrHead float64) (*model.QNet, error) {
+	if n.Cfg.H != like.H || n.Cfg.Rec != like.Rec() || n.Cfg.Text != like.Text {
+		return nil, fmt.Errorf("train: network (h %d) does not have the layout of the one it is quantised like (h %d)", n.Cfg.H, like.H)
+	}
+	q, err := quantizeWith(n, formatsOf(like), like.Seq, like.AdaptShift, lrHead)
+	if err != nil {
+		return nil, err
+	}
+	q.AdaptByChannel = like.AdaptByChannel
+	return q, nil
+}
