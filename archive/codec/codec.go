@@ -155,15 +155,26 @@ func (p Preset) String() string {
 }
 
 // UseDomain moves a Choice to the domain model d where d replaces the
-// model the choice codes with (cm-text's version 2 text model, by its
-// warm start and primer); any other choice, or d nil, is returned as it
-// is.
+// model the choice codes with: cm-text's default text model (by its
+// warm start and primer), and the default network of the pixel codecs
+// (by d's image network, in each of its roles: alone, with the
+// context-mixing stage, in two halves). Any other choice, or d nil, is
+// returned as it is.
 func UseDomain(ch Choice, d *domain.Model) Choice {
 	if d == nil {
 		return ch
 	}
 	if fp := d.TextFingerprint(); fp != ([8]byte{}) && ch.Codec == format.CodecCMText && bytes.Equal(ch.Params, cmText.params()) {
 		ch.Params = append([]byte{paramsVersion}, fp[:]...)
+	}
+	for _, at := range pixelFingerprints(ch.Codec) {
+		if len(ch.Params) < at+8 {
+			break
+		}
+		if fp, ok := domainNetwork([8]byte(ch.Params[at:at+8]), d); ok {
+			ch.Params = bytes.Clone(ch.Params)
+			copy(ch.Params[at:], fp[:])
+		}
 	}
 	return ch
 }
@@ -173,6 +184,11 @@ func UseDomain(ch Choice, d *domain.Model) Choice {
 // replace and the fingerprint in params is none of the codec's shipped
 // models'. (The archive's model record names which domain model.)
 func DomainCoded(id uint64, params []byte) bool {
+	for _, at := range pixelFingerprints(id) {
+		if len(params) >= at+8 && !shippedPixelModel([8]byte(params[at:at+8])) {
+			return true
+		}
+	}
 	if id != format.CodecCMText || len(params) != 9 || params[0] != paramsVersion {
 		return false
 	}

@@ -4,11 +4,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pixels"
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/domain"
 	"github.com/dcar-archiver/dcar/model/imgctx"
 )
 
@@ -42,7 +44,7 @@ var (
 	ctxImage = imageCodec{
 		name:    "ctx-image",
 		current: func() ([8]byte, error) { return imgctx.DefaultFingerprint, nil },
-		lookup: func(fp [8]byte) (pixelModel, error) {
+		lookup: func(fp [8]byte, _ *domain.Model) (pixelModel, error) {
 			if want := imgctx.DefaultFingerprint; fp != want {
 				return nil, fmt.Errorf("%w: ctx-image model fingerprint %x in the archive, this dcar has %x", ErrModelMismatch, fp[:], want[:])
 			}
@@ -52,7 +54,7 @@ var (
 	modelImage = imageCodec{
 		name:    "model-image",
 		current: defaultNetFingerprint,
-		lookup:  func(fp [8]byte) (pixelModel, error) { return lookupPixelModel("model-image", fp) },
+		lookup:  func(fp [8]byte, d *domain.Model) (pixelModel, error) { return lookupPixelModel("model-image", fp, d) },
 	}
 	// modelImageCM is model-image with the context-mixing stage over
 	// the network (model.CMNet), written with --best.
@@ -94,25 +96,30 @@ func defaultNetFingerprint() ([8]byte, error) {
 }
 
 // lookupPixelModel returns the pixel model with fingerprint fp: imgctx
-// alone, or one of the networks this binary ships (every network a
-// release ever wrote with stays embedded). Otherwise the error names fp
-// and the fingerprints this binary has.
-func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
+// alone, one of the networks this binary ships (every network a release
+// ever wrote with stays embedded), or the image network of the archive's
+// domain model d (nil: none). Otherwise the error names fp and the
+// fingerprints there are.
+func lookupPixelModel(codec string, fp [8]byte, d *domain.Model) (pixelModel, error) {
 	if fp == imgctx.DefaultFingerprint {
 		return ctxModel{}, nil
 	}
-	if m, err := model.ByFingerprint(fp); err == nil {
-		return m.Net, nil
+	if d != nil && d.Image() != nil {
+		if pm, ok := networkModel(d.Image(), fp); ok {
+			return pm, nil
+		}
 	}
-	if m, err := model.ByCMFingerprint(fp); err == nil {
-		return model.CMNet{Net: m.Net}, nil
-	}
-	if m, err := model.BySplitFingerprint(fp); err == nil {
-		return model.SplitNet{Net: m.Net}, nil
+	all, _ := model.Shipped()
+	for _, m := range all {
+		if pm, ok := networkModel(m, fp); ok {
+			return pm, nil
+		}
 	}
 	cfp := imgctx.DefaultFingerprint
 	names := []string{fmt.Sprintf("%x (imgctx)", cfp[:])}
-	all, _ := model.Shipped()
+	if d != nil && d.Image() != nil {
+		all = append(slices.Clip(all), d.Image()) // a copy: all is the shipped list
+	}
 	for _, m := range all {
 		names = append(names, fmt.Sprintf("%x (%s)", m.Fingerprint[:], m.Name), fmt.Sprintf("%x (%s + CM)", m.CMFingerprint[:], m.Name),
 			fmt.Sprintf("%x (%s, halves)", m.SplitFingerprint[:], m.Name))
@@ -120,12 +127,63 @@ func lookupPixelModel(codec string, fp [8]byte) (pixelModel, error) {
 	return nil, fmt.Errorf("%w: %s pixel model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, fp[:], strings.Join(names, ", "))
 }
 
+// networkModel returns the pixel model of network m that fingerprint fp
+// names: the network itself, with the context-mixing stage, or coding a
+// large stripe in two halves.
+func networkModel(m *model.Model, fp [8]byte) (pixelModel, bool) {
+	switch fp {
+	case m.Fingerprint:
+		return m.Net, true
+	case m.CMFingerprint:
+		return model.CMNet{Net: m.Net}, true
+	case m.SplitFingerprint:
+		return model.SplitNet{Net: m.Net}, true
+	}
+	return nil, false
+}
+
+// domainNetwork maps fingerprint fp of the default network's pixel
+// models to the same pixel model of the image network of d; ok is false
+// when d has no image network or fp is not one of the default
+// network's.
+func domainNetwork(fp [8]byte, d *domain.Model) (out [8]byte, ok bool) {
+	if d == nil || d.Image() == nil {
+		return fp, false
+	}
+	def, err := model.Default()
+	if err != nil {
+		return fp, false
+	}
+	n := d.Image()
+	switch fp {
+	case def.Fingerprint:
+		return n.Fingerprint, true
+	case def.CMFingerprint:
+		return n.CMFingerprint, true
+	case def.SplitFingerprint:
+		return n.SplitFingerprint, true
+	}
+	return fp, false
+}
+
+// pixelFingerprints returns where the network fingerprints lie in the
+// parameters of an entry of a pixel codec (nil for other codecs).
+func pixelFingerprints(id uint64) []int {
+	switch id {
+	case format.CodecModelImage, format.CodecModelPNG:
+		return []int{1}
+	case format.CodecModelGIF, format.CodecModelTIFF, format.CodecModelBMP:
+		return []int{1, 9}
+	}
+	return nil
+}
+
 // imageCodec codes pixel containers: the samples of the rows a block
 // holds whole through a pixel model, every other byte verbatim (zstd).
 type imageCodec struct {
 	name    string
-	current func() ([8]byte, error)              // the fingerprint new entries get
-	lookup  func(fp [8]byte) (pixelModel, error) // the model of an entry's fingerprint
+	current func() ([8]byte, error)                                // the fingerprint new entries get
+	lookup  func(fp [8]byte, d *domain.Model) (pixelModel, error) // the model of an entry's fingerprint (d: the archive's domain model)
 	halves  bool                                 // the model codes a large stripe in two halves itself
 }
 
@@ -217,7 +275,7 @@ func (c imageCodec) setup(b Block) (*pixels.Layout, pixelModel, error) {
 	if len(b.Params) < 9 || b.Params[0] != paramsVersion {
 		return nil, nil, fmt.Errorf("%w (%s version %d)", ErrParams, c.name, firstByte(b.Params))
 	}
-	m, err := c.lookup([8]byte(b.Params[1:9]))
+	m, err := c.lookup([8]byte(b.Params[1:9]), b.Domain)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -366,4 +424,19 @@ func unpackResidual(b []byte, n int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: ctx-image residual missing", format.ErrCorrupt)
 	}
 	return unpackStoredOrZstd(b, n, "image residual")
+}
+
+// shippedPixelModel reports whether fp names imgctx or a pixel model of
+// a shipped network.
+func shippedPixelModel(fp [8]byte) bool {
+	if fp == imgctx.DefaultFingerprint {
+		return true
+	}
+	all, _ := model.Shipped()
+	for _, m := range all {
+		if _, ok := networkModel(m, fp); ok {
+			return true
+		}
+	}
+	return false
 }

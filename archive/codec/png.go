@@ -74,7 +74,7 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion5 {
 		return nil, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
 	}
-	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]))
+	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]), b.Domain)
 	if err != nil {
 		return nil, 0, err
 	}

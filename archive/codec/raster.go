@@ -105,10 +105,10 @@ func (rc rasterCodec) models(b Block) (colour, indexed pixelModel, err error) {
 	if b.Offset != 0 {
 		return nil, nil, fmt.Errorf("%w: %s entry in more than one block", format.ErrCorrupt, name)
 	}
-	if colour, err = lookupPixelModel(name, [8]byte(p[1:9])); err != nil {
+	if colour, err = lookupPixelModel(name, [8]byte(p[1:9]), b.Domain); err != nil {
 		return nil, nil, err
 	}
-	indexed, err = lookupPixelModel(name, [8]byte(p[9:17]))
+	indexed, err = lookupPixelModel(name, [8]byte(p[9:17]), b.Domain)
 	return colour, indexed, err
 }
 

@@ -264,22 +264,6 @@ func imageSets(logger *log.Logger) (tr, val *train.Set) {
 	return tr, val
 }
 
-// seqStarts lists the valid training sequence starts of s: inside one
-// run, full length.
-func seqStarts(s *train.Set, seq int) []int {
-	var starts []int
-	for i, st := range s.Starts {
-		end := s.N
-		if i+1 < len(s.Starts) {
-			end = s.Starts[i+1]
-		}
-		for a := st; a+seq <= end; a++ {
-			starts = append(starts, a)
-		}
-	}
-	return starts
-}
-
 func trainImage() {
 	logger := runLogger()
 	tr, val := imageSets(logger)
@@ -293,7 +277,7 @@ func trainImage() {
 	}
 	opt := train.NewAdamW(net, *lr, *wd)
 	ckpt := filepath.Join(*dir, *runName+".ckpt")
-	starts := seqStarts(tr, *seqLen)
+	starts := tr.SeqStarts(*seqLen)
 	rng := rand.New(rand.NewPCG(*seed, 99))
 	g := make([]float32, len(net.P))
 	var b train.Batch
@@ -340,11 +324,9 @@ func trainImage() {
 	logger.Printf("done %d steps in %v; checkpoint %s", step, time.Since(tStart).Round(time.Second), ckpt)
 }
 
-// lrAt is the learning rate at step (of a run frac done): linear warm-up
-// over -warmup steps, then cosine from -lr down to a tenth of it.
-func lrAt(step int, frac float64) float64 {
-	return *lr * math.Min(1, float64(step+1)/float64(*warmup)) * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*frac)))
-}
+// lrAt is the learning rate at step (of a run frac done): train.LRAt
+// with -lr and -warmup.
+func lrAt(step int, frac float64) float64 { return train.LRAt(*lr, *warmup, step, frac) }
 
 // periodic runs fn (validation and checkpoint) when -eval-every seconds
 // have passed since *last.

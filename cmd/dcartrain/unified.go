@@ -201,9 +201,9 @@ func trainUnified() {
 	doVal(0)
 	var istarts []int
 	if itr != nil {
-		istarts = seqStarts(itr, *seqLen)
+		istarts = itr.SeqStarts(*seqLen)
 	}
-	tstarts := seqStarts(ttr, *textSeq)
+	tstarts := ttr.SeqStarts(*textSeq)
 	rng := rand.New(rand.NewPCG(*seed, 77))
 	g := make([]float32, len(u.U))
 	gI := make([]float32, len(u.Img.P))

@@ -115,3 +115,36 @@ func TestDequantizeShipped(t *testing.T) {
 		}
 	}
 }
+
+// The shipped image network, dequantised and quantised like itself
+// (with the head-matrix rate it was exported with, 0.001), is itself
+// again, down to its weight file: the start of a domain model's image
+// network (package domain).
+func TestQuantizeLikeShipped(t *testing.T) {
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Dequantize(m.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := QuantizeLike(n, m.Net, 0.001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := m.Net.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := q.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a, b) {
+		t.Errorf("weight file of %d bytes differs from the shipped image network's (%d bytes); first differing tensor: %q", len(b), len(a), sameQNet(m.Net, q))
+	}
+	if _, err := QuantizeLike(NewNet(Config{H: 32, Rec: true}, 1), m.Net, 0.001); err == nil {
+		t.Error("a network of another size was quantised like the shipped one")
+	}
+}
