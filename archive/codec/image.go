@@ -182,9 +182,9 @@ func pixelFingerprints(id uint64) []int {
 // holds whole through a pixel model, every other byte verbatim (zstd).
 type imageCodec struct {
 	name    string
-	current func() ([8]byte, error)                                // the fingerprint new entries get
+	current func() ([8]byte, error)                               // the fingerprint new entries get
 	lookup  func(fp [8]byte, d *domain.Model) (pixelModel, error) // the model of an entry's fingerprint (d: the archive's domain model)
-	halves  bool                                 // the model codes a large stripe in two halves itself
+	halves  bool                                                  // the model codes a large stripe in two halves itself
 }
 
 // planImage routes uncompressed image containers to model-image. An
