@@ -779,3 +779,60 @@ func TestTrainCLI(t *testing.T) {
 		t.Errorf("train on no text: exit 0\n%s", se)
 	}
 }
+
+// dcar train on images fits the image network: with a step budget the
+// same model twice; create --model codes the images with it (list -l
+// names it), the archive carries it and round-trips; with --model-ref,
+// extract needs --model.
+func TestTrainImagesCLI(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	for i := range 5 {
+		img := image.NewRGBA(image.Rect(0, 0, 64, 32))
+		rng := rand.New(rand.NewPCG(uint64(i), 1))
+		for p := range 64 * 32 {
+			x, y := p%64, p/64
+			n := rng.IntN(24)
+			img.Pix[4*p], img.Pix[4*p+1], img.Pix[4*p+2], img.Pix[4*p+3] = byte(3*x+i+n), byte(5*y+x*i+n), byte(x*y/8+7*i+n), 255
+		}
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("i%d.png", i)), b.Bytes(), 0o644)
+	}
+	var models [2][]byte
+	for i := range models {
+		out := filepath.Join(dir, fmt.Sprintf("m%d.dcm", i))
+		_, se, code := dcar(t, nil, "train", "-q", "-o", out, "--image-steps", "2", "--seed", "5", src)
+		if code != 0 || !strings.Contains(se, "images: validation") {
+			t.Fatalf("train: exit %d\n%s", code, se)
+		}
+		models[i], _ = os.ReadFile(out)
+	}
+	if len(models[0]) == 0 || !bytes.Equal(models[0], models[1]) {
+		t.Fatal("two trainings with the same seed and steps differ")
+	}
+	m := filepath.Join(dir, "m0.dcm")
+	for _, ref := range []bool{false, true} {
+		a := filepath.Join(dir, fmt.Sprintf("a%v.dcar", ref))
+		args := []string{"create", "-q", "--model", m}
+		if ref {
+			args = append(args, "--model-ref")
+		}
+		if _, se, code := dcar(t, nil, append(args, a, src)...); code != 0 {
+			t.Fatalf("create: %s", se)
+		}
+		so, _, _ := dcar(t, nil, "list", "-l", a)
+		if !strings.Contains(so, "model-png (domain ") {
+			t.Errorf("list -l does not name the domain model:\n%s", so)
+		}
+		x := filepath.Join(dir, fmt.Sprintf("x%v", ref))
+		if _, se, code := dcar(t, nil, "extract", "-q", "-C", x, a); (code != 0) != ref {
+			t.Fatalf("extract without --model (model carried %v): exit %d, %s", !ref, code, se)
+		}
+		if _, se, code := dcar(t, nil, "extract", "-q", "--model", m, "-C", x+"m", a); code != 0 {
+			t.Fatalf("extract --model: %s", se)
+		}
+		sameTree(t, src, filepath.Join(x+"m", src))
+	}
+}

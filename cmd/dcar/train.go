@@ -18,11 +18,12 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Limits of what dcar train reads: files up to maxTrainFile (larger
-// ones are coded in blocks the warm start matters little for), samples
-// up to maxTrainBytes in all.
+// Limits of what dcar train reads: text files up to maxTrainFile (larger
+// ones are coded in blocks the warm start matters little for), images up
+// to maxTrainImage, samples up to maxTrainBytes in all.
 const (
 	maxTrainFile  = 4 << 20
+	maxTrainImage = 64 << 20
 	maxTrainBytes = 256 << 20 // more than 20 minutes of training reads
 	valBytes      = 2 << 20   // validation held back: a tenth of the samples, at most this
 )
@@ -30,13 +31,14 @@ const (
 func trainCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "train",
-		Usage:     "fit a domain model (.dcm) to sample files, for dcar create --model: a primer (dictionary) of their text that the text model reads before each segment, and with --warm its learned start values fitted to them",
+		Usage:     "fit a domain model (.dcm) to sample files, for dcar create --model: for images (PNG, PGM/PPM/PAM; 8-bit grey or colour), the shipped network's image modality fine-tuned to them; for text, a primer (dictionary) that the text model reads before each segment, and with --warm its learned start values fitted to them",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
 			jobsFlag, quietFlag,
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the domain model to `FILE` (a checkpoint FILE.ckpt beside it while training)"},
 			&cli.Float64Flag{Name: "minutes", Value: 20, Usage: "time budget of the training pass (validation comes after it)"},
-			&cli.IntFlag{Name: "steps", Usage: "train on at most `N` sample files (0: all the budget allows); with a step budget the model bytes depend only on the files and the seed"},
+			&cli.IntFlag{Name: "steps", Usage: "train the text warm start on at most `N` sample files (0: all the budget allows); with step budgets the model bytes depend only on the files and the seed"},
+			&cli.IntFlag{Name: "image-steps", Usage: "train the image network for `N` steps (0: as many as --minutes allows; about 8 a second on 2 cores)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the validation split and the training order"},
 			&cli.IntFlag{Name: "primer", Value: 1024, Usage: "KiB of sample text the model reads before each text segment, as a dictionary (0: none); it costs the time of modelling it per segment, on both sides (about 5 s per MiB)"},
 			&cli.BoolFlag{Name: "warm", Usage: "also fit the text model's warm start to the samples (the training pass, --minutes/--steps): ~1 MB more model for well under 1 % on text coded in solid groups; pays with --model-ref on archives of small files"},
@@ -45,19 +47,19 @@ func trainCommand() *cli.Command {
 			if c.NArg() < 1 {
 				return usageErr("train needs at least one PATH of sample files")
 			}
-			if c.Float64("minutes") <= 0 || c.Int("steps") < 0 || c.Int("primer") < 0 || c.Int("primer") > 4096 {
-				return usageErr("--minutes must be positive, --steps at least 0 and --primer 0 to 4096 KiB")
-			}
-			if !c.Bool("warm") && c.Int("primer") == 0 {
-				return usageErr("--primer 0 needs --warm: the model would replace nothing")
+			if c.Float64("minutes") <= 0 || c.Int("steps") < 0 || c.Int("image-steps") < 0 || c.Int("primer") < 0 || c.Int("primer") > 4096 {
+				return usageErr("--minutes must be positive, --steps and --image-steps at least 0 and --primer 0 to 4096 KiB")
 			}
 			start := time.Now()
-			samples, skipped, err := collectSamples(c.Args().Slice())
+			samples, images, skipped, err := collectSamples(c.Args().Slice())
 			if err != nil {
 				return inputErr(err)
 			}
 			if len(samples) < 2 {
-				return cli.Exit(fmt.Sprintf("dcar train: %d text files found (%d other files skipped); it needs at least 2", len(samples), skipped), exitError)
+				return cli.Exit(fmt.Sprintf("dcar train: %d text files and images found (%d other files skipped); it needs at least 2", len(samples), skipped), exitError)
+			}
+			if images == 0 && !c.Bool("warm") && c.Int("primer") == 0 {
+				return usageErr("--primer 0 needs --warm (or images): the model would replace nothing")
 			}
 			var all int64
 			for _, s := range samples {
@@ -71,8 +73,8 @@ func trainCommand() *cli.Command {
 			for _, s := range val {
 				vb += int64(len(s.Data))
 			}
-			fmt.Fprintf(os.Stderr, "dcar train: %d text files (%d bytes) for training, %d (%d bytes) held back for validation; %d other files skipped (images are not trained yet)\n",
-				len(train), tb, len(val), vb, skipped)
+			fmt.Fprintf(os.Stderr, "dcar train: %d files (%d bytes; %d images in all) for training, %d (%d bytes) held back for validation; %d other files skipped\n",
+				len(train), tb, images, len(val), vb, skipped)
 			out := c.String("output")
 			stop := make(chan struct{})
 			sig := make(chan os.Signal, 1)
@@ -85,11 +87,12 @@ func trainCommand() *cli.Command {
 			}()
 			bar := newProgress(tb, "train", c.Bool("quiet"))
 			opts := domain.TrainOptions{Seed: c.Uint64("seed"), Steps: c.Int("steps"), Checkpoint: out + ".ckpt", CheckpointInterval: time.Minute,
-				Stop: stop, Jobs: c.Int("jobs"), Warm: c.Bool("warm"), PrimerBytes: c.Int("primer") << 10}
+				Stop: stop, Jobs: c.Int("jobs"), Warm: c.Bool("warm"), PrimerBytes: c.Int("primer") << 10, ImageSteps: c.Int("image-steps")}
 			if !c.IsSet("steps") {
 				opts.Deadline = start.Add(time.Duration(c.Float64("minutes") * float64(time.Minute)))
 			}
 			opts.Progress = trainProgress(bar, c.Bool("quiet"), opts.Deadline)
+			opts.ImageProgress = imageProgress(c.Bool("quiet"))
 			res, err := domain.Train(train, val, opts)
 			bar.finish()
 			if errors.Is(err, domain.ErrInterrupted) {
@@ -102,19 +105,29 @@ func trainCommand() *cli.Command {
 				return err
 			}
 			os.Remove(opts.Checkpoint)
+			os.Remove(opts.Checkpoint + ".net")
+			fmt.Fprintf(os.Stderr, "dcar train: %s: %d bytes, domain model %x, in %s\n",
+				out, len(res.Model.Bytes()), res.Model.Fingerprint[:], time.Since(start).Round(time.Second))
+			if res.Images > 0 {
+				reportImages(res)
+			}
+			if res.ValBytes == 0 {
+				return nil
+			}
 			bpc := func(bits int64) float64 { return float64(bits) / float64(max(res.ValBytes, 1)) }
-			fmt.Fprintf(os.Stderr, "dcar train: %s: %d bytes, domain model %x, %d of %d training files in %s\n",
-				out, len(res.Model.Bytes()), res.Model.Fingerprint[:], res.Steps, len(train), time.Since(start).Round(time.Second))
-			fmt.Fprintf(os.Stderr, "dcar train: validation (%d files, %d bytes, coded as solid groups): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
-				len(val), res.ValBytes, bpc(res.ValBitsShipped), bpc(res.ValBits), 100*(float64(res.ValBits)/float64(max(res.ValBitsShipped, 1))-1))
+			if res.Steps > 0 {
+				fmt.Fprintf(os.Stderr, "dcar train: text: the warm start fitted to %d files\n", res.Steps)
+			}
+			fmt.Fprintf(os.Stderr, "dcar train: text: validation (%d bytes, coded as solid groups): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
+				res.ValBytes, bpc(res.ValBitsShipped), bpc(res.ValBits), 100*(float64(res.ValBits)/float64(max(res.ValBitsShipped, 1))-1))
 			// Break-even: the text content an archive needs for the
 			// saving to repay the carried model (its record: the file
 			// and a few bytes of framing).
 			if saved := res.ValBitsShipped - res.ValBits; saved > 0 {
 				mb := float64(len(res.Model.Bytes())+16) * 8 / float64(saved) * float64(res.ValBytes) / 1e6
-				fmt.Fprintf(os.Stderr, "dcar train: carried in an archive (create --model), the model pays for itself from about %.1f MB of such text; with --model-ref from the first file\n", mb)
+				fmt.Fprintf(os.Stderr, "dcar train: text: carried in an archive (create --model), the model pays for itself from about %.1f MB of such text; with --model-ref from the first file\n", mb)
 			} else {
-				fmt.Fprintf(os.Stderr, "dcar train: the domain model codes the held-back files no smaller than the shipped one: it does not pay on this data\n")
+				fmt.Fprintf(os.Stderr, "dcar train: text: the domain model codes the held-back files no smaller than the shipped one: it does not pay on this data\n")
 			}
 			return nil
 		},
@@ -148,12 +161,12 @@ func trainProgress(bar *progress, quiet bool, deadline time.Time) func(done, tot
 	}
 }
 
-// collectSamples reads the text files below paths (in lexical order of
-// their paths, as dcar create walks), each up to maxTrainFile bytes, up
-// to maxTrainBytes in all, and counts the other files it skips.
-func collectSamples(paths []string) ([]domain.Sample, int, error) {
+// collectSamples reads the text files and images below paths (in
+// lexical order of their paths, as dcar create walks), text files up to
+// maxTrainFile bytes, images up to maxTrainImage, up to maxTrainBytes in
+// all, and counts the images and the other files it skips.
+func collectSamples(paths []string) (out []domain.Sample, images, skipped int, err error) {
 	var files []string
-	skipped := 0
 	for _, root := range paths {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -162,32 +175,73 @@ func collectSamples(paths []string) ([]domain.Sample, int, error) {
 			if !d.Type().IsRegular() {
 				return nil
 			}
-			if fi, err := d.Info(); err != nil || fi.Size() == 0 || fi.Size() > maxTrainFile {
-				skipped++ // not read: empty, or coded in blocks a warm start matters little for
+			if fi, err := d.Info(); err != nil || fi.Size() == 0 || fi.Size() > maxTrainImage {
+				skipped++ // not read: empty, or larger than any sample read
 				return nil
 			}
 			files = append(files, p)
 			return nil
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 	}
 	sort.Strings(files)
-	var out []domain.Sample
 	var total int64
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		k := codec.Sniff(b[:min(len(b), codec.SniffLen)])
-		if k.Modality != format.ModalityText || len(b) == 0 || len(b) > maxTrainFile || total+int64(len(b)) > maxTrainBytes {
+		text := k.Modality == format.ModalityText && len(b) <= maxTrainFile
+		image := k.Modality == format.ModalityImage && domain.IsImage(b)
+		if !text && !image || total+int64(len(b)) > maxTrainBytes {
 			skipped++
 			continue
+		}
+		if image {
+			images++
 		}
 		total += int64(len(b))
 		out = append(out, domain.Sample{Name: filepath.ToSlash(p), Data: b})
 	}
-	return out, skipped, nil
+	return out, images, skipped, nil
+}
+
+// imageProgress reports the image network's training steps (unless
+// quiet): a line every 30 seconds with the time left.
+func imageProgress(quiet bool) func(done, planned int) {
+	if quiet {
+		return nil
+	}
+	start, last := time.Now(), time.Now()
+	return func(done, planned int) {
+		now := time.Now()
+		if now.Sub(last) < 30*time.Second && done < planned {
+			return
+		}
+		last = now
+		el := now.Sub(start)
+		eta := time.Duration(float64(el) * float64(planned-done) / float64(max(done, 1)))
+		fmt.Fprintf(os.Stderr, "dcar train: image network: step %d of %d, %s, ETA %s\n", done, planned, el.Round(time.Second), eta.Round(time.Second))
+	}
+}
+
+// reportImages prints the image network's validation and break-even.
+func reportImages(res *domain.Result) {
+	bps := func(bits int64) float64 { return float64(bits) / float64(max(res.ImageVal, 1)) }
+	fmt.Fprintf(os.Stderr, "dcar train: images: the network fine-tuned on %d images, %d steps\n", res.Images, res.ImageSteps)
+	if res.ImageVal == 0 {
+		fmt.Fprintf(os.Stderr, "dcar train: images: no image was held back for validation\n")
+		return
+	}
+	fmt.Fprintf(os.Stderr, "dcar train: images: validation (%d sub-pixels): %.4f bits/sub-pixel with the shipped network, %.4f with the domain network (%+.2f %%)\n",
+		res.ImageVal, bps(res.ImageValBitsShipped), bps(res.ImageValBits), 100*(float64(res.ImageValBits)/float64(max(res.ImageValBitsShipped, 1))-1))
+	if saved := res.ImageValBitsShipped - res.ImageValBits; saved > 0 {
+		mp := float64(len(res.Model.Bytes())+16) * 8 / float64(saved) * float64(res.ImageVal) / 1e6
+		fmt.Fprintf(os.Stderr, "dcar train: images: carried in an archive (create --model), the model pays for itself from about %.0f million sub-pixels (%.1f MP of colour) of such images\n", mp, mp/3)
+	} else {
+		fmt.Fprintf(os.Stderr, "dcar train: images: the domain network codes the held-back images no smaller than the shipped one: it does not pay on this data\n")
+	}
 }

@@ -5,7 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,5 +110,104 @@ func TestRejectImageNet(t *testing.T) {
 	sum := sha256.Sum256(v5)
 	if _, err := Parse(append(v5, sum[:]...)); !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), "unknown kind 3") {
 		t.Errorf("an image network in a version 5 file: %v", err)
+	}
+}
+
+// pngSample is a w×h RGB (ch 3) or grey (ch 1) PNG of testImage's
+// pixels, shifted by k.
+func pngSample(t testing.TB, name string, w, h, ch, k int) Sample {
+	t.Helper()
+	pix := testImage(w, h, ch)
+	var img image.Image
+	if ch == 1 {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range g.Pix {
+			g.Pix[i] = pix[i] + byte(k)
+		}
+		img = g
+	} else {
+		c := image.NewRGBA(image.Rect(0, 0, w, h))
+		for i := range w * h {
+			c.Pix[4*i], c.Pix[4*i+1], c.Pix[4*i+2], c.Pix[4*i+3] = pix[3*i]+byte(k), pix[3*i+1], pix[3*i+2]+byte(2*k), 255
+		}
+		img = c
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return Sample{Name: name, Data: b.Bytes()}
+}
+
+// Images alone: the same images, seed and steps give the same model
+// bytes; an interrupted run resumed from its checkpoint gives them too;
+// the model holds an image network and no text model, and reports its
+// validation.
+func TestTrainImagesResumable(t *testing.T) {
+	var tr []Sample
+	for i := range 4 {
+		tr = append(tr, pngSample(t, fmt.Sprintf("i%d.png", i), 64, 24, 3, i))
+	}
+	tr = append(tr, pngSample(t, "g.png", 96, 16, 1, 3))
+	va := []Sample{pngSample(t, "v.png", 64, 24, 3, 9)}
+	opts := TrainOptions{Seed: 3, ImageSteps: 4, Jobs: 2}
+	a, err := Train(tr, va, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(tr, va, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Model.Bytes(), b.Model.Bytes()) || a.ImageSteps != 4 || a.Images != 5 {
+		t.Fatalf("two runs of 4 steps differ (%d steps, %d images)", a.ImageSteps, a.Images)
+	}
+	if a.Model.Image() == nil || a.Model.TextFingerprint() != ([8]byte{}) || a.ImageVal != 64*24*3 || a.ImageValBits <= 0 || a.ImageValBitsShipped <= 0 {
+		t.Fatalf("model: image %v, validation %d sub-pixels, %d / %d bits", a.Model.Image() != nil, a.ImageVal, a.ImageValBits, a.ImageValBitsShipped)
+	}
+	ck := filepath.Join(t.TempDir(), "m.dcm.ckpt")
+	stop := make(chan struct{})
+	o := opts
+	o.Checkpoint, o.Stop = ck, stop
+	o.ImageProgress = func(done, planned int) {
+		if done == 2 {
+			close(stop)
+		}
+	}
+	if _, err := Train(tr, va, o); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	n := 0
+	o.Stop, o.ImageProgress = nil, func(done, planned int) { n++ }
+	c, err := Train(tr, va, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || !bytes.Equal(c.Model.Bytes(), a.Model.Bytes()) {
+		t.Fatalf("resumed run: %d steps run, same bytes %v", n, bytes.Equal(c.Model.Bytes(), a.Model.Bytes()))
+	}
+}
+
+// pixelsOf takes the images the network codes as grey or colour
+// samples and nothing else.
+func TestPixelsOf(t *testing.T) {
+	rgb := pngSample(t, "c.png", 5, 3, 3, 0).Data
+	if im, ok := pixelsOf(rgb); !ok || im.w != 5 || im.h != 3 || im.ch != 3 || !bytes.Equal(im.pix, testImage(5, 3, 3)) {
+		t.Errorf("RGB PNG: %v %+v", ok, im)
+	}
+	if im, ok := pixelsOf(pngSample(t, "g.png", 4, 2, 1, 0).Data); !ok || im.ch != 1 || len(im.pix) != 8 {
+		t.Errorf("grey PNG: %v %+v", ok, im)
+	}
+	ppm := append([]byte("P6\n2 1\n255\n"), 1, 2, 3, 4, 5, 6)
+	if im, ok := pixelsOf(ppm); !ok || im.ch != 3 || !bytes.Equal(im.pix, []byte{1, 2, 3, 4, 5, 6}) {
+		t.Errorf("PPM: %v %+v", ok, im)
+	}
+	pal := image.NewPaletted(image.Rect(0, 0, 4, 4), color.Palette{color.Black, color.White})
+	var b bytes.Buffer
+	png.Encode(&b, pal)
+	for name, d := range map[string][]byte{"palette PNG": b.Bytes(), "text": []byte("package p\n"), "truncated PNG": rgb[:40]} {
+		if _, ok := pixelsOf(d); ok {
+			t.Errorf("%s taken as an image", name)
+		}
 	}
 }

@@ -80,6 +80,14 @@ type TrainOptions struct {
 	// PrimerBytes is the size of the primer taken from the training
 	// samples (0: no primer).
 	PrimerBytes int
+	// ImageSteps is the number of training steps of the image network
+	// (0: as many as the Deadline allows; a step budget gives the same
+	// model bytes every time). Images are trained when the training
+	// samples hold some (pixelsOf).
+	ImageSteps int
+	// ImageProgress, if set, is called after every image training step
+	// with the steps done and planned.
+	ImageProgress func(done, planned int)
 }
 
 // ErrInterrupted is returned by Train when TrainOptions.Stop fires.
@@ -88,25 +96,74 @@ var ErrInterrupted = errors.New("domain: training interrupted (checkpoint saved)
 // A Result is a trained domain model and its validation.
 type Result struct {
 	Model *Model
-	Steps int // training samples read
+	Steps int // text training samples read
 	// ValBytes is the validation samples' size; ValBitsShipped and
 	// ValBits their coded size in bits with the shipped text model and
 	// with the domain model, the samples coded in segments of up to
 	// 4 MiB as dcar create codes small files (solid groups).
 	ValBytes                int64
 	ValBitsShipped, ValBits int64
+	// Images: training images and steps of the image network, the
+	// validation images' sub-pixels and their coded size in bits with
+	// the shipped and with the domain network (ImageVal 0: no image
+	// network trained).
+	Images, ImageSteps                int
+	ImageVal                          int64
+	ImageValBitsShipped, ImageValBits int64
 }
 
-// Train fits a domain model to the training samples: the warm start of
+// splitImages separates the samples the image network codes (as their
+// pixels) from the others.
+func splitImages(samples []Sample) (imgs []image8, other []Sample) {
+	for _, s := range samples {
+		if im, ok := pixelsOf(s.Data); ok {
+			imgs = append(imgs, im)
+		} else {
+			other = append(other, s)
+		}
+	}
+	return imgs, other
+}
+
+// Train fits a domain model to the training samples: the image
+// network, the shipped one's image modality fine-tuned on the training
+// images (trainImages), when there are images; the warm start of
 // cm-text's text model (version 7), learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
-// samples in order, each as a segment of its own (with Warm); and a
-// primer of PrimerBytes chosen from the samples by coverage (Primer). It then
-// measures the validation samples with the shipped and the domain model.
+// text samples in order, each as a segment of its own (with Warm); and a
+// primer of PrimerBytes chosen from the text samples by coverage
+// (Primer). It then measures the validation samples with the shipped and
+// the domain model. The images and the text warm start share the
+// Deadline by their sizes.
 func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	base, err := model.Default()
 	if err != nil {
 		return nil, err
+	}
+	trImg, train := splitImages(train)
+	valImg, val := splitImages(val)
+	var img *imagePart
+	if len(trImg) > 0 {
+		deadline := opts.Deadline
+		if !deadline.IsZero() && opts.Warm && len(train) > 0 {
+			var ib, tb int64
+			for _, im := range trImg {
+				ib += int64(len(im.pix))
+			}
+			for _, s := range train {
+				tb += int64(len(s.Data))
+			}
+			deadline = time.Now().Add(time.Duration(float64(time.Until(deadline)) * float64(ib) / float64(ib+tb)))
+		}
+		if img, err = trainImages(base, trImg, valImg, opts, deadline); err != nil {
+			return nil, err
+		}
+	}
+	if len(train) == 0 {
+		if img == nil {
+			return nil, errors.New("domain: no training sample")
+		}
+		return imageResult(base, img, len(trImg), opts.Seed)
 	}
 	cfg, err := textModels[version].shipped()
 	if err != nil {
@@ -186,7 +243,12 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		warm = fmt.Sprintf("a warm start from %d training samples (%d bytes)", done, read)
 	}
 	info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
-	b, err := Encode(base.Fingerprint, info, Parts{Text: w, Primer: primer})
+	parts := Parts{Text: w, Primer: primer}
+	if img != nil {
+		parts.Image = img.weights
+		info += fmt.Sprintf("; %s", imageInfo(img, len(trImg)))
+	}
+	b, err := Encode(base.Fingerprint, info, parts)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +257,9 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Model: m, Steps: done}
+	if img != nil {
+		res.setImage(img, len(trImg))
+	}
 	dc, _ := m.TextConfig()
 	for _, s := range val {
 		res.ValBytes += int64(len(s.Data))
@@ -286,4 +351,29 @@ func resume(path, plan string) (*bitcm.Warm, int, bool) {
 		return nil, 0, false
 	}
 	return m.text, n, true
+}
+
+func imageInfo(img *imagePart, images int) string {
+	return fmt.Sprintf("the image network fine-tuned on %d images, %d steps", images, img.steps)
+}
+
+func (r *Result) setImage(img *imagePart, images int) {
+	r.Images, r.ImageSteps = images, img.steps
+	r.ImageVal, r.ImageValBitsShipped, r.ImageValBits = img.valSamples, img.valShipped, img.valIn
+}
+
+// imageResult is the result of a training on images alone.
+func imageResult(base *model.Model, img *imagePart, images int, seed uint64) (*Result, error) {
+	info := fmt.Sprintf("dcar train: %s, seed %d", imageInfo(img, images), seed)
+	b, err := Encode(base.Fingerprint, info, Parts{Image: img.weights})
+	if err != nil {
+		return nil, err
+	}
+	m, err := Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Model: m}
+	res.setImage(img, images)
+	return res, nil
 }

@@ -1,0 +1,319 @@
+package domain
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/dcar-archiver/dcar/format/pixels"
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/train"
+)
+
+// Fitting the image network: the shipped network's image modality,
+// dequantised (train.Dequantize), fine-tuned on the training images'
+// sub-pixels (train.Tuner, the trainer of the shipped network) and
+// quantised like the shipped one (train.QuantizeLike).
+const (
+	// imageHeadRate is the head-matrix adaptation rate the shipped
+	// network was exported with (dcartrain -adapt-head 0.001), which
+	// QuantizeLike needs to rebuild its SA3 (train's
+	// TestQuantizeLikeShipped holds it to the shipped file).
+	imageHeadRate = 0.001
+	imageBatch    = 32   // sequences per step
+	imageSeq      = 96   // sub-pixels per sequence, as the shipped network was trained
+	imageLR       = 1e-3 // peak learning rate: 25 minutes at 1e-3 beat 15 at 5e-4 on greyscale photos
+	imageWD       = 0.01
+	imageWarmup   = 50
+	// maxImageSamples bounds the sub-pixels kept for training (about
+	// 0.7 KB of features each): rows are kept one in k so that the
+	// training images fit.
+	maxImageSamples = 1 << 20
+	// calibSteps are timed to plan a run by its deadline.
+	calibSteps = 20
+)
+
+// An image is the 8-bit samples of an image file as the pixel codecs
+// give them to the network: w×h pixels of ch interleaved channels.
+type image8 struct {
+	pix      []byte
+	w, h, ch int
+}
+
+// IsImage reports whether a file is an image whose samples a domain
+// model's image network is trained on (PNG or PGM/PPM/PAM, 8-bit grey or
+// colour).
+func IsImage(data []byte) bool {
+	_, ok := pixelsOf(data)
+	return ok
+}
+
+// pixelsOf returns the samples of an image file the network codes as
+// colour or grey samples: 8-bit PNGs (grey, RGB; with an alpha channel,
+// the colour channels, which the codecs code as a plane of their own)
+// and 8-bit PGM/PPM/PAM; false for every other file (palette images,
+// whose indices the network sees through the context-mixing stage,
+// 16-bit samples, text).
+func pixelsOf(data []byte) (image8, bool) {
+	if bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
+		return pngPixels(data)
+	}
+	l, _, err := pixels.Parse(data)
+	if err != nil || l.SampleBytes() != 1 || (l.C != 1 && l.C != 3) {
+		return image8{}, false
+	}
+	pix, _, err := l.Split(data)
+	if err != nil {
+		return image8{}, false
+	}
+	return image8{pix, l.W, l.H, l.C}, true
+}
+
+func pngPixels(data []byte) (image8, bool) {
+	if len(data) < 29 || data[24] != 8 {
+		return image8{}, false // not 8-bit samples
+	}
+	ct := data[25]
+	if ct != 0 && ct != 2 && ct != 4 && ct != 6 {
+		return image8{}, false // palette
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width*cfg.Height > 64<<20 {
+		return image8{}, false
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return image8{}, false
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	ch := 3
+	if ct == 0 || ct == 4 {
+		ch = 1
+	}
+	pix := make([]byte, 0, w*h*ch)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			switch p := img.(type) {
+			case *image.Gray:
+				pix = append(pix, p.GrayAt(x, y).Y)
+			case *image.RGBA:
+				c := p.RGBAAt(x, y)
+				pix = append(pix, c.R, c.G, c.B)
+			case *image.NRGBA:
+				c := p.NRGBAAt(x, y)
+				if ch == 1 {
+					pix = append(pix, c.R)
+				} else {
+					pix = append(pix, c.R, c.G, c.B)
+				}
+			default:
+				return image8{}, false
+			}
+		}
+	}
+	return image8{pix, w, h, ch}, true
+}
+
+// imagePart is the outcome of the image training.
+type imagePart struct {
+	weights []byte // the domain network's weight file
+	steps   int    // steps done
+	// validation: sub-pixels, and their coded size in bits with the
+	// shipped and with the domain network
+	valSamples        int64
+	valShipped, valIn int64
+}
+
+// trainImages fine-tunes the shipped network's image modality on the
+// training images and measures both networks on the validation images.
+func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadline time.Time) (*imagePart, error) {
+	n, err := train.Dequantize(base.Net)
+	if err != nil {
+		return nil, err
+	}
+	set, err := imageSet(tr)
+	if err != nil {
+		return nil, err
+	}
+	planned := opts.ImageSteps // 0: planned after calibSteps, by the deadline
+	cfg := train.TuneConfig{Steps: planned, Batch: imageBatch, Seq: imageSeq, LR: imageLR, WD: imageWD, Warmup: imageWarmup, Seed: opts.Seed}
+	if planned == 0 {
+		cfg.Steps = 1 << 30 // the calibration steps' schedule: the start of any run's
+	}
+	t, err := train.NewTuner(n, set, cfg)
+	if err != nil {
+		return nil, err
+	}
+	plan := imagePlan(tr, opts.Seed)
+	ckpt := ""
+	if opts.Checkpoint != "" {
+		ckpt = opts.Checkpoint + ".net"
+		if st, steps, ok := resumeImages(ckpt, plan); ok && (planned == 0 || steps == planned) {
+			t.Cfg.Steps = steps
+			if err := t.UnmarshalBinary(st); err != nil {
+				t.Cfg.Steps = cfg.Steps
+			} else {
+				planned = steps
+			}
+		}
+	}
+	save := func() error {
+		if ckpt == "" || planned == 0 || t.Done == 0 {
+			return nil
+		}
+		st, err := t.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		b := append([]byte(imageCkptMagic), plan[:]...)
+		b = binary.LittleEndian.AppendUint64(b, uint64(planned))
+		return model.WriteFileAtomic(ckpt, append(b, st...))
+	}
+	saved, started := time.Now(), time.Now()
+	for planned == 0 || t.Done < planned {
+		select {
+		case <-opts.Stop:
+			if err := save(); err != nil {
+				return nil, err
+			}
+			return nil, ErrInterrupted
+		default:
+		}
+		if planned == 0 && t.Done == calibSteps {
+			// plan the run by the time the first steps took
+			per := time.Since(started) / calibSteps
+			planned = calibSteps + int(time.Until(deadline)/max(per, time.Millisecond))
+			t.Cfg.Steps = max(planned, calibSteps+1)
+			planned = t.Cfg.Steps
+		}
+		if !deadline.IsZero() && time.Now().After(deadline) && opts.ImageSteps == 0 {
+			break
+		}
+		t.Step()
+		if opts.ImageProgress != nil {
+			opts.ImageProgress(t.Done, max(planned, t.Done))
+		}
+		if time.Since(saved) >= opts.CheckpointInterval {
+			if err := save(); err != nil {
+				return nil, err
+			}
+			saved = time.Now()
+		}
+	}
+	q, err := train.QuantizeLike(t.Net, base.Net, imageHeadRate)
+	if err != nil {
+		return nil, err
+	}
+	wf, err := q.Encode()
+	if err != nil {
+		return nil, err
+	}
+	res := &imagePart{weights: wf, steps: t.Done}
+	for _, im := range val {
+		res.valSamples += int64(len(im.pix))
+	}
+	if res.valShipped, err = codedImageBits(val, base.Net, opts.Jobs); err != nil {
+		return nil, err
+	}
+	if res.valIn, err = codedImageBits(val, q, opts.Jobs); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// imageSet extracts the training sub-pixels: every image's rows one in
+// k (an offset that moves from image to image), k the smallest that
+// keeps at most maxImageSamples.
+func imageSet(imgs []image8) (*train.Set, error) {
+	var total int64
+	for _, im := range imgs {
+		total += int64(len(im.pix))
+	}
+	k := int((total + maxImageSamples - 1) / maxImageSamples)
+	k = max(k, 1)
+	sets := make([]*train.Set, len(imgs))
+	errs := make([]error, len(imgs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, im := range imgs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			off := i % k
+			sets[i], errs[i] = train.Extract(im.pix, im.w, im.h, im.ch, func(y int) bool { return y%k == off })
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return train.Concat(sets), nil
+}
+
+// codedImageBits is the size in bits of the images coded by network q
+// as the default pixel codecs code them (model.SplitNet: a large image
+// in two halves at once), jobs images at a time.
+func codedImageBits(imgs []image8, q *model.QNet, jobs int) (int64, error) {
+	sizes := make([]int64, len(imgs))
+	errs := make([]error, len(imgs))
+	sem := make(chan struct{}, max(jobs, 1))
+	var wg sync.WaitGroup
+	for i, im := range imgs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out, err := model.SplitNet{Net: q}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
+			sizes[i], errs[i] = 8*int64(len(out)), err
+		})
+	}
+	wg.Wait()
+	var n int64
+	for i := range sizes {
+		if errs[i] != nil {
+			return 0, errs[i]
+		}
+		n += sizes[i]
+	}
+	return n, nil
+}
+
+const imageCkptMagic = "DCARIMGC"
+
+// imagePlan identifies an image training run: the seed and the images'
+// contents in order.
+func imagePlan(imgs []image8, seed uint64) [16]byte {
+	h := sha256.New()
+	h.Write(binary.LittleEndian.AppendUint64(nil, seed))
+	for _, im := range imgs {
+		fmt.Fprintf(h, "%d %d %d\n", im.w, im.h, im.ch)
+		h.Write(im.pix)
+	}
+	return [16]byte(h.Sum(nil))
+}
+
+// resumeImages reads an image checkpoint of the run plan: the tuner's
+// state and the run's planned steps; a missing, damaged or foreign one
+// is not resumed from.
+func resumeImages(path string, plan [16]byte) ([]byte, int, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < len(imageCkptMagic)+24 || string(b[:len(imageCkptMagic)]) != imageCkptMagic {
+		return nil, 0, false
+	}
+	b = b[len(imageCkptMagic):]
+	if [16]byte(b[:16]) != plan {
+		return nil, 0, false
+	}
+	steps := binary.LittleEndian.Uint64(b[16:])
+	if steps == 0 || steps > 1<<30 {
+		return nil, 0, false
+	}
+	return b[24:], int(steps), true
+}
