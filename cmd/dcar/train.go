@@ -210,21 +210,29 @@ func collectSamples(paths []string) (out []domain.Sample, images, skipped int, e
 }
 
 // imageProgress reports the image network's training steps (unless
-// quiet): a line every 30 seconds with the time left.
+// quiet): a line every 30 seconds with the time left at the rate of the
+// steps so far.
 func imageProgress(quiet bool) func(done, planned int) {
 	if quiet {
 		return nil
 	}
 	start, last := time.Now(), time.Now()
+	var t0 time.Time
+	d0 := 0
 	return func(done, planned int) {
 		now := time.Now()
+		if planned == 0 {
+			return // timing the first steps
+		}
+		if t0.IsZero() {
+			t0, d0 = now, done
+		}
 		if now.Sub(last) < 30*time.Second && done < planned {
 			return
 		}
 		last = now
-		el := now.Sub(start)
-		eta := time.Duration(float64(el) * float64(planned-done) / float64(max(done, 1)))
-		fmt.Fprintf(os.Stderr, "dcar train: image network: step %d of %d, %s, ETA %s\n", done, planned, el.Round(time.Second), eta.Round(time.Second))
+		eta := time.Duration(float64(now.Sub(t0)) * float64(planned-done) / float64(max(done-d0, 1)))
+		fmt.Fprintf(os.Stderr, "dcar train: image network: step %d of %d, %s, ETA %s\n", done, planned, now.Sub(start).Round(time.Second), eta.Round(time.Second))
 	}
 }
 

@@ -199,7 +199,7 @@ func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadlin
 		}
 		t.Step()
 		if opts.ImageProgress != nil {
-			opts.ImageProgress(t.Done, max(planned, t.Done))
+			opts.ImageProgress(t.Done, planned)
 		}
 		if time.Since(saved) >= opts.CheckpointInterval {
 			if err := save(); err != nil {

@@ -86,7 +86,8 @@ type TrainOptions struct {
 	// samples hold some (pixelsOf).
 	ImageSteps int
 	// ImageProgress, if set, is called after every image training step
-	// with the steps done and planned.
+	// with the steps done and planned (0 while the first steps are
+	// timed to plan a run by its Deadline).
 	ImageProgress func(done, planned int)
 }
 
