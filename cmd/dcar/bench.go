@@ -24,7 +24,7 @@ func benchCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-peers", Usage: "measure dcar only"},
 			&cli.BoolFlag{Name: "fast", Usage: "also measure dcar --fast"},
 			&cli.BoolFlag{Name: "best", Usage: "also measure dcar --best (strongest, slower codecs)"},
-			&cli.StringFlag{Name: "model", Usage: "also measure dcar --model `FILE` (a domain model from dcar train), carried (its bytes counted with the text) and --model-ref"},
+			&cli.StringFlag{Name: "model", Usage: "also measure dcar --model `FILE` (a domain model from dcar train), carried (its bytes counted with the text or images it codes) and --model-ref"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {

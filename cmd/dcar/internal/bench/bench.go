@@ -367,14 +367,22 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 			r.Verified = false
 		}
 	}
-	if opts.Domain != nil {
+	if d := opts.Domain; d != nil {
 		// The model record (the model file, or its fingerprint) counts
-		// with the text it codes.
+		// with what it codes: the text, or the images for a model of an
+		// image network alone (a model of both: the larger of the two).
 		rec, err := format.ReadRecordAt(af, format.FileHeaderSize)
 		if err != nil {
 			return nil, err
 		}
-		r := row(format.ModalityText)
+		m := format.ModalityText
+		if d.Image() != nil {
+			img, txt := rows[format.ModalityImage], rows[format.ModalityText]
+			if d.TextFingerprint() == ([8]byte{}) || img != nil && (txt == nil || img.Raw >= txt.Raw) {
+				m = format.ModalityImage
+			}
+		}
+		r := row(m)
 		r.Packed += rec.Size
 		r.Note = fmt.Sprintf("model record: %d bytes", rec.Size)
 	}
