@@ -47,13 +47,18 @@ type image8 struct {
 	w, h, ch int
 }
 
-// IsImage reports whether a file is an image whose samples a domain
-// model's image network is trained on (PNG or PGM/PPM/PAM, 8-bit grey or
-// colour).
+// IsImage reports whether a file is, by its header, an image whose
+// samples a domain model's image network is trained on (PNG or
+// PGM/PPM/PAM, 8-bit grey or colour, with or without alpha).
 func IsImage(data []byte) bool {
-	_, ok := pixelsOf(data)
-	return ok
+	if bytes.HasPrefix(data, pngMagic) {
+		return len(data) >= 29 && data[24] == 8 && (data[25] == 0 || data[25] == 2 || data[25] == 4 || data[25] == 6)
+	}
+	l, _, err := pixels.Parse(data)
+	return err == nil && l.SampleBytes() == 1 && (l.C == 1 || l.C == 3)
 }
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 
 // pixelsOf returns the samples of an image file the network codes as
 // colour or grey samples: 8-bit PNGs (grey, RGB; with an alpha channel,
@@ -62,11 +67,14 @@ func IsImage(data []byte) bool {
 // whose indices the network sees through the context-mixing stage,
 // 16-bit samples, text).
 func pixelsOf(data []byte) (image8, bool) {
-	if bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
+	if !IsImage(data) {
+		return image8{}, false
+	}
+	if bytes.HasPrefix(data, pngMagic) {
 		return pngPixels(data)
 	}
 	l, _, err := pixels.Parse(data)
-	if err != nil || l.SampleBytes() != 1 || (l.C != 1 && l.C != 3) {
+	if err != nil {
 		return image8{}, false
 	}
 	pix, _, err := l.Split(data)
@@ -76,14 +84,9 @@ func pixelsOf(data []byte) (image8, bool) {
 	return image8{pix, l.W, l.H, l.C}, true
 }
 
+// pngPixels decodes a PNG IsImage takes.
 func pngPixels(data []byte) (image8, bool) {
-	if len(data) < 29 || data[24] != 8 {
-		return image8{}, false // not 8-bit samples
-	}
 	ct := data[25]
-	if ct != 0 && ct != 2 && ct != 4 && ct != 6 {
-		return image8{}, false // palette
-	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width*cfg.Height > 64<<20 {
 		return image8{}, false

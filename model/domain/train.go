@@ -114,13 +114,13 @@ type Result struct {
 }
 
 // splitImages separates the samples the image network codes (as their
-// pixels) from the others.
+// pixels) from the others; an image that does not decode is neither.
 func splitImages(samples []Sample) (imgs []image8, other []Sample) {
 	for _, s := range samples {
-		if im, ok := pixelsOf(s.Data); ok {
-			imgs = append(imgs, im)
-		} else {
+		if !IsImage(s.Data) {
 			other = append(other, s)
+		} else if im, ok := pixelsOf(s.Data); ok {
+			imgs = append(imgs, im)
 		}
 	}
 	return imgs, other
