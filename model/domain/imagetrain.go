@@ -265,27 +265,10 @@ func imageSet(imgs []image8) (*train.Set, error) {
 // as the default pixel codecs code them (model.SplitNet: a large image
 // in two halves at once), jobs images at a time.
 func codedImageBits(imgs []image8, q *model.QNet, jobs int) (int64, error) {
-	sizes := make([]int64, len(imgs))
-	errs := make([]error, len(imgs))
-	sem := make(chan struct{}, max(jobs, 1))
-	var wg sync.WaitGroup
-	for i, im := range imgs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out, err := model.SplitNet{Net: q}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
-			sizes[i], errs[i] = 8*int64(len(out)), err
-		})
-	}
-	wg.Wait()
-	var n int64
-	for i := range sizes {
-		if errs[i] != nil {
-			return 0, errs[i]
-		}
-		n += sizes[i]
-	}
-	return n, nil
+	return codedBitsOf(len(imgs), jobs, func(i int) ([]byte, error) {
+		im := imgs[i]
+		return model.SplitNet{Net: q}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
+	})
 }
 
 const imageCkptMagic = "DCARIMGC"

@@ -289,27 +289,33 @@ func codedBits(samples []Sample, cfg bitcm.Config, jobs int) (int64, error) {
 		}
 		segs = append(segs, bytes.Clone(s.Data))
 	}
-	sizes := make([]int64, len(segs))
-	errs := make([]error, len(segs))
+	return codedBitsOf(len(segs), jobs, func(i int) ([]byte, error) { return bitcm.Encode(segs[i], cfg) })
+}
+
+// codedBitsOf is the size in bits of code(0..n-1)'s outputs, jobs at a
+// time.
+func codedBitsOf(n, jobs int, code func(i int) ([]byte, error)) (int64, error) {
+	sizes := make([]int64, n)
+	errs := make([]error, n)
 	sem := make(chan struct{}, max(jobs, 1))
 	var wg sync.WaitGroup
-	for i, s := range segs {
+	for i := range n {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out, err := bitcm.Encode(s, cfg)
+			out, err := code(i)
 			sizes[i], errs[i] = 8*int64(len(out)), err
 		})
 	}
 	wg.Wait()
-	var n int64
-	for i := range sizes {
-		if errs[i] != nil {
-			return 0, errs[i]
-		}
-		n += sizes[i]
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
 	}
-	return n, nil
+	var bits int64
+	for _, s := range sizes {
+		bits += s
+	}
+	return bits, nil
 }
 
 // planHash identifies a training run: the seed and the samples (names
