@@ -3,9 +3,15 @@ package archive
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"image"
+	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dcar-archiver/dcar/archive/codec"
 	"github.com/dcar-archiver/dcar/format"
@@ -152,4 +158,95 @@ func hexOf(b []byte) []byte {
 		out = append(out, digits[c>>4], digits[c&15])
 	}
 	return out
+}
+
+// goldenDomainFiles are the files of testdata/golden-v1-domain.dcar: a
+// noisy PPM and PNG (the domain's image network codes them) and a Go
+// file (the domain's text model, its primer).
+func goldenDomainFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	const w, h = 48, 32
+	pix := make([]byte, w*h*3)
+	x := uint32(5)
+	for i := range pix {
+		x = x*1664525 + 1013904223
+		p := i / 3
+		pix[i] = byte(p%w*4 + p/w*3 + i%3*50 + int(x>>28))
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for p := range w * h {
+		copy(img.Pix[4*p:], pix[3*p:3*p+3])
+		img.Pix[4*p+3] = 255
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return map[string][]byte{
+		"sky.ppm": append([]byte(fmt.Sprintf("P6\n%d %d\n255\n", w, h)), pix...),
+		"sky.png": b.Bytes(),
+		"m.go":    []byte(strings.Repeat("func (m *Model) Image() *model.Model { return m.image }\n", 20)),
+	}
+}
+
+// TestGoldenDomain decodes testdata/golden-v1-domain.dcar, written with
+// the domain model model/domain/testdata/tiny6-image.dcm (an image
+// network and a text primer) carried: it must decode forever, with
+// nothing but the archive, on every machine.
+func TestGoldenDomain(t *testing.T) {
+	path := filepath.Join("..", "testdata", "golden-v1-domain.dcar")
+	files := goldenDomainFiles(t)
+	if *update {
+		if _, err := os.Stat(path); err == nil {
+			t.Logf("%s exists: not rewritten (goldens are forever)", path)
+		} else {
+			d, err := domain.Load("../model/domain/testdata/tiny6-image.dcm")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			w := NewWriter(&buf, WriterOptions{Jobs: 1, Domain: d})
+			for _, name := range []string{"m.go", "sky.png", "sky.ppm"} {
+				hd := &Header{Path: name, Type: TypeRegular, Mode: 0o644, ModTime: time.Unix(1_765_000_000, 0), Size: int64(len(files[name]))}
+				if err := w.WriteEntry(hd, bytes.NewReader(files[name])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	arc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, r, err := readAll(t, arc, ReaderOptions{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range files {
+		if got[name] != string(want) {
+			t.Errorf("%s differs", name)
+		}
+	}
+	if r.Domain() == nil || r.Domain().Image() == nil {
+		t.Fatal("the archive's domain model has no image network")
+	}
+	idx, err := ReadIndex(bytes.NewReader(arc), int64(len(arc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	coded := map[string]bool{}
+	for _, e := range idx {
+		if codec.DomainCoded(e.Header.Codec, e.Header.Params) {
+			coded[format.CodecName(e.Header.Codec)] = true
+		}
+	}
+	if !coded["model-image"] || !coded["model-png"] || !coded["cm-text"] {
+		t.Errorf("codecs coded with the domain model: %v", coded)
+	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny6.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny6.dcm and tiny6-image.dcm")
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 

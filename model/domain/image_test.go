@@ -211,3 +211,39 @@ func TestPixelsOf(t *testing.T) {
 		}
 	}
 }
+
+// tinyImageModel is testdata/tiny6-image.dcm: smallImageNet and a
+// primer of a few lines of Go, the domain model of the golden archive
+// testdata/golden-v1-domain.dcar (package archive), which must decode
+// forever. Encode and the untrained network are deterministic.
+func tinyImageModel(t testing.TB) []byte {
+	t.Helper()
+	b, err := Encode(tinyBase, "tiny image model", Parts{Image: smallImageNet(t), Primer: []byte(strings.Repeat("func (m *Model) Image() *model.Model { return m.image }\n", 3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestTinyImageFixture(t *testing.T) {
+	b := tinyImageModel(t)
+	if *update {
+		if err := os.WriteFile("testdata/tiny6-image.dcm", b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile("testdata/tiny6-image.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny6-image.dcm (%d bytes)", len(b), len(want))
+	}
+	m, err := Parse(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Image() == nil || m.Primer() == nil || m.Info != "tiny image model" {
+		t.Fatalf("parsed %+v", m)
+	}
+}
