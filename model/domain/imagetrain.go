@@ -2,14 +2,13 @@ package domain
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dcar-archiver/dcar/format/pixels"
@@ -137,7 +136,7 @@ type imagePart struct {
 
 // trainImages fine-tunes the shipped network's image modality on the
 // training images and measures both networks on the validation images.
-func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadline time.Time) (*imagePart, error) {
+func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadline time.Time) (*imagePart, error) {
 	n, err := train.Dequantize(base.Net)
 	if err != nil {
 		return nil, err
@@ -145,6 +144,9 @@ func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadlin
 	set, err := imageSet(tr)
 	if err != nil {
 		return nil, err
+	}
+	if set.N == 0 {
+		return nil, errors.New("domain: no training image decodes")
 	}
 	planned := opts.ImageSteps // 0: planned after calibSteps, by the deadline
 	cfg := train.TuneConfig{Steps: planned, Batch: imageBatch, Seq: imageSeq, LR: imageLR, WD: imageWD, Warmup: imageWarmup, Seed: opts.Seed}
@@ -155,7 +157,7 @@ func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadlin
 	if err != nil {
 		return nil, err
 	}
-	plan := imagePlan(tr, opts.Seed)
+	plan := planHash(tr, opts.Seed)
 	ckpt := ""
 	if opts.Checkpoint != "" {
 		ckpt = opts.Checkpoint + ".net"
@@ -176,7 +178,7 @@ func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadlin
 		if err != nil {
 			return err
 		}
-		b := append([]byte(imageCkptMagic), plan[:]...)
+		b := append([]byte(imageCkptMagic), plan...)
 		b = binary.LittleEndian.AppendUint64(b, uint64(planned))
 		return model.WriteFileAtomic(ckpt, append(b, st...))
 	}
@@ -220,13 +222,10 @@ func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadlin
 		return nil, err
 	}
 	res := &imagePart{weights: wf, steps: t.Done}
-	for _, im := range val {
-		res.valSamples += int64(len(im.pix))
-	}
-	if res.valShipped, err = codedImageBits(val, base.Net, opts.Jobs); err != nil {
+	if res.valShipped, res.valSamples, err = codedImageBits(val, base.Net, opts.Jobs); err != nil {
 		return nil, err
 	}
-	if res.valIn, err = codedImageBits(val, q, opts.Jobs); err != nil {
+	if res.valIn, _, err = codedImageBits(val, q, opts.Jobs); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -234,11 +233,14 @@ func trainImages(base *model.Model, tr, val []image8, opts TrainOptions, deadlin
 
 // imageSet extracts the training sub-pixels: every image's rows one in
 // k (an offset that moves from image to image), k the smallest that
-// keeps at most maxImageSamples.
-func imageSet(imgs []image8) (*train.Set, error) {
+// keeps at most maxImageSamples. Images are decoded two at a time (an
+// image that does not decode is skipped), so that only the set is held.
+func imageSet(imgs []Sample) (*train.Set, error) {
 	var total int64
-	for _, im := range imgs {
-		total += int64(len(im.pix))
+	for _, s := range imgs {
+		if w, h, ch, ok := imageSize(s.Data); ok {
+			total += int64(w * h * ch)
+		}
 	}
 	k := int((total + maxImageSamples - 1) / maxImageSamples)
 	k = max(k, 1)
@@ -246,10 +248,14 @@ func imageSet(imgs []image8) (*train.Set, error) {
 	errs := make([]error, len(imgs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	for i, im := range imgs {
+	for i, s := range imgs {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			im, ok := pixelsOf(s.Data)
+			if !ok {
+				return
+			}
 			off := i % k
 			sets[i], errs[i] = train.Extract(im.pix, im.w, im.h, im.ch, func(y int) bool { return y%k == off })
 		})
@@ -263,43 +269,59 @@ func imageSet(imgs []image8) (*train.Set, error) {
 
 // codedImageBits is the size in bits of the images coded by network q
 // as the default pixel codecs code them (model.SplitNet: a large image
-// in two halves at once), jobs images at a time.
-func codedImageBits(imgs []image8, q *model.QNet, jobs int) (int64, error) {
-	return codedBitsOf(len(imgs), jobs, func(i int) ([]byte, error) {
-		im := imgs[i]
+// in two halves at once), jobs images at a time, and their sub-pixels
+// (an image that does not decode is skipped).
+func codedImageBits(imgs []Sample, q *model.QNet, jobs int) (bits, samples int64, err error) {
+	var n atomic.Int64
+	bits, err = codedBitsOf(len(imgs), jobs, func(i int) ([]byte, error) {
+		im, ok := pixelsOf(imgs[i].Data)
+		if !ok {
+			return nil, nil
+		}
+		n.Add(int64(len(im.pix)))
 		return model.SplitNet{Net: q}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
 	})
+	return bits, n.Load(), err
+}
+
+// imageSize is an image's width, height and channels as pixelsOf gives
+// them, from its header.
+func imageSize(data []byte) (w, h, ch int, ok bool) {
+	if !IsImage(data) {
+		return 0, 0, 0, false
+	}
+	if bytes.HasPrefix(data, pngMagic) {
+		cfg, err := png.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return 0, 0, 0, false
+		}
+		ch = 3
+		if data[25] == 0 || data[25] == 4 {
+			ch = 1
+		}
+		return cfg.Width, cfg.Height, ch, true
+	}
+	l, _, err := pixels.Parse(data)
+	if err != nil {
+		return 0, 0, 0, false
+	}
+	return l.W, l.H, l.C, true
 }
 
 const imageCkptMagic = "DCARIMGC"
 
-// imagePlan identifies an image training run: the seed and the images'
-// contents in order.
-func imagePlan(imgs []image8, seed uint64) [16]byte {
-	h := sha256.New()
-	h.Write(binary.LittleEndian.AppendUint64(nil, seed))
-	for _, im := range imgs {
-		fmt.Fprintf(h, "%d %d %d\n", im.w, im.h, im.ch)
-		h.Write(im.pix)
-	}
-	return [16]byte(h.Sum(nil))
-}
-
 // resumeImages reads an image checkpoint of the run plan: the tuner's
 // state and the run's planned steps; a missing, damaged or foreign one
 // is not resumed from.
-func resumeImages(path string, plan [16]byte) ([]byte, int, bool) {
+func resumeImages(path, plan string) ([]byte, int, bool) {
 	b, err := os.ReadFile(path)
-	if err != nil || len(b) < len(imageCkptMagic)+24 || string(b[:len(imageCkptMagic)]) != imageCkptMagic {
+	if err != nil || !bytes.HasPrefix(b, []byte(imageCkptMagic+plan)) || len(b) < len(imageCkptMagic)+len(plan)+8 {
 		return nil, 0, false
 	}
-	b = b[len(imageCkptMagic):]
-	if [16]byte(b[:16]) != plan {
-		return nil, 0, false
-	}
-	steps := binary.LittleEndian.Uint64(b[16:])
+	b = b[len(imageCkptMagic)+len(plan):]
+	steps := binary.LittleEndian.Uint64(b)
 	if steps == 0 || steps > 1<<30 {
 		return nil, 0, false
 	}
-	return b[24:], int(steps), true
+	return b[8:], int(steps), true
 }

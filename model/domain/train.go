@@ -113,14 +113,14 @@ type Result struct {
 	ImageValBitsShipped, ImageValBits int64
 }
 
-// splitImages separates the samples the image network codes (as their
-// pixels) from the others; an image that does not decode is neither.
-func splitImages(samples []Sample) (imgs []image8, other []Sample) {
+// splitImages separates the samples the image network codes (IsImage)
+// from the others.
+func splitImages(samples []Sample) (imgs, other []Sample) {
 	for _, s := range samples {
-		if !IsImage(s.Data) {
+		if IsImage(s.Data) {
+			imgs = append(imgs, s)
+		} else {
 			other = append(other, s)
-		} else if im, ok := pixelsOf(s.Data); ok {
-			imgs = append(imgs, im)
 		}
 	}
 	return imgs, other
@@ -148,8 +148,8 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		deadline := opts.Deadline
 		if !deadline.IsZero() && opts.Warm && len(train) > 0 {
 			var ib, tb int64
-			for _, im := range trImg {
-				ib += int64(len(im.pix))
+			for _, s := range trImg {
+				ib += int64(len(s.Data))
 			}
 			for _, s := range train {
 				tb += int64(len(s.Data))
