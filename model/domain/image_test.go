@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,15 +141,16 @@ func pngSample(t testing.TB, name string, w, h, ch, k int) Sample {
 }
 
 // Images alone: the same images, seed and steps give the same model
-// bytes; an interrupted run resumed from its checkpoint gives them too;
+// bytes; an interrupted run resumed from its checkpoint (with the early
+// stopping's state) gives them too;
 // the model holds an image network and no text model, and reports its
 // validation.
 func TestTrainImagesResumable(t *testing.T) {
 	var tr []Sample
-	for i := range 4 {
+	for i := range 11 {
 		tr = append(tr, pngSample(t, fmt.Sprintf("i%d.png", i), 64, 24, 3, i))
 	}
-	tr = append(tr, pngSample(t, "g.png", 96, 16, 1, 3))
+	tr = append(tr, pngSample(t, "g.png", 96, 16, 1, 3)) // 12 images: one is the check set
 	va := []Sample{pngSample(t, "v.png", 64, 24, 3, 9)}
 	opts := TrainOptions{Seed: 3, ImageSteps: 4, Jobs: 2}
 	a, err := Train(tr, va, opts)
@@ -159,7 +161,7 @@ func TestTrainImagesResumable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(a.Model.Bytes(), b.Model.Bytes()) || a.ImageSteps != 4 || a.Images != 5 {
+	if !bytes.Equal(a.Model.Bytes(), b.Model.Bytes()) || a.ImageSteps != 4 || a.Images != 12 || a.ImageBestSteps != 4 {
 		t.Fatalf("two runs of 4 steps differ (%d steps, %d images)", a.ImageSteps, a.Images)
 	}
 	if a.Model.Image() == nil || a.Model.TextFingerprint() != ([8]byte{}) || a.ImageVal != 64*24*3 || a.ImageValBits <= 0 || a.ImageValBitsShipped <= 0 {
@@ -245,5 +247,40 @@ func TestTinyImageFixture(t *testing.T) {
 	}
 	if m.Image() == nil || m.Primer() == nil || m.Info != "tiny image model" {
 		t.Fatalf("parsed %+v", m)
+	}
+}
+
+// Early stopping keeps the best network seen, stops after checkPatience
+// checks without a better one, and its state survives a checkpoint.
+func TestEarlyStop(t *testing.T) {
+	s, err := train.Extract(testImage(64, 24, 3), 64, 24, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := train.NewNet(train.Config{H: 16, Rec: true}, 1)
+	e := newEarlyStop(n, s)
+	if e.check(n, 10) || e.bestAt != 10 {
+		t.Fatal("the first check is the best so far")
+	}
+	good := slices.Clone(n.P)
+	for i := range n.P {
+		n.P[i] *= 3 // a worse network
+	}
+	for k := range checkPatience {
+		if stop := e.check(n, 20+k); stop != (k == checkPatience-1) {
+			t.Fatalf("check %d: stop %v", k, stop)
+		}
+	}
+	state := e.marshal(nil)
+	e2 := newEarlyStop(n, s)
+	rest, ok := e2.unmarshal(append(state, 7))
+	if !ok || len(rest) != 1 || e2.bestAt != 10 || e2.bad != checkPatience || e2.bestCE != e.bestCE {
+		t.Fatalf("state did not come back: %v %+v", ok, e2)
+	}
+	if !slices.Equal(e2.result(n).P, good) {
+		t.Error("the result is not the best network")
+	}
+	if _, ok := e2.unmarshal(state[:len(state)-1]); ok {
+		t.Error("a truncated state was read")
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"math"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +39,18 @@ const (
 	maxImageSamples = 1 << 20
 	// calibSteps are timed to plan a run by its deadline.
 	calibSteps = 20
+	// Early stopping: one training image in checkEvery (from 8 images
+	// on) is held out of training as the check set, at most
+	// maxCheckSamples sub-pixels of it, whose float cross-entropy is
+	// measured every checkSteps steps; the network that did best is the
+	// result, and a run stops after checkPatience checks without a
+	// better one. Many steps over the kept sub-pixels overfit them (on
+	// screenshots 14,919 steps, ~45 passes, coded held-back images 3.7 %
+	// larger than the shipped network, 2,000 steps 2.0 % smaller).
+	checkEvery      = 12
+	maxCheckSamples = 1 << 17
+	checkSteps      = 500
+	checkPatience   = 4
 )
 
 // An image is the 8-bit samples of an image file as the pixel codecs
@@ -128,6 +142,7 @@ func pngPixels(data []byte) (image8, bool) {
 type imagePart struct {
 	weights []byte // the domain network's weight file
 	steps   int    // steps done
+	best    int    // the steps of the network kept (early stopping)
 	// validation: sub-pixels, and their coded size in bits with the
 	// shipped and with the domain network
 	valSamples        int64
@@ -141,12 +156,19 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 	if err != nil {
 		return nil, err
 	}
-	set, err := imageSet(tr)
+	tr, held := holdCheck(tr)
+	set, err := imageSet(tr, maxImageSamples)
 	if err != nil {
 		return nil, err
 	}
 	if set.N == 0 {
 		return nil, errors.New("domain: no training image decodes")
+	}
+	var check *train.Set
+	if len(held) > 0 {
+		if check, err = imageSet(held, maxCheckSamples); err != nil {
+			return nil, err
+		}
 	}
 	planned := opts.ImageSteps // 0: planned after calibSteps, by the deadline
 	cfg := train.TuneConfig{Steps: planned, Batch: imageBatch, Seq: imageSeq, LR: imageLR, WD: imageWD, Warmup: imageWarmup, Seed: opts.Seed}
@@ -157,16 +179,18 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 	if err != nil {
 		return nil, err
 	}
+	es := newEarlyStop(t.Net, check)
 	plan := planHash(tr, opts.Seed)
 	ckpt := ""
 	if opts.Checkpoint != "" {
 		ckpt = opts.Checkpoint + ".net"
 		if st, steps, ok := resumeImages(ckpt, plan); ok && (planned == 0 || steps == planned) {
 			t.Cfg.Steps = steps
-			if err := t.UnmarshalBinary(st); err != nil {
-				t.Cfg.Steps = cfg.Steps
-			} else {
+			if rest, ok := es.unmarshal(st); ok && t.UnmarshalBinary(rest) == nil {
 				planned = steps
+			} else {
+				t.Cfg.Steps = cfg.Steps
+				es = newEarlyStop(t.Net, check)
 			}
 		}
 	}
@@ -180,7 +204,7 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 		}
 		b := append([]byte(imageCkptMagic), plan...)
 		b = binary.LittleEndian.AppendUint64(b, uint64(planned))
-		return model.WriteFileAtomic(ckpt, append(b, st...))
+		return model.WriteFileAtomic(ckpt, append(es.marshal(b), st...))
 	}
 	saved, started := time.Now(), time.Now()
 	for planned == 0 || t.Done < planned {
@@ -206,6 +230,9 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 		if opts.ImageProgress != nil {
 			opts.ImageProgress(t.Done, planned)
 		}
+		if t.Done%checkSteps == 0 && es.check(t.Net, t.Done) {
+			break // no better network for checkPatience checks
+		}
 		if time.Since(saved) >= opts.CheckpointInterval {
 			if err := save(); err != nil {
 				return nil, err
@@ -213,7 +240,10 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 			saved = time.Now()
 		}
 	}
-	q, err := train.QuantizeLike(t.Net, base.Net, imageHeadRate)
+	if t.Done%checkSteps != 0 {
+		es.check(t.Net, t.Done)
+	}
+	q, err := train.QuantizeLike(es.result(t.Net), base.Net, imageHeadRate)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +251,7 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 	if err != nil {
 		return nil, err
 	}
-	res := &imagePart{weights: wf, steps: t.Done}
+	res := &imagePart{weights: wf, steps: t.Done, best: es.bestAt}
 	if res.valShipped, res.valSamples, err = codedImageBits(val, base.Net, opts.Jobs); err != nil {
 		return nil, err
 	}
@@ -233,16 +263,16 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 
 // imageSet extracts the training sub-pixels: every image's rows one in
 // k (an offset that moves from image to image), k the smallest that
-// keeps at most maxImageSamples. Images are decoded two at a time (an
+// keeps at most maxSamples. Images are decoded two at a time (an
 // image that does not decode is skipped), so that only the set is held.
-func imageSet(imgs []Sample) (*train.Set, error) {
+func imageSet(imgs []Sample, maxSamples int64) (*train.Set, error) {
 	var total int64
 	for _, s := range imgs {
 		if w, h, ch, ok := imageSize(s.Data); ok {
 			total += int64(w * h * ch)
 		}
 	}
-	k := int((total + maxImageSamples - 1) / maxImageSamples)
+	k := int((total + maxSamples - 1) / maxSamples)
 	k = max(k, 1)
 	sets := make([]*train.Set, len(imgs))
 	errs := make([]error, len(imgs))
@@ -324,4 +354,90 @@ func resumeImages(path, plan string) ([]byte, int, bool) {
 		return nil, 0, false
 	}
 	return b[8:], int(steps), true
+}
+
+// holdCheck holds one training image in checkEvery out of training (none
+// of fewer than 8 images): the early-stopping check set.
+func holdCheck(imgs []Sample) (tr, check []Sample) {
+	if len(imgs) < 8 {
+		return imgs, nil
+	}
+	for i, s := range imgs {
+		if i%checkEvery == checkEvery-1 {
+			check = append(check, s)
+		} else {
+			tr = append(tr, s)
+		}
+	}
+	return tr, check
+}
+
+// earlyStop keeps the parameters that did best on the check set.
+type earlyStop struct {
+	set    *train.Set // nil: no check set, the last network is the result
+	best   []float32
+	bestCE float64 // bits per sub-pixel of best on set
+	bestAt int     // the steps best had
+	bad    int     // checks since best
+}
+
+func newEarlyStop(n *train.Net, set *train.Set) *earlyStop {
+	return &earlyStop{set: set, best: slices.Clone(n.P), bestCE: math.Inf(1)}
+}
+
+// check measures n on the check set, keeps it if it is the best so far,
+// and reports whether the run should stop.
+func (e *earlyStop) check(n *train.Net, steps int) bool {
+	if e.set == nil {
+		e.bestAt = steps
+		return false
+	}
+	st, err := n.Evaluate(e.set, imageSeq, 8192, false)
+	if err != nil {
+		return false
+	}
+	ce := st.NetBits / float64(max(st.N, 1))
+	if ce < e.bestCE {
+		e.bestCE, e.bestAt, e.bad = ce, steps, 0
+		copy(e.best, n.P)
+		return false
+	}
+	e.bad++
+	return e.bad >= checkPatience
+}
+
+// result is the network to quantise: the best checked one, or n.
+func (e *earlyStop) result(n *train.Net) *train.Net {
+	if e.set != nil && !math.IsInf(e.bestCE, 1) {
+		copy(n.P, e.best)
+	}
+	return n
+}
+
+// marshal appends the early-stopping state to b.
+func (e *earlyStop) marshal(b []byte) []byte {
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.bestCE))
+	b = binary.LittleEndian.AppendUint64(b, uint64(e.bad))
+	b = binary.LittleEndian.AppendUint64(b, uint64(e.bestAt))
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(e.best)))
+	for _, v := range e.best {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	return b
+}
+
+// unmarshal reads marshal's state from the start of b and returns the
+// rest.
+func (e *earlyStop) unmarshal(b []byte) ([]byte, bool) {
+	const h = 32
+	le := binary.LittleEndian
+	if len(b) < h || le.Uint64(b[24:]) != uint64(len(e.best)) || len(b) < h+4*len(e.best) || le.Uint64(b[8:]) > 1<<30 || le.Uint64(b[16:]) > 1<<30 {
+		return nil, false
+	}
+	e.bestCE = math.Float64frombits(le.Uint64(b))
+	e.bad, e.bestAt = int(le.Uint64(b[8:])), int(le.Uint64(b[16:]))
+	for i := range e.best {
+		e.best[i] = math.Float32frombits(le.Uint32(b[h+4*i:]))
+	}
+	return b[h+4*len(e.best):], true
 }

@@ -108,9 +108,9 @@ type Result struct {
 	// validation images' sub-pixels and their coded size in bits with
 	// the shipped and with the domain network (ImageVal 0: no image
 	// network trained).
-	Images, ImageSteps                int
-	ImageVal                          int64
-	ImageValBitsShipped, ImageValBits int64
+	Images, ImageSteps, ImageBestSteps int
+	ImageVal                           int64
+	ImageValBitsShipped, ImageValBits  int64
 }
 
 // splitImages separates the samples the image network codes (IsImage)
@@ -361,11 +361,11 @@ func resume(path, plan string) (*bitcm.Warm, int, bool) {
 }
 
 func imageInfo(img *imagePart, images int) string {
-	return fmt.Sprintf("the image network fine-tuned on %d images, %d steps", images, img.steps)
+	return fmt.Sprintf("the image network fine-tuned on %d images, %d steps (kept: the network after %d)", images, img.steps, img.best)
 }
 
 func (r *Result) setImage(img *imagePart, images int) {
-	r.Images, r.ImageSteps = images, img.steps
+	r.Images, r.ImageSteps, r.ImageBestSteps = images, img.steps, img.best
 	r.ImageVal, r.ImageValBitsShipped, r.ImageValBits = img.valSamples, img.valShipped, img.valIn
 }
 
