@@ -30,7 +30,7 @@ const (
 	imageHeadRate = 0.001
 	imageBatch    = 32   // sequences per step
 	imageSeq      = 96   // sub-pixels per sequence, as the shipped network was trained
-	imageLR       = 1e-3 // peak learning rate: 25 minutes at 1e-3 beat 15 at 5e-4 on greyscale photos
+	imageLR       = 3e-4 // peak learning rate: with early stopping, on astronomical images 3e-4 (best after 3,500 steps) beat 1e-3 (after 2,000): -2.50 % against -2.37 %
 	imageWD       = 0.01
 	imageWarmup   = 50
 	// maxImageSamples bounds the sub-pixels kept for training (about
