@@ -35,7 +35,7 @@ func trainCommand() *cli.Command {
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
 			jobsFlag, quietFlag,
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the domain model to `FILE` (a checkpoint FILE.ckpt beside it while training)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the domain model to `FILE` (checkpoints FILE.ckpt and, for images, FILE.ckpt.net beside it while training)"},
 			&cli.Float64Flag{Name: "minutes", Value: 20, Usage: "time budget of the training pass (validation comes after it)"},
 			&cli.IntFlag{Name: "steps", Usage: "train the text warm start on at most `N` sample files (0: all the budget allows); with step budgets the model bytes depend only on the files and the seed"},
 			&cli.IntFlag{Name: "image-steps", Usage: "train the image network for at most `N` steps (0: as many as --minutes allows, about 15 a second on 2 cores); it stops sooner when the images it holds out of training stop improving"},
