@@ -208,13 +208,8 @@ func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadlin
 	}
 	saved, started := time.Now(), time.Now()
 	for planned == 0 || t.Done < planned {
-		select {
-		case <-opts.Stop:
-			if err := save(); err != nil {
-				return nil, err
-			}
-			return nil, ErrInterrupted
-		default:
+		if err := interrupted(opts.Stop, save); err != nil {
+			return nil, err
 		}
 		if planned == 0 && t.Done == calibSteps {
 			// plan the run by the time the first steps took

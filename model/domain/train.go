@@ -204,13 +204,8 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	}
 	saved := time.Now()
 	for done < steps {
-		select {
-		case <-opts.Stop:
-			if err := save(); err != nil {
-				return nil, err
-			}
-			return nil, ErrInterrupted
-		default:
+		if err := interrupted(opts.Stop, save); err != nil {
+			return nil, err
 		}
 		if !opts.Deadline.IsZero() && time.Now().After(opts.Deadline) {
 			break
@@ -383,4 +378,18 @@ func imageResult(base *model.Model, img *imagePart, images int, seed uint64) (*R
 	res := &Result{Model: m}
 	res.setImage(img, images)
 	return res, nil
+}
+
+// interrupted returns, once stop is closed, the error of save (the
+// checkpoint) or else ErrInterrupted; nil while stop is open.
+func interrupted(stop <-chan struct{}, save func() error) error {
+	select {
+	case <-stop:
+		if err := save(); err != nil {
+			return err
+		}
+		return ErrInterrupted
+	default:
+		return nil
+	}
 }
