@@ -239,7 +239,11 @@ func imageProgress(quiet bool) func(done, planned int) {
 // reportImages prints the image network's validation and break-even.
 func reportImages(res *domain.Result) {
 	bps := func(bits int64) float64 { return float64(bits) / float64(max(res.ImageVal, 1)) }
-	fmt.Fprintf(os.Stderr, "dcar train: images: the network fine-tuned on %d images, %d steps; kept the network after %d (best on the images held out of training)\n", res.Images, res.ImageSteps, res.ImageBestSteps)
+	kept := ""
+	if res.ImageBestSteps != res.ImageSteps {
+		kept = fmt.Sprintf("; kept the network after %d (best on the images held out of training)", res.ImageBestSteps)
+	}
+	fmt.Fprintf(os.Stderr, "dcar train: images: the network fine-tuned on %d images, %d steps%s\n", res.Images, res.ImageSteps, kept)
 	if res.ImageVal == 0 {
 		fmt.Fprintf(os.Stderr, "dcar train: images: no image was held back for validation\n")
 		return
