@@ -24,7 +24,8 @@
 //	doc.go     this overview
 //	layout.go  the sentinel errors, Layout (Split, Join, row access) and its binary form
 //	parse.go   Parse: the container parsers (PNM, PAM, BMP, TIFF) that find a Layout
-//	png.go     LoadPNGRGB: a PNG file as RGB samples, for the trainer and measurements
+//	png.go     DecodePNG: a PNG as 8-bit grey or RGB samples (dcar train);
+//	           LoadPNGRGB: a PNG file as RGB samples, for the trainer and measurements
 //
 // The subpackage pixeltest writes small containers for tests.
 package pixels

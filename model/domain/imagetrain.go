@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"image"
 	"image/png"
 	"math"
 	"os"
@@ -97,43 +96,15 @@ func pixelsOf(data []byte) (image8, bool) {
 	return image8{pix, l.W, l.H, l.C}, true
 }
 
-// pngPixels decodes a PNG IsImage takes.
+// pngPixels decodes a PNG IsImage takes (of at most 64 Mi pixels).
 func pngPixels(data []byte) (image8, bool) {
-	ct := data[25]
 	cfg, err := png.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width*cfg.Height > 64<<20 {
 		return image8{}, false
 	}
-	img, err := png.Decode(bytes.NewReader(data))
+	pix, w, h, ch, err := pixels.DecodePNG(data)
 	if err != nil {
 		return image8{}, false
-	}
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	ch := 3
-	if ct == 0 || ct == 4 {
-		ch = 1
-	}
-	pix := make([]byte, 0, w*h*ch)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			switch p := img.(type) {
-			case *image.Gray:
-				pix = append(pix, p.GrayAt(x, y).Y)
-			case *image.RGBA:
-				c := p.RGBAAt(x, y)
-				pix = append(pix, c.R, c.G, c.B)
-			case *image.NRGBA:
-				c := p.NRGBAAt(x, y)
-				if ch == 1 {
-					pix = append(pix, c.R)
-				} else {
-					pix = append(pix, c.R, c.G, c.B)
-				}
-			default:
-				return image8{}, false
-			}
-		}
 	}
 	return image8{pix, w, h, ch}, true
 }
