@@ -127,16 +127,22 @@ func lookupPixelModel(codec string, fp [8]byte, d *domain.Model) (pixelModel, er
 	return nil, fmt.Errorf("%w: %s pixel model fingerprint %x in the archive, this dcar has %s", ErrModelMismatch, codec, fp[:], strings.Join(names, ", "))
 }
 
+// roles are the fingerprints of network m's pixel models: the network
+// alone, with the context-mixing stage, coding a large stripe in two
+// halves.
+func roles(m *model.Model) [][8]byte {
+	return [][8]byte{m.Fingerprint, m.CMFingerprint, m.SplitFingerprint}
+}
+
 // networkModel returns the pixel model of network m that fingerprint fp
-// names: the network itself, with the context-mixing stage, or coding a
-// large stripe in two halves.
+// names (roles).
 func networkModel(m *model.Model, fp [8]byte) (pixelModel, bool) {
-	switch fp {
-	case m.Fingerprint:
+	switch slices.Index(roles(m), fp) {
+	case 0:
 		return m.Net, true
-	case m.CMFingerprint:
+	case 1:
 		return model.CMNet{Net: m.Net}, true
-	case m.SplitFingerprint:
+	case 2:
 		return model.SplitNet{Net: m.Net}, true
 	}
 	return nil, false
@@ -154,14 +160,8 @@ func domainNetwork(fp [8]byte, d *domain.Model) (out [8]byte, ok bool) {
 	if err != nil {
 		return fp, false
 	}
-	n := d.Image()
-	switch fp {
-	case def.Fingerprint:
-		return n.Fingerprint, true
-	case def.CMFingerprint:
-		return n.CMFingerprint, true
-	case def.SplitFingerprint:
-		return n.SplitFingerprint, true
+	if i := slices.Index(roles(def), fp); i >= 0 {
+		return roles(d.Image())[i], true
 	}
 	return fp, false
 }
