@@ -56,8 +56,8 @@ func Example() {
 		fmt.Printf("%s: %d bytes, first line %q\n", h.Path, len(body), strings.SplitN(string(body), "\n", 2)[0])
 	}
 	// Output:
-	// notes/readme.txt: text, cm-text
-	// notes/todo.txt: text, cm-text
+	// notes/readme.txt: text, model-text
+	// notes/todo.txt: text, model-text
 	// notes/readme.txt: 1850 bytes, first line "dcar keeps every byte of every file."
 	// notes/todo.txt: 21 bytes, first line "measure, then commit"
 }
@@ -118,7 +118,9 @@ func ExampleReadIndex() {
 
 // Choose a preset, as dcar create --fast or --best: the same entries,
 // other codecs (here the text goes to cm-text's lite model with
-// PresetFast, to model-text with PresetBest).
+// PresetFast; a text this small goes to model-text, the text model with
+// the network, with the default and PresetBest, a large one to cm-text
+// with the default).
 func ExampleWriterOptions_preset() {
 	body := strings.Repeat("presets trade speed for size, like every archiver's levels.\n", 40)
 	for _, p := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
@@ -135,7 +137,7 @@ func ExampleWriterOptions_preset() {
 	}
 	// Output:
 	// fast: cm-text
-	// default: cm-text
+	// default: model-text
 	// best: model-text
 }
 

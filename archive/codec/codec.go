@@ -156,7 +156,9 @@ func (p Preset) String() string {
 
 // UseDomain moves a Choice to the domain model d where d replaces the
 // model the choice codes with: cm-text's default text model (by its
-// warm start and primer), and the default network of the pixel codecs
+// warm start and primer; a text segment planned for model-text with the
+// same text model goes to cm-text with d's, as the primer is worth more
+// than the network on the domain's text), and the default network of the pixel codecs
 // (by d's image network, in each of its roles: alone, with the
 // context-mixing stage, in two halves). Any other choice, or d nil, is
 // returned as it is.
@@ -164,8 +166,8 @@ func UseDomain(ch Choice, d *domain.Model) Choice {
 	if d == nil {
 		return ch
 	}
-	if fp := d.TextFingerprint(); fp != ([8]byte{}) && ch.Codec == format.CodecCMText && bytes.Equal(ch.Params, cmText.params()) {
-		ch.Params = append([]byte{paramsVersion}, fp[:]...)
+	if fp := d.TextFingerprint(); fp != ([8]byte{}) && (ch.Codec == format.CodecCMText && bytes.Equal(ch.Params, cmText.params()) || defaultModelText(ch)) {
+		ch.Codec, ch.Params = format.CodecCMText, append([]byte{paramsVersion}, fp[:]...)
 	}
 	for _, at := range pixelFingerprints(ch.Codec) {
 		if len(ch.Params) < at+8 {

@@ -10,7 +10,7 @@ func builtinCodecs() map[uint64]Codec {
 		format.CodecStore:      storeCodec{},
 		format.CodecZstd:       zstdC,
 		format.CodecModelImage: modelImage,  // pixel containers: imgctx + the network
-		format.CodecModelText:  modelText{}, // text: txtctx + the network (--best)
+		format.CodecModelText:  modelText{}, // text: bitcm + the network (small segments; every text with --best)
 		format.CodecModelPNG:   pngModel,    // PNG: pixels + deflate rebuild data
 		format.CodecCtxImage:   ctxImage,    // pixel containers: imgctx alone (--fast)
 		format.CodecCtxText:    ctxText,     // text: txtctx alone (decode only)
@@ -29,7 +29,7 @@ func builtinCodecs() map[uint64]Codec {
 // containers, PNG, JPEG, text, bzip2, gzip) first; cm-bin takes whatever they
 // declined, so it comes last. Files no planner takes stay zstd.
 var (
-	planners     = []Planner{planImage, planPNG, planJPEG, planGIF, planTIFF, planBMP, planCMText, planBZ2, planGzip, planCMBin}
+	planners     = []Planner{planImage, planPNG, planJPEG, planGIF, planTIFF, planBMP, planSmallText, planCMText, planBZ2, planGzip, planCMBin}
 	bestPlanners = append([]Planner{planModelText, planImageBest, planPNGBest, planGIFBest, planTIFFBest, planBMPBest}, planners...) // --best: the strongest first
 	fastPlanners = []Planner{planCtxImage, planPNGFast, planJPEG, planGIFFast, planTIFFFast, planBMPFast, planCMTextLite}            // --fast: everything else zstd
 )

@@ -98,7 +98,7 @@ func TestImagesAndText(t *testing.T) {
 		for _, e := range idx {
 			name := filepath.Base(e.Header.Path)
 			switch {
-			case strings.HasSuffix(name, ".txt") && name != "latin1.txt" && e.Header.Codec != format.CodecCMText:
+			case strings.HasSuffix(name, ".txt") && name != "latin1.txt" && e.Header.Codec != format.CodecModelText: // small text: through the network
 				t.Errorf("%s coded with %s", name, archive.CodecName(e.Header.Codec))
 			case (strings.HasSuffix(name, ".ppm") || strings.HasSuffix(name, ".bmp") || strings.HasSuffix(name, ".pgm")) && e.Header.Codec != format.CodecModelImage:
 				t.Errorf("%s coded with %s", name, archive.CodecName(e.Header.Codec))
@@ -264,9 +264,10 @@ func TestGzipEntries(t *testing.T) {
 }
 
 // Each preset routes text to its codec: --fast to cm-text with the lite
-// model's version 2, the default to cm-text, --best to model-text version 2
-// (cm-text's model with the network as one more mixer input), never
-// much larger than cm-text; the lite model is never smaller than the
+// model's version 3, the default to model-text version 2 (cm-text's
+// model with the network as one more mixer input) up to its size limit
+// and to cm-text above it, --best to model-text version 2, never much
+// larger than cm-text; the lite model is never smaller than the
 // default's but not far from it. Everything comes back exactly.
 func TestPresetsRouteText(t *testing.T) {
 	dir := t.TempDir()
@@ -280,6 +281,10 @@ func TestPresetsRouteText(t *testing.T) {
 		"abc.txt":  []byte(strings.Repeat("abcdefghij", 20000)),
 	}
 	lite := bitcm.Lite3Fingerprint
+	// The default codes abc.txt (200,000 bytes) with cm-text, the others
+	// through the network.
+	const netMax = 100_000
+	defer SetNetTextMax(netMax)()
 	sizes := map[archive.Preset]map[string]int64{}
 	for _, preset := range []archive.Preset{archive.PresetFast, archive.PresetDefault, archive.PresetBest} {
 		_, idx := roundTripOpts(t, dir, files, archive.WriterOptions{Preset: preset, NoSolid: true})
@@ -291,7 +296,7 @@ func TestPresetsRouteText(t *testing.T) {
 			}
 			sizes[preset][name] = e.Stored
 			want := format.CodecCMText
-			if preset == archive.PresetBest {
+			if preset == archive.PresetBest || preset == archive.PresetDefault && int64(len(files[name])) <= netMax {
 				want = format.CodecModelText
 			}
 			if e.Header.Codec != want {

@@ -6,6 +6,14 @@ import (
 	"github.com/dcar-archiver/dcar/format"
 )
 
+// SetNetTextMax sets the largest text segment the default preset codes
+// through the network and returns a function that restores it.
+func SetNetTextMax(n int64) (restore func()) {
+	old := netTextMax
+	netTextMax = n
+	return func() { netTextMax = old }
+}
+
 // Internals for the external tests (package codec_test), which go
 // through package archive and so cannot be in this package.
 

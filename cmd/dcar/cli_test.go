@@ -520,7 +520,7 @@ func TestCLIListBlockCodecs(t *testing.T) {
 	for _, r := range rows {
 		got[filepath.Base(r.Path)] = fmt.Sprint(r.Codec, " ", r.Blocks)
 	}
-	if got["noise.bin"] != "store map[store:50000]" || got["story.txt"] != "cm-text map[]" {
+	if got["noise.bin"] != "store map[store:50000]" || got["story.txt"] != "model-text map[]" {
 		t.Errorf("codecs and blocks: %v", got)
 	}
 	if so, _, _ := dcar(t, nil, "list", "-l", arc); !strings.Contains(so, " store ") {
