@@ -149,7 +149,15 @@ func testGoldenSolid(t *testing.T, file string, decodeOnly bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]io.Reader{"file": bytes.NewReader(arc), "stream": streamOnly{bytes.NewReader(arc)}} {
+	readers := map[string]io.Reader{"file": bytes.NewReader(arc), "stream": streamOnly{bytes.NewReader(arc)}}
+	if testing.Short() {
+		// CI's arm64 run under qemu (-short): one decode shows the
+		// bytes come back on that architecture; reading as a stream
+		// and Verify, which decode it again, are left to the native
+		// runs (model-text's network takes a minute a decode there).
+		delete(readers, "stream")
+	}
+	for name, r := range readers {
 		got, order := readAllEntries(t, r, ReaderOptions{})
 		for _, f := range solidFiles() {
 			if !f.dir && f.link == "" && got[f.name] != f.data {
@@ -183,6 +191,9 @@ func testGoldenSolid(t *testing.T, file string, decodeOnly bool) {
 		if !decodeOnly && !testing.Short() && !bytes.Equal(writeSolid(t, WriterOptions{Jobs: jobs}), arc) {
 			t.Errorf("the Writer (%d jobs) no longer reproduces %s", jobs, file)
 		}
+	}
+	if testing.Short() {
+		return
 	}
 	// Verify checks every part and the group.
 	rep, err := Verify(bytes.NewReader(arc), 1, nil)
