@@ -85,7 +85,7 @@ func main() {
 		err = usageError(fmt.Sprintf("unknown command %q (create, verify or extract)", cmd))
 	}
 	if err == nil {
-		err = beamx.Run(ctx, p)
+		err = withPrivateTemp(func() error { return beamx.Run(ctx, p) })
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dcarbeam:", strings.TrimPrefix(err.Error(), "dcar: "))
@@ -94,6 +94,28 @@ func main() {
 		}
 		os.Exit(1)
 	}
+}
+
+// withPrivateTemp runs f with TMPDIR set to a directory of its own,
+// removed afterwards: Beam's runner in loopback mode leaves an empty
+// "beamloopbackworker-*" file in the temporary directory on every run
+// (runnerlib.Execute, Beam 2.78), which would pile up in /tmp.
+func withPrivateTemp(f func() error) error {
+	dir, err := os.MkdirTemp("", "dcarbeam-")
+	if err != nil {
+		return f()
+	}
+	defer os.RemoveAll(dir)
+	old, had := os.LookupEnv("TMPDIR")
+	os.Setenv("TMPDIR", dir)
+	defer func() {
+		if had {
+			os.Setenv("TMPDIR", old)
+		} else {
+			os.Unsetenv("TMPDIR")
+		}
+	}()
+	return f()
 }
 
 type usageError string

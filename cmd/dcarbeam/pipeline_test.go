@@ -13,7 +13,11 @@ import (
 	"github.com/dcar-archiver/dcar/archive"
 )
 
-func TestMain(m *testing.M) { ptest.Main(m) }
+func TestMain(m *testing.M) {
+	code := 0
+	withPrivateTemp(func() error { code = ptest.MainRet(m); return nil })
+	os.Exit(code)
+}
 
 // makeTree writes a small tree whose set at 16 KiB volumes has several
 // volumes, a file split across three, text, a hard link, a symlink and
