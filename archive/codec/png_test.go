@@ -2,11 +2,14 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/dcar-archiver/dcar/model"
 )
 
 // pngOf writes px (w x h x c, c in 1..4) as a PNG at the given level.
@@ -161,6 +164,37 @@ func TestPNGVersionFits(t *testing.T) {
 	} {
 		if err := pngVersionFits(tc.v, tc.sb, tc.ch, tc.interlaced); (err == nil) != tc.ok {
 			t.Errorf("%+v: %v", tc, err)
+		}
+	}
+}
+
+// TestPNGSearchBudget: the network's rebuild budget grows with the
+// file's bytes per pixel byte, between 256 and 1024 steps a pixel byte;
+// --fast's and --best's are fixed.
+func TestPNGSearchBudget(t *testing.T) {
+	ihdr := func(w, h uint32, depth, color byte, size int) []byte {
+		b := make([]byte, size)
+		copy(b, "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+		binary.BigEndian.PutUint32(b[16:], w)
+		binary.BigEndian.PutUint32(b[20:], h)
+		b[24], b[25] = depth, color
+		return b
+	}
+	var net pixelModel = model.SplitNet{}
+	for _, c := range []struct {
+		png  []byte
+		pm   pixelModel
+		want int
+	}{
+		{ihdr(256, 256, 8, 2, 78250), net, 2560 * 78250 / (256 * (1 + 768))}, // a deep-sky photo: 1017
+		{ihdr(800, 600, 8, 2, 20000), net, 256},                              // a screenshot: 72 pixel bytes a file byte
+		{ihdr(64, 64, 8, 0, 60000), net, 1024},                               // more file than pixels
+		{ihdr(256, 256, 8, 2, 78250)[:20], net, 256},                         // no IHDR to go by
+		{ihdr(256, 256, 8, 2, 78250), ctxModel{}, 64},
+		{ihdr(256, 256, 8, 2, 78250), model.CMNet{}, 0},
+	} {
+		if got := pngSearchBudget(c.pm, c.png); got != c.want {
+			t.Errorf("%T, %d bytes: budget %d, want %d", c.pm, len(c.png), got, c.want)
 		}
 	}
 }
