@@ -127,7 +127,10 @@ func TestGoldenSolid(t *testing.T) {
 		file       string
 		decodeOnly bool
 	}{{"golden-v2-solid.dcar", true}, {"golden-v2-solid-t2.dcar", true}, {"golden-v2-solid-t3.dcar", true}, {"golden-v2-solid-t4.dcar", true}, {"golden-v2-solid-t5.dcar", true}, {"golden-v2-solid-t6.dcar", true}, {"golden-v3-solid-t6.dcar", true}, {"golden-v3-solid-t7.dcar", true}, {"golden-v3-solid-net.dcar", false}} {
-		t.Run(g.file, func(t *testing.T) { testGoldenSolid(t, g.file, g.decodeOnly) })
+		t.Run(g.file, func(t *testing.T) {
+			t.Parallel() // independent archives; CI decodes them under qemu on two cores
+			testGoldenSolid(t, g.file, g.decodeOnly)
+		})
 	}
 }
 
