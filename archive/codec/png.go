@@ -146,16 +146,11 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 // data rebuilds it exactly is checked when it is coded (Compress declines
 // it otherwise).
 func pngSupported(h []byte, size int64) (ok, indexed, v4, alpha bool) {
-	if len(h) < 33 || string(h[:8]) != "\x89PNG\r\n\x1a\n" || string(h[12:16]) != "IHDR" {
+	hd, ok := parseIHDR(h)
+	if !ok || hd.interlace > 1 {
 		return false, false, false, false
 	}
-	w, ht := int64(binary.BigEndian.Uint32(h[16:])), int64(binary.BigEndian.Uint32(h[20:]))
-	depth, color, interlace := h[24], h[25], h[28]
-	channels := [7]int64{0: 1, 2: 3, 3: 1, 4: 2, 6: 4} // by colour type; 0: not split
-	if int(color) >= len(channels) || interlace > 1 {
-		return false, false, false, false
-	}
-	ch := channels[color]
+	w, ht, depth, color, ch := hd.w, hd.h, hd.depth, hd.color, hd.ch
 	low := (color == 0 || color == 3) && (depth == 1 || depth == 2 || depth == 4)
 	wide := depth == 16 && color != 3
 	bytes := int64(1)
@@ -164,7 +159,31 @@ func pngSupported(h []byte, size int64) (ok, indexed, v4, alpha bool) {
 	}
 	ok = (depth == 8 || low || wide) && ch > 0 && w > 0 && ht > 0 &&
 		w <= 1<<24 && ht <= 1<<24 && w*ht*ch*bytes <= maxPNGExpansion*size+1<<16
-	return ok, color == 3 || low, wide || interlace == 1, color == 4 || color == 6
+	return ok, color == 3 || low, wide || hd.interlace == 1, color == 4 || color == 6
+}
+
+// An ihdr is what a PNG's IHDR chunk says, with the channels per pixel
+// of its colour type (0: a colour type pngre does not split).
+type ihdr struct {
+	w, h                    int64
+	depth, color, interlace byte
+	ch                      int64
+}
+
+// parseIHDR reads the signature and IHDR chunk at the start of b (its
+// first 33 bytes); false if they are not there or the colour type is
+// out of range.
+func parseIHDR(b []byte) (ihdr, bool) {
+	if len(b) < 33 || string(b[:8]) != "\x89PNG\r\n\x1a\n" || string(b[12:16]) != "IHDR" {
+		return ihdr{}, false
+	}
+	channels := [7]int64{0: 1, 2: 3, 3: 1, 4: 2, 6: 4} // by colour type
+	color := b[25]
+	if int(color) >= len(channels) {
+		return ihdr{}, false
+	}
+	return ihdr{w: int64(binary.BigEndian.Uint32(b[16:])), h: int64(binary.BigEndian.Uint32(b[20:])),
+		depth: b[24], color: color, interlace: b[28], ch: channels[color]}, true
 }
 
 // pngSearchBudget is the match search model-png allows the rebuild of
@@ -198,19 +217,14 @@ func pngSearchBudget(pm pixelModel, png []byte) int {
 // pngFilteredLen is the length of a non-interlaced PNG's decompressed
 // image data by its IHDR (rows of a filter byte and their packed
 // samples; an interlaced image's is a little longer), or 0 if png does
-// not start with one. (Compress gets only PNGs pngSupported took: sides
+// not start with one (parseIHDR). (Compress gets only PNGs pngSupported took: sides
 // of at most 2^24, so the product fits.)
 func pngFilteredLen(png []byte) int64 {
-	if len(png) < 33 || string(png[12:16]) != "IHDR" {
+	hd, ok := parseIHDR(png)
+	if !ok || hd.ch == 0 {
 		return 0
 	}
-	w, h := int64(binary.BigEndian.Uint32(png[16:])), int64(binary.BigEndian.Uint32(png[20:]))
-	depth, color := int64(png[24]), png[25]
-	channels := [7]int64{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-	if int(color) >= len(channels) || channels[color] == 0 {
-		return 0
-	}
-	return h * (1 + (w*channels[color]*depth+7)/8)
+	return hd.h * (1 + (hd.w*hd.ch*int64(hd.depth)+7)/8)
 }
 
 // pngSplit splits a PNG with the given match-search budget.
