@@ -135,9 +135,25 @@ var textCM6Config = bitcm.EmbeddedConfig("model-text (text model 6)", bitcm.Text
 var textCM7Warm []byte
 
 // TextCM7Config returns the bitcm configuration (with its warm start)
-// that model-text version 2 writes beside the default network's text
+// that model-text version 2 wrote sixth beside the default network's text
 // modality: the version 7 text model (the word code, each transform
 // byte as its code in transformTree) with the network reading the text.
 func TextCM7Config() (bitcm.Config, error) { return textCM7Config() }
 
 var textCM7Config = bitcm.EmbeddedConfig("model-text (text model 7)", bitcm.Text7ConfigCold(), textCM7Warm)
+
+// textCM8Warm is the warm start of bitcm.Text8ConfigCold with the
+// default network's text modality as its prior (dcartrain
+// -warm-text-prior -warm-text-version 8).
+//
+//go:embed weights/uni96b-a.textcm8.dcwarm.zst
+var textCM8Warm []byte
+
+// TextCM8Config returns the bitcm configuration (with its warm start)
+// that model-text version 2 writes beside the default network's text
+// modality: the version 8 text model (version 7 with history maps per
+// decision depth and a last probability map over an order-3 hash) with
+// the network reading the text.
+func TextCM8Config() (bitcm.Config, error) { return textCM8Config() }
+
+var textCM8Config = bitcm.EmbeddedConfig("model-text (text model 8)", bitcm.Text8ConfigCold(), textCM8Warm)

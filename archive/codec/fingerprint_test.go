@@ -46,6 +46,8 @@ func TestFingerprintsFrozen(t *testing.T) {
 		{"model-text version 2 context mixing, text model 6", modelTextCM6Fingerprint, fp(0x9b, 0x8e, 0x7e, 0x0c, 0x18, 0x4d, 0x00, 0xd8), model.TextCM6Config},
 		{"model-text version 2 context mixing, text model 7", modelTextCM7Fingerprint, fp(0x4f, 0xad, 0xde, 0x4c, 0x1c, 0x85, 0xc4, 0x6a), model.TextCM7Config},
 		{"cm-text version 7, warm", cmText.models[10].fp, fp(0x63, 0x34, 0xaa, 0x70, 0x7b, 0x61, 0x1c, 0xa4), bitcm.Text7Config},
+		{"cm-text version 8, warm", cmText.models[11].fp, fp(0x87, 0x52, 0x8a, 0xb0, 0x70, 0xf9, 0x25, 0x58), bitcm.Text8Config},
+		{"model-text version 2 context mixing, text model 8", modelTextCM8Fingerprint, fp(0xfb, 0x5f, 0xed, 0x3e, 0x2a, 0x2f, 0xc7, 0x06), model.TextCM8Config},
 	} {
 		check(c.name, c.stored, c.frozen)
 		if cfg, err := c.config(); err != nil {
@@ -58,8 +60,8 @@ func TestFingerprintsFrozen(t *testing.T) {
 	check("bitcm.Lite2Fingerprint", bitcm.Lite2Fingerprint, cmText.models[6].fp)
 	check("cm-text lite version 3 (--fast)", cmText.models[9].fp, fp(0x58, 0x5d, 0x92, 0xff, 0x1f, 0x56, 0x78, 0x2c))
 	check("bitcm.Lite3Fingerprint", bitcm.Lite3Fingerprint, cmText.models[9].fp)
-	if cmText.def != 10 {
-		t.Errorf("cm-text writes model %d by default, want 10 (text model 7)", cmText.def)
+	if cmText.def != 11 {
+		t.Errorf("cm-text writes model %d by default, want 11 (text model 8)", cmText.def)
 	}
 	check("cm-bin set 3", cmBinFingerprints[1], fp(0xb0, 0x02, 0xbe, 0x75, 0x6f, 0xf2, 0x3c, 0xdc))
 	check("cm-bz2 set 3", bz2Fingerprints[2], fp(0x7f, 0xef, 0x58, 0x80, 0x24, 0xc4, 0x3a, 0x1b))
@@ -157,15 +159,15 @@ func TestTextModel(t *testing.T) {
 }
 
 // cm-text codes mostly non-ASCII text with the version 3 model, whose 8
-// bits suit it better than version 4's code tree and version 7's word
-// code, and other text with version 7; model-text likewise (the network
+// bits suit it better than version 4's code tree and the word code of
+// versions 5-8, and other text with version 8; model-text likewise (the network
 // reads the text while the model reads its word code); with --fast, the
 // lite model's version 1 and 3 the same way.
 func TestPlanTextModel(t *testing.T) {
 	for _, c := range []struct {
 		text, want, net, lite string
 	}{
-		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 7", "text model 7", "lite 3"},
+		{strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 200), "text model 8", "text model 8", "lite 3"},
 		{strings.Repeat("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", 200), "text model 3", "text model 3", "lite"},
 		{strings.Repeat("速い茶色の狐がのろまな犬を飛び越える。\n", 200), "text model 3", "text model 3", "lite"},
 	} {

@@ -362,7 +362,9 @@ func TestGoldenCtx(t *testing.T) {
 		// code; the network reads the text)
 		{"golden-v5-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, true, 0, 0, 0},
 		// model-text version 2 with the version 7 text model
-		{"golden-v6-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
+		{"golden-v6-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, true, 0, 0, 0},
+		// model-text version 2 with the version 8 text model
+		{"golden-v7-dual.dcar", goldenFiles(t), planDual2, map[uint64]int{format.CodecModelImage: 2, format.CodecModelText: 1}, false, 0, 0, 0},
 		// bitwise context mixing for text
 		// (table bits 18)
 		{"golden-v1-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
@@ -382,7 +384,11 @@ func TestGoldenCtx(t *testing.T) {
 		{"golden-v7-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
 		// the version 7 text model (each transform byte as its code in
 		// a tree) with its warm start (bitcm.Text7Config)
-		{"golden-v8-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
+		{"golden-v8-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, true, 0, 0, 0},
+		// the version 8 text model (history maps per decision depth, an
+		// order-3 probability map last) with its warm start
+		// (bitcm.Text8Config)
+		{"golden-v9-cm.dcar", goldenFiles(t), planCM, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1}, false, 0, 0, 0},
 		// bzip2 files as their content through bitcm plus bz2re parameters
 		// (segment header set 1: table bits 18)
 		{"golden-v1-bz2.dcar", goldenBZ2Files(t), PlanBZ2, map[uint64]int{format.CodecCMBZ2: 2}, true, 0, 0, 0},

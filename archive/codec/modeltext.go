@@ -28,7 +28,8 @@ import (
 //	   version 3 text model), model.TextCM4Config (the version 4 text
 //	   model), model.TextCM6Config (the version 6 text model, which
 //	   reads the text's word code while the network reads the text) or
-//	   model.TextCM7Config (the version 7 text model, likewise; written
+//	   model.TextCM7Config (the version 7 text model, likewise) or
+//	   model.TextCM8Config (the version 8 text model, likewise; written
 //	   now).
 
 type modelText struct{}
@@ -37,9 +38,10 @@ const modelTextV2 = 2
 
 // modelTextCMFingerprint is bitcm.Fingerprint(model.TextCMConfig()),
 // modelTextCM3Fingerprint, modelTextCM4Fingerprint and
-// modelTextCM6Fingerprint, modelTextCM7Fingerprint those of
-// model.TextCM3Config(), model.TextCM4Config(), model.TextCM6Config()
-// and model.TextCM7Config(), pinned so that
+// modelTextCM6Fingerprint, modelTextCM7Fingerprint,
+// modelTextCM8Fingerprint those of model.TextCM3Config(),
+// model.TextCM4Config(), model.TextCM6Config(), model.TextCM7Config()
+// and model.TextCM8Config(), pinned so that
 // planning decompresses nothing (a test checks them).
 var (
 	modelTextCMFingerprint  = [8]byte{0x87, 0x0d, 0xb8, 0xde, 0xe8, 0xcb, 0xfa, 0x0d}
@@ -47,6 +49,7 @@ var (
 	modelTextCM4Fingerprint = [8]byte{0x72, 0x99, 0x66, 0x22, 0x9a, 0x1f, 0x43, 0xe7}
 	modelTextCM6Fingerprint = [8]byte{0x9b, 0x8e, 0x7e, 0x0c, 0x18, 0x4d, 0x00, 0xd8}
 	modelTextCM7Fingerprint = [8]byte{0x4f, 0xad, 0xde, 0x4c, 0x1c, 0x85, 0xc4, 0x6a}
+	modelTextCM8Fingerprint = [8]byte{0xfb, 0x5f, 0xed, 0x3e, 0x2a, 0x2f, 0xc7, 0x06}
 )
 
 // A textCMModel is a bitcm configuration of model-text version 2, its
@@ -61,12 +64,12 @@ type textCMModel struct {
 // reads, by fingerprint; it writes the last.
 var modelTextCMConfigs = []textCMModel{{modelTextCMFingerprint, model.TextCMConfig, 2}, {modelTextCM3Fingerprint, model.TextCM3Config, 3},
 	{modelTextCM4Fingerprint, model.TextCM4Config, 4}, {modelTextCM6Fingerprint, model.TextCM6Config, 6},
-	{modelTextCM7Fingerprint, model.TextCM7Config, 7}}
+	{modelTextCM7Fingerprint, model.TextCM7Config, 7}, {modelTextCM8Fingerprint, model.TextCM8Config, 8}}
 
 // planModelText routes text to model-text version 2 (--best; the
 // default through planSmallText) when the default network has the text
 // modality, with the
-// version 7 text model or, for mostly non-ASCII text, version 3 (as
+// version 8 text model or, for mostly non-ASCII text, version 3 (as
 // planCMText). There is no
 // trial: the mixers weigh the network as it earns, so a text it
 // predicts badly costs little more than cm-text.
@@ -187,5 +190,5 @@ func defaultModelText(ch Choice) bool {
 		return false
 	}
 	m, err := model.DefaultText()
-	return err == nil && [8]byte(ch.Params[1:9]) == m.TextFingerprint && [8]byte(ch.Params[9:17]) == modelTextCM7Fingerprint
+	return err == nil && [8]byte(ch.Params[1:9]) == m.TextFingerprint && [8]byte(ch.Params[9:17]) == modelTextCMConfigs[len(modelTextCMConfigs)-1].fp
 }

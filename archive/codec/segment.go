@@ -83,6 +83,12 @@ var cmText6Fingerprint = [8]byte{0xa0, 0x8e, 0xc3, 0xfd, 0x3b, 0x5d, 0x8f, 0x68}
 // a tree) with its shipped warm start (pinned as version 2's).
 var cmText7Fingerprint = [8]byte{0x63, 0x34, 0xaa, 0x70, 0x7b, 0x61, 0x1c, 0xa4}
 
+// cmText8Fingerprint is the fingerprint of bitcm.Text8Config(), the text
+// model version 8 (version 7 with history maps per decision depth and an
+// order-3 probability map last) with its shipped warm start (pinned as
+// version 2's).
+var cmText8Fingerprint = [8]byte{0x87, 0x52, 0x8a, 0xb0, 0x70, 0xf9, 0x25, 0x58}
+
 var (
 	// cmText (codec 21): bitcm's bitwise context mixing, the default for
 	// text. Written first with bitcm.DefaultConfig() (table bits 18),
@@ -95,14 +101,16 @@ var (
 	// tree reading the word code's transform), then with
 	// bitcm.Text6Config() (version 6: its own word code, which cuts camel
 	// case and leaves words next to digits, and column contexts from the
-	// text's lines), now with bitcm.Text7Config() (version 7: version 6
-	// coding each transform byte as its code in a tree). With --fast,
+	// text's lines), then with bitcm.Text7Config() (version 7: version 6
+	// coding each transform byte as its code in a tree), now with
+	// bitcm.Text8Config() (version 8: history maps per decision depth,
+	// an order-3 probability map last). With --fast,
 	// the lite model (version 3 since 2026-12-06).
 	cmText = segmentCodec{
 		name: "cm-text", id: format.CodecCMText,
 		models: []segmentModel{bitcmModel("text model 1", bitcm.DefaultConfig()), bitcmModel("text model 1", cmTextConfig()), liteModel,
-			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5, cmText6, lite3Model, cmText7},
-		def:    10,
+			configModel("text model 2", cmText2Fingerprint, bitcm.TextConfig), cmText3, cmText4, lite2Model, cmText5, cmText6, lite3Model, cmText7, cmText8},
+		def:    11,
 		domain: cmTextDomain,
 	}
 	// ctxText (codec 20): txtctx's 256-way mixture, the default before
@@ -133,8 +141,12 @@ var cmText5 = configModel("text model 5", cmText5Fingerprint, bitcm.Text5Config)
 // version 7.
 var cmText6 = configModel("text model 6", cmText6Fingerprint, bitcm.Text6Config)
 
-// cmText7 is cm-text's version 7 text model, its default.
+// cmText7 is cm-text's version 7 text model, its default before
+// version 8.
 var cmText7 = configModel("text model 7", cmText7Fingerprint, bitcm.Text7Config)
+
+// cmText8 is cm-text's version 8 text model, its default.
+var cmText8 = configModel("text model 8", cmText8Fingerprint, bitcm.Text8Config)
 
 // liteModel is bitcm's lite model, cm-text's model with --fast (about
 // four times as fast as the version 2 model, 8-10 % larger); since
@@ -199,7 +211,7 @@ func bitcmModel(name string, cfg bitcm.Config) segmentModel {
 	return segmentModel{name: name, fp: bitcm.Fingerprint(cfg), decode: func(data []byte, n int) ([]byte, error) { return bitcm.Decode(data, n, cfg) }}
 }
 
-// planCMText routes text to cm-text: with the version 7 text model, or
+// planCMText routes text to cm-text: with the version 8 text model, or
 // with version 3 when the first treeProbe bytes say that the text is
 // mostly non-ASCII (bitcm.TreeSuits: version 4's code tree does not
 // suit it, and the word code would escape half its bytes).

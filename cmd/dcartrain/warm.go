@@ -16,7 +16,7 @@ import (
 
 var warmPriorOut = flag.String("warm-text-prior", "", "as -warm-text, for the text model with the default network's text modality as its prior (model-text version 2; the text model of -warm-text-version)")
 
-var warmTextVersion = flag.Int("warm-text-version", 4, "the text model -warm-text trains: 6 (bitcm.Text6ConfigCold, cm-text's and domain models'), 5 (bitcm.Text5ConfigCold), 4 (bitcm.Text4ConfigCold, cm-bin's, cm-bz2's and cm-gzip's), 3 (bitcm.Text3ConfigCold) or 2 (bitcm.TextConfigCold)")
+var warmTextVersion = flag.Int("warm-text-version", 4, "the text model -warm-text trains: 8 (bitcm.Text8ConfigCold, cm-text's), 7 (bitcm.Text7ConfigCold, domain models'), 6 (bitcm.Text6ConfigCold), 5 (bitcm.Text5ConfigCold), 4 (bitcm.Text4ConfigCold, cm-bin's, cm-bz2's and cm-gzip's), 3 (bitcm.Text3ConfigCold) or 2 (bitcm.TextConfigCold)")
 
 var warmTextOut = flag.String("warm-text", "", "train the text model's warm start (bitcm.Text4ConfigCold, or -warm-text-version's) on the files of the directory given as argument (docs/warm-text.sh builds it) and write it, zstd-compressed, to this path")
 
@@ -51,6 +51,8 @@ func trainWarmText(out, dir string, withPrior bool) {
 		cfg = bitcm.Text6ConfigCold()
 	case 7:
 		cfg = bitcm.Text7ConfigCold()
+	case 8:
+		cfg = bitcm.Text8ConfigCold()
 	default:
 		log.Fatalf("dcartrain: no text model version %d", *warmTextVersion)
 	}

@@ -215,12 +215,13 @@ func TestDecodeErrors(t *testing.T) {
 // FuzzDecode decodes arbitrary streams with the first model, the version
 // 3 text model (v 1), the version 4 one (v 2, its code tree), the
 // version 5 one (v 3, the word code), the version 6 one (v 4, its
-// word code and text columns) and the version 7 one (v 5, the code tree
-// over the word code) (cold: the warm start's tables are
+// word code and text columns), the version 7 one (v 5, the code tree
+// over the word code) and the version 8 one (v 6, history maps per
+// depth, the order-3 map) (cold: the warm start's tables are
 // FuzzParseWarm's).
 func FuzzDecode(f *testing.F) {
 	config := func(v uint8) Config {
-		switch v % 6 {
+		switch v % 7 {
 		case 1:
 			return Text3ConfigCold()
 		case 2:
@@ -231,10 +232,12 @@ func FuzzDecode(f *testing.F) {
 			return Text6ConfigCold()
 		case 5:
 			return Text7ConfigCold()
+		case 6:
+			return Text8ConfigCold()
 		}
 		return DefaultConfig()
 	}
-	for v := range uint8(6) {
+	for v := range uint8(7) {
 		for _, s := range [][]byte{nil, []byte("a"), sampleText(300, 9), randomBytes(100, 4), []byte("f(x) {\n\tg(y[1])\n}\n")} {
 			out, err := Encode(s, config(v))
 			if err != nil {
@@ -291,7 +294,7 @@ func BenchmarkDecode(b *testing.B) {
 // it sometimes took 0.9 of it; whether it did depended on where the
 // allocator had put that state.
 func BenchmarkEncodeTwo(b *testing.B) {
-	cfg, err := Text7Config()
+	cfg, err := Text8Config()
 	if err != nil {
 		b.Fatal(err)
 	}

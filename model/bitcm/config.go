@@ -85,6 +85,18 @@ type Config struct {
 	// binary decisions per transform byte instead of 8.
 	TransformTree bool
 
+	// Version 8 (hashed into the fingerprint only when set).
+	//
+	// HistDepth gives each context kind's history map a set of
+	// probabilities for each depth of the decision in its byte (0, 1, 2,
+	// and 3 or deeper): what a bit history says depends on which
+	// decision of the byte it is about.
+	HistDepth bool
+	// SSE3 ends the model with one more probability map, over the
+	// decision's node and a hash of the last three bytes (2^16
+	// contexts): it gets 12/16 of the final probability.
+	SSE3 bool
+
 	// Warm, if set, is the learned starting state (TrainWarm); it must
 	// have been trained for this configuration's model shape.
 	Warm *Warm

@@ -70,14 +70,13 @@ func update(c *node, y int, limit uint32) {
 // A historyMap turns bit histories into probabilities, learned online:
 // one adaptive probability per history.
 type historyMap struct {
-	p   [256]uint32 // 22-bit probability << 10 | count (limit 1023)
+	p   [256]uint32 // hmInit's form: 22-bit probability << 10 | count
 	cur uint8       // the history predict saw, for learn (an index, not a pointer: no write barrier)
 }
 
 func (h *historyMap) init() {
 	for i := range h.p {
-		n0, n1 := i>>4, i&15
-		h.p[i] = uint32((n1*2+1)<<22/(n0*2+n1*2+2)) << 10
+		h.p[i] = hmInit(i)
 	}
 }
 
@@ -85,16 +84,29 @@ func (h *historyMap) init() {
 // it for learn.
 func (h *historyMap) predict(hi int) int32 {
 	h.cur = uint8(hi)
-	return stretch(int32(h.p[uint8(hi)] >> 20))
+	return hmStretch(h.p[uint8(hi)])
 }
 
-func (h *historyMap) learn(y int) {
-	v := h.p[h.cur]
+func (h *historyMap) learn(y int) { h.p[h.cur] = hmLearn(h.p[h.cur], y) }
+
+// hmInit is the starting entry of a history map for history i&255: the
+// probability its counts give, (n1+1/2)/(n0+n1+1), and count 0.
+func hmInit(i int) uint32 {
+	n0, n1 := i>>4&15, i&15
+	return uint32((n1*2+1)<<22/(n0*2+n1*2+2)) << 10
+}
+
+// hmStretch is the stretched 12-bit probability of history-map entry v.
+func hmStretch(v uint32) int32 { return stretch(int32(v >> 20)) }
+
+// hmLearn returns entry v moved towards bit y, with the learning rate of
+// its count (up to 1023).
+func hmLearn(v uint32, y int) uint32 {
 	n := v & 1023
 	p := int64(v >> 10)
 	p += ((int64(y)<<22 - int64(y) - p) * recip[n]) >> 16
 	if n < 1023 {
 		n++
 	}
-	h.p[h.cur] = uint32(p)<<10 | n
+	return uint32(p)<<10 | n
 }

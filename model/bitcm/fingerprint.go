@@ -43,6 +43,9 @@ func Fingerprint(cfg Config) [8]byte {
 	if c.TransformTree {
 		s = sha256.Sum256(fmt.Appendf(s[:], " v7 transformtree=%x", transformTree().code))
 	}
+	if c.HistDepth || c.SSE3 {
+		s = sha256.Sum256(fmt.Appendf(s[:], " v8 histdepth=%t sse3=%t", c.HistDepth, c.SSE3))
+	}
 	if c.Warm != nil {
 		s = sha256.Sum256(fmt.Appendf(s[:], " warm=%x", c.Warm.sum))
 	}

@@ -80,7 +80,7 @@ func tunedConfig(t testing.TB) Config {
 		k, v, _ := strings.Cut(kv, "=")
 		n, _ := strconv.Atoi(v)
 		switch k {
-		case "text", "text3", "text4", "text5", "text6", "text7": // TextConfig / Text3Config / ... / Text7Config (warm) or, with 0, their cold models
+		case "text", "text3", "text4", "text5", "text6", "text7", "text8": // TextConfig / Text3Config / ... / Text8Config (warm) or, with 0, their cold models
 			cold, warm := TextConfigCold, TextConfig
 			switch k {
 			case "text3":
@@ -93,6 +93,8 @@ func tunedConfig(t testing.TB) Config {
 				cold, warm = Text6ConfigCold, Text6Config
 			case "text7":
 				cold, warm = Text7ConfigCold, Text7Config
+			case "text8":
+				cold, warm = Text8ConfigCold, Text8Config
 			}
 			c = cold()
 			if n != 0 {
@@ -168,6 +170,10 @@ func tunedConfig(t testing.TB) Config {
 			c.Above2 = n != 0
 		case "shape":
 			c.Shape = n != 0
+		case "histdepth":
+			c.HistDepth = n != 0
+		case "sse3":
+			c.SSE3 = n != 0
 		case "finallr":
 			c.FinalLR = int32(n)
 		default:

@@ -79,7 +79,11 @@ type model struct {
 	// no write barrier on the hot path).
 	srcs [][]node
 	idx  []int
-	hms  []historyMap
+	// The history maps, one per source (hmLen entries each, hmInit's
+	// form), flat; hcur[i] is the entry source i's input came from.
+	hm    []uint32
+	hcur  []int
+	hmLen int
 
 	// prior, if set, gives a distribution of each byte (a learned
 	// model); pft is the current byte's.
@@ -89,6 +93,10 @@ type model struct {
 	// subtree (treeMass) for the current byte.
 	pmass []int64
 	a3    *apm
+	// SSE3 (version 8): the last map, and the hash of the last three
+	// bytes that selects its rows with the node.
+	a4 *apm
+	h3 uint32
 }
 
 // A Prior predicts each byte of a segment as a distribution over the 256
@@ -175,10 +183,15 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 		c.MatchMin = cfg.Match2Min
 		m.mm2.init(segLen, c)
 	}
-	m.hms = cacheline.Make[historyMap](n + 2)
-	for i := range m.hms {
-		m.hms[i].init()
+	m.hmLen = 256
+	if cfg.HistDepth {
+		m.hmLen = 4 * 256
 	}
+	m.hm = cacheline.Make[uint32]((n + 2) * m.hmLen)
+	for i := range m.hm {
+		m.hm[i] = hmInit(i)
+	}
+	m.hcur = cacheline.Make[int](n + 2)
 	nIn := 2*(n+2) + 2 + 1 // hashed and o1, o0 (two each), match (2), bias
 	if m.mm2.min > 0 {
 		nIn += 2
@@ -205,6 +218,9 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m.final = newMixer(nf+1, 256, cfg.FinalLR, 65536/int32(nf))
 	m.a1 = newAPM(256, 7)
 	m.a2 = newAPM(65536, 7)
+	if cfg.SSE3 {
+		m.a4 = newAPM(sse3Rows, 5)
+	}
 	m.srcs = append(m.tabs[:n:n], m.o1, m.o0)
 	m.idx = cacheline.Make[int](n + 2)
 	if cfg.Warm != nil {
@@ -607,8 +623,17 @@ func (m *model) predict() {
 	}
 	nh := len(m.line)
 	idx[nh], idx[nh+1] = int(c1<<8|m.c0), int(m.c0)
+	cx4 := 0
+	if m.a4 != nil {
+		cx4 = m.sseRow(m.c0)
+		m.prefetchSSE()
+	}
 	x0 := m.mixers
 	conf := 0
+	hbase := 0 // the history maps' entries for this decision's depth
+	if m.hmLen > 256 {
+		hbase = int(min(m.bit, 3)) << 8
+	}
 	for i, t := range m.srcs {
 		c := t[idx[i]]
 		if i < len(m.cfg.Orders) && c&255 != 0 {
@@ -616,7 +641,10 @@ func (m *model) predict() {
 			conf = (i+1)*3 + min(h>>4, 1) + min(h&15, 1) - 1
 		}
 		x0.add(stretch(p12(c)))
-		x0.add(m.hms[i].predict(hist(c)))
+		k := hbase | hist(c)
+		m.hcur[i] = k
+		x0.add(hmStretch(m.hm[k]))
+		hbase += m.hmLen
 	}
 	mx, ml := m.mm.inputs(m.bit, m.c0, m.tree, m.depth, m.path)
 	x0.add(mx)
@@ -677,6 +705,9 @@ func (m *model) predict() {
 		p3 := m.a3.refine(p, int(m.c0)<<4|pconf)
 		p = (p + p3 + 1) >> 1
 	}
+	if m.a4 != nil {
+		p = (4*p + 12*m.a4.refine(p, cx4) + 8) >> 4
+	}
 	m.pr = min(max(p, 1), 4095)
 }
 
@@ -687,7 +718,8 @@ func (m *model) p0() uint16 { return uint16(65536 - m.pr<<4) }
 func (m *model) update(y int) {
 	for i, t := range m.srcs {
 		update(&t[m.idx[i]], y, m.cfg.Limit)
-		m.hms[i].learn(y)
+		k := m.hcur[i]
+		m.hm[k] = hmLearn(m.hm[k], y)
 	}
 	m.mm.update(y)
 	if m.mm2.min > 0 {
@@ -702,6 +734,9 @@ func (m *model) update(y int) {
 	m.a2.update(y)
 	if m.a3 != nil {
 		m.a3.update(y)
+	}
+	if m.a4 != nil {
+		m.a4.update(y)
 	}
 
 	if t := m.tree; t != nil {
@@ -781,8 +816,40 @@ func (m *model) byteDone(b byte) {
 		m.pft = m.prior.Next()
 		m.treeMass()
 	}
+	if m.a4 != nil {
+		m.h3 = hash32(uint32(m.c8&0xffffff), 703)
+	}
 	m.byteContexts()
 	m.nibble()
+}
+
+// sse3Rows is the number of rows of SSE3's map.
+const sse3Rows = 1 << 16
+
+// sseRow is the row of SSE3's map for the decision at node c0.
+func (m *model) sseRow(c0 uint32) int { return int((c0*0x9E3779B1 ^ m.h3) >> 16) }
+
+// prefetchSSE asks for the rows of SSE3's map that the next decision
+// may use, one for each outcome of this one (a row is known only when
+// the decision before it is, and the map of 4 MiB is mostly out of
+// cache: without this the version 8 model took a tenth more CPU). The
+// first decision of the next byte waits for its row.
+func (m *model) prefetchSSE() {
+	if t := m.tree; t != nil {
+		for _, c := range t.child[m.c0] {
+			if c < 256 {
+				r := m.a4.t[m.sseRow(uint32(c))*33:]
+				prefetch16(&r[0])
+				prefetch16(&r[32])
+			}
+		}
+	} else if m.bit < 7 {
+		for y := range uint32(2) {
+			r := m.a4.t[m.sseRow(m.c0<<1|y)*33:]
+			prefetch16(&r[0])
+			prefetch16(&r[32])
+		}
+	}
 }
 
 func (m *model) wordUpdate(b byte) {

@@ -21,12 +21,13 @@ type Warm struct {
 	final []int32
 	a1    []uint16
 	a2    []uint16
-	a3    []uint16 // the prior's probability map (empty without a prior)
-	hms   [][256]uint32
+	a3    []uint16   // the prior's probability map (empty without a prior)
+	hms   [][]uint32 // 256 entries each, or 1024 (HistDepth)
 	o1    []node
 	o0    []node
 	mm    []node
 	mm2   []node   // the second match model's (format version 2; empty without one)
+	a4    []uint16 // SSE3's map (format version 3; empty without it)
 	sum   [32]byte // SHA-256 of the marshalled form
 }
 
@@ -37,18 +38,28 @@ var ErrWarm = errors.New("bitcm: warm start does not fit")
 // warmMagic begins a stored Warm: the format's name and version. Version
 // 1 has every table up to mm; version 2 adds mm2, and is written only
 // for a model with a second match model, so a Warm without one has the
-// same bytes (and sum) as before.
+// same bytes (and sum) as before. Version 3 (the version 8 text model)
+// has history maps of 1024 entries (HistDepth) or 256, mm2 always (its
+// count may be 0) and then a4; it is written only for a model with
+// HistDepth or SSE3.
 const (
 	warmMagic  = "dcarwarm\x00\x01" // format version 1
 	warmMagic2 = "dcarwarm\x00\x02" // format version 2
+	warmMagic3 = "dcarwarm\x00\x03" // format version 3
 )
+
+// v3 reports whether w is stored as format version 3.
+func (w *Warm) v3() bool { return len(w.a4) > 0 || len(w.hms) > 0 && len(w.hms[0]) != 256 }
 
 // MarshalBinary returns the stored form: the magic with its version,
 // then every table as a 32-bit element count and its little-endian
 // elements, in a fixed order.
 func (w *Warm) MarshalBinary() ([]byte, error) {
 	b := []byte(warmMagic)
-	if len(w.mm2) > 0 {
+	switch {
+	case w.v3():
+		b = []byte(warmMagic3)
+	case len(w.mm2) > 0:
 		b = []byte(warmMagic2)
 	}
 	put32 := func(v []int32) {
@@ -79,12 +90,16 @@ func (w *Warm) MarshalBinary() ([]byte, error) {
 	put16(w.a3)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(w.hms)))
 	for i := range w.hms {
-		putU32(w.hms[i][:])
+		putU32(w.hms[i])
 	}
 	putU32(w.o1)
 	putU32(w.o0)
 	putU32(w.mm)
-	if len(w.mm2) > 0 {
+	switch {
+	case w.v3():
+		putU32(w.mm2)
+		put16(w.a4)
+	case len(w.mm2) > 0:
 		putU32(w.mm2)
 	}
 	return b, nil
@@ -96,10 +111,20 @@ const maxWarmElems = 1 << 23
 
 // ParseWarm reads a Warm stored by MarshalBinary.
 func ParseWarm(data []byte) (*Warm, error) {
-	if len(data) < len(warmMagic) || string(data[:len(warmMagic)]) != warmMagic && string(data[:len(warmMagic)]) != warmMagic2 {
-		return nil, fmt.Errorf("%w: not a version 1 or 2 warm-start file", ErrWarm)
+	var version int
+	if len(data) >= len(warmMagic) {
+		switch string(data[:len(warmMagic)]) {
+		case warmMagic:
+			version = 1
+		case warmMagic2:
+			version = 2
+		case warmMagic3:
+			version = 3
+		}
 	}
-	v2 := string(data[:len(warmMagic)]) == warmMagic2
+	if version == 0 {
+		return nil, fmt.Errorf("%w: not a version 1, 2 or 3 warm-start file", ErrWarm)
+	}
 	r := data[len(warmMagic):]
 	var err error
 	count := func(size int) int {
@@ -158,21 +183,27 @@ func ParseWarm(data []byte) (*Warm, error) {
 	if nh > 64 {
 		return nil, fmt.Errorf("%w: %d history maps", ErrWarm, nh)
 	}
-	w.hms = make([][256]uint32, nh)
+	w.hms = make([][]uint32, nh)
 	for i := range w.hms {
-		v := getU32()
-		if err == nil && len(v) != 256 {
-			err = fmt.Errorf("%w: history map %d has %d entries", ErrWarm, i, len(v))
+		w.hms[i] = getU32()
+		if n := len(w.hms[i]); err == nil && (n != 256 && (version < 3 || n != 1024) || n != len(w.hms[0])) {
+			err = fmt.Errorf("%w: history map %d has %d entries", ErrWarm, i, n)
 		}
-		copy(w.hms[i][:], v)
 	}
 	w.o1 = getU32()
 	w.o0 = getU32()
 	w.mm = getU32()
-	if v2 {
+	switch version {
+	case 2:
 		w.mm2 = getU32()
 		if err == nil && len(w.mm2) == 0 {
 			err = fmt.Errorf("%w: version 2 without a second match model", ErrWarm)
+		}
+	case 3:
+		w.mm2 = getU32()
+		w.a4 = get16()
+		if err == nil && !w.v3() {
+			err = fmt.Errorf("%w: version 3 of a version 2 model", ErrWarm)
 		}
 	}
 	if err != nil {
@@ -200,13 +231,16 @@ func (m *model) snapshot() *Warm {
 	if m.a3 != nil {
 		w.a3 = append([]uint16(nil), m.a3.t...)
 	}
+	if m.a4 != nil {
+		w.a4 = append([]uint16(nil), m.a4.t...)
+	}
 	for _, b := range m.banks() {
 		for _, v := range b.w {
 			w.bank = append(w.bank, append([]int32(nil), v...))
 		}
 	}
-	for _, h := range m.hms {
-		w.hms = append(w.hms, h.p)
+	for i := 0; i < len(m.hm); i += m.hmLen {
+		w.hms = append(w.hms, append([]uint32(nil), m.hm[i:i+m.hmLen]...))
 	}
 	return w
 }
@@ -224,7 +258,9 @@ func (m *model) banks() []*bank {
 func (m *model) warmUp(w *Warm) error {
 	fit := len(w.final) == len(m.final.w) && len(w.a1) == len(m.a1.t) && len(w.a2) == len(m.a2.t) &&
 		(m.a3 == nil && len(w.a3) == 0 || m.a3 != nil && len(w.a3) == len(m.a3.t)) &&
-		len(w.o1) == len(m.o1) && len(w.o0) == len(m.o0) && len(w.mm) == len(m.mm.sm) && len(w.mm2) == len(m.mm2.sm) && len(w.hms) == len(m.hms)
+		len(w.o1) == len(m.o1) && len(w.o0) == len(m.o0) && len(w.mm) == len(m.mm.sm) && len(w.mm2) == len(m.mm2.sm) &&
+		(m.a4 == nil && len(w.a4) == 0 || m.a4 != nil && len(w.a4) == len(m.a4.t)) &&
+		len(w.hms)*m.hmLen == len(m.hm) && (len(w.hms) == 0 || len(w.hms[0]) == m.hmLen)
 	banks := m.banks()
 	fit = fit && len(w.bank) == 4*len(banks)
 	for i := 0; fit && i < len(w.bank); i++ {
@@ -246,8 +282,11 @@ func (m *model) warmUp(w *Warm) error {
 	copy(m.o0, w.o0)
 	copy(m.mm.sm, w.mm)
 	copy(m.mm2.sm, w.mm2)
-	for i := range m.hms {
-		m.hms[i].p = w.hms[i]
+	if m.a4 != nil {
+		copy(m.a4.t, w.a4)
+	}
+	for i, h := range w.hms {
+		copy(m.hm[i*m.hmLen:], h)
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ func TestGoldenText(t *testing.T) {
 		{"version 5", Text5Config, Text5ConfigCold(), src3, "f26ea40bbf4a79b820080c76aefa0b591aa349a254efa8c0a53fd72b46932d9c", "990951c530dc065c"},
 		{"version 6", Text6Config, Text6ConfigCold(), src3, "098e0113b6e0c82e479db411f65efcccf5908c9def6f32ddcfdff5e3704883a3", "a08ec3fd3b5d8f68"},
 		{"version 7", Text7Config, Text7ConfigCold(), src3, "424c080cd36c5267d828b0ed474237f9a4ea11119f4dd588d5674542a428d204", "6334aa707b611ca4"},
+		{"version 8", Text8Config, Text8ConfigCold(), src3, "cdb8aa625000e3103e63a95065f8d5f37409557d2589bc74e29856aa9a6833c3", "87528ab070f92558"},
 	} {
 		cfg, err := g.config()
 		if err != nil {
@@ -67,6 +68,12 @@ func TestGoldenText(t *testing.T) {
 func TestWarmRoundTrip(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.TableBits = 12
+	t.Run("version 1", func(t *testing.T) { testWarmRoundTrip(t, cfg, warmMagic) })
+	cfg.Match2Min, cfg.HistDepth, cfg.SSE3 = 12, true, true
+	t.Run("version 3", func(t *testing.T) { testWarmRoundTrip(t, cfg, warmMagic3) })
+}
+
+func testWarmRoundTrip(t *testing.T, cfg Config, magic string) {
 	w, err := TrainWarm(cfg, [][]byte{sampleText(3000, 1), sampleText(2000, 2)}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +81,9 @@ func TestWarmRoundTrip(t *testing.T) {
 	b, err := w.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if string(b[:len(magic)]) != magic {
+		t.Errorf("stored as %q, want %q", b[:len(magic)], magic)
 	}
 	w2, err := ParseWarm(b)
 	if err != nil {
@@ -133,6 +143,9 @@ func TestPriorRoundTrip(t *testing.T) {
 	wc := Text6ConfigCold()
 	wc.TableBits = 16
 	t.Run("word code", func(t *testing.T) { testPriorRoundTrip(t, wc) })
+	v8 := Text8ConfigCold()
+	v8.TableBits = 16
+	t.Run("version 8", func(t *testing.T) { testPriorRoundTrip(t, v8) })
 }
 
 // recordPrior is countPrior that keeps every byte it is told.
@@ -210,6 +223,17 @@ func FuzzParseWarm(f *testing.F) {
 	b, _ = w.MarshalBinary()
 	if string(b[:len(warmMagic2)]) != warmMagic2 {
 		f.Fatal("a warm start with a second match model is not format version 2")
+	}
+	f.Add(b)
+	// Format version 3: history maps per depth, the order-3 map.
+	cfg.HistDepth, cfg.SSE3 = true, true
+	w, err = TrainWarm(cfg, [][]byte{sampleText(500, 1)}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, _ = w.MarshalBinary()
+	if string(b[:len(warmMagic3)]) != warmMagic3 {
+		f.Fatal("a warm start of the version 8 model is not format version 3")
 	}
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
