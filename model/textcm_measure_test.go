@@ -16,9 +16,10 @@ var (
 	tcmDir    = flag.String("textcm", "", "directory of text files to measure EncodeTextCM on")
 	tcmPrior  = flag.Bool("textcm-prior", true, "with the network prior")
 	tcmVerify = flag.Bool("textcm-verify", false, "decode and compare")
-	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of version 6")
-	tcmV3     = flag.Bool("textcm-v3", false, "the version 3 text model instead of version 6")
-	tcmV4     = flag.Bool("textcm-v4", false, "the version 4 text model instead of version 6")
+	tcmV2     = flag.Bool("textcm-v2", false, "the version 2 text model (model-text's first) instead of -textcm-version's")
+	tcmV3     = flag.Bool("textcm-v3", false, "the version 3 text model instead of -textcm-version's")
+	tcmV4     = flag.Bool("textcm-v4", false, "the version 4 text model instead of -textcm-version's")
+	tcmVer    = flag.Int("textcm-version", 8, "the text model version: 6, 7 or 8 (model-text's)")
 	tcmCold   = flag.Bool("textcm-cold", false, "without the warm starts (cold models)")
 )
 
@@ -33,7 +34,29 @@ func TestMeasureTextCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := TextCM6Config()
+	var cfg, plain bitcm.Config
+	switch *tcmVer {
+	case 6:
+		cfg, err = TextCM6Config()
+		if err == nil {
+			plain, err = bitcm.Text6Config()
+		}
+	case 7:
+		cfg, err = TextCM7Config()
+		if err == nil {
+			plain, err = bitcm.Text7Config()
+		}
+	case 8:
+		cfg, err = TextCM8Config()
+		if err == nil {
+			plain, err = bitcm.Text8Config()
+		}
+	default:
+		t.Fatalf("-textcm-version %d: 6, 7 or 8", *tcmVer)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	switch {
 	case *tcmV2:
 		cfg, err = TextCMConfig()
@@ -45,7 +68,6 @@ func TestMeasureTextCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := bitcm.Text6Config()
 	switch {
 	case *tcmV2:
 		plain, err = bitcm.TextConfig()
