@@ -34,48 +34,30 @@ func TestMeasureTextCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cfg, plain bitcm.Config
-	switch *tcmVer {
-	case 6:
-		cfg, err = TextCM6Config()
-		if err == nil {
-			plain, err = bitcm.Text6Config()
-		}
-	case 7:
-		cfg, err = TextCM7Config()
-		if err == nil {
-			plain, err = bitcm.Text7Config()
-		}
-	case 8:
-		cfg, err = TextCM8Config()
-		if err == nil {
-			plain, err = bitcm.Text8Config()
-		}
-	default:
-		t.Fatalf("-textcm-version %d: 6, 7 or 8", *tcmVer)
+	// Each version's model-text configuration and the same text model
+	// alone.
+	models := map[int]struct{ cm, plain func() (bitcm.Config, error) }{
+		2: {TextCMConfig, bitcm.TextConfig}, 3: {TextCM3Config, bitcm.Text3Config}, 4: {TextCM4Config, bitcm.Text4Config},
+		6: {TextCM6Config, bitcm.Text6Config}, 7: {TextCM7Config, bitcm.Text7Config}, 8: {TextCM8Config, bitcm.Text8Config},
 	}
+	v := *tcmVer
+	switch {
+	case *tcmV2:
+		v = 2
+	case *tcmV3:
+		v = 3
+	case *tcmV4:
+		v = 4
+	}
+	mv, ok := models[v]
+	if !ok {
+		t.Fatalf("-textcm-version %d: 6, 7 or 8", v)
+	}
+	cfg, err := mv.cm()
 	if err != nil {
 		t.Fatal(err)
 	}
-	switch {
-	case *tcmV2:
-		cfg, err = TextCMConfig()
-	case *tcmV3:
-		cfg, err = TextCM3Config()
-	case *tcmV4:
-		cfg, err = TextCM4Config()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	switch {
-	case *tcmV2:
-		plain, err = bitcm.TextConfig()
-	case *tcmV3:
-		plain, err = bitcm.Text3Config()
-	case *tcmV4:
-		plain, err = bitcm.Text4Config()
-	}
+	plain, err := mv.plain()
 	if err != nil {
 		t.Fatal(err)
 	}

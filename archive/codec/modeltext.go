@@ -66,6 +66,10 @@ var modelTextCMConfigs = []textCMModel{{modelTextCMFingerprint, model.TextCMConf
 	{modelTextCM4Fingerprint, model.TextCM4Config, 4}, {modelTextCM6Fingerprint, model.TextCM6Config, 6},
 	{modelTextCM7Fingerprint, model.TextCM7Config, 7}, {modelTextCM8Fingerprint, model.TextCM8Config, 8}}
 
+// modelTextCMWritten is the fingerprint of the configuration model-text
+// writes (for ASCII text): modelTextCMConfigs' last.
+func modelTextCMWritten() [8]byte { return modelTextCMConfigs[len(modelTextCMConfigs)-1].fp }
+
 // planModelText routes text to model-text version 2 (--best; the
 // default through planSmallText) when the default network has the text
 // modality, with the
@@ -82,7 +86,7 @@ func planModelText(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 		return Choice{}, false
 	}
 	p := append([]byte{modelTextV2}, m.TextFingerprint[:]...)
-	cm := modelTextCMConfigs[len(modelTextCMConfigs)-1].fp
+	cm := modelTextCMWritten()
 	if !treeSuits(r, size) {
 		// Mostly non-ASCII text: the version 3 text model (planCMText).
 		cm = modelTextCM3Fingerprint
@@ -190,5 +194,5 @@ func defaultModelText(ch Choice) bool {
 		return false
 	}
 	m, err := model.DefaultText()
-	return err == nil && [8]byte(ch.Params[1:9]) == m.TextFingerprint && [8]byte(ch.Params[9:17]) == modelTextCMConfigs[len(modelTextCMConfigs)-1].fp
+	return err == nil && [8]byte(ch.Params[1:9]) == m.TextFingerprint && [8]byte(ch.Params[9:17]) == modelTextCMWritten()
 }

@@ -838,18 +838,20 @@ func (m *model) prefetchSSE() {
 	if t := m.tree; t != nil {
 		for _, c := range t.child[m.c0] {
 			if c < 256 {
-				r := m.a4.t[m.sseRow(uint32(c))*33:]
-				prefetch16(&r[0])
-				prefetch16(&r[32])
+				m.prefetchSSERow(uint32(c))
 			}
 		}
 	} else if m.bit < 7 {
-		for y := range uint32(2) {
-			r := m.a4.t[m.sseRow(m.c0<<1|y)*33:]
-			prefetch16(&r[0])
-			prefetch16(&r[32])
-		}
+		m.prefetchSSERow(m.c0 << 1)
+		m.prefetchSSERow(m.c0<<1 | 1)
 	}
+}
+
+// prefetchSSERow asks for SSE3's row of node c0 (33 entries: two lines).
+func (m *model) prefetchSSERow(c0 uint32) {
+	r := m.a4.t[m.sseRow(c0)*33:]
+	prefetch16(&r[0])
+	prefetch16(&r[32])
 }
 
 func (m *model) wordUpdate(b byte) {
