@@ -189,18 +189,29 @@ func goldenDomainFiles(t testing.TB) map[string][]byte {
 	}
 }
 
-// TestGoldenDomain decodes testdata/golden-v1-domain.dcar, written with
-// the domain model model/domain/testdata/tiny6-image.dcm (an image
-// network and a text primer) carried: it must decode forever, with
-// nothing but the archive, on every machine.
+// TestGoldenDomain decodes testdata/golden-v1-domain.dcar and
+// golden-v2-domain.dcar, written with the domain models
+// model/domain/testdata/tiny6-image.dcm (a version 6 file: its primer for
+// the version 7 text model) and tiny7-image.dcm (version 7: the version 8
+// text model), each an image network and a text primer, carried: they
+// must decode forever, with nothing but the archive, on every machine.
 func TestGoldenDomain(t *testing.T) {
-	path := filepath.Join("..", "testdata", "golden-v1-domain.dcar")
+	for _, g := range []struct{ golden, model string }{
+		{"golden-v1-domain.dcar", "tiny6-image.dcm"},
+		{"golden-v2-domain.dcar", "tiny7-image.dcm"},
+	} {
+		t.Run(g.golden, func(t *testing.T) { testGoldenDomain(t, g.golden, g.model) })
+	}
+}
+
+func testGoldenDomain(t *testing.T, golden, modelFile string) {
+	path := filepath.Join("..", "testdata", golden)
 	files := goldenDomainFiles(t)
 	if *update {
 		if _, err := os.Stat(path); err == nil {
 			t.Logf("%s exists: not rewritten (goldens are forever)", path)
 		} else {
-			d, err := domain.Load("../model/domain/testdata/tiny6-image.dcm")
+			d, err := domain.Load("../model/domain/testdata/" + modelFile)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,18 +20,20 @@
 // version 6 text model (bitcm.Text6ConfigCold: the word code; the
 // primer is text, which the model reads as its word code), version 5
 // the version 7 text model (bitcm.Text7ConfigCold: the same with the code
-// tree over the word code); version 6, which Encode writes, the version 7
-// text model too, and it may hold an image network.
+// tree over the word code); version 6 the version 7 text model too, and
+// it may hold an image network; version 7, which Encode writes, the
+// version 8 text model (bitcm.Text8ConfigCold: history maps per decision
+// depth, the order-3 probability map), and it may hold an image network.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1 to 6
+//	version  u32      1 to 7
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
 //	         0 description, 1 text warm start, 2 text primer,
-//	         3 image network (version 6)
+//	         3 image network (version 6 on)
 //	sha256   [32]byte SHA-256 of everything before it
 //
 // The model's fingerprint is the first 8 bytes of the SHA-256 trailer.
@@ -55,7 +57,7 @@ import (
 
 const (
 	magic   = "DCARDCM\x00"
-	version = 6 // what Encode writes
+	version = 7 // what Encode writes
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -81,6 +83,7 @@ var textModels = map[uint32]struct {
 	4: {bitcm.Text6ConfigCold, bitcm.Text6Config},
 	5: {bitcm.Text7ConfigCold, bitcm.Text7Config},
 	6: {bitcm.Text7ConfigCold, bitcm.Text7Config},
+	7: {bitcm.Text8ConfigCold, bitcm.Text8Config},
 }
 
 // imageVersion is the first file version that may hold PartImageNet.
@@ -100,7 +103,7 @@ const (
 	// that shipped text model (bitcm.Encode with bitcm.TextConfig in
 	// version 1, bitcm.Text3Config in version 2, bitcm.Text4Config in
 	// version 3, bitcm.Text6Config in version 4, bitcm.Text7Config in
-	// versions 5 and 6), which stores source code about a third smaller
+	// versions 5 and 6, bitcm.Text8Config in version 7), which stores source code about a third smaller
 	// than zstd -19.
 	PartTextPrimer byte = 2
 	// PartImageNet is the network of the pixel codecs (version 6 on): a
@@ -154,7 +157,8 @@ func (m *Model) Bytes() []byte { return m.raw }
 
 // TextConfig returns the file version's text model (cm-text's version 2
 // model for a version 1 file, version 3 for version 2, version 4 for
-// version 3, version 6 for version 4, version 7 for version 5) with the
+// version 3, version 6 for version 4, version 7 for versions 5 and 6,
+// version 8 for version 7) with the
 // domain's
 // warm start (else the shipped one) and primer, and false if the model
 // replaces neither.
@@ -200,7 +204,7 @@ type Parts struct {
 	Image []byte
 }
 
-// Encode builds a version 6 model file (the version 7 text model) based
+// Encode builds a version 7 model file (the version 8 text model) based
 // on base with the given description and parts, at least one of which
 // must be set.
 func Encode(base [8]byte, info string, p Parts) ([]byte, error) {

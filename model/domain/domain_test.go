@@ -11,20 +11,20 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny6.dcm and tiny6-image.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny7.dcm and tiny7-image.dcm")
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 
-// tinyModel is testdata/tiny6.dcm: cm-text's cold version 7 model fitted
+// tinyModel is testdata/tiny7.dcm: cm-text's cold version 8 model fitted
 // to a few lines of Go (a warm start mostly at its initial values, so
 // the file compresses to a few kilobytes). testdata/tiny.dcm, tiny2.dcm,
-// tiny3.dcm, tiny4.dcm and tiny5.dcm are the same for version 1 to 5
-// files (the version 2, 3, 4, 6 and 7 text models), written before and
-// kept: they must parse forever.
+// tiny3.dcm, tiny4.dcm, tiny5.dcm and tiny6.dcm are the same for version
+// 1 to 6 files (the version 2, 3, 4, 6, 7 and 7 text models), written
+// before and kept: they must parse forever.
 func tinyModel(t testing.TB) []byte {
 	t.Helper()
 	src := []byte(strings.Repeat("func (m *Model) Bytes() []byte { return m.raw }\n", 4))
-	w, err := bitcm.TrainWarm(bitcm.Text7ConfigCold(), [][]byte{src}, nil)
+	w, err := bitcm.TrainWarm(bitcm.Text8ConfigCold(), [][]byte{src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,24 +35,29 @@ func tinyModel(t testing.TB) []byte {
 	return b
 }
 
-// The version 6 fixture is what Encode builds today (the format and
-// TrainWarm are deterministic); both fixtures parse back, each to its
+// The version 7 fixture is what Encode builds today (the format and
+// TrainWarm are deterministic); every fixture parses back, each to its
 // version's text model.
 func TestTinyFixture(t *testing.T) {
 	b := tinyModel(t)
 	if *update {
-		if err := os.WriteFile("testdata/tiny6.dcm", b, 0o644); err != nil {
+		if err := os.WriteFile("testdata/tiny7.dcm", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile("testdata/tiny6.dcm")
+	want, err := os.ReadFile("testdata/tiny7.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny6.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny7.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
 	}
-	checkTiny(t, b, bitcm.Text7Config)
+	checkTiny(t, b, bitcm.Text8Config)
+	v6, err := os.ReadFile("testdata/tiny6.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiny(t, v6, bitcm.Text7Config)
 	v5, err := os.ReadFile("testdata/tiny5.dcm")
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +176,7 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm", "testdata/tiny6-image.dcm"} {
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm", "testdata/tiny6-image.dcm", "testdata/tiny7.dcm", "testdata/tiny7-image.dcm"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -212,7 +217,7 @@ func TestPrimerOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, ok := m.TextConfig()
-	shipped, _ := bitcm.Text7Config()
+	shipped, _ := bitcm.Text8Config()
 	if !ok || c.Warm != shipped.Warm || !bytes.Equal(m.Primer(), primer) || m.TextFingerprint() == bitcm.Fingerprint(shipped) {
 		t.Fatalf("primer-only model: %v", ok)
 	}

@@ -214,10 +214,12 @@ func TestPixelsOf(t *testing.T) {
 	}
 }
 
-// tinyImageModel is testdata/tiny6-image.dcm: smallImageNet and a
+// tinyImageModel is testdata/tiny7-image.dcm: smallImageNet and a
 // primer of a few lines of Go, the domain model of the golden archive
-// testdata/golden-v1-domain.dcar (package archive), which must decode
+// testdata/golden-v2-domain.dcar (package archive), which must decode
 // forever. Encode and the untrained network are deterministic.
+// testdata/tiny6-image.dcm, the same in a version 6 file (its primer
+// for the version 7 text model), is golden-v1-domain.dcar's.
 func tinyImageModel(t testing.TB) []byte {
 	t.Helper()
 	b, err := Encode(tinyBase, "tiny image model", Parts{Image: smallImageNet(t), Primer: []byte(strings.Repeat("func (m *Model) Image() *model.Model { return m.image }\n", 3))})
@@ -230,23 +232,29 @@ func tinyImageModel(t testing.TB) []byte {
 func TestTinyImageFixture(t *testing.T) {
 	b := tinyImageModel(t)
 	if *update {
-		if err := os.WriteFile("testdata/tiny6-image.dcm", b, 0o644); err != nil {
+		if err := os.WriteFile("testdata/tiny7-image.dcm", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile("testdata/tiny6-image.dcm")
+	want, err := os.ReadFile("testdata/tiny7-image.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny6-image.dcm (%d bytes)", len(b), len(want))
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny7-image.dcm (%d bytes)", len(b), len(want))
 	}
-	m, err := Parse(want)
+	v6, err := os.ReadFile("testdata/tiny6-image.dcm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Image() == nil || m.Primer() == nil || m.Info != "tiny image model" {
-		t.Fatalf("parsed %+v", m)
+	for _, b := range [][]byte{want, v6} {
+		m, err := Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Image() == nil || m.Primer() == nil || m.Info != "tiny image model" {
+			t.Fatalf("parsed %+v", m)
+		}
 	}
 }
 

@@ -129,7 +129,7 @@ func splitImages(samples []Sample) (imgs, other []Sample) {
 // Train fits a domain model to the training samples: the image
 // network, the shipped one's image modality fine-tuned on the training
 // images (trainImages), when there are images; the warm start of
-// cm-text's text model (version 7), learned from the shipped one by
+// cm-text's text model (version 8), learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
 // text samples in order, each as a segment of its own (with Warm); and a
 // primer of PrimerBytes chosen from the text samples by coverage
