@@ -45,12 +45,11 @@ func EncodePrior(src []byte, cfg Config, prior Prior) ([]byte, error) {
 		src = d.encodeWords(nil, src)
 		primer = d.encodeWords(nil, primer)
 	}
-	m, err := newModel(segLen, make([]byte, 0, len(primer)+len(src)), cfg, prior)
+	m, err := primedModel(segLen, make([]byte, 0, len(primer)+len(src)), primer, cfg, prior)
 	if err != nil {
 		return nil, err
 	}
 	defer freeTables(m.tabBuf)
-	m.prime(primer)
 	var e coder.Encoder
 	e.Reset(make([]byte, 0, len(src)/4+16))
 	for _, c := range src {
@@ -180,11 +179,10 @@ func newSegmentDecoder(data []byte, segLen int, hist, primer []byte, cfg Config,
 	if err := d.Init(data); err != nil {
 		return nil, nil, err
 	}
-	m, err := newModel(segLen, hist, cfg, prior)
+	m, err := primedModel(segLen, hist, primer, cfg, prior)
 	if err != nil {
 		return nil, nil, err
 	}
-	m.prime(primer)
 	return d, m, nil
 }
 

@@ -24,7 +24,7 @@ type matchModel struct {
 func (mm *matchModel) init(segLen int, cfg Config) {
 	mm.min = cfg.MatchMin
 	mm.cur = -1
-	b := min(max(bitsFor(segLen), 10), int(cfg.TableBits)+2)
+	b := matchBits(segLen, cfg)
 	mm.tab = make([]int32, 1<<b)
 	mm.mask = 1<<b - 1
 	mm.sm = cacheline.Make[node](64 * 2)

@@ -159,7 +159,7 @@ func newModel(segLen int, hist []byte, cfg Config, prior Prior) (*model, error) 
 	m.line = cacheline.Make[int](n)
 	m.heads = cacheline.Make[lineHeads](n)
 	m.ahead = cacheline.Make[uintptr](2 * n)[:0]
-	m.tbits = uint(min(max(bitsFor(segLen)-1, 10), int(cfg.TableBits)))
+	m.tbits = uint(tableBits(segLen, cfg))
 	sizes := make([]int, n)
 	m.masks = make([]uint32, n)
 	for i := range sizes {
