@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // Errors of sets.
@@ -39,7 +40,15 @@ func SetInfo(o WriterOptions) string {
 	if bs <= 0 || bs > format.MaxBlockSize {
 		bs = DefaultBlockSize
 	}
-	return fmt.Sprintf("preset=%s zstd-level=%d block-size=%d dedup=%t solid=%t", preset, level, bs, !o.NoDedup, !o.NoSolid)
+	info := fmt.Sprintf("preset=%s zstd-level=%d block-size=%d dedup=%t solid=%t", preset, level, bs, !o.NoDedup, !o.NoSolid)
+	if d := o.Domain; d != nil {
+		form := "carried"
+		if o.DomainRef {
+			form = "referenced"
+		}
+		info += fmt.Sprintf(" model=%x (%s)", d.Fingerprint[:], form)
+	}
+	return info
 }
 
 // NewManifest is the manifest of set name (its file name) cut by plan,
@@ -272,6 +281,13 @@ type SetReport struct {
 // or damaged volume. progress, if set, gets the content bytes checked so
 // far in the whole set.
 func (s *Set) Verify(jobs int, progress func(int64)) *SetReport {
+	return s.VerifyModels(jobs, progress, nil)
+}
+
+// VerifyModels is Verify for a set whose volumes may refer to one of the
+// domain models given (ReaderOptions.Models); a volume whose model is
+// missing is reported with an error wrapping ErrModelMissing.
+func (s *Set) VerifyModels(jobs int, progress func(int64), models []*domain.Model) *SetReport {
 	rep := &SetReport{}
 	for i := range s.Manifest.Volumes {
 		var p func(int64)
@@ -284,7 +300,7 @@ func (s *Set) Verify(jobs int, progress func(int64)) *SetReport {
 			rep.Problems = append(rep.Problems, err)
 			continue
 		}
-		vr := VerifyVolume(f, &s.Manifest.Volumes[i], jobs, p)
+		vr := VerifyVolumeModels(f, &s.Manifest.Volumes[i], jobs, p, models)
 		f.Close()
 		rep.add(vr)
 	}
@@ -306,10 +322,16 @@ func (rep *SetReport) add(vr *SetReport) {
 // v, and reports it as a set of one volume: Volumes is 1 if it is
 // intact; every problem names the volume's file.
 func VerifyVolume(r io.Reader, v *VolumeInfo, jobs int, progress func(int64)) *SetReport {
+	return VerifyVolumeModels(r, v, jobs, progress, nil)
+}
+
+// VerifyVolumeModels is VerifyVolume for a volume that may refer to one
+// of the domain models given (ReaderOptions.Models).
+func VerifyVolumeModels(r io.Reader, v *VolumeInfo, jobs int, progress func(int64), models []*domain.Model) *SetReport {
 	rep := &SetReport{}
 	sum := sha256.New()
 	cr := &countingReader{r: io.TeeReader(r, sum), n: new(int64), f: func(int64) {}}
-	vr, err := Verify(cr, jobs, progress)
+	vr, err := VerifyModels(cr, jobs, progress, models)
 	if err == nil {
 		_, err = io.Copy(io.Discard, cr) // nothing follows an intact footer
 	}

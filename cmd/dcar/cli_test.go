@@ -736,6 +736,56 @@ func TestDomainModelCLI(t *testing.T) {
 	}
 }
 
+// A volume set takes a domain model as an archive does: every volume
+// carries it (and decodes alone), or with --model-ref refers to it, and
+// then verify and extract need --model (exit 1 without, naming the
+// fingerprint); list -l names it in every volume.
+func TestDomainModelVolumeSet(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	writeTree(t, src)
+	for i := range 4 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.go", i)), []byte(strings.Repeat(fmt.Sprintf("func f%d(m *Model) []byte { return m.raw }\n", i), 300)), 0o644)
+	}
+	model := "../../model/domain/testdata/tiny7.dcm"
+	for _, ref := range []bool{false, true} {
+		set := filepath.Join(dir, fmt.Sprintf("s%t.dcar", ref))
+		args := []string{"create", "-q", "--volume-size", "8K", "--block-size", "4096", "--model", model}
+		if ref {
+			args = append(args, "--model-ref")
+		}
+		if _, se, code := dcar(t, nil, append(args, set, src)...); code != 0 {
+			t.Fatalf("create (referenced %t): %d %s", ref, code, se)
+		}
+		vols, _ := filepath.Glob(set + ".*")
+		if len(vols) < 2 {
+			t.Fatalf("%d volumes", len(vols))
+		}
+		out, _, code := dcar(t, nil, "list", "-l", vols[len(vols)-1])
+		if code != 0 || !strings.Contains(out, "(domain ") {
+			t.Errorf("list -l of a volume (referenced %t): %d\n%s", ref, code, out)
+		}
+		var with []string
+		if ref {
+			for _, args := range [][]string{{"verify", set}, {"extract", "-C", filepath.Join(dir, "no"), set}} {
+				_, se, code := dcar(t, nil, args...)
+				if code != 1 || !strings.Contains(se, "domain model") || !strings.Contains(se, "--model") {
+					t.Errorf("%s of a referring set without the model: exit %d, %s", args[0], code, se)
+				}
+			}
+			with = []string{"--model", model}
+		}
+		if _, se, code := dcar(t, nil, append(append([]string{"verify"}, with...), set)...); code != 0 || !strings.Contains(se, "OK") {
+			t.Fatalf("verify (referenced %t): %d %s", ref, code, se)
+		}
+		x := filepath.Join(dir, fmt.Sprintf("x%t", ref))
+		if _, se, code := dcar(t, nil, append(append([]string{"extract", "-q", "-C", x}, with...), set)...); code != 0 {
+			t.Fatalf("extract (referenced %t): %d %s", ref, code, se)
+		}
+		sameTree(t, src, filepath.Join(x, src))
+	}
+}
+
 // dcar train with a step budget writes the same model twice; create
 // --model codes with it and the archive round-trips.
 func TestTrainCLI(t *testing.T) {

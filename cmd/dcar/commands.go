@@ -97,9 +97,6 @@ func createCommand() *cli.Command {
 			if c.Bool("model-ref") && models == nil {
 				return usageErr("--model-ref needs --model FILE")
 			}
-			if models != nil && c.IsSet("volume-size") {
-				return usageErr("--model cannot be combined with --volume-size (volume sets carry no domain model yet)")
-			}
 			var total int64
 			if showProgress(c.Bool("quiet")) {
 				// Walk once more up front only to size the progress bar.
@@ -108,7 +105,7 @@ func createCommand() *cli.Command {
 				}
 			}
 			if c.IsSet("volume-size") {
-				return createSet(c, name, roots, excludes, preset)
+				return createSet(c, name, roots, excludes, preset, models)
 			}
 			if name == "-" && term.IsTerminal(int(os.Stdout.Fd())) {
 				return usageErr("refusing to write an archive to a terminal (redirect standard output, or give a file name)")
@@ -152,7 +149,9 @@ func createCommand() *cli.Command {
 
 // createSet is create --volume-size: plan the set, write its volumes
 // and then its manifest.
-func createSet(c *cli.Context, name string, roots, excludes []string, preset archive.Preset) error {
+// Each volume carries the domain model of models, if any, or with
+// --model-ref refers to it: volumes decode on their own.
+func createSet(c *cli.Context, name string, roots, excludes []string, preset archive.Preset, models []*domain.Model) error {
 	if name == "-" {
 		return usageErr("--volume-size writes several files: give a file name for the set, not -")
 	}
@@ -195,7 +194,11 @@ func createSet(c *cli.Context, name string, roots, excludes []string, preset arc
 	defer onInterrupt(abs, "no manifest written (the volumes written so far stay)")()
 	bar := newProgress(total, "create", c.Bool("quiet"))
 	opts := archive.VolumeOptions{WriterOptions: archive.WriterOptions{Jobs: c.Int("jobs"), Level: c.Int("zstd-level"), BlockSize: c.Int("block-size"),
-		NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn()}}
+		NoModel: c.Bool("zstd-only"), NoDedup: c.Bool("no-dedup"), NoSolid: c.Bool("no-solid"), Preset: preset, Progress: bar.fn(),
+		DomainRef: c.Bool("model-ref")}}
+	if models != nil {
+		opts.Domain = models[0]
+	}
 	m, err := archive.CreateSet(abs, plan, opts)
 	bar.finish()
 	if err != nil {
@@ -592,6 +595,7 @@ func listSet(set *archive.Set, asJSON, long bool) error {
 		vr := listRows(idx)
 		if long || asJSON {
 			addBlockCodecs(set.VolumePath(i), idx, vr)
+			addModels(set.VolumePath(i), idx, vr)
 		}
 		for k := range vr {
 			r := &vr[k]
@@ -855,7 +859,7 @@ func verifyCommand() *cli.Command {
 				return err
 			}
 			if set != nil {
-				return verifySet(c, name, set)
+				return verifySet(c, name, set, models)
 			}
 			f, err := openArchive(name)
 			if err != nil {
@@ -882,13 +886,13 @@ func verifyCommand() *cli.Command {
 }
 
 // verifySet is verify of a set: every volume, against the manifest.
-func verifySet(c *cli.Context, name string, set *archive.Set) error {
+func verifySet(c *cli.Context, name string, set *archive.Set, models []*domain.Model) error {
 	var total int64
 	for _, v := range set.Manifest.Volumes {
 		total += v.Content
 	}
 	bar := newProgress(total, "verify", c.Bool("quiet") || total == 0)
-	rep := set.Verify(c.Int("jobs"), bar.fn())
+	rep := set.VerifyModels(c.Int("jobs"), bar.fn(), models)
 	bar.finish()
 	n := len(set.Manifest.Volumes)
 	if len(rep.Problems) > 0 {
