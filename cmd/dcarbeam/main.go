@@ -47,6 +47,8 @@ var (
 	noDedup    = flag.Bool("no_dedup", false, "create: dcar create --no-dedup")
 	noSolid    = flag.Bool("no_solid", false, "create: dcar create --no-solid")
 	jobs       = flag.Int("jobs", 1, "block coders per worker (the bytes are the same for any value)")
+	modelPath  = flag.String("model", "", "create: code with this domain model (.dcm, from dcar train; any Beam file system), which every volume carries, or with --model_ref refers to; verify, extract: the model a set made with --model_ref needs")
+	modelRef   = flag.Bool("model_ref", false, "create: with --model, the volumes hold only the model's fingerprint (dcar create --model-ref)")
 	branches   = flag.Int("branches", 8, "independent branches the volumes are dealt to (Beam's local runners run a stage's elements on one thread, and the branches in parallel); the bytes are the same for any value")
 )
 
@@ -78,9 +80,9 @@ func main() {
 	case "create":
 		p, err = createPipeline(ctx, flag.Args())
 	case "verify":
-		p, err = verifyPipeline(ctx, *setPath)
+		p, err = verifyPipeline(ctx, *setPath, *modelPath)
 	case "extract":
-		p, err = extractPipeline(ctx, *setPath, *directory)
+		p, err = extractPipeline(ctx, *setPath, *directory, *modelPath)
 	default:
 		err = usageError(fmt.Sprintf("unknown command %q (create, verify or extract)", cmd))
 	}

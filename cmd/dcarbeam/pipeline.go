@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -18,6 +19,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/dcar-archiver/dcar/archive"
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 func init() {
@@ -41,17 +43,74 @@ type Options struct {
 	NoModel   bool
 	NoDedup   bool
 	NoSolid   bool
+	// Model is the path (on any Beam file system) of the domain model
+	// every volume carries, or with ModelRef refers to ("": none).
+	Model    string
+	ModelRef bool
 }
 
-func (o Options) writer() archive.WriterOptions {
-	return archive.WriterOptions{Preset: archive.Preset(o.Preset), Level: o.Level, BlockSize: o.BlockSize, Jobs: o.Jobs,
-		NoModel: o.NoModel, NoDedup: o.NoDedup, NoSolid: o.NoSolid}
+// writer returns the archive options of o, its domain model loaded.
+func (o Options) writer(ctx context.Context) (archive.WriterOptions, error) {
+	w := archive.WriterOptions{Preset: archive.Preset(o.Preset), Level: o.Level, BlockSize: o.BlockSize, Jobs: o.Jobs,
+		NoModel: o.NoModel, NoDedup: o.NoDedup, NoSolid: o.NoSolid, DomainRef: o.ModelRef}
+	if o.Model != "" {
+		m, err := loadModel(ctx, o.Model)
+		if err != nil {
+			return w, err
+		}
+		w.Domain = m
+	}
+	return w, nil
+}
+
+// models are the domain models a worker has loaded, by path: each is
+// read once per worker, and keeps its text model's primed state
+// (bitcm.Primed) for the volumes the worker codes or reads.
+var models sync.Map // path -> *domain.Model
+
+// loadModel reads and checks the domain model at p (any Beam file
+// system) once per worker.
+func loadModel(ctx context.Context, p string) (*domain.Model, error) {
+	if m, ok := models.Load(p); ok {
+		return m.(*domain.Model), nil
+	}
+	r, err := openFile(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(r, domain.MaxSize+1))
+	r.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	m, err := domain.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	got, _ := models.LoadOrStore(p, m)
+	return got.(*domain.Model), nil
+}
+
+// modelsOf is the domain models a set's reader is given: the one at p,
+// or none.
+func modelsOf(ctx context.Context, p string) ([]*domain.Model, error) {
+	if p == "" {
+		return nil, nil
+	}
+	m, err := loadModel(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return []*domain.Model{m}, nil
 }
 
 // optionsFromFlags checks create's flags as dcar create does.
 func optionsFromFlags() (Options, error) {
-	o := Options{Level: *level, BlockSize: *blockSize, Jobs: *jobs, NoModel: *zstdOnly, NoDedup: *noDedup, NoSolid: *noSolid}
+	o := Options{Level: *level, BlockSize: *blockSize, Jobs: *jobs, NoModel: *zstdOnly, NoDedup: *noDedup, NoSolid: *noSolid,
+		Model: *modelPath, ModelRef: *modelRef}
 	switch {
+	case *modelRef && *modelPath == "":
+		return o, usageError("--model_ref needs --model FILE")
 	case *fast && *best:
 		return o, usageError("--fast and --best exclude each other")
 	case (*fast || *best) && *zstdOnly:
@@ -135,6 +194,9 @@ func createPipeline(ctx context.Context, roots []string) (*beam.Pipeline, error)
 	opts, err := optionsFromFlags()
 	if err != nil {
 		return nil, err
+	}
+	if _, err := opts.writer(ctx); err != nil {
+		return nil, err // a model that does not load fails here, not on every worker
 	}
 	var excludes []string
 	if *exclude != "" {
@@ -237,9 +299,13 @@ func (f *codeVolumeFn) ProcessElement(ctx context.Context, i int, plans func(*st
 			return fmt.Errorf("%s: %w", t.Plan, err)
 		}
 		name := archive.VolumeName(f.Out, vp.Index)
+		wo, err := f.Opts.writer(ctx)
+		if err != nil {
+			return err
+		}
 		var info archive.VolumeInfo
 		err = writeFile(ctx, name, func(w io.Writer) (err error) {
-			info, err = archive.WriteVolume(w, &vp, archive.VolumeOptions{WriterOptions: f.Opts.writer(),
+			info, err = archive.WriteVolume(w, &vp, archive.VolumeOptions{WriterOptions: wo,
 				Open: func(p string) (io.ReadCloser, error) { return openFile(ctx, p) }})
 			return err
 		})
@@ -278,7 +344,11 @@ func (f *writeManifestFn) ProcessElement(ctx context.Context, _ int, rows func(*
 		vols = append(vols, v)
 	}
 	slices.SortFunc(vols, func(a, b archive.VolumeInfo) int { return int(a.FirstEntry - b.FirstEntry) })
-	m := archive.NewManifest(f.Out, &plan, vols, f.Opts.writer())
+	wo, err := f.Opts.writer(ctx)
+	if err != nil {
+		return err
+	}
+	m := archive.NewManifest(f.Out, &plan, vols, wo)
 	if err := writeFile(ctx, f.Out, func(w io.Writer) error { return archive.WriteManifest(w, m) }); err != nil {
 		return err
 	}
@@ -324,9 +394,12 @@ func volumePath(set string, v *format.Volume) string {
 
 // verifyPipeline checks one volume per element; the report names every
 // missing or damaged volume and fails the pipeline if there is one.
-func verifyPipeline(ctx context.Context, set string) (*beam.Pipeline, error) {
+func verifyPipeline(ctx context.Context, set, model string) (*beam.Pipeline, error) {
 	mb, m, err := readManifest(ctx, set)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := modelsOf(ctx, model); err != nil {
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
@@ -334,7 +407,7 @@ func verifyPipeline(ctx context.Context, set string) (*beam.Pipeline, error) {
 	for i := range m.Volumes {
 		idx = append(idx, fmt.Sprintf("[%d]", i))
 	}
-	lines := fanOut(s, idx, keyByFirst, &verifyVolumeFn{Set: set, Manifest: mb, Jobs: *jobs})
+	lines := fanOut(s, idx, keyByFirst, &verifyVolumeFn{Set: set, Manifest: mb, Jobs: *jobs, Model: model})
 	beam.ParDo0(s, &reportFn{What: "verify " + set}, beam.GroupByKey(s, beam.AddFixedKey(s, lines)))
 	return p, nil
 }
@@ -344,6 +417,7 @@ type verifyVolumeFn struct {
 	Set      string
 	Manifest []byte
 	Jobs     int
+	Model    string // the domain model a referring set needs ("": none)
 }
 
 func (f *verifyVolumeFn) ProcessElement(ctx context.Context, i int, _ func(*string) bool, emit func(string)) error {
@@ -361,7 +435,11 @@ func (f *verifyVolumeFn) ProcessElement(ctx context.Context, i int, _ func(*stri
 		return nil
 	}
 	defer r.Close()
-	rep := archive.VerifyVolume(r, v, f.Jobs, nil)
+	ms, err := modelsOf(ctx, f.Model)
+	if err != nil {
+		return err
+	}
+	rep := archive.VerifyVolumeModels(r, v, f.Jobs, nil, ms)
 	for _, p := range rep.Problems {
 		emit(p.Error())
 	}
@@ -374,12 +452,15 @@ func (f *verifyVolumeFn) ProcessElement(ctx context.Context, i int, _ func(*stri
 // extractPipeline extracts one unit of volumes per element (volumes
 // joined by a split file go together), then gives the directories their
 // modes and times.
-func extractPipeline(ctx context.Context, set, dir string) (*beam.Pipeline, error) {
+func extractPipeline(ctx context.Context, set, dir, model string) (*beam.Pipeline, error) {
 	if dir == "" {
 		return nil, usageError("extract needs --directory")
 	}
 	mb, m, err := readManifest(ctx, set)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := modelsOf(ctx, model); err != nil {
 		return nil, err
 	}
 	s0 := &archive.Set{Manifest: m}
@@ -393,7 +474,7 @@ func extractPipeline(ctx context.Context, set, dir string) (*beam.Pipeline, erro
 		units = append(units, string(b))
 	}
 	p, s := beam.NewPipelineWithRoot()
-	lines := fanOut(s, units, keyByFirst, &extractUnitFn{Set: set, Manifest: mb, Dir: dir, Jobs: *jobs})
+	lines := fanOut(s, units, keyByFirst, &extractUnitFn{Set: set, Manifest: mb, Dir: dir, Jobs: *jobs, Model: model})
 	beam.ParDo0(s, &reportFn{What: "extract " + set, Dir: dir}, beam.GroupByKey(s, beam.AddFixedKey(s, lines)))
 	return p, nil
 }
@@ -417,6 +498,7 @@ type extractUnitFn struct {
 	Manifest []byte
 	Dir      string
 	Jobs     int
+	Model    string // the domain model a referring set needs ("": none)
 }
 
 func (f *extractUnitFn) ProcessElement(ctx context.Context, _ int, units func(*string) bool, emit func(string)) error {
@@ -425,6 +507,10 @@ func (f *extractUnitFn) ProcessElement(ctx context.Context, _ int, units func(*s
 		return err
 	}
 	set := &archive.Set{Manifest: m}
+	ms, err := modelsOf(ctx, f.Model)
+	if err != nil {
+		return err
+	}
 	var u string
 	for units(&u) {
 		var vols []int
@@ -439,7 +525,7 @@ func (f *extractUnitFn) ProcessElement(ctx context.Context, _ int, units func(*s
 			}
 			return r, nil
 		}
-		dirs, err := set.ExtractUnit(ctx, f.Dir, vols, open, archive.ExtractOptions{Jobs: f.Jobs, SameOwner: os.Geteuid() == 0})
+		dirs, err := set.ExtractUnit(ctx, f.Dir, vols, open, archive.ExtractOptions{Jobs: f.Jobs, SameOwner: os.Geteuid() == 0, Models: ms})
 		for _, d := range dirs {
 			b, _ := json.Marshal(&d)
 			emit("dir " + string(b))

@@ -95,7 +95,11 @@ func TestPipeline(t *testing.T) {
 	}
 	os.Mkdir("local", 0o755)
 	os.Mkdir("beam", 0o755)
-	if _, err := archive.CreateSet("local/set.dcar", plan, archive.VolumeOptions{WriterOptions: opts.writer()}); err != nil {
+	wo, err := opts.writer(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := archive.CreateSet("local/set.dcar", plan, archive.VolumeOptions{WriterOptions: wo}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := buildCreate(context.Background(), plan, filepath.Join(dir, "beam", "set.dcar"), opts)
@@ -116,14 +120,14 @@ func TestPipeline(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	p, err = verifyPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"))
+	p, err = verifyPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out"))
+	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +146,7 @@ func TestPipeline(t *testing.T) {
 
 	// A missing volume fails verification, naming it.
 	os.Remove(filepath.Join(dir, "beam", "set.dcar.002"))
-	p, err = verifyPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"))
+	p, err = verifyPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +154,7 @@ func TestPipeline(t *testing.T) {
 		t.Fatal("a set without its volume 2 verified")
 	}
 	// ... and extraction restores the entries of the other volumes.
-	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out2"))
+	p, err = extractPipeline(ctx, filepath.Join(dir, "beam", "set.dcar"), filepath.Join(dir, "out2"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,5 +169,81 @@ func TestPipeline(t *testing.T) {
 	}
 	if restored == 0 {
 		t.Error("nothing of the last volume restored")
+	}
+}
+
+// TestPipelineDomainModel: a set coded with a referenced domain model on
+// Beam is the one the archive package writes; verify and extract need
+// the model (without it verification fails) and restore the tree.
+func TestPipelineDomainModel(t *testing.T) {
+	model, err := filepath.Abs("../../model/domain/testdata/tiny7.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	makeTree(t, dir)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	opts := Options{Level: 3, BlockSize: 4096, Jobs: 1, Model: model, ModelRef: true}
+	plan, err := archive.PlanSet([]string{"tree"}, archive.SetOptions{VolumeSize: 16 << 10, BlockSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir("local", 0o755)
+	os.Mkdir("beam", 0o755)
+	ctx := context.Background()
+	wo, err := opts.writer(ctx)
+	if err != nil || wo.Domain == nil {
+		t.Fatalf("the model did not load: %v", err)
+	}
+	if _, err := archive.CreateSet("local/set.dcar", plan, archive.VolumeOptions{WriterOptions: wo}); err != nil {
+		t.Fatal(err)
+	}
+	set := filepath.Join(dir, "beam", "set.dcar")
+	p, err := buildCreate(ctx, plan, set, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	local, fromBeam := files(t, "local"), files(t, "beam")
+	if len(local) != len(fromBeam) {
+		t.Fatalf("%d files locally, %d from Beam", len(local), len(fromBeam))
+	}
+	for n, b := range local {
+		if !bytes.Equal(b, fromBeam[n]) {
+			t.Errorf("%s differs", n)
+		}
+	}
+	if p, err = verifyPipeline(ctx, set, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err == nil {
+		t.Error("a set referring to a domain model verified without it")
+	}
+	if p, err = verifyPipeline(ctx, set, model); err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = extractPipeline(ctx, set, filepath.Join(dir, "out"), model); err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	want, got := files(t, "tree"), files(t, "out/tree")
+	if len(want) != len(got) {
+		t.Fatalf("%d entries extracted, want %d", len(got), len(want))
+	}
+	for n, b := range want {
+		if !bytes.Equal(b, got[n]) {
+			t.Errorf("%s extracted wrong", n)
+		}
 	}
 }
