@@ -74,27 +74,51 @@ func files(t *testing.T, dir string) map[string][]byte {
 	return out
 }
 
-// TestPipeline runs create, verify and extract on Beam's local runner:
-// the set is byte for byte the one the archive package (dcar create
-// --volume-size) writes, and extracts to the tree.
-func TestPipeline(t *testing.T) {
+// sameFiles checks that the trees want and got hold the same files
+// (files' view) and returns how many.
+func sameFiles(t *testing.T, want, got string) int {
+	t.Helper()
+	w, g := files(t, want), files(t, got)
+	if len(w) != len(g) {
+		t.Fatalf("%d files in %s, %d in %s", len(w), want, len(g), got)
+	}
+	for n, b := range w {
+		if !bytes.Equal(b, g[n]) {
+			t.Errorf("%s: %s differs", got, n)
+		}
+	}
+	return len(w)
+}
+
+// setUp makes the test tree in a directory of its own, which it makes
+// the working directory for the test (with "local" and "beam" for two
+// sets), and plans the tree's set: volumes of 16 KiB.
+func setUp(t *testing.T) (string, *archive.SetPlan) {
 	dir := t.TempDir()
 	makeTree(t, dir)
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
 	}
-	defer os.Chdir(wd)
-	opts := Options{Level: 3, BlockSize: 4096, Jobs: 1}
+	t.Cleanup(func() { os.Chdir(wd) })
 	plan, err := archive.PlanSet([]string{"tree"}, archive.SetOptions{VolumeSize: 16 << 10, BlockSize: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
+	os.Mkdir("local", 0o755)
+	os.Mkdir("beam", 0o755)
+	return dir, plan
+}
+
+// TestPipeline runs create, verify and extract on Beam's local runner:
+// the set is byte for byte the one the archive package (dcar create
+// --volume-size) writes, and extracts to the tree.
+func TestPipeline(t *testing.T) {
+	dir, plan := setUp(t)
+	opts := Options{Level: 3, BlockSize: 4096, Jobs: 1}
 	if len(plan.Volumes) < 4 {
 		t.Fatalf("%d volumes", len(plan.Volumes))
 	}
-	os.Mkdir("local", 0o755)
-	os.Mkdir("beam", 0o755)
 	wo, err := opts.writer(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -109,14 +133,8 @@ func TestPipeline(t *testing.T) {
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	local, fromBeam := files(t, "local"), files(t, "beam")
-	if len(local) != len(plan.Volumes)+2 || len(local) != len(fromBeam) { // + the manifest and "."
-		t.Fatalf("%d files locally, %d from Beam", len(local), len(fromBeam))
-	}
-	for n, b := range local {
-		if !bytes.Equal(b, fromBeam[n]) {
-			t.Errorf("%s differs", n)
-		}
+	if n := sameFiles(t, "local", "beam"); n != len(plan.Volumes)+2 { // + the manifest and "."
+		t.Fatalf("%d files, for %d volumes", n, len(plan.Volumes))
 	}
 
 	ctx := context.Background()
@@ -134,15 +152,7 @@ func TestPipeline(t *testing.T) {
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	want, got := files(t, "tree"), files(t, "out/tree")
-	if len(want) != len(got) {
-		t.Fatalf("%d entries extracted, want %d", len(got), len(want))
-	}
-	for n, b := range want {
-		if !bytes.Equal(b, got[n]) {
-			t.Errorf("%s extracted wrong", n)
-		}
-	}
+	sameFiles(t, "tree", "out/tree")
 
 	// A missing volume fails verification, naming it.
 	os.Remove(filepath.Join(dir, "beam", "set.dcar.002"))
@@ -180,20 +190,8 @@ func TestPipelineDomainModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	makeTree(t, dir)
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	dir, plan := setUp(t)
 	opts := Options{Level: 3, BlockSize: 4096, Jobs: 1, Model: model, ModelRef: true}
-	plan, err := archive.PlanSet([]string{"tree"}, archive.SetOptions{VolumeSize: 16 << 10, BlockSize: 4096})
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Mkdir("local", 0o755)
-	os.Mkdir("beam", 0o755)
 	ctx := context.Background()
 	wo, err := opts.writer(ctx)
 	if err != nil || wo.Domain == nil {
@@ -210,15 +208,7 @@ func TestPipelineDomainModel(t *testing.T) {
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	local, fromBeam := files(t, "local"), files(t, "beam")
-	if len(local) != len(fromBeam) {
-		t.Fatalf("%d files locally, %d from Beam", len(local), len(fromBeam))
-	}
-	for n, b := range local {
-		if !bytes.Equal(b, fromBeam[n]) {
-			t.Errorf("%s differs", n)
-		}
-	}
+	sameFiles(t, "local", "beam")
 	if p, err = verifyPipeline(ctx, set, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -237,13 +227,5 @@ func TestPipelineDomainModel(t *testing.T) {
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	want, got := files(t, "tree"), files(t, "out/tree")
-	if len(want) != len(got) {
-		t.Fatalf("%d entries extracted, want %d", len(got), len(want))
-	}
-	for n, b := range want {
-		if !bytes.Equal(b, got[n]) {
-			t.Errorf("%s extracted wrong", n)
-		}
-	}
+	sameFiles(t, "tree", "out/tree")
 }
