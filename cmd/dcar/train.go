@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -120,12 +121,18 @@ func trainCommand() *cli.Command {
 			}
 			fmt.Fprintf(os.Stderr, "dcar train: text: validation (%d bytes, coded as solid groups): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
 				res.ValBytes, bpc(res.ValBitsShipped), bpc(res.ValBits), 100*(float64(res.ValBits)/float64(max(res.ValBitsShipped, 1))-1))
-			// Break-even: the text content an archive needs for the
-			// saving to repay the carried model (its record: the file
-			// and a few bytes of framing).
+			// Break-even: the segments an archive needs for their
+			// savings to repay the carried model (its record: the file
+			// and a few bytes of framing). A primer and a warm start
+			// save at each segment's start, so a segment of the full
+			// group size saves about what a validation segment did
+			// (the Go split of docs/ABLATIONS.md saved less per
+			// segment than validation's 2 MB, so a per-byte rate
+			// promised half the text it needed).
 			if saved := res.ValBitsShipped - res.ValBits; saved > 0 {
-				mb := float64(len(res.Model.Bytes())+16) * 8 / float64(saved) * float64(res.ValBytes) / 1e6
-				fmt.Fprintf(os.Stderr, "dcar train: text: carried in an archive (create --model), the model pays for itself from about %.1f MB of such text; with --model-ref from the first file\n", mb)
+				segs := math.Ceil(float64(len(res.Model.Bytes())+16) * 8 / (float64(saved) / float64(max(res.ValSegments, 1))))
+				fmt.Fprintf(os.Stderr, "dcar train: text: carried in an archive (create --model), the model pays for itself from about %.0f segments (solid groups of %d MiB: %.0f MB of such text); with --model-ref from the first file\n",
+					segs, domain.ValSegment>>20, segs*domain.ValSegment/1e6)
 			} else {
 				fmt.Fprintf(os.Stderr, "dcar train: text: the domain model codes the held-back files no smaller than the shipped one: it does not pay on this data\n")
 			}

@@ -101,9 +101,11 @@ type Result struct {
 	// ValBytes is the validation samples' size; ValBitsShipped and
 	// ValBits their coded size in bits with the shipped text model and
 	// with the domain model, the samples coded in segments of up to
-	// 4 MiB as dcar create codes small files (solid groups).
+	// 4 MiB as dcar create codes small files (solid groups), of which
+	// there are ValSegments (ValSegment bytes at most each).
 	ValBytes                int64
 	ValBitsShipped, ValBits int64
+	ValSegments             int
 	// Images: training images and steps of the image network, the
 	// validation images' sub-pixels and their coded size in bits with
 	// the shipped and with the domain network (ImageVal 0: no image
@@ -260,6 +262,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	for _, s := range val {
 		res.ValBytes += int64(len(s.Data))
 	}
+	res.ValSegments = len(segments(val))
 	if res.ValBitsShipped, err = codedBits(val, cfg, opts.Jobs); err != nil {
 		return nil, err
 	}
@@ -269,21 +272,28 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	return res, nil
 }
 
-// valSegment is the size of the segments validation codes, as a solid
+// ValSegment is the size of the segments validation codes, as a solid
 // group of dcar create.
-const valSegment = 4 << 20
+const ValSegment = 4 << 20
 
-// codedBits is the size in bits of the samples coded with cfg in
-// segments of up to valSegment (each sample in one), jobs at a time.
-func codedBits(samples []Sample, cfg bitcm.Config, jobs int) (int64, error) {
+// segments cuts the samples into the segments validation codes: up to
+// ValSegment bytes, each sample in one.
+func segments(samples []Sample) [][]byte {
 	var segs [][]byte
 	for _, s := range samples {
-		if n := len(segs); n > 0 && len(segs[n-1])+len(s.Data) <= valSegment {
+		if n := len(segs); n > 0 && len(segs[n-1])+len(s.Data) <= ValSegment {
 			segs[n-1] = append(segs[n-1], s.Data...)
 			continue
 		}
 		segs = append(segs, bytes.Clone(s.Data))
 	}
+	return segs
+}
+
+// codedBits is the size in bits of the samples coded with cfg in
+// segments (each sample in one), jobs at a time.
+func codedBits(samples []Sample, cfg bitcm.Config, jobs int) (int64, error) {
+	segs := segments(samples)
 	return codedBitsOf(len(segs), jobs, func(i int) ([]byte, error) { return bitcm.Encode(segs[i], cfg) })
 }
 
