@@ -34,15 +34,14 @@ type primedState struct {
 	m    *model        // read-only once set
 }
 
-// primedKey is what a primed model's state depends on besides its
-// Config's contents: the table sizes its segment length gave it and, to
-// keep a Primed given to another Config from serving it, the identity of
-// the warm start and primer it read.
+// primedKey is what a primed model's state depends on: its Config (by
+// its Fingerprint, which covers everything that makes the model's bits,
+// the warm start and the primer among them: a Primed given to several
+// Configs serves each its own) and the table sizes its segment length
+// gave it.
 type primedKey struct {
+	fp            [8]byte
 	tbits, mmBits int
-	warm          *Warm
-	primer        *byte
-	np            int
 }
 
 // state returns the state for k and whether the caller is to read the
@@ -80,12 +79,11 @@ func primedModel(segLen int, hist, primer []byte, cfg Config, prior Prior) (*mod
 		m.prime(primer)
 		return m, nil
 	}
-	n := cfg.normalized()
-	k := primedKey{tbits: tableBits(segLen, n), mmBits: matchBits(segLen, n), warm: cfg.Warm, np: len(cfg.Primer)}
-	if k.np == 0 {
+	if len(cfg.Primer) == 0 {
 		return nil, errNoPrimer
 	}
-	k.primer = &cfg.Primer[0]
+	n := cfg.normalized()
+	k := primedKey{fp: Fingerprint(cfg), tbits: tableBits(segLen, n), mmBits: matchBits(segLen, n)}
 	st, fill := cfg.Primed.state(k)
 	if !fill {
 		if <-st.done; st.m != nil {
