@@ -290,6 +290,16 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 			tool += " --model-ref"
 		}
 	}
+	// Each side starts with the model as a process that loads it does:
+	// a domain model keeps its text model's state after the primer
+	// (bitcm.Primed), which a run before would have left.
+	dm := opts.Domain
+	if dm != nil {
+		var err error
+		if opts.Domain, err = domain.Parse(dm.Bytes()); err != nil {
+			return nil, err
+		}
+	}
 	arcPath := filepath.Join(tmp, "bench.dcar")
 	f, err := os.Create(arcPath)
 	if err != nil {
@@ -314,12 +324,16 @@ func RunDcar(paths []string, files []File, opts archive.CreateOptions, tmp strin
 	}
 	out := filepath.Join(tmp, "extract")
 	os.RemoveAll(out)
+	var models []*domain.Model
+	if dm != nil {
+		m, err := domain.Parse(dm.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		models = []*domain.Model{m}
+	}
 	t0, c0 = time.Now(), cpuSeconds()
 	af.Seek(0, io.SeekStart)
-	var models []*domain.Model
-	if opts.Domain != nil {
-		models = []*domain.Model{opts.Domain}
-	}
 	if err := archive.Extract(af, out, archive.ExtractOptions{Jobs: opts.Jobs, Models: models}); err != nil {
 		return nil, err
 	}
