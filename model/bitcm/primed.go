@@ -90,17 +90,20 @@ func primedModel(segLen int, hist, primer []byte, cfg Config, prior Prior) (*mod
 			return st.m.clone(hist), nil
 		}
 	}
-	m, err := newModel(segLen, hist, cfg, prior)
-	if err == nil {
-		m.prime(primer)
-	}
 	if fill {
-		if err == nil {
-			st.m = m.clone(nil)
-		}
-		close(st.done)
+		// Closed however this returns: a waiter finding no state reads
+		// the primer itself.
+		defer close(st.done)
 	}
-	return m, err
+	m, err := newModel(segLen, hist, cfg, prior)
+	if err != nil {
+		return nil, err
+	}
+	m.prime(primer)
+	if fill {
+		st.m = m.clone(nil)
+	}
+	return m, nil
 }
 
 // clone returns a copy of m that shares nothing either of them writes,
