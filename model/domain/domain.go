@@ -103,8 +103,8 @@ const (
 	// that shipped text model (bitcm.Encode with bitcm.TextConfig in
 	// version 1, bitcm.Text3Config in version 2, bitcm.Text4Config in
 	// version 3, bitcm.Text6Config in version 4, bitcm.Text7Config in
-	// versions 5 and 6, bitcm.Text8Config in version 7), which stores source code about a third smaller
-	// than zstd -19.
+	// versions 5 and 6, bitcm.Text8Config in version 7), which stores
+	// source code about a third smaller than zstd -19.
 	PartTextPrimer byte = 2
 	// PartImageNet is the network of the pixel codecs (version 6 on): a
 	// zstd frame of an image-only integer weight file (model.Decode; spec
