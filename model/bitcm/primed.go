@@ -2,8 +2,8 @@ package bitcm
 
 import (
 	"errors"
+	"slices"
 	"sync"
-	"unsafe"
 
 	"github.com/dcar-archiver/dcar/internal/cacheline"
 )
@@ -71,13 +71,16 @@ var errNoPrimer = errors.New("bitcm: a primer to read but no Config.Primer")
 // table sizes, else by reading primer, keeping a copy for the next
 // segment.
 func primedModel(segLen int, hist, primer []byte, cfg Config, prior Prior) (*model, error) {
-	if cfg.Primed == nil || len(primer) == 0 || prior != nil {
+	read := func() (*model, error) {
 		m, err := newModel(segLen, hist, cfg, prior)
 		if err != nil {
 			return nil, err
 		}
 		m.prime(primer)
 		return m, nil
+	}
+	if cfg.Primed == nil || len(primer) == 0 || prior != nil {
+		return read()
 	}
 	if len(cfg.Primer) == 0 {
 		return nil, errNoPrimer
@@ -89,21 +92,16 @@ func primedModel(segLen int, hist, primer []byte, cfg Config, prior Prior) (*mod
 		if <-st.done; st.m != nil {
 			return st.m.clone(hist), nil
 		}
+		return read() // the state's reader failed
 	}
-	if fill {
-		// Closed however this returns: a waiter finding no state reads
-		// the primer itself.
-		defer close(st.done)
-	}
-	m, err := newModel(segLen, hist, cfg, prior)
-	if err != nil {
-		return nil, err
-	}
-	m.prime(primer)
-	if fill {
+	// Closed however this returns: a waiter finding no state reads the
+	// primer itself.
+	defer close(st.done)
+	m, err := read()
+	if err == nil {
 		st.m = m.clone(nil)
 	}
-	return m, nil
+	return m, err
 }
 
 // clone returns a copy of m that shares nothing either of them writes,
@@ -116,15 +114,15 @@ func (m *model) clone(hist []byte) *model {
 	*c = *m // scalars, and what no model writes: cfg, tree, masks
 	c.buf = append(hist[:0], m.buf...)
 	c.ind1 = cloneLine(m.ind1)
-	c.ind2 = clone(m.ind2)
-	c.nest = clone(m.nest)
-	c.text = clone(m.text)
+	c.ind2 = slices.Clone(m.ind2)
+	c.nest = slices.Clone(m.nest)
+	c.text = slices.Clone(m.text)
 	if m.words != nil {
 		c.words = cacheline.New[wordDecoder]()
 		*c.words = *m.words
 	}
-	c.wnext = clone(m.wnext)
-	c.calls = clone(m.calls)
+	c.wnext = slices.Clone(m.wnext)
+	c.calls = slices.Clone(m.calls)
 	c.hash = cloneLine(m.hash)
 	sizes := make([]int, len(m.tabs))
 	for i, t := range m.tabs {
@@ -137,7 +135,7 @@ func (m *model) clone(hist []byte) *model {
 	c.line = cloneLine(m.line)
 	c.heads = cloneLine(m.heads)
 	c.ahead = cacheline.Make[uintptr](cap(m.ahead))[:0] // prefetch hints into m's tables
-	c.o1 = clone(m.o1)
+	c.o1 = slices.Clone(m.o1)
 	c.o0 = cloneLine(m.o0)
 	c.mm.clone(&m.mm)
 	c.mm2.clone(&m.mm2)
@@ -155,15 +153,9 @@ func (m *model) clone(hist []byte) *model {
 	return c
 }
 
-// clone copies s with its capacity (nil stays nil).
-func clone[T any](s []T) []T {
-	if s == nil {
-		return nil
-	}
-	return append(make([]T, 0, cap(s)), s...)
-}
-
-// cloneLine is clone for a slice that cacheline.Make allocated.
+// cloneLine is slices.Clone for a slice that cacheline.Make allocated:
+// the copy is padded as well, and keeps the capacity (m.hash is filled
+// by appending, within it).
 func cloneLine[T any](s []T) []T {
 	if s == nil {
 		return nil
@@ -174,7 +166,7 @@ func cloneLine[T any](s []T) []T {
 }
 
 func (mm *matchModel) clone(from *matchModel) {
-	mm.tab = clone(from.tab)
+	mm.tab = slices.Clone(from.tab)
 	mm.sm = cloneLine(from.sm)
 }
 
@@ -183,11 +175,12 @@ func (b *bank) clone() *bank {
 	*c = *b
 	c.x = cloneLine(b.x)
 	for j := range b.w {
-		c.w[j] = clone(b.w[j])
+		c.w[j] = slices.Clone(b.w[j])
 		if s := b.sw[j]; len(s) > 0 {
-			// The selected set, at the same place in the copy.
-			off := (uintptr(unsafe.Pointer(&s[0])) - uintptr(unsafe.Pointer(&b.w[j][0]))) / unsafe.Sizeof(s[0])
-			c.sw[j] = c.w[j][off : int(off)+len(s)]
+			// The selected set, at the same place in the copy: a
+			// reslice of w[j] to its end, so its capacity says where.
+			off := cap(b.w[j]) - cap(s)
+			c.sw[j] = c.w[j][off : off+len(s)]
 		}
 	}
 	return c
@@ -196,7 +189,7 @@ func (b *bank) clone() *bank {
 func (m *mixer) clone() *mixer {
 	c := cacheline.New[mixer]()
 	*c = *m
-	c.w = clone(m.w)
+	c.w = slices.Clone(m.w)
 	c.x = cloneLine(m.x)
 	return c
 }
@@ -207,7 +200,7 @@ func (a *apm) clone() *apm {
 	}
 	c := cacheline.New[apm]()
 	*c = *a
-	c.t = clone(a.t)
+	c.t = slices.Clone(a.t)
 	return c
 }
 
