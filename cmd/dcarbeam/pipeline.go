@@ -78,14 +78,10 @@ func loadModel(ctx context.Context, p string) (*domain.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(r, domain.MaxSize+1))
+	m, err := domain.Read(r, p)
 	r.Close()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	m, err := domain.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
+		return nil, err
 	}
 	got, _ := models.LoadOrStore(p, m)
 	return got.(*domain.Model), nil

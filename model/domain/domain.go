@@ -418,13 +418,20 @@ func Load(path string) (*Model, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	return Read(f, path)
+}
+
+// Read reads a model file from r (at most MaxSize bytes are read: a
+// longer file is refused by Parse) and parses it; errors name it as
+// name.
+func Read(r io.Reader, name string) (*Model, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	m, err := Parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return m, nil
 }

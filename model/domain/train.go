@@ -262,11 +262,12 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	for _, s := range val {
 		res.ValBytes += int64(len(s.Data))
 	}
-	res.ValSegments = len(segments(val))
-	if res.ValBitsShipped, err = codedBits(val, cfg, opts.Jobs); err != nil {
+	segs := segments(val)
+	res.ValSegments = len(segs)
+	if res.ValBitsShipped, err = codedBits(segs, cfg, opts.Jobs); err != nil {
 		return nil, err
 	}
-	if res.ValBits, err = codedBits(val, dc, opts.Jobs); err != nil {
+	if res.ValBits, err = codedBits(segs, dc, opts.Jobs); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -290,10 +291,9 @@ func segments(samples []Sample) [][]byte {
 	return segs
 }
 
-// codedBits is the size in bits of the samples coded with cfg in
-// segments (each sample in one), jobs at a time.
-func codedBits(samples []Sample, cfg bitcm.Config, jobs int) (int64, error) {
-	segs := segments(samples)
+// codedBits is the size in bits of the segments coded with cfg, jobs at
+// a time.
+func codedBits(segs [][]byte, cfg bitcm.Config, jobs int) (int64, error) {
 	return codedBitsOf(len(segs), jobs, func(i int) ([]byte, error) { return bitcm.Encode(segs[i], cfg) })
 }
 
