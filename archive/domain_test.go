@@ -261,3 +261,12 @@ func testGoldenDomain(t *testing.T, golden, modelFile string) {
 		t.Errorf("codecs coded with the domain model: %v", coded)
 	}
 }
+
+// dcar train's validation cuts text as the Writer does: its limits are
+// the Writer's.
+func TestDomainSegmentsAsWriter(t *testing.T) {
+	if domain.ValSolidMax != solidMaxFile || domain.ValSegment != solidGroupSize || domain.ValSegment != codec.DefaultBlockSize {
+		t.Errorf("domain.Segments cuts at %d and %d, the Writer at %d and %d (blocks %d)",
+			domain.ValSolidMax, domain.ValSegment, solidMaxFile, solidGroupSize, codec.DefaultBlockSize)
+	}
+}

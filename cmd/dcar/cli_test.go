@@ -828,6 +828,14 @@ func TestTrainCLI(t *testing.T) {
 	if _, se, code := dcar(t, nil, "train", "-o", filepath.Join(dir, "n.dcm"), filepath.Join(src, "x.bin")); code == 0 {
 		t.Errorf("train on no text: exit 0\n%s", se)
 	}
+	// The default primer size (auto) reports the sizes it chose among.
+	_, se, code := dcar(t, nil, "train", "-q", "-o", filepath.Join(dir, "auto.dcm"), src)
+	if code != 0 || !strings.Contains(se, "a primer of 128 KiB") && !strings.Contains(se, "no primer size pays") {
+		t.Errorf("train --primer auto: exit %d\n%s", code, se)
+	}
+	if _, se, code := dcar(t, nil, "train", "-o", filepath.Join(dir, "n.dcm"), "--primer", "lots", src); code != 2 || !strings.Contains(se, "--primer") {
+		t.Errorf("train --primer lots: exit %d\n%s", code, se)
+	}
 }
 
 // dcar train on images fits the image network: with a step budget the

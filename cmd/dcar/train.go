@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -41,15 +42,23 @@ func trainCommand() *cli.Command {
 			&cli.IntFlag{Name: "steps", Usage: "train the text warm start on at most `N` sample files (0: all the budget allows); with step budgets the model bytes depend only on the files and the seed"},
 			&cli.IntFlag{Name: "image-steps", Usage: "train the image network for at most `N` steps (0: as many as --minutes allows, about 15 a second on 2 cores); it stops sooner when the images it holds out of training stop improving"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the validation split and the training order"},
-			&cli.IntFlag{Name: "primer", Value: 1024, Usage: "KiB of sample text the model reads before each text segment, as a dictionary (0: none); it costs the time of modelling it per segment, on both sides (about 5 s per MiB)"},
+			&cli.StringFlag{Name: "primer", Value: "auto", Usage: "KiB of sample text the model reads before the text segments, as a dictionary (0: none; at most 4096), or auto: the size (128 KiB to 2 MiB) that makes an archive of as much such text as the samples smallest with the model carried, else 1024, which pays with --model-ref; an archive reads it once per table size, about 5 s per MiB, on both sides"},
 			&cli.BoolFlag{Name: "warm", Usage: "also fit the text model's warm start to the samples (the training pass, --minutes/--steps): ~1 MB more model for well under 1 % on text coded in solid groups; pays with --model-ref on archives of small files"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
 				return usageErr("train needs at least one PATH of sample files")
 			}
-			if c.Float64("minutes") <= 0 || c.Int("steps") < 0 || c.Int("image-steps") < 0 || c.Int("primer") < 0 || c.Int("primer") > 4096 {
-				return usageErr("--minutes must be positive, --steps and --image-steps at least 0 and --primer 0 to 4096 KiB")
+			primer := domain.PrimerAuto
+			if p := c.String("primer"); p != "auto" {
+				k, err := strconv.Atoi(p)
+				if err != nil || k < 0 || k > 4096 {
+					return usageErr("--primer must be auto or 0 to 4096 (KiB)")
+				}
+				primer = k << 10
+			}
+			if c.Float64("minutes") <= 0 || c.Int("steps") < 0 || c.Int("image-steps") < 0 {
+				return usageErr("--minutes must be positive, --steps and --image-steps at least 0")
 			}
 			start := time.Now()
 			samples, images, skipped, err := collectSamples(c.Args().Slice())
@@ -59,7 +68,7 @@ func trainCommand() *cli.Command {
 			if len(samples) < 2 {
 				return cli.Exit(fmt.Sprintf("dcar train: %d text files and images found (%d other files skipped); it needs at least 2", len(samples), skipped), exitError)
 			}
-			if images == 0 && !c.Bool("warm") && c.Int("primer") == 0 {
+			if images == 0 && !c.Bool("warm") && primer == 0 {
 				return usageErr("--primer 0 needs --warm (or images): the model would replace nothing")
 			}
 			var all int64
@@ -88,7 +97,7 @@ func trainCommand() *cli.Command {
 			}()
 			bar := newProgress(tb, "train", c.Bool("quiet"))
 			opts := domain.TrainOptions{Seed: c.Uint64("seed"), Steps: c.Int("steps"), Checkpoint: out + ".ckpt", CheckpointInterval: time.Minute,
-				Stop: stop, Jobs: c.Int("jobs"), Warm: c.Bool("warm"), PrimerBytes: c.Int("primer") << 10, ImageSteps: c.Int("image-steps")}
+				Stop: stop, Jobs: c.Int("jobs"), Warm: c.Bool("warm"), PrimerBytes: primer, ImageSteps: c.Int("image-steps")}
 			if !c.IsSet("steps") {
 				opts.Deadline = start.Add(time.Duration(c.Float64("minutes") * float64(time.Minute)))
 			}
@@ -115,29 +124,57 @@ func trainCommand() *cli.Command {
 			if res.ValBytes == 0 {
 				return nil
 			}
-			bpc := func(bits int64) float64 { return float64(bits) / float64(max(res.ValBytes, 1)) }
 			if res.Steps > 0 {
 				fmt.Fprintf(os.Stderr, "dcar train: text: the warm start fitted to %d files\n", res.Steps)
 			}
-			fmt.Fprintf(os.Stderr, "dcar train: text: validation (%d bytes, coded as solid groups): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
-				res.ValBytes, bpc(res.ValBitsShipped), bpc(res.ValBits), 100*(float64(res.ValBits)/float64(max(res.ValBitsShipped, 1))-1))
-			// Break-even: the segments an archive needs for their
-			// savings to repay the carried model (its record: the file
-			// and a few bytes of framing). A primer and a warm start
-			// save at each segment's start, so a segment of the full
-			// group size saves about what a validation segment did
-			// (the Go split of docs/ABLATIONS.md saved less per
-			// segment than validation's 2 MB, so a per-byte rate
-			// promised half the text it needed).
-			if saved := res.ValBitsShipped - res.ValBits; saved > 0 {
-				segs := math.Ceil(float64(len(res.Model.Bytes())+16) * 8 / (float64(saved) / float64(max(res.ValSegments, 1))))
-				fmt.Fprintf(os.Stderr, "dcar train: text: carried in an archive (create --model), the model pays for itself from about %.0f segments (solid groups of %d MiB: %.0f MB of such text); with --model-ref from the first file\n",
-					segs, domain.ValSegment>>20, segs*domain.ValSegment/1e6)
-			} else {
-				fmt.Fprintf(os.Stderr, "dcar train: text: the domain model codes the held-back files no smaller than the shipped one: it does not pay on this data\n")
-			}
+			reportPrimers(res, primer == domain.PrimerAuto)
 			return nil
 		},
+	}
+}
+
+// reportPrimers reports the primer sizes tried (auto) and what the
+// chosen one costs and saves: the segments an archive needs for the
+// savings to repay the carried model (a primer saves at each segment's
+// start), in segments as dcar create cuts text (files above 128 KiB
+// alone, smaller ones in solid groups of 4 MiB) and in bytes of text
+// cut like the validation files.
+func reportPrimers(res *domain.Result, auto bool) {
+	perSeg := float64(res.ValBytes) / float64(max(res.ValSegments, 1)) // bytes per segment
+	mb := func(segs float64) string {
+		if b := segs * perSeg; b < 10e6 {
+			return fmt.Sprintf("%.1f MB", b/1e6)
+		}
+		return fmt.Sprintf("%.0f MB", segs*perSeg/1e6)
+	}
+	pct := func(bits int64) float64 { return 100 * (float64(bits)/float64(max(res.ValBitsShipped, 1)) - 1) }
+	if auto && len(res.Primers) > 1 {
+		fmt.Fprintf(os.Stderr, "dcar train: text: primer sizes, on the held-back files (%d segments); an archive of all the samples would have %d:\n", res.ValSegments, res.SampleSegments)
+		for _, t := range res.Primers {
+			be := "never pays carried"
+			if n := res.BreakEven(t); !math.IsInf(n, 1) {
+				be = fmt.Sprintf("pays carried from %.0f segments (%s of such text)", n, mb(n))
+			}
+			fmt.Fprintf(os.Stderr, "dcar train:   %4d KiB: %7d bytes carried, validation %+.2f %%, %s\n", t.PrimerBytes>>10, t.Cost, pct(t.ValBits), be)
+		}
+	}
+	chosen := res.Primers[0]
+	for _, t := range res.Primers {
+		if t.ValBits == res.ValBits {
+			chosen = t
+		}
+	}
+	bpc := func(bits int64) float64 { return float64(bits) / float64(max(res.ValBytes, 1)) }
+	fmt.Fprintf(os.Stderr, "dcar train: text: validation (%d bytes in %d segments, cut as dcar create cuts text): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
+		res.ValBytes, res.ValSegments, bpc(res.ValBitsShipped), bpc(res.ValBits), pct(res.ValBits))
+	n := res.BreakEven(chosen)
+	switch {
+	case math.IsInf(n, 1):
+		fmt.Fprintf(os.Stderr, "dcar train: text: the domain model codes the held-back files no smaller than the shipped one: it does not pay on this data\n")
+	case auto && !res.PrimerPays:
+		fmt.Fprintf(os.Stderr, "dcar train: text: no primer size pays for itself carried in an archive of as much text as the samples; the %d KiB one pays carried from about %.0f segments (%s of such text), with --model-ref from the first file\n", chosen.PrimerBytes>>10, n, mb(n))
+	default:
+		fmt.Fprintf(os.Stderr, "dcar train: text: a primer of %d KiB; carried in an archive (create --model), the model pays for itself from about %.0f segments (%s of such text); with --model-ref from the first file\n", chosen.PrimerBytes>>10, n, mb(n))
 	}
 }
 

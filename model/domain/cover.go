@@ -52,8 +52,21 @@ func (h *coverHeap) Pop() any {
 // training samples: chunks chosen greedily by coverage, in training
 // order. It depends only on the samples and their order.
 func Primer(train []Sample, n int) []byte {
+	return Primers(train, n)[0]
+}
+
+// Primers returns the primers Primer gives for each of sizes, from one
+// greedy pass: the chunks a smaller primer takes are the first that a
+// larger one takes (the greedy order does not depend on the size; only
+// the last chunk taken is cut to fit).
+func Primers(train []Sample, sizes ...int) [][]byte {
+	out := make([][]byte, len(sizes))
+	n := 0
+	for _, s := range sizes {
+		n = max(n, s)
+	}
 	if n <= 0 || len(train) == 0 {
-		return nil
+		return out
 	}
 	freq := make([]int32, 1<<coverBits)  // samples holding each substring
 	stamp := make([]int32, 1<<coverBits) // last sample (or chunk) counted, +1
@@ -95,7 +108,7 @@ func Primer(train []Sample, n int) []byte {
 		}
 	}
 	heap.Init(&h)
-	var picked []coverItem
+	var picked []coverItem // in greedy order; score: the length taken
 	size := 0
 	for h.Len() > 0 && size < n {
 		it := heap.Pop(&h).(coverItem)
@@ -113,18 +126,36 @@ func Primer(train []Sample, n int) []byte {
 		for j := 0; j+coverK <= len(d); j++ {
 			freq[coverHash(d[j:])] = 0
 		}
-		picked = append(picked, coverItem{sample: it.sample, off: it.off, score: int64(len(d))}) // score: the length taken
+		picked = append(picked, coverItem{sample: it.sample, off: it.off, score: int64(len(d))})
 		size += len(d)
 	}
-	slices.SortFunc(picked, func(a, b coverItem) int {
-		if a.sample != b.sample {
-			return a.sample - b.sample
+	for k, s := range sizes {
+		if s <= 0 {
+			continue
 		}
-		return a.off - b.off
-	})
-	p := make([]byte, 0, size)
-	for _, it := range picked {
-		p = append(p, train[it.sample].Data[it.off:it.off+int(it.score)]...)
+		// The first picks up to s bytes, the last cut to fit, in
+		// training order.
+		var take []coverItem
+		got := 0
+		for _, it := range picked {
+			if got >= s {
+				break
+			}
+			it.score = min(it.score, int64(s-got))
+			take = append(take, it)
+			got += int(it.score)
+		}
+		slices.SortFunc(take, func(a, b coverItem) int {
+			if a.sample != b.sample {
+				return a.sample - b.sample
+			}
+			return a.off - b.off
+		})
+		p := make([]byte, 0, got)
+		for _, it := range take {
+			p = append(p, train[it.sample].Data[it.off:it.off+int(it.score)]...)
+		}
+		out[k] = p
 	}
-	return p
+	return out
 }

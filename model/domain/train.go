@@ -1,11 +1,11 @@
 package domain
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -100,12 +100,19 @@ type Result struct {
 	Steps int // text training samples read
 	// ValBytes is the validation samples' size; ValBitsShipped and
 	// ValBits their coded size in bits with the shipped text model and
-	// with the domain model, the samples coded in segments of up to
-	// 4 MiB as dcar create codes small files (solid groups), of which
-	// there are ValSegments (ValSegment bytes at most each).
+	// with the domain model (its primer the one chosen), the samples
+	// coded in the segments dcar create would code them in (Segments),
+	// of which there are ValSegments.
 	ValBytes                int64
 	ValBitsShipped, ValBits int64
 	ValSegments             int
+	// SampleSegments is the number of segments dcar create would code
+	// all the samples in (training and validation), Primers the primer
+	// sizes tried (one unless PrimerAuto) and PrimerPays whether the
+	// chosen one pays for itself carried in an archive of the samples.
+	SampleSegments int
+	Primers        []PrimerTrial
+	PrimerPays     bool
 	// Images: training images and steps of the image network, the
 	// validation images' sub-pixels and their coded size in bits with
 	// the shipped and with the domain network (ImageVal 0: no image
@@ -235,58 +242,193 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 			return nil, errors.New("domain: no training sample was read")
 		}
 	}
-	primer := Primer(train, opts.PrimerBytes)
 	warm := "the shipped warm start"
 	if w != nil {
 		warm = fmt.Sprintf("a warm start from %d training samples (%d bytes)", done, read)
 	}
-	info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
-	parts := Parts{Text: w, Primer: primer}
+	parts := Parts{Text: w}
 	if img != nil {
 		parts.Image = img.weights
-		info += fmt.Sprintf("; %s", imageInfo(img, len(trImg)))
 	}
-	b, err := Encode(base.Fingerprint, info, parts)
-	if err != nil {
-		return nil, err
+	encode := func(primer []byte) ([]byte, error) {
+		info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
+		if img != nil {
+			info += fmt.Sprintf("; %s", imageInfo(img, len(trImg)))
+		}
+		p := parts
+		p.Primer = primer
+		return Encode(base.Fingerprint, info, p)
 	}
-	m, err := Parse(b)
-	if err != nil {
-		return nil, err
+	// What the model costs an archive beside its primer: nothing when
+	// it is text only (without a primer there would be no model).
+	baseBytes := 0
+	if parts.Text != nil || parts.Image != nil {
+		b, err := encode(nil)
+		if err != nil {
+			return nil, err
+		}
+		baseBytes = len(b)
 	}
-	res := &Result{Model: m, Steps: done}
+	sizes := []int{opts.PrimerBytes}
+	if opts.PrimerBytes == PrimerAuto {
+		sizes = PrimerSizes
+	}
+	primers := Primers(train, sizes...)
+	res := &Result{Steps: done, SampleSegments: len(cut(slices.Concat(train, val)))}
 	if img != nil {
 		res.setImage(img, len(trImg))
 	}
-	dc, _ := m.TextConfig()
 	for _, s := range val {
 		res.ValBytes += int64(len(s.Data))
 	}
-	segs := segments(val)
+	segs := Segments(val)
 	res.ValSegments = len(segs)
 	if res.ValBitsShipped, err = codedBits(segs, cfg, opts.Jobs); err != nil {
 		return nil, err
 	}
-	if res.ValBits, err = codedBits(segs, dc, opts.Jobs); err != nil {
-		return nil, err
+	var models []*Model
+	for i, primer := range primers {
+		if i > 0 && len(primer) == len(primers[i-1]) {
+			break // the samples have no more to give
+		}
+		b, err := encode(primer)
+		if err != nil {
+			return nil, err
+		}
+		m, err := Parse(b)
+		if err != nil {
+			return nil, err
+		}
+		dc, _ := m.TextConfig()
+		t := PrimerTrial{PrimerBytes: len(primer), Cost: len(b) - baseBytes + RecordOverhead}
+		if t.ValBits, err = codedBits(segs, dc, opts.Jobs); err != nil {
+			return nil, err
+		}
+		res.Primers = append(res.Primers, t)
+		m.primed = new(bitcm.Primed) // let the state validation kept go
+		models = append(models, m)
 	}
+	best := 0
+	if opts.PrimerBytes == PrimerAuto {
+		best = -1
+		for i, t := range res.Primers {
+			if res.net(t) > 0 && (best < 0 || res.net(t) > res.net(res.Primers[best])) {
+				best = i
+			}
+		}
+		res.PrimerPays = best >= 0
+		if best < 0 {
+			// No size pays carried: the one for a model referenced, or
+			// the largest the samples gave.
+			best = len(res.Primers) - 1
+			for i, t := range res.Primers {
+				if t.PrimerBytes == DefaultPrimer {
+					best = i
+				}
+			}
+		}
+	}
+	res.Model, res.ValBits = models[best], res.Primers[best].ValBits
 	return res, nil
 }
 
-// ValSegment is the size of the segments validation codes, as a solid
-// group of dcar create.
-const ValSegment = 4 << 20
+// PrimerAuto as TrainOptions.PrimerBytes makes Train choose the
+// primer's size among PrimerSizes: the one that makes an archive of
+// the samples themselves (their number of segments, Result.
+// SampleSegments) smallest with the model carried, by what each size
+// saved per validation segment; when none pays carried,
+// DefaultPrimer, the size that pays with the model referenced.
+const PrimerAuto = -1
 
-// segments cuts the samples into the segments validation codes: up to
-// ValSegment bytes, each sample in one.
-func segments(samples []Sample) [][]byte {
+// PrimerSizes are the primer sizes PrimerAuto chooses among, and
+// DefaultPrimer the one for a model shared out of band (--model-ref):
+// on the Go split of docs/ABLATIONS.md, 1 MiB saved 4.7 % referenced
+// and 2 MiB 6.4 %, at twice the primer's reading time.
+var PrimerSizes = []int{128 << 10, 256 << 10, 512 << 10, 1 << 20, 2 << 20}
+
+const DefaultPrimer = 1 << 20
+
+// RecordOverhead is what an archive's model record adds to the model
+// file's bytes (its entry framing), at most.
+const RecordOverhead = 16
+
+// A PrimerTrial is the validation of one primer size.
+type PrimerTrial struct {
+	PrimerBytes int
+	Cost        int   // what the primer costs an archive that carries the model, in bytes
+	ValBits     int64 // the validation segments coded with it
+}
+
+// net is what a carried model with trial t's primer saves an archive of
+// the samples themselves, in bytes: its saving per validation segment
+// times their segments, less its cost.
+func (r *Result) net(t PrimerTrial) float64 {
+	return float64(r.ValBitsShipped-t.ValBits)/8/float64(max(r.ValSegments, 1))*float64(r.SampleSegments) - float64(t.Cost)
+}
+
+// BreakEven is the number of segments an archive needs for what the
+// primer of t saves at each to repay its cost when carried (+Inf when
+// it saves nothing).
+func (r *Result) BreakEven(t PrimerTrial) float64 {
+	saved := float64(r.ValBitsShipped-t.ValBits) / 8 / float64(max(r.ValSegments, 1))
+	if saved <= 0 {
+		return math.Inf(1)
+	}
+	return math.Ceil(float64(t.Cost) / saved)
+}
+
+// ValSegment is the largest segment validation codes, as a solid group
+// of dcar create (archive's solidGroupSize), and ValSolidMax the
+// largest sample it puts in one (archive's solidMaxFile): a larger
+// sample is a segment of its own, as dcar create codes a larger file.
+const (
+	ValSegment  = 4 << 20
+	ValSolidMax = 128 << 10
+)
+
+// Segments cuts samples into the segments dcar create would code them
+// in: each sample above ValSolidMax alone (in blocks of up to about
+// ValSegment), the smaller ones together in groups of up to ValSegment
+// bytes, each sample in one.
+func Segments(samples []Sample) [][]byte {
 	var segs [][]byte
-	for _, s := range samples {
-		if n := len(segs); n > 0 && len(segs[n-1])+len(s.Data) <= ValSegment {
-			segs[n-1] = append(segs[n-1], s.Data...)
+	for _, pieces := range cut(samples) {
+		var seg []byte
+		for _, p := range pieces {
+			seg = append(seg, samples[p.sample].Data[p.off:p.end]...)
+		}
+		segs = append(segs, seg)
+	}
+	return segs
+}
+
+// A piece is a range of a sample's bytes.
+type piece struct{ sample, off, end int }
+
+// cut is Segments as ranges of the samples.
+func cut(samples []Sample) [][]piece {
+	var segs [][]piece
+	group, size := -1, 0 // the open group's index in segs, and its size
+	for i, s := range samples {
+		n := len(s.Data)
+		if n > ValSolidMax {
+			blocks := max(1, (n+ValSegment/2)/ValSegment)
+			step := (n + blocks - 1) / blocks
+			for off := 0; off < n; off += step {
+				segs = append(segs, []piece{{i, off, min(off+step, n)}})
+			}
 			continue
 		}
-		segs = append(segs, bytes.Clone(s.Data))
+		if n == 0 {
+			continue
+		}
+		if group >= 0 && size+n <= ValSegment {
+			segs[group] = append(segs[group], piece{i, 0, n})
+			size += n
+			continue
+		}
+		group, size = len(segs), n
+		segs = append(segs, []piece{{i, 0, n}})
 	}
 	return segs
 }

@@ -107,3 +107,80 @@ func TestPrimer(t *testing.T) {
 		t.Error("Primer is not deterministic")
 	}
 }
+
+// A smaller primer is the start of the greedy choice of a larger one:
+// Primers gives each size what Primer gives it alone.
+func TestPrimersPrefix(t *testing.T) {
+	s := goSamples()
+	ps := Primers(s, 1500, 0, 2300, 2000)
+	for i, n := range []int{1500, 0, 2300, 2000} {
+		if p := Primer(s, n); !bytes.Equal(ps[i], p) {
+			t.Errorf("size %d: Primers gives %d bytes, Primer alone %d", n, len(ps[i]), len(p))
+		}
+	}
+	if len(ps[0]) != 1500 || len(ps[2]) != 2300 || len(ps[3]) != 2000 {
+		t.Errorf("primer sizes %d, %d, %d", len(ps[0]), len(ps[2]), len(ps[3]))
+	}
+}
+
+// Segments cuts as dcar create does: files above ValSolidMax alone (in
+// blocks when large), the others in groups of up to ValSegment bytes
+// that stay open across the large ones.
+func TestSegments(t *testing.T) {
+	sample := func(name string, n int) Sample { return Sample{Name: name, Data: bytes.Repeat([]byte{name[0]}, n)} }
+	s := []Sample{sample("a", 100<<10), sample("b", ValSolidMax+1), sample("c", 100<<10), sample("d", 14<<20), sample("f", 0)}
+	for range 40 {
+		s = append(s, sample("g", 120<<10))
+	}
+	var got []string
+	for _, seg := range Segments(s) {
+		got = append(got, fmt.Sprintf("%c%d", seg[len(seg)-1], len(seg)))
+	}
+	// a, c and 32 g (4,040 KiB); b; d in 4 blocks; the other 8 g.
+	want := []string{"g4136960", "b131073", "d3670016", "d3670016", "d3670016", "d3670016", "g983040"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("segments %v, want %v", got, want)
+	}
+	if n := len(cut(s)); n != len(want) {
+		t.Errorf("cut: %d segments", n)
+	}
+}
+
+// With PrimerAuto, Train tries each size and keeps the one that makes
+// an archive of the samples smallest with the model carried, or the
+// largest when none pays; the model it returns has that primer.
+func TestTrainPrimerAuto(t *testing.T) {
+	defer func(p []int) { PrimerSizes = p }(PrimerSizes)
+	PrimerSizes = []int{512, 2048, 8192}
+	tr, va := Split(goSamples(), 7, 3000)
+	r, err := Train(tr, va, TrainOptions{Seed: 7, Jobs: 2, PrimerBytes: PrimerAuto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Primers) != 3 || r.SampleSegments != 1 || r.ValSegments != 1 {
+		t.Fatalf("%d sizes tried, %d sample segments, %d validation segments", len(r.Primers), r.SampleSegments, r.ValSegments)
+	}
+	best := -1
+	for i, p := range r.Primers {
+		if p.ValBits >= r.ValBitsShipped || p.Cost <= p.PrimerBytes/20 {
+			t.Errorf("size %d: %d bits (shipped %d), costs %d bytes", p.PrimerBytes, p.ValBits, r.ValBitsShipped, p.Cost)
+		}
+		if r.net(p) > 0 && (best < 0 || r.net(p) > r.net(r.Primers[best])) {
+			best = i
+		}
+	}
+	if r.PrimerPays != (best >= 0) {
+		t.Errorf("PrimerPays %v with best %d", r.PrimerPays, best)
+	}
+	if best < 0 {
+		best = 2
+	}
+	if got := len(r.Model.Primer()); got != r.Primers[best].PrimerBytes || r.ValBits != r.Primers[best].ValBits {
+		t.Errorf("the model's primer has %d bytes, want %d", got, r.Primers[best].PrimerBytes)
+	}
+	// Samples' segments scale the saving: with many, the largest pays.
+	r.SampleSegments = 1 << 20
+	if r.net(r.Primers[2]) <= r.net(r.Primers[0]) {
+		t.Error("with a million segments the largest primer does not pay most")
+	}
+}
