@@ -698,7 +698,7 @@ func (aw *Writer) writeEntryWant(h *Header, r io.Reader, want *[32]byte) error {
 			return fmt.Errorf("%s: %w", h.Path, readErr(err, hc.Size, read))
 		}
 		j := &blockJob{raw: buf, n: len(buf), buf: bp, cost: cost, codec: hc.Codec, done: make(chan struct{}), path: h.Path, group: hc.Type == format.TypeGroup,
-			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params, Domain: aw.opts.Domain}}
+			blk: codec.Block{Index: int64(blocks), Offset: read - int64(n), EntrySize: hc.Size, Level: level, Params: hc.Params, Domain: aw.opts.Domain, Preset: aw.opts.Preset}}
 		j.refs.Store(2)
 		aw.order <- &pending{job: j}
 		aw.hashq <- hashItem{job: j}

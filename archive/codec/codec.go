@@ -37,6 +37,10 @@ type Block struct {
 	// record), or nil: a codec whose parameters name a fingerprint none
 	// of its shipped models has looks it up here.
 	Domain *domain.Model
+	// Preset is the preset the writer planned the entry with (the
+	// decoder gets PresetDefault): what a codec may spend on choices
+	// the decoder only follows, such as model-png's match search.
+	Preset Preset
 }
 
 // DefaultBlockSize is the raw size of an entry's payload blocks unless

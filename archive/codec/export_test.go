@@ -63,7 +63,7 @@ func PlanImageNet(current func() ([8]byte, error)) Planner {
 	c := modelImage
 	c.current = current
 	return func(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-		return planImageWith(c, format.CodecModelImage, k, r, size)
+		return planImageWith(c, nil, format.CodecModelImage, k, r, size)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/pixels"
 	"github.com/dcar-archiver/dcar/format/pixels/pixeltest"
 )
@@ -103,4 +104,72 @@ func FuzzImageDecompress(f *testing.F) {
 			c.Decompress(nil, src, len(data), bs[i])
 		}
 	})
+}
+
+// The default codes a flat image (most samples repeat their left
+// neighbour: text pages, diagrams, screenshots) with the context-mixing
+// stage, a photo with the network alone; the stage's entry decodes and
+// is smaller than the network's.
+func TestPlanImageFlat(t *testing.T) {
+	w, h := 96, 64
+	page := make([]byte, w*h)
+	for i := range page {
+		page[i] = 255
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 40 { // strokes of "text"
+		x, y, n := rng.IntN(w-12), rng.IntN(h), 3+rng.IntN(9)
+		for i := range n {
+			page[y*w+x+i] = byte(rng.IntN(3) * 40)
+		}
+	}
+	pgm := append([]byte(fmt.Sprintf("P5\n%d %d\n255\n", w, h)), page...)
+	photo := ppmFile(w, h, smoothImage(w, h, 3, 7))
+	cm, err := defaultCMFingerprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		cm   bool
+	}{{"page", pgm, true}, {"photo", photo, false}} {
+		l, _, err := pixels.Parse(tc.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := flat(l, tc.data); got != tc.cm {
+			t.Errorf("%s: flat %v", tc.name, got)
+		}
+		ch, ok := planImage(Kind{Modality: format.ModalityImage}, bytes.NewReader(tc.data), int64(len(tc.data)))
+		if !ok {
+			t.Fatalf("%s: not planned", tc.name)
+		}
+		if got := bytes.Contains(ch.Params, cm[:]); got != tc.cm {
+			t.Errorf("%s: planned with the context-mixing stage: %v", tc.name, got)
+		}
+	}
+	// The stage against the network alone on the page: both round-trip,
+	// the stage smaller.
+	l, _, _ := pixels.Parse(pgm)
+	var sizes [2]int
+	for i, c := range []imageCodec{modelImage, modelImageCM} {
+		params, err := c.params(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := Block{EntrySize: int64(len(pgm)), Params: params}
+		enc, err := c.Compress(nil, pgm, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := c.Decompress(nil, enc, len(pgm), b)
+		if err != nil || !bytes.Equal(dec, pgm) {
+			t.Fatalf("%s: round trip: %v", c.name, err)
+		}
+		sizes[i] = len(enc)
+	}
+	if sizes[1] >= sizes[0] {
+		t.Errorf("the flat page: %d bytes through the stage, %d through the network", sizes[1], sizes[0])
+	}
 }

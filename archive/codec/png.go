@@ -89,25 +89,27 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 // a PNG whose side data does not rebuild it byte for byte is declined
 // there (ErrDeclined) and its block coded with zstd.
 func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngModel, pngModelCM, k, r, size)
+	return planPNGWith(pngModel, pngModelCM, &pngModelCM, k, r, size)
 }
 
 // planPNGBest routes PNGs to model-png with the context-mixing stage
 // (--best).
 func planPNGBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngModelCM, pngModelCM, k, r, size)
+	return planPNGWith(pngModelCM, pngModelCM, nil, k, r, size)
 }
 
 // planPNGFast routes PNGs to model-png with imgctx's pixels (--fast).
 func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngCtx, pngCtx, k, r, size)
+	return planPNGWith(pngCtx, pngCtx, nil, k, r, size)
 }
 
 // planPNGWith plans a PNG for c, or for indexed if it is a palette or
 // 1-, 2- or 4-bit image: flat colours and exact repeats are what the
 // context-mixing stage's exact-value contexts code best (a palette
-// screenshot: 4.9 KB, cjxl -e 9 14.2 KB, the network alone 25 KB).
-func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+// screenshot: 4.9 KB, cjxl -e 9 14.2 KB, the network alone 25 KB); or
+// for flatC (if set) if its pixels are flatPNGExpansion times its size
+// or more (a screenshot, a page of text: deflate found long repeats).
+func planPNGWith(c, indexed pngCodec, flatC *pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
 		return Choice{}, false
 	}
@@ -119,8 +121,11 @@ func planPNGWith(c, indexed pngCodec, k Kind, r io.ReaderAt, size int64) (Choice
 	if !ok {
 		return Choice{}, false
 	}
-	if idx {
+	switch {
+	case idx:
 		c = indexed
+	case flatC != nil && pngFilteredLen(head[:]) >= flatPNGExpansion*size:
+		c = *flatC
 	}
 	params, err := c.params()
 	if err != nil {
@@ -186,12 +191,20 @@ func parseIHDR(b []byte) (ihdr, bool) {
 		depth: b[24], color: color, interlace: b[28], ch: channels[color]}, true
 }
 
+// flatPNGExpansion is the pixel bytes per file byte from which the
+// default codes a PNG's pixels with the context-mixing stage, as flat
+// (flat): Kodak's photos have 1.5-2.5, deep-sky photos mostly 1.2-7,
+// GIMP's help screenshots a median of 14.5.
+const flatPNGExpansion = 8
+
 // pngSearchBudget is the match search model-png allows the rebuild of
 // the PNG png's deflate stream, in steps per byte of filtered pixels
 // (~9 ns a step, paid again by the decoder), by the cost of its pixel
 // model: a photo takes ~6 steps a byte, a screenshot of long repeats or
 // a dark, noisy sky up to 2048. --fast (imgctx) allows 64, the
-// context-mixing stage (--best) any; the network 256, and for a PNG
+// context-mixing stage any with --best (preset) and for palette and 1-,
+// 2-, 4-bit images, else (the default's flat PNGs) what the network
+// does; the network 256, and for a PNG
 // whose pixels are few for its size more, up to 2560 steps per byte of
 // the file and at most 1024 per pixel byte: its pixel model's time per
 // file byte is small, so is the rebuild's beside it (deep-sky photos,
@@ -199,12 +212,14 @@ func parseIHDR(b []byte) (ihdr, bool) {
 // archive for 40 % more CPU), while screenshots, 10-45 pixel bytes a
 // file byte, mostly keep 256 (a flat 1024 let the network model their
 // many pixels: 10× the time). A PNG over its budget is declined (zstd).
-func pngSearchBudget(pm pixelModel, png []byte) int {
+func pngSearchBudget(pm pixelModel, png []byte, preset Preset) int {
 	switch pm.(type) {
 	case ctxModel:
 		return 64
 	case model.CMNet:
-		return 0
+		if hd, ok := parseIHDR(png); preset == PresetBest || ok && (hd.color == 3 || hd.depth < 8) {
+			return 0
+		}
 	}
 	const perPixel, perFileByte, most = 256, 2560, 1024
 	f := pngFilteredLen(png)
@@ -268,7 +283,7 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	// here, once, beside the pixels' coding and before anything is
 	// returned (split once, not twice).
 	declined := fmt.Errorf("%w: model-png: the side data does not rebuild this PNG", ErrDeclined)
-	p, ok := pngSplit(src, version, pngSearchBudget(pm, src))
+	p, ok := pngSplit(src, version, pngSearchBudget(pm, src, b.Preset))
 	if !ok {
 		return dst, declined
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
 )
 
@@ -191,10 +192,71 @@ func TestPNGSearchBudget(t *testing.T) {
 		{ihdr(64, 64, 8, 0, 60000), net, 1024},                               // more file than pixels
 		{ihdr(256, 256, 8, 2, 78250)[:20], net, 256},                         // no IHDR to go by
 		{ihdr(256, 256, 8, 2, 78250), ctxModel{}, 64},
-		{ihdr(256, 256, 8, 2, 78250), model.CMNet{}, 0},
+		{ihdr(256, 256, 8, 2, 78250), model.CMNet{}, 1017}, // the default's flat PNGs: the network's budget
+		{ihdr(800, 600, 8, 3, 20000), model.CMNet{}, 0},    // a palette image
+		{ihdr(800, 600, 1, 0, 20000), model.CMNet{}, 0},    // a 1-bit one
 	} {
-		if got := pngSearchBudget(c.pm, c.png); got != c.want {
+		if got := pngSearchBudget(c.pm, c.png, PresetDefault); got != c.want {
 			t.Errorf("%T, %d bytes: budget %d, want %d", c.pm, len(c.png), got, c.want)
 		}
+		if got := pngSearchBudget(c.pm, c.png, PresetBest); c.pm == (model.CMNet{}) && got != 0 {
+			t.Errorf("%T, %d bytes: budget %d, want %d", c.pm, len(c.png), got, c.want)
+		}
+	}
+}
+
+// The default codes a flat truecolour PNG (flatPNGExpansion pixel bytes
+// per file byte or more) with the context-mixing stage, a photo with
+// the network; the flat one round-trips through the stage and comes out
+// smaller than through the network.
+func TestPlanPNGFlat(t *testing.T) {
+	w, h := 128, 96
+	shot := make([]byte, w*h*3)
+	for i := range shot {
+		shot[i] = 240
+	}
+	for y := 10; y < h; y += 12 { // rows of "widgets"
+		for x := 8; x < w-8; x++ {
+			shot[3*(y*w+x)], shot[3*(y*w+x)+1] = byte(40+x%3), 90
+		}
+	}
+	flatPNG := pngOf(t, w, h, 3, shot, png.BestCompression)
+	photo := pngOf(t, w, h, 3, smoothImage(w, h, 3, 7), png.BestCompression)
+	cm, err := defaultCMFingerprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		cm   bool
+	}{{"screenshot", flatPNG, true}, {"photo", photo, false}} {
+		ch, ok := planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(tc.data), int64(len(tc.data)))
+		if !ok {
+			t.Fatalf("%s: not planned", tc.name)
+		}
+		if got := bytes.Equal(ch.Params[1:9], cm[:]); got != tc.cm {
+			t.Errorf("%s (%d bytes): planned with the context-mixing stage: %v", tc.name, len(tc.data), got)
+		}
+	}
+	var sizes [2]int
+	for i, c := range []pngCodec{pngModel, pngModelCM} {
+		params, err := c.params()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := Block{EntrySize: int64(len(flatPNG)), Params: params}
+		enc, err := c.Compress(nil, flatPNG, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := pngModel.Decompress(nil, enc, len(flatPNG), Block{EntrySize: b.EntrySize, Params: params})
+		if err != nil || !bytes.Equal(dec, flatPNG) {
+			t.Fatalf("round trip: %v", err)
+		}
+		sizes[i] = len(enc)
+	}
+	if sizes[1] >= sizes[0] {
+		t.Errorf("the flat PNG: %d bytes through the stage, %d through the network", sizes[1], sizes[0])
 	}
 }

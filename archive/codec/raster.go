@@ -58,6 +58,8 @@ type container struct {
 	// expansion bounds the samples of a file per file byte, so that a
 	// decoder's memory stays O(rawLen) whatever the side data claims.
 	expansion int64
+	// colour is set when the format has colour (not palette) rasters.
+	colour bool
 }
 
 type rasterCodec struct {
@@ -85,6 +87,10 @@ func (rc rasterCodec) planner(mime string, p Preset) Planner {
 		if k.MIME != mime || size == 0 || size > format.MaxBlockSize {
 			return Choice{}, false
 		}
+		colour := colour
+		if p == PresetDefault && rc.ct.colour && rc.flat(r, size) {
+			colour = defaultCMFingerprint
+		}
 		fc, err1 := colour()
 		fi, err2 := indexed()
 		if err1 != nil || err2 != nil {
@@ -93,6 +99,34 @@ func (rc rasterCodec) planner(mime string, p Preset) Planner {
 		params := append(append([]byte{rasterParamsVersion}, fc[:]...), fi[:]...)
 		return Choice{Codec: rc.id, Params: params, BlockSize: int(size)}, true
 	}
+}
+
+// flat reports whether the file r holds (size bytes) splits into
+// rasters whose colour ones (not palette) are flat (flat): the default
+// then codes them with the context-mixing stage, as palette rasters (a
+// page scan in an LZW TIFF, a screenshot). A file that does not split is
+// not flat (Compress declines it).
+func (rc rasterCodec) flat(r io.ReaderAt, size int64) bool {
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil {
+		return false
+	}
+	_, shapes, pix, err := rc.ct.split(data)
+	if err != nil || len(shapes) != len(pix) {
+		return false
+	}
+	var fc flatCount
+	for i, s := range shapes {
+		if s.indexed {
+			continue
+		}
+		stride := s.c * s.bytes
+		rowLen := s.w * stride
+		for off := 0; off+rowLen <= len(pix[i]); off += rowLen {
+			fc.add(pix[i][off:off+rowLen], stride)
+		}
+	}
+	return fc.flat()
 }
 
 // models returns the entry's colour and palette models.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/pixels/pixeltest"
 )
 
 func readGolden(t testing.TB, path string) []byte {
@@ -134,4 +135,40 @@ func FuzzModelGIFDecompress(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		modelGIF.Decompress(nil, src, len(data), b)
 	})
+}
+
+// A TIFF of flat pixels (a page, a screenshot) goes to the
+// context-mixing stage in the default, a photo to the network.
+func TestRasterFlat(t *testing.T) {
+	w, h := 64, 48
+	page := bytes.Repeat([]byte{255}, w*h)
+	for i := 0; i < len(page); i += 37 {
+		page[i] = 0
+	}
+	cm, err := defaultCMFingerprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		tif  []byte
+		flat bool
+	}{
+		{"page", pixeltest.TIFF(w, h, 1, 8, false, page, 16), true},
+		{"photo", pixeltest.TIFF(w, h, 3, 8, false, SmoothImage(w, h, 3, 4), 16), false},
+	} {
+		if got := modelTIFF.flat(bytes.NewReader(tc.tif), int64(len(tc.tif))); got != tc.flat {
+			t.Errorf("%s: flat %v", tc.name, got)
+		}
+		ch, ok := planTIFF(Kind{MIME: "image/tiff", Modality: format.ModalityImage}, bytes.NewReader(tc.tif), int64(len(tc.tif)))
+		if !ok {
+			t.Fatalf("%s: not planned", tc.name)
+		}
+		if got := bytes.Equal(ch.Params[1:9], cm[:]); got != tc.flat {
+			t.Errorf("%s: colour model the context-mixing stage: %v", tc.name, got)
+		}
+		if _, ok := planTIFFBest(Kind{MIME: "image/tiff", Modality: format.ModalityImage}, bytes.NewReader(tc.tif), int64(len(tc.tif))); !ok {
+			t.Fatalf("%s: not planned with --best", tc.name)
+		}
+	}
 }

@@ -11,7 +11,8 @@ import (
 // strip or tile and every other byte exactly. Uncompressed 8- and 16-bit
 // TIFFs are model-image's (package pixels finds their rows in place).
 var modelTIFF = rasterCodec{id: format.CodecModelTIFF, ct: container{
-	name: "TIFF",
+	name:   "TIFF",
+	colour: true,
 	split: func(data []byte) ([]byte, []raster, [][]byte, error) {
 		p, err := tiffre.Split(data)
 		if err != nil {
