@@ -114,7 +114,7 @@ func (c cmJPEG) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: cm-jpeg %s", format.ErrCorrupt, what) }
-	n, packed, src, err := splitPacked(src, rawLen, "cm-jpeg", "side data")
+	n, packed, src, err := splitPacked(src, int64(rawLen)+1<<16, "cm-jpeg", "side data")
 	if err != nil {
 		return dst, err
 	}

@@ -73,11 +73,16 @@ func appendPacked(dst []byte, n int, packed []byte) []byte {
 }
 
 // splitPacked reads what appendPacked wrote at the start of src: N in
-// 1..rawLen, L >= 1 within src. It returns N, the packed bytes and the
-// rest of src; errors name the codec and the part.
-func splitPacked(src []byte, rawLen int, codec, what string) (int, []byte, []byte, error) {
+// 1..most, L >= 1 within src. It returns N, the packed bytes and the
+// rest of src; errors name the codec and the part. most bounds the
+// memory the part takes, as its codec bounds the pixels: a part may be
+// longer than the entry (a 241-byte PNG of 150 rows has 314 bytes of
+// side data: a filter type per row), so most is not the entry's length
+// (dcar up to the twenty-second session's wrote such entries and then
+// could not read them back).
+func splitPacked(src []byte, most int64, codec, what string) (int, []byte, []byte, error) {
 	n, k := binary.Uvarint(src)
-	if k <= 0 || n == 0 || n > uint64(rawLen) {
+	if k <= 0 || n == 0 || n > uint64(most) {
 		return 0, nil, nil, fmt.Errorf("%w: %s %s length", format.ErrCorrupt, codec, what)
 	}
 	src = src[k:]

@@ -328,7 +328,7 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 		return dst, err
 	}
 	bad := func(what string) error { return fmt.Errorf("%w: model-png %s", format.ErrCorrupt, what) }
-	m, packed, src, err := splitPacked(src, rawLen, "model-png", "meta")
+	m, packed, src, err := splitPacked(src, int64(maxPNGExpansion)*int64(rawLen)+1<<16, "model-png", "meta")
 	if err != nil {
 		return dst, err
 	}

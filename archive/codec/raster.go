@@ -195,7 +195,7 @@ func (rc rasterCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, 
 	bad := func(what string, a ...any) error {
 		return fmt.Errorf("%w: %s %s", format.ErrCorrupt, name, fmt.Sprintf(what, a...))
 	}
-	m, packed, src, err := splitPacked(src, rawLen, name, "side data")
+	m, packed, src, err := splitPacked(src, rc.ct.expansion*int64(rawLen)+1<<16, name, "side data")
 	if err != nil {
 		return dst, err
 	}
