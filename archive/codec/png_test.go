@@ -3,9 +3,11 @@ package codec
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -293,5 +295,77 @@ func TestPNGSideDataLongerThanFile(t *testing.T) {
 	dec, err := pngModel.Decompress(nil, enc, len(data), b)
 	if err != nil || !bytes.Equal(dec, data) {
 		t.Fatalf("round trip: %v", err)
+	}
+}
+
+// Small and oddly shaped PNGs of every kind round-trip through the
+// default's plan: whatever the writer writes, the reader reads (their
+// side data and tokens can outweigh their pixels).
+func TestPNGSmallShapesRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 5))
+	shapes := [][2]int{{1, 1}, {1, 300}, {300, 1}, {2, 150}, {150, 2}, {7, 9}, {64, 64}, {150, 150}}
+	for i, sh := range shapes {
+		w, h := sh[0], sh[1]
+		for kind := range 4 {
+			var img image.Image
+			r := image.Rect(0, 0, w, h)
+			flatness := rng.IntN(3) // 0: noise, 1: some, 2: uniform
+			v := func() byte {
+				if flatness == 2 || flatness == 1 && rng.IntN(8) > 0 {
+					return 200
+				}
+				return byte(rng.IntN(256))
+			}
+			switch kind {
+			case 0:
+				m := image.NewPaletted(r, color.Palette{color.Gray{0}, color.Gray{90}, color.Gray{180}, color.Gray{255}})
+				for j := range m.Pix {
+					m.Pix[j] = v() & 3
+				}
+				img = m
+			case 1:
+				m := image.NewGray(r)
+				for j := range m.Pix {
+					m.Pix[j] = v()
+				}
+				img = m
+			case 2:
+				m := image.NewRGBA(r)
+				for j := range m.Pix {
+					m.Pix[j] = v()
+					if j%4 == 3 {
+						m.Pix[j] = 255
+					}
+				}
+				img = m
+			case 3:
+				m := image.NewNRGBA(r)
+				for j := range m.Pix {
+					m.Pix[j] = v()
+				}
+				img = m
+			}
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, img); err != nil {
+				t.Fatal(err)
+			}
+			data := buf.Bytes()
+			ch, ok := planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(data), int64(len(data)))
+			if !ok {
+				continue
+			}
+			b := Block{EntrySize: int64(len(data)), Params: ch.Params}
+			enc, err := pngModel.Compress(nil, data, b)
+			if errors.Is(err, ErrDeclined) {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("case %d/%d (%dx%d): %v", i, kind, w, h, err)
+			}
+			dec, err := pngModel.Decompress(nil, enc, len(data), b)
+			if err != nil || !bytes.Equal(dec, data) {
+				t.Errorf("case %d/%d (%dx%d, %d bytes, flatness %d): round trip: %v", i, kind, w, h, len(data), flatness, err)
+			}
+		}
 	}
 }
