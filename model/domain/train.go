@@ -259,11 +259,12 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		p.Primer = primer
 		return Encode(base.Fingerprint, info, p)
 	}
-	// What the model costs an archive beside its primer: nothing when
-	// it is text only (without a primer there would be no model).
+	// What the model costs an archive beside its text parts (the
+	// primer, the warm start): its image network's bytes, which the
+	// images repay; nothing when it is text only.
 	baseBytes := 0
-	if parts.Text != nil || parts.Image != nil {
-		b, err := encode(nil)
+	if img != nil {
+		b, err := Encode(base.Fingerprint, "", Parts{Image: img.weights})
 		if err != nil {
 			return nil, err
 		}
@@ -355,7 +356,7 @@ const RecordOverhead = 16
 // A PrimerTrial is the validation of one primer size.
 type PrimerTrial struct {
 	PrimerBytes int
-	Cost        int   // what the primer costs an archive that carries the model, in bytes
+	Cost        int   // what the model's text parts cost an archive that carries it, in bytes
 	ValBits     int64 // the validation segments coded with it
 }
 
