@@ -232,7 +232,7 @@ func TestPlanPNGFlat(t *testing.T) {
 		data []byte
 		cm   bool
 	}{{"screenshot", flatPNG, true}, {"photo", photo, false}} {
-		ch, ok := planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(tc.data), int64(len(tc.data)))
+		ch, ok := planPNGFile(tc.data)
 		if !ok {
 			t.Fatalf("%s: not planned", tc.name)
 		}
@@ -265,12 +265,8 @@ func TestPNGSideDataLongerThanFile(t *testing.T) {
 		img.Pix[i] = 3
 	}
 	img.Pix[4321] = 1
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
-	ch, ok := planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(data), int64(len(data)))
+	data := encodePNG(t, img)
+	ch, ok := planPNGFile(data)
 	if !ok {
 		t.Fatal("not planned")
 	}
@@ -327,12 +323,8 @@ func TestPNGSmallShapesRoundTrip(t *testing.T) {
 				}
 				img = m
 			}
-			var buf bytes.Buffer
-			if err := png.Encode(&buf, img); err != nil {
-				t.Fatal(err)
-			}
-			data := buf.Bytes()
-			ch, ok := planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(data), int64(len(data)))
+			data := encodePNG(t, img)
+			ch, ok := planPNGFile(data)
 			if !ok {
 				continue
 			}
@@ -340,4 +332,19 @@ func TestPNGSmallShapesRoundTrip(t *testing.T) {
 			blockRoundTrip(t, pngModel, data, ch.Params)
 		}
 	}
+}
+
+// encodePNG writes img as a PNG with Go's encoder.
+func encodePNG(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// planPNGFile is the default's plan of the PNG data.
+func planPNGFile(data []byte) (Choice, bool) {
+	return planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(data), int64(len(data)))
 }
