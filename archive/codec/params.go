@@ -78,8 +78,8 @@ func appendPacked(dst []byte, n int, packed []byte) []byte {
 // memory the part takes, as its codec bounds the pixels: a part may be
 // longer than the entry (a 241-byte PNG of 150 rows has 314 bytes of
 // side data: a filter type per row), so most is not the entry's length
-// (dcar up to the twenty-second session's wrote such entries and then
-// could not read them back).
+// (earlier builds bounded it so, wrote such entries and then could not
+// read them back).
 func splitPacked(src []byte, most int64, codec, what string) (int, []byte, []byte, error) {
 	n, k := binary.Uvarint(src)
 	if k <= 0 || n == 0 || n > uint64(most) {

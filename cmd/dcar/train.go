@@ -142,10 +142,11 @@ func trainCommand() *cli.Command {
 func reportPrimers(res *domain.Result, auto bool) {
 	perSeg := float64(res.ValBytes) / float64(max(res.ValSegments, 1)) // bytes per segment
 	mb := func(segs float64) string {
-		if b := segs * perSeg; b < 10e6 {
+		b := segs * perSeg
+		if b < 10e6 {
 			return fmt.Sprintf("%.1f MB", b/1e6)
 		}
-		return fmt.Sprintf("%.0f MB", segs*perSeg/1e6)
+		return fmt.Sprintf("%.0f MB", b/1e6)
 	}
 	pct := func(bits int64) float64 { return 100 * (float64(bits)/float64(max(res.ValBitsShipped, 1)) - 1) }
 	if auto && len(res.Primers) > 1 {
@@ -158,12 +159,7 @@ func reportPrimers(res *domain.Result, auto bool) {
 			fmt.Fprintf(os.Stderr, "dcar train:   %4d KiB: %7d bytes carried, validation %+.2f %%, %s\n", t.PrimerBytes>>10, t.Cost, pct(t.ValBits), be)
 		}
 	}
-	chosen := res.Primers[0]
-	for _, t := range res.Primers {
-		if t.ValBits == res.ValBits {
-			chosen = t
-		}
-	}
+	chosen := res.Primer
 	bpc := func(bits int64) float64 { return float64(bits) / float64(max(res.ValBytes, 1)) }
 	fmt.Fprintf(os.Stderr, "dcar train: text: validation (%d bytes in %d segments, cut as dcar create cuts text): %.4f bits/byte with the shipped model, %.4f with the domain model (%+.2f %%)\n",
 		res.ValBytes, res.ValSegments, bpc(res.ValBitsShipped), bpc(res.ValBits), pct(res.ValBits))

@@ -104,7 +104,8 @@ type Config struct {
 	// Primer, if set, is text the model reads before each segment,
 	// without coding it: the segment starts with the primer's contexts,
 	// statistics and match history, as zstd's with a dictionary. It
-	// costs the time of modelling its bytes per segment, on both sides.
+	// costs the time of modelling its bytes per segment, on both sides,
+	// unless Primed keeps the state after it.
 	Primer []byte
 	// Primed, if set, keeps the state of the model after it has read
 	// Primer, which the next segments coded with this Config copy

@@ -108,10 +108,12 @@ type Result struct {
 	ValSegments             int
 	// SampleSegments is the number of segments dcar create would code
 	// all the samples in (training and validation), Primers the primer
-	// sizes tried (one unless PrimerAuto) and PrimerPays whether the
-	// chosen one pays for itself carried in an archive of the samples.
+	// sizes tried (one unless PrimerAuto), Primer the one chosen and
+	// PrimerPays whether it pays for itself carried in an archive of the
+	// samples.
 	SampleSegments int
 	Primers        []PrimerTrial
+	Primer         PrimerTrial // the one chosen (Model's)
 	PrimerPays     bool
 	// Images: training images and steps of the image network, the
 	// validation images' sub-pixels and their coded size in bits with
@@ -329,7 +331,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 			}
 		}
 	}
-	res.Model, res.ValBits = models[best], res.Primers[best].ValBits
+	res.Model, res.Primer, res.ValBits = models[best], res.Primers[best], res.Primers[best].ValBits
 	return res, nil
 }
 

@@ -175,7 +175,7 @@ func TestTrainPrimerAuto(t *testing.T) {
 	if best < 0 {
 		best = 2
 	}
-	if got := len(r.Model.Primer()); got != r.Primers[best].PrimerBytes || r.ValBits != r.Primers[best].ValBits {
+	if got := len(r.Model.Primer()); got != r.Primers[best].PrimerBytes || r.ValBits != r.Primers[best].ValBits || r.Primer != r.Primers[best] {
 		t.Errorf("the model's primer has %d bytes, want %d", got, r.Primers[best].PrimerBytes)
 	}
 	// Samples' segments scale the saving: with many, the largest pays.
