@@ -48,17 +48,12 @@ func (h *coverHeap) Pop() any {
 	return x
 }
 
-// Primer returns the primer of up to n bytes Train takes from the
-// training samples: chunks chosen greedily by coverage, in training
-// order. It depends only on the samples and their order.
-func Primer(train []Sample, n int) []byte {
-	return Primers(train, n)[0]
-}
-
-// Primers returns the primers Primer gives for each of sizes, from one
-// greedy pass: the chunks a smaller primer takes are the first that a
-// larger one takes (the greedy order does not depend on the size; only
-// the last chunk taken is cut to fit).
+// Primers returns the primers of up to each of sizes bytes that Train
+// takes from the training samples: chunks chosen greedily by coverage,
+// in training order; all from one greedy pass, since the chunks a
+// smaller primer takes are the first that a larger one takes (the
+// greedy order does not depend on the size; only the last chunk taken
+// is cut to fit). They depend only on the samples and their order.
 func Primers(train []Sample, sizes ...int) [][]byte {
 	out := make([][]byte, len(sizes))
 	n := 0

@@ -144,9 +144,10 @@ func splitImages(samples []Sample) (imgs, other []Sample) {
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
 // text samples in order, each as a segment of its own (with Warm); and a
 // primer of PrimerBytes chosen from the text samples by coverage
-// (Primer). It then measures the validation samples with the shipped and
-// the domain model. The images and the text warm start share the
-// Deadline by their sizes.
+// (Primers; with PrimerAuto, of the size validation favours). It
+// measures the validation samples with the shipped and the domain
+// model. The images and the text warm start share the Deadline by their
+// sizes.
 func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	base, err := model.Default()
 	if err != nil {

@@ -93,7 +93,7 @@ func TestPrimer(t *testing.T) {
 	s := goSamples()
 	unique := bytes.Repeat([]byte("zqxj unique noise 0123456789 "), 200)
 	s = append(s, Sample{Name: "noise", Data: unique})
-	p := Primer(s, 4096)
+	p := Primers(s, 4096)[0]
 	if len(p) < 1024 || len(p) > 4096 {
 		t.Fatalf("primer of %d bytes, want 1024 to 4096", len(p))
 	}
@@ -103,19 +103,19 @@ func TestPrimer(t *testing.T) {
 	if !bytes.Contains(p, []byte("func f")) {
 		t.Error("the primer lacks the text every sample shares")
 	}
-	if !bytes.Equal(p, Primer(s, 4096)) || Primer(s, 0) != nil {
+	if !bytes.Equal(p, Primers(s, 4096)[0]) || Primers(s, 0)[0] != nil {
 		t.Error("Primer is not deterministic")
 	}
 }
 
 // A smaller primer is the start of the greedy choice of a larger one:
-// Primers gives each size what Primer gives it alone.
+// Primers gives each size what it gives that size alone.
 func TestPrimersPrefix(t *testing.T) {
 	s := goSamples()
 	ps := Primers(s, 1500, 0, 2300, 2000)
 	for i, n := range []int{1500, 0, 2300, 2000} {
-		if p := Primer(s, n); !bytes.Equal(ps[i], p) {
-			t.Errorf("size %d: Primers gives %d bytes, Primer alone %d", n, len(ps[i]), len(p))
+		if p := Primers(s, n)[0]; !bytes.Equal(ps[i], p) {
+			t.Errorf("size %d: %d bytes among other sizes, %d alone", n, len(ps[i]), len(p))
 		}
 	}
 	if len(ps[0]) != 1500 || len(ps[2]) != 2300 || len(ps[3]) != 2000 {
