@@ -215,17 +215,24 @@ func TestGzipFixtures(t *testing.T) {
 	}
 }
 
-// TestSplitBudget checks the match-search budget: data of long runs that
-// end at the same place in every row (a screenshot's rows: up to 2048
-// chain steps a byte) is refused under a budget of 64 steps a byte, and
-// rebuilt without one; text is rebuilt under it.
+// TestSplitBudget checks the match-search budget: data of long repeats
+// of three bytes that end at the same place in every row (a screenshot's
+// unfiltered rows of one colour: up to 2048 chain steps a byte) is
+// refused under a budget of 64 units of work a byte, and rebuilt without
+// one; text, and rows of runs of one byte (which find steps over), are
+// rebuilt under it.
 func TestSplitBudget(t *testing.T) {
-	var rows []byte
+	var rows, runs []byte
 	for r := 0; len(rows) < 512<<10; r++ {
 		rows = append(rows, byte(r%5))
-		for k := 0; k < 3600; k++ {
-			rows = append(rows, 0)
+		runs = append(runs, byte(r%5))
+		for k := 0; k < 600; k++ {
+			rows = append(rows, "abc"[k%3])
+			runs = append(runs, 0)
 		}
+	}
+	if _, _, _, err := SplitGzip(goGzip(t, runs, 9), 1<<30, 64); err != nil {
+		t.Fatalf("runs under a budget of 64: %v", err)
 	}
 	gz := goGzip(t, rows, 9)
 	if _, _, _, err := SplitGzip(gz, 1<<30, 64); !errors.Is(err, ErrBudget) || !errors.Is(err, ErrUnsupported) {

@@ -46,17 +46,21 @@ func init() {
 // order. The chains live in rings of one window: an entry is only ever
 // followed while it lies within the window, before it is overwritten.
 type matcher struct {
-	data []byte
-	head [nKeys][]int32
-	prev [nKeys][]int32
-	next int // positions < next are inserted
-	// steps counts the chain entries find has visited; with rate > 0,
-	// findAll stops once steps passes allow + rate*(p+1) at position p.
-	steps, rate, allow int64
+	data   []byte
+	head   [nKeys][]int32
+	prev   [nKeys][]int32
+	next   int      // positions < next are inserted
+	starts []uint64 // runStarts(data)
+	// steps counts the chain entries find has visited (as in the format);
+	// work counts what it did to find them (an entry visited, or a run
+	// stepped over: one, and a unit per 8 bytes of the run scanned).
+	// With rate > 0, findAll stops once work passes allow + rate*(p+1) at
+	// position p.
+	steps, work, rate, allow int64
 }
 
 func newMatcher(data []byte) *matcher {
-	m := &matcher{data: data}
+	m := &matcher{data: data, starts: runStarts(data)}
 	for k := range keys {
 		m.head[k] = make([]int32, 1<<hashBits)
 		for i := range m.head[k] {
@@ -157,7 +161,16 @@ func matchLen(d []byte, a, b, n int) int {
 // the nearest match of every length in (len(k-1), len(k)]. Lengths are
 // capped at limit (<= 258). Once the best length is b, the walk goes on
 // along the chain of the longest key <= b+1, skipping the positions
-// already examined (all those nearer than the last one examined).
+// already examined (all those nearer than the last one examined). The
+// walk visits at most maxSteps chain entries; these steps, not the time
+// taken, are part of the format.
+//
+// Runs of one byte value make the walk long: inside a run, every
+// position of every run of the same byte within the window is on p's
+// chain, and all but a few of them give no record. find steps over such
+// a run in one go (runSkip), with the records and the step count of the
+// entry by entry walk (findRef in the tests is that walk, entry by entry;
+// TestFindRuns compares them).
 func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 	if limit < minMatch {
 		return out
@@ -167,9 +180,31 @@ func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 	k := 0
 	last := p // positions in [last, p) on the current chain are examined
 	c := m.head[0][hashKey(d, p, 0)]
-	steps := 0
+	steps, work := 0, 0
+	v := d[p]
+	rp := m.runLen(p, limit) // p's run of v, at most limit bytes
 	for ; c >= 0 && p-int(c) <= window && steps < maxSteps; steps++ {
+		work++
 		ci := int(c)
+		// A candidate inside a run of v, on a chain whose key at p is all
+		// v: the chain holds every position of that run down to its start.
+		if d[ci] == v && keys[k] <= rp && d[ci+1] == v {
+			if rc := m.runLen(ci, limit+1); rc >= keys[k] {
+				lo := max(p-window, ci-(maxSteps-steps)+1, 0) // the walk ends below lo
+				s := m.runStart(ci, lo)
+				work += (ci-s)>>6 + rc>>6
+				nx := runNext(ci, rc, s, min(ci, last-1), best, rp, limit)
+				if nx < 0 { // no record in [s, ci]: all of it visited
+					steps += ci - s
+					last = min(last, s)
+					c = m.prev[k][s&wmask]
+					continue
+				}
+				steps += ci - nx // the entries above nx give no record
+				last = min(last, nx+1)
+				ci = nx
+			}
+		}
 		if ci < last {
 			last = ci
 			if d[ci+best] == d[p+best] {
@@ -190,7 +225,94 @@ func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 		c = m.prev[k][ci&wmask]
 	}
 	m.steps += int64(steps)
+	m.work += int64(work)
 	return out
+}
+
+// runNext is the nearest entry, walking down from ci, of a run of the
+// byte v at p that may give a record, or -1 if none in [s, ci] may. The
+// run of candidate c ends where ci's does: it is r(c) = rc + ci - c long
+// (rc > limit: longer than any match). p's run is rp long (rp = limit:
+// at least limit). Only entries below last are examined (cs = last-1 if
+// that is below ci). A candidate's match is:
+//
+//	rp = limit: min(r(c), limit)
+//	r(c) < rp:  r(c)
+//	r(c) > rp:  rp
+//	r(c) = rp:  rp and what follows both runs alike (at least rp)
+//
+// so, r(c) growing as c falls, the first c whose match may pass best is
+// found in O(1). Every entry above it gives no record.
+func runNext(ci, rc, s, cs, best, rp, limit int) int {
+	if cs < s {
+		return -1
+	}
+	far := rc > limit
+	e := ci + rc // the runs' end
+	nx := -1
+	switch r0 := e - cs; {
+	case far && rp == limit:
+		nx = cs // every match is limit long
+	case far || r0 > rp && rp < limit:
+		if rp > best {
+			nx = cs
+		}
+	case rp == limit:
+		nx = min(cs, e-best-1)
+	default: // r0 <= rp < limit
+		if t := max(r0, best+1); t <= rp {
+			nx = e - t
+		} else {
+			nx = e - rp
+		}
+	}
+	if nx < s {
+		return -1
+	}
+	return nx
+}
+
+// runLen is the length of the run of one byte value from p, at most n
+// (p+n <= len(data)).
+func (m *matcher) runLen(p, n int) int {
+	w := (p + 1) >> 6
+	if w >= len(m.starts) {
+		return n
+	}
+	b := m.starts[w] & (^uint64(0) << ((p + 1) & 63)) // positions > p
+	for b == 0 {
+		if w++; w >= len(m.starts) || w<<6-p > n {
+			return n
+		}
+		b = m.starts[w]
+	}
+	return min(n, w<<6+bits.TrailingZeros64(b)-p)
+}
+
+// runStarts marks the first position of every run of one byte value
+// in d: bit x of word x/64 is set when x is 0 or d[x] != d[x-1].
+func runStarts(d []byte) []uint64 {
+	b := make([]uint64, (len(d)+63)/64)
+	for x := range d {
+		if x == 0 || d[x] != d[x-1] {
+			b[x>>6] |= 1 << (x & 63)
+		}
+	}
+	return b
+}
+
+// runStart is the first position of the run of one byte value that holds
+// c, or lo if the run starts below lo (lo <= c).
+func (m *matcher) runStart(c, lo int) int {
+	w := c >> 6
+	b := m.starts[w] & (^uint64(0) >> (63 - c&63)) // positions <= c
+	for b == 0 {
+		if w--; w < lo>>6 {
+			return lo
+		}
+		b = m.starts[w]
+	}
+	return max(lo, w<<6+63-bits.LeadingZeros64(b))
 }
 
 // Costs are in 1/65536 bit (Q16).
@@ -353,8 +475,8 @@ func (pl *plan) findAll(m *matcher, s, e int) error {
 			pl.lengths += int64(pl.recs[len(pl.recs)-1]>>16) - (minMatch - 1)
 		}
 		pl.off = append(pl.off, int32(len(pl.recs)))
-		if m.rate > 0 && m.steps > m.allow+m.rate*int64(p+1) {
-			return errf(ErrBudget, p, "%d steps", m.steps)
+		if m.rate > 0 && m.work > m.allow+m.rate*int64(p+1) {
+			return errf(ErrBudget, p, "%d steps of work", m.work)
 		}
 	}
 	m.insertUpTo(e)

@@ -12,17 +12,18 @@ import (
 type TokenEncoder struct {
 	// Budget bounds the match search of the reference tokenizer: up to
 	// any byte of the data of the streams the encoder codes, at most
-	// Budget steps per byte plus BudgetSlack (0: no bound). Past it,
-	// Encode fails with ErrBudget. A photo takes ~6 steps a byte; data
-	// of long repeats that are not runs (a screenshot's rows, say) up to
-	// 2048, ~9 ns each, and the decoder pays the same.
+	// Budget units of work per byte plus BudgetSlack (0: no bound). A
+	// unit is a chain entry visited, ~9 ns, or a run of one byte stepped
+	// over (find). Past it, Encode fails with ErrBudget. A photo takes ~6
+	// units a byte; data of long repeats that are not runs (a
+	// screenshot's rows, say) up to 2048, and the decoder pays the same.
 	Budget int
-	steps  int64 // taken by the streams coded so far
+	work   int64 // done for the streams coded so far
 	bytes  int64 // their data
 	e      coder.Encoder
 }
 
-// BudgetSlack is the steps a TokenEncoder with a Budget may take beyond
+// BudgetSlack is the work a TokenEncoder with a Budget may take beyond
 // Budget per byte (~0.15 s): a small stream is never refused.
 const BudgetSlack = 1 << 24
 
@@ -31,10 +32,10 @@ const BudgetSlack = 1 << 24
 func (t *TokenEncoder) Encode(s *Stream, data []byte, version int) error {
 	rate, allow := int64(t.Budget), int64(0)
 	if rate > 0 {
-		allow = rate*t.bytes + BudgetSlack - t.steps
+		allow = rate*t.bytes + BudgetSlack - t.work
 	}
-	_, steps, err := codeTokens(encCoder{&t.e}, s, data, s.toks, version, rate, allow)
-	t.steps += steps
+	_, work, err := codeTokens(encCoder{&t.e}, s, data, s.toks, version, rate, allow)
+	t.work += work
 	t.bytes += int64(len(data))
 	return err
 }

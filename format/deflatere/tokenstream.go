@@ -149,8 +149,9 @@ func blockTokens(s *Stream) ([][]uint32, error) {
 
 // codeTokens runs the reference tokenizer over every block and codes the
 // corrections (enc: toks per block given) or decodes them. With rate > 0,
-// the match search may take allow + rate*(p+1) steps up to position p of
-// data, or it stops with ErrBudget; it returns the steps it took.
+// the match search may do allow + rate*(p+1) units of work (matcher.work)
+// up to position p of data, or it stops with ErrBudget; it returns the
+// work it did.
 func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int, rate, allow int64) ([][]uint32, int64, error) {
 	m := newMatcher(data)
 	m.rate, m.allow = rate, allow
@@ -202,5 +203,5 @@ func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int
 	if pos != len(data) {
 		return nil, 0, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
 	}
-	return out, m.steps, nil
+	return out, m.work, nil
 }
