@@ -89,18 +89,21 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 // a PNG whose side data does not rebuild it byte for byte is declined
 // there (ErrDeclined) and its block coded with zstd.
 func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngModel, pngModelCM, &pngModelCM, k, r, size)
+	return planPNGWith(pngModel, pngModelCM, &pngModelCM, true, k, r, size)
 }
 
 // planPNGBest routes PNGs to model-png with the context-mixing stage
 // (--best).
 func planPNGBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngModelCM, pngModelCM, nil, k, r, size)
+	return planPNGWith(pngModelCM, pngModelCM, nil, true, k, r, size)
 }
 
-// planPNGFast routes PNGs to model-png with imgctx's pixels (--fast).
+// planPNGFast routes PNGs to model-png with imgctx's pixels (--fast),
+// but not flat ones: the rebuild and imgctx cost ~2 µs a pixel byte, so
+// a PNG of flatPNGExpansion pixel bytes per file byte or more would take
+// 16 µs or more per file byte, more than the default takes for a photo.
 func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngCtx, pngCtx, nil, k, r, size)
+	return planPNGWith(pngCtx, pngCtx, nil, false, k, r, size)
 }
 
 // planPNGWith plans a PNG for c, or for indexed if it is a palette or
@@ -109,7 +112,8 @@ func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 // screenshot: 4.9 KB, cjxl -e 9 14.2 KB, the network alone 25 KB); or
 // for flatC (if set) if its pixels are flatPNGExpansion times its size
 // or more (a screenshot, a page of text: deflate found long repeats).
-func planPNGWith(c, indexed pngCodec, flatC *pngCodec, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+// Without flatOK it declines such PNGs.
+func planPNGWith(c, indexed pngCodec, flatC *pngCodec, flatOK bool, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
 		return Choice{}, false
 	}
@@ -121,10 +125,13 @@ func planPNGWith(c, indexed pngCodec, flatC *pngCodec, k Kind, r io.ReaderAt, si
 	if !ok {
 		return Choice{}, false
 	}
+	flat := pngFilteredLen(head[:]) >= flatPNGExpansion*size
 	switch {
+	case flat && !flatOK:
+		return Choice{}, false
 	case idx:
 		c = indexed
-	case flatC != nil && pngFilteredLen(head[:]) >= flatPNGExpansion*size:
+	case flat && flatC != nil:
 		c = *flatC
 	}
 	params, err := c.params()

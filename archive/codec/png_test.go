@@ -239,6 +239,11 @@ func TestPlanPNGFlat(t *testing.T) {
 		if got := bytes.Equal(ch.Params[1:9], cm[:]); got != tc.cm {
 			t.Errorf("%s (%d bytes): planned with the context-mixing stage: %v", tc.name, len(tc.data), got)
 		}
+		// --fast keeps flat PNGs as they are (zstd): their pixels are
+		// many for the file's bytes.
+		if _, ok := planPNGFast(Kind{MIME: "image/png"}, bytes.NewReader(tc.data), int64(len(tc.data))); ok == tc.cm {
+			t.Errorf("%s: --fast planned it: %v", tc.name, ok)
+		}
 	}
 	var sizes [2]int
 	for i, c := range []pngCodec{pngModel, pngModelCM} {
