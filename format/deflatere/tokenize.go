@@ -182,13 +182,16 @@ func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 	c := m.head[0][hashKey(d, p, 0)]
 	steps, work := 0, 0
 	v := d[p]
-	rp := m.runLen(p, limit) // p's run of v, at most limit bytes
+	rp := 1 // p's run of v, at most limit bytes (1: shorter than any key)
+	if d[p+1] == v {
+		rp = m.runLen(p, limit)
+	}
 	for ; c >= 0 && p-int(c) <= window && steps < maxSteps; steps++ {
 		work++
 		ci := int(c)
 		// A candidate inside a run of v, on a chain whose key at p is all
 		// v: the chain holds every position of that run down to its start.
-		if d[ci] == v && keys[k] <= rp && d[ci+1] == v {
+		if keys[k] <= rp && d[ci] == v && d[ci+1] == v {
 			if rc := m.runLen(ci, limit+1); rc >= keys[k] {
 				lo := max(p-window, ci-(maxSteps-steps)+1, 0) // the walk ends below lo
 				s := m.runStart(ci, lo)
