@@ -89,21 +89,22 @@ func (c pngCodec) check(b Block) (pixelModel, int, error) {
 // a PNG whose side data does not rebuild it byte for byte is declined
 // there (ErrDeclined) and its block coded with zstd.
 func planPNG(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngModel, pngModelCM, &pngModelCM, true, k, r, size)
+	return planPNGWith(pngModel, pngModelCM, &pngModelCM, 0, k, r, size)
 }
 
 // planPNGBest routes PNGs to model-png with the context-mixing stage
 // (--best).
 func planPNGBest(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngModelCM, pngModelCM, nil, true, k, r, size)
+	return planPNGWith(pngModelCM, pngModelCM, nil, 0, k, r, size)
 }
 
 // planPNGFast routes PNGs to model-png with imgctx's pixels (--fast),
-// but not flat ones: the rebuild and imgctx cost ~2 µs a pixel byte, so
-// a PNG of flatPNGExpansion pixel bytes per file byte or more would take
-// 16 µs or more per file byte, more than the default takes for a photo.
+// but not those of fastPNGExpansion pixel bytes per file byte or more:
+// the rebuild and imgctx cost ~2 µs a pixel byte, so such a PNG would
+// take 16 µs or more per file byte, more than the default takes for a
+// photo.
 func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
-	return planPNGWith(pngCtx, pngCtx, nil, false, k, r, size)
+	return planPNGWith(pngCtx, pngCtx, nil, fastPNGExpansion, k, r, size)
 }
 
 // planPNGWith plans a PNG for c, or for indexed if it is a palette or
@@ -111,9 +112,9 @@ func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 // context-mixing stage's exact-value contexts code best (a palette
 // screenshot: 4.9 KB, cjxl -e 9 14.2 KB, the network alone 25 KB); or
 // for flatC (if set) if its pixels are flatPNGExpansion times its size
-// or more (a screenshot, a page of text: deflate found long repeats).
-// Without flatOK it declines such PNGs.
-func planPNGWith(c, indexed pngCodec, flatC *pngCodec, flatOK bool, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
+// or more (a screenshot, a page of text: deflate found long repeats). It
+// declines PNGs of most (if not 0) pixel bytes per file byte or more.
+func planPNGWith(c, indexed pngCodec, flatC *pngCodec, most int64, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	if k.MIME != "image/png" || size == 0 || size > format.MaxBlockSize {
 		return Choice{}, false
 	}
@@ -125,9 +126,10 @@ func planPNGWith(c, indexed pngCodec, flatC *pngCodec, flatOK bool, k Kind, r io
 	if !ok {
 		return Choice{}, false
 	}
-	flat := pngFilteredLen(head[:]) >= flatPNGExpansion*size
+	pix := pngFilteredLen(head[:])
+	flat := pix >= flatPNGExpansion*size
 	switch {
-	case flat && !flatOK:
+	case most > 0 && pix >= most*size:
 		return Choice{}, false
 	case idx:
 		c = indexed
@@ -201,8 +203,14 @@ func parseIHDR(b []byte) (ihdr, bool) {
 // flatPNGExpansion is the pixel bytes per file byte from which the
 // default codes a PNG's pixels with the context-mixing stage, as flat
 // (flat): Kodak's photos have 1.5-2.5, deep-sky photos mostly 1.2-7,
-// GIMP's help screenshots a median of 14.5.
-const flatPNGExpansion = 8
+// GIMP's help screenshots a median of 14.5. From 3 rather than 8, the
+// stage took 2.1 % off deep-sky PNGs (24 % more CPU) and ~3 % off
+// screenshots (docs/ABLATIONS.md, "PNG: stepping over runs").
+const flatPNGExpansion = 3
+
+// fastPNGExpansion is the pixel bytes per file byte from which --fast
+// keeps a PNG as it is (zstd).
+const fastPNGExpansion = 8
 
 // pngSearchBudget is the match search model-png allows the rebuild of
 // the PNG png's deflate stream, in steps per byte of filtered pixels
