@@ -33,7 +33,9 @@
 //     uncompressed bytes finds, at every position p of a block, the nearest
 //     match of every length (3..258, within 32768 bytes, not past the
 //     block end): hash chains over 3, 4, 5, 6, 8, 12, 16 and 32 byte
-//     prefixes, at most maxSteps chain entries per position. Then an
+//     prefixes, at most maxSteps chain entries per position (find steps
+//     over a run of one byte value in one go, with the records and the
+//     step count of the entry-by-entry walk). Then an
 //     optimal parse (backward dynamic programming, integer costs in 1/65536
 //     bit) under the block's own code lengths, and refineRounds more
 //     parses under -log2 of the previous parse's symbol frequencies, as an

@@ -53,7 +53,7 @@ type matcher struct {
 	starts []uint64 // runStarts(data)
 	// steps counts the chain entries find has visited (as in the format);
 	// work counts what it did to find them (an entry visited, or a run
-	// stepped over: one, and a unit per 8 bytes of the run scanned).
+	// stepped over: one, and a unit per 64 positions of starts scanned).
 	// With rate > 0, findAll stops once work passes allow + rate*(p+1) at
 	// position p.
 	steps, work, rate, allow int64
@@ -168,7 +168,7 @@ func matchLen(d []byte, a, b, n int) int {
 // Runs of one byte value make the walk long: inside a run, every
 // position of every run of the same byte within the window is on p's
 // chain, and all but a few of them give no record. find steps over such
-// a run in one go (runSkip), with the records and the step count of the
+// a run in one go (runNext), with the records and the step count of the
 // entry by entry walk (findRef in the tests is that walk, entry by entry;
 // TestFindRuns compares them).
 func (m *matcher) find(p, limit int, out []uint32) []uint32 {
@@ -182,7 +182,9 @@ func (m *matcher) find(p, limit int, out []uint32) []uint32 {
 	c := m.head[0][hashKey(d, p, 0)]
 	steps, work := 0, 0
 	v := d[p]
-	rp := 1 // p's run of v, at most limit bytes (1: shorter than any key)
+	// rp is p's run of v, at most limit bytes, or 1 (shorter than any
+	// key) if d[p+1] differs (p+1 < p+limit <= len(d)).
+	rp := 1
 	if d[p+1] == v {
 		rp = m.runLen(p, limit)
 	}
