@@ -46,7 +46,8 @@ var gzipFingerprints = [...][8]byte{segFingerprint("cm-gzip/1 "), segFingerprint
 type cmGzip struct{}
 
 // gzipSearchBudget is the match search cm-gzip allows the rebuild of a
-// file's deflate streams, in steps per byte of data (as model-png's with
+// file's deflate streams, in units of work per byte of data
+// (deflatere.TokenEncoder.Budget; as model-png's with
 // the network: the text model costs about as much a byte); a file over it
 // is declined (zstd).
 const gzipSearchBudget = 256

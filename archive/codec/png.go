@@ -213,10 +213,11 @@ const flatPNGExpansion = 3
 const fastPNGExpansion = 8
 
 // pngSearchBudget is the match search model-png allows the rebuild of
-// the PNG png's deflate stream, in steps per byte of filtered pixels
-// (~9 ns a step, paid again by the decoder), by the cost of its pixel
-// model: a photo takes ~6 steps a byte, a screenshot of long repeats or
-// a dark, noisy sky up to 2048. --fast (imgctx) allows 64, the
+// the PNG png's deflate stream, in units of work per byte of filtered
+// pixels (deflatere.TokenEncoder.Budget: ~9 ns a chain entry, paid again
+// by the decoder), by the cost of its pixel model: a photo takes ~6 a
+// byte, a dark, noisy sky up to 2048, a screenshot, whose runs of one
+// byte the search steps over, ~50. --fast (imgctx) allows 64, the
 // context-mixing stage any with --best (preset) and for palette and 1-,
 // 2-, 4-bit images, else (the default's flat PNGs) what the network
 // does; the network 256, and for a PNG
@@ -225,8 +226,7 @@ const fastPNGExpansion = 8
 // file byte is small, so is the rebuild's beside it (deep-sky photos,
 // 3 pixel bytes a file byte and 300-1000 steps: a 7.7 % smaller
 // archive for 40 % more CPU), while screenshots, 10-45 pixel bytes a
-// file byte, mostly keep 256 (a flat 1024 let the network model their
-// many pixels: 10× the time). A PNG over its budget is declined (zstd).
+// file byte, keep 256. A PNG over its budget is declined (zstd).
 func pngSearchBudget(pm pixelModel, png []byte, preset Preset) int {
 	switch pm.(type) {
 	case ctxModel:

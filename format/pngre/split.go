@@ -44,8 +44,8 @@ func Split(png []byte) (*Parts, error) {
 
 // SplitVersion is Split writing the given side data version: 1 (dynamic
 // Huffman headers verbatim in the meta) or 2 (the current one), with the
-// reference tokenizer's match search bounded by budget steps per byte of
-// filtered pixels (0: no bound; see deflatere.TokenEncoder.Budget). A PNG
+// reference tokenizer's match search bounded by budget units of work per
+// byte of filtered pixels (0: no bound; see deflatere.TokenEncoder.Budget). A PNG
 // over the budget gives an error that wraps deflatere.ErrBudget and
 // ErrUnsupported.
 func SplitVersion(png []byte, version int, budget int) (*Parts, error) {
