@@ -20,11 +20,11 @@ func TestCMStripe(t *testing.T) {
 	const w, h = 64, 40
 	img := flatImage(w, h)
 	for _, m := range all {
-		enc, err := CMNet{m.Net}.EncodeStripe(nil, img, w, h, 3)
+		enc, err := CMNet{Net: m.Net}.EncodeStripe(nil, img, w, h, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec, err := CMNet{m.Net}.DecodeStripe(enc, w, h, 3)
+		dec, err := CMNet{Net: m.Net}.DecodeStripe(enc, w, h, 3)
 		if err != nil || !bytes.Equal(dec, img) {
 			t.Fatalf("%s: CM round trip failed: %v", m.Name, err)
 		}
@@ -99,7 +99,7 @@ func TestCMSplit(t *testing.T) {
 		first byte
 	}{{len(img) + 1, 1}, {len(img), 2}} {
 		CMSplitSamples, SplitSamples = c.split, c.split
-		for _, pm := range []stripeModel{CMNet{m.Net}, SplitNet{m.Net}} {
+		for _, pm := range []stripeModel{CMNet{Net: m.Net}, SplitNet{m.Net}} {
 			data, err := pm.EncodeStripe(nil, img, w, h, 3)
 			if err != nil {
 				t.Fatal(err)

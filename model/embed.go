@@ -9,6 +9,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/dcar-archiver/dcar/model/bitcm"
 	"github.com/dcar-archiver/dcar/model/imgctx"
 	"github.com/dcar-archiver/dcar/model/txtctx"
 )
@@ -40,8 +41,12 @@ type Model struct {
 	TextFingerprint [8]byte
 	// CMFingerprint identifies the network with the context-mixing
 	// stage (CMNet, cmstripe.go): the first 8 bytes of SHA-256 of
-	// "pixcm/1 " and Fingerprint.
+	// "pixcm/1 " and Fingerprint; with a warm start (StageWarm), of
+	// "pixcm/2 ", Fingerprint and the warm start's SHA-256.
 	CMFingerprint [8]byte
+	// StageWarm, if set, is the learned start of the context-mixing
+	// stage (a domain model's; the shipped networks have none).
+	StageWarm *bitcm.SymbolWarm
 	// SplitFingerprint identifies the network coding a large stripe in
 	// two halves at once (SplitNet): the first 8 bytes of SHA-256 of
 	// "pixsplit/1 " and Fingerprint.
@@ -95,6 +100,21 @@ func Decode(name string, b []byte) (*Model, error) {
 	}
 	return m, nil
 }
+
+// WithStageWarm returns a copy of m whose context-mixing stage starts
+// from w, its CMFingerprint covering w.
+func (m *Model) WithStageWarm(w *bitcm.SymbolWarm) *Model {
+	c := *m
+	c.StageWarm = w
+	sum := w.Sum()
+	s := sha256.Sum256(append(append([]byte("pixcm/2 "), m.Fingerprint[:]...), sum[:]...))
+	c.CMFingerprint = [8]byte(s[:8])
+	return &c
+}
+
+// CM returns m's network with the context-mixing stage (and its warm
+// start, if any): the pixel model CMFingerprint names.
+func (m *Model) CM() CMNet { return CMNet{Net: m.Net, Warm: m.StageWarm} }
 
 func cmFingerprint(net [8]byte) [8]byte {
 	s := sha256.Sum256(append([]byte("pixcm/1 "), net[:]...))

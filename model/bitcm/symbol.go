@@ -71,6 +71,13 @@ type SymbolConfig struct {
 // DefaultSymbolConfig is the configuration of the pixel codecs.
 var DefaultSymbolConfig = SymbolConfig{TableBits: 20, Limit: 255, MixLR: 7, MixLREnd: 2, MixDecay: 1 << 17, FinalLR: 6, FinalLREnd: 3}
 
+// The mixers' starting weights: the bank's, and the final mixer's (an
+// even share of its four mixers and the prior).
+const (
+	bankW0  = 1 << 13
+	finalW0 = 65536 / 5
+)
+
 // NewSymbolModel returns a model for about n symbols with nctx hashed
 // contexts per symbol.
 func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
@@ -91,8 +98,8 @@ func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 		m.o0[i] = nodeInit
 	}
 	nIn := 2*(nctx+1) + 2 + 1 // contexts and order 0 (two each), the prior (two), bias
-	m.mixers = newBank(nIn, [4]int{256, 16 * 8, SymbolSelectors * 8, 4 * 8 * 16}, cfg.MixLR, 1<<13)
-	m.final = newMixer(len(m.msel)+2, 256, cfg.FinalLR, 65536/int32(len(m.msel)+1))
+	m.mixers = newBank(nIn, [4]int{256, 16 * 8, SymbolSelectors * 8, 4 * 8 * 16}, cfg.MixLR, bankW0)
+	m.final = newMixer(len(m.msel)+2, 256, cfg.FinalLR, finalW0)
 	m.final.wide, m.final.lr16 = true, cfg.FinalLR*16
 	m.nodes = cacheline.Make[*node](nctx + 1)[:0]
 	return m
@@ -105,17 +112,26 @@ func (m *SymbolModel) Begin(ctx []uint32, prior *coder.FreqTable, sel int) {
 	m.prior, m.sel = prior, sel
 	m.c0, m.bit = 1, 0
 	m.n++
-	if c := m.cfg; c.MixLREnd > 0 && m.n&255 == 0 {
-		// Young weights need large steps, settled ones small.
-		a, e, k := int64(c.MixLR)*16, int64(c.MixLREnd)*16, int64(c.MixDecay)
-		m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(m.n)))
-		if c.FinalLREnd > 0 {
-			a, e := int64(c.FinalLR)*16, int64(c.FinalLREnd)*16
-			m.final.lr16 = int32(e + (a-e)*k/(k+int64(m.n)))
-		}
+	if m.n&255 == 0 {
+		m.schedule()
 	}
 	m.nibble()
 	m.predict()
+}
+
+// schedule sets the mixers' learning rates for the m.n-th symbol:
+// young weights need large steps, settled ones small.
+func (m *SymbolModel) schedule() {
+	c := m.cfg
+	if c.MixLREnd <= 0 {
+		return
+	}
+	a, e, k := int64(c.MixLR)*16, int64(c.MixLREnd)*16, int64(c.MixDecay)
+	m.mixers.lr16 = int32(e + (a-e)*k/(k+int64(m.n)))
+	if c.FinalLREnd > 0 {
+		a, e := int64(c.FinalLR)*16, int64(c.FinalLREnd)*16
+		m.final.lr16 = int32(e + (a-e)*k/(k+int64(m.n)))
+	}
 }
 
 // P0 is the probability that the next bit is 0, in the coder's 16 bits.

@@ -14,6 +14,14 @@ import (
 // left and upper values, and decodes it back.
 func symbolStream(t *testing.T, src []byte, w int) []byte {
 	t.Helper()
+	data, _ := symbolStreamWarm(t, src, w, nil)
+	return data
+}
+
+// symbolStreamWarm is symbolStream with both models started from warm
+// (nil: cold); it also returns the encoder's model at the end.
+func symbolStreamWarm(t testing.TB, src []byte, w int, warm *SymbolWarm) ([]byte, *SymbolModel) {
+	t.Helper()
 	inputs := func(i int, out []byte) ([]uint32, *coder.FreqTable, int) {
 		var left, up byte
 		if i%w > 0 {
@@ -38,7 +46,15 @@ func symbolStream(t *testing.T, src []byte, w int) []byte {
 		}
 		return []uint32{HashContext(1, uint32(left)), HashContext(2, uint32(left), uint32(up))}, &ft, i % 4
 	}
-	m := NewSymbolModel(len(src), 2, DefaultSymbolConfig)
+	m, d := NewSymbolModel(len(src), 2, DefaultSymbolConfig), NewSymbolModel(len(src), 2, DefaultSymbolConfig)
+	if warm != nil {
+		if err := m.WarmUp(warm); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.WarmUp(warm); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var enc coder.Encoder
 	enc.Reset(nil)
 	for i, v := range src {
@@ -49,7 +65,6 @@ func symbolStream(t *testing.T, src []byte, w int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := NewSymbolModel(len(src), 2, DefaultSymbolConfig)
 	var dec coder.Decoder
 	if err := dec.Init(data); err != nil {
 		t.Fatal(err)
@@ -65,7 +80,7 @@ func symbolStream(t *testing.T, src []byte, w int) []byte {
 	if !bytes.Equal(out, src) {
 		t.Fatal("symbol round trip differs")
 	}
-	return data
+	return data, m
 }
 
 // TestSymbolGolden pins the SymbolModel's coded bits (the pixel CM
