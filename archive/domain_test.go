@@ -195,18 +195,56 @@ func goldenDomainFiles(t testing.TB) map[string][]byte {
 // the version 7 text model) and tiny7-image.dcm (version 7: the version 8
 // text model), each an image network and a text primer, carried: they
 // must decode forever, with nothing but the archive, on every machine.
+//
+// golden-v3-domain.dcar, written with tiny8-stage.dcm (version 8: an
+// image network and the warm start of its context-mixing stage), also
+// has a flat PNG, which the stage codes from the warm start.
 func TestGoldenDomain(t *testing.T) {
-	for _, g := range []struct{ golden, model string }{
-		{"golden-v1-domain.dcar", "tiny6-image.dcm"},
-		{"golden-v2-domain.dcar", "tiny7-image.dcm"},
+	for _, g := range []struct {
+		golden, model string
+		flat          bool
+	}{
+		{"golden-v1-domain.dcar", "tiny6-image.dcm", false},
+		{"golden-v2-domain.dcar", "tiny7-image.dcm", false},
+		{"golden-v3-domain.dcar", "tiny8-stage.dcm", true},
 	} {
-		t.Run(g.golden, func(t *testing.T) { testGoldenDomain(t, g.golden, g.model) })
+		t.Run(g.golden, func(t *testing.T) { testGoldenDomain(t, g.golden, g.model, g.flat) })
 	}
 }
 
-func testGoldenDomain(t *testing.T, golden, modelFile string) {
+// flatGoldenPNG is a small screenshot-like PNG: flat panels, frames and
+// rows of marks.
+func flatGoldenPNG(t testing.TB) []byte {
+	t.Helper()
+	const w, h = 72, 48
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := [4]byte{236, 236, 232, 255}
+			switch {
+			case x%36 == 0 || y%16 == 0:
+				c = [4]byte{120, 120, 130, 255}
+			case y%16 > 4 && y%16 < 10 && (x*7+y*3)%11 < 4:
+				c = [4]byte{20, 20, 50, 255}
+			}
+			copy(img.Pix[(y*w+x)*4:], c[:])
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func testGoldenDomain(t *testing.T, golden, modelFile string, flat bool) {
 	path := filepath.Join("..", "testdata", golden)
 	files := goldenDomainFiles(t)
+	names := []string{"m.go", "sky.png", "sky.ppm"}
+	if flat {
+		files["flat.png"] = flatGoldenPNG(t)
+		names = append(names, "flat.png")
+	}
 	if *update {
 		if _, err := os.Stat(path); err == nil {
 			t.Logf("%s exists: not rewritten (goldens are forever)", path)
@@ -217,7 +255,7 @@ func testGoldenDomain(t *testing.T, golden, modelFile string) {
 			}
 			var buf bytes.Buffer
 			w := NewWriter(&buf, WriterOptions{Jobs: 1, Domain: d})
-			for _, name := range []string{"m.go", "sky.png", "sky.ppm"} {
+			for _, name := range names {
 				hd := &Header{Path: name, Type: TypeRegular, Mode: 0o644, ModTime: time.Unix(1_765_000_000, 0), Size: int64(len(files[name]))}
 				if err := w.WriteEntry(hd, bytes.NewReader(files[name])); err != nil {
 					t.Fatal(err)
@@ -259,6 +297,18 @@ func testGoldenDomain(t *testing.T, golden, modelFile string) {
 	}
 	if !coded["model-image"] || !coded["model-png"] || !coded["cm-text"] {
 		t.Errorf("codecs coded with the domain model: %v", coded)
+	}
+	if !flat {
+		return
+	}
+	stage := false
+	for _, e := range idx {
+		if e.Header.Path == "flat.png" && len(e.Header.Params) >= 9 {
+			stage = [8]byte(e.Header.Params[1:9]) == r.Domain().Image().CMFingerprint
+		}
+	}
+	if r.Domain().Image().StageWarm == nil || !stage {
+		t.Error("flat.png is not coded by the domain's stage with its warm start")
 	}
 }
 

@@ -127,6 +127,17 @@ type CMNet struct {
 	Warm *bitcm.SymbolWarm
 }
 
+// FlatPNGExpansion is the pixel bytes per file byte from which the
+// default codes a PNG's pixels with the context-mixing stage, as flat
+// (the deflate stream found long repeats: a screenshot, a page of text):
+// Kodak's photos have 1.5-2.5, deep-sky photos mostly 1.2-7, GIMP's help
+// screenshots a median of 14.5. From 3 rather than 8, the stage took
+// 2.1 % off deep-sky PNGs (24 % more CPU) and ~3 % off screenshots
+// (docs/ABLATIONS.md, "PNG: stepping over runs"). Package archive/codec
+// plans by it, and dcar train picks the images to train the stage's warm
+// start on by it.
+const FlatPNGExpansion = 3
+
 // CMSplitSamples is the stripe size from which CMNet codes two halves
 // at once. It is the encoder's choice (the payload says what it did);
 // each half learns from scratch, which costs photos ~0.3 % and flat
@@ -347,6 +358,12 @@ func (q *QNet) decodeStripeCM(data []byte, w, rows, ch int, warm *bitcm.SymbolWa
 		return nil, err
 	}
 	return out, nil
+}
+
+// CheckStageWarm reports whether w fits the context-mixing stage's model
+// shape (what coding with it would otherwise find at its first stripe).
+func CheckStageWarm(w *bitcm.SymbolWarm) error {
+	return bitcm.NewSymbolModel(1, numPixelContexts, symbolConfig).WarmUp(w)
 }
 
 // A StageImage is an image the stage's warm start is trained on: w×rows

@@ -141,7 +141,7 @@ func networkModel(m *model.Model, fp [8]byte) (pixelModel, bool) {
 	case 0:
 		return m.Net, true
 	case 1:
-		return model.CMNet{Net: m.Net}, true
+		return m.CM(), true
 	case 2:
 		return model.SplitNet{Net: m.Net}, true
 	}

@@ -111,7 +111,7 @@ func planPNGFast(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 // 1-, 2- or 4-bit image: flat colours and exact repeats are what the
 // context-mixing stage's exact-value contexts code best (a palette
 // screenshot: 4.9 KB, cjxl -e 9 14.2 KB, the network alone 25 KB); or
-// for flatC (if set) if its pixels are flatPNGExpansion times its size
+// for flatC (if set) if its pixels are model.FlatPNGExpansion times its size
 // or more (a screenshot, a page of text: deflate found long repeats). It
 // declines PNGs of most (if not 0) pixel bytes per file byte or more.
 func planPNGWith(c, indexed pngCodec, flatC *pngCodec, most int64, k Kind, r io.ReaderAt, size int64) (Choice, bool) {
@@ -127,7 +127,7 @@ func planPNGWith(c, indexed pngCodec, flatC *pngCodec, most int64, k Kind, r io.
 		return Choice{}, false
 	}
 	pix := pngFilteredLen(head[:])
-	flat := pix >= flatPNGExpansion*size
+	flat := pix >= model.FlatPNGExpansion*size
 	switch {
 	case most > 0 && pix >= most*size:
 		return Choice{}, false
@@ -199,14 +199,6 @@ func parseIHDR(b []byte) (ihdr, bool) {
 	return ihdr{w: int64(binary.BigEndian.Uint32(b[16:])), h: int64(binary.BigEndian.Uint32(b[20:])),
 		depth: b[24], color: color, interlace: b[28], ch: channels[color]}, true
 }
-
-// flatPNGExpansion is the pixel bytes per file byte from which the
-// default codes a PNG's pixels with the context-mixing stage, as flat
-// (flat): Kodak's photos have 1.5-2.5, deep-sky photos mostly 1.2-7,
-// GIMP's help screenshots a median of 14.5. From 3 rather than 8, the
-// stage took 2.1 % off deep-sky PNGs (24 % more CPU) and ~3 % off
-// screenshots (docs/ABLATIONS.md, "PNG: stepping over runs").
-const flatPNGExpansion = 3
 
 // fastPNGExpansion is the pixel bytes per file byte from which --fast
 // keeps a PNG as it is (zstd).

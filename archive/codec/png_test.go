@@ -206,7 +206,7 @@ func TestPNGSearchBudget(t *testing.T) {
 	}
 }
 
-// The default codes a flat truecolour PNG (flatPNGExpansion pixel bytes
+// The default codes a flat truecolour PNG (model.FlatPNGExpansion pixel bytes
 // per file byte or more) with the context-mixing stage, a photo with
 // the network; the flat one round-trips through the stage and comes out
 // smaller than through the network.

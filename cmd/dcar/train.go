@@ -103,6 +103,7 @@ func trainCommand() *cli.Command {
 			}
 			opts.Progress = trainProgress(bar, c.Bool("quiet"), opts.Deadline)
 			opts.ImageProgress = imageProgress(c.Bool("quiet"))
+			opts.StageProgress = stageProgress(c.Bool("quiet"))
 			res, err := domain.Train(train, val, opts)
 			bar.finish()
 			if errors.Is(err, domain.ErrInterrupted) {
@@ -252,6 +253,23 @@ func collectSamples(paths []string) (out []domain.Sample, images, skipped int, e
 // imageProgress reports the image network's training steps (unless
 // quiet): a line every 30 seconds with the time left at the rate of the
 // steps so far.
+// stageProgress reports the stage warm start's training every 30 s.
+func stageProgress(quiet bool) func(done, total int64) {
+	if quiet {
+		return nil
+	}
+	start, last := time.Now(), time.Now()
+	return func(done, total int64) {
+		now := time.Now()
+		if now.Sub(last) < 30*time.Second && done < total {
+			return
+		}
+		last = now
+		eta := time.Duration(float64(now.Sub(start)) * float64(total-done) / float64(max(done, 1)))
+		fmt.Fprintf(os.Stderr, "dcar train: context-mixing stage: %d of %d sub-pixels, %s, ETA %s\n", done, total, now.Sub(start).Round(time.Second), eta.Round(time.Second))
+	}
+}
+
 func imageProgress(quiet bool) func(done, planned int) {
 	if quiet {
 		return nil
@@ -296,4 +314,26 @@ func reportImages(res *domain.Result) {
 	} else {
 		fmt.Fprintf(os.Stderr, "dcar train: images: the domain network codes the held-back images no smaller than the shipped one: it does not pay on this data\n")
 	}
+	reportStage(res)
+}
+
+// reportStage prints the validation of the context-mixing stage's warm
+// start (flat images: screenshots, pages, diagrams).
+func reportStage(res *domain.Result) {
+	if res.StageImages == 0 {
+		fmt.Fprintf(os.Stderr, "dcar train: flat images: none among the training images (no warm start for the context-mixing stage)\n")
+		return
+	}
+	fmt.Fprintf(os.Stderr, "dcar train: flat images: the context-mixing stage's warm start trained on %d images (%d sub-pixels)\n", res.StageImages, res.StageSamples)
+	if res.StageVal == 0 {
+		fmt.Fprintf(os.Stderr, "dcar train: flat images: none held back for validation; the warm start is kept\n")
+		return
+	}
+	bps := func(bits int64) float64 { return float64(bits) / float64(res.StageVal) }
+	verdict := "kept"
+	if !res.StageKept {
+		verdict = "not kept: it does not pay on this data"
+	}
+	fmt.Fprintf(os.Stderr, "dcar train: flat images: validation (%d sub-pixels): %.4f bits/sub-pixel started cold, %.4f from the warm start (%+.2f %%): %s\n",
+		res.StageVal, bps(res.StageValBitsCold), bps(res.StageValBits), 100*(float64(res.StageValBits)/float64(max(res.StageValBitsCold, 1))-1), verdict)
 }

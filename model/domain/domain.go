@@ -23,17 +23,21 @@
 // tree over the word code); version 6 the version 7 text model too, and
 // it may hold an image network; version 7, which Encode writes, the
 // version 8 text model (bitcm.Text8ConfigCold: history maps per decision
-// depth, the order-3 probability map), and it may hold an image network.
+// depth, the order-3 probability map), and it may hold an image network;
+// version 8, which Encode writes for a model with a stage warm start
+// (else version 7), the same, and it may hold the warm start of the
+// pixel codecs' context-mixing stage.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1 to 7
+//	version  u32      1 to 8
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
 //	         0 description, 1 text warm start, 2 text primer,
-//	         3 image network (version 6 on)
+//	         3 image network (version 6 on),
+//	         4 context-mixing stage warm start (version 8)
 //	sha256   [32]byte SHA-256 of everything before it
 //
 // The model's fingerprint is the first 8 bytes of the SHA-256 trailer.
@@ -57,7 +61,10 @@ import (
 
 const (
 	magic   = "DCARDCM\x00"
-	version = 7 // what Encode writes
+	version = 7 // what Encode writes for a model without a stage warm start
+	// stageVersion is the first file version that may hold
+	// PartImageStage, and what Encode writes for a model with one.
+	stageVersion = 8
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -84,6 +91,7 @@ var textModels = map[uint32]struct {
 	5: {bitcm.Text7ConfigCold, bitcm.Text7Config},
 	6: {bitcm.Text7ConfigCold, bitcm.Text7Config},
 	7: {bitcm.Text8ConfigCold, bitcm.Text8Config},
+	8: {bitcm.Text8ConfigCold, bitcm.Text8Config},
 }
 
 // imageVersion is the first file version that may hold PartImageNet.
@@ -112,6 +120,13 @@ const (
 	// pixel entries it codes carry its fingerprints (model.Model's
 	// Fingerprint, CMFingerprint, SplitFingerprint) in their parameters.
 	PartImageNet byte = 3
+	// PartImageStage is the warm start of the pixel codecs'
+	// context-mixing stage (version 8): a zstd frame of a stored
+	// bitcm.SymbolWarm (model.QNet.TrainStageWarm). The stage over the
+	// model's image network (its own, or else the shipped one, Base)
+	// starts from it; the entries it codes carry that model's
+	// CMFingerprint, which covers it (model.Model.WithStageWarm).
+	PartImageStage byte = 4
 )
 
 // ErrBadModel is wrapped by every error Parse returns for a file that
@@ -154,7 +169,7 @@ type Model struct {
 	primer  []byte        // PartTextPrimer, or nil
 	textFP  [8]byte       // TextFingerprint, computed once by Parse (it hashes the primer)
 	primed  *bitcm.Primed // the text model after its primer, kept for the next segment
-	image   *model.Model  // PartImageNet, or nil
+	image   *model.Model  // PartImageNet with PartImageStage, or nil
 	raw     []byte
 }
 
@@ -186,8 +201,10 @@ func (m *Model) TextConfig() (bitcm.Config, bool) {
 }
 
 // Image returns the model's image network (nil if it keeps the shipped
-// one): what the pixel codecs run for the entries whose parameters name
-// one of its fingerprints.
+// one and has no stage warm start): what the pixel codecs run for the
+// entries whose parameters name one of its fingerprints. With a stage
+// warm start (PartImageStage) it has one (Model.StageWarm); without an
+// image network part it is then the shipped network Base with it.
 func (m *Model) Image() *model.Model { return m.image }
 
 // Primer returns the text model's primer (nil if none).
@@ -208,14 +225,16 @@ type Parts struct {
 	// Image is the pixel codecs' network: an image-only integer weight
 	// file (model.QNet.Encode) of the base's layout.
 	Image []byte
+	// Stage is the warm start of the pixel codecs' context-mixing stage.
+	Stage *bitcm.SymbolWarm
 }
 
-// Encode builds a version 7 model file (the version 8 text model) based
-// on base with the given description and parts, at least one of which
-// must be set.
+// Encode builds a version 7 model file (the version 8 text model), or
+// version 8 if it has a stage warm start, based on base with the given
+// description and parts, at least one of which must be set.
 func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 	text, primer := p.Text, p.Primer
-	if text == nil && len(primer) == 0 && len(p.Image) == 0 {
+	if text == nil && len(primer) == 0 && len(p.Image) == 0 && p.Stage == nil {
 		return nil, errors.New("domain: a model must replace at least one part")
 	}
 	if len(info) > maxInfo || !utf8.ValidString(info) {
@@ -227,6 +246,9 @@ func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 	le := binary.LittleEndian
 	b := append([]byte(magic), 0, 0, 0, 0)
 	le.PutUint32(b[8:], version)
+	if p.Stage != nil {
+		le.PutUint32(b[8:], stageVersion)
+	}
 	b = append(b, base[:]...)
 	var parts [][]byte
 	var kinds []byte
@@ -260,6 +282,20 @@ func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 			return nil, err
 		}
 		kinds, parts = append(kinds, PartImageNet), append(parts, enc.EncodeAll(p.Image, nil))
+	}
+	if p.Stage != nil {
+		if err := model.CheckStageWarm(p.Stage); err != nil {
+			return nil, err
+		}
+		w, err := p.Stage.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		kinds, parts = append(kinds, PartImageStage), append(parts, enc.EncodeAll(w, nil))
 	}
 	b = le.AppendUint32(b, uint32(len(parts)))
 	for i, p := range parts {
@@ -321,7 +357,7 @@ func Parse(b []byte) (*Model, error) {
 		if i > 0 && kind <= parts[i-1].kind {
 			return nil, bad(off, "part %d: kind %d after kind %d (kinds must increase)", i, kind, parts[i-1].kind)
 		}
-		if kind > PartImageNet || (kind == PartImageNet && v < imageVersion) {
+		if kind > PartImageStage || (kind == PartImageNet && v < imageVersion) || (kind == PartImageStage && v < stageVersion) {
 			return nil, bad(off, "part %d: unknown kind %d in a version %d file", i, kind, v)
 		}
 		parts = append(parts, part{kind, off, b[off+9 : off+9+int(size)]})
@@ -386,6 +422,17 @@ func Parse(b []byte) (*Model, error) {
 			if m.image, err = imageNet(wf); err != nil {
 				return nil, bad(p.at+9, "%v", err)
 			}
+		case PartImageStage:
+			w, err := stageWarm(p.data)
+			if err != nil {
+				return nil, bad(p.at+9, "%v", err)
+			}
+			if m.image == nil {
+				if m.image, err = model.ByFingerprint(m.Base); err != nil {
+					return nil, bad(12, "stage warm start of an unknown base network: %v", err)
+				}
+			}
+			m.image = m.image.WithStageWarm(w)
 		}
 	}
 	c, ok := m.TextConfig()
@@ -409,6 +456,27 @@ func imageNet(wf []byte) (*model.Model, error) {
 		return nil, errors.New("image network: a unified weight file, not an image network")
 	}
 	return n, nil
+}
+
+// stageWarm reads a stage warm start part.
+func stageWarm(data []byte) (*bitcm.SymbolWarm, error) {
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxSize), zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	b, err := dec.DecodeAll(data, nil)
+	dec.Close()
+	if err != nil {
+		return nil, fmt.Errorf("stage warm start: %w", err)
+	}
+	w, err := bitcm.ParseSymbolWarm(b)
+	if err != nil {
+		return nil, fmt.Errorf("stage warm start: %w", err)
+	}
+	if err := model.CheckStageWarm(w); err != nil {
+		return nil, fmt.Errorf("stage warm start: %w", err)
+	}
+	return w, nil
 }
 
 // Load reads and parses the model file at path; errors name the file.

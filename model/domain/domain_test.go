@@ -176,7 +176,7 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm", "testdata/tiny6-image.dcm", "testdata/tiny7.dcm", "testdata/tiny7-image.dcm"} {
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm", "testdata/tiny6-image.dcm", "testdata/tiny7.dcm", "testdata/tiny7-image.dcm", "testdata/tiny8-stage.dcm"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/format/pixels"
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
 	"github.com/dcar-archiver/dcar/model/train"
 )
 
@@ -118,6 +119,18 @@ type imagePart struct {
 	// shipped and with the domain network
 	valSamples        int64
 	valShipped, valIn int64
+	stage             *stagePart // the context-mixing stage's warm start (nil: not trained)
+}
+
+// stageWarm is the stage's warm start the model keeps: the one trained,
+// if it coded the flat validation images smaller than the stage started
+// cold (or there were none to validate on); nil otherwise.
+func (p *imagePart) stageWarm() *bitcm.SymbolWarm {
+	st := p.stage
+	if st == nil || st.warm == nil || st.valSamples > 0 && st.valWarm >= st.valCold {
+		return nil
+	}
+	return st.warm
 }
 
 // trainImages fine-tunes the shipped network's image modality on the

@@ -89,6 +89,10 @@ type TrainOptions struct {
 	// with the steps done and planned (0 while the first steps are
 	// timed to plan a run by its Deadline).
 	ImageProgress func(done, planned int)
+	// StageProgress, if set, is called after every image the
+	// context-mixing stage's warm start is trained on, with the
+	// sub-pixels done and planned.
+	StageProgress func(done, total int64)
 }
 
 // ErrInterrupted is returned by Train when TrainOptions.Stop fires.
@@ -122,6 +126,16 @@ type Result struct {
 	Images, ImageSteps, ImageBestSteps int
 	ImageVal                           int64
 	ImageValBitsShipped, ImageValBits  int64
+	// Stage: the flat training images (model.FlatPNGExpansion) the
+	// context-mixing stage's warm start was trained on and their
+	// sub-pixels (StageImages 0: none), the flat validation images'
+	// sub-pixels and their size in bits coded by the stage (over the
+	// domain's network) started cold and from the warm start, and
+	// whether the model keeps it (it does when it codes them smaller).
+	StageImages                    int
+	StageSamples, StageVal         int64
+	StageValBitsCold, StageValBits int64
+	StageKept                      bool
 }
 
 // splitImages separates the samples the image network codes (IsImage)
@@ -168,7 +182,19 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 			}
 			deadline = time.Now().Add(time.Duration(float64(time.Until(deadline)) * float64(ib) / float64(ib+tb)))
 		}
+		stageDeadline := deadline
+		if !deadline.IsZero() {
+			// the network's share ends where the warm start's begins
+			deadline = deadline.Add(-stageTime(trImg, valImg, opts.Jobs))
+		}
 		if img, err = trainImages(base, trImg, valImg, opts, deadline); err != nil {
+			return nil, err
+		}
+		net, err := model.Decode("domain", img.weights)
+		if err != nil {
+			return nil, err
+		}
+		if img.stage, err = trainStage(net.Net, trImg, valImg, opts, stageDeadline); err != nil {
 			return nil, err
 		}
 	}
@@ -251,7 +277,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	}
 	parts := Parts{Text: w}
 	if img != nil {
-		parts.Image = img.weights
+		parts.Image, parts.Stage = img.weights, img.stageWarm()
 	}
 	encode := func(primer []byte) ([]byte, error) {
 		info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
@@ -267,7 +293,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	// images repay; nothing when it is text only.
 	baseBytes := 0
 	if img != nil {
-		b, err := Encode(base.Fingerprint, "", Parts{Image: img.weights})
+		b, err := Encode(base.Fingerprint, "", Parts{Image: img.weights, Stage: img.stageWarm()})
 		if err != nil {
 			return nil, err
 		}
@@ -512,18 +538,30 @@ func resume(path, plan string) (*bitcm.Warm, int, bool) {
 }
 
 func imageInfo(img *imagePart, images int) string {
-	return fmt.Sprintf("the image network fine-tuned on %d images, %d steps (kept: the network after %d)", images, img.steps, img.best)
+	s := fmt.Sprintf("the image network fine-tuned on %d images, %d steps (kept: the network after %d)", images, img.steps, img.best)
+	if st := img.stage; st != nil && st.warm != nil {
+		kept := "not kept: it did not pay on the validation images"
+		if img.stageWarm() != nil {
+			kept = "kept"
+		}
+		s += fmt.Sprintf("; the context-mixing stage's warm start trained on %d flat images, %d sub-pixels (%s)", st.images, st.samples, kept)
+	}
+	return s
 }
 
 func (r *Result) setImage(img *imagePart, images int) {
 	r.Images, r.ImageSteps, r.ImageBestSteps = images, img.steps, img.best
 	r.ImageVal, r.ImageValBitsShipped, r.ImageValBits = img.valSamples, img.valShipped, img.valIn
+	if st := img.stage; st != nil {
+		r.StageImages, r.StageSamples, r.StageVal = st.images, st.samples, st.valSamples
+		r.StageValBitsCold, r.StageValBits, r.StageKept = st.valCold, st.valWarm, img.stageWarm() != nil
+	}
 }
 
 // imageResult is the result of a training on images alone.
 func imageResult(base *model.Model, img *imagePart, images int, seed uint64) (*Result, error) {
 	info := fmt.Sprintf("dcar train: %s, seed %d", imageInfo(img, images), seed)
-	b, err := Encode(base.Fingerprint, info, Parts{Image: img.weights})
+	b, err := Encode(base.Fingerprint, info, Parts{Image: img.weights, Stage: img.stageWarm()})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,157 @@
+package domain
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+)
+
+// flatPNG is a w×h screenshot-like PNG: panels of flat colour with
+// frames and rows of small glyph-like marks, seeded by k.
+func flatPNG(t testing.TB, w, h, k int) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.NRGBA{236, 236, 232, 255}
+			switch {
+			case x%40 == 0 || y%24 == 0:
+				c = color.NRGBA{120, 120, 130, 255}
+			case (y%24 > 6 && y%24 < 14) && (x*7+y*3+k)%11 < 4:
+				c = color.NRGBA{20, 20, byte(20 + 30*k), 255}
+			case y > h/2 && x > w/2:
+				c = color.NRGBA{60, 110, 200, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// tinyStageWarm is the stage warm start of smallImageNet trained on two
+// flat images.
+func tinyStageWarm(t testing.TB) *bitcm.SymbolWarm {
+	t.Helper()
+	m, err := model.Decode("small", smallImageNet(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := stageImages([]Sample{{"a.png", flatPNG(t, 96, 64, 1)}, {"b.png", flatPNG(t, 80, 72, 2)}}, maxStageSamples)
+	if len(imgs) != 2 {
+		t.Fatalf("%d flat images, want 2", len(imgs))
+	}
+	w, err := m.Net.TrainStageWarm(imgs, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// tinyStageModel is a version 8 model: an image network, its stage warm
+// start and a text primer.
+func tinyStageModel(t testing.TB) []byte {
+	t.Helper()
+	b, err := Encode(tinyBase, "tiny stage model", Parts{Image: smallImageNet(t), Stage: tinyStageWarm(t),
+		Primer: []byte(strings.Repeat("func (m *Model) Image() *model.Model { return m.image }\n", 3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestTinyStageFixture checks that training and Encode give the bytes of
+// testdata/tiny8-stage.dcm (the warm start's training is deterministic),
+// and that the parsed model's stage starts from the warm start under a
+// fingerprint of its own.
+func TestTinyStageFixture(t *testing.T) {
+	b := tinyStageModel(t)
+	if *update {
+		if err := os.WriteFile("testdata/tiny8-stage.dcm", b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile("testdata/tiny8-stage.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Fatalf("Encode gives %d bytes differing from testdata/tiny8-stage.dcm (%d bytes)", len(b), len(want))
+	}
+	m, err := Parse(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := model.Decode("small", smallImageNet(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := m.Image()
+	if m.version != stageVersion || img == nil || img.StageWarm == nil {
+		t.Fatalf("version %d, image %v", m.version, img)
+	}
+	if img.Fingerprint != plain.Fingerprint || img.SplitFingerprint != plain.SplitFingerprint || img.CMFingerprint == plain.CMFingerprint {
+		t.Errorf("fingerprints: the network's and the halves' must be the network's, the stage's its own")
+	}
+	if img.CM().Warm != img.StageWarm {
+		t.Error("CM() does not start from the warm start")
+	}
+}
+
+// A model of a stage warm start alone runs it over the shipped network
+// it is based on; a base this dcar does not ship is refused.
+func TestStageOnly(t *testing.T) {
+	w := tinyStageWarm(t)
+	def, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(def.Fingerprint, "", Parts{Stage: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img := m.Image(); img == nil || img.Net != def.Net || img.StageWarm == nil || img.CMFingerprint == def.CMFingerprint {
+		t.Fatalf("stage-only model: image %+v", img)
+	}
+	if _, ok := m.TextConfig(); ok {
+		t.Error("a stage-only model replaces the text model")
+	}
+	b, err = Encode(tinyBase, "", Parts{Stage: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(b); !errors.Is(err, ErrBadModel) {
+		t.Fatalf("stage warm start over an unknown base: %v, want ErrBadModel", err)
+	}
+}
+
+// isFlatPNG takes the PNGs the default codes with the stage.
+func TestIsFlatPNG(t *testing.T) {
+	if !isFlatPNG(flatPNG(t, 96, 64, 1)) {
+		t.Error("a flat PNG is not flat")
+	}
+	noisy := image.NewNRGBA(image.Rect(0, 0, 64, 64))
+	copy(noisy.Pix, testImage(64, 64, 4))
+	var b bytes.Buffer
+	if err := png.Encode(&b, noisy); err != nil {
+		t.Fatal(err)
+	}
+	if isFlatPNG(b.Bytes()) || isFlatPNG([]byte("P6\n1 1\n255\nabc")) {
+		t.Error("a noisy PNG or a PPM is flat")
+	}
+}

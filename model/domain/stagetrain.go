@@ -1,0 +1,154 @@
+package domain
+
+import (
+	"encoding/binary"
+	"time"
+
+	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/bitcm"
+)
+
+// Fitting the context-mixing stage's warm start: the default codes flat
+// PNGs (model.FlatPNGExpansion pixel bytes per file byte or more:
+// screenshots, pages, diagrams) with the stage, which otherwise starts
+// cold in every file. Its warm start is learned by coding the flat
+// training images one after the other through the stage over the
+// domain's network (model.QNet.TrainStageWarm).
+const (
+	// maxStageSamples bounds the sub-pixels the warm start is trained
+	// on, maxStageVal those it is validated on: the stage codes ~0.1
+	// MB/s a core, and training is one image after another. On GIMP's
+	// help screenshots, 17 M sub-pixels (80 images) gave -4.5 % on
+	// held-back ones against -1.7 % for 20 images (docs/ABLATIONS.md).
+	maxStageSamples = 16 << 20
+	maxStageVal     = 4 << 20
+	// stageCost is the stage's time per sub-pixel on one core (with some
+	// margin), to leave the warm start its time before a deadline.
+	stageCost = 12 * time.Microsecond
+)
+
+// stagePart is the outcome of the stage's training.
+type stagePart struct {
+	warm    *bitcm.SymbolWarm // nil: none trained
+	images  int               // training images coded
+	samples int64             // their sub-pixels
+	// validation: the flat validation images' sub-pixels and their size
+	// in bits coded by the stage started cold and from warm
+	valSamples       int64
+	valCold, valWarm int64
+}
+
+// isFlatPNG reports whether data is an 8-bit colour or grey PNG the
+// default codes with the stage: its filtered pixels (from the IHDR) are
+// model.FlatPNGExpansion times the file or more.
+func isFlatPNG(data []byte) bool {
+	if !IsImage(data) || len(data) < 29 || string(data[:8]) != string(pngMagic) || data[28] != 0 {
+		return false
+	}
+	w, h := int64(binary.BigEndian.Uint32(data[16:])), int64(binary.BigEndian.Uint32(data[20:]))
+	bpp := int64([7]byte{1, 0, 3, 0, 2, 0, 4}[data[25]])
+	return h*(1+w*bpp) >= model.FlatPNGExpansion*int64(len(data))
+}
+
+// stageImages decodes the flat images of imgs, in order, up to most
+// sub-pixels (the first is taken whatever its size).
+func stageImages(imgs []Sample, most int64) []model.StageImage {
+	var out []model.StageImage
+	var n int64
+	for _, s := range imgs {
+		if !isFlatPNG(s.Data) {
+			continue
+		}
+		w, h, ch, ok := imageSize(s.Data)
+		if !ok || len(out) > 0 && n+int64(w*h*ch) > most {
+			continue
+		}
+		im, ok := pixelsOf(s.Data)
+		if !ok {
+			continue
+		}
+		out = append(out, model.StageImage{Pix: im.pix, W: im.w, Rows: im.h, Ch: im.ch})
+		n += int64(len(im.pix))
+	}
+	return out
+}
+
+// stageTime is what trainStage will take on the flat images of tr and
+// val, by stageCost, with jobs cores for validation.
+func stageTime(tr, val []Sample, jobs int) time.Duration {
+	count := func(imgs []Sample, most int64) (n int64) {
+		for _, s := range imgs {
+			if w, h, ch, ok := imageSize(s.Data); ok && isFlatPNG(s.Data) {
+				n += int64(w * h * ch)
+			}
+		}
+		return min(n, most)
+	}
+	return time.Duration(count(tr, maxStageSamples)+2*count(val, maxStageVal)/int64(max(jobs, 1))) * stageCost
+}
+
+// trainStage trains the warm start of net's context-mixing stage on the
+// flat images of tr and measures it on those of val. It stops early at
+// the deadline (not zero, and no opts.ImageSteps: a step budget gives
+// the same model bytes every time) or when opts.Stop is closed.
+func trainStage(net *model.QNet, tr, val []Sample, opts TrainOptions, deadline time.Time) (*stagePart, error) {
+	imgs := stageImages(tr, maxStageSamples)
+	res := &stagePart{}
+	if len(imgs) == 0 {
+		return res, nil
+	}
+	var total int64
+	for _, im := range imgs {
+		total += int64(len(im.Pix))
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		var timer <-chan time.Time
+		if !deadline.IsZero() && opts.ImageSteps == 0 {
+			timer = time.After(time.Until(deadline))
+		}
+		select {
+		case <-opts.Stop:
+		case <-timer:
+		case <-done:
+			return
+		}
+		close(stop)
+	}()
+	var err error
+	res.warm, err = net.TrainStageWarm(imgs, nil, func(n int64) {
+		res.images++
+		res.samples = n
+		if opts.StageProgress != nil {
+			opts.StageProgress(n, total)
+		}
+	}, stop)
+	if err != nil {
+		return nil, err
+	}
+	if err := interrupted(opts.Stop, func() error { return nil }); err != nil {
+		return nil, err
+	}
+	if res.warm == nil {
+		return res, nil
+	}
+	vimgs := stageImages(val, maxStageVal)
+	for _, im := range vimgs {
+		res.valSamples += int64(len(im.Pix))
+	}
+	code := func(w *bitcm.SymbolWarm) (int64, error) {
+		return codedBitsOf(len(vimgs), opts.Jobs, func(i int) ([]byte, error) {
+			im := vimgs[i]
+			return model.CMNet{Net: net, Warm: w}.EncodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)
+		})
+	}
+	if res.valCold, err = code(nil); err != nil {
+		return nil, err
+	}
+	if res.valWarm, err = code(res.warm); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
