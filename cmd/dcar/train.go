@@ -186,9 +186,13 @@ func trainProgress(bar *progress, quiet bool, deadline time.Time) func(done, tot
 	if quiet {
 		return nil
 	}
-	start, last := time.Now(), time.Now()
+	var start, last time.Time
 	return func(done, total int64) {
 		now := time.Now()
+		if done == 0 {
+			start, last = now, now // the stage begins
+			return
+		}
 		if now.Sub(last) < 30*time.Second && done < total {
 			return
 		}
@@ -253,14 +257,19 @@ func collectSamples(paths []string) (out []domain.Sample, images, skipped int, e
 // imageProgress reports the image network's training steps (unless
 // quiet): a line every 30 seconds with the time left at the rate of the
 // steps so far.
-// stageProgress reports the stage warm start's training every 30 s.
+// stageProgress reports the stage warm start's training every 30 s
+// (from its call with done 0, when the stage begins).
 func stageProgress(quiet bool) func(done, total int64) {
 	if quiet {
 		return nil
 	}
-	start, last := time.Now(), time.Now()
+	var start, last time.Time
 	return func(done, total int64) {
 		now := time.Now()
+		if done == 0 {
+			start, last = now, now // the stage begins
+			return
+		}
 		if now.Sub(last) < 30*time.Second && done < total {
 			return
 		}
@@ -306,12 +315,15 @@ func reportImages(res *domain.Result) {
 		fmt.Fprintf(os.Stderr, "dcar train: images: no image was held back for validation\n")
 		return
 	}
-	fmt.Fprintf(os.Stderr, "dcar train: images: validation (%d sub-pixels): %.4f bits/sub-pixel with the shipped network, %.4f with the domain network (%+.2f %%)\n",
+	fmt.Fprintf(os.Stderr, "dcar train: images: validation (%d sub-pixels, coded as the default codes them: flat PNGs through the context-mixing stage): %.4f bits/sub-pixel with the shipped network, %.4f with the domain network (%+.2f %%)\n",
 		res.ImageVal, bps(res.ImageValBitsShipped), bps(res.ImageValBits), 100*(float64(res.ImageValBits)/float64(max(res.ImageValBitsShipped, 1))-1))
-	if saved := res.ImageValBitsShipped - res.ImageValBits; saved > 0 {
+	switch saved := res.ImageValBitsShipped - res.ImageValBits; {
+	case !res.ImageNetKept:
+		fmt.Fprintf(os.Stderr, "dcar train: images: the domain network does not save its bytes on images like these: the model keeps the shipped network\n")
+	case saved > 0:
 		mp := float64(len(res.Model.Bytes())+16) * 8 / float64(saved) * float64(res.ImageVal) / 1e6
 		fmt.Fprintf(os.Stderr, "dcar train: images: carried in an archive (create --model), the model pays for itself from about %.0f million sub-pixels (%.1f MP of colour) of such images\n", mp, mp/3)
-	} else {
+	default:
 		fmt.Fprintf(os.Stderr, "dcar train: images: the domain network codes the held-back images no smaller than the shipped one: it does not pay on this data\n")
 	}
 	reportStage(res)

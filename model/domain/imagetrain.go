@@ -120,6 +120,18 @@ type imagePart struct {
 	valSamples        int64
 	valShipped, valIn int64
 	stage             *stagePart // the context-mixing stage's warm start (nil: not trained)
+	// keepNet: the model keeps the network (netPays, or nothing else
+	// pays); else its stage warm start runs over the shipped network.
+	keepNet bool
+}
+
+// netWeights is the image network part the model keeps (nil: the
+// shipped network).
+func (p *imagePart) netWeights() []byte {
+	if !p.keepNet {
+		return nil
+	}
+	return p.weights
 }
 
 // stageWarm is the stage's warm start the model keeps: the one trained,
@@ -276,10 +288,12 @@ func imageSet(imgs []Sample, maxSamples int64) (*train.Set, error) {
 	return train.Concat(sets), nil
 }
 
-// codedImageBits is the size in bits of the images coded by network q
-// as the default pixel codecs code them (model.SplitNet: a large image
-// in two halves at once), jobs images at a time, and their sub-pixels
-// (an image that does not decode is skipped).
+// codedImageBits is the size in bits of the images coded with network q
+// as the default pixel codecs code them: a flat PNG (isFlatPNG) by the
+// context-mixing stage started cold (model.CMNet), any other image by
+// the network alone (model.SplitNet: a large image in two halves at
+// once); jobs images at a time; and their sub-pixels (an image that does
+// not decode is skipped).
 func codedImageBits(imgs []Sample, q *model.QNet, jobs int) (bits, samples int64, err error) {
 	var n atomic.Int64
 	bits, err = codedBitsOf(len(imgs), jobs, func(i int) ([]byte, error) {
@@ -288,9 +302,32 @@ func codedImageBits(imgs []Sample, q *model.QNet, jobs int) (bits, samples int64
 			return nil, nil
 		}
 		n.Add(int64(len(im.pix)))
+		if isFlatPNG(imgs[i].Data) {
+			return model.CMNet{Net: q}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
+		}
 		return model.SplitNet{Net: q}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
 	})
 	return bits, n.Load(), err
+}
+
+// netPays reports whether the domain network of p saves more than its
+// part of the model file costs (netBytes) in an archive of images like
+// the samples: the bits it saved on the validation images (as coded,
+// codedImageBits), per sub-pixel, times the sub-pixels of all the
+// sample images (training and validation). Without validation images it
+// is kept.
+func (p *imagePart) netPays(all []Sample, netBytes int) bool {
+	if p.valSamples == 0 {
+		return true
+	}
+	var n int64
+	for _, s := range all {
+		if w, h, ch, ok := imageSize(s.Data); ok {
+			n += int64(w * h * ch)
+		}
+	}
+	saved := float64(p.valShipped-p.valIn) / 8 / float64(p.valSamples) * float64(n)
+	return saved > float64(netBytes)
 }
 
 // imageSize is an image's width, height and channels as pixelsOf gives

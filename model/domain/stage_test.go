@@ -3,6 +3,7 @@ package domain
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -153,5 +154,49 @@ func TestIsFlatPNG(t *testing.T) {
 	}
 	if isFlatPNG(b.Bytes()) || isFlatPNG([]byte("P6\n1 1\n255\nabc")) {
 		t.Error("a noisy PNG or a PPM is flat")
+	}
+}
+
+// Train on flat and other images: the stage's warm start is trained on
+// the flat ones and kept when it pays on the flat validation image; the
+// network, which cannot repay its bytes on so few images, is then not
+// kept, and the model runs the warm start over the shipped network. Two
+// runs give the same bytes.
+func TestTrainStage(t *testing.T) {
+	var tr []Sample
+	for i := range 4 {
+		tr = append(tr, pngSample(t, fmt.Sprintf("i%d.png", i), 64, 24, 3, i))
+		tr = append(tr, Sample{fmt.Sprintf("f%d.png", i), flatPNG(t, 96, 64, i)})
+	}
+	va := []Sample{pngSample(t, "v.png", 64, 24, 3, 9), {"fv.png", flatPNG(t, 88, 60, 5)}}
+	opts := TrainOptions{Seed: 3, ImageSteps: 2, Jobs: 2}
+	var calls int
+	opts.StageProgress = func(done, total int64) { calls++ }
+	a, err := Train(tr, va, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(tr, va, TrainOptions{Seed: 3, ImageSteps: 2, Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Model.Bytes(), b.Model.Bytes()) {
+		t.Fatal("two runs differ")
+	}
+	t.Logf("stage: %d images, %d sub-pixels; validation %d sub-pixels: cold %d bits, warm %d; network kept %v",
+		a.StageImages, a.StageSamples, a.StageVal, a.StageValBitsCold, a.StageValBits, a.ImageNetKept)
+	if a.StageImages != 4 || a.StageVal != 88*60*3 || calls != 5 {
+		t.Fatalf("stage trained on %d images (want 4), validated on %d sub-pixels, progress called %d times", a.StageImages, a.StageVal, calls)
+	}
+	if !a.StageKept || a.StageValBits >= a.StageValBitsCold {
+		t.Fatalf("the warm start does not pay: %d bits against %d cold", a.StageValBits, a.StageValBitsCold)
+	}
+	def, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := a.Model.Image()
+	if a.ImageNetKept || img == nil || img.Net != def.Net || img.StageWarm == nil || img.CMFingerprint == def.CMFingerprint {
+		t.Fatalf("network kept %v; model image %+v", a.ImageNetKept, img)
 	}
 }

@@ -117,6 +117,9 @@ func trainStage(net *model.QNet, tr, val []Sample, opts TrainOptions, deadline t
 		}
 		close(stop)
 	}()
+	if opts.StageProgress != nil {
+		opts.StageProgress(0, total)
+	}
 	var err error
 	res.warm, err = net.TrainStageWarm(imgs, nil, func(n int64) {
 		res.images++

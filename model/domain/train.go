@@ -89,9 +89,9 @@ type TrainOptions struct {
 	// with the steps done and planned (0 while the first steps are
 	// timed to plan a run by its Deadline).
 	ImageProgress func(done, planned int)
-	// StageProgress, if set, is called after every image the
-	// context-mixing stage's warm start is trained on, with the
-	// sub-pixels done and planned.
+	// StageProgress, if set, is called when the context-mixing stage's
+	// warm start begins training (done 0) and after every image it is
+	// trained on, with the sub-pixels done and planned.
 	StageProgress func(done, total int64)
 }
 
@@ -121,11 +121,16 @@ type Result struct {
 	PrimerPays     bool
 	// Images: training images and steps of the image network, the
 	// validation images' sub-pixels and their coded size in bits with
-	// the shipped and with the domain network (ImageVal 0: no image
-	// network trained).
+	// the shipped and with the domain network, coded as the default
+	// codes them (flat PNGs by the context-mixing stage started cold,
+	// others by the network alone; ImageVal 0: no image network
+	// trained), and whether the model keeps the network (it does when
+	// it saves more than its bytes in an archive of images like the
+	// samples, or when nothing else pays).
 	Images, ImageSteps, ImageBestSteps int
 	ImageVal                           int64
 	ImageValBitsShipped, ImageValBits  int64
+	ImageNetKept                       bool
 	// Stage: the flat training images (model.FlatPNGExpansion) the
 	// context-mixing stage's warm start was trained on and their
 	// sub-pixels (StageImages 0: none), the flat validation images'
@@ -190,12 +195,25 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 		if img, err = trainImages(base, trImg, valImg, opts, deadline); err != nil {
 			return nil, err
 		}
-		net, err := model.Decode("domain", img.weights)
+		// The network stays if it pays for its bytes on images coded as
+		// the default codes them; the stage's warm start is trained over
+		// the network the model will have.
+		nb, err := Encode(base.Fingerprint, "", Parts{Image: img.weights})
 		if err != nil {
 			return nil, err
 		}
+		img.keepNet = img.netPays(slices.Concat(trImg, valImg), len(nb))
+		net := base
+		if img.keepNet {
+			if net, err = model.Decode("domain", img.weights); err != nil {
+				return nil, err
+			}
+		}
 		if img.stage, err = trainStage(net.Net, trImg, valImg, opts, stageDeadline); err != nil {
 			return nil, err
+		}
+		if !img.keepNet && img.stageWarm() == nil {
+			img.keepNet = true // nothing pays: the network, which the user asked for, and the report says so
 		}
 	}
 	if len(train) == 0 {
@@ -277,7 +295,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	}
 	parts := Parts{Text: w}
 	if img != nil {
-		parts.Image, parts.Stage = img.weights, img.stageWarm()
+		parts.Image, parts.Stage = img.netWeights(), img.stageWarm()
 	}
 	encode := func(primer []byte) ([]byte, error) {
 		info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
@@ -293,7 +311,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	// images repay; nothing when it is text only.
 	baseBytes := 0
 	if img != nil {
-		b, err := Encode(base.Fingerprint, "", Parts{Image: img.weights, Stage: img.stageWarm()})
+		b, err := Encode(base.Fingerprint, "", Parts{Image: img.netWeights(), Stage: img.stageWarm()})
 		if err != nil {
 			return nil, err
 		}
@@ -539,6 +557,9 @@ func resume(path, plan string) (*bitcm.Warm, int, bool) {
 
 func imageInfo(img *imagePart, images int) string {
 	s := fmt.Sprintf("the image network fine-tuned on %d images, %d steps (kept: the network after %d)", images, img.steps, img.best)
+	if !img.keepNet {
+		s = fmt.Sprintf("the image network fine-tuned on %d images, %d steps (not kept: it did not pay for its bytes on the validation images)", images, img.steps)
+	}
 	if st := img.stage; st != nil && st.warm != nil {
 		kept := "not kept: it did not pay on the validation images"
 		if img.stageWarm() != nil {
@@ -552,6 +573,7 @@ func imageInfo(img *imagePart, images int) string {
 func (r *Result) setImage(img *imagePart, images int) {
 	r.Images, r.ImageSteps, r.ImageBestSteps = images, img.steps, img.best
 	r.ImageVal, r.ImageValBitsShipped, r.ImageValBits = img.valSamples, img.valShipped, img.valIn
+	r.ImageNetKept = img.keepNet
 	if st := img.stage; st != nil {
 		r.StageImages, r.StageSamples, r.StageVal = st.images, st.samples, st.valSamples
 		r.StageValBitsCold, r.StageValBits, r.StageKept = st.valCold, st.valWarm, img.stageWarm() != nil
@@ -561,7 +583,7 @@ func (r *Result) setImage(img *imagePart, images int) {
 // imageResult is the result of a training on images alone.
 func imageResult(base *model.Model, img *imagePart, images int, seed uint64) (*Result, error) {
 	info := fmt.Sprintf("dcar train: %s, seed %d", imageInfo(img, images), seed)
-	b, err := Encode(base.Fingerprint, info, Parts{Image: img.weights, Stage: img.stageWarm()})
+	b, err := Encode(base.Fingerprint, info, Parts{Image: img.netWeights(), Stage: img.stageWarm()})
 	if err != nil {
 		return nil, err
 	}
