@@ -121,6 +121,7 @@ func trainCommand() *cli.Command {
 				out, len(res.Model.Bytes()), res.Model.Fingerprint[:], time.Since(start).Round(time.Second))
 			if res.Images > 0 {
 				reportImages(res)
+				reportStage(res)
 			}
 			if res.ValBytes == 0 {
 				return nil
@@ -186,13 +187,9 @@ func trainProgress(bar *progress, quiet bool, deadline time.Time) func(done, tot
 	if quiet {
 		return nil
 	}
-	var start, last time.Time
+	start, last := time.Now(), time.Now()
 	return func(done, total int64) {
 		now := time.Now()
-		if done == 0 {
-			start, last = now, now // the stage begins
-			return
-		}
 		if now.Sub(last) < 30*time.Second && done < total {
 			return
 		}
@@ -254,11 +251,9 @@ func collectSamples(paths []string) (out []domain.Sample, images, skipped int, e
 	return out, images, skipped, nil
 }
 
-// imageProgress reports the image network's training steps (unless
-// quiet): a line every 30 seconds with the time left at the rate of the
-// steps so far.
-// stageProgress reports the stage warm start's training every 30 s
-// (from its call with done 0, when the stage begins).
+// stageProgress reports the training of the context-mixing stage's
+// warm start (unless quiet): a line every 30 seconds from its call with
+// done 0, when it begins, with the time left at the rate so far.
 func stageProgress(quiet bool) func(done, total int64) {
 	if quiet {
 		return nil
@@ -279,6 +274,9 @@ func stageProgress(quiet bool) func(done, total int64) {
 	}
 }
 
+// imageProgress reports the image network's training steps (unless
+// quiet): a line every 30 seconds with the time left at the rate of the
+// steps so far.
 func imageProgress(quiet bool) func(done, planned int) {
 	if quiet {
 		return nil
@@ -326,7 +324,6 @@ func reportImages(res *domain.Result) {
 	default:
 		fmt.Fprintf(os.Stderr, "dcar train: images: the domain network codes the held-back images no smaller than the shipped one: it does not pay on this data\n")
 	}
-	reportStage(res)
 }
 
 // reportStage prints the validation of the context-mixing stage's warm

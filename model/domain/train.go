@@ -135,7 +135,7 @@ type Result struct {
 	// context-mixing stage's warm start was trained on and their
 	// sub-pixels (StageImages 0: none), the flat validation images'
 	// sub-pixels and their size in bits coded by the stage (over the
-	// domain's network) started cold and from the warm start, and
+	// network the model keeps) started cold and from the warm start, and
 	// whether the model keeps it (it does when it codes them smaller).
 	StageImages                    int
 	StageSamples, StageVal         int64
@@ -158,7 +158,10 @@ func splitImages(samples []Sample) (imgs, other []Sample) {
 
 // Train fits a domain model to the training samples: the image
 // network, the shipped one's image modality fine-tuned on the training
-// images (trainImages), when there are images; the warm start of
+// images (trainImages), when there are images, kept if it repays its
+// bytes (imagePart.netPays), and the warm start of the pixel codecs'
+// context-mixing stage over the network kept, trained on the flat
+// images (trainStage) and kept if it pays; the warm start of
 // cm-text's text model (version 8), learned from the shipped one by
 // bitcm.TrainWarm (the trainer of the shipped warm start) over the
 // text samples in order, each as a segment of its own (with Warm); and a
