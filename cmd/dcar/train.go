@@ -33,7 +33,7 @@ const (
 func trainCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "train",
-		Usage:     "fit a domain model (.dcm) to sample files, for dcar create --model: for images (PNG, PGM/PPM/PAM; 8-bit grey or colour), the shipped network's image modality fine-tuned to them; for text, a primer (dictionary) that the text model reads before each segment, and with --warm its learned start values fitted to them",
+		Usage:     "fit a domain model (.dcm) to sample files, for dcar create --model: for images (PNG, PGM/PPM/PAM; 8-bit grey or colour), the shipped network's image modality fine-tuned to them (kept when it repays its bytes) and, from flat PNGs (screenshots, pages), the pixel context-mixing stage's warm start; for text, a primer (dictionary) that the text model reads before each segment, and with --warm its learned start values fitted to them",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
 			jobsFlag, quietFlag,
