@@ -17,11 +17,12 @@ import (
 )
 
 var (
-	warmTrain = flag.String("warm-train", "", "TestMeasureStageWarm: training PNGs (glob)")
-	warmTest  = flag.String("warm-test", "", "TestMeasureStageWarm: test PNGs (glob)")
-	warmN     = flag.Int("warm-n", 40, "TestMeasureStageWarm: at most this many of each")
-	warmNTest = flag.Int("warm-ntest", 20, "TestMeasureStageWarm: at most this many test images")
-	warmFlat  = flag.Float64("warm-flat", 3, "TestMeasureStageWarm: PNGs of at least this many pixel bytes per file byte")
+	warmTrain     = flag.String("warm-train", "", "TestMeasureStageWarm: training PNGs (glob)")
+	warmTest      = flag.String("warm-test", "", "TestMeasureStageWarm: test PNGs (glob)")
+	warmN         = flag.Int("warm-n", 40, "TestMeasureStageWarm: at most this many of each")
+	warmNTest     = flag.Int("warm-ntest", 20, "TestMeasureStageWarm: at most this many test images")
+	warmFlat      = flag.Float64("warm-flat", 3, "TestMeasureStageWarm: test PNGs of at least this many pixel bytes per file byte")
+	warmTrainFlat = flag.Float64("warm-train-flat", 3, "TestMeasureStageWarm: training PNGs of at least this many pixel bytes per file byte")
 )
 
 type pngSample struct {
@@ -87,7 +88,7 @@ func TestMeasureStageWarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := flatPNGs(t, *warmTrain, *warmN, *warmFlat)
+	tr := flatPNGs(t, *warmTrain, *warmN, *warmTrainFlat)
 	te := flatPNGs(t, *warmTest, *warmNTest, *warmFlat)
 	var imgs []StageImage
 	trained := 0
