@@ -277,11 +277,11 @@ func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 		if _, err := imageNet(p.Image); err != nil {
 			return nil, err
 		}
-		enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		z, err := compressPart(p.Image)
 		if err != nil {
 			return nil, err
 		}
-		kinds, parts = append(kinds, PartImageNet), append(parts, enc.EncodeAll(p.Image, nil))
+		kinds, parts = append(kinds, PartImageNet), append(parts, z)
 	}
 	if p.Stage != nil {
 		if err := model.CheckStageWarm(p.Stage); err != nil {
@@ -291,11 +291,11 @@ func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		z, err := compressPart(w)
 		if err != nil {
 			return nil, err
 		}
-		kinds, parts = append(kinds, PartImageStage), append(parts, enc.EncodeAll(w, nil))
+		kinds, parts = append(kinds, PartImageStage), append(parts, z)
 	}
 	b = le.AppendUint32(b, uint32(len(parts)))
 	for i, p := range parts {
@@ -410,12 +410,7 @@ func Parse(b []byte) (*Model, error) {
 			}
 			m.primer = t
 		case PartImageNet:
-			dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxSize), zstd.WithDecoderConcurrency(1))
-			if err != nil {
-				return nil, err
-			}
-			wf, err := dec.DecodeAll(p.data, nil)
-			dec.Close()
+			wf, err := decompressPart(p.data)
 			if err != nil {
 				return nil, bad(p.at+9, "image network: %v", err)
 			}
@@ -458,14 +453,29 @@ func imageNet(wf []byte) (*model.Model, error) {
 	return n, nil
 }
 
-// stageWarm reads a stage warm start part.
-func stageWarm(data []byte) (*bitcm.SymbolWarm, error) {
+// compressPart is the zstd frame an image part stores b in.
+func compressPart(b []byte) ([]byte, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	return enc.EncodeAll(b, nil), nil
+}
+
+// decompressPart reads an image part's zstd frame, with at most MaxSize
+// of decoder memory.
+func decompressPart(z []byte) ([]byte, error) {
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxSize), zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return nil, err
 	}
-	b, err := dec.DecodeAll(data, nil)
-	dec.Close()
+	defer dec.Close()
+	return dec.DecodeAll(z, nil)
+}
+
+// stageWarm reads a stage warm start part.
+func stageWarm(data []byte) (*bitcm.SymbolWarm, error) {
+	b, err := decompressPart(data)
 	if err != nil {
 		return nil, fmt.Errorf("stage warm start: %w", err)
 	}

@@ -11,7 +11,27 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny7.dcm and tiny7-image.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny7.dcm, tiny7-image.dcm and tiny8-stage.dcm")
+
+// checkFixture fails t unless b is testdata/name byte for byte (which
+// -update rewrites first), and returns the fixture.
+func checkFixture(t *testing.T, b []byte, name string) []byte {
+	t.Helper()
+	path := "testdata/" + name
+	if *update {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Fatalf("Encode gives %d bytes differing from %s (%d bytes): run go test -update if the format changed on purpose", len(b), path, len(want))
+	}
+	return want
+}
 
 var tinyBase = [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
 
@@ -40,18 +60,7 @@ func tinyModel(t testing.TB) []byte {
 // version's text model.
 func TestTinyFixture(t *testing.T) {
 	b := tinyModel(t)
-	if *update {
-		if err := os.WriteFile("testdata/tiny7.dcm", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/tiny7.dcm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny7.dcm (%d bytes): run go test -run TestTinyFixture -update if the format changed on purpose", len(b), len(want))
-	}
+	checkFixture(t, b, "tiny7.dcm")
 	checkTiny(t, b, bitcm.Text8Config)
 	v6, err := os.ReadFile("testdata/tiny6.dcm")
 	if err != nil {

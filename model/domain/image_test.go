@@ -231,18 +231,7 @@ func tinyImageModel(t testing.TB) []byte {
 
 func TestTinyImageFixture(t *testing.T) {
 	b := tinyImageModel(t)
-	if *update {
-		if err := os.WriteFile("testdata/tiny7-image.dcm", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/tiny7-image.dcm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny7-image.dcm (%d bytes)", len(b), len(want))
-	}
+	want := checkFixture(t, b, "tiny7-image.dcm")
 	v6, err := os.ReadFile("testdata/tiny6-image.dcm")
 	if err != nil {
 		t.Fatal(err)

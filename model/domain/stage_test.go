@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
 	"strings"
 	"testing"
 
@@ -78,18 +77,7 @@ func tinyStageModel(t testing.TB) []byte {
 // fingerprint of its own.
 func TestTinyStageFixture(t *testing.T) {
 	b := tinyStageModel(t)
-	if *update {
-		if err := os.WriteFile("testdata/tiny8-stage.dcm", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/tiny8-stage.dcm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Fatalf("Encode gives %d bytes differing from testdata/tiny8-stage.dcm (%d bytes)", len(b), len(want))
-	}
+	want := checkFixture(t, b, "tiny8-stage.dcm")
 	m, err := Parse(want)
 	if err != nil {
 		t.Fatal(err)
