@@ -118,7 +118,7 @@ type imagePart struct {
 	// validation: sub-pixels, and their coded size in bits with the
 	// shipped and with the domain network
 	valSamples        int64
-	valShipped, valIn int64
+	valShipped, valIn []int64    // per validation image
 	stage             *stagePart // the context-mixing stage's warm start (nil: not trained)
 	// keepNet: the model keeps the network (netPays, or nothing else
 	// pays); else its stage warm start runs over the shipped network.
@@ -288,15 +288,15 @@ func imageSet(imgs []Sample, maxSamples int64) (*train.Set, error) {
 	return train.Concat(sets), nil
 }
 
-// codedImageBits is the size in bits of the images coded with network q
+// codedImageBits is the size in bits of each image coded with network q
 // as the default pixel codecs code them: a flat PNG (isFlatPNG) by the
 // context-mixing stage started cold (model.CMNet), any other image by
 // the network alone (model.SplitNet: a large image in two halves at
 // once); jobs images at a time; and their sub-pixels (an image that does
 // not decode is skipped).
-func codedImageBits(imgs []Sample, q *model.QNet, jobs int) (bits, samples int64, err error) {
+func codedImageBits(imgs []Sample, q *model.QNet, jobs int) (bits []int64, samples int64, err error) {
 	var n atomic.Int64
-	bits, err = codedBitsOf(len(imgs), jobs, func(i int) ([]byte, error) {
+	bits, err = codedSizesOf(len(imgs), jobs, func(i int) ([]byte, error) {
 		im, ok := pixelsOf(imgs[i].Data)
 		if !ok {
 			return nil, nil
@@ -326,7 +326,7 @@ func (p *imagePart) netPays(all []Sample, netBytes int) bool {
 			n += int64(w * h * ch)
 		}
 	}
-	saved := float64(p.valShipped-p.valIn) / 8 / float64(p.valSamples) * float64(n)
+	saved := float64(sum(p.valShipped)-sum(p.valIn)) / 8 / float64(p.valSamples) * float64(n)
 	return saved > float64(netBytes)
 }
 

@@ -48,7 +48,7 @@ func tinyStageWarm(t testing.TB) *bitcm.SymbolWarm {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imgs := stageImages([]Sample{{"a.png", flatPNG(t, 96, 64, 1)}, {"b.png", flatPNG(t, 80, 72, 2)}}, maxStageSamples)
+	imgs, _ := stageImages([]Sample{{"a.png", flatPNG(t, 96, 64, 1)}, {"b.png", flatPNG(t, 80, 72, 2)}}, maxStageSamples)
 	if len(imgs) != 2 {
 		t.Fatalf("%d flat images, want 2", len(imgs))
 	}
@@ -182,6 +182,19 @@ func TestTrainStage(t *testing.T) {
 	def, err := model.Default()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The cold size is the validation's flat image coded by the stage
+	// over the network kept (the shipped one), as the default codes it.
+	fv, ok := pixelsOf(va[1].Data)
+	if !ok {
+		t.Fatal("fv.png does not decode")
+	}
+	cold, err := model.CMNet{Net: def.Net}.EncodeStripe(nil, fv.pix, fv.w, fv.h, fv.ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.StageValBitsCold != 8*int64(len(cold)) {
+		t.Fatalf("cold validation %d bits, the stage codes fv.png in %d", a.StageValBitsCold, 8*len(cold))
 	}
 	img := a.Model.Image()
 	if a.ImageNetKept || img == nil || img.Net != def.Net || img.StageWarm == nil || img.CMFingerprint == def.CMFingerprint {

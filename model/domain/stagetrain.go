@@ -51,11 +51,11 @@ func isFlatPNG(data []byte) bool {
 }
 
 // stageImages decodes the flat images of imgs, in order, up to most
-// sub-pixels (the first is taken whatever its size).
-func stageImages(imgs []Sample, most int64) []model.StageImage {
-	var out []model.StageImage
+// sub-pixels (the first is taken whatever its size), and gives their
+// indices in imgs.
+func stageImages(imgs []Sample, most int64) (out []model.StageImage, idx []int) {
 	var n int64
-	for _, s := range imgs {
+	for i, s := range imgs {
 		if !isFlatPNG(s.Data) {
 			continue
 		}
@@ -68,13 +68,15 @@ func stageImages(imgs []Sample, most int64) []model.StageImage {
 			continue
 		}
 		out = append(out, model.StageImage{Pix: im.pix, W: im.w, Rows: im.h, Ch: im.ch})
+		idx = append(idx, i)
 		n += int64(len(im.pix))
 	}
-	return out
+	return out, idx
 }
 
 // stageTime is what trainStage will take on the flat images of tr and
-// val, by stageCost, with jobs cores for validation.
+// val (one pass over each: validation codes them from the warm start
+// only), by stageCost, with jobs cores for validation.
 func stageTime(tr, val []Sample, jobs int) time.Duration {
 	count := func(imgs []Sample, most int64) (n int64) {
 		for _, s := range imgs {
@@ -84,15 +86,18 @@ func stageTime(tr, val []Sample, jobs int) time.Duration {
 		}
 		return min(n, most)
 	}
-	return time.Duration(count(tr, maxStageSamples)+2*count(val, maxStageVal)/int64(max(jobs, 1))) * stageCost
+	return time.Duration(count(tr, maxStageSamples)+count(val, maxStageVal)/int64(max(jobs, 1))) * stageCost
 }
 
 // trainStage trains the warm start of net's context-mixing stage on the
-// flat images of tr and measures it on those of val. It stops early at
+// flat images of tr and measures it on those of val, against valCold:
+// the size in bits of each image of val coded by net as the default
+// codes it (codedImageBits: a flat one by the stage started cold, as
+// here). It stops early at
 // the deadline (not zero, and no opts.ImageSteps: a step budget gives
 // the same model bytes every time) or when opts.Stop is closed.
-func trainStage(net *model.QNet, tr, val []Sample, opts TrainOptions, deadline time.Time) (*stagePart, error) {
-	imgs := stageImages(tr, maxStageSamples)
+func trainStage(net *model.QNet, tr, val []Sample, valCold []int64, opts TrainOptions, deadline time.Time) (*stagePart, error) {
+	imgs, _ := stageImages(tr, maxStageSamples)
 	res := &stagePart{}
 	if len(imgs) == 0 {
 		return res, nil
@@ -137,20 +142,16 @@ func trainStage(net *model.QNet, tr, val []Sample, opts TrainOptions, deadline t
 	if res.warm == nil {
 		return res, nil
 	}
-	vimgs := stageImages(val, maxStageVal)
-	for _, im := range vimgs {
+	vimgs, idx := stageImages(val, maxStageVal)
+	for k, im := range vimgs {
 		res.valSamples += int64(len(im.Pix))
+		res.valCold += valCold[idx[k]]
 	}
-	code := func(w *bitcm.SymbolWarm) (int64, error) {
-		return codedBitsOf(len(vimgs), opts.Jobs, func(i int) ([]byte, error) {
-			im := vimgs[i]
-			return model.CMNet{Net: net, Warm: w}.EncodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)
-		})
-	}
-	if res.valCold, err = code(nil); err != nil {
-		return nil, err
-	}
-	if res.valWarm, err = code(res.warm); err != nil {
+	res.valWarm, err = codedBitsOf(len(vimgs), opts.Jobs, func(i int) ([]byte, error) {
+		im := vimgs[i]
+		return model.CMNet{Net: net, Warm: res.warm}.EncodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return res, nil

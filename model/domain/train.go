@@ -212,7 +212,11 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 				return nil, err
 			}
 		}
-		if img.stage, err = trainStage(net.Net, trImg, valImg, opts, stageDeadline); err != nil {
+		cold := img.valShipped // the flat validation images, coded by the stage started cold over net
+		if img.keepNet {
+			cold = img.valIn
+		}
+		if img.stage, err = trainStage(net.Net, trImg, valImg, cold, opts, stageDeadline); err != nil {
 			return nil, err
 		}
 		if !img.keepNet && img.stageWarm() == nil {
@@ -493,6 +497,21 @@ func codedBits(segs [][]byte, cfg bitcm.Config, jobs int) (int64, error) {
 // codedBitsOf is the size in bits of code(0..n-1)'s outputs, jobs at a
 // time.
 func codedBitsOf(n, jobs int, code func(i int) ([]byte, error)) (int64, error) {
+	sizes, err := codedSizesOf(n, jobs, code)
+	return sum(sizes), err
+}
+
+// sum is the sum of v.
+func sum(v []int64) (s int64) {
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// codedSizesOf is the size in bits of each of code(0..n-1)'s outputs,
+// jobs at a time.
+func codedSizesOf(n, jobs int, code func(i int) ([]byte, error)) ([]int64, error) {
 	sizes := make([]int64, n)
 	errs := make([]error, n)
 	sem := make(chan struct{}, max(jobs, 1))
@@ -507,13 +526,9 @@ func codedBitsOf(n, jobs int, code func(i int) ([]byte, error)) (int64, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return 0, err
+		return nil, err
 	}
-	var bits int64
-	for _, s := range sizes {
-		bits += s
-	}
-	return bits, nil
+	return sizes, nil
 }
 
 // planHash identifies a training run: the seed and the samples (names
@@ -575,7 +590,7 @@ func imageInfo(img *imagePart, images int) string {
 
 func (r *Result) setImage(img *imagePart, images int) {
 	r.Images, r.ImageSteps, r.ImageBestSteps = images, img.steps, img.best
-	r.ImageVal, r.ImageValBitsShipped, r.ImageValBits = img.valSamples, img.valShipped, img.valIn
+	r.ImageVal, r.ImageValBitsShipped, r.ImageValBits = img.valSamples, sum(img.valShipped), sum(img.valIn)
 	r.ImageNetKept = img.keepNet
 	if st := img.stage; st != nil {
 		r.StageImages, r.StageSamples, r.StageVal = st.images, st.samples, st.valSamples
