@@ -432,24 +432,25 @@ func TestGoldenCtx(t *testing.T) {
 		// mostly non-ASCII segment
 		{"golden-v11-cmbin.dcar", GoldenCyrillicFiles(), PlanCMBin, map[uint64]int{format.CodecCMBin: 2}, false, 0, 0, 0},
 		// model-png with the network in two halves (model.SplitNet)
-		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 2000, 0},
+		// (decode only from here on: model-png versions 2-5 became 6-9)
+		{"golden-v3-png.dcar", goldenPNGFiles(t), planPNGSplit, map[uint64]int{format.CodecModelPNG: 2}, true, 0, 2000, 0},
 		// --fast: imgctx alone for image containers and a PNG's pixels,
 		// cm-text's lite model
 		{"golden-v1-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, true, 0, 0, 0},
 		// --fast with the lite model's version 2 (the code tree)
 		{"golden-v2-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, true, 0, 0, 0},
 		// --fast with the lite model's version 3 (the word code)
-		{"golden-v3-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, false, 0, 0, 0},
+		{"golden-v3-fast.dcar", append(goldenFiles(t), goldenPNGFiles(t)[0]), planFast, map[uint64]int{format.CodecCtxImage: 2, format.CodecCMText: 1, format.CodecModelPNG: 1}, true, 0, 0, 0},
 		// the pixel context-mixing stage over the unified network
 		// (--best): image containers, one cut in two blocks, and PNGs
 		// (the tiles in two halves)
-		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, false, 256 << 10, 0, 0},
+		{"golden-v1-pixcm.dcar", goldenCMFiles(t), planBest, map[uint64]int{format.CodecModelImage: 3, format.CodecModelPNG: 2}, true, 256 << 10, 0, 0},
 		// JPEGs as their coefficients through jpegcm (model 1) plus
 		// jpegre's side data (versions 1 and 2: sequential, progressive)
 		{"golden-v1-jpeg.dcar", goldenJPEGFiles(t), planJPEG1, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 0},
 		// model-png version 3: palette and 1-, 2-, 4-bit PNGs, their
 		// indices through the context-mixing stage
-		{"golden-v4-png.dcar", goldenPaletteFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 2}, false, 0, 0, 0},
+		{"golden-v4-png.dcar", goldenPaletteFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 2}, true, 0, 0, 0},
 		// cm-jpeg version 2: the coefficients in two parts coded at once
 		{"golden-v2-jpeg.dcar", goldenJPEGFiles(t), PlanJPEG, map[uint64]int{format.CodecCMJPEG: 3}, false, 0, 0, 64},
 		// GIFs: every frame's indices through the context-mixing stage,
@@ -468,10 +469,16 @@ func TestGoldenCtx(t *testing.T) {
 		// (decode only: its grey+alpha PNG is version 5 now)
 		{"golden-v5-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png", "im-adam7-ga16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 5}, true, 0, 0, 0},
 		// version 4 as dcar writes it: interlaced and 16-bit PNGs without alpha
-		{"golden-v7-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 4}, false, 0, 0, 0},
+		{"golden-v7-png.dcar", goldenDirFiles(t, "golden-png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 4}, true, 0, 0, 0},
 		// model-png version 5: PNGs with alpha as two planes (Go's RGBA 8,
 		// optipng's interlaced grey+alpha 8, ImageMagick's Adam7 RGBA 16)
-		{"golden-v6-png.dcar", goldenAlphaFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 3}, false, 0, 0, 0},
+		{"golden-v6-png.dcar", goldenAlphaFiles(t), PlanPNG, map[uint64]int{format.CodecModelPNG: 3}, true, 0, 0, 0},
+		// model-png versions 6-9 (pngre side data version 3: deflate
+		// tokens coded against zlib's emulated parse where it reproduces
+		// them): PNGs deflated by zlib itself (gen-zlib.py), by
+		// ImageMagick, pnmtopng and optipng, and by Go (not zlib: the
+		// reference parse); RGB, RGBA, palette, 16-bit, interlaced
+		{"golden-v8-png.dcar", goldenDirFiles(t, "golden-png", "zlib9-rgb8.png", "zlib6-rgba8.png", "im-adam7-rgb8.png", "im-adam7-pal8.png", "im-gray16.png", "pnmtopng-interlace-rgb16.png", "optipng-i1o2-ga8.png", "pal4.png", "best.png"), PlanPNG, map[uint64]int{format.CodecModelPNG: 9}, false, 0, 0, 0},
 		// 16-bit samples in uncompressed containers (pixel layout
 		// version 2): a PPM, a little-endian TIFF of a 12-bit range
 		{"golden-v1-wide.dcar", goldenWideFiles(), planModel, map[uint64]int{format.CodecModelImage: 2}, false, 0, 0, 0},

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/dcar-archiver/dcar/format"
+	"github.com/dcar-archiver/dcar/format/deflatere"
 	"github.com/dcar-archiver/dcar/format/pngre"
 	"github.com/dcar-archiver/dcar/model"
 )
@@ -37,7 +38,22 @@ const (
 	// planes, the colour channels and the alpha channel (encodePixels);
 	// dcar writes it for every PNG with an alpha channel.
 	pngParamsVersion5 = 5
+	// pngParamsZlib added to versions 2 to 5 gives versions 6 to 9: the
+	// same pixels with pngre side data version 3 (a stream's deflate
+	// tokens coded against zlib's own parse where that reproduces them,
+	// deflatere.ZlibEmulated). dcar writes these.
+	pngParamsZlib = 4
 )
+
+// pngVersions splits a parameter version (1 to 9) into its pixel version
+// (1 to 5: how the pixels are laid out and coded) and its pngre side data
+// version.
+func pngVersions(v byte) (pix byte, side int) {
+	if v > pngParamsVersion5 {
+		return v - pngParamsZlib, deflatere.ZlibEmulated
+	}
+	return v, min(int(v), pngParamsVersion2) // versions 3 to 5 are side data version 2
+}
 
 // maxPNGExpansion bounds the pixel bytes of a model-png entry relative to
 // its file size, so that a decoder's memory stays O(RawLen) whatever the
@@ -64,24 +80,25 @@ func (c pngCodec) params() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append([]byte{pngParamsVersion2}, fp[:]...), nil
+	return append([]byte{pngParamsVersion2 + pngParamsZlib}, fp[:]...), nil
 }
 
-// check returns the entry's pixel model and its pngre side data version
-// (1 or 2).
-func (c pngCodec) check(b Block) (pixelModel, int, error) {
+// check returns the entry's pixel model, its pixel version and its pngre
+// side data version (pngVersions).
+func (c pngCodec) check(b Block) (pixelModel, byte, int, error) {
 	p := b.Params
-	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion5 {
-		return nil, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
+	if len(p) != 9 || p[0] < pngParamsVersion || p[0] > pngParamsVersion5+pngParamsZlib {
+		return nil, 0, 0, fmt.Errorf("%w (model-png version %d)", ErrParams, firstByte(p))
 	}
 	m, err := lookupPixelModel("model-png", [8]byte(p[1:9]), b.Domain)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if b.Offset != 0 {
-		return nil, 0, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
+		return nil, 0, 0, fmt.Errorf("%w: model-png entry in more than one block", format.ErrCorrupt)
 	}
-	return m, min(int(p[0]), pngParamsVersion2), nil // versions 3 to 5 are side data version 2
+	pix, side := pngVersions(p[0])
+	return m, pix, side, nil
 }
 
 // planPNG routes PNGs of the kinds pngre splits to model-png, as one
@@ -142,11 +159,11 @@ func planPNGWith(c, indexed pngCodec, flatC *pngCodec, most int64, k Kind, r io.
 	}
 	switch {
 	case alpha:
-		params[0] = pngParamsVersion5
+		params[0] = pngParamsVersion5 + pngParamsZlib
 	case v4:
-		params[0] = pngParamsVersion4
+		params[0] = pngParamsVersion4 + pngParamsZlib
 	case idx:
-		params[0] = pngParamsVersion3
+		params[0] = pngParamsVersion3 + pngParamsZlib
 	}
 	return Choice{Codec: format.CodecModelPNG, Params: params, BlockSize: int(size)}, true
 }
@@ -279,7 +296,7 @@ func pngCheck(p *pngre.Parts, data []byte) <-chan bool {
 //	uvarint  T, then T bytes: pngre's range-coded token corrections
 //	the pixel coder's stream of the W*H*C pixels
 func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
-	pm, version, err := c.check(b)
+	pm, pv, version, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
@@ -295,7 +312,7 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 		return dst, declined
 	}
 	rebuilt := pngCheck(p, src)
-	out, err := pngCode(dst, p, pm, b.Params[0])
+	out, err := pngCode(dst, p, pm, pv)
 	if !<-rebuilt {
 		return dst, declined
 	}
@@ -305,8 +322,8 @@ func (c pngCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	return out, nil
 }
 
-// pngCode appends the payload of a model-png block of parameter version
-// v for the split PNG p.
+// pngCode appends the payload of a model-png block of pixel version v
+// (pngVersions) for the split PNG p.
 func pngCode(dst []byte, p *pngre.Parts, pm pixelModel, v byte) ([]byte, error) {
 	meta, err := packResidual(p.Meta)
 	if err != nil {
@@ -330,7 +347,7 @@ func pngCode(dst []byte, p *pngre.Parts, pm pixelModel, v byte) ([]byte, error) 
 }
 
 func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	pm, version, err := c.check(b)
+	pm, pv, version, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
@@ -356,17 +373,17 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
 	}
-	if err := pngVersionFits(b.Params[0], sb, ch, interlaced); err != nil {
+	if err := pngVersionFits(pv, sb, ch, interlaced); err != nil {
 		return dst, fmt.Errorf("%w: %v", format.ErrCorrupt, err)
 	}
 	if int64(w)*int64(h)*int64(ch)*int64(sb) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
 		return dst, bad("image larger than its file allows")
 	}
-	pix, err := decodePixels(src, pm, w, h, ch, sb, b.Params[0] == pngParamsVersion5)
+	pix, err := decodePixels(src, pm, w, h, ch, sb, pv == pngParamsVersion5)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
 	}
-	if b.Params[0] >= pngParamsVersion3 && sb == 1 {
+	if pv >= pngParamsVersion3 && sb == 1 {
 		order, err := paletteOrder(meta)
 		if err != nil {
 			return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
@@ -383,7 +400,7 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	return append(dst, out...), nil
 }
 
-// pngVersionFits checks that an entry's parameter version v suits its
+// pngVersionFits checks that an entry's pixel version v suits its
 // PNG: version 5 for images with alpha (ch 2 or 4) only, version 4 for
 // 16-bit or interlaced ones (without the two planes), earlier versions
 // for neither (a reader of version 3 did not know them).

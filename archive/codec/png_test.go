@@ -119,7 +119,7 @@ func TestPaletteOrder(t *testing.T) {
 	}
 	data := buf.Bytes()
 	ch, ok := planPNG(Kind{MIME: "image/png"}, bytes.NewReader(data), int64(len(data)))
-	if !ok || ch.Params[0] != pngParamsVersion3 {
+	if !ok || ch.Params[0] != pngParamsVersion3+pngParamsZlib {
 		t.Fatalf("planned %v %v", ok, ch.Params)
 	}
 	p, ok := pngSplit(data, 2, 0)

@@ -13,6 +13,8 @@
 //	tokenize.go       the reference tokenizer: match finder and optimal parse
 //	bitmodel.go       adaptive bit probabilities; one bit coder interface for coding and decoding
 //	tokenstream.go    the Tokens part: each block's tokens coded against the reference parse
+//	zlibemu.go        zlib's own parse (deflate_fast, deflate_slow), emulated and driven by the actual tokens
+//	zlibstream.go     layout version 3: a stream's tokens coded against the zlib emulation
 //	tokens.go         the API of the Tokens part: TokenEncoder, TokenDecoder
 //	dynheader.go      a dynamic block's code lengths and header, coded in the Tokens part
 //	huffbuild.go      zopfli's and zlib's code length builders and header writers, reproduced exactly
@@ -104,6 +106,20 @@
 // length, then the index (4-bit tree) of the header writer - zopfli's
 // best, zlib's, zopfli's eight repeat-code choices - whose output is the
 // header. The tokens then follow as in version 1.
+//
+// In layout version 3 (ZlibEmulated), each stream starts with a flag
+// (p = 1/2): coded against zlib's parse. If set, 12 raw bits follow (zlib
+// level 4, Z_FILTERED 1, hash bits - 8 4, window bits - 8 3), and then per
+// block in order: a stored block's bytes are run through the emulation (zlib
+// parsed them before it chose to store the block); a Huffman block's tokens
+// are each a flag "as predicted" (context: predicted literal or match,
+// previous flag), else, when a match was predicted, a flag "literal", else
+// a match: length - 3 in an 8-bit tree, distance symbol in a 5-bit tree and
+// its extra bits raw; a dynamic block's header follows its tokens, as a
+// flag "zlib's header for these tokens", else as in version 2 against the
+// lengths zlib's builder gives for them. An encoder sets the flag when
+// some configuration (zlibCandidates, tried in order) mispredicts few
+// tokens; otherwise the stream is coded as in version 2.
 //
 // A literal's value is the uncompressed byte at p. The decoder re-runs
 // the same tokenizer over the uncompressed bytes, decodes the tokens and

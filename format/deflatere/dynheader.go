@@ -161,11 +161,31 @@ func (md *hdrModel) codeLen(c bitCoder, cl int, p, q, v uint8) uint8 {
 	return r - uint8(d)
 }
 
+// predictLens is the version 2 prediction of a dynamic block's code
+// lengths from its match records in pl, given the previous dynamic block
+// prev (nil if none) and its builder kind. It leaves pl's parse
+// undefined.
+func predictLens(pl *plan, data []byte, prev *block, kind int, L *[288]uint8, D *[32]uint8) {
+	*L, *D = fixedLit, fixedDist
+	if prev != nil {
+		*L, *D = prev.lit, prev.dist
+	}
+	for it := 0; it < predIters; it++ {
+		pl.parse(data, lenCostsAll(L, D))
+		pl.refine(data, nil, 1)
+		var ll [288]uint32
+		var dl [32]uint32
+		pl.counts(data, &ll, &dl)
+		buildLens(kind, &ll, &dl, L, D)
+	}
+}
+
 // codeHeader codes (enc: b holds the header) or decodes (b gets lit,
-// dist, hdr, hdrBits) the dynamic header of block b, whose match records
-// are in pl, given the previous dynamic block prev (nil if none) and its
-// builder kind. It leaves pl's parse undefined.
-func (md *hdrModel) codeHeader(c bitCoder, enc bool, pl *plan, data []byte, b, prev *block, kind int) error {
+// dist, hdr, hdrBits) the dynamic header of block b, which starts at
+// byte pos of the data, given the previous dynamic block prev (nil if
+// none), against the code lengths predict gives (called only when the
+// header is not kept verbatim).
+func (md *hdrModel) codeHeader(c bitCoder, enc bool, pos int, b, prev *block, predict func(L *[288]uint8, D *[32]uint8)) error {
 	cand := -1
 	if enc {
 		for k := 0; k < nCands; k++ {
@@ -191,28 +211,18 @@ func (md *hdrModel) codeHeader(c bitCoder, enc bool, pl *plan, data []byte, b, p
 		if !enc {
 			b.hdr, b.hdrBits = hdr, n
 			br := &bitReader{b: hdr}
-			if err := readDynamicHeader(br, b, pl.s); err != nil {
+			if err := readDynamicHeader(br, b, pos); err != nil {
 				return err
 			}
 			if br.bitPos() != n {
-				return errf(ErrFormat, pl.s, "side data: header length")
+				return errf(ErrFormat, pos, "side data: header length")
 			}
 		}
 		return nil
 	}
-	// the prediction
-	L, D := fixedLit, fixedDist
-	if prev != nil {
-		L, D = prev.lit, prev.dist
-	}
-	for it := 0; it < predIters; it++ {
-		pl.parse(data, lenCostsAll(&L, &D))
-		pl.refine(data, nil, 1)
-		var ll [288]uint32
-		var dl [32]uint32
-		pl.counts(data, &ll, &dl)
-		buildLens(kind, &ll, &dl, &L, &D)
-	}
+	var L [288]uint8
+	var D [32]uint8
+	predict(&L, &D)
 	var q [288]uint8
 	var qd [32]uint8
 	if prev != nil {
@@ -221,14 +231,14 @@ func (md *hdrModel) codeHeader(c bitCoder, enc bool, pl *plan, data []byte, b, p
 	for i := 0; i < 286; i++ {
 		v := md.codeLen(c, b2i(i >= 256), L[i], q[i], b.lit[i])
 		if v > 15 {
-			return errf(ErrFormat, pl.s, "side data: code length")
+			return errf(ErrFormat, pos, "side data: code length")
 		}
 		b.lit[i] = v
 	}
 	for i := 0; i < 30; i++ {
 		v := md.codeLen(c, 2, D[i], qd[i], b.dist[i])
 		if v > 15 {
-			return errf(ErrFormat, pl.s, "side data: code length")
+			return errf(ErrFormat, pos, "side data: code length")
 		}
 		b.dist[i] = v
 	}
@@ -237,7 +247,7 @@ func (md *hdrModel) codeHeader(c bitCoder, enc bool, pl *plan, data []byte, b, p
 		return nil
 	}
 	if k >= nCands || b.lit[256] == 0 || !kraftOK(b.lit[:]) || !kraftOK(b.dist[:]) {
-		return errf(ErrFormat, pl.s, "side data: dynamic header")
+		return errf(ErrFormat, pos, "side data: dynamic header")
 	}
 	var w bitWriter
 	writeCand(k, b, &w)

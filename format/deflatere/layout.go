@@ -12,6 +12,10 @@ const (
 	// HeadersCoded codes each dynamic header with the tokens, against the
 	// code lengths the reference parse predicts (dynheader.go).
 	HeadersCoded = 2
+	// ZlibEmulated is HeadersCoded where a stream's tokens (and then its
+	// dynamic headers, after them) may be coded against zlib's own parse,
+	// emulated (zlibemu.go, zlibstream.go); the layout is version 2's.
+	ZlibEmulated = 3
 )
 
 // AppendLayout appends the stream's layout (see the package
@@ -55,7 +59,7 @@ func (s *Stream) Len() int {
 // stream (without tokens: a TokenDecoder adds them) and the number of
 // bytes it read. base is b's offset, for messages. Memory is O(len(b)).
 func ReadLayout(b []byte, zlib bool, version, maxData, base int) (*Stream, int, error) {
-	if version != HeadersVerbatim && version != HeadersCoded {
+	if version < HeadersVerbatim || version > ZlibEmulated {
 		return nil, 0, errf(ErrFormat, base, "side data: layout version %d", version)
 	}
 	r := &FieldReader{B: b, Base: base}
@@ -89,7 +93,7 @@ func ReadLayout(b []byte, zlib bool, version, maxData, base int) (*Stream, int, 
 		case blockFixed:
 			blk.lit, blk.dist = fixedLit, fixedDist
 		case blockDynamic:
-			if version == HeadersCoded {
+			if version >= HeadersCoded {
 				break // coded with the tokens
 			}
 			blk.hdrBits = r.Uvarint("header bits", 8*lim)

@@ -153,8 +153,16 @@ func blockTokens(s *Stream) ([][]uint32, error) {
 // up to position p of data, or it stops with ErrBudget; it returns the
 // work it did.
 func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int, rate, allow int64) ([][]uint32, int64, error) {
+	var zwork int64
+	if version >= ZlibEmulated {
+		out, work, emulated, err := codeZlib(c, s, data, toks, rate, allow)
+		if err != nil || emulated {
+			return out, work, err
+		}
+		zwork = work
+	}
 	m := newMatcher(data)
-	m.rate, m.allow = rate, allow
+	m.rate, m.allow = rate, allow-zwork
 	md := &tokenModel{}
 	hm := &hdrModel{}
 	var prev *block
@@ -173,7 +181,8 @@ func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int
 				if err := pl.findAll(m, pos, pos+b.raw); err != nil {
 					return nil, 0, err
 				}
-				if err := hm.codeHeader(c, toks != nil, &pl, data, b, prev, kind); err != nil {
+				predict := func(L *[288]uint8, D *[32]uint8) { predictLens(&pl, data, prev, kind, L, D) }
+				if err := hm.codeHeader(c, toks != nil, pos, b, prev, predict); err != nil {
 					return nil, 0, err
 				}
 				pl.parseBlock(data, b)
@@ -203,5 +212,5 @@ func codeTokens(c bitCoder, s *Stream, data []byte, toks [][]uint32, version int
 	if pos != len(data) {
 		return nil, 0, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
 	}
-	return out, m.work, nil
+	return out, m.work + zwork, nil
 }

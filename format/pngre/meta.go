@@ -37,7 +37,7 @@ func marshalMeta(l *layout, s *deflatere.Stream, types []byte, version int) []by
 func unmarshalMeta(meta []byte) (*layout, *deflatere.Stream, []byte, int, error) {
 	r := &deflatere.FieldReader{B: meta}
 	version := int(r.Byte("version"))
-	if version != 1 && version != 2 {
+	if version < 1 || version > metaVersion {
 		return nil, nil, nil, 0, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	l := &layout{}

@@ -9,9 +9,11 @@ import (
 )
 
 // metaVersion is the first byte of the meta part of the side data that
-// Split writes; Join also reads version 1 (dynamic headers verbatim in
-// the meta).
-const metaVersion = deflatere.HeadersCoded
+// Split writes (deflatere's layout version: tokens coded against zlib's
+// own parse where it reproduces them); Join also reads versions 1
+// (dynamic headers verbatim in the meta) and 2 (tokens always coded
+// against the reference parse).
+const metaVersion = deflatere.ZlibEmulated
 
 // Parts is a PNG split for coding: its pixels and the side data that
 // rebuilds the file from them.
@@ -43,13 +45,14 @@ func Split(png []byte) (*Parts, error) {
 }
 
 // SplitVersion is Split writing the given side data version: 1 (dynamic
-// Huffman headers verbatim in the meta) or 2 (the current one), with the
+// Huffman headers verbatim in the meta), 2 (headers coded with the
+// tokens) or 3 (the current one: deflatere.ZlibEmulated), with the
 // reference tokenizer's match search bounded by budget units of work per
 // byte of filtered pixels (0: no bound; see deflatere.TokenEncoder.Budget). A PNG
 // over the budget gives an error that wraps deflatere.ErrBudget and
 // ErrUnsupported.
 func SplitVersion(png []byte, version int, budget int) (*Parts, error) {
-	if version != 1 && version != 2 {
+	if version < 1 || version > metaVersion {
 		return nil, fmt.Errorf("pngre: side data version %d", version)
 	}
 	l, err := parsePNG(png)
@@ -98,7 +101,7 @@ func Format(meta []byte) (w, h, c, sampleBytes int, interlaced bool, err error) 
 // preOf returns the chunks before IDAT recorded in meta and their IHDR.
 func preOf(meta []byte) ([]byte, header, error) {
 	r := &deflatere.FieldReader{B: meta}
-	if v := r.Byte("version"); v != 1 && v != 2 {
+	if v := r.Byte("version"); v < 1 || v > metaVersion {
 		return nil, header{}, errf(ErrFormat, 0, "side data version %d", firstByte(meta))
 	}
 	pre := r.Bytes(r.Uvarint("pre length", uint64(len(meta))), "pre chunks")
