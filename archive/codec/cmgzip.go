@@ -36,12 +36,15 @@ func planGzip(k Kind, r io.ReaderAt, size int64) (Choice, bool) {
 	return Choice{Codec: format.CodecCMGzip, Params: append([]byte{paramsVersion}, fp[:]...), BlockSize: int(size)}, true
 }
 
-// gzipFingerprints name the two models a segment may use and the
-// segment header set: index 0 set 2, index 1 set 3 (the version 2 text
-// model), index 2 set 4 (the version 3 text model), index 3 set 5 (the
-// version 4 text model; writers use the last).
+// gzipFingerprints name the two models a segment may use, the segment
+// header set and deflatere's gzip side data version: index 0 set 2,
+// index 1 set 3 (the version 2 text model), index 2 set 4 (the version 3
+// text model), index 3 set 5 (the version 4 text model), all with side
+// data version 1 (deflatere.GzipReference); index 4 set 5 with side data
+// version 2 (deflatere.GzipZlib: tokens against zlib's emulated parse;
+// writers use the last).
 var gzipFingerprints = [...][8]byte{segFingerprint("cm-gzip/1 "), segFingerprint3("cm-gzip/2 "), segFingerprint4("cm-gzip/3 "),
-	segFingerprint5("cm-gzip/4 ")}
+	segFingerprint5("cm-gzip/4 "), segFingerprint5("cm-gzip/5 ")}
 
 type cmGzip struct{}
 
@@ -53,10 +56,13 @@ type cmGzip struct{}
 const gzipSearchBudget = 256
 
 // check checks a block's parameters and returns the segment header set
-// they name.
-func (cmGzip) check(b Block) (segHeaderSet, error) {
+// and the gzip side data version they name.
+func (cmGzip) check(b Block) (segHeaderSet, byte, error) {
 	i, err := checkWholeFile(b, "cm-gzip", gzipFingerprints[:]...)
-	return segHeaderSet(i + 2), err
+	if i == 4 {
+		return 5, deflatere.GzipZlib, err
+	}
+	return segHeaderSet(i + 2), deflatere.GzipReference, err
 }
 
 // Payload of a cm-gzip block (the whole file):
@@ -69,11 +75,11 @@ func (cmGzip) check(b Block) (segHeaderSet, error) {
 // coding anything; a file that does not come back byte for byte, is not
 // gzip after all or expands more than expansionLimit is declined.
 func (c cmGzip) Compress(dst, src []byte, b Block) ([]byte, error) {
-	set, err := c.check(b)
+	set, version, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
-	raw, meta, tokens, err := deflatere.SplitGzip(src, int(expansionLimit(len(src))), gzipSearchBudget)
+	raw, meta, tokens, err := deflatere.SplitGzipVersion(src, int(expansionLimit(len(src))), gzipSearchBudget, version)
 	if err != nil {
 		if errors.Is(err, deflatere.ErrFormat) || errors.Is(err, deflatere.ErrUnsupported) {
 			return dst, fmt.Errorf("%w: %v", ErrDeclined, err)
@@ -91,7 +97,7 @@ func (c cmGzip) Compress(dst, src []byte, b Block) ([]byte, error) {
 }
 
 func (c cmGzip) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error) {
-	set, err := c.check(b)
+	set, version, err := c.check(b)
 	if err != nil {
 		return dst, err
 	}
@@ -108,6 +114,9 @@ func (c cmGzip) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, error)
 	meta := part()
 	if meta == nil {
 		return dst, bad("meta length")
+	}
+	if len(meta) == 0 || meta[0] != version {
+		return dst, bad(fmt.Sprintf("side data version %d in an entry of version %d", firstByte(meta), version))
 	}
 	tokens := part()
 	if tokens == nil {

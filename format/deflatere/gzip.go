@@ -6,8 +6,24 @@ import (
 	"hash/crc32"
 )
 
-// gzipVersion is the first byte of the side data SplitGzip writes.
-const gzipVersion = 1
+// Gzip side data versions, the first byte of the meta SplitGzip writes:
+// the layout version of the members' streams.
+const (
+	// GzipReference: every stream's tokens coded against the reference
+	// parse (layout version HeadersCoded).
+	GzipReference = 1
+	// GzipZlib: against zlib's emulated parse where it reproduces them
+	// (layout version ZlibEmulated). SplitGzip writes it.
+	GzipZlib = 2
+)
+
+// gzipLayout is the layout version of gzip side data version v.
+func gzipLayout(v byte) int {
+	if v == GzipZlib {
+		return ZlibEmulated
+	}
+	return HeadersCoded
+}
 
 // gzip header flags (RFC 1952).
 const (
@@ -73,6 +89,16 @@ func gzipHeaderLen(b []byte, base int) (int, error) {
 // data (TokenEncoder.Budget; 0: no bound); past it, SplitGzip fails with
 // ErrBudget.
 func SplitGzip(gz []byte, maxData int, budget int) (data, meta, tokens []byte, err error) {
+	return SplitGzipVersion(gz, maxData, budget, GzipZlib)
+}
+
+// SplitGzipVersion is SplitGzip writing side data version version
+// (GzipReference or GzipZlib).
+func SplitGzipVersion(gz []byte, maxData, budget int, version byte) (data, meta, tokens []byte, err error) {
+	if version != GzipReference && version != GzipZlib {
+		return nil, nil, nil, errf(ErrFormat, 0, "gzip side data version %d", version)
+	}
+	lv := gzipLayout(version)
 	te := TokenEncoder{Budget: budget}
 	var members []byte
 	count, off := 0, 0
@@ -84,17 +110,17 @@ func SplitGzip(gz []byte, maxData int, budget int) (data, meta, tokens []byte, e
 			}
 			break // not a member after all: kept verbatim with the trailing bytes
 		}
-		if err := te.Encode(s, d, HeadersCoded); err != nil {
+		if err := te.Encode(s, d, lv); err != nil {
 			return nil, nil, nil, err
 		}
 		data = append(data, d...)
 		members = binary.AppendUvarint(members, uint64(h))
 		members = append(members, gz[off:off+h]...)
-		members = s.AppendLayout(members, HeadersCoded)
+		members = s.AppendLayout(members, lv)
 		count++
 		off += n
 	}
-	meta = binary.AppendUvarint([]byte{gzipVersion}, uint64(count))
+	meta = binary.AppendUvarint([]byte{version}, uint64(count))
 	meta = append(meta, members...)
 	meta = binary.AppendUvarint(meta, uint64(len(gz)-off))
 	meta = append(meta, gz[off:]...)
@@ -142,9 +168,11 @@ func gzipMember(b []byte, max, base int) (h, n int, d []byte, s *Stream, err err
 // data SplitGzip wrote. Memory is O(len(meta) + len(data) + the file).
 func JoinGzip(meta, tokens, data []byte) ([]byte, error) {
 	r := &FieldReader{B: meta}
-	if v := r.Byte("version"); r.Err == nil && v != gzipVersion {
+	v := r.Byte("version")
+	if r.Err == nil && v != GzipReference && v != GzipZlib {
 		return nil, errf(ErrFormat, 0, "gzip side data version %d", v)
 	}
+	lv := gzipLayout(v)
 	count := r.Uvarint("member count", uint64(len(meta)))
 	if r.Err == nil && count == 0 {
 		r.Fail("no members")
@@ -166,14 +194,14 @@ func JoinGzip(meta, tokens, data []byte) ([]byte, error) {
 		if h, err := gzipHeaderLen(hdr, r.Off-len(hdr)); err != nil || h != len(hdr) {
 			return nil, errf(ErrFormat, r.Off-len(hdr), "side data: member %d header", i)
 		}
-		s, n, err := ReadLayout(meta[r.Off:], false, HeadersCoded, len(data)-pos, r.Off)
+		s, n, err := ReadLayout(meta[r.Off:], false, lv, len(data)-pos, r.Off)
 		if err != nil {
 			return nil, err
 		}
 		r.Off += n
 		d := data[pos : pos+s.Len()]
 		pos += len(d)
-		if err := td.Decode(s, d, HeadersCoded); err != nil {
+		if err := td.Decode(s, d, lv); err != nil {
 			return nil, err
 		}
 		out = append(out, hdr...)
