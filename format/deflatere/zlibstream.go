@@ -85,8 +85,11 @@ func zlibMisses(s *Stream, toks [][]uint32, data []byte, cfg zlibConfig, limit i
 
 // chooseZlib returns the candidate configuration that mispredicts the
 // fewest tokens of s (the first of those), trying them in order until one
-// mispredicts at most 2 + 1/4096 of them; ok is false if none does within
-// zlibMisses' bounds.
+// mispredicts at most 2 + 1/4096 of them or twelve have run to the end
+// (a stream of an encoder that is almost zlib would otherwise run every
+// candidate through; a wrong memLevel mispredicts ~1 % of the tokens, and
+// there are nine); ok is false if none does within zlibMisses'
+// bounds.
 func chooseZlib(s *Stream, toks [][]uint32, data []byte, rate, allow int64) (cfg zlibConfig, ok bool, work int64) {
 	ntok := 0
 	for _, t := range toks {
@@ -95,15 +98,19 @@ func chooseZlib(s *Stream, toks [][]uint32, data []byte, rate, allow int64) (cfg
 	if ntok == 0 {
 		return cfg, false, 0
 	}
-	best := -1
+	best, ran := -1, 0
 	for _, c := range zlibCandidates(s) {
 		m, w := zlibMisses(s, toks, data, c, best, rate, allow-work)
 		work += w
-		if m >= 0 && (best < 0 || m < best) {
+		if m < 0 {
+			continue
+		}
+		ran++
+		if best < 0 || m < best {
 			best, cfg = m, c
-			if m <= 2+ntok/4096 {
-				break
-			}
+		}
+		if best <= 2+ntok/4096 || ran == 12 {
+			break
 		}
 	}
 	return cfg, best >= 0, work
