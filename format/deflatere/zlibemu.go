@@ -190,7 +190,10 @@ func (z *zlibEmu) predict() uint32 {
 	if t+1 < z.n {
 		z.nl, z.ns = z.step(t+1, z.cl)
 	}
-	if z.cl >= minMatch && z.nl <= z.cl && z.cs >= 0 {
+	// (cs is the start from the last search that found one; after the
+	// stream departed from zlib it may be far: never predict past the
+	// window)
+	if z.cl >= minMatch && z.nl <= z.cl && z.cs >= 0 && t-z.cs <= z.maxDist {
 		return matchTok(z.cl, t-z.cs)
 	}
 	return uint32(z.d[t])

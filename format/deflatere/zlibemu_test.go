@@ -159,3 +159,30 @@ func FuzzDecodeTokens(f *testing.F) {
 		}
 	})
 }
+
+// TestZlibForced codes streams that zlib did not write (Go's and
+// klauspost's gzip at several levels: a quarter or more of the tokens
+// mispredicted) against the emulation anyway, each of fast and slow
+// configurations, small windows and hashes among them, and checks they
+// rebuild: every exception path of the coding.
+func TestZlibForced(t *testing.T) {
+	defer func() { forceZlib = nil }()
+	for i, n := range []int{3000, 70000} {
+		d := testData(n, int64(i+5))
+		for _, gz := range [][]byte{goGzip(t, d, 1), goGzip(t, d, 9), goGzip(t, d, -2), kpGzip(t, d, 4)} {
+			h, err := gzipHeaderLen(gz, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, s, k, err := InflateRaw(gz[h:], 1<<20, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, cfg := range []zlibConfig{levelConfig(1, false, 15, 15), levelConfig(6, true, 15, 15), levelConfig(9, false, 9, 8), levelConfig(4, false, 10, 16)} {
+				forceZlib = &cfg
+				size := codeRoundTrip(t, s, data, gz[h:h+k], ZlibEmulated)
+				t.Logf("%d bytes, %d blocks, config %+v: %d bytes of tokens", len(data), len(s.blocks), cfg, size)
+			}
+		}
+	}
+}
