@@ -11,7 +11,7 @@ import (
 // and every other byte exactly. 24- and 32-bit BMPs are model-image's.
 var modelBMP = rasterCodec{id: format.CodecModelBMP, ct: container{
 	name: "BMP",
-	split: func(data []byte) ([]byte, []raster, [][]byte, error) {
+	split: func(data []byte, _ byte) ([]byte, []raster, [][]byte, error) {
 		p, err := bmpre.Split(data)
 		if err != nil {
 			return nil, nil, nil, err
@@ -22,7 +22,7 @@ var modelBMP = rasterCodec{id: format.CodecModelBMP, ct: container{
 		w, h, pal, err := bmpre.Shape(meta)
 		return []raster{bmpRaster(w, h, pal)}, err
 	},
-	join: func(meta []byte, pix [][]byte) ([]byte, error) {
+	join: func(meta []byte, pix [][]byte, _ byte) ([]byte, error) {
 		if len(pix) != 1 {
 			return nil, format.ErrCorrupt
 		}

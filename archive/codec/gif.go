@@ -10,7 +10,7 @@ import (
 // gifre rebuilds the LZW streams and every other byte exactly.
 var modelGIF = rasterCodec{id: format.CodecModelGIF, ct: container{
 	name: "GIF",
-	split: func(data []byte) ([]byte, []raster, [][]byte, error) {
+	split: func(data []byte, _ byte) ([]byte, []raster, [][]byte, error) {
 		p, err := gifre.Split(data)
 		if err != nil {
 			return nil, nil, nil, err
@@ -32,7 +32,7 @@ var modelGIF = rasterCodec{id: format.CodecModelGIF, ct: container{
 		}
 		return shapes, nil
 	},
-	join: gifre.Join,
+	join: func(meta []byte, pix [][]byte, _ byte) ([]byte, error) { return gifre.Join(meta, pix) },
 	// LZW codes up to 4,096 pixels in 12 bits: a flat GIF holds
 	// thousands of pixels per byte.
 	expansion: 4096,

@@ -462,7 +462,10 @@ func TestGoldenCtx(t *testing.T) {
 		// compressed TIFFs (LZW with predictor, 16-bit grey, palette,
 		// Deflate 16-bit RGB, PackBits tiles): samples through the pixel
 		// models (16-bit as high parts + model/lowbyte), tiffre's side data
-		{"golden-v1-tiff.dcar", goldenTIFFFiles(t), planFunc(PlanTIFF), map[uint64]int{format.CodecModelTIFF: 5}, false, 0, 0, 0},
+		{"golden-v1-tiff.dcar", goldenTIFFFiles(t), planFunc(PlanTIFF), map[uint64]int{format.CodecModelTIFF: 5}, true, 0, 0, 0},
+		// model-tiff version 2 (tiffre side data version 2: Deflate
+		// chunks' tokens against zlib's emulated parse), the same files
+		{"golden-v2-tiff.dcar", goldenTIFFFiles(t), planFunc(PlanTIFF), map[uint64]int{format.CodecModelTIFF: 5}, false, 0, 0, 0},
 		// palette BMPs (ImageMagick RLE8 and V5 4-bit, ppmtobmp 4-bit and
 		// OS/2 1-bit): indices through the context-mixing stage, bmpre's
 		// side data

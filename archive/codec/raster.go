@@ -16,9 +16,10 @@ import (
 // not split, or whose side data does not rebuild it byte for byte, is
 // declined when its block is coded and stays a zstd block.
 //
-// Parameters: byte 1 (the version), the fingerprint of the pixel model
-// of colour rasters, the fingerprint of the pixel model of palette
-// rasters (8 bytes each).
+// Parameters: the version (1, or up to the container's versions: model-
+// tiff's version 2 has tiffre's side data version 2), the fingerprint of
+// the pixel model of colour rasters, the fingerprint of the pixel model
+// of palette rasters (8 bytes each).
 //
 // Payload (the whole file is one block):
 //
@@ -48,13 +49,16 @@ func (r raster) samples() int64 { return int64(r.w) * int64(r.h) * int64(r.c) }
 // container is what a raster codec needs of a format package.
 type container struct {
 	name string
+	// versions is the highest parameter version (0: 1); new entries get
+	// it. split and join get the entry's.
+	versions byte
 	// split returns the side data and the rasters with their pixels; any
 	// error declines the file (zstd).
-	split func(data []byte) (meta []byte, shapes []raster, pix [][]byte, err error)
+	split func(data []byte, v byte) (meta []byte, shapes []raster, pix [][]byte, err error)
 	// shapes returns the rasters' shapes from the side data alone.
 	shapes func(meta []byte) ([]raster, error)
 	// join rebuilds the file.
-	join func(meta []byte, pix [][]byte) ([]byte, error)
+	join func(meta []byte, pix [][]byte, v byte) ([]byte, error)
 	// expansion bounds the samples of a file per file byte, so that a
 	// decoder's memory stays O(rawLen) whatever the side data claims.
 	expansion int64
@@ -96,7 +100,7 @@ func (rc rasterCodec) planner(mime string, p Preset) Planner {
 		if err1 != nil || err2 != nil {
 			return Choice{}, false
 		}
-		params := append(append([]byte{rasterParamsVersion}, fc[:]...), fi[:]...)
+		params := append(append([]byte{rc.version()}, fc[:]...), fi[:]...)
 		return Choice{Codec: rc.id, Params: params, BlockSize: int(size)}, true
 	}
 }
@@ -111,7 +115,7 @@ func (rc rasterCodec) flat(r io.ReaderAt, size int64) bool {
 	if _, err := r.ReadAt(data, 0); err != nil {
 		return false
 	}
-	_, shapes, pix, err := rc.ct.split(data)
+	_, shapes, pix, err := rc.ct.split(data, rc.version())
 	if err != nil || len(shapes) != len(pix) {
 		return false
 	}
@@ -129,11 +133,14 @@ func (rc rasterCodec) flat(r io.ReaderAt, size int64) bool {
 	return fc.flat()
 }
 
+// version is the parameter version new entries get.
+func (rc rasterCodec) version() byte { return max(rc.ct.versions, rasterParamsVersion) }
+
 // models returns the entry's colour and palette models.
 func (rc rasterCodec) models(b Block) (colour, indexed pixelModel, err error) {
 	p := b.Params
 	name := format.CodecName(rc.id)
-	if len(p) != 17 || p[0] != rasterParamsVersion {
+	if len(p) != 17 || p[0] < rasterParamsVersion || p[0] > rc.version() {
 		return nil, nil, fmt.Errorf("%w (%s version %d)", ErrParams, name, firstByte(p))
 	}
 	if b.Offset != 0 {
@@ -155,7 +162,7 @@ func (rc rasterCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
 	if int64(len(src)) != b.EntrySize {
 		return dst, fmt.Errorf("%s: block of %d bytes, entry of %d", name, len(src), b.EntrySize)
 	}
-	meta, shapes, pix, err := rc.ct.split(src)
+	meta, shapes, pix, err := rc.ct.split(src, b.Params[0])
 	if err != nil {
 		return dst, fmt.Errorf("%w: %s: %v", ErrDeclined, name, err)
 	}
@@ -239,7 +246,7 @@ func (rc rasterCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, 
 	if len(src) != 0 {
 		return dst, bad("trailing bytes")
 	}
-	out, err := rc.ct.join(meta, pix)
+	out, err := rc.ct.join(meta, pix, b.Params[0])
 	if err != nil {
 		return dst, bad("%v", err)
 	}

@@ -1,6 +1,8 @@
 package codec
 
 import (
+	"fmt"
+
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/format/tiffre"
 )
@@ -10,11 +12,15 @@ import (
 // pixel models (raster.go), package tiffre rebuilding every compressed
 // strip or tile and every other byte exactly. Uncompressed 8- and 16-bit
 // TIFFs are model-image's (package pixels finds their rows in place).
+// Version 2 entries (what dcar writes) carry tiffre's side data version
+// 2 (Deflate chunks' tokens against zlib's emulated parse), version 1
+// entries version 1.
 var modelTIFF = rasterCodec{id: format.CodecModelTIFF, ct: container{
-	name:   "TIFF",
-	colour: true,
-	split: func(data []byte) ([]byte, []raster, [][]byte, error) {
-		p, err := tiffre.Split(data)
+	name:     "TIFF",
+	colour:   true,
+	versions: 2,
+	split: func(data []byte, v byte) ([]byte, []raster, [][]byte, error) {
+		p, err := tiffre.SplitVersion(data, v)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -28,9 +34,9 @@ var modelTIFF = rasterCodec{id: format.CodecModelTIFF, ct: container{
 		r, err := tiffRaster(meta)
 		return []raster{r}, err
 	},
-	join: func(meta []byte, pix [][]byte) ([]byte, error) {
-		if len(pix) != 1 {
-			return nil, format.ErrCorrupt
+	join: func(meta []byte, pix [][]byte, v byte) ([]byte, error) {
+		if len(pix) != 1 || meta[0] != v {
+			return nil, fmt.Errorf("%w: side data version %d in a version %d entry", format.ErrCorrupt, meta[0], v)
 		}
 		return tiffre.Join(meta, pix[0])
 	},

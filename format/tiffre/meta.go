@@ -9,8 +9,19 @@ import (
 	"github.com/dcar-archiver/dcar/format/deflatere"
 )
 
-// metaVersion is the first byte of the side data.
-const metaVersion = 1
+// metaVersion is the first byte of the side data Split writes: version
+// 1 keeps Deflate chunks' tokens in deflatere's layout version 2, version
+// 2 in layout version 3 (against zlib's emulated parse where it
+// reproduces them).
+const metaVersion = 2
+
+// layoutOf is the deflatere layout version of side data version v.
+func layoutOf(v byte) int {
+	if v >= 2 {
+		return deflatere.ZlibEmulated
+	}
+	return deflatere.HeadersCoded
+}
 
 // Pad modes: how the tiles' padding samples are kept: as they are, or
 // less the previous tile's samples at the same place (padDelta).
@@ -61,6 +72,7 @@ const (
 // side is the side data: everything of the file but the samples.
 type side struct {
 	g       geom
+	v       byte   // side data version
 	rest    []byte // the file with every chunk's bytes cut out
 	perm    []int  // the chunk index at each chunk position in file order
 	gaps    []int  // bytes of rest before each chunk in file order, from the previous cut
@@ -83,7 +95,7 @@ func appendBytes(m, b []byte) []byte {
 
 func (s *side) marshal() []byte {
 	g := s.g
-	m := []byte{metaVersion}
+	m := []byte{s.v}
 	m = binary.AppendUvarint(m, uint64(g.W))
 	m = binary.AppendUvarint(m, uint64(g.H))
 	m = binary.AppendUvarint(m, uint64(g.C))
@@ -150,7 +162,7 @@ func (s *side) marshal() []byte {
 				m = appendBytes(m, c.tail)
 			}
 		default:
-			m = s.zs[i].AppendLayout(m, deflatere.HeadersCoded)
+			m = s.zs[i].AppendLayout(m, layoutOf(s.v))
 		}
 	}
 	if g.Comp == compDeflate || g.Comp == compDeflateX {
@@ -159,10 +171,12 @@ func (s *side) marshal() []byte {
 	return m
 }
 
-// readGeom reads the geometry at the start of the side data.
-func readGeom(r *deflatere.FieldReader) geom {
+// readGeom reads the side data version and the geometry at the start of
+// the side data.
+func readGeom(r *deflatere.FieldReader) (geom, byte) {
 	var g geom
-	if v := r.Byte("version"); r.Err == nil && v != metaVersion {
+	v := r.Byte("version")
+	if r.Err == nil && (v < 1 || v > metaVersion) {
 		r.Fail("version")
 	}
 	g.W = r.Uvarint("width", maxSide)
@@ -182,7 +196,7 @@ func readGeom(r *deflatere.FieldReader) geom {
 		g.TW = g.W
 	}
 	g.TH = r.Uvarint("chunk height", maxSide+16)
-	return g
+	return g, v
 }
 
 // unmarshal reads side data. Every count is bounded by the bytes of
@@ -190,7 +204,8 @@ func readGeom(r *deflatere.FieldReader) geom {
 // which the geometry bounds by a small multiple of the image.
 func unmarshal(meta []byte) (*side, error) {
 	r := &deflatere.FieldReader{B: meta}
-	s := &side{g: readGeom(r)}
+	s := &side{}
+	s.g, s.v = readGeom(r)
 	g := s.g
 	if r.Err != nil {
 		return nil, wrap(r.Err)
@@ -298,7 +313,7 @@ func unmarshal(meta []byte) (*side, error) {
 			}
 			s.lzw = append(s.lzw, c)
 		default:
-			z, k, err := deflatere.ReadLayout(meta[r.Off:], true, deflatere.HeadersCoded, g.rawLen(i), r.Off)
+			z, k, err := deflatere.ReadLayout(meta[r.Off:], true, layoutOf(s.v), g.rawLen(i), r.Off)
 			if err != nil {
 				return nil, wrap(err)
 			}

@@ -11,7 +11,7 @@ import (
 // Parts is a TIFF split for coding: the first image's samples and the
 // side data that rebuilds the file from them.
 type Parts struct {
-	Meta   []byte // side data: versioned (first byte = side data version 1); everything but the samples
+	Meta   []byte // side data: versioned (first byte = side data version, 1 or 2); everything but the samples
 	W, H   int
 	C      int    // samples per pixel: 1 grey or palette index, 2 grey+alpha, 3 RGB, 4 RGBA or CMYK
 	Depth  int    // 8 or 16 bits per sample
@@ -22,7 +22,13 @@ type Parts struct {
 // into samples and side data. It ends by running Join and comparing:
 // ErrNoRebuild unless the rebuild is exact. Files it does not handle
 // give ErrUnsupported, malformed ones ErrFormat.
-func Split(tiff []byte) (*Parts, error) {
+func Split(tiff []byte) (*Parts, error) { return SplitVersion(tiff, metaVersion) }
+
+// SplitVersion is Split writing side data version v (1 or 2).
+func SplitVersion(tiff []byte, v byte) (*Parts, error) {
+	if v < 1 || v > metaVersion {
+		return nil, fmt.Errorf("tiffre: side data version %d", v)
+	}
 	f, err := parse(tiff)
 	if err != nil {
 		return nil, err
@@ -32,7 +38,7 @@ func Split(tiff []byte) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &side{g: g, perm: idx}
+	s := &side{g: g, v: v, perm: idx}
 	src := tiff
 	if f.derivable(idx) {
 		// The offsets and byte counts follow from the chunks: Join
@@ -113,7 +119,7 @@ func Split(tiff []byte) (*Parts, error) {
 			if !bytes.Equal(re, chunk) {
 				return nil, errf(ErrNoRebuild, base, "Deflate chunk %d does not re-emit exactly", i)
 			}
-			if err := te.Encode(z, d, deflatere.HeadersCoded); err != nil {
+			if err := te.Encode(z, d, layoutOf(v)); err != nil {
 				return nil, wrap(err)
 			}
 			s.zs = append(s.zs, z)
@@ -152,7 +158,7 @@ func Split(tiff []byte) (*Parts, error) {
 // (photometric interpretation 3: its one sample is a colour index).
 func Shape(meta []byte) (w, h, c, depth int, palette bool, err error) {
 	r := &deflatere.FieldReader{B: meta}
-	g := readGeom(r)
+	g, _ := readGeom(r)
 	if r.Err != nil {
 		return 0, 0, 0, 0, false, wrap(r.Err)
 	}
@@ -231,7 +237,7 @@ func Join(meta, pixels []byte) ([]byte, error) {
 			}
 		default:
 			z := s.zs[i]
-			if err := td.Decode(z, raw, deflatere.HeadersCoded); err != nil {
+			if err := td.Decode(z, raw, layoutOf(s.v)); err != nil {
 				return nil, wrap(err)
 			}
 			if coded, err = z.Emit(coded, raw); err != nil {
