@@ -17,14 +17,17 @@ package deflatere
 // Bytes past the end of the data read as zero (zlib's window past its
 // high water mark, before any slide).
 
-// zlibConfig is one way zlib can have been called: a level's
+// zlibConfig is one way zlib can have been called: a level (1-9) and its
 // configuration_table row, the strategy, and the window and hash sizes.
 type zlibConfig struct {
+	level                   int
 	good, lazy, nice, chain int
-	slow                    bool // deflate_slow (levels 4-9), else deflate_fast
 	filtered                bool // Z_FILTERED (deflate_slow drops matches of length <= 5)
 	wbits, hbits            int  // windowBits (9..15), memLevel + 7
 }
+
+// slow: deflate_slow (levels 4-9), else deflate_fast.
+func (c zlibConfig) slow() bool { return c.level >= 4 }
 
 // zlibLevels are zlib's configuration_table, levels 1-9: good, lazy,
 // nice, chain.
@@ -42,7 +45,7 @@ var zlibLevels = [10][4]int{
 
 func levelConfig(level int, filtered bool, wbits, hbits int) zlibConfig {
 	r := zlibLevels[level]
-	return zlibConfig{good: r[0], lazy: r[1], nice: r[2], chain: r[3], slow: level >= 4,
+	return zlibConfig{level: level, good: r[0], lazy: r[1], nice: r[2], chain: r[3],
 		filtered: filtered && level >= 4, wbits: wbits, hbits: hbits}
 }
 
@@ -171,7 +174,7 @@ func (z *zlibEmu) step(p, prevLen int) (int, int) {
 // predict returns zlib's token at the current token start.
 func (z *zlibEmu) predict() uint32 {
 	t := z.t
-	if !z.cfg.slow {
+	if !z.cfg.slow() {
 		z.insertUpTo(t)
 		head := z.insert(t)
 		z.next = t + 1
@@ -205,7 +208,7 @@ func (z *zlibEmu) follow(tok uint32) {
 	t := z.t
 	if tok&matchFlag == 0 {
 		z.t = t + 1
-		if z.cfg.slow {
+		if z.cfg.slow() {
 			// t+1 was searched with prev_length = the length at t; when
 			// that search found nothing longer, zlib's match_start is
 			// still the one from t
@@ -219,7 +222,7 @@ func (z *zlibEmu) follow(tok uint32) {
 	l := tokLen(tok)
 	z.t = t + l
 	z.carried = false
-	if !z.cfg.slow && (l > z.cfg.lazy || z.n-z.t < minMatch) {
+	if !z.cfg.slow() && (l > z.cfg.lazy || z.n-z.t < minMatch) {
 		// deflate_fast does not insert the positions inside a long match
 		z.next = max(z.next, z.t)
 	}

@@ -125,13 +125,7 @@ var forceZlib *zlibConfig
 
 // codeConfig codes cfg's level, strategy, hash and window bits raw.
 func codeConfig(c bitCoder, cfg zlibConfig, base int) (zlibConfig, error) {
-	level := 0
-	for lv := 1; lv <= 9; lv++ {
-		if l := zlibLevels[lv]; [4]int{cfg.good, cfg.lazy, cfg.nice, cfg.chain} == l && (lv >= 4) == cfg.slow {
-			level = lv
-		}
-	}
-	level = int(c.raw(uint32(level), 4))
+	level := int(c.raw(uint32(cfg.level), 4))
 	filtered := c.raw(uint32(b2i(cfg.filtered)), 1) == 1
 	hb := 8 + int(c.raw(uint32(cfg.hbits-8), 4))
 	wb := 8 + int(c.raw(uint32(cfg.wbits-8), 3))
@@ -141,9 +135,9 @@ func codeConfig(c bitCoder, cfg zlibConfig, base int) (zlibConfig, error) {
 	return levelConfig(level, filtered, wb, hb), nil
 }
 
-// codeZlib codes (enc: toks, each block's tokens, given) or decodes whether s is coded against
-// the zlib emulation and, if so, its configuration and tokens (then
-// emulated is true). Its work is bounded as in zlibMisses.
+// codeZlib codes (enc: toks, each block's tokens, given) or decodes
+// whether s is coded against the zlib emulation and, if so, its
+// configuration and tokens (then emulated is true). Its work is bounded as in zlibMisses.
 func codeZlib(c bitCoder, s *Stream, data []byte, toks [][]uint32, rate, allow int64) (out [][]uint32, work int64, emulated bool, err error) {
 	enc := toks != nil
 	var cfg zlibConfig
