@@ -198,7 +198,9 @@ func goldenDomainFiles(t testing.TB) map[string][]byte {
 //
 // golden-v3-domain.dcar, written with tiny8-stage.dcm (version 8: an
 // image network and the warm start of its context-mixing stage), also
-// has a flat PNG, which the stage codes from the warm start.
+// has a flat PNG, which the stage codes from the warm start;
+// golden-v4-domain.dcar, written with tiny9-primer.dcm (version 9: the
+// stage's primer too), has it coded from the primed stage.
 func TestGoldenDomain(t *testing.T) {
 	for _, g := range []struct {
 		golden, model string
@@ -207,6 +209,7 @@ func TestGoldenDomain(t *testing.T) {
 		{"golden-v1-domain.dcar", "tiny6-image.dcm", false},
 		{"golden-v2-domain.dcar", "tiny7-image.dcm", false},
 		{"golden-v3-domain.dcar", "tiny8-stage.dcm", true},
+		{"golden-v4-domain.dcar", "tiny9-primer.dcm", true},
 	} {
 		t.Run(g.golden, func(t *testing.T) { testGoldenDomain(t, g.golden, g.model, g.flat) })
 	}
@@ -309,6 +312,9 @@ func testGoldenDomain(t *testing.T, golden, modelFile string, flat bool) {
 	}
 	if r.Domain().Image().StageWarm == nil || !stage {
 		t.Error("flat.png is not coded by the domain's stage with its warm start")
+	}
+	if strings.Contains(modelFile, "primer") && r.Domain().Image().StagePrimer == nil {
+		t.Error("the domain's stage has no primer")
 	}
 }
 

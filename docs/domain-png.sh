@@ -3,7 +3,7 @@
 # Debian package below one of its folders, as the package ships them,
 # split into a training part and a test part of about 20 MB.
 #
-#   sh docs/domain-png.sh DIR PACKAGE FOLDER [GROUP]
+#   sh docs/domain-png.sh DIR PACKAGE FOLDER [GROUP [FROM]]
 #   sh docs/domain-png.sh /tmp/astro stellarium-data usr/share/stellarium/nebulae
 #   sh docs/domain-png.sh /tmp/wes wesnoth-1.16-data usr/share/games/wesnoth/1.16/data/core/images 's/[0-9]//g'
 #
@@ -13,12 +13,13 @@
 # by the sed expression GROUP when given, so that files that belong
 # together (animation frames, one icon at several sizes) fall on the
 # same side: the files whose hash
-# starts with c-f, in hash order, go to test while it holds at most
-# 20,000,000 bytes (a group goes where its first file goes); every other
+# starts with FROM-f (FROM: c unless given), in hash order, go to test
+# while it holds at most 20,000,000 bytes (a group goes where its first
+# file goes); every other
 # file is training. Needs apt-get download
 # (Debian), dpkg and sha256sum.
 set -eu
-dir=$1 pkg=$2 folder=$3 group=${4:-}
+dir=$1 pkg=$2 folder=$3 group=${4:-} from=${5:-c}
 mkdir -p "$dir" && cd "$dir"
 [ -d root ] || { apt-get download "$pkg" && dpkg -x "$pkg"_*.deb root; }
 rm -rf train test && mkdir train test
@@ -30,9 +31,9 @@ find "root/$folder" -type f -name '*.png' | LC_ALL=C sort | while read -r f; do
 done >paths.txt
 # keep the first path (in path order) of each content, then order by path hash
 awk '!seen[$2]++' paths.txt | LC_ALL=C sort >keyed.txt
-awk -v root="root/$folder" '
+awk -v root="root/$folder" -v from="$from" '
 	{ name = $4; gsub("/", "_", name) }
-	!($1 in side) { side[$1] = $1 >= "c" && total + $3 <= 20000000 ? "test" : "train" }
+	!($1 in side) { side[$1] = $1 >= from && total + $3 <= 20000000 ? "test" : "train" }
 	side[$1] == "test" { total += $3 }
 	{ print side[$1], root "/" $4, name }
 ' keyed.txt | while read -r part src name; do cp "$src" "$part/$name"; done

@@ -119,12 +119,15 @@ func pixelContexts(ctx []uint32, f *imgctx.Features, win *causal) (sel int) {
 // (the length of its stream), that stream and the second half's.
 //
 // Warm, if set, is the stage's learned start (a domain model's, dcar
-// train): every stripe's stage starts from it instead of cold. It is
-// part of the format: the fingerprint of a network with the stage and a
-// warm start covers the warm start's bytes (Model.WithStageWarm).
+// train): every stripe's stage starts from it instead of cold. Primer,
+// if set, is what the stage has read before every stripe (its hashed
+// tables; the mixers are Warm's). Both are part of the format: the
+// fingerprint of a network with the stage covers their bytes
+// (Model.WithStage).
 type CMNet struct {
-	Net  *QNet
-	Warm *bitcm.SymbolWarm
+	Net    *QNet
+	Warm   *bitcm.SymbolWarm
+	Primer *StagePrimer
 }
 
 // FlatPNGExpansion is the pixel bytes per file byte from which the
@@ -148,7 +151,10 @@ var CMSplitSamples = 4 << 20
 // at once from CMSplitSamples.
 func (c CMNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error) {
 	return encodeHalves(dst, samples, w, rows, ch, CMSplitSamples, func(dst, samples []byte, w, rows, ch int) ([]byte, error) {
-		out, _, err := c.Net.encodeStripeCM(dst, samples, w, rows, ch, c.Warm)
+		out, sm, err := c.encodeStripe(dst, samples, w, rows, ch)
+		if sm != nil {
+			sm.Release()
+		}
 		return out, err
 	})
 }
@@ -156,7 +162,7 @@ func (c CMNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error
 // DecodeStripe decodes the output of EncodeStripe, both halves at once.
 func (c CMNet) DecodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 	return decodeHalves(data, w, rows, ch, func(data []byte, w, rows, ch int) ([]byte, error) {
-		return c.Net.decodeStripeCM(data, w, rows, ch, c.Warm)
+		return c.decodeStripe(data, w, rows, ch)
 	})
 }
 
@@ -271,26 +277,56 @@ var uniform = func() (t coder.FreqTable) { t.SetUniform(256, totalBits); return 
 // sub-pixel bit by bit through a bitcm.SymbolModel that mixes the pixel
 // model's distribution with exact-value contexts.
 func (q *QNet) EncodeStripeCM(dst, samples []byte, w, rows, ch int) ([]byte, error) {
-	out, _, err := q.encodeStripeCM(dst, samples, w, rows, ch, nil)
+	out, sm, err := CMNet{Net: q}.encodeStripe(dst, samples, w, rows, ch)
+	if sm != nil {
+		sm.Release()
+	}
 	return out, err
 }
 
-// encodeStripeCM is EncodeStripeCM with the stage started from warm (nil:
-// cold); it also returns the stage's model at the end.
-func (q *QNet) encodeStripeCM(dst, samples []byte, w, rows, ch int, warm *bitcm.SymbolWarm) ([]byte, *bitcm.SymbolModel, error) {
-	p, err := q.newPredictor(w, rows, ch)
+// encodeStripe is EncodeStripeCM with c's stage (started from c.Warm and
+// c.Primer); it also returns the stage's model at the end.
+func (c CMNet) encodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, *bitcm.SymbolModel, error) {
+	p, err := c.Net.newPredictor(w, rows, ch)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(samples) != w*rows*ch {
 		return nil, nil, imgctx.ErrSamples
 	}
-	sm := bitcm.NewSymbolModel(len(samples), numPixelContexts, symbolConfig)
-	if warm != nil {
-		if err := sm.WarmUp(warm); err != nil {
-			return nil, nil, err
+	sm, err := c.newStage(len(samples))
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := c.Net.encodeStripeWith(dst, samples, w, rows, ch, p, sm)
+	return out, sm, err
+}
+
+// newStage returns the context-mixing stage for a stripe of n
+// sub-pixels: cold, or a copy of the primed stage, with the warm
+// start's mixers if c has one.
+func (c CMNet) newStage(n int) (*bitcm.SymbolModel, error) {
+	var sm *bitcm.SymbolModel
+	if c.Primer != nil {
+		primed, err := c.Primer.state()
+		if err != nil {
+			return nil, err
+		}
+		sm = primed.Clone()
+	} else {
+		sm = bitcm.NewSymbolModel(n, numPixelContexts, symbolConfig)
+	}
+	if c.Warm != nil {
+		if err := sm.WarmUp(c.Warm); err != nil {
+			return nil, err
 		}
 	}
+	return sm, nil
+}
+
+// encodeStripeWith codes a stripe through the stage sm (which it
+// leaves in its state at the stripe's end) with the predictor p.
+func (q *QNet) encodeStripeWith(dst, samples []byte, w, rows, ch int, p *predictor, sm *bitcm.SymbolModel) ([]byte, error) {
 	var enc coder.Encoder
 	enc.Reset(dst)
 	var ft coder.FreqTable
@@ -300,7 +336,7 @@ func (q *QNet) encodeStripeCM(dst, samples []byte, w, rows, ch int, warm *bitcm.
 	for _, s := range samples {
 		p.Logits(lg[:])
 		if err := ft.SetLogits(lg[:], totalBits); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		sel := pixelContexts(ctx[:], p.f, win)
 		prior := &ft
@@ -310,19 +346,17 @@ func (q *QNet) encodeStripeCM(dst, samples []byte, w, rows, ch int, warm *bitcm.
 		sm.EncodeSymbol(&enc, s, ctx[:], prior, sel)
 		p.Update(s, &ft)
 	}
-	out, err := enc.Finish()
-	return out, sm, err
+	return enc.Finish()
 }
 
 // DecodeStripeCM decodes the output of EncodeStripeCM.
 func (q *QNet) DecodeStripeCM(data []byte, w, rows, ch int) ([]byte, error) {
-	return q.decodeStripeCM(data, w, rows, ch, nil)
+	return CMNet{Net: q}.decodeStripe(data, w, rows, ch)
 }
 
-// decodeStripeCM decodes the output of encodeStripeCM with the same warm
-// start.
-func (q *QNet) decodeStripeCM(data []byte, w, rows, ch int, warm *bitcm.SymbolWarm) ([]byte, error) {
-	p, err := q.newPredictor(w, rows, ch)
+// decodeStripe decodes the output of encodeStripe.
+func (c CMNet) decodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
+	p, err := c.Net.newPredictor(w, rows, ch)
 	if err != nil {
 		return nil, err
 	}
@@ -331,12 +365,11 @@ func (q *QNet) decodeStripeCM(data []byte, w, rows, ch int, warm *bitcm.SymbolWa
 		return nil, err
 	}
 	out := make([]byte, w*rows*ch)
-	sm := bitcm.NewSymbolModel(len(out), numPixelContexts, symbolConfig)
-	if warm != nil {
-		if err := sm.WarmUp(warm); err != nil {
-			return nil, err
-		}
+	sm, err := c.newStage(len(out))
+	if err != nil {
+		return nil, err
 	}
+	defer sm.Release()
 	var ft coder.FreqTable
 	var lg [256]int32
 	var ctx [numPixelContexts]uint32
@@ -400,12 +433,13 @@ func (q *QNet) TrainStageWarm(imgs []StageImage, from *bitcm.SymbolWarm, progres
 			return w, nil
 		default:
 		}
-		_, sm, err := q.encodeStripeCM(nil, im.Pix, im.W, im.Rows, im.Ch, w)
+		_, sm, err := CMNet{Net: q, Warm: w}.encodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)
 		if err != nil {
 			return nil, err
 		}
 		w = sm.Snapshot(StageWarmAge)
 		w.Quantize(StageWarmShift)
+		sm.Release()
 		if done += int64(len(im.Pix)); progress != nil {
 			progress(done)
 		}

@@ -41,12 +41,17 @@ type Model struct {
 	TextFingerprint [8]byte
 	// CMFingerprint identifies the network with the context-mixing
 	// stage (CMNet, cmstripe.go): the first 8 bytes of SHA-256 of
-	// "pixcm/1 " and Fingerprint; with a warm start (StageWarm), of
-	// "pixcm/2 ", Fingerprint and the warm start's SHA-256.
+	// "pixcm/1 " and Fingerprint; with a warm start (StageWarm) and no
+	// primer, of "pixcm/2 ", Fingerprint and the warm start's SHA-256;
+	// with a primer (StagePrimer), of "pixcm/3 ", Fingerprint, the warm
+	// start's SHA-256 (32 zero bytes without one) and the primer's.
 	CMFingerprint [8]byte
 	// StageWarm, if set, is the learned start of the context-mixing
 	// stage (a domain model's; the shipped networks have none).
 	StageWarm *bitcm.SymbolWarm
+	// StagePrimer, if set, is what the context-mixing stage reads before
+	// every stripe (a domain model's).
+	StagePrimer *StagePrimer
 	// SplitFingerprint identifies the network coding a large stripe in
 	// two halves at once (SplitNet): the first 8 bytes of SHA-256 of
 	// "pixsplit/1 " and Fingerprint.
@@ -101,20 +106,35 @@ func Decode(name string, b []byte) (*Model, error) {
 	return m, nil
 }
 
-// WithStageWarm returns a copy of m whose context-mixing stage starts
-// from w, its CMFingerprint covering w.
-func (m *Model) WithStageWarm(w *bitcm.SymbolWarm) *Model {
+// WithStage returns a copy of m whose context-mixing stage starts from
+// the warm start w and reads the primer p (either may be nil), its
+// CMFingerprint covering both.
+func (m *Model) WithStage(w *bitcm.SymbolWarm, p *StagePrimer) *Model {
 	c := *m
-	c.StageWarm = w
-	sum := w.Sum()
-	s := sha256.Sum256(append(append([]byte("pixcm/2 "), m.Fingerprint[:]...), sum[:]...))
-	c.CMFingerprint = [8]byte(s[:8])
+	c.StageWarm, c.StagePrimer = w, p
+	var ws [32]byte
+	if w != nil {
+		ws = w.Sum()
+	}
+	switch {
+	case p != nil:
+		ps := p.Sum()
+		s := sha256.Sum256(append(append(append([]byte("pixcm/3 "), m.Fingerprint[:]...), ws[:]...), ps[:]...))
+		c.CMFingerprint = [8]byte(s[:8])
+	case w != nil:
+		s := sha256.Sum256(append(append([]byte("pixcm/2 "), m.Fingerprint[:]...), ws[:]...))
+		c.CMFingerprint = [8]byte(s[:8])
+	default:
+		c.CMFingerprint = cmFingerprint(m.Fingerprint)
+	}
 	return &c
 }
 
 // CM returns m's network with the context-mixing stage (and its warm
-// start, if any): the pixel model CMFingerprint names.
-func (m *Model) CM() CMNet { return CMNet{Net: m.Net, Warm: m.StageWarm} }
+// start and primer, if any): the pixel model CMFingerprint names.
+func (m *Model) CM() CMNet {
+	return CMNet{Net: m.Net, Warm: m.StageWarm, Primer: m.StagePrimer}
+}
 
 func cmFingerprint(net [8]byte) [8]byte {
 	s := sha256.Sum256(append([]byte("pixcm/1 "), net[:]...))

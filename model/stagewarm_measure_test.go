@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dcar-archiver/dcar/model/bitcm"
 	"github.com/klauspost/compress/zstd"
@@ -23,6 +24,8 @@ var (
 	warmNTest     = flag.Int("warm-ntest", 20, "TestMeasureStageWarm: at most this many test images")
 	warmFlat      = flag.Float64("warm-flat", 3, "TestMeasureStageWarm: test PNGs of at least this many pixel bytes per file byte")
 	warmTrainFlat = flag.Float64("warm-train-flat", 3, "TestMeasureStageWarm: training PNGs of at least this many pixel bytes per file byte")
+	warmPrimeN    = flag.Int("warm-prime-n", 0, "TestMeasureStageWarm: prime on the first this many training images only (0: all)")
+	warmPrime     = flag.Int("warm-prime", 0, "TestMeasureStageWarm: also code the test images from a stage primer of this many table bits made of the training images (with the warm start)")
 )
 
 type pngSample struct {
@@ -112,7 +115,19 @@ func TestMeasureStageWarm(t *testing.T) {
 	}
 	zw, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
 	t.Logf("warm start: %d bytes stored, %d with zstd", len(wb), len(zw.EncodeAll(wb, nil)))
-	cold, hot := make([]int, len(te)), make([]int, len(te))
+	var primer *StagePrimer
+	if *warmPrime > 0 {
+		pimgs := imgs
+		if *warmPrimeN > 0 && *warmPrimeN < len(pimgs) {
+			pimgs = pimgs[:*warmPrimeN]
+		}
+		start := time.Now()
+		if primer, err = NewStagePrimer(pimgs, *warmPrime); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("primer: %d images, %d samples, %d bytes stored, %v", primer.Images(), primer.Samples(), len(primer.MarshalBinary()), time.Since(start))
+	}
+	cold, hot, prim := make([]int, len(te)), make([]int, len(te)), make([]int, len(te))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
 	for i, im := range te {
@@ -121,24 +136,32 @@ func TestMeasureStageWarm(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			a, _, err := m.Net.encodeStripeCM(nil, im.pix, im.w, im.h, im.ch, nil)
+			a, err := CMNet{Net: m.Net}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			b, _, err := m.Net.encodeStripeCM(nil, im.pix, im.w, im.h, im.ch, warm)
+			b, err := CMNet{Net: m.Net, Warm: warm}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
 			if err != nil {
 				t.Error(err)
 				return
 			}
 			cold[i], hot[i] = len(a), len(b)
+			if primer != nil {
+				c, err := CMNet{Net: m.Net, Warm: warm, Primer: primer}.EncodeStripe(nil, im.pix, im.w, im.h, im.ch)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				prim[i] = len(c)
+			}
 		}()
 	}
 	wg.Wait()
-	var sc, sh, sf int
+	var sc, sh, sp, sf int
 	for i, im := range te {
-		sc, sh, sf = sc+cold[i], sh+hot[i], sf+im.fileBytes
-		t.Logf("%-40s %8d px bytes %7d file %7d cold %7d warm %+6.2f %%", im.name, len(im.pix), im.fileBytes, cold[i], hot[i], 100*float64(hot[i]-cold[i])/float64(cold[i]))
+		sc, sh, sp, sf = sc+cold[i], sh+hot[i], sp+prim[i], sf+im.fileBytes
+		t.Logf("%-40s %8d px bytes %7d file %7d cold %7d warm %+6.2f %% %7d primed %+6.2f %%", im.name, len(im.pix), im.fileBytes, cold[i], hot[i], 100*float64(hot[i]-cold[i])/float64(cold[i]), prim[i], 100*float64(prim[i]-cold[i])/float64(cold[i]))
 	}
-	t.Logf("%d test images, %d file bytes: cold %d, warm %d (%+.2f %%)", len(te), sf, sc, sh, 100*float64(sh-sc)/float64(sc))
+	t.Logf("%d test images, %d file bytes: cold %d, warm %d (%+.2f %%), primed %d (%+.2f %%)", len(te), sf, sc, sh, 100*float64(sh-sc)/float64(sc), sp, 100*float64(sp-sc)/float64(sc))
 }

@@ -345,4 +345,13 @@ func reportStage(res *domain.Result) {
 	}
 	fmt.Fprintf(os.Stderr, "dcar train: flat images: validation (%d sub-pixels): %.4f bits/sub-pixel started cold, %.4f from the warm start (%+.2f %%): %s\n",
 		res.StageVal, bps(res.StageValBitsCold), bps(res.StageValBits), 100*(float64(res.StageValBits)/float64(max(res.StageValBitsCold, 1))-1), verdict)
+	if res.StagePrimerBytes == 0 {
+		return
+	}
+	verdict = "kept"
+	if !res.StagePrimerKept {
+		verdict = "not kept: it does not pay for its bytes on this data"
+	}
+	fmt.Fprintf(os.Stderr, "dcar train: flat images: the same images as the stage's primer (%d bytes): %.4f bits/sub-pixel (%+.2f %% against the warm start alone): %s\n",
+		res.StagePrimerBytes, bps(res.StageValBitsPrimed), 100*(float64(res.StageValBitsPrimed)/float64(max(res.StageValBits, 1))-1), verdict)
 }

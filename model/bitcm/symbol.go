@@ -30,6 +30,7 @@ import (
 type SymbolModel struct {
 	nctx  int
 	tabs  [][]node
+	buf   *[]node // the tables' allocation, for Release
 	line  []int
 	heads []lineHeads
 	hash  []uint32
@@ -85,7 +86,7 @@ func NewSymbolModel(n, nctx int, cfg SymbolConfig) *SymbolModel {
 	m := cacheline.New[SymbolModel]() // written at every bit (cacheline)
 	m.nctx, m.c0, m.cfg = nctx, 1, cfg
 	m.tbits = uint(min(max(bitsFor(n)-2, 10), int(cfg.TableBits)))
-	m.tabs, _ = allocTables(nctx, lineLen<<m.tbits) // a SymbolModel's life is its caller's: not pooled
+	m.tabs, m.buf = allocTables(nctx, lineLen<<m.tbits)
 	m.line = cacheline.Make[int](nctx)
 	m.heads = cacheline.Make[lineHeads](nctx)
 	m.hash = cacheline.Make[uint32](nctx)

@@ -25,19 +25,22 @@
 // version 8 text model (bitcm.Text8ConfigCold: history maps per decision
 // depth, the order-3 probability map), and it may hold an image network;
 // version 8, which Encode writes for a model with a stage warm start
-// (else version 7), the same, and it may hold the warm start of the
-// pixel codecs' context-mixing stage.
+// and no stage primer (else version 7), the same, and it may hold the
+// warm start of the pixel codecs' context-mixing stage; version 9,
+// which Encode writes for a model with a stage primer, the same, and it
+// may hold the primer of that stage.
 //
 // File layout (spec/FORMAT.md section 16.1; integers little-endian):
 //
 //	magic    [8]byte  "DCARDCM\x00"
-//	version  u32      1 to 8
+//	version  u32      1 to 9
 //	base     [8]byte  fingerprint of the shipped network it is based on
 //	nParts   u32      1..MaxParts
 //	parts    nParts × (kind u8, length u64, length bytes), kinds increasing:
 //	         0 description, 1 text warm start, 2 text primer,
 //	         3 image network (version 6 on),
-//	         4 context-mixing stage warm start (version 8)
+//	         4 context-mixing stage warm start (version 8 on),
+//	         5 context-mixing stage primer (version 9)
 //	sha256   [32]byte SHA-256 of everything before it
 //
 // The model's fingerprint is the first 8 bytes of the SHA-256 trailer.
@@ -65,6 +68,9 @@ const (
 	// stageVersion is the first file version that may hold
 	// PartImageStage, and what Encode writes for a model with one.
 	stageVersion = 8
+	// primerVersion is the first file version that may hold
+	// PartImagePrimer, and what Encode writes for a model with one.
+	primerVersion = 9
 
 	// MaxSize bounds a model file (what Parse and Load accept), so that
 	// a damaged archive or file cannot make a reader allocate more.
@@ -92,6 +98,7 @@ var textModels = map[uint32]struct {
 	6: {bitcm.Text7ConfigCold, bitcm.Text7Config},
 	7: {bitcm.Text8ConfigCold, bitcm.Text8Config},
 	8: {bitcm.Text8ConfigCold, bitcm.Text8Config},
+	9: {bitcm.Text8ConfigCold, bitcm.Text8Config},
 }
 
 // imageVersion is the first file version that may hold PartImageNet.
@@ -125,8 +132,15 @@ const (
 	// bitcm.SymbolWarm (model.QNet.TrainStageWarm). The stage over the
 	// model's image network (its own, or else the shipped one, Base)
 	// starts from it; the entries it codes carry that model's
-	// CMFingerprint, which covers it (model.Model.WithStageWarm).
+	// CMFingerprint, which covers it (model.Model.WithStage).
 	PartImageStage byte = 4
+	// PartImagePrimer is the primer of the pixel codecs' context-mixing
+	// stage (version 9): a stored model.StagePrimer (sample images coded
+	// by the stage without the network; not compressed again). The
+	// stage reads it before every stripe (its mixers start from
+	// PartImageStage's warm start, if the model has one); the entries it
+	// codes carry the CMFingerprint that covers both.
+	PartImagePrimer byte = 5
 )
 
 // ErrBadModel is wrapped by every error Parse returns for a file that
@@ -227,14 +241,17 @@ type Parts struct {
 	Image []byte
 	// Stage is the warm start of the pixel codecs' context-mixing stage.
 	Stage *bitcm.SymbolWarm
+	// StagePrimer is the primer of that stage.
+	StagePrimer *model.StagePrimer
 }
 
 // Encode builds a version 7 model file (the version 8 text model), or
-// version 8 if it has a stage warm start, based on base with the given
-// description and parts, at least one of which must be set.
+// version 8 if it has a stage warm start, version 9 if it has a stage
+// primer, based on base with the given description and parts, at least
+// one of which must be set.
 func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 	text, primer := p.Text, p.Primer
-	if text == nil && len(primer) == 0 && len(p.Image) == 0 && p.Stage == nil {
+	if text == nil && len(primer) == 0 && len(p.Image) == 0 && p.Stage == nil && p.StagePrimer == nil {
 		return nil, errors.New("domain: a model must replace at least one part")
 	}
 	if len(info) > maxInfo || !utf8.ValidString(info) {
@@ -248,6 +265,9 @@ func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 	le.PutUint32(b[8:], version)
 	if p.Stage != nil {
 		le.PutUint32(b[8:], stageVersion)
+	}
+	if p.StagePrimer != nil {
+		le.PutUint32(b[8:], primerVersion)
 	}
 	b = append(b, base[:]...)
 	var parts [][]byte
@@ -297,6 +317,9 @@ func Encode(base [8]byte, info string, p Parts) ([]byte, error) {
 		}
 		kinds, parts = append(kinds, PartImageStage), append(parts, z)
 	}
+	if p.StagePrimer != nil {
+		kinds, parts = append(kinds, PartImagePrimer), append(parts, p.StagePrimer.MarshalBinary())
+	}
 	b = le.AppendUint32(b, uint32(len(parts)))
 	for i, p := range parts {
 		b = append(b, kinds[i])
@@ -331,7 +354,7 @@ func Parse(b []byte) (*Model, error) {
 	v := le.Uint32(b[8:])
 	tm, ok := textModels[v]
 	if !ok {
-		return nil, bad(8, "unsupported version %d (this dcar reads 1 to %d)", v, version)
+		return nil, bad(8, "unsupported version %d (this dcar reads 1 to %d)", v, primerVersion)
 	}
 	m := &Model{raw: b, version: v, primed: new(bitcm.Primed)}
 	copy(m.Base[:], b[12:20])
@@ -357,7 +380,7 @@ func Parse(b []byte) (*Model, error) {
 		if i > 0 && kind <= parts[i-1].kind {
 			return nil, bad(off, "part %d: kind %d after kind %d (kinds must increase)", i, kind, parts[i-1].kind)
 		}
-		if kind > PartImageStage || (kind == PartImageNet && v < imageVersion) || (kind == PartImageStage && v < stageVersion) {
+		if kind > PartImagePrimer || (kind == PartImageNet && v < imageVersion) || (kind == PartImageStage && v < stageVersion) || (kind == PartImagePrimer && v < primerVersion) {
 			return nil, bad(off, "part %d: unknown kind %d in a version %d file", i, kind, v)
 		}
 		parts = append(parts, part{kind, off, b[off+9 : off+9+int(size)]})
@@ -427,7 +450,18 @@ func Parse(b []byte) (*Model, error) {
 					return nil, bad(12, "stage warm start of an unknown base network: %v", err)
 				}
 			}
-			m.image = m.image.WithStageWarm(w)
+			m.image = m.image.WithStage(w, nil)
+		case PartImagePrimer:
+			sp, err := model.ParseStagePrimer(p.data)
+			if err != nil {
+				return nil, bad(p.at+9, "%v", err)
+			}
+			if m.image == nil {
+				if m.image, err = model.ByFingerprint(m.Base); err != nil {
+					return nil, bad(12, "stage primer of an unknown base network: %v", err)
+				}
+			}
+			m.image = m.image.WithStage(m.image.StageWarm, sp)
 		}
 	}
 	c, ok := m.TextConfig()

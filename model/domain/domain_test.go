@@ -11,7 +11,7 @@ import (
 	"github.com/dcar-archiver/dcar/model/bitcm"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/tiny7.dcm, tiny7-image.dcm and tiny8-stage.dcm")
+var update = flag.Bool("update", false, "rewrite testdata/tiny7.dcm, tiny7-image.dcm, tiny8-stage.dcm and tiny9-primer.dcm")
 
 // checkFixture fails t unless b is testdata/name byte for byte (which
 // -update rewrites first), and returns the fixture.
@@ -185,7 +185,7 @@ func TestRejectForeignWarm(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm", "testdata/tiny6-image.dcm", "testdata/tiny7.dcm", "testdata/tiny7-image.dcm", "testdata/tiny8-stage.dcm"} {
+	for _, name := range []string{"testdata/tiny.dcm", "testdata/tiny2.dcm", "testdata/tiny3.dcm", "testdata/tiny4.dcm", "testdata/tiny5.dcm", "testdata/tiny6.dcm", "testdata/tiny6-image.dcm", "testdata/tiny7.dcm", "testdata/tiny7-image.dcm", "testdata/tiny8-stage.dcm", "testdata/tiny9-primer.dcm"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

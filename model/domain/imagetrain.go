@@ -145,6 +145,21 @@ func (p *imagePart) stageWarm() *bitcm.SymbolWarm {
 	return st.warm
 }
 
+// stagePrimer is the stage's primer the model keeps: the one made, if
+// the model keeps the warm start and the primer pays for its bytes on
+// the flat validation images (stagePart.primerPays); nil otherwise.
+func (p *imagePart) stagePrimer() *model.StagePrimer {
+	if p.stageWarm() == nil || !p.stage.primerPays() {
+		return nil
+	}
+	return p.stage.primer
+}
+
+// parts are the image parts the model keeps.
+func (p *imagePart) parts() Parts {
+	return Parts{Image: p.netWeights(), Stage: p.stageWarm(), StagePrimer: p.stagePrimer()}
+}
+
 // trainImages fine-tunes the shipped network's image modality on the
 // training images and measures both networks on the validation images.
 func trainImages(base *model.Model, tr, val []Sample, opts TrainOptions, deadline time.Time) (*imagePart, error) {

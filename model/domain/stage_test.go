@@ -98,6 +98,55 @@ func TestTinyStageFixture(t *testing.T) {
 	}
 }
 
+// tinyStagePrimer is a primer of the stage made of tinyStageWarm's two
+// flat images, with small tables.
+func tinyStagePrimer(t testing.TB) *model.StagePrimer {
+	t.Helper()
+	imgs, _ := stageImages([]Sample{{"a.png", flatPNG(t, 96, 64, 1)}, {"b.png", flatPNG(t, 80, 72, 2)}}, maxStageSamples)
+	p, err := model.NewStagePrimer(imgs, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestTinyPrimerFixture checks that Encode gives the bytes of
+// testdata/tiny9-primer.dcm (version 9: an image network, its stage's
+// warm start and primer, a text primer), and that the parsed model's
+// stage reads the primer under a fingerprint of its own.
+func TestTinyPrimerFixture(t *testing.T) {
+	b, err := Encode(tinyBase, "tiny stage primer model", Parts{Image: smallImageNet(t), Stage: tinyStageWarm(t), StagePrimer: tinyStagePrimer(t),
+		Primer: []byte(strings.Repeat("func (m *Model) Image() *model.Model { return m.image }\n", 3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := checkFixture(t, b, "tiny9-primer.dcm")
+	m, err := Parse(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Parse(tinyStageModel(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := m.Image()
+	if m.version != primerVersion || img == nil || img.StageWarm == nil || img.StagePrimer == nil || img.StagePrimer.Images() != 2 {
+		t.Fatalf("version %d, image %+v", m.version, img)
+	}
+	if img.Fingerprint != st.Image().Fingerprint || img.CMFingerprint == st.Image().CMFingerprint {
+		t.Error("fingerprints: the network's must be the network's, the primed stage's its own")
+	}
+	if c := img.CM(); c.Warm != img.StageWarm || c.Primer != img.StagePrimer {
+		t.Error("CM() does not start from the warm start and the primer")
+	}
+	// A primer part in a version 8 file is refused.
+	old := bytes.Clone(want)
+	old[8] = stageVersion
+	if _, err := Parse(old); !errors.Is(err, ErrBadModel) {
+		t.Errorf("a primer in a version 8 file: %v", err)
+	}
+}
+
 // A model of a stage warm start alone runs it over the shipped network
 // it is based on; a base this dcar does not ship is refused.
 func TestStageOnly(t *testing.T) {
@@ -199,5 +248,16 @@ func TestTrainStage(t *testing.T) {
 	img := a.Model.Image()
 	if a.ImageNetKept || img == nil || img.Net != def.Net || img.StageWarm == nil || img.CMFingerprint == def.CMFingerprint {
 		t.Fatalf("network kept %v; model image %+v", a.ImageNetKept, img)
+	}
+	// The primer of the same four images codes the validation image
+	// (like them) smaller still; it is kept when that saving, scaled to
+	// the flat samples, exceeds its bytes.
+	t.Logf("primer: %d bytes, validation %d bits (kept %v)", a.StagePrimerBytes, a.StageValBitsPrimed, a.StagePrimerKept)
+	if a.StagePrimerBytes == 0 || a.StageValBitsPrimed >= a.StageValBits {
+		t.Fatalf("primer of %d bytes: validation %d bits against %d from the warm start", a.StagePrimerBytes, a.StageValBitsPrimed, a.StageValBits)
+	}
+	saved := float64(a.StageValBits-a.StageValBitsPrimed) / 8 / float64(a.StageVal) * float64(4*96*64*3+88*60*3)
+	if a.StagePrimerKept != (saved > float64(a.StagePrimerBytes)) || a.StagePrimerKept != (img.StagePrimer != nil) {
+		t.Fatalf("primer kept %v (model has one: %v), saving %.0f bytes for %d", a.StagePrimerKept, img.StagePrimer != nil, saved, a.StagePrimerBytes)
 	}
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"github.com/dcar-archiver/dcar/model"
@@ -23,8 +24,14 @@ const (
 	maxStageSamples = 16 << 20
 	maxStageVal     = 4 << 20
 	// stageCost is the stage's time per sub-pixel on one core (with some
-	// margin), to leave the warm start its time before a deadline.
-	stageCost = 12 * time.Microsecond
+	// margin), to leave the warm start its time before a deadline;
+	// primerCost the primer's (the stage without the network), per
+	// sub-pixel of the primer.
+	stageCost  = 12 * time.Microsecond
+	primerCost = 4 * time.Microsecond
+	// primerBits is the table bits of a stage primer: 2^18 lines per
+	// context (218 MB of tables, which every stripe copies).
+	primerBits = 18
 )
 
 // stagePart is the outcome of the stage's training.
@@ -33,9 +40,28 @@ type stagePart struct {
 	images  int               // training images coded
 	samples int64             // their sub-pixels
 	// validation: the flat validation images' sub-pixels and their size
-	// in bits coded by the stage started cold and from warm
-	valSamples       int64
-	valCold, valWarm int64
+	// in bits coded by the stage started cold, from warm, and from warm
+	// after the primer
+	valSamples                  int64
+	valCold, valWarm, valPrimed int64
+	// primer: the flat training images the warm start was trained on,
+	// as a primer of the stage (nil: none made); flatSamples the
+	// sub-pixels of every flat sample image (training and validation),
+	// by which its saving on validation is scaled (primerPays)
+	primer      *model.StagePrimer
+	flatSamples int64
+}
+
+// primerPays reports whether the primer saves more than its bytes in an
+// archive of images like the samples: the bits it saved on the flat
+// validation images against the warm start alone, per sub-pixel, times
+// the sub-pixels of all the flat sample images.
+func (st *stagePart) primerPays() bool {
+	if st.primer == nil || st.valSamples == 0 {
+		return false
+	}
+	saved := float64(st.valWarm-st.valPrimed) / 8 / float64(st.valSamples) * float64(st.flatSamples)
+	return saved > float64(len(st.primer.MarshalBinary()))
 }
 
 // isFlatPNG reports whether data is an 8-bit colour or grey PNG the
@@ -86,7 +112,8 @@ func stageTime(tr, val []Sample, jobs int) time.Duration {
 		}
 		return min(n, most)
 	}
-	return time.Duration(count(tr, maxStageSamples)+count(val, maxStageVal)/int64(max(jobs, 1))) * stageCost
+	n, v := count(tr, maxStageSamples), count(val, maxStageVal)
+	return time.Duration(n+2*v/int64(max(jobs, 1)))*stageCost + time.Duration(n)*primerCost
 }
 
 // trainStage trains the warm start of net's context-mixing stage on the
@@ -150,6 +177,26 @@ func trainStage(net *model.QNet, tr, val []Sample, valCold []int64, opts TrainOp
 	res.valWarm, err = codedBitsOf(len(vimgs), opts.Jobs, func(i int) ([]byte, error) {
 		im := vimgs[i]
 		return model.CMNet{Net: net, Warm: res.warm}.EncodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The primer: the images the warm start learned from, read by the
+	// stage before every stripe (with the warm start's mixers).
+	if len(vimgs) == 0 || res.images == 0 {
+		return res, nil
+	}
+	if res.primer, err = model.NewStagePrimer(imgs[:res.images], primerBits); err != nil {
+		return nil, err
+	}
+	for _, s := range slices.Concat(tr, val) {
+		if w, h, ch, ok := imageSize(s.Data); ok && isFlatPNG(s.Data) {
+			res.flatSamples += int64(w * h * ch)
+		}
+	}
+	res.valPrimed, err = codedBitsOf(len(vimgs), opts.Jobs, func(i int) ([]byte, error) {
+		im := vimgs[i]
+		return model.CMNet{Net: net, Warm: res.warm, Primer: res.primer}.EncodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)
 	})
 	if err != nil {
 		return nil, err

@@ -141,6 +141,13 @@ type Result struct {
 	StageSamples, StageVal         int64
 	StageValBitsCold, StageValBits int64
 	StageKept                      bool
+	// StagePrimerBytes is the stored size of the stage's primer made of
+	// the same images (0: none made), StageValBitsPrimed the flat
+	// validation images' bits coded from the warm start after it, and
+	// StagePrimerKept whether the model has it (it pays for its bytes).
+	StagePrimerBytes   int
+	StageValBitsPrimed int64
+	StagePrimerKept    bool
 }
 
 // splitImages separates the samples the image network codes (IsImage)
@@ -302,7 +309,8 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	}
 	parts := Parts{Text: w}
 	if img != nil {
-		parts.Image, parts.Stage = img.netWeights(), img.stageWarm()
+		ip := img.parts()
+		parts.Image, parts.Stage, parts.StagePrimer = ip.Image, ip.Stage, ip.StagePrimer
 	}
 	encode := func(primer []byte) ([]byte, error) {
 		info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
@@ -318,7 +326,7 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	// images repay; nothing when it is text only.
 	baseBytes := 0
 	if img != nil {
-		b, err := Encode(base.Fingerprint, "", Parts{Image: img.netWeights(), Stage: img.stageWarm()})
+		b, err := Encode(base.Fingerprint, "", img.parts())
 		if err != nil {
 			return nil, err
 		}
@@ -584,6 +592,13 @@ func imageInfo(img *imagePart, images int) string {
 			kept = "kept"
 		}
 		s += fmt.Sprintf("; the context-mixing stage's warm start trained on %d flat images, %d sub-pixels (%s)", st.images, st.samples, kept)
+		if st.primer != nil {
+			kept = "not kept: it did not pay for its bytes on the validation images"
+			if img.stagePrimer() != nil {
+				kept = "kept"
+			}
+			s += fmt.Sprintf("; the same images as the stage's primer, %d bytes (%s)", len(st.primer.MarshalBinary()), kept)
+		}
 	}
 	return s
 }
@@ -595,13 +610,17 @@ func (r *Result) setImage(img *imagePart, images int) {
 	if st := img.stage; st != nil {
 		r.StageImages, r.StageSamples, r.StageVal = st.images, st.samples, st.valSamples
 		r.StageValBitsCold, r.StageValBits, r.StageKept = st.valCold, st.valWarm, img.stageWarm() != nil
+		if st.primer != nil {
+			r.StagePrimerBytes, r.StageValBitsPrimed = len(st.primer.MarshalBinary()), st.valPrimed
+			r.StagePrimerKept = img.stagePrimer() != nil
+		}
 	}
 }
 
 // imageResult is the result of a training on images alone.
 func imageResult(base *model.Model, img *imagePart, images int, seed uint64) (*Result, error) {
 	info := fmt.Sprintf("dcar train: %s, seed %d", imageInfo(img, images), seed)
-	b, err := Encode(base.Fingerprint, info, Parts{Image: img.netWeights(), Stage: img.stageWarm()})
+	b, err := Encode(base.Fingerprint, info, img.parts())
 	if err != nil {
 		return nil, err
 	}
