@@ -303,8 +303,9 @@ func (c CMNet) encodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, *bitc
 }
 
 // newStage returns the context-mixing stage for a stripe of n
-// sub-pixels: cold, or a copy of the primed stage, with the warm
-// start's mixers if c has one.
+// sub-pixels: cold, or over the primed stage (its tables of n's size,
+// the primed one's lines taken as needed), with the warm start's mixers
+// if c has one.
 func (c CMNet) newStage(n int) (*bitcm.SymbolModel, error) {
 	var sm *bitcm.SymbolModel
 	if c.Primer != nil {
@@ -312,7 +313,7 @@ func (c CMNet) newStage(n int) (*bitcm.SymbolModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		sm = primed.Clone()
+		sm = bitcm.NewSymbolModelOver(n, primed)
 	} else {
 		sm = bitcm.NewSymbolModel(n, numPixelContexts, symbolConfig)
 	}

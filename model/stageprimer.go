@@ -92,9 +92,11 @@ func (pc *primerCoder) decode(data []byte, w, rows, ch int) ([]byte, error) {
 // images coded from a stage primed on 80 training screenshots came out
 // 20 % smaller than from a cold stage, against 4.5 % from the warm start
 // alone (docs/ABLATIONS.md). Every stripe of a CMNet with a primer
-// starts from a copy of the primed stage (with the warm start's mixers),
-// whose tables have the primer's size whatever the stripe's. The primer
-// is read once, at the first stripe that needs it (StagePrimer.state).
+// runs a stage over the primed one (bitcm.NewSymbolModelOver, then the
+// warm start's mixers): tables of the stripe's own size that take the
+// primed stage's lines as the stripe first needs them, so that a small
+// image does not copy the primer's tables. The primer is read once, at
+// the first stripe that needs it (StagePrimer.state), and kept.
 type StagePrimer struct {
 	tbits  uint8 // log2 of the stage's lines per context
 	images []primerImage
@@ -251,8 +253,8 @@ func ParseStagePrimer(data []byte) (*StagePrimer, error) {
 }
 
 // state returns the stage after reading the primer, read on the first
-// call (the others wait for it). It is not written to: a stripe starts
-// from a Clone.
+// call (the others wait for it). It is not written to: the stripes' own
+// stages run over it.
 func (p *StagePrimer) state() (*bitcm.SymbolModel, error) {
 	p.once.Do(func() {
 		pc := &primerCoder{sm: p.fresh()}

@@ -31,6 +31,7 @@ type SymbolModel struct {
 	nctx  int
 	tabs  [][]node
 	buf   *[]node // the tables' allocation, for Release
+	base  *SymbolModel // lines not in tabs are taken from base's (NewSymbolModelOver), or nil
 	line  []int
 	heads []lineHeads
 	hash  []uint32
@@ -178,6 +179,9 @@ func (m *SymbolModel) nibble() {
 		default:
 			if hd.second&0xffff < hd.first&0xffff {
 				a += lineLen
+			}
+			if m.base != nil && m.base.fetch(i, hash32(m.hash[i], m.c0), chk, t[a:a+lineLen]) {
+				break
 			}
 			t[a] = chk << 16
 			for j := 1; j < lineLen; j++ {

@@ -29,9 +29,12 @@ const (
 	// sub-pixel of the primer.
 	stageCost  = 12 * time.Microsecond
 	primerCost = 4 * time.Microsecond
-	// primerBits is the table bits of a stage primer: 2^18 lines per
-	// context (218 MB of tables, which every stripe copies).
-	primerBits = 18
+	// primerBits is the table bits of a stage primer: 2^20 lines per
+	// context (872 MB of tables, read once per process; each stripe's
+	// stage runs over them). On 20 held-back GIMP screenshots a primer
+	// of 80 others took -9.2 % off the warm start's size at 16 bits,
+	// -14.1 % at 17, -20.6 % at 18, -32.0 % at 20 (docs/ABLATIONS.md).
+	primerBits = 20
 )
 
 // stagePart is the outcome of the stage's training.
