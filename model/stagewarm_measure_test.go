@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,6 +25,7 @@ var (
 	warmNTest     = flag.Int("warm-ntest", 20, "TestMeasureStageWarm: at most this many test images")
 	warmFlat      = flag.Float64("warm-flat", 3, "TestMeasureStageWarm: test PNGs of at least this many pixel bytes per file byte")
 	warmTrainFlat = flag.Float64("warm-train-flat", 3, "TestMeasureStageWarm: training PNGs of at least this many pixel bytes per file byte")
+	warmShuffle   = flag.Int("warm-shuffle", 0, "TestMeasureStageWarm: take the images in an order shuffled by this seed (0: name order)")
 	warmPrimeN    = flag.Int("warm-prime-n", 0, "TestMeasureStageWarm: prime on the first this many training images only (0: all)")
 	warmPrime     = flag.Int("warm-prime", 0, "TestMeasureStageWarm: also code the test images from a stage primer of this many table bits made of the training images (with the warm start)")
 )
@@ -40,6 +42,10 @@ type pngSample struct {
 func flatPNGs(t *testing.T, glob string, n int, flat float64) []pngSample {
 	names, _ := filepath.Glob(glob)
 	sort.Strings(names)
+	if *warmShuffle != 0 {
+		r := rand.New(rand.NewPCG(uint64(*warmShuffle), 0))
+		r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	}
 	var out []pngSample
 	for _, name := range names {
 		b, err := os.ReadFile(name)

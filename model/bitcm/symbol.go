@@ -30,7 +30,7 @@ import (
 type SymbolModel struct {
 	nctx  int
 	tabs  [][]node
-	buf   *[]node // the tables' allocation, for Release
+	buf   *[]node      // the tables' allocation, for Release
 	base  *SymbolModel // lines not in tabs are taken from base's (NewSymbolModelOver), or nil
 	line  []int
 	heads []lineHeads
