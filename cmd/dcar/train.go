@@ -352,6 +352,6 @@ func reportStage(res *domain.Result) {
 	if !res.StagePrimerKept {
 		verdict = "not kept: it does not pay for its bytes on this data"
 	}
-	fmt.Fprintf(os.Stderr, "dcar train: flat images: the same images as the stage's primer (%d bytes): %.4f bits/sub-pixel (%+.2f %% against the warm start alone): %s\n",
-		res.StagePrimerBytes, bps(res.StageValBitsPrimed), 100*(float64(res.StageValBitsPrimed)/float64(max(res.StageValBits, 1))-1), verdict)
+	fmt.Fprintf(os.Stderr, "dcar train: flat images: the stage's primer (%d images chosen by coverage, %d sub-pixels, %d bytes): %.4f bits/sub-pixel (%+.2f %% against the warm start alone): %s\n",
+		res.StagePrimerImages, res.StagePrimerSamples, res.StagePrimerBytes, bps(res.StageValBitsPrimed), 100*(float64(res.StageValBitsPrimed)/float64(max(res.StageValBits, 1))-1), verdict)
 }

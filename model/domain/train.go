@@ -141,11 +141,15 @@ type Result struct {
 	StageSamples, StageVal         int64
 	StageValBitsCold, StageValBits int64
 	StageKept                      bool
-	// StagePrimerBytes is the stored size of the stage's primer made of
-	// the same images (0: none made), StageValBitsPrimed the flat
+	// StagePrimerBytes is the stored size of the stage's primer (flat
+	// training images chosen by coverage; 0: none made), StagePrimerImages
+	// and StagePrimerSamples its images and their sub-pixels,
+	// StageValBitsPrimed the flat
 	// validation images' bits coded from the warm start after it, and
 	// StagePrimerKept whether the model has it (it pays for its bytes).
 	StagePrimerBytes   int
+	StagePrimerImages  int
+	StagePrimerSamples int64
 	StageValBitsPrimed int64
 	StagePrimerKept    bool
 }
@@ -597,7 +601,7 @@ func imageInfo(img *imagePart, images int) string {
 			if img.stagePrimer() != nil {
 				kept = "kept"
 			}
-			s += fmt.Sprintf("; the same images as the stage's primer, %d bytes (%s)", len(st.primer.MarshalBinary()), kept)
+			s += fmt.Sprintf("; the stage's primer: %d flat images chosen by coverage, %d sub-pixels, %d bytes (%s)", st.primer.Images(), st.primer.Samples(), len(st.primer.MarshalBinary()), kept)
 		}
 	}
 	return s
@@ -612,6 +616,7 @@ func (r *Result) setImage(img *imagePart, images int) {
 		r.StageValBitsCold, r.StageValBits, r.StageKept = st.valCold, st.valWarm, img.stageWarm() != nil
 		if st.primer != nil {
 			r.StagePrimerBytes, r.StageValBitsPrimed = len(st.primer.MarshalBinary()), st.valPrimed
+			r.StagePrimerImages, r.StagePrimerSamples = st.primer.Images(), st.primer.Samples()
 			r.StagePrimerKept = img.stagePrimer() != nil
 		}
 	}
