@@ -298,7 +298,7 @@ func (c CMNet) encodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, *bitc
 	if err != nil {
 		return nil, nil, err
 	}
-	out, err := c.Net.encodeStripeWith(dst, samples, w, rows, ch, p, sm)
+	out, err := encodeStage(dst, samples, w, ch, p, sm)
 	return out, sm, err
 }
 
@@ -325,9 +325,24 @@ func (c CMNet) newStage(n int) (*bitcm.SymbolModel, error) {
 	return sm, nil
 }
 
-// encodeStripeWith codes a stripe through the stage sm (which it
-// leaves in its state at the stripe's end) with the predictor p.
-func (q *QNet) encodeStripeWith(dst, samples []byte, w, rows, ch int, p *predictor, sm *bitcm.SymbolModel) ([]byte, error) {
+// A stagePrior gives the stage each sub-pixel's features (for its
+// contexts) and its prior: the network's predictor for a stripe, imgctx
+// alone for a primer.
+type stagePrior interface {
+	// next writes the next sub-pixel's logits into lg[:256] and returns
+	// its features.
+	next(lg []int32) *imgctx.Features
+	// update records its value, coded with ft (built from next's logits).
+	update(v byte, ft *coder.FreqTable)
+}
+
+func (p *predictor) next(lg []int32) *imgctx.Features { p.Logits(lg); return p.f }
+
+func (p *predictor) update(v byte, ft *coder.FreqTable) { p.Update(v, ft) }
+
+// encodeStage codes a stripe through the stage sm (which it leaves in
+// its state at the stripe's end) with the prior src, appending to dst.
+func encodeStage(dst, samples []byte, w, ch int, src stagePrior, sm *bitcm.SymbolModel) ([]byte, error) {
 	var enc coder.Encoder
 	enc.Reset(dst)
 	var ft coder.FreqTable
@@ -335,19 +350,50 @@ func (q *QNet) encodeStripeWith(dst, samples []byte, w, rows, ch int, p *predict
 	var ctx [numPixelContexts]uint32
 	win := &causal{samples, w, ch}
 	for _, s := range samples {
-		p.Logits(lg[:])
+		f := src.next(lg[:])
 		if err := ft.SetLogits(lg[:], totalBits); err != nil {
 			return nil, err
 		}
-		sel := pixelContexts(ctx[:], p.f, win)
+		sel := pixelContexts(ctx[:], f, win)
 		prior := &ft
 		if cmAblate.noPrior {
 			prior = &uniform
 		}
 		sm.EncodeSymbol(&enc, s, ctx[:], prior, sel)
-		p.Update(s, &ft)
+		src.update(s, &ft)
 	}
 	return enc.Finish()
+}
+
+// decodeStage decodes the n sub-pixels of a stripe coded by encodeStage
+// with the same prior and stage.
+func decodeStage(data []byte, n, w, ch int, src stagePrior, sm *bitcm.SymbolModel) ([]byte, error) {
+	var dec coder.Decoder
+	if err := dec.Init(data); err != nil {
+		return nil, err
+	}
+	out := make([]byte, n)
+	var ft coder.FreqTable
+	var lg [256]int32
+	var ctx [numPixelContexts]uint32
+	win := &causal{out, w, ch}
+	for k := range out {
+		f := src.next(lg[:])
+		if err := ft.SetLogits(lg[:], totalBits); err != nil {
+			return nil, err
+		}
+		sel := pixelContexts(ctx[:], f, win)
+		s := sm.DecodeSymbol(&dec, ctx[:], &ft, sel)
+		if err := dec.Err(); err != nil {
+			return nil, err
+		}
+		out[k] = s
+		src.update(s, &ft)
+	}
+	if err := dec.Finish(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // DecodeStripeCM decodes the output of EncodeStripeCM.
@@ -361,37 +407,12 @@ func (c CMNet) decodeStripe(data []byte, w, rows, ch int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var dec coder.Decoder
-	if err := dec.Init(data); err != nil {
-		return nil, err
-	}
-	out := make([]byte, w*rows*ch)
-	sm, err := c.newStage(len(out))
+	sm, err := c.newStage(w * rows * ch)
 	if err != nil {
 		return nil, err
 	}
 	defer sm.Release()
-	var ft coder.FreqTable
-	var lg [256]int32
-	var ctx [numPixelContexts]uint32
-	win := &causal{out, w, ch}
-	for k := range out {
-		p.Logits(lg[:])
-		if err := ft.SetLogits(lg[:], totalBits); err != nil {
-			return nil, err
-		}
-		sel := pixelContexts(ctx[:], p.f, win)
-		s := sm.DecodeSymbol(&dec, ctx[:], &ft, sel)
-		if err := dec.Err(); err != nil {
-			return nil, err
-		}
-		out[k] = s
-		p.Update(s, &ft)
-	}
-	if err := dec.Finish(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return decodeStage(data, w*rows*ch, w, ch, p, sm)
 }
 
 // CheckStageWarm reports whether w fits the context-mixing stage's model

@@ -13,18 +13,25 @@ import (
 	"github.com/dcar-archiver/dcar/model/imgctx"
 )
 
-// primerCoder codes the images of a stage primer through the stage sm
-// without the network: the prior of each sub-pixel is imgctx's own
-// distribution (its bias logits), so that reading a primer costs the
-// stage and imgctx only. The hashed tables a primer leaves do not depend
-// on the prior (a node counts the bits it saw in its context); the
-// mixers, which do, are the warm start's.
-type primerCoder struct {
-	sm  *bitcm.SymbolModel
-	ft  coder.FreqTable
-	lg  [256]int32
-	ctx [numPixelContexts]uint32
+// imgctxPrior is the prior of a primer's images (a stagePrior): the
+// stage reads a primer without the network, each sub-pixel's prior
+// imgctx's own distribution (its bias logits), so that reading a primer
+// costs the stage and imgctx only. The hashed tables a primer leaves do
+// not depend on the prior (a node counts the bits it saw in its
+// context); the mixers, which do, are the warm start's.
+type imgctxPrior struct{ cx *imgctx.Context }
+
+func (p imgctxPrior) next(lg []int32) *imgctx.Features {
+	f := p.cx.Prepare()
+	p.cx.Logits(lg)
+	return f
 }
+
+func (p imgctxPrior) update(v byte, _ *coder.FreqTable) { p.cx.Update(v) }
+
+// primerCoder codes the images of a primer, one after another, through
+// one stage sm.
+type primerCoder struct{ sm *bitcm.SymbolModel }
 
 // encode appends the coding of one w×rows image of ch channels to dst.
 func (pc *primerCoder) encode(dst, samples []byte, w, rows, ch int) ([]byte, error) {
@@ -35,20 +42,7 @@ func (pc *primerCoder) encode(dst, samples []byte, w, rows, ch int) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	var enc coder.Encoder
-	enc.Reset(dst)
-	win := &causal{samples, w, ch}
-	for _, s := range samples {
-		f := cx.Prepare()
-		cx.Logits(pc.lg[:])
-		if err := pc.ft.SetLogits(pc.lg[:], totalBits); err != nil {
-			return nil, err
-		}
-		sel := pixelContexts(pc.ctx[:], f, win)
-		pc.sm.EncodeSymbol(&enc, s, pc.ctx[:], &pc.ft, sel)
-		cx.Update(s)
-	}
-	return enc.Finish()
+	return encodeStage(dst, samples, w, ch, imgctxPrior{cx}, pc.sm)
 }
 
 // decode decodes one image coded by encode.
@@ -57,30 +51,7 @@ func (pc *primerCoder) decode(data []byte, w, rows, ch int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var dec coder.Decoder
-	if err := dec.Init(data); err != nil {
-		return nil, err
-	}
-	out := make([]byte, w*rows*ch)
-	win := &causal{out, w, ch}
-	for k := range out {
-		f := cx.Prepare()
-		cx.Logits(pc.lg[:])
-		if err := pc.ft.SetLogits(pc.lg[:], totalBits); err != nil {
-			return nil, err
-		}
-		sel := pixelContexts(pc.ctx[:], f, win)
-		s := pc.sm.DecodeSymbol(&dec, pc.ctx[:], &pc.ft, sel)
-		if err := dec.Err(); err != nil {
-			return nil, err
-		}
-		out[k] = s
-		cx.Update(s)
-	}
-	if err := dec.Finish(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return decodeStage(data, w*rows*ch, w, ch, imgctxPrior{cx}, pc.sm)
 }
 
 // A StagePrimer is what a domain's context-mixing stage has seen before
