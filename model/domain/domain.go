@@ -183,7 +183,7 @@ type Model struct {
 	primer  []byte        // PartTextPrimer, or nil
 	textFP  [8]byte       // TextFingerprint, computed once by Parse (it hashes the primer)
 	primed  *bitcm.Primed // the text model after its primer, kept for the next segment
-	image   *model.Model  // PartImageNet with PartImageStage, or nil
+	image   *model.Model  // PartImageNet with PartImageStage and PartImagePrimer, or nil
 	raw     []byte
 }
 
@@ -215,10 +215,11 @@ func (m *Model) TextConfig() (bitcm.Config, bool) {
 }
 
 // Image returns the model's image network (nil if it keeps the shipped
-// one and has no stage warm start): what the pixel codecs run for the
-// entries whose parameters name one of its fingerprints. With a stage
-// warm start (PartImageStage) it has one (Model.StageWarm); without an
-// image network part it is then the shipped network Base with it.
+// one and has no stage warm start or primer): what the pixel codecs run
+// for the entries whose parameters name one of its fingerprints. With a
+// stage warm start (PartImageStage) or primer (PartImagePrimer) it has
+// them (Model.StageWarm, Model.StagePrimer); without an image network
+// part it is then the shipped network Base with them.
 func (m *Model) Image() *model.Model { return m.image }
 
 // Primer returns the text model's primer (nil if none).
