@@ -151,11 +151,7 @@ var CMSplitSamples = 4 << 20
 // at once from CMSplitSamples.
 func (c CMNet) EncodeStripe(dst, samples []byte, w, rows, ch int) ([]byte, error) {
 	return encodeHalves(dst, samples, w, rows, ch, CMSplitSamples, func(dst, samples []byte, w, rows, ch int) ([]byte, error) {
-		out, sm, err := c.encodeStripe(dst, samples, w, rows, ch)
-		if sm != nil {
-			sm.Release()
-		}
-		return out, err
+		return c.encodeStripeOnce(dst, samples, w, rows, ch)
 	})
 }
 
@@ -277,7 +273,13 @@ var uniform = func() (t coder.FreqTable) { t.SetUniform(256, totalBits); return 
 // sub-pixel bit by bit through a bitcm.SymbolModel that mixes the pixel
 // model's distribution with exact-value contexts.
 func (q *QNet) EncodeStripeCM(dst, samples []byte, w, rows, ch int) ([]byte, error) {
-	out, sm, err := CMNet{Net: q}.encodeStripe(dst, samples, w, rows, ch)
+	return CMNet{Net: q}.encodeStripeOnce(dst, samples, w, rows, ch)
+}
+
+// encodeStripeOnce is encodeStripe for a stage no one needs afterwards:
+// its tables go back to the pool.
+func (c CMNet) encodeStripeOnce(dst, samples []byte, w, rows, ch int) ([]byte, error) {
+	out, sm, err := c.encodeStripe(dst, samples, w, rows, ch)
 	if sm != nil {
 		sm.Release()
 	}

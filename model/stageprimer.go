@@ -69,9 +69,10 @@ func (pc *primerCoder) decode(data []byte, w, rows, ch int) ([]byte, error) {
 // image does not copy the primer's tables. The primer is read once, at
 // the first stripe that needs it (StagePrimer.state), and kept.
 type StagePrimer struct {
-	tbits  uint8 // log2 of the stage's lines per context
-	images []primerImage
-	sum    [32]byte // SHA-256 of the stored form
+	tbits  uint8         // log2 of the stage's lines per context
+	images []primerImage // their codings point into raw
+	raw    []byte        // the stored form
+	sum    [32]byte      // its SHA-256
 
 	once   sync.Once
 	primed *bitcm.SymbolModel // read-only once set
@@ -127,7 +128,8 @@ func NewStagePrimer(imgs []StageImage, tbits int) (*StagePrimer, error) {
 		}
 		p.images = append(p.images, primerImage{im.W, im.Rows, im.Ch, data})
 	}
-	p.sum = sha256.Sum256(p.MarshalBinary())
+	p.raw = p.marshal()
+	p.sum = sha256.Sum256(p.raw)
 	p.once.Do(func() { p.primed = pc.sm })
 	return p, nil
 }
@@ -152,10 +154,17 @@ func (p *StagePrimer) Images() int { return len(p.images) }
 // stage primed by p covers.
 func (p *StagePrimer) Sum() [32]byte { return p.sum }
 
-// MarshalBinary returns the stored form of p: the magic, the table bits
-// (a byte), a uvarint count of images and for each uvarint width, rows,
-// channels (1 to 4) and the length of its coding, then the coding.
-func (p *StagePrimer) MarshalBinary() []byte {
+// MarshalBinary returns the stored form of p (not to be modified): the
+// magic, the table bits (a byte), a uvarint count of images and for each
+// uvarint width, rows, channels (1 to 4) and the length of its coding,
+// then the coding.
+func (p *StagePrimer) MarshalBinary() []byte { return p.raw }
+
+// Size is the length of p's stored form.
+func (p *StagePrimer) Size() int { return len(p.raw) }
+
+// marshal builds the stored form (MarshalBinary) of p's images.
+func (p *StagePrimer) marshal() []byte {
 	b := append([]byte(stagePrimerMagic), p.tbits)
 	b = binary.AppendUvarint(b, uint64(len(p.images)))
 	for _, im := range p.images {
@@ -181,7 +190,7 @@ func ParseStagePrimer(data []byte) (*StagePrimer, error) {
 	if len(r) == 0 || r[0] < minPrimerBits || r[0] > MaxPrimerBits {
 		return nil, bad("bad table bits")
 	}
-	p := &StagePrimer{tbits: r[0]}
+	p := &StagePrimer{tbits: r[0], raw: data}
 	r = r[1:]
 	uv := func(lo, hi uint64) (int, error) {
 		v, k := binary.Uvarint(r)
@@ -197,13 +206,10 @@ func ParseStagePrimer(data []byte) (*StagePrimer, error) {
 	}
 	var total int64
 	for range n {
-		var v [4]int
+		var v [4]int // width, rows, channels, coding length
+		lo := [4]uint64{1, 1, 1, 0}
 		for i, hi := range [4]uint64{MaxPrimerSamples, MaxPrimerSamples, imgctx.MaxC, uint64(len(r))} {
-			lo := uint64(1)
-			if i == 3 {
-				lo = 0
-			}
-			if v[i], err = uv(lo, hi); err != nil {
+			if v[i], err = uv(lo[i], hi); err != nil {
 				return nil, err
 			}
 		}

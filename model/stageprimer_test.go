@@ -39,7 +39,7 @@ func TestStagePrimer(t *testing.T) {
 	if q.Sum() != p.Sum() || q.Images() != 2 || q.Samples() != 48*30*3+40*20 {
 		t.Fatalf("parsed primer: %d images, %d samples", q.Images(), q.Samples())
 	}
-	if !bytes.Equal(q.MarshalBinary(), stored) {
+	if !bytes.Equal(q.marshal(), stored) || q.Size() != len(stored) {
 		t.Fatal("parse(marshal) differs")
 	}
 	const w, h = 64, 40

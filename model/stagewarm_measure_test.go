@@ -131,7 +131,7 @@ func TestMeasureStageWarm(t *testing.T) {
 		if primer, err = NewStagePrimer(pimgs, *warmPrime); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("primer: %d images, %d samples, %d bytes stored, %v", primer.Images(), primer.Samples(), len(primer.MarshalBinary()), time.Since(start))
+		t.Logf("primer: %d images, %d samples, %d bytes stored, %v", primer.Images(), primer.Samples(), primer.Size(), time.Since(start))
 	}
 	cold, hot, prim := make([]int, len(te)), make([]int, len(te)), make([]int, len(te))
 	var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"flag"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -25,24 +26,20 @@ func flatSamples(t *testing.T, glob string, n int, seed uint64) []model.StageIma
 	names, _ := filepath.Glob(glob)
 	sort.Strings(names)
 	rand.New(rand.NewPCG(seed, 0)).Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
-	var out []model.StageImage
+	var flat []Sample
 	for _, name := range names {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !isFlatPNG(b) {
-			continue
+		if isFlatPNG(b) {
+			flat = append(flat, Sample{name, b})
 		}
-		im, ok := pixelsOf(b)
-		if !ok {
-			continue
-		}
-		out = append(out, model.StageImage{Pix: im.pix, W: im.w, Rows: im.h, Ch: im.ch})
-		if len(out) == n {
+		if len(flat) == n {
 			break
 		}
 	}
+	out, _ := stageImages(flat, math.MaxInt64)
 	return out
 }
 
@@ -78,7 +75,7 @@ func TestMeasurePrimerCover(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("pool %d flat images; primers of %d sub-pixels: seeded %d images %d bytes, cover %d images (%d sub-pixels) %d bytes",
-		len(pool), budget, seeded.Images(), len(seeded.MarshalBinary()), covered.Images(), covered.Samples(), len(covered.MarshalBinary()))
+		len(pool), budget, seeded.Images(), seeded.Size(), covered.Images(), covered.Samples(), covered.Size())
 	nets := []model.CMNet{{Net: def.Net}, {Net: def.Net, Warm: warm}, {Net: def.Net, Warm: warm, Primer: seeded}, {Net: def.Net, Warm: warm, Primer: covered}}
 	sizes := make([][]int, len(nets))
 	for k := range sizes {

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"encoding/binary"
-	"slices"
 	"time"
 
 	"github.com/dcar-archiver/dcar/model"
@@ -74,7 +73,7 @@ func (st *stagePart) primerPays() bool {
 		return false
 	}
 	saved := float64(st.valWarm-st.valPrimed) / 8 / float64(st.valSamples) * float64(st.flatSamples)
-	return saved > float64(len(st.primer.MarshalBinary()))
+	return saved > float64(st.primer.Size())
 }
 
 // isFlatPNG reports whether data is an 8-bit colour or grey PNG the
@@ -113,19 +112,22 @@ func stageImages(imgs []Sample, most int64) (out []model.StageImage, idx []int) 
 	return out, idx
 }
 
+// flatSubpixels is the number of sub-pixels of the flat images of imgs,
+// from their headers.
+func flatSubpixels(imgs []Sample) (n int64) {
+	for _, s := range imgs {
+		if w, h, ch, ok := imageSize(s.Data); ok && isFlatPNG(s.Data) {
+			n += int64(w * h * ch)
+		}
+	}
+	return n
+}
+
 // stageTime is what trainStage will take on the flat images of tr and
 // val (one pass over each: validation codes them from the warm start
 // only), by stageCost, with jobs cores for validation.
 func stageTime(tr, val []Sample, jobs int) time.Duration {
-	count := func(imgs []Sample, most int64) (n int64) {
-		for _, s := range imgs {
-			if w, h, ch, ok := imageSize(s.Data); ok && isFlatPNG(s.Data) {
-				n += int64(w * h * ch)
-			}
-		}
-		return min(n, most)
-	}
-	n, v := count(tr, maxStageSamples), count(val, maxStageVal)
+	n, v := min(flatSubpixels(tr), maxStageSamples), min(flatSubpixels(val), maxStageVal)
 	return time.Duration(n+2*v/int64(max(jobs, 1)))*stageCost + time.Duration(maxPrimerSamples)*primerCost
 }
 
@@ -203,11 +205,7 @@ func trainStage(net *model.QNet, tr, val []Sample, valCold []int64, opts TrainOp
 	if res.primer, err = model.NewStagePrimer(coverImages(pool, maxPrimerSamples), primerBits); err != nil {
 		return nil, err
 	}
-	for _, s := range slices.Concat(tr, val) {
-		if w, h, ch, ok := imageSize(s.Data); ok && isFlatPNG(s.Data) {
-			res.flatSamples += int64(w * h * ch)
-		}
-	}
+	res.flatSamples = flatSubpixels(tr) + flatSubpixels(val)
 	res.valPrimed, err = codedBitsOf(len(vimgs), opts.Jobs, func(i int) ([]byte, error) {
 		im := vimgs[i]
 		return model.CMNet{Net: net, Warm: res.warm, Primer: res.primer}.EncodeStripe(nil, im.Pix, im.W, im.Rows, im.Ch)

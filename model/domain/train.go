@@ -311,11 +311,11 @@ func Train(train, val []Sample, opts TrainOptions) (*Result, error) {
 	if w != nil {
 		warm = fmt.Sprintf("a warm start from %d training samples (%d bytes)", done, read)
 	}
-	parts := Parts{Text: w}
+	var parts Parts
 	if img != nil {
-		ip := img.parts()
-		parts.Image, parts.Stage, parts.StagePrimer = ip.Image, ip.Stage, ip.StagePrimer
+		parts = img.parts()
 	}
+	parts.Text = w
 	encode := func(primer []byte) ([]byte, error) {
 		info := fmt.Sprintf("dcar train: %s, a primer of %d bytes, seed %d", warm, len(primer), opts.Seed)
 		if img != nil {
@@ -601,7 +601,7 @@ func imageInfo(img *imagePart, images int) string {
 			if img.stagePrimer() != nil {
 				kept = "kept"
 			}
-			s += fmt.Sprintf("; the stage's primer: %d flat images chosen by coverage, %d sub-pixels, %d bytes (%s)", st.primer.Images(), st.primer.Samples(), len(st.primer.MarshalBinary()), kept)
+			s += fmt.Sprintf("; the stage's primer: %d flat images chosen by coverage, %d sub-pixels, %d bytes (%s)", st.primer.Images(), st.primer.Samples(), st.primer.Size(), kept)
 		}
 	}
 	return s
@@ -615,7 +615,7 @@ func (r *Result) setImage(img *imagePart, images int) {
 		r.StageImages, r.StageSamples, r.StageVal = st.images, st.samples, st.valSamples
 		r.StageValBitsCold, r.StageValBits, r.StageKept = st.valCold, st.valWarm, img.stageWarm() != nil
 		if st.primer != nil {
-			r.StagePrimerBytes, r.StageValBitsPrimed = len(st.primer.MarshalBinary()), st.valPrimed
+			r.StagePrimerBytes, r.StageValBitsPrimed = st.primer.Size(), st.valPrimed
 			r.StagePrimerImages, r.StagePrimerSamples = st.primer.Images(), st.primer.Samples()
 			r.StagePrimerKept = img.stagePrimer() != nil
 		}
