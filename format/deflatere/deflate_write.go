@@ -91,27 +91,47 @@ func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) error {
 	case blockDynamic:
 		w.rawBits(b.hdr, b.hdrBits)
 	}
+	if err := b.checkCodes(s, toks); err != nil {
+		return err
+	}
 	lit, dist := newEnc(b.lit[:]), newEnc(b.dist[:])
 	for _, t := range toks {
 		if t&matchFlag == 0 {
-			if lit.len[t] == 0 {
-				return errf(ErrFormat, s, "side data: literal %d has no code", t)
-			}
 			w.bits(lit.code[t], uint(lit.len[t]))
 			continue
 		}
 		l, d := tokLen(t), tokDist(t)
 		ls := lenSym[l]
 		ds := distSym(d)
-		if lit.len[257+int(ls)] == 0 || dist.len[ds] == 0 {
-			return errf(ErrFormat, s, "side data: match %d,%d has no code", l, d)
-		}
 		w.bits(lit.code[257+int(ls)], uint(lit.len[257+int(ls)]))
 		w.bits(uint32(l-lenBase[ls]), lenExtra[ls])
 		w.bits(dist.code[ds], uint(dist.len[ds]))
 		w.bits(uint32(d-distBase[ds]), distExtra[ds])
 	}
 	w.bits(lit.code[256], uint(lit.len[256]))
+	return nil
+}
+
+// checkCodes reports an error (ErrFormat, at s, the block's first
+// byte) for the first of toks that b's codes cannot write: a literal or
+// a length or distance symbol of code length 0. Stored blocks have no
+// tokens to check.
+func (b *block) checkCodes(s int, toks []uint32) error {
+	if b.typ == blockStored {
+		return nil
+	}
+	for _, t := range toks {
+		if t&matchFlag == 0 {
+			if b.lit[t] == 0 {
+				return errf(ErrFormat, s, "side data: literal %d has no code", t)
+			}
+			continue
+		}
+		l, d := tokLen(t), tokDist(t)
+		if b.lit[257+int(lenSym[l])] == 0 || b.dist[distSym(d)] == 0 {
+			return errf(ErrFormat, s, "side data: match %d,%d has no code", l, d)
+		}
+	}
 	return nil
 }
 
