@@ -64,8 +64,8 @@ type emitter struct {
 }
 
 // emitBlock writes one block; data is the whole filtered data, s the
-// block's first byte, toks its tokens.
-func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) error {
+// block's first byte, toks its tokens. The block has passed check.
+func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) {
 	w := &e.w
 	f := uint32(0)
 	if b.final {
@@ -75,24 +75,16 @@ func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) error {
 	switch b.typ {
 	case blockStored:
 		if k := uint(w.bitPos()) & 7; k != 0 {
-			if uint32(b.pad)>>(8-k) != 0 {
-				return errf(ErrFormat, 0, "side data: stored block padding %#x", b.pad)
-			}
 			w.bits(uint32(b.pad), 8-k)
-		} else if b.pad != 0 {
-			return errf(ErrFormat, 0, "side data: stored block padding %#x", b.pad)
 		}
 		w.bits(uint32(b.raw), 16)
 		w.bits(^uint32(b.raw)&0xffff, 16)
 		for _, c := range data[s : s+b.raw] {
 			w.bits(uint32(c), 8)
 		}
-		return nil
+		return
 	case blockDynamic:
 		w.rawBits(b.hdr, b.hdrBits)
-	}
-	if err := b.checkCodes(s, toks); err != nil {
-		return err
 	}
 	lit, dist := newEnc(b.lit[:]), newEnc(b.dist[:])
 	for _, t := range toks {
@@ -109,28 +101,74 @@ func (e *emitter) emitBlock(b *block, data []byte, s int, toks []uint32) error {
 		w.bits(uint32(d-distBase[ds]), distExtra[ds])
 	}
 	w.bits(lit.code[256], uint(lit.len[256]))
-	return nil
 }
 
-// checkCodes reports an error (ErrFormat, at s, the block's first
-// byte) for the first of toks that b's codes cannot write: a literal or
-// a length or distance symbol of code length 0. Stored blocks have no
-// tokens to check.
-func (b *block) checkCodes(s int, toks []uint32) error {
-	if b.typ == blockStored {
-		return nil
+// padFits reports whether pad fits the k bits that take a bit
+// position to the next byte boundary (none when pos is on one).
+func padFits(pad byte, pos int) bool {
+	k := uint(pos) & 7
+	if k == 0 {
+		return pad == 0
 	}
-	for _, t := range toks {
-		if t&matchFlag == 0 {
-			if b.lit[t] == 0 {
-				return errf(ErrFormat, s, "side data: literal %d has no code", t)
+	return uint32(pad)>>(8-k) == 0
+}
+
+// check reports an error (ErrFormat) unless Emit can write s over
+// data: tokens for every block, blocks that cover data exactly, every
+// token and every end of block with a code in its block, and padding
+// bits (of stored blocks and after the final block) that fit the bits
+// left to the byte boundary where the emitted stream reaches them. It
+// follows the emitted bit position without writing: a block's length in
+// bits is its header, its Huffman header and its tokens' codes and
+// extra bits.
+func (s *Stream) check(data []byte) error {
+	if len(s.toks) != len(s.blocks) {
+		return errf(ErrFormat, 0, "side data: tokens of %d blocks for %d", len(s.toks), len(s.blocks))
+	}
+	bit, pos := 0, 0 // emitted bits, data bytes covered
+	for i := range s.blocks {
+		b := &s.blocks[i]
+		if pos+b.raw > len(data) {
+			return errf(ErrFormat, pos, "side data: blocks longer than the data")
+		}
+		bit += 3
+		switch b.typ {
+		case blockStored:
+			if !padFits(b.pad, bit) {
+				return errf(ErrFormat, pos, "side data: stored block padding %#x", b.pad)
 			}
+			bit = (bit+7)&^7 + 32 + 8*b.raw
+			pos += b.raw
 			continue
+		case blockDynamic:
+			bit += b.hdrBits
 		}
-		l, d := tokLen(t), tokDist(t)
-		if b.lit[257+int(lenSym[l])] == 0 || b.dist[distSym(d)] == 0 {
-			return errf(ErrFormat, s, "side data: match %d,%d has no code", l, d)
+		for _, t := range s.toks[i] {
+			if t&matchFlag == 0 {
+				if b.lit[t] == 0 {
+					return errf(ErrFormat, pos, "side data: literal %d has no code", t)
+				}
+				bit += int(b.lit[t])
+				continue
+			}
+			l, d := tokLen(t), tokDist(t)
+			ls, ds := lenSym[l], distSym(d)
+			if b.lit[257+int(ls)] == 0 || b.dist[ds] == 0 {
+				return errf(ErrFormat, pos, "side data: match %d,%d has no code", l, d)
+			}
+			bit += int(b.lit[257+int(ls)]) + int(lenExtra[ls]) + int(b.dist[ds]) + int(distExtra[ds])
 		}
+		if b.lit[256] == 0 {
+			return errf(ErrFormat, pos, "side data: end of block has no code")
+		}
+		bit += int(b.lit[256])
+		pos += b.raw
+	}
+	if pos != len(data) {
+		return errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
+	}
+	if !padFits(s.finalPad, bit) {
+		return errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
 	}
 	return nil
 }
@@ -139,8 +177,8 @@ func (b *block) checkCodes(s int, toks []uint32) error {
 // for zlib the header, the blocks, the padding, the Adler-32 and the
 // trailer; for raw deflate the blocks and the padding.
 func (s *Stream) Emit(dst, data []byte) ([]byte, error) {
-	if len(s.toks) != len(s.blocks) {
-		return dst, errf(ErrFormat, 0, "side data: tokens of %d blocks for %d", len(s.toks), len(s.blocks))
+	if err := s.check(data); err != nil {
+		return dst, err
 	}
 	e := &emitter{}
 	e.w.out = dst
@@ -149,24 +187,11 @@ func (s *Stream) Emit(dst, data []byte) ([]byte, error) {
 	}
 	pos := 0
 	for i := range s.blocks {
-		if pos+s.blocks[i].raw > len(data) {
-			return dst, errf(ErrFormat, pos, "side data: blocks longer than the data")
-		}
-		if err := e.emitBlock(&s.blocks[i], data, pos, s.toks[i]); err != nil {
-			return dst, err
-		}
+		e.emitBlock(&s.blocks[i], data, pos, s.toks[i])
 		pos += s.blocks[i].raw
 	}
-	if pos != len(data) {
-		return dst, errf(ErrFormat, pos, "side data: blocks cover %d of %d bytes", pos, len(data))
-	}
 	if k := e.w.n; k != 0 {
-		if uint32(s.finalPad)>>(8-k) != 0 {
-			return dst, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
-		}
 		e.w.bits(uint32(s.finalPad), 8-k)
-	} else if s.finalPad != 0 {
-		return dst, errf(ErrFormat, 0, "side data: final padding %#x", s.finalPad)
 	}
 	out := e.w.out
 	if s.zlib {

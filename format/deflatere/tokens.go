@@ -65,14 +65,11 @@ func (t *TokenDecoder) Decode(s *Stream, data []byte, version int) error {
 	if err != nil {
 		return err
 	}
-	pos := 0
-	for i := range min(len(toks), len(s.blocks)) {
-		if err := s.blocks[i].checkCodes(pos, toks[i]); err != nil {
-			return err
-		}
-		pos += s.blocks[i].raw
-	}
 	s.toks = toks
+	if err := s.check(data); err != nil {
+		s.toks = nil
+		return err
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package deflatere
 import (
 	"bytes"
 	"compress/zlib"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -139,6 +140,32 @@ func FuzzDecodeTokens(f *testing.F) {
 			f.Add(s.AppendLayout(nil, v), tb, data, uint8(v))
 		}
 	}
+	// Small streams too (a fixture costs the instrumented decoder up to a
+	// second): Go's zlib at several levels, stored and Huffman-only blocks.
+	for i, level := range []int{zlib.NoCompression, zlib.HuffmanOnly, 1, 6, 9} {
+		var b bytes.Buffer
+		w, _ := zlib.NewWriterLevel(&b, level)
+		d := testData(1500+300*i, int64(i))
+		w.Write(d[:700])
+		w.Flush()
+		w.Write(d[700:])
+		w.Close()
+		_, s, err := InflateZlib(b.Bytes(), len(d), 0)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, v := range []int{HeadersCoded, ZlibEmulated} {
+			var e TokenEncoder
+			if err := e.Encode(s, d, v); err != nil {
+				f.Fatal(err)
+			}
+			tb, err := e.Finish()
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(s.AppendLayout(nil, v), tb, d, uint8(v))
+		}
+	}
 	f.Fuzz(func(t *testing.T, lay, tb, data []byte, v uint8) {
 		if v < HeadersCoded || v > ZlibEmulated || len(data) > 1<<17 {
 			return
@@ -182,6 +209,70 @@ func TestZlibForced(t *testing.T) {
 				forceZlib = &cfg
 				size := codeRoundTrip(t, s, data, gz[h:h+k], ZlibEmulated)
 				t.Logf("%d bytes, %d blocks, config %+v: %d bytes of tokens", len(data), len(s.blocks), cfg, size)
+			}
+		}
+	}
+}
+
+// TestDecodeRefusesPadding: padding bits that do not fit where the
+// emitted stream reaches them (a stored block's, the final ones) are
+// refused by Decode, not first by Emit: whatever decodes emits.
+func TestDecodeRefusesPadding(t *testing.T) {
+	d := testData(40000, 9)
+	for i := 10000; i < 30000; i++ {
+		d[i] = byte(i * 2654435761 >> 13) // incompressible: stored blocks
+	}
+	var b bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&b, 1)
+	w.Write(d[:20000])
+	w.Flush()
+	w.Write(d[20000:])
+	w.Close()
+	_, s, err := InflateZlib(b.Bytes(), len(d), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := -1
+	for i, blk := range s.blocks {
+		if blk.typ == blockStored && i > 0 {
+			stored = i
+			break
+		}
+	}
+	if stored < 0 {
+		t.Fatal("no stored block after the first")
+	}
+	for _, c := range []struct {
+		name string
+		set  func(*Stream)
+		want string
+	}{
+		{"stored", func(s *Stream) { s.blocks[stored].pad = 0xff }, "stored block padding"},
+		{"final", func(s *Stream) { s.finalPad = 0xff }, "final padding"},
+	} {
+		for _, v := range []int{HeadersCoded, ZlibEmulated} {
+			_, s, _ := InflateZlib(b.Bytes(), len(d), 0)
+			c.set(s)
+			var e TokenEncoder
+			if err := e.Encode(s, d, v); err != nil {
+				t.Fatal(err)
+			}
+			tb, err := e.Finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lay := s.AppendLayout(nil, v)
+			s2, _, err := ReadLayout(lay, true, v, len(d), 0)
+			if err != nil {
+				t.Fatalf("%s v%d: layout: %v", c.name, v, err)
+			}
+			dec, err := NewTokenDecoder(tb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = dec.Decode(s2, d, v)
+			if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s v%d: Decode: %v, want %q", c.name, v, err, c.want)
 			}
 		}
 	}
