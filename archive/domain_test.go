@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"os"
@@ -200,18 +201,19 @@ func goldenDomainFiles(t testing.TB) map[string][]byte {
 // image network and the warm start of its context-mixing stage), also
 // has a flat PNG, which the stage codes from the warm start;
 // golden-v4-domain.dcar, written with tiny9-primer.dcm (version 9: the
-// stage's primer too), has it coded from the primed stage.
+// stage's primer too), has it coded from the primed stage, and a palette
+// PNG, whose indices the stage codes cold (model.CMNet.Palette).
 func TestGoldenDomain(t *testing.T) {
 	for _, g := range []struct {
-		golden, model string
-		flat          bool
+		golden, model  string
+		flat, palette bool
 	}{
-		{"golden-v1-domain.dcar", "tiny6-image.dcm", false},
-		{"golden-v2-domain.dcar", "tiny7-image.dcm", false},
-		{"golden-v3-domain.dcar", "tiny8-stage.dcm", true},
-		{"golden-v4-domain.dcar", "tiny9-primer.dcm", true},
+		{"golden-v1-domain.dcar", "tiny6-image.dcm", false, false},
+		{"golden-v2-domain.dcar", "tiny7-image.dcm", false, false},
+		{"golden-v3-domain.dcar", "tiny8-stage.dcm", true, false},
+		{"golden-v4-domain.dcar", "tiny9-primer.dcm", true, true},
 	} {
-		t.Run(g.golden, func(t *testing.T) { testGoldenDomain(t, g.golden, g.model, g.flat) })
+		t.Run(g.golden, func(t *testing.T) { testGoldenDomain(t, g.golden, g.model, g.flat, g.palette) })
 	}
 }
 
@@ -240,13 +242,43 @@ func flatGoldenPNG(t testing.TB) []byte {
 	return b.Bytes()
 }
 
-func testGoldenDomain(t *testing.T, golden, modelFile string, flat bool) {
+// paletteGoldenPNG is a small palette PNG: panels, frames and marks in
+// four colours, marks at random.
+func paletteGoldenPNG(t testing.TB) []byte {
+	t.Helper()
+	const w, h = 96, 64
+	pal := color.Palette{color.RGBA{236, 236, 232, 255}, color.RGBA{120, 120, 130, 255}, color.RGBA{20, 20, 50, 255}, color.RGBA{200, 30, 30, 255}}
+	img := image.NewPaletted(image.Rect(0, 0, w, h), pal)
+	r := uint32(7)
+	for y := range h {
+		for x := range w {
+			r = r*1664525 + 1013904223
+			switch {
+			case x%32 == 0 || y%16 == 0:
+				img.Pix[y*w+x] = 1
+			case y%16 > 3 && y%16 < 11 && r>>29 < 3:
+				img.Pix[y*w+x] = 2 + byte(x/32%2)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func testGoldenDomain(t *testing.T, golden, modelFile string, flat, palette bool) {
 	path := filepath.Join("..", "testdata", golden)
 	files := goldenDomainFiles(t)
 	names := []string{"m.go", "sky.png", "sky.ppm"}
 	if flat {
 		files["flat.png"] = flatGoldenPNG(t)
 		names = append(names, "flat.png")
+	}
+	if palette {
+		files["palette.png"] = paletteGoldenPNG(t)
+		names = append(names, "palette.png")
 	}
 	if *update {
 		if _, err := os.Stat(path); err == nil {

@@ -26,6 +26,15 @@ type pixelModel interface {
 	DecodeStripe(data []byte, w, rows, ch int) ([]byte, error)
 }
 
+// paletteModel returns the pixel model palette indices are coded with
+// when pm codes the colour rasters of its codec (model.CMNet.Palette).
+func paletteModel(pm pixelModel) pixelModel {
+	if c, ok := pm.(model.CMNet); ok {
+		return c.Palette()
+	}
+	return pm
+}
+
 // ctxModel is imgctx alone.
 type ctxModel struct{}
 

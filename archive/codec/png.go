@@ -342,6 +342,9 @@ func pngCode(dst []byte, p *pngre.Parts, pm pixelModel, v byte) ([]byte, error) 
 			return dst, err
 		}
 		pix = order.toRanks(pix)
+		if order != nil {
+			pm = paletteModel(pm)
+		}
 	}
 	return encodePixels(dst, pm, pix, p.W, p.H, p.C, p.SampleBytes, v == pngParamsVersion5)
 }
@@ -379,15 +382,20 @@ func (c pngCodec) Decompress(dst, src []byte, rawLen int, b Block) ([]byte, erro
 	if int64(w)*int64(h)*int64(ch)*int64(sb) > int64(maxPNGExpansion)*int64(rawLen)+1<<16 {
 		return dst, bad("image larger than its file allows")
 	}
+	var order *paletteOrdering
+	if pv >= pngParamsVersion3 && sb == 1 {
+		if order, err = paletteOrder(meta); err != nil {
+			return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
+		}
+		if order != nil {
+			pm = paletteModel(pm)
+		}
+	}
 	pix, err := decodePixels(src, pm, w, h, ch, sb, pv == pngParamsVersion5)
 	if err != nil {
 		return dst, fmt.Errorf("%w: model-png pixels: %v", format.ErrCorrupt, err)
 	}
-	if pv >= pngParamsVersion3 && sb == 1 {
-		order, err := paletteOrder(meta)
-		if err != nil {
-			return dst, fmt.Errorf("%w: model-png: %v", format.ErrCorrupt, err)
-		}
+	if order != nil {
 		pix = order.toIndices(pix)
 	}
 	out, err := pngre.Join(meta, tokens, pix)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dcar-archiver/dcar/format"
 	"github.com/dcar-archiver/dcar/model"
+	"github.com/dcar-archiver/dcar/model/domain"
 )
 
 // pngOf writes px (w x h x c, c in 1..4) as a PNG at the given level.
@@ -352,4 +353,59 @@ func encodePNG(t *testing.T, img image.Image) []byte {
 // planPNGFile is the default's plan of the PNG data.
 func planPNGFile(data []byte) (Choice, bool) {
 	return planPNG(Kind{MIME: "image/png", Modality: format.ModalityImage}, bytes.NewReader(data), int64(len(data)))
+}
+
+// Under a domain model whose stage has a primer, a palette PNG's indices
+// are coded with the network's stage cold (model.CMNet.Palette): the
+// same bytes as the network with a stage of neither warm start nor
+// primer, while a flat colour PNG's pixels read the primer (other
+// bytes).
+func TestPNGPaletteStageCold(t *testing.T) {
+	d, err := domain.Load("../../model/domain/testdata/tiny9-primer.dcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := d.Image().CM()
+	if full.Primer == nil || full.Warm == nil {
+		t.Fatal("tiny9-primer.dcm has no primer or warm start")
+	}
+	cold := model.CMNet{Net: full.Net}
+	const w, h = 40, 30
+	pal := color.Palette{color.RGBA{236, 236, 232, 255}, color.RGBA{120, 120, 130, 255}, color.RGBA{20, 20, 50, 255}, color.RGBA{200, 30, 30, 255}}
+	pi := image.NewPaletted(image.Rect(0, 0, w, h), pal)
+	ci := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			v := byte(0)
+			switch {
+			case x%20 == 0 || y%10 == 0:
+				v = 1
+			case (x*7+y*3)%11 < 3:
+				v = 2 + byte(x/20)
+			}
+			pi.Pix[y*w+x] = v
+			ci.Set(x, y, pal[v])
+		}
+	}
+	for _, c := range []struct {
+		name string
+		img  image.Image
+		cold bool
+	}{{"palette", pi, true}, {"flat RGB", ci, false}} {
+		p, ok := pngSplit(encodePNG(t, c.img), 2, 0)
+		if !ok {
+			t.Fatalf("%s: does not split", c.name)
+		}
+		a, err := pngCode(nil, p, full, pngParamsVersion3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := pngCode(nil, p, cold, pngParamsVersion3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(a, b) != c.cold {
+			t.Errorf("%s: coded like the cold stage: %v, want %v (%d and %d bytes)", c.name, !c.cold, c.cold, len(a), len(b))
+		}
+	}
 }

@@ -136,7 +136,8 @@ func (rc rasterCodec) flat(r io.ReaderAt, size int64) bool {
 // version is the parameter version new entries get.
 func (rc rasterCodec) version() byte { return max(rc.ct.versions, rasterParamsVersion) }
 
-// models returns the entry's colour and palette models.
+// models returns the entry's colour and palette models (the palette
+// model's stage cold under a primer: paletteModel).
 func (rc rasterCodec) models(b Block) (colour, indexed pixelModel, err error) {
 	p := b.Params
 	name := format.CodecName(rc.id)
@@ -149,8 +150,10 @@ func (rc rasterCodec) models(b Block) (colour, indexed pixelModel, err error) {
 	if colour, err = lookupPixelModel(name, [8]byte(p[1:9]), b.Domain); err != nil {
 		return nil, nil, err
 	}
-	indexed, err = lookupPixelModel(name, [8]byte(p[9:17]), b.Domain)
-	return colour, indexed, err
+	if indexed, err = lookupPixelModel(name, [8]byte(p[9:17]), b.Domain); err != nil {
+		return nil, nil, err
+	}
+	return colour, paletteModel(indexed), nil
 }
 
 func (rc rasterCodec) Compress(dst, src []byte, b Block) ([]byte, error) {
