@@ -220,7 +220,7 @@ func TestZlibForced(t *testing.T) {
 func TestDecodeRefusesPadding(t *testing.T) {
 	d := testData(40000, 9)
 	for i := 10000; i < 30000; i++ {
-		d[i] = byte(i * 2654435761 >> 13) // incompressible: stored blocks
+		d[i] = byte(uint32(i) * 2654435761 >> 13) // incompressible: stored blocks
 	}
 	var b bytes.Buffer
 	w, _ := zlib.NewWriterLevel(&b, 1)
