@@ -205,7 +205,7 @@ func goldenDomainFiles(t testing.TB) map[string][]byte {
 // PNG, whose indices the stage codes cold (model.CMNet.Palette).
 func TestGoldenDomain(t *testing.T) {
 	for _, g := range []struct {
-		golden, model  string
+		golden, model string
 		flat, palette bool
 	}{
 		{"golden-v1-domain.dcar", "tiny6-image.dcm", false, false},
