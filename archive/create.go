@@ -33,6 +33,13 @@ type CreateOptions struct {
 	// the files left out are errors that stop Create. A file met twice
 	// (overlapping arguments, "d d/one.txt") is archived once either way.
 	Warn func(Warning)
+	// PrimeImages, when no Domain is set and the preset codes flat
+	// images with the pixel stage (not PresetFast), has Create first
+	// look for the flat PNGs among the files (screenshots, diagrams) and,
+	// if they are many, make a primer of the stage from some of them
+	// (domain.SelfPrimer), which the archive carries as its domain model:
+	// every flat image is then coded over what they hold.
+	PrimeImages bool
 }
 
 // A Warning is something Create did not do as asked, and went on.
@@ -65,6 +72,13 @@ func Plan(roots []string, excludes []string) (files int, bytes int64, err error)
 // as given, made relative and cleaned (like tar: "dir/" becomes "dir",
 // "/abs/x" becomes "abs/x", leading "../" elements are dropped).
 func Create(w io.Writer, roots []string, opts CreateOptions) error {
+	if opts.PrimeImages && opts.Domain == nil && !opts.NoModel && opts.Preset != PresetFast {
+		d, err := selfPrimer(roots, opts.Exclude)
+		if err != nil {
+			return err
+		}
+		opts.Domain = d
+	}
 	aw := NewWriter(w, opts.WriterOptions)
 	err := walkEntries(roots, opts.Exclude, opts.Warn, func(osPath string, fi fs.FileInfo, h *Header, f *os.File) error {
 		var r io.Reader

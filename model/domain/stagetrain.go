@@ -77,15 +77,27 @@ func (st *stagePart) primerPays() bool {
 }
 
 // isFlatPNG reports whether data is an 8-bit colour or grey PNG the
-// default codes with the stage: its filtered pixels (from the IHDR) are
-// model.FlatPNGExpansion times the file or more.
+// default codes with the stage (FlatPNG).
 func isFlatPNG(data []byte) bool {
-	if !IsImage(data) || len(data) < 29 || string(data[:8]) != string(pngMagic) || data[28] != 0 {
-		return false
+	_, ok := FlatPNG(data, int64(len(data)))
+	return ok
+}
+
+// FlatPNG reports whether a file of size bytes that starts with head
+// (its first 29 bytes or more) is an 8-bit colour or grey PNG, not
+// interlaced, that the default codes with the stage: its filtered pixels
+// (from the IHDR) are model.FlatPNGExpansion times the file or more; and
+// its sub-pixels.
+func FlatPNG(head []byte, size int64) (subpixels int64, ok bool) {
+	if !IsImage(head) || len(head) < 29 || string(head[:8]) != string(pngMagic) || head[28] != 0 {
+		return 0, false
 	}
-	w, h := int64(binary.BigEndian.Uint32(data[16:])), int64(binary.BigEndian.Uint32(data[20:]))
-	bpp := int64([7]byte{1, 0, 3, 0, 2, 0, 4}[data[25]])
-	return h*(1+w*bpp) >= model.FlatPNGExpansion*int64(len(data))
+	w, h := int64(binary.BigEndian.Uint32(head[16:])), int64(binary.BigEndian.Uint32(head[20:]))
+	bpp := int64([7]byte{1, 0, 3, 0, 2, 0, 4}[head[25]])
+	if w <= 0 || h <= 0 || w > 1<<24 || h > 1<<24 || h*(1+w*bpp) < model.FlatPNGExpansion*size {
+		return 0, false
+	}
+	return w * h * bpp, true
 }
 
 // stageImages decodes the flat images of imgs, in order, up to most
