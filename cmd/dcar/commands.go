@@ -66,7 +66,7 @@ func createCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fast", Usage: presetUsage[archive.PresetFast]},
 			&cli.BoolFlag{Name: "best", Usage: presetUsage[archive.PresetBest]},
 			&cli.StringFlag{Name: "model", Usage: "code with the domain model `FILE` (.dcm, from dcar train) where it replaces a shipped model; the archive carries the model, so extracting needs nothing else"},
-			&cli.BoolFlag{Name: "prime-images", Usage: "with many flat images (screenshots, diagrams; 4 M sub-pixels or more): carry a primer of the pixel stage made of some of them and code every flat image over it (on by default with --best; --prime-images=false turns it off). On GIMP's help screenshots 6.5 % smaller, ~25 s more to extract, ~1 GB more memory"},
+			&cli.BoolFlag{Name: "prime-images", Usage: "with many flat images (screenshots, diagrams; 4 M sub-pixels or more): carry a primer of the pixel stage made of some of them and code every flat image over it (on by default with --best; --prime-images=false turns it off). On GIMP's help screenshots 6.5 % smaller, 24 % more CPU, ~1.4 GB more memory"},
 			&cli.BoolFlag{Name: "model-ref", Usage: "with --model: the archive holds only the model's fingerprint (smaller); extract, verify and list then need --model FILE"},
 			&cli.StringFlag{Name: "volume-size", Usage: "write a volume set: ARCHIVE.001, ARCHIVE.002, ... of at most `SIZE` content bytes each (K, M, G suffixes, powers of 1024; each volume comes out at or below it plus a little framing), then the manifest ARCHIVE; a file larger than a volume is split across volumes"},
 		},
