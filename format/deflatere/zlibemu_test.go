@@ -30,15 +30,7 @@ func inflateFixture(z []byte) ([]byte, *Stream, error) {
 // the bytes equal orig. It returns the coded tokens' size.
 func codeRoundTrip(t *testing.T, s *Stream, data, orig []byte, version int) int {
 	t.Helper()
-	var e TokenEncoder
-	if err := e.Encode(s, data, version); err != nil {
-		t.Fatal(err)
-	}
-	tb, err := e.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lay := s.AppendLayout(nil, version)
+	lay, tb := codedTokens(t, s, data, version)
 	s2, n, err := ReadLayout(lay, s.zlib, version, len(data), 0)
 	if err != nil || n != len(lay) {
 		t.Fatalf("layout: %v (%d of %d bytes)", err, n, len(lay))
@@ -114,6 +106,21 @@ func TestZlibEmulation(t *testing.T) {
 	}
 }
 
+// codedTokens returns s's layout and its coded tokens in layout version
+// v.
+func codedTokens(t testing.TB, s *Stream, data []byte, v int) (lay, tb []byte) {
+	t.Helper()
+	var e TokenEncoder
+	if err := e.Encode(s, data, v); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := e.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.AppendLayout(nil, v), tb
+}
+
 // FuzzDecodeTokens: decoding a layout and a token stream (versions 2 and
 // 3; seeds: the zlib fixtures) never panics, and whatever decodes
 // re-emits without error.
@@ -129,15 +136,8 @@ func FuzzDecodeTokens(f *testing.F) {
 			f.Fatal(err)
 		}
 		for _, v := range []int{HeadersCoded, ZlibEmulated} {
-			var e TokenEncoder
-			if err := e.Encode(s, data, v); err != nil {
-				f.Fatal(err)
-			}
-			tb, err := e.Finish()
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(s.AppendLayout(nil, v), tb, data, uint8(v))
+			lay, tb := codedTokens(f, s, data, v)
+			f.Add(lay, tb, data, uint8(v))
 		}
 	}
 	// Small streams too (a fixture costs the instrumented decoder up to a
@@ -155,15 +155,8 @@ func FuzzDecodeTokens(f *testing.F) {
 			f.Fatal(err)
 		}
 		for _, v := range []int{HeadersCoded, ZlibEmulated} {
-			var e TokenEncoder
-			if err := e.Encode(s, d, v); err != nil {
-				f.Fatal(err)
-			}
-			tb, err := e.Finish()
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(s.AppendLayout(nil, v), tb, d, uint8(v))
+			lay, tb := codedTokens(f, s, d, v)
+			f.Add(lay, tb, d, uint8(v))
 		}
 	}
 	f.Fuzz(func(t *testing.T, lay, tb, data []byte, v uint8) {
@@ -253,15 +246,7 @@ func TestDecodeRefusesPadding(t *testing.T) {
 		for _, v := range []int{HeadersCoded, ZlibEmulated} {
 			_, s, _ := InflateZlib(b.Bytes(), len(d), 0)
 			c.set(s)
-			var e TokenEncoder
-			if err := e.Encode(s, d, v); err != nil {
-				t.Fatal(err)
-			}
-			tb, err := e.Finish()
-			if err != nil {
-				t.Fatal(err)
-			}
-			lay := s.AppendLayout(nil, v)
+			lay, tb := codedTokens(t, s, d, v)
 			s2, _, err := ReadLayout(lay, true, v, len(d), 0)
 			if err != nil {
 				t.Fatalf("%s v%d: layout: %v", c.name, v, err)
