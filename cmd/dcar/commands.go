@@ -251,7 +251,7 @@ func inputErr(err error) error {
 // (README, "Presets").
 var presetUsage = map[archive.Preset]string{
 	archive.PresetFast: "faster, larger: images through imgctx alone, text through the lite context-mixing model, JPEGs through cm-jpeg as by default, other files zstd (no gzip, bzip2 or binary modelling). Measured on 2 cores: Kodak 3.03 bpsp at 1.6-3.3 MB/s (default 2.81 at 0.49-0.56), text 1.68 bpb at 1.9-3.0 MB/s (default 1.45 at 0.53-0.59)",
-	archive.PresetBest: "strongest, slowest: images through the pixel context-mixing stage, all text through the learned network too (model-text; the default gives it only text segments up to 256 KiB). Measured on 2 cores: Kodak 2.24 bpsp at 0.15 MB/s, text 1.43 bpb at 0.15 MB/s",
+	archive.PresetBest: "strongest, slowest: images through the pixel context-mixing stage, all text through the learned network too (model-text; the default gives it only text segments up to 256 KiB), a folder's many flat images primed with some of them (--prime-images). Measured on 2 cores: Kodak 2.24 bpsp at 0.15 MB/s, text 1.43 bpb at 0.15 MB/s",
 }
 
 // presetOf returns the preset that create's flags ask for.
