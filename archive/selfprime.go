@@ -43,15 +43,15 @@ func selfPrimer(roots, excludes []string) (*domain.Model, error) {
 			return nil
 		}
 		n, ok := domain.FlatPNG(head[:], fi.Size())
-		if !ok || pool+n > domain.MaxSelfPool {
-			return nil // not flat, or more than the pool holds (a PNG whose header claims a huge image is not decoded here)
+		if !ok || n > domain.MaxSelfPool {
+			return nil // not flat, or more than the whole pool (a PNG whose header claims a huge image is not decoded here)
 		}
 		data := make([]byte, fi.Size())
 		if _, err := f.ReadAt(data, 0); err != nil {
 			return nil
 		}
 		files = append(files, domain.Sample{Name: name, Data: data})
-		if pool += n; pool >= domain.MaxSelfPool-domain.MaxSelfPool/64 {
+		if pool += n; pool >= domain.MaxSelfPool {
 			return errPoolFull
 		}
 		return nil
