@@ -106,6 +106,18 @@ func TestZlibEmulation(t *testing.T) {
 	}
 }
 
+// zlibFlushed is d compressed by Go's zlib at level, flushed after its
+// first cut bytes (so that a block ends there).
+func zlibFlushed(d []byte, level, cut int) []byte {
+	var b bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&b, level)
+	w.Write(d[:cut])
+	w.Flush()
+	w.Write(d[cut:])
+	w.Close()
+	return b.Bytes()
+}
+
 // codedTokens returns s's layout and its coded tokens in layout version
 // v.
 func codedTokens(t testing.TB, s *Stream, data []byte, v int) (lay, tb []byte) {
@@ -143,14 +155,8 @@ func FuzzDecodeTokens(f *testing.F) {
 	// Small streams too (a fixture costs the instrumented decoder up to a
 	// second): Go's zlib at several levels, stored and Huffman-only blocks.
 	for i, level := range []int{zlib.NoCompression, zlib.HuffmanOnly, 1, 6, 9} {
-		var b bytes.Buffer
-		w, _ := zlib.NewWriterLevel(&b, level)
 		d := testData(1500+300*i, int64(i))
-		w.Write(d[:700])
-		w.Flush()
-		w.Write(d[700:])
-		w.Close()
-		_, s, err := InflateZlib(b.Bytes(), len(d), 0)
+		_, s, err := InflateZlib(zlibFlushed(d, level, 700), len(d), 0)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -215,13 +221,8 @@ func TestDecodeRefusesPadding(t *testing.T) {
 	for i := 10000; i < 30000; i++ {
 		d[i] = byte(uint32(i) * 2654435761 >> 13) // incompressible: stored blocks
 	}
-	var b bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&b, 1)
-	w.Write(d[:20000])
-	w.Flush()
-	w.Write(d[20000:])
-	w.Close()
-	_, s, err := InflateZlib(b.Bytes(), len(d), 0)
+	z := zlibFlushed(d, 1, 20000)
+	_, s, err := InflateZlib(z, len(d), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestDecodeRefusesPadding(t *testing.T) {
 		{"final", func(s *Stream) { s.finalPad = 0xff }, "final padding"},
 	} {
 		for _, v := range []int{HeadersCoded, ZlibEmulated} {
-			_, s, _ := InflateZlib(b.Bytes(), len(d), 0)
+			_, s, _ := InflateZlib(z, len(d), 0)
 			c.set(s)
 			lay, tb := codedTokens(t, s, d, v)
 			s2, _, err := ReadLayout(lay, true, v, len(d), 0)

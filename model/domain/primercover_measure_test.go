@@ -9,7 +9,6 @@ import (
 	"sort"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/dcar-archiver/dcar/model"
 )
@@ -106,53 +105,4 @@ func TestMeasurePrimerCover(t *testing.T) {
 	}
 	t.Logf("%d test images: cold %d, warm %d, seeded primer %d (%+.2f %% against warm), cover primer %d (%+.2f %%)", len(test), tot[0], tot[1],
 		tot[2], 100*float64(tot[2]-tot[1])/float64(tot[1]), tot[3], 100*float64(tot[3]-tot[1])/float64(tot[1]))
-}
-
-var (
-	selfDir  = flag.String("self-dir", "", "TestMeasureSelfPrimer: the folder whose flat PNGs prime the stage")
-	selfOut  = flag.String("self-out", "", "TestMeasureSelfPrimer: the domain model (a stage primer alone) to write")
-	selfMost = flag.Int64("self-most", maxPrimerSamples, "TestMeasureSelfPrimer: the primer's sub-pixels at most")
-)
-
-// TestMeasureSelfPrimer writes a domain model whose only part is a
-// stage primer chosen by coverage from the flat PNGs of the very folder
-// it is to code: what an archive priming its own flat images would carry.
-func TestMeasureSelfPrimer(t *testing.T) {
-	if *selfDir == "" || *selfOut == "" {
-		t.Skip("-self-dir DIR -self-out FILE")
-	}
-	def, err := model.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var flat []Sample
-	err = filepath.WalkDir(*selfDir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err == nil && isFlatPNG(b) {
-			flat = append(flat, Sample{p, b})
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	pool, _ := stageImages(flat, maxCoverPool)
-	chosen := coverImages(pool, *selfMost)
-	t.Logf("%d flat PNGs, pool %d images; cover chose %d in %v", len(flat), len(pool), len(chosen), time.Since(start))
-	p, err := model.NewStagePrimer(chosen, primerBits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Encode(def.Fingerprint, "self primer", Parts{StagePrimer: p})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(*selfOut, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("primer %d images, %d sub-pixels, %d bytes; model %d bytes; %v in all", p.Images(), p.Samples(), p.Size(), len(b), time.Since(start))
 }
